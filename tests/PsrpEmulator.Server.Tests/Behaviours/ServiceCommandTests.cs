@@ -296,6 +296,40 @@ public class ServiceCommandTests
         Assert.That(after, Is.EqualTo(new[] { "Stopped,Stopped" }));
     }
 
+    [Test]
+    public async Task Sc_start_and_net_start_start_the_stopped_services_it_needs_first_and_a_disabled_one_fails_them_with_1068()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, string Stderr, int Code)> Cmd(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        string Both() => $"{states.Status("UALSVC")},{states.Status("Winmgmt")}";
+        await Cmd("net stop winmgmt /y");
+        var stoppedBoth = Both();
+        var sc = await Cmd("sc start UALSVC");
+        var startedBoth = Both();
+        await Cmd("net stop winmgmt /y");
+        var net = await Cmd("net start UALSVC");
+        var netBoth = Both();
+        await Cmd("net stop winmgmt /y");
+        await Cmd("sc config winmgmt start= disabled");
+        var scDisabled = await Cmd("sc start UALSVC");
+        var netDisabled = await Cmd("net start UALSVC");
+
+        Assert.That(stoppedBoth, Is.EqualTo("Stopped,Stopped"));
+        Assert.That((sc.Stdout.Contains("START_PENDING", StringComparison.Ordinal), sc.Code), Is.EqualTo((true, 0)));
+        Assert.That(startedBoth, Is.EqualTo("Running,Running"));
+        Assert.That(net, Is.EqualTo(("The User Access Logging Service service is starting.\r\nThe User Access Logging Service service was started successfully.\r\n\r\n", "", 0)));
+        Assert.That(netBoth, Is.EqualTo("Running,Running"));
+        Assert.That((scDisabled.Stdout, scDisabled.Code), Is.EqualTo(("[SC] StartService FAILED 1068:\r\n\r\nThe dependency service or group failed to start.\r\n\r\n", 1068)));
+        Assert.That((netDisabled.Stderr, netDisabled.Code), Is.EqualTo(("System error 1068 has occurred.\r\n\r\nThe dependency service or group failed to start.\r\n\r\n", 2)));
+        Assert.That(Both(), Is.EqualTo("Stopped,Stopped"));
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()

@@ -69,6 +69,18 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
 
         if (states is null) return await FailAsync(host, NotEmulatedCommandScript.MessageFor("net " + (start ? "start" : "stop")), 1, cancellationToken).ConfigureAwait(false);
         var text = new System.Text.StringBuilder();
+        if (start && StoppedDependencies(target, services, Status) is { Count: > 0 } needed)
+        {
+            // The Service Control Manager starts what the service needs first (net says nothing of them); a disabled one
+            // fails the start: ERROR_SERVICE_DEPENDENCY_FAIL.
+            if (needed.Any(n => StartType(n).Equals("Disabled", StringComparison.OrdinalIgnoreCase)))
+            {
+                return await FailAsync(host, "System error 1068 has occurred.\r\n\r\nThe dependency service or group failed to start.\r\n\r\n", 2, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var dependency in needed) states.SetStatus(Text(dependency, "Name"), "Running", Text(dependency, "DisplayName"));
+        }
+
         if (!start && RunningDependents(target, services, Status) is { Count: > 0 } dependents)
         {
             // net names the running services that depend on it and asks before stopping them too; /y answers yes. Over
@@ -109,6 +121,27 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
                 if (dependent is null || found.Contains(dependent) || !status(dependent).Equals("Running", StringComparison.OrdinalIgnoreCase)) continue;
                 Visit(dependent, depth + 1);
                 found.Add(dependent);
+            }
+        }
+
+        Visit(service, 0);
+        return found;
+    }
+
+    // The stopped services the service needs, directly or through others (as Get-Service lists them; drivers are not
+    // listed and count as running): those they need first. The Service Control Manager starts them before it.
+    internal static List<PsObject> StoppedDependencies(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
+    {
+        var found = new List<PsObject>();
+        void Visit(PsObject of, int depth)
+        {
+            if (depth > 32 || (of["ServicesDependedOn"] ?? of["RequiredServices"]) is not { } needs) return;
+            foreach (var named in ScriptExpressions.Enumerate(needs).OfType<PsObject>())
+            {
+                var needed = services.FirstOrDefault(s => Text(s, "Name").Equals(Text(named, "Name"), StringComparison.OrdinalIgnoreCase));
+                if (needed is null || found.Contains(needed) || !status(needed).Equals("Stopped", StringComparison.OrdinalIgnoreCase)) continue;
+                Visit(needed, depth + 1);
+                found.Add(needed);
             }
         }
 
@@ -313,8 +346,17 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
             case "stop" when NetServiceScript.RunningDependents(service, services, Status).Count > 0:
                 // ControlService refuses to stop a service running services depend on (sc stops no dependents).
                 return await WriteAsync(host, "[SC] ControlService FAILED 1051:\r\n\r\nA stop control has been sent to a service that other running services are dependent on.\r\n\r\n", 1051, cancellationToken).ConfigureAwait(false);
+            case "start" when NetServiceScript.StoppedDependencies(service, services, Status).Any(n => (states?.StartType(Text(n, "Name")) ?? Text(n, "StartType")).Equals("Disabled", StringComparison.OrdinalIgnoreCase)):
+                // A service it needs is disabled: the Service Control Manager cannot start it first.
+                return await WriteAsync(host, "[SC] StartService FAILED 1068:\r\n\r\nThe dependency service or group failed to start.\r\n\r\n", 1068, cancellationToken).ConfigureAwait(false);
             case "start" or "stop":
                 if (states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc " + verb), 1, cancellationToken).ConfigureAwait(false);
+                if (verb == "start")
+                {
+                    // The Service Control Manager starts the stopped services it needs first.
+                    foreach (var dependency in NetServiceScript.StoppedDependencies(service, services, Status)) states.SetStatus(Text(dependency, "Name"), "Running", Text(dependency, "DisplayName"));
+                }
+
                 states.SetStatus(name, verb == "start" ? "Running" : "Stopped", Text(service, "DisplayName"));
                 return await WriteAsync(host, Block(name, Shared(service), verb == "start" ? "StartPending" : "StopPending", includeName: false, display: null, started: verb == "start"), 0, cancellationToken).ConfigureAwait(false);
             default:
