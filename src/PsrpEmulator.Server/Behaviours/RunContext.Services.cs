@@ -69,6 +69,9 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            // DoStopService's list: the running dependents it stopped, then the service; Stop-Service -PassThru writes
+            // them all, and Restart-Service starts them all again (the dependents too).
+            List<ServiceDefinition> stoppedDependents = [];
             if (stop && !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) && RunningDependents(name) is { Count: > 0 } dependents)
             {
                 // ServiceController.Stop would stop the services that depend on this one: StopServiceCommand refuses
@@ -82,6 +85,7 @@ internal sealed partial class RunContext
                 }
 
                 foreach (var dependent in dependents) states.SetStatus(dependent.Name, "Stopped", dependent.DisplayName);
+                stoppedDependents = dependents;
             }
 
             // A change of state is the System log's entry (a service already stopped writes none).
@@ -112,14 +116,18 @@ internal sealed partial class RunContext
                 foreach (var dependency in needed) states.SetStatus(dependency.Name, "Running", dependency.DisplayName);
 
                 states.SetStatus(name, "Running", running ? null : display);
+                if (command == "Restart-Service") foreach (var dependent in stoppedDependents) states.SetStatus(dependent.Name, "Running", dependent.DisplayName);
             }
 
             if (wantedStatus?.Equals("Paused", StringComparison.OrdinalIgnoreCase) == true) states.SetStatus(name, "Paused", display);
             if (arguments.Has("PassThru"))
             {
-                foreach (var now in ScriptExpressions.Enumerate(await CaptureAsync("Get-Service -Name '" + name.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)))
+                foreach (var written in command is "Stop-Service" or "Restart-Service" ? [.. stoppedDependents.Select(d => d.Name), name] : new[] { name })
                 {
-                    await output.WriteAsync(new PipelineOutput(now), cancellationToken);
+                    foreach (var now in ScriptExpressions.Enumerate(await CaptureAsync("Get-Service -Name '" + written.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)))
+                    {
+                        await output.WriteAsync(new PipelineOutput(now), cancellationToken);
+                    }
                 }
             }
         }
@@ -373,7 +381,8 @@ internal sealed partial class RunContext
                         $"Cannot convert argument \"desiredStatus\", with value: \"{wanted}\", for \"WaitForStatus\" to type \"System.ServiceProcess.ServiceControllerStatus\"", typeof(InvalidCastException)));
                 }
 
-                if (Current().Equals(wanted, StringComparison.OrdinalIgnoreCase)) return PsNil.AutomationNull;
+                // WaitForStatus refreshes the object as it polls: its Status is the service's now.
+                if (Current().Equals(wanted, StringComparison.OrdinalIgnoreCase)) return RefreshStatus(service, Current());
                 var timeout = arguments.Count == 2 ? TimeSpanArgument(arguments[1]) : Timeout.InfiniteTimeSpan;
                 // The computer's services change only by commands, none of which runs while this one waits.
                 await Task.Delay(timeout, time, cancellationToken);
@@ -386,13 +395,7 @@ internal sealed partial class RunContext
             }
 
             case "REFRESH" when arguments.Count == 0:
-            {
-                var now = Current();
-                var status = Array.IndexOf(ServiceStatusNames, ServiceStatusNames.FirstOrDefault(n => n.Equals(now, StringComparison.OrdinalIgnoreCase)) ?? "Stopped");
-                service.AdaptedProperties.RemoveAll(p => p.Name.Equals("Status", StringComparison.OrdinalIgnoreCase));
-                service.AdaptedProperties.Add(new PsProperty("Status", PsObjects.Enum(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"], ServiceStatusNames[status], status)));
-                return PsNil.AutomationNull;
-            }
+                return RefreshStatus(service, Current());
 
             case "START" when arguments.Count == 0:
                 if (Current().Equals("Running", StringComparison.OrdinalIgnoreCase))
@@ -405,6 +408,14 @@ internal sealed partial class RunContext
                     throw new ScriptExpressionException(ServiceControllerFailure("Start", $"Cannot start service {name} on computer '.'."));
                 }
 
+                // The Service Control Manager starts the stopped services it needs first (a disabled one fails the start).
+                var needed = StoppedDependencies(name);
+                if (needed.Any(n => Services.CurrentStartType(n).Equals("Disabled", StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure("Start", $"Cannot start service {name} on computer '.'."));
+                }
+
+                foreach (var dependency in needed) states.SetStatus(dependency.Name, "Running", dependency.DisplayName);
                 states.SetStatus(name, "Running", service["DisplayName"] is { } shownStart ? PipelineVariables.Display(shownStart) : name);
                 return PsNil.AutomationNull;
 
@@ -420,12 +431,23 @@ internal sealed partial class RunContext
                     throw new ScriptExpressionException(ServiceControllerFailure("Stop", $"Cannot stop {name} service on computer '.'."));
                 }
 
+                // ServiceController.Stop stops the running services that depend on this one first.
+                foreach (var dependent in RunningDependents(name)) states.SetStatus(dependent.Name, "Stopped", dependent.DisplayName);
                 states.SetStatus(name, "Stopped", service["DisplayName"] is { } shownStop ? PipelineVariables.Display(shownStop) : name);
                 return PsNil.AutomationNull;
 
             default:
                 return null;
         }
+    }
+
+    // The object's Status as the service's now (ServiceController.Refresh).
+    private static PsNil RefreshStatus(PsObject service, string now)
+    {
+        var status = Array.IndexOf(ServiceStatusNames, ServiceStatusNames.FirstOrDefault(n => n.Equals(now, StringComparison.OrdinalIgnoreCase)) ?? "Stopped");
+        service.AdaptedProperties.RemoveAll(p => p.Name.Equals("Status", StringComparison.OrdinalIgnoreCase));
+        service.AdaptedProperties.Add(new PsProperty("Status", PsObjects.Enum(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"], ServiceStatusNames[status], status)));
+        return PsNil.AutomationNull;
     }
 
     // ServiceController's InvalidOperationException, as PowerShell reports a method that threw it.

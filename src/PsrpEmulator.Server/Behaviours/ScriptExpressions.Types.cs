@@ -123,6 +123,10 @@ internal static partial class ScriptExpressions
         ["System.Security.AccessControl.InheritanceFlags"] = typeof(System.Security.AccessControl.InheritanceFlags),
         ["System.Security.AccessControl.PropagationFlags"] = typeof(System.Security.AccessControl.PropagationFlags),
         ["System.Security.AccessControl.AccessControlType"] = typeof(System.Security.AccessControl.AccessControlType),
+        // (Get-Service X).Status -eq [System.ServiceProcess.ServiceControllerStatus]::Running, $svc.WaitForStatus([ServiceProcess.ServiceControllerStatus]::Stopped, ...).
+        ["System.ServiceProcess.ServiceControllerStatus"] = typeof(ServiceControllerStatusKind),
+        ["System.ServiceProcess.ServiceStartMode"] = typeof(ServiceStartModeKind),
+        ["System.ServiceProcess.ServiceType"] = typeof(ServiceTypeKind),
     };
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).

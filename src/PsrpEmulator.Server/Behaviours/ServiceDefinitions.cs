@@ -258,3 +258,40 @@ internal sealed class ServiceTable
     /// <summary>The services without the drivers, by name.</summary>
     public IReadOnlyList<ServiceDefinition> Listed { get; }
 }
+
+/// <summary>System.ServiceProcess.ServiceControllerStatus's members and values (the assembly is Windows' only).</summary>
+internal enum ServiceControllerStatusKind
+{
+    Stopped = 1,
+    StartPending = 2,
+    StopPending = 3,
+    Running = 4,
+    ContinuePending = 5,
+    PausePending = 6,
+    Paused = 7,
+}
+
+/// <summary>System.ServiceProcess.ServiceStartMode's members and values.</summary>
+internal enum ServiceStartModeKind
+{
+    Boot = 0,
+    System = 1,
+    Automatic = 2,
+    Manual = 3,
+    Disabled = 4,
+}
+
+/// <summary>System.ServiceProcess.ServiceType's members and values (a flags enum).</summary>
+[Flags]
+#pragma warning disable CA1714 // The members are .NET's own names.
+internal enum ServiceTypeKind
+#pragma warning restore CA1714
+{
+    KernelDriver = 1,
+    FileSystemDriver = 2,
+    Adapter = 4,
+    RecognizerDriver = 8,
+    Win32OwnProcess = 16,
+    Win32ShareProcess = 32,
+    InteractiveProcess = 256,
+}

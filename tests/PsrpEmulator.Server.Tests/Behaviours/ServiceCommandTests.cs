@@ -102,6 +102,34 @@ public class ServiceCommandTests
     }
 
     [Test]
+    public async Task Stop_Service_Force_PassThru_writes_the_dependents_it_stopped_and_Restart_Service_Force_starts_them_again()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "Stop-Service Winmgmt -Force -PassThru | % { \"$($_.Name) $($_.Status)\" }; Start-Service UALSVC; " +
+            "Restart-Service Winmgmt -Force -PassThru | % { \"$($_.Name) $($_.Status)\" }; (Get-Service UALSVC, Winmgmt).Status -join ','",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "UALSVC Stopped", "Winmgmt Stopped", "UALSVC Running", "Winmgmt Running", "Running,Running" }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task ServiceController_methods_act_on_dependencies_and_WaitForStatus_refreshes_the_object()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "$svc = Get-Service Winmgmt; $svc.Stop(); $svc.WaitForStatus('Stopped', '00:00:30'); \"stopped: $($svc.Status)\"; (Get-Service UALSVC).Status; " +
+            "$ual = Get-Service UALSVC; $ual.Start(); $ual.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds(30)); " +
+            "\"running: $($ual.Status)\"; (Get-Service Winmgmt).Status -eq [System.ServiceProcess.ServiceControllerStatus]::Running; " +
+            "[ServiceProcess.ServiceStartMode]::Disabled; [int][System.ServiceProcess.ServiceControllerStatus]::Paused; (Get-Service WinRM).StartType -eq [System.ServiceProcess.ServiceStartMode]::Automatic",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "stopped: Stopped", "Stopped", "running: Running", "True", "Disabled", "7", "True" }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
+    [Test]
     public async Task Get_Service_RequiredServices_and_DependentServices_write_the_services_a_service_needs_or_is_needed_by()
     {
         var host = await RunAsync(
@@ -164,7 +192,8 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         var host = await RunAsync("Stop-Service -Name EventL*, Spo*, WinRM -Exclude WinRM -Force -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
+        // -PassThru writes the running dependents -Force stopped too (DoStopService's list), before the service.
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "netprofm", "NlaSvc", "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }), "Set-Service -DisplayName is a new name, not emulated");
     }
 
@@ -224,9 +253,10 @@ public class ServiceCommandTests
         time.Advance(TimeSpan.FromSeconds(1));
         await run;
 
+        // WaitForStatus refreshes the object as it polls (its Status is Running after the wait, as .NET's).
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "Stopped", "Running", "Running",
+            "Running", "Running", "Running",
             "Exception calling \"Start\" with \"0\" argument(s): \"An instance of the service is already running.\"",
             "Exception calling \"Stop\" with \"0\" argument(s): \"Cannot stop RpcSs service on computer '.'.\"",
             "TimeoutException", "Exception calling \"WaitForStatus\" with \"2\" argument(s): \"Time out has expired and the operation has not been completed.\"",
