@@ -20,12 +20,6 @@ internal sealed partial class RunContext
 
     private async ValueTask RunServiceCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        if (command == "Set-Service" && (arguments["DisplayName"] is not null || arguments["Description"] is not null))
-        {
-            // Set-Service's -DisplayName and -Description are new values, not a choice of services.
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-Service -DisplayName / -Description is not emulated: give the command a rule (match: its whole text)"));
-        }
-
         await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
         var targets = await SelectServicesAsync(command, arguments, piped, to, output, blockNesting);
         if (command == "Get-Service")
@@ -55,6 +49,18 @@ internal sealed partial class RunContext
             {
                 states.SetStartType(name, startupType);
                 startType = startupType;
+            }
+
+            if (command == "Set-Service" && (arguments["DisplayName"] is not null || arguments["Description"] is not null))
+            {
+                // A new display name and description (ChangeServiceConfig / ChangeServiceConfig2), which Get-Service,
+                // Win32_Service, sc and the registry then show.
+                var newName = arguments["DisplayName"] is { } n ? PipelineVariables.Display(await ArgumentAsync(n, to, blockNesting)) : null;
+                var newDescription = arguments["Description"] is { } d ? PipelineVariables.Display(await ArgumentAsync(d, to, blockNesting)) : null;
+                if (!Services.TryReconfigure(name, s => s with { DisplayName = newName ?? s.DisplayName, Description = newDescription ?? s.Description }))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Set-Service -DisplayName / -Description of {name}, a service the scenario's rules list without a services: entry, is not emulated: give the command a rule (match: its whole text)"));
+                }
             }
 
             var start = command is "Start-Service" or "Restart-Service" || command == "Set-Service" && wantedStatus?.Equals("Running", StringComparison.OrdinalIgnoreCase) == true;
@@ -241,9 +247,15 @@ internal sealed partial class RunContext
                 }
 
                 var pattern = PipelineVariables.Display(value);
-                var wildcard = VirtualFileSystem.HasWildcard(pattern) ? VirtualFileSystem.Wildcard(pattern) : null;
+                // Set-Service opens the one service named (no wildcards): ServiceController's InvalidOperationException.
+                var wildcard = VirtualFileSystem.HasWildcard(pattern) && command != "Set-Service" ? VirtualFileSystem.Wildcard(pattern) : null;
                 var matched = services.Where(s => s[property] is { } p && (wildcard?.IsMatch(PipelineVariables.Display(p)) ?? PipelineVariables.Display(p).Equals(pattern, StringComparison.OrdinalIgnoreCase))).ToList();
-                if (matched.Count == 0 && wildcard is null)
+                if (matched.Count == 0 && command == "Set-Service")
+                {
+                    await WriteErrorAsync(new ScriptedError($"Service {pattern} was not found on computer '.'.", $"InvalidOperationException,{CmdletClass(command)}",
+                        ErrorCategory.ObjectNotFound, "System.InvalidOperationException", ".") { Activity = command }, output);
+                }
+                else if (matched.Count == 0 && wildcard is null)
                 {
                     await WriteErrorAsync(new ScriptedError($"Cannot find any service with {what} '{pattern}'.", $"NoServiceFoundForGiven{parameter},{CmdletClass(command)}",
                         ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command }, output);

@@ -15,6 +15,9 @@ public sealed record ServiceDefinition(string Name, string DisplayName, string B
     /// <summary>The status a fresh computer has it in (Running, Stopped); an installed service starts Stopped.</summary>
     public string Status { get; init; } = "Stopped";
 
+    /// <summary>What the Service Control Manager does when the service fails (sc failure); null: nothing.</summary>
+    public ServiceFailureActions? FailureActions { get; init; }
+
     /// <summary>The ServiceType enum's name: Win32OwnProcess, Win32ShareProcess, KernelDriver or FileSystemDriver.</summary>
     public string ServiceType { get; init; } = "Win32OwnProcess";
 
@@ -199,10 +202,13 @@ internal sealed class ComputerServices(ServiceTable seeded, ServiceStates? state
     public IReadOnlyList<ServiceDefinition> All()
     {
         var installed = states?.Installed() ?? [];
-        if (installed.Count == 0 && !seeded.HasFeatureServices) return seeded.Listed;
-        return [.. seeded.Listed.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed)
+        if (installed.Count == 0 && !seeded.HasFeatureServices && states?.HasConfigured != true) return seeded.Listed;
+        return [.. seeded.Listed.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Select(Current).Concat(installed)
             .OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
     }
+
+    // The computer's own service as commands configured it (sc config, sc description, Set-Service -DisplayName).
+    private ServiceDefinition Current(ServiceDefinition service) => states?.Configured(service.Name) ?? service;
 
     // A service a feature brings is there while the feature is installed (none without the computer's features).
     private bool Present(ServiceDefinition service) =>
@@ -212,12 +218,24 @@ internal sealed class ComputerServices(ServiceTable seeded, ServiceStates? state
     public IReadOnlyList<ServiceDefinition> AllWithDrivers()
     {
         var installed = states?.Installed() ?? [];
-        return installed.Count == 0 && !seeded.HasFeatureServices ? seeded.Services
-            : [.. seeded.Services.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Concat(installed).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
+        return installed.Count == 0 && !seeded.HasFeatureServices && states?.HasConfigured != true ? seeded.Services
+            : [.. seeded.Services.Where(s => Present(s) && !installed.Any(i => i.Name.Equals(s.Name, StringComparison.OrdinalIgnoreCase))).Select(Current).Concat(installed).OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
     /// <summary>The service (or driver) of that name, case aside: one a command installed, else the computer's own; null when there is none.</summary>
-    public ServiceDefinition? Find(string name) => states?.FindInstalled(name) ?? (seeded.ByName.GetValueOrDefault(name) is { } found && Present(found) ? found : null);
+    public ServiceDefinition? Find(string name) => states?.FindInstalled(name) ?? (seeded.ByName.GetValueOrDefault(name) is { } found && Present(found) ? Current(found) : null);
+
+    /// <summary>
+    /// Changes a service's configuration (sc config, sc description, sc failure, Set-Service -DisplayName): an installed
+    /// one's own, the computer's own as a changed copy; false when the computer has no service of that name.
+    /// </summary>
+    public bool TryReconfigure(string name, Func<ServiceDefinition, ServiceDefinition> change)
+    {
+        if (states is null) return false;
+        if (states.TryUpdateInstalled(name, change)) return true;
+        if (Find(name) is not { } service) return false;
+        return states.Configure(change(service));
+    }
 
     /// <summary>The services that depend on <paramref name="name"/> (its DependentServices), by name.</summary>
     public IReadOnlyList<ServiceDefinition> DependentsOf(string name) =>
@@ -295,3 +313,6 @@ internal enum ServiceTypeKind
     Win32ShareProcess = 32,
     InteractiveProcess = 256,
 }
+
+/// <summary>A service's failure actions (sc failure / sc qfailure): the seconds after which the failure count resets, each failure's action (RESTART, RUN PROCESS, REBOOT) with its delay in milliseconds, the command and the reboot message.</summary>
+public sealed record ServiceFailureActions(long ResetPeriod, IReadOnlyList<(string Action, long Delay)> Actions, string Command, string RebootMessage);

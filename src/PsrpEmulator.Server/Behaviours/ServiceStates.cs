@@ -93,6 +93,22 @@ public sealed class ServiceStates
         return true;
     }
 
+    private readonly ConcurrentDictionary<string, ServiceDefinition> _configured = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether a command has changed the configuration of one of the computer's own services.</summary>
+    public bool HasConfigured => !_configured.IsEmpty;
+
+    /// <summary>The computer's own service as a command configured it; null when none did.</summary>
+    public ServiceDefinition? Configured(string name) => _configured.GetValueOrDefault(name);
+
+    /// <summary>Keeps a changed configuration of one of the computer's own services; false when the computer keeps too many.</summary>
+    public bool Configure(ServiceDefinition service)
+    {
+        if (_configured.Count >= MaxServices && !_configured.ContainsKey(service.Name)) return false;
+        _configured[service.Name] = service;
+        return true;
+    }
+
     public void SetStartType(string name, string startType)
     {
         if (_changes.Count >= MaxServices && !_changes.ContainsKey(name)) return;

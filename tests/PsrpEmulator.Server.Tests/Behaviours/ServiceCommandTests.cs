@@ -190,11 +190,11 @@ public class ServiceCommandTests
     public async Task Include_and_Exclude_narrow_the_services_a_pattern_chose()
     {
         var states = new ServiceStates();
-        var host = await RunAsync("Stop-Service -Name EventL*, Spo*, WinRM -Exclude WinRM -Force -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }; Set-Service WinRM -DisplayName x", states);
+        var host = await RunAsync("Stop-Service -Name EventL*, Spo*, WinRM -Exclude WinRM -Force -PassThru | % Name; Start-Service * -Include Event*; Get-Service EventLog, Spooler, WinRM | % { \"$($_.Name) $($_.Status)\" }", states);
 
         // -PassThru writes the running dependents -Force stopped too (DoStopService's list), before the service.
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "netprofm", "NlaSvc", "EventLog", "Spooler", "EventLog Running", "Spooler Stopped", "WinRM Running" }));
-        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }), "Set-Service -DisplayName is a new name, not emulated");
+        Assert.That(host.Errors, Is.Empty);
     }
 
     /// <summary>net start / net stop in a cmd shell change the same services, with net's messages and exit code 2 for its errors.</summary>
@@ -360,6 +360,74 @@ public class ServiceCommandTests
         Assert.That(Both(), Is.EqualTo("Stopped,Stopped"));
     }
 
+    [Test]
+    public async Task Set_Service_DisplayName_and_Description_change_what_every_tool_shows_and_a_name_no_service_has_is_ServiceController_s_error()
+    {
+        var states = new ServiceStates();
+        var registry = Default.NewRegistry("Server01");
+        registry.Services = new ServiceRegistryKeys(() => new ComputerWmi(Default, "Server01", states, null, null), states);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, ServiceStates = states, Wmi = new ComputerWmi(Default, "Server01", states, null, null) };
+        await Default.Resolve(Behaviour.Script(
+            "Set-Service -Name W32Time -DisplayName 'Time Sync' -Description 'Keeps time'; (Get-Service W32Time).DisplayName; " +
+            "(Get-CimInstance Win32_Service -Filter \"Name='W32Time'\").Description; (Get-ItemProperty HKLM:\\SYSTEM\\CurrentControlSet\\Services\\W32Time).DisplayName; " +
+            "Set-Service -Name 'W32*' -StartupType Manual; Set-Service Nope -StartupType Manual")).RunTestAsync(host, time);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Time Sync", "Keeps time", "Time Sync" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message, e.TargetName)), Is.EqualTo(new[]
+        {
+            ("InvalidOperationException,Microsoft.PowerShell.Commands.SetServiceCommand", "Service W32* was not found on computer '.'.", "."),
+            ("InvalidOperationException,Microsoft.PowerShell.Commands.SetServiceCommand", "Service Nope was not found on computer '.'.", "."),
+        }));
+        Assert.That(states.StartType("W32Time"), Is.Null, "Set-Service takes no wildcards");
+    }
+
+    [Test]
+    public async Task Sc_config_failure_and_the_query_commands_read_and_change_a_service_s_configuration()
+    {
+        var states = new ServiceStates();
+        async Task<(string Stdout, int Code)> Sc(string line)
+        {
+            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, code);
+        }
+
+        await Sc("sc create MyAgent binPath= \"C:\\agent.exe\" start= auto");
+        var config = await Sc("sc config MyAgent binPath= \"C:\\agent2.exe --service\" obj= \".\\svcuser\" password= \"P@ss1\" DisplayName= \"My Agent\" depend= Tcpip/Afd");
+        var delayed = await Sc("sc config MyAgent start= delayed-auto");
+        var qc = await Sc("sc qc MyAgent");
+        var failure = await Sc("sc failure MyAgent reset= 86400 actions= restart/60000/restart/120000");
+        var qfailure = await Sc("sc qfailure MyAgent");
+        var boot = await Sc("sc config MyAgent start= boot");
+        var noSpace = await Sc("sc config MyAgent start=disabled");
+        var description = await Sc("sc description W32Time \"Keeps time\"");
+        var qdescription = await Sc("sc qdescription W32Time");
+        var keyName = await Sc("sc GetKeyName \"Windows Time\"");
+        var displayName = await Sc("sc GetDisplayName W32Time");
+        var unknown = await Sc("sc GetDisplayName Nope");
+        var queryex = await Sc("sc queryex W32Time");
+        var stopped = await Sc("sc queryex MyAgent");
+
+        Assert.That(config, Is.EqualTo(("[SC] ChangeServiceConfig SUCCESS\r\n", 0)));
+        Assert.That(delayed, Is.EqualTo(("[SC] ChangeServiceConfig SUCCESS\r\n", 0)));
+        Assert.That(qc.Stdout, Does.Contain("START_TYPE         : 2   AUTO_START  (DELAYED)\r\n").And.Contain("BINARY_PATH_NAME   : C:\\agent2.exe --service\r\n")
+            .And.Contain("DISPLAY_NAME       : My Agent\r\n").And.Contain("DEPENDENCIES       : Tcpip\r\n                           : Afd\r\n").And.Contain("SERVICE_START_NAME : .\\svcuser\r\n"));
+        Assert.That(failure, Is.EqualTo(("[SC] ChangeServiceConfig2 SUCCESS\r\n", 0)));
+        Assert.That(qfailure.Stdout, Is.EqualTo("[SC] QueryServiceConfig2 SUCCESS\r\n\r\nSERVICE_NAME: MyAgent\r\n        RESET_PERIOD (in seconds)    : 86400\r\n" +
+            "        REBOOT_MESSAGE               : \r\n        COMMAND_LINE                 : \r\n" +
+            "        FAILURE_ACTIONS              : RESTART -- Delay = 60000 milliseconds.\r\n                                       RESTART -- Delay = 120000 milliseconds.\r\n"));
+        Assert.That(boot, Is.EqualTo(("[SC] ChangeServiceConfig FAILED 87:\r\n\r\nThe parameter is incorrect.\r\n\r\n", 87)));
+        Assert.That((noSpace.Stdout.Contains("MyAgent", StringComparison.Ordinal), noSpace.Code), Is.EqualTo((true, 1)), "a form sc does not take names the service in the not-emulated answer");
+        Assert.That(description, Is.EqualTo(("[SC] ChangeServiceConfig2 SUCCESS\r\n", 0)));
+        Assert.That(qdescription, Is.EqualTo(("[SC] QueryServiceConfig2 SUCCESS\r\n\r\nSERVICE_NAME: W32Time\r\nDESCRIPTION:  Keeps time\r\n", 0)));
+        Assert.That(keyName, Is.EqualTo(("[SC] GetServiceKeyName SUCCESS\r\nName = W32Time\r\n", 0)));
+        Assert.That(displayName, Is.EqualTo(("[SC] GetServiceDisplayName SUCCESS\r\nName = Windows Time\r\n", 0)));
+        Assert.That(unknown, Is.EqualTo(("[SC] GetServiceDisplayName FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060)));
+        Assert.That(queryex.Stdout, Does.EndWith("        WAIT_HINT          : 0x0\r\n        PID                : 1868\r\n        FLAGS              :\r\n"));
+        Assert.That(stopped.Stdout, Does.Contain("STATE              : 1  STOPPED").And.Contain("PID                : 0\r\n"));
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()
@@ -383,7 +451,7 @@ public class ServiceCommandTests
         var stoppedOnes = await Sc("sc query type= service state= inactive");
         var everyOne = await Sc("sc query state= all");
         var drivers = await Sc("sc query type= driver");
-        var failure = await Sc("sc failure WinRM reset= 0 actions= restart/60000");
+        var failure = await Sc("sc sdshow WinRM");
 
         Assert.That(query, Is.EqualTo(("\r\nSERVICE_NAME: WinRM\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n        STATE              : 4  RUNNING\r\n" +
             "                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)\r\n        WIN32_EXIT_CODE    : 0  (0x0)\r\n        SERVICE_EXIT_CODE  : 0  (0x0)\r\n" +

@@ -255,7 +255,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         var tokens = CommandLineText.Tokenize(line);
         if (tokens.Count < 2 || !(tokens[0].Value.Equals("sc", StringComparison.OrdinalIgnoreCase) || tokens[0].Value.Equals("sc.exe", StringComparison.OrdinalIgnoreCase))) return false;
         var verb = tokens[1].Value.ToLowerInvariant();
-        if (verb is not ("query" or "start" or "stop" or "config" or "create" or "delete" or "description" or "qc")) return false;
+        if (verb is not ("query" or "queryex" or "start" or "stop" or "config" or "create" or "delete" or "description" or "qc" or "qdescription" or "failure" or "qfailure" or "getkeyname" or "getdisplayname")) return false;
         script = new ScServiceScript(catalog, verb, [.. tokens.Skip(2).Select(t => t.Value)]);
         return true;
     }
@@ -294,18 +294,34 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         var states = host.ServiceStates;
         string Status(PsObject s) => states?.Status(Text(s, "Name")) ?? Text(s, "Status");
         bool Shared(PsObject s) => types.FirstOrDefault(t => Text(t, "Name").Equals(Text(s, "Name"), StringComparison.OrdinalIgnoreCase)) is { } w && Text(w, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
-        if (verb == "query" && QueryListState(words) is { } listed)
+        var computer = catalog.ServicesOf(host.EnvironmentVariable("COMPUTERNAME"), states);
+        // The process a running service runs in: Win32_Service's ProcessId (0 when it is not running).
+        int ProcessId(PsObject s, string status) => !status.Equals("Running", StringComparison.OrdinalIgnoreCase) ? 0
+            : computer.Find(Text(s, "Name")) is { } known ? known.RunningProcessId : 4 * (1000 + StableHash(Text(s, "Name")) % 2000);
+        var extended = verb == "queryex";
+        if (verb is "query" or "queryex" && QueryListState(words) is { } listed)
         {
-            // sc query [type= service] [state= active|inactive|all]: the services in that state (active, running, by default).
-            if (listed.Length == 0) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc query " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
+            // sc query[ex] [type= service] [state= active|inactive|all]: the services in that state (active, running, by default).
+            if (listed.Length == 0) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc {verb} " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
             var text = string.Concat(services.Where(s => listed == "all" || Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase) == (listed == "active"))
                 .OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
-                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"), stoppable: Stoppable(s))));
+                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"), stoppable: Stoppable(s), pid: extended ? ProcessId(s, Status(s)) : null)));
             await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
-        var operation = verb switch { "query" => "EnumQueryServicesStatus:OpenService", "start" => "StartService: OpenService", "stop" => "ControlService: OpenService", _ => "OpenService" };
+        if (verb is "getkeyname" or "getdisplayname" && words.Count > 0)
+        {
+            // sc GetKeyName "display name" / sc GetDisplayName name: the other name of the service.
+            var byDisplay = verb == "getkeyname";
+            var api = byDisplay ? "GetServiceKeyName" : "GetServiceDisplayName";
+            var found = services.FirstOrDefault(s => Text(s, byDisplay ? "DisplayName" : "Name").Equals(words[0], StringComparison.OrdinalIgnoreCase));
+            return found is null
+                ? await WriteAsync(host, $"[SC] {api} FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n\r\n", 1060, cancellationToken).ConfigureAwait(false)
+                : await WriteAsync(host, $"[SC] {api} SUCCESS\r\nName = {Text(found, byDisplay ? "Name" : "DisplayName")}\r\n", 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        var operation = verb switch { "query" or "queryex" => "EnumQueryServicesStatus:OpenService", "start" => "StartService: OpenService", "stop" => "ControlService: OpenService", _ => "OpenService" };
         if (words.Count == 0) return await WriteAsync(host, $"DESCRIPTION:\r\n        sc {verb} is used with a service name.\r\n", 1639, cancellationToken).ConfigureAwait(false);
         if (verb == "create") return await CreateAsync(host, services, cancellationToken).ConfigureAwait(false);
         var service = services.FirstOrDefault(s => Text(s, "Name").Equals(words[0], StringComparison.OrdinalIgnoreCase));
@@ -321,19 +337,33 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
         switch (verb)
         {
             case "qc":
-                return await WriteAsync(host, QueryConfig(service, types.FirstOrDefault(t => Text(t, "Name").Equals(name, StringComparison.OrdinalIgnoreCase)), states?.StartType(name)), 0, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(host, QueryConfig(service, types.FirstOrDefault(t => Text(t, "Name").Equals(name, StringComparison.OrdinalIgnoreCase)), states?.StartType(name),
+                    computer.Find(name)?.DelayedAutoStart == true), 0, cancellationToken).ConfigureAwait(false);
+            case "qdescription":
+            {
+                var description = computer.Find(name)?.Description ?? Text(types.FirstOrDefault(t => Text(t, "Name").Equals(name, StringComparison.OrdinalIgnoreCase)) ?? service, "Description");
+                return await WriteAsync(host, $"[SC] QueryServiceConfig2 SUCCESS\r\n\r\nSERVICE_NAME: {name}\r\nDESCRIPTION:  {description}\r\n", 0, cancellationToken).ConfigureAwait(false);
+            }
+
+            case "qfailure":
+                return await WriteAsync(host, QueryFailure(name, computer.Find(name)?.FailureActions), 0, cancellationToken).ConfigureAwait(false);
+            case "failure":
+                return await FailureAsync(host, computer, name, cancellationToken).ConfigureAwait(false);
             case "delete" when installed is null:
-            case "description" when installed is null:
-                // Windows' own services: deleting or describing them again is not emulated.
+                // Windows' own services: deleting them is not emulated.
                 return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc {verb} {name}"), 1, cancellationToken).ConfigureAwait(false);
             case "delete":
                 states!.Uninstall(name);
                 return await WriteAsync(host, "[SC] DeleteService SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
             case "description":
-                states!.TryUpdateInstalled(name, s => s with { Description = string.Join(' ', words.Skip(1)) });
+                if (!computer.TryReconfigure(name, s => s with { Description = string.Join(' ', words.Skip(1)) }))
+                {
+                    return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc {verb} {name}"), 1, cancellationToken).ConfigureAwait(false);
+                }
+
                 return await WriteAsync(host, "[SC] ChangeServiceConfig2 SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
-            case "query":
-                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service)), 0, cancellationToken).ConfigureAwait(false);
+            case "query" or "queryex":
+                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service), pid: extended ? ProcessId(service, status) : null), 0, cancellationToken).ConfigureAwait(false);
             case "start" when running:
                 return await WriteAsync(host, "[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056, cancellationToken).ConfigureAwait(false);
             case "start" when (states?.StartType(name) ?? Text(service, "StartType")).Equals("Disabled", StringComparison.OrdinalIgnoreCase):
@@ -358,17 +388,129 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
                 }
 
                 states.SetStatus(name, verb == "start" ? "Running" : "Stopped", Text(service, "DisplayName"));
-                return await WriteAsync(host, Block(name, Shared(service), verb == "start" ? "StartPending" : "StopPending", includeName: false, display: null, started: verb == "start"), 0, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(host, Block(name, Shared(service), verb == "start" ? "StartPending" : "StopPending", includeName: false, display: null,
+                    pid: verb == "start" ? ProcessId(service, "Running") : null), 0, cancellationToken).ConfigureAwait(false);
             default:
+                return await ConfigAsync(host, computer, name, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // sc config NAME option= value...: each option's name with its '=' is a word and its value the next, as sc wants
+    // them; start= auto|demand|disabled|delayed-auto (boot and system are drivers' only: FAILED 87), binPath=,
+    // DisplayName=, obj= [password=], depend= A/B (/ alone: none), type= and error= (taken, not kept).
+    private async Task<int> ConfigAsync(ICommandLineHost host, ComputerServices computer, string name, CancellationToken cancellationToken)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i < words.Count; i += 2)
+        {
+            var option = words[i].ToLowerInvariant();
+            if (option is not ("start=" or "binpath=" or "displayname=" or "obj=" or "password=" or "depend=" or "type=" or "error=") || i + 1 >= words.Count || computer.States is null)
             {
-                // config: "start=" and its value are two words, as sc wants them.
-                var at = words.FindIndex(w => w.Equals("start=", StringComparison.OrdinalIgnoreCase));
-                var startType = at >= 0 && at + 1 < words.Count ? words[at + 1].ToLowerInvariant() switch { "auto" or "delayed-auto" => "Automatic", "demand" => "Manual", "disabled" => "Disabled", _ => null } : null;
-                if (startType is null || states is null) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor("sc config " + string.Join(' ', words.Skip(1))), 1, cancellationToken).ConfigureAwait(false);
-                states.SetStartType(name, startType);
-                return await WriteAsync(host, "[SC] ChangeServiceConfig SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc config {name} " + string.Join(' ', words.Skip(1))), 1, cancellationToken).ConfigureAwait(false);
+            }
+
+            options[option] = words[i + 1];
+        }
+
+        string? startType = null;
+        bool? delayed = null;
+        if (options.TryGetValue("start=", out var start))
+        {
+            switch (start.ToLowerInvariant())
+            {
+                case "auto": (startType, delayed) = ("Automatic", false); break;
+                case "delayed-auto": (startType, delayed) = ("Automatic", true); break;
+                case "demand": startType = "Manual"; break;
+                case "disabled": startType = "Disabled"; break;
+                case "boot" or "system":
+                    // A Win32 service cannot be started by the boot loader or the kernel.
+                    return await WriteAsync(host, "[SC] ChangeServiceConfig FAILED 87:\r\n\r\nThe parameter is incorrect.\r\n\r\n", 87, cancellationToken).ConfigureAwait(false);
+                default:
+                    return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc config {name} " + string.Join(' ', words.Skip(1))), 1, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        var changed = computer.TryReconfigure(name, s => s with
+        {
+            BinaryPathName = options.GetValueOrDefault("binpath=") ?? s.BinaryPathName,
+            DisplayName = options.GetValueOrDefault("displayname=") ?? s.DisplayName,
+            StartName = options.GetValueOrDefault("obj=") ?? s.StartName,
+            DependsOn = options.TryGetValue("depend=", out var depend) ? depend.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : s.DependsOn,
+            DelayedAutoStart = delayed ?? s.DelayedAutoStart,
+        });
+        if (!changed && options.Keys.Any(k => k is not ("start=" or "type=" or "error=" or "password=")))
+        {
+            // A service the scenario's rules list without a services: entry: only its start type follows.
+            return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc config {name} " + string.Join(' ', words.Skip(1))), 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (startType is not null) computer.States!.SetStartType(name, startType);
+        return await WriteAsync(host, "[SC] ChangeServiceConfig SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    // sc failure NAME reset= SECONDS actions= ACTION/DELAY[/ACTION/DELAY...] [command= "..."] [reboot= "..."]: the
+    // Service Control Manager's recovery (ChangeServiceConfig2); actions are restart, run, reboot, or "" / none.
+    private async Task<int> FailureAsync(ICommandLineHost host, ComputerServices computer, string name, CancellationToken cancellationToken)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; i + 1 < words.Count; i += 2) options[words[i].ToLowerInvariant()] = words[i + 1];
+        var notEmulated = NotEmulatedCommandScript.MessageFor($"sc failure {name} " + string.Join(' ', words.Skip(1)));
+        if ((words.Count - 1) % 2 != 0 || options.Keys.Any(k => k is not ("reset=" or "actions=" or "command=" or "reboot=")) ||
+            options.ContainsKey("actions=") != options.ContainsKey("reset="))
+        {
+            return await WriteAsync(host, notEmulated, 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var old = computer.Find(name)?.FailureActions;
+        long reset = old?.ResetPeriod ?? 0;
+        if (options.TryGetValue("reset=", out var resetText))
+        {
+            if (resetText.Equals("INFINITE", StringComparison.OrdinalIgnoreCase)) reset = uint.MaxValue;
+            else if (!long.TryParse(resetText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out reset)) return await WriteAsync(host, notEmulated, 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var actions = old?.Actions ?? [];
+        if (options.TryGetValue("actions=", out var actionText))
+        {
+            var parts = actionText.Split('/');
+            var parsed = new List<(string, long)>();
+            for (var i = 0; i + 1 < parts.Length; i += 2)
+            {
+                var action = parts[i].ToLowerInvariant() switch { "restart" => "RESTART", "run" => "RUN PROCESS", "reboot" => "REBOOT", "" or "none" => "NONE", _ => null };
+                if (action is null || !long.TryParse(parts[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var delay))
+                {
+                    return await WriteAsync(host, notEmulated, 1, cancellationToken).ConfigureAwait(false);
+                }
+
+                parsed.Add((action, delay));
+            }
+
+            if (parts.Length % 2 != 0) return await WriteAsync(host, notEmulated, 1, cancellationToken).ConfigureAwait(false);
+            actions = parsed;
+        }
+
+        var failure = new ServiceFailureActions(reset, actions, options.GetValueOrDefault("command=") ?? old?.Command ?? string.Empty, options.GetValueOrDefault("reboot=") ?? old?.RebootMessage ?? string.Empty);
+        if (!computer.TryReconfigure(name, s => s with { FailureActions = failure })) return await WriteAsync(host, notEmulated, 1, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(host, "[SC] ChangeServiceConfig2 SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
+    }
+
+    // sc qfailure NAME: the recovery sc failure set (none for the computer's own services: UNVERIFIED, Windows gives
+    // many of them restart actions); the layout is Windows' (UNVERIFIED: the blanks after empty values).
+    private static string QueryFailure(string name, ServiceFailureActions? failure)
+    {
+        var text = new System.Text.StringBuilder("[SC] QueryServiceConfig2 SUCCESS\r\n\r\nSERVICE_NAME: ").Append(name).Append("\r\n")
+            .Append("        RESET_PERIOD (in seconds)    : ").Append(failure?.ResetPeriod.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "0").Append("\r\n")
+            .Append("        REBOOT_MESSAGE               : ").Append(failure?.RebootMessage).Append("\r\n")
+            .Append("        COMMAND_LINE                 : ").Append(failure?.Command).Append("\r\n");
+        var first = true;
+        foreach (var (action, delay) in failure?.Actions ?? [])
+        {
+            text.Append(first ? "        FAILURE_ACTIONS              : " : "                                       ")
+                .Append(action).Append(" -- Delay = ").Append(delay.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(" milliseconds.\r\n");
+            first = false;
+        }
+
+        return text.ToString();
     }
 
     // sc create NAME binPath= PATH [start= auto|demand|disabled] [DisplayName= X] [obj= ACCOUNT] [password= P] [depend= A/B]
@@ -413,10 +555,10 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
 
     // sc qc NAME: the service's configuration (Win32_Service's path, account and type; Get-Service's start type, display
     // name and the services it depends on, each on a line of its own). UNVERIFIED: the blanks after empty values.
-    private static string QueryConfig(PsObject service, PsObject? wmi, string? startTypeNow)
+    private static string QueryConfig(PsObject service, PsObject? wmi, string? startTypeNow, bool delayed)
     {
         var startType = startTypeNow ?? Text(service, "StartType");
-        var (number, word) = startType.ToUpperInvariant() switch { "AUTOMATIC" => (2, "AUTO_START"), "DISABLED" => (4, "DISABLED"), _ => (3, "DEMAND_START") };
+        var (number, word) = startType.ToUpperInvariant() switch { "AUTOMATIC" => (2, delayed ? "AUTO_START  (DELAYED)" : "AUTO_START"), "DISABLED" => (4, "DISABLED"), _ => (3, "DEMAND_START") };
         var shared = wmi is not null && Text(wmi, "ServiceType").StartsWith("Share", StringComparison.OrdinalIgnoreCase);
         var dependencies = service["ServicesDependedOn"] is { } needed ? ScriptExpressions.Enumerate(needed).OfType<PsObject>().Select(d => Text(d, "Name")).ToList() : [];
         var text = new System.Text.StringBuilder("[SC] QueryServiceConfig SUCCESS\r\n\r\nSERVICE_NAME: ").Append(Text(service, "Name")).Append("\r\n")
@@ -432,7 +574,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
     }
 
     // A service's block as sc query (and sc start / stop) prints it.
-    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool started = false, bool stoppable = true)
+    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool stoppable = true, int? pid = null)
     {
         var (number, word, controls) = status.ToUpperInvariant() switch
         {
@@ -450,8 +592,8 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
             .Append(number == 1 ? "        WIN32_EXIT_CODE    : 1077  (0x435)\r\n" : "        WIN32_EXIT_CODE    : 0  (0x0)\r\n")
             .Append("        SERVICE_EXIT_CODE  : 0  (0x0)\r\n        CHECKPOINT         : 0x0\r\n")
             .Append(number is 2 or 3 ? "        WAIT_HINT          : 0x7d0\r\n" : "        WAIT_HINT          : 0x0\r\n");
-        // The new process's id: made up, the same for a service each time.
-        if (started) text.Append("        PID                : ").Append(4 * (1000 + StableHash(name) % 2000)).Append("\r\n        FLAGS              :\r\n");
+        // sc queryex, and sc start: the process it runs in (Win32_Service's ProcessId; 0 when it is not running).
+        if (pid is { } id) text.Append("        PID                : ").Append(id).Append("\r\n        FLAGS              :\r\n");
         return text.ToString();
     }
 
