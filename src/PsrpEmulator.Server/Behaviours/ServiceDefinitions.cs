@@ -247,9 +247,13 @@ internal sealed class ComputerServices(ServiceTable seeded, ServiceStates? state
     /// <summary>The service's start type now: what a command set, else the computer's own.</summary>
     public string CurrentStartType(ServiceDefinition service) => states?.StartType(service.Name) ?? service.StartType;
 
-    /// <summary>Win32_Service's ExitCode: 0 once a command has started the service; before, the computer's (1077, never started, for an installed one).</summary>
+    /// <summary>
+    /// Win32_Service's ExitCode: 0 once a command has started the service; before, the computer's: 1077
+    /// (ERROR_SERVICE_NEVER_STARTED) for one stopped since the computer booted or installed since, unless the scenario says.
+    /// </summary>
     public uint ExitCode(ServiceDefinition service) =>
-        states?.HasRun(service.Name) == true ? 0u : service.ExitCode ?? (states?.FindInstalled(service.Name) is not null ? 1077u : 0u);
+        states?.HasRun(service.Name) == true ? 0u
+        : service.ExitCode ?? (states?.FindInstalled(service.Name) is not null || service.Status.Equals("Stopped", StringComparison.OrdinalIgnoreCase) ? 1077u : 0u);
 }
 
 /// <summary>One computer's services as the scenarios give them (<c>services:</c>): by name, and those Get-Service lists.</summary>

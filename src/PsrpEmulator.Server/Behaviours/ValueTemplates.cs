@@ -853,25 +853,50 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
     {
         var status = services.CurrentStatus(service);
         var running = !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
+        var path = $@"\\{computer}\root\cimv2:Win32_Service.Name=""{service.Name}""";
         var o = cim
             ? new PsObject(CimInstanceTypeNames) { ToStringValue = $@"Win32_Service (Name = ""{service.Name}"")" }
-            : new PsObject(ManagementObjectTypeNames) { ToStringValue = $@"\\{computer}\root\cimv2:Win32_Service.Name=""{service.Name}""" };
+            : new PsObject(ManagementObjectTypeNames) { ToStringValue = path };
+        if (!cim)
+        {
+            // A ManagementObject's system properties first, as Get-WmiObject writes them.
+            o.AdaptedProperties.AddRange(
+            [
+                new("__GENUS", PsPrimitive.Int32(2)), new("__CLASS", PsPrimitive.String("Win32_Service")),
+                new("__RELPATH", PsPrimitive.String($@"Win32_Service.Name=""{service.Name}""")), new("__SERVER", computer is null ? PsNil.Instance : PsPrimitive.String(computer)),
+                new("__NAMESPACE", PsPrimitive.String(@"root\cimv2")), new("__PATH", PsPrimitive.String(path)),
+            ]);
+        }
+
+        // The class's properties in CIM's order (Get-CimInstance Win32_Service | Select-Object *).
         o.AdaptedProperties.AddRange(
         [
             new("Name", PsPrimitive.String(service.Name)),
-            new("DisplayName", PsPrimitive.String(service.DisplayName)),
-            new("State", PsPrimitive.String(status)),
-            new("StartMode", PsPrimitive.String(StartMode(services.CurrentStartType(service)))),
             new("Status", PsPrimitive.String("OK")),
-            new("Started", PsPrimitive.Boolean(running)),
-            new("StartName", PsPrimitive.String(service.StartName)),
-            new("PathName", PsPrimitive.String(service.BinaryPathName)),
-            new("ProcessId", PsPrimitive.UInt32(running ? (uint)service.RunningProcessId : 0)),
-            new("ServiceType", PsPrimitive.String(service.WmiServiceType)),
             new("ExitCode", PsPrimitive.UInt32(services.ExitCode(service))),
+            new("DesktopInteract", PsPrimitive.Boolean(false)),
+            new("ErrorControl", PsPrimitive.String("Normal")),
+            new("PathName", PsPrimitive.String(service.BinaryPathName)),
+            new("ServiceType", PsPrimitive.String(service.WmiServiceType)),
+            new("StartMode", PsPrimitive.String(StartMode(services.CurrentStartType(service)))),
             new("Caption", PsPrimitive.String(service.DisplayName)),
             new("Description", service.Description.Length > 0 ? PsPrimitive.String(service.Description) : PsNil.Instance),
+            new("InstallDate", PsNil.Instance),
+            new("CreationClassName", PsPrimitive.String("Win32_Service")),
+            new("Started", PsPrimitive.Boolean(running)),
+            new("SystemCreationClassName", PsPrimitive.String("Win32_ComputerSystem")),
             new("SystemName", computer is null ? PsNil.Instance : PsPrimitive.String(computer)),
+            new("AcceptPause", PsPrimitive.Boolean(running && service.AcceptsPauseAndContinue)),
+            new("AcceptStop", PsPrimitive.Boolean(running && service.AcceptsStop)),
+            new("DisplayName", PsPrimitive.String(service.DisplayName)),
+            new("ServiceSpecificExitCode", PsPrimitive.UInt32(0)),
+            new("StartName", PsPrimitive.String(service.StartName)),
+            new("State", PsPrimitive.String(status)),
+            new("TagId", PsPrimitive.UInt32(0)),
+            new("CheckPoint", PsPrimitive.UInt32(0)),
+            new("DelayedAutoStart", PsPrimitive.Boolean(service.DelayedAutoStart)),
+            new("ProcessId", PsPrimitive.UInt32(running ? (uint)service.RunningProcessId : 0)),
+            new("WaitHint", PsPrimitive.UInt32(0)),
         ]);
         return o;
     }

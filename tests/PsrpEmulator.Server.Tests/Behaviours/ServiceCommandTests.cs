@@ -428,6 +428,24 @@ public class ServiceCommandTests
         Assert.That(stopped.Stdout, Does.Contain("STATE              : 1  STOPPED").And.Contain("PID                : 0\r\n"));
     }
 
+    [Test]
+    public async Task Win32_Service_has_the_class_s_properties_in_CIM_s_order_with_the_delayed_start_and_never_started_exit_code()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "$s = Get-CimInstance Win32_Service -Filter \"Name='WinRM'\"; ($s.PSObject.Properties | Select-Object -First 8 | ForEach-Object Name) -join ','; " +
+            "\"$($s.AcceptStop) $($s.AcceptPause) $($s.DelayedAutoStart) $($s.ErrorControl) $($s.CreationClassName) $($s.ServiceSpecificExitCode)\"; " +
+            "(Get-CimInstance Win32_Service -Filter \"Name='AJRouter'\").ExitCode; Start-Service AJRouter; Stop-Service AJRouter; (Get-CimInstance Win32_Service -Filter \"Name='AJRouter'\").ExitCode; " +
+            "(Get-WmiObject Win32_Service -Filter \"Name='WinRM'\").__RELPATH",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Name,Status,ExitCode,DesktopInteract,ErrorControl,PathName,ServiceType,StartMode", "True False False Normal Win32_Service 0", "1077", "0", "Win32_Service.Name=\"WinRM\"",
+        }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()
