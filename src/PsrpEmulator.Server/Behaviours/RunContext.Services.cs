@@ -71,7 +71,7 @@ internal sealed partial class RunContext
                 // the Task Scheduler...): StopServiceCommand's error, and the next service.
                 await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be stopped due to the following error: Cannot stop {name} service on computer '.'.",
                     $"CouldNotStopService,{CmdletClass(command)}", ErrorCategory.CloseError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
-                { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                { Activity = command, InnerExceptionType = "System.InvalidOperationException", TargetType = "ServiceController", ExceptionProperties = ServiceNameOf(name) }, output);
                 continue;
             }
 
@@ -86,7 +86,7 @@ internal sealed partial class RunContext
                 {
                     await WriteErrorAsync(new ScriptedError($"Cannot stop service '{display} ({name})' because it has dependent services. It can only be stopped if the Force flag is set.",
                         $"ServiceHasDependentServices,{CmdletClass(command)}", ErrorCategory.InvalidOperation, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
-                    { Activity = command }, output);
+                    { Activity = command, TargetType = "ServiceController", ExceptionProperties = ServiceNameOf(name) }, output);
                     continue;
                 }
 
@@ -105,7 +105,7 @@ internal sealed partial class RunContext
                     // ServiceController.Start fails on a disabled service: the command's error, and the next service.
                     await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be started due to the following error: Cannot start service {name} on computer '.'.",
                         $"CouldNotStartService,{CmdletClass(command)}", ErrorCategory.OpenError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
-                    { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                    { Activity = command, InnerExceptionType = "System.InvalidOperationException", TargetType = "ServiceController", ExceptionProperties = ServiceNameOf(name) }, output);
                     continue;
                 }
 
@@ -116,7 +116,7 @@ internal sealed partial class RunContext
                 {
                     await WriteErrorAsync(new ScriptedError($"Service '{display} ({name})' cannot be started due to the following error: Cannot start service {name} on computer '.'.",
                         $"CouldNotStartService,{CmdletClass(command)}", ErrorCategory.OpenError, "Microsoft.PowerShell.Commands.ServiceCommandException", "System.ServiceProcess.ServiceController")
-                    { Activity = command, InnerExceptionType = "System.InvalidOperationException" }, output);
+                    { Activity = command, InnerExceptionType = "System.InvalidOperationException", TargetType = "ServiceController", ExceptionProperties = ServiceNameOf(name) }, output);
                     continue;
                 }
                 foreach (var dependency in needed) states.SetStatus(dependency.Name, "Running", dependency.DisplayName);
@@ -258,7 +258,7 @@ internal sealed partial class RunContext
                 else if (matched.Count == 0 && wildcard is null)
                 {
                     await WriteErrorAsync(new ScriptedError($"Cannot find any service with {what} '{pattern}'.", $"NoServiceFoundForGiven{parameter},{CmdletClass(command)}",
-                        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command }, output);
+                        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", pattern) { Activity = command, ExceptionProperties = ServiceNameOf(parameter == "DisplayName" ? string.Empty : pattern) }, output);
                 }
 
                 foreach (var service in matched) Add(service);
@@ -276,7 +276,7 @@ internal sealed partial class RunContext
                 var name = PipelineVariables.Display(item);
                 if (services.FirstOrDefault(s => Name(s).Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) Add(found);
                 else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
-                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command }, output);
+                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command, ExceptionProperties = ServiceNameOf(name) }, output);
             }
         }
 
@@ -326,6 +326,9 @@ internal sealed partial class RunContext
             }
         }
     }
+
+    // ServiceCommandException's ServiceName (empty for a display name no service has, as WriteNonTerminatingError gives it).
+    private static PsProperty[] ServiceNameOf(string name) => [new("ServiceName", PsPrimitive.String(name))];
 
     private static string Name(PsObject service) => PipelineVariables.Display(service["Name"]!);
 

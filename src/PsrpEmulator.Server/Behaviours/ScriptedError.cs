@@ -52,6 +52,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
 
     public string? RecommendedAction { get; init; }
 
+    /// <summary>Properties of the exception's own type it carries (ServiceCommandException's ServiceName); none by default.</summary>
+    public IReadOnlyList<PsProperty>? ExceptionProperties { get; init; }
+
     /// <summary>Whether a value is an ErrorRecord (as the session made it, or deserialized).</summary>
     public static bool IsErrorRecord(PsValue? value) =>
         value is PsObject { TypeNames: [var first, ..] } && first is "System.Management.Automation.ErrorRecord" or "Deserialized.System.Management.Automation.ErrorRecord";
@@ -84,6 +87,11 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             var at = properties.FindIndex(p => p.Name == "InnerException");
             if (at >= 0) properties[at] = new PsProperty("InnerException", ErrorRecords.CreateException(InnerMessage(error.Message), innerType, ExceptionTypes.BasesOf(innerType)));
         }
+        if (error.ExceptionProperties is { } extra && error.Exception is null && record["Exception"] is PsObject { } own)
+        {
+            foreach (var property in extra) own.With(property.Name, property.Value);
+        }
+
         if (error.DetailsMessage is not null) record.With("ErrorDetails_Message", error.DetailsMessage);
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 

@@ -446,6 +446,25 @@ public class ServiceCommandTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    [Test]
+    public async Task A_service_cmdlet_s_error_names_the_service_and_carries_the_ServiceController_exception_it_wraps()
+    {
+        // The production ErrorRecord factory: the record a client receives and a catch block reads.
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), ServiceStates = new ServiceStates() };
+        var create = new CreatePipeline([new PipelineCommand(
+            "try { Get-Service NoSuch -ErrorAction Stop } catch [Microsoft.PowerShell.Commands.ServiceCommandException] { $_.Exception.ServiceName }; " +
+            "try { Start-Service Spooler -ErrorAction Stop } catch { $_.Exception.ServiceName; $_.Exception.InnerException.Message; $_.CategoryInfo.ToString() }",
+            IsScript: true, [])], NoInput: true);
+        await ((BehaviourScript)Default.Resolve(create)).RunAsync(host, time, ScriptedError.ToErrorRecord, CancellationToken.None);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "NoSuch", "Spooler", "Cannot start service Spooler on computer '.'.",
+            "OpenError: (System.ServiceProcess.ServiceController:ServiceController) [Start-Service], ServiceCommandException",
+        }));
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()
