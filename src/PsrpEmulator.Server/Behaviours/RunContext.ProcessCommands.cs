@@ -235,7 +235,16 @@ internal sealed partial class RunContext
         0 => null,
         4 => @"NT AUTHORITY\SYSTEM",
         _ when Host.AutomaticVariable("PID") is PsPrimitive { Value: int own } && own == id => $"{Host.EnvironmentVariable("USERDOMAIN")}\\{Host.EnvironmentVariable("USERNAME")}",
-        _ when name.Equals("svchost", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+        ListeningSockets.ServiceHostId when name.Equals("svchost", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+        // A process running services runs as their account (the first's, by name).
+        _ when ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id) is { } hosting => hosting.Services[0].StartName switch
+        {
+            var a when a.Equals("LocalSystem", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\SYSTEM",
+            var a when a.Equals(@"NT AUTHORITY\LocalService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\LOCAL SERVICE",
+            var a when a.Equals(@"NT AUTHORITY\NetworkService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+            var a when a.StartsWith(@".\", StringComparison.Ordinal) => $"{Host.EnvironmentVariable("COMPUTERNAME")}\\{a[2..]}",
+            var a => a,
+        },
         _ => null,
     };
 

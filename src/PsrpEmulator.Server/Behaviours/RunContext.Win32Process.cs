@@ -110,8 +110,11 @@ internal sealed partial class RunContext
             _ => processName + ".exe",
         };
         // The command lines of the default computer's processes (as its WMI class lists them); another's is its path.
+        // A process a running service runs in (not the default svchost) has the service's command line, and services.exe for its parent.
+        var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
         var commandLine = process["CommandLine"] is PsPrimitive { Value: string given } ? given : processName.ToLowerInvariant() switch
         {
+            _ when hosting is not null => hosting.Services[0].BinaryPathName.Replace("%SystemRoot%", @"C:\Windows", StringComparison.OrdinalIgnoreCase),
             _ when path is null => null,
             "svchost" => path + " -k NetworkService -p",
             "wsmprovhost" => path + " -Embedding",
@@ -121,6 +124,7 @@ internal sealed partial class RunContext
         // for a scenario's own processes: 0).
         var parent = processName.ToLowerInvariant() switch
         {
+            _ when hosting is not null => 620u,
             "svchost" => 620u,
             "wsmprovhost" => 1868u,
             _ => 0u,

@@ -527,6 +527,9 @@ internal sealed partial class ScenarioParser
                         _ => throw Error(servicesNode, $"{key} takes ServiceController, Win32_Service or CimInstance"),
                     };
                 }
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$withServiceProcesses") is YamlSequenceNode processesNode:
+                // { $withServiceProcesses: [ ... ] }: the processes listed and those the running services run in, sorted as Get-Process.
+                return new ServiceProcessesValueTemplate(ReadValue(processesNode, names));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
                 {
                     // { $disk: size } or { $disk: freeSpace }: the computer's C: disk.

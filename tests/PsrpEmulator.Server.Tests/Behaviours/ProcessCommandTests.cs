@@ -39,28 +39,28 @@ public class ProcessCommandTests
         return string.Join("|", host.OutputTexts);
     }
 
-    [TestCase("Get-Process | % Name", "Idle|svchost|System|wsmprovhost")]
-    [TestCase("Get-Process -Name svchost | % Id", "1868")]
-    [TestCase("Get-Process sys*, svc* | % Name", "svchost|System")]
-    [TestCase("gps -Name W*, SVCHOST, *host | % Name", "svchost|wsmprovhost")]
+    [TestCase("Get-Process | % Name", "Idle|lsass|msdtc|MsMpEng|NisSrv|SgrmBroker|svchost|svchost|System|wsmprovhost")]
+    [TestCase("Get-Process -Name svchost | % Id", "1868|2500")]
+    [TestCase("Get-Process sys*, svc* | % Name", "svchost|svchost|System")]
+    [TestCase("gps -Name W*, SVCHOST, *host | % Name", "svchost|svchost|wsmprovhost")]
     [TestCase("Get-Process -Id 4, 1868 | % Name", "svchost|System")]
     [TestCase("$id = 1868; (Get-Process -Id $id).ProcessName", "svchost")]
     [TestCase("(Get-Process -Id $PID).Name; (Get-Process -Id $PID).Path", "wsmprovhost|C:\\Windows\\system32\\wsmprovhost.exe")]
-    [TestCase("Get-Process -ProcessName svc* -ErrorAction Stop | % Id", "1868")]
+    [TestCase("Get-Process -ProcessName svc* -ErrorAction Stop | % Id", "1868|2500")]
     [TestCase("ps -PID 4 | % Name", "System")]
     [TestCase("Get-Process nothing* | % Name; 'none'", "none")]
-    [TestCase("$p = Get-Process svchost; Get-Process -InputObject $p | % Id", "1868")]
-    [TestCase("(Get-Process -Name svchost -ComputerName localhost).Id", "1868")]
+    [TestCase("$p = Get-Process -Id 1868; Get-Process -InputObject $p | % Id", "1868")]
+    [TestCase("(Get-Process -Name svchost -ComputerName localhost).Id", "1868|2500")]
     public async Task Get_Process_chooses_by_name_pattern_id_or_input_and_writes_them_by_name(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
     public async Task Get_Process_of_a_name_no_process_has_is_NoProcessFoundForGivenName_and_the_others_are_still_written()
     {
-        var (host, outcome) = await RunAsync("Get-Process notepad, svchost | % Name; 'next'");
+        var (host, outcome) = await RunAsync("Get-Process notepad, msdtc | % Name; 'next'");
 
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "svchost", "next" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "msdtc", "next" }));
         var error = host.Errors.Single();
         Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName), Is.EqualTo((
             "Cannot find a process with the name \"notepad\". Verify the process name and call the cmdlet again.",
@@ -92,7 +92,12 @@ public class ProcessCommandTests
         var (host, _) = await RunAsync("Get-Process -IncludeUserName");
 
         var processes = host.Outputs.Cast<PsObject>().ToList();
-        Assert.That(processes.Select(p => p["UserName"]?.ToDisplayString()), Is.EqualTo(new[] { "", @"NT AUTHORITY\NETWORK SERVICE", @"NT AUTHORITY\SYSTEM", @"SERVER01\psrp" }));
+        // A service's process runs as the service's account (msdtc NETWORK SERVICE, NisSrv LOCAL SERVICE, lsass SYSTEM).
+        Assert.That(processes.Select(p => $"{p["Name"]?.ToDisplayString()} {p["UserName"]?.ToDisplayString()}"), Is.EqualTo(new[]
+        {
+            "Idle ", @"lsass NT AUTHORITY\SYSTEM", @"msdtc NT AUTHORITY\NETWORK SERVICE", @"MsMpEng NT AUTHORITY\SYSTEM", @"NisSrv NT AUTHORITY\LOCAL SERVICE",
+            @"SgrmBroker NT AUTHORITY\SYSTEM", @"svchost NT AUTHORITY\NETWORK SERVICE", @"svchost NT AUTHORITY\SYSTEM", @"System NT AUTHORITY\SYSTEM", @"wsmprovhost SERVER01\psrp",
+        }));
         Assert.That(processes[1].TypeNames![0], Is.EqualTo("System.Diagnostics.Process#IncludeUserName"));
         Assert.That(processes[1].TypeNames![1], Is.EqualTo("System.Diagnostics.Process"));
     }
@@ -100,7 +105,7 @@ public class ProcessCommandTests
     [Test]
     public async Task Get_Process_IncludeUserName_is_shown_in_the_ProcessWithUserName_table()
     {
-        var output = await OutputOfAsync("Get-Process svchost -IncludeUserName | Out-String");
+        var output = await OutputOfAsync("Get-Process -Id 1868 -IncludeUserName | Out-String");
 
         Assert.That(output.Split("\r\n").Where(l => l.Length > 0).Select(l => l.TrimEnd()), Is.EqualTo(new[]
         {
@@ -155,7 +160,7 @@ public class ProcessCommandTests
     [Test]
     public async Task Stop_Process_WhatIf_says_what_it_would_stop_and_stops_nothing()
     {
-        var (host, outcome) = await RunAsync("Get-Process svchost | Stop-Process -WhatIf; (Get-Process svchost).Id");
+        var (host, outcome) = await RunAsync("Get-Process -Id 1868 | Stop-Process -WhatIf; (Get-Process -Id 1868).Id");
 
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
         Assert.That(host.HostCalls.Select(c => c.Parameters[0].AsString()), Is.EqualTo(new[] { "What if: Performing the operation \"Stop-Process\" on target \"svchost (1868)\"." }));
@@ -179,7 +184,7 @@ public class ProcessCommandTests
     {
         var time = new FakeTimeProvider();
         var host = NewHost();
-        var run = Default.Resolve(Behaviour.Script("Wait-Process -Name svchost -Timeout 30; 'after'")).RunTestAsync(host, time);
+        var run = Default.Resolve(Behaviour.Script("Wait-Process -Id 1868 -Timeout 30; 'after'")).RunTestAsync(host, time);
         Assert.That(run.IsCompleted, Is.False, "it waits");
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.That(run.IsCompleted, Is.False, "it waits the whole timeout");
@@ -217,9 +222,9 @@ public class ProcessCommandTests
 
     // Win32_Process is Get-Process's list as WMI names it: the same ids (the session's own wsmprovhost.exe is $PID),
     // working sets, handle counts and paths.
-    [TestCase("Get-CimInstance Win32_Process | % Name", "System Idle Process|svchost.exe|System|wsmprovhost.exe")]
+    [TestCase("Get-CimInstance Win32_Process | % Name", "System Idle Process|lsass.exe|msdtc.exe|MsMpEng.exe|NisSrv.exe|SgrmBroker.exe|svchost.exe|svchost.exe|System|wsmprovhost.exe")]
     [TestCase("(Get-CimInstance -ClassName Win32_Process -Filter \"Name = 'wsmprovhost.exe'\").ProcessId -eq $PID", "True")]
-    [TestCase("gcim Win32_Process -Filter \"Name LIKE 'svc%'\" | % { $_.ProcessId; $_.CommandLine; $_.ParentProcessId }", "1868|C:\\Windows\\System32\\svchost.exe -k NetworkService -p|620")]
+    [TestCase("gcim Win32_Process -Filter \"Name LIKE 'svc%' AND ProcessId = 1868\" | % { $_.ProcessId; $_.CommandLine; $_.ParentProcessId }", "1868|C:\\Windows\\System32\\svchost.exe -k NetworkService -p|620")]
     [TestCase("$p = Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'; $g = Get-Process -Id 1868; $p.WorkingSetSize -eq $g.WS; $p.HandleCount -eq $g.Handles; $p.ExecutablePath -eq $g.Path", "True|True|True")]
     [TestCase("Get-CimInstance -Query \"SELECT * FROM Win32_Process WHERE ProcessId = 4 OR ProcessId = 0\" | % { \"$_\" }", "Win32_Process (Handle = \"0\")|Win32_Process (Handle = \"4\")")]
     [TestCase("(Get-CimInstance Win32_Process -Filter \"Name = 'notepad.exe'\" | Measure-Object).Count", "0")]

@@ -275,7 +275,7 @@ public class ScriptIdiomTests
     {
         var host = await RunAsync("""
             (Get-Process | Sort-Object WorkingSet -Descending | Select-Object -First 1).Name
-            $svc = Get-Process svchost
+            $svc = Get-Process -Id 1868
             [math]::Round($svc.WorkingSet / 1MB, 1)
             $svc.Company
             $svc.TotalProcessorTime.TotalSeconds

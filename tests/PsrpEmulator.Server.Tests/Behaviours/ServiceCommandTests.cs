@@ -465,6 +465,25 @@ public class ServiceCommandTests
         }));
     }
 
+    [Test]
+    public async Task A_running_service_s_process_is_the_one_Get_Process_and_Win32_Process_list_under_its_ProcessId()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "$id = (Get-CimInstance Win32_Service -Filter \"Name='WinDefend'\").ProcessId; (Get-Process -Id $id).Name; " +
+            "$lsass = (Get-CimInstance Win32_Service -Filter \"Name='SamSs'\").ProcessId; (Get-Process lsass).Id -eq $lsass; (Get-CimInstance Win32_Service | Where-Object ProcessId -eq $lsass).Name -join ','; " +
+            "New-Service -Name MyAgent -BinaryPathName '\"C:\\Program Files\\MyAgent\\agent.exe\" --service' | Out-Null; [bool](Get-Process agent -ErrorAction SilentlyContinue); " +
+            "Start-Service MyAgent; $agent = Get-Process agent; $agent.Id -eq (Get-CimInstance Win32_Service -Filter \"Name='MyAgent'\").ProcessId; $agent.Path; " +
+            "(Get-CimInstance Win32_Process -Filter \"Name='agent.exe'\").CommandLine; Stop-Service MyAgent; [bool](Get-Process agent -ErrorAction SilentlyContinue)",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "MsMpEng", "True", "KeyIso,SamSs,VaultSvc", "False", "True", @"C:\Program Files\MyAgent\agent.exe", "\"C:\\Program Files\\MyAgent\\agent.exe\" --service", "False",
+        }));
+        Assert.That(host.Errors, Is.Empty);
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()

@@ -157,7 +157,7 @@ public class SessionStateTests
     {
         var runspace = new RunspaceState();
         await RunAsync(runspace, "$p = Get-Process");
-        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "svchost", "System", "wsmprovhost" }));
+        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "lsass", "msdtc", "MsMpEng", "NisSrv", "SgrmBroker", "svchost", "svchost", "System", "wsmprovhost" }));
     }
 
     [Test]

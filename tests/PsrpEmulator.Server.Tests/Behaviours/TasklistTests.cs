@@ -34,18 +34,26 @@ public class TasklistTests
         var (host, exitCode) = await RunAsync("tasklist");
 
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((Header +
+// With the processes the running services run in (lsass, MsMpEng...), in the order they were made (by id).
             "System Idle Process              0 Services                   0          8 K\r\n" +
             "System                           4 Services                   0        144 K\r\n" +
-            "svchost.exe                   1868 Services                   0     19,952 K\r\n" + Wsmprovhost, "", 0)));
+            "lsass.exe                      740 Services                   0     12,076 K\r\n" +
+            "svchost.exe                   1868 Services                   0     19,952 K\r\n" +
+            "MsMpEng.exe                   2212 Services                   0     27,016 K\r\n" +
+            "svchost.exe                   2500 Services                   0     19,668 K\r\n" +
+            "NisSrv.exe                    3576 Services                   0     28,400 K\r\n" +
+            "msdtc.exe                     4456 Services                   0     29,584 K\r\n" +
+            "SgrmBroker.exe                4572 Services                   0     22,756 K\r\n" +
+            Wsmprovhost, "", 0)));
     }
 
     [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\"", Header + Wsmprovhost)]
     [TestCase("tasklist /fi \"imagename eq WSMPROV*\"", Header + Wsmprovhost)]
     [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\" /NH", "\r\n" + Wsmprovhost)]
-    [TestCase("tasklist /FI \"PID gt 100\" /FI \"IMAGENAME ne svchost.exe\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"PID gt 3000\" /FI \"IMAGENAME ne svchost.exe\" /FI \"IMAGENAME ne msdtc.exe\"", Header + "NisSrv.exe                    3576 Services                   0     28,400 K\r\nSgrmBroker.exe                4572 Services                   0     22,756 K\r\n" + Wsmprovhost)]
     [TestCase("tasklist /FI \"MEMUSAGE ge 50000\"", Header + Wsmprovhost)]
     [TestCase("tasklist /FI \"USERNAME eq tester\"", Header + Wsmprovhost)]
-    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"19,952 K\"\r\n")]
+    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"lsass.exe\",\"740\",\"Services\",\"0\",\"12,076 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"19,952 K\"\r\n\"MsMpEng.exe\",\"2212\",\"Services\",\"0\",\"27,016 K\"\r\n\"svchost.exe\",\"2500\",\"Services\",\"0\",\"19,668 K\"\r\n\"NisSrv.exe\",\"3576\",\"Services\",\"0\",\"28,400 K\"\r\n\"msdtc.exe\",\"4456\",\"Services\",\"0\",\"29,584 K\"\r\n\"SgrmBroker.exe\",\"4572\",\"Services\",\"0\",\"22,756 K\"\r\n")]
     [TestCase("tasklist /FI \"IMAGENAME eq notepad.exe\"", "INFO: No tasks are running which match the specified criteria.\r\n")]
     [TestCase("tasklist /FO CSV /FI \"PID eq 4\"", "\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
     [TestCase("tasklist /FO CSV /NH /FI \"PID eq 4\"", "\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
@@ -63,12 +71,36 @@ public class TasklistTests
     [TestCase("tasklist /FI \"IMAGENAME gt a\"", "ERROR: The search filter cannot be recognized.\r\n")]
     [TestCase("tasklist /X", "ERROR: Invalid argument/option - '/X'.\r\nType \"TASKLIST /?\" for usage.\r\n")]
     [TestCase("tasklist /FO LIST /NH", "ERROR: /NH switch cannot be used with the LIST format.\r\nType \"TASKLIST /?\" for usage.\r\n")]
-    [TestCase("tasklist /SVC", "tasklist /SVC is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
+    [TestCase("tasklist /V", "tasklist /V is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
     public async Task What_tasklist_cannot_take_is_its_error_on_stderr_with_exit_code_1(string line, string stderr)
     {
         var (host, exitCode) = await RunAsync(line);
 
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("", stderr, 1)));
+    }
+
+    [Test]
+    public async Task Tasklist_svc_names_the_services_each_process_runs_wrapping_the_column_after_a_comma()
+    {
+        var (table, tableCode) = await RunAsync("tasklist /svc /fi \"imagename ne svchost.exe\"");
+        var (winrm, _) = await RunAsync("tasklist /svc /fi \"services eq WinRM\" /nh");
+        var (csv, _) = await RunAsync("tasklist /svc /fo csv /fi \"imagename eq lsass.exe\"");
+
+        Assert.That((table.Stdout, tableCode), Is.EqualTo((
+            "\r\nImage Name                     PID Services                                    \r\n========================= ======== ============================================\r\n" +
+            "System Idle Process              0 N/A                                         \r\n" +
+            "System                           4 N/A                                         \r\n" +
+            "lsass.exe                      740 KeyIso, SamSs, VaultSvc                     \r\n" +
+            "MsMpEng.exe                   2212 WinDefend                                   \r\n" +
+            "NisSrv.exe                    3576 WdNisSvc                                    \r\n" +
+            "msdtc.exe                     4456 MSDTC                                       \r\n" +
+            "SgrmBroker.exe                4572 SgrmBroker                                  \r\n" +
+            "wsmprovhost.exe               3120 N/A                                         \r\n", 0)));
+        var lines = winrm.Stdout.Split("\r\n");
+        Assert.That(lines[1], Does.StartWith("svchost.exe                   1868 Appinfo, BFE, BrokerInfrastructure, CDPSvc,"));
+        Assert.That(lines.Skip(2).Where(l => l.Length > 0), Has.All.StartWith(new string(' ', 35)).And.All.Length.EqualTo(79));
+        Assert.That(string.Concat(lines.Skip(1)), Does.Contain(" WinRM,"));
+        Assert.That(csv.Stdout, Is.EqualTo("\"Image Name\",\"PID\",\"Services\"\r\n\"lsass.exe\",\"740\",\"KeyIso,SamSs,VaultSvc\"\r\n"));
     }
 
     [TestCase("taskkill /im notepad.exe /f", "ERROR: The process \"notepad.exe\" not found.\r\n", 128)]

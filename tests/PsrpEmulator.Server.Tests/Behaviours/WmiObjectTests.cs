@@ -17,7 +17,7 @@ public class WmiObjectTests
         return (host, outcome);
     }
 
-    [TestCase("Get-WmiObject -Class Win32_Process -Filter \"Name = 'svchost.exe'\" | Select-Object -ExpandProperty ProcessId", "1868")]
+    [TestCase("Get-WmiObject -Class Win32_Process -Filter \"Name = 'svchost.exe'\" | Select-Object -ExpandProperty ProcessId", "1868|2500")]
     [TestCase("(Get-WmiObject Win32_Process -Filter \"Name = 'app.exe'\") -eq $null", "True")]
     [TestCase("gwmi -Query \"SELECT * FROM Win32_NetworkAdapterConfiguration WHERE IPEnabled = TRUE\" | % MACAddress", "00:15:5D:0A:01:04")]
     [TestCase("(Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE').IPAddress -join ','", "127.0.0.1,fe80::5efe:7f00:1")]

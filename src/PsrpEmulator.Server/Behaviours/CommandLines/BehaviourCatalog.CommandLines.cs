@@ -224,7 +224,7 @@ public sealed partial class BehaviourCatalog
         if (PowercfgScript.TryParse(line, out var powercfg)) return powercfg;
         if (ScServiceScript.TryParse(this, line, out var sc)) return sc;
         if (ShutdownCommandScript.TryParse(line, out var shutdown)) return shutdown;
-        if (TasklistScript.TryParse(line, out var tasklist)) return tasklist;
+        if (TasklistScript.TryParse(this, line, out var tasklist)) return tasklist;
         if (TaskkillScript.TryParse(line, out var taskkill)) return taskkill;
         if (XcopyScript.TryParse(line, out var xcopy)) return xcopy;
         if (RobocopyScript.TryParse(line, out var robocopy)) return robocopy;

@@ -9,12 +9,18 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// trailing <c>*</c> a wildcard), <c>PID</c>, <c>SESSION</c> and <c>MEMUSAGE</c> (in KB) with eq, ne, gt, lt, ge, le,
 /// <c>SESSIONNAME</c>, <c>STATUS</c> and <c>USERNAME</c> with eq and ne, several filters all applying; <c>/FO TABLE</c>
 /// (the default), <c>LIST</c> or <c>CSV</c>, <c>/NH</c>. No process left is tasklist's INFO line on stdout with exit
-/// code 0; a filter it cannot read its "The search filter cannot be recognized." with 1. <c>/SVC</c>, <c>/V</c>,
-/// <c>/M</c> and the remote options are not emulated. The layouts are Windows'; LIST's spacing UNVERIFIED.
+/// code 0; a filter it cannot read its "The search filter cannot be recognized." with 1. With the computer's services
+/// (<see cref="ServiceProcesses"/>) it lists the processes running services run in too, and <c>/SVC</c> the services
+/// each runs (<c>/FI "SERVICES eq WinRM"</c>). <c>/V</c>, <c>/M</c> and the remote options are not emulated. The layouts
+/// are Windows'; LIST's spacing and the /SVC column's trailing blanks UNVERIFIED.
 /// </summary>
-internal sealed class TasklistScript(string arguments) : ICommandLineScript
+internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog = null) : ICommandLineScript
 {
-    private sealed record Process(string ImageName, int Pid, int MemoryKb, bool System);
+    private sealed record Process(string ImageName, int Pid, int MemoryKb, bool System)
+    {
+        /// <summary>The services it runs (tasklist /svc), by name.</summary>
+        public IReadOnlyList<string> Services { get; init; } = [];
+    }
 
     private static readonly Process[] Processes =
     [
@@ -28,12 +34,14 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
 
     public string Description => ("tasklist " + arguments).Trim();
 
-    public static bool TryParse(string line, out TasklistScript script)
+    public static bool TryParse(string line, out TasklistScript script) => TryParse(null, line, out script);
+
+    public static bool TryParse(BehaviourCatalog? catalog, string line, out TasklistScript script)
     {
         script = null!;
         var name = CommandLineText.FirstWord(line);
         if (!name.Equals("tasklist", StringComparison.OrdinalIgnoreCase) && !name.Equals("tasklist.exe", StringComparison.OrdinalIgnoreCase)) return false;
-        script = new TasklistScript(line[name.Length..].Trim());
+        script = new TasklistScript(line[name.Length..].Trim(), catalog);
         return true;
     }
 
@@ -42,6 +50,7 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
         var words = CommandLineText.Tokenize(arguments).Select(t => t.Value).ToList();
         var format = "TABLE";
         var noHeader = false;
+        var services = false;
         var filters = new List<Func<Process, bool>>();
         for (var i = 0; i < words.Count; i++)
         {
@@ -63,6 +72,9 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
 
                     filters.Add(filter);
                     break;
+                case "/SVC" when catalog is not null:
+                    services = true;
+                    break;
                 case "/SVC" or "/V" or "/M" or "/S" or "/U" or "/P" or "/APPS":
                     await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
                     return 1;
@@ -78,24 +90,101 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
             return 1;
         }
 
-        var found = Running(host).Where(p => filters.TrueForAll(f => f(p))).ToList();
+        var found = Running(host, catalog).Where(p => filters.TrueForAll(f => f(p))).ToList();
         if (found.Count == 0)
         {
             await host.WriteTextAsync(WinRsStreams.Stdout, "INFO: No tasks are running which match the specified criteria.\r\n", cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
-        await host.WriteTextAsync(WinRsStreams.Stdout, Render(found, format, noHeader), cancellationToken).ConfigureAwait(false);
+        await host.WriteTextAsync(WinRsStreams.Stdout, services ? RenderServices(found, format, noHeader) : Render(found, format, noHeader), cancellationToken).ConfigureAwait(false);
         return 0;
+    }
+
+    // tasklist /svc: each process's services ("N/A" for none); the table wraps them at its 44-character column, after a comma.
+    private static string RenderServices(List<Process> found, string format, bool noHeader)
+    {
+        var text = new StringBuilder();
+        switch (format)
+        {
+            case "CSV":
+                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Services\"\r\n");
+                foreach (var p in found) text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{(p.Services.Count == 0 ? "N/A" : string.Join(',', p.Services))}\"\r\n");
+                break;
+            case "LIST":
+                foreach (var p in found)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name: {p.ImageName}\r\nPID:        {p.Pid}\r\n");
+                    var first = true;
+                    foreach (var service in p.Services.Count == 0 ? ["N/A"] : p.Services)
+                    {
+                        text.Append(first ? "Services:   " : "            ").Append(service).Append("\r\n");
+                        first = false;
+                    }
+                }
+
+                break;
+            default:
+                text.Append("\r\n");
+                if (!noHeader)
+                {
+                    text.Append("Image Name                     PID Services                                    \r\n");
+                    text.Append("========================= ======== ============================================\r\n");
+                }
+
+                foreach (var p in found)
+                {
+                    var lines = Wrap(p.Services.Count == 0 ? ["N/A"] : p.Services, 44);
+                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {lines[0],-44}\r\n");
+                    foreach (var more in lines.Skip(1)) text.Append(' ', 35).Append(CultureInfo.InvariantCulture, $"{more,-44}").Append("\r\n");
+                }
+
+                break;
+        }
+
+        return text.ToString();
+    }
+
+    // Names joined by ", " in lines of at most width characters, each line but the last ending in a comma.
+    private static List<string> Wrap(IReadOnlyList<string> names, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var piece = names[i] + (i < names.Count - 1 ? "," : string.Empty);
+            if (line.Length > 0 && line.Length + 1 + piece.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+
+            if (line.Length > 0) line.Append(' ');
+            line.Append(piece);
+        }
+
+        lines.Add(line.ToString());
+        return lines;
     }
 
     /// <summary>The computer's processes: in a remote session its own wsmprovhost.exe is the session's ($PID, as Get-Process and Win32_Process have it).</summary>
     internal static IEnumerable<(string ImageName, int Pid)> RunningProcesses(ICommandLineHost host) => Running(host).Select(p => (p.ImageName, p.Pid));
 
-    private static IEnumerable<Process> Running(ICommandLineHost host) =>
-        host.AutomaticVariable("PSSenderInfo") is not (null or Protocol.Clixml.PsNil) && host.AutomaticVariable("PID") is Protocol.Clixml.PsPrimitive { Value: int pid }
+    private static IEnumerable<Process> Running(ICommandLineHost host, BehaviourCatalog? catalog = null)
+    {
+        var listed = host.AutomaticVariable("PSSenderInfo") is not (null or Protocol.Clixml.PsNil) && host.AutomaticVariable("PID") is Protocol.Clixml.PsPrimitive { Value: int pid }
             ? Processes.Select(p => p.ImageName == "wsmprovhost.exe" ? p with { Pid = pid } : p)
             : Processes;
+        if (catalog is null) return listed;
+
+        // The processes the running services run in (the svchost listed hosts the shared ones), in the order the system
+        // made them: by id, the session's own process last.
+        var hosts = ServiceProcesses.Running(catalog.ServicesOf(host.EnvironmentVariable("COMPUTERNAME"), host.ServiceStates));
+        var known = listed.Select(p => hosts.FirstOrDefault(h => h.Id == p.Pid) is { } h ? p with { Services = [.. h.Services.Select(s => s.Name)] } : p).ToList();
+        var added = hosts.Where(h => known.TrueForAll(p => p.Pid != h.Id))
+            .Select(h => new Process(h.Image, h.Id, (int)(ServiceProcesses.ProcessObject(h)["WS"] is Protocol.Clixml.PsPrimitive { Value: int ws } ? ws / 1024 : 8_192), System: true) { Services = [.. h.Services.Select(s => s.Name)] });
+        return known.Where(p => p.ImageName != "wsmprovhost.exe").Concat(added).OrderBy(p => p.Pid).Concat(known.Where(p => p.ImageName == "wsmprovhost.exe"));
+    }
 
     private static string Memory(Process p) => p.MemoryKb.ToString("N0", CultureInfo.InvariantCulture) + " K";
 
@@ -166,6 +255,8 @@ internal sealed class TasklistScript(string arguments) : ICommandLineScript
             "MEMUSAGE" => p => Number(p.MemoryKb),
             "SESSIONNAME" => _ => Text("Services"),
             "STATUS" => _ => Text("Running"),
+            // A process runs the service when one of its services matches (tasklist /svc /fi "SERVICES eq WinRM").
+            "SERVICES" => p => op switch { "EQ" => p.Services.Any(s => Like(s, value)), "NE" => !p.Services.Any(s => Like(s, value)), _ => null },
             "USERNAME" => p =>
             {
                 var user = p.System ? @"NT AUTHORITY\SYSTEM" : logon;
