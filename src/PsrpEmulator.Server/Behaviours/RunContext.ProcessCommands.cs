@@ -149,9 +149,20 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            if (id is 0 or 4)
+            var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
+            if (hosting is not null && !ServiceProcesses.IsCritical(hosting.Name) && !ServiceProcesses.IsProtected(hosting.Name) && Host.ServiceStates is { } states)
             {
-                // Windows protects the Idle and System processes: Process.Kill's Win32Exception.
+                // The process of a service ends: the Service Control Manager finds the service stopped (as after a
+                // crash; no System log entry here, UNVERIFIED: 7034, and no recovery action runs).
+                foreach (var service in hosting.Services) states.SetStatus(service.Name, "Stopped");
+                if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(process), cancellationToken);
+                continue;
+            }
+
+            if (id is 0 or 4 || hosting is not null && ServiceProcesses.IsProtected(hosting.Name))
+            {
+                // Windows protects the Idle and System processes, and the protected services' (Defender's):
+                // Process.Kill's Win32Exception.
                 await WriteErrorAsync(new ScriptedError($"Cannot stop process \"{name} ({id})\" because of the following error: Access is denied",
                     "CouldNotStopProcess,Microsoft.PowerShell.Commands.StopProcessCommand", ErrorCategory.CloseError, ProcessCommandException, process.ToStringValue)
                     { Activity = "Stop-Process", InnerExceptionType = "System.ComponentModel.Win32Exception", TargetObject = process }, output);

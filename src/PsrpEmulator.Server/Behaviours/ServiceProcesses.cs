@@ -36,6 +36,14 @@ internal static class ServiceProcesses
         ["msiexec"] = "Windows® installer",
     };
 
+    /// <summary>Whether the program runs as a protected process (Defender's, System Guard's): ending it is "Access is denied".</summary>
+    public static bool IsProtected(string name) => Protected.Contains(name);
+
+    private static readonly HashSet<string> Protected = new(StringComparer.OrdinalIgnoreCase) { "MsMpEng", "NisSrv", "SgrmBroker" };
+
+    /// <summary>Whether ending the program ends Windows (lsass, services): not emulated.</summary>
+    public static bool IsCritical(string name) => name.Equals("lsass", StringComparison.OrdinalIgnoreCase) || name.Equals("services", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>One process that runs services: its id, image name (agent.exe), full path and the services in it, by name.</summary>
     internal sealed record HostProcess(int Id, string Image, string Path, IReadOnlyList<ServiceDefinition> Services)
     {

@@ -484,6 +484,22 @@ public class ServiceCommandTests
         Assert.That(host.Errors, Is.Empty);
     }
 
+    [Test]
+    public async Task Stopping_a_service_s_process_stops_the_service_and_a_protected_one_is_access_denied()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync(
+            "$id = (Get-CimInstance Win32_Service | Where-Object Name -eq 'MSDTC').ProcessId; Stop-Process -Id $id -Force; (Get-Service MSDTC).Status; [bool](Get-Process msdtc -ErrorAction SilentlyContinue); " +
+            "Start-Service MSDTC; (Get-Process msdtc).Id -eq $id; Get-Process MsMpEng | Stop-Process -Force; (Get-Service WinDefend).Status",
+            states);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Stopped", "False", "True", "Running" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("CouldNotStopProcess,Microsoft.PowerShell.Commands.StopProcessCommand", "Cannot stop process \"MsMpEng (2212)\" because of the following error: Access is denied"),
+        }));
+    }
+
     /// <summary>sc query / start / stop / config in a cmd shell: sc's blocks and its "[SC] ... FAILED n" answers with exit code n.</summary>
     [Test]
     public async Task Sc_queries_starts_stops_and_configures_the_same_services()
