@@ -1088,6 +1088,13 @@ internal static partial class ScriptExpressions
 
     private static PsValue Integer(PsValue? value, KnownType type)
     {
+        // A 64-bit target from an integer (or a string of one) converts exactly: a double would lose digits past 2^53.
+        if (type.FullName is "System.Int64" or "System.UInt64" && ExactInteger(value) is { } exact)
+        {
+            if (type.FullName == "System.Int64" && exact is >= long.MinValue and <= long.MaxValue) return PsPrimitive.Int64((long)exact);
+            if (type.FullName == "System.UInt64" && exact is >= ulong.MinValue and <= ulong.MaxValue) return PsPrimitive.UInt64((ulong)exact);
+        }
+
         double number;
         switch (value)
         {
@@ -1138,6 +1145,25 @@ internal static partial class ScriptExpressions
         };
 
         static string Article(string name) => name.StartsWith('I') || name.StartsWith('U') ? "an" : "a";
+    }
+
+    // An integer value as it is (Int64, UInt64 and the smaller ones, a decimal without a fraction, a string of decimal
+    // digits); null for anything else, which converts through a double as before.
+    private static decimal? ExactInteger(PsValue? value)
+    {
+        switch (value)
+        {
+            case PsPrimitive { Value: long l }: return l;
+            case PsPrimitive { Value: ulong u }: return u;
+            case PsPrimitive { Value: int i }: return i;
+            case PsPrimitive { Value: uint ui }: return ui;
+            case PsPrimitive { Value: short sh }: return sh;
+            case PsPrimitive { Value: byte b }: return b;
+            case PsPrimitive { Value: decimal d } when d == decimal.Truncate(d): return d;
+            case PsPrimitive { Value: string s } when s.Trim() is { Length: > 15 and < 28 } t && decimal.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
+                return parsed;
+            default: return null;
+        }
     }
 
     private static PsPrimitive Floating(double value, KnownType type) => type.FullName switch

@@ -52,6 +52,14 @@ public class TypeAndDateTests
     public async Task A_double_s_text_has_the_15_digits_of_the_NET_Framework(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("[long]9007199254740993", "9007199254740993")]
+    [TestCase("[int64]'9007199254740993'", "9007199254740993")]
+    [TestCase("[uint64]'18446744073709551615'", "18446744073709551615")]
+    [TestCase("@{ big = [long]9007199254740993 } | ConvertTo-Json -Compress", "{\"big\":9007199254740993}")]
+    [TestCase("[long]2.5; [long]'12'; [long]-9223372036854775808", "2|12|-9223372036854775808")]
+    public async Task A_64_bit_integer_cast_keeps_every_digit(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
