@@ -107,7 +107,7 @@ public class InvokeTests : EmulatorTestBase
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
 
         var events = await pool.InvokeAsync("$HOME; $PSHOME; $PSCulture; $PSUICulture; [bool]$PSSenderInfo; $PSSenderInfo.ConnectedUser; $PSSenderInfo.UserInfo.Identity.Name; " +
-            "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName; " +
+            "$PSSenderInfo.ConfigurationName; $ExecutionContext.SessionState.LanguageMode; $ExecutionContext.Host.Name; $MaximumHistoryCount; $PSSessionApplicationName; $ErrorView; $MaximumVariableCount; " +
             "Start-Job { [bool]$PSSenderInfo } | Receive-Job -Wait; $PSSenderInfo.ConnectionString");
 
         var outputs = Outputs(events).ToList();
@@ -115,7 +115,7 @@ public class InvokeTests : EmulatorTestBase
         Assert.That(outputs[..^1], Is.EqualTo(new[]
         {
             "C:\\Users\\psrp", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "en-US", "en-US", "True", "SERVER01\\psrp", "SERVER01\\psrp",
-            "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman", "False",
+            "Microsoft.PowerShell", "FullLanguage", "ServerRemoteHost", "4096", "wsman", "NormalView", "4096", "False",
         }));
     }
 

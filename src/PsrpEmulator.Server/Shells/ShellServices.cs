@@ -187,7 +187,9 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         "VERBOSEPREFERENCE" or "DEBUGPREFERENCE" or "INFORMATIONPREFERENCE" => Protocol.Clixml.PsObjects.Enum(ActionPreferenceTypeNames, "SilentlyContinue", 0),
         "CONFIRMPREFERENCE" => Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.ConfirmImpact", "System.Enum", "System.ValueType", "System.Object"], "High", 3),
         "WHATIFPREFERENCE" => Protocol.Clixml.PsPrimitive.Boolean(false),
-        "MAXIMUMHISTORYCOUNT" => Protocol.Clixml.PsPrimitive.Int32(4096),
+        "MAXIMUMHISTORYCOUNT" or "MAXIMUMVARIABLECOUNT" or "MAXIMUMFUNCTIONCOUNT" or "MAXIMUMALIASCOUNT" or "MAXIMUMDRIVECOUNT" => Protocol.Clixml.PsPrimitive.Int32(4096),
+        // 5.1's $ErrorView is a string (PowerShell 7 made it an enum with ConciseView).
+        "ERRORVIEW" => Protocol.Clixml.PsPrimitive.String("NormalView"),
         "PSSESSIONAPPLICATIONNAME" => Protocol.Clixml.PsPrimitive.String("wsman"),
         "PSSESSIONCONFIGURATIONNAME" => Protocol.Clixml.PsPrimitive.String("http://schemas.microsoft.com/powershell/Microsoft.PowerShell"),
         "PSHOME" => Protocol.Clixml.PsPrimitive.String(@"C:\Windows\System32\WindowsPowerShell\v1.0"),
