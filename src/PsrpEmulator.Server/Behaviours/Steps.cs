@@ -842,12 +842,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                         cmdlet: own && scope.Variables.Function(UnknownCommandScript.FirstWordOf(actions!.Bare)) is null);
                     var verboseBefore = _verboseSwitch;
                     _verboseSwitch = own && actions!.Verbose;
+                    // A function's own -ErrorAction / -WarningAction are its preference variables too (BindFunctionAsync).
+                    var callBefore = _callActions;
+                    _callActions = own && scope.Variables.Function(UnknownCommandScript.FirstWordOf(actions!.Bare)) is not null
+                        ? (actions!.Bare, actions.ErrorAction, actions.WarningAction)
+                        : null;
                     try
                     {
                         await RunStatementAsync(own ? actions!.Bare : text, preferences, blockNesting + 1);
                     }
                     finally
                     {
+                        _callActions = callBefore;
                         _verboseSwitch = verboseBefore;
                         // -ErrorVariable and the like are set when the command ends, also when it ends in an error.
                         preferences.AssignVariables(scope.Variables);
@@ -1441,6 +1447,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements
     /// after the param block.
     /// </summary>
+    // The function call whose own -ErrorAction / -WarningAction the statement took off (its bare text), until it binds.
+    private (string Text, string? ErrorAction, string? WarningAction)? _callActions;
+
+    private static readonly string[] ActionPreferenceNames = ["SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"];
+
+    // An ActionPreference given by name or number (as -ErrorAction takes it); null for none or another value.
+    private static PsObject? ActionPreferenceValue(string? given)
+    {
+        if (given is null) return null;
+        var text = given.Trim().Trim('\'', '"');
+        var index = int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is >= 0 and < 6
+            ? number
+            : Array.FindIndex(ActionPreferenceNames, n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        return index < 0 ? null : PsObjects.Enum(["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"], ActionPreferenceNames[index], index);
+    }
+
     private async ValueTask<(IReadOnlyDictionary<string, PsValue> Locals, string Statements)> BindFunctionAsync(string text, string body, IPipelineHost? to, int blockNesting, bool pipelineInput = false)
     {
         var words = Statements.SplitArguments(text);
@@ -1479,6 +1501,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, out var scriptValidations, pipelineInput);
+        if (_callActions is var (callText, callError, callWarning) && callText.Trim() == text.Trim() && locals.ContainsKey("PSCmdlet"))
+        {
+            // An advanced function's -ErrorAction / -WarningAction set its own $ErrorActionPreference / $WarningPreference
+            // (MshCommandRuntime sets them in the function's scope), which its body reads.
+            _callActions = null;
+            var withPreferences = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
+            if (ActionPreferenceValue(callError) is { } error) withPreferences["ErrorActionPreference"] = error;
+            if (ActionPreferenceValue(callWarning) is { } warning) withPreferences["WarningPreference"] = warning;
+            locals = withPreferences;
+        }
+
         if (bindingError is { Id: "MissingMandatoryParameter", Missing.Count: > 0 } missing && Host.HasHostUI &&
             await PromptForMissingParametersAsync(words.Count > 0 ? words[0] : string.Empty, missing.Missing) is { Count: > 0 } supplied)
         {

@@ -40,6 +40,13 @@ public class LanguageStatementTests
         return host.OutputTexts;
     }
 
+    [Test]
+    public async Task An_advanced_function_s_ErrorAction_and_WarningAction_are_its_own_preference_variables() =>
+        Assert.That(await OutputOfAsync(
+            "$ErrorActionPreference = 'Continue'; $WarningPreference = 'Continue'; " +
+            "function F { [CmdletBinding()] param() \"$ErrorActionPreference $WarningPreference\" }; F -ErrorAction Stop -WarningAction SilentlyContinue; F -ea 4; F; $ErrorActionPreference"),
+            Is.EqualTo(new[] { "Stop SilentlyContinue", "Ignore Continue", "Continue Continue", "Continue" }));
+
     /// <summary>
     /// Windows PowerShell 5.1's keywords the emulator does not run (classes, enums, using, DSC configurations) are said
     /// to be so, not reported as a command Windows would not find.
