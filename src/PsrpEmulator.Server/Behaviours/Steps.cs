@@ -1037,6 +1037,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // a function or a & { } block is that scope's own, as PowerShell's (unless global: or script:).
                     if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    // The function's [Alias('n')] attribute (before its param block) names it too, as PowerShell defines
+                    // the aliases with the function.
+                    foreach (var alias in FunctionAliases(definition.Body))
+                    {
+                        if (definition.Global) scope.Variables.SetGlobal("alias:" + alias, PsPrimitive.String(definition.Name));
+                        else scope.Variables.Set("alias:" + alias, PsPrimitive.String(definition.Name));
+                    }
+
                     return;
                 case List<Statements.IfClause> clauses:
                     await RunIfAsync(clauses, to, blockNesting);
@@ -1447,6 +1455,26 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements
     /// after the param block.
     /// </summary>
+    // The names a function's [Alias('a', 'b')] attribute gives it: the attributes before its param block.
+    private static IEnumerable<string> FunctionAliases(string body)
+    {
+        var param = FunctionParamKeyword().Match(body);
+        if (!param.Success) yield break;
+        foreach (System.Text.RegularExpressions.Match alias in FunctionAliasAttribute().Matches(body[..param.Index]))
+        {
+            foreach (System.Text.RegularExpressions.Match name in QuotedName().Matches(alias.Groups["names"].Value)) yield return name.Groups["name"].Value;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\bparam\s*\(", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FunctionParamKeyword();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\[\s*Alias\s*\((?<names>[^)]*)\)\s*\]", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FunctionAliasAttribute();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'(?<name>[^']+)'|""(?<name>[^""]+)""", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex QuotedName();
+
     // The function call whose own -ErrorAction / -WarningAction the statement took off (its bare text), until it binds.
     private (string Text, string? ErrorAction, string? WarningAction)? _callActions;
 

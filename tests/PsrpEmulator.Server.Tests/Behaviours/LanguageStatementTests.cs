@@ -41,6 +41,12 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task A_function_s_Alias_attribute_names_it_too() =>
+        Assert.That(await OutputOfAsync(
+            "function Get-Thing { [CmdletBinding()] [Alias('gth', \"thing\")] param([string]$Name = 'x', [Alias('N2')] $Other) \"thing $Name\" }; gth -Name a; thing; (Get-Alias gth).Definition; [bool](Get-Alias N2 -ErrorAction SilentlyContinue)"),
+            Is.EqualTo(new[] { "thing a", "thing x", "Get-Thing", "False" }));
+
+    [Test]
     public async Task An_advanced_function_s_ErrorAction_and_WarningAction_are_its_own_preference_variables() =>
         Assert.That(await OutputOfAsync(
             "$ErrorActionPreference = 'Continue'; $WarningPreference = 'Continue'; " +
