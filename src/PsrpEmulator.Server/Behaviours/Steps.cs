@@ -611,6 +611,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // $null (an unset variable, an expression giving nothing) is PowerShell's BadExpression, as an empty name is.
             if (value is PsNil) name = string.Empty;
+            // A CommandInfo (& (Get-Command Get-Date), & $command): the command it describes; a script's by its path.
+            else if (value is PsObject { TypeNames: { } typeNames } info && typeNames.Any(t => t.EndsWith("System.Management.Automation.CommandInfo", StringComparison.Ordinal)) &&
+                info["Name"] is { } commandName and not PsNil)
+            {
+                name = info["CommandType"] is { } kind && PipelineVariables.Display(kind) == "ExternalScript" && (info["Path"] ?? info["Source"]) is { } scriptPath and not PsNil
+                    ? PipelineVariables.Display(scriptPath)
+                    : PipelineVariables.Display(commandName);
+            }
             else if (value is not PsPrimitive { Value: string s }) return null;
             else name = s.Trim();
         }

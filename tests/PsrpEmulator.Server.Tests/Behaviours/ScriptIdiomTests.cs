@@ -337,6 +337,16 @@ public class ScriptIdiomTests
     }
 
     [Test]
+    public async Task The_call_operator_runs_the_command_a_CommandInfo_describes()
+    {
+        var host = await RunAsync("& (Get-Command Get-Date) -Date 2024-01-01 | % Year; $c = Get-Command Get-Date; & $c -Date 2024-03-01 | % Month; " +
+            "function Inner { param($A, $B) \"A=$A B=$B\" }; & (Get-Command Inner) -B z");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2024", "3", "A= B=z" }));
+    }
+
+    [Test]
     public async Task Calling_null_with_the_call_operator_is_PowerShell_s_BadExpression()
     {
         var host = await RunAsync("$n = $null; & $n; 'next'");
