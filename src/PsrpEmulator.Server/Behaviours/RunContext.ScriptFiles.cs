@@ -33,6 +33,34 @@ internal sealed partial class RunContext
         return (path, rest[(at + token.Length)..], dotSourced);
     }
 
+    // The script file running now (its functions remember it; its call's $MyInvocation names it).
+    private string? _scriptFilePath;
+
+    // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
+    private string? _scriptFileBody;
+
+    /// <summary>
+    /// A script file's $MyInvocation: MyCommand its ExternalScriptInfo (Name the file's name, Path and Definition its
+    /// path: <c>Split-Path $MyInvocation.MyCommand.Path</c>), InvocationName how it was called.
+    /// </summary>
+    internal static PsObject ScriptInvocation(string path, string invocationName, string line)
+    {
+        var command = new PsObject(["System.Management.Automation.ExternalScriptInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = path[(path.LastIndexOf('\\') + 1)..] }
+            .With("Name", path[(path.LastIndexOf('\\') + 1)..])
+            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], "ExternalScript", 16))
+            .With("Path", path)
+            .With("Definition", path)
+            .With("Source", path);
+        return new PsObject(["System.Management.Automation.InvocationInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.InvocationInfo" }
+            .With("MyCommand", command)
+            .With("InvocationName", invocationName)
+            .With("Line", line.Trim())
+            .With("ScriptName", string.Empty)
+            .With("PSScriptRoot", string.Empty)
+            .With("PSCommandPath", string.Empty)
+            .With("CommandOrigin", "Internal");
+    }
+
     private async ValueTask RunScriptFileAsync(string path, string arguments, bool dotSourced, IPipelineHost? to, int blockNesting)
     {
         if (Host.FileSystem is not { } disk || disk.Read(path, out var bytes) != FileSystemFailure.None)
@@ -53,6 +81,9 @@ internal sealed partial class RunContext
         var outerPath = variables.Get("PSCommandPath");
         variables.SetLocal("PSScriptRoot", PsPrimitive.String(VirtualFileSystem.ParentOf(path) ?? path));
         variables.SetLocal("PSCommandPath", PsPrimitive.String(path));
+        var outerFile = _scriptFilePath;
+        _scriptFilePath = path;
+        var outerInvocation = variables.Get("MyInvocation");
         _scriptFileDepth++;
         try
         {
@@ -60,10 +91,12 @@ internal sealed partial class RunContext
             // parameters bound there too when it has a param block or arguments.
             if (dotSourced && arguments.Trim().Length == 0 && !ScriptParameters.HasParamBlock(text))
             {
+                variables.SetLocal("MyInvocation", ScriptInvocation(path, ".", "." + arguments));
                 await RunStatementAsync(text, to, blockNesting + 1);
             }
             else
             {
+                _scriptFileBody = text;
                 await RunFunctionAsync("&" + arguments, text, to, blockNesting, dotSourced);
             }
         }
@@ -79,6 +112,8 @@ internal sealed partial class RunContext
         finally
         {
             _scriptFileDepth--;
+            _scriptFilePath = outerFile;
+            if (dotSourced && outerInvocation is not null) variables.SetLocal("MyInvocation", outerInvocation);
             variables.SetLocal("PSScriptRoot", outerRoot ?? PsPrimitive.String(string.Empty));
             variables.SetLocal("PSCommandPath", outerPath ?? PsPrimitive.String(string.Empty));
         }

@@ -45,6 +45,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The .NET static properties the session's scripts set (<c>[Net.ServicePointManager]::SecurityProtocol</c>): its process's.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, PsValue> StaticProperties { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The script file each function a script file defined came from (by its body): its $PSScriptRoot inside.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, string> FunctionFiles { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

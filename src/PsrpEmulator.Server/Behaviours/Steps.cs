@@ -1045,6 +1045,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // a function or a & { } block is that scope's own, as PowerShell's (unless global: or script:).
                     if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
+                    // A function a script file defines has that file's $PSScriptRoot / $PSCommandPath when it runs.
+                    if (_scriptFilePath is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
                     // The function's [Alias('n')] attribute (before its param block) names it too, as PowerShell defines
                     // the aliases with the function.
                     foreach (var alias in FunctionAliases(definition.Body))
@@ -1575,6 +1577,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // $MyInvocation: the call as the function sees it (MyCommand's Name, InvocationName, BoundParameters, Line).
         var invoked = words.Count > 0 ? words[0] : string.Empty;
+        if (invoked == "&" && _scriptFilePath is { } scriptPath && body == _scriptFileBody)
+        {
+            // A script file's call: its ExternalScriptInfo, and the BoundParameters as bound.
+            _scriptFileBody = null;
+            var scriptInvocation = ScriptInvocation(scriptPath, "&", text)
+                .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var scriptBound) ? scriptBound : PsNil.Instance);
+            return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
+        }
+
+        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedFile))
+        {
+            // A function a script file defined: that file's $PSScriptRoot and $PSCommandPath inside it.
+            locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase)
+            {
+                ["PSScriptRoot"] = PsPrimitive.String(VirtualFileSystem.ParentOf(definedFile) ?? definedFile),
+                ["PSCommandPath"] = PsPrimitive.String(definedFile),
+            };
+        }
+
         var command = new PsObject(["System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = invoked }
             .With("Name", invoked)
             .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], "Function", 2))

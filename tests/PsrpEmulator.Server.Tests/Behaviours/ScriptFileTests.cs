@@ -46,6 +46,19 @@ public class ScriptFileTests
     }
 
     [Test]
+    public async Task A_script_file_s_MyInvocation_names_the_file_and_its_functions_keep_its_PSScriptRoot()
+    {
+        var host = await RunAsync(
+            "Set-Content C:\\Users\\tester\\Documents\\deploy\\who.ps1 -Value 'param($x) \"$($MyInvocation.MyCommand.Name) $($MyInvocation.MyCommand.CommandType) $(Split-Path $MyInvocation.MyCommand.Path) $x\"'; " +
+            "& C:\\Users\\tester\\Documents\\deploy\\who.ps1 -x 5; " +
+            "Set-Content C:\\Users\\tester\\Documents\\deploy\\lib.ps1 -Value 'function Get-Root { \"from $PSScriptRoot\" }; $MyInvocation.MyCommand.Name'; " +
+            ". C:\\Users\\tester\\Documents\\deploy\\lib.ps1; Get-Root; \"[$PSScriptRoot]\"");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"who.ps1 ExternalScript C:\Users\tester\Documents\deploy 5", "lib.ps1", @"from C:\Users\tester\Documents\deploy", "[]" }));
+    }
+
+    [Test]
     public async Task A_dot_sourced_file_leaves_its_functions_and_variables_in_the_caller_s_scope()
     {
         var host = await RunAsync(". 'C:\\Users\\tester\\Documents\\my scripts\\helpers.ps1'; Get-Greeting world; $helperLoaded; & \"$env:USERPROFILE\\Documents\\my scripts\\helpers.ps1\"");
