@@ -165,6 +165,7 @@ internal sealed partial class RunContext
         "FORMAT-WIDE" or "FW" => "Format-Wide",
         "OUT-STRING" => "Out-String",
         "CONVERTTO-JSON" => "ConvertTo-Json",
+        "CONVERTTO-HTML" => "ConvertTo-Html",
         "CONVERTFROM-STRINGDATA" => "ConvertFrom-StringData",
         "CONVERTFROM-JSON" => "ConvertFrom-Json",
         "SELECT-STRING" or "SLS" => "Select-String",
@@ -266,6 +267,7 @@ internal sealed partial class RunContext
         ["ConvertFrom-Json"] = ["InputObject"],
         ["Select-String"] = ["Pattern", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List", "Context", "InputObject"],
         ["ConvertTo-Csv"] = ["InputObject", "NoTypeInformation", "Delimiter"],
+        ["ConvertTo-Html"] = ["Property", "As", "Title", "Head", "Body", "PreContent", "PostContent", "Fragment", "CssUri", "InputObject"],
         ["ConvertFrom-Csv"] = ["InputObject", "Delimiter", "Header"],
         ["Tee-Object"] = ["Variable", "FilePath", "LiteralPath", "Append", "InputObject"],
         ["Add-Member"] = ["MemberType", "Name", "Value", "SecondValue", "TypeName", "Force", "PassThru", "NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject"],
@@ -277,7 +279,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
-        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Wrap",
+        "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Fragment", "Wrap",
         "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
         "NoNewline", "NoEnumerate", "Paging", "Transcript", "List",
     };
@@ -798,6 +800,28 @@ internal sealed partial class RunContext
 
             case "ConvertTo-Csv":
                 return new ConvertToCsvStage(await DelimiterAsync(), arguments.Has("NoTypeInformation"));
+            case "ConvertTo-Html":
+            {
+                var shape = arguments["As"] is { } asWord ? PipelineVariables.Display(await ArgumentAsync(asWord, to, blockNesting)) : "Table";
+                if (!shape.Equals("Table", StringComparison.OrdinalIgnoreCase) && !shape.Equals("List", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new StatementTerminatedException(ParameterError(command,
+                        $"Cannot validate argument on parameter 'As'. The argument \"{shape}\" does not belong to the set \"Table,List\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.",
+                        "ParameterArgumentValidationError", shape));
+                }
+
+                var html = new ConvertToHtmlStage(
+                    shape.Equals("List", StringComparison.OrdinalIgnoreCase), arguments.Has("Fragment"),
+                    arguments["Title"] is { } titleWord ? PipelineVariables.Display(await ArgumentAsync(titleWord, to, blockNesting)) : "HTML TABLE",
+                    arguments["Head"] is { } headWord ? await NamesAsync(headWord) : null, arguments["Body"] is { } bodyWord ? await NamesAsync(bodyWord) : null,
+                    arguments["PreContent"] is { } preWord ? await NamesAsync(preWord) : null, arguments["PostContent"] is { } postWord ? await NamesAsync(postWord) : null,
+                    arguments["CssUri"] is { } cssWord ? PipelineVariables.Display(await ArgumentAsync(cssWord, to, blockNesting)) : null);
+                // -Property picks and computes the columns as Select-Object does (names, wildcards, @{ Label; Expression }).
+                return arguments["Property"] is { } propertyWord
+                    ? new ChainedStage(await BuildStageAsync("Select-Object", BindStage("Select-Object", ["-Property", propertyWord]), to, blockNesting), html)
+                    : html;
+            }
+
             case "ConvertFrom-Csv":
                 return new ConvertFromCsvStage(await DelimiterAsync(), arguments["Header"] is { } header ? await NamesAsync(header) : null);
             case "Select-String":
@@ -2297,6 +2321,109 @@ internal sealed partial class RunContext
         {
             await context.WriteOutFileAsync(context.Disk("Tee-Object"), path, _items, new System.Text.UnicodeEncoding(false, true), append, noClobber: false, noNewline: false,
                 context.FormatWidth(to) + 1, to ?? context.Host);
+            await EndNext();
+        }
+    }
+
+    /// <summary>Two stages as one: what the first emits goes to the second, whose output is this one's.</summary>
+    private sealed class ChainedStage(Stage first, Stage second) : Stage
+    {
+        private bool _wired;
+
+        private void Wire()
+        {
+            if (_wired) return;
+            _wired = true;
+            first.Emit = second.ProcessAsync;
+            first.EndNext = second.EndAsync;
+            second.Emit = item => Emit(item);
+            second.EndNext = () => EndNext();
+        }
+
+        public override async ValueTask BeginAsync()
+        {
+            Wire();
+            await first.BeginAsync();
+            await second.BeginAsync();
+        }
+
+        public override ValueTask ProcessAsync(PsValue item)
+        {
+            Wire();
+            return first.ProcessAsync(item);
+        }
+
+        public override ValueTask EndAsync()
+        {
+            Wire();
+            return first.EndAsync();
+        }
+    }
+
+    /// <summary>
+    /// ConvertTo-Html (ConvertHTMLCommand): the page's opening lines (a DOCTYPE, the head with the -Title, "HTML TABLE"
+    /// by default, or the -Head lines, the -CssUri link, the -Body lines; none with -Fragment), the -PreContent and
+    /// "&lt;table&gt;" at once; at the first object the colgroup and the header of its properties ("*": all of them; a
+    /// string's Length), then a row per object, each value's text HTML-encoded; -As List a row per property ("Name:",
+    /// value) and an &lt;hr&gt; row between objects; at the end "&lt;/table&gt;", the -PostContent and the page's end. One
+    /// string per line, as the cmdlet writes them.
+    /// </summary>
+    private sealed class ConvertToHtmlStage(bool list, bool fragment, string title, List<string>? head, List<string>? body, List<string>? preContent, List<string>? postContent, string? cssUri) : Stage
+    {
+        private List<string>? _header;
+        private int _objects;
+
+        private ValueTask Line(string text) => Emit(PsPrimitive.String(text));
+
+        public override async ValueTask BeginAsync()
+        {
+            if (!fragment)
+            {
+                await Line("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\"  \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">");
+                await Line("<html xmlns=\"http://www.w3.org/1999/xhtml\">");
+                await Line("<head>");
+                foreach (var line in head ?? ["<title>" + title + "</title>"]) await Line(line);
+                if (cssUri is not null) await Line("<link rel=\"stylesheet\" type=\"text/css\" href=\"" + cssUri + "\" />");
+                await Line("</head><body>");
+                foreach (var line in body ?? []) await Line(line);
+            }
+
+            foreach (var line in preContent ?? []) await Line(line);
+            await Line("<table>");
+        }
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (item is PsNil) return;
+            _objects++;
+            if (list)
+            {
+                // Every object's own properties, with a rule between objects.
+                if (_objects > 1) await Line("<tr><td><hr></td></tr>");
+                foreach (var name in Formatting.Csv.Header(item))
+                {
+                    await Line("<tr><td>" + name + ":</td><td>" + System.Net.WebUtility.HtmlEncode(Formatting.Csv.ValueText(item, name)) + "</td></tr>");
+                }
+
+                return;
+            }
+
+            if (_header is null)
+            {
+                _header = Formatting.Csv.Header(item);
+                if (_header.Count == 0) return;
+                await Line("<colgroup>" + string.Concat(_header.Select(_ => "<col/>")) + "</colgroup>");
+                await Line("<tr>" + string.Concat(_header.Select(n => "<th>" + n + "</th>")) + "</tr>");
+            }
+
+            await Line("<tr>" + string.Concat(_header.Select(n => "<td>" + System.Net.WebUtility.HtmlEncode(Formatting.Csv.ValueText(item, n)) + "</td>")) + "</tr>");
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await Line("</table>");
+            foreach (var line in postContent ?? []) await Line(line);
+            if (!fragment) await Line("</body></html>");
             await EndNext();
         }
     }

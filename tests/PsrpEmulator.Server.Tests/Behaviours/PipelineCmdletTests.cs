@@ -496,6 +496,21 @@ public class PipelineCmdletTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public async Task ConvertTo_Html_writes_the_page_a_line_at_a_time_with_the_objects_as_a_table_or_a_list()
+    {
+        var page = await OutputOfAsync("$o = 1..2 | % { [pscustomobject]@{ Id = $_; Name = \"<b>$_</b>\" } }; $o | ConvertTo-Html -Title Report -PreContent '<h1>Hi</h1>' -PostContent done");
+        var fragment = await OutputOfAsync("$o = 1..2 | % { [pscustomobject]@{ Id = $_; Sq = $_ * $_ } }; $o | ConvertTo-Html -Property Id, @{ Label = 'Double'; Expression = { $_.Id * 2 } } -Fragment");
+        var list = await OutputOfAsync("1..2 | % { [pscustomobject]@{ Id = $_ } } | ConvertTo-Html -As List -Fragment; 'a', 'bb' | ConvertTo-Html -Fragment | Select-Object -Skip 2");
+
+        Assert.That(page, Is.EqualTo(string.Join("|",
+            "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\"  \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">", "<html xmlns=\"http://www.w3.org/1999/xhtml\">", "<head>",
+            "<title>Report</title>", "</head><body>", "<h1>Hi</h1>", "<table>", "<colgroup><col/><col/></colgroup>", "<tr><th>Id</th><th>Name</th></tr>",
+            "<tr><td>1</td><td>&lt;b&gt;1&lt;/b&gt;</td></tr>", "<tr><td>2</td><td>&lt;b&gt;2&lt;/b&gt;</td></tr>", "</table>", "done", "</body></html>")));
+        Assert.That(fragment, Is.EqualTo("<table>|<colgroup><col/><col/></colgroup>|<tr><th>Id</th><th>Double</th></tr>|<tr><td>1</td><td>2</td></tr>|<tr><td>2</td><td>4</td></tr>|</table>"));
+        Assert.That(list, Is.EqualTo("<table>|<tr><td>Id:</td><td>1</td></tr>|<tr><td><hr></td></tr>|<tr><td>Id:</td><td>2</td></tr>|</table>|<tr><th>Length</th></tr>|<tr><td>1</td></tr>|<tr><td>2</td></tr>|</table>"));
+    }
+
+    [Test]
     public async Task Format_Table_columns_take_width_alignment_and_format_string()
     {
         var output = await OutputOfAsync("Get-Process -Id 0, 4, 1868, $PID | Format-Table @{ Label = 'Name'; Expression = { $_.Name }; Width = 12 }, @{ Label = 'CPU'; Expression = { $_.CPU }; FormatString = 'N1'; Alignment = 'Right'; Width = 8 } | Out-String");

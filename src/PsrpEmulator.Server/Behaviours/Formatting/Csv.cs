@@ -33,6 +33,9 @@ internal static class Csv
     public static string Line(PsValue value, IReadOnlyList<string> header, char delimiter) =>
         string.Join(delimiter, header.Select(name => Quote(Text(Value(value, name)))));
 
+    /// <summary>A property's value as text (its ToString, as Export-Csv and ConvertTo-Html write it; empty where it has none).</summary>
+    public static string ValueText(PsValue value, string name) => Text(Value(value, name));
+
     private static PsValue? Value(PsValue value, string name) => value switch
     {
         PsPrimitive { Value: string s } when name.Equals("Length", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Int32(s.Length),
