@@ -22,10 +22,52 @@ internal static partial class ScriptExpressions
         provider is PsObject { TypeNames: [CultureInfoTypeName, ..], ToStringValue: "" } ? CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
     internal const string IPAddressTypeName = "System.Net.IPAddress";
 
-    private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters) =>
-        new PsObject([CultureInfoTypeName, "System.Object"]) { ToStringValue = name }
+    private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters)
+    {
+        // The .NET Framework's en-US (or invariant) formats: what scripts read to format and parse dates and numbers.
+        var culture = name.Length == 0 ? CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
+        var dates = culture.DateTimeFormat;
+        var dateTimeFormat = new PsObject(["System.Globalization.DateTimeFormatInfo", "System.Object"]) { ToStringValue = "System.Globalization.DateTimeFormatInfo" }
+            .With("AMDesignator", dates.AMDesignator).With("DateSeparator", dates.DateSeparator)
+            .With("FirstDayOfWeek", PsObjects.Enum("System.DayOfWeek", dates.FirstDayOfWeek.ToString(), (int)dates.FirstDayOfWeek))
+            .With("FullDateTimePattern", dates.FullDateTimePattern).With("LongDatePattern", dates.LongDatePattern).With("LongTimePattern", dates.LongTimePattern)
+            .With("MonthDayPattern", dates.MonthDayPattern).With("PMDesignator", dates.PMDesignator).With("RFC1123Pattern", dates.RFC1123Pattern)
+            .With("ShortDatePattern", dates.ShortDatePattern).With("ShortTimePattern", dates.ShortTimePattern).With("SortableDateTimePattern", dates.SortableDateTimePattern)
+            .With("TimeSeparator", dates.TimeSeparator).With("UniversalSortableDateTimePattern", dates.UniversalSortableDateTimePattern).With("YearMonthPattern", dates.YearMonthPattern)
+            .With("DayNames", PsObjects.List([.. dates.DayNames.Select(d => (PsValue)PsPrimitive.String(d))]))
+            .With("MonthNames", PsObjects.List([.. dates.MonthNames.Select(m => (PsValue)PsPrimitive.String(m))]));
+        var numbers = culture.NumberFormat;
+        var numberFormat = new PsObject(["System.Globalization.NumberFormatInfo", "System.Object"]) { ToStringValue = "System.Globalization.NumberFormatInfo" }
+            .With("CurrencyDecimalDigits", numbers.CurrencyDecimalDigits).With("CurrencyDecimalSeparator", numbers.CurrencyDecimalSeparator)
+            .With("CurrencyGroupSeparator", numbers.CurrencyGroupSeparator).With("CurrencySymbol", numbers.CurrencySymbol)
+            .With("NaNSymbol", numbers.NaNSymbol).With("NegativeSign", numbers.NegativeSign).With("NumberDecimalDigits", numbers.NumberDecimalDigits)
+            .With("NumberDecimalSeparator", numbers.NumberDecimalSeparator).With("NumberGroupSeparator", numbers.NumberGroupSeparator)
+            .With("PercentSymbol", numbers.PercentSymbol).With("PositiveSign", numbers.PositiveSign);
+        var textInfo = new PsObject([TextInfoTypeName, "System.Object"]) { ToStringValue = "TextInfo - " + (name.Length == 0 ? "" : name) }
+            .With("ANSICodePage", 1252).With("OEMCodePage", 437).With("MacCodePage", 10000).With("EBCDICCodePage", 37).With("LCID", lcid)
+            .With("CultureName", name).With("IsReadOnly", true).With("ListSeparator", ",").With("IsRightToLeft", false);
+        return new PsObject([CultureInfoTypeName, "System.Object"]) { ToStringValue = name }
             .With("LCID", PsPrimitive.Int32(lcid)).With("Name", name).With("DisplayName", displayName).With("IetfLanguageTag", name)
-            .With("ThreeLetterISOLanguageName", threeLetters).With("TwoLetterISOLanguageName", twoLetters).With("IsNeutralCulture", false);
+            .With("ThreeLetterISOLanguageName", threeLetters).With("TwoLetterISOLanguageName", twoLetters).With("IsNeutralCulture", false)
+            .With("TextInfo", textInfo).With("DateTimeFormat", dateTimeFormat).With("NumberFormat", numberFormat);
+    }
+
+    internal const string TextInfoTypeName = "System.Globalization.TextInfo";
+
+    /// <summary>A TextInfo's methods (<c>(Get-Culture).TextInfo.ToTitleCase('hello world')</c>): en-US's; null for another.</summary>
+    internal static PsValue? TextInfoMethod(PsObject textInfo, string method, IReadOnlyList<PsValue> arguments)
+    {
+        if (textInfo.TypeNames is not [TextInfoTypeName, ..] || arguments.Count != 1) return null;
+        var text = Text(arguments[0]);
+        var info = EnglishUnitedStates.Culture.TextInfo;
+        return method.ToUpperInvariant() switch
+        {
+            "TOTITLECASE" => PsPrimitive.String(info.ToTitleCase(text)),
+            "TOUPPER" => PsPrimitive.String(info.ToUpper(text)),
+            "TOLOWER" => PsPrimitive.String(info.ToLower(text)),
+            _ => null,
+        };
+    }
 
     /// <summary>The computers' time zone as a TimeZoneInfo (Get-TimeZone's, [TimeZoneInfo]::Local): UTC, the clock the emulator's dates are in.</summary>
     internal static PsObject UtcTimeZoneInfo() => new PsObject(["System.TimeZoneInfo", "System.Object"]) { ToStringValue = "(UTC) Coordinated Universal Time" }
@@ -475,7 +517,7 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
-            ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
+            ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
@@ -692,6 +734,13 @@ internal static partial class ScriptExpressions
             // [double]::Parse(text, [cultureinfo]::InvariantCulture): the provider named.
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE", 2) when arguments![1] is PsObject { TypeNames: [CultureInfoTypeName, ..] } => Parse(type.FullName, name, arguments),
             ("System.Guid", "NEWGUID", 0) => PsPrimitive.Guid(Guid.NewGuid()),
+            // [version]::Parse('2.0.1'), [version]::new(1, 2[, 3[, 4]]) / [version]::new('1.2'): .NET's Version.
+            ("System.Version", "PARSE", 1) => Version.TryParse(Text(arguments![0]).Trim(), out var parsedVersion) ? PsPrimitive.Version(parsedVersion.ToString())
+                : throw new ScriptExpressionException(ScriptedError.MethodInvocation("Parse", 1, "Version string portion was too short or too long.", typeof(ArgumentException))),
+            ("System.Version", "NEW", 1) => Version.TryParse(Text(arguments![0]).Trim(), out var textVersion) ? PsPrimitive.Version(textVersion.ToString())
+                : throw new ScriptExpressionException(ScriptedError.MethodInvocation("new", 1, "Version string portion was too short or too long.", typeof(ArgumentException))),
+            ("System.Version", "NEW", 2 or 3 or 4) when arguments!.Select(AsNumber).ToList() is var versionParts && versionParts.All(p => p is >= 0 and <= int.MaxValue) =>
+                PsPrimitive.Version(string.Join('.', versionParts.Select(p => ((int)p!).ToString(CultureInfo.InvariantCulture)))),
             ("System.Management.Automation.ScriptBlock", "CREATE", 1) => PsPrimitive.ScriptBlock(Text(arguments![0])),
             ("System.Guid", "EMPTY", -1) => PsPrimitive.Guid(Guid.Empty),
             ("System.Environment", "NEWLINE", -1) => PsPrimitive.String("\r\n"),

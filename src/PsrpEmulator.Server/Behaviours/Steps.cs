@@ -3056,6 +3056,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject textInfo && ScriptExpressions.TextInfoMethod(textInfo, step.Text, arguments) is { } cased)
+                {
+                    value = cased;
+                    continue;
+                }
+
                 if (value is PsObject controller && await ServiceControllerMethodAsync(controller, step.Text, arguments) is { } serviceResult)
                 {
                     value = serviceResult;

@@ -60,6 +60,12 @@ public class TypeAndDateTests
     public async Task A_64_bit_integer_cast_keeps_every_digit(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("[version]::Parse('2.0.1').Build; [version]::new(1, 2, 3).ToString(); [version]::new('10.0').Major", "1|1.2.3|10")]
+    [TestCase("(Get-Culture).TextInfo.ToTitleCase('hello wORLD of IIS'); (Get-Culture).TextInfo.ToUpper('abc')", "Hello World Of IIS|ABC")]
+    [TestCase("$f = [cultureinfo]::CurrentCulture.DateTimeFormat; $f.ShortDatePattern; $f.LongTimePattern; (Get-Culture).NumberFormat.NumberDecimalSeparator", "M/d/yyyy|h:mm:ss tt|.")]
+    public async Task Version_factories_and_the_culture_s_text_and_format_infos_are_the_NET_Framework_s(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
