@@ -1317,7 +1317,20 @@ internal sealed partial class RunContext
     /// <summary>A value of an item: its script block's output (with $_ the item), else its property of that name.</summary>
     private async ValueTask<PsValue> ItemValueAsync(PsValue item, string? expression, string name, IPipelineHost? to, int blockNesting)
     {
-        if (expression is null) return VariableValueTemplate.Member(item, name);
+        if (expression is null)
+        {
+            // A property name is looked up among the object's properties (PSPropertyExpression): the language's intrinsic
+            // Count and Length of a single object are no properties (Select-Object Name, Length of a folder: empty).
+            if (item is PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single && single[name] is null &&
+                (name.Equals("Count", StringComparison.OrdinalIgnoreCase) || name.Equals("Length", StringComparison.OrdinalIgnoreCase)) &&
+                VariableValueTemplate.Member(item, name) is PsPrimitive { Value: 1 })
+            {
+                return PsNil.Instance;
+            }
+
+            return VariableValueTemplate.Member(item, name);
+        }
+
         var capture = new CapturingHost(to ?? host);
         await RunWithItemAsync(expression, item, capture, blockNesting);
         return capture.Value;

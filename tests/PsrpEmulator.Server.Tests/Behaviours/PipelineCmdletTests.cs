@@ -496,6 +496,12 @@ public class PipelineCmdletTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public async Task Select_Object_of_Count_or_Length_an_object_has_not_is_empty_not_the_intrinsic_one() =>
+        Assert.That(await OutputOfAsync(
+            "$s = [pscustomobject]@{ a = 1 } | Select-Object a, Length, Count; $null -eq $s.Length; $null -eq $s.Count; ([pscustomobject]@{ a = 1 }).Count; ('abc' | Select-Object Length).Length"),
+            Is.EqualTo("True|True|1|3"));
+
+    [Test]
     public async Task ConvertTo_Html_writes_the_page_a_line_at_a_time_with_the_objects_as_a_table_or_a_list()
     {
         var page = await OutputOfAsync("$o = 1..2 | % { [pscustomobject]@{ Id = $_; Name = \"<b>$_</b>\" } }; $o | ConvertTo-Html -Title Report -PreContent '<h1>Hi</h1>' -PostContent done");
