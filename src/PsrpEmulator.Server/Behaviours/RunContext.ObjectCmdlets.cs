@@ -341,8 +341,20 @@ internal sealed partial class RunContext
             case "Set-Variable" or "New-Variable":
             {
                 var value = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
-                if (session) variables.SetGlobal(name, value);
-                else variables.Set(name, value);
+                var force = arguments.Has("Force");
+                try
+                {
+                    if (session) variables.SetGlobal(name, value, force: force);
+                    else variables.Set(name, value, force: force);
+                }
+                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "VariableNotWritable")
+                {
+                    // The cmdlet's own error (VariableNotWritable,Microsoft.PowerShell.Commands.SetVariableCommand).
+                    throw new CmdletErrorException(e.Error with { FullyQualifiedErrorId = "VariableNotWritable," + cmdletName, Activity = command });
+                }
+
+                // -Option ReadOnly / Constant (AllScope, Private and None are taken as given).
+                if (arguments["Option"] is { } optionWord) variables.SetOptions(name, PipelineVariables.Display(await ArgumentAsync(optionWord, to, blockNesting)), session);
                 return arguments.Has("PassThru") ? await VariableCommandAsync("Get-Variable", new StageArguments(new(StringComparer.OrdinalIgnoreCase) { ["Name"] = "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'" }, []), to, blockNesting) : null;
             }
 
@@ -352,7 +364,16 @@ internal sealed partial class RunContext
                 else variables.Set(name, PsNil.Instance);
                 return null;
             default:
+                if (variables.Options(name, session) is { } options && (options.Contains("Constant", StringComparison.OrdinalIgnoreCase) ||
+                    options.Contains("ReadOnly", StringComparison.OrdinalIgnoreCase) && !arguments.Has("Force")))
+                {
+                    throw new CmdletErrorException(new ScriptedError(
+                        $"Cannot remove variable {name} because it is constant or read-only. If the variable is read-only, try the operation again specifying the Force option.",
+                        "VariableNotRemovable," + cmdletName, ErrorCategory.WriteError, "System.Management.Automation.SessionStateUnauthorizedAccessException", name));
+                }
+
                 if (!variables.Unset(name)) throw NotFound();
+                if (variables.Options(name, session) is not null) variables.SetOptions(name, "None", session);
                 return null;
         }
     }

@@ -59,6 +59,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
 
     /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
     internal bool HasTypeConstraints { get; set; }
+
+    /// <summary>Whether a variable was given options (New-Variable -Option ReadOnly): assignments check them then.</summary>
+    internal bool HasVariableOptions { get; set; }
     private int _nextJobId = 1;
 
     private Lock Gate => LazyInitializer.EnsureInitialized(ref _lock);
@@ -141,6 +144,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
             Location = null;
             LocationStack = null;
             HasTypeConstraints = false;
+            HasVariableOptions = false;
         }
     }
 

@@ -681,10 +681,46 @@ internal sealed class PipelineVariables
     // A variable's type constraint ([int]$x = ...) is kept beside it, under a name no script variable can have.
     private static string ConstraintKey(string name) => "type:" + name;
 
+    // A variable's options (ReadOnly, Constant) are kept beside it the same way.
+    private static string OptionKey(string name) => "option:" + name;
+
+    /// <summary>The options of the variable an assignment here would change (New-Variable -Option ReadOnly); null for none.</summary>
+    public string? Options(string name, bool session = false)
+    {
+        if (!Runspace.HasVariableOptions) return null;
+        if (!session && functionScopes is not null)
+        {
+            return functionScopes[^1].TryGetValue(OptionKey(name), out var own) ? PipelineVariables.Display(own) : null;
+        }
+
+        return Runspace.TryGetVariable(OptionKey(name), out var kept) ? PipelineVariables.Display(kept) : null;
+    }
+
+    /// <summary>Gives the variable (the scope's own, or the session's) options; "None" clears them.</summary>
+    public void SetOptions(string name, string options, bool session)
+    {
+        var value = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(options);
+        Runspace.HasVariableOptions = true;
+        if (!session && functionScopes is not null) functionScopes[^1][OptionKey(name)] = value;
+        else Runspace.SetVariable(OptionKey(name), value);
+    }
+
+    // An assignment to a ReadOnly or Constant variable: PowerShell's VariableNotWritable (the value stays).
+    private void CheckWritable(string name, bool session)
+    {
+        if (Options(name, session) is { } options && (options.Contains("ReadOnly", StringComparison.OrdinalIgnoreCase) || options.Contains("Constant", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ScriptExpressionException(new ScriptedError($"Cannot overwrite variable {name} because it is read-only or constant.", "VariableNotWritable",
+                PsrpEmulator.Protocol.Psrp.ErrorCategory.WriteError, "System.Management.Automation.SessionStateUnauthorizedAccessException", name));
+        }
+    }
+
     /// <summary>An assignment: in a function, to the function's own scope; else to the session's.</summary>
     /// <exception cref="ScriptExpressionException">The variable has a type (<c>[int]$x</c>) the value does not convert to.</exception>
-    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
+    /// <param name="force">Set-Variable -Force: a ReadOnly variable changes too (a Constant one never).</param>
+    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
     {
+        if (Runspace.HasVariableOptions && !(force && Options(name)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: false);
         if (name == "_") ClearDollarUnder();
         Remove(name);
         if (functionScopes is not null)
@@ -702,8 +738,9 @@ internal sealed class PipelineVariables
     }
 
     /// <summary><c>$global:x = ...</c> / <c>$script:x = ...</c>: the session's variable, from inside a function too.</summary>
-    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
+    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
     {
+        if (Runspace.HasVariableOptions && !(force && Options(name, session: true)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: true);
         if (name == "_") ClearDollarUnder();
         Remove(name);
         if (functionScopes is not null)

@@ -41,6 +41,22 @@ public class LanguageStatementTests
     }
 
     [Test]
+    public async Task A_ReadOnly_or_Constant_variable_keeps_its_value_and_an_assignment_is_VariableNotWritable()
+    {
+        var (host, _) = await RunAsync(
+            "New-Variable -Name ro -Value 1 -Option ReadOnly; $ro = 2; \"ro=$ro\"; Set-Variable ro 3 -Force; \"ro=$ro\"; Remove-Variable ro; " +
+            "function f { $ro = 9; \"in f: $ro\" }; f; Remove-Variable ro -Force; $ro = 5; \"ro=$ro\"; New-Variable c -Value 1 -Option Constant; Set-Variable c 2 -Force; \"c=$c\"");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ro=1", "ro=3", "in f: 9", "ro=5", "c=1" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("VariableNotWritable", "Cannot overwrite variable ro because it is read-only or constant."),
+            ("VariableNotRemovable,Microsoft.PowerShell.Commands.RemoveVariableCommand", "Cannot remove variable ro because it is constant or read-only. If the variable is read-only, try the operation again specifying the Force option."),
+            ("VariableNotWritable,Microsoft.PowerShell.Commands.SetVariableCommand", "Cannot overwrite variable c because it is read-only or constant."),
+        }));
+    }
+
+    [Test]
     public async Task A_function_s_Alias_attribute_names_it_too() =>
         Assert.That(await OutputOfAsync(
             "function Get-Thing { [CmdletBinding()] [Alias('gth', \"thing\")] param([string]$Name = 'x', [Alias('N2')] $Other) \"thing $Name\" }; gth -Name a; thing; (Get-Alias gth).Definition; [bool](Get-Alias N2 -ErrorAction SilentlyContinue)"),
