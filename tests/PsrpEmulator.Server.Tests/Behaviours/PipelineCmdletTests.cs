@@ -496,6 +496,14 @@ public class PipelineCmdletTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public async Task A_calculated_column_s_Width_stands_beside_columns_sized_by_their_values()
+    {
+        var output = await OutputOfAsync("1..2 | % { [pscustomobject]@{ Id = $_; Sq = $_ * $_ } } | Format-Table Id, @{ Label = 'Square'; Expression = { $_.Sq }; Align = 'Right'; Width = 10 } | Out-String");
+
+        Assert.That(output.Split("\r\n").Where(l => l.Length > 0), Is.EqualTo(new[] { "Id     Square", "--     ------", " 1          1", " 2          4" }));
+    }
+
+    [Test]
     public async Task Select_Object_of_Count_or_Length_an_object_has_not_is_empty_not_the_intrinsic_one() =>
         Assert.That(await OutputOfAsync(
             "$s = [pscustomobject]@{ a = 1 } | Select-Object a, Length, Count; $null -eq $s.Length; $null -eq $s.Count; ([pscustomobject]@{ a = 1 }).Count; ('abc' | Select-Object Length).Length"),

@@ -272,7 +272,8 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
             _alignments[c] = column.Alignment ?? (held.Count > 0 && column.Property is { } p && FirstValue(held[0], p) is { } firstValue && FormatViews.AlignsRight(firstValue)
                 ? ColumnAlignment.Right
                 : ColumnAlignment.Left);
-            if (!sized)
+            // A column's own width (a view's, a calculated property's Width) stands unless -AutoSize sizes them all.
+            if (!sized || column.Width > 0 && !AutoSize)
             {
                 _widths[c] = column.Width;
                 continue;
