@@ -247,6 +247,16 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
             PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
+        // An array's own properties (System.Array's): fixed in size, writable, one rank; an ArrayList grows.
+        PsObject { CollectionKind: PsCollectionKind.List, TypeNames: { } arrayNames } array when array[property] is null && property.ToUpperInvariant() is "ISFIXEDSIZE" or "ISREADONLY" or "ISSYNCHRONIZED" or "RANK" or "LONGLENGTH" =>
+            property.ToUpperInvariant() switch
+            {
+                "ISFIXEDSIZE" => PsPrimitive.Boolean(arrayNames.Contains("System.Array")),
+                "RANK" when arrayNames.Contains("System.Array") => PsPrimitive.Int32(1),
+                "LONGLENGTH" when arrayNames.Contains("System.Array") => PsPrimitive.Int64(array.Items.Count),
+                "RANK" or "LONGLENGTH" => PsNil.Instance,
+                _ => PsPrimitive.Boolean(false),
+            },
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&

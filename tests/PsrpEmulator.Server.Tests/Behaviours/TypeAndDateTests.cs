@@ -66,6 +66,10 @@ public class TypeAndDateTests
     public async Task Version_factories_and_the_culture_s_text_and_format_infos_are_the_NET_Framework_s(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("$a = @(1..3); $a.IsFixedSize; $a.Rank; $a.LongLength; $a.IsReadOnly; (New-Object System.Collections.ArrayList).IsFixedSize", "True|1|3|False|False")]
+    public async Task An_array_has_System_Array_s_own_properties(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
