@@ -57,8 +57,18 @@ internal sealed partial class RunContext
     /// <summary>A SecureString the session makes, encrypted as one the client sent would be.</summary>
     private PsPrimitive MakeSecure(string text)
     {
-        return PsPrimitive.SecureString(SessionKeys.EncryptSecureString(scope.Variables.Runspace.EnsureSessionKey(), text));
+        var secure = PsPrimitive.SecureString(SessionKeys.EncryptSecureString(scope.Variables.Runspace.EnsureSessionKey(), text));
+        SecureLengths.AddOrUpdate(secure, new StrongBox<int>(text.Length));
+        return secure;
     }
+
+    // The text's length of each SecureString the session made (SecureString.Length; the value holds only the cipher).
+    private static readonly ConditionalWeakTable<PsPrimitive, StrongBox<int>> SecureLengths = [];
+
+    /// <summary>A SecureString's Length: its text's, for one the session made; null for another value.</summary>
+    internal static PsValue? SecureStringLength(PsValue value, string property) =>
+        value is PsPrimitive { Type: PsPrimitiveType.SecureString } secure && property.Equals("Length", StringComparison.OrdinalIgnoreCase) &&
+        SecureLengths.TryGetValue(secure, out var length) ? PsPrimitive.Int32(length.Value) : null;
 
     private static PsObject Credential(string userName, PsValue password) =>
         new PsObject(PSCredentialTypeNames) { ToStringValue = ScriptExpressions.PSCredentialTypeName }

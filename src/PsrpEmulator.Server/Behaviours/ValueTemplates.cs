@@ -263,6 +263,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),
         PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(0),
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
+        PsPrimitive secure when RunContext.SecureStringLength(secure, property) is { } secureLength => secureLength,
         // Member enumeration: each item's value, a collection's elements one by one ((Get-Process).Modules is one flat list).
         PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
             PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil)

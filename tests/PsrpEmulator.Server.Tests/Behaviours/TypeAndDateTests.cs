@@ -70,6 +70,10 @@ public class TypeAndDateTests
     public async Task An_array_has_System_Array_s_own_properties(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("$s = ConvertTo-SecureString 'P@ss' -AsPlainText -Force; $s.Length; (ConvertTo-SecureString 'longer secret' -AsPlainText -Force).Length", "4|13")]
+    public async Task A_SecureString_s_Length_is_its_text_s(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
