@@ -732,8 +732,49 @@ internal static partial class ScriptExpressions
         }
     }
 
+    /// <summary>The type of an object's type-name list (<c>$o.PSObject.TypeNames</c>, <c>$o.pstypenames</c>).</summary>
+    internal const string TypeNameCollectionTypeName = "System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
+
+    /// <summary>The object whose type names a TypeNames list is: its Insert, Add, Remove and Clear change that object's.</summary>
+    internal static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, PsObject> TypeNameOwners = [];
+
+    // $o.PSObject.TypeNames.Insert(0, 'My.Type') (custom format views), Add, Remove, Clear: Collection<string>'s, on the object.
+    private static PsValue? TypeNamesMethod(PsObject list, PsObject owner, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var names = list.Items;
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("INSERT", 2) when AsNumber(arguments[0]) is { } at && at >= 0 && at <= names.Count:
+                names.Insert((int)at, PsPrimitive.String(Text(arguments[1])));
+                break;
+            case ("ADD", 1):
+                names.Add(PsPrimitive.String(Text(arguments[0])));
+                break;
+            case ("REMOVE", 1):
+                var index = names.FindIndex(n => Text(n) == Text(arguments[0]));
+                if (index >= 0) names.RemoveAt(index);
+                owner.TypeNames = [.. names.Select(Text)];
+                return PsPrimitive.Boolean(index >= 0);
+            case ("CLEAR", 0):
+                names.Clear();
+                break;
+            default:
+                return null;
+        }
+
+        if (names.Count > MaxCollectionItems) throw CollectionTooLarge();
+        owner.TypeNames = [.. names.Select(Text)];
+        return PsNil.AutomationNull;
+    }
+
     private static PsValue? ListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
     {
+        if (list.TypeNames is [TypeNameCollectionTypeName, ..] && TypeNameOwners.TryGetValue(list, out var typeNameOwner) &&
+            TypeNamesMethod(list, typeNameOwner, name, arguments) is { } changed)
+        {
+            return changed;
+        }
+
         // A HashSet has its own methods, not List's (another is PowerShell's MethodNotFound).
         if (IsHashSet(list)) return HashSetMethod(list, name, arguments);
         var growable = IsGrowable(list);

@@ -245,7 +245,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject started when RunContext.TaskProcessProperty(started, property) is { } exited => exited,
         // The intrinsic pstypenames: the object's type names, the most derived first.
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
-            PsObjects.List([.. names.Select(n => (PsValue)PsPrimitive.String(n))], [TypeNameCollection, "System.Object"]),
+            TypeNamesOf(typed, names),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
         // An array's own properties (System.Array's): fixed in size, writable, one rank; an ArrayList grows.
         PsObject { CollectionKind: PsCollectionKind.List, TypeNames: { } arrayNames } array when array[property] is null && property.ToUpperInvariant() is "ISFIXEDSIZE" or "ISREADONLY" or "ISSYNCHRONIZED" or "RANK" or "LONGLENGTH" =>
@@ -401,8 +401,16 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         if (value is PsObject owner) PropertyOwners.AddOrUpdate(collection, owner);
         return new PsObject(PSObjectTypeNames) { ToStringValue = text }
             .With("Properties", collection)
-            .With("TypeNames", PsObjects.List([.. typeNames.Select(PsPrimitive.String)], ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
+            .With("TypeNames", TypeNamesOf(value, typeNames))
             .With("BaseObject", value);
+    }
+
+    // An object's type names as the list scripts read and change ($o.PSObject.TypeNames.Insert(0, 'My.Type')).
+    private static PsObject TypeNamesOf(PsValue value, IEnumerable<string> typeNames)
+    {
+        var list = PsObjects.List([.. typeNames.Select(PsPrimitive.String)], [ScriptExpressions.TypeNameCollectionTypeName, "System.Object"]);
+        if (value is PsObject owner && owner.TypeNames is not null) ScriptExpressions.TypeNameOwners.AddOrUpdate(list, owner);
+        return list;
     }
 
     // The object whose .PSObject.Properties a collection is, so that its Remove changes that object.

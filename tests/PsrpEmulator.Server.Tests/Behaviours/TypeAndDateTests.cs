@@ -74,6 +74,11 @@ public class TypeAndDateTests
     public async Task A_SecureString_s_Length_is_its_text_s(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("$o = [pscustomobject]@{ a = 1 }; $o.PSObject.TypeNames.Insert(0, 'My.Type'); $o.pstypenames.Add('Other.Type'); $o.pstypenames -join ','; $o.PSObject.TypeNames.Remove('Other.Type'); $o.pstypenames.Count; $o -is [pscustomobject]",
+        "My.Type,System.Management.Automation.PSCustomObject,System.Object,Other.Type|True|3|True")]
+    public async Task An_object_s_type_names_change_through_PSObject_TypeNames(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
