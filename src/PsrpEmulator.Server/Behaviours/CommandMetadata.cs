@@ -12,7 +12,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// cmdlet's own), and 5.1's default aliases (ResolvedCommandName, the parameters of what they stand for). The modules
 /// Windows loads on first use and <c>-Namespace</c> (modules) are not emulated.
 /// </summary>
-internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehaviourScript
+internal sealed partial class CommandMetadataScript(GetCommandMetadata request) : IBehaviourScript
 {
     private const int AliasType = 1, FunctionType = 2, CmdletType = 8;
 
@@ -84,11 +84,20 @@ internal sealed class CommandMetadataScript(GetCommandMetadata request) : IBehav
     /// A script's or function's Parameters as its CommandInfo has them: the param block's parameters in order, then the
     /// common parameters when the block makes it advanced (<c>(Get-Command .\task.ps1).Parameters.Keys</c>).
     /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\[\s*CmdletBinding\s*\([^)]*\bSupportsShouldProcess\b(?!\s*=\s*\$false)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SupportsShouldProcess();
+
     internal static PsObject ParametersOf(string scriptText)
     {
         var declared = ScriptParameters.Declared(scriptText, out var advanced);
         IEnumerable<(string Name, string Type, string? Alias)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
         if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
+        // [CmdletBinding(SupportsShouldProcess)] adds -WhatIf and -Confirm.
+        if (advanced && SupportsShouldProcess().IsMatch(scriptText))
+        {
+            parameters = parameters.Concat([("WhatIf", "System.Management.Automation.SwitchParameter", (string?)"wi"), ("Confirm", "System.Management.Automation.SwitchParameter", (string?)"cf")]);
+        }
+
         return PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias)))], ParametersTypeNames);
     }
 

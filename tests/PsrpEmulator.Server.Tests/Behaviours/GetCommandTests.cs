@@ -27,6 +27,7 @@ public class GetCommandTests
     [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name", @"C:\Windows\system32\ping.exe|ipconfig.exe")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
     [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
+    [TestCase("function W { [CmdletBinding(SupportsShouldProcess)] param($A) }; function P { [CmdletBinding()] param($A) }; $w = (Get-Command W).Parameters; $w.ContainsKey('WhatIf'); $w.ContainsKey('Confirm'); (Get-Command P).Parameters.ContainsKey('WhatIf')", "True|True|False")]
     public async Task Get_Command_finds_what_Windows_has(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
