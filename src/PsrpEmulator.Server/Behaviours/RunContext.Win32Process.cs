@@ -114,7 +114,7 @@ internal sealed partial class RunContext
         var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
         var commandLine = process["CommandLine"] is PsPrimitive { Value: string given } ? given : processName.ToLowerInvariant() switch
         {
-            _ when hosting is not null => hosting.Services[0].BinaryPathName.Replace("%SystemRoot%", @"C:\Windows", StringComparison.OrdinalIgnoreCase),
+            _ when hosting is not null => ServiceProcesses.Expanded(hosting.Services[0].BinaryPathName),
             _ when path is null => null,
             "svchost" => path + " -k NetworkService -p",
             "wsmprovhost" => path + " -Embedding",

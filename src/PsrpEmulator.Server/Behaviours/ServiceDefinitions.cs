@@ -74,7 +74,8 @@ public sealed record ServiceDefinition(string Name, string DisplayName, string B
         // Another program that hosts several services (lsass.exe: SamSs, KeyIso, VaultSvc): one process for them all.
         : 600 + (int)(StableHash(ServiceProcesses.ProgramPath(BinaryPathName)) % 100) * 4);
 
-    private static uint StableHash(string text)
+    /// <summary>FNV-1a of the upper-cased text: stable across runs (string.GetHashCode is not).</summary>
+    internal static uint StableHash(string text)
     {
         var hash = 2166136261u;
         foreach (var c in text.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;

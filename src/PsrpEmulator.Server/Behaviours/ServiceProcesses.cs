@@ -79,15 +79,19 @@ internal static class ServiceProcesses
             path = exe >= 0 ? text[..(exe + 4)] : blank >= 0 ? text[..blank] : text;
         }
 
-        return path.Replace("%SystemRoot%", @"C:\Windows", StringComparison.OrdinalIgnoreCase).Replace("%windir%", @"C:\Windows", StringComparison.OrdinalIgnoreCase);
+        return Expanded(path);
     }
+
+    /// <summary>A command line with %SystemRoot% (%windir%) expanded, as the Service Control Manager starts it.</summary>
+    public static string Expanded(string commandLine) =>
+        commandLine.Replace("%SystemRoot%", @"C:\Windows", StringComparison.OrdinalIgnoreCase).Replace("%windir%", @"C:\Windows", StringComparison.OrdinalIgnoreCase);
 
     private static string ImageName(string path) => path[(path.LastIndexOfAny(['\\', '/']) + 1)..];
 
     /// <summary>The process as Get-Process writes it (the properties and their types the rule's own processes have).</summary>
     public static PsObject ProcessObject(HostProcess process)
     {
-        var hash = StableHash(process.Image);
+        var hash = ServiceDefinition.StableHash(process.Image);
         var workingSet = 4_096 * (1_500 + (int)(hash % 6_000));
         var privateBytes = 4_096 * (600 + (int)(hash / 7 % 4_000));
         var handles = 150 + (int)(hash / 13 % 900);
@@ -113,13 +117,6 @@ internal static class ServiceProcesses
         }
 
         return o.With("Path", process.Path);
-    }
-
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;
-        return hash;
     }
 }
 

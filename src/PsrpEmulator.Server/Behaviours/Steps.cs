@@ -1490,14 +1490,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     private static readonly string[] ActionPreferenceNames = ["SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"];
 
-    // An ActionPreference given by name or number (as -ErrorAction takes it); null for none or another value.
-    private static PsObject? ActionPreferenceValue(string? given)
+    // An ActionPreference by the name Statements.ActionPreferences gives it (a number is a name there already); null
+    // for none or another value (a variable's).
+    private static PsObject? ActionPreferenceValue(string? name)
     {
-        if (given is null) return null;
-        var text = given.Trim().Trim('\'', '"');
-        var index = int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) && number is >= 0 and < 6
-            ? number
-            : Array.FindIndex(ActionPreferenceNames, n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        var index = name is null ? -1 : Array.FindIndex(ActionPreferenceNames, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
         return index < 0 ? null : PsObjects.Enum(["System.Management.Automation.ActionPreference", "System.Enum", "System.ValueType", "System.Object"], ActionPreferenceNames[index], index);
     }
 

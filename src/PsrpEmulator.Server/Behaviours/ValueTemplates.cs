@@ -331,7 +331,6 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
 
     private static string? RawUIPropertyName(string property) => Array.Find(RawUIProperties, p => p.Equals(property, StringComparison.OrdinalIgnoreCase));
 
-    private const string TypeNameCollection = "System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
     private static readonly string[] PSObjectTypeNames = ["System.Management.Automation.PSObject", "System.Object"];
     private static readonly string[] PropertyCollectionTypeNames = ["System.Management.Automation.PSMemberInfoIntegratingCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];

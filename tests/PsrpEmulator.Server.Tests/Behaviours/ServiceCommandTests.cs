@@ -17,6 +17,14 @@ public class ServiceCommandTests
         return host;
     }
 
+    // A line in a cmd shell of the computer whose services these are: what it wrote and its exit code.
+    private static async Task<(string Stdout, string Stderr, int Code)> CommandLineAsync(string line, ServiceStates states)
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+        var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+        return (host.Stdout, host.Stderr, code);
+    }
+
     [Test]
     public async Task Stopping_and_starting_a_service_is_what_later_sessions_see_in_Get_Service_and_Win32_Service()
     {
@@ -206,12 +214,7 @@ public class ServiceCommandTests
     public async Task A_service_that_cannot_be_stopped_keeps_running_whatever_stops_it()
     {
         var states = new ServiceStates();
-        async Task<(string Stdout, string Stderr, int Code)> Cmd(string line)
-        {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, host.Stderr, code);
-        }
+        Task<(string Stdout, string Stderr, int Code)> Cmd(string line) => CommandLineAsync(line, states);
 
         var powershell = await RunAsync("Stop-Service RpcSs, W32Time -PassThru | % Name; (Get-Service RpcSs).Status; (Get-Service RpcSs).CanStop", states);
         var net = await Cmd("net stop Schedule");
@@ -269,12 +272,7 @@ public class ServiceCommandTests
     public async Task Net_start_and_stop_change_the_services_PowerShell_then_lists()
     {
         var states = new ServiceStates();
-        async Task<(string Stdout, string Stderr, int Code)> Net(string line)
-        {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, host.Stderr, code);
-        }
+        Task<(string Stdout, string Stderr, int Code)> Net(string line) => CommandLineAsync(line, states);
 
         var stop = await Net("net stop winrm");
         var again = await Net("net stop WinRM");
@@ -302,12 +300,7 @@ public class ServiceCommandTests
     public async Task Net_stop_of_a_service_others_depend_on_asks_and_y_stops_them_first()
     {
         var states = new ServiceStates();
-        async Task<(string Stdout, string Stderr, int Code)> Net(string line)
-        {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, host.Stderr, code);
-        }
+        Task<(string Stdout, string Stderr, int Code)> Net(string line) => CommandLineAsync(line, states);
 
         const string Asked = "The following services are dependent on the Windows Management Instrumentation service.\r\n" +
             "Stopping the Windows Management Instrumentation service will also stop these services.\r\n\r\n   User Access Logging Service\r\n\r\n";
@@ -330,12 +323,7 @@ public class ServiceCommandTests
     public async Task Sc_start_and_net_start_start_the_stopped_services_it_needs_first_and_a_disabled_one_fails_them_with_1068()
     {
         var states = new ServiceStates();
-        async Task<(string Stdout, string Stderr, int Code)> Cmd(string line)
-        {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, host.Stderr, code);
-        }
+        Task<(string Stdout, string Stderr, int Code)> Cmd(string line) => CommandLineAsync(line, states);
 
         string Both() => $"{states.Status("UALSVC")},{states.Status("Winmgmt")}";
         await Cmd("net stop winmgmt /y");
@@ -388,9 +376,8 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         async Task<(string Stdout, int Code)> Sc(string line)
         {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, code);
+            var (stdout, _, code) = await CommandLineAsync(line, states);
+            return (stdout, code);
         }
 
         await Sc("sc create MyAgent binPath= \"C:\\agent.exe\" start= auto");
@@ -507,9 +494,8 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         async Task<(string Stdout, int Code)> Sc(string line)
         {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, code);
+            var (stdout, _, code) = await CommandLineAsync(line, states);
+            return (stdout, code);
         }
 
         var query = await Sc("sc query WinRM");
@@ -596,9 +582,8 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         async Task<(string Stdout, int Code)> Sc(string line)
         {
-            var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
-            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
-            return (host.Stdout, code);
+            var (stdout, _, code) = await CommandLineAsync(line, states);
+            return (stdout, code);
         }
 
         var created = await Sc("sc.exe create Agent binPath= \"C:\\Program Files\\Agent\\agent.exe\" DisplayName= \"Monitoring Agent\" start= auto obj= LocalSystem");

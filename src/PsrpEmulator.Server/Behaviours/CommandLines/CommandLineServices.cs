@@ -109,39 +109,28 @@ internal sealed class NetServiceScript(BehaviourCatalog catalog, bool start, str
     }
 
     // The running services that depend on the service, directly or through others (as Get-Service lists them): those depending on them first.
-    internal static List<PsObject> RunningDependents(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
-    {
-        var found = new List<PsObject>();
-        void Visit(PsObject of, int depth)
-        {
-            if (depth > 32 || of["DependentServices"] is not { } dependents) return;
-            foreach (var named in ScriptExpressions.Enumerate(dependents).OfType<PsObject>())
-            {
-                var dependent = services.FirstOrDefault(s => Text(s, "Name").Equals(Text(named, "Name"), StringComparison.OrdinalIgnoreCase));
-                if (dependent is null || found.Contains(dependent) || !status(dependent).Equals("Running", StringComparison.OrdinalIgnoreCase)) continue;
-                Visit(dependent, depth + 1);
-                found.Add(dependent);
-            }
-        }
-
-        Visit(service, 0);
-        return found;
-    }
+    internal static List<PsObject> RunningDependents(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status) =>
+        Related(service, services, s => s["DependentServices"], s => status(s).Equals("Running", StringComparison.OrdinalIgnoreCase));
 
     // The stopped services the service needs, directly or through others (as Get-Service lists them; drivers are not
     // listed and count as running): those they need first. The Service Control Manager starts them before it.
-    internal static List<PsObject> StoppedDependencies(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status)
+    internal static List<PsObject> StoppedDependencies(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, string> status) =>
+        Related(service, services, s => s["ServicesDependedOn"] ?? s["RequiredServices"], s => status(s).Equals("Stopped", StringComparison.OrdinalIgnoreCase));
+
+    // The listed services a service names through one property, and those they name in turn, that pass the test: the
+    // farthest first.
+    private static List<PsObject> Related(PsObject service, IReadOnlyList<PsObject> services, Func<PsObject, PsValue?> next, Func<PsObject, bool> wanted)
     {
         var found = new List<PsObject>();
         void Visit(PsObject of, int depth)
         {
-            if (depth > 32 || (of["ServicesDependedOn"] ?? of["RequiredServices"]) is not { } needs) return;
-            foreach (var named in ScriptExpressions.Enumerate(needs).OfType<PsObject>())
+            if (depth > 32 || next(of) is not { } named) return;
+            foreach (var entry in ScriptExpressions.Enumerate(named).OfType<PsObject>())
             {
-                var needed = services.FirstOrDefault(s => Text(s, "Name").Equals(Text(named, "Name"), StringComparison.OrdinalIgnoreCase));
-                if (needed is null || found.Contains(needed) || !status(needed).Equals("Stopped", StringComparison.OrdinalIgnoreCase)) continue;
-                Visit(needed, depth + 1);
-                found.Add(needed);
+                var listed = services.FirstOrDefault(s => Text(s, "Name").Equals(Text(entry, "Name"), StringComparison.OrdinalIgnoreCase));
+                if (listed is null || found.Contains(listed) || !wanted(listed)) continue;
+                Visit(listed, depth + 1);
+                found.Add(listed);
             }
         }
 
