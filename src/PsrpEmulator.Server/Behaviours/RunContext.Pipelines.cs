@@ -193,6 +193,10 @@ internal sealed partial class RunContext
         "STOP-SERVICE" or "SPSV" => "Stop-Service",
         "RESTART-SERVICE" => "Restart-Service",
         "SET-SERVICE" => "Set-Service",
+        "SUSPEND-SERVICE" => "Suspend-Service",
+        "INVOKE-CIMMETHOD" or "ICIM" => "Invoke-CimMethod",
+        "INVOKE-WMIMETHOD" or "IWMI" => "Invoke-WmiMethod",
+        "RESUME-SERVICE" => "Resume-Service",
         "IMPORT-MODULE" or "IPMO" => "Import-Module",
         "REMOVE-MODULE" or "RMO" => "Remove-Module",
         "REMOVE-LOCALUSER" or "RLU" => "Remove-LocalUser",
@@ -478,6 +482,7 @@ internal sealed partial class RunContext
                     : UnemulatedInputStage.Commands.Contains(command) ? new UnemulatedInputStage(command)
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), StageHost(command, words, to), blockNesting, VerboseSwitch(words))
                     : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
+                    : command is "Invoke-CimMethod" or "Invoke-WmiMethod" ? HeldInput(command, words, (a, items, output) => InvokeWmiMethodCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
                     : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)

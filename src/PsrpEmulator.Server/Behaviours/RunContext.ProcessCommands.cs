@@ -149,29 +149,48 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
-            if (hosting is not null && !ServiceProcesses.IsCritical(hosting.Name) && !ServiceProcesses.IsProtected(hosting.Name) && Host.ServiceStates is { } states)
+            switch (EndProcess(id))
             {
-                // The process of a service ends: the Service Control Manager finds the service stopped (as after a
-                // crash; no System log entry here, UNVERIFIED: 7034, and no recovery action runs).
-                foreach (var service in hosting.Services) states.SetStatus(service.Name, "Stopped");
-                if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(process), cancellationToken);
-                continue;
-            }
-
-            if (id is 0 or 4 || hosting is not null && ServiceProcesses.IsProtected(hosting.Name))
-            {
-                // Windows protects the Idle and System processes, and the protected services' (Defender's):
-                // Process.Kill's Win32Exception.
-                await WriteErrorAsync(new ScriptedError($"Cannot stop process \"{name} ({id})\" because of the following error: Access is denied",
-                    "CouldNotStopProcess,Microsoft.PowerShell.Commands.StopProcessCommand", ErrorCategory.CloseError, ProcessCommandException, process.ToStringValue)
-                    { Activity = "Stop-Process", InnerExceptionType = "System.ComponentModel.Win32Exception", TargetObject = process }, output);
-                continue;
+                case ProcessEnd.Ended:
+                    if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(process), cancellationToken);
+                    continue;
+                case ProcessEnd.AccessDenied:
+                    // Process.Kill's Win32Exception.
+                    await WriteErrorAsync(new ScriptedError($"Cannot stop process \"{name} ({id})\" because of the following error: Access is denied",
+                        "CouldNotStopProcess,Microsoft.PowerShell.Commands.StopProcessCommand", ErrorCategory.CloseError, ProcessCommandException, process.ToStringValue)
+                        { Activity = "Stop-Process", InnerExceptionType = "System.ComponentModel.Win32Exception", TargetObject = process }, output);
+                    continue;
             }
 
             var what = Host.AutomaticVariable("PID") is PsPrimitive { Value: int own } && own == id ? "the session's own process (it would end the session)" : $"process \"{name} ({id})\"";
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Stop-Process of {what} is not emulated: the emulated computers' processes do not end; give the command a rule (match: its whole text)"));
         }
+    }
+
+    private enum ProcessEnd
+    {
+        Ended,
+        AccessDenied,
+        NotEmulated,
+    }
+
+    /// <summary>
+    /// Ends a process as TerminateProcess would: the process of services (not a critical one) ends and the Service
+    /// Control Manager finds them stopped (as after a crash; no System log entry here, UNVERIFIED: 7034, and no recovery
+    /// action runs); Windows protects the Idle and System processes and the protected services' (Defender's): access
+    /// denied. The emulated computers' other processes do not end (the caller's scenario error).
+    /// </summary>
+    private ProcessEnd EndProcess(int id)
+    {
+        var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
+        if (hosting is not null && !ServiceProcesses.IsCritical(hosting.Name) && !ServiceProcesses.IsProtected(hosting.Name) && Host.ServiceStates is { } states)
+        {
+            foreach (var service in hosting.Services) states.SetStatus(service.Name, "Stopped");
+            return ProcessEnd.Ended;
+        }
+
+        if (id is 0 or 4 || hosting is not null && ServiceProcesses.IsProtected(hosting.Name)) return ProcessEnd.AccessDenied;
+        return ProcessEnd.NotEmulated;
     }
 
     private async ValueTask WaitProcessesAsync(StageArguments arguments, List<PsObject> chosen, IPipelineHost? to, IPipelineHost output, int blockNesting)

@@ -5,7 +5,8 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// Start-Service, Stop-Service, Restart-Service and Set-Service (<c>sasv</c>, <c>spsv</c>) on the services
+/// Start-Service, Stop-Service, Restart-Service, Set-Service (<c>sasv</c>, <c>spsv</c>), Suspend-Service and Resume-Service
+/// (RunContext.ServiceControl) on the services
 /// <c>Get-Service</c> lists (the scenario's rules, the default's fifteen): by <c>-Name</c> (wildcards),
 /// <c>-DisplayName</c>, <c>-InputObject</c> or piped ServiceControllers and names. The change is the computer's
 /// (<see cref="ServiceStates"/>): a later Get-Service, Win32_Service, in any session, sees it where the objects follow
@@ -16,7 +17,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly HashSet<string> ServiceCommandNames = new(StringComparer.Ordinal) { "Get-Service", "Start-Service", "Stop-Service", "Restart-Service", "Set-Service" };
+    internal static readonly HashSet<string> ServiceCommandNames = new(StringComparer.Ordinal) { "Get-Service", "Start-Service", "Stop-Service", "Restart-Service", "Set-Service", "Suspend-Service", "Resume-Service" };
 
     private async ValueTask RunServiceCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -25,6 +26,12 @@ internal sealed partial class RunContext
         if (command == "Get-Service")
         {
             await WriteServicesAsync(arguments, targets, to, output, blockNesting);
+            return;
+        }
+
+        if (command is "Suspend-Service" or "Resume-Service")
+        {
+            await PauseOrContinueServicesAsync(command, arguments, targets, output, blockNesting);
             return;
         }
 
@@ -369,8 +376,9 @@ internal sealed partial class RunContext
 /// A ServiceController's methods as deployment scripts call them on Get-Service's objects: <c>WaitForStatus(status[,
 /// timeout])</c> (returns once the computer's service is in that status; otherwise waits out the timeout on the session's
 /// clock and throws .NET's System.ServiceProcess.TimeoutException, or without one waits until the pipeline is stopped,
-/// as .NET does), <c>Refresh()</c> (the object's Status as the service's now), <c>Start()</c> and <c>Stop()</c> (as
-/// Start-Service and Stop-Service change the computer's service, with ServiceController's exceptions).
+/// as .NET does), <c>Refresh()</c> (the object's Status as the service's now), <c>Start()</c>, <c>Stop()</c>,
+/// <c>Pause()</c> and <c>Continue()</c> (as Start-Service, Stop-Service, Suspend-Service and Resume-Service change the
+/// computer's service, with ServiceController's exceptions).
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -450,6 +458,20 @@ internal sealed partial class RunContext
                 foreach (var dependent in RunningDependents(name)) states.SetStatus(dependent.Name, "Stopped", dependent.DisplayName);
                 states.SetStatus(name, "Stopped", service["DisplayName"] is { } shownStop ? PipelineVariables.Display(shownStop) : name);
                 return PsNil.AutomationNull;
+
+            case "PAUSE" or "CONTINUE" when arguments.Count == 0:
+            {
+                // ControlService's refusal (a stopped service, one that does not accept pause and continue) is
+                // ServiceController's InvalidOperationException.
+                var pausing = method.Equals("Pause", StringComparison.OrdinalIgnoreCase);
+                var outcome = ControlService(name, pausing ? ServiceControl.Pause : ServiceControl.Continue, stopDependents: false);
+                if (outcome is ServiceControlOutcome.NotActive or ServiceControlOutcome.ControlNotAccepted)
+                {
+                    throw new ScriptExpressionException(ServiceControllerFailure(pausing ? "Pause" : "Continue", $"Cannot {(pausing ? "pause" : "resume")} {name} service on computer '.'."));
+                }
+
+                return PsNil.AutomationNull;
+            }
 
             default:
                 return null;

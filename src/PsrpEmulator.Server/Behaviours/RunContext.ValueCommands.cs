@@ -147,6 +147,11 @@ internal sealed partial class RunContext
         ["Remove-Variable"] = ["Name", "Scope", "Force"],
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
         ["Set-StrictMode"] = ["Version", "Off"],
+        // Name and CimInstance are Invoke-CimMethod's aliases of MethodName and InputObject.
+        ["Invoke-CimMethod"] = ["ClassName", "Arguments", "MethodName", "Name", "InputObject", "CimInstance", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri",
+            "CimClass", "OperationTimeoutSec", "QueryDialect", "WhatIf", "Confirm"],
+        ["Invoke-WmiMethod"] = ["Class", "Name", "ArgumentList", "InputObject", "Path", "Namespace", "ComputerName", "AsJob", "Credential", "Impersonation", "Authentication",
+            "Locale", "EnableAllPrivileges", "Authority", "ThrottleLimit", "WhatIf", "Confirm"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
@@ -165,6 +170,8 @@ internal sealed partial class RunContext
         ["Start-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Stop-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "NoWait", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Restart-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Force", "Include", "Exclude", "WhatIf", "Confirm"],
+        ["Suspend-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
+        ["Resume-Service"] = ["Name", "DisplayName", "InputObject", "PassThru", "Include", "Exclude", "WhatIf", "Confirm"],
         ["Set-Service"] = ["Name", "DisplayName", "Description", "StartupType", "Status", "InputObject", "PassThru", "ComputerName", "WhatIf", "Confirm"],
         ["Add-Computer"] = ["DomainName", "Credential", "WorkgroupName", "NewName", "OUPath", "Server", "Options", "UnjoinDomainCredential", "LocalCredential", "ComputerName",
             "Restart", "Force", "PassThru", "Unsecure", "WhatIf", "Confirm"],
@@ -211,6 +218,8 @@ internal sealed partial class RunContext
         "GAL" => "Get-Alias",
         "GCIM" => "Get-CimInstance",
         "GWMI" => "Get-WmiObject",
+        "ICIM" => "Invoke-CimMethod",
+        "IWMI" => "Invoke-WmiMethod",
         "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
         "GV" => "Get-Variable",
@@ -308,6 +317,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-WmiObject":
                     await GetWmiObjectAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Invoke-CimMethod" or "Invoke-WmiMethod":
+                    await InvokeWmiMethodCommandAsync(command, arguments, [], to, output, blockNesting);
                     return;
                 case "Test-WSMan":
                     await TestWsManAsync(arguments, to, output, blockNesting);
@@ -813,13 +825,15 @@ internal sealed partial class RunContext
             "Test-Connection" => ["ComputerName", "Source"],
             "Get-CimInstance" => ["ClassName", "Filter"],
             "Get-WmiObject" => ["Class", "Property"],
+            "Invoke-CimMethod" => ["ClassName", "Arguments", "MethodName"],
+            "Invoke-WmiMethod" => ["Class", "Name", "ArgumentList"],
             "Test-WSMan" => ["ComputerName"],
             "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance" => ["ResourceURI", "SelectorSet"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             _ when OptionalFeatureCommandNames.Contains(command) => [],
             "Test-NetConnection" => ["ComputerName", "Port"],
-            "Get-Service" or "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" => ["Name"],
+            "Get-Service" or "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" or "Suspend-Service" or "Resume-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
             "Add-Computer" => ["DomainName", "Credential"],

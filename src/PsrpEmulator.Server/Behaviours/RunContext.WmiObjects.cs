@@ -191,10 +191,33 @@ internal sealed partial class RunContext
     /// UNVERIFIED code); the computer keeps its name after a restart (the virtual computers' names are fixed). Another
     /// class's method is a scenario error; null for another object or one of ManagementObject's own .NET methods.
     /// </summary>
-    private PsValue? WmiMethod(PsObject target, string name, IReadOnlyList<PsValue> arguments)
+    private async ValueTask<PsValue?> WmiMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         const string Prefix = @"System.Management.ManagementObject#root\cimv2\";
+        if (target.TypeNames is [var classType, ..] && classType.StartsWith(ManagementClassTypeName + "#", StringComparison.Ordinal))
+        {
+            // [wmiclass]"Win32_Process": the class's static methods, their in-parameters by position.
+            var staticClass = classType[(classType.LastIndexOf('\\') + 1)..];
+            if (!WmiMethodSignatures.TryGetValue(staticClass + "." + name, out var staticSignature) || !staticSignature.Static || arguments.Count > staticSignature.Parameters.Length) return null;
+            var parameters = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < arguments.Count; i++) parameters[staticSignature.Parameters[i]] = arguments[i];
+            var (code, outs) = (await RunWmiMethodAsync(staticClass, null, name, parameters))!.Value;
+            return WmiMethodResult(code, outs);
+        }
+
         if (target.TypeNames is not [var first, ..] || !first.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var ofClass = first[Prefix.Length..];
+        // Win32_Service's and Win32_Process's methods with their in-parameters by position (RunContext.WmiMethods); a
+        // WMI method named as a ManagementObject's .NET one (Delete) is the class's.
+        if ((ofClass.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) || ofClass.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && name.Equals("Terminate", StringComparison.OrdinalIgnoreCase)) &&
+            WmiMethodSignatures.TryGetValue(ofClass + "." + name, out var signature) && arguments.Count <= signature.Parameters.Length)
+        {
+            var given = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < arguments.Count; i++) given[signature.Parameters[i]] = arguments[i];
+            var (returnValue, outputs) = (await RunWmiMethodAsync(ofClass, target, name, given))!.Value;
+            return WmiMethodResult(returnValue, outputs);
+        }
+
         // types.ps1xml's script methods of a ManagementObject: a DMTF date's DateTime and back (the uptime one-liner's
         // $os.ConvertToDateTime($os.LastBootUpTime)).
         if (name.Equals("ConvertToDateTime", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1) return DmtfToDateTime(name, PipelineVariables.Display(arguments[0]));
@@ -272,6 +295,7 @@ internal sealed partial class RunContext
         o.AdaptedProperties.Add(new PsProperty("__DYNASTY", PsPrimitive.String("__PARAMETERS")));
         o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(1 + outputs.Length)));
+        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("__SERVER", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("__PATH", PsNil.Instance));

@@ -308,6 +308,8 @@ internal static partial class ScriptExpressions
         Add(RunContext.TcpClientTypeName);
         Add(FileVersionInfoTypeName);
         Add(RunContext.DirectoryEntryTypeName, "adsi");
+        Add(RunContext.ManagementClassTypeName, "wmiclass");
+        Add(RunContext.ManagementObjectTypeName, "wmi");
         types["DirectoryServices.DirectoryEntry"] = types[RunContext.DirectoryEntryTypeName];
         types["Diagnostics.FileVersionInfo"] = types[FileVersionInfoTypeName];
         Add(RunContext.FileSystemAccessRuleTypeName);
@@ -403,7 +405,7 @@ internal static partial class ScriptExpressions
     // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([adsi] is System.DirectoryServices.DirectoryEntry).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
-        "mailaddress", "scriptblock", "wmi", "wmiclass", "wmisearcher", "adsi", "adsisearcher",
+        "mailaddress", "scriptblock", "wmisearcher", "adsi", "adsisearcher",
         "uri", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
         "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref",

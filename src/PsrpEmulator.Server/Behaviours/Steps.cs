@@ -2565,6 +2565,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
                 // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
                 if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntryOf(operand) ?? AdsiEntry(PipelineVariables.Display(operand));
+                // [wmiclass]"Win32_Process", [wmi]"Win32_Service.Name='Spooler'" (RunContext.WmiMethods).
+                if (type.FullName == RunContext.ManagementClassTypeName) return WmiClassObject(PipelineVariables.Display(operand));
+                if (type.FullName == RunContext.ManagementObjectTypeName) return operand is PsObject { TypeNames: [var managed, ..] } given && managed.StartsWith(RunContext.ManagementObjectTypeName, StringComparison.Ordinal)
+                    ? given : await WmiObjectAtPathAsync(PipelineVariables.Display(operand), blockNesting);
                 return type.FullName == "System.String" && PipelineVariables.IsJoinedList(operand)
                     ? PsPrimitive.String(scope.Variables.DisplayInString(operand))
                     : ScriptExpressions.Cast(operand, type);
@@ -3065,7 +3069,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject managed && WmiMethod(managed, step.Text, arguments) is { } wmiResult)
+                if (value is PsObject managed && await WmiMethodAsync(managed, step.Text, arguments) is { } wmiResult)
                 {
                     value = wmiResult;
                     continue;

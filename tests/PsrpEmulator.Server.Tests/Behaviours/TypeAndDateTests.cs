@@ -153,7 +153,7 @@ public class TypeAndDateTests
     [TestCase("[System.IO.DriveType]::Fixed", "PsrpEmulator.ScenarioError", "[System.IO.DriveType] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Security.Cryptography.X509Certificates.X509Store]'My'", "PsrpEmulator.ScenarioError", "[Security.Cryptography.X509Certificates.X509Store] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Web.HttpUtility]::UrlEncode('a b')", "PsrpEmulator.ScenarioError", "[Web.HttpUtility] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
-    [TestCase("[wmiclass]'Win32_Process'", "PsrpEmulator.ScenarioError", "[wmiclass] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[wmisearcher]'SELECT * FROM Win32_Process'", "PsrpEmulator.ScenarioError", "[wmisearcher] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]
