@@ -143,4 +143,18 @@ public class ServiceControlTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "0", "InvalidCastToWMI" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvokeWMIManagementException,Microsoft.PowerShell.Commands.InvokeWmiMethodCommand" }));
     }
+
+    [Test]
+    public async Task Sc_query_shows_a_pausable_service_PAUSABLE_and_a_paused_one_PAUSED()
+    {
+        var states = new ServiceStates();
+        await RunAsync("Suspend-Service Winmgmt", states);
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, ServiceStates = states, Facts = new Dictionary<string, string> { ["cd"] = @"C:\" } };
+
+        var code = await Default.ResolveCommandLine("sc query LanmanServer & sc query Winmgmt").RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(code, Is.Zero);
+        Assert.That(host.Stdout, Does.Contain("STATE              : 4  RUNNING\r\n                                (STOPPABLE, PAUSABLE, ACCEPTS_SHUTDOWN)"));
+        Assert.That(host.Stdout, Does.Contain("STATE              : 7  PAUSED\r\n                                (STOPPABLE, PAUSABLE, ACCEPTS_SHUTDOWN)"));
+    }
 }

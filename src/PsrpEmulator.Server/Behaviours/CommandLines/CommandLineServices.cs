@@ -294,7 +294,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
             if (listed.Length == 0) return await WriteAsync(host, NotEmulatedCommandScript.MessageFor($"sc {verb} " + string.Join(' ', words)), 1, cancellationToken).ConfigureAwait(false);
             var text = string.Concat(services.Where(s => listed == "all" || Status(s).Equals("Running", StringComparison.OrdinalIgnoreCase) == (listed == "active"))
                 .OrderBy(s => Text(s, "Name"), StringComparer.OrdinalIgnoreCase)
-                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"), stoppable: Stoppable(s), pid: extended ? ProcessId(s, Status(s)) : null)));
+                .Select(s => Block(Text(s, "Name"), Shared(s), Status(s), includeName: true, display: Text(s, "DisplayName"), stoppable: Stoppable(s), pid: extended ? ProcessId(s, Status(s)) : null, pausable: Controls(s))));
             await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
             return 0;
         }
@@ -352,7 +352,7 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
 
                 return await WriteAsync(host, "[SC] ChangeServiceConfig2 SUCCESS\r\n", 0, cancellationToken).ConfigureAwait(false);
             case "query" or "queryex":
-                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service), pid: extended ? ProcessId(service, status) : null), 0, cancellationToken).ConfigureAwait(false);
+                return await WriteAsync(host, Block(name, Shared(service), status, includeName: false, display: null, stoppable: Stoppable(service), pid: extended ? ProcessId(service, status) : null, pausable: Controls(service)), 0, cancellationToken).ConfigureAwait(false);
             case "start" when running:
                 return await WriteAsync(host, "[SC] StartService FAILED 1056:\r\n\r\nAn instance of the service is already running.\r\n\r\n", 1056, cancellationToken).ConfigureAwait(false);
             case "start" when (states?.StartType(name) ?? Text(service, "StartType")).Equals("Disabled", StringComparison.OrdinalIgnoreCase):
@@ -563,21 +563,26 @@ internal sealed class ScServiceScript(BehaviourCatalog catalog, string verb, Lis
     }
 
     // A service's block as sc query (and sc start / stop) prints it.
-    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool stoppable = true, int? pid = null)
+    // Whether a running service accepts pause and continue (its ServiceController's CanPauseAndContinue), as sc query
+    // names it. The shutdown flag stays ACCEPTS_SHUTDOWN: the services table's Shutdown controls are not all known.
+    private static bool Controls(PsObject service) => service["CanPauseAndContinue"] is { } pausable && ScriptExpressions.IsTrue(pausable);
+
+    private static string Block(string name, bool shared, string status, bool includeName, string? display, bool stoppable = true, int? pid = null, bool pausable = false)
     {
-        var (number, word, controls) = status.ToUpperInvariant() switch
+        var accepted = (pausable ? "PAUSABLE" : "NOT_PAUSABLE") + ", ACCEPTS_SHUTDOWN";
+        var (number, word, flags) = status.ToUpperInvariant() switch
         {
-            "RUNNING" => (4, "RUNNING", (stoppable ? "STOPPABLE" : "NOT_STOPPABLE") + ", NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
+            "RUNNING" => (4, "RUNNING", (stoppable ? "STOPPABLE, " : "NOT_STOPPABLE, ") + accepted),
             "STARTPENDING" => (2, "START_PENDING", "NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN"),
             "STOPPENDING" => (3, "STOP_PENDING", "STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN"),
-            "PAUSED" => (7, "PAUSED", "STOPPABLE, PAUSABLE, ACCEPTS_SHUTDOWN"),
+            "PAUSED" => (7, "PAUSED", "STOPPABLE, " + accepted),
             _ => (1, "STOPPED", "NOT_STOPPABLE, NOT_PAUSABLE, IGNORES_SHUTDOWN"),
         };
         var text = new System.Text.StringBuilder("\r\nSERVICE_NAME: ").Append(name).Append("\r\n");
         if (includeName) text.Append("DISPLAY_NAME: ").Append(display).Append("\r\n");
         text.Append(shared ? "        TYPE               : 20  WIN32_SHARE_PROCESS\r\n" : "        TYPE               : 10  WIN32_OWN_PROCESS\r\n")
             .Append("        STATE              : ").Append(number).Append("  ").Append(word).Append("\r\n")
-            .Append("                                (").Append(controls).Append(")\r\n")
+            .Append("                                (").Append(flags).Append(")\r\n")
             .Append(number == 1 ? "        WIN32_EXIT_CODE    : 1077  (0x435)\r\n" : "        WIN32_EXIT_CODE    : 0  (0x0)\r\n")
             .Append("        SERVICE_EXIT_CODE  : 0  (0x0)\r\n        CHECKPOINT         : 0x0\r\n")
             .Append(number is 2 or 3 ? "        WAIT_HINT          : 0x7d0\r\n" : "        WAIT_HINT          : 0x0\r\n");
