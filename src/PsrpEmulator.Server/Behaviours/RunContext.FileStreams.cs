@@ -54,6 +54,7 @@ internal sealed partial class RunContext
     /// <summary>.NET's current directory in a remote session's process (<c>[Environment]::CurrentDirectory</c>).</summary>
     private const string ProcessDirectory = @"C:\Windows\system32";
 
+    internal const string StreamReaderTypeName = "System.IO.StreamReader", StreamWriterTypeName = "System.IO.StreamWriter";
     private static readonly string[] StreamReaderTypeNames = ["System.IO.StreamReader", "System.IO.TextReader", "System.MarshalByRefObject", "System.Object"];
     private static readonly string[] StreamWriterTypeNames = ["System.IO.StreamWriter", "System.IO.TextWriter", "System.MarshalByRefObject", "System.Object"];
     private static readonly string[] FileStreamTypeNames = ["System.IO.FileStream", "System.IO.Stream", "System.MarshalByRefObject", "System.Object"];
@@ -78,7 +79,7 @@ internal sealed partial class RunContext
     // .NET's own names, for the texts of its exceptions.
     private static string DotNetName(string member) => member.ToUpperInvariant() switch
     {
-        "EXISTS" => "Exists", "READALLTEXT" => "ReadAllText", "READALLLINES" => "ReadAllLines", "READALLBYTES" => "ReadAllBytes",
+        "EXISTS" => "Exists", "READALLTEXT" => "ReadAllText", "READALLLINES" => "ReadAllLines", "READLINES" => "ReadLines", "READALLBYTES" => "ReadAllBytes",
         "WRITEALLTEXT" => "WriteAllText", "WRITEALLLINES" => "WriteAllLines", "WRITEALLBYTES" => "WriteAllBytes", "APPENDALLTEXT" => "AppendAllText",
         "DELETE" => "Delete", "COPY" => "Copy", "MOVE" => "Move", "OPENTEXT" => "OpenText", "OPENWRITE" => "OpenWrite", "OPENREAD" => "OpenRead",
         "CREATE" => "Create", "CREATETEXT" => "CreateText", "APPENDTEXT" => "AppendText", "CREATEDIRECTORY" => "CreateDirectory",
@@ -362,7 +363,7 @@ internal sealed partial class RunContext
             };
         }
 
-        if (arguments is null || typeName is not (FileTypeName or DirectoryTypeName or ScriptExpressions.FileStreamTypeName)) return null;
+        if (arguments is null || typeName is not (FileTypeName or DirectoryTypeName or ScriptExpressions.FileStreamTypeName or StreamReaderTypeName or StreamWriterTypeName)) return null;
         var disk = Disk($"[{typeName}]::{member}");
         var count = arguments.Count;
         string Path(int i)
@@ -373,6 +374,30 @@ internal sealed partial class RunContext
         }
 
         PsValue Checked(FileSystemFailure failure, string path, PsValue result) => failure == FileSystemFailure.None ? result : throw FailureOf(member, count, failure, path);
+
+        if (typeName is StreamReaderTypeName or StreamWriterTypeName)
+        {
+            if (!member.Equals("new", StringComparison.OrdinalIgnoreCase) || count is < 1 or > 3 || arguments[0] is PsObject) return null;
+            var path = Path(0);
+            if (typeName == StreamReaderTypeName)
+            {
+                // StreamReader(path[, detectEncoding | encoding]): a byte order mark decides, else UTF-8 (or the encoding given).
+                var failure = disk.Read(path, out var bytes);
+                if (failure != FileSystemFailure.None) throw FailureOf(".ctor", count, failure, path);
+                var encoding = count >= 2 && arguments[1] is not PsPrimitive { Value: bool } ? EncodingArgument(arguments[1]) : Encoding.UTF8;
+                var handle = new FileHandle(disk, path, encoding) { Text = DecodeText(bytes, encoding), CanRead = true };
+                return Opened(StreamReaderTypeNames, handle).With("EndOfStream", handle.Text.Length == 0);
+            }
+
+            // StreamWriter(path[, append[, encoding]]): UTF-8 without a byte order mark unless an encoding says;
+            // append keeps what the file holds.
+            var append = count >= 2 && ScriptExpressions.IsTrue(arguments[1]);
+            var writerEncoding = count == 3 ? EncodingArgument(arguments[2]) : new UTF8Encoding(false);
+            var empty = !append || disk.Get(path) is not { Length: > 0 };
+            var written = disk.Write(path, empty ? writerEncoding.GetPreamble() : [], append ? FileWriteMode.Append : FileWriteMode.Create);
+            if (written != FileSystemFailure.None) throw FailureOf(".ctor", count, written, path);
+            return Opened(StreamWriterTypeNames, new FileHandle(disk, path, writerEncoding) { Position = disk.Get(path)!.Length });
+        }
 
         if (typeName == ScriptExpressions.FileStreamTypeName)
         {
@@ -393,7 +418,8 @@ internal sealed partial class RunContext
                     return Checked(disk.Read(path, out var bytes), path, PsPrimitive.String(DecodeText(bytes, count == 2 ? EncodingArgument(arguments[1]) : Encoding.UTF8)));
                 }
 
-                case ("READALLLINES", 1 or 2):
+                // ReadLines' lazy enumerable enumerates as ReadAllLines' array (the file read at the call here).
+                case ("READALLLINES" or "READLINES", 1 or 2):
                 {
                     var path = Path(0);
                     var failure = disk.Read(path, out var bytes);

@@ -1030,6 +1030,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.FileStreamTypeName when constructorArguments.Count is >= 2 and <= 4:
                 value = NewFileStream(constructorArguments);
                 break;
+            case StreamReaderTypeName or StreamWriterTypeName when constructorArguments.Count is >= 1 and <= 3:
+                value = NewObjectConstructed(() => FileSystemStaticMember(type!.FullName, "new", constructorArguments) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Object {type!.FullName} of a stream is not emulated: give the command a rule (match: its whole text)")));
+                break;
             case WebClientTypeName when constructorArguments.Count == 0:
                 value = NewWebClient();
                 break;

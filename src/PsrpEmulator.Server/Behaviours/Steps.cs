@@ -2595,6 +2595,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                         "System.Int64" => PsPrimitive.Int64(0),
                         "System.Double" => PsPrimitive.Double(0),
                         "System.DateTime" => PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero)),
+                        // Reference types' TryParse leaves null; Boolean's false.
+                        ScriptExpressions.IPAddressTypeName or "System.Version" => PsNil.Instance,
+                        "System.Boolean" => PsPrimitive.Boolean(false),
                         _ => PsPrimitive.Int32(0),
                     };
                 }
@@ -2698,7 +2701,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (type.FullName is "Microsoft.Win32.Registry" or "Microsoft.Win32.RegistryKey" && RegistryStaticMember(type.FullName, member, arguments) is { } inRegistry) return inRegistry;
 
             // [System.IO.File]::ReadAllText, [IO.Directory]::Exists, [IO.Path]::GetFullPath: the computer's disk.
-            if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
+            if (type.FullName is "System.IO.File" or "System.IO.Directory" or "System.IO.Path" or ScriptExpressions.FileStreamTypeName or StreamReaderTypeName or StreamWriterTypeName && FileSystemStaticMember(type.FullName, member, arguments) is { } onDisk) return onDisk;
             if (type.FullName == RunContext.DirectoryEntryTypeName && member.Equals("Exists", StringComparison.OrdinalIgnoreCase) && arguments is [var entryPath])
             {
                 return PsPrimitive.Boolean(AdsiExists(PipelineVariables.Display(entryPath)));
@@ -3570,7 +3573,7 @@ internal sealed partial class RunContext
     private static readonly Dictionary<string, int[]> FrameworkOverloads = new(StringComparer.OrdinalIgnoreCase)
     {
         ["System.IO.File::Move"] = [2], ["System.IO.File::Copy"] = [2, 3], ["System.IO.File::Delete"] = [1], ["System.IO.File::Exists"] = [1],
-        ["System.IO.File::ReadAllText"] = [1, 2], ["System.IO.File::ReadAllLines"] = [1, 2], ["System.IO.File::ReadAllBytes"] = [1],
+        ["System.IO.File::ReadAllText"] = [1, 2], ["System.IO.File::ReadAllLines"] = [1, 2], ["System.IO.File::ReadLines"] = [1, 2], ["System.IO.File::ReadAllBytes"] = [1],
         ["System.IO.File::WriteAllText"] = [2, 3], ["System.IO.File::WriteAllLines"] = [2, 3], ["System.IO.File::WriteAllBytes"] = [2],
         ["System.IO.File::AppendAllText"] = [2, 3], ["System.IO.File::OpenText"] = [1], ["System.IO.File::OpenRead"] = [1], ["System.IO.File::OpenWrite"] = [1],
         ["System.IO.File::Open"] = [2, 3, 4], ["System.IO.File::Create"] = [1, 2, 3, 4], ["System.IO.File::CreateText"] = [1], ["System.IO.File::AppendText"] = [1],

@@ -346,11 +346,17 @@ public class FileSystemTests
     [TestCase("Set-Content C:\\r.txt 'l1','l2'; $r = [System.IO.File]::OpenText('C:\\r.txt'); for(;;) { $l = $r.ReadLine(); if ($l -eq $null) { break }; \"line $l\" }; $r.EndOfStream; $r.Close()", "line l1|line l2|True")]
     [TestCase("[IO.Directory]::CreateDirectory('C:\\q\\r') | Out-Null; [IO.Directory]::Exists('C:\\q\\r'); [IO.Directory]::GetDirectories('C:\\q'); [IO.Directory]::GetFiles('C:\\', '*.log')", "True|C:\\q\\r|C:\\setup.log")]
     [TestCase("$t = [IO.Path]::GetTempFileName(); (Get-Item $t).Length; $t -like 'C:\\Users\\psrp\\AppData\\Local\\Temp\\tmp*.tmp'", "0|True")]
+    // StreamWriter / StreamReader made by New-Object or ::new (a log writer's idiom), File.ReadLines.
+    [TestCase("$w = New-Object System.IO.StreamWriter('C:\\s.txt'); $w.WriteLine('a'); $w.Close(); $w = [IO.StreamWriter]::new('C:\\s.txt', $true); $w.Write('b'); $w.Dispose(); " +
+        "[IO.File]::ReadAllBytes('C:\\s.txt').Length; $r = New-Object IO.StreamReader 'C:\\s.txt'; while (-not $r.EndOfStream) { 'got ' + $r.ReadLine() }; $r.Close(); [IO.File]::ReadLines('C:\\s.txt') | Select-Object -Last 1",
+        "4|got a|got b|b")]
     public async Task Dotnets_file_API_works_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("[IO.File]::ReadAllText('C:\\nope.txt')", "Exception calling \"ReadAllText\" with \"1\" argument(s): \"Could not find file 'C:\\nope.txt'.\"")]
     [TestCase("[IO.File]::WriteAllText('C:\\no\\x.txt', 'a')", "Exception calling \"WriteAllText\" with \"2\" argument(s): \"Could not find a part of the path 'C:\\no\\x.txt'.\"")]
+    [TestCase("New-Object System.IO.StreamReader('C:\\nope.txt')", "Exception calling \".ctor\" with \"1\" argument(s): \"Could not find file 'C:\\nope.txt'.\"")]
+    [TestCase("[IO.File]::ReadLines('C:\\nope.txt')", "Exception calling \"ReadLines\" with \"1\" argument(s): \"Could not find file 'C:\\nope.txt'.\"")]
     [TestCase("$w = [IO.File]::CreateText('C:\\c.txt'); $w.Close(); $w.WriteLine('x')", "Exception calling \"WriteLine\" with \"1\" argument(s): \"Cannot write to a closed TextWriter.\"")]
     public async Task Dotnets_file_exceptions_are_method_invocation_errors(string script, string message)
     {

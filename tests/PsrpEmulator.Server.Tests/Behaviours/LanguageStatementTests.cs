@@ -354,6 +354,9 @@ public class LanguageStatementTests
     [TestCase("if ([int]::TryParse('42', [ref]$v)) { \"ok $v\" } else { 'bad' }", "ok 42")]
     [TestCase("$d = $null; [datetime]::TryParse('2026-01-02', [ref]$d); $d.Year; [datetime]::TryParse('no', [ref]$d); $d.Year", "True|2026|False|1")]
     [TestCase("$x = 0.0; [double]::TryParse('2.5', [ref]$x); $x * 2; [long]::TryParse('9', [ref]$x); $x.GetType().Name", "True|5|True|Int64")]
+    // An address check's idiom: [ipaddress]::TryParse (a failed one leaves $null), [version] and [bool] likewise.
+    [TestCase("$ip = $null; [ipaddress]::TryParse('10.0.0.1', [ref]$ip); $ip.AddressFamily; [ipaddress]::TryParse('not an ip', [ref]$ip); $null -eq $ip", "True|InterNetwork|False|True")]
+    [TestCase("$v = $null; [version]::TryParse('1.2.3', [ref]$v); $v.Build; $b = $true; [bool]::TryParse('yes', [ref]$b); $b; [bool]::TryParse('TRUE', [ref]$b); $b", "True|3|False|False|True|True")]
     public async Task TryParse_writes_the_parsed_value_into_the_ref_variable_and_answers_whether_it_parsed(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
