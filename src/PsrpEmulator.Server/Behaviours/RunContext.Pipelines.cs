@@ -195,6 +195,7 @@ internal sealed partial class RunContext
         "SET-SERVICE" => "Set-Service",
         "SUSPEND-SERVICE" => "Suspend-Service",
         "INVOKE-CIMMETHOD" or "ICIM" => "Invoke-CimMethod",
+        "SELECT-XML" => "Select-Xml",
         "INVOKE-WMIMETHOD" or "IWMI" => "Invoke-WmiMethod",
         "RESUME-SERVICE" => "Resume-Service",
         "IMPORT-MODULE" or "IPMO" => "Import-Module",
@@ -482,6 +483,7 @@ internal sealed partial class RunContext
                     : UnemulatedInputStage.Commands.Contains(command) ? new UnemulatedInputStage(command)
                     : FileInputStage.Commands.Contains(command) ? new FileInputStage(this, command, BindValueCommand(command, StripCommonParameters(words)), StageHost(command, words, to), blockNesting, VerboseSwitch(words))
                     : ProcessCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunProcessCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
+                    : command == "Select-Xml" ? HeldInput(command, words, (a, items, output) => SelectXmlAsync(a, items, to, output, blockNesting), to, needsInput: false)
                     : command is "Invoke-CimMethod" or "Invoke-WmiMethod" ? HeldInput(command, words, (a, items, output) => InvokeWmiMethodCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
                     : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

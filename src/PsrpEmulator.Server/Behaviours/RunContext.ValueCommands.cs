@@ -152,6 +152,7 @@ internal sealed partial class RunContext
             "CimClass", "OperationTimeoutSec", "QueryDialect", "WhatIf", "Confirm"],
         ["Invoke-WmiMethod"] = ["Class", "Name", "ArgumentList", "InputObject", "Path", "Namespace", "ComputerName", "AsJob", "Credential", "Impersonation", "Authentication",
             "Locale", "EnableAllPrivileges", "Authority", "ThrottleLimit", "WhatIf", "Confirm"],
+        ["Select-Xml"] = ["XPath", "Xml", "Path", "LiteralPath", "Content", "Namespace"],
         ["Compare-Object"] = ["ReferenceObject", "DifferenceObject", "SyncWindow", "Property", "ExcludeDifferent", "IncludeEqual", "PassThru", "Culture", "CaseSensitive"],
         ["Get-Date"] = ["Date", "Year", "Month", "Day", "Hour", "Minute", "Second", "Millisecond", "DisplayHint", "Format", "UFormat"],
         ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
@@ -317,6 +318,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-WmiObject":
                     await GetWmiObjectAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Select-Xml":
+                    await SelectXmlAsync(arguments, [], to, output, blockNesting);
                     return;
                 case "Invoke-CimMethod" or "Invoke-WmiMethod":
                     await InvokeWmiMethodCommandAsync(command, arguments, [], to, output, blockNesting);
@@ -826,6 +830,7 @@ internal sealed partial class RunContext
             "Get-CimInstance" => ["ClassName", "Filter"],
             "Get-WmiObject" => ["Class", "Property"],
             "Invoke-CimMethod" => ["ClassName", "Arguments", "MethodName"],
+            "Select-Xml" => ["XPath", "Xml"],
             "Invoke-WmiMethod" => ["Class", "Name", "ArgumentList"],
             "Test-WSMan" => ["ComputerName"],
             "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance" => ["ResourceURI", "SelectorSet"],

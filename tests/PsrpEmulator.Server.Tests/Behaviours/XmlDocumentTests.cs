@@ -72,6 +72,37 @@ public class XmlDocumentTests
         }));
     }
 
+    /// <summary>
+    /// Select-Xml over a document, piped nodes, text with a namespace and files on the disk: SelectXmlInfo objects whose
+    /// Path is "InputStream" or the file, whose text is the node's value or inner XML (after "path:" for a file).
+    /// </summary>
+    [Test]
+    public async Task Select_Xml_queries_documents_text_and_files_with_XPath()
+    {
+        var output = await OutputOfAsync(Config +
+            "Select-Xml -Xml $x -XPath '//add' | % { $_.Node.key }; ($x | Select-Xml \"//add[@key='B']/@value\").ToString(); (Select-Xml -Xml $x -XPath '//name').PSObject.TypeNames[0]; " +
+            "Select-Xml -Content '<r xmlns=\"urn:x\"><i>1</i><i>2</i></r>' -XPath '//x:i' -Namespace @{ x = 'urn:x' } | % { \"$_ $($_.Path) $($_.Pattern)\" }; " +
+            "Set-Content C:\\c.xml '<cfg><add key=\"k\" value=\"v\"/></cfg>'; \"$(Select-Xml -Path C:\\c.xml -XPath '//add/@value')\"; Select-Xml '//add' C:\\c.xml | % Path; " +
+            "Get-Item C:\\c.xml | Select-Xml -XPath '//cfg' | % { $_.Node.add.key }");
+
+        Assert.That(output.Split('|'), Is.EqualTo(new[]
+        {
+            "A", "B", "2", "Microsoft.PowerShell.Commands.SelectXmlInfo", "1 InputStream //x:i", "2 InputStream //x:i", "C:\\c.xml:v", "C:\\c.xml", "k",
+        }));
+    }
+
+    [Test]
+    public async Task Select_Xml_of_a_missing_file_is_PathNotFound_and_a_bad_XPath_the_statement_s_error()
+    {
+        var (host, _) = await RunAsync(Config + "Select-Xml -Path C:\\nope.xml -XPath '//a'; Select-Xml -Xml $x -XPath '//add['; 'after'");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            "PathNotFound,Microsoft.PowerShell.Commands.SelectXmlCommand", "System.Xml.XPath.XPathException,Microsoft.PowerShell.Commands.SelectXmlCommand",
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
     /// <summary>The deployment scripts' form: New-Object System.Xml.XmlDocument, Load(path) from the disk, change, Save.</summary>
     [Test]
     public async Task A_new_document_loads_a_file_and_an_xml_text_in_place()
