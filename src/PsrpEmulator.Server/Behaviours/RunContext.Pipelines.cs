@@ -82,6 +82,9 @@ internal sealed partial class RunContext
             "RESOLVE-PATH" => ("Resolve-Path", "Path"),
             "CONVERT-PATH" => ("Convert-Path", "Path"),
             "GET-SERVICE" => ("Get-Service", "Name"),
+            "CONVERTTO-SECURESTRING" => ("ConvertTo-SecureString", "String"),
+            "CONVERTFROM-SECURESTRING" => ("ConvertFrom-SecureString", "SecureString"),
+            "JOIN-PATH" => ("Join-Path", "Path"),
             _ => null,
         };
 
@@ -91,12 +94,24 @@ internal sealed partial class RunContext
     /// </summary>
     private sealed class PerObjectStage(RunContext context, string command, string parameter, List<string> words, IPipelineHost? to, int blockNesting) : Stage
     {
+        private const string PipedVariable = "__psrpemu_piped";
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
             // By property name first (an object's Name for -Name; an item's PSPath, as -LiteralPath, or a Path property for
             // -Path), else by value (its text).
+            if (parameter == "SecureString")
+            {
+                // The object itself (a SecureString has no text to quote), through a variable of the stage's own.
+                context.SetLocalVariable(PipedVariable, item);
+                await context.RunStatementAsync($"{command} -{parameter} ${PipedVariable} {string.Join(' ', words)}", new EmittingHost(to ?? context.Host, Emit), blockNesting + 1);
+                return;
+            }
+
             var (name, text) = item switch
             {
+                // Join-Path binds its -Path by value (and an item's PSPath), never -LiteralPath.
+                _ when command == "Join-Path" => (parameter, PipelineVariables.Display(item)),
                 PsObject { BaseValue: null } named when parameter == "Name" && named["Name"] is { } value and not PsNil => ("Name", PipelineVariables.Display(value)),
                 PsObject { BaseValue: null } o when parameter == "Path" && (o["FullName"] ?? o["PSPath"]) is { } path and not PsNil => ("LiteralPath", PipelineVariables.Display(path)),
                 PsObject { BaseValue: null } o when parameter == "Path" && o["Path"] is { } path and not PsNil => ("Path", PipelineVariables.Display(path)),
@@ -106,6 +121,8 @@ internal sealed partial class RunContext
             await context.RunStatementAsync(statement, new EmittingHost(to ?? context.Host, Emit), blockNesting + 1);
         }
     }
+
+    private void SetLocalVariable(string name, PsValue value) => scope.Variables.SetScoped(name, value);
 
     /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
     private const string ProgramStageCommand = "(program)";

@@ -157,9 +157,104 @@ internal sealed partial class RunContext
         return NetworkCredential(PipelineVariables.Display(arguments[0]), text, secure, arguments.Count == 3 ? PipelineVariables.Display(arguments[2]) : string.Empty);
     }
 
+    // ConvertFrom-SecureString -Key's output starts with this header, then Base64 of UTF-16 "2|IV|hex" (PowerShell's
+    // SecureStringHelper.SecureStringExportHeader): another Windows box with the key reads it.
+    private const string SecureStringExportHeader = "76492d1116743f0423413b16050a5345";
+
+    // A DPAPI blob's first bytes as hex (version 1, the provider GUID df9d8cd0-1501-11d1-8c7a-00c04fc297eb, master key version 1).
+    private const string DpapiBlobHeader = "01000000d08c9ddf0115d1118c7a00c04fc297eb01000000";
+
+    /// <summary>
+    /// ConvertFrom-SecureString: with <c>-Key</c> (16, 24 or 32 bytes) or <c>-SecureKey</c>, PowerShell's AES export
+    /// (the header, then "2|IV|hex of the AES-CBC cipher of the UTF-16 text"), which Windows reads back with the same key;
+    /// without, a DPAPI blob as hex: here the blob's header, the computer's and user's master key id and an AES cipher
+    /// under a key of that computer and user, so only ConvertTo-SecureString there reads it (DPAPI's rule, not its bytes).
+    /// </summary>
+    private async ValueTask<PsValue> ConvertFromSecureStringAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string Command = "ConvertFrom-SecureString";
+        var value = arguments["SecureString"] is { } word ? await ArgumentAsync(word, to, blockNesting)
+            : throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: SecureString.", "MissingMandatoryParameter"));
+        if (value is not PsPrimitive { Type: PsPrimitiveType.SecureString })
+        {
+            throw new StatementTerminatedException(ParameterError(Command, ScriptExpressions.IsNull(value)
+                ? "Cannot bind argument to parameter 'SecureString' because it is null."
+                : $"Cannot bind parameter 'SecureString'. Cannot convert the \"{PipelineVariables.Display(value)}\" value of type \"{ScriptExpressions.TypeName(value)}\" to type \"System.Security.SecureString\".",
+                ScriptExpressions.IsNull(value) ? "ParameterArgumentValidationErrorNullNotAllowed" : "CannotConvertArgumentNoMessage"));
+        }
+
+        var text = SecureText(value, Command);
+        var plain = System.Text.Encoding.Unicode.GetBytes(text);
+        if (await ExportKeyAsync(Command, arguments, to, blockNesting) is { } key)
+        {
+            using var aes = Aes.Create();
+            aes.Key = key;
+            aes.GenerateIV();
+            var cipher = aes.EncryptCbc(plain, aes.IV);
+            var package = $"2|{Convert.ToBase64String(aes.IV)}|{Convert.ToHexStringLower(cipher)}";
+            return PsPrimitive.String(SecureStringExportHeader + Convert.ToBase64String(System.Text.Encoding.Unicode.GetBytes(package)));
+        }
+
+        var (masterKeyId, userKey) = DpapiKeys();
+        using var dpapi = Aes.Create();
+        dpapi.Key = userKey;
+        dpapi.GenerateIV();
+        return PsPrimitive.String(DpapiBlobHeader + Convert.ToHexStringLower(masterKeyId) + Convert.ToHexStringLower(dpapi.IV) + Convert.ToHexStringLower(dpapi.EncryptCbc(plain, dpapi.IV)));
+    }
+
+    // -Key (bytes) or -SecureKey (a SecureString's UTF-16 bytes): AES's 128, 192 or 256 bits; null when neither is given.
+    private async ValueTask<byte[]?> ExportKeyAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        byte[]? key = arguments["Key"] is { } keyWord ? ScriptExpressions.BytesOf(await ArgumentAsync(keyWord, to, blockNesting))
+            : arguments["SecureKey"] is { } secureWord ? System.Text.Encoding.Unicode.GetBytes(SecureText(await ArgumentAsync(secureWord, to, blockNesting), command))
+            : null;
+        if (key is not null && key.Length is not (16 or 24 or 32))
+        {
+            throw new StatementTerminatedException(new ScriptedError("The specified key is not valid. Valid key length settings are either 128 bits, 192 bits, or 256 bits.",
+                $"Argument,{CmdletClass(command)}", ErrorCategory.InvalidArgument, "System.ArgumentException") { Activity = command });
+        }
+
+        return key;
+    }
+
+    // This computer's and user's DPAPI master key id and key (what makes a blob readable only here).
+    private (byte[] MasterKeyId, byte[] Key) DpapiKeys()
+    {
+        var who = System.Text.Encoding.UTF8.GetBytes($"{ComputerName.ToUpperInvariant()}\\{(Host.EnvironmentVariable("USERNAME") ?? string.Empty).ToUpperInvariant()}");
+        var key = SHA256.HashData([.. "PsrpEmulator DPAPI key "u8, .. who]);
+        return (SHA256.HashData([.. "PsrpEmulator DPAPI id "u8, .. who])[..16], key);
+    }
+
+    // An encrypted standard string back to its text (-Key's export or this computer's and user's DPAPI hex); null when it
+    // is neither; CryptographicException when the key or the computer is the wrong one.
+    private string ImportSecureString(string text, byte[]? key)
+    {
+        if (key is not null)
+        {
+            if (!text.StartsWith(SecureStringExportHeader, StringComparison.Ordinal)) throw new FormatException("Input string was not in a correct format.");
+            var package = System.Text.Encoding.Unicode.GetString(Convert.FromBase64String(text[SecureStringExportHeader.Length..])).Split('|');
+            if (package is not ["2", var iv, var hex]) throw new FormatException("Input string was not in a correct format.");
+            using var aes = Aes.Create();
+            aes.Key = key;
+            return System.Text.Encoding.Unicode.GetString(aes.DecryptCbc(Convert.FromHexString(hex), Convert.FromBase64String(iv)));
+        }
+
+        var blob = Convert.FromHexString(text);
+        var header = Convert.FromHexString(DpapiBlobHeader);
+        if (blob.Length < header.Length + 48 || !blob.AsSpan(0, header.Length).SequenceEqual(header)) throw new CryptographicException("Key not valid for use in specified state.");
+        var (masterKeyId, userKey) = DpapiKeys();
+        if (!blob.AsSpan(header.Length, 16).SequenceEqual(masterKeyId)) throw new CryptographicException("Key not valid for use in specified state.");
+        using var dpapi = Aes.Create();
+        dpapi.Key = userKey;
+        return System.Text.Encoding.Unicode.GetString(dpapi.DecryptCbc(blob.AsSpan(header.Length + 32), blob.AsSpan(header.Length + 16, 16)));
+    }
+
     /// <summary>
     /// ConvertTo-SecureString: <c>-AsPlainText -Force</c> makes a SecureString of the text; without -Force, 5.1's
-    /// refusal; an encrypted standard string (DPAPI, -Key) is not emulated.
+    /// refusal; an encrypted standard string (ConvertFrom-SecureString's: with <c>-Key</c>/<c>-SecureKey</c> its AES
+    /// export, without its DPAPI hex of this computer and user) is read back; one that does not decrypt is 5.1's
+    /// ImportSecureString_InvalidArgument_CryptographicError ("Key not valid for use in specified state." for DPAPI's),
+    /// text that is not one ImportSecureString_InvalidArgument.
     /// </summary>
     private async ValueTask<PsValue> ConvertToSecureStringAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
@@ -169,9 +264,24 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError(Command, "Cannot process command because of one or more missing mandatory parameters: String.", "MissingMandatoryParameter"));
         }
 
-        if (!arguments.Has("AsPlainText") || arguments.Has("Key") || arguments.Has("SecureKey"))
+        if (!arguments.Has("AsPlainText"))
         {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{Command} of an encrypted standard string (DPAPI or -Key) is not emulated: give the command a rule"));
+            var encrypted = PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting));
+            var key = await ExportKeyAsync(Command, arguments, to, blockNesting);
+            try
+            {
+                return MakeSecure(ImportSecureString(encrypted.Trim(), key));
+            }
+            catch (CryptographicException e)
+            {
+                throw new StatementTerminatedException(new ScriptedError(e.Message, $"ImportSecureString_InvalidArgument_CryptographicError,{CmdletClass(Command)}",
+                    ErrorCategory.InvalidArgument, "System.Security.Cryptography.CryptographicException") { Activity = Command });
+            }
+            catch (FormatException)
+            {
+                throw new StatementTerminatedException(new ScriptedError("Input string was not in a correct format.", $"ImportSecureString_InvalidArgument,{CmdletClass(Command)}",
+                    ErrorCategory.InvalidArgument, "System.FormatException") { Activity = Command });
+            }
         }
 
         if (!arguments.Has("Force"))

@@ -189,6 +189,7 @@ internal sealed partial class RunContext
         ["Read-Host"] = ["Prompt", "AsSecureString"],
         ["Get-Credential"] = ["Credential", "UserName", "Message", "Title"],
         ["ConvertTo-SecureString"] = ["String", "AsPlainText", "Force", "SecureKey", "Key"],
+        ["ConvertFrom-SecureString"] = ["SecureString", "SecureKey", "Key"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).
         ["Write-Error"] = ["Message", "Msg", "Exception", "ErrorRecord", "Category", "ErrorId", "TargetObject", "RecommendedAction",
             "CategoryActivity", "Activity", "CategoryReason", "Reason", "CategoryTargetName", "TargetName", "CategoryTargetType", "TargetType"],
@@ -504,6 +505,7 @@ internal sealed partial class RunContext
                 "Split-Path" => Resolved("Split-Path", arguments, await SplitPathAsync(arguments, to, blockNesting)),
                 "Get-Date" => await GetDateAsync(arguments, to, blockNesting),
                 "ConvertTo-SecureString" => await ConvertToSecureStringAsync(arguments, to, blockNesting),
+                "ConvertFrom-SecureString" => await ConvertFromSecureStringAsync(arguments, to, blockNesting),
                 _ => await NewTimeSpanAsync(arguments, to, blockNesting),
             };
         }
@@ -847,6 +849,7 @@ internal sealed partial class RunContext
             "Read-Host" => ["Prompt"],
             "Get-Credential" => ["Credential"],
             "ConvertTo-SecureString" => ["String"],
+            "ConvertFrom-SecureString" => ["SecureString"],
             "Set-Content" or "Add-Content" => ["Path", "Value"],
             "Get-ItemProperty" or "Get-ItemPropertyValue" or "Remove-ItemProperty" or "New-ItemProperty" => ["Path", "Name"],
             "Set-ItemProperty" => ["Path", "Name", "Value"],

@@ -22,7 +22,10 @@ public class SecureStringBehaviourTests
 
     [TestCase("ConvertTo-SecureString 'x' -AsPlainText", "ImportSecureString_ForceRequired,Microsoft.PowerShell.Commands.ConvertToSecureStringCommand")]
     [TestCase("[pscredential]::new('u', 'plain')", "MethodArgumentConversionInvalidCastArgument")]
-    [TestCase("ConvertTo-SecureString '01000000d08c9ddf'", "PsrpEmulator.ScenarioError")]
+    // A DPAPI blob of another computer or user (its master key is not this one's): DPAPI's refusal.
+    [TestCase("ConvertTo-SecureString ('01000000d08c9ddf0115d1118c7a00c04fc297eb01000000' + '12' * 16 + 'ab' * 32)", "ImportSecureString_InvalidArgument_CryptographicError,Microsoft.PowerShell.Commands.ConvertToSecureStringCommand")]
+    [TestCase("ConvertTo-SecureString 'not hex'", "ImportSecureString_InvalidArgument,Microsoft.PowerShell.Commands.ConvertToSecureStringCommand")]
+    [TestCase("ConvertFrom-SecureString (ConvertTo-SecureString 'x' -AsPlainText -Force) -Key (1..5)", "Argument,Microsoft.PowerShell.Commands.ConvertFromSecureStringCommand")]
     [TestCase("[Runtime.InteropServices.Marshal]::SizeOf(1)", "PsrpEmulator.ScenarioError")]
     public async Task What_cannot_be_made_or_is_not_emulated_says_so(string script, string id)
     {
@@ -30,6 +33,44 @@ public class SecureStringBehaviourTests
 
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { id }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    /// <summary>
+    /// The stored-credential idiom: a password piped through ConvertTo-SecureString, ConvertFrom-SecureString to a file
+    /// (DPAPI: only this computer and user read it back) or with -Key (PowerShell's AES export, its well-known header,
+    /// which a Windows box with the key reads), and back.
+    /// </summary>
+    [Test]
+    public async Task ConvertFrom_SecureString_exports_what_ConvertTo_SecureString_reads_back_with_DPAPI_or_a_key()
+    {
+        var (host, _) = await Default.RunScriptAsync(
+            "$s = 'P@ssw0rd' | ConvertTo-SecureString -AsPlainText -Force; $s | ConvertFrom-SecureString | Set-Content C:\\cred.txt; $text = Get-Content C:\\cred.txt; " +
+            "$text.StartsWith('01000000d08c9ddf0115d1118c7a00c04fc297eb01000000'); $text -match '^[0-9a-f]+$'; [pscredential]::new('u', ($text | ConvertTo-SecureString)).GetNetworkCredential().Password; " +
+            "$key = [byte[]](1..32); $e = ConvertFrom-SecureString -SecureString $s -Key $key; $e.Substring(0, 36); $e -ne (ConvertFrom-SecureString $s -Key $key); " +
+            "[pscredential]::new('u', (ConvertTo-SecureString $e -Key $key)).GetNetworkCredential().Password; try { ConvertTo-SecureString $e -Key ([byte[]](32..1)) } catch { $_.FullyQualifiedErrorId }");
+
+        Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", "True", "P@ssw0rd", "76492d1116743f0423413b16050a5345MgB8", "True", "P@ssw0rd",
+            "ImportSecureString_InvalidArgument_CryptographicError,Microsoft.PowerShell.Commands.ConvertToSecureStringCommand",
+        }));
+    }
+
+    /// <summary>The -Key export is PowerShell's own format: .NET's AES with the same key reads the package.</summary>
+    [Test]
+    public async Task A_key_export_decrypts_with_AES_as_PowerShell_s_SecureStringHelper_wrote_it()
+    {
+        var (host, _) = await Default.RunScriptAsync("ConvertFrom-SecureString (ConvertTo-SecureString 'secret' -AsPlainText -Force) -Key (1..16)");
+        var export = host.OutputTexts.Single();
+
+        var package = System.Text.Encoding.Unicode.GetString(Convert.FromBase64String(export["76492d1116743f0423413b16050a5345".Length..])).Split('|');
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+        var plain = aes.DecryptCbc(Convert.FromHexString(package[2]), Convert.FromBase64String(package[1]));
+
+        Assert.That(package[0], Is.EqualTo("2"));
+        Assert.That(System.Text.Encoding.Unicode.GetString(plain), Is.EqualTo("secret"));
     }
 
     [Test]
