@@ -85,6 +85,12 @@ internal sealed partial class RunContext
             "CONVERTTO-SECURESTRING" => ("ConvertTo-SecureString", "String"),
             "CONVERTFROM-SECURESTRING" => ("ConvertFrom-SecureString", "SecureString"),
             "JOIN-PATH" => ("Join-Path", "Path"),
+            // Message and Date bind by value (ValueFromPipeline), the text or the object itself.
+            "WRITE-WARNING" => ("Write-Warning", "Message"),
+            "WRITE-VERBOSE" => ("Write-Verbose", "Message"),
+            "WRITE-DEBUG" => ("Write-Debug", "Message"),
+            "WRITE-ERROR" => ("Write-Error", "Message"),
+            "GET-DATE" => ("Get-Date", "Date"),
             _ => null,
         };
 
@@ -100,7 +106,7 @@ internal sealed partial class RunContext
         {
             // By property name first (an object's Name for -Name; an item's PSPath, as -LiteralPath, or a Path property for
             // -Path), else by value (its text).
-            if (parameter == "SecureString")
+            if (parameter is "SecureString" or "Date")
             {
                 // The object itself (a SecureString has no text to quote), through a variable of the stage's own.
                 context.SetLocalVariable(PipedVariable, item);
@@ -149,11 +155,16 @@ internal sealed partial class RunContext
     internal static string UnknownCommandOf(string text, Func<string, bool> answered)
     {
         if (!ScriptExpressions.HasPipeline(text)) return UnknownCommandScript.FirstWordOf(text.Trim());
-        foreach (var element in Statements.SplitTopLevel(text, c => c == '|'))
+        // A cmdlet the emulator runs as a statement but not fed by a pipeline ('warn' | Write-Warning): the one to name
+        // when the pipeline starts with an expression (which is no command PowerShell would look up).
+        string? unfed = null;
+        var elements = Statements.SplitTopLevel(text, c => c == '|');
+        foreach (var element in elements)
         {
             var stage = element.Trim();
             if (!ScriptExpressions.IsCommandMode(stage)) continue;
             var name = UnknownCommandScript.FirstWordOf(stage);
+            if (unfed is null && !ReferenceEquals(element, elements[0]) && CanonicalCmdlet(name) is null && PipelineBoundParameter(name) is null && ValueCommand(stage) is not null) unfed = name;
             // A stage with -ErrorAction (-WarningAction) is answered as the rules answer it without them.
             // So is a command the emulated cmdlets run (Get-ChildItem, Get-Process with their parameters), and one the
             // statements run themselves (Write-Output, Start-Sleep, Write-Verbose, ConvertTo-Json).
@@ -161,7 +172,7 @@ internal sealed partial class RunContext
                 !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
         }
 
-        return UnknownCommandScript.FirstWordOf(text.Trim());
+        return unfed is not null && !ScriptExpressions.IsCommandMode(elements[0].Trim()) ? unfed : UnknownCommandScript.FirstWordOf(text.Trim());
     }
 
     private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch

@@ -111,12 +111,25 @@ public class LanguageStatementTests
     [TestCase("Get-AuthenticodeSignature C:\\x", "Get-AuthenticodeSignature")]
     [TestCase("'a' | Out-Printer", "Out-Printer")]
     [TestCase("Get-Process -Id 4 | Debug-Process", "Debug-Process")]
+    // A cmdlet the emulator runs, fed by a pipeline it does not feed: named, not the expression before it.
+    [TestCase("'C:\\newdir' | New-Item -ItemType Directory", "New-Item")]
     [TestCase("Get-CmsMessage -Path C:\\x", "Get-CmsMessage")]
     [TestCase("netstat -s", "netstat")]
     [TestCase("Get-Service | Format-Custom", "Format-Custom")]
     public async Task A_command_Windows_has_that_no_rule_answers_is_a_scenario_error_naming_it(string pipeline, string command) =>
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
             $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
+
+    /// <summary>Piped into the cmdlets that bind it by value: a warning's or an error's message, a date.</summary>
+    [Test]
+    public async Task Text_and_dates_piped_into_Write_Warning_Write_Error_and_Get_Date_are_bound_by_value()
+    {
+        var (host, _) = await RunAsync("'careful' | Write-Warning; 'broken' | Write-Error; '2026-03-04' | Get-Date | % Month; Get-Date -Date '2026-05-06' | Get-Date -Format 'yyyy-MM'");
+
+        Assert.That(host.Records.OfType<PsrpEmulator.Protocol.Psrp.WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "careful" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "broken" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "2026-05" }));
+    }
 
     /// <summary>PowerShell's WildcardPattern refuses a '[' set that is not closed or is empty; a closed one is a set.</summary>
     [TestCase("'ab' -like 'a[b'", "a[b")]
