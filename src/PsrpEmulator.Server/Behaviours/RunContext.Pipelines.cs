@@ -228,6 +228,9 @@ internal sealed partial class RunContext
         "RESUME-SERVICE" => "Resume-Service",
         "IMPORT-MODULE" or "IPMO" => "Import-Module",
         "REMOVE-MODULE" or "RMO" => "Remove-Module",
+        "GET-LOCALUSER" or "GLU" => "Get-LocalUser",
+        "GET-LOCALGROUP" or "GLG" => "Get-LocalGroup",
+        "GET-LOCALGROUPMEMBER" or "GLGM" => "Get-LocalGroupMember",
         "REMOVE-LOCALUSER" or "RLU" => "Remove-LocalUser",
         "ENABLE-LOCALUSER" or "ELU" => "Enable-LocalUser",
         "DISABLE-LOCALUSER" or "DLU" => "Disable-LocalUser",
@@ -515,7 +518,7 @@ internal sealed partial class RunContext
                     : command is "Invoke-CimMethod" or "Invoke-WmiMethod" ? HeldInput(command, words, (a, items, output) => InvokeWmiMethodCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: true)
                     : ServiceCommandNames.Contains(command) ? HeldInput(command, words, (a, items, output) => RunServiceCommandAsync(command, a, items, to, output, blockNesting), to, needsInput: false)
                     : LocalAccountCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
-                        command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
+                        command is "Add-LocalGroupMember" or "Remove-LocalGroupMember" ? "Member" : command is "Get-LocalUser" or "Get-LocalGroup" ? "Name" : command == "Get-LocalGroupMember" ? "Group" : "InputObject", (a, output) => RunLocalAccountCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : ScheduledTaskCommandNames.Contains(command) && !command.StartsWith("New-", StringComparison.Ordinal) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : SmbShareCommandNames.Contains(command) && command != "New-SmbShare" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

@@ -31,6 +31,8 @@ public class LocalAccountTests
 
     [TestCase("Get-LocalUser | ForEach-Object Name", "Administrator|DefaultAccount|Guest|tester|WDAGUtilityAccount")]
     [TestCase("Get-LocalUser | Where-Object Enabled | ForEach-Object Name", "Administrator|tester")]
+    // Names piped in bind to -Name (Get-LocalGroupMember's to -Group), ValueFromPipeline.
+    [TestCase("'Administrator', 'Guest' | Get-LocalUser | % { \"$($_.Name) $($_.Enabled)\" }; 'Administrators' | Get-LocalGroupMember | % Name; 'Users' | glg | % Name", "Administrator True|Guest False|TESTHOST01\\Administrator|TESTHOST01\\tester|Users")]
     // The SID is a SecurityIdentifier (its Value the text), as the LocalAccounts cmdlets give it.
     [TestCase("(Get-LocalUser Administrator).SID.GetType().FullName; (Get-LocalGroup Administrators).SID.Value; \"$((Get-LocalGroup Administrators).SID)\"", "System.Security.Principal.SecurityIdentifier|S-1-5-32-544|S-1-5-32-544")]
     [TestCase("(Get-LocalUser Administrator).SID.Value.EndsWith('-500'); (glu Guest).SID.Value.EndsWith('-501'); (Get-LocalUser tester).SID -like 'S-1-5-21-*-1000'", "True|True|True")]
