@@ -24,7 +24,7 @@ internal sealed partial class RunContext
     {
         "Test-Path", "Get-Content", "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Get-ChildItem", "Get-Item",
         "Copy-Item", "Move-Item", "Rename-Item", "Get-FileHash", "Set-Location", "Push-Location", "Pop-Location", "Resolve-Path", "Convert-Path",
-        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content",
+        "Export-Csv", "Import-Csv", "Export-Clixml", "Import-Clixml", "Select-String", "Set-Item", "Expand-Archive", "Compress-Archive", "New-TemporaryFile", "Clear-Content", "Unblock-File",
         "Get-ItemProperty", "Get-ItemPropertyValue", "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty",
         "Get-Acl", "Set-Acl", "Start-Transcript", "Stop-Transcript",
     };
@@ -58,6 +58,7 @@ internal sealed partial class RunContext
         ["Export-Clixml"] = ["Path", "LiteralPath", "InputObject", "Depth", "Force", "NoClobber", "Encoding"],
         ["New-TemporaryFile"] = [],
         ["Clear-Content"] = ["Path", "LiteralPath", "Filter", "Include", "Exclude", "Force", "Credential", "Stream"],
+        ["Unblock-File"] = ["Path", "LiteralPath", "WhatIf", "Confirm"],
         ["Expand-Archive"] = ["Path", "LiteralPath", "DestinationPath", "Force", "PassThru"],
         ["Compress-Archive"] = ["Path", "LiteralPath", "DestinationPath", "CompressionLevel", "Update", "Force", "PassThru"],
         ["Set-Item"] = ["Path", "LiteralPath", "Value", "Force", "PassThru", "Credential", "Concatenate"],
@@ -280,6 +281,23 @@ internal sealed partial class RunContext
                 }
 
                 return;
+            case "Unblock-File":
+                // The files' Zone.Identifier streams go (the emulated disk keeps none: nothing else changes). A missing
+                // path is UnblockFileCommand's FileNotFound (ItemNotFoundException's text); a folder FileNotFoundException's,
+                // whose message is the path alone (5.1's IsValidFileForUnblocking).
+                foreach (var path in await PathsAsync(disk, command, arguments, to, output, blockNesting, notFound: p => new ScriptedError($"Cannot find path '{p}' because it does not exist.",
+                    "FileNotFound,Microsoft.PowerShell.Commands.UnblockFileCommand", ErrorCategory.ObjectNotFound, "System.Management.Automation.ItemNotFoundException", p) { Activity = command }))
+                {
+                    if (disk.Get(path) is { IsDirectory: true })
+                    {
+                        await WriteErrorAsync(new ScriptedError(path, "FileNotFound,Microsoft.PowerShell.Commands.UnblockFileCommand", ErrorCategory.ObjectNotFound, "System.IO.FileNotFoundException", path) { Activity = command }, output);
+                        continue;
+                    }
+
+                    await WhatIfAsync(arguments, "Unblock-File", path);
+                }
+
+                return;
             case "Expand-Archive" or "Compress-Archive":
                 try
                 {
@@ -363,7 +381,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> WhatIfCommands = new(StringComparer.Ordinal)
     {
         "Set-Content", "Add-Content", "Out-File", "New-Item", "Remove-Item", "Copy-Item", "Move-Item", "Rename-Item", "Clear-Content",
-        "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty", "Set-Acl",
+        "Set-ItemProperty", "New-ItemProperty", "Remove-ItemProperty", "Rename-ItemProperty", "Set-Acl", "Unblock-File",
     };
 
     // The Yes to All / No to All one invocation answered (-Confirm asks once for all its items then).
@@ -572,10 +590,11 @@ internal sealed partial class RunContext
     }
 
     /// <summary>The existing items the command's paths name; a path naming none is the cmdlet's PathNotFound error, written and gone on from.</summary>
-    private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null, string? resolvedBy = null)
+    private async ValueTask<List<string>> PathsAsync(VirtualFileSystem disk, string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting, string? fallback = null, string? resolvedBy = null,
+        Func<string, ScriptedError>? notFound = null)
     {
         var (words, literal) = await PathWordsAsync(command, arguments, to, blockNesting, fallback: fallback);
-        return await ExistingPathsAsync(disk, command, words, literal, output, resolvedBy);
+        return await ExistingPathsAsync(disk, command, words, literal, output, resolvedBy, notFound);
     }
 
     /// <summary>

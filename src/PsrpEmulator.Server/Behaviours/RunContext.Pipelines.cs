@@ -85,6 +85,9 @@ internal sealed partial class RunContext
             "CONVERTTO-SECURESTRING" => ("ConvertTo-SecureString", "String"),
             "CONVERTFROM-SECURESTRING" => ("ConvertFrom-SecureString", "SecureString"),
             "JOIN-PATH" => ("Join-Path", "Path"),
+            "RENAME-ITEM" or "REN" or "RNI" => ("Rename-Item", "Path"),
+            "UNBLOCK-FILE" => ("Unblock-File", "Path"),
+            "EXPAND-ARCHIVE" => ("Expand-Archive", "Path"),
             // Message and Date bind by value (ValueFromPipeline), the text or the object itself.
             "WRITE-WARNING" => ("Write-Warning", "Message"),
             "WRITE-VERBOSE" => ("Write-Verbose", "Message"),
@@ -155,8 +158,8 @@ internal sealed partial class RunContext
     internal static string UnknownCommandOf(string text, Func<string, bool> answered)
     {
         if (!ScriptExpressions.HasPipeline(text)) return UnknownCommandScript.FirstWordOf(text.Trim());
-        // A cmdlet the emulator runs as a statement but not fed by a pipeline ('warn' | Write-Warning): the one to name
-        // when the pipeline starts with an expression (which is no command PowerShell would look up).
+        // A cmdlet the emulator runs as a statement but not fed by a pipeline ('C:\x' | New-Item, Get-Item x | Set-Item):
+        // the one to name when every command is known (not the pipeline's first, which is fine alone).
         string? unfed = null;
         var elements = Statements.SplitTopLevel(text, c => c == '|');
         foreach (var element in elements)
@@ -172,7 +175,7 @@ internal sealed partial class RunContext
                 !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
         }
 
-        return unfed is not null && !ScriptExpressions.IsCommandMode(elements[0].Trim()) ? unfed : UnknownCommandScript.FirstWordOf(text.Trim());
+        return unfed ?? UnknownCommandScript.FirstWordOf(text.Trim());
     }
 
     private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch
@@ -223,6 +226,9 @@ internal sealed partial class RunContext
         "SET-SERVICE" => "Set-Service",
         "SUSPEND-SERVICE" => "Suspend-Service",
         "INVOKE-CIMMETHOD" or "ICIM" => "Invoke-CimMethod",
+        "INSTALL-WINDOWSFEATURE" or "ADD-WINDOWSFEATURE" => "Install-WindowsFeature",
+        "UNINSTALL-WINDOWSFEATURE" or "REMOVE-WINDOWSFEATURE" => "Uninstall-WindowsFeature",
+        "COMPRESS-ARCHIVE" => "Compress-Archive",
         "SELECT-XML" => "Select-Xml",
         "INVOKE-WMIMETHOD" or "IWMI" => "Invoke-WmiMethod",
         "RESUME-SERVICE" => "Resume-Service",
@@ -319,6 +325,11 @@ internal sealed partial class RunContext
         "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
         "NoNewline", "NoEnumerate", "Paging", "Transcript", "List",
     };
+
+    /// <summary>The statement that runs a command with these arguments (a stage that collected its input runs it once, bound).</summary>
+    private static string StatementOf(string command, StageArguments arguments) =>
+        string.Join(' ', [command, .. arguments.Named.Select(p => p.Value is null ? "-" + p.Key : p.Value is ['$', ..] && (p.Value.Equals("$true", StringComparison.OrdinalIgnoreCase) || p.Value.Equals("$false", StringComparison.OrdinalIgnoreCase))
+            ? $"-{p.Key}:{p.Value}" : $"-{p.Key} {p.Value}"), .. arguments.Positional]);
 
     /// <summary>A stage's arguments bound: its named parameters (by full name) and its positional ones, in order.</summary>
     private sealed record StageArguments(Dictionary<string, string?> Named, List<string> Positional)
@@ -451,7 +462,7 @@ internal sealed partial class RunContext
     /// <c>Get-Module Net* | Remove-Module</c>): the objects' texts (a LocalUser's, a PSModuleInfo's: their names) are
     /// the <paramref name="parameter"/> it runs with, once, after its input.
     /// </summary>
-    private sealed class NamesInputStage(string command, StageArguments arguments, string parameter, Func<StageArguments, IPipelineHost, ValueTask> run, IPipelineHost output) : Stage
+    private sealed class NamesInputStage(string command, StageArguments arguments, string parameter, Func<StageArguments, IPipelineHost, ValueTask> run, IPipelineHost output, string? property = null) : Stage
     {
         private readonly List<PsValue> _items = [];
 
@@ -467,7 +478,9 @@ internal sealed partial class RunContext
             {
                 var named = new Dictionary<string, string?>(arguments.Named, StringComparer.OrdinalIgnoreCase)
                 {
-                    [parameter] = string.Join(",", _items.Select(i => "'" + PipelineVariables.Display(i).Replace("'", "''", StringComparison.Ordinal) + "'")),
+                    // An object's property (ValueFromPipelineByPropertyName: a feature's Name, a file's FullName), else its text.
+                    [parameter] = string.Join(",", _items.Select(i => property is not null && i is PsObject { BaseValue: null } o && o[property] is { } value and not PsNil ? value : i)
+                        .Select(i => "'" + PipelineVariables.Display(i).Replace("'", "''", StringComparison.Ordinal) + "'")),
                 };
                 await run(new StageArguments(named, []), new EmittingHost(output, Emit));
             }
@@ -529,6 +542,11 @@ internal sealed partial class RunContext
                         command == "Get-NetFirewallPortFilter" ? "AssociatedNetFirewallRule" : "InputObject", (a, output) => RunFirewallCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-Partition" ? "Volume" : "Partition", (a, output) => RunStorageCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
+                    // Features piped in are installed together (one result), files compressed into one archive.
+                    : command is "Install-WindowsFeature" or "Uninstall-WindowsFeature" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
+                        (a, output) => RunStatementAsync(StatementOf(command, a), output, blockNesting + 1), StageHost(command, words, to) ?? Host, property: "Name")
+                    : command == "Compress-Archive" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "LiteralPath",
+                        (a, output) => RunStatementAsync(StatementOf(command, a), output, blockNesting + 1), StageHost(command, words, to) ?? Host, property: "FullName")
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));

@@ -863,6 +863,7 @@ internal sealed partial class RunContext
             "Select-String" => ["Pattern", "Path"],
             "Set-Item" => ["Path", "Value"],
             "Expand-Archive" or "Compress-Archive" => ["Path", "DestinationPath"],
+            "Unblock-File" => ["Path"],
             "Clear-Content" => ["Path"],
             "New-TemporaryFile" or "Stop-Transcript" => [],
             "Start-Transcript" => ["Path"],

@@ -33,6 +33,21 @@ public class DismTests
         Assert.That(table.Stdout, Does.Contain("NetFx4                                      | Enabled\r\n"), "a fresh server's .NET 4.7");
     }
 
+    /// <summary>Features piped into Install-WindowsFeature are installed together: one result naming them all.</summary>
+    [Test]
+    public async Task Features_piped_into_Install_WindowsFeature_are_installed_in_one_operation()
+    {
+        var states = new WindowsFeatureStates();
+        var host = new RecordingHost { Runspace = new RunspaceState(), WindowsFeatures = states };
+
+        await Default.Resolve(Behaviour.Script("$r = Get-WindowsFeature Telnet-Client, SNMP-Service | Install-WindowsFeature; @($r).Count; $r.Success; $r.FeatureResult.Count; 'Telnet-Client' | Uninstall-WindowsFeature | % Success"))
+            .RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "True", "2", "True" }));
+        Assert.That((states.IsInstalled(WindowsFeatureStates.Find("SNMP-Service")!), states.IsInstalled(WindowsFeatureStates.Find("Telnet-Client")!)), Is.EqualTo((true, false)));
+    }
+
     /// <summary>InSpec's windows_feature falls back to get-featureinfo: exit code 0 and the Feature Name and Description lines.</summary>
     [Test]
     public async Task Get_featureinfo_describes_a_feature_and_an_unknown_one_is_0x800f080c()

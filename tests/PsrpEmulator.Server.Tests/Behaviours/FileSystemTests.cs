@@ -275,6 +275,9 @@ public class FileSystemTests
     }
 
     [TestCase("mkdir C:\\app\\bin | Out-Null; Set-Content C:\\app\\a.txt 'A'; Set-Content C:\\app\\bin\\b.dll 'B'; Compress-Archive -Path C:\\app -DestinationPath C:\\app.zip; Expand-Archive C:\\app.zip -DestinationPath C:\\out; Get-ChildItem C:\\out -Recurse -Name; Get-Content C:\\out\\app\\bin\\b.dll", "app|app\\bin|app\\a.txt|app\\bin\\b.dll|B")]
+    // Piped: files into one archive, an item to Rename-Item, Unblock-File (nothing to remove here).
+    [TestCase("Set-Content C:\\p.txt 1; Set-Content C:\\q.txt 2; Get-ChildItem C:\\?.txt | Compress-Archive -DestinationPath C:\\pq.zip; Expand-Archive C:\\pq.zip C:\\pq; (Get-ChildItem C:\\pq -Name) -join ','; " +
+        "Get-Item C:\\p.txt | Rename-Item -NewName r.txt; Test-Path C:\\r.txt; Get-ChildItem C:\\r.txt | Unblock-File; Unblock-File -LiteralPath C:\\q.txt; Get-Content C:\\r.txt", "p.txt,q.txt|True|1")]
     [TestCase("Set-Content C:\\x.txt 1; Compress-Archive C:\\x.txt C:\\x; Set-Content C:\\y.txt 2; Compress-Archive C:\\y.txt C:\\x.zip -Update; Expand-Archive C:\\x.zip C:\\e; (Get-ChildItem C:\\e -Name) -join ','", "x.txt,y.txt")]
     public async Task Compress_and_Expand_Archive_make_and_read_zip_files_on_the_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
@@ -423,6 +426,8 @@ public class FileSystemTests
     }
 
     // The archive cmdlets are 5.1's script functions: a source that resolves to nothing stops the call with their own error.
+    [TestCase("Unblock-File C:\\nope.ps1", "FileNotFound,Microsoft.PowerShell.Commands.UnblockFileCommand", "Cannot find path 'C:\\nope.ps1' because it does not exist.")]
+    [TestCase("Unblock-File C:\\Windows", "FileNotFound,Microsoft.PowerShell.Commands.UnblockFileCommand", "C:\\Windows")]
     [TestCase("Compress-Archive C:\\nope C:\\n.zip", "ArchiveCmdletPathNotFound,Compress-Archive", "The path 'C:\\nope' either does not exist or is not a valid file system path.")]
     [TestCase("Compress-Archive C:\\setup.log, C:\\Win*\\none* C:\\n.zip", "ArchiveCmdletPathNotFound,Compress-Archive", "The path 'C:\\Win*\\none*' either does not exist or is not a valid file system path.")]
     [TestCase("Expand-Archive C:\\nope.zip C:\\x", "ArchiveCmdletPathNotFound,Expand-Archive", "The path 'C:\\nope.zip' either does not exist or is not a valid file system path.")]
