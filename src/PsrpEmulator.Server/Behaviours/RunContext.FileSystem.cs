@@ -2023,7 +2023,7 @@ internal sealed partial class RunContext
     }
 
     private static DateTimeOffset? DateOfValue(PsValue value) => value.AsDateTime() ??
-        (DateTimeOffset.TryParse(PipelineVariables.Display(value), System.Globalization.CultureInfo.GetCultureInfo("en-US"), System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null);
+        (DateTimeOffset.TryParse(PipelineVariables.Display(value), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null);
 
     /// <summary>
     /// A FileAttributes value as the attributes the disk keeps: (read-only, hidden); null for one naming an attribute

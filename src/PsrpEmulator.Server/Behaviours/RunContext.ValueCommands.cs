@@ -1033,6 +1033,9 @@ internal sealed partial class RunContext
             case NTAccountTypeName when constructorArguments.Count is 1 or 2:
                 value = NTAccountObject(string.Join('\\', constructorArguments.Select(PipelineVariables.Display)));
                 break;
+            case ScriptExpressions.CultureInfoTypeName when constructorArguments.Count == 1:
+                value = ScriptExpressions.CultureNamed(constructorArguments[0]);
+                break;
             case ScriptExpressions.StopwatchTypeName when constructorArguments.Count == 0:
                 value = NewStopwatch(running: false);
                 break;

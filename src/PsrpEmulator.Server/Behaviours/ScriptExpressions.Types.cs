@@ -22,6 +22,19 @@ internal static partial class ScriptExpressions
         provider is PsObject { TypeNames: [CultureInfoTypeName, ..], ToStringValue: "" } ? CultureInfo.InvariantCulture : EnglishUnitedStates.Culture;
     internal const string IPAddressTypeName = "System.Net.IPAddress";
 
+    /// <summary>
+    /// <c>[cultureinfo]'en-US'</c>, <c>[cultureinfo]::GetCultureInfo(name)</c>, <c>New-Object Globalization.CultureInfo name</c>: en-US
+    /// (or 1033) and the invariant culture ('' or 127), the ones the emulator formats with; another culture is a scenario
+    /// error (Windows has it; the emulator has no other culture's data).
+    /// </summary>
+    internal static PsObject CultureNamed(PsValue value)
+    {
+        var text = PipelineVariables.Display(value).Trim();
+        return text.Equals("en-US", StringComparison.OrdinalIgnoreCase) || text == "1033" ? CultureInfoObject("en-US", 1033, "English (United States)", "en", "eng")
+            : text.Length == 0 || text == "127" ? CultureInfoObject(string.Empty, 127, "Invariant Language (Invariant Country)", "iv", "ivl")
+            : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The culture '{text}' is not emulated (only en-US and the invariant culture are): give the command a rule"));
+    }
+
     private static PsObject CultureInfoObject(string name, int lcid, string displayName, string twoLetters, string threeLetters)
     {
         // The .NET Framework's en-US (or invariant) formats: what scripts read to format and parse dates and numbers.
@@ -521,7 +534,7 @@ internal static partial class ScriptExpressions
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
         (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
-            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
+            ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE" or "GETCULTUREINFO" or "NEW" or "CREATESPECIFICCULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
@@ -786,6 +799,7 @@ internal static partial class ScriptExpressions
             (IPAddressTypeName, "IPV6LOOPBACK", -1) => RunContext.IPAddressObject("::1"),
             (IPAddressTypeName, "BROADCAST" or "NONE", -1) => RunContext.IPAddressObject("255.255.255.255"),
             (CultureInfoTypeName, "INVARIANTCULTURE", -1) => CultureInfoObject(string.Empty, 127, "Invariant Language (Invariant Country)", "iv", "ivl"),
+            (CultureInfoTypeName, "GETCULTUREINFO" or "NEW" or "CREATESPECIFICCULTURE", 1) => CultureNamed(arguments![0]),
             // The CLR Windows PowerShell 5.1 runs on: .NET Framework 4.7's (4.0.30319.42000 for every 4.6 and later).
             ("System.Environment", "VERSION", -1) => PsPrimitive.Version("4.0.30319.42000"),
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.

@@ -2565,6 +2565,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
                 // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
                 if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntryOf(operand) ?? AdsiEntry(PipelineVariables.Display(operand));
+                if (type.FullName == ScriptExpressions.CultureInfoTypeName && operand is PsPrimitive) return ScriptExpressions.CultureNamed(operand);
                 // [wmiclass]"Win32_Process", [wmi]"Win32_Service.Name='Spooler'" (RunContext.WmiMethods).
                 if (type.FullName == RunContext.ManagementClassTypeName) return WmiClassObject(PipelineVariables.Display(operand));
                 if (type.FullName == RunContext.ManagementObjectTypeName) return operand is PsObject { TypeNames: [var managed, ..] } given && managed.StartsWith(RunContext.ManagementObjectTypeName, StringComparison.Ordinal)

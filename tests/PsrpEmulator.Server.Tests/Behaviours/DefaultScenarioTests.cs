@@ -62,6 +62,10 @@ public class DefaultScenarioTests
     [TestCase("Get-WinEvent -LogName System", "System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord|System.Diagnostics.Eventing.Reader.EventLogRecord")]
     [TestCase("Get-ExecutionPolicy; (Get-ExecutionPolicy) -eq 'RemoteSigned'", "RemoteSigned|True")]
     [TestCase("(Get-Culture).Name; (Get-Culture).LCID; (Get-TimeZone).Id; (Get-TimeZone).BaseUtcOffset.TotalHours", "en-US|1033|UTC|0")]
+    // A culture by name: en-US (the one formatted with) and the invariant culture; a file's date set from text (invariant parse).
+    [TestCase("([cultureinfo]'en-US').Name; (New-Object Globalization.CultureInfo 'en-US').LCID; [cultureinfo]::GetCultureInfo('').LCID; (Get-Date '2026-01-02').ToString('d', [cultureinfo]'en-US'); " +
+        "Set-Content C:\\n.txt x; $f = Get-Item C:\\n.txt; $f.LastWriteTime = '2020-01-01'; (Get-Item C:\\n.txt).LastWriteTime.Year; Set-ItemProperty C:\\n.txt -Name CreationTime -Value '2019-05-06'; (Get-Item C:\\n.txt).CreationTime.Month",
+        "en-US|1033|127|1/2/2026|2020|5")]
     [TestCase("[System.Net.Dns]::GetHostName(); [Net.Dns]::GetHostName() -eq $env:COMPUTERNAME", "TESTHOST01|True")]
     [TestCase("Get-Culture | Out-String", "\r\nLCID             Name             DisplayName                             \r\n----             ----             -----------                             \r\n1033             en-US            English (United States)                 \r\n\r\n\r\n")]
     public async Task Default_scenario_answers(string command, string expectedOutputs)
