@@ -2923,6 +2923,46 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     // Members, indexes and method calls after a value, in order.
+    /// <summary>
+    /// PowerShell 3's member enumeration of a method: one a collection has not is called on each element
+    /// (<c>(Get-Content f).Trim()</c>, <c>('a', 'b').ToUpper()</c>), the results collected as the pipeline collects
+    /// them (a collection's items one by one, nothing for void); null when an element has no such method either (the
+    /// collection's MethodNotFound stands).
+    /// </summary>
+    private async ValueTask<PsValue?> MemberEnumeratedMethodAsync(PsObject collection, string name, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string Held = "PsrpEmulatorMemberArguments";
+        var previous = scope.Variables.Get(Held);
+        scope.Variables.SetLocal(Held, PsObjects.List(arguments, ListValueTemplate.ArrayTypeNames));
+        try
+        {
+            var call = new ScriptExpressions.Accessor(false, name, string.Join(", ", Enumerable.Range(0, arguments.Count).Select(i => $"${Held}[{i}]")));
+            var results = new List<PsValue>();
+            foreach (var element in collection.Items.ToArray())
+            {
+                PsValue result;
+                try
+                {
+                    result = await ApplyAccessorsAsync(element, [call], to, blockNesting);
+                }
+                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is "MethodNotFound" or "InvokeMethodOnNull")
+                {
+                    return null;
+                }
+
+                if (ReferenceEquals(result, PsNil.AutomationNull)) continue;
+                if (result is PsObject { CollectionKind: PsCollectionKind.List } inner && !ValueProperties.IsHashtable(inner)) results.AddRange(inner.Items);
+                else results.Add(result);
+            }
+
+            return results.Count == 1 ? results[0] : PsObjects.List(results, ListValueTemplate.ArrayTypeNames);
+        }
+        finally
+        {
+            scope.Variables.SetLocal(Held, previous ?? PsNil.Instance);
+        }
+    }
+
     private async ValueTask<PsValue> ApplyAccessorsAsync(PsValue value, IEnumerable<ScriptExpressions.Accessor> accessors, IPipelineHost? to, int blockNesting)
     {
         foreach (var given in accessors)
@@ -3130,7 +3170,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                value = ScriptExpressions.Method(value, step.Text, arguments);
+                ScriptExpressionException? notFound = null;
+                try
+                {
+                    value = ScriptExpressions.Method(value, step.Text, arguments);
+                }
+                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "MethodNotFound" && value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, Items.Count: > 0 })
+                {
+                    notFound = e;
+                }
+
+                if (notFound is not null)
+                {
+                    value = await MemberEnumeratedMethodAsync((PsObject)value, step.Text, arguments, to, blockNesting) ?? throw notFound;
+                }
+
                 continue;
             }
 

@@ -120,6 +120,28 @@ public class LanguageStatementTests
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
             $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
 
+    /// <summary>Member enumeration of methods: one an array has not is called on each element, the results flattened.</summary>
+    [TestCase("('a', 'b').ToUpper()", "A|B")]
+    [TestCase("Set-Content C:\\g.txt ' x ', ' y '; (Get-Content C:\\g.txt).Trim()", "x|y")]
+    [TestCase("('a,b', 'c').Split(',')", "a|b|c")]
+    [TestCase("(Get-ChildItem C:\\Windows\\*.ini).Name.ToUpper() -join ','; (1, 2, 3).Contains(2)", "SYSTEM.INI,WIN.INI|True")]
+    public async Task A_method_an_array_has_not_is_called_on_each_element(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_method_neither_the_array_nor_its_elements_have_is_the_array_s_MethodNotFound()
+    {
+        var (host, _) = await RunAsync("@(1, 2).Frob(); 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Method invocation failed because [System.Object[]] does not contain a method named 'Frob'." }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     /// <summary>Piped into the cmdlets that bind it by value: a warning's or an error's message, a date.</summary>
     [Test]
     public async Task Text_and_dates_piped_into_Write_Warning_Write_Error_and_Get_Date_are_bound_by_value()
