@@ -510,6 +510,20 @@ internal sealed partial class RunContext
             ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction, cmdlet: true)
             : to;
 
+    // An Out-String / Out-File stage's -Width (null without one, or one it refuses: its own stage reports that).
+    private async ValueTask<int?> DownstreamWidthAsync(string command, List<string> words, IPipelineHost? to, int blockNesting)
+    {
+        try
+        {
+            var arguments = command == "Out-File" ? BindValueCommand(command, StripCommonParameters(words)) : BindStage(command, words);
+            return arguments["Width"] is { } word && await IntegerArgumentAsync(word, to, blockNesting, (command, "Width")) is { } width and >= 2 ? width : null;
+        }
+        catch (Exception e) when (e is ScriptExpressionException or StatementTerminatedException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Runs <c>first | stage | stage ...</c>, as <see cref="PipelineStages"/> read it.</summary>
     private async ValueTask RunPipelineAsync(ParsedPipeline pipeline, IPipelineHost? to, int blockNesting)
     {
@@ -517,8 +531,13 @@ internal sealed partial class RunContext
         var stages = new List<Stage>(pipeline.Stages.Count);
         try
         {
-            foreach (var (command, words, function) in pipeline.Stages)
+            for (var index = 0; index < pipeline.Stages.Count; index++)
             {
+                var (command, words, function) = pipeline.Stages[index];
+                _downstreamWidth = command is "Format-Table" or "Format-List" or "Format-Wide" && function is null && index + 1 < pipeline.Stages.Count &&
+                    pipeline.Stages[index + 1] is { Command: "Out-String" or "Out-File", FunctionBody: null } next
+                    ? await DownstreamWidthAsync(next.Command, next.Arguments, to, blockNesting)
+                    : null;
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
@@ -550,6 +569,7 @@ internal sealed partial class RunContext
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
+                _downstreamWidth = null;
             }
         }
         catch (ScriptExpressionException e)
@@ -2569,7 +2589,11 @@ internal sealed partial class RunContext
     /// The width Out-String and the Format cmdlets fit their text to: the host's console buffer less its last column,
     /// else 120 (Out-String's width when the host has no RawUI, as a remote session whose client sent no host).
     /// </summary>
-    private int FormatWidth(IPipelineHost? to) => (to ?? host).ConsoleWidth is { } columns ? columns - 1 : 120;
+    private int FormatWidth(IPipelineHost? to) => _downstreamWidth ?? ((to ?? host).ConsoleWidth is { } columns ? columns - 1 : 120);
+
+    // The -Width of the Out-String / Out-File a Format-* stage feeds, while that stage is built: PowerShell's output
+    // command lays the formatting objects out at its own width, and the emulator's Format-* writes the text itself.
+    private int? _downstreamWidth;
 
     /// <summary>
     /// Format-Table and Format-List: the text Out-Default would print for their input in that shape, as lines (strings).

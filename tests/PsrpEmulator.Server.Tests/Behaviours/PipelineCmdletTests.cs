@@ -390,6 +390,22 @@ public class PipelineCmdletTests
         Assert.That(output, Is.EqualTo("a\r\nb\r\n42\r\n"));
     }
 
+    /// <summary>
+    /// The idiom against truncation: Format-* feeding Out-String -Width (or Out-File -Width) is laid out at that width, as
+    /// PowerShell's output command lays out the formatting objects (not at the console's 120).
+    /// </summary>
+    [Test]
+    public async Task Format_Table_and_Format_List_feeding_Out_String_Width_are_laid_out_at_that_width()
+    {
+        var wide = await OutputOfAsync("[pscustomobject]@{ A = 'a' * 70; B = 'b' * 70 } | Format-Table -AutoSize | Out-String -Width 4096");
+        var narrow = await OutputOfAsync("[pscustomobject]@{ A = 'a' * 70 } | Format-List | Out-String -Width 50");
+        var file = await OutputOfAsync("[pscustomobject]@{ A = 'a' * 70; B = 'b' * 70 } | ft -AutoSize | Out-File C:\\w.txt -Width 300; (Get-Content C:\\w.txt)[3].Length");
+
+        Assert.That(wide.Split("\r\n")[3], Is.EqualTo(new string('a', 70) + " " + new string('b', 70)));
+        Assert.That(narrow.Split("\r\n")[2..4], Is.EqualTo(new[] { "A : " + new string('a', 46), "    " + new string('a', 24) }));
+        Assert.That(file, Is.EqualTo("141"));
+    }
+
     [Test]
     public async Task Out_String_Width_narrows_the_table_by_cutting_its_last_column()
     {
