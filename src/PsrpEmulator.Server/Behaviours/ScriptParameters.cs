@@ -311,7 +311,10 @@ internal static partial class ScriptParameters
     // A typed parameter's value converted as PowerShell's binder converts it; null when it cannot be.
     private static PsValue? ToParameterType(PsValue value, ScriptExpressions.KnownType? type)
     {
-        if (type is null || value is PsNil) return value;
+        if (type is null) return value;
+        // A typed parameter left unbound, or bound to $null, holds $null converted to its type, as PowerShell's
+        // type-constrained variable does: [string] '', the numbers 0, [bool] False (others, references, stay $null).
+        if (value is PsNil) return NullAs(type.FullName) ?? value;
         try
         {
             return ScriptExpressions.Cast(value, type);
@@ -321,6 +324,24 @@ internal static partial class ScriptParameters
             return null;
         }
     }
+
+    private static PsValue? NullAs(string typeName) => typeName switch
+    {
+        "System.String" => PsPrimitive.String(string.Empty),
+        "System.Int32" => PsPrimitive.Int32(0),
+        "System.Int64" => PsPrimitive.Int64(0),
+        "System.Double" => PsPrimitive.Double(0),
+        "System.Single" => PsPrimitive.Single(0),
+        "System.Decimal" => PsPrimitive.Decimal(0),
+        "System.Boolean" => PsPrimitive.Boolean(false),
+        "System.Byte" => PsPrimitive.Byte(0),
+        "System.SByte" => PsPrimitive.SByte(0),
+        "System.Int16" => PsPrimitive.Int16(0),
+        "System.UInt16" => PsPrimitive.UInt16(0),
+        "System.UInt32" => PsPrimitive.UInt32(0),
+        "System.UInt64" => PsPrimitive.UInt64(0),
+        _ => null,
+    };
 
     /// <summary>
     /// What ShouldProcess remembers of one invocation (PowerShell's MshCommandRuntime): the command's ConfirmImpact

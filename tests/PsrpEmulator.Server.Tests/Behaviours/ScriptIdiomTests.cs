@@ -204,6 +204,18 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "5 5", "null matched", "default only" }));
     }
 
+    [TestCase("function f { param([string]$s) $s.Length; $null -eq $s }; f", "0|False")]
+    [TestCase("function g { param([int]$i, [bool]$b, [double]$d) \"$i $b $d\"; $null -eq $i }; g", "0 False 0|False")]
+    [TestCase("function h { param([string]$s) $s.GetType().Name }; h $null", "String")]
+    [TestCase("function k { param([string[]]$a, [hashtable]$t, $u) $null -eq $a; $null -eq $t; $null -eq $u }; k", "True|True|True")]
+    public async Task A_typed_parameter_left_unbound_holds_null_converted_to_its_type(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task An_advanced_function_s_parameter_set_follows_the_parameters_given()
     {
@@ -222,7 +234,8 @@ public class ScriptIdiomTests
             Get-Item2 -Name a -Id 4
             """);
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ByName a", "ById 4", "ById 5", "__AllParameterSets" }));
+        // The [int] $Id left unbound is 0 (a typed parameter holds $null converted to its type), the [string] $Name ''.
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ByName a0", "ById 4", "ById 5", "__AllParameterSets" }));
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
         {
             ("Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet,Get-Item2"),
