@@ -35,6 +35,8 @@ internal sealed partial class RunContext
             // A brace ends a command's name: "%{ $_ }" and "where{ ... }" are the command and a script block.
             var element = elements[i].Trim();
             if (CommandNameBeforeBrace().Match(element) is { Success: true } glued) element = element.Insert(glued.Length - 1, " ");
+            // So does the call operator: "&{ process { } }" is & and the block.
+            if (element is ['&' or '.', '{', ..]) element = element.Insert(1, " ");
             var words = Statements.SplitArguments(element);
             if (words.Count == 0) return null;
             // A variable holding a script block (ForEach-Object $sb, Where-Object -FilterScript $sb): the block itself.

@@ -739,6 +739,9 @@ internal static partial class ScriptExpressions
             ("System.String", "ISNULLORWHITESPACE", 1) => PsPrimitive.Boolean(string.IsNullOrWhiteSpace(Text(arguments![0]))),
             ("System.String", "JOIN", >= 2) => PsPrimitive.String(string.Join(Text(arguments![0]), (count == 2 ? Enumerate(arguments[1]) : arguments.Skip(1)).Select(Text))),
             ("System.String", "CONCAT", >= 1) => PsPrimitive.String(string.Concat((count == 1 ? Enumerate(arguments![0]) : arguments!).Select(Text))),
+            // Format(IFormatProvider, format, args...): the culture's formats (en-US's or the invariant culture's, the same numbers and dates here).
+            ("System.String", "FORMAT", >= 2) when arguments![0] is PsObject { TypeNames: [CultureInfoTypeName, ..] } =>
+                Format(arguments[1], PsObjects.List(count == 3 && IsCollection(arguments[2]) ? Enumerate(arguments[2]) : arguments.Skip(2))),
             ("System.String", "FORMAT", >= 1) => Format(arguments![0], PsObjects.List(count == 2 && IsCollection(arguments[1]) ? Enumerate(arguments[1]) : arguments.Skip(1))),
             ("System.DateTime", "NOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Local),
             ("System.DateTime", "UTCNOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Utc),

@@ -1683,6 +1683,8 @@ internal static partial class ScriptExpressions
     {
         if (IsNull(left)) return IsNull(right);
         if (IsNull(right)) return false;
+        // A PSCustomObject or a Hashtable equals only itself (Object.Equals: the reference), not one with the same content.
+        if (left is PsObject leftObject && (PipelineVariables.IsCustomObject(leftObject) || ValueProperties.IsHashtable(leftObject))) return ReferenceEquals(leftObject, right);
         if (left is PsPrimitive { Value: bool b }) return b == IsTrue(right);
         if (left is PsPrimitive lp && Number(lp) is { } l) return AsNumber(right) is { } r && l == r;
         if (EnumNumber(left) is { } member)

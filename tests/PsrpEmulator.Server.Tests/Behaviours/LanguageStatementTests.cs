@@ -120,6 +120,19 @@ public class LanguageStatementTests
         await AssertOneErrorThenNextAsync(pipeline, "PsrpEmulator.ScenarioError",
             $"{command} is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)");
 
+    // A PSCustomObject or a Hashtable equals only itself; a labelled loop may open the script; "|&{ }" is the call
+    // operator and a block; [string]::Format with a culture first.
+    [TestCase("$a = [pscustomobject]@{ x = 1 }; $b = [pscustomobject]@{ x = 1 }; $a -eq $b; $c = $a; $c -eq $a; @($a, $b) -contains $b; @{} -eq @{}", "False|True|True|False")]
+    [TestCase(":outer foreach ($a in 1..3) { foreach ($b in 1..3) { if ($b -eq 2) { continue outer }; \"$a$b\" } }", "11|21|31")]
+    [TestCase("1..2 |&{ process { $_ * 2 } }; [string]::Format([cultureinfo]::InvariantCulture, '{0:N2} {1}', 1234.5, 'x')", "2|4|1,234.50 x")]
+    public async Task Reference_equality_labelled_first_loops_glued_call_blocks_and_culture_formats(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     /// <summary>Member enumeration of methods: one an array has not is called on each element, the results flattened.</summary>
     [TestCase("('a', 'b').ToUpper()", "A|B")]
     [TestCase("Set-Content C:\\g.txt ' x ', ' y '; (Get-Content C:\\g.txt).Trim()", "x|y")]
