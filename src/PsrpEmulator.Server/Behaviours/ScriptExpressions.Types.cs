@@ -182,7 +182,19 @@ internal static partial class ScriptExpressions
         ["System.ServiceProcess.ServiceControllerStatus"] = typeof(ServiceControllerStatusKind),
         ["System.ServiceProcess.ServiceStartMode"] = typeof(ServiceStartModeKind),
         ["System.ServiceProcess.ServiceType"] = typeof(ServiceTypeKind),
+        // (Get-Date).DayOfWeek -eq [DayOfWeek]::Sunday, Write-Host -ForegroundColor ([ConsoleColor]::Red), $item.Attributes -band [IO.FileAttributes]::Hidden.
+        ["System.DayOfWeek"] = typeof(DayOfWeek),
+        ["System.ConsoleColor"] = typeof(ConsoleColor),
+        ["System.IO.FileAttributes"] = typeof(System.IO.FileAttributes),
     };
+
+    internal const string EnumTypeNameOfEnum = "System.Enum";
+
+    // [enum]::X([SomeEnum], ...)'s type argument: an enum the emulator knows; another type is the emulator's scenario error.
+    private static Type EnumTypeArgument(PsValue value, string method) =>
+        value is PsObject { TypeNames: [..] } typeObject && typeObject["FullName"] is { } fullName && EnumTypes.TryGetValue(Text(fullName), out var type) ? type
+        : EnumTypes.TryGetValue(Text(value), out var named) ? named
+        : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[enum]::{method} of {Text(value)}: an enum type the emulator does not emulate: give the command a rule"));
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).
     private static string EnumTypeName(Type type) => EnumTypes.FirstOrDefault(e => e.Value == type).Key ?? type.FullName!;
@@ -302,6 +314,7 @@ internal static partial class ScriptExpressions
         Add(NetworkCredentialTypeName);
         types["Net.NetworkCredential"] = types[NetworkCredentialTypeName];
         Add(MarshalTypeName);
+        Add(EnumTypeNameOfEnum, "enum");
         types["Runtime.InteropServices.Marshal"] = types[MarshalTypeName];
         Add("System.IO.File");
         Add("System.IO.Directory");
@@ -518,11 +531,11 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>Whether the emulator answers every static member of the type, so that one it does not is PowerShell's error (not a gap).</summary>
-    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName);
+    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) || type.FullName == EnumTypeNameOfEnum;
 
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
-        StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) ||
+        StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) || type.FullName == EnumTypeNameOfEnum ||
         (type.FullName is FileStreamTypeName or RunContext.StreamReaderTypeName or RunContext.StreamWriterTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
@@ -593,7 +606,7 @@ internal static partial class ScriptExpressions
         void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));
         Add("FullName", PsPrimitive.String(fullName));
         Add("Namespace", dot > 0 ? PsPrimitive.String(core[..dot]) : PsNil.Instance);
-        Add("IsEnum", PsPrimitive.Boolean(false));
+        Add("IsEnum", PsPrimitive.Boolean(EnumTypes.ContainsKey(fullName)));
         Add("IsGenericType", PsPrimitive.Boolean(generic > 0));
         Add("Name", PsPrimitive.String(name));
         Add("BaseType", baseType is null ? PsNil.Instance : PsPrimitive.String(baseType));
@@ -790,6 +803,16 @@ internal static partial class ScriptExpressions
                 PsPrimitive.DateTime(new DateTimeOffset(fields.Count == 3
                     ? new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!)
                     : new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!, (int)fields[3]!, (int)fields[4]!, (int)fields[5]!), TimeSpan.Zero), DateTimeKind.Unspecified),
+            // [enum]::GetNames([DayOfWeek]), GetValues, Parse(type, text[, ignoreCase]) (case-sensitive by default, as .NET), IsDefined.
+            (EnumTypeNameOfEnum, "GETNAMES", 1) => PsObjects.List([.. Enum.GetNames(EnumTypeArgument(arguments![0], name)).Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]),
+            (EnumTypeNameOfEnum, "GETVALUES", 1) when EnumTypeArgument(arguments![0], name) is var enumType =>
+                PsObjects.List([.. Enum.GetNames(enumType).Select(n => (PsValue)EnumMember(EnumTypeName(enumType), n)!)], [EnumTypeName(enumType) + "[]", "System.Array", "System.Object"]),
+            (EnumTypeNameOfEnum, "PARSE", 2 or 3) when EnumTypeArgument(arguments![0], name) is var parsedType =>
+                Enum.TryParse(parsedType, Text(arguments[1]).Trim(), ignoreCase: arguments.Count == 3 && IsTrue(arguments[2]), out var parsedValue) && !double.TryParse(Text(arguments[1]), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                    ? EnumMember(EnumTypeName(parsedType), parsedValue.ToString()!) ?? PsObjects.Enum(EnumTypeName(parsedType), parsedValue.ToString()!, Convert.ToInt32(parsedValue, CultureInfo.InvariantCulture))
+                    : throw new ScriptExpressionException(ScriptedError.MethodInvocation("Parse", arguments.Count, $"Requested value '{Text(arguments[1])}' was not found.", typeof(ArgumentException))),
+            (EnumTypeNameOfEnum, "ISDEFINED", 2) when EnumTypeArgument(arguments![0], name) is var definedType =>
+                PsPrimitive.Boolean(AsNumber(arguments[1]) is { } definedNumber ? Enum.IsDefined(definedType, (int)definedNumber) : Enum.GetNames(definedType).Contains(Text(arguments[1]), StringComparer.Ordinal)),
             // The server's time zone, Get-TimeZone's: UTC (the clock the emulator's dates are in).
             ("System.TimeZoneInfo", "LOCAL" or "UTC", -1) => UtcTimeZoneInfo(),
             // The session's culture, en-US (Get-Culture's), and the invariant one, which ParseExact and ToString take

@@ -133,6 +133,18 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    // The enums scripts name most, and [enum]'s static methods over them.
+    [TestCase("[DayOfWeek]::Monday; (Get-Date '2026-01-04').DayOfWeek -eq [DayOfWeek]::Sunday; [int][DayOfWeek]::Friday; [DayOfWeek].IsEnum", "Monday|True|5|True")]
+    [TestCase("[enum]::GetNames([System.DayOfWeek]) -join ','; [enum]::GetValues([ConsoleColor]).Count; [enum]::Parse([DayOfWeek], 'friday', $true); [enum]::IsDefined([DayOfWeek], 3)", "Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday|16|Friday|True")]
+    [TestCase("Set-Content C:\\h.txt x; (Get-Item C:\\h.txt).Attributes -band [IO.FileAttributes]::Archive; [ConsoleColor]'Red' -as [int]; try { [enum]::Parse([DayOfWeek], 'friday') } catch { $_.FullyQualifiedErrorId }", "Archive|12|ArgumentException")]
+    public async Task Enums_by_type_literal_and_enum_s_static_methods(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     /// <summary>Member enumeration of methods: one an array has not is called on each element, the results flattened.</summary>
     [TestCase("('a', 'b').ToUpper()", "A|B")]
     [TestCase("Set-Content C:\\g.txt ' x ', ' y '; (Get-Content C:\\g.txt).Trim()", "x|y")]
