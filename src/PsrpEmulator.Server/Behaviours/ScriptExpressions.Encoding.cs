@@ -26,6 +26,10 @@ internal static partial class ScriptExpressions
             "FROMBASE64STRING" => "FromBase64String",
             "TOINT32" => "ToInt32",
             "TOSTRING" => "ToString",
+            "TOBOOLEAN" => "ToBoolean",
+            "TOINT64" => "ToInt64",
+            "TODOUBLE" => "ToDouble",
+            "TOBYTE" => "ToByte",
             _ => name,
         };
         try
@@ -37,14 +41,25 @@ internal static partial class ScriptExpressions
                 ("TOINT32", 2) => PsPrimitive.Int32(Convert.ToInt32(Text(arguments![0]), (int)(AsNumber(arguments[1]) ?? 10))),
                 ("TOINT32", 1) => Cast(arguments![0], ResolveType("int")!),
                 ("TOSTRING", 2) when AsNumber(arguments![0]) is { } number => PsPrimitive.String(Convert.ToString((long)number, (int)(AsNumber(arguments[1]) ?? 10))),
+                // Convert's own rules, not PowerShell's casts: text is bool.Parse's ("True"/"False") or the number's
+                // invariant parse; a number rounds half to even.
+                ("TOSTRING", 1) => PsPrimitive.String(IsNull(arguments![0]) ? string.Empty : Text(arguments[0])),
+                ("TOBOOLEAN", 1) => PsPrimitive.Boolean(arguments![0] is PsPrimitive { Value: string flag } ? bool.Parse(flag.Trim()) : IsNull(arguments[0]) ? false : AsNumber(arguments[0]) is { } nonzero ? nonzero != 0 : IsTrue(arguments[0])),
+                ("TOINT64", 1) => PsPrimitive.Int64(arguments![0] is PsPrimitive { Value: string longText } ? long.Parse(longText, NumberStyles.Integer, CultureInfo.InvariantCulture) : IsNull(arguments[0]) ? 0 : checked((long)Math.Round(AsNumber(arguments[0]) ?? throw new InvalidCastException(), MidpointRounding.ToEven))),
+                ("TOBYTE", 1) => PsPrimitive.Byte(arguments![0] is PsPrimitive { Value: string byteText } ? byte.Parse(byteText, NumberStyles.Integer, CultureInfo.InvariantCulture) : IsNull(arguments[0]) ? (byte)0 : checked((byte)Math.Round(AsNumber(arguments[0]) ?? throw new InvalidCastException(), MidpointRounding.ToEven))),
+                ("TODOUBLE", 1) => PsPrimitive.Double(arguments![0] is PsPrimitive { Value: string doubleText } ? double.Parse(doubleText, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : IsNull(arguments[0]) ? 0 : AsNumber(arguments[0]) ?? throw new InvalidCastException()),
                 _ => null,
             };
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidCastException)
         {
             // .NET Framework's texts for the common ones.
             var framework = e switch
             {
+                FormatException when name == "TOBOOLEAN" => new FormatException("String was not recognized as a valid Boolean."),
+                FormatException when name is "TOINT64" or "TOBYTE" or "TODOUBLE" => new FormatException("Input string was not in a correct format."),
+                OverflowException when name == "TOBYTE" => new OverflowException("Value was either too large or too small for an unsigned byte."),
+                OverflowException when name == "TOINT64" => new OverflowException("Value was either too large or too small for an Int64."),
                 FormatException when name == "FROMBASE64STRING" => new FormatException("The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. "),
                 FormatException => new FormatException("Could not find any recognizable digits."),
                 ArgumentException when e is not ArgumentOutOfRangeException && name is "TOINT32" or "TOSTRING" => new ArgumentException("Invalid Base."),

@@ -190,6 +190,15 @@ internal static partial class ScriptExpressions
 
     internal const string EnumTypeNameOfEnum = "System.Enum";
 
+    // [char]::IsDigit(c) / (s, index): the character; null for text of another length or an index outside it.
+    private static char? CharArgument(IReadOnlyList<PsValue> arguments)
+    {
+        if (arguments[0] is PsPrimitive { Value: char c } && arguments.Count == 1) return c;
+        var text = Text(arguments[0]);
+        if (arguments.Count == 1) return text.Length == 1 ? text[0] : null;
+        return AsNumber(arguments[1]) is { } index && index >= 0 && index < text.Length ? text[(int)index] : null;
+    }
+
     // [enum]::X([SomeEnum], ...)'s type argument: an enum the emulator knows; another type is the emulator's scenario error.
     private static Type EnumTypeArgument(PsValue value, string method) =>
         value is PsObject { TypeNames: [..] } typeObject && typeObject["FullName"] is { } fullName && EnumTypes.TryGetValue(Text(fullName), out var type) ? type
@@ -549,7 +558,9 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE" or "GETCULTUREINFO" or "NEW" or "CREATESPECIFICCULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
-            ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or ("System.Version", "PARSE" or "NEW") or
+            ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
+            ("System.Double", "NAN" or "POSITIVEINFINITY" or "NEGATIVEINFINITY" or "EPSILON" or "ISNAN" or "ISINFINITY") or
+            ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR" or "TOUPPER" or "TOLOWER") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
@@ -745,6 +756,24 @@ internal static partial class ScriptExpressions
             ("System.UInt64", "MINVALUE", -1) => PsPrimitive.UInt64(ulong.MinValue),
             ("System.Int16", "MAXVALUE", -1) => PsPrimitive.Int16(short.MaxValue),
             ("System.Int16", "MINVALUE", -1) => PsPrimitive.Int16(short.MinValue),
+            ("System.Double", "NAN", -1) => PsPrimitive.Double(double.NaN),
+            ("System.Double", "POSITIVEINFINITY", -1) => PsPrimitive.Double(double.PositiveInfinity),
+            ("System.Double", "NEGATIVEINFINITY", -1) => PsPrimitive.Double(double.NegativeInfinity),
+            ("System.Double", "EPSILON", -1) => PsPrimitive.Double(double.Epsilon),
+            ("System.Double", "ISNAN", 1) => PsPrimitive.Boolean(AsNumber(arguments![0]) is { } nan && double.IsNaN(nan)),
+            ("System.Double", "ISINFINITY", 1) => PsPrimitive.Boolean(AsNumber(arguments![0]) is { } infinite && double.IsInfinity(infinite)),
+            // [char]::IsDigit('5'), IsLetter, IsWhiteSpace... of a character (or a string's character at an index).
+            ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR", 1 or 2)
+                when CharArgument(arguments!) is { } c => PsPrimitive.Boolean(name switch
+                {
+                    "ISDIGIT" => char.IsDigit(c), "ISLETTER" => char.IsLetter(c), "ISLETTERORDIGIT" => char.IsLetterOrDigit(c), "ISWHITESPACE" => char.IsWhiteSpace(c),
+                    "ISUPPER" => char.IsUpper(c), "ISLOWER" => char.IsLower(c), "ISPUNCTUATION" => char.IsPunctuation(c), "ISNUMBER" => char.IsNumber(c),
+                    "ISCONTROL" => char.IsControl(c), "ISSYMBOL" => char.IsSymbol(c), _ => char.IsSeparator(c),
+                }),
+            ("System.Char", "TOUPPER" or "TOLOWER", 1) when CharArgument(arguments!) is { } letter => PsPrimitive.Char(name == "TOUPPER" ? char.ToUpperInvariant(letter) : char.ToLowerInvariant(letter)),
+            // [string]::Compare(a, b[, ignoreCase]): Windows' culture order (a before B, a before A), -1, 0 or 1.
+            ("System.String", "COMPARE", 2 or 3) when count == 2 || arguments![2] is PsPrimitive { Value: bool } =>
+                PsPrimitive.Int32(Math.Sign(WindowsCollation.Compare(IsNull(arguments![0]) ? null : Text(arguments[0]), IsNull(arguments[1]) ? null : Text(arguments[1]), count == 3 && IsTrue(arguments[2])))),
             ("System.Double", "MAXVALUE", -1) => PsPrimitive.Double(double.MaxValue),
             ("System.Double", "MINVALUE", -1) => PsPrimitive.Double(double.MinValue),
             ("System.String", "EMPTY", -1) => PsPrimitive.String(string.Empty),

@@ -145,6 +145,28 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    // Static members scripts use for checks: NaN, [char]'s classes, [string]::Compare in Windows' order, Convert's own rules.
+    [TestCase("[double]::IsNaN([double]::NaN); [char]::IsDigit('5'); [char]::IsDigit('a5', 1); [char]::IsLetter([char]'x'); [char]::ToUpper([char]'q')", "True|True|True|True|Q")]
+    [TestCase("[string]::Compare('a', 'B'); [string]::Compare('a', 'A'); [string]::Compare('a', 'A', $true); [string]::Compare('b', 'a')", "-1|-1|0|1")]
+    [TestCase("[convert]::ToBoolean('true'); [convert]::ToBoolean(0); [convert]::ToInt64('42'); [convert]::ToDouble('2.5'); [convert]::ToByte(255); [convert]::ToString(5); [convert]::ToInt64(2.5); [convert]::ToInt64(3.5)", "True|False|42|2.5|255|5|2|4")]
+    public async Task Static_checks_of_numbers_characters_strings_and_Convert(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("[convert]::ToBoolean('yes')", "Exception calling \"ToBoolean\" with \"1\" argument(s): \"String was not recognized as a valid Boolean.\"")]
+    [TestCase("[convert]::ToByte(300)", "Exception calling \"ToByte\" with \"1\" argument(s): \"Value was either too large or too small for an unsigned byte.\"")]
+    public async Task Convert_s_refusals_are_its_exceptions(string script, string message)
+    {
+        var (host, _) = await RunAsync(script + "; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
     /// <summary>Member enumeration of methods: one an array has not is called on each element, the results flattened.</summary>
     [TestCase("('a', 'b').ToUpper()", "A|B")]
     [TestCase("Set-Content C:\\g.txt ' x ', ' y '; (Get-Content C:\\g.txt).Trim()", "x|y")]
