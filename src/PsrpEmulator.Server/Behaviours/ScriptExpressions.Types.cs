@@ -756,6 +756,9 @@ internal static partial class ScriptExpressions
             ("System.UInt64", "MINVALUE", -1) => PsPrimitive.UInt64(ulong.MinValue),
             ("System.Int16", "MAXVALUE", -1) => PsPrimitive.Int16(short.MaxValue),
             ("System.Int16", "MINVALUE", -1) => PsPrimitive.Int16(short.MinValue),
+            // A FILETIME (AD's lastLogonTimestamp, pwdLastSet): local time (the server's zone is UTC) or UTC.
+            ("System.DateTime", "FROMFILETIME" or "FROMFILETIMEUTC", 1) when AsNumber(arguments![0]) is { } fileTime && fileTime >= 0 && fileTime <= DateTime.MaxValue.ToFileTimeUtc() =>
+                PsPrimitive.DateTime(new DateTimeOffset(DateTime.FromFileTimeUtc((long)fileTime), TimeSpan.Zero), name == "FROMFILETIME" ? DateTimeKind.Local : DateTimeKind.Utc),
             ("System.Double", "NAN", -1) => PsPrimitive.Double(double.NaN),
             ("System.Double", "POSITIVEINFINITY", -1) => PsPrimitive.Double(double.PositiveInfinity),
             ("System.Double", "NEGATIVEINFINITY", -1) => PsPrimitive.Double(double.NegativeInfinity),

@@ -2607,6 +2607,29 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsPrimitive.Boolean(success);
             }
 
+            // [datetime]::TryParseExact(text, format, provider, styles, [ref]$d): ParseExact's answer (DateTime's MinValue
+            // when it fails) into the variable, and whether it parsed.
+            if (member.Equals("TryParseExact", StringComparison.OrdinalIgnoreCase) && type.FullName == "System.DateTime" && argumentText is not null &&
+                ScriptExpressions.ArrayElements(argumentText) is [var exactText, var formatText, var providerText, _, var exactReference] &&
+                RefArgument().Match(exactReference) is { Success: true } exactVariable)
+            {
+                PsValue parsedExact;
+                var parsedOk = true;
+                try
+                {
+                    parsedExact = ScriptExpressions.StaticMember(type, "ParseExact",
+                        [await EvaluateAsync(exactText, to, blockNesting + 1), await EvaluateAsync(formatText, to, blockNesting + 1), await EvaluateAsync(providerText, to, blockNesting + 1)], time.GetUtcNow());
+                }
+                catch (ScriptExpressionException)
+                {
+                    parsedOk = false;
+                    parsedExact = PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero));
+                }
+
+                scope.Variables.SetScoped(exactVariable.Groups["var"].Value, parsedExact);
+                return PsPrimitive.Boolean(parsedOk);
+            }
+
             // [Math]::Round(2.5), [string]::IsNullOrEmpty($x), [int]::MaxValue, [DateTime]::Now (the session's clock).
             List<PsValue>? arguments = null;
             if (argumentText is not null)
