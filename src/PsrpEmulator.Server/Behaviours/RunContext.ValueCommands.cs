@@ -1066,6 +1066,10 @@ internal sealed partial class RunContext
                 // New-Object TimeSpan 0,5,0 / New-Object DateTime 2024,1,2: the type's constructor of those numbers.
                 value = NewObjectConstructed(() => ScriptExpressions.StaticMember(type!, "new", constructorArguments, time.GetUtcNow()));
                 break;
+            case not null when type!.IsException && constructorArguments.Count is 0 or 2:
+                // New-Object ArgumentException 'message', 'param' / New-Object Exception 'outer', $inner.
+                value = NewObjectConstructed(() => ScriptExpressions.StaticMember(type!, "new", constructorArguments, time.GetUtcNow()));
+                break;
             case { } known when constructorArguments.Count == 1 && known is not ("System.Math" or "System.Environment" or "System.Void" or "System.Array"):
                 value = ScriptExpressions.Cast(constructorArguments[0], type!);
                 break;

@@ -3130,6 +3130,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // Exception.GetBaseException(): the innermost InnerException (itself without one).
+                if (value is PsObject thrown && ExceptionTypes.IsException(thrown) && step.Text.Equals("GetBaseException", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
+                {
+                    var innermost = thrown;
+                    for (var depth = 0; depth < 64 && innermost["InnerException"] is PsObject inner && ExceptionTypes.IsException(inner); depth++) innermost = inner;
+                    value = innermost;
+                    continue;
+                }
+
                 if (value is PsObject controller && await ServiceControllerMethodAsync(controller, step.Text, arguments) is { } serviceResult)
                 {
                     value = serviceResult;

@@ -149,6 +149,8 @@ public class LanguageStatementTests
     [TestCase("[double]::IsNaN([double]::NaN); [char]::IsDigit('5'); [char]::IsDigit('a5', 1); [char]::IsLetter([char]'x'); [char]::ToUpper([char]'q')", "True|True|True|True|Q")]
     [TestCase("$d = [datetime]::MinValue; [datetime]::TryParseExact('2026-03-04', 'yyyy-MM-dd', $null, [System.Globalization.DateTimeStyles]::None, [ref]$d); $d.Month; [datetime]::TryParseExact('nope', 'yyyy-MM-dd', [cultureinfo]::InvariantCulture, 'None', [ref]$d); $d.Year; " +
         "[datetime]::FromFileTime(133000000000000000).ToString('u'); [datetime]::FromFileTimeUtc(0).Year", "True|3|False|1|2022-06-18 04:26:40Z|1601")]
+    [TestCase("(New-Object System.ArgumentException 'bad arg', 'p1').ParamName; $e = New-Object System.Exception 'outer', (New-Object System.Exception 'inner'); $e.InnerException.Message; $e.GetBaseException().Message; (New-Object Exception).Message",
+        "p1|inner|inner|Exception of type 'System.Exception' was thrown.")]
     [TestCase("[string]::Compare('a', 'B'); [string]::Compare('a', 'A'); [string]::Compare('a', 'A', $true); [string]::Compare('b', 'a')", "-1|-1|0|1")]
     [TestCase("[convert]::ToBoolean('true'); [convert]::ToBoolean(0); [convert]::ToInt64('42'); [convert]::ToDouble('2.5'); [convert]::ToByte(255); [convert]::ToString(5); [convert]::ToInt64(2.5); [convert]::ToInt64(3.5)", "True|False|42|2.5|255|5|2|4")]
     public async Task Static_checks_of_numbers_characters_strings_and_Convert(string script, string expected)
