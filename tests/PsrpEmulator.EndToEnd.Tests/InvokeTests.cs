@@ -100,6 +100,18 @@ public class InvokeTests : EmulatorTestBase
         }));
     }
 
+    /// <summary>$ExecutionContext.InvokeCommand: ExpandString in the caller's scope, InvokeScript's output collection.</summary>
+    [Test]
+    public async Task ExecutionContext_InvokeCommand_expands_strings_and_invokes_scripts()
+    {
+        using var transport = CreateTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+
+        var events = await pool.InvokeAsync("$name = 'World'; $ExecutionContext.InvokeCommand.ExpandString('Hello $name, $(1 + 1)'); ($ExecutionContext.InvokeCommand.InvokeScript('2 * 3; \"x\"')) -join ','");
+
+        Assert.That(Outputs(events), Is.EqualTo(new[] { "Hello World, 2", "6,x" }));
+    }
+
     [Test]
     public async Task A_remote_sessions_automatic_variables_name_its_user_home_culture_and_language_as_Windows_does()
     {

@@ -404,6 +404,9 @@ internal static partial class ScriptExpressions
                 {
                     ("TOUPPER", 0) => PsPrimitive.String(s.ToUpperInvariant()),
                     ("TOLOWER", 0) => PsPrimitive.String(s.ToLowerInvariant()),
+                    // ToUpper/ToLower(CultureInfo): en-US's and the invariant culture's casing are the same.
+                    ("TOUPPER", 1) when arguments[0] is PsObject { TypeNames: [CultureInfoTypeName, ..] } => PsPrimitive.String(s.ToUpperInvariant()),
+                    ("TOLOWER", 1) when arguments[0] is PsObject { TypeNames: [CultureInfoTypeName, ..] } => PsPrimitive.String(s.ToLowerInvariant()),
                     ("TOUPPERINVARIANT", 0) => PsPrimitive.String(s.ToUpperInvariant()),
                     ("TOLOWERINVARIANT", 0) => PsPrimitive.String(s.ToLowerInvariant()),
                     ("TRIM", 0) => PsPrimitive.String(s.Trim()),
@@ -466,8 +469,22 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.MethodInvocation(name, arguments.Count, WindowsText.FrameworkMessage(e), e.GetType()));
         }
 
-        // A method String has, called with an argument count none of its overloads takes: PowerShell's MethodCountCouldNotFindBest.
-        if (value is PsPrimitive { Value: string } && StringMethodNames.Contains(name)) throw new ScriptExpressionException(ScriptedError.MethodCount(name, arguments.Count));
+        // A method String has, called with an argument count none of its overloads takes: PowerShell's MethodCountCouldNotFindBest;
+        // with one of its overloads' counts, one the emulator does not emulate.
+        if (value is PsPrimitive { Value: string } && StringMethodNames.Contains(name))
+        {
+            throw new ScriptExpressionException(StringOverloadCounts.TryGetValue(name, out var counts) && (counts.Contains(arguments.Count) || counts.Contains(-1))
+                ? ScriptedError.ScenarioFault($"String.{name}() with {arguments.Count} argument(s) is not emulated: give the command a rule (match: its whole text)")
+                : ScriptedError.MethodCount(name, arguments.Count));
+        }
+
+        // A method .NET has on the type that the emulator does not emulate: not PowerShell's MethodNotFound, which a
+        // script's catch would take for a real failure.
+        if (UnemulatedMethods.TryGetValue(TypeName(value), out var methods) && methods.Contains(name))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[{TypeName(value)}].{name}() is not emulated: give the command a rule (match: its whole text)"));
+        }
+
         throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, TypeName(value)));
 
         static PsValue Limited(string text) => text.Length > MaxArithmeticLength ? throw TooLarge() : PsPrimitive.String(text);
@@ -610,6 +627,25 @@ internal static partial class ScriptExpressions
         pair.AdaptedProperties.AddRange([new("Key", key), new("Value", value)]);
         return pair;
     }
+
+    // The argument counts of String's overloads in the .NET Framework (-1: params, any count).
+    private static readonly Dictionary<string, int[]> StringOverloadCounts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Clone"] = [0], ["CompareTo"] = [1], ["Contains"] = [1], ["CopyTo"] = [4], ["EndsWith"] = [1, 2, 3], ["Equals"] = [1, 2], ["GetEnumerator"] = [0],
+        ["GetHashCode"] = [0], ["GetType"] = [0], ["GetTypeCode"] = [0], ["IndexOf"] = [1, 2, 3, 4], ["IndexOfAny"] = [1, 2, 3], ["Insert"] = [2],
+        ["IsNormalized"] = [0, 1], ["LastIndexOf"] = [1, 2, 3, 4], ["LastIndexOfAny"] = [1, 2, 3], ["Normalize"] = [0, 1], ["PadLeft"] = [1, 2],
+        ["PadRight"] = [1, 2], ["Remove"] = [1, 2], ["Replace"] = [2], ["Split"] = [1, 2, 3], ["StartsWith"] = [1, 2, 3], ["Substring"] = [1, 2],
+        ["ToCharArray"] = [0, 2], ["ToLower"] = [0, 1], ["ToLowerInvariant"] = [0], ["ToString"] = [0, 1], ["ToUpper"] = [0, 1], ["ToUpperInvariant"] = [0],
+        ["Trim"] = [-1], ["TrimEnd"] = [-1], ["TrimStart"] = [-1],
+    };
+
+    // Methods .NET Framework's types have that the emulator does not emulate, by the type's name.
+    private static readonly Dictionary<string, HashSet<string>> UnemulatedMethods = new(StringComparer.Ordinal)
+    {
+        ["System.Management.Automation.ScriptBlock"] = new(StringComparer.OrdinalIgnoreCase) { "GetNewClosure", "InvokeWithContext", "GetSteppablePipeline", "CheckRestrictedLanguage", "GetPowerShell" },
+        ["System.Object[]"] = new(StringComparer.OrdinalIgnoreCase) { "GetEnumerator", "GetValue", "SetValue", "CopyTo", "Clone", "GetLength", "GetLongLength", "GetUpperBound", "GetLowerBound", "Initialize" },
+        ["System.DateTime"] = new(StringComparer.OrdinalIgnoreCase) { "ToOADate", "ToBinary", "GetDateTimeFormats", "IsDaylightSavingTime", "GetTypeCode" },
+    };
 
     // System.String's public instance methods in the .NET Framework.
     private static readonly HashSet<string> StringMethodNames = new(StringComparer.OrdinalIgnoreCase)

@@ -3130,6 +3130,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // $ExecutionContext.InvokeCommand.ExpandString(text): the text expanded as a double-quoted string in this
+                // scope; InvokeScript(text): what the script writes, as a collection.
+                if (value is PsObject { TypeNames: [CommandInvocationIntrinsicsTypeName, ..] } && arguments.Count == 1 &&
+                    (step.Text.Equals("ExpandString", StringComparison.OrdinalIgnoreCase) || step.Text.Equals("InvokeScript", StringComparison.OrdinalIgnoreCase)))
+                {
+                    var source = PipelineVariables.Display(arguments[0]);
+                    value = step.Text.Equals("ExpandString", StringComparison.OrdinalIgnoreCase)
+                        ? PsPrimitive.String(PipelineVariables.Display(await EvaluateAsync("\"" + source.Replace("\"", "`\"", StringComparison.Ordinal) + "\"", to, blockNesting + 1)))
+                        : PsObjects.List([.. ScriptExpressions.Enumerate(await CaptureAsync(source, to, blockNesting + 1))], ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]);
+                    continue;
+                }
+
                 // Exception.GetBaseException(): the innermost InnerException (itself without one).
                 if (value is PsObject thrown && ExceptionTypes.IsException(thrown) && step.Text.Equals("GetBaseException", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
                 {
@@ -3656,6 +3668,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
 internal sealed partial class RunContext
 {
+    internal const string CommandInvocationIntrinsicsTypeName = "System.Management.Automation.CommandInvocationIntrinsics";
+
     // The argument counts of .NET Framework 4.8's overloads of the File and Directory methods scripts use most.
     private static readonly Dictionary<string, int[]> FrameworkOverloads = new(StringComparer.OrdinalIgnoreCase)
     {

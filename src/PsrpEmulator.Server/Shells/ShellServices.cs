@@ -241,7 +241,12 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
                 .With("Path", new Protocol.Clixml.PsObject(["System.Management.Automation.PathIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.PathIntrinsics" });
             return new Protocol.Clixml.PsObject(["System.Management.Automation.EngineIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.EngineIntrinsics" }
                 .With("Host", AutomaticVariable("Host", processId, consoleHost)!)
-                .With("SessionState", sessionState);
+                .With("SessionState", sessionState)
+                // Its InvokeCommand (CommandInvocationIntrinsics): ExpandString and InvokeScript, answered by the run.
+                .With("InvokeCommand", new Protocol.Clixml.PsObject([PsrpEmulator.Server.Behaviours.RunContext.CommandInvocationIntrinsicsTypeName, "System.Object"])
+                {
+                    ToStringValue = PsrpEmulator.Server.Behaviours.RunContext.CommandInvocationIntrinsicsTypeName,
+                });
         }
 
         if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))

@@ -151,6 +151,7 @@ public class LanguageStatementTests
         "[datetime]::FromFileTime(133000000000000000).ToString('u'); [datetime]::FromFileTimeUtc(0).Year", "True|3|False|1|2022-06-18 04:26:40Z|1601")]
     [TestCase("(New-Object System.ArgumentException 'bad arg', 'p1').ParamName; $e = New-Object System.Exception 'outer', (New-Object System.Exception 'inner'); $e.InnerException.Message; $e.GetBaseException().Message; (New-Object Exception).Message",
         "p1|inner|inner|Exception of type 'System.Exception' was thrown.")]
+    [TestCase("'Ab'.ToLower([cultureinfo]::InvariantCulture); 'ab'.ToUpper([cultureinfo]'en-US')", "ab|AB")]
     [TestCase("[string]::Compare('a', 'B'); [string]::Compare('a', 'A'); [string]::Compare('a', 'A', $true); [string]::Compare('b', 'a')", "-1|-1|0|1")]
     [TestCase("[convert]::ToBoolean('true'); [convert]::ToBoolean(0); [convert]::ToInt64('42'); [convert]::ToDouble('2.5'); [convert]::ToByte(255); [convert]::ToString(5); [convert]::ToInt64(2.5); [convert]::ToInt64(3.5)", "True|False|42|2.5|255|5|2|4")]
     public async Task Static_checks_of_numbers_characters_strings_and_Convert(string script, string expected)
@@ -161,6 +162,10 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    // A method .NET has that the emulator does not emulate is a scenario error, not a MethodNotFound a catch would trust.
+    [TestCase("{ 1 }.GetNewClosure()", "[System.Management.Automation.ScriptBlock].GetNewClosure() is not emulated: give the command a rule (match: its whole text)")]
+    [TestCase("'x'.Normalize()", "String.Normalize() with 0 argument(s) is not emulated: give the command a rule (match: its whole text)")]
+    [TestCase("'x'.Substring(1, 2, 3)", "Cannot find an overload for \"Substring\" and the argument count: \"3\".")]
     [TestCase("[convert]::ToBoolean('yes')", "Exception calling \"ToBoolean\" with \"1\" argument(s): \"String was not recognized as a valid Boolean.\"")]
     [TestCase("[convert]::ToByte(300)", "Exception calling \"ToByte\" with \"1\" argument(s): \"Value was either too large or too small for an unsigned byte.\"")]
     public async Task Convert_s_refusals_are_its_exceptions(string script, string message)
