@@ -239,6 +239,14 @@ internal static partial class ScriptParameters
                     "ParameterArgumentValidationError", name);
             }
 
+            // A [bool] parameter takes only Boolean values and numbers (PowerShell's BooleanParameter transformation).
+            if (attributes.Type?.FullName == "System.Boolean" && error is null && given is not (PsPrimitive { Value: bool } or PsNil) && !(given is PsPrimitive { Value: not string } && ScriptExpressions.AsNumberOrNull(given) is not null))
+            {
+                error = new BindingError(
+                    $"Cannot process argument transformation on parameter '{name}'. Cannot convert value \"{ScriptExpressions.TypeName(given)}\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+                    "ParameterArgumentTransformationError", name);
+            }
+
             var converted = ToParameterType(given, attributes.Type);
             if (converted is null && error is null)
             {

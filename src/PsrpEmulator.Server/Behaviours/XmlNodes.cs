@@ -233,6 +233,28 @@ internal static class XmlNodes
     public static void SetMember(XmlNode node, string name, PsValue value)
     {
         var named = Named(node, name);
+        // XmlNode's own settable properties, where no attribute or child of the name hides them ($n = $x.CreateElement('n'); $n.InnerText = 'v').
+        if (named.Count == 0 && name.ToUpperInvariant() is "INNERTEXT" or "INNERXML" or "VALUE")
+        {
+            try
+            {
+                var settable = PipelineVariables.Display(value);
+                switch (name.ToUpperInvariant())
+                {
+                    case "INNERTEXT": node.InnerText = settable; break;
+                    case "INNERXML": node.InnerXml = settable; break;
+                    default: node.Value = settable; break;
+                }
+
+                return;
+            }
+            catch (Exception e) when (e is XmlException or InvalidOperationException or ArgumentException)
+            {
+                throw new ScriptExpressionException(new ScriptedError($"Exception setting \"{name}\": \"{e.Message}\"", "ExceptionWhenSetting",
+                    Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
+            }
+        }
+
         if (named.Count == 0)
         {
             throw new ScriptExpressionException(new ScriptedError(

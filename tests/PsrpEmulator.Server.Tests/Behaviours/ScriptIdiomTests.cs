@@ -207,6 +207,7 @@ public class ScriptIdiomTests
     [TestCase("function f { param([string]$s) $s.Length; $null -eq $s }; f", "0|False")]
     [TestCase("function g { param([int]$i, [bool]$b, [double]$d) \"$i $b $d\"; $null -eq $i }; g", "0 False 0|False")]
     [TestCase("function h { param([string]$s) $s.GetType().Name }; h $null", "String")]
+    [TestCase("function b { param([bool]$b) $b }; b $true; b 0; b 1", "True|False|True")]
     [TestCase("function k { param([string[]]$a, [hashtable]$t, $u) $null -eq $a; $null -eq $t; $null -eq $u }; k", "True|True|True")]
     public async Task A_typed_parameter_left_unbound_holds_null_converted_to_its_type(string script, string expected)
     {
@@ -214,6 +215,19 @@ public class ScriptIdiomTests
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_bool_parameter_refuses_text()
+    {
+        var host = await RunAsync("function b { param([bool]$b) $b }; b 'yes'; 'next'");
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot process argument transformation on parameter 'b'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+                "ParameterArgumentTransformationError,b"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
     [Test]

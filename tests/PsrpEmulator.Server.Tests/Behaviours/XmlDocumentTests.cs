@@ -77,6 +77,14 @@ public class XmlDocumentTests
     /// Path is "InputStream" or the file, whose text is the node's value or inner XML (after "path:" for a file).
     /// </summary>
     [Test]
+    public async Task A_new_element_s_InnerText_and_InnerXml_are_set_on_it()
+    {
+        var output = await OutputOfAsync("[xml]$d = '<r/>'; $n = $d.CreateElement('n'); $n.InnerText = 'v'; [void]$d.DocumentElement.AppendChild($n); $m = $d.CreateElement('m'); $m.InnerXml = '<i>1</i>'; [void]$d.r.AppendChild($m); $d.OuterXml");
+
+        Assert.That(output, Is.EqualTo("<r><n>v</n><m><i>1</i></m></r>"));
+    }
+
+    [Test]
     public async Task Select_Xml_queries_documents_text_and_files_with_XPath()
     {
         var output = await OutputOfAsync(Config +
