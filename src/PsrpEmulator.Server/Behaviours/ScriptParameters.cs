@@ -84,11 +84,9 @@ internal static partial class ScriptParameters
         if (arguments.Count == 0 && !text.Contains("param", StringComparison.OrdinalIgnoreCase)) return None;
         var parameters = new List<(string Name, string? Default, bool IsSwitch, Attributes Attributes)>();
         var start = ParamStart().Match(text);
-        var hasBlock = false;
         var advanced = false;
         if (start.Success && FindClose(text, start.Length) is { } close)
         {
-            hasBlock = true;
             // [CmdletBinding()] or a [Parameter()] attribute makes an advanced script: PowerShell's common parameters,
             // and no unknown named parameter.
             advanced = start.Groups["attribute"].Captures.Any(c => c.Value.Equals("CmdletBinding", StringComparison.OrdinalIgnoreCase)) ||
@@ -302,9 +300,9 @@ internal static partial class ScriptParameters
             locals["PSCmdlet"] = cmdlet;
         }
 
-        if (hasBlock)
+        // $PSBoundParameters: the parameters the call gave, in the block's order; a body without a param block has its
+        // own, empty (not its caller's: g's splatted @PSBoundParameters are f's $args).
         {
-            // $PSBoundParameters: the parameters the call gave, in the block's order.
             var table = new PsObject(["System.Management.Automation.PSBoundParametersDictionary", "System.Collections.Generic.Dictionary`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])
             {
                 CollectionKind = PsCollectionKind.Dictionary,

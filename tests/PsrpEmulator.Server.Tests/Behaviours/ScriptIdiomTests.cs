@@ -208,6 +208,8 @@ public class ScriptIdiomTests
     [TestCase("function g { param([int]$i, [bool]$b, [double]$d) \"$i $b $d\"; $null -eq $i }; g", "0 False 0|False")]
     [TestCase("function h { param([string]$s) $s.GetType().Name }; h $null", "String")]
     [TestCase("function b { param([bool]$b) $b }; b $true; b 0; b 1", "True|False|True")]
+    // A body without a param block has its own (empty) $PSBoundParameters, not its caller's.
+    [TestCase("function f { $PSBoundParameters.Count }; function g { [CmdletBinding()] param($a, $b) f @PSBoundParameters }; g -a 1 -b 2", "0")]
     [TestCase("function k { param([string[]]$a, [hashtable]$t, $u) $null -eq $a; $null -eq $t; $null -eq $u }; k", "True|True|True")]
     public async Task A_typed_parameter_left_unbound_holds_null_converted_to_its_type(string script, string expected)
     {
