@@ -113,9 +113,17 @@ internal sealed partial class RunContext
             // -Path), else by value (its text).
             if (parameter is "SecureString" or "Date")
             {
-                // The object itself (a SecureString has no text to quote), through a variable of the stage's own.
-                context.SetLocalVariable(PipedVariable, item);
-                await context.RunStatementAsync($"{command} -{parameter} ${PipedVariable} {string.Join(' ', words)}", new EmittingHost(to ?? context.Host, Emit), blockNesting + 1);
+                // The object itself (a SecureString has no text to quote), through a variable of the stage's own, gone after.
+                var previous = context.SetLocalVariable(PipedVariable, item);
+                try
+                {
+                    await context.RunStatementAsync($"{command} -{parameter} ${PipedVariable} {string.Join(' ', words)}", new EmittingHost(to ?? context.Host, Emit), blockNesting + 1);
+                }
+                finally
+                {
+                    context.SetLocalVariable(PipedVariable, previous);
+                }
+
                 return;
             }
 
@@ -133,7 +141,13 @@ internal sealed partial class RunContext
         }
     }
 
-    private void SetLocalVariable(string name, PsValue value) => scope.Variables.SetScoped(name, value);
+    // Sets a variable of this scope (null: removes it) and answers what it held before.
+    private PsValue? SetLocalVariable(string name, PsValue? value)
+    {
+        var previous = scope.Variables.Get(name);
+        scope.Variables.SetLocal(name, value);
+        return previous;
+    }
 
     /// <summary>The command of a stage that is a program (its one argument the stage's text).</summary>
     private const string ProgramStageCommand = "(program)";

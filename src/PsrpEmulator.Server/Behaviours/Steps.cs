@@ -2982,7 +2982,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         finally
         {
-            scope.Variables.SetLocal(Held, previous ?? PsNil.Instance);
+            scope.Variables.SetLocal(Held, previous);
         }
     }
 
