@@ -805,7 +805,11 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            IEnumerable<string> lines = SplitLines(text);
+            // -Delimiter: the text in pieces each ending with the delimiter (5.1 keeps it; "`0", no NUL in the file, is
+            // the pre-Raw idiom for the whole text at once), the rest after the last one a piece of its own.
+            IEnumerable<string> lines = arguments["Delimiter"] is { } delimiterWord && PipelineVariables.Display(await ArgumentAsync(delimiterWord, to, blockNesting)) is { Length: > 0 } delimiter
+                ? DelimitedPieces(text, delimiter)
+                : SplitLines(text);
             if (total >= 0) lines = lines.Take(total);
             else if (tail >= 0) lines = lines.TakeLast(tail);
             if (readCount != 1)
@@ -822,6 +826,20 @@ internal sealed partial class RunContext
 
             foreach (var line in lines) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(line)), cancellationToken);
         }
+    }
+
+    private static List<string> DelimitedPieces(string text, string delimiter)
+    {
+        var pieces = new List<string>();
+        var start = 0;
+        for (var at = text.IndexOf(delimiter, StringComparison.Ordinal); at >= 0; at = text.IndexOf(delimiter, start, StringComparison.Ordinal))
+        {
+            pieces.Add(text[start..(at + delimiter.Length)]);
+            start = at + delimiter.Length;
+        }
+
+        if (start < text.Length) pieces.Add(text[start..]);
+        return pieces;
     }
 
     /// <summary>Set-Content / Add-Content: each value's text and a line end (none with -NoNewline), in the encoding asked (ANSI by default).</summary>

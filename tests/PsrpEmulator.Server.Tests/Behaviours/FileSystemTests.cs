@@ -150,6 +150,8 @@ public class FileSystemTests
     [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
     [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
     [TestCase("'C:\\a', 'C:\\b' | Join-Path -ChildPath logs", "C:\\a\\logs|C:\\b\\logs")]
+    // -Delimiter: pieces ending with the delimiter (5.1 keeps it); "`0" the whole text at once.
+    [TestCase("Set-Content C:\\d.txt '1', '2', '3'; $p = Get-Content C:\\d.txt -Delimiter '2'; $p.Count; $p[0].Replace(\"`r`n\", '/'); $p[1].Replace(\"`r`n\", '/'); (Get-Content C:\\d.txt -Delimiter \"`0\").Length", "2|1/2|/3/|9")]
     [TestCase("[pscustomobject]@{a=1;b='x,y'} | Export-Csv C:\\t.csv; Get-Content C:\\t.csv; [pscustomobject]@{a=2;b='z'} | Export-Csv C:\\t.csv -Append; Import-Csv C:\\t.csv | % b; (Get-Item C:\\t.csv).Length", "#TYPE System.Management.Automation.PSCustomObject|\"a\",\"b\"|\"1\",\"x,y\"|x,y|z|80")]
     [TestCase("Export-Csv -Path C:\\x.csv -InputObject ([pscustomobject]@{q=1; r=2}) -Delimiter ';' -NoTypeInformation; Get-Content C:\\x.csv; Import-Csv C:\\x.csv ';' | % r", "\"q\";\"r\"|\"1\";\"2\"|2")]
     [TestCase("[pscustomobject]@{n='a'; note=\"line 1`r`nline 2\"}, [pscustomobject]@{n='b'; note='one'} | Export-Csv C:\\m.csv -NoTypeInformation; $rows = Import-Csv C:\\m.csv; $rows.Count; $rows[0].note.Replace(\"`r`n\", '/'); $rows[1].n; ('x,y', \"1,`\"p`nq`\"\" | ConvertFrom-Csv).y.Length", "2|line 1/line 2|b|3")]
