@@ -2530,11 +2530,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var table = customObject ? PsObjects.CustomObject()
                 : cast == "ordered" ? PsObjects.Dictionary([], ["System.Collections.Specialized.OrderedDictionary", "System.Object"])
                 : PsObjects.Dictionary([]);
+            HashSet<string>? literalKeys = null;
             foreach (var (written, valueText, quoted) in entries)
             {
                 // A key written as an expression ($k, "pre$k", ($a + 'x')) is its value: a string key of its text, or the value itself.
                 PsValue? keyValue = !quoted && !ScriptExpressions.IsBareHashtableKey(written) ? await EvaluateAsync(written, to, blockNesting + 1) : null;
                 var key = keyValue is null ? written : PipelineVariables.Display(keyValue);
+                // The same literal key twice (any case) is PowerShell's parse error (here when the literal is evaluated).
+                if (keyValue is null && !(literalKeys ??= new(StringComparer.OrdinalIgnoreCase)).Add(key))
+                {
+                    throw new ScriptParseException(ScriptedError.ParseError($"Duplicate keys '{key}' are not allowed in hash literals.", "DuplicateKeyInHashLiteral"));
+                }
+
                 var entryValue = await EvaluateAsync(valueText, to, blockNesting + 1);
                 if (customObject)
                 {

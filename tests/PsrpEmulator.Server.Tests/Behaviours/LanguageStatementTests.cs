@@ -176,6 +176,17 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
+    [TestCase("@{ a = 1; A = 2 }", "Duplicate keys 'A' are not allowed in hash literals.")]
+    [TestCase("[pscustomobject]@{ x = 1; 'x' = 2 }", "Duplicate keys 'x' are not allowed in hash literals.")]
+    public async Task The_same_literal_key_twice_in_a_hash_literal_is_a_parse_error(string script, string message)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.Errors.Concat(outcome.ErrorRecord is null ? [] : [TestErrors.Read(outcome.ErrorRecord)]).Select(e => (e.Message, e.FullyQualifiedErrorId)),
+            Has.Member((message, "DuplicateKeyInHashLiteral")));
+    }
+
     /// <summary>Member enumeration of methods: one an array has not is called on each element, the results flattened.</summary>
     [TestCase("('a', 'b').ToUpper()", "A|B")]
     [TestCase("Set-Content C:\\g.txt ' x ', ' y '; (Get-Content C:\\g.txt).Trim()", "x|y")]
