@@ -105,6 +105,9 @@ internal static partial class ScriptParameters
         var locals = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
         AddUsingValues(arguments, locals);
         var positional = new Queue<PsValue>(arguments.Where(a => string.IsNullOrEmpty(a.Name)).Select(a => a.Value));
+        // A simple function's named arguments no parameter takes are $args' too, where they came: the name as PowerShell
+        // writes it there ("-Name", a string marked as a parameter, which @args splats as one), then its value.
+        var unmatchedNamed = new List<PipelineArgument>();
         var bound = new List<(string Name, PsValue Value)>();
         var missing = new List<string>();
         var missingFields = new List<MissingParameter>();
@@ -136,6 +139,10 @@ internal static partial class ScriptParameters
                 else if (common == "Debug") locals["DebugPreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Inquire" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 3 : 0);
                 // -Confirm: the script's $ConfirmPreference Low (its ShouldProcess asks, and so do the commands it calls); -Confirm:$false None.
                 else if (common == "Confirm") locals["ConfirmPreference"] = ConfirmImpactValue(ScriptExpressions.IsTrue(argument.Value) ? 1 : 0);
+            }
+            else if (!advanced && prefixed.Count <= 1)
+            {
+                unmatchedNamed.Add(argument);
             }
             else if ((advanced || prefixed.Count > 1) && error is null)
             {
@@ -289,7 +296,7 @@ internal static partial class ScriptParameters
 
         if (error is null) scriptValidations = pendingScripts;
         if (deferred.Count > 0) body = WithDefaults(body, deferred);
-        locals["args"] = PsObjects.List(positional, ListValueTemplate.ArrayTypeNames);
+        locals["args"] = PsObjects.List(unmatchedNamed.Count == 0 ? positional : ArgsInOrder(arguments, positional, unmatchedNamed), ListValueTemplate.ArrayTypeNames);
         if (advanced)
         {
             // $PSCmdlet: ShouldProcess is answered by the evaluator ($WhatIfPreference decides).
@@ -329,6 +336,42 @@ internal static partial class ScriptParameters
         {
             return null;
         }
+    }
+
+    /// <summary>The note PowerShell puts on a parameter name in $args (CommandParameterInternal's), which splatting reads.</summary>
+    internal const string CommandParameterNameNote = "<CommandParameterName>";
+
+    /// <summary>An argument given as a bare switch (-Recurse without a value), as the caller binds it.</summary>
+    internal static readonly PsPrimitive SwitchGiven = new(PsPrimitiveType.Boolean, true);
+
+    /// <summary>The parameter name of a $args item that is one; null for another value.</summary>
+    internal static string? CommandParameterName(PsValue value) =>
+        value is PsObject { BaseValue: not null } marked && marked.ExtendedProperties.FirstOrDefault(p => p.Name == CommandParameterNameNote)?.Value is PsPrimitive { Value: string name } ? name : null;
+
+    // $args of a simple function: the positional arguments no parameter took and the unmatched named ones, in the call's order.
+    private static List<PsValue> ArgsInOrder(IReadOnlyList<PipelineArgument> arguments, Queue<PsValue> leftover, List<PipelineArgument> unmatched)
+    {
+        var positionalCount = arguments.Count(a => string.IsNullOrEmpty(a.Name));
+        var skip = positionalCount - leftover.Count;
+        var result = new List<PsValue>();
+        var seen = 0;
+        foreach (var argument in arguments)
+        {
+            if (string.IsNullOrEmpty(argument.Name))
+            {
+                if (seen++ >= skip) result.Add(argument.Value);
+                continue;
+            }
+
+            if (!unmatched.Contains(argument)) continue;
+            var name = argument.Name.TrimStart('-');
+            var token = new PsObject { BaseValue = PsPrimitive.String("-" + name) };
+            token.ExtendedProperties.Add(new PsProperty(CommandParameterNameNote, PsPrimitive.String(name)));
+            result.Add(token);
+            if (!ReferenceEquals(argument.Value, SwitchGiven)) result.Add(argument.Value);
+        }
+
+        return result;
     }
 
     private static PsValue? NullAs(string typeName) => typeName switch

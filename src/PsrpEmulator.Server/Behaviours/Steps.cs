@@ -491,7 +491,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
                 break;
             case PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list:
-                foreach (var item in list.Items) words.Add(ArgumentText(item));
+                // A parameter name $args holds (a simple function's -Name) splats as that parameter.
+                foreach (var item in list.Items) words.Add(ScriptParameters.CommandParameterName(item) is { } parameterName ? "-" + parameterName : ArgumentText(item));
                 break;
             case null or PsNil:
                 break;
@@ -1527,7 +1528,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var name = word[1..].TrimEnd(':');
                 var isSwitch = switches.Any(s => s.Equals(name, StringComparison.OrdinalIgnoreCase));
                 var hasValue = !isSwitch && i + 1 < words.Count && !(words[i + 1].Length > 1 && words[i + 1][0] == '-' && char.IsLetter(words[i + 1][1]));
-                arguments.Add(new PipelineArgument(name, hasValue ? await ArgumentAsync(words[++i], to, blockNesting) : PsPrimitive.Boolean(true)));
+                arguments.Add(new PipelineArgument(name, hasValue ? await ArgumentAsync(words[++i], to, blockNesting) : ScriptParameters.SwitchGiven));
             }
             else
             {

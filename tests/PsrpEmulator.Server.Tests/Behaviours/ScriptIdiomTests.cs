@@ -208,6 +208,9 @@ public class ScriptIdiomTests
     [TestCase("function g { param([int]$i, [bool]$b, [double]$d) \"$i $b $d\"; $null -eq $i }; g", "0 False 0|False")]
     [TestCase("function h { param([string]$s) $s.GetType().Name }; h $null", "String")]
     [TestCase("function b { param([bool]$b) $b }; b $true; b 0; b 1", "True|False|True")]
+    // A simple function's named arguments no parameter takes are $args' (the name a parameter token that @args splats as one).
+    [TestCase("function f { $args.Count; $args -join ',' }; f -a 1 -b 2; function g { param($p) \"$p|$($args -join ',')\" }; g -p 1 -q 2 z", "4|-a,1,-b,2|1|-q,2,z")]
+    [TestCase("function ll { Get-ChildItem @args }; (ll C:\\Windows -Filter *.ini).Name -join ','", "system.ini,win.ini")]
     // A body without a param block has its own (empty) $PSBoundParameters, not its caller's.
     [TestCase("function f { $PSBoundParameters.Count }; function g { [CmdletBinding()] param($a, $b) f @PSBoundParameters }; g -a 1 -b 2", "0")]
     [TestCase("function k { param([string[]]$a, [hashtable]$t, $u) $null -eq $a; $null -eq $t; $null -eq $u }; k", "True|True|True")]
