@@ -262,6 +262,20 @@ internal static partial class ScriptParameters
 
             locals[name] = converted ?? given;
             bound.Add((name, locals[name]));
+            // A mandatory parameter refuses $null and, as a string, '' (unless [AllowNull()] / [AllowEmptyString()]), as
+            // PowerShell's binder checks the argument given or typed at its prompt.
+            if (error is null && attributes.MandatoryIn(parameterSet))
+            {
+                if (given is PsNil && !attributes.AllowNull)
+                {
+                    error = new BindingError($"Cannot bind argument to parameter '{name}' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed", name);
+                }
+                else if (locals[name] is PsPrimitive { Value: "" } && !attributes.AllowEmptyString && !attributes.AllowNull)
+                {
+                    error = new BindingError($"Cannot bind argument to parameter '{name}' because it is an empty string.", "ParameterArgumentValidationErrorEmptyStringNotAllowed", name);
+                }
+            }
+
             if (error is null && attributes.Validations is { } validations)
             {
                 // The validation attributes, in order, on the converted value (PowerShell's binder coerces, then validates).
@@ -458,7 +472,7 @@ internal static partial class ScriptParameters
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
         int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null,
-        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null, bool RemainingArguments = false)
+        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null, bool RemainingArguments = false, bool AllowNull = false, bool AllowEmptyString = false)
     {
         /// <summary>Whether the parameter is in the parameter set (one without a named set is in every set).</summary>
         public bool InSet(string set) => Sets is not { Count: > 0 } sets || sets.Any(s => s.Set is null || s.Set.Equals(set, StringComparison.OrdinalIgnoreCase));
@@ -672,10 +686,13 @@ internal static partial class ScriptParameters
         var customSet = false;
         List<string>? aliases = null;
         List<(string? Set, bool Mandatory)>? sets = null;
+        bool allowNull = false, allowEmptyString = false;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
             var attributeName = open < 0 ? attribute : attribute[..open].Trim();
+            allowNull |= attributeName.Equals("AllowNull", StringComparison.OrdinalIgnoreCase);
+            allowEmptyString |= attributeName.Equals("AllowEmptyString", StringComparison.OrdinalIgnoreCase);
             if (attributeName.Equals("Parameter", StringComparison.OrdinalIgnoreCase))
             {
                 mandatory |= MandatoryArgument().IsMatch(attribute);
@@ -729,7 +746,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining, allowNull, allowEmptyString);
     }
 
     private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch

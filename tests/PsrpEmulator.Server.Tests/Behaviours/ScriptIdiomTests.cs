@@ -223,6 +223,20 @@ public class ScriptIdiomTests
     }
 
     [Test]
+    public async Task A_mandatory_parameter_refuses_null_and_an_empty_string_unless_allowed()
+    {
+        var host = await RunAsync("function f { param([Parameter(Mandatory)][string]$Name) \"hi $Name\" }; f -Name ''; f -Name $null; " +
+            "function g { param([Parameter(Mandatory)][AllowEmptyString()][string]$Name) \"g [$Name]\" }; g -Name ''; f -Name x");
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot bind argument to parameter 'Name' because it is an empty string.", "ParameterArgumentValidationErrorEmptyStringNotAllowed,f"),
+            ("Cannot bind argument to parameter 'Name' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed,f"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "g []", "hi x" }));
+    }
+
+    [Test]
     public async Task A_bool_parameter_refuses_text()
     {
         var host = await RunAsync("function b { param([bool]$b) $b }; b 'yes'; 'next'");
