@@ -213,14 +213,9 @@ internal sealed partial class RunContext
             }
 
             PsValue called;
-            // The method call as a script writes one, its arguments read from a variable (values, not text to parse again).
-            const string Held = "PsrpEmulatorForEachArguments";
-            var previous = scope.Variables.Get(Held);
-            scope.Variables.SetLocal(Held, PsObjects.List(arguments, ListValueTemplate.ArrayTypeNames));
             try
             {
-                var call = new ScriptExpressions.Accessor(false, name, string.Join(", ", Enumerable.Range(0, arguments.Count).Select(i => $"${Held}[{i}]")));
-                called = await ApplyAccessorsAsync(item, [call], to, blockNesting);
+                called = await CallMethodWithValuesAsync(item, name, arguments, to, blockNesting);
             }
             catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "MethodNotFound")
             {
@@ -233,10 +228,6 @@ internal sealed partial class RunContext
                 }
 
                 called = property;
-            }
-            finally
-            {
-                scope.Variables.SetLocal(Held, previous);
             }
 
             results.Add(called);

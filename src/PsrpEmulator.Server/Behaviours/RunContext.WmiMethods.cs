@@ -152,7 +152,7 @@ internal sealed partial class RunContext
             }
 
             case ("WIN32_PROCESS", "CREATE"):
-                return await CreateProcessAsync(Text("CommandLine"), Text("CurrentDirectory"));
+                return CreateProcess(Text("CommandLine"), Text("CurrentDirectory"));
 
             case ("WIN32_PROCESS", "TERMINATE"):
             {
@@ -183,22 +183,30 @@ internal sealed partial class RunContext
     /// Win32_Process.Create: the command line runs on the computer as Start-Process runs a program (detached, its console
     /// nowhere), in CurrentDirectory if given; ProcessId its new id. 9 when the program is not there.
     /// </summary>
-    private ValueTask<(uint, (string, PsValue)[])> CreateProcessAsync(string? commandLine, string? currentDirectory)
+    private (uint, (string, PsValue)[]) CreateProcess(string? commandLine, string? currentDirectory)
     {
-        if (string.IsNullOrWhiteSpace(commandLine)) return ValueTask.FromResult<(uint, (string, PsValue)[])>((21u, []));
+        if (string.IsNullOrWhiteSpace(commandLine)) return (21u, []);
         var script = Catalog.ResolveCommandLine(commandLine.Trim());
-        if (script is NotRecognizedScript) return ValueTask.FromResult<(uint, (string, PsValue)[])>((9u, []));
+        if (script is NotRecognizedScript) return (9u, []);
         if (script is NotEmulatedCommandScript notEmulated)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
         }
 
         var directory = currentDirectory is null ? null : VirtualFileSystem.FullPath(currentDirectory, CurrentDirectory, out _);
-        if (currentDirectory is not null && (directory is null || Host.FileSystem is { } disk && disk.Get(directory) is not { IsDirectory: true })) return ValueTask.FromResult<(uint, (string, PsValue)[])>((9u, []));
+        if (currentDirectory is not null && (directory is null || Host.FileSystem is { } disk && disk.Get(directory) is not { IsDirectory: true })) return (9u, []);
         var id = ScheduledTaskRunner.NextProcessId();
         var console = new StartedProcessHost(new NativeCommandHost(this, Host, null), Host.FileSystem, null, null, directory);
         _ = RunDetachedAsync(script, console, time, cancellationToken);
-        return ValueTask.FromResult<(uint, (string, PsValue)[])>((0u, [("ProcessId", PsPrimitive.UInt32((uint)id))]));
+        return (0u, [("ProcessId", PsPrimitive.UInt32((uint)id))]);
+    }
+
+    // A method's in-parameters given by position ($object.Method(a, b), Invoke-WmiMethod -ArgumentList), by name.
+    private static Dictionary<string, PsValue> ByPosition(string[] parameters, IReadOnlyList<PsValue> arguments)
+    {
+        var given = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < arguments.Count && i < parameters.Length; i++) given[parameters[i]] = arguments[i];
+        return given;
     }
 
     /// <summary>Invoke-WmiMethod and Invoke-CimMethod.</summary>
@@ -274,11 +282,7 @@ internal sealed partial class RunContext
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command}: {targetClass}.{method} is {(signature.Static ? "a static method, called on the class" : "an instance method, called on an instance")}; WMI's refusal is not emulated"));
             }
 
-            if (!cim && argumentValue is not null)
-            {
-                var values = ScriptExpressions.Enumerate(argumentValue).ToList();
-                for (var i = 0; i < values.Count && i < signature.Parameters.Length; i++) given[signature.Parameters[i]] = values[i];
-            }
+            if (!cim && argumentValue is not null) given = ByPosition(signature.Parameters, [.. ScriptExpressions.Enumerate(argumentValue)]);
 
             var target = instance is null ? targetClass : $"{targetClass} ({WmiInstanceKey(instance)})";
             if (await WhatIfAsync(arguments, command, $"{target}, {method}")) continue;

@@ -199,9 +199,7 @@ internal sealed partial class RunContext
             // [wmiclass]"Win32_Process": the class's static methods, their in-parameters by position.
             var staticClass = classType[(classType.LastIndexOf('\\') + 1)..];
             if (!WmiMethodSignatures.TryGetValue(staticClass + "." + name, out var staticSignature) || !staticSignature.Static || arguments.Count > staticSignature.Parameters.Length) return null;
-            var parameters = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < arguments.Count; i++) parameters[staticSignature.Parameters[i]] = arguments[i];
-            var (code, outs) = (await RunWmiMethodAsync(staticClass, null, name, parameters))!.Value;
+            var (code, outs) = (await RunWmiMethodAsync(staticClass, null, name, ByPosition(staticSignature.Parameters, arguments)))!.Value;
             return WmiMethodResult(code, outs);
         }
 
@@ -212,9 +210,7 @@ internal sealed partial class RunContext
         if ((ofClass.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) || ofClass.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && name.Equals("Terminate", StringComparison.OrdinalIgnoreCase)) &&
             WmiMethodSignatures.TryGetValue(ofClass + "." + name, out var signature) && arguments.Count <= signature.Parameters.Length)
         {
-            var given = new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < arguments.Count; i++) given[signature.Parameters[i]] = arguments[i];
-            var (returnValue, outputs) = (await RunWmiMethodAsync(ofClass, target, name, given))!.Value;
+            var (returnValue, outputs) = (await RunWmiMethodAsync(ofClass, target, name, ByPosition(signature.Parameters, arguments)))!.Value;
             return WmiMethodResult(returnValue, outputs);
         }
 
@@ -227,7 +223,7 @@ internal sealed partial class RunContext
         }
 
         if (ManagementObjectMethods.Contains(name)) return null;
-        var className = first[Prefix.Length..];
+        var className = ofClass;
         if (className.Equals("Win32_ComputerSystem", StringComparison.OrdinalIgnoreCase) && name.Equals("Rename", StringComparison.OrdinalIgnoreCase) && arguments.Count is >= 1 and <= 3)
         {
             var newName = PipelineVariables.Display(arguments[0]);

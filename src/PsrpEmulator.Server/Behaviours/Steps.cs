@@ -2962,31 +2962,40 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private async ValueTask<PsValue?> MemberEnumeratedMethodAsync(PsObject collection, string name, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
     {
-        const string Held = "PsrpEmulatorMemberArguments";
+        var results = new List<PsValue>();
+        foreach (var element in collection.Items.ToArray())
+        {
+            PsValue result;
+            try
+            {
+                result = await CallMethodWithValuesAsync(element, name, arguments, to, blockNesting);
+            }
+            catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is "MethodNotFound" or "InvokeMethodOnNull")
+            {
+                return null;
+            }
+
+            if (ReferenceEquals(result, PsNil.AutomationNull)) continue;
+            if (result is PsObject { CollectionKind: PsCollectionKind.List } inner && !ValueProperties.IsHashtable(inner)) results.AddRange(inner.Items);
+            else results.Add(result);
+        }
+
+        return results.Count == 1 ? results[0] : PsObjects.List(results, ListValueTemplate.ArrayTypeNames);
+    }
+
+    /// <summary>
+    /// <c>item.name(arguments)</c> as a script writes the call, its arguments values already (read from a variable of the
+    /// call's own, never text to parse again), through every method the emulator knows.
+    /// </summary>
+    private async ValueTask<PsValue> CallMethodWithValuesAsync(PsValue item, string name, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string Held = "PsrpEmulatorMethodArguments";
         var previous = scope.Variables.Get(Held);
         scope.Variables.SetLocal(Held, PsObjects.List(arguments, ListValueTemplate.ArrayTypeNames));
         try
         {
             var call = new ScriptExpressions.Accessor(false, name, string.Join(", ", Enumerable.Range(0, arguments.Count).Select(i => $"${Held}[{i}]")));
-            var results = new List<PsValue>();
-            foreach (var element in collection.Items.ToArray())
-            {
-                PsValue result;
-                try
-                {
-                    result = await ApplyAccessorsAsync(element, [call], to, blockNesting);
-                }
-                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is "MethodNotFound" or "InvokeMethodOnNull")
-                {
-                    return null;
-                }
-
-                if (ReferenceEquals(result, PsNil.AutomationNull)) continue;
-                if (result is PsObject { CollectionKind: PsCollectionKind.List } inner && !ValueProperties.IsHashtable(inner)) results.AddRange(inner.Items);
-                else results.Add(result);
-            }
-
-            return results.Count == 1 ? results[0] : PsObjects.List(results, ListValueTemplate.ArrayTypeNames);
+            return await ApplyAccessorsAsync(item, [call], to, blockNesting);
         }
         finally
         {
