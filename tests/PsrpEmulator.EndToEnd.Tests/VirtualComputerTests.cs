@@ -12,6 +12,7 @@ public class VirtualComputerTests : EmulatorTestBase
     {
         options.ComputerName = "Server01";
         options.Computers["Server02"] = new ComputerOptions();
+        options.Computers["Server03"] = new ComputerOptions { IPv4Address = "192.168.10.20/16", DefaultGateway = "", DnsServers = ["192.168.0.53"] };
     }
 
     private WsManTransport For(string computer) => new(new WsManClientOptions
@@ -153,6 +154,39 @@ public class VirtualComputerTests : EmulatorTestBase
 
         var refused = await Assert.ThrowsAsync<WsManTransportException>(() => session.InvokeAsync("'after'"));
         Assert.That(refused!.HttpStatus, Is.EqualTo(401));
+    }
+
+    /// <summary>
+    /// Each computer has its own IPv4 address on its Ethernet adapter (10.0.0.4, 10.0.0.5 ... by default, or its
+    /// configured one), the same in Get-NetIPAddress, WMI, DNS, ping and its cmd shells' ipconfig.
+    /// </summary>
+    [Test]
+    public async Task Each_computer_has_its_own_IPv4_address_in_every_tool()
+    {
+        const string Script = "(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress; " +
+            "$c = Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; $c.IPAddress[0]; $c.IPSubnet[0]; \"$($c.DefaultIPGateway)\"; $c.DNSServerSearchOrder -join ','; " +
+            "(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Get-NetConnectionProfile).Name";
+        using var server01 = For("Server01");
+        using var server02 = For("Server02");
+        using var server03 = For("Server03");
+        await using var first = await RunspacePoolClient.OpenAsync(server01);
+        await using var second = await RunspacePoolClient.OpenAsync(server02);
+        await using var third = await RunspacePoolClient.OpenAsync(server03);
+        await using var cmd = await WinRsShell.OpenAsync(server02, new WinRsShellOptions());
+        var ipconfig = await cmd.RunAsync("ipconfig", []);
+        var ping = await cmd.RunAsync("ping", ["-n", "1", "10.0.0.5"]);
+        var other = await cmd.RunAsync("ping", ["-n", "1", "-w", "1", "10.0.0.4"]);
+
+        Assert.That(Outputs(await first.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.4", "10.0.0.4", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.4", "Network" }));
+        Assert.That(Outputs(await second.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.5", "10.0.0.5", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.5", "Network" }));
+        Assert.That(Outputs(await third.InvokeAsync(Script)),
+            Is.EqualTo(new[] { "192.168.10.20", "192.168.10.20", "255.255.0.0", "", "192.168.0.53", "192.168.10.20", "Unidentified network" }));
+        Assert.That(ipconfig.StdoutText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 10.0.0.5\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n   Default Gateway . . . . . . . . . : 10.0.0.1\r\n"));
+        Assert.That((ping.ExitCode, ping.StdoutText), Is.EqualTo((0, "\r\nPinging 10.0.0.5 with 32 bytes of data:\r\nReply from 10.0.0.5: bytes=32 time<1ms TTL=128\r\n" +
+            "\r\nPing statistics for 10.0.0.5:\r\n    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),\r\nApproximate round trip times in milli-seconds:\r\n    Minimum = 0ms, Maximum = 0ms, Average = 0ms\r\n")));
+        // Another computer's address does not answer: the emulated computers reach no other host.
+        Assert.That(other.ExitCode, Is.EqualTo(1));
+        Assert.That(other.StdoutText, Does.Contain("\r\nRequest timed out.\r\n"));
     }
 
     [Test]

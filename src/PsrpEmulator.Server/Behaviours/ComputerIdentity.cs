@@ -17,12 +17,17 @@ internal static class ComputerIdentity
     /// <summary>The computer's MachineGuid.</summary>
     public static string MachineGuid(string computer) => NameGuid("machineguid", computer).ToString("D");
 
-    /// <summary>The text with the computer's templates replaced: {computername}, {smbiosuuid}, {machineguid}.</summary>
-    public static string Substitute(string text, string computer) =>
+    /// <summary>
+    /// The text with the computer's templates replaced: {computername}, {smbiosuuid}, {machineguid}, and its Ethernet
+    /// adapter's {ipv4address} and {ipv4subnetmask} (<paramref name="ipv4"/>, else the default computer's).
+    /// </summary>
+    public static string Substitute(string text, string computer, NetworkSettings.IPv4Configuration? ipv4 = null) =>
         !text.Contains('{', StringComparison.Ordinal) ? text : text
             .Replace("{computername}", computer.ToUpperInvariant(), StringComparison.OrdinalIgnoreCase)
             .Replace("{smbiosuuid}", SmbiosUuid(computer), StringComparison.OrdinalIgnoreCase)
-            .Replace("{machineguid}", MachineGuid(computer), StringComparison.OrdinalIgnoreCase);
+            .Replace("{machineguid}", MachineGuid(computer), StringComparison.OrdinalIgnoreCase)
+            .Replace("{ipv4address}", (ipv4 ?? NetworkSettings.IPv4Configuration.Default).Address, StringComparison.OrdinalIgnoreCase)
+            .Replace("{ipv4subnetmask}", (ipv4 ?? NetworkSettings.IPv4Configuration.Default).SubnetMask, StringComparison.OrdinalIgnoreCase);
 
     // A name-based GUID (RFC 4122 version 5 layout over SHA-1) of the computer's name, upper case, in a namespace of its use.
     private static Guid NameGuid(string use, string computer)

@@ -21,6 +21,9 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     /// <summary>The computer's SMB shares, the instances of Win32_Share.</summary>
     public SmbShares? Shares { get; init; }
 
+    /// <summary>The computer's network: the Ethernet adapter's Win32_NetworkAdapterConfiguration (InterfaceIndex 4) shows its gateway and DNS servers now.</summary>
+    public NetworkSettings? Network { get; init; }
+
     /// <summary>The computer's services now (the scenario's <c>services:</c> and those commands installed).</summary>
     internal ComputerServices Services => catalog.ServicesOf(computer, services);
 
@@ -168,7 +171,7 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
 
     private IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties) =>
         properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
-            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => ComputerIdentity.Substitute(v, computer))] })]
+            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => ComputerIdentity.Substitute(v, computer, Network?.IPv4))] })]
             : properties;
 
     private IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties)
@@ -192,6 +195,22 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
             {
                 "CAPACITY" when p.Kind != WmiValueKind.Null => p with { Values = [disk.Size.ToString(CultureInfo.InvariantCulture)] },
                 "FREESPACE" when p.Kind != WmiValueKind.Null => p with { Values = [disk.FreeBytes.ToString(CultureInfo.InvariantCulture)] },
+                _ => p,
+            })];
+        }
+
+        // The Ethernet adapter's configuration: its default gateway and DNS servers as configured and as
+        // Set-DnsClientServerAddress left them (arrays; null when there are none).
+        if (Network is { } network && seed.ClassName.Equals("Win32_NetworkAdapterConfiguration", StringComparison.OrdinalIgnoreCase) &&
+            properties.Any(p => p.Name.Equals("InterfaceIndex", StringComparison.OrdinalIgnoreCase) && p.Values is [var index] && index == NetworkSettings.Interfaces[0].Index.ToString(CultureInfo.InvariantCulture)))
+        {
+            static WmiProperty List(WmiProperty p, IReadOnlyList<string> values) =>
+                values.Count == 0 ? p with { Kind = WmiValueKind.Null, Values = [], IsArray = false } : p with { Kind = WmiValueKind.Text, Values = values, IsArray = true };
+            var dns = network.DnsServers(NetworkSettings.Interfaces[0], ipv6: false);
+            return [.. properties.Select(p => p.Name.ToUpperInvariant() switch
+            {
+                "DEFAULTIPGATEWAY" => List(p, network.IPv4.DefaultGateway is { } gateway ? [gateway] : []),
+                "DNSSERVERSEARCHORDER" => List(p, dns),
                 _ => p,
             })];
         }

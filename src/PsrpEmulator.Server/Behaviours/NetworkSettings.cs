@@ -7,16 +7,88 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Get-DnsClientServerAddress, Get-NetIPConfiguration and <c>ipconfig /all</c> show. The computer's two interfaces are
 /// the adapter (Ethernet, ifIndex 4) and the loopback pseudo-interface (ifIndex 1), as Get-NetAdapter and
 /// Get-NetIPAddress list them; each starts without IPv4 DNS servers and with the three fec0 site-local ones Windows
-/// lists for IPv6 when none is configured. Thread-safe: the computer's sessions share it.
+/// lists for IPv6 when none is configured. The adapter's IPv4 configuration is static (<see cref="IPv4"/>: its address,
+/// gateway and DNS servers, ipconfig's "DHCP Enabled: No"). Thread-safe: the computer's sessions share it.
 /// </summary>
-public sealed class NetworkSettings
+public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = null)
 {
+    /// <summary>
+    /// The Ethernet adapter's static IPv4 configuration: its address and prefix length, its default gateway (null: none)
+    /// and the DNS servers it starts with. A fresh Windows server on a private network has one, as a Hyper-V or cloud VM
+    /// does; the emulator's computers get 10.0.0.4, 10.0.0.5, ... (<see cref="ForComputer"/>) unless configured.
+    /// </summary>
+    public sealed record IPv4Configuration(string Address, int PrefixLength, string? DefaultGateway, IReadOnlyList<string> DnsServers)
+    {
+        /// <summary>The first computer's: 10.0.0.4/24, gateway and DNS server 10.0.0.1.</summary>
+        public static IPv4Configuration Default { get; } = ForComputer(0);
+
+        /// <summary>The subnet mask of the prefix length (255.255.255.0 for 24).</summary>
+        public string SubnetMask
+        {
+            get
+            {
+                var mask = PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
+                return $"{mask >> 24}.{(mask >> 16) & 255}.{(mask >> 8) & 255}.{mask & 255}";
+            }
+        }
+
+        /// <summary>The n-th computer's (0 the default computer's): 10.0.k.(4 + m) of 10.0.k.0/24 with gateway and DNS 10.0.k.1, for n = 250k + m.</summary>
+        public static IPv4Configuration ForComputer(int index)
+        {
+            var (subnet, host) = Math.DivRem(Math.Max(index, 0), 250);
+            var gateway = $"10.0.{subnet % 256}.1";
+            return new($"10.0.{subnet % 256}.{host + 4}", 24, gateway, [gateway]);
+        }
+
+        /// <summary>
+        /// A configured one: <paramref name="address"/> as "A.B.C.D/prefix" (a bare address is /24); the gateway
+        /// (empty: none; null: none); the DNS servers (null: the gateway's). Null with a reason when a value is no IPv4 address.
+        /// </summary>
+        public static IPv4Configuration? TryParse(string address, string? gateway, IReadOnlyList<string>? dnsServers, out string? problem)
+        {
+            problem = null;
+            var slash = address.IndexOf('/', StringComparison.Ordinal);
+            var prefix = 24;
+            if (!IsIPv4(slash < 0 ? address : address[..slash]) ||
+                (slash >= 0 && (!int.TryParse(address[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out prefix) || prefix is < 1 or > 32)))
+            {
+                problem = $"'{address}' is no IPv4 address with an optional prefix length (10.0.0.5/24)";
+                return null;
+            }
+
+            gateway = string.IsNullOrWhiteSpace(gateway) ? null : gateway.Trim();
+            if (gateway is not null && !IsIPv4(gateway))
+            {
+                problem = $"default gateway '{gateway}' is no IPv4 address";
+                return null;
+            }
+
+            if (dnsServers?.FirstOrDefault(d => !IsIPv4(d)) is { } bad)
+            {
+                problem = $"DNS server '{bad}' is no IPv4 address";
+                return null;
+            }
+
+            return new(IPAddress.Parse(slash < 0 ? address : address[..slash]).ToString(), prefix, gateway,
+                dnsServers is null ? (gateway is null ? [] : [gateway]) : [.. dnsServers.Select(d => IPAddress.Parse(d).ToString())]);
+        }
+
+        private static bool IsIPv4(string text) =>
+            IPAddress.TryParse(text, out var parsed) && parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text.Count(c => c == '.') == 3;
+    }
+
+    /// <summary>The Ethernet adapter's IPv4 configuration.</summary>
+    public IPv4Configuration IPv4 { get; } = ipv4 ?? IPv4Configuration.Default;
+
     /// <summary>An interface: its alias and index.</summary>
     public sealed record Interface(string Alias, int Index);
 
     public static readonly IReadOnlyList<Interface> Interfaces = [new("Ethernet", 4), new("Loopback Pseudo-Interface 1", 1)];
 
-    /// <summary>The Ethernet network's category (Set-NetConnectionProfile): Public, as Windows makes a network without a gateway, or Private.</summary>
+    /// <summary>The Ethernet network's profile name: "Network" (Windows names the first network it identifies by its gateway so), or "Unidentified network" without a gateway.</summary>
+    public string ProfileName => IPv4.DefaultGateway is null ? "Unidentified network" : "Network";
+
+    /// <summary>The Ethernet network's category (Set-NetConnectionProfile): Public, as Windows makes a new network on a server, or Private.</summary>
     public string NetworkCategory { get; set; } = "Public";
 
     /// <summary>The IPv6 DNS servers Windows lists for an interface that has none configured.</summary>
@@ -59,7 +131,12 @@ public sealed class NetworkSettings
     /// <summary>An interface's DNS servers of one family (the configured ones, else the defaults).</summary>
     public IReadOnlyList<string> DnsServers(Interface @interface, bool ipv6)
     {
-        lock (_gate) return _servers.TryGetValue((@interface.Index, ipv6), out var servers) ? servers : ipv6 ? DefaultIPv6Servers : [];
+        lock (_gate)
+        {
+            return _servers.TryGetValue((@interface.Index, ipv6), out var servers) ? servers
+                : ipv6 ? DefaultIPv6Servers
+                : @interface.Index == Interfaces[0].Index ? IPv4.DnsServers : [];
+        }
     }
 
     /// <summary>Sets an interface's DNS servers: each address to its family's list (a family none is given for is unchanged).</summary>
@@ -74,12 +151,12 @@ public sealed class NetworkSettings
         }
     }
 
-    /// <summary>-ResetServerAddresses: back to none for IPv4 and the defaults for IPv6.</summary>
+    /// <summary>-ResetServerAddresses: none for IPv4 (a static configuration has no DHCP to ask) and the defaults for IPv6.</summary>
     public void ResetDnsServers(Interface @interface)
     {
         lock (_gate)
         {
-            _servers.Remove((@interface.Index, false));
+            _servers[(@interface.Index, false)] = [];
             _servers.Remove((@interface.Index, true));
         }
     }

@@ -43,7 +43,7 @@ internal sealed partial class RunContext
             if (IPAddress.TryParse(name, out _)) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Resolve-DnsName of an address (a PTR query) is not emulated: give the command a rule"));
             var trimmed = name.TrimEnd('.');
             (string V6, string V4)? answer = trimmed.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ("::1", "127.0.0.1")
-                : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? (CommandLines.PingCommandScript.LinkLocal.Split('%')[0], "127.0.0.1")
+                : trimmed.Equals(computer, StringComparison.OrdinalIgnoreCase) ? (CommandLines.PingCommandScript.LinkLocal.Split('%')[0], OwnIPv4.Address)
                 : null;
             // A name the hosts file maps (unless -NoHostsFile): its addresses, A for IPv4 and AAAA for IPv6.
             var mapped = answer is null && !arguments.Has("NoHostsFile") ? HostsFileNames.Lookup(Host.FileSystem, trimmed) : [];
@@ -87,7 +87,7 @@ internal sealed partial class RunContext
         var computer = ComputerName;
         string[]? addresses = IPAddress.TryParse(name, out var literal) ? [literal.ToString()]
             : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ["::1", "127.0.0.1"]
-            : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, "127.0.0.1"]
+            : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, OwnIPv4.Address]
             : HostsFileNames.Lookup(Host.FileSystem, name) is { Count: > 0 } mapped ? [.. mapped.Select(a => a.ToString())]
             : null;
         if (addresses is null) throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "No such host is known", typeof(System.Net.Sockets.SocketException)));

@@ -7,7 +7,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// NetConnection's <c>Get-NetConnectionProfile</c> and <c>Set-NetConnectionProfile -NetworkCategory Private|Public</c>
 /// (by <c>-Name</c>, <c>-InterfaceAlias</c>, <c>-InterfaceIndex</c>, or the profiles piped from Get-NetConnectionProfile,
 /// as Packer and Vagrant boxes make their network private before enabling WinRM): the Ethernet adapter's one profile,
-/// the "Unidentified network" of a network without a gateway, Public until a command changes it, which
+/// "Network" (a network with a gateway, identified by it; "Unidentified network" without one, its connectivity
+/// NoTraffic), Public until a command changes it, which
 /// Get-NetIPConfiguration's NetProfile follows. A value that names no profile is the cmdletization's not-found error; a
 /// category the enum has not is the binder's conversion error. DomainAuthenticated (Windows refuses to set it), -CimSession
 /// and -AsJob are scenario errors.
@@ -17,7 +18,6 @@ internal sealed partial class RunContext
     internal static readonly HashSet<string> NetConnectionProfileCommandNames = new(StringComparer.Ordinal) { "Get-NetConnectionProfile", "Set-NetConnectionProfile" };
 
     private const string ProfileClass = "MSFT_NetConnectionProfile";
-    private const string ProfileName = "Unidentified network";
 
     private async ValueTask RunNetConnectionProfileCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -44,7 +44,7 @@ internal sealed partial class RunContext
 
         // The filters: each value matches the one profile or names none (a pattern that matches none is nothing).
         var matches = true;
-        foreach (var (parameter, actual) in new[] { ("Name", ProfileName), ("InterfaceAlias", ethernet.Alias), ("InterfaceIndex", ethernet.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+        foreach (var (parameter, actual) in new[] { ("Name", settings.ProfileName), ("InterfaceAlias", ethernet.Alias), ("InterfaceIndex", ethernet.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
         {
             if (await OptionalTextsAsync(arguments, parameter, to, blockNesting) is not { } values) continue;
             if (values.Any(v => VirtualFileSystem.Wildcard(v).IsMatch(actual))) continue;
@@ -56,16 +56,16 @@ internal sealed partial class RunContext
         if (command == "Get-NetConnectionProfile")
         {
             if (await OptionalTextsAsync(arguments, "NetworkCategory", to, blockNesting) is { } categories && !categories.Any(c => c.Equals(settings.NetworkCategory, StringComparison.OrdinalIgnoreCase))) return;
-            await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings.NetworkCategory)), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings)), cancellationToken);
             return;
         }
 
-        if (category is not null && !await WhatIfAsync(arguments, "Set", $"{ProfileClass} (Name = \"{ProfileName}\", InterfaceIndex = {ethernet.Index})")) settings.NetworkCategory = category;
-        if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings.NetworkCategory)), cancellationToken);
+        if (category is not null && !await WhatIfAsync(arguments, "Set", $"{ProfileClass} (Name = \"{settings.ProfileName}\", InterfaceIndex = {ethernet.Index})")) settings.NetworkCategory = category;
+        if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings)), cancellationToken);
     }
 
     /// <summary>The Ethernet adapter's connection profile, as Get-NetConnectionProfile and Get-NetIPConfiguration's NetProfile give it.</summary>
-    internal static PsObject ConnectionProfile(string category)
+    internal static PsObject ConnectionProfile(NetworkSettings settings)
     {
         const string Prefix = "Microsoft.Management.Infrastructure.CimInstance#";
         var o = new PsObject([Prefix + "ROOT/StandardCimv2/" + ProfileClass, Prefix + ProfileClass, "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
@@ -74,11 +74,12 @@ internal sealed partial class RunContext
         };
         o.AdaptedProperties.AddRange(
         [
-            new("Name", PsPrimitive.String(ProfileName)),
+            new("Name", PsPrimitive.String(settings.ProfileName)),
             new("InterfaceAlias", PsPrimitive.String(NetworkSettings.Interfaces[0].Alias)),
             new("InterfaceIndex", PsPrimitive.UInt32((uint)NetworkSettings.Interfaces[0].Index)),
-            new("NetworkCategory", PsPrimitive.String(category)),
-            new("IPv4Connectivity", PsPrimitive.String("NoTraffic")),
+            new("NetworkCategory", PsPrimitive.String(settings.NetworkCategory)),
+            // A gateway but no way on to the Internet (the emulated computers reach no other host): LocalNetwork (UNVERIFIED).
+            new("IPv4Connectivity", PsPrimitive.String(settings.IPv4.DefaultGateway is null ? "NoTraffic" : "LocalNetwork")),
             new("IPv6Connectivity", PsPrimitive.String("NoTraffic")),
         ]);
         return o;

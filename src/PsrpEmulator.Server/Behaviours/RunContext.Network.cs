@@ -18,6 +18,9 @@ internal sealed partial class RunContext
 {
     private string ComputerName => host.EnvironmentVariable("COMPUTERNAME") ?? "localhost";
 
+    /// <summary>The computer's Ethernet adapter's IPv4 configuration (the default computer's on a host without network settings).</summary>
+    private NetworkSettings.IPv4Configuration OwnIPv4 => Host.NetworkSettings?.IPv4 ?? NetworkSettings.IPv4Configuration.Default;
+
     /// <summary>Whether a -ComputerName value names the session's own computer ('.', localhost or its name).</summary>
     private bool IsThisComputer(string name) =>
         name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
@@ -36,7 +39,7 @@ internal sealed partial class RunContext
         var computer = ComputerName;
         foreach (var target in targets)
         {
-            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem);
+            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem, ipv4: OwnIPv4);
             if (resolved is not { Answers: true } answering)
             {
                 // Each echo waits for its reply in vain (its timeout, as ping's 4 s) before the command gives up.
@@ -57,7 +60,7 @@ internal sealed partial class RunContext
             {
                 if (i > 0) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(1), time, cancellationToken);
                 if (quiet) continue;
-                var v4 = answering.Address.Contains('.', StringComparison.Ordinal) ? answering.Address : "127.0.0.1";
+                var v4 = answering.Address.Contains('.', StringComparison.Ordinal) ? answering.Address : answering.Address == "::1" ? "127.0.0.1" : OwnIPv4.Address;
                 await output.WriteAsync(new PipelineOutput(new PsObject(["System.Management.ManagementObject#root\\cimv2\\Win32_PingStatus", "System.Management.ManagementObject",
                         "System.Management.ManagementBaseObject", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"])
                     { ToStringValue = $"\\\\{computer.ToUpperInvariant()}\\root\\cimv2:Win32_PingStatus.Address=\"{target}\"" }
@@ -93,7 +96,7 @@ internal sealed partial class RunContext
         }
 
         var quiet = arguments["InformationLevel"] is { } levelWord && PipelineVariables.Display(await ArgumentAsync(levelWord, to, blockNesting)).Equals("Quiet", StringComparison.OrdinalIgnoreCase);
-        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem);
+        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4);
         if (resolved is null)
         {
             await output.WriteAsync(new WarningRecordMessage($"Name resolution of {target} failed"), cancellationToken);
@@ -104,6 +107,8 @@ internal sealed partial class RunContext
         }
 
         var (address, _, answers) = resolved.Value;
+        // A loopback address leaves by the loopback pseudo-interface; any other (the computer's own too) by Ethernet.
+        var loopback = System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address));
         if (!answers) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(port is null ? 4 : 25), time, cancellationToken);
         var tcp = port is { } open && answers && ListeningSockets.TcpPorts.Contains(open);
         if (port is { } tried && !tcp) await output.WriteAsync(new WarningRecordMessage($"TCP connect to ({address} : {tried}) failed"), cancellationToken);
@@ -117,8 +122,8 @@ internal sealed partial class RunContext
         var result = new PsObject(["TestNetConnectionResult", "System.Object"]) { ToStringValue = "TestNetConnectionResult" }
             .With("ComputerName", target)
             .With("RemoteAddress", address)
-            .With("InterfaceAlias", answers ? "Loopback Pseudo-Interface 1" : "Ethernet")
-            .With("SourceAddress", "127.0.0.1")
+            .With("InterfaceAlias", loopback ? "Loopback Pseudo-Interface 1" : "Ethernet")
+            .With("SourceAddress", loopback ? "127.0.0.1" : OwnIPv4.Address)
             .With("PingSucceeded", answers)
             .With("PingReplyDetails (RTT)", answers ? "0 ms" : string.Empty);
         if (port is { } remote) result = result.With("RemotePort", remote).With("TcpTestSucceeded", tcp);

@@ -514,6 +514,14 @@ internal sealed partial class ScenarioParser
                 return new EnvironmentValueTemplate(Text(envNode, names, "$env"));
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$service") is { } serviceNode:
                 return ReadServiceValue(serviceNode, names);
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$network") is { } networkNode:
+                {
+                    // { $network: ipv4Address }: the computer's Ethernet adapter's IPv4 configuration.
+                    var facet = Scalar(networkNode, "$network");
+                    return NetworkValueTemplate.Facets.Contains(facet, StringComparer.OrdinalIgnoreCase)
+                        ? new NetworkValueTemplate(facet)
+                        : throw Error(networkNode, $"$network takes {string.Join(", ", NetworkValueTemplate.Facets)}");
+                }
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$lastBootUpTime") is { } bootNode:
                 return ReadLastBootValue(bootNode);
             case YamlMappingNode special when special.Children.Count == 1 && (Get(special, "$installedServices") ?? Get(special, "$services")) is { } servicesNode:

@@ -465,6 +465,9 @@ internal sealed class PipelineVariables
     /// <summary>The computer's disk; null when the host has none.</summary>
     public VirtualFileSystem? FileSystem => host?.FileSystem;
 
+    /// <summary>The computer's network; null when the host keeps none.</summary>
+    public NetworkSettings? Network => host?.NetworkSettings;
+
     /// <summary>
     /// An environment variable of the session's process (<c>$env:NAME</c>): one the session set (kept among the runspace's
     /// variables as <c>env:NAME</c>, removed by <c>$null</c> or an empty string), else the host's; null when unset.

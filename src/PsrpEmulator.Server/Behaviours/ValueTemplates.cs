@@ -663,6 +663,39 @@ internal sealed class DiskValueTemplate(bool free) : ValueTemplate
 }
 
 /// <summary>
+/// <c>{ $network: facet }</c>: the session's computer's Ethernet adapter's IPv4 configuration
+/// (<see cref="NetworkSettings.IPv4"/>): ipv4Address and ipv4SubnetMask (strings), ipv4PrefixLength (a Byte, as
+/// MSFT_NetIPAddress has it), ipv4DefaultGateway (a string, or null without one) and ipv4DnsServers (the servers now, as
+/// Set-DnsClientServerAddress left them: a string array). A host without network settings has the default computer's.
+/// </summary>
+internal sealed class NetworkValueTemplate(string facet) : ValueTemplate
+{
+    /// <summary>The facets <c>$network</c> takes.</summary>
+    public static readonly string[] Facets = ["ipv4Address", "ipv4SubnetMask", "ipv4PrefixLength", "ipv4DefaultGateway", "ipv4DnsServers"];
+
+    public override PsValue Build(RunScope scope)
+    {
+        var network = scope.Variables.Network;
+        var ipv4 = network?.IPv4 ?? NetworkSettings.IPv4Configuration.Default;
+        return facet.ToUpperInvariant() switch
+        {
+            "IPV4ADDRESS" => PsPrimitive.String(ipv4.Address),
+            "IPV4SUBNETMASK" => PsPrimitive.String(ipv4.SubnetMask),
+            "IPV4PREFIXLENGTH" => PsPrimitive.Byte((byte)ipv4.PrefixLength),
+            "IPV4DEFAULTGATEWAY" => ipv4.DefaultGateway is { } gateway ? PsPrimitive.String(gateway) : PsNil.Instance,
+            _ => Servers(network?.DnsServers(NetworkSettings.Interfaces[0], ipv6: false) ?? ipv4.DnsServers),
+        };
+    }
+
+    private static PsObject Servers(IReadOnlyList<string> servers)
+    {
+        var list = new PsObject(["System.String[]", "System.Array", "System.Object"]) { CollectionKind = PsCollectionKind.List };
+        foreach (var server in servers) list.Items.Add(PsPrimitive.String(server));
+        return list;
+    }
+}
+
+/// <summary>
 /// <c>{ $now: ~ }</c>: the session's clock now (the emulator's clock: virtual when it is), as a DateTime, as Get-Date
 /// returns it; <c>{ $now: "format" }</c>: that time as text in a .NET date format (Get-Date -Format), with the
 /// invariant culture's English names (the emulator runs without culture data; en-US, a Windows server's usual

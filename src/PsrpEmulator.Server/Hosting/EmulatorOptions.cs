@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using PsrpEmulator.Protocol.Ntlm;
 using PsrpEmulator.Protocol.WsMan;
+using PsrpEmulator.Server.Behaviours;
 
 namespace PsrpEmulator.Server.Hosting;
 
@@ -280,6 +281,19 @@ public sealed class EmulatorOptions : IValidatableObject
         if (MaxReceiveHold <= TimeSpan.Zero) yield return new ValidationResult("MaxReceiveHold must be positive.", [nameof(MaxReceiveHold)]);
         if (IdleTimeout < TimeSpan.FromSeconds(60)) yield return new ValidationResult("IdleTimeout must be at least 60 seconds.", [nameof(IdleTimeout)]);
         if (MaxIdleTimeout < IdleTimeout) yield return new ValidationResult("MaxIdleTimeout must not be below IdleTimeout.", [nameof(MaxIdleTimeout)]);
+        foreach (var (name, computer) in Computers)
+        {
+            if (computer.IPv4Address is null && (computer.DefaultGateway is not null || computer.DnsServers is not null))
+            {
+                yield return new ValidationResult($"Computers:{name}: DefaultGateway and DnsServers go with an IPv4Address.", [nameof(Computers)]);
+            }
+            else if (computer.IPv4Address is { } address &&
+                     NetworkSettings.IPv4Configuration.TryParse(address, computer.DefaultGateway ?? SubnetGateway(address), computer.DnsServers, out var problem) is null)
+            {
+                yield return new ValidationResult($"Computers:{name}:IPv4Address: {problem}.", [nameof(Computers)]);
+            }
+        }
+
         if (DiskFreeBytes > DiskSizeBytes) yield return new ValidationResult("DiskFreeBytes must not be above DiskSizeBytes.", [nameof(DiskFreeBytes)]);
         if (!System.Version.TryParse(ProtocolVersion, out var v) || v.Major != 2)
         {
@@ -377,6 +391,37 @@ public sealed class EmulatorOptions : IValidatableObject
     /// <summary>Every virtual computer's name, the default one first.</summary>
     public IReadOnlyList<string> EffectiveComputers => [ComputerName, .. Computers.Keys.Where(k => !string.Equals(k, ComputerName, StringComparison.OrdinalIgnoreCase))];
 
+    /// <summary>
+    /// A virtual computer's static IPv4 configuration: its <see cref="ComputerOptions.IPv4Address"/> and the rest, else
+    /// the n-th computer's default (<see cref="NetworkSettings.IPv4Configuration.ForComputer"/>, n its place in
+    /// <see cref="EffectiveComputers"/>; a computer not listed has the default computer's).
+    /// </summary>
+    public NetworkSettings.IPv4Configuration IPv4ConfigurationOf(string computer)
+    {
+        if (Computers.TryGetValue(computer, out var options) && options.IPv4Address is { Length: > 0 } address &&
+            NetworkSettings.IPv4Configuration.TryParse(address, options.DefaultGateway ?? SubnetGateway(address), options.DnsServers, out _) is { } configured)
+        {
+            return configured;
+        }
+
+        var index = 0;
+        foreach (var name in EffectiveComputers)
+        {
+            if (name.Equals(computer, StringComparison.OrdinalIgnoreCase)) return NetworkSettings.IPv4Configuration.ForComputer(index);
+            index++;
+        }
+
+        return NetworkSettings.IPv4Configuration.Default;
+    }
+
+    // The .1 of an address's /24 (10.1.2.7/24 -> 10.1.2.1): the gateway a configured address gets unless one is given.
+    private static string SubnetGateway(string address)
+    {
+        var host = address.Split('/')[0];
+        var dot = host.LastIndexOf('.');
+        return dot < 0 ? string.Empty : host[..dot] + ".1";
+    }
+
     /// <summary>The computer a request addresses: Host header name or first label, else the port's owner, else the default.</summary>
     public string ResolveComputer(string? host, int localPort)
     {
@@ -441,6 +486,18 @@ public sealed class ComputerOptions
     /// <summary>A local port that belongs to this computer (requests arriving on it are routed here); it is also listened on.</summary>
     [Range(0, 65535)]
     public int? Port { get; set; }
+
+    /// <summary>
+    /// The computer's IPv4 address on its Ethernet adapter, "A.B.C.D/prefix" (a bare address is /24). Unset: the n-th
+    /// computer (the default one first) has 10.0.0.(4 + n)/24.
+    /// </summary>
+    public string? IPv4Address { get; set; }
+
+    /// <summary>Its default gateway with <see cref="IPv4Address"/> (empty: none). Unset: the .1 of the address's /24, as the default addresses have.</summary>
+    public string? DefaultGateway { get; set; }
+
+    /// <summary>Its IPv4 DNS servers with <see cref="IPv4Address"/>. Unset: the default gateway.</summary>
+    public List<string>? DnsServers { get; set; }
 }
 
 /// <summary>What BufferMode Block does to a pipeline of a disconnected shell.</summary>

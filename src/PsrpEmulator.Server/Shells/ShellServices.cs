@@ -114,7 +114,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkSettings> _networks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What commands changed of a virtual computer's network, made at first use.</summary>
-    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static _ => new NetworkSettings());
+    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static (name, options) => new NetworkSettings(options.IPv4ConfigurationOf(name)), Options);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 
@@ -136,7 +136,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     }, this);
 
     /// <summary>A virtual computer's WMI classes as they are now (the scenario's, with what commands changed).</summary>
-    public ComputerWmi WmiOf(string computer) => new(Behaviours, computer, ServicesOf(computer), LastBootOf(computer), FileSystemOf(computer, null)) { Accounts = AccountsOf(computer), Shares = SmbSharesOf(computer) };
+    public ComputerWmi WmiOf(string computer) => new(Behaviours, computer, ServicesOf(computer), LastBootOf(computer), FileSystemOf(computer, null)) { Accounts = AccountsOf(computer), Shares = SmbSharesOf(computer), Network = NetworkSettingsOf(computer) };
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _boots = new(StringComparer.OrdinalIgnoreCase);
 

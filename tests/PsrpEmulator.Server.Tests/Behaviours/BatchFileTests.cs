@@ -318,7 +318,7 @@ public class BatchFileTests
             "@echo off\r\nfor /f \"tokens=2 delims=:\" %%a in ('ipconfig ^| findstr IPv4') do set IP=%%a\r\necho IP is%IP%\r\n" +
             "for %%s in (alpha beta gamma) do (\r\n  echo checking %%s\r\n  if %%s==beta goto found\r\n)\r\necho not found\r\nexit /b 1\r\n:found\r\necho found beta\r\n");
 
-        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("IP is 127.0.0.1\r\nchecking alpha\r\nchecking beta\r\nfound beta\r\n", "", 0)));
+        Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo(("IP is 10.0.0.4\r\nchecking alpha\r\nchecking beta\r\nfound beta\r\n", "", 0)));
     }
 
     /// <summary>Nested loops share one budget of iterations: a loop inside a loop cannot run for ever.</summary>

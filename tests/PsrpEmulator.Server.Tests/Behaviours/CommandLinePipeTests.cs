@@ -28,10 +28,10 @@ public class CommandLinePipeTests
     {
         var (host, exitCode) = await RunAsync("ipconfig | findstr IPv4");
 
-        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("   IPv4 Address. . . . . . . . . . . : 127.0.0.1\r\n", "", 0)));
+        Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("   IPv4 Address. . . . . . . . . . . : 10.0.0.4\r\n", "", 0)));
     }
 
-    [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
+    [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n", 0)]
     [TestCase("ipconfig | findstr nothing-like-this", "", 1)]
     [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v CurrentMajorVersionNumber",
         "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\r\n    CurrentMajorVersionNumber    REG_DWORD    0xa\r\n\r\n", 0)]
@@ -39,14 +39,14 @@ public class CommandLinePipeTests
         "    ReleaseId    REG_SZ    1809\r\n", 0)]
     [TestCase("systeminfo | findstr /B /C:\"OS Name\" /C:\"OS Version\" /C:\"Total Physical\"",
         "OS Name:                   Microsoft Windows Server 2019 Datacenter\r\nOS Version:                10.0.17763 N/A Build 17763\r\nTotal Physical Memory:     8,191 MB\r\n", 0)]
-    [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
+    [TestCase("ipconfig | find \"Mask\"", "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n", 0)]
     [TestCase("ipconfig | find /c \"Address\"", "2\r\n", 0)]
     [TestCase("ipconfig | find \"Address\" /c", "2\r\n", 0)]
-    [TestCase("ipconfig | find /OFF \"Mask\" /I", "   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n", 0)]
+    [TestCase("ipconfig | find /OFF \"Mask\" /I", "   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n", 0)]
     [TestCase("ipconfig | find /i /c \"address\" | findstr 2", "2\r\n", 0)]
     [TestCase("echo a | findstr a", "a \r\n", 0)]
     [TestCase("echo one | findstr one & echo two", "one \r\ntwo\r\n", 0)]
-    [TestCase("cmd /c \"ipconfig | findstr 127\"", "   IPv4 Address. . . . . . . . . . . : 127.0.0.1\r\n", 0)]
+    [TestCase("cmd /c \"ipconfig | findstr 10.0.0.4\"", "   IPv4 Address. . . . . . . . . . . : 10.0.0.4\r\n", 0)]
     public async Task Pipes_run_as_cmd_runs_them(string line, string stdout, int exitCode)
     {
         var (host, code) = await RunAsync(line);

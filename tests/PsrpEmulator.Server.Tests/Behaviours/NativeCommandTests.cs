@@ -106,7 +106,7 @@ public class NativeCommandTests
     /// </summary>
     [TestCase("cmd /c echo /C:\"OS Name\"", "\"/C:OS Name\"")]
     [TestCase("systeminfo | findstr /B /C:\"OS Name\" /C:\"OS Version\"", "OS Name:                   Microsoft Windows Server 2019 Datacenter|OS Version:                10.0.17763 N/A Build 17763")]
-    [TestCase("ipconfig | findstr /C:\"IPv4 Address\"", "   IPv4 Address. . . . . . . . . . . : 127.0.0.1")]
+    [TestCase("ipconfig | findstr /C:\"IPv4 Address\"", "   IPv4 Address. . . . . . . . . . . : 10.0.0.4")]
     [TestCase("$v = '\"a b\"'; cmd /c echo $v; cmd /c echo 'x y'", "\"a b\"|\"x y\"")]
     [TestCase("$n = 7; Write-Output /C:\"OS Name\" a'b c'd pre\"$n\".Length", "/C:OS Name|ab cd|pre7.Length")]
     public async Task A_program_gets_each_argument_as_PowerShell_passes_it(string script, string expected)
@@ -234,7 +234,7 @@ public class NativeCommandTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 127.0.0.1", "a", "b", "C", "0", "2", "wsmprovhost.exe               3120 Services                   0     61,440 K" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "IPv4 Address. . . . . . . . . . . : 10.0.0.4", "a", "b", "C", "0", "2", "wsmprovhost.exe               3120 Services                   0     61,440 K" }));
     }
 
     /// <summary>

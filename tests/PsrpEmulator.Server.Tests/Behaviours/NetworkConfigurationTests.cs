@@ -50,10 +50,10 @@ public class NetworkConfigurationTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "went on" }));
     }
 
-    [TestCase("(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress", "127.0.0.1")]
+    [TestCase("(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress", "10.0.0.4")]
     [TestCase("Get-NetIPAddress -InterfaceAlias Ethernet -AddressFamily IPv6 | ForEach-Object { $_.IPAddress + '/' + $_.PrefixLength }", "fe80::5efe:7f00:1%4/64")]
     [TestCase("Get-NetIPAddress | ForEach-Object { $_.InterfaceAlias + ' ' + $_.AddressFamily + ' ' + $_.IPAddress }",
-        "Ethernet IPv6 fe80::5efe:7f00:1%4|Loopback Pseudo-Interface 1 IPv6 ::1|Ethernet IPv4 127.0.0.1|Loopback Pseudo-Interface 1 IPv4 127.0.0.1")]
+        "Ethernet IPv6 fe80::5efe:7f00:1%4|Loopback Pseudo-Interface 1 IPv6 ::1|Ethernet IPv4 10.0.0.4|Loopback Pseudo-Interface 1 IPv4 127.0.0.1")]
     [TestCase("(Get-NetIPAddress -ifIndex 1 -AddressFamily IPv6).IPAddress; @(Get-NetIPAddress -InterfaceAlias 'Wi*').Count", "::1|0")]
     [TestCase("Get-NetIPAddress -AddressFamily IPv4 | Where-Object InterfaceAlias -notlike 'Loopback*' | Select-Object -ExpandProperty PrefixOrigin", "Manual")]
     public async Task Get_NetIPAddress_lists_the_adapter_and_loopback_addresses_and_filters_them(string script, string expected)
@@ -88,14 +88,42 @@ public class NetworkConfigurationTests
     {
         var (host, outcome) = await RunAsync(
             "$c = Get-NetIPConfiguration; $c.InterfaceAlias; $c.NetAdapter.MacAddress; $c.IPv4Address.IPAddress; $c.IPv4Address.PrefixLength; " +
-            "$c.IPv6LinkLocalAddress.IPAddress; $c.NetProfile.Name; $null -eq $c.IPv4DefaultGateway; $c.DNSServer.ServerAddresses -join ','");
+            "$c.IPv6LinkLocalAddress.IPAddress; $c.NetProfile.Name; $c.IPv4DefaultGateway.NextHop; $c.IPv4DefaultGateway.DestinationPrefix; $c.DNSServer.ServerAddresses -join ','");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "Ethernet", "00-15-5D-0A-01-04", "127.0.0.1", "8", "fe80::5efe:7f00:1%4", "Unidentified network", "True",
-            "fec0:0:0:ffff::1,fec0:0:0:ffff::2,fec0:0:0:ffff::3",
+            "Ethernet", "00-15-5D-0A-01-04", "10.0.0.4", "24", "fe80::5efe:7f00:1%4", "Network", "10.0.0.1", "0.0.0.0/0",
+            "10.0.0.1,fec0:0:0:ffff::1,fec0:0:0:ffff::2,fec0:0:0:ffff::3",
         }));
+    }
+
+    /// <summary>
+    /// A computer configured without a gateway: its network is Windows' "Unidentified network" with no traffic, no
+    /// default route's next hop, an empty gateway in ipconfig; the gateway and the address of one that has one answer ping, and a
+    /// connection test leaves by Ethernet from the computer's address (by the loopback pseudo-interface for 127.0.0.1).
+    /// </summary>
+    [Test]
+    public async Task A_network_without_a_gateway_is_unidentified_and_connection_tests_leave_from_the_computer_s_address()
+    {
+        var isolated = new NetworkSettings(NetworkSettings.IPv4Configuration.TryParse("192.168.7.9/24", "", null, out _));
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = isolated };
+        await Default.Resolve(Behaviour.Script(
+            "$p = Get-NetConnectionProfile; \"$($p.Name) $($p.IPv4Connectivity)\"; $null -eq (Get-NetIPConfiguration).IPv4DefaultGateway.NextHop; " +
+            "@((Get-DnsClientServerAddress -InterfaceAlias Ethernet -AddressFamily IPv4).ServerAddresses).Count; " +
+            "$t = Test-NetConnection $env:COMPUTERNAME; \"$($t.RemoteAddress) $($t.SourceAddress) $($t.InterfaceAlias) $($t.PingSucceeded)\"; " +
+            "$t = Test-NetConnection 127.0.0.1; \"$($t.SourceAddress) $($t.InterfaceAlias)\""))
+            .RunTestAsync(host, new FakeTimeProvider());
+        var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = isolated };
+        await Default.ResolveCommandLine("ipconfig").RunAsync(command, TimeProvider.System, CancellationToken.None);
+        var (gateway, _) = await RunAsync("Test-Connection 10.0.0.1 -Count 1 -Quiet; (Test-Connection 10.0.0.4 -Count 1).IPV4Address");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Unidentified network NoTraffic", "True", "0", $"192.168.7.9 192.168.7.9 Ethernet True", "127.0.0.1 Loopback Pseudo-Interface 1",
+        }));
+        Assert.That(command.Stdout, Does.Contain("   IPv4 Address. . . . . . . . . . . : 192.168.7.9\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n   Default Gateway . . . . . . . . . : \r\n"));
+        Assert.That(gateway.OutputTexts, Is.EqualTo(new[] { "True", "10.0.0.4" }));
     }
 
     [Test]
@@ -109,13 +137,13 @@ public class NetworkConfigurationTests
             "----                      --------------------                    ------- ------       ----------              ---------\r\n" +
             "Ethernet                  Microsoft Hyper-V Network Adapter             4 Up           00-15-5D-0A-01-04         10 Gbps\r\n"));
         Assert.That(text, Does.Contain(
-            "IPAddress         : 127.0.0.1\r\nInterfaceIndex    : 4\r\nInterfaceAlias    : Ethernet\r\nAddressFamily     : IPv4\r\nType              : Unicast\r\n" +
-            "PrefixLength      : 8\r\nPrefixOrigin      : Manual\r\nSuffixOrigin      : Manual\r\nAddressState      : Preferred\r\n" +
+            "IPAddress         : 10.0.0.4\r\nInterfaceIndex    : 4\r\nInterfaceAlias    : Ethernet\r\nAddressFamily     : IPv4\r\nType              : Unicast\r\n" +
+            "PrefixLength      : 24\r\nPrefixOrigin      : Manual\r\nSuffixOrigin      : Manual\r\nAddressState      : Preferred\r\n" +
             "ValidLifetime     : Infinite ([TimeSpan]::MaxValue)\r\nPreferredLifetime : Infinite ([TimeSpan]::MaxValue)\r\nSkipAsSource      : False\r\nPolicyStore       : ActiveStore\r\n"));
         Assert.That(text, Does.Contain(
             "InterfaceAlias       : Ethernet\r\nInterfaceIndex       : 4\r\nInterfaceDescription : Microsoft Hyper-V Network Adapter\r\n" +
-            "NetProfile.Name      : Unidentified network\r\nIPv4Address          : 127.0.0.1\r\nIPv6DefaultGateway   : \r\nIPv4DefaultGateway   : \r\n" +
-            "DNSServer            : fec0:0:0:ffff::1\r\n                       fec0:0:0:ffff::2\r\n                       fec0:0:0:ffff::3\r\n"));
+            "NetProfile.Name      : Network\r\nIPv4Address          : 10.0.0.4\r\nIPv6DefaultGateway   : \r\nIPv4DefaultGateway   : 10.0.0.1\r\n" +
+            "DNSServer            : 10.0.0.1\r\n"));
     }
 
     [Test]
@@ -134,8 +162,8 @@ public class NetworkConfigurationTests
         Assert.That(all, Is.EqualTo(0));
         Assert.That(allText, Does.StartWith("\r\nWindows IP Configuration\r\n\r\n   Host Name . . . . . . . . . . . . : SERVER02\r\n"));
         Assert.That(allText, Does.Contain("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n   Physical Address. . . . . . . . . : 00-15-5D-0A-01-04\r\n"));
-        Assert.That(allText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 127.0.0.1(Preferred) \r\n   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n"));
-        Assert.That(allText, Does.Contain("   DNS Servers . . . . . . . . . . . : fec0:0:0:ffff::1%1\r\n                                       fec0:0:0:ffff::2%1\r\n"));
+        Assert.That(allText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 10.0.0.4(Preferred) \r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n   Default Gateway . . . . . . . . . : 10.0.0.1\r\n"));
+        Assert.That(allText, Does.Contain("   DNS Servers . . . . . . . . . . . : 10.0.0.1\r\n   NetBIOS over Tcpip"));
         Assert.That(allText, Does.EndWith("   NetBIOS over Tcpip. . . . . . . . : Enabled\r\n"));
     }
 
@@ -181,7 +209,7 @@ public class NetworkConfigurationTests
         var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = network, FirewallRules = firewall };
         await Default.ResolveCommandLine("netsh advfirewall show currentprofile").RunAsync(command, TimeProvider.System, CancellationToken.None);
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Unidentified network|Ethernet|4|Public", "Private", "0" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Network|Ethernet|4|Public", "Private", "0" }));
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
         {
             "CmdletizationQuery_NotFound_InterfaceAlias,Set-NetConnectionProfile", "ParameterArgumentTransformationError,Set-NetConnectionProfile",
@@ -210,7 +238,7 @@ public class NetworkConfigurationTests
     }
 
     [TestCase("Resolve-DnsName localhost | ForEach-Object { \"$($_.Name) $($_.Type) $($_.TTL) $($_.Section) $($_.IPAddress)\" }", "localhost AAAA 1200 Question ::1|localhost A 1200 Question 127.0.0.1")]
-    [TestCase("(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Resolve-DnsName testhost01 AAAA).Name", "127.0.0.1|TESTHOST01")]
+    [TestCase("(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Resolve-DnsName testhost01 AAAA).Name", "10.0.0.4|TESTHOST01")]
     [TestCase("(Resolve-DnsName localhost -DnsOnly -Type A).PSObject.TypeNames[0]", "Microsoft.DnsClient.Commands.DnsRecord_A")]
     public async Task Resolve_DnsName_answers_localhost_and_the_computer_s_own_name_locally(string script, string expected)
     {

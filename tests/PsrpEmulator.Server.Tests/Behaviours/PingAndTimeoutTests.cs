@@ -41,7 +41,7 @@ public class PingAndTimeoutTests
     }
 
     [TestCase("ping localhost -n 1", "\r\nPinging SERVER01 [::1] with 32 bytes of data:\r\nReply from ::1: time<1ms\r\n\r\nPing statistics for ::1:\r\n", 0, 0)]
-    [TestCase("ping -4 -n 1 -l 64 server01", "\r\nPinging SERVER01 [127.0.0.1] with 64 bytes of data:\r\nReply from 127.0.0.1: bytes=64 time<1ms TTL=128\r\n", 0, 0)]
+    [TestCase("ping -4 -n 1 -l 64 server01", "\r\nPinging SERVER01 [10.0.0.4] with 64 bytes of data:\r\nReply from 10.0.0.4: bytes=64 time<1ms TTL=128\r\n", 0, 0)]
     [TestCase("ping -n 2 -w 500 10.1.1.1", "\r\nPinging 10.1.1.1 with 32 bytes of data:\r\nRequest timed out.\r\nRequest timed out.\r\n\r\nPing statistics for 10.1.1.1:\r\n    Packets: Sent = 2, Received = 0, Lost = 2 (100% loss),\r\n", 1, 1000)]
     [TestCase("ping nosuch", "Ping request could not find host nosuch. Please check the name and try again.\r\n", 1, 0)]
     [TestCase("ping -n 0 127.0.0.1", "Bad value for option -n, valid range is from 1 to 4294967295.\r\n", 1, 0)]

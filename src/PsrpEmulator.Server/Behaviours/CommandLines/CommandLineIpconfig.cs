@@ -4,7 +4,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
 /// <c>ipconfig /all</c> in Windows' layout: the host, then the adapter Get-NetAdapter shows (its description and MAC
-/// address, DHCP off, the addresses plain <c>ipconfig</c> shows) and its DNS servers as Set-DnsClientServerAddress left
+/// address, DHCP off, the addresses plain <c>ipconfig</c> shows, the static IPv4 configuration's gateway) and its DNS servers as Set-DnsClientServerAddress left
 /// them (<see cref="NetworkSettings.ShownDnsServers"/>: a site-local fec0 one with its scope, %1). The DHCPv6 IAID and
 /// DUID and "Node Type: Hybrid" are the emulator's (UNVERIFIED). Plain <c>ipconfig</c> is the default scenario's rule.
 /// </summary>
@@ -35,8 +35,9 @@ internal sealed class IpconfigAllScript : ICommandLineScript
         text.Append("   Physical Address. . . . . . . . . : 00-15-5D-0A-01-04\r\n");
         text.Append("   DHCP Enabled. . . . . . . . . . . : No\r\n   Autoconfiguration Enabled . . . . : Yes\r\n");
         text.Append("   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4(Preferred) \r\n");
-        text.Append("   IPv4 Address. . . . . . . . . . . : 127.0.0.1(Preferred) \r\n");
-        text.Append("   Subnet Mask . . . . . . . . . . . : 255.0.0.0\r\n   Default Gateway . . . . . . . . . : \r\n");
+        text.Append("   IPv4 Address. . . . . . . . . . . : ").Append(settings.IPv4.Address).Append("(Preferred) \r\n");
+        text.Append("   Subnet Mask . . . . . . . . . . . : ").Append(settings.IPv4.SubnetMask).Append("\r\n");
+        text.Append("   Default Gateway . . . . . . . . . : ").Append(settings.IPv4.DefaultGateway).Append("\r\n");
         text.Append("   DHCPv6 IAID . . . . . . . . . . . : 67114333\r\n");
         text.Append("   DHCPv6 Client DUID. . . . . . . . : 00-01-00-01-2B-5C-3E-10-00-15-5D-0A-01-04\r\n");
         var servers = settings.ShownDnsServers(NetworkSettings.Interfaces[0]);

@@ -215,8 +215,8 @@ internal sealed class NetshFirewallScript(string verb, IReadOnlyList<(string Key
 /// <summary>
 /// <c>netsh advfirewall set &lt;profile&gt; state on|off</c> and <c>netsh advfirewall show &lt;profile&gt; [state]</c> over
 /// the computer's firewall profiles (what Get-/Set-NetFirewallProfile see): <c>allprofiles</c>, <c>domainprofile</c>,
-/// <c>privateprofile</c>, <c>publicprofile</c>, and <c>currentprofile</c>, Public (the network without a gateway is an
-/// "Unidentified network", a public one). show's other settings are a fresh server's (UNVERIFIED layout); setting them
+/// <c>privateprofile</c>, <c>publicprofile</c>, and <c>currentprofile</c>: the network's category
+/// (<see cref="NetworkSettings.NetworkCategory"/>, Public until Set-NetConnectionProfile changes it). show's other settings are a fresh server's (UNVERIFIED layout); setting them
 /// (<c>firewallpolicy</c>, <c>logging</c>...) is not emulated.
 /// </summary>
 internal sealed class NetshProfileScript(bool set, IReadOnlyList<string> profiles, bool? state, bool stateOnly) : ICommandLineScript

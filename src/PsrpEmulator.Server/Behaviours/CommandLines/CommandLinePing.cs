@@ -77,7 +77,7 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
         if (target is null) return await FailAsync(host, "IP address must be specified.\r\n", cancellationToken).ConfigureAwait(false);
         var computer = host.Facts.GetValueOrDefault("computername") ?? "localhost";
-        if (Resolve(target, computer, ipv4Only, ipv6Only, host.FileSystem) is not var (address, shown, answers))
+        if (Resolve(target, computer, ipv4Only, ipv6Only, host.FileSystem, host.NetworkSettings?.IPv4) is not var (address, shown, answers))
         {
             return await FailAsync(host, $"Ping request could not find host {target}. Please check the name and try again.\r\n", cancellationToken).ConfigureAwait(false);
         }
@@ -106,17 +106,21 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
     /// <summary>
     /// What a name or address resolves to from the computer itself: the address, the text ping shows for it, and
-    /// whether it answers (loopback, localhost and the computer's own name do; another address does not); null for a
+    /// whether it answers (loopback, localhost, the computer's own name and address and its gateway do; another address does not); null for a
     /// name not found.
     /// </summary>
     /// <param name="disk">The computer's disk, whose hosts file maps more names (<see cref="HostsFileNames"/>); null: none.</param>
-    internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false, VirtualFileSystem? disk = null)
+    /// <param name="ipv4">The computer's IPv4 configuration: its own address and its gateway answer too; null: the default computer's.</param>
+    internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false, VirtualFileSystem? disk = null,
+        NetworkSettings.IPv4Configuration? ipv4 = null)
     {
+        ipv4 ??= NetworkSettings.IPv4Configuration.Default;
         if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
         {
             var family = ip.AddressFamily;
             if (family == System.Net.Sockets.AddressFamily.InterNetwork && ipv6Only || family == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipv4Only) return null;
-            return (ip.ToString(), ip.ToString(), IPAddress.IsLoopback(ip));
+            var text = ip.ToString();
+            return (text, text, IPAddress.IsLoopback(ip) || text == ipv4.Address || text == ipv4.DefaultGateway);
         }
 
         if (target.Equals("localhost", StringComparison.OrdinalIgnoreCase))
@@ -127,7 +131,7 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
         if (target.Equals(computer, StringComparison.OrdinalIgnoreCase) || target == ".")
         {
-            var address = ipv4Only ? "127.0.0.1" : LinkLocal;
+            var address = ipv4Only ? ipv4.Address : LinkLocal;
             return (address, $"{computer.ToUpperInvariant()} [{address}]", true);
         }
 

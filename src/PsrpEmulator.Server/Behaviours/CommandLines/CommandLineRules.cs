@@ -147,8 +147,11 @@ internal sealed class CommandLineRule(BehaviourRule matcher, IReadOnlyList<Comma
 /// <summary>A rule bound to the captures of the command line that matched it.</summary>
 internal sealed class CommandLineBehaviour(CommandLineRule rule, IReadOnlyDictionary<string, string> captures) : ICommandLineScript
 {
-    /// <summary>Names every command-line rule may use besides its captures.</summary>
-    public static readonly string[] FactNames = ["computername", "username", "logon", "cd"];
+    /// <summary>
+    /// Names every command-line rule may use besides its captures: the host's facts, and the Ethernet adapter's IPv4
+    /// address, subnet mask and default gateway (empty when none), as ipconfig and systeminfo print them.
+    /// </summary>
+    public static readonly string[] FactNames = ["computername", "username", "logon", "cd", "ipv4address", "ipv4subnetmask", "ipv4gateway"];
 
     public CommandLineRule Rule => rule;
 
@@ -158,6 +161,10 @@ internal sealed class CommandLineBehaviour(CommandLineRule rule, IReadOnlyDictio
     {
         var values = new Dictionary<string, string>(captures, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in host.Facts) values.TryAdd(name, value);
+        var ipv4 = host.NetworkSettings?.IPv4 ?? NetworkSettings.IPv4Configuration.Default;
+        values.TryAdd("ipv4address", ipv4.Address);
+        values.TryAdd("ipv4subnetmask", ipv4.SubnetMask);
+        values.TryAdd("ipv4gateway", ipv4.DefaultGateway ?? string.Empty);
         try
         {
             return await rule.RunAsync(new CommandLineContext(host, time, new RunScope(values), cancellationToken)).ConfigureAwait(false);
