@@ -90,6 +90,8 @@ internal sealed partial class RunContext
         ["ConvertFrom-StringData"] = ["StringData"],
         ["Invoke-WebRequest"] = WebCommandParameters(),
         ["Invoke-RestMethod"] = WebCommandParameters(),
+        ["Get-NetRoute"] = ["DestinationPrefix", "InterfaceIndex", "InterfaceAlias", "NextHop", "AddressFamily", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol",
+            "ValidLifetime", "PreferredLifetime", "TypeOfRoute", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-Counter"] = ["Counter", "ListSet", "SampleInterval", "MaxSamples", "Continuous", "ComputerName"],
         ["Get-EventLog"] = ["LogName", "ComputerName", "Newest", "After", "Before", "UserName", "InstanceId", "Index", "EntryType", "Source", "Message", "AsBaseObject", "List", "AsString"],
@@ -392,6 +394,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-NetTCPConnection":
                     await GetNetTcpConnectionAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-NetRoute":
+                    await GetNetRouteAsync(arguments, to, output, blockNesting);
                     return;
                 case var binding when NetAdapterBindingCommandNames.Contains(binding):
                     await RunNetAdapterBindingCommandAsync(command, arguments, to, output, blockNesting);
@@ -788,6 +793,7 @@ internal sealed partial class RunContext
             "Get-Disk" => ["Number"],
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
+            "Get-NetRoute" => [],
             "Invoke-WebRequest" or "Invoke-RestMethod" => ["Uri"],
             "ConvertFrom-StringData" => ["StringData"],
             _ when NetAdapterBindingCommandNames.Contains(command) => ["Name", "ComponentID"],

@@ -126,6 +126,33 @@ public class NetworkConfigurationTests
         Assert.That(gateway.OutputTexts, Is.EqualTo(new[] { "True", "10.0.0.4" }));
     }
 
+    [TestCase("(Get-NetRoute -AddressFamily IPv4).DestinationPrefix -join ','",
+        "255.255.255.255/32,255.255.255.255/32,224.0.0.0/4,224.0.0.0/4,10.0.0.255/32,10.0.0.4/32,10.0.0.0/24,127.255.255.255/32,127.0.0.1/32,127.0.0.0/8,0.0.0.0/0")]
+    [TestCase("$r = Get-NetRoute -DestinationPrefix 0.0.0.0/0; \"$($r.NextHop) $($r.InterfaceAlias) $($r.ifIndex) $($r.RouteMetric) $($r.Protocol)\"", "10.0.0.1 Ethernet 4 0 NetMgmt")]
+    [TestCase("(Get-NetRoute -InterfaceAlias Loop* -AddressFamily IPv6).DestinationPrefix -join ','", "ff00::/8,::1/128")]
+    [TestCase("@(Get-NetRoute -InterfaceIndex 4).Count; @(Get-NetRoute -NextHop 10.0.0.*).Count; @(Get-NetRoute).Count", "9|1|16")]
+    [TestCase("Get-NetRoute -DestinationPrefix 1.2.3.0/24 -ErrorAction SilentlyContinue; $Error[0].FullyQualifiedErrorId; @(Get-NetRoute -DestinationPrefix 192.*).Count",
+        "CmdletizationQuery_NotFound,Get-NetRoute|0")]
+    [TestCase("try { Get-NetRoute -AddressFamily IPv5 } catch { $_.FullyQualifiedErrorId }", "CannotConvertArgumentNoMessage,Get-NetRoute")]
+    [TestCase("$l = (Get-NetRoute -AddressFamily IPv4 | Out-String -Width 200).Split([string[]]\"`r`n\", 'RemoveEmptyEntries'); $l[0].TrimEnd(); $l[12].TrimEnd()",
+        "ifIndex DestinationPrefix                              NextHop                                  RouteMetric ifMetric PolicyStore|" +
+        "4       0.0.0.0/0                                      10.0.0.1                                           0 15       ActiveStore")]
+    public async Task Get_NetRoute_lists_the_routes_of_the_computer_s_addresses_and_its_default_route(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_computer_without_a_gateway_has_no_default_route_and_its_subnet_s_routes_follow_its_prefix()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = new NetworkSettings(NetworkSettings.IPv4Configuration.TryParse("172.16.5.9/20", "", null, out _)) };
+        await Default.Resolve(Behaviour.Script("(Get-NetRoute -InterfaceAlias Ethernet -AddressFamily IPv4).DestinationPrefix -join ','")).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "255.255.255.255/32,224.0.0.0/4,172.16.15.255/32,172.16.5.9/32,172.16.0.0/20" }));
+    }
+
     [Test]
     public async Task The_network_objects_are_laid_out_as_their_modules_format_files_lay_them_out()
     {

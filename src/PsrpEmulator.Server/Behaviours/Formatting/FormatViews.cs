@@ -526,6 +526,17 @@ internal static class FormatViews
         new("OwningProcess", 0, ColumnAlignment.Left, o => Property(o, "OwningProcess")),
     ]);
 
+    // NetTCPIP's table of routes (ifMetric the interface's metric; widths as remembered, UNVERIFIED).
+    private static readonly FormatView NetRoute = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetRoute", FormatShape.Table,
+    [
+        new("ifIndex", 7, ColumnAlignment.Left, o => Property(o, "ifIndex")),
+        new("DestinationPrefix", 46, ColumnAlignment.Left, o => Property(o, "DestinationPrefix")),
+        new("NextHop", 40, ColumnAlignment.Left, o => Property(o, "NextHop")),
+        new("RouteMetric", 11, ColumnAlignment.Right, o => Property(o, "RouteMetric")),
+        new("ifMetric", 8, ColumnAlignment.Left, o => Property(o, "ifMetric")),
+        new("PolicyStore", 0, ColumnAlignment.Left, o => Property(o, "PolicyStore")),
+    ]);
+
     // NetAdapter's table of bindings (widths as remembered, UNVERIFIED).
     private static readonly FormatView NetAdapterBinding = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterBindingSettingData", FormatShape.Table,
     [
@@ -754,6 +765,7 @@ internal static class FormatViews
         [CounterSampleSet.Key] = CounterSampleSet,
         [CounterSample.Key] = CounterSample,
         [NetTcpConnection.Key] = NetTcpConnection,
+        [NetRoute.Key] = NetRoute,
         [NetAdapterBinding.Key] = NetAdapterBinding,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,

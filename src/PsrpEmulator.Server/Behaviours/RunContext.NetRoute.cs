@@ -1,0 +1,177 @@
+using System.Globalization;
+using System.Net;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// NetTCPIP's Get-NetRoute over the computer's routing table as Windows builds it from the Ethernet adapter's static
+/// IPv4 configuration (<see cref="NetworkSettings.IPv4"/>) and the loopback pseudo-interface: the broadcast and
+/// multicast routes of both, the adapter's subnet, address and subnet broadcast routes, loopback's 127.0.0.0/8 ones,
+/// the default route 0.0.0.0/0 through the gateway (RouteMetric 0, Protocol NetMgmt) when there is one, then IPv6's
+/// ff00::/8, the link-local ones and ::1. -AddressFamily, -InterfaceIndex, -InterfaceAlias, -DestinationPrefix and
+/// -NextHop (wildcards for the texts) choose; a query that finds nothing is the cmdletization's CmdletizationQuery_NotFound
+/// with its WHERE clause. MSFT_NetRoute instances in the module's table; the order, the interface metrics (15 for the
+/// 10 Gbps adapter, 75 for loopback) and the table's widths are UNVERIFIED.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private sealed record Route(int InterfaceIndex, string DestinationPrefix, string NextHop, int RouteMetric, string Protocol)
+    {
+        public bool IPv6 => DestinationPrefix.Contains(':', StringComparison.Ordinal);
+
+        public string InterfaceAlias => NetworkSettings.Interfaces.First(i => i.Index == InterfaceIndex).Alias;
+
+        public int InterfaceMetric => InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 15 : 75;
+    }
+
+    /// <summary>The computer's routes, in the order Get-NetRoute lists them.</summary>
+    private static List<Route> Routes(NetworkSettings.IPv4Configuration ipv4)
+    {
+        const int Ethernet = 4, Loopback = 1;
+        var address = BitConverterBigEndian(IPAddress.Parse(ipv4.Address));
+        var mask = ipv4.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - ipv4.PrefixLength);
+        var subnet = $"{Dotted(address & mask)}/{ipv4.PrefixLength}";
+        var broadcast = Dotted(address | ~mask);
+        var routes = new List<Route>
+        {
+            new(Ethernet, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Ethernet, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
+            new(Loopback, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
+        };
+        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, broadcast + "/32", "0.0.0.0", 256, "Local"));
+        routes.Add(new(Ethernet, ipv4.Address + "/32", "0.0.0.0", 256, "Local"));
+        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, subnet, "0.0.0.0", 256, "Local"));
+        routes.AddRange(
+        [
+            new(Loopback, "127.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "127.0.0.1/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "127.0.0.0/8", "0.0.0.0", 256, "Local"),
+        ]);
+        if (ipv4.DefaultGateway is { } gateway) routes.Add(new(Ethernet, "0.0.0.0/0", gateway, 0, "NetMgmt"));
+        routes.AddRange(
+        [
+            new(Ethernet, "ff00::/8", "::", 256, "Local"),
+            new(Loopback, "ff00::/8", "::", 256, "Local"),
+            new(Ethernet, CommandLines.PingCommandScript.LinkLocal.Split('%')[0] + "/128", "::", 256, "Local"),
+            new(Ethernet, "fe80::/64", "::", 256, "Local"),
+            new(Loopback, "::1/128", "::", 256, "Local"),
+        ]);
+        return routes;
+
+        static uint BitConverterBigEndian(IPAddress ip)
+        {
+            var bytes = ip.GetAddressBytes();
+            return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        }
+
+        static string Dotted(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
+    }
+
+    private async ValueTask GetNetRouteAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "Get-NetRoute";
+        RefuseNotEmulated(Command, arguments, "CimSession", "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime",
+            "TypeOfRoute");
+        async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
+        var chosen = Routes(OwnIPv4).AsEnumerable();
+        var where = new List<string>();
+        var strict = false;
+
+        if (await Texts("AddressFamily") is { } families)
+        {
+            var wanted = new List<bool>();
+            foreach (var family in families)
+            {
+                wanted.Add(family.Trim().ToUpperInvariant() switch
+                {
+                    "IPV4" or "2" => false,
+                    "IPV6" or "23" => true,
+                    _ => throw new StatementTerminatedException(EnumParameterError(Command, "AddressFamily", family, "Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetRoute.AddressFamily", ["IPv4", "IPv6"])),
+                });
+            }
+
+            chosen = chosen.Where(r => wanted.Contains(r.IPv6));
+            where.Add("(" + string.Join(" OR ", wanted.Distinct().Select(v6 => $"(AddressFamily = {(v6 ? 23 : 2)})")) + ")");
+        }
+
+        if (await Texts("InterfaceIndex") is { } indexes)
+        {
+            var numbers = new List<long>();
+            foreach (var index in indexes)
+            {
+                if (!long.TryParse(index, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number is < 0 or > uint.MaxValue)
+                {
+                    throw new StatementTerminatedException(ParameterError(Command, $"Cannot process argument transformation on parameter 'InterfaceIndex'. Cannot convert value \"{index}\" to type \"System.UInt32[]\". Error: \"Cannot convert value \"{index}\" to type \"System.UInt32\". Error: \"Input string was not in a correct format.\"\"",
+                        "ParameterArgumentTransformationError"));
+                }
+
+                numbers.Add(number);
+            }
+
+            strict = true;
+            chosen = chosen.Where(r => numbers.Contains(r.InterfaceIndex));
+            where.Add("(" + string.Join(" OR ", numbers.Select(n => $"(InterfaceIndex = {n.ToString(CultureInfo.InvariantCulture)})")) + ")");
+        }
+
+        foreach (var parameter in new[] { "InterfaceAlias", "DestinationPrefix", "NextHop" })
+        {
+            if (await Texts(parameter) is not { } patterns) continue;
+            strict |= patterns.Any(p => !VirtualFileSystem.HasWildcard(p));
+            var regexes = patterns.Select(VirtualFileSystem.Wildcard).ToList();
+            chosen = chosen.Where(r => regexes.Any(x => x.IsMatch(parameter switch { "InterfaceAlias" => r.InterfaceAlias, "DestinationPrefix" => r.DestinationPrefix, _ => r.NextHop })));
+            where.Add("(" + string.Join(" OR ", patterns.Select(p => $"({parameter} LIKE '{p.Replace("*", "%", StringComparison.Ordinal).Replace("?", "_", StringComparison.Ordinal)}')")) + ")");
+        }
+
+        var found = chosen.ToList();
+        if (found.Count == 0 && strict)
+        {
+            await WriteErrorAsync(new ScriptedError(
+                $"No matching MSFT_NetRoute objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetRoute class on the  CIM server: SELECT * FROM MSFT_NetRoute  WHERE {string.Join(" AND ", where)}. Verify query parameters and retry.",
+                $"CmdletizationQuery_NotFound,{Command}", ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException") { Activity = Command }, output);
+            return;
+        }
+
+        foreach (var route in found) await output.WriteAsync(new PipelineOutput(RouteObject(route)), cancellationToken);
+    }
+
+    private static PsObject RouteObject(Route route)
+    {
+        const string Prefix = "Microsoft.Management.Infrastructure.CimInstance#";
+        var o = new PsObject(
+        [
+            Prefix + "ROOT/StandardCimv2/MSFT_NetRoute", Prefix + "ROOT/StandardCimv2/CIM_NextHopRoute", Prefix + "ROOT/StandardCimv2/CIM_ManagedElement",
+            Prefix + "MSFT_NetRoute", Prefix + "CIM_NextHopRoute", Prefix + "CIM_ManagedElement", "Microsoft.Management.Infrastructure.CimInstance", "System.Object",
+        ])
+        {
+            ToStringValue = $"MSFT_NetRoute (InstanceID = \"{route.DestinationPrefix}|{route.InterfaceIndex}|{route.NextHop}\")",
+        };
+        var forever = PsPrimitive.Duration(TimeSpan.MaxValue);
+        o.AdaptedProperties.AddRange(
+        [
+            new("ifIndex", PsPrimitive.UInt32((uint)route.InterfaceIndex)),
+            new("DestinationPrefix", PsPrimitive.String(route.DestinationPrefix)),
+            new("NextHop", PsPrimitive.String(route.NextHop)),
+            new("RouteMetric", PsPrimitive.UInt16((ushort)route.RouteMetric)),
+            new("InterfaceMetric", PsPrimitive.UInt32((uint)route.InterfaceMetric)),
+            new("ifMetric", PsPrimitive.UInt32((uint)route.InterfaceMetric)),
+            new("PolicyStore", PsPrimitive.String("ActiveStore")),
+            new("AddressFamily", PsPrimitive.String(route.IPv6 ? "IPv6" : "IPv4")),
+            new("InterfaceAlias", PsPrimitive.String(route.InterfaceAlias)),
+            new("InterfaceIndex", PsPrimitive.UInt32((uint)route.InterfaceIndex)),
+            new("Protocol", PsPrimitive.String(route.Protocol)),
+            new("Publish", PsPrimitive.String("No")),
+            new("Store", PsPrimitive.String("ActiveStore")),
+            new("TypeOfRoute", PsPrimitive.UInt16(3)),
+            new("IsStatic", PsNil.Instance),
+            new("AdminDistance", PsNil.Instance),
+            new("CompartmentId", PsPrimitive.UInt32(1)),
+            new("ValidLifetime", forever),
+            new("PreferredLifetime", forever),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+}
