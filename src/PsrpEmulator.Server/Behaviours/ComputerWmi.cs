@@ -7,7 +7,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// One computer's WMI classes as its tools read them (WMI over WS-Man, wmic): the scenario's <c>wmi:</c> instances,
 /// <c>{computername}</c> the computer's name (<c>{smbiosuuid}</c>, <c>{machineguid}</c>: <see cref="ComputerIdentity"/>), with what commands changed since: a Win32_Service's State, Started and
 /// StartMode follow Start-Service, Stop-Service, Set-Service, net and sc; Win32_OperatingSystem's LastBootUpTime is the
-/// computer's last restart here; Win32_LogicalDisk C:'s Size and FreeSpace are the computer's disk's (what dir,
+/// computer's last restart here and its LocalDateTime the clock's now; Win32_LogicalDisk C:'s Size and FreeSpace are the computer's disk's (what dir,
 /// Get-PSDrive and Get-Volume report). Win32_UserAccount and Win32_Group are the computer's local accounts
 /// (<see cref="LocalAccounts"/>) unless a scenario gives the class.
 /// </summary>
@@ -20,6 +20,9 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
 
     /// <summary>The computer's SMB shares, the instances of Win32_Share.</summary>
     public SmbShares? Shares { get; init; }
+
+    /// <summary>The computer's clock: Win32_OperatingSystem's LocalDateTime is its time now.</summary>
+    public TimeProvider? Clock { get; init; }
 
     /// <summary>The computer's network: the Ethernet adapter's Win32_NetworkAdapterConfiguration (InterfaceIndex 4) shows its gateway and DNS servers now.</summary>
     public NetworkSettings? Network { get; init; }
@@ -215,10 +218,14 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
             })];
         }
 
-        if (lastBoot is { } booted && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
+        if ((lastBoot is not null || Clock is not null) && seed.ClassName.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase))
         {
-            return [.. properties.Select(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase) && p.Kind == WmiValueKind.Datetime
-                ? p with { Values = [System.Xml.XmlConvert.ToString(booted.ToUniversalTime())] } : p)];
+            return [.. properties.Select(p => p.Kind != WmiValueKind.Datetime ? p : p.Name.ToUpperInvariant() switch
+            {
+                "LASTBOOTUPTIME" when lastBoot is { } booted => p with { Values = [System.Xml.XmlConvert.ToString(booted.ToUniversalTime())] },
+                "LOCALDATETIME" when Clock is { } clock => p with { Values = [System.Xml.XmlConvert.ToString(clock.GetUtcNow())] },
+                _ => p,
+            })];
         }
 
         if (services is null || !seed.ClassName.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) ||

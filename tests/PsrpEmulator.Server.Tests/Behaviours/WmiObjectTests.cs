@@ -12,8 +12,9 @@ public class WmiObjectTests
 
     private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string script, ServiceStates? services = null)
     {
-        var host = new RecordingHost { Runspace = new RunspaceState(), Wmi = new ComputerWmi(Default, "Server01", services, null, null), ServiceStates = services };
-        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero)));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), Wmi = new ComputerWmi(Default, "Server01", services, null, null) { Clock = clock }, ServiceStates = services };
+        var outcome = await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock);
         return (host, outcome);
     }
 
@@ -40,6 +41,13 @@ public class WmiObjectTests
     // The uptime one-liner: a DMTF date through types.ps1xml's ConvertToDateTime, and back.
     [TestCase("$os = Get-WmiObject Win32_OperatingSystem; $boot = $os.ConvertToDateTime($os.LastBootUpTime); $boot.GetType().Name; $boot.ToString('o'); $os.ConvertFromDateTime($boot)",
         "DateTime|2026-01-12T09:35:00.0000000+00:00|20260112093500.000000+000")]
+    // Monitoring's uptime, role and hardware checks: LocalDateTime is now, a standalone server in a Hyper-V machine, the CPU's id.
+    [TestCase("$os = Get-WmiObject Win32_OperatingSystem; ($os.ConvertToDateTime($os.LocalDateTime) - $os.ConvertToDateTime($os.LastBootUpTime)).Days; $os.SizeStoredInPagingFiles; " +
+        "$cs = Get-WmiObject Win32_ComputerSystem; $cs.DomainRole; $cs.HypervisorPresent; (Get-WmiObject Win32_Processor).ProcessorId",
+        "323|1441228|2|True|BFEBFBFF00050657")]
+    [TestCase("$os = Get-CimInstance Win32_OperatingSystem; ($os.LocalDateTime - $os.LastBootUpTime).Days; $os.LocalDateTime.ToString('o'); (Get-CimInstance Win32_ComputerSystem).DomainRole; " +
+        "(Get-CimInstance Win32_Processor).ProcessorId; (Get-CimInstance Win32_OperatingSystem).FreeSpaceInPagingFiles",
+        "323|2026-12-02T09:00:00.0000000+00:00|2|BFEBFBFF00050657|1310720")]
     [TestCase("[Environment]::Version.Major; [Environment]::Version", "4|4.0.30319.42000")]
     // Serverspec's process owner: GetOwner() of the first process of a name.
     [TestCase("gwmi win32_process -filter \"name = 'svchost.exe'\" | select -first 1 | % {$_.getowner().user}; $s = (gwmi Win32_Process -Filter 'ProcessId = 4').GetOwner(); \"$($s.Domain)\\$($s.User) $($s.ReturnValue)\"; (gwmi Win32_Process -Filter 'ProcessId = 0').GetOwner().ReturnValue",

@@ -232,4 +232,20 @@ public class WmiTests
         Assert.That(after.Properties.Single(p => p.Name == "LastBootUpTime").Values, Is.EqualTo(new[] { "2026-11-30T10:00:05Z" }));
         Assert.That(queried.Single().Properties.Single().Values, Is.EqualTo(new[] { "2026-11-30T10:00:05Z" }));
     }
+
+    /// <summary>Win32_OperatingSystem's LocalDateTime is the computer's clock now (uptime checks subtract LastBootUpTime from it).</summary>
+    [Test]
+    public void Win32_OperatingSystem_gives_the_clock_s_now_as_LocalDateTime()
+    {
+        var catalog = BehaviourCatalog.LoadDefault();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 22, 15, 30, TimeSpan.Zero));
+        var wmi = new ComputerWmi(catalog, "Server01", null, null, null) { Clock = clock };
+
+        var first = PsrpEmulator.Server.Endpoint.WmiOperations.Get(wmi, "root/cimv2", "Win32_OperatingSystem", new Dictionary<string, string>());
+        clock.Advance(TimeSpan.FromHours(2));
+        var later = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(wmi, "root/cimv2", "*", null, "SELECT LocalDateTime FROM Win32_OperatingSystem");
+
+        Assert.That(first.Properties.Single(p => p.Name == "LocalDateTime").Values, Is.EqualTo(new[] { "2026-12-04T22:15:30Z" }));
+        Assert.That(later.Single().Properties.Single().Values, Is.EqualTo(new[] { "2026-12-05T00:15:30Z" }));
+    }
 }
