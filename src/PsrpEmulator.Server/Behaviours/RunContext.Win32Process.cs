@@ -134,6 +134,7 @@ internal sealed partial class RunContext
         var instance = new PsObject(Win32ProcessTypeNames) { ToStringValue = $"Win32_Process (Handle = \"{id}\")" }
             .With("Caption", name)
             .With("CommandLine", commandLine is null ? PsNil.Instance : PsPrimitive.String(commandLine))
+            .With("CreationDate", process["StartTime"]?.AsDateTime() is { } started ? PsPrimitive.DateTime(started) : PsNil.Instance)
             .With("CSName", computer)
             .With("Description", name)
             .With("ExecutablePath", path is null ? PsNil.Instance : PsPrimitive.String(path))

@@ -52,7 +52,10 @@ internal sealed partial class RunContext
             // Get-CimInstance Win32_Process's instances, as ManagementObjects.
             foreach (var cim in await Win32ProcessesAsync(query, where, blockNesting))
             {
-                var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value)).ToList();
+                // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
+                var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
+                    ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
+                    : p.Value)).ToList();
                 var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
                 await output.WriteAsync(new PipelineOutput(ManagementObject("Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
             }

@@ -12,6 +12,9 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The clock background jobs run on (the server's); null: the clock of the pipeline that starts them.</summary>
     internal TimeProvider? Time => time;
 
+    /// <summary>When the runspace was opened (its wsmprovhost.exe's start, as Get-Process's StartTime of $PID).</summary>
+    internal DateTimeOffset Opened { get; } = (time ?? TimeProvider.System).GetUtcNow();
+
     // Most shells never set a variable nor start a job: the stores (and the token source jobs watch) exist only once used.
     private Lock? _lock;
     private Dictionary<string, PsValue>? _variables;

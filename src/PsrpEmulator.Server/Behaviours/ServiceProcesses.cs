@@ -136,7 +136,27 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed) : Valu
                 .Where(p => !ids.Contains(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 .Select(p => (PsValue)ServiceProcesses.ProcessObject(p)))
             .ToList();
+        var boot = scope.Variables.Power?.LastBoot ?? EventLogs.DefaultBoot;
+        var session = scope.Variables.Get("PID") is { } pid and not PsNil ? PipelineVariables.Display(pid) : null;
+        foreach (var process in all.OfType<PsObject>()) WithStartTime(process, boot, session, scope.Variables.Runspace.Opened);
         return all.OrderBy(v => v is PsObject o && o["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty, StringComparer.OrdinalIgnoreCase)
             .ThenBy(v => v is PsObject o && o["Id"] is { } id && int.TryParse(PipelineVariables.Display(id), out var number) ? number : 0);
+    }
+
+    /// <summary>
+    /// A process's StartTime when its object has none: the session's own wsmprovhost.exe ($PID) when the runspace opened;
+    /// System at the boot; the others a few seconds after it, by their name (a service a command started later keeps
+    /// the boot's: UNVERIFIED). The Idle process has none (5.1 cannot read it).
+    /// </summary>
+    private static void WithStartTime(PsObject process, DateTimeOffset boot, string? sessionPid, DateTimeOffset opened)
+    {
+        if (process["StartTime"] is not null || process["Id"] is not { } idValue) return;
+        var id = PipelineVariables.Display(idValue);
+        if (id == "0") return;
+        var name = process["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty;
+        var started = id == sessionPid ? opened
+            : id == "4" ? boot
+            : boot + TimeSpan.FromSeconds(3 + ServiceDefinition.StableHash(name) % 40);
+        process.With("StartTime", PsPrimitive.DateTime(started));
     }
 }

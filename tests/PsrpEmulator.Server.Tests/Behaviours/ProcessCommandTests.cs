@@ -15,9 +15,9 @@ public class ProcessCommandTests
 
     private static readonly Func<string, PsValue?> Automatic = RecordingHost.ServerAutomaticVariables();
 
-    private static RecordingHost NewHost()
+    private static RecordingHost NewHost(TimeProvider? clock = null)
     {
-        var host = new RecordingHost { Runspace = new RunspaceState(), Automatic = Automatic, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null) };
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), Automatic = Automatic, HostUI = call => new PipelineHostResponse(call.CallId, call.MethodId, null) };
         host.Environment["COMPUTERNAME"] = "SERVER01";
         host.Environment["USERDOMAIN"] = "SERVER01";
         host.Environment["USERNAME"] = "psrp";
@@ -53,6 +53,31 @@ public class ProcessCommandTests
     [TestCase("(Get-Process -Name svchost -ComputerName localhost).Id", "1868|2500")]
     public async Task Get_Process_chooses_by_name_pattern_id_or_input_and_writes_them_by_name(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    /// <summary>
+    /// Processes started with Windows have the boot as their StartTime (System at it, the others seconds after), the
+    /// session's own wsmprovhost.exe when the session opened, Idle none; Win32_Process's CreationDate is the same moment
+    /// (a DateTime from Get-CimInstance, WMI's DMTF text from Get-WmiObject).
+    /// </summary>
+    [Test]
+    public async Task A_process_started_with_the_boot_or_the_session_and_Win32_Process_gives_it_as_CreationDate()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 4, 8, 0, 0, TimeSpan.Zero));
+        var host = NewHost(clock);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await Default.Resolve(Behaviour.Script(
+            "(Get-Process -Id 4).StartTime.ToString('o'); (Get-Process -Id $PID).StartTime.ToString('o'); $null -eq (Get-Process -Id 0).StartTime; " +
+            "$s = (Get-Process -Id 1868).StartTime; $s -gt (Get-Process -Id 4).StartTime -and $s -lt (Get-Process -Id 4).StartTime.AddMinutes(1); " +
+            "(Get-CimInstance Win32_Process -Filter 'ProcessId = 4').CreationDate.ToString('o'); (Get-WmiObject Win32_Process -Filter 'ProcessId = 4').CreationDate; " +
+            "((Get-Date) - (Get-Process -Id $PID).StartTime).TotalMinutes"))
+            .RunTestAsync(host, clock);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "2026-01-12T09:35:00.0000000+00:00", "2026-12-04T08:00:00.0000000+00:00", "True", "True", "2026-01-12T09:35:00.0000000+00:00", "20260112093500.000000+000", "5",
+        }));
+    }
 
     [Test]
     public async Task Get_Process_of_a_name_no_process_has_is_NoProcessFoundForGivenName_and_the_others_are_still_written()
