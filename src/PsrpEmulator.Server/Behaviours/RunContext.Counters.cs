@@ -9,7 +9,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// their values agreeing with what its other commands report: Processor's % Processor Time is Win32_Processor's
 /// LoadPercentage (3), Memory's Available MBytes Win32_OperatingSystem's FreePhysicalMemory, LogicalDisk's % Free Space
 /// and Free Megabytes the computer's disk (C:, and System Reserved's HarddiskVolume1), System Up Time the time since the
-/// last boot; the others an idle server's (0). As the cmdlet samples: a first collection for the baseline, then one
+/// last boot, Committed Bytes and Commit Limit Win32_OperatingSystem's virtual memory, Paging File's % Usage its paging
+/// file, Process's instances Get-Process's processes (their ids, memory and handles; System's Processes their count);
+/// the others an idle server's (0). As the cmdlet samples: a first collection for the baseline, then one
 /// sample set each SampleInterval seconds on the session's clock (-MaxSamples, 1 by default; -Continuous until stopped),
 /// each a PerformanceCounterSampleSet (Timestamp, CounterSamples with their lower-case paths, the Readings script
 /// property) in its table. A path naming an object, counter or instance the computer has not is the PDH error
@@ -22,13 +24,13 @@ internal sealed partial class RunContext
 
     // System.Diagnostics.PerformanceCounterType's values.
     private const int NumberOfItems32 = 65536, NumberOfItems64 = 65792, RateOfCountsPerSecond32 = 272696320, RateOfCountsPerSecond64 = 272696576,
-        RawFraction = 537003008, Timer100Ns = 542180608, Timer100NsInverse = 558957824, ElapsedTime = 807666944;
+        RawFraction = 537003008, Timer100Ns = 542180608, Timer100NsInverse = 558957824, ElapsedTime = 807666944, AverageTimer32 = 805438464;
 
     private static readonly Dictionary<int, string> CounterTypeNames = new()
     {
         [NumberOfItems32] = "NumberOfItems32", [NumberOfItems64] = "NumberOfItems64", [RateOfCountsPerSecond32] = "RateOfCountsPerSecond32",
         [RateOfCountsPerSecond64] = "RateOfCountsPerSecond64", [RawFraction] = "RawFraction", [Timer100Ns] = "Timer100Ns",
-        [Timer100NsInverse] = "Timer100NsInverse", [ElapsedTime] = "ElapsedTime",
+        [Timer100NsInverse] = "Timer100NsInverse", [ElapsedTime] = "ElapsedTime", [AverageTimer32] = "AverageTimer32",
     };
 
     /// <summary>A counter object of the computer: its instances (null: a single-instance object) and counters.</summary>
@@ -43,10 +45,24 @@ internal sealed partial class RunContext
 
     private const string CounterApiError = "CounterApiError";
 
-    private List<CounterObject> CounterObjects()
+    /// <summary>
+    /// The computer's counter objects now. <paramref name="processes"/> are Get-Process's processes with their PDH
+    /// instance names (the name lower-cased, a second of a name "#1" and so on), the Process object's instances.
+    /// </summary>
+    private List<CounterObject> CounterObjects(IReadOnlyList<(string Instance, PsObject Process)> processes)
     {
-        // The default scenario's Win32_OperatingSystem: 8,388,148 KB of memory, 5,242,880 KB free; Win32_Processor's load 3 %.
-        const double TotalKb = 8_388_148, FreeKb = 5_242_880, Load = 3;
+        // The default scenario's Win32_OperatingSystem: 8,388,148 KB of memory, 5,242,880 KB free, 9,829,376 KB of virtual
+        // memory (the commit limit), 6,553,600 KB of it free, a paging file of 1,441,228 KB with 1,310,720 KB free;
+        // Win32_Processor's load 3 % over its 2 logical processors.
+        const double FreeKb = 5_242_880, CommitLimitKb = 9_829_376, FreeVirtualKb = 6_553_600, PagingKb = 1_441_228, PagingFreeKb = 1_310_720, Load = 3, Processors = 2;
+        var processInstances = processes.Select(p => p.Instance).Append("_total").ToArray();
+        double ProcessValue(string? instance, Func<PsObject, double> value) =>
+            instance == "_total" ? processes.Sum(p => value(p.Process)) : processes.Where(p => p.Instance == instance).Select(p => value(p.Process)).FirstOrDefault();
+        static double Number(PsObject process, string name) => process[name] is { } v && ScriptExpressions.AsNumberOrNull(v) is { } n ? n : 0;
+        // Threads: Get-Process lists none; an idle server's process has about one per 25 handles (UNVERIFIED).
+        static double Threads(PsObject process) => Number(process, "Id") == 0 ? Processors : Math.Max(1, Math.Floor(Number(process, "Handles") / 25));
+        var started = time.GetUtcNow();
+        double Elapsed(PsObject process) => process["StartTime"]?.AsDateTime() is { } at ? Math.Max(0, Math.Floor((started - at).TotalSeconds)) : 0;
         var disk = Host.FileSystem;
         double capacity = disk?.Size ?? 0, free = disk?.FreeBytes ?? 0;
         // System Reserved's volume (HarddiskVolume1) as Get-Volume reports it.
@@ -63,8 +79,15 @@ internal sealed partial class RunContext
             new("memory", null,
             [
                 ("available mbytes", NumberOfItems64, _ => Math.Floor(FreeKb / 1024)), ("available bytes", NumberOfItems64, _ => FreeKb * 1024),
-                ("% committed bytes in use", RawFraction, _ => Percent(TotalKb - FreeKb, TotalKb)), ("committed bytes", NumberOfItems64, _ => (TotalKb - FreeKb) * 1024),
-                ("cache faults/sec", RateOfCountsPerSecond32, _ => 0), ("pages/sec", RateOfCountsPerSecond32, _ => 0),
+                ("% committed bytes in use", RawFraction, _ => Percent(CommitLimitKb - FreeVirtualKb, CommitLimitKb)), ("committed bytes", NumberOfItems64, _ => (CommitLimitKb - FreeVirtualKb) * 1024),
+                ("commit limit", NumberOfItems64, _ => CommitLimitKb * 1024), ("cache faults/sec", RateOfCountsPerSecond32, _ => 0), ("pages/sec", RateOfCountsPerSecond32, _ => 0),
+                ("page faults/sec", RateOfCountsPerSecond32, _ => 0), ("pages input/sec", RateOfCountsPerSecond32, _ => 0), ("page reads/sec", RateOfCountsPerSecond32, _ => 0),
+                ("pool nonpaged bytes", NumberOfItems64, _ => 188_743_680), ("pool paged bytes", NumberOfItems64, _ => 318_767_104),
+                ("cache bytes", NumberOfItems64, _ => 104_857_600), ("free system page table entries", NumberOfItems32, _ => 12_521_875),
+            ]),
+            new("paging file", [@"\??\c:\pagefile.sys", "_total"],
+            [
+                ("% usage", RawFraction, _ => Percent(PagingKb - PagingFreeKb, PagingKb)), ("% usage peak", RawFraction, _ => Percent(PagingKb - PagingFreeKb, PagingKb)),
             ]),
             new("logicaldisk", ["c:", "harddiskvolume1", "_total"],
             [
@@ -74,16 +97,36 @@ internal sealed partial class RunContext
             ]),
             new("physicaldisk", ["0 c:", "_total"],
             [
-                ("% disk time", Timer100Ns, _ => 0), ("current disk queue length", NumberOfItems32, _ => 0), ("avg. disk queue length", Timer100Ns, _ => 0),
-                ("disk bytes/sec", RateOfCountsPerSecond64, _ => 0),
+                ("% disk time", Timer100Ns, _ => 0), ("% idle time", Timer100Ns, _ => 100), ("current disk queue length", NumberOfItems32, _ => 0),
+                ("avg. disk queue length", Timer100Ns, _ => 0), ("avg. disk read queue length", Timer100Ns, _ => 0), ("avg. disk write queue length", Timer100Ns, _ => 0),
+                ("avg. disk sec/read", AverageTimer32, _ => 0), ("avg. disk sec/write", AverageTimer32, _ => 0), ("avg. disk sec/transfer", AverageTimer32, _ => 0),
+                ("disk reads/sec", RateOfCountsPerSecond32, _ => 0), ("disk writes/sec", RateOfCountsPerSecond32, _ => 0), ("disk transfers/sec", RateOfCountsPerSecond32, _ => 0),
+                ("disk bytes/sec", RateOfCountsPerSecond64, _ => 0), ("disk read bytes/sec", RateOfCountsPerSecond64, _ => 0), ("disk write bytes/sec", RateOfCountsPerSecond64, _ => 0),
             ]),
             new("network interface", ["microsoft hyper-v network adapter"],
             [
                 ("bytes total/sec", RateOfCountsPerSecond64, _ => 0), ("bytes received/sec", RateOfCountsPerSecond64, _ => 0), ("bytes sent/sec", RateOfCountsPerSecond64, _ => 0),
+                ("packets/sec", RateOfCountsPerSecond32, _ => 0), ("packets received errors", NumberOfItems32, _ => 0), ("packets outbound errors", NumberOfItems32, _ => 0),
+                ("packets received discarded", NumberOfItems32, _ => 0), ("output queue length", NumberOfItems32, _ => 0), ("current bandwidth", NumberOfItems64, _ => 10_000_000_000),
             ]),
+            // No connection is listed (netstat lists none; the emulator's own WinRM clients are not), so none is counted.
+            new("tcpv4", null, TcpCounters()),
+            new("tcpv6", null, TcpCounters()),
             new("system", null,
             [
-                ("processor queue length", NumberOfItems32, _ => 0), ("system up time", ElapsedTime, _ => Math.Floor(upTime)), ("processes", NumberOfItems32, _ => 4),
+                ("processor queue length", NumberOfItems32, _ => 0), ("system up time", ElapsedTime, _ => Math.Floor(upTime)), ("processes", NumberOfItems32, _ => processes.Count),
+                ("threads", NumberOfItems32, _ => processes.Sum(p => Threads(p.Process))), ("context switches/sec", RateOfCountsPerSecond32, _ => 0),
+                ("system calls/sec", RateOfCountsPerSecond32, _ => 0), ("file read operations/sec", RateOfCountsPerSecond32, _ => 0),
+            ]),
+            // Get-Process's processes: the Idle process's time is what the processors did not spend (over both of them).
+            new("process", processInstances,
+            [
+                ("% processor time", Timer100Ns, i => i == "_total" ? 100 * Processors : i == "idle" ? (100 - Load) * Processors : i == "system" ? Load * Processors : 0),
+                ("working set", NumberOfItems64, i => ProcessValue(i, p => Number(p, "WS"))), ("working set - private", NumberOfItems64, i => ProcessValue(i, p => Number(p, "PM"))),
+                ("private bytes", NumberOfItems64, i => ProcessValue(i, p => Number(p, "PM"))), ("virtual bytes", NumberOfItems64, i => ProcessValue(i, p => Number(p, "VM"))),
+                ("handle count", NumberOfItems32, i => ProcessValue(i, p => Number(p, "Handles"))), ("thread count", NumberOfItems32, i => ProcessValue(i, Threads)),
+                ("id process", NumberOfItems32, i => i == "_total" ? 0 : ProcessValue(i, p => Number(p, "Id"))), ("elapsed time", ElapsedTime, i => i == "_total" ? 0 : ProcessValue(i, Elapsed)),
+                ("io data bytes/sec", RateOfCountsPerSecond64, _ => 0), ("page faults/sec", RateOfCountsPerSecond32, _ => 0),
             ]),
         ];
     }
@@ -113,7 +156,8 @@ internal sealed partial class RunContext
 
         var paths = await OptionalTextsAsync(arguments, "Counter", to, blockNesting) ?? [.. DefaultCounterPaths];
         var computerName = ComputerName.ToLowerInvariant();
-        var objects = CounterObjects();
+        var processes = await CounterProcessesAsync(blockNesting);
+        var objects = CounterObjects(processes);
         // Each path expanded to the counters it names (its wildcards), checked as PDH checks them.
         var chosen = new List<(string Path, string Object, string? Instance, string Counter)>();
         foreach (var path in paths)
@@ -160,7 +204,7 @@ internal sealed partial class RunContext
             // PDH's first collection is the baseline: each sample set comes an interval after the one before.
             await (to ?? Host).SleepAsync(TimeSpan.FromSeconds(interval), time, cancellationToken);
             var now = time.GetUtcNow();
-            var current = CounterObjects();
+            var current = CounterObjects(processes);
             var samples = chosen.Select(c =>
             {
                 var (_, type, value) = current.First(o => o.Name == c.Object).Counters.First(k => k.Name == c.Counter);
@@ -235,5 +279,28 @@ internal sealed partial class RunContext
         var readings = string.Concat(samples.Select(s => $"{s["Path"].AsString()} :\n{WindowsText.Double((double)s["CookedValue"]!.AsPrimitive()!.Value!)}\n\n"));
         o.With("Readings", readings);
         return o;
+    }
+
+    private static (string Name, int Type, Func<string?, double> Value)[] TcpCounters() =>
+    [
+        ("connections established", NumberOfItems32, _ => 0), ("connections active", NumberOfItems32, _ => 0), ("connections passive", NumberOfItems32, _ => 0),
+        ("connection failures", NumberOfItems32, _ => 0), ("connections reset", NumberOfItems32, _ => 0), ("segments/sec", RateOfCountsPerSecond32, _ => 0),
+        ("segments received/sec", RateOfCountsPerSecond32, _ => 0), ("segments sent/sec", RateOfCountsPerSecond32, _ => 0), ("segments retransmitted/sec", RateOfCountsPerSecond32, _ => 0),
+    ];
+
+    /// <summary>Get-Process's processes with their PDH instance names: the process name lower-cased, the n-th other of one name "name#n".</summary>
+    private async ValueTask<List<(string Instance, PsObject Process)>> CounterProcessesAsync(int blockNesting)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = new List<(string, PsObject)>();
+        foreach (var process in ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>())
+        {
+            var name = (process["ProcessName"] ?? process["Name"]) is { } n ? PipelineVariables.Display(n).ToLowerInvariant() : string.Empty;
+            var count = seen.GetValueOrDefault(name);
+            seen[name] = count + 1;
+            list.Add((count == 0 ? name : $"{name}#{count}", process));
+        }
+
+        return list;
     }
 }

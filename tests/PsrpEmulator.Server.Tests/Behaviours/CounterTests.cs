@@ -53,13 +53,39 @@ public class CounterTests
     public async Task Wildcards_choose_instances_and_counters_and_no_path_is_the_cmdlet_s_default_counters()
     {
         var (host, _) = await RunAsync("(Get-Counter '\\Processor(*)\\% Processor Time').CounterSamples.InstanceName -join ','; " +
-            "(Get-Counter '\\System\\*').CounterSamples.Path -join ','; (Get-Counter).CounterSamples.Count; (Get-Counter).Readings.Split(\"`n\")[0]");
+            "(Get-Counter '\\System\\*s').CounterSamples.Path -join ','; (Get-Counter).CounterSamples.Count; (Get-Counter).Readings.Split(\"`n\")[0]");
 
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "0,1,_total", @"\\testhost01\system\processor queue length,\\testhost01\system\system up time,\\testhost01\system\processes", "6",
+            "0,1,_total", @"\\testhost01\system\processes,\\testhost01\system\threads", "6",
             @"\\testhost01\network interface(microsoft hyper-v network adapter)\bytes total/sec :",
+        }));
+    }
+
+    /// <summary>
+    /// The counters monitoring agents read beside the defaults agree with the computer's other commands: a Process
+    /// instance per Get-Process process (a second svchost is svchost#1, its ID Process and Working Set Get-Process's),
+    /// System's Processes their count, Memory's commit figures Win32_OperatingSystem's virtual memory, the paging file's
+    /// use its paging file's, and PhysicalDisk, TCPv4 and TCPv6 an idle server's.
+    /// </summary>
+    [Test]
+    public async Task Process_memory_paging_disk_and_tcp_counters_agree_with_the_computer_s_other_commands()
+    {
+        var (host, _) = await RunAsync(
+            "$s = (Get-Counter '\\Process(*)\\ID Process').CounterSamples; ($s | Where-Object InstanceName -like 'svchost*' | ForEach-Object { \"$($_.InstanceName)=$($_.CookedValue)\" }) -join ','; " +
+            "(Get-Counter '\\Process(svchost)\\Working Set').CounterSamples[0].CookedValue -eq (Get-Process -Id 1868).WS; " +
+            "(Get-Counter '\\System\\Processes').CounterSamples[0].CookedValue -eq @(Get-Process).Count; " +
+            "$os = Get-CimInstance Win32_OperatingSystem; (Get-Counter '\\Memory\\Commit Limit').CounterSamples[0].CookedValue -eq $os.TotalVirtualMemorySize * 1KB; " +
+            "(Get-Counter '\\Memory\\Committed Bytes').CounterSamples[0].CookedValue -eq ($os.TotalVirtualMemorySize - $os.FreeVirtualMemory) * 1KB; " +
+            "[math]::Round((Get-Counter '\\Paging File(_Total)\\% Usage').CounterSamples[0].CookedValue, 2); " +
+            "(Get-Counter '\\PhysicalDisk(_Total)\\Avg. Disk sec/Read', '\\TCPv4\\Connections Established', '\\TCPv6\\Segments Retransmitted/sec').CounterSamples | ForEach-Object { \"$($_.CookedValue) $($_.CounterType)\" }; " +
+            "(Get-Counter '\\Process(idle)\\% Processor Time').CounterSamples[0].CookedValue");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "svchost=1868,svchost#1=2500", "True", "True", "True", "True", "9.06", "0 AverageTimer32", "0 NumberOfItems32", "0 RateOfCountsPerSecond32", "194",
         }));
     }
 
