@@ -285,6 +285,20 @@ public class ConnectionTestTests
         Assert.That(elapsed, Is.EqualTo(TimeSpan.FromSeconds(2 + 2 + 4)), "a second between echoes; an address that does not answer waits its timeout");
     }
 
+    /// <summary>Test-Connection's replies are written in 5.1's table of Win32_PingStatus (Source, Destination, addresses, Bytes, Time(ms)).</summary>
+    [Test]
+    public async Task Test_Connection_s_replies_are_shown_in_the_ping_status_table()
+    {
+        var (host, _) = await RunAsync("Test-Connection localhost -Count 1 | Out-String; Test-Connection 127.0.0.1 -Count 1 -BufferSize 64 | Format-Table | Out-String");
+
+        var text = string.Concat(host.OutputTexts);
+        Assert.That(text, Does.Contain(
+            "Source        Destination     IPV4Address      IPV6Address                              Bytes    Time(ms)"));
+        Assert.That(text, Does.Contain("------        -----------     -----------      -----------                              -----    --------"));
+        Assert.That(text, Does.Contain("TESTHOST01    localhost       127.0.0.1        ::1                                      32       0"));
+        Assert.That(text, Does.Contain("TESTHOST01    127.0.0.1       127.0.0.1                                                 64       0"));
+    }
+
     [Test]
     public async Task Test_NetConnection_finds_the_listening_ports_of_the_computer_itself()
     {

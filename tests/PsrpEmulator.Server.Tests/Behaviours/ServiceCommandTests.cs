@@ -801,6 +801,21 @@ public class WindowsFeatureTests
         Assert.That(later.OutputTexts, Is.EqualTo(new[] { "15", "Web-Asp-Net45 False 4", "Web-Mgmt-Console True 3", "True", "0" }));
     }
 
+    /// <summary>Get-WindowsFeature's objects are written in ServerManager's tree table: indented by depth, [X] for an installed one.</summary>
+    [Test]
+    public async Task Features_are_shown_in_Server_Manager_s_tree_table()
+    {
+        var host = await RunAsync("Get-WindowsFeature FileAndStorage-Services, File-Services, FS-FileServer, DNS | Out-String", new WindowsFeatureStates());
+
+        Assert.That(string.Concat(host.OutputTexts), Does.Contain(
+            "Display Name                                            Name                       Install State\r\n" +
+            "------------                                            ----                       -------------\r\n" +
+            "[ ] DNS Server                                          DNS                            Available\r\n" +
+            "[X] File and Storage Services                           FileAndStorage-Services        Installed\r\n" +
+            "    [ ] File and iSCSI Services                         File-Services                  Available\r\n" +
+            "        [ ] File Server                                 FS-FileServer                  Available\r\n"));
+    }
+
     [Test]
     public async Task Removing_a_role_needs_a_restart_and_an_unknown_name_is_NameDoesNotExist()
     {

@@ -537,6 +537,35 @@ internal static class FormatViews
         new("PolicyStore", 0, ColumnAlignment.Left, o => Property(o, "PolicyStore")),
     ]);
 
+    // 5.1's table of Test-Connection's Win32_PingStatus replies (its WMI format file's columns; widths as remembered, UNVERIFIED).
+    private static readonly FormatView PingStatus = new(@"System.Management.ManagementObject#root\cimv2\Win32_PingStatus", FormatShape.Table,
+    [
+        new("Source", 13, ColumnAlignment.Left, o => Property(o, "Source", "__SERVER")),
+        new("Destination", 15, ColumnAlignment.Left, o => Property(o, "Address")),
+        new("IPV4Address", 16, ColumnAlignment.Left, o => Property(o, "IPV4Address")),
+        new("IPV6Address", 40, ColumnAlignment.Left, o => Property(o, "IPV6Address")),
+        new("Bytes", 8, ColumnAlignment.Left, o => Property(o, "ReplySize", "BufferSize")),
+        new("Time(ms)", 9, ColumnAlignment.Left, o => Property(o, "ResponseTime")),
+    ]);
+
+    // ServerManager's table of Windows features: each display name indented four spaces a level below the top, marked
+    // [X] installed, [-] pending, [ ] available; the install state right-aligned (widths as remembered, UNVERIFIED).
+    private static readonly FormatView WindowsFeature = new("Microsoft.Windows.ServerManager.Commands.Feature", FormatShape.Table,
+    [
+        new("Display Name", 55, ColumnAlignment.Left, o => FeatureDisplayName(o)),
+        new("Name", 26, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Install State", 13, ColumnAlignment.Right, o => Property(o, "InstallState")),
+    ]);
+
+    private static string FeatureDisplayName(PsValue value)
+    {
+        if (value is not PsObject o) return string.Empty;
+        var depth = o["Depth"] is { } d && ScriptExpressions.AsNumberOrNull(d) is { } n ? (int)Math.Clamp(n, 1, 16) : 1;
+        var state = Property(o, "InstallState");
+        var mark = state.Equals("InstallPending", StringComparison.OrdinalIgnoreCase) ? "[-]" : Property(o, "Installed").Equals("True", StringComparison.OrdinalIgnoreCase) ? "[X]" : "[ ]";
+        return new string(' ', 4 * (depth - 1)) + mark + " " + Property(o, "DisplayName");
+    }
+
     // NetAdapter's table of bindings (widths as remembered, UNVERIFIED).
     private static readonly FormatView NetAdapterBinding = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterBindingSettingData", FormatShape.Table,
     [
@@ -766,6 +795,8 @@ internal static class FormatViews
         [CounterSample.Key] = CounterSample,
         [NetTcpConnection.Key] = NetTcpConnection,
         [NetRoute.Key] = NetRoute,
+        [PingStatus.Key] = PingStatus,
+        [WindowsFeature.Key] = WindowsFeature,
         [NetAdapterBinding.Key] = NetAdapterBinding,
         [Disk.Key] = Disk,
         [Partition.Key] = Partition,
