@@ -70,6 +70,21 @@ public class OutDefaultWriterTests
         Assert.That(text, Is.EqualTo("\r\n\r\n" + entry + entry + "\r\n\r\n"));
     }
 
+    /// <summary>A hashtable inside a hashtable or an object shows its keys, as .NET Framework's DictionaryEntry has no text of its own.</summary>
+    [Test]
+    public void A_nested_hashtable_shows_its_keys()
+    {
+        var inner = PsObjects.Dictionary([new(PsPrimitive.String("b"), PsPrimitive.Int32(1)), new(PsPrimitive.String("c"), PsPrimitive.Int32(2))]);
+        var table = PsObjects.Dictionary([new(PsPrimitive.String("a"), inner)]);
+
+        var text = OutDefaultWriter.Format([table], 79);
+        var list = OutDefaultWriter.Format([Custom(("x", inner))], 79);
+
+        Assert.That(text, Does.Contain("a".PadRight(31) + "{b, c}".PadRight(48)));
+        Assert.That(list, Does.Contain("{b, c}"));
+        Assert.That(list, Does.Not.Contain("["));
+    }
+
     [Test]
     public void A_hashtable_is_its_entries_in_the_dictionary_view_whose_value_column_takes_the_rest_of_the_screen()
     {

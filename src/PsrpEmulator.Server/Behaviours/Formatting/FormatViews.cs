@@ -1183,8 +1183,10 @@ internal static class FormatViews
                 return text;
             case PsObject o when o.CollectionKind is PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
                 return depth > 0 ? (o.ToStringValue ?? "System.Object[]") : Enumeration(o.Items.Select(i => ItemName(i) ?? CellText(i, depth + 1)), o.Items.Count);
+            // A dictionary in a cell shows its keys ({b, c}): .NET Framework's DictionaryEntry has no ToString of its own
+            // (PowerShell 7 on .NET Core shows {[b, 1], [c, 2]}).
             case PsObject { CollectionKind: PsCollectionKind.Dictionary } o:
-                return depth > 0 ? (o.ToStringValue ?? "System.Collections.Hashtable") : Enumeration(o.Entries.Select(e => $"[{CellText(e.Key, 1)}, {CellText(e.Value, 1)}]"), o.Entries.Count);
+                return depth > 0 ? (o.ToStringValue ?? "System.Collections.Hashtable") : Enumeration(o.Entries.Select(e => CellText(e.Key, 1)), o.Entries.Count);
             case PsObject { BaseValue: { } b }:
                 return PrimitiveText(b);
             // A PSCustomObject, a Select-Object one (Selected.Type first) too: PSObject's "@{Name=...}".
