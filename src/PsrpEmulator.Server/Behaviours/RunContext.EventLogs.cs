@@ -626,10 +626,51 @@ internal sealed partial class RunContext
             new("OpcodeDisplayName", PsPrimitive.String("Info")),
             new("TaskDisplayName", entry.Category == 0 ? PsNil.Instance : PsPrimitive.String($"({entry.Category.ToString(CultureInfo.InvariantCulture)})")),
             new("KeywordsDisplayNames", PsObjects.List([PsPrimitive.String(keywordName)], ["System.Collections.ObjectModel.ReadOnlyCollection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])),
-            new("Properties", PsObjects.List([.. entry.ReplacementStrings.Select(s => (PsValue)PsPrimitive.String(s))], ["System.Collections.Generic.List`1[[System.Diagnostics.Eventing.Reader.EventProperty, System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])),
+            // Each replacement string an EventProperty (its Value; no text of its own in .NET Framework).
+            new("Properties", PsObjects.List([.. entry.ReplacementStrings.Select(s => (PsValue)EventPropertyObject(s))], ["System.Collections.Generic.List`1[[System.Diagnostics.Eventing.Reader.EventProperty, System.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])),
         ]);
         o.With("Message", entry.Message);
         return o;
+    }
+
+    private static PsObject EventPropertyObject(string value)
+    {
+        var o = new PsObject(["System.Diagnostics.Eventing.Reader.EventProperty", "System.Object"]) { ToStringValue = "System.Diagnostics.Eventing.Reader.EventProperty" };
+        o.AdaptedProperties.Add(new("Value", PsPrimitive.String(value)));
+        return o;
+    }
+
+    /// <summary>
+    /// An EventLogRecord's methods scripts call: <c>ToXml()</c>, the event's XML as the event log service renders a
+    /// classic entry's (its provider, EventID with Qualifiers, version, level, task, opcode, keywords in hex, creation time,
+    /// record id, the execution's ids 0 (a classic entry keeps none), channel and computer, and its replacement strings as unnamed Data elements), and <c>FormatDescription()</c>, its
+    /// message. Null for another object or method.
+    /// </summary>
+    private static PsValue? EventRecordMethod(PsObject record, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (record.TypeNames is not [EventLogRecordTypeName, ..] || arguments.Count != 0) return null;
+        if (name.Equals("FormatDescription", StringComparison.OrdinalIgnoreCase)) return record["Message"] ?? PsNil.Instance;
+        if (!name.Equals("ToXml", StringComparison.OrdinalIgnoreCase)) return null;
+        string Text(string property) => record[property] is { } v && v is not PsNil ? PipelineVariables.Display(v) : string.Empty;
+        static string Escape(string text) => System.Security.SecurityElement.Escape(text) ?? string.Empty;
+        var keywords = record["Keywords"] is { } k && ScriptExpressions.AsNumberOrNull(k) is { } number ? unchecked((ulong)(long)number) : 0;
+        var created = record["TimeCreated"]?.AsDateTime() ?? DateTimeOffset.UnixEpoch;
+        var xml = new System.Text.StringBuilder("<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>");
+        xml.Append("<Provider Name='").Append(Escape(Text("ProviderName"))).Append("'/>");
+        xml.Append(record["Qualifiers"] is { } q && q is not PsNil ? $"<EventID Qualifiers='{PipelineVariables.Display(q)}'>" : "<EventID>").Append(Text("Id")).Append("</EventID>");
+        xml.Append("<Version>0</Version><Level>").Append(Text("Level")).Append("</Level><Task>").Append(Text("Task")).Append("</Task><Opcode>0</Opcode>");
+        xml.Append("<Keywords>0x").Append(keywords.ToString("x", CultureInfo.InvariantCulture)).Append("</Keywords>");
+        xml.Append("<TimeCreated SystemTime='").Append(created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture)).Append("00Z'/>");
+        xml.Append("<EventRecordID>").Append(Text("RecordId")).Append("</EventRecordID><Correlation/><Execution ProcessID='0' ThreadID='0'/>");
+        xml.Append("<Channel>").Append(Escape(Text("LogName"))).Append("</Channel><Computer>").Append(Escape(Text("MachineName"))).Append("</Computer><Security/></System>");
+        xml.Append("<EventData>");
+        foreach (var property in record["Properties"] is PsObject list ? list.Items : [])
+        {
+            var value = property is PsObject p && p["Value"] is { } v ? PipelineVariables.Display(v) : PipelineVariables.Display(property);
+            xml.Append("<Data>").Append(Escape(value)).Append("</Data>");
+        }
+
+        return PsPrimitive.String(xml.Append("</EventData></Event>").ToString());
     }
 
     /// <summary>A log as Get-WinEvent -ListLog writes it: its EventLogConfiguration with the cmdlet's notes (a classic log is Circular).</summary>

@@ -3180,6 +3180,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                if (value is PsObject eventRecord && EventRecordMethod(eventRecord, step.Text, arguments) is { } recordResult)
+                {
+                    value = recordResult;
+                    continue;
+                }
+
                 if (value is PsObject com && await TaskSchedulerMethodAsync(com, step.Text, arguments) is { } scheduled)
                 {
                     value = scheduled;

@@ -76,6 +76,28 @@ public class EventLogTests
         }));
     }
 
+    /// <summary>
+    /// A record's Properties are EventProperty objects with their Value (Data[n] of a monitoring script), shown by type
+    /// name; ToXml() is the event's XML as the event log service renders a classic entry; FormatDescription() its message.
+    /// </summary>
+    [Test]
+    public async Task Get_WinEvent_records_have_their_properties_values_and_their_xml()
+    {
+        var host = await RunAsync("$e = Get-WinEvent -LogName System -MaxEvents 1; $e.Properties[0].Value; $e.Properties.Count; \"$($e.Properties[1])\"; $e.ToXml(); " +
+            "([xml]$e.ToXml()).Event.EventData.Data[1]; $e.FormatDescription() -eq $e.Message");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Windows Remote Management (WS-Management)", "2", "System.Diagnostics.Eventing.Reader.EventProperty",
+            "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Service Control Manager'/><EventID Qualifiers='16384'>7036</EventID>" +
+            "<Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime='2026-01-12T09:35:20.000000000Z'/>" +
+            "<EventRecordID>3</EventRecordID><Correlation/><Execution ProcessID='0' ThreadID='0'/><Channel>System</Channel><Computer>TESTHOST01</Computer><Security/></System>" +
+            "<EventData><Data>Windows Remote Management (WS-Management)</Data><Data>running</Data></EventData></Event>",
+            "running", "True",
+        }));
+    }
+
     [TestCase("Get-EventLog System -EntryType Warning, Error", "")]
     [TestCase("Get-EventLog System -Source Event*", "2|1")]
     [TestCase("Get-EventLog System -Source EventLog -Newest 1", "2")]
