@@ -108,7 +108,7 @@ internal static class WindowsCommands
         "Get-Printer", "Add-Printer", "Remove-Printer", "Set-Printer", "Get-PrinterDriver", "Add-PrinterDriver", "Get-PrinterPort", "Add-PrinterPort", "Get-PrintJob", "Remove-PrintJob",
         "New-NetIPAddress", "Remove-NetIPAddress", "Set-NetIPAddress", "Set-NetIPInterface", "New-NetRoute", "Remove-NetRoute", "Get-NetNeighbor",
         "Get-NetIPv4Protocol", "Set-NetIPv4Protocol", "Get-NetUDPEndpoint", "Get-NetTCPSetting", "Get-NetConnectionProfile", "Set-NetConnectionProfile",
-        "Get-NetAdapterBinding", "Enable-NetAdapterBinding", "Disable-NetAdapterBinding", "Rename-NetAdapter", "Restart-NetAdapter", "Get-NetAdapterAdvancedProperty",
+        "Get-NetAdapterBinding", "Enable-NetAdapterBinding", "Disable-NetAdapterBinding", "Get-NetAdapterStatistics", "Rename-NetAdapter", "Restart-NetAdapter", "Get-NetAdapterAdvancedProperty",
         "Set-NetAdapterAdvancedProperty", "Get-NetFirewallPortFilter", "Get-NetFirewallAddressFilter", "Get-NetFirewallApplicationFilter", "Get-DnsClient",
         "Set-DnsClient", "Get-DnsClientCache", "Register-DnsClient", "Set-ScheduledTask", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet",
         "Get-StoragePool", "Get-VirtualDisk", "Resize-Partition", "Get-PartitionSupportedSize", "Set-Disk", "Clear-Disk", "Optimize-Volume", "Repair-Volume",

@@ -144,6 +144,18 @@ public class NetworkConfigurationTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    [TestCase("$s = Get-NetAdapterStatistics; \"$($s.Name) $($s.ReceivedBytes) $($s.SentUnicastPackets)\"; (Get-NetAdapterStatistics -Name Eth*).Name; @(Get-NetAdapterStatistics Wi*).Count",
+        "Ethernet 48213765 41234|Ethernet|0")]
+    [TestCase("Get-NetAdapterStatistics Wi-Fi -ErrorAction SilentlyContinue; $Error[0].FullyQualifiedErrorId", "CmdletizationQuery_NotFound_Name,Get-NetAdapterStatistics")]
+    [TestCase("(Get-NetAdapterStatistics | Out-String -Width 120).Split([string[]]\"`r`n\", 'RemoveEmptyEntries')[2].TrimEnd()",
+        "Ethernet                              48213765                  61234         9876543              41234")]
+    public async Task Get_NetAdapterStatistics_gives_the_adapter_s_traffic_in_its_table(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task A_computer_without_a_gateway_has_no_default_route_and_its_subnet_s_routes_follow_its_prefix()
     {

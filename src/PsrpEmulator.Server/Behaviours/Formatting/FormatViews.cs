@@ -566,6 +566,16 @@ internal static class FormatViews
         return new string(' ', 4 * (depth - 1)) + mark + " " + Property(o, "DisplayName");
     }
 
+    // NetAdapter's table of an adapter's traffic (widths as remembered, UNVERIFIED).
+    private static readonly FormatView NetAdapterStatistics = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterStatisticsSettingData", FormatShape.Table,
+    [
+        new("Name", 32, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("ReceivedBytes", 13, ColumnAlignment.Right, o => Property(o, "ReceivedBytes")),
+        new("ReceivedUnicastPackets", 22, ColumnAlignment.Right, o => Property(o, "ReceivedUnicastPackets")),
+        new("SentBytes", 15, ColumnAlignment.Right, o => Property(o, "SentBytes")),
+        new("SentUnicastPackets", 18, ColumnAlignment.Right, o => Property(o, "SentUnicastPackets")),
+    ]);
+
     // NetAdapter's table of bindings (widths as remembered, UNVERIFIED).
     private static readonly FormatView NetAdapterBinding = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterBindingSettingData", FormatShape.Table,
     [
@@ -795,6 +805,7 @@ internal static class FormatViews
         [CounterSample.Key] = CounterSample,
         [NetTcpConnection.Key] = NetTcpConnection,
         [NetRoute.Key] = NetRoute,
+        [NetAdapterStatistics.Key] = NetAdapterStatistics,
         [PingStatus.Key] = PingStatus,
         [WindowsFeature.Key] = WindowsFeature,
         [NetAdapterBinding.Key] = NetAdapterBinding,
