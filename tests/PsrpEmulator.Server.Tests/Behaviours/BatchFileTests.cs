@@ -39,7 +39,7 @@ public class BatchFileTests
     {
         var (host, code) = await RunAsync("cmd /c run.cmd", @"C:\Users\psrp\run.cmd", "echo hello\r\n@echo quiet\r\nver\r\n");
 
-        Assert.That((host.Stdout, code), Is.EqualTo(("\r\nC:\\Users\\psrp>echo hello\r\nhello\r\nquiet\r\n\r\nC:\\Users\\psrp>ver\r\n\r\nMicrosoft Windows [Version 10.0.17763.1]\r\n", 0)));
+        Assert.That((host.Stdout, code), Is.EqualTo(("\r\nC:\\Users\\psrp>echo hello\r\nhello\r\nquiet\r\n\r\nC:\\Users\\psrp>ver\r\n\r\nMicrosoft Windows [Version 10.0.17763.4974]\r\n", 0)));
     }
 
     /// <summary>As on a command line, a batch file's for takes the rest of its line as its command, chained commands and blocks included.</summary>

@@ -325,7 +325,7 @@ public class DefaultScenarioTests
     [TestCase("(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion').ProductName; gpv \"HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" ReleaseId",
         "Windows Server 2019 Datacenter|1809")]
     [TestCase("$v = gp -Path 'Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'; '{0}.{1}.{2}.{3}' -f $v.CurrentMajorVersionNumber, $v.CurrentMinorVersionNumber, $v.CurrentBuild, $v.UBR; $v.UBR.GetType().Name; $v.PSChildName",
-        "10.0.17763.1|Int32|CurrentVersion")]
+        "10.0.17763.4974|Int32|CurrentVersion")]
     [TestCase("$r = (Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full').Release; $r; $r -ge 461808; $r -ge 528040; $r.GetType().Name",
         "461814|True|False|Int32")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)

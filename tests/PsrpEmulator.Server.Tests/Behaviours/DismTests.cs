@@ -134,5 +134,5 @@ public class DismTests
         }));
     }
 
-    private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.1\r\n\r\n";
+    private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.4974\r\n\r\n";
 }

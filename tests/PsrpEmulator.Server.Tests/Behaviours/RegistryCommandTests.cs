@@ -217,7 +217,7 @@ public class RegistryCommandTests
             "try { gpv 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion' UBR, Nope } catch { \"caught $($_.FullyQualifiedErrorId)\" }; Test-Path HKLM:\\SOFTWARE\\A",
             registry);
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "next", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyValueCommand", "False" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "4974", "next", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyValueCommand", "False" }));
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
         {
             ("PathNotFound,Microsoft.PowerShell.Commands.GetItemPropertyCommand", "Cannot find path 'HKLM:\\SOFTWARE\\Nope' because it does not exist."),

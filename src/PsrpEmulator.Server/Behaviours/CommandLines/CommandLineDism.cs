@@ -15,7 +15,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// </summary>
 internal sealed class DismScript(string verb, IReadOnlyList<string> featureNames, bool all, bool noRestart, bool quiet, string format) : ICommandLineScript
 {
-    private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.1\r\n\r\n";
+    private const string Banner = "\r\nDeployment Image Servicing and Management tool\r\nVersion: 10.0.17763.1\r\n\r\nImage Version: 10.0.17763.4974\r\n\r\n";
     private const string Completed = "The operation completed successfully.\r\n";
     private const string Log = "The DISM log file can be found at C:\\Windows\\Logs\\DISM\\dism.log\r\n";
     private const int RestartRequired = 3010;
