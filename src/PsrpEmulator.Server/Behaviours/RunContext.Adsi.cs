@@ -255,10 +255,21 @@ internal sealed partial class RunContext
             return AdsiMethod(target, PipelineVariables.Display(arguments[0]), [.. arguments.Skip(1)]);
         }
 
+        // DirectoryEntry's InvokeGet("Property") / InvokeSet("Property", value): IADs's Get and Put.
+        // A property the entry has not is ADSI's E_ADS_PROPERTY_NOT_FOUND.
+        if (name.Equals("InvokeGet", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+        {
+            return target[PipelineVariables.Display(arguments[0])] is null ? throw AdsiFailure(name, 1, "The directory property cannot be found in the cache.\r\n") : AdsiMethod(target, "Get", arguments);
+        }
+
+        if (name.Equals("InvokeSet", StringComparison.OrdinalIgnoreCase) && arguments.Count == 2) return AdsiMethod(target, "Put", arguments);
+
         var accounts = AdsiAccounts();
         string Arg(int i) => PipelineVariables.Display(arguments[i]);
         switch (state.Kind, name.ToUpperInvariant(), arguments.Count)
         {
+            case (_, "GET", 1) when target[Arg(0)] is null:
+                throw AdsiFailure(name, 1, "The directory property cannot be found in the cache.\r\n");
             case (_, "GET", 1):
                 return target[Arg(0)] is PsObject { CollectionKind: not PsCollectionKind.None } list && list.Items.Count == 1 ? list.Items[0] : target[Arg(0)] ?? PsNil.Instance;
             case (_, "PUT", 2):

@@ -243,6 +243,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
         PsObject scheduled when RunContext.TaskSchedulerProperty(scheduled, property) is { } current => current,
         PsObject started when RunContext.TaskProcessProperty(started, property) is { } exited => exited,
+        // The intrinsic psbase: the object without its adapter's extras, the emulated object itself ($group.psbase.Invoke('Members'),
+        // $hashtable.psbase.Count).
+        PsObject based when based[property] is null && property.Equals("psbase", StringComparison.OrdinalIgnoreCase) => based,
         // The intrinsic pstypenames: the object's type names, the most derived first.
         PsObject { TypeNames: { Count: > 0 } names } typed when typed[property] is null && property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) =>
             TypeNamesOf(typed, names),

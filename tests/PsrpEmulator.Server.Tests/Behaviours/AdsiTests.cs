@@ -28,6 +28,26 @@ public class AdsiTests
         Assert.That(host.OutputTexts.TakeLast(2), Is.EqualTo(new[] { "TESTHOST01", "Guest" }));
     }
 
+    /// <summary>
+    /// The inventory idioms: the members through psbase.Invoke('Members'), each COM object's name by InvokeMember or by
+    /// [ADSI]$_.InvokeGet('Name'); InvokeSet and SetInfo change an account; a property the entry has not is ADSI's error.
+    /// </summary>
+    [Test]
+    public async Task Members_through_psbase_and_InvokeGet_and_InvokeSet_read_and_change_the_accounts()
+    {
+        var (host, accounts) = await RunAsync(
+            "$g = [ADSI]\"WinNT://$env:COMPUTERNAME/Administrators,group\"; $g.psbase.Invoke('Members') | % { $_.GetType().InvokeMember('Name', 'GetProperty', $null, $_, $null) }; " +
+            "@($g.Invoke('Members')) | % { ([ADSI]$_).InvokeGet('Name') }; $u = [ADSI]'WinNT://./tester,user'; $u.InvokeSet('Description', 'CI account'); $u.SetInfo(); " +
+            "try { $u.InvokeGet('Nope') } catch { $_.FullyQualifiedErrorId }; try { $u.Get('Nope') } catch { $_.FullyQualifiedErrorId }; $g.psbase.Path");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Administrator", "tester", "Administrator", "tester", "COMException", "COMException", "WinNT://WORKGROUP/TESTHOST01/Administrators",
+        }));
+        Assert.That(accounts.FindUser("tester")!.Description, Is.EqualTo("CI account"));
+    }
+
     /// <summary>The Packer-template way to make a user: Create, SetPassword, SetInfo, flags, then join Administrators.</summary>
     [Test]
     public async Task A_created_user_joins_the_accounts_and_a_group_with_its_flags_and_description()
