@@ -339,15 +339,21 @@ internal sealed partial class RunContext
             {
                 foreach (var pattern in await Texts("ListLog"))
                 {
+                    // The classic logs and the other channels, by name.
                     var wildcard = VirtualFileSystem.Wildcard(pattern);
-                    var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).ToList();
+                    var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).Select(l => (l.Name, Classic: (EventLogs.LogInfo?)l, MaxKb: 0))
+                        .Concat(EventLogs.Channels.Where(c => wildcard.IsMatch(c.Name)).Select(c => (c.Name, Classic: (EventLogs.LogInfo?)null, c.MaxKb)))
+                        .OrderBy(l => l.Name, StringComparer.OrdinalIgnoreCase).ToList();
                     if (matching.Count == 0)
                     {
                         await NoMatchingLogs(pattern);
                         continue;
                     }
 
-                    foreach (var log in matching) await Write(EventLogConfigurationObject(log, logs.Entries(log.Name)));
+                    foreach (var (name, classic, maxKb) in matching)
+                    {
+                        await Write(classic is not null ? EventLogConfigurationObject(classic, logs.Entries(name)) : ChannelConfigurationObject(name, maxKb));
+                    }
                 }
 
                 return;
@@ -386,7 +392,9 @@ internal sealed partial class RunContext
                 foreach (var pattern in logPatterns)
                 {
                     var wildcard = VirtualFileSystem.Wildcard(pattern);
-                    var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).Select(l => l.Name).ToList();
+                    // The channels beside the classic logs hold no events here.
+                    var matching = logs.Logs().Where(l => wildcard.IsMatch(l.Name)).Select(l => l.Name)
+                        .Concat(EventLogs.Channels.Where(c => wildcard.IsMatch(c.Name)).Select(c => c.Name)).ToList();
                     if (matching.Count == 0)
                     {
                         await NoMatchingLogs(pattern);
@@ -671,6 +679,33 @@ internal sealed partial class RunContext
         }
 
         return PsPrimitive.String(xml.Append("</EventData></Event>").ToString());
+    }
+
+    /// <summary>A channel that is no classic log as Get-WinEvent -ListLog writes it: Operational (Admin for an /Admin one), Circular, empty.</summary>
+    private static PsObject ChannelConfigurationObject(string name, int maxKb)
+    {
+        var o = new PsObject(["System.Diagnostics.Eventing.Reader.EventLogConfiguration", "System.Object"]) { ToStringValue = "System.Diagnostics.Eventing.Reader.EventLogConfiguration" };
+        var admin = name.EndsWith("/Admin", StringComparison.OrdinalIgnoreCase) || !name.Contains('/', StringComparison.Ordinal);
+        o.AdaptedProperties.AddRange(
+        [
+            new("LogName", PsPrimitive.String(name)),
+            new("LogType", admin ? PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogType", "Administrative", 0) : PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogType", "Operational", 1)),
+            new("LogIsolation", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogIsolation", "Application", 0)),
+            new("IsEnabled", PsPrimitive.Boolean(true)),
+            new("IsClassicLog", PsPrimitive.Boolean(false)),
+            new("LogFilePath", PsPrimitive.String($@"%SystemRoot%\System32\Winevt\Logs\{name.Replace("/", "%4", StringComparison.Ordinal)}.evtx")),
+            new("MaximumSizeInBytes", PsPrimitive.Int64(maxKb * 1024L)),
+            new("LogMode", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogMode", "Circular", 0)),
+            new("OwningProviderName", PsPrimitive.String(name.Contains('/', StringComparison.Ordinal) ? name[..name.IndexOf('/', StringComparison.Ordinal)] : string.Empty)),
+            new("ProviderNames", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])),
+        ]);
+        o.With("FileSize", PsPrimitive.Int64(69632L))
+            .With("IsLogFull", PsPrimitive.Boolean(false))
+            .With("LastAccessTime", PsNil.Instance)
+            .With("LastWriteTime", PsNil.Instance)
+            .With("OldestRecordNumber", PsPrimitive.Int64(0))
+            .With("RecordCount", PsPrimitive.Int64(0));
+        return o;
     }
 
     /// <summary>A log as Get-WinEvent -ListLog writes it: its EventLogConfiguration with the cmdlet's notes (a classic log is Circular).</summary>

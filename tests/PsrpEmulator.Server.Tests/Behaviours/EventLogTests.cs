@@ -77,6 +77,29 @@ public class EventLogTests
     }
 
     /// <summary>
+    /// Get-WinEvent knows the channels beside the classic logs scripts read (PowerShell's, WinRM's, Task Scheduler's...):
+    /// -ListLog lists them among the classic logs by name, not classic, empty; reading one finds no events; Get-EventLog
+    /// does not know them.
+    /// </summary>
+    [Test]
+    public async Task Get_WinEvent_knows_the_operational_channels_and_Get_EventLog_does_not()
+    {
+        var host = await RunAsync(
+            "Get-WinEvent -ListLog *PowerShell* | ForEach-Object { \"$($_.LogName) $($_.IsClassicLog) $($_.LogType) $($_.RecordCount)\" }; " +
+            "(Get-WinEvent -ListLog 'Microsoft-Windows-WinRM/Operational').LogFilePath; " +
+            "try { Get-WinEvent -LogName 'Microsoft-Windows-TaskScheduler/Operational' -MaxEvents 5 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId }; " +
+            "try { Get-EventLog -LogName 'Microsoft-Windows-PowerShell/Operational' -Newest 1 } catch { $_.FullyQualifiedErrorId }; @(Get-EventLog -List).Count");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Microsoft-Windows-PowerShell/Admin False Administrative 0", "Microsoft-Windows-PowerShell/Operational False Operational 0", "Windows PowerShell True Administrative 0",
+            @"%SystemRoot%\System32\Winevt\Logs\Microsoft-Windows-WinRM%4Operational.evtx",
+            "NoMatchingEventsFound,Microsoft.PowerShell.Commands.GetWinEventCommand",
+            "System.InvalidOperationException,Microsoft.PowerShell.Commands.GetEventLogCommand", "7",
+        }));
+    }
+
+    /// <summary>
     /// A record's Properties are EventProperty objects with their Value (Data[n] of a monitoring script), shown by type
     /// name; ToXml() is the event's XML as the event log service renders a classic entry; FormatDescription() its message.
     /// </summary>
