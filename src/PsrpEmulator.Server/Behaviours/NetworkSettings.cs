@@ -23,13 +23,13 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
         public static IPv4Configuration Default { get; } = ForComputer(0);
 
         /// <summary>The subnet mask of the prefix length (255.255.255.0 for 24).</summary>
-        public string SubnetMask
+        public string SubnetMask => MaskOf(PrefixLength);
+
+        /// <summary>The IPv4 mask of a prefix length, dotted (255.255.240.0 for 20).</summary>
+        public static string MaskOf(int prefixLength)
         {
-            get
-            {
-                var mask = PrefixLength == 0 ? 0u : uint.MaxValue << (32 - PrefixLength);
-                return $"{mask >> 24}.{(mask >> 16) & 255}.{(mask >> 8) & 255}.{mask & 255}";
-            }
+            var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
+            return $"{mask >> 24}.{(mask >> 16) & 255}.{(mask >> 8) & 255}.{mask & 255}";
         }
 
         /// <summary>The n-th computer's (0 the default computer's): 10.0.k.(4 + m) of 10.0.k.0/24 with gateway and DNS 10.0.k.1, for n = 250k + m.</summary>
@@ -173,5 +173,65 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     {
         var v4 = DnsServers(@interface, ipv6: false);
         return [.. ShownIPv6Servers(v4, DnsServers(@interface, ipv6: true)), .. v4];
+    }
+
+    /// <summary>A route of the computer's routing table: its interface, destination prefix, next hop (0.0.0.0 or :: on-link), route metric and origin.</summary>
+    public sealed record Route(int InterfaceIndex, string DestinationPrefix, string NextHop, int RouteMetric, string Protocol)
+    {
+        public bool IPv6 => DestinationPrefix.Contains(':', StringComparison.Ordinal);
+
+        public string InterfaceAlias => NetworkSettings.Interfaces.First(i => i.Index == InterfaceIndex).Alias;
+
+        /// <summary>The interface's metric: 15 for the 10 Gbps adapter, 75 for loopback (UNVERIFIED).</summary>
+        public int InterfaceMetric => InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 15 : 75;
+    }
+
+    /// <summary>
+    /// The routing table Windows builds from the adapter's IPv4 configuration and the loopback pseudo-interface, in the
+    /// order Get-NetRoute lists it: broadcast and multicast routes of both, the subnet's broadcast, host and network
+    /// routes, loopback's, the default route through the gateway (RouteMetric 0, NetMgmt), then IPv6's.
+    /// </summary>
+    public IReadOnlyList<Route> Routes()
+    {
+        var ipv4 = IPv4;
+        const int Ethernet = 4, Loopback = 1;
+        var address = BitConverterBigEndian(IPAddress.Parse(ipv4.Address));
+        var mask = ipv4.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - ipv4.PrefixLength);
+        var subnet = $"{Dotted(address & mask)}/{ipv4.PrefixLength}";
+        var broadcast = Dotted(address | ~mask);
+        var routes = new List<Route>
+        {
+            new(Ethernet, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Ethernet, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
+            new(Loopback, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
+        };
+        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, broadcast + "/32", "0.0.0.0", 256, "Local"));
+        routes.Add(new(Ethernet, ipv4.Address + "/32", "0.0.0.0", 256, "Local"));
+        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, subnet, "0.0.0.0", 256, "Local"));
+        routes.AddRange(
+        [
+            new(Loopback, "127.255.255.255/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "127.0.0.1/32", "0.0.0.0", 256, "Local"),
+            new(Loopback, "127.0.0.0/8", "0.0.0.0", 256, "Local"),
+        ]);
+        if (ipv4.DefaultGateway is { } gateway) routes.Add(new(Ethernet, "0.0.0.0/0", gateway, 0, "NetMgmt"));
+        routes.AddRange(
+        [
+            new(Ethernet, "ff00::/8", "::", 256, "Local"),
+            new(Loopback, "ff00::/8", "::", 256, "Local"),
+            new(Ethernet, Behaviours.CommandLines.PingCommandScript.LinkLocal.Split('%')[0] + "/128", "::", 256, "Local"),
+            new(Ethernet, "fe80::/64", "::", 256, "Local"),
+            new(Loopback, "::1/128", "::", 256, "Local"),
+        ]);
+        return routes;
+
+        static uint BitConverterBigEndian(IPAddress ip)
+        {
+            var bytes = ip.GetAddressBytes();
+            return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        }
+
+        static string Dotted(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
     }
 }

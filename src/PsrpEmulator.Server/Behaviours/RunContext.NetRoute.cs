@@ -17,66 +17,13 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    private sealed record Route(int InterfaceIndex, string DestinationPrefix, string NextHop, int RouteMetric, string Protocol)
-    {
-        public bool IPv6 => DestinationPrefix.Contains(':', StringComparison.Ordinal);
-
-        public string InterfaceAlias => NetworkSettings.Interfaces.First(i => i.Index == InterfaceIndex).Alias;
-
-        public int InterfaceMetric => InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 15 : 75;
-    }
-
-    /// <summary>The computer's routes, in the order Get-NetRoute lists them.</summary>
-    private static List<Route> Routes(NetworkSettings.IPv4Configuration ipv4)
-    {
-        const int Ethernet = 4, Loopback = 1;
-        var address = BitConverterBigEndian(IPAddress.Parse(ipv4.Address));
-        var mask = ipv4.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - ipv4.PrefixLength);
-        var subnet = $"{Dotted(address & mask)}/{ipv4.PrefixLength}";
-        var broadcast = Dotted(address | ~mask);
-        var routes = new List<Route>
-        {
-            new(Ethernet, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
-            new(Loopback, "255.255.255.255/32", "0.0.0.0", 256, "Local"),
-            new(Ethernet, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
-            new(Loopback, "224.0.0.0/4", "0.0.0.0", 256, "Local"),
-        };
-        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, broadcast + "/32", "0.0.0.0", 256, "Local"));
-        routes.Add(new(Ethernet, ipv4.Address + "/32", "0.0.0.0", 256, "Local"));
-        if (ipv4.PrefixLength < 32) routes.Add(new(Ethernet, subnet, "0.0.0.0", 256, "Local"));
-        routes.AddRange(
-        [
-            new(Loopback, "127.255.255.255/32", "0.0.0.0", 256, "Local"),
-            new(Loopback, "127.0.0.1/32", "0.0.0.0", 256, "Local"),
-            new(Loopback, "127.0.0.0/8", "0.0.0.0", 256, "Local"),
-        ]);
-        if (ipv4.DefaultGateway is { } gateway) routes.Add(new(Ethernet, "0.0.0.0/0", gateway, 0, "NetMgmt"));
-        routes.AddRange(
-        [
-            new(Ethernet, "ff00::/8", "::", 256, "Local"),
-            new(Loopback, "ff00::/8", "::", 256, "Local"),
-            new(Ethernet, CommandLines.PingCommandScript.LinkLocal.Split('%')[0] + "/128", "::", 256, "Local"),
-            new(Ethernet, "fe80::/64", "::", 256, "Local"),
-            new(Loopback, "::1/128", "::", 256, "Local"),
-        ]);
-        return routes;
-
-        static uint BitConverterBigEndian(IPAddress ip)
-        {
-            var bytes = ip.GetAddressBytes();
-            return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
-        }
-
-        static string Dotted(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
-    }
-
     private async ValueTask GetNetRouteAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string Command = "Get-NetRoute";
         RefuseNotEmulated(Command, arguments, "CimSession", "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime",
             "TypeOfRoute");
         async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
-        var chosen = Routes(OwnIPv4).AsEnumerable();
+        var chosen = (Host.NetworkSettings ?? new NetworkSettings()).Routes().AsEnumerable();
         var where = new List<string>();
         var strict = false;
 
@@ -137,7 +84,7 @@ internal sealed partial class RunContext
         foreach (var route in found) await output.WriteAsync(new PipelineOutput(RouteObject(route)), cancellationToken);
     }
 
-    private static PsObject RouteObject(Route route)
+    private static PsObject RouteObject(NetworkSettings.Route route)
     {
         const string Prefix = "Microsoft.Management.Infrastructure.CimInstance#";
         var o = new PsObject(

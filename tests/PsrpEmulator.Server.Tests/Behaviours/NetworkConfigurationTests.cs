@@ -156,6 +156,28 @@ public class NetworkConfigurationTests
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
 
+    /// <summary>route print lays out the routes Get-NetRoute lists as Windows prints them: on-link routes, metrics the route's and the interface's, the persistent default route.</summary>
+    [Test]
+    public async Task Route_print_shows_the_routing_table_Get_NetRoute_lists()
+    {
+        var host = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = new NetworkSettings() };
+        var v4 = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = new NetworkSettings(NetworkSettings.IPv4Configuration.TryParse("192.168.7.9/24", "", null, out _)) };
+
+        var code = await Default.ResolveCommandLine("route print").RunAsync(host, TimeProvider.System, CancellationToken.None);
+        await Default.ResolveCommandLine("route -4 print").RunAsync(v4, TimeProvider.System, CancellationToken.None);
+
+        Assert.That(code, Is.Zero);
+        Assert.That(host.Stdout, Does.Contain(
+            "Network Destination        Netmask          Gateway       Interface  Metric\r\n" +
+            "          0.0.0.0          0.0.0.0         10.0.0.1         10.0.0.4     15\r\n" +
+            "         10.0.0.0    255.255.255.0          On-link         10.0.0.4    271\r\n"));
+        Assert.That(host.Stdout, Does.Contain("  Network Address          Netmask  Gateway Address  Metric\r\n          0.0.0.0          0.0.0.0         10.0.0.1  Default\r\n"));
+        Assert.That(host.Stdout, Does.Contain(" If Metric Network Destination      Gateway\r\n  1    331 ::1/128                  On-link\r\n"));
+        Assert.That(v4.Stdout, Does.Contain("      192.168.7.0    255.255.255.0          On-link      192.168.7.9    271\r\n"));
+        Assert.That(v4.Stdout, Does.Contain("Persistent Routes:\r\n  None\r\n"));
+        Assert.That(v4.Stdout, Does.Not.Contain("IPv6 Route Table").And.Not.Contain("0.0.0.0          0.0.0.0"));
+    }
+
     [Test]
     public async Task A_computer_without_a_gateway_has_no_default_route_and_its_subnet_s_routes_follow_its_prefix()
     {
