@@ -303,7 +303,8 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// <c>[System.Diagnostics.FileVersionInfo]::GetVersionInfo(path)</c>: a program of Windows' (System32's, by its image on
-    /// the disk) has Windows Server 2019's version resource (10.0.17763.1, Microsoft's names; its FileDescription is not
+    /// the disk) has Windows Server 2019's version resource (10.0.17763.1, a core file the cumulative update replaced
+    /// 10.0.17763.4974; Microsoft's names; its FileDescription is not
     /// emulated: null); any other file has none (its versions null, their parts 0), as .NET reads a file without one; a
     /// file that is not there is .NET's FileNotFoundException, whose message is the path.
     /// </summary>
@@ -316,13 +317,15 @@ internal sealed partial class RunContext
             throw DotNetFailure("GetVersionInfo", 1, path ?? pathText, typeof(System.IO.FileNotFoundException));
         }
 
-        var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
-        // A Windows program's version resource; another file has none (null texts, parts 0).
+        var serviced = WindowsCommands.SystemImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        var windows = serviced || WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        // A Windows program's version resource (a core file the cumulative update replaced at its revision); another file has none (null texts, parts 0).
         string? Of(string value) => windows ? value : null;
+        var windowsRevision = serviced ? WindowsCommands.ServicedRevision : 1;
         var (internalName, originalFilename) = (Of(System.IO.Path.GetFileNameWithoutExtension(file.Name)), Of(file.Name.ToUpperInvariant() + ".MUI"));
         var (fileVersion, productVersion, productName, language) =
-            (Of("10.0.17763.1 (WinBuild.160101.0800)"), Of("10.0.17763.1"), Of("Microsoft® Windows® Operating System"), Of("English (United States)"));
-        var (major, build, revision) = windows ? (10, 17763, 1) : (0, 0, 0);
+            (Of($"10.0.17763.{windowsRevision} (WinBuild.160101.0800)"), Of($"10.0.17763.{windowsRevision}"), Of("Microsoft® Windows® Operating System"), Of("English (United States)"));
+        var (major, build, revision) = windows ? (10, 17763, windowsRevision) : (0, 0, 0);
         PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
 
         // ToString() is .NET's: its fields a line each.

@@ -149,8 +149,8 @@ public sealed class VirtualFileSystem
 
         (windows.Created, windows.Written) = (windowsCreated, windowsWritten);
 
-        // System32's programs (those a script runs: cmd, ipconfig, ping...), their sizes without their bytes.
-        foreach (var (path, length) in WindowsCommands.ProgramImages)
+        // System32's programs (those a script runs: cmd, ipconfig, ping...) and its core files, their sizes without their bytes.
+        foreach (var (path, length) in WindowsCommands.ProgramImages.Concat(WindowsCommands.SystemImages))
         {
             CreateDirectory(ParentOf(path)!);
             var parent = Find(ParentOf(path)!)!;

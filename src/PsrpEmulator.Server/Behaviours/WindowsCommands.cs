@@ -308,6 +308,24 @@ internal static class WindowsCommands
         }
     }
 
+    /// <summary>
+    /// The update revision of the core system files the installed cumulative update (KB5031361, OS build 17763.4974)
+    /// replaced, as the registry's UBR says: <see cref="SystemImages"/>' version resources carry it.
+    /// </summary>
+    public const int ServicedRevision = 4974;
+
+    /// <summary>
+    /// Core system files patch and inventory scripts read versions from (the kernel, its HAL, ntdll, kernel32,
+    /// kernelbase, win32k and the TCP/IP driver), no program to run: their sizes as remembered (UNVERIFIED), their version
+    /// resources at <see cref="ServicedRevision"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Path, int Length)> SystemImages =
+    [
+        (System32 + @"\ntoskrnl.exe", 9_725_768), (System32 + @"\hal.dll", 1_030_144), (System32 + @"\ntdll.dll", 1_972_528),
+        (System32 + @"\kernel32.dll", 714_752), (System32 + @"\KernelBase.dll", 2_273_080), (System32 + @"\win32k.sys", 565_248),
+        (System32 + @"\drivers\tcpip.sys", 2_841_400),
+    ];
+
     private static string ImagePath(string file) => file.ToLowerInvariant() switch
     {
         "powershell.exe" => System32 + @"\WindowsPowerShell\v1.0\powershell.exe",

@@ -1092,6 +1092,22 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", @"C:\Windows\win.ini" }));
     }
 
+    /// <summary>
+    /// The core files patch checks read (ntoskrnl.exe, kernel32.dll, tcpip.sys...) are there, their versions the
+    /// installed cumulative update's revision, as the registry's UBR; they are files, not programs to run, and cannot be
+    /// removed.
+    /// </summary>
+    [Test]
+    public async Task The_kernel_and_core_files_carry_the_cumulative_update_s_revision()
+    {
+        var (host, _) = await RunAsync("(Get-Item C:\\Windows\\System32\\ntoskrnl.exe).VersionInfo.ProductVersion; " +
+            "[Diagnostics.FileVersionInfo]::GetVersionInfo('C:\\Windows\\System32\\drivers\\tcpip.sys').FilePrivatePart; " +
+            "(Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion').UBR; (Get-Item C:\\Windows\\System32\\kernel32.dll).Length; " +
+            "Remove-Item C:\\Windows\\System32\\ntdll.dll -ErrorAction SilentlyContinue; Test-Path C:\\Windows\\System32\\ntdll.dll");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.4974", "4974", "4974", "714752", "True" }));
+    }
+
     /// <summary>The cleanup pattern "Get-ChildItem ... | Where-Object ... | Remove-Item" that found nothing, and paths piped by value.</summary>
     [Test]
     public async Task A_path_cmdlet_binds_each_object_piped_in_and_runs_not_at_all_for_none()
