@@ -158,14 +158,15 @@ public class VirtualComputerTests : EmulatorTestBase
 
     /// <summary>
     /// Each computer has its own IPv4 address on its Ethernet adapter (10.0.0.4, 10.0.0.5 ... by default, or its
-    /// configured one), the same in Get-NetIPAddress, WMI, DNS, ping and its cmd shells' ipconfig.
+    /// configured one) and its own MAC address, the same in Get-NetIPAddress, Get-NetAdapter, WMI, DNS, ping and its cmd
+    /// shells' ipconfig.
     /// </summary>
     [Test]
     public async Task Each_computer_has_its_own_IPv4_address_in_every_tool()
     {
         const string Script = "(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress; " +
             "$c = Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; $c.IPAddress[0]; $c.IPSubnet[0]; \"$($c.DefaultIPGateway)\"; $c.DNSServerSearchOrder -join ','; " +
-            "(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Get-NetConnectionProfile).Name";
+            "(Resolve-DnsName $env:COMPUTERNAME -Type A).IPAddress; (Get-NetConnectionProfile).Name; (Get-NetAdapter).MacAddress; $c.MACAddress";
         using var server01 = For("Server01");
         using var server02 = For("Server02");
         using var server03 = For("Server03");
@@ -177,10 +178,11 @@ public class VirtualComputerTests : EmulatorTestBase
         var ping = await cmd.RunAsync("ping", ["-n", "1", "10.0.0.5"]);
         var other = await cmd.RunAsync("ping", ["-n", "1", "-w", "1", "10.0.0.4"]);
 
-        Assert.That(Outputs(await first.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.4", "10.0.0.4", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.4", "Network" }));
-        Assert.That(Outputs(await second.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.5", "10.0.0.5", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.5", "Network" }));
+        Assert.That(Outputs(await first.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.4", "10.0.0.4", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.4", "Network", "00-15-5D-0A-01-04", "00:15:5D:0A:01:04" }));
+        Assert.That(Outputs(await second.InvokeAsync(Script)), Is.EqualTo(new[] { "10.0.0.5", "10.0.0.5", "255.255.255.0", "10.0.0.1", "10.0.0.1", "10.0.0.5", "Network", "00-15-5D-0A-01-05", "00:15:5D:0A:01:05" }));
         Assert.That(Outputs(await third.InvokeAsync(Script)),
-            Is.EqualTo(new[] { "192.168.10.20", "192.168.10.20", "255.255.0.0", "", "192.168.0.53", "192.168.10.20", "Unidentified network" }));
+            Is.EqualTo(new[] { "192.168.10.20", "192.168.10.20", "255.255.0.0", "", "192.168.0.53", "192.168.10.20", "Unidentified network", "00-15-5D-0A-01-06", "00:15:5D:0A:01:06" }));
+        Assert.That((await cmd.RunAsync("ipconfig", ["/all"])).StdoutText, Does.Contain("   Physical Address. . . . . . . . . : 00-15-5D-0A-01-05\r\n"));
         Assert.That(ipconfig.StdoutText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 10.0.0.5\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n   Default Gateway . . . . . . . . . : 10.0.0.1\r\n"));
         Assert.That((ping.ExitCode, ping.StdoutText), Is.EqualTo((0, "\r\nPinging 10.0.0.5 with 32 bytes of data:\r\nReply from 10.0.0.5: bytes=32 time<1ms TTL=128\r\n" +
             "\r\nPing statistics for 10.0.0.5:\r\n    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),\r\nApproximate round trip times in milli-seconds:\r\n    Minimum = 0ms, Maximum = 0ms, Average = 0ms\r\n")));

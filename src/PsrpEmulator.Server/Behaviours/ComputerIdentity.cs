@@ -19,15 +19,19 @@ internal static class ComputerIdentity
 
     /// <summary>
     /// The text with the computer's templates replaced: {computername}, {smbiosuuid}, {machineguid}, and its Ethernet
-    /// adapter's {ipv4address} and {ipv4subnetmask} (<paramref name="ipv4"/>, else the default computer's).
+    /// adapter's {ipv4address} and {ipv4subnetmask} (<paramref name="network"/>'s, else the default computer's) and
+    /// {macaddress} (WMI's colons: 00:15:5D:0A:01:04).
     /// </summary>
-    public static string Substitute(string text, string computer, NetworkSettings.IPv4Configuration? ipv4 = null) =>
+    public static string Substitute(string text, string computer, NetworkSettings? network = null) =>
         !text.Contains('{', StringComparison.Ordinal) ? text : text
             .Replace("{computername}", computer.ToUpperInvariant(), StringComparison.OrdinalIgnoreCase)
             .Replace("{smbiosuuid}", SmbiosUuid(computer), StringComparison.OrdinalIgnoreCase)
             .Replace("{machineguid}", MachineGuid(computer), StringComparison.OrdinalIgnoreCase)
-            .Replace("{ipv4address}", (ipv4 ?? NetworkSettings.IPv4Configuration.Default).Address, StringComparison.OrdinalIgnoreCase)
-            .Replace("{ipv4subnetmask}", (ipv4 ?? NetworkSettings.IPv4Configuration.Default).SubnetMask, StringComparison.OrdinalIgnoreCase);
+            .Replace("{ipv4address}", (network?.IPv4 ?? NetworkSettings.IPv4Configuration.Default).Address, StringComparison.OrdinalIgnoreCase)
+            .Replace("{ipv4subnetmask}", (network?.IPv4 ?? NetworkSettings.IPv4Configuration.Default).SubnetMask, StringComparison.OrdinalIgnoreCase)
+            .Replace("{macaddress}", (network ?? DefaultNetwork).MacAddress.Replace('-', ':'), StringComparison.OrdinalIgnoreCase);
+
+    private static readonly NetworkSettings DefaultNetwork = new();
 
     // A name-based GUID (RFC 4122 version 5 layout over SHA-1) of the computer's name, upper case, in a namespace of its use.
     private static Guid NameGuid(string use, string computer)

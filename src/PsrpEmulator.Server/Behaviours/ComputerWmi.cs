@@ -174,7 +174,7 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
 
     private IReadOnlyList<WmiProperty> Substituted(IReadOnlyList<WmiProperty> properties) =>
         properties.Any(p => p.Values.Any(v => v.Contains('{', StringComparison.Ordinal)))
-            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => ComputerIdentity.Substitute(v, computer, Network?.IPv4))] })]
+            ? [.. properties.Select(p => p with { Values = [.. p.Values.Select(v => ComputerIdentity.Substitute(v, computer, Network))] })]
             : properties;
 
     private IReadOnlyList<WmiProperty> Current(WmiClassSeed seed, IReadOnlyList<WmiProperty> properties)

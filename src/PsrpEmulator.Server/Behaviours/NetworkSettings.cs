@@ -10,8 +10,20 @@ namespace PsrpEmulator.Server.Behaviours;
 /// lists for IPv6 when none is configured. The adapter's IPv4 configuration is static (<see cref="IPv4"/>: its address,
 /// gateway and DNS servers, ipconfig's "DHCP Enabled: No"). Thread-safe: the computer's sessions share it.
 /// </summary>
-public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = null)
+public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = null, int adapterNumber = 0)
 {
+    /// <summary>
+    /// The Ethernet adapter's MAC address, dashed as Get-NetAdapter and ipconfig write it: a Hyper-V address
+    /// (00-15-5D-...), 00-15-5D-0A-01-04 for the first computer and one more for each next one, so computers differ.
+    /// </summary>
+    public string MacAddress { get; } = MacOf(adapterNumber);
+
+    private static string MacOf(int number)
+    {
+        var value = 0x0104 + Math.Clamp(number, 0, 0xFEFB);
+        return $"00-15-5D-0A-{value >> 8:X2}-{value & 0xFF:X2}";
+    }
+
     /// <summary>
     /// The Ethernet adapter's static IPv4 configuration: its address and prefix length, its default gateway (null: none)
     /// and the DNS servers it starts with. A fresh Windows server on a private network has one, as a Hyper-V or cloud VM

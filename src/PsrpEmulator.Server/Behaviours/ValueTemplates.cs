@@ -668,13 +668,13 @@ internal sealed class DiskValueTemplate(bool free) : ValueTemplate
 /// <summary>
 /// <c>{ $network: facet }</c>: the session's computer's Ethernet adapter's IPv4 configuration
 /// (<see cref="NetworkSettings.IPv4"/>): ipv4Address and ipv4SubnetMask (strings), ipv4PrefixLength (a Byte, as
-/// MSFT_NetIPAddress has it), ipv4DefaultGateway (a string, or null without one) and ipv4DnsServers (the servers now, as
-/// Set-DnsClientServerAddress left them: a string array). A host without network settings has the default computer's.
+/// MSFT_NetIPAddress has it), ipv4DefaultGateway (a string, or null without one), ipv4DnsServers (the servers now, as
+/// Set-DnsClientServerAddress left them: a string array), and its MAC address, macAddress (dashed) and permanentAddress (bare hex). A host without network settings has the default computer's.
 /// </summary>
 internal sealed class NetworkValueTemplate(string facet) : ValueTemplate
 {
     /// <summary>The facets <c>$network</c> takes.</summary>
-    public static readonly string[] Facets = ["ipv4Address", "ipv4SubnetMask", "ipv4PrefixLength", "ipv4DefaultGateway", "ipv4DnsServers"];
+    public static readonly string[] Facets = ["ipv4Address", "ipv4SubnetMask", "ipv4PrefixLength", "ipv4DefaultGateway", "ipv4DnsServers", "macAddress", "permanentAddress"];
 
     public override PsValue Build(RunScope scope)
     {
@@ -686,6 +686,8 @@ internal sealed class NetworkValueTemplate(string facet) : ValueTemplate
             "IPV4SUBNETMASK" => PsPrimitive.String(ipv4.SubnetMask),
             "IPV4PREFIXLENGTH" => PsPrimitive.Byte((byte)ipv4.PrefixLength),
             "IPV4DEFAULTGATEWAY" => ipv4.DefaultGateway is { } gateway ? PsPrimitive.String(gateway) : PsNil.Instance,
+            "MACADDRESS" => PsPrimitive.String((network ?? new NetworkSettings()).MacAddress),
+            "PERMANENTADDRESS" => PsPrimitive.String((network ?? new NetworkSettings()).MacAddress.Replace("-", string.Empty, StringComparison.Ordinal)),
             _ => Servers(network?.DnsServers(NetworkSettings.Interfaces[0], ipv6: false) ?? ipv4.DnsServers),
         };
     }

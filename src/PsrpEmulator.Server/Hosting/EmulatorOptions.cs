@@ -404,14 +404,20 @@ public sealed class EmulatorOptions : IValidatableObject
             return configured;
         }
 
+        return NetworkSettings.IPv4Configuration.ForComputer(PlaceOf(computer));
+    }
+
+    /// <summary>A virtual computer's place in <see cref="EffectiveComputers"/> (0 the default computer's, and a computer not listed's).</summary>
+    public int PlaceOf(string computer)
+    {
         var index = 0;
         foreach (var name in EffectiveComputers)
         {
-            if (name.Equals(computer, StringComparison.OrdinalIgnoreCase)) return NetworkSettings.IPv4Configuration.ForComputer(index);
+            if (name.Equals(computer, StringComparison.OrdinalIgnoreCase)) return index;
             index++;
         }
 
-        return NetworkSettings.IPv4Configuration.Default;
+        return 0;
     }
 
     // The .1 of an address's /24 (10.1.2.7/24 -> 10.1.2.1): the gateway a configured address gets unless one is given.

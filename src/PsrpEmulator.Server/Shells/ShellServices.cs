@@ -114,7 +114,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkSettings> _networks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What commands changed of a virtual computer's network, made at first use.</summary>
-    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static (name, options) => new NetworkSettings(options.IPv4ConfigurationOf(name)), Options);
+    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static (name, options) => new NetworkSettings(options.IPv4ConfigurationOf(name), options.PlaceOf(name)), Options);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 

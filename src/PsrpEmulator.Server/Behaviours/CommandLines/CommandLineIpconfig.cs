@@ -32,14 +32,14 @@ internal sealed class IpconfigAllScript : ICommandLineScript
         text.Append("Ethernet adapter Ethernet:\r\n\r\n");
         text.Append("   Connection-specific DNS Suffix  . : \r\n");
         text.Append("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n");
-        text.Append("   Physical Address. . . . . . . . . : 00-15-5D-0A-01-04\r\n");
+        text.Append("   Physical Address. . . . . . . . . : ").Append(settings.MacAddress).Append("\r\n");
         text.Append("   DHCP Enabled. . . . . . . . . . . : No\r\n   Autoconfiguration Enabled . . . . : Yes\r\n");
         text.Append("   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4(Preferred) \r\n");
         text.Append("   IPv4 Address. . . . . . . . . . . : ").Append(settings.IPv4.Address).Append("(Preferred) \r\n");
         text.Append("   Subnet Mask . . . . . . . . . . . : ").Append(settings.IPv4.SubnetMask).Append("\r\n");
         text.Append("   Default Gateway . . . . . . . . . : ").Append(settings.IPv4.DefaultGateway).Append("\r\n");
         text.Append("   DHCPv6 IAID . . . . . . . . . . . : 67114333\r\n");
-        text.Append("   DHCPv6 Client DUID. . . . . . . . : 00-01-00-01-2B-5C-3E-10-00-15-5D-0A-01-04\r\n");
+        text.Append("   DHCPv6 Client DUID. . . . . . . . : 00-01-00-01-2B-5C-3E-10-").Append(settings.MacAddress).Append("\r\n");
         var servers = settings.ShownDnsServers(NetworkSettings.Interfaces[0]);
         for (var i = 0; i < servers.Count; i++)
         {

@@ -41,7 +41,7 @@ internal sealed class RoutePrintScript(bool ipv4, bool ipv6) : ICommandLineScrip
         var address = settings.IPv4.Address;
         var text = new StringBuilder(Rule);
         text.Append("Interface List\r\n");
-        text.Append("  4...00 15 5d 0a 01 04 ......Microsoft Hyper-V Network Adapter\r\n");
+        text.Append("  4...").Append(settings.MacAddress.Replace('-', ' ').ToLowerInvariant()).Append(" ......Microsoft Hyper-V Network Adapter\r\n");
         text.Append("  1...........................Software Loopback Interface 1\r\n");
         text.Append(Rule);
         if (ipv4)
