@@ -48,6 +48,11 @@ public class WmiObjectTests
     [TestCase("$os = Get-CimInstance Win32_OperatingSystem; ($os.LocalDateTime - $os.LastBootUpTime).Days; $os.LocalDateTime.ToString('o'); (Get-CimInstance Win32_ComputerSystem).DomainRole; " +
         "(Get-CimInstance Win32_Processor).ProcessorId; (Get-CimInstance Win32_OperatingSystem).FreeSpaceInPagingFiles",
         "323|2026-12-02T09:00:00.0000000+00:00|2|BFEBFBFF00050657|1310720")]
+    // The process count agrees with Get-Process (and with a service's process once it stops).
+    [TestCase("(Get-CimInstance Win32_OperatingSystem).NumberOfProcesses -eq @(Get-Process).Count; (Get-WmiObject Win32_OperatingSystem).NumberOfProcesses -eq @(Get-Process).Count; " +
+        "(Get-CimInstance Win32_OperatingSystem).NumberOfProcesses.GetType().Name; Get-Variable PsrpEmulatorProcessCount -ErrorAction SilentlyContinue | Measure-Object | % Count; " +
+        "(Get-ComputerInfo).OsNumberOfProcesses -eq @(Get-Process).Count",
+        "True|True|UInt32|0|True")]
     [TestCase("[Environment]::Version.Major; [Environment]::Version", "4|4.0.30319.42000")]
     // Serverspec's process owner: GetOwner() of the first process of a name.
     [TestCase("gwmi win32_process -filter \"name = 'svchost.exe'\" | select -first 1 | % {$_.getowner().user}; $s = (gwmi Win32_Process -Filter 'ProcessId = 4').GetOwner(); \"$($s.Domain)\\$($s.User) $($s.ReturnValue)\"; (gwmi Win32_Process -Filter 'ProcessId = 0').GetOwner().ReturnValue",
