@@ -138,7 +138,12 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed) : Valu
             .ToList();
         var boot = scope.Variables.Power?.LastBoot ?? EventLogs.DefaultBoot;
         var session = scope.Variables.Get("PID") is { } pid and not PsNil ? PipelineVariables.Display(pid) : null;
-        foreach (var process in all.OfType<PsObject>()) WithStartTime(process, boot, session, scope.Variables.Runspace.Opened);
+        foreach (var process in all.OfType<PsObject>())
+        {
+            WithStartTime(process, boot, session, scope.Variables.Runspace.Opened);
+            WithPriorityAndThreads(process);
+        }
+
         return all.OrderBy(v => v is PsObject o && o["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty, StringComparer.OrdinalIgnoreCase)
             .ThenBy(v => v is PsObject o && o["Id"] is { } id && int.TryParse(PipelineVariables.Display(id), out var number) ? number : 0);
     }
@@ -158,5 +163,44 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed) : Valu
             : id == "4" ? boot
             : boot + TimeSpan.FromSeconds(3 + ServiceDefinition.StableHash(name) % 40);
         process.With("StartTime", PsPrimitive.DateTime(started));
+    }
+
+    /// <summary>
+    /// A process's PriorityClass (Normal; the Idle and System processes have none 5.1 can read), BasePriority (8; Idle
+    /// 0) and Threads when its object has none: one ProcessThread (its Id, waiting at the base priority) per 25 handles
+    /// of the process, as Get-Counter's Thread Count reads it (UNVERIFIED ratio; the ids are made up from the process id).
+    /// </summary>
+    private static void WithPriorityAndThreads(PsObject process)
+    {
+        if (process["Threads"] is not null || process["Id"] is not { } idValue || ScriptExpressions.AsNumberOrNull(idValue) is not { } idNumber) return;
+        var id = (int)idNumber;
+        var system = id is 0 or 4;
+        if (process["PriorityClass"] is null)
+        {
+            process.With("PriorityClass", system ? PsNil.Instance : PsObjects.Enum("System.Diagnostics.ProcessPriorityClass", "Normal", 32));
+        }
+
+        if (process["BasePriority"] is null) process.With("BasePriority", PsPrimitive.Int32(id == 0 ? 0 : 8));
+        var handles = process["Handles"] is { } h && ScriptExpressions.AsNumberOrNull(h) is { } count ? count : 0;
+        var threads = id == 0 ? 2 : (int)Math.Max(1, Math.Floor(handles / 25));
+        var items = new List<PsValue>(threads);
+        for (var i = 0; i < threads; i++)
+        {
+            var thread = new PsObject(["System.Diagnostics.ProcessThread", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"])
+            {
+                ToStringValue = "System.Diagnostics.ProcessThread",
+            };
+            thread.AdaptedProperties.AddRange(
+            [
+                new("Id", PsPrimitive.Int32(id == 0 ? i : id + 4 * (i + 1))),
+                new("BasePriority", PsPrimitive.Int32(id == 0 ? 0 : 8)),
+                new("CurrentPriority", PsPrimitive.Int32(id == 0 ? 0 : 8)),
+                new("ThreadState", PsObjects.Enum("System.Diagnostics.ThreadState", "Wait", 5)),
+                new("WaitReason", PsObjects.Enum("System.Diagnostics.ThreadWaitReason", "UserRequest", 6)),
+            ]);
+            items.Add(thread);
+        }
+
+        process.With("Threads", PsObjects.List(items, ["System.Diagnostics.ProcessThreadCollection", "System.Collections.ReadOnlyCollectionBase", "System.Object"]));
     }
 }

@@ -79,6 +79,17 @@ public class ProcessCommandTests
         }));
     }
 
+    /// <summary>A process's priority and threads as monitoring reads them: Normal, base priority 8, a thread count Get-Counter agrees with.</summary>
+    [Test]
+    public async Task A_process_has_its_priority_class_and_threads()
+    {
+        var output = await OutputOfAsync(
+            "$p = Get-Process -Id 1868; $p.PriorityClass; $p.BasePriority; $p.Threads.Count; $p.Threads[0].ThreadState; \"$($p.Threads[0])\"; " +
+            "$null -eq (Get-Process -Id 4).PriorityClass; (Get-Process -Id 0).Threads.Count; ((Get-Process).Threads | Measure-Object).Count -gt 100");
+
+        Assert.That(output, Is.EqualTo("Normal|8|29|Wait|System.Diagnostics.ProcessThread|True|2|True"));
+    }
+
     [Test]
     public async Task Get_Process_of_a_name_no_process_has_is_NoProcessFoundForGivenName_and_the_others_are_still_written()
     {
