@@ -38,11 +38,7 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
         public string SubnetMask => MaskOf(PrefixLength);
 
         /// <summary>The IPv4 mask of a prefix length, dotted (255.255.240.0 for 20).</summary>
-        public static string MaskOf(int prefixLength)
-        {
-            var mask = prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength);
-            return $"{mask >> 24}.{(mask >> 16) & 255}.{(mask >> 8) & 255}.{mask & 255}";
-        }
+        public static string MaskOf(int prefixLength) => Dotted(prefixLength == 0 ? 0u : uint.MaxValue << (32 - prefixLength));
 
         /// <summary>The n-th computer's (0 the default computer's): 10.0.k.(4 + m) of 10.0.k.0/24 with gateway and DNS 10.0.k.1, for n = 250k + m.</summary>
         public static IPv4Configuration ForComputer(int index)
@@ -207,7 +203,7 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     {
         var ipv4 = IPv4;
         const int Ethernet = 4, Loopback = 1;
-        var address = BitConverterBigEndian(IPAddress.Parse(ipv4.Address));
+        var address = ToNumber(ipv4.Address);
         var mask = ipv4.PrefixLength == 0 ? 0u : uint.MaxValue << (32 - ipv4.PrefixLength);
         var subnet = $"{Dotted(address & mask)}/{ipv4.PrefixLength}";
         var broadcast = Dotted(address | ~mask);
@@ -237,13 +233,15 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
             new(Loopback, "::1/128", "::", 256, "Local"),
         ]);
         return routes;
-
-        static uint BitConverterBigEndian(IPAddress ip)
-        {
-            var bytes = ip.GetAddressBytes();
-            return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
-        }
-
-        static string Dotted(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
     }
+
+    /// <summary>An IPv4 address as a number, its first byte highest (for masks and ordering).</summary>
+    internal static uint ToNumber(string address)
+    {
+        var bytes = IPAddress.Parse(address).GetAddressBytes();
+        return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+    }
+
+    /// <summary>A number as a dotted IPv4 address.</summary>
+    internal static string Dotted(uint value) => $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}";
 }

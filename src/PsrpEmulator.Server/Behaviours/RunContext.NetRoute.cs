@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 

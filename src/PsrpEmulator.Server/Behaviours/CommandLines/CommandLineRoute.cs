@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace PsrpEmulator.Server.Behaviours.CommandLines;
@@ -50,7 +49,7 @@ internal sealed class RoutePrintScript(bool ipv4, bool ipv6) : ICommandLineScrip
             text.Append("Network Destination        Netmask          Gateway       Interface  Metric\r\n");
             var rows = routes.Where(r => !r.IPv6)
                 .Select(r => (Route: r, Destination: r.DestinationPrefix.Split('/')[0], Prefix: int.Parse(r.DestinationPrefix.Split('/')[1], CultureInfo.InvariantCulture)))
-                .OrderBy(r => Number(r.Destination)).ThenBy(r => r.Route.InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 1 : 0);
+                .OrderBy(r => NetworkSettings.ToNumber(r.Destination)).ThenBy(r => r.Route.InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 1 : 0);
             foreach (var (route, destination, prefix) in rows)
             {
                 var loopback = route.InterfaceIndex != NetworkSettings.Interfaces[0].Index;
@@ -86,11 +85,5 @@ internal sealed class RoutePrintScript(bool ipv4, bool ipv6) : ICommandLineScrip
 
         await host.WriteTextAsync(WinRsStreams.Stdout, text.ToString(), cancellationToken).ConfigureAwait(false);
         return 0;
-    }
-
-    private static uint Number(string address)
-    {
-        var bytes = IPAddress.Parse(address).GetAddressBytes();
-        return (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
     }
 }
