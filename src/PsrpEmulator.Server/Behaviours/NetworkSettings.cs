@@ -190,8 +190,8 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
 
         public string InterfaceAlias => NetworkSettings.Interfaces.First(i => i.Index == InterfaceIndex).Alias;
 
-        /// <summary>The interface's metric: 15 for the 10 Gbps adapter, 75 for loopback (UNVERIFIED).</summary>
-        public int InterfaceMetric => InterfaceIndex == NetworkSettings.Interfaces[0].Index ? 15 : 75;
+        /// <summary>The interface's metric (<see cref="MetricOf"/>).</summary>
+        public int InterfaceMetric => MetricOf(InterfaceIndex);
     }
 
     /// <summary>
@@ -234,6 +234,9 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
         ]);
         return routes;
     }
+
+    /// <summary>An interface's automatic metric: 15 for the 10 Gbps adapter, 75 for loopback (UNVERIFIED).</summary>
+    public static int MetricOf(int interfaceIndex) => interfaceIndex == Interfaces[0].Index ? 15 : 75;
 
     /// <summary>An IPv4 address as a number, its first byte highest (for masks and ordering).</summary>
     internal static uint ToNumber(string address)

@@ -90,6 +90,8 @@ internal sealed partial class RunContext
         ["ConvertFrom-StringData"] = ["StringData"],
         ["Invoke-WebRequest"] = WebCommandParameters(),
         ["Invoke-RestMethod"] = WebCommandParameters(),
+        ["Get-NetIPInterface"] = ["InterfaceAlias", "InterfaceIndex", "AddressFamily", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "ConnectionState", "Dhcp",
+            "InterfaceMetric", "NlMtuBytes", "Forwarding", "AutomaticMetric", "RouterDiscovery", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-NetRoute"] = ["DestinationPrefix", "InterfaceIndex", "InterfaceAlias", "NextHop", "AddressFamily", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol",
             "ValidLifetime", "PreferredLifetime", "TypeOfRoute", "CimSession", "ThrottleLimit", "AsJob"],
         ["Get-NetTCPConnection"] = ["LocalAddress", "LocalPort", "RemoteAddress", "RemotePort", "State", "AppliedSetting", "OwningProcess", "CreationTime", "OffloadState", "CimSession", "ThrottleLimit", "AsJob"],
@@ -397,6 +399,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-NetRoute":
                     await GetNetRouteAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-NetIPInterface":
+                    await GetNetIPInterfaceAsync(arguments, to, output, blockNesting);
                     return;
                 case var binding when NetAdapterBindingCommandNames.Contains(binding):
                     await RunNetAdapterBindingCommandAsync(command, arguments, to, output, blockNesting);
@@ -794,6 +799,7 @@ internal sealed partial class RunContext
             "Get-Partition" => ["DiskNumber", "PartitionNumber"],
             "Get-NetTCPConnection" => ["LocalAddress", "LocalPort"],
             "Get-NetRoute" => [],
+            "Get-NetIPInterface" => ["InterfaceAlias"],
             "Invoke-WebRequest" or "Invoke-RestMethod" => ["Uri"],
             "ConvertFrom-StringData" => ["StringData"],
             _ when NetAdapterBindingCommandNames.Contains(command) => ["Name", "ComponentID"],

@@ -178,6 +178,23 @@ public class NetworkConfigurationTests
         Assert.That(v4.Stdout, Does.Not.Contain("IPv6 Route Table").And.Not.Contain("0.0.0.0          0.0.0.0"));
     }
 
+    [TestCase("Get-NetIPInterface | ForEach-Object { \"$($_.ifIndex) $($_.AddressFamily) $($_.NlMtu) $($_.InterfaceMetric) $($_.Dhcp)\" }",
+        "4 IPv6 1500 15 Enabled|1 IPv6 4294967295 75 Disabled|4 IPv4 1500 15 Disabled|1 IPv4 4294967295 75 Disabled")]
+    [TestCase("(Get-NetIPInterface -InterfaceAlias Ethernet -AddressFamily IPv4).InterfaceMetric; (Get-NetIPInterface Loop* -AddressFamily IPv6).ifIndex; @(Get-NetIPInterface -InterfaceIndex 4).Count",
+        "15|1|2")]
+    [TestCase("$r = Get-NetRoute -DestinationPrefix 0.0.0.0/0; $r.RouteMetric + (Get-NetIPInterface -InterfaceIndex $r.ifIndex -AddressFamily IPv4).InterfaceMetric", "15")]
+    [TestCase("Get-NetIPInterface Wi-Fi -ErrorAction SilentlyContinue; $Error[0].FullyQualifiedErrorId; Get-NetIPInterface -InterfaceIndex 9 -ErrorAction SilentlyContinue; $Error[0].FullyQualifiedErrorId",
+        "CmdletizationQuery_NotFound_InterfaceAlias,Get-NetIPInterface|CmdletizationQuery_NotFound_InterfaceIndex,Get-NetIPInterface")]
+    [TestCase("(Get-NetIPInterface -AddressFamily IPv4 | Out-String -Width 200).Split([string[]]\"`r`n\", 'RemoveEmptyEntries')[0,2] | ForEach-Object TrimEnd",
+        "ifIndex InterfaceAlias                  AddressFamily NlMtu(Bytes) InterfaceMetric Dhcp     ConnectionState PolicyStore|" +
+        "4       Ethernet                        IPv4                  1500              15 Disabled Connected       ActiveStore")]
+    public async Task Get_NetIPInterface_lists_each_interface_per_family_with_the_metrics_the_routes_use(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task A_computer_without_a_gateway_has_no_default_route_and_its_subnet_s_routes_follow_its_prefix()
     {

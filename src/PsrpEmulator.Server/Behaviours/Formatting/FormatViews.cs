@@ -566,6 +566,19 @@ internal static class FormatViews
         return new string(' ', 4 * (depth - 1)) + mark + " " + Property(o, "DisplayName");
     }
 
+    // NetTCPIP's table of IP interfaces (widths as remembered, UNVERIFIED).
+    private static readonly FormatView NetIPInterface = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetIPInterface", FormatShape.Table,
+    [
+        new("ifIndex", 7, ColumnAlignment.Left, o => Property(o, "ifIndex")),
+        new("InterfaceAlias", 31, ColumnAlignment.Left, o => Property(o, "InterfaceAlias")),
+        new("AddressFamily", 13, ColumnAlignment.Left, o => Property(o, "AddressFamily")),
+        new("NlMtu(Bytes)", 12, ColumnAlignment.Right, o => Property(o, "NlMtu")),
+        new("InterfaceMetric", 15, ColumnAlignment.Right, o => Property(o, "InterfaceMetric")),
+        new("Dhcp", 8, ColumnAlignment.Left, o => Property(o, "Dhcp")),
+        new("ConnectionState", 15, ColumnAlignment.Left, o => Property(o, "ConnectionState")),
+        new("PolicyStore", 0, ColumnAlignment.Left, o => Property(o, "PolicyStore")),
+    ]);
+
     // NetAdapter's table of an adapter's traffic (widths as remembered, UNVERIFIED).
     private static readonly FormatView NetAdapterStatistics = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_NetAdapterStatisticsSettingData", FormatShape.Table,
     [
@@ -806,6 +819,7 @@ internal static class FormatViews
         [NetTcpConnection.Key] = NetTcpConnection,
         [NetRoute.Key] = NetRoute,
         [NetAdapterStatistics.Key] = NetAdapterStatistics,
+        [NetIPInterface.Key] = NetIPInterface,
         [PingStatus.Key] = PingStatus,
         [WindowsFeature.Key] = WindowsFeature,
         [NetAdapterBinding.Key] = NetAdapterBinding,
