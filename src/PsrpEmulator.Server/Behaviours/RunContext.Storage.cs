@@ -5,7 +5,7 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The Storage module's Get-Disk, Get-Partition and Get-Volume over the computer's one disk, as a Hyper-V VM of Windows
+/// The Storage module's Get-Disk, Get-PhysicalDisk, Get-Partition and Get-Volume over the computer's one disk, as a Hyper-V VM of Windows
 /// Server 2019 installed on BIOS has it: disk 0, a "Msft Virtual Disk" on SCSI with an MBR table of two partitions, the
 /// 500 MB System Reserved one (active, no drive letter) and C:, whose size and free space are the computer's disk's
 /// (<see cref="VirtualFileSystem.Size"/> and <see cref="VirtualFileSystem.FreeBytes"/>, what <c>dir</c> and Get-PSDrive report). Objects are the module's CIM
@@ -18,7 +18,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] StorageCommands = ["Get-Disk", "Get-Partition", "Get-Volume", "Optimize-Volume"];
+    internal static readonly string[] StorageCommands = ["Get-Disk", "Get-PhysicalDisk", "Get-Partition", "Get-Volume", "Optimize-Volume"];
 
     private static readonly HashSet<string> StorageCommandNames = new(StorageCommands, StringComparer.Ordinal);
 
@@ -123,6 +123,27 @@ internal sealed partial class RunContext
                     }
 
                     foreach (var volume in chosen) await Write(VolumeObject(volume));
+                    return;
+                }
+
+            case "Get-PhysicalDisk":
+                {
+                    RefuseNotEmulated(command, arguments, "Usage", "Description", "Manufacturer", "Model", "CanPool", "HealthStatus", "StoragePool", "StorageNode", "StorageEnclosure",
+                        "PhysicallyConnected", "HasAllocations", "SelectedForUse", "NoRedundancy");
+                    // The disk as the storage subsystem's physical disk (DeviceId 0), by friendly name or serial number.
+                    foreach (var (parameter, value) in new[] { ("FriendlyName", "Msft Virtual Disk"), ("SerialNumber", string.Empty) })
+                    {
+                        if (await Texts(parameter) is not { } names) continue;
+                        foreach (var name in names)
+                        {
+                            if (VirtualFileSystem.Wildcard(name).IsMatch(value)) await Write(PhysicalDiskObject(size));
+                            else if (!VirtualFileSystem.HasWildcard(name)) await NotFound("MSFT_PhysicalDisk", parameter, name);
+                        }
+
+                        return;
+                    }
+
+                    await Write(PhysicalDiskObject(size));
                     return;
                 }
 
@@ -274,6 +295,42 @@ internal sealed partial class RunContext
             new("SerialNumber", PsPrimitive.String(string.Empty)),
             new("Signature", PsPrimitive.UInt32(0x5B6F4C1E)),
             new("Size", PsPrimitive.UInt64((ulong)size)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
+    }
+
+    // The disk as Get-PhysicalDisk writes it (MSFT_PhysicalDisk: a virtual disk cannot be pooled, its media type unspecified).
+    private PsObject PhysicalDiskObject(long systemSize)
+    {
+        var objectId = StorageObjectId("PhysicalDisk", "{5b6f4c1e-0000-0000-0000-000000000000}:PD:{600224807E1B1A6F1D0C8F2A3B4C5D6E}");
+        var size = SystemOffset + systemSize;
+        var o = new PsObject(StorageTypeNames("MSFT_PhysicalDisk")) { ToStringValue = $"MSFT_PhysicalDisk (ObjectId = \"{objectId.Replace("\"", "\\\"", StringComparison.Ordinal)}\")" };
+        o.AdaptedProperties.AddRange(
+        [
+            new("ClassName", PsPrimitive.String("MSFT_PhysicalDisk")),
+            new("DeviceId", PsPrimitive.String("0")),
+            new("FriendlyName", PsPrimitive.String("Msft Virtual Disk")),
+            new("SerialNumber", PsPrimitive.String(string.Empty)),
+            new("MediaType", PsPrimitive.String("Unspecified")),
+            new("CanPool", PsPrimitive.Boolean(false)),
+            new("CannotPoolReason", PsPrimitive.String("Insufficient Capacity")),
+            new("OperationalStatus", PsPrimitive.String("OK")),
+            new("HealthStatus", PsPrimitive.String("Healthy")),
+            new("Usage", PsPrimitive.String("Auto-Select")),
+            new("BusType", PsPrimitive.String("SCSI")),
+            new("SpindleSpeed", PsPrimitive.UInt32(uint.MaxValue)),
+            new("Manufacturer", PsPrimitive.String("Msft")),
+            new("Model", PsPrimitive.String("Virtual Disk")),
+            new("FirmwareVersion", PsPrimitive.String("1.0")),
+            new("PhysicalLocation", PsPrimitive.String("Integrated : Adapter 0 : Port 0 : Target 0 : LUN 0")),
+            new("LogicalSectorSize", PsPrimitive.UInt64(512)),
+            new("PhysicalSectorSize", PsPrimitive.UInt64(4096)),
+            new("AllocatedSize", PsPrimitive.UInt64((ulong)size)),
+            new("Size", PsPrimitive.UInt64((ulong)size)),
+            new("IsPartial", PsPrimitive.Boolean(false)),
+            new("ObjectId", PsPrimitive.String(objectId)),
+            new("UniqueId", PsPrimitive.String("600224807E1B1A6F1D0C8F2A3B4C5D6E")),
             new("PSComputerName", PsNil.Instance),
         ]);
         return o;

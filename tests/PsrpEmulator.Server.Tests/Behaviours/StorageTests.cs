@@ -21,6 +21,21 @@ public class StorageTests
         return host;
     }
 
+    /// <summary>Get-PhysicalDisk: the same disk as the storage subsystem's physical disk (its size Get-Disk's), by name or serial, in its table.</summary>
+    [Test]
+    public async Task Get_PhysicalDisk_is_the_computer_s_disk_as_a_physical_disk()
+    {
+        var host = await RunAsync("$p = Get-PhysicalDisk; \"$($p.DeviceId) $($p.FriendlyName) $($p.MediaType) $($p.CanPool) $($p.HealthStatus) $($p.BusType)\"; $p.Size -eq (Get-Disk).Size; " +
+            "@(Get-PhysicalDisk Msft*).Count; @(Get-PhysicalDisk -FriendlyName Other*).Count; Get-PhysicalDisk -FriendlyName nope -ErrorAction SilentlyContinue; $Error[0].FullyQualifiedErrorId; " +
+            "(Get-PhysicalDisk | Out-String).Split([string[]]\"`r`n\", 'RemoveEmptyEntries')[0].TrimEnd()");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "0 Msft Virtual Disk Unspecified False Healthy SCSI", "True", "1", "0", "CmdletizationQuery_NotFound_FriendlyName,Get-PhysicalDisk",
+            "Number FriendlyName      SerialNumber MediaType   CanPool OperationalStatus HealthStatus Usage         Size",
+        }));
+    }
+
     [Test]
     public async Task C_s_volume_is_the_computer_s_disk_and_its_free_space_falls_as_files_are_written()
     {

@@ -458,6 +458,20 @@ internal static class FormatViews
         new("Size", 0, ColumnAlignment.Right, o => StorageSize(o, "Size")),
     ]);
 
+    // The Storage module's table of physical disks (Windows Server 2019's columns as remembered, UNVERIFIED).
+    private static readonly FormatView PhysicalDisk = new(StoragePrefix + "MSFT_PhysicalDisk", FormatShape.Table,
+    [
+        new("Number", 0, ColumnAlignment.Left, o => Property(o, "DeviceId")),
+        new("FriendlyName", 0, ColumnAlignment.Left, o => Property(o, "FriendlyName")),
+        new("SerialNumber", 0, ColumnAlignment.Left, o => Property(o, "SerialNumber")),
+        new("MediaType", 0, ColumnAlignment.Left, o => Property(o, "MediaType")),
+        new("CanPool", 0, ColumnAlignment.Left, o => Property(o, "CanPool")),
+        new("OperationalStatus", 0, ColumnAlignment.Left, o => Property(o, "OperationalStatus")),
+        new("HealthStatus", 0, ColumnAlignment.Left, o => Property(o, "HealthStatus")),
+        new("Usage", 0, ColumnAlignment.Left, o => Property(o, "Usage")),
+        new("Size", 0, ColumnAlignment.Right, o => StorageSize(o, "Size")),
+    ]);
+
     private static readonly FormatView Disk = new(StoragePrefix + "MSFT_Disk", FormatShape.Table,
     [
         new("Number", 6, ColumnAlignment.Left, o => Property(o, "Number")),
@@ -820,6 +834,7 @@ internal static class FormatViews
         [NetRoute.Key] = NetRoute,
         [NetAdapterStatistics.Key] = NetAdapterStatistics,
         [NetIPInterface.Key] = NetIPInterface,
+        [PhysicalDisk.Key] = PhysicalDisk,
         [PingStatus.Key] = PingStatus,
         [WindowsFeature.Key] = WindowsFeature,
         [NetAdapterBinding.Key] = NetAdapterBinding,
