@@ -29,9 +29,7 @@ internal static class ComputerIdentity
             .Replace("{machineguid}", MachineGuid(computer), StringComparison.OrdinalIgnoreCase)
             .Replace("{ipv4address}", (network?.IPv4 ?? NetworkSettings.IPv4Configuration.Default).Address, StringComparison.OrdinalIgnoreCase)
             .Replace("{ipv4subnetmask}", (network?.IPv4 ?? NetworkSettings.IPv4Configuration.Default).SubnetMask, StringComparison.OrdinalIgnoreCase)
-            .Replace("{macaddress}", (network ?? DefaultNetwork).MacAddress.Replace('-', ':'), StringComparison.OrdinalIgnoreCase);
-
-    private static readonly NetworkSettings DefaultNetwork = new();
+            .Replace("{macaddress}", (network?.MacAddress ?? NetworkSettings.MacAddressOf(0)).Replace('-', ':'), StringComparison.OrdinalIgnoreCase);
 
     // A name-based GUID (RFC 4122 version 5 layout over SHA-1) of the computer's name, upper case, in a namespace of its use.
     private static Guid NameGuid(string use, string computer)

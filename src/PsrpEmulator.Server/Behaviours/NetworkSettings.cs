@@ -16,9 +16,10 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     /// The Ethernet adapter's MAC address, dashed as Get-NetAdapter and ipconfig write it: a Hyper-V address
     /// (00-15-5D-...), 00-15-5D-0A-01-04 for the first computer and one more for each next one, so computers differ.
     /// </summary>
-    public string MacAddress { get; } = MacOf(adapterNumber);
+    public string MacAddress { get; } = MacAddressOf(adapterNumber);
 
-    private static string MacOf(int number)
+    /// <summary>The n-th computer's adapter's MAC address (0: the default computer's).</summary>
+    public static string MacAddressOf(int number)
     {
         var value = 0x0104 + Math.Clamp(number, 0, 0xFEFB);
         return $"00-15-5D-0A-{value >> 8:X2}-{value & 0xFF:X2}";

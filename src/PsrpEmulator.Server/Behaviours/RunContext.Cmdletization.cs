@@ -29,6 +29,32 @@ internal sealed partial class RunContext
         Activity = command,
     };
 
+    /// <summary>
+    /// A NetTCPIP cmdletization query that found nothing: CmdletizationQuery_NotFound with the WHERE clause of the
+    /// conditions the module wrote (<paramref name="where"/>, joined by AND).
+    /// </summary>
+    private static ScriptedError CimQueryNotFound(string command, string cimClass, IEnumerable<string> where) => new(
+        $"No matching {cimClass} objects found by CIM query for instances of the ROOT/StandardCimv2/{cimClass} class on the  CIM server: SELECT * FROM {cimClass}  WHERE {string.Join(" AND ", where)}. Verify query parameters and retry.",
+        $"CmdletizationQuery_NotFound,{command}", ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException")
+    {
+        Activity = command,
+    };
+
+    /// <summary>
+    /// A NetTCPIP cmdlet's -AddressFamily values as families (true: IPv6), their names or numbers (2, 23); null when not
+    /// given; another value is the binder's error for the module's generated enum <paramref name="enumType"/>.
+    /// </summary>
+    private async ValueTask<List<bool>?> AddressFamiliesAsync(string command, StageArguments arguments, string enumType, IPipelineHost? to, int blockNesting) =>
+        await OptionalTextsAsync(arguments, "AddressFamily", to, blockNesting) is not { } families ? null :
+        [
+            .. families.Select(family => family.Trim().ToUpperInvariant() switch
+            {
+                "IPV4" or "2" => false,
+                "IPV6" or "23" => true,
+                _ => throw new StatementTerminatedException(EnumParameterError(command, "AddressFamily", family, $"Microsoft.PowerShell.Cmdletization.GeneratedTypes.{enumType}.AddressFamily", ["IPv4", "IPv6"])),
+            }),
+        ];
+
     /// <summary>A module function's missing mandatory parameter (its id qualified by the function's name, not a cmdlet class).</summary>
     private static ScriptedError FunctionMissingParameter(string command, string parameter) => new(
         $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", $"MissingMandatoryParameter,{command}",

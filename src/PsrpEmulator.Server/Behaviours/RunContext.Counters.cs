@@ -59,8 +59,8 @@ internal sealed partial class RunContext
         double ProcessValue(string? instance, Func<PsObject, double> value) =>
             instance == "_total" ? processes.Sum(p => value(p.Process)) : processes.Where(p => p.Instance == instance).Select(p => value(p.Process)).FirstOrDefault();
         static double Number(PsObject process, string name) => process[name] is { } v && ScriptExpressions.AsNumberOrNull(v) is { } n ? n : 0;
-        // Threads: Get-Process lists none; an idle server's process has about one per 25 handles (UNVERIFIED).
-        static double Threads(PsObject process) => Number(process, "Id") == 0 ? Processors : Math.Max(1, Math.Floor(Number(process, "Handles") / 25));
+        // Threads: the ProcessThreads Get-Process gives the process (ServiceProcesses); one for a process without them.
+        static double Threads(PsObject process) => process["Threads"] is PsObject { CollectionKind: not PsCollectionKind.None } threads ? threads.Items.Count : 1;
         var started = time.GetUtcNow();
         double Elapsed(PsObject process) => process["StartTime"]?.AsDateTime() is { } at ? Math.Max(0, Math.Floor((started - at).TotalSeconds)) : 0;
         var disk = Host.FileSystem;

@@ -681,49 +681,33 @@ internal sealed partial class RunContext
         return PsPrimitive.String(xml.Append("</EventData></Event>").ToString());
     }
 
-    /// <summary>A channel that is no classic log as Get-WinEvent -ListLog writes it: Operational (Admin for an /Admin one), Circular, empty.</summary>
+    /// <summary>A channel that is no classic log as Get-WinEvent -ListLog writes it: Operational (Administrative for an /Admin one), Circular, empty.</summary>
     private static PsObject ChannelConfigurationObject(string name, int maxKb)
     {
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        var admin = slash < 0 || name.EndsWith("/Admin", StringComparison.OrdinalIgnoreCase);
+        return LogConfigurationObject(name, classic: false, admin, maxKb * 1024L, circular: true, slash < 0 ? string.Empty : name[..slash], []);
+    }
+
+    /// <summary>A classic log as Get-WinEvent -ListLog writes it (Circular when it overwrites as needed, else Retain).</summary>
+    private static PsObject EventLogConfigurationObject(EventLogs.LogInfo log, IReadOnlyList<EventLogs.Entry> entries) =>
+        LogConfigurationObject(log.Name, classic: true, admin: true, log.MaximumKilobytes * 1024L, log.OverflowAction == "OverwriteAsNeeded", string.Empty, entries);
+
+    // A log's EventLogConfiguration with the cmdlet's notes (its file's size, times and record numbers from its entries).
+    private static PsObject LogConfigurationObject(string name, bool classic, bool admin, long maxBytes, bool circular, string owner, IReadOnlyList<EventLogs.Entry> entries)
+    {
         var o = new PsObject(["System.Diagnostics.Eventing.Reader.EventLogConfiguration", "System.Object"]) { ToStringValue = "System.Diagnostics.Eventing.Reader.EventLogConfiguration" };
-        var admin = name.EndsWith("/Admin", StringComparison.OrdinalIgnoreCase) || !name.Contains('/', StringComparison.Ordinal);
         o.AdaptedProperties.AddRange(
         [
             new("LogName", PsPrimitive.String(name)),
             new("LogType", admin ? PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogType", "Administrative", 0) : PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogType", "Operational", 1)),
             new("LogIsolation", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogIsolation", "Application", 0)),
             new("IsEnabled", PsPrimitive.Boolean(true)),
-            new("IsClassicLog", PsPrimitive.Boolean(false)),
+            new("IsClassicLog", PsPrimitive.Boolean(classic)),
             new("LogFilePath", PsPrimitive.String($@"%SystemRoot%\System32\Winevt\Logs\{name.Replace("/", "%4", StringComparison.Ordinal)}.evtx")),
-            new("MaximumSizeInBytes", PsPrimitive.Int64(maxKb * 1024L)),
-            new("LogMode", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogMode", "Circular", 0)),
-            new("OwningProviderName", PsPrimitive.String(name.Contains('/', StringComparison.Ordinal) ? name[..name.IndexOf('/', StringComparison.Ordinal)] : string.Empty)),
-            new("ProviderNames", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])),
-        ]);
-        o.With("FileSize", PsPrimitive.Int64(69632L))
-            .With("IsLogFull", PsPrimitive.Boolean(false))
-            .With("LastAccessTime", PsNil.Instance)
-            .With("LastWriteTime", PsNil.Instance)
-            .With("OldestRecordNumber", PsPrimitive.Int64(0))
-            .With("RecordCount", PsPrimitive.Int64(0));
-        return o;
-    }
-
-    /// <summary>A log as Get-WinEvent -ListLog writes it: its EventLogConfiguration with the cmdlet's notes (a classic log is Circular).</summary>
-    private static PsObject EventLogConfigurationObject(EventLogs.LogInfo log, IReadOnlyList<EventLogs.Entry> entries)
-    {
-        var o = new PsObject(["System.Diagnostics.Eventing.Reader.EventLogConfiguration", "System.Object"]) { ToStringValue = "System.Diagnostics.Eventing.Reader.EventLogConfiguration" };
-        var mode = log.OverflowAction == "OverwriteAsNeeded" ? ("Circular", 0) : ("Retain", 2);
-        o.AdaptedProperties.AddRange(
-        [
-            new("LogName", PsPrimitive.String(log.Name)),
-            new("LogType", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogType", "Administrative", 0)),
-            new("LogIsolation", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogIsolation", "Application", 0)),
-            new("IsEnabled", PsPrimitive.Boolean(true)),
-            new("IsClassicLog", PsPrimitive.Boolean(true)),
-            new("LogFilePath", PsPrimitive.String($@"%SystemRoot%\System32\Winevt\Logs\{log.Name}.evtx")),
-            new("MaximumSizeInBytes", PsPrimitive.Int64(log.MaximumKilobytes * 1024L)),
-            new("LogMode", PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogMode", mode.Item1, mode.Item2)),
-            new("OwningProviderName", PsPrimitive.String(string.Empty)),
+            new("MaximumSizeInBytes", PsPrimitive.Int64(maxBytes)),
+            new("LogMode", circular ? PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogMode", "Circular", 0) : PsObjects.Enum("System.Diagnostics.Eventing.Reader.EventLogMode", "Retain", 2)),
+            new("OwningProviderName", PsPrimitive.String(owner)),
             new("ProviderNames", PsObjects.List([], ["System.String[]", "System.Array", "System.Object"])),
         ]);
         o.With("FileSize", PsPrimitive.Int64(69632L + entries.Count * 512L))

@@ -21,14 +21,8 @@ internal sealed partial class RunContext
             "NlMtuBytes", "Forwarding", "AutomaticMetric", "RouterDiscovery");
         var rows = new[] { true, false }.SelectMany(ipv6 => NetworkSettings.Interfaces.Select(i => (Interface: i, IPv6: ipv6))).AsEnumerable();
 
-        if (await OptionalTextsAsync(arguments, "AddressFamily", to, blockNesting) is { } families)
+        if (await AddressFamiliesAsync(Command, arguments, "NetIPInterface", to, blockNesting) is { } wanted)
         {
-            var wanted = families.Select(f => f.Trim().ToUpperInvariant() switch
-            {
-                "IPV4" or "2" => false,
-                "IPV6" or "23" => true,
-                _ => throw new StatementTerminatedException(EnumParameterError(Command, "AddressFamily", f, "Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPInterface.AddressFamily", ["IPv4", "IPv6"])),
-            }).ToList();
             rows = rows.Where(r => wanted.Contains(r.IPv6));
         }
 

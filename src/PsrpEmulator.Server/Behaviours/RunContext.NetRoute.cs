@@ -26,19 +26,8 @@ internal sealed partial class RunContext
         var where = new List<string>();
         var strict = false;
 
-        if (await Texts("AddressFamily") is { } families)
+        if (await AddressFamiliesAsync(Command, arguments, "NetRoute", to, blockNesting) is { } wanted)
         {
-            var wanted = new List<bool>();
-            foreach (var family in families)
-            {
-                wanted.Add(family.Trim().ToUpperInvariant() switch
-                {
-                    "IPV4" or "2" => false,
-                    "IPV6" or "23" => true,
-                    _ => throw new StatementTerminatedException(EnumParameterError(Command, "AddressFamily", family, "Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetRoute.AddressFamily", ["IPv4", "IPv6"])),
-                });
-            }
-
             chosen = chosen.Where(r => wanted.Contains(r.IPv6));
             where.Add("(" + string.Join(" OR ", wanted.Distinct().Select(v6 => $"(AddressFamily = {(v6 ? 23 : 2)})")) + ")");
         }
@@ -74,9 +63,7 @@ internal sealed partial class RunContext
         var found = chosen.ToList();
         if (found.Count == 0 && strict)
         {
-            await WriteErrorAsync(new ScriptedError(
-                $"No matching MSFT_NetRoute objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetRoute class on the  CIM server: SELECT * FROM MSFT_NetRoute  WHERE {string.Join(" AND ", where)}. Verify query parameters and retry.",
-                $"CmdletizationQuery_NotFound,{Command}", ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException") { Activity = Command }, output);
+            await WriteErrorAsync(CimQueryNotFound(Command, "MSFT_NetRoute", where), output);
             return;
         }
 

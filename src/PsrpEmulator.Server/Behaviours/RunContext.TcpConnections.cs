@@ -89,9 +89,7 @@ internal sealed partial class RunContext
         var found = chosen.ToList();
         if (found.Count == 0 && strict)
         {
-            await WriteErrorAsync(new ScriptedError(
-                $"No matching MSFT_NetTCPConnection objects found by CIM query for instances of the ROOT/StandardCimv2/MSFT_NetTCPConnection class on the  CIM server: SELECT * FROM MSFT_NetTCPConnection  WHERE {string.Join(" AND ", where)}. Verify query parameters and retry.",
-                $"CmdletizationQuery_NotFound,{Command}", ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Cmdletization.Cim.CimJobException") { Activity = Command }, output);
+            await WriteErrorAsync(CimQueryNotFound(Command, "MSFT_NetTCPConnection", where), output);
             return;
         }
 

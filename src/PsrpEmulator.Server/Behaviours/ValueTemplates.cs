@@ -674,9 +674,6 @@ internal sealed class DiskValueTemplate(bool free) : ValueTemplate
 internal sealed class NetworkValueTemplate(string facet) : ValueTemplate
 {
     /// <summary>The facets <c>$network</c> takes.</summary>
-    // The default computer's network, for a host that keeps none.
-    private static readonly NetworkSettings DefaultNetwork = new();
-
     public static readonly string[] Facets = ["ipv4Address", "ipv4SubnetMask", "ipv4PrefixLength", "ipv4DefaultGateway", "ipv4DnsServers", "macAddress", "permanentAddress"];
 
     public override PsValue Build(RunScope scope)
@@ -689,8 +686,8 @@ internal sealed class NetworkValueTemplate(string facet) : ValueTemplate
             "IPV4SUBNETMASK" => PsPrimitive.String(ipv4.SubnetMask),
             "IPV4PREFIXLENGTH" => PsPrimitive.Byte((byte)ipv4.PrefixLength),
             "IPV4DEFAULTGATEWAY" => ipv4.DefaultGateway is { } gateway ? PsPrimitive.String(gateway) : PsNil.Instance,
-            "MACADDRESS" => PsPrimitive.String((network ?? DefaultNetwork).MacAddress),
-            "PERMANENTADDRESS" => PsPrimitive.String((network ?? DefaultNetwork).MacAddress.Replace("-", string.Empty, StringComparison.Ordinal)),
+            "MACADDRESS" => PsPrimitive.String(network?.MacAddress ?? NetworkSettings.MacAddressOf(0)),
+            "PERMANENTADDRESS" => PsPrimitive.String((network?.MacAddress ?? NetworkSettings.MacAddressOf(0)).Replace("-", string.Empty, StringComparison.Ordinal)),
             _ => Servers(network?.DnsServers(NetworkSettings.Interfaces[0], ipv6: false) ?? ipv4.DnsServers),
         };
     }
