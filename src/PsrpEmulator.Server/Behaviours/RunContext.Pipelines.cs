@@ -552,8 +552,8 @@ internal sealed partial class RunContext
                 var (command, words, function) = pipeline.Stages[index];
                 _downstreamWidth = command is "Format-Table" or "Format-List" or "Format-Wide" && function is null && index + 1 < pipeline.Stages.Count &&
                     pipeline.Stages[index + 1] is { Command: "Out-String" or "Out-File", FunctionBody: null } next
-                    ? await DownstreamWidthAsync(next.Command, next.Arguments, to, blockNesting)
-                    : null;
+                    ? await DownstreamWidthAsync(next.Command, next.Arguments, to, blockNesting) ?? 0
+                    : 0;
                 stages.Add(function is not null
                     ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
@@ -585,7 +585,7 @@ internal sealed partial class RunContext
                     : command is "Import-Module" or "Remove-Module" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => command == "Import-Module" ? ImportModuleAsync(a, to, output, blockNesting) : RemoveModuleAsync(a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : await BuildStageAsync(command, BindStage(command, words), to, blockNesting));
-                _downstreamWidth = null;
+                _downstreamWidth = 0;
             }
         }
         catch (ScriptExpressionException e)
@@ -2605,11 +2605,12 @@ internal sealed partial class RunContext
     /// The width Out-String and the Format cmdlets fit their text to: the host's console buffer less its last column,
     /// else 120 (Out-String's width when the host has no RawUI, as a remote session whose client sent no host).
     /// </summary>
-    private int FormatWidth(IPipelineHost? to) => _downstreamWidth ?? ((to ?? host).ConsoleWidth is { } columns ? columns - 1 : 120);
+    private int FormatWidth(IPipelineHost? to) => _downstreamWidth > 0 ? _downstreamWidth : ((to ?? host).ConsoleWidth is { } columns ? columns - 1 : 120);
 
     // The -Width of the Out-String / Out-File a Format-* stage feeds, while that stage is built: PowerShell's output
     // command lays the formatting objects out at its own width, and the emulator's Format-* writes the text itself.
-    private int? _downstreamWidth;
+    // 0: none (an int, not int?, to keep RunContext small: see SeldomState).
+    private int _downstreamWidth;
 
     /// <summary>
     /// Format-Table and Format-List: the text Out-Default would print for their input in that shape, as lines (strings).

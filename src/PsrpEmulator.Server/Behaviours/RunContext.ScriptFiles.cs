@@ -13,9 +13,6 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    // Script files running now: an exit inside one ends the file, and is not the host's SetShouldExit.
-    private int _scriptFileDepth;
-
     /// <summary>The script file a statement runs: its full path, the arguments' text and whether it is dot-sourced; null for any other statement.</summary>
     private (string Path, string Arguments, bool DotSourced)? ScriptFileCall(string text)
     {
@@ -32,12 +29,6 @@ internal sealed partial class RunContext
         var at = rest.IndexOf(token, StringComparison.Ordinal);
         return (path, rest[(at + token.Length)..], dotSourced);
     }
-
-    // The script file running now (its functions remember it; its call's $MyInvocation names it).
-    private string? _scriptFilePath;
-
-    // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
-    private string? _scriptFileBody;
 
     /// <summary>
     /// A script file's $MyInvocation: MyCommand its ExternalScriptInfo (Name the file's name, Path and Definition its
@@ -81,10 +72,11 @@ internal sealed partial class RunContext
         var outerPath = variables.Get("PSCommandPath");
         variables.SetLocal("PSScriptRoot", PsPrimitive.String(VirtualFileSystem.ParentOf(path) ?? path));
         variables.SetLocal("PSCommandPath", PsPrimitive.String(path));
-        var outerFile = _scriptFilePath;
-        _scriptFilePath = path;
+        var files = Seldom;
+        var outerFile = files.ScriptFilePath;
+        files.ScriptFilePath = path;
         var outerInvocation = variables.Get("MyInvocation");
-        _scriptFileDepth++;
+        files.ScriptFileDepth++;
         try
         {
             // Dot-sourced: its statements in the caller's scope (its functions and variables stay defined), its
@@ -96,7 +88,7 @@ internal sealed partial class RunContext
             }
             else
             {
-                _scriptFileBody = text;
+                files.ScriptFileBody = text;
                 await RunFunctionAsync("&" + arguments, text, to, blockNesting, dotSourced);
             }
         }
@@ -111,8 +103,8 @@ internal sealed partial class RunContext
         }
         finally
         {
-            _scriptFileDepth--;
-            _scriptFilePath = outerFile;
+            files.ScriptFileDepth--;
+            files.ScriptFilePath = outerFile;
             if (dotSourced && outerInvocation is not null) variables.SetLocal("MyInvocation", outerInvocation);
             variables.SetLocal("PSScriptRoot", outerRoot ?? PsPrimitive.String(string.Empty));
             variables.SetLocal("PSCommandPath", outerPath ?? PsPrimitive.String(string.Empty));

@@ -12,8 +12,36 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     public IPipelineHost Host => host;
 
-    // The scope's value templates read the scenario's services ({ $services: ... }) through its variables.
-    private readonly BehaviourCatalog? _servicesCatalog = scope.Variables.Catalog ??= catalog;
+    // The scope's value templates read the scenario's services ({ $services: ... }) through its variables. (A bool,
+    // as the field exists only to run the assignment: it packs beside the other flags.)
+    private readonly bool _catalogShared = (scope.Variables.Catalog ??= catalog) is not null;
+
+    /// <summary>
+    /// What only some scripts need (a catch block's error, a function call's own -ErrorAction, a script file), made on
+    /// first use: a disconnected shell's sleeping pipeline keeps its RunContext, so each field of its own costs every
+    /// shell (issue 7's memory per disconnected shell).
+    /// </summary>
+    private sealed class SeldomState
+    {
+        // The errors the catch blocks running now took, innermost last: a bare throw in one throws its error again.
+        public List<PsObject>? Caught;
+
+        // The function call whose own -ErrorAction / -WarningAction the statement took off (its bare text), until it binds.
+        public (string Text, string? ErrorAction, string? WarningAction)? CallActions;
+
+        // Script files running now: an exit inside one ends the file, and is not the host's SetShouldExit.
+        public int ScriptFileDepth;
+
+        // The script file running now (its functions remember it; its call's $MyInvocation names it).
+        public string? ScriptFilePath;
+
+        // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
+        public string? ScriptFileBody;
+    }
+
+    private SeldomState? _seldom;
+
+    private SeldomState Seldom => _seldom ??= new SeldomState();
 
     /// <summary>The services the session's computer has now (the scenario's and those commands installed).</summary>
     public ComputerServices Services => Catalog.ServicesOf(scope.Variables.EnvironmentVariable("COMPUTERNAME"), host.ServiceStates);
@@ -756,9 +784,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;
         // A bare throw in a catch block throws the caught error again, as it was (the rules' bare throw is ScriptHalted).
-        if (_caught.Count > 0 && text.Trim().Equals("throw", StringComparison.OrdinalIgnoreCase))
+        if (_seldom?.Caught is { Count: > 0 } caught && text.Trim().Equals("throw", StringComparison.OrdinalIgnoreCase))
         {
-            throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.FromRecord(_caught[^1]));
+            throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.FromRecord(caught[^1]));
         }
 
         // $h[$_]++, $o.Count--, ++$a[0]: the element or property stepped, as its compound assignment ($h[$_] += 1).
@@ -852,17 +880,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     var verboseBefore = _verboseSwitch;
                     _verboseSwitch = own && actions!.Verbose;
                     // A function's own -ErrorAction / -WarningAction are its preference variables too (BindFunctionAsync).
-                    var callBefore = _callActions;
-                    _callActions = own && scope.Variables.Function(UnknownCommandScript.FirstWordOf(actions!.Bare)) is not null
+                    var callBefore = _seldom?.CallActions;
+                    (string, string?, string?)? callNow = own && scope.Variables.Function(UnknownCommandScript.FirstWordOf(actions!.Bare)) is not null
                         ? (actions!.Bare, actions.ErrorAction, actions.WarningAction)
                         : null;
+                    if (callNow is not null || callBefore is not null) Seldom.CallActions = callNow;
                     try
                     {
                         await RunStatementAsync(own ? actions!.Bare : text, preferences, blockNesting + 1);
                     }
                     finally
                     {
-                        _callActions = callBefore;
+                        if (_seldom is not null) _seldom.CallActions = callBefore;
                         _verboseSwitch = verboseBefore;
                         // -ErrorVariable and the like are set when the command ends, also when it ends in an error.
                         preferences.AssignVariables(scope.Variables);
@@ -1047,7 +1076,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     // A function a script file defines has that file's $PSScriptRoot / $PSCommandPath when it runs.
-                    if (_scriptFilePath is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
+                    if (_seldom?.ScriptFilePath is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
                     // The function's [Alias('n')] attribute (before its param block) names it too, as PowerShell defines
                     // the aliases with the function.
                     foreach (var alias in FunctionAliases(definition.Body))
@@ -1083,7 +1112,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 var code = ExitCodeOf(value);
                 // In a script file, exit ends the file (RunScriptFileAsync), not the host's run.
-                if (_scriptFileDepth == 0) await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(code)], cancellationToken);
+                if ((_seldom?.ScriptFileDepth ?? 0) == 0) await Host.SendHostCallAsync(RemoteHostMethodId.SetShouldExit, [PsPrimitive.Int32(code)], cancellationToken);
                 throw new ScriptExitException(code);
             }
 
@@ -1486,9 +1515,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     [System.Text.RegularExpressions.GeneratedRegex(@"'(?<name>[^']+)'|""(?<name>[^""]+)""", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex QuotedName();
 
-    // The function call whose own -ErrorAction / -WarningAction the statement took off (its bare text), until it binds.
-    private (string Text, string? ErrorAction, string? WarningAction)? _callActions;
-
     private static readonly string[] ActionPreferenceNames = ["SilentlyContinue", "Stop", "Continue", "Inquire", "Ignore", "Suspend"];
 
     // An ActionPreference by the name Statements.ActionPreferences gives it (a number is a name there already); null
@@ -1537,11 +1563,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, out var scriptValidations, pipelineInput);
-        if (_callActions is var (callText, callError, callWarning) && callText.Trim() == text.Trim() && locals.ContainsKey("PSCmdlet"))
+        if (_seldom?.CallActions is var (callText, callError, callWarning) && callText.Trim() == text.Trim() && locals.ContainsKey("PSCmdlet"))
         {
             // An advanced function's -ErrorAction / -WarningAction set its own $ErrorActionPreference / $WarningPreference
             // (MshCommandRuntime sets them in the function's scope), which its body reads.
-            _callActions = null;
+            _seldom!.CallActions = null;
             var withPreferences = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
             if (ActionPreferenceValue(callError) is { } error) withPreferences["ErrorActionPreference"] = error;
             if (ActionPreferenceValue(callWarning) is { } warning) withPreferences["WarningPreference"] = warning;
@@ -1575,10 +1601,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // $MyInvocation: the call as the function sees it (MyCommand's Name, InvocationName, BoundParameters, Line).
         var invoked = words.Count > 0 ? words[0] : string.Empty;
-        if (invoked == "&" && _scriptFilePath is { } scriptPath && body == _scriptFileBody)
+        if (invoked == "&" && _seldom?.ScriptFilePath is { } scriptPath && body == _seldom.ScriptFileBody)
         {
             // A script file's call: its ExternalScriptInfo, and the BoundParameters as bound.
-            _scriptFileBody = null;
+            _seldom.ScriptFileBody = null;
             var scriptInvocation = ScriptInvocation(scriptPath, "&", text)
                 .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var scriptBound) ? scriptBound : PsNil.Instance);
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
@@ -2311,21 +2337,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var outerPsItem = variables.Get("PSItem");
         variables.SetLocal("_", record);
         variables.SetLocal("PSItem", record);
-        _caught.Add(record);
+        (Seldom.Caught ??= []).Add(record);
         try
         {
             await RunStatementAsync(handler.Body, to, blockNesting + 1);
         }
         finally
         {
-            _caught.RemoveAt(_caught.Count - 1);
+            _seldom!.Caught!.RemoveAt(_seldom.Caught.Count - 1);
             variables.SetLocal("_", outerItem);
             variables.SetLocal("PSItem", outerPsItem);
         }
     }
-
-    // The errors the catch blocks running now took, innermost last: a bare throw in one throws its error again.
-    private readonly List<PsObject> _caught = [];
 
     /// <summary>
     /// The catch clause for an error, as Windows PowerShell's FindMatchingHandler searches: the first clause naming a
