@@ -182,7 +182,7 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
             """);
 
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
-        Assert.That(Lines(result), Is.EqualTo(new[] { "WpnService,WinRM,Winmgmt,WinHttpAutoProxySvc,WinDefend,WdNisSvc,Wcmsvc,W32Time", "handles: 9059" }));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "WpnService,WinRM,Winmgmt,WinHttpAutoProxySvc,WinDefend,WdNisSvc,Wcmsvc,W32Time", "handles: 12601" }));
     }
 
     [Test]

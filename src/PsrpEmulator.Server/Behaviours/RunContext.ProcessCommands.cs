@@ -178,7 +178,8 @@ internal sealed partial class RunContext
     /// Ends a process as TerminateProcess would: the process of services (not a critical one) ends and the Service
     /// Control Manager finds them stopped (as after a crash; no System log entry here, UNVERIFIED: 7034, and no recovery
     /// action runs); Windows protects the Idle and System processes and the protected services' (Defender's): access
-    /// denied. The emulated computers' other processes do not end (the caller's scenario error).
+    /// denied, as it protects smss, csrss, wininit and services (PPL). The emulated computers' other processes do not end
+    /// (the caller's scenario error).
     /// </summary>
     private ProcessEnd EndProcess(int id)
     {
@@ -189,7 +190,7 @@ internal sealed partial class RunContext
             return ProcessEnd.Ended;
         }
 
-        if (id is 0 or 4 || hosting is not null && ServiceProcesses.IsProtected(hosting.Name)) return ProcessEnd.AccessDenied;
+        if (id is 0 or 4 || hosting is not null && ServiceProcesses.IsProtected(hosting.Name) || WindowsProcesses.Find(id) is { Protected: true }) return ProcessEnd.AccessDenied;
         return ProcessEnd.NotEmulated;
     }
 
@@ -266,6 +267,7 @@ internal sealed partial class RunContext
         4 => @"NT AUTHORITY\SYSTEM",
         _ when Host.AutomaticVariable("PID") is PsPrimitive { Value: int own } && own == id => $"{Host.EnvironmentVariable("USERDOMAIN")}\\{Host.EnvironmentVariable("USERNAME")}",
         ListeningSockets.ServiceHostId when name.Equals("svchost", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+        _ when WindowsProcesses.Find(id) is { } windows && windows.Name.Equals(name, StringComparison.OrdinalIgnoreCase) => windows.Owner,
         // A process running services runs as their account (the first's, by name).
         _ when ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id) is { } hosting => hosting.Services[0].StartName switch
         {

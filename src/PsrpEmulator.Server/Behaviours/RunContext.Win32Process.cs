@@ -76,10 +76,16 @@ internal sealed partial class RunContext
             : (className, null, null);
     }
 
-    /// <summary>The Win32_Process instances (Get-Process's list and running tasks' programs) the query keeps; all without one.</summary>
+    /// <summary>
+    /// The Win32_Process instances (Get-Process's list and running tasks' programs) the query keeps; all without one. In
+    /// the order WMI enumerates them, the order the system made them: the boot's by id, then the session's own
+    /// wsmprovhost.exe, then the programs started since.
+    /// </summary>
     private async ValueTask<List<PsObject>> Win32ProcessesAsync(WqlQuery? query, string? where, int blockNesting)
     {
+        var own = Host.AutomaticVariable("PID") is PsPrimitive { Value: int pid } ? pid : -1;
         var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
+            .OrderBy(p => ProcessId(p) == own).ThenBy(p => ProcessId(p))
             .Concat(RunningTaskProcesses());
         return [.. processes.Select(Win32Process).Where(instance => query is null || WqlOrFault(() => query.Matches(WmiPropertiesOf(instance)), where!))];
     }
@@ -107,25 +113,33 @@ internal sealed partial class RunContext
         {
             0 => "System Idle Process",
             4 => "System",
+            // The Registry process has no image file.
+            88 when processName == "Registry" => "Registry",
             _ => processName + ".exe",
         };
         // The command lines of the default computer's processes (as its WMI class lists them); another's is its path.
         // A process a running service runs in (not the default svchost) has the service's command line, and services.exe for its parent.
         var hosting = id == ListeningSockets.ServiceHostId ? null : ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id);
+        // Windows' own processes (smss, csrss...): their image and command line as WMI reads them, also for a protected one.
+        var windows = WindowsProcesses.Find(id) is { } os && os.Name.Equals(processName, StringComparison.OrdinalIgnoreCase) ? os : null;
+        if (windows is not null) path = windows.Path;
         var commandLine = process["CommandLine"] is PsPrimitive { Value: string given } ? given : processName.ToLowerInvariant() switch
         {
+            _ when windows is not null => windows.CommandLine,
             _ when hosting is not null => ServiceProcesses.Expanded(hosting.Services[0].BinaryPathName),
             _ when path is null => null,
             "svchost" => path + " -k NetworkService -p",
             "wsmprovhost" => path + " -Embedding",
             _ => path,
         };
-        // svchost.exe runs under services.exe (620), wsmprovhost.exe under the DCOM launcher's svchost (UNVERIFIED
-        // for a scenario's own processes: 0).
+        // svchost.exe runs under services.exe (620), lsass.exe under wininit.exe, wsmprovhost.exe under the DCOM
+        // launcher's svchost (UNVERIFIED for a scenario's own processes: 0).
         var parent = processName.ToLowerInvariant() switch
         {
-            _ when hosting is not null => 620u,
-            "svchost" => 620u,
+            _ when windows is not null => (uint)windows.ParentId,
+            "lsass" => (uint)WindowsProcesses.WininitId,
+            _ when hosting is not null => (uint)WindowsProcesses.ServicesId,
+            "svchost" => (uint)WindowsProcesses.ServicesId,
             "wsmprovhost" => 1868u,
             _ => 0u,
         };

@@ -538,6 +538,9 @@ internal sealed partial class ScenarioParser
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$withServiceProcesses") is YamlSequenceNode processesNode:
                 // { $withServiceProcesses: [ ... ] }: the processes listed and those the running services run in, sorted as Get-Process.
                 return new ServiceProcessesValueTemplate(ReadValue(processesNode, names));
+            case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$withWindowsProcesses") is YamlSequenceNode windowsNode:
+                // { $withWindowsProcesses: [ ... ] }: those and Windows' own processes (smss, csrss, wininit, services...).
+                return new ServiceProcessesValueTemplate(ReadValue(windowsNode, names), windows: true);
             case YamlMappingNode special when special.Children.Count == 1 && Get(special, "$disk") is { } diskNode:
                 {
                     // { $disk: size } or { $disk: freeSpace }: the computer's C: disk.

@@ -67,12 +67,18 @@ public sealed record ServiceDefinition(string Name, string DisplayName, string B
     /// <summary>
     /// The process the service runs in while it runs: the given one; else a shared one's is the computer's svchost
     /// (<see cref="ListeningSockets.ServiceHostId"/>, the one Get-Process lists), or the one of its program (lsass.exe),
-    /// an own one's made from its name (stable across runs, a multiple of 4 as Windows' are).
+    /// an own one's made from its name (stable across runs, a multiple of 4 as Windows' are; past Windows' own processes' ids).
     /// </summary>
-    public int RunningProcessId => ProcessId ?? (ServiceType != "Win32ShareProcess" ? 2000 + (int)(StableHash(Name) % 1500) * 4
+    public int RunningProcessId => ProcessId ?? PastWindowsProcesses(ServiceType != "Win32ShareProcess" ? 2000 + (int)(StableHash(Name) % 1500) * 4
         : ServiceProcesses.ProgramPath(BinaryPathName).EndsWith(@"\svchost.exe", StringComparison.OrdinalIgnoreCase) ? ListeningSockets.ServiceHostId
         // Another program that hosts several services (lsass.exe: SamSs, KeyIso, VaultSvc): one process for them all.
         : 600 + (int)(StableHash(ServiceProcesses.ProgramPath(BinaryPathName)) % 100) * 4);
+
+    private static int PastWindowsProcesses(int id)
+    {
+        while (WindowsProcesses.Find(id) is not null) id += 4;
+        return id;
+    }
 
     /// <summary>FNV-1a of the upper-cased text: stable across runs (string.GetHashCode is not).</summary>
     internal static uint StableHash(string text)

@@ -123,8 +123,10 @@ internal static class ServiceProcesses
 /// <summary>
 /// <c>{ $withServiceProcesses: [ processes ] }</c>: the processes listed, and those the computer's running services run
 /// in that the list has not (<see cref="ServiceProcesses"/>), sorted as Get-Process sorts them (by name, then id).
+/// <c>{ $withWindowsProcesses: [ processes ] }</c> adds Windows' own processes too (<see cref="WindowsProcesses"/>:
+/// smss, csrss, wininit, services...).
 /// </summary>
-internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed) : ValueTemplate
+internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed, bool windows = false) : ValueTemplate
 {
     public override PsValue Build(RunScope scope) => PsObjects.List([.. BuildForPipeline(scope)]);
 
@@ -135,6 +137,9 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed) : Valu
         var all = items.Concat(ServiceProcesses.Running(scope.Variables.Services)
                 .Where(p => !ids.Contains(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                 .Select(p => (PsValue)ServiceProcesses.ProcessObject(p)))
+            .Concat(windows
+                ? WindowsProcesses.All.Where(p => !ids.Contains(p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Select(p => (PsValue)WindowsProcesses.ProcessObject(p))
+                : [])
             .ToList();
         var boot = scope.Variables.Power?.LastBoot ?? EventLogs.DefaultBoot;
         var session = scope.Variables.Get("PID") is { } pid and not PsNil ? PipelineVariables.Display(pid) : null;

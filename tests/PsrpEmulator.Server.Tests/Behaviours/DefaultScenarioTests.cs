@@ -54,7 +54,7 @@ public class DefaultScenarioTests
     [TestCase("$env:NOT_SET", "")]
     [TestCase("\"on $env:COMPUTERNAME as ${env:USERNAME}!\"", "on TESTHOST01 as tester!")]
     [TestCase("\"[$env:NOT_SET]\"", "[]")]
-    [TestCase("Get-Process", "System.Diagnostics.Process (Idle)|System.Diagnostics.Process (lsass)|System.Diagnostics.Process (msdtc)|System.Diagnostics.Process (MsMpEng)|System.Diagnostics.Process (NisSrv)|System.Diagnostics.Process (SgrmBroker)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (System)|System.Diagnostics.Process (wsmprovhost)")]
+    [TestCase("Get-Process", "System.Diagnostics.Process (csrss)|System.Diagnostics.Process (csrss)|System.Diagnostics.Process (dwm)|System.Diagnostics.Process (fontdrvhost)|System.Diagnostics.Process (fontdrvhost)|System.Diagnostics.Process (Idle)|System.Diagnostics.Process (LogonUI)|System.Diagnostics.Process (lsass)|System.Diagnostics.Process (msdtc)|System.Diagnostics.Process (MsMpEng)|System.Diagnostics.Process (NisSrv)|System.Diagnostics.Process (Registry)|System.Diagnostics.Process (services)|System.Diagnostics.Process (SgrmBroker)|System.Diagnostics.Process (smss)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (svchost)|System.Diagnostics.Process (System)|System.Diagnostics.Process (wininit)|System.Diagnostics.Process (winlogon)|System.Diagnostics.Process (WmiPrvSE)|System.Diagnostics.Process (wsmprovhost)")]
     [TestCase("Get-Process -Name svchost", "System.Diagnostics.Process (svchost)|System.Diagnostics.Process (svchost)")]
     [TestCase("gps sys*", "System.Diagnostics.Process (System)")]
     [TestCase("(Get-Service).Count; (Get-Service)[0].GetType().FullName; (Get-Service)[0].Name", "196|System.ServiceProcess.ServiceController|AJRouter")]
@@ -507,7 +507,7 @@ public class DefaultScenarioTests
     public async Task Get_Process_objects_carry_the_Process_type_names_and_adapted_properties()
     {
         var (host, _) = await Default.RunScriptAsync("Get-Process");
-        var svchost = (PsObject)host.Outputs[6];
+        var svchost = (PsObject)host.Outputs[15];
         Assert.That(svchost.TypeNames, Is.EqualTo(new[] { "System.Diagnostics.Process", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object" }));
         Assert.That(svchost["Name"], Is.EqualTo(PsPrimitive.String("svchost")));
         Assert.That(svchost["Id"], Is.EqualTo(PsPrimitive.Int32(1868)));
@@ -549,8 +549,8 @@ public class DefaultScenarioTests
     {
         var host = new RecordingHost();
         var outcome = await Default.Resolve(Behaviour.Commands("Get-Process")).RunTestAsync(host);
-        // The four the rule lists and the six processes the running services run in.
-        Assert.That(host.Outputs, Has.Count.EqualTo(10));
+        // The four the rule lists, the six processes the running services run in and Windows' own twelve.
+        Assert.That(host.Outputs, Has.Count.EqualTo(22));
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
     }
 }

@@ -39,10 +39,12 @@ public class ProcessCommandTests
         return string.Join("|", host.OutputTexts);
     }
 
-    [TestCase("Get-Process | % Name", "Idle|lsass|msdtc|MsMpEng|NisSrv|SgrmBroker|svchost|svchost|System|wsmprovhost")]
+    [TestCase("Get-Process | % Name", "csrss|csrss|dwm|fontdrvhost|fontdrvhost|Idle|LogonUI|lsass|msdtc|MsMpEng|NisSrv|Registry|services|SgrmBroker|smss|svchost|svchost|System|wininit|winlogon|WmiPrvSE|wsmprovhost")]
     [TestCase("Get-Process -Name svchost | % Id", "1868|2500")]
     [TestCase("Get-Process sys*, svc* | % Name", "svchost|svchost|System")]
-    [TestCase("gps -Name W*, SVCHOST, *host | % Name", "svchost|svchost|wsmprovhost")]
+    [TestCase("gps -Name W*, SVCHOST, *host | % Name", "fontdrvhost|fontdrvhost|svchost|svchost|wininit|winlogon|WmiPrvSE|wsmprovhost")]
+    [TestCase("Get-Process csrss | % { '{0} {1} [{2}]' -f $_.Id, $_.SI, $_.Path }", "404 0 []|488 1 []")]
+    [TestCase("(Get-Process -Name winlogon).Path; (Get-Process dwm).Description", "C:\\Windows\\System32\\winlogon.exe|Desktop Window Manager")]
     [TestCase("Get-Process -Id 4, 1868 | % Name", "svchost|System")]
     [TestCase("$id = 1868; (Get-Process -Id $id).ProcessName", "svchost")]
     [TestCase("(Get-Process -Id $PID).Name; (Get-Process -Id $PID).Path", "wsmprovhost|C:\\Windows\\system32\\wsmprovhost.exe")]
@@ -131,11 +133,14 @@ public class ProcessCommandTests
         // A service's process runs as the service's account (msdtc NETWORK SERVICE, NisSrv LOCAL SERVICE, lsass SYSTEM).
         Assert.That(processes.Select(p => $"{p["Name"]?.ToDisplayString()} {p["UserName"]?.ToDisplayString()}"), Is.EqualTo(new[]
         {
-            "Idle ", @"lsass NT AUTHORITY\SYSTEM", @"msdtc NT AUTHORITY\NETWORK SERVICE", @"MsMpEng NT AUTHORITY\SYSTEM", @"NisSrv NT AUTHORITY\LOCAL SERVICE",
-            @"SgrmBroker NT AUTHORITY\SYSTEM", @"svchost NT AUTHORITY\NETWORK SERVICE", @"svchost NT AUTHORITY\SYSTEM", @"System NT AUTHORITY\SYSTEM", @"wsmprovhost SERVER01\psrp",
+            @"csrss NT AUTHORITY\SYSTEM", @"csrss NT AUTHORITY\SYSTEM", @"dwm Window Manager\DWM-1", @"fontdrvhost Font Driver Host\UMFD-0", @"fontdrvhost Font Driver Host\UMFD-1",
+            "Idle ", @"LogonUI NT AUTHORITY\SYSTEM", @"lsass NT AUTHORITY\SYSTEM", @"msdtc NT AUTHORITY\NETWORK SERVICE", @"MsMpEng NT AUTHORITY\SYSTEM", @"NisSrv NT AUTHORITY\LOCAL SERVICE",
+            @"Registry NT AUTHORITY\SYSTEM", @"services NT AUTHORITY\SYSTEM", @"SgrmBroker NT AUTHORITY\SYSTEM", @"smss NT AUTHORITY\SYSTEM", @"svchost NT AUTHORITY\NETWORK SERVICE",
+            @"svchost NT AUTHORITY\SYSTEM", @"System NT AUTHORITY\SYSTEM", @"wininit NT AUTHORITY\SYSTEM", @"winlogon NT AUTHORITY\SYSTEM", @"WmiPrvSE NT AUTHORITY\NETWORK SERVICE",
+            @"wsmprovhost SERVER01\psrp",
         }));
-        Assert.That(processes[1].TypeNames![0], Is.EqualTo("System.Diagnostics.Process#IncludeUserName"));
-        Assert.That(processes[1].TypeNames![1], Is.EqualTo("System.Diagnostics.Process"));
+        Assert.That(processes[7].TypeNames![0], Is.EqualTo("System.Diagnostics.Process#IncludeUserName"));
+        Assert.That(processes[7].TypeNames![1], Is.EqualTo("System.Diagnostics.Process"));
     }
 
     [Test]
@@ -194,6 +199,23 @@ public class ProcessCommandTests
     }
 
     [Test]
+    public async Task Stop_Process_of_Windows_protected_processes_is_access_denied_for_each()
+    {
+        var (host, outcome) = await RunAsync("Get-Process csrss, smss, wininit, services | Stop-Process -Force; 'still here'");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Cannot stop process \"csrss (404)\" because of the following error: Access is denied",
+            "Cannot stop process \"csrss (488)\" because of the following error: Access is denied",
+            "Cannot stop process \"services (620)\" because of the following error: Access is denied",
+            "Cannot stop process \"smss (296)\" because of the following error: Access is denied",
+            "Cannot stop process \"wininit (480)\" because of the following error: Access is denied",
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "still here" }));
+    }
+
+    [Test]
     public async Task Stop_Process_WhatIf_says_what_it_would_stop_and_stops_nothing()
     {
         var (host, outcome) = await RunAsync("Get-Process -Id 1868 | Stop-Process -WhatIf; (Get-Process -Id 1868).Id");
@@ -205,6 +227,7 @@ public class ProcessCommandTests
 
     [TestCase("Stop-Process -Id $PID")]
     [TestCase("Get-Process svchost | Stop-Process -Force")]
+    [TestCase("Stop-Process -Name winlogon -Force")]
     public async Task Stopping_a_running_process_is_a_scenario_error_as_the_emulated_processes_do_not_end(string script)
     {
         var (host, outcome) = await RunAsync(script);
@@ -258,7 +281,9 @@ public class ProcessCommandTests
 
     // Win32_Process is Get-Process's list as WMI names it: the same ids (the session's own wsmprovhost.exe is $PID),
     // working sets, handle counts and paths.
-    [TestCase("Get-CimInstance Win32_Process | % Name", "System Idle Process|lsass.exe|msdtc.exe|MsMpEng.exe|NisSrv.exe|SgrmBroker.exe|svchost.exe|svchost.exe|System|wsmprovhost.exe")]
+    [TestCase("Get-CimInstance Win32_Process | % Name", "System Idle Process|System|Registry|smss.exe|csrss.exe|wininit.exe|csrss.exe|winlogon.exe|services.exe|lsass.exe|fontdrvhost.exe|fontdrvhost.exe|LogonUI.exe|dwm.exe|svchost.exe|MsMpEng.exe|svchost.exe|WmiPrvSE.exe|NisSrv.exe|msdtc.exe|SgrmBroker.exe|wsmprovhost.exe")]
+    [TestCase("Get-CimInstance Win32_Process -Filter \"Name = 'csrss.exe'\" | % { '{0} {1} {2}' -f $_.ProcessId, $_.ParentProcessId, $_.ExecutablePath }", "404 388 C:\\Windows\\System32\\csrss.exe|488 472 C:\\Windows\\System32\\csrss.exe")]
+    [TestCase("gcim Win32_Process -Filter 'ProcessId = 740 OR ProcessId = 620' | % { '{0} {1}' -f $_.Name, $_.ParentProcessId }", "services.exe 480|lsass.exe 480")]
     [TestCase("(Get-CimInstance -ClassName Win32_Process -Filter \"Name = 'wsmprovhost.exe'\").ProcessId -eq $PID", "True")]
     [TestCase("gcim Win32_Process -Filter \"Name LIKE 'svc%' AND ProcessId = 1868\" | % { $_.ProcessId; $_.CommandLine; $_.ParentProcessId }", "1868|C:\\Windows\\System32\\svchost.exe -k NetworkService -p|620")]
     [TestCase("$p = Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'; $g = Get-Process -Id 1868; $p.WorkingSetSize -eq $g.WS; $p.HandleCount -eq $g.Handles; $p.ExecutablePath -eq $g.Path", "True|True|True")]

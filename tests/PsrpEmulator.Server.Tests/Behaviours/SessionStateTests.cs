@@ -157,7 +157,7 @@ public class SessionStateTests
     {
         var runspace = new RunspaceState();
         await RunAsync(runspace, "$p = Get-Process");
-        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "Idle", "lsass", "msdtc", "MsMpEng", "NisSrv", "SgrmBroker", "svchost", "svchost", "System", "wsmprovhost" }));
+        Assert.That((await RunAsync(runspace, "$p.Name")).OutputTexts, Is.EqualTo(new[] { "csrss", "csrss", "dwm", "fontdrvhost", "fontdrvhost", "Idle", "LogonUI", "lsass", "msdtc", "MsMpEng", "NisSrv", "Registry", "services", "SgrmBroker", "smss", "svchost", "svchost", "System", "wininit", "winlogon", "WmiPrvSE", "wsmprovhost" }));
     }
 
     [Test]

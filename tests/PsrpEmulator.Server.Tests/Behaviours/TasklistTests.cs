@@ -34,13 +34,26 @@ public class TasklistTests
         var (host, exitCode) = await RunAsync("tasklist");
 
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo((Header +
-// With the processes the running services run in (lsass, MsMpEng...), in the order they were made (by id).
+// With Windows' own processes (session 1's at the logon screen: Console) and those the running services run in
+// (lsass, MsMpEng...), in the order they were made (by id).
             "System Idle Process              0 Services                   0          8 K\r\n" +
             "System                           4 Services                   0        144 K\r\n" +
+            "Registry                        88 Services                   0     47,996 K\r\n" +
+            "smss.exe                       296 Services                   0      1,188 K\r\n" +
+            "csrss.exe                      404 Services                   0      5,020 K\r\n" +
+            "wininit.exe                    480 Services                   0      6,668 K\r\n" +
+            "csrss.exe                      488 Console                    1      4,372 K\r\n" +
+            "winlogon.exe                   548 Console                    1     10,532 K\r\n" +
+            "services.exe                   620 Services                   0     10,864 K\r\n" +
             "lsass.exe                      740 Services                   0     12,076 K\r\n" +
+            "fontdrvhost.exe                764 Services                   0      3,100 K\r\n" +
+            "fontdrvhost.exe                768 Console                    1      3,784 K\r\n" +
+            "LogonUI.exe                    936 Console                    1     51,096 K\r\n" +
+            "dwm.exe                        972 Console                    1     41,652 K\r\n" +
             "svchost.exe                   1868 Services                   0     19,952 K\r\n" +
             "MsMpEng.exe                   2212 Services                   0     27,016 K\r\n" +
             "svchost.exe                   2500 Services                   0     19,668 K\r\n" +
+            "WmiPrvSE.exe                  2960 Services                   0     18,592 K\r\n" +
             "NisSrv.exe                    3576 Services                   0     28,400 K\r\n" +
             "msdtc.exe                     4456 Services                   0     29,584 K\r\n" +
             "SgrmBroker.exe                4572 Services                   0     22,756 K\r\n" +
@@ -51,9 +64,11 @@ public class TasklistTests
     [TestCase("tasklist /fi \"imagename eq WSMPROV*\"", Header + Wsmprovhost)]
     [TestCase("tasklist /FI \"IMAGENAME eq wsmprovhost.exe\" /NH", "\r\n" + Wsmprovhost)]
     [TestCase("tasklist /FI \"PID gt 3000\" /FI \"IMAGENAME ne svchost.exe\" /FI \"IMAGENAME ne msdtc.exe\"", Header + "NisSrv.exe                    3576 Services                   0     28,400 K\r\nSgrmBroker.exe                4572 Services                   0     22,756 K\r\n" + Wsmprovhost)]
-    [TestCase("tasklist /FI \"MEMUSAGE ge 50000\"", Header + Wsmprovhost)]
+    [TestCase("tasklist /FI \"MEMUSAGE ge 50000\"", Header + "LogonUI.exe                    936 Console                    1     51,096 K\r\n" + Wsmprovhost)]
+    [TestCase("tasklist /FI \"SESSION eq 1\" /FI \"IMAGENAME ne csrss.exe\" /NH", "\r\nwinlogon.exe                   548 Console                    1     10,532 K\r\nfontdrvhost.exe                768 Console                    1      3,784 K\r\nLogonUI.exe                    936 Console                    1     51,096 K\r\ndwm.exe                        972 Console                    1     41,652 K\r\n")]
+    [TestCase("tasklist /FI \"SESSIONNAME eq Console\" /FI \"USERNAME eq DWM-1\" /FO CSV /NH", "\"dwm.exe\",\"972\",\"Console\",\"1\",\"41,652 K\"\r\n")]
     [TestCase("tasklist /FI \"USERNAME eq tester\"", Header + Wsmprovhost)]
-    [TestCase("tasklist /FI \"USERNAME ne tester\" /NH /FO CSV", "\"System Idle Process\",\"0\",\"Services\",\"0\",\"8 K\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n\"lsass.exe\",\"740\",\"Services\",\"0\",\"12,076 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"19,952 K\"\r\n\"MsMpEng.exe\",\"2212\",\"Services\",\"0\",\"27,016 K\"\r\n\"svchost.exe\",\"2500\",\"Services\",\"0\",\"19,668 K\"\r\n\"NisSrv.exe\",\"3576\",\"Services\",\"0\",\"28,400 K\"\r\n\"msdtc.exe\",\"4456\",\"Services\",\"0\",\"29,584 K\"\r\n\"SgrmBroker.exe\",\"4572\",\"Services\",\"0\",\"22,756 K\"\r\n")]
+    [TestCase("tasklist /FI \"USERNAME ne tester\" /FI \"SESSION eq 0\" /FI \"PID gt 600\" /NH /FO CSV", "\"services.exe\",\"620\",\"Services\",\"0\",\"10,864 K\"\r\n\"lsass.exe\",\"740\",\"Services\",\"0\",\"12,076 K\"\r\n\"fontdrvhost.exe\",\"764\",\"Services\",\"0\",\"3,100 K\"\r\n\"svchost.exe\",\"1868\",\"Services\",\"0\",\"19,952 K\"\r\n\"MsMpEng.exe\",\"2212\",\"Services\",\"0\",\"27,016 K\"\r\n\"svchost.exe\",\"2500\",\"Services\",\"0\",\"19,668 K\"\r\n\"WmiPrvSE.exe\",\"2960\",\"Services\",\"0\",\"18,592 K\"\r\n\"NisSrv.exe\",\"3576\",\"Services\",\"0\",\"28,400 K\"\r\n\"msdtc.exe\",\"4456\",\"Services\",\"0\",\"29,584 K\"\r\n\"SgrmBroker.exe\",\"4572\",\"Services\",\"0\",\"22,756 K\"\r\n")]
     [TestCase("tasklist /FI \"IMAGENAME eq notepad.exe\"", "INFO: No tasks are running which match the specified criteria.\r\n")]
     [TestCase("tasklist /FO CSV /FI \"PID eq 4\"", "\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
     [TestCase("tasklist /FO CSV /NH /FI \"PID eq 4\"", "\"System\",\"4\",\"Services\",\"0\",\"144 K\"\r\n")]
@@ -90,8 +105,20 @@ public class TasklistTests
             "\r\nImage Name                     PID Services                                    \r\n========================= ======== ============================================\r\n" +
             "System Idle Process              0 N/A                                         \r\n" +
             "System                           4 N/A                                         \r\n" +
+            "Registry                        88 N/A                                         \r\n" +
+            "smss.exe                       296 N/A                                         \r\n" +
+            "csrss.exe                      404 N/A                                         \r\n" +
+            "wininit.exe                    480 N/A                                         \r\n" +
+            "csrss.exe                      488 N/A                                         \r\n" +
+            "winlogon.exe                   548 N/A                                         \r\n" +
+            "services.exe                   620 N/A                                         \r\n" +
             "lsass.exe                      740 KeyIso, SamSs, VaultSvc                     \r\n" +
+            "fontdrvhost.exe                764 N/A                                         \r\n" +
+            "fontdrvhost.exe                768 N/A                                         \r\n" +
+            "LogonUI.exe                    936 N/A                                         \r\n" +
+            "dwm.exe                        972 N/A                                         \r\n" +
             "MsMpEng.exe                   2212 WinDefend                                   \r\n" +
+            "WmiPrvSE.exe                  2960 N/A                                         \r\n" +
             "NisSrv.exe                    3576 WdNisSvc                                    \r\n" +
             "msdtc.exe                     4456 MSDTC                                       \r\n" +
             "SgrmBroker.exe                4572 SgrmBroker                                  \r\n" +
@@ -107,6 +134,7 @@ public class TasklistTests
     [TestCase("taskkill /F /IM app* /T", "ERROR: The process \"app*\" not found.\r\n", 128)]
     [TestCase("taskkill /pid 9999", "ERROR: The process \"9999\" not found.\r\n", 128)]
     [TestCase("taskkill /pid 4 /f", "ERROR: The process with PID 4 could not be terminated.\r\nReason: Access is denied.\r\n", 1)]
+    [TestCase("taskkill /f /im csrss.exe", "ERROR: The process \"csrss.exe\" with PID 404 could not be terminated.\r\nReason: Access is denied.\r\nERROR: The process \"csrss.exe\" with PID 488 could not be terminated.\r\nReason: Access is denied.\r\n", 1)]
     [TestCase("taskkill /pid 0 /pid 9", "ERROR: The process with PID 0 could not be terminated.\r\nReason: This is critical system process. Taskkill cannot end this process.\r\nERROR: The process \"9\" not found.\r\n", 128)]
     [TestCase("taskkill /f", "ERROR: Invalid syntax. Neither /FI nor /PID nor /IM were specified.\r\nType \"TASKKILL /?\" for usage.\r\n", 1)]
     [TestCase("taskkill /im svchost.exe /f", "taskkill /im svchost.exe /f is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n", 1)]

@@ -4,8 +4,8 @@ using System.Text;
 namespace PsrpEmulator.Server.Behaviours.CommandLines;
 
 /// <summary>
-/// tasklist.exe over a fresh server's processes (the default scenario's Win32_Process instances: System Idle Process,
-/// System, svchost.exe, wsmprovhost.exe), as scripts check whether a program runs: <c>/FI "IMAGENAME eq name"</c> (a
+/// tasklist.exe over a fresh server's processes (System Idle Process, System, svchost.exe, Windows' own processes in
+/// their sessions (<see cref="WindowsProcesses"/>: csrss.exe in Services and Console...), wsmprovhost.exe), as scripts check whether a program runs: <c>/FI "IMAGENAME eq name"</c> (a
 /// trailing <c>*</c> a wildcard), <c>PID</c>, <c>SESSION</c> and <c>MEMUSAGE</c> (in KB) with eq, ne, gt, lt, ge, le,
 /// <c>SESSIONNAME</c>, <c>STATUS</c> and <c>USERNAME</c> with eq and ne, several filters all applying; <c>/FO TABLE</c>
 /// (the default), <c>LIST</c> or <c>CSV</c>, <c>/NH</c>. No process left is tasklist's INFO line on stdout with exit
@@ -20,14 +20,30 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
     {
         /// <summary>The services it runs (tasklist /svc), by name.</summary>
         public IReadOnlyList<string> Services { get; init; } = [];
+
+        /// <summary>Its session: 0 (Services) or 1 (Console, the logon screen's).</summary>
+        public int Session { get; init; }
+
+        /// <summary>Its account when not SYSTEM's nor the logon's (the font hosts', DWM's, WmiPrvSE's).</summary>
+        public string? User { get; init; }
+
+        public string SessionName => Session == 0 ? "Services" : "Console";
     }
 
+    // In the order the system made them (by id), the session's own process last.
     private static readonly Process[] Processes =
     [
-        new("System Idle Process", 0, 8, true),
-        new("System", 4, 144, true),
-        // Mem Usage is the working set, Get-Process's WS (20,430,848 and 62,914,560 bytes) in KB.
-        new("svchost.exe", 1868, 19_952, true),
+        .. new[]
+        {
+            new Process("System Idle Process", 0, 8, true),
+            new Process("System", 4, 144, true),
+            // Mem Usage is the working set, Get-Process's WS (20,430,848 and 62,914,560 bytes) in KB.
+            new Process("svchost.exe", 1868, 19_952, true),
+        }.Concat(WindowsProcesses.All.Select(p => new Process(p.Path is null ? p.Name : p.Name + ".exe", p.Id, p.WorkingSetKb, true)
+        {
+            Session = p.SessionId,
+            User = p.Owner.Equals(@"NT AUTHORITY\SYSTEM", StringComparison.Ordinal) ? null : p.Owner,
+        })).OrderBy(p => p.Pid),
         // The remote session's own host process runs as the connected user (in a session, its $PID).
         new("wsmprovhost.exe", 3120, 61_440, false),
     ];
@@ -195,12 +211,12 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         {
             case "CSV":
                 if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n");
-                foreach (var p in found) text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"Services\",\"0\",\"{Memory(p)}\"\r\n");
+                foreach (var p in found) text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{p.SessionName}\",\"{p.Session}\",\"{Memory(p)}\"\r\n");
                 break;
             case "LIST":
                 foreach (var p in found)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: Services\r\nSession#:     0\r\nMem Usage:    {Memory(p)}\r\n");
+                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: {p.SessionName}\r\nSession#:     {p.Session}\r\nMem Usage:    {Memory(p)}\r\n");
                 }
 
                 break;
@@ -214,7 +230,7 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
 
                 foreach (var p in found)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {"Services",-16} {0,11} {Memory(p),12}\r\n");
+                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {p.SessionName,-16} {p.Session,11} {Memory(p),12}\r\n");
                 }
 
                 break;
@@ -251,15 +267,15 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         {
             "IMAGENAME" => p => Text(p.ImageName),
             "PID" => p => Number(p.Pid),
-            "SESSION" => _ => Number(0),
+            "SESSION" => p => Number(p.Session),
             "MEMUSAGE" => p => Number(p.MemoryKb),
-            "SESSIONNAME" => _ => Text("Services"),
+            "SESSIONNAME" => p => Text(p.SessionName),
             "STATUS" => _ => Text("Running"),
             // A process runs the service when one of its services matches (tasklist /svc /fi "SERVICES eq WinRM").
             "SERVICES" => p => op switch { "EQ" => p.Services.Any(s => Like(s, value)), "NE" => !p.Services.Any(s => Like(s, value)), _ => null },
             "USERNAME" => p =>
             {
-                var user = p.System ? @"NT AUTHORITY\SYSTEM" : logon;
+                var user = p.User ?? (p.System ? @"NT AUTHORITY\SYSTEM" : logon);
                 var matches = Like(user, value) || Like(user[(user.IndexOf('\\') + 1)..], value);
                 return op switch { "EQ" => matches, "NE" => !matches, _ => null };
             },
@@ -340,12 +356,14 @@ internal sealed class TaskkillScript(string arguments) : ICommandLineScript
                 continue;
             }
 
-            foreach (var (_, pid) in matched)
+            foreach (var (image, pid) in matched)
             {
-                if (pid is 0 or 4)
+                // Windows protects System and its protected processes (smss, csrss, wininit, services): access denied.
+                if (pid is 0 or 4 || WindowsProcesses.Find(pid) is { Protected: true })
                 {
                     var reason = pid == 0 ? "This is critical system process. Taskkill cannot end this process." : "Access is denied.";
-                    errors.Append(CultureInfo.InvariantCulture, $"ERROR: The process with PID {pid} could not be terminated.\r\nReason: {reason}\r\n");
+                    var process = byPid ? $"with PID {pid}" : $"\"{image}\" with PID {pid}";
+                    errors.Append(CultureInfo.InvariantCulture, $"ERROR: The process {process} could not be terminated.\r\nReason: {reason}\r\n");
                     exitCode = exitCode == 0 ? 1 : exitCode;
                     continue;
                 }
