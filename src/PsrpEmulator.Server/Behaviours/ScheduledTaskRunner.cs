@@ -14,11 +14,8 @@ internal static class ScheduledTaskRunner
     /// <summary>How long a run shows as Running (State 4, LastTaskResult 267009) on the server's clock.</summary>
     public static readonly TimeSpan RunTime = TimeSpan.FromSeconds(1);
 
-    // Process ids of started programs: distinct within the emulator's run.
-    private static int _nextProcessId = 4096;
-
-    /// <summary>A new process id (Start-Process's programs, a running task's).</summary>
-    public static int NextProcessId() => Interlocked.Add(ref _nextProcessId, 4);
+    /// <summary>A new process id (Start-Process's programs, a running task's): <see cref="ProcessIds"/>.</summary>
+    public static int NextProcessId() => ProcessIds.Next();
 
     /// <param name="console">The host an action's program runs in, given its working directory (null: the caller's).</param>
     /// <param name="notEmulated">

@@ -41,7 +41,7 @@ internal sealed class Shell
         ClientSessionId = clientSessionId;
         CreatedAt = services.Time.GetUtcNow();
         LastActivity = _idleFrom = CreatedAt;
-        ProcessId = 1000 + (int)(Interlocked.Increment(ref s_processIds) % 60000);
+        ProcessId = Behaviours.ProcessIds.Next();
         PoolOutput = new OutputStream(capacity: null);
     }
 
@@ -62,7 +62,6 @@ internal sealed class Shell
         return runspace;
     }
 
-    private static long s_processIds;
     private static long s_creations;
 
     /// <summary>Creation order, for listing shells created at the same (virtual) instant in a stable order.</summary>
