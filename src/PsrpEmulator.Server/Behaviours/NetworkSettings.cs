@@ -18,6 +18,13 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     /// </summary>
     public string MacAddress { get; } = MacAddressOf(adapterNumber);
 
+    /// <summary>
+    /// The emulator's other virtual computers, by name: their IPv4 addresses. They share the network (10.0.0.4, 10.0.0.5...
+    /// by default) and its DNS server knows their names, as a domain's does: ping, Test-Connection, Test-NetConnection,
+    /// Resolve-DnsName and [Net.Dns] reach them from this computer.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Neighbours { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The n-th computer's adapter's MAC address (0: the default computer's).</summary>
     public static string MacAddressOf(int number)
     {

@@ -22,7 +22,7 @@ internal sealed partial class RunContext
     /// and the computer's own name (the link-local address ipconfig shows, and its Ethernet address), answered locally
     /// (Section Question, TTL 1200, as the hosts file and LLMNR answer), and a name the hosts file maps (its addresses,
     /// unless -NoHostsFile: <see cref="HostsFileNames"/>); any other name is DNS_ERROR_RCODE_NAME_ERROR, as
-    /// ping finds no such host. Record types A, AAAA, A_AAAA (default), ANY/ALL; others, an address (a PTR query),
+    /// ping finds no such host; another of the emulator's computers is the DNS server's A record (Section Answer). Record types A, AAAA, A_AAAA (default), ANY/ALL; others, an address (a PTR query),
     /// -Server and -CacheOnly are not emulated (the layout of the computer's own name's records UNVERIFIED).
     /// </summary>
     private async ValueTask ResolveDnsNameAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
@@ -59,6 +59,13 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            // Another of the emulator's computers: the DNS server's A record (its only one: no IPv6 address is registered).
+            if (answer is null && Neighbours is { } neighbours && neighbours.TryGetValue(trimmed, out var neighbour))
+            {
+                if (!type.Equals("AAAA", StringComparison.OrdinalIgnoreCase)) await output.WriteAsync(new PipelineOutput(DnsRecord(trimmed, "A", neighbour, "Answer")), cancellationToken);
+                continue;
+            }
+
             if (answer is not { } found)
             {
                 await WriteErrorAsync(new ScriptedError($"{name} : DNS name does not exist", $"DNS_ERROR_RCODE_NAME_ERROR,{CmdletClass(Command)}", ErrorCategory.ResourceUnavailable,
@@ -89,6 +96,7 @@ internal sealed partial class RunContext
             : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ["::1", "127.0.0.1"]
             : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, OwnIPv4.Address]
             : HostsFileNames.Lookup(Host.FileSystem, name) is { Count: > 0 } mapped ? [.. mapped.Select(a => a.ToString())]
+            : Neighbours is { } neighbours && neighbours.TryGetValue(name, out var neighbour) ? [neighbour]
             : null;
         if (addresses is null) throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "No such host is known", typeof(System.Net.Sockets.SocketException)));
         // GetHostByName is IPv4's only.
@@ -130,8 +138,9 @@ internal sealed partial class RunContext
         return o;
     }
 
-    // A DnsRecord_A or DnsRecord_AAAA as DnsClient writes it.
-    private static PsObject DnsRecord(string name, string type, string address)
+    // A DnsRecord_A or DnsRecord_AAAA as DnsClient writes it: Section Question for a name the computer answers itself,
+    // Answer for the DNS server's.
+    private static PsObject DnsRecord(string name, string type, string address, string section = "Question")
     {
         var v6 = type == "AAAA";
         var o = new PsObject([$"Microsoft.DnsClient.Commands.DnsRecord_{type}", "Microsoft.DnsClient.Commands.DnsRecord", "System.Object"]) { ToStringValue = $"Microsoft.DnsClient.Commands.DnsRecord_{type}" };
@@ -144,7 +153,7 @@ internal sealed partial class RunContext
             new("Name", PsPrimitive.String(name)),
             new("Type", PsObjects.Enum("Microsoft.DnsClient.Commands.RecordType", type, v6 ? 28 : 1)),
             new("CharacterSet", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSCharset", "Unicode", 0)),
-            new("Section", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSSection", "Question", 0)),
+            new("Section", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSSection", section, section == "Answer" ? 1 : 0)),
             new("DataLength", PsPrimitive.UInt16((ushort)(v6 ? 16 : 4))),
             new("TTL", PsPrimitive.UInt32(1200)),
         ]);

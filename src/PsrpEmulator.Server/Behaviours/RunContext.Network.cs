@@ -21,6 +21,9 @@ internal sealed partial class RunContext
     /// <summary>The computer's Ethernet adapter's IPv4 configuration (the default computer's on a host without network settings).</summary>
     private NetworkSettings.IPv4Configuration OwnIPv4 => Host.NetworkSettings?.IPv4 ?? NetworkSettings.IPv4Configuration.Default;
 
+    /// <summary>The emulator's other computers, by name: their IPv4 addresses (none on a host without network settings).</summary>
+    private IReadOnlyDictionary<string, string>? Neighbours => Host.NetworkSettings?.Neighbours;
+
     /// <summary>Whether a -ComputerName value names the session's own computer ('.', localhost or its name).</summary>
     private bool IsThisComputer(string name) =>
         name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
@@ -39,7 +42,7 @@ internal sealed partial class RunContext
         var computer = ComputerName;
         foreach (var target in targets)
         {
-            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem, ipv4: OwnIPv4);
+            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours);
             if (resolved is not { Answers: true } answering)
             {
                 // Each echo waits for its reply in vain (its timeout, as ping's 4 s) before the command gives up.
@@ -96,7 +99,7 @@ internal sealed partial class RunContext
         }
 
         var quiet = arguments["InformationLevel"] is { } levelWord && PipelineVariables.Display(await ArgumentAsync(levelWord, to, blockNesting)).Equals("Quiet", StringComparison.OrdinalIgnoreCase);
-        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4);
+        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours);
         if (resolved is null)
         {
             await output.WriteAsync(new WarningRecordMessage($"Name resolution of {target} failed"), cancellationToken);

@@ -69,7 +69,7 @@ internal sealed partial class RunContext
         state.Connected = false;
         state.TimedOut = false;
         state.Failure = null;
-        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: true, ipv4: OwnIPv4) is not var (address, _, answers))
+        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: true, ipv4: OwnIPv4, neighbours: Neighbours) is not var (address, _, answers))
         {
             state.Failure = "No such host is known";
             return;
@@ -103,7 +103,7 @@ internal sealed partial class RunContext
             if (name.Equals("Dispose", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return PsNil.Instance;
             if (!name.Equals("Send", StringComparison.OrdinalIgnoreCase) || arguments.Count is < 1 or > 4) return null;
             var host = PipelineVariables.Display(arguments[0]);
-            if (PingCommandScript.Resolve(host, ComputerName, ipv4: OwnIPv4) is not var (address, _, answers))
+            if (PingCommandScript.Resolve(host, ComputerName, ipv4: OwnIPv4, neighbours: Neighbours) is not var (address, _, answers))
             {
                 throw new ScriptExpressionException(ScriptedError.MethodInvocation("Send", arguments.Count, "An exception occurred during a Ping request.", typeof(System.Net.NetworkInformation.PingException)));
             }

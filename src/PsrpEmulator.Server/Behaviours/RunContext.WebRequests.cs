@@ -121,7 +121,7 @@ internal sealed partial class RunContext
     private string WebRequestFailure(Uri uri, int? timeoutSeconds)
     {
         var host = uri.DnsSafeHost;
-        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: !host.Contains(':', StringComparison.Ordinal), disk: Host.FileSystem, ipv4: OwnIPv4) is not var (_, _, answers))
+        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: !host.Contains(':', StringComparison.Ordinal), disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours) is not var (_, _, answers))
         {
             return $"The remote name could not be resolved: '{uri.Host}'";
         }

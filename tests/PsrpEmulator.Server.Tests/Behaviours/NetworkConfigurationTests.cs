@@ -126,6 +126,38 @@ public class NetworkConfigurationTests
         Assert.That(gateway.OutputTexts, Is.EqualTo(new[] { "True", "10.0.0.4" }));
     }
 
+    /// <summary>
+    /// The emulator's virtual computers share a network whose DNS server knows their names: from Server01, Server02 (its
+    /// next address, 10.0.0.5) resolves and answers ping, Test-Connection, Test-NetConnection (WinRM's port listens) and
+    /// Resolve-DnsName (the DNS server's A record), [Net.Dns] too; a name the emulator has no computer for is still unknown.
+    /// </summary>
+    [Test]
+    public async Task The_emulator_s_other_computers_resolve_and_answer_on_the_shared_network()
+    {
+        var options = new PsrpEmulator.Server.Hosting.EmulatorOptions { ComputerName = "SERVER01" };
+        options.Computers["Server02"] = new PsrpEmulator.Server.Hosting.ComputerOptions();
+        options.Computers["Server03"] = new PsrpEmulator.Server.Hosting.ComputerOptions { IPv4Address = "10.0.0.40/24" };
+        var services = new PsrpEmulator.Server.Shells.ShellServices(options, Default, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+            new PsrpEmulator.Server.Diagnostics.Journal(100), PsrpEmulator.Server.Hosting.ScenarioSettings.Empty);
+        var network = services.NetworkSettingsOf("SERVER01");
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+        host.Environment["COMPUTERNAME"] = "SERVER01";
+
+        await Default.Resolve(Behaviour.Script(
+            "$r = Resolve-DnsName Server02; \"$($r.Name) $($r.Type) $($r.IPAddress) $($r.Section)\"; (Resolve-DnsName server03 -Type A).IPAddress; @(Resolve-DnsName Server02 -Type AAAA).Count; " +
+            "Test-Connection Server02 -Count 1 -Quiet; (Test-Connection 10.0.0.40 -Count 1).ProtocolAddress; " +
+            "$t = Test-NetConnection Server02 -Port 5985; \"$($t.RemoteAddress) $($t.PingSucceeded) $($t.TcpTestSucceeded)\"; " +
+            "[System.Net.Dns]::GetHostAddresses('SERVER02').IPAddressToString; Test-Connection Server09 -Count 1 -Quiet"))
+            .RunTestAsync(host, new FakeTimeProvider());
+        var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = network, Facts = new Dictionary<string, string> { ["computername"] = "SERVER01" } };
+        await Default.ResolveCommandLine("ping -n 1 server02").RunAsync(command, new FakeTimeProvider(), CancellationToken.None);
+
+        Assert.That(network.Neighbours, Is.EqualTo(new Dictionary<string, string> { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.40" }));
+        Assert.That(services.NetworkSettingsOf("Server02").Neighbours["SERVER01"], Is.EqualTo("10.0.0.4"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Server02 A 10.0.0.5 Answer", "10.0.0.40", "0", "True", "10.0.0.40", "10.0.0.5 True True", "10.0.0.5", "False" }));
+        Assert.That(command.Stdout, Does.StartWith("\r\nPinging server02 [10.0.0.5] with 32 bytes of data:\r\nReply from 10.0.0.5: bytes=32 time<1ms TTL=128\r\n"));
+    }
+
     [TestCase("(Get-NetRoute -AddressFamily IPv4).DestinationPrefix -join ','",
         "255.255.255.255/32,255.255.255.255/32,224.0.0.0/4,224.0.0.0/4,10.0.0.255/32,10.0.0.4/32,10.0.0.0/24,127.255.255.255/32,127.0.0.1/32,127.0.0.0/8,0.0.0.0/0")]
     [TestCase("$r = Get-NetRoute -DestinationPrefix 0.0.0.0/0; \"$($r.NextHop) $($r.InterfaceAlias) $($r.ifIndex) $($r.RouteMetric) $($r.Protocol)\"", "10.0.0.1 Ethernet 4 0 NetMgmt")]
