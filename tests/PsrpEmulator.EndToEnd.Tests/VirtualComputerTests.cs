@@ -186,7 +186,7 @@ public class VirtualComputerTests : EmulatorTestBase
         Assert.That(ipconfig.StdoutText, Does.Contain("   IPv4 Address. . . . . . . . . . . : 10.0.0.5\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n   Default Gateway . . . . . . . . . : 10.0.0.1\r\n"));
         Assert.That((ping.ExitCode, ping.StdoutText), Is.EqualTo((0, "\r\nPinging 10.0.0.5 with 32 bytes of data:\r\nReply from 10.0.0.5: bytes=32 time<1ms TTL=128\r\n" +
             "\r\nPing statistics for 10.0.0.5:\r\n    Packets: Sent = 1, Received = 1, Lost = 0 (0% loss),\r\nApproximate round trip times in milli-seconds:\r\n    Minimum = 0ms, Maximum = 0ms, Average = 0ms\r\n")));
-        // Another computer's address does not answer: the emulated computers reach no other host.
+        // Another computer's address does not answer: its firewall drops echo requests, as a fresh Windows Server's does.
         Assert.That(other.ExitCode, Is.EqualTo(1));
         Assert.That(other.StdoutText, Does.Contain("\r\nRequest timed out.\r\n"));
     }

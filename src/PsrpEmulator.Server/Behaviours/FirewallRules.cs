@@ -255,6 +255,51 @@ public sealed class FirewallRules
         _ => null,
     };
 
+    /// <summary>
+    /// Whether the firewall lets an inbound packet in on <paramref name="profile"/>'s network: a TCP connection to
+    /// <paramref name="port"/>, or an ICMPv4 message of that type (8: an echo request). Let in when the profile is off;
+    /// else an enabled Block rule matching it keeps it out, an enabled Allow rule lets it in, and the default inbound
+    /// action (Block unless Set-NetFirewallProfile made it Allow) decides the rest. Rules' remote addresses (WinRM's
+    /// Public rule's LocalSubnet) and programs are not looked at: the emulator's computers share one subnet.
+    /// </summary>
+    public bool AllowsInbound(string profile, string protocol, int port)
+    {
+        lock (_gate)
+        {
+            if (!_profileEnabled[profile]) return true;
+            var blocked = false;
+            var allowed = false;
+            foreach (var rule in _rules)
+            {
+                if (!rule.Enabled || !rule.Direction.Equals("Inbound", StringComparison.OrdinalIgnoreCase) || !Applies(rule, profile, protocol, port)) continue;
+                if (rule.Action.Equals("Block", StringComparison.OrdinalIgnoreCase)) blocked = true;
+                else allowed = true;
+            }
+
+            var byDefault = _profileSettings.TryGetValue((profile.ToUpperInvariant(), "DEFAULTINBOUNDACTION"), out var action) && action.Equals("Allow", StringComparison.OrdinalIgnoreCase);
+            return !blocked && (allowed || byDefault);
+        }
+    }
+
+    private static bool Applies(Rule rule, string profile, string protocol, int port)
+    {
+        if (!rule.Profile.Equals("Any", StringComparison.OrdinalIgnoreCase) && !rule.Profile.Split(',', StringSplitOptions.TrimEntries).Contains(profile, StringComparer.OrdinalIgnoreCase)) return false;
+        if (!rule.Protocol.Equals("Any", StringComparison.OrdinalIgnoreCase) && !rule.Protocol.Equals(protocol, StringComparison.OrdinalIgnoreCase)) return false;
+        var values = protocol.StartsWith("ICMP", StringComparison.OrdinalIgnoreCase) ? rule.IcmpType : rule.LocalPort;
+        return values.Equals("Any", StringComparison.OrdinalIgnoreCase) || values.Split(',', StringSplitOptions.TrimEntries).Any(value => Covers(value, port));
+    }
+
+    // "5985", "5985-5986", and ICMP's "8" or "8:*" (type and code).
+    private static bool Covers(string value, int number)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0) value = value[..colon];
+        var dash = value.IndexOf('-', StringComparison.Ordinal);
+        return dash > 0
+            ? int.TryParse(value[..dash], System.Globalization.CultureInfo.InvariantCulture, out var low) && int.TryParse(value[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var high) && number >= low && number <= high
+            : int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var single) && single == number;
+    }
+
     /// <summary>Every rule, in the store's order.</summary>
     public IReadOnlyList<Rule> All()
     {

@@ -25,6 +25,26 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     /// </summary>
     public IReadOnlyDictionary<string, string> Neighbours { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Whether the neighbour at an address lets a packet in through its firewall: (address, "TCP" or "ICMPv4", port or
+    /// ICMP type). Null: none does (a fresh Windows Server's firewall drops echo requests, so pings to it time out).
+    /// </summary>
+    public Func<string, string, int, bool>? NeighbourAllows { get; init; }
+
+    /// <summary>Whether <paramref name="address"/> is a neighbour's.</summary>
+    public bool IsNeighbour(string address) => Neighbours.Values.Contains(address);
+
+    /// <summary>Whether the neighbour at <paramref name="address"/> answers an echo request (its firewall's FPS-ICMP4-ERQ-In rule, off by default).</summary>
+    public bool NeighbourAnswersEcho(string address) => IsNeighbour(address) && NeighbourAllows?.Invoke(address, "ICMPv4", 8) == true;
+
+    /// <summary>
+    /// A TCP connection to a neighbour's port: accepted when its firewall lets it in and something listens there (the
+    /// computers' listening ports, <see cref="ListeningSockets"/>), refused when let in to a port nothing listens on,
+    /// unanswered (null) when the firewall drops it.
+    /// </summary>
+    public bool? NeighbourAcceptsTcp(string address, int port) =>
+        NeighbourAllows?.Invoke(address, "TCP", port) == true ? ListeningSockets.TcpPorts.Contains(port) : null;
+
     /// <summary>The n-th computer's adapter's MAC address (0: the default computer's).</summary>
     public static string MacAddressOf(int number)
     {

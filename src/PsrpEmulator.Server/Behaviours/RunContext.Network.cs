@@ -42,7 +42,7 @@ internal sealed partial class RunContext
         var computer = ComputerName;
         foreach (var target in targets)
         {
-            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours);
+            var resolved = PingCommandScript.Resolve(target, computer, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
             if (resolved is not { Answers: true } answering)
             {
                 // Each echo waits for its reply in vain (its timeout, as ping's 4 s) before the command gives up.
@@ -99,7 +99,7 @@ internal sealed partial class RunContext
         }
 
         var quiet = arguments["InformationLevel"] is { } levelWord && PipelineVariables.Display(await ArgumentAsync(levelWord, to, blockNesting)).Equals("Quiet", StringComparison.OrdinalIgnoreCase);
-        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours);
+        var resolved = PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
         if (resolved is null)
         {
             await output.WriteAsync(new WarningRecordMessage($"Name resolution of {target} failed"), cancellationToken);
@@ -112,8 +112,14 @@ internal sealed partial class RunContext
         var (address, _, answers) = resolved.Value;
         // A loopback address leaves by the loopback pseudo-interface; any other (the computer's own too) by Ethernet.
         var loopback = System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address));
-        if (!answers) await (to ?? host).SleepAsync(TimeSpan.FromSeconds(port is null ? 4 : 25), time, cancellationToken);
-        var tcp = port is { } open && answers && ListeningSockets.TcpPorts.Contains(open);
+        // Another of the emulator's computers: its firewall decides both (echo requests dropped by default, WinRM's port let in).
+        var network = Host.NetworkSettings;
+        var neighbour = network is not null && network.IsNeighbour(address);
+        var neighbourTcp = port is { } probed && neighbour ? network!.NeighbourAcceptsTcp(address, probed) : null;
+        var tcp = port is { } open && (neighbour ? neighbourTcp == true : answers && ListeningSockets.TcpPorts.Contains(open));
+        // The echo's timeout, then a connection nothing answers waits out its own.
+        var dropped = port is not null && !tcp && (neighbour ? neighbourTcp is null : !answers);
+        if (!answers || dropped) await (to ?? host).SleepAsync(TimeSpan.FromSeconds((answers ? 0 : 4) + (dropped ? 21 : 0)), time, cancellationToken);
         if (port is { } tried && !tcp) await output.WriteAsync(new WarningRecordMessage($"TCP connect to ({address} : {tried}) failed"), cancellationToken);
         if (!answers) await output.WriteAsync(new WarningRecordMessage($"Ping to {address} failed with status: TimedOut"), cancellationToken);
         if (quiet)

@@ -69,20 +69,23 @@ internal sealed partial class RunContext
         state.Connected = false;
         state.TimedOut = false;
         state.Failure = null;
-        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: true, ipv4: OwnIPv4, neighbours: Neighbours) is not var (address, _, answers))
+        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: true, ipv4: OwnIPv4, network: Host.NetworkSettings) is not var (address, _, answers))
         {
             state.Failure = "No such host is known";
             return;
         }
 
-        if (!answers)
+        // Another of the emulator's computers: its firewall lets the connection in (accepted where something listens,
+        // else refused) or drops it (unanswered).
+        var accepted = Host.NetworkSettings is { } network && network.IsNeighbour(address) ? network.NeighbourAcceptsTcp(address, port) : answers ? ListeningSockets.TcpPorts.Contains(port) : null;
+        if (accepted is null)
         {
             state.TimedOut = true;
             state.Failure = $"A connection attempt failed because the connected party did not properly respond after a period of time, or established connection failed because connected host has failed to respond {address}:{port}";
             return;
         }
 
-        if (ListeningSockets.TcpPorts.Contains(port)) state.Connected = true;
+        if (accepted == true) state.Connected = true;
         else state.Failure = $"No connection could be made because the target machine actively refused it {address}:{port}";
     }
 
@@ -103,7 +106,7 @@ internal sealed partial class RunContext
             if (name.Equals("Dispose", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return PsNil.Instance;
             if (!name.Equals("Send", StringComparison.OrdinalIgnoreCase) || arguments.Count is < 1 or > 4) return null;
             var host = PipelineVariables.Display(arguments[0]);
-            if (PingCommandScript.Resolve(host, ComputerName, ipv4: OwnIPv4, neighbours: Neighbours) is not var (address, _, answers))
+            if (PingCommandScript.Resolve(host, ComputerName, ipv4: OwnIPv4, network: Host.NetworkSettings) is not var (address, _, answers))
             {
                 throw new ScriptExpressionException(ScriptedError.MethodInvocation("Send", arguments.Count, "An exception occurred during a Ping request.", typeof(System.Net.NetworkInformation.PingException)));
             }

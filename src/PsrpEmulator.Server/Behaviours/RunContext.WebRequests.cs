@@ -121,13 +121,15 @@ internal sealed partial class RunContext
     private string WebRequestFailure(Uri uri, int? timeoutSeconds)
     {
         var host = uri.DnsSafeHost;
-        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: !host.Contains(':', StringComparison.Ordinal), disk: Host.FileSystem, ipv4: OwnIPv4, neighbours: Neighbours) is not var (_, _, answers))
+        if (PingCommandScript.Resolve(host, ComputerName, ipv4Only: !host.Contains(':', StringComparison.Ordinal), disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings) is not var (address, _, answers))
         {
             return $"The remote name could not be resolved: '{uri.Host}'";
         }
 
-        if (!answers) return timeoutSeconds is > 0 and < ConnectTimeoutSeconds ? "The operation has timed out" : "Unable to connect to the remote server";
-        if (ListeningSockets.TcpPorts.Contains(uri.Port))
+        // Another of the emulator's computers: its firewall lets the connection in or drops it (unanswered), whatever ping says.
+        var accepted = Host.NetworkSettings is { } network && network.IsNeighbour(address) ? network.NeighbourAcceptsTcp(address, uri.Port) : answers ? ListeningSockets.TcpPorts.Contains(uri.Port) : null;
+        if (accepted is null) return timeoutSeconds is > 0 and < ConnectTimeoutSeconds ? "The operation has timed out" : "Unable to connect to the remote server";
+        if (accepted == true)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                 $"a web request to {uri.GetLeftPart(UriPartial.Authority)}, a port the computer listens on, would be answered: not emulated; give the command a rule"));

@@ -114,16 +114,24 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NetworkSettings> _networks = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>What commands changed of a virtual computer's network, made at first use.</summary>
-    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static (name, options) => new NetworkSettings(options.IPv4ConfigurationOf(name), options.PlaceOf(name))
+    public NetworkSettings NetworkSettingsOf(string computer) => _networks.GetOrAdd(computer, static (name, services) =>
     {
+        var options = services.Options;
         // The other virtual computers (those whose address is not this one's).
-        Neighbours = options.EffectiveComputers
+        var neighbours = options.EffectiveComputers
             .Where(other => !other.Equals(name, StringComparison.OrdinalIgnoreCase))
             .Select(other => (Name: other, options.IPv4ConfigurationOf(other).Address))
             .Where(other => other.Address != options.IPv4ConfigurationOf(name).Address)
             .GroupBy(other => other.Name, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().Address, StringComparer.OrdinalIgnoreCase),
-    }, Options);
+            .ToDictionary(g => g.Key, g => g.First().Address, StringComparer.OrdinalIgnoreCase);
+        return new NetworkSettings(options.IPv4ConfigurationOf(name), options.PlaceOf(name))
+        {
+            Neighbours = neighbours,
+            // The neighbour's own firewall, on the profile of its network's category (Public unless a script changed it).
+            NeighbourAllows = (address, protocol, port) => neighbours.FirstOrDefault(n => n.Value == address).Key is { } other &&
+                services.FirewallRulesOf(other).AllowsInbound(services.NetworkSettingsOf(other).NetworkCategory, protocol, port),
+        };
+    }, this);
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, WindowsFeatureStates> _features = new(StringComparer.OrdinalIgnoreCase);
 

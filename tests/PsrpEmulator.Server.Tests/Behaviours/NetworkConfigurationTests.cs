@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Server.Hosting;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Behaviours;
@@ -128,11 +129,13 @@ public class NetworkConfigurationTests
 
     /// <summary>
     /// The emulator's virtual computers share a network whose DNS server knows their names: from Server01, Server02 (its
-    /// next address, 10.0.0.5) resolves and answers ping, Test-Connection, Test-NetConnection (WinRM's port listens) and
-    /// Resolve-DnsName (the DNS server's A record), [Net.Dns] too; a name the emulator has no computer for is still unknown.
+    /// next address, 10.0.0.5) resolves (Resolve-DnsName: the DNS server's A record; [Net.Dns]), and each computer's own
+    /// firewall decides what answers: a fresh one drops echo requests (ping times out) and lets WinRM's port in
+    /// (Test-NetConnection's TcpTestSucceeded); enabling its echo rule makes it answer ping. A name the emulator has no
+    /// computer for is still unknown.
     /// </summary>
     [Test]
-    public async Task The_emulator_s_other_computers_resolve_and_answer_on_the_shared_network()
+    public async Task The_emulator_s_other_computers_resolve_on_the_shared_network_and_their_firewalls_decide_what_answers()
     {
         var options = new PsrpEmulator.Server.Hosting.EmulatorOptions { ComputerName = "SERVER01" };
         options.Computers["Server02"] = new PsrpEmulator.Server.Hosting.ComputerOptions();
@@ -140,22 +143,43 @@ public class NetworkConfigurationTests
         var services = new PsrpEmulator.Server.Shells.ShellServices(options, Default, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
             new PsrpEmulator.Server.Diagnostics.Journal(100), PsrpEmulator.Server.Hosting.ScenarioSettings.Empty);
         var network = services.NetworkSettingsOf("SERVER01");
-        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
-        host.Environment["COMPUTERNAME"] = "SERVER01";
+        services.FirewallRulesOf("Server03").Update("FPS-ICMP4-ERQ-In", rule => rule with { Enabled = true });
 
-        await Default.Resolve(Behaviour.Script(
+        var (host, elapsed) = await RunOnVirtualClockAsync(network,
             "$r = Resolve-DnsName Server02; \"$($r.Name) $($r.Type) $($r.IPAddress) $($r.Section)\"; (Resolve-DnsName server03 -Type A).IPAddress; @(Resolve-DnsName Server02 -Type AAAA).Count; " +
-            "Test-Connection Server02 -Count 1 -Quiet; (Test-Connection 10.0.0.40 -Count 1).ProtocolAddress; " +
+            "[System.Net.Dns]::GetHostAddresses('SERVER02').IPAddressToString; " +
+            "Test-Connection Server02 -Count 1 -Quiet; Test-Connection Server03 -Count 1 -Quiet; (Test-Connection 10.0.0.40 -Count 1).ProtocolAddress; " +
             "$t = Test-NetConnection Server02 -Port 5985; \"$($t.RemoteAddress) $($t.PingSucceeded) $($t.TcpTestSucceeded)\"; " +
-            "[System.Net.Dns]::GetHostAddresses('SERVER02').IPAddressToString; Test-Connection Server09 -Count 1 -Quiet"))
-            .RunTestAsync(host, new FakeTimeProvider());
+            "Test-NetConnection Server03 -Port 3389 -InformationLevel Quiet; Test-Connection Server09 -Count 1 -Quiet");
         var command = new FakeCommandLineHost { Encoding = System.Text.Encoding.ASCII, NetworkSettings = network, Facts = new Dictionary<string, string> { ["computername"] = "SERVER01" } };
-        await Default.ResolveCommandLine("ping -n 1 server02").RunAsync(command, new FakeTimeProvider(), CancellationToken.None);
+        await Default.ResolveCommandLine("ping -n 1 server03").RunAsync(command, new FakeTimeProvider(), CancellationToken.None);
 
         Assert.That(network.Neighbours, Is.EqualTo(new Dictionary<string, string> { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.40" }));
         Assert.That(services.NetworkSettingsOf("Server02").Neighbours["SERVER01"], Is.EqualTo("10.0.0.4"));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Server02 A 10.0.0.5 Answer", "10.0.0.40", "0", "True", "10.0.0.40", "10.0.0.5 True True", "10.0.0.5", "False" }));
-        Assert.That(command.Stdout, Does.StartWith("\r\nPinging server02 [10.0.0.5] with 32 bytes of data:\r\nReply from 10.0.0.5: bytes=32 time<1ms TTL=128\r\n"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Server02 A 10.0.0.5 Answer", "10.0.0.40", "0", "10.0.0.5", "False", "True", "10.0.0.40", "10.0.0.5 False True", "False", "False",
+        }));
+        // Server02's unanswered echo (4 s), Test-NetConnection's unanswered echo (4 s), and Server03's dropped RDP connection (21 s).
+        Assert.That(elapsed, Is.EqualTo(TimeSpan.FromSeconds(4 + 4 + 21)));
+        Assert.That(command.Stdout, Does.StartWith("\r\nPinging server03 [10.0.0.40] with 32 bytes of data:\r\nReply from 10.0.0.40: bytes=32 time<1ms TTL=128\r\n"));
+    }
+
+    private static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunOnVirtualClockAsync(NetworkSettings network, string script)
+    {
+        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        var clock = new VirtualClock(start);
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), NetworkSettings = network };
+        host.Environment["COMPUTERNAME"] = "SERVER01";
+        var run = Task.Run(() => Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            if (!clock.AdvanceToNextTimer()) await Task.Yield();
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(1));
+        return (host, clock.GetUtcNow() - start);
     }
 
     [TestCase("(Get-NetRoute -AddressFamily IPv4).DestinationPrefix -join ','",

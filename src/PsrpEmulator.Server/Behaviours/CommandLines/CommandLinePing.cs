@@ -77,7 +77,7 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 
         if (target is null) return await FailAsync(host, "IP address must be specified.\r\n", cancellationToken).ConfigureAwait(false);
         var computer = host.Facts.GetValueOrDefault("computername") ?? "localhost";
-        if (Resolve(target, computer, ipv4Only, ipv6Only, host.FileSystem, host.NetworkSettings?.IPv4, host.NetworkSettings?.Neighbours) is not var (address, shown, answers))
+        if (Resolve(target, computer, ipv4Only, ipv6Only, host.FileSystem, host.NetworkSettings?.IPv4, host.NetworkSettings) is not var (address, shown, answers))
         {
             return await FailAsync(host, $"Ping request could not find host {target}. Please check the name and try again.\r\n", cancellationToken).ConfigureAwait(false);
         }
@@ -111,17 +111,18 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
     /// </summary>
     /// <param name="disk">The computer's disk, whose hosts file maps more names (<see cref="HostsFileNames"/>); null: none.</param>
     /// <param name="ipv4">The computer's IPv4 configuration: its own address and its gateway answer too; null: the default computer's.</param>
-    /// <param name="neighbours">The emulator's other computers (<see cref="NetworkSettings.Neighbours"/>): their names resolve and their addresses answer; null: none.</param>
+    /// <param name="network">The computer's network: the emulator's other computers on it (<see cref="NetworkSettings.Neighbours"/>) resolve, and answer when their firewall lets echo requests in; null: none.</param>
     internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false, VirtualFileSystem? disk = null,
-        NetworkSettings.IPv4Configuration? ipv4 = null, IReadOnlyDictionary<string, string>? neighbours = null)
+        NetworkSettings.IPv4Configuration? ipv4 = null, NetworkSettings? network = null)
     {
+        var neighbours = network?.Neighbours;
         ipv4 ??= NetworkSettings.IPv4Configuration.Default;
         if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
         {
             var family = ip.AddressFamily;
             if (family == System.Net.Sockets.AddressFamily.InterNetwork && ipv6Only || family == System.Net.Sockets.AddressFamily.InterNetworkV6 && ipv4Only) return null;
             var text = ip.ToString();
-            return (text, text, IPAddress.IsLoopback(ip) || text == ipv4.Address || text == ipv4.DefaultGateway || neighbours?.Values.Contains(text) == true);
+            return (text, text, IPAddress.IsLoopback(ip) || text == ipv4.Address || text == ipv4.DefaultGateway || network?.NeighbourAnswersEcho(text) == true);
         }
 
         if (target.Equals("localhost", StringComparison.OrdinalIgnoreCase))
@@ -139,10 +140,10 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
         // A name the hosts file maps: its first address of the family asked for (a loopback one or a neighbour's answers).
         var mapped = HostsFileNames.Lookup(disk, target.TrimEnd('.')).FirstOrDefault(a =>
             !(ipv4Only && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6) && !(ipv6Only && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork));
-        if (mapped is not null) return (mapped.ToString(), $"{target} [{mapped}]", IPAddress.IsLoopback(mapped) || neighbours?.Values.Contains(mapped.ToString()) == true);
+        if (mapped is not null) return (mapped.ToString(), $"{target} [{mapped}]", IPAddress.IsLoopback(mapped) || network?.NeighbourAnswersEcho(mapped.ToString()) == true);
 
         // Another of the emulator's computers: the DNS server's A record (no IPv6 address is registered).
-        return !ipv6Only && neighbours is not null && neighbours.TryGetValue(target.TrimEnd('.'), out var neighbour) ? (neighbour, $"{target} [{neighbour}]", true) : null;
+        return !ipv6Only && neighbours is not null && neighbours.TryGetValue(target.TrimEnd('.'), out var neighbour) ? (neighbour, $"{target} [{neighbour}]", network!.NeighbourAnswersEcho(neighbour)) : null;
     }
 
     private static async Task<int> FailAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)
