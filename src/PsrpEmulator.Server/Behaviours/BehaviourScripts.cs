@@ -94,7 +94,16 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
     {
         // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
         var steps = rule.Steps;
-        for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(context);
+        try
+        {
+            for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(context);
+        }
+        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "VariableIsUndefined")
+        {
+            // Set-StrictMode's unset variable in what the rule reads: the statement's error; the script ends normally.
+            await context.WriteStatementErrorAsync(e.Error);
+            return PipelineOutcome.Completed;
+        }
 
         var final = rule.Final;
         return final.State switch

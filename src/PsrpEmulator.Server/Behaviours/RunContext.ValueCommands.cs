@@ -572,9 +572,11 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
-    /// Set-StrictMode -Version 1.0 to 5.1 (a number: 2 is 2.0) or Latest, or -Off, bound and checked as PowerShell does (it writes nothing). The
-    /// checks strict mode adds (an unset variable, a missing property, a method-call syntax) are not emulated: a script
-    /// that passes them on Windows runs the same here.
+    /// Set-StrictMode -Version 1.0 to 5.1 (a number: 2 is 2.0) or Latest, or -Off, bound and checked as PowerShell does (it
+    /// writes nothing). Of the checks strict mode adds, the emulator makes the unset variable's (version 1: a variable
+    /// read in an expression; 2 and later: in a string too, <see cref="PipelineVariables.StrictModeUnset"/>); a missing
+    /// property, method-call syntax for a command and an index out of bounds are not checked: a script that passes
+    /// them on Windows runs the same here.
     /// </summary>
     private async ValueTask SetStrictModeAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
@@ -585,9 +587,19 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
         }
 
-        if (!hasVersion) return;
+        var runspace = scope.Variables.Runspace;
+        if (!hasVersion)
+        {
+            runspace.StrictModeVersion = 0;
+            return;
+        }
+
         var text = Text(await ArgumentAsync(arguments["Version"]!, to, blockNesting)).Trim();
-        if (text.Equals("Latest", StringComparison.OrdinalIgnoreCase)) return;
+        if (text.Equals("Latest", StringComparison.OrdinalIgnoreCase))
+        {
+            runspace.StrictModeVersion = 3;
+            return;
+        }
         if (!Version.TryParse(text.Contains('.', StringComparison.Ordinal) ? text : text + ".0", out var version))
         {
             throw new StatementTerminatedException(ParameterError(command,
@@ -600,6 +612,8 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError(command,
                 $"Cannot validate argument on parameter 'Version'. The \"{version}\" argument does not contain a valid Windows PowerShell version. Supply a valid version number and then try the command again.", "ParameterArgumentValidationError"));
         }
+
+        runspace.StrictModeVersion = Math.Min(version.Major, 3);
 
         static string Text(PsValue value) => PipelineVariables.Display(value);
     }

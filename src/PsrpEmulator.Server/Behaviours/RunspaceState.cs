@@ -51,6 +51,12 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The script file each function a script file defined came from (by its body): its $PSScriptRoot inside.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, string> FunctionFiles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Set-StrictMode's version: 0 off, 1, 2, or 3 (3.0 and later, and Latest, check what 3.0 checks). Kept for the
+    /// session, not per scope (UNVERIFIED simplification: PowerShell scopes it to where it was set and below).
+    /// </summary>
+    internal int StrictModeVersion { get; set; }
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

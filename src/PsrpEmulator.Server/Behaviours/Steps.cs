@@ -1332,7 +1332,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var nested = new RunContext(output, time, errorRecords, new RunScope(found.Captures, scope.Variables), cancellationToken, catalog, depth + 1, ActivityOf(text, found.Rule));
         // Indexed: a foreach over the interface boxes an enumerator that a waiting step keeps alive.
         var steps = found.Rule.Steps;
-        for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(nested);
+        try
+        {
+            for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(nested);
+        }
+        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "VariableIsUndefined")
+        {
+            // Set-StrictMode's unset variable in what a rule reads ("text $x", $x.Name): the statement's error, as PowerShell's.
+            await WriteStatementErrorAsync(e.Error, output);
+            return;
+        }
+
         if (found.Rule.Final.State != PSInvocationState.Completed)
         {
             throw new PipelineTerminatedException(found.Rule.Final.State, found.Rule.Final.Reason?.Build(nested.Scope) ?? ScriptedError.PipelineStopped);
@@ -2518,6 +2528,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (ScriptExpressions.ScriptBlockLiteral(text) is { } block) return PsPrimitive.ScriptBlock(block);
         // An operand that is a variable: its value as held (an empty array is still an array: @() -is [array]).
         if (HeldVariable(text) is { } held) return held;
+        // Under Set-StrictMode, reading a variable never set is an error (the statement's), not $null.
+        if (scope.Variables.Runspace.StrictModeVersion > 0 && VariableHead(text.Trim()) is { } unset && scope.Variables.StrictModeUnset(unset))
+        {
+            throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(unset));
+        }
         if (text == "$?") return PsPrimitive.Boolean(scope.Variables.LastSucceeded);
         // $type::Member / $type::Method(...): a static member through a variable holding a type ($t = [IO.Path];
         // Add-Type -PassThru's), as [Type]::Member; through $null a method call is InvokeMethodOnNull, a property $null.

@@ -80,7 +80,11 @@ internal sealed class RunScope
         loopVariables is { Count: > 0 } loops ? loops[^1].Value : captures.TryGetValue("_", out var value) ? value : string.Empty;
 
     /// <summary><c>{$name}</c> (<paramref name="name"/> without the $): the PowerShell variable's text.</summary>
-    public string LookupVariable(string name) => Variables.Get(name) is { } variable ? Variables.DisplayInString(variable) : string.Empty;
+    public string LookupVariable(string name) =>
+        Variables.Get(name) is { } variable ? Variables.DisplayInString(variable)
+        // Set-StrictMode -Version 2 and later: a variable never set is an error in a string too.
+        : Variables.Runspace.StrictModeVersion >= 2 && Variables.StrictModeUnset(name) ? throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(name))
+        : string.Empty;
 }
 
 /// <summary>One loop's variable: its name and its value this time round.</summary>
@@ -570,6 +574,26 @@ internal sealed class PipelineVariables
         }
     }
 
+    /// <summary>
+    /// Whether reading <paramref name="name"/> is Set-StrictMode's VariableIsUndefined error: a variable never set ($null
+    /// is set), other than those PowerShell defines wherever they are read ($_, $args, $input...) and the drives'
+    /// items ($function:f, $using:x).
+    /// </summary>
+    public bool StrictModeUnset(string name) =>
+        name.IndexOf(':', StringComparison.Ordinal) < 0 && !AlwaysDefined.Contains(name) && Get(name) is null;
+
+    private static readonly HashSet<string> AlwaysDefined = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "_", "PSItem", "args", "input", "this", "null", "true", "false", "PSBoundParameters", "MyInvocation", "PSScriptRoot", "PSCommandPath",
+        // Defined in every 5.1 session, whose values the emulator does not make ($PSSessionOption's options object;
+        // $PSEmailServer and $StackTrace hold nothing until set).
+        "PSSessionOption", "PSEmailServer", "StackTrace",
+    };
+
+    /// <summary>Set-StrictMode's error for a variable never set, as the engine's VariableIsUndefined RuntimeException.</summary>
+    public static ScriptedError VariableIsUndefined(string name) =>
+        new($"The variable '${name}' cannot be retrieved because it has not been set.", "VariableIsUndefined", PsrpEmulator.Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType, name);
+
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
         // $PSItem is $_ wherever $_ is set (a pipeline's block, switch, catch, a range's items).
@@ -957,6 +981,8 @@ internal sealed class PipelineVariables
                     // "$true", "$false": the constants' text, True and False (they are variables PowerShell defines).
                     if (name.Equals("true", StringComparison.OrdinalIgnoreCase) || name.Equals("false", StringComparison.OrdinalIgnoreCase)) sb.Append(name.Length == 4 ? "True" : "False");
                     else if (Get(name) is { } value) sb.Append(DisplayInString(value));
+                    // Set-StrictMode -Version 2 and later: a variable never set is an error in a string too.
+                    else if (Runspace.StrictModeVersion >= 2 && StrictModeUnset(name)) throw new ScriptExpressionException(VariableIsUndefined(name));
                     i = end;
                     continue;
                 }

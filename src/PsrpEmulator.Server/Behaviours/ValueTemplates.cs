@@ -203,7 +203,14 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // $using:list.Count: Invoke-Command sent the whole expression's value.
         if (variable.Contains('.', StringComparison.Ordinal) && scope.Variables.UsingExpression(variable) is { } sent) return sent;
         var path = variable.Split('.', StringSplitOptions.TrimEntries);
-        var value = scope.Variables.Get(path[0]) is { } found ? Refresh(found, scope.Variables.Runspace) : PsNil.Instance;
+        var found = scope.Variables.Get(path[0]);
+        // Under Set-StrictMode, reading a variable never set ($x, $x.Name) is an error, not $null.
+        if (found is null && scope.Variables.Runspace.StrictModeVersion > 0 && scope.Variables.StrictModeUnset(path[0]))
+        {
+            throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(path[0]));
+        }
+
+        var value = found is not null ? Refresh(found, scope.Variables.Runspace) : PsNil.Instance;
         foreach (var property in path.Skip(1)) value = Member(value, property);
         return value;
     }

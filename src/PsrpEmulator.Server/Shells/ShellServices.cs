@@ -212,6 +212,13 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         "PSHOME" => Protocol.Clixml.PsPrimitive.String(@"C:\Windows\System32\WindowsPowerShell\v1.0"),
         "MAXIMUMERRORCOUNT" => Protocol.Clixml.PsPrimitive.Int32(256),
         "FORMATENUMERATIONLIMIT" => Protocol.Clixml.PsPrimitive.Int32(4),
+        "SHELLID" => Protocol.Clixml.PsPrimitive.String("Microsoft.PowerShell"),
+        "NESTEDPROMPTLEVEL" => Protocol.Clixml.PsPrimitive.Int32(0),
+        // 5.1's default: US-ASCII, the encoding it pipes text to native programs in.
+        "OUTPUTENCODING" => new Protocol.Clixml.PsObject(["System.Text.ASCIIEncoding", "System.Text.Encoding", "System.Object"]) { ToStringValue = "System.Text.ASCIIEncoding" }
+            .With("IsSingleByte", true).With("BodyName", "us-ascii").With("EncodingName", "US-ASCII").With("HeaderName", "us-ascii").With("WebName", "us-ascii")
+            .With("WindowsCodePage", 1252).With("IsBrowserDisplay", false).With("IsBrowserSave", false).With("IsMailNewsDisplay", true).With("IsMailNewsSave", true)
+            .With("IsReadOnly", true).With("CodePage", 20127),
         // $Error before the session's first error (RunspaceState.RecordError makes the session's own then).
         "ERROR" => Protocol.Clixml.PsObjects.List([], ["System.Collections.ArrayList", "System.Object"]),
         _ => null,
