@@ -1617,6 +1617,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             _seldom.ScriptFileBody = null;
             var scriptInvocation = ScriptInvocation(scriptPath, "&", text)
                 .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var scriptBound) ? scriptBound : PsNil.Instance);
+            if (locals.TryGetValue("PSCmdlet", out var scriptCmdletValue) && scriptCmdletValue is PsObject scriptFileCmdlet && scriptFileCmdlet["MyInvocation"] is null) scriptFileCmdlet.With("MyInvocation", scriptInvocation);
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
         }
 
@@ -1643,6 +1644,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             .With("ScriptName", string.Empty)
             .With("CommandOrigin", "Internal");
         var withInvocation = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = invocation };
+        // An advanced function's $PSCmdlet.MyInvocation is its $MyInvocation.
+        if (locals.TryGetValue("PSCmdlet", out var cmdlet) && cmdlet is PsObject scriptCmdlet && scriptCmdlet["MyInvocation"] is null) scriptCmdlet.With("MyInvocation", invocation);
         return (withInvocation, statements);
     }
 

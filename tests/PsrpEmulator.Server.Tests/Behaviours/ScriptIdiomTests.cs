@@ -250,6 +250,15 @@ public class ScriptIdiomTests
     }
 
     [Test]
+    public async Task An_advanced_function_s_PSCmdlet_MyInvocation_is_its_own_invocation()
+    {
+        var host = await RunAsync("function Get-Thing { [CmdletBinding()] param($Name) $PSCmdlet.MyInvocation.MyCommand.Name; $PSCmdlet.MyInvocation.BoundParameters['Name']; $PSCmdlet.MyInvocation.InvocationName }; Get-Thing -Name x");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Get-Thing", "x", "Get-Thing" }));
+    }
+
+    [Test]
     public async Task An_advanced_function_s_parameter_set_follows_the_parameters_given()
     {
         var host = await RunAsync("""
