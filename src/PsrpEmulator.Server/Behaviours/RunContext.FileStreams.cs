@@ -317,8 +317,19 @@ internal sealed partial class RunContext
             throw DotNetFailure("GetVersionInfo", 1, path ?? pathText, typeof(System.IO.FileNotFoundException));
         }
 
+        var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        return FileVersionInfoObject(path, file.Name, windows);
+    }
+
+    /// <summary>
+    /// A file's FileVersionInfo: a Windows program's version resource (<paramref name="windows"/>; a core file the
+    /// cumulative update replaced at its revision), else none (null texts, parts 0).
+    /// </summary>
+    internal static PsObject FileVersionInfoObject(string path, string fileName, bool windows)
+    {
+        var file = (Name: fileName, Path: path);
         var serviced = WindowsCommands.SystemImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
-        var windows = serviced || WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        windows |= serviced;
         // A Windows program's version resource (a core file the cumulative update replaced at its revision); another file has none (null texts, parts 0).
         string? Of(string value) => windows ? value : null;
         var windowsRevision = serviced ? WindowsCommands.ServicedRevision : 1;

@@ -36,7 +36,7 @@ internal sealed partial class RunContext
 
     private async ValueTask RunProcessCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        foreach (var unsupported in new[] { "Module", "FileVersionInfo" })
+        foreach (var unsupported in new[] { "Module" })
         {
             if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{unsupported} is not emulated: give the command a rule (match: its whole text)"));
         }
@@ -123,6 +123,24 @@ internal sealed partial class RunContext
         chosen.Sort((x, y) => string.Compare(ProcessName(x), ProcessName(y), StringComparison.OrdinalIgnoreCase) is var byNameOrder and not 0 ? byNameOrder : ProcessId(x)!.Value.CompareTo(ProcessId(y)!.Value));
         switch (command)
         {
+            case "Get-Process" when arguments.Has("FileVersionInfo"):
+                foreach (var process in chosen)
+                {
+                    // The version resource of the process's main module: none for Idle, System and Registry, and a protected
+                    // process's cannot be opened (GetProcessCommand's CouldnotEnumerateFileVer, PermissionDenied).
+                    if (process["Path"] is PsPrimitive { Value: string { Length: > 0 } path } && WindowsProcesses.Find(ProcessId(process)!.Value) is not { Protected: true })
+                    {
+                        var name = path[(path.LastIndexOf('\\') + 1)..];
+                        await output.WriteAsync(new PipelineOutput(FileVersionInfoObject(path, name, windows: process["FileVersion"] is PsPrimitive)), cancellationToken);
+                        continue;
+                    }
+
+                    await WriteErrorAsync(new ScriptedError($"Cannot enumerate the file version information of the \"{ProcessName(process)}\" process.",
+                        "CouldnotEnumerateFileVer,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.PermissionDenied, ProcessCommandException, process.ToStringValue)
+                        { Activity = "Get-Process", InnerExceptionType = "System.ComponentModel.Win32Exception", TargetObject = process }, output);
+                }
+
+                break;
             case "Get-Process":
                 var withUserName = arguments.Has("IncludeUserName");
                 foreach (var process in chosen) await output.WriteAsync(new PipelineOutput(withUserName ? WithUserName(process) : process), cancellationToken);

@@ -269,8 +269,26 @@ public class ProcessCommandTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo(errorId));
     }
 
+    [Test]
+    public async Task Get_Process_FileVersionInfo_writes_each_main_module_s_version_and_an_error_for_the_processes_it_cannot_open()
+    {
+        var (host, _) = await RunAsync("Get-Process -Id 4, 404, 1868 -FileVersionInfo | Out-String -Width 80; (Get-Process winlogon -FileVersionInfo).ProductVersion");
+
+        Assert.That(host.OutputTexts[0].Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0), Is.EqualTo(new[]
+        {
+            "ProductVersion   FileVersion      FileName",
+            "--------------   -----------      --------",
+            "10.0.17763.1     10.0.17763.1 ... C:\\Windows\\System32\\svchost.exe",
+        }));
+        Assert.That(host.OutputTexts[1], Is.EqualTo("10.0.17763.1"));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[]
+        {
+            ("Cannot enumerate the file version information of the \"csrss\" process.", "CouldnotEnumerateFileVer,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.PermissionDenied),
+            ("Cannot enumerate the file version information of the \"System\" process.", "CouldnotEnumerateFileVer,Microsoft.PowerShell.Commands.GetProcessCommand", ErrorCategory.PermissionDenied),
+        }));
+    }
+
     [TestCase("Get-Process -Module")]
-    [TestCase("Get-Process -FileVersionInfo")]
     [TestCase("Get-Process -ComputerName Server02")]
     public async Task What_is_not_emulated_is_a_scenario_error(string script)
     {

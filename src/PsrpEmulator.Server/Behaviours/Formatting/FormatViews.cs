@@ -128,6 +128,14 @@ internal static class FormatViews
         new("ProcessName", 0, ColumnAlignment.Left, o => Property(o, "ProcessName", "Name")),
     ]);
 
+    // A file's version resource (DotNetTypes.format.ps1xml's FileVersionInfo table: Get-Process -FileVersionInfo, (Get-Item x).VersionInfo).
+    private static readonly FormatView FileVersionInfo = new("System.Diagnostics.FileVersionInfo", FormatShape.Table,
+    [
+        new("ProductVersion", 16, ColumnAlignment.Left, o => Property(o, "ProductVersion")),
+        new("FileVersion", 16, ColumnAlignment.Left, o => Property(o, "FileVersion")),
+        new("FileName", 0, ColumnAlignment.Left, o => Property(o, "FileName")),
+    ]);
+
     // Get-Command's objects (5.1's CommandInfo view: an alias's name as "name -> definition").
     private static readonly FormatView CommandInfo = new("System.Management.Automation.CommandInfo", FormatShape.Table,
     [
@@ -802,6 +810,7 @@ internal static class FormatViews
         [Service.Key] = Service,
         [Process.Key] = Process,
         [ProcessWithUserName.Key] = ProcessWithUserName,
+        [FileVersionInfo.Key] = FileVersionInfo,
         [DictionaryEntry.Key] = DictionaryEntry,
         [Version.Key] = Version,
         [Guid.Key] = Guid,
