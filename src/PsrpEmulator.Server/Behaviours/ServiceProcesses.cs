@@ -88,6 +88,20 @@ internal static class ServiceProcesses
 
     private static string ImageName(string path) => path[(path.LastIndexOfAny(['\\', '/']) + 1)..];
 
+    /// <summary>
+    /// A process's object as Get-Process writes it, up to its version resource and path: its names, id and counters
+    /// (the properties and types the rule's own processes have, the types.ps1xml aliases beside the .NET properties).
+    /// </summary>
+    internal static PsObject Counters(string name, int id, int sessionId, int handles, int nonpaged, int privateBytes, int workingSet, long virtualSize, double cpu) =>
+        new PsObject(ProcessTypeNames) { ToStringValue = $"System.Diagnostics.Process ({name})" }
+            .With("Name", name).With("ProcessName", name).With("Id", id)
+            .With("Handles", handles).With("NPM", nonpaged).With("PM", privateBytes).With("WS", workingSet)
+            .With("CPU", PsPrimitive.Double(cpu)).With("SI", sessionId).With("HandleCount", handles)
+            .With("NonpagedSystemMemorySize64", PsPrimitive.Int64(nonpaged)).With("PrivateMemorySize64", PsPrimitive.Int64(privateBytes))
+            .With("VirtualMemorySize64", PsPrimitive.Int64(virtualSize)).With("WorkingSet64", PsPrimitive.Int64(workingSet))
+            .With("SessionId", sessionId).With("WorkingSet", workingSet).With("VM", PsPrimitive.Int64(virtualSize)).With("PrivateMemorySize", privateBytes)
+            .With("TotalProcessorTime", PsPrimitive.Duration(TimeSpan.FromSeconds(cpu)));
+
     /// <summary>The process as Get-Process writes it (the properties and their types the rule's own processes have).</summary>
     public static PsObject ProcessObject(HostProcess process)
     {
@@ -97,14 +111,7 @@ internal static class ServiceProcesses
         var handles = 150 + (int)(hash / 13 % 900);
         var cpu = (hash / 17 % 3_000) / 100.0;
         var windows = process.Path.StartsWith(@"C:\Windows\", StringComparison.OrdinalIgnoreCase) || process.Path.Contains(@"\Windows Defender\", StringComparison.OrdinalIgnoreCase);
-        var o = new PsObject(ProcessTypeNames) { ToStringValue = $"System.Diagnostics.Process ({process.Name})" }
-            .With("Name", process.Name).With("ProcessName", process.Name).With("Id", process.Id)
-            .With("Handles", handles).With("NPM", 8_192 + (int)(hash % 32) * 512).With("PM", privateBytes).With("WS", workingSet)
-            .With("CPU", PsPrimitive.Double(cpu)).With("SI", 0).With("HandleCount", handles)
-            .With("NonpagedSystemMemorySize64", PsPrimitive.Int64(8_192 + (int)(hash % 32) * 512)).With("PrivateMemorySize64", PsPrimitive.Int64(privateBytes))
-            .With("VirtualMemorySize64", PsPrimitive.Int64(2_203_318_000_000L + hash % 100_000_000L * 4_096)).With("WorkingSet64", PsPrimitive.Int64(workingSet))
-            .With("SessionId", 0).With("WorkingSet", workingSet).With("VM", PsPrimitive.Int64(2_203_318_000_000L + hash % 100_000_000L * 4_096)).With("PrivateMemorySize", privateBytes)
-            .With("TotalProcessorTime", PsPrimitive.Duration(TimeSpan.FromSeconds(cpu)));
+        var o = Counters(process.Name, process.Id, sessionId: 0, handles, 8_192 + (int)(hash % 32) * 512, privateBytes, workingSet, 2_203_318_000_000L + hash % 100_000_000L * 4_096, cpu);
         if (windows)
         {
             o.With("Company", "Microsoft Corporation").With("Description", Descriptions.GetValueOrDefault(process.Name) ?? process.Name)

@@ -61,8 +61,6 @@ internal static class WindowsProcesses
     /// <summary>Windows' own process with <paramref name="id"/>, or null.</summary>
     public static OsProcess? Find(int id) => ById.GetValueOrDefault(id);
 
-    private static readonly string[] ProcessTypeNames = ["System.Diagnostics.Process", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"];
-
     /// <summary>The process as Get-Process writes it (the properties and types of the rule's own processes).</summary>
     public static PsObject ProcessObject(OsProcess process)
     {
@@ -71,14 +69,7 @@ internal static class WindowsProcesses
         var nonpaged = process.NonpagedKb * 1_024;
         // The Registry process is a minimal process with no user address space to speak of.
         var virtualSize = process.Path is null ? 105_000_960L : 2_203_318_000_000L + ServiceDefinition.StableHash(process.Name + process.Id) % 100_000_000L * 4_096;
-        var o = new PsObject(ProcessTypeNames) { ToStringValue = $"System.Diagnostics.Process ({process.Name})" }
-            .With("Name", process.Name).With("ProcessName", process.Name).With("Id", process.Id)
-            .With("Handles", process.Handles).With("NPM", nonpaged).With("PM", privateBytes).With("WS", workingSet)
-            .With("CPU", PsPrimitive.Double(process.Cpu)).With("SI", process.SessionId).With("HandleCount", process.Handles)
-            .With("NonpagedSystemMemorySize64", PsPrimitive.Int64(nonpaged)).With("PrivateMemorySize64", PsPrimitive.Int64(privateBytes))
-            .With("VirtualMemorySize64", PsPrimitive.Int64(virtualSize)).With("WorkingSet64", PsPrimitive.Int64(workingSet))
-            .With("SessionId", process.SessionId).With("WorkingSet", workingSet).With("VM", PsPrimitive.Int64(virtualSize)).With("PrivateMemorySize", privateBytes)
-            .With("TotalProcessorTime", PsPrimitive.Duration(TimeSpan.FromSeconds(process.Cpu)));
+        var o = ServiceProcesses.Counters(process.Name, process.Id, process.SessionId, process.Handles, nonpaged, privateBytes, workingSet, virtualSize, process.Cpu);
         if (process.Protected || process.Path is null)
         {
             // PowerShell 5.1 reads these from the process's main module, which a protected process does not open.
