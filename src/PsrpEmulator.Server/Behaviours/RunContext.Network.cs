@@ -24,6 +24,16 @@ internal sealed partial class RunContext
     /// <summary>The emulator's other computers, by name: their IPv4 addresses (none on a host without network settings).</summary>
     private IReadOnlyDictionary<string, string>? Neighbours => Host.NetworkSettings?.Neighbours;
 
+    /// <summary>
+    /// A TCP connection from this computer to a resolved address: accepted (true) where something listens, refused
+    /// (false), or unanswered (null). Another of the emulator's computers lets it in or drops it by its own firewall
+    /// (<see cref="NetworkSettings.NeighbourAcceptsTcp"/>), whatever ping says; any other address that answers ping
+    /// has the computers' listening ports, one that does not answers nothing.
+    /// </summary>
+    private bool? TcpAccepted(string address, int port, bool answers) =>
+        Host.NetworkSettings is { } network && network.IsNeighbour(address) ? network.NeighbourAcceptsTcp(address, port)
+        : answers ? ListeningSockets.TcpPorts.Contains(port) : null;
+
     /// <summary>Whether a -ComputerName value names the session's own computer ('.', localhost or its name).</summary>
     private bool IsThisComputer(string name) =>
         name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
@@ -112,13 +122,10 @@ internal sealed partial class RunContext
         var (address, _, answers) = resolved.Value;
         // A loopback address leaves by the loopback pseudo-interface; any other (the computer's own too) by Ethernet.
         var loopback = System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(address));
-        // Another of the emulator's computers: its firewall decides both (echo requests dropped by default, WinRM's port let in).
-        var network = Host.NetworkSettings;
-        var neighbour = network is not null && network.IsNeighbour(address);
-        var neighbourTcp = port is { } probed && neighbour ? network!.NeighbourAcceptsTcp(address, probed) : null;
-        var tcp = port is { } open && (neighbour ? neighbourTcp == true : answers && ListeningSockets.TcpPorts.Contains(open));
+        var accepted = port is { } probed ? TcpAccepted(address, probed, answers) : null;
+        var tcp = accepted == true;
         // The echo's timeout, then a connection nothing answers waits out its own.
-        var dropped = port is not null && !tcp && (neighbour ? neighbourTcp is null : !answers);
+        var dropped = port is not null && accepted is null;
         if (!answers || dropped) await (to ?? host).SleepAsync(TimeSpan.FromSeconds((answers ? 0 : 4) + (dropped ? 21 : 0)), time, cancellationToken);
         if (port is { } tried && !tcp) await output.WriteAsync(new WarningRecordMessage($"TCP connect to ({address} : {tried}) failed"), cancellationToken);
         if (!answers) await output.WriteAsync(new WarningRecordMessage($"Ping to {address} failed with status: TimedOut"), cancellationToken);

@@ -75,9 +75,7 @@ internal sealed partial class RunContext
             return;
         }
 
-        // Another of the emulator's computers: its firewall lets the connection in (accepted where something listens,
-        // else refused) or drops it (unanswered).
-        var accepted = Host.NetworkSettings is { } network && network.IsNeighbour(address) ? network.NeighbourAcceptsTcp(address, port) : answers ? ListeningSockets.TcpPorts.Contains(port) : null;
+        var accepted = TcpAccepted(address, port, answers);
         if (accepted is null)
         {
             state.TimedOut = true;

@@ -126,8 +126,7 @@ internal sealed partial class RunContext
             return $"The remote name could not be resolved: '{uri.Host}'";
         }
 
-        // Another of the emulator's computers: its firewall lets the connection in or drops it (unanswered), whatever ping says.
-        var accepted = Host.NetworkSettings is { } network && network.IsNeighbour(address) ? network.NeighbourAcceptsTcp(address, uri.Port) : answers ? ListeningSockets.TcpPorts.Contains(uri.Port) : null;
+        var accepted = TcpAccepted(address, uri.Port, answers);
         if (accepted is null) return timeoutSeconds is > 0 and < ConnectTimeoutSeconds ? "The operation has timed out" : "Unable to connect to the remote server";
         if (accepted == true)
         {

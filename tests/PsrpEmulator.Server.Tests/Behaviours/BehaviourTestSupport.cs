@@ -156,6 +156,27 @@ internal static class Behaviour
         return (host, await run);
     }
 
+    /// <summary>
+    /// Runs a script on a virtual clock that moves to each timer as the script waits on it (an unanswered ping's
+    /// timeout, a second between echoes): the host <paramref name="makeHost"/> makes for the clock, and the virtual
+    /// time the script took.
+    /// </summary>
+    public static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunOnVirtualClockAsync(this BehaviourCatalog catalog, string script, Func<TimeProvider, RecordingHost> makeHost)
+    {
+        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        var clock = new PsrpEmulator.Server.Hosting.VirtualClock(start);
+        var host = makeHost(clock);
+        var run = Task.Run(() => catalog.Resolve(Script(script)).RunTestAsync(host, clock));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            if (!clock.AdvanceToNextTimer()) await Task.Yield();
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(1));
+        return (host, clock.GetUtcNow() - start);
+    }
+
     public static ScriptedError OutcomeError(this PipelineOutcome outcome) => TestErrors.Read(outcome.ErrorRecord ?? throw new AssertionException("the outcome carries no error record"));
 
     /// <summary>Waits (in real time, briefly) for continuations released by a FakeTimeProvider.Advance to catch up.</summary>

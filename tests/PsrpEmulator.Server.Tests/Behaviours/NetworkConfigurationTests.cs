@@ -165,22 +165,13 @@ public class NetworkConfigurationTests
         Assert.That(command.Stdout, Does.StartWith("\r\nPinging server03 [10.0.0.40] with 32 bytes of data:\r\nReply from 10.0.0.40: bytes=32 time<1ms TTL=128\r\n"));
     }
 
-    private static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunOnVirtualClockAsync(NetworkSettings network, string script)
-    {
-        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
-        var clock = new VirtualClock(start);
-        var host = new RecordingHost { Runspace = new RunspaceState(clock), NetworkSettings = network };
-        host.Environment["COMPUTERNAME"] = "SERVER01";
-        var run = Task.Run(() => Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+    private static Task<(RecordingHost Host, TimeSpan Elapsed)> RunOnVirtualClockAsync(NetworkSettings network, string script) =>
+        Default.RunOnVirtualClockAsync(script, clock =>
         {
-            if (!clock.AdvanceToNextTimer()) await Task.Yield();
-        }
-
-        await run.WaitAsync(TimeSpan.FromSeconds(1));
-        return (host, clock.GetUtcNow() - start);
-    }
+            var host = new RecordingHost { Runspace = new RunspaceState(clock), NetworkSettings = network };
+            host.Environment["COMPUTERNAME"] = "SERVER01";
+            return host;
+        });
 
     [TestCase("(Get-NetRoute -AddressFamily IPv4).DestinationPrefix -join ','",
         "255.255.255.255/32,255.255.255.255/32,224.0.0.0/4,224.0.0.0/4,10.0.0.255/32,10.0.0.4/32,10.0.0.0/24,127.255.255.255/32,127.0.0.1/32,127.0.0.0/8,0.0.0.0/0")]

@@ -254,21 +254,8 @@ public class ConnectionTestTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
-    private static async Task<(RecordingHost Host, TimeSpan Elapsed)> RunAsync(string script)
-    {
-        var start = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
-        var clock = new VirtualClock(start);
-        var host = new RecordingHost { Runspace = new RunspaceState(clock) };
-        var run = Task.Run(() => Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!run.IsCompleted && DateTime.UtcNow < deadline)
-        {
-            if (!clock.AdvanceToNextTimer()) await Task.Yield();
-        }
-
-        await run.WaitAsync(TimeSpan.FromSeconds(1));
-        return (host, clock.GetUtcNow() - start);
-    }
+    private static Task<(RecordingHost Host, TimeSpan Elapsed)> RunAsync(string script) =>
+        Default.RunOnVirtualClockAsync(script, clock => new RecordingHost { Runspace = new RunspaceState(clock) });
 
     [Test]
     public async Task Test_Connection_answers_for_the_computer_itself_a_second_per_echo()
