@@ -4,16 +4,18 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// Get-Member (<c>gm</c>) of the objects whose members the emulator knows whole: PSCustomObjects, Select-Object's
-/// "Selected." objects and others a script made (their type name the first of theirs). As GetMemberCommand writes
-/// them: a MemberDefinition per member, each type once (by its first type name), sorted by member type's name then
-/// name, for each <c>-Name</c> pattern in turn; the object's four methods (Equals, GetHashCode, GetType, ToString) and
-/// its notes ("int a=1": the value's type as PSNoteProperty names it, 5.1's accelerators for primitives, then the
-/// value's ToString, "null" for none); <c>-MemberType</c> and <c>-View</c> filter. Nothing piped is its
-/// NoObjectInGetMember error. UNVERIFIED: a note whose value came from a command (PowerShell then wraps it and names
-/// its full type, System.String); the emulator does not tell the two apart and names a primitive's accelerator.
-/// Get-Member of .NET, CIM and deserialized objects, strings and numbers (their full member tables), <c>-Force</c>
-/// and <c>-Static</c> are scenario errors.
+/// Get-Member (<c>gm</c>) as GetMemberCommand writes it: a MemberDefinition per member, each type once (by its first
+/// type name), sorted by member type's name then name, for each <c>-Name</c> pattern in turn; <c>-MemberType</c> and
+/// <c>-View</c> filter. Of the objects a script makes (PSCustomObjects, Select-Object's "Selected." objects): object's
+/// four methods (Equals, GetHashCode, GetType, ToString) and their notes ("int a=1": the value's type as
+/// PSNoteProperty names it, 5.1's accelerators for primitives, then the value's ToString, "null" for none). Of values
+/// and objects of the .NET types in <see cref="DotNetMembers"/> (strings, numbers, dates, services, processes, files,
+/// registry keys...): as PSObject.Members merges them, the object's own notes (a provider's PSPath, Get-Date's
+/// DisplayHint, Add-Member's), then the type data's members (<see cref="ExtendedTypeMembers"/>), then the .NET
+/// adapter's, a name taken hiding later members. Nothing piped is its NoObjectInGetMember error.
+/// UNVERIFIED: a note whose value came from a command (PowerShell then wraps it and names its full type,
+/// System.String); the emulator does not tell the two apart and names a primitive's accelerator.
+/// Get-Member of CIM, deserialized and other .NET objects, <c>-Force</c> and <c>-Static</c> are scenario errors.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -91,7 +93,7 @@ internal sealed partial class RunContext
 
         // GetMemberCommand: notes are the extended view's, methods the adapted (or base) view's.
         if ((view & ExtendedView) == 0) memberTypes &= ~(1 | 2 | 1024 | NotePropertyFlag | 32 | 256 | 16 | 128);
-        if ((view & (AdaptedView | BaseView)) == 0) memberTypes &= ~(4 | 512 | MethodFlag);
+        if ((view & (AdaptedView | BaseView)) == 0) memberTypes &= ~(4 | 512 | MethodFlag | 2048);
         return new GetMemberSpec(names, memberTypes);
     }
 
@@ -105,21 +107,91 @@ internal sealed partial class RunContext
         public IEnumerable<PsObject> Members(PsValue? item)
         {
             if (item is null or PsNil) return [];
-            if (item is not PsObject custom || !PipelineVariables.IsCustomObject(custom) || custom.TypeNames![0].StartsWith("Deserialized.", StringComparison.Ordinal))
+            if (item is PsObject custom && PipelineVariables.IsCustomObject(custom) && !custom.TypeNames![0].StartsWith("Deserialized.", StringComparison.Ordinal))
             {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
-                    $"Get-Member of a {ScriptExpressions.TypeName(item)} is not emulated (only of the objects a script makes, such as PSCustomObjects): give the command a rule"));
+                return CustomObjectMembers(custom);
             }
 
+            // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
+            // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
+            var typeNames = TypeNamesOf(item);
+            var adapted = typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                $"Get-Member of a {typeNames[0]} is not emulated (only of the .NET types in the emulator's member table and of the objects a script makes, such as PSCustomObjects): give the command a rule"));
+            if (!_shown.Add(typeNames[0])) return [];
+
+            // PSObject.Members: the object's own notes, then the type table's members of each of its type names, then
+            // the .NET adapter's; a name already taken hides the later member (ServiceController's ToString script
+            // method hides the .NET method).
+            var members = new List<(string Name, string Type, int Flag, string Definition)>();
+            var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var note in InstanceNotes(item, typeNames, adapted))
+            {
+                if (taken.Add(note.Name)) members.Add((note.Name, "NoteProperty", NotePropertyFlag, InstanceNoteDefinition(note)));
+            }
+
+            foreach (var name in typeNames)
+            {
+                foreach (var member in ExtendedTypeMembers.Of(name))
+                {
+                    if (taken.Add(member.Name)) members.Add((member.Name, member.MemberType, FlagOf(member.MemberType), member.Definition));
+                }
+            }
+
+            foreach (var member in adapted)
+            {
+                if (taken.Add(member.Name)) members.Add((member.Name, member.MemberType, FlagOf(member.MemberType), member.Definition));
+            }
+
+            return Listed(typeNames[0], members);
+        }
+
+        // A provider's PSDrive and PSProvider notes hold its PSDriveInfo and ProviderInfo (the emulator keeps their names).
+        private static string InstanceNoteDefinition(PsProperty note) => (note.Name, note.Value) switch
+        {
+            ("PSDrive", PsPrimitive or PsObject) => $"PSDriveInfo PSDrive={note.Value.ToDisplayString()}",
+            ("PSProvider", PsPrimitive or PsObject) => $"ProviderInfo PSProvider={note.Value.ToDisplayString()}",
+            _ => NoteDefinition(note.Name, note.Value),
+        };
+
+        private IEnumerable<PsObject> CustomObjectMembers(PsObject custom)
+        {
             var typeName = custom.TypeNames![0];
             if (!_shown.Add(typeName)) return [];
             var members = CustomObjectMethods.Select(m => (m.Name, Type: "Method", Flag: MethodFlag, m.Definition))
                 .Concat(custom.ExtendedProperties.Select(p => (p.Name, Type: "NoteProperty", Flag: NotePropertyFlag, Definition: NoteDefinition(p.Name, p.Value))))
                 .ToList();
-            return spec.Names.SelectMany(pattern => members
+            return Listed(typeName, members);
+        }
+
+        private IEnumerable<PsObject> Listed(string typeName, List<(string Name, string Type, int Flag, string Definition)> members) =>
+            spec.Names.SelectMany(pattern => members
                 .Where(m => (m.Flag & spec.MemberTypes) != 0 && ScriptExpressions.Like(m.Name, pattern))
                 .OrderBy(m => m.Type, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
                 .Select(m => MemberDefinition(typeName, m.Name, m.Type, m.Flag, m.Definition)));
+
+        private static int FlagOf(string memberType) => MemberTypeFlags.First(f => f.Name == memberType).Value;
+
+        // The type names PowerShell looks members up by: an object's own, a value's .NET type.
+        private static IReadOnlyList<string> TypeNamesOf(PsValue item) => item switch
+        {
+            PsObject { TypeNames: [_, ..] names } => names,
+            PsPrimitive { Type: PsPrimitiveType.ByteArray } => ["System.Byte[]", "System.Array", "System.Object"],
+            _ => [ScriptExpressions.TypeName(item)],
+        };
+
+        // The notes an object carries of its own: those of its properties that are neither its type's .NET members nor
+        // its type table's (a provider's PSPath, Get-Date's DisplayHint, Add-Member's notes). A collection's entries
+        // and items are no members.
+        private static IEnumerable<PsProperty> InstanceNotes(PsValue item, IReadOnlyList<string> typeNames, IReadOnlyList<DotNetMembers.Member> adapted)
+        {
+            if (DateDisplayHints.Of(item) is { } hint) yield return new PsProperty("DisplayHint", hint);
+            if (item is not PsObject { CollectionKind: PsCollectionKind.None } o) yield break;
+            foreach (var property in o.ExtendedProperties.Concat(o.AdaptedProperties))
+            {
+                if (adapted.Any(m => m.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase))) continue;
+                if (typeNames.Any(t => ExtendedTypeMembers.Of(t).Any(m => m.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase)))) continue;
+                yield return property;
+            }
         }
     }
 
@@ -167,6 +239,9 @@ internal sealed partial class RunContext
         PsObject { CollectionKind: not PsCollectionKind.None } collection => ScriptExpressions.TypeName(collection) switch
         {
             "System.Collections.Hashtable" => "hashtable",
+            // An array of an accelerated type is named with the accelerator (a registry key's "string[] Property").
+            "System.String[]" => "string[]",
+            "System.Int32[]" => "int[]",
             var full => ShortTypeName(full),
         },
         // An enum is a .NET property's value as it is: its type without its namespace.

@@ -137,8 +137,8 @@ public class GetMemberTests
             "\r\n\r\n"));
     }
 
-    [TestCase("'text' | Get-Member", "Get-Member of a System.String is not emulated")]
-    [TestCase("Get-Process | Get-Member", "Get-Member of a System.Diagnostics.Process is not emulated")]
+    [TestCase("Get-Command Get-Date | Get-Member", "Get-Member of a System.Management.Automation.CmdletInfo is not emulated")]
+    [TestCase("Get-CimInstance Win32_OperatingSystem | Get-Member", "Get-Member of a Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem is not emulated")]
     [TestCase("[pscustomobject]@{ a = 1 } | Get-Member -Force", "Get-Member -Force and -Static")]
     public async Task Members_the_emulator_does_not_know_whole_are_a_scenario_error(string script, string message)
     {
@@ -146,5 +146,135 @@ public class GetMemberTests
 
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
         Assert.That(host.Errors[0].Message, Does.StartWith(message));
+    }
+
+    private static IEnumerable<string> Rows(RecordingHost host) => host.OutputTexts;
+
+    [Test]
+    public async Task A_service_has_its_type_data_aliases_and_script_method_over_the_dotnet_members_as_5_1_lists_them()
+    {
+        var host = await RunAsync("Get-Service WinRM | Get-Member | ForEach-Object { '{0}|{1}|{2}' -f $_.Name, $_.MemberType, $_.Definition }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host).Select(r => string.Join('|', r.Split('|').Take(2))), Is.EqualTo(new[]
+        {
+            "Name|AliasProperty", "RequiredServices|AliasProperty", "Disposed|Event",
+            "Close|Method", "Continue|Method", "CreateObjRef|Method", "Dispose|Method", "Equals|Method", "ExecuteCommand|Method",
+            "GetHashCode|Method", "GetLifetimeService|Method", "GetType|Method", "InitializeLifetimeService|Method", "Pause|Method",
+            "Refresh|Method", "Start|Method", "Stop|Method", "WaitForStatus|Method",
+            "CanPauseAndContinue|Property", "CanShutdown|Property", "CanStop|Property", "Container|Property", "DependentServices|Property",
+            "DisplayName|Property", "MachineName|Property", "ServiceHandle|Property", "ServiceName|Property", "ServicesDependedOn|Property",
+            "ServiceType|Property", "Site|Property", "StartType|Property", "Status|Property", "ToString|ScriptMethod",
+        }), "the type data's ToString script method hides the .NET method; nothing of the object's is a note");
+        Assert.That(Rows(host), Does.Contain("Name|AliasProperty|Name = ServiceName"));
+        Assert.That(Rows(host), Does.Contain("ToString|ScriptMethod|System.Object ToString();"));
+        Assert.That(Rows(host), Does.Contain("Dispose|Method|void Dispose(), void IDisposable.Dispose()"));
+        Assert.That(Rows(host), Does.Contain("Status|Property|System.ServiceProcess.ServiceControllerStatus Status {get;}"));
+    }
+
+    [Test]
+    public async Task A_process_has_its_aliases_script_properties_property_sets_and_noun_note()
+    {
+        var host = await RunAsync("Get-Process | Get-Member -MemberType AliasProperty, NoteProperty, PropertySet, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.MemberType, $_.Definition }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "AliasProperty|Handles = Handlecount", "AliasProperty|Name = ProcessName", "AliasProperty|NPM = NonpagedSystemMemorySize64",
+            "AliasProperty|PM = PagedMemorySize64", "AliasProperty|SI = SessionId", "AliasProperty|VM = VirtualMemorySize64", "AliasProperty|WS = WorkingSet64",
+            "NoteProperty|string __NounName=Process",
+            "PropertySet|PSConfiguration {Name, Id, PriorityClass, FileVersion}",
+            "PropertySet|PSResources {Name, Id, Handlecount, WorkingSet, NonPagedMemorySize, PagedMemorySize, PrivateMemorySize, VirtualMemorySize, Threads.Count, TotalProcessorTime}",
+            "ScriptProperty|System.Object Company {get=$this.Mainmodule.FileVersionInfo.CompanyName;}",
+            "ScriptProperty|System.Object CPU {get=$this.TotalProcessorTime.TotalSeconds;}",
+            "ScriptProperty|System.Object Description {get=$this.Mainmodule.FileVersionInfo.FileDescription;}",
+            "ScriptProperty|System.Object FileVersion {get=$this.Mainmodule.FileVersionInfo.FileVersion;}",
+            "ScriptProperty|System.Object Path {get=$this.Mainmodule.FileName;}",
+            "ScriptProperty|System.Object Product {get=$this.Mainmodule.FileVersionInfo.ProductName;}",
+            "ScriptProperty|System.Object ProductVersion {get=$this.Mainmodule.FileVersionInfo.ProductVersion;}",
+        }));
+    }
+
+    [Test]
+    public async Task A_file_has_the_provider_s_notes_with_their_types_and_the_file_system_s_code_and_script_properties()
+    {
+        var host = await RunAsync("Get-Item C:\\Windows\\win.ini | Get-Member -MemberType CodeProperty, NoteProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.MemberType, $_.Definition }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "CodeProperty|System.String LinkType{get=GetLinkType;}",
+            "CodeProperty|System.String Mode{get=Mode;}",
+            "CodeProperty|System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]] Target{get=GetTarget;}",
+            "NoteProperty|string PSChildName=win.ini",
+            "NoteProperty|PSDriveInfo PSDrive=C",
+            "NoteProperty|bool PSIsContainer=False",
+            "NoteProperty|string PSParentPath=Microsoft.PowerShell.Core\\FileSystem::C:\\Windows",
+            "NoteProperty|string PSPath=Microsoft.PowerShell.Core\\FileSystem::C:\\Windows\\win.ini",
+            "NoteProperty|ProviderInfo PSProvider=Microsoft.PowerShell.Core\\FileSystem",
+            "ScriptProperty|System.Object BaseName {get=if ($this.Extension.Length -gt 0){$this.Name.Remove($this.Name.Length - $this.Extension.Length)}else{$this.Name};}",
+            "ScriptProperty|System.Object VersionInfo {get=[System.Diagnostics.FileVersionInfo]::GetVersionInfo($this.FullName);}",
+        }));
+    }
+
+    [Test]
+    public async Task Get_Date_s_date_has_its_display_hint_note_and_any_date_the_DateTime_script_property()
+    {
+        var host = await RunAsync("""
+            Get-Date | Get-Member -MemberType NoteProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }
+            [datetime]::Now | Get-Member -MemberType NoteProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }
+            (Get-Date | Get-Member -Name Day).Definition
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[] { "DisplayHint|NoteProperty", "DateTime|ScriptProperty", "DateTime|ScriptProperty", "int Day {get;}" }));
+    }
+
+    [Test]
+    public async Task Strings_numbers_and_arrays_have_their_dotnet_members_and_an_array_its_Count_alias()
+    {
+        var host = await RunAsync("""
+            'text' | Get-Member -MemberType Properties, ParameterizedProperty | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.TypeName, $_.Name, $_.MemberType, $_.Definition }
+            ('text' | Get-Member -Name Clone).Definition
+            (42 | Get-Member -Name CompareTo).Definition
+            Get-Member -InputObject @(1, 2) -Name Count, Length | ForEach-Object { '{0}|{1}|{2}' -f $_.TypeName, $_.MemberType, $_.Definition }
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "System.String|Chars|ParameterizedProperty|char Chars(int index) {get;}",
+            "System.String|Length|Property|int Length {get;}",
+            "System.Object Clone(), System.Object ICloneable.Clone()",
+            "int CompareTo(System.Object value), int CompareTo(int value), int IComparable.CompareTo(System.Object obj), int IComparable[int].CompareTo(int other)",
+            "System.Object[]|AliasProperty|Count = Length",
+            "System.Object[]|Property|int Length {get;}",
+        }));
+    }
+
+    [Test]
+    public async Task A_hashtable_s_keys_are_no_members_and_a_note_added_to_a_value_is()
+    {
+        var host = await RunAsync("""
+            @{ Alpha = 1 } | Get-Member -Name Alpha, Keys | ForEach-Object { '{0}|{1}|{2}' -f $_.TypeName, $_.Name, $_.MemberType }
+            'web01' | Add-Member -NotePropertyName Role -NotePropertyValue 'IIS' -PassThru | Get-Member -MemberType NoteProperty | ForEach-Object { '{0}|{1}' -f $_.TypeName, $_.Definition }
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[] { "System.Collections.Hashtable|Keys|Property", "System.String|string Role=IIS" }));
+    }
+
+    [Test]
+    public async Task An_object_with_a_type_name_of_its_own_before_its_dotnet_type_is_listed_under_it()
+    {
+        var host = await RunAsync("Get-EventLog -LogName System -Newest 1 | Get-Member -Name EventID, Message | ForEach-Object { '{0}|{1}|{2}' -f $_.TypeName, $_.MemberType, $_.Definition }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host).Select(r => r.Split('|')[0]).Distinct().Single(), Does.StartWith("System.Diagnostics.EventLogEntry#System/"));
+        Assert.That(Rows(host).Select(r => string.Join('|', r.Split('|').Skip(1))), Is.EqualTo(new[]
+        {
+            "ScriptProperty|System.Object EventID {get=$this.get_EventID() -band 0xFFFF;}",
+            "Property|string Message {get;}",
+        }));
     }
 }

@@ -1,0 +1,61 @@
+using System.Collections.Frozen;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The public instance members of the .NET Framework 4.7.2 types the emulator's objects stand for (Server 2019's
+/// framework), as Windows PowerShell 5.1's .NET adapter names and defines them for Get-Member: properties and fields
+/// ("int Length {get;}"), parameterized properties ("char Chars(int index) {get;}"), methods with every overload and
+/// the public interfaces' methods ("System.Object Clone(), System.Object ICloneable.Clone()") and events. The table
+/// (dotnet-members.tsv, embedded) is generated from the framework's reference assemblies by the Server tests, which
+/// fail when it and the assemblies disagree: it is data, reviewed like code, never hand-edited.
+/// UNVERIFIED: the order of a method's overloads is the reference assemblies' metadata order; Windows reflects over
+/// the implementation assemblies, whose order may differ.
+/// </summary>
+internal static class DotNetMembers
+{
+    internal sealed record Member(string MemberType, string Name, string Definition);
+
+    private const string ResourceName = "PsrpEmulator.Server.dotnet-members.tsv";
+
+    private static readonly Lazy<FrozenDictionary<string, Member[]>> Table = new(Load);
+
+    /// <summary>The members of a .NET type by its full name (an array's "System.Object[]"), null when not in the table.</summary>
+    public static IReadOnlyList<Member>? Of(string typeName) => Table.Value.TryGetValue(typeName, out var members) ? members : null;
+
+    public static IEnumerable<string> TypeNames => Table.Value.Keys;
+
+    /// <summary>Reads the table's text: "[Type]" lines, each followed by its members as "MemberType\tName\tDefinition".</summary>
+    internal static FrozenDictionary<string, Member[]> Parse(TextReader reader)
+    {
+        var table = new Dictionary<string, Member[]>(StringComparer.OrdinalIgnoreCase);
+        string? type = null;
+        var members = new List<Member>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Length == 0 || line[0] == '#') continue;
+            if (line[0] == '[')
+            {
+                if (type is not null) table[type] = [.. members];
+                type = line[1..^1];
+                members.Clear();
+                continue;
+            }
+
+            var parts = line.Split('\t');
+            if (type is null || parts.Length != 3) throw new InvalidDataException($"dotnet-members.tsv: bad line '{line}'");
+            members.Add(new Member(parts[0], parts[1], parts[2]));
+        }
+
+        if (type is not null) table[type] = [.. members];
+        return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static FrozenDictionary<string, Member[]> Load()
+    {
+        using var stream = typeof(DotNetMembers).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"embedded resource {ResourceName} is missing");
+        using var reader = new StreamReader(stream);
+        return Parse(reader);
+    }
+}

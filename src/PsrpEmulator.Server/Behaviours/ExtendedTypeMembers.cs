@@ -1,0 +1,80 @@
+using System.Collections.Frozen;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The members Windows PowerShell 5.1's types.ps1xml adds to the .NET types of <see cref="DotNetMembers"/>, as
+/// Get-Member defines them (PSAliasProperty "Name = ServiceName", PSScriptProperty "System.Object CPU {get=...;}",
+/// PSCodeProperty "System.String Mode{get=Mode;}" with the getter's return type, PSScriptMethod
+/// "System.Object ToString();", PSPropertySet "PSConfiguration {Name, Id, ...}", a type's note "string
+/// __NounName=Process"). Looked up by each of an object's type names in turn, after the object's own notes and before
+/// the .NET adapter's members, which a name taken here hides. PSStandardMembers (hidden without -Force) is left out.
+/// Scripts are types.ps1xml's (PowerShell's TypeTable_Types_Ps1Xml.cs keeps them); 5.1 has none of 7's additions
+/// (ModeWithoutHardLink, ResolvedTarget, the hidden *String properties) and its FileSystemInfo Target is the code
+/// property over InternalSymbolicLinkLinkCodeMethods.GetTarget. UNVERIFIED: the indentation inside multi-line scripts
+/// (DateTime's, FileVersionInfo's), taken from PowerShell 7's copy of the file.
+/// </summary>
+internal static class ExtendedTypeMembers
+{
+    private const string TargetType =
+        "System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
+
+    private static readonly FrozenDictionary<string, DotNetMembers.Member[]> Table = new Dictionary<string, DotNetMembers.Member[]>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["System.Array"] = [Alias("Count", "Length")],
+        ["System.Collections.DictionaryEntry"] = [Alias("Name", "Key")],
+        ["System.DateTime"] =
+        [
+            Script("DateTime", "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\")\n          {\n          \"{0}\" -f $this.ToLongDateString()\n          }\n" +
+                "          elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\")\n          {\n          \"{0}\" -f  $this.ToLongTimeString()\n          }\n" +
+                "          else\n          {\n          \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString()\n          }"),
+        ],
+        ["System.Net.IPAddress"] = [Script("IPAddressToString", "$this.Tostring()")],
+        ["System.ServiceProcess.ServiceController"] =
+        [
+            Alias("Name", "ServiceName"), Alias("RequiredServices", "ServicesDependedOn"), new("ScriptMethod", "ToString", "System.Object ToString();"),
+        ],
+        ["System.Diagnostics.Process"] =
+        [
+            PropertySet("PSConfiguration", "Name", "Id", "PriorityClass", "FileVersion"),
+            PropertySet("PSResources", "Name", "Id", "Handlecount", "WorkingSet", "NonPagedMemorySize", "PagedMemorySize", "PrivateMemorySize", "VirtualMemorySize", "Threads.Count", "TotalProcessorTime"),
+            Alias("Name", "ProcessName"), Alias("SI", "SessionId"), Alias("Handles", "Handlecount"), Alias("VM", "VirtualMemorySize64"),
+            Alias("WS", "WorkingSet64"), Alias("PM", "PagedMemorySize64"), Alias("NPM", "NonpagedSystemMemorySize64"),
+            Script("Path", "$this.Mainmodule.FileName"),
+            Script("Company", "$this.Mainmodule.FileVersionInfo.CompanyName"),
+            Script("CPU", "$this.TotalProcessorTime.TotalSeconds"),
+            Script("FileVersion", "$this.Mainmodule.FileVersionInfo.FileVersion"),
+            Script("ProductVersion", "$this.Mainmodule.FileVersionInfo.ProductVersion"),
+            Script("Description", "$this.Mainmodule.FileVersionInfo.FileDescription"),
+            Script("Product", "$this.Mainmodule.FileVersionInfo.ProductName"),
+            new("NoteProperty", "__NounName", "string __NounName=Process"),
+        ],
+        ["System.IO.DirectoryInfo"] =
+        [
+            Code("Mode", "System.String", "Mode"), Script("BaseName", "$this.Name"), Code("Target", TargetType, "GetTarget"), Code("LinkType", "System.String", "GetLinkType"),
+        ],
+        ["System.IO.FileInfo"] =
+        [
+            Code("Mode", "System.String", "Mode"),
+            Script("VersionInfo", "[System.Diagnostics.FileVersionInfo]::GetVersionInfo($this.FullName)"),
+            Script("BaseName", "if ($this.Extension.Length -gt 0){$this.Name.Remove($this.Name.Length - $this.Extension.Length)}else{$this.Name}"),
+            Code("Target", TargetType, "GetTarget"), Code("LinkType", "System.String", "GetLinkType"),
+        ],
+        ["System.Diagnostics.FileVersionInfo"] =
+        [
+            Script("FileVersionRaw", "New-Object System.Version -ArgumentList @(\n            $this.FileMajorPart\n            $this.FileMinorPart\n            $this.FileBuildPart\n            $this.FilePrivatePart)"),
+            Script("ProductVersionRaw", "New-Object System.Version -ArgumentList @(\n            $this.ProductMajorPart\n            $this.ProductMinorPart\n            $this.ProductBuildPart\n            $this.ProductPrivatePart)"),
+        ],
+        ["System.Diagnostics.EventLogEntry"] = [Script("EventID", "$this.get_EventID() -band 0xFFFF")],
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
+
+    private static DotNetMembers.Member Alias(string name, string target) => new("AliasProperty", name, $"{name} = {target}");
+
+    private static DotNetMembers.Member Script(string name, string getter) => new("ScriptProperty", name, $"System.Object {name} {{get={getter};}}");
+
+    private static DotNetMembers.Member Code(string name, string type, string getter) => new("CodeProperty", name, $"{type} {name}{{get={getter};}}");
+
+    private static DotNetMembers.Member PropertySet(string name, params string[] properties) => new("PropertySet", name, $"{name} {{{string.Join(", ", properties)}}}");
+}
