@@ -1638,6 +1638,17 @@ internal sealed partial class RunContext
                 return obj.AdaptedProperties.Concat(obj.ExtendedProperties).FirstOrDefault(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase))?.Name;
             }
 
+            // A collection is one object here (ConvertFrom-Json's array in 5.1, a comma-wrapped array): PSObject's
+            // members are its type's (Length, Count...), with no member enumeration of its items' properties.
+            if (item is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } collection)
+            {
+                var typeNames = collection.TypeNames ?? [ScriptExpressions.TypeName(collection)];
+                var members = typeNames.SelectMany(ExtendedTypeMembers.Of).Concat(typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null) ?? [])
+                    .Where(m => m.MemberType.EndsWith("Property", StringComparison.Ordinal) && m.MemberType != "ParameterizedProperty");
+                if (!members.Any()) members = [new DotNetMembers.Member("Property", "Count", ""), new DotNetMembers.Member("Property", "Length", "")];
+                return members.FirstOrDefault(m => m.Name.Equals(property, StringComparison.OrdinalIgnoreCase))?.Name;
+            }
+
             return VariableValueTemplate.Member(item, property) is PsNil ? null : property;
         }
 

@@ -116,4 +116,18 @@ public class MeasureObjectTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("AmbiguousParameterSet,Microsoft.PowerShell.Commands.MeasureObjectCommand"));
         Assert.That(host.Outputs, Is.Empty);
     }
+
+    [Test]
+    public async Task An_array_measured_as_one_object_has_its_own_members_and_no_enumeration_of_its_items_properties()
+    {
+        // 5.1's ConvertFrom-Json writes an array as one object; PSObject's members of an array are Length, Count...
+        var (host, _) = await RunAsync("""
+            '[{"a":1},{"a":2}]' | ConvertFrom-Json | Measure-Object -Property a -Sum | Select-Object -ExpandProperty Sum
+            ,@(1, 2, 3) | Measure-Object -Property Count -Sum | ForEach-Object Sum
+            """);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "GenericMeasurePropertyNotFound,Microsoft.PowerShell.Commands.MeasureObjectCommand" }));
+        Assert.That(host.Errors[0].Message, Is.EqualTo("The property \"a\" cannot be found in the input for any objects."));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3" }));
+    }
 }
