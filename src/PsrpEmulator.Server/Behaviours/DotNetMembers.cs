@@ -20,12 +20,18 @@ internal static class DotNetMembers
 
     private static readonly Lazy<FrozenDictionary<string, Member[]>> Table = new(Load);
 
+    private const string StaticPrefix = "static ";
+
     /// <summary>The members of a .NET type by its full name (an array's "System.Object[]"), null when not in the table.</summary>
     public static IReadOnlyList<Member>? Of(string typeName) => Table.Value.TryGetValue(typeName, out var members) ? members : null;
 
-    public static IEnumerable<string> TypeNames => Table.Value.Keys;
+    /// <summary>The static members and constructors ("new") of a .NET type, null when not in the table.</summary>
+    public static IReadOnlyList<Member>? StaticOf(string typeName) => Table.Value.TryGetValue(StaticPrefix + typeName, out var members) ? members : null;
 
-    /// <summary>Reads the table's text: "[Type]" lines, each followed by its members as "MemberType\tName\tDefinition".</summary>
+    /// <summary>
+    /// Reads the table's text: "[Type]" lines (and "[static Type]" ones), each followed by its members as
+    /// "MemberType\tName\tDefinition".
+    /// </summary>
     internal static FrozenDictionary<string, Member[]> Parse(TextReader reader)
     {
         var table = new Dictionary<string, Member[]>(StringComparer.OrdinalIgnoreCase);

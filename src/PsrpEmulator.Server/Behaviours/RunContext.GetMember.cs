@@ -15,7 +15,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// adapter's, a name taken hiding later members. Nothing piped is its NoObjectInGetMember error.
 /// UNVERIFIED: a note whose value came from a command (PowerShell then wraps it and names its full type,
 /// System.String); the emulator does not tell the two apart and names a primitive's accelerator.
-/// Get-Member of CIM, deserialized and other .NET objects, <c>-Force</c> and <c>-Static</c> are scenario errors.
+/// <c>-Static</c>: the static members and constructors ("new") of a type literal's type or of the object's.
+/// Get-Member of CIM, deserialized and other .NET objects and <c>-Force</c> are scenario errors.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -43,14 +44,14 @@ internal sealed partial class RunContext
         ("Equals", "bool Equals(System.Object obj)"), ("GetHashCode", "int GetHashCode()"), ("GetType", "type GetType()"), ("ToString", "string ToString()"),
     ];
 
-    private sealed record GetMemberSpec(IReadOnlyList<string> Names, int MemberTypes);
+    private sealed record GetMemberSpec(IReadOnlyList<string> Names, int MemberTypes, bool Static);
 
     private async ValueTask<GetMemberSpec> GetMemberSpecAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
         const string Command = "Get-Member";
-        if (arguments.Has("Force") || arguments.Has("Static"))
+        if (arguments.Has("Force"))
         {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Get-Member -Force and -Static (hidden and static members) are not emulated: give the command a rule"));
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Get-Member -Force (hidden members: PSBase, PSObject, accessors...) is not emulated: give the command a rule"));
         }
 
         var nameWord = arguments["Name"] ?? arguments.Positional.FirstOrDefault();
@@ -94,7 +95,7 @@ internal sealed partial class RunContext
         // GetMemberCommand: notes are the extended view's, methods the adapted (or base) view's.
         if ((view & ExtendedView) == 0) memberTypes &= ~(1 | 2 | 1024 | NotePropertyFlag | 32 | 256 | 16 | 128);
         if ((view & (AdaptedView | BaseView)) == 0) memberTypes &= ~(4 | 512 | MethodFlag | 2048);
-        return new GetMemberSpec(names, memberTypes);
+        return new GetMemberSpec(names, memberTypes, arguments.Has("Static"));
     }
 
     /// <summary>Get-Member's state over its input: the type names shown already.</summary>
@@ -107,6 +108,7 @@ internal sealed partial class RunContext
         public IEnumerable<PsObject> Members(PsValue? item)
         {
             if (item is null or PsNil) return [];
+            if (spec.Static) return StaticMembers(item);
             if (item is PsObject custom && PipelineVariables.IsCustomObject(custom) && !custom.TypeNames![0].StartsWith("Deserialized.", StringComparison.Ordinal))
             {
                 return CustomObjectMembers(custom);
@@ -152,6 +154,22 @@ internal sealed partial class RunContext
             ("PSProvider", PsPrimitive or PsObject) => $"ProviderInfo PSProvider={note.Value.ToDisplayString()}",
             _ => NoteDefinition(note.Name, note.Value),
         };
+
+        // -Static: the static members and constructors of a type literal's type ([math] | Get-Member -Static) or of the
+        // object's .NET type; no type data, no notes.
+        private IEnumerable<PsObject> StaticMembers(PsValue item)
+        {
+            IReadOnlyList<string> typeNames = item is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } literal } ? [literal] : TypeNamesOf(item);
+            var (typeName, members) = typeNames.Select(t => (Name: t, Members: DotNetMembers.StaticOf(t))).FirstOrDefault(t => t.Members is not null);
+            if (members is null)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                    $"Get-Member -Static of {typeNames[0]} is not emulated (only of the .NET types in the emulator's static member table): give the command a rule"));
+            }
+
+            if (!_shown.Add(typeName)) return [];
+            return Listed(typeName, [.. members.Select(m => (m.Name, m.MemberType, FlagOf(m.MemberType), m.Definition))]);
+        }
 
         private IEnumerable<PsObject> CustomObjectMembers(PsObject custom)
         {

@@ -139,7 +139,8 @@ public class GetMemberTests
 
     [TestCase("Get-Command Get-Date | Get-Member", "Get-Member of a System.Management.Automation.CmdletInfo is not emulated")]
     [TestCase("Get-CimInstance Win32_OperatingSystem | Get-Member", "Get-Member of a Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem is not emulated")]
-    [TestCase("[pscustomobject]@{ a = 1 } | Get-Member -Force", "Get-Member -Force and -Static")]
+    [TestCase("[pscustomobject]@{ a = 1 } | Get-Member -Force", "Get-Member -Force (hidden members")]
+    [TestCase("[System.Xml.XmlDocument] | Get-Member -Static", "Get-Member -Static of System.Xml.XmlDocument is not emulated")]
     public async Task Members_the_emulator_does_not_know_whole_are_a_scenario_error(string script, string message)
     {
         var host = await RunAsync(script);
@@ -275,6 +276,32 @@ public class GetMemberTests
         {
             "ScriptProperty|System.Object EventID {get=$this.get_EventID() -band 0xFFFF;}",
             "Property|string Message {get;}",
+        }));
+    }
+
+    [Test]
+    public async Task Static_lists_a_type_s_static_members_and_constructors_with_5_1_s_quirks()
+    {
+        var host = await RunAsync("""
+            [datetime] | Get-Member -Static -Name Now, MaxValue, IsLeapYear, ReferenceEquals | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.TypeName, $_.Name, $_.MemberType, $_.Definition }
+            ([datetime] | Get-Member -Static -Name new).Definition.StartsWith('datetime new(long ticks), datetime new(long ticks, System.DateTimeKind kind)')
+            Get-Member -Static -InputObject ([math]) -Name Round | ForEach-Object { $_.Definition.Split(',')[0] }
+            'text' | Get-Member -Static -Name IsNullOrEmpty | ForEach-Object { '{0}|{1}' -f $_.TypeName, $_.Definition }
+            ([System.Environment] | Get-Member -Static -Name MachineName).Definition
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            // A value type's static property is never marked static (PropertyCacheEntry's reflection branch); its fields are.
+            "System.DateTime|Now|Property|datetime Now {get;}",
+            "System.DateTime|MaxValue|Property|static datetime MaxValue {get;}",
+            "System.DateTime|IsLeapYear|Method|static bool IsLeapYear(int year)",
+            "System.DateTime|ReferenceEquals|Method|static bool ReferenceEquals(System.Object objA, System.Object objB)",
+            "True",
+            "static double Round(double a)",
+            "System.String|static bool IsNullOrEmpty(string value)",
+            "static string MachineName {get;}",
         }));
     }
 }
