@@ -3320,9 +3320,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
-            value = step.IsIndex
-                ? ScriptExpressions.Index(value, await EvaluateAsync(step.Text, to, blockNesting + 1))
-                : VariableValueTemplate.Member(value, step.Text);
+            if (step.IsIndex)
+            {
+                var index = await EvaluateAsync(step.Text, to, blockNesting + 1);
+                if (scope.Variables.Runspace.StrictModeVersion >= 3 && StrictMembers.IsOutOfRange(value, index)) throw new ScriptExpressionException(StrictMembers.IndexOutOfRange());
+                value = ScriptExpressions.Index(value, index);
+                continue;
+            }
+
+            value = StrictMembers.Checked(value, step.Text, VariableValueTemplate.Member(value, step.Text), scope.Variables.Runspace.StrictModeVersion);
         }
 
         return value;

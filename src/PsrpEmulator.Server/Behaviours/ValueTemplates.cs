@@ -211,7 +211,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         }
 
         var value = found is not null ? Refresh(found, scope.Variables.Runspace) : PsNil.Instance;
-        foreach (var property in path.Skip(1)) value = Member(value, property);
+        foreach (var property in path.Skip(1)) value = StrictMembers.Checked(value, property, Member(value, property), scope.Variables.Runspace.StrictModeVersion);
         return value;
     }
 

@@ -4,7 +4,7 @@ using PsrpEmulator.Server.Behaviours;
 
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
-/// <summary>Set-StrictMode's check of variables never set, as Windows PowerShell 5.1 makes it.</summary>
+/// <summary>Set-StrictMode's checks of variables never set, of missing properties and of array bounds, as Windows PowerShell 5.1 makes them.</summary>
 public class StrictModeTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
@@ -84,5 +84,51 @@ public class StrictModeTests
             "The variable '$LASTEXITCODE' cannot be retrieved because it has not been set.", "The variable '$Matches' cannot be retrieved because it has not been set.",
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "b" }));
+    }
+
+    [TestCase("Set-StrictMode -Version 2; $o = [pscustomobject]@{ a = 1 }; $o.b; 'after'", "b")]
+    [TestCase("Set-StrictMode -Version Latest; 'text'.Lenght; 'after'", "Lenght")]
+    [TestCase("Set-StrictMode -Version 2; (Get-Service WinRM).Stat; 'after'", "Stat")]
+    [TestCase("Set-StrictMode -Version 2; $n = 5; $n.Count; 'after'", "Count")]
+    [TestCase("Set-StrictMode -Version 2; [pscustomobject]@{ a = 1 } | ForEach-Object { $_.Missing }; 'after'", "Missing")]
+    public async Task Reading_a_property_an_object_has_not_from_version_2_is_PropertyNotFoundStrict(string script, string name)
+    {
+        var host = await RunAsync(script);
+
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType), Is.EqualTo((
+            $"The property '{name}' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict",
+            ErrorCategory.NotSpecified, "System.Management.Automation.PropertyNotFoundException")));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
+    [Test]
+    public async Task Properties_an_object_has_read_as_before_under_strict_mode_and_version_1_allows_missing_ones()
+    {
+        var host = await RunAsync("""
+            Set-StrictMode -Version Latest
+            $o = [pscustomobject]@{ a = 1; n = $null }
+            $o.a; $null -eq $o.n; 'text'.Length; @(1, 2).Count; (Get-Service WinRM).Name; (Get-Date).DisplayHint; $o.psobject.TypeNames[0]
+            $null -eq @{ k = 1 }.missing
+            try { $o.zz } catch { $_.FullyQualifiedErrorId }
+            Set-StrictMode -Version 1; $null -eq $o.b
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "True", "4", "2", "WinRM", "DateTime", "System.Management.Automation.PSCustomObject", "True", "PropertyNotFoundStrict", "True" }));
+    }
+
+    [Test]
+    public async Task An_index_past_an_array_s_ends_is_an_error_from_version_3_only()
+    {
+        var host = await RunAsync("""
+            $a = 1, 2
+            Set-StrictMode -Version 2; $null -eq $a[5]; $a[-1]
+            Set-StrictMode -Version 3; $a[-2]; $a[2]; 'after'; $a[-3]
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "2", "1", "after" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category, e.ExceptionType)), Is.EqualTo(Enumerable.Repeat(
+            ("Index was outside the bounds of the array.", "System.IndexOutOfRangeException", ErrorCategory.OperationStopped, "System.IndexOutOfRangeException"), 2)));
     }
 }

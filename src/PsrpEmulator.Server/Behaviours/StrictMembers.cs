@@ -1,0 +1,74 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Set-StrictMode's member and index rules: from version 2 reading a property an object does not have is
+/// PropertyNotFoundStrict (not $null), a scalar's Count and Length included (5.1 has no intrinsic Count under strict
+/// mode); from version 3 an array index past either end is IndexOutOfRangeException (not $null). Where the emulator
+/// cannot know an object's members whole (a .NET type outside <see cref="DotNetMembers"/>, $null, a collection's
+/// member enumeration, a dictionary's keys) it stays lenient and gives $null as without strict mode.
+/// </summary>
+internal static class StrictMembers
+{
+    // Members every PSObject has without its type: the intrinsic member sets and type names.
+    private static readonly string[] Intrinsic = ["psobject", "psbase", "psadapted", "psextended", "pstypenames"];
+
+    public static ScriptedError PropertyNotFound(string name) => new(
+        $"The property '{name}' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict",
+        ErrorCategory.NotSpecified, "System.Management.Automation.PropertyNotFoundException");
+
+    public static ScriptedError IndexOutOfRange() => new(
+        "Index was outside the bounds of the array.", "System.IndexOutOfRangeException", ErrorCategory.OperationStopped, "System.IndexOutOfRangeException");
+
+    /// <summary>
+    /// Reads a member as strict mode <paramref name="version"/> allows: the value read, or the PropertyNotFoundStrict error
+    /// when the owner has no such member (a scalar's intrinsic Count or Length included).
+    /// </summary>
+    public static PsValue Checked(PsValue owner, string name, PsValue read, int version) =>
+        version >= 2 && (read is PsNil || IsIntrinsicSize(name)) && IsMissing(owner, name)
+            ? throw new ScriptExpressionException(PropertyNotFound(name))
+            : read;
+
+    private static bool IsIntrinsicSize(string name) =>
+        name.Equals("Count", StringComparison.OrdinalIgnoreCase) || name.Equals("Length", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="owner"/> surely has no member <paramref name="name"/> (a property, a method, a note).</summary>
+    public static bool IsMissing(PsValue owner, string name)
+    {
+        if (Intrinsic.Contains(name, StringComparer.OrdinalIgnoreCase)) return false;
+        switch (owner)
+        {
+            case PsPrimitive primitive:
+                return ScriptExpressions.TypeName(primitive) is var type && DotNetMembers.Of(type) is { } members &&
+                    !HasNamed(members, name) && !HasNamed(ExtendedTypeMembers.Of(type), name) &&
+                    !(name.Equals("DisplayHint", StringComparison.OrdinalIgnoreCase) && DateDisplayHints.Of(primitive) is not null);
+            case PsObject { CollectionKind: not PsCollectionKind.None }:
+                return false;
+            case PsObject o when XmlNodes.TryGet(o, out _):
+                return false;
+            case PsObject o:
+                if (o.ExtendedProperties.Concat(o.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return false;
+                if (ScriptMembers.Has(o, name)) return false;
+                if (PipelineVariables.IsCustomObject(o)) return !ObjectMethods.Contains(name, StringComparer.OrdinalIgnoreCase);
+                if (o.BaseValue is { } inner) return IsMissing(inner, name);
+                var names = o.TypeNames ?? [];
+                var dotNet = names.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null);
+                return dotNet is not null && !HasNamed(dotNet, name) && !names.Any(t => HasNamed(ExtendedTypeMembers.Of(t), name));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Whether an index reads past the end of an array (a negative one counting from the end).</summary>
+    public static bool IsOutOfRange(PsValue container, PsValue index) =>
+        container is PsObject { CollectionKind: PsCollectionKind.List } list &&
+        index is PsPrimitive { Value: int or long } number && Convert.ToInt64(number.Value, System.Globalization.CultureInfo.InvariantCulture) is var i &&
+        (i >= list.Items.Count || i < -list.Items.Count);
+
+    private static readonly string[] ObjectMethods = ["Equals", "GetHashCode", "GetType", "ToString"];
+
+    private static bool HasNamed(IReadOnlyList<DotNetMembers.Member> members, string name) =>
+        members.Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}
