@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using PsrpEmulator.Protocol.Clixml;
 
 namespace PsrpEmulator.Server.Behaviours;
 
@@ -27,6 +28,49 @@ internal static class DotNetMembers
 
     /// <summary>The static members and constructors ("new") of a .NET type, null when not in the table.</summary>
     public static IReadOnlyList<Member>? StaticOf(string typeName) => Table.Value.TryGetValue(StaticPrefix + typeName, out var members) ? members : null;
+
+    internal const string PsMethodTypeName = "System.Management.Automation.PSMethod";
+
+    private static readonly string[] PsMethodTypeNames =
+        [PsMethodTypeName, "System.Management.Automation.PSMethodInfo", "System.Management.Automation.PSMemberInfo", "System.Object"];
+
+    /// <summary>
+    /// A method read without being called (<c>'text'.Split</c>, <c>[math]::Round</c>): the PSMethod PowerShell gives, its
+    /// overloads' definitions in OverloadDefinitions and its ToString; null when the type has no method of that name.
+    /// </summary>
+    public static PsObject? MethodOf(IReadOnlyList<Member>? members, string name, bool isInstance)
+    {
+        if (members?.FirstOrDefault(m => m.MemberType == "Method" && m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is not { } method) return null;
+        return new PsObject(PsMethodTypeNames) { ToStringValue = method.Definition }
+            .With("MemberType", PsObjects.Enum("System.Management.Automation.PSMemberTypes", "Method", 64))
+            .With("OverloadDefinitions", PsObjects.List(Overloads(method.Definition).Select(PsPrimitive.String),
+                ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
+            .With("TypeNameOfValue", PsMethodTypeName)
+            .With("Value", method.Definition)
+            .With("Name", method.Name)
+            .With("IsInstance", isInstance);
+    }
+
+    /// <summary>A method's definition split into its overloads (", " between them, never inside a parameter list).</summary>
+    public static IEnumerable<string> Overloads(string definition)
+    {
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < definition.Length; i++)
+        {
+            switch (definition[i])
+            {
+                case '(': depth++; break;
+                case ')': depth--; break;
+                case ',' when depth == 0 && i + 1 < definition.Length && definition[i + 1] == ' ':
+                    yield return definition[start..i];
+                    start = i + 2;
+                    break;
+            }
+        }
+
+        yield return definition[start..];
+    }
 
     /// <summary>
     /// Reads the table's text: "[Type]" lines (and "[static Type]" ones), each followed by its members as

@@ -904,6 +904,13 @@ internal static partial class ScriptExpressions
             _ => null,
         };
         if (result is not null) return result;
+        if (count < 0 && DotNetMembers.StaticOf(type.FullName) is { } statics)
+        {
+            // [math]::Round: the method's PSMethod; a name the type has no static member of reads as $null.
+            if (DotNetMembers.MethodOf(statics, member, isInstance: false) is { } method) return method;
+            if (!statics.Any(m => m.Name.Equals(member, StringComparison.OrdinalIgnoreCase))) return PsNil.Instance;
+        }
+
         throw new ScriptExpressionException(count < 0
             ? ScriptedError.ScenarioFault($"the emulator does not know the static property [{type.FullName}]::{member}")
             : ScriptedError.MethodNotFound(member, type.FullName));

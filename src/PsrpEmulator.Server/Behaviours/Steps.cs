@@ -3328,7 +3328,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
-            value = StrictMembers.Checked(value, step.Text, VariableValueTemplate.Member(value, step.Text), scope.Variables.Runspace.StrictModeVersion);
+            var read = VariableValueTemplate.Member(value, step.Text);
+            // A method named without its call: the PSMethod, which shows its overloads.
+            if (read is PsNil && StrictMembers.MethodReference(value, step.Text) is { } method)
+            {
+                value = method;
+                continue;
+            }
+
+            value = StrictMembers.Checked(value, step.Text, read, scope.Variables.Runspace.StrictModeVersion);
         }
 
         return value;

@@ -61,6 +61,25 @@ internal static class StrictMembers
         }
     }
 
+    /// <summary>
+    /// The PSMethod of a method an object's .NET type has (<see cref="DotNetMembers"/>) and the object no property of
+    /// that name; null otherwise.
+    /// </summary>
+    public static PsObject? MethodReference(PsValue owner, string name)
+    {
+        var typeNames = owner switch
+        {
+            PsPrimitive primitive => [ScriptExpressions.TypeName(primitive)],
+            PsObject { BaseValue: { } inner, TypeNames: null } => [ScriptExpressions.TypeName(inner)],
+            PsObject { TypeNames: { } names } o when !PipelineVariables.IsCustomObject(o) => names,
+            _ => (IReadOnlyList<string>)[],
+        };
+        if (owner is PsObject own && own.ExtendedProperties.Concat(own.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return null;
+        var members = typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null);
+        if (members is null || typeNames.Any(t => HasNamed(ExtendedTypeMembers.Of(t), name))) return null;
+        return DotNetMembers.MethodOf(members, name, isInstance: true);
+    }
+
     /// <summary>Whether an index reads past the end of an array (a negative one counting from the end).</summary>
     public static bool IsOutOfRange(PsValue container, PsValue index) =>
         container is PsObject { CollectionKind: PsCollectionKind.List } list &&

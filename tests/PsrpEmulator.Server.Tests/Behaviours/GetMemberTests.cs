@@ -304,4 +304,26 @@ public class GetMemberTests
             "static string MachineName {get;}",
         }));
     }
+
+    [Test]
+    public async Task A_method_read_without_its_call_is_its_PSMethod_showing_the_overloads()
+    {
+        var host = await RunAsync("""
+            $m = 'text'.Substring
+            $m.GetType().FullName; $m.Name; $m.IsInstance; $m.OverloadDefinitions
+            ([math]::Round).OverloadDefinitions[0]; ([math]::Round).IsInstance
+            $null -eq [math]::NoSuchMember
+            'text'.Substring | Out-String
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts.Take(8), Is.EqualTo(new[]
+        {
+            "System.Management.Automation.PSMethod", "Substring", "True", "string Substring(int startIndex)", "string Substring(int startIndex, int length)",
+            "static double Round(double a)", "False", "True",
+        }));
+        var table = host.OutputTexts.Last().Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0);
+        Assert.That(table, Is.EqualTo(new[] { "OverloadDefinitions", "-------------------", "string Substring(int startIndex)", "string Substring(int startIndex, int length)" }),
+            "5.1's PSMethod view: one wrapped column, an overload a line");
+    }
 }

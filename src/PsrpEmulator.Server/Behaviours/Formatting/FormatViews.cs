@@ -279,6 +279,17 @@ internal static class FormatViews
         GroupBlankLines = 1,
     };
 
+    // A method read without its call: 5.1's PSMethod table, "$_.OverloadDefinitions | Out-String" in one wrapped column.
+    private static readonly FormatView PsMethod = new(DotNetMembers.PsMethodTypeName, FormatShape.Table,
+    [
+        new("OverloadDefinitions", 0, ColumnAlignment.Left, o => o is PsObject { } m && m["OverloadDefinitions"] is PsObject { Items: { } overloads }
+            ? string.Join("\r\n", overloads.Select(PipelineVariables.Display))
+            : string.Empty),
+    ])
+    {
+        Wrap = true,
+    };
+
     // Get-Acl's FileSecurity and DirectorySecurity: 5.1's FileSecurityTable (FileSystem.format.ps1xml), grouped by
     // the parent directory as Get-ChildItem's items are, the Path column the item's name, Access its AccessToString.
     private static readonly FormatView FileSecurityTable = new("System.Security.AccessControl.FileSystemSecurity", FormatShape.Table,
@@ -875,6 +886,7 @@ internal static class FormatViews
         [Variable.Key] = Variable,
         [FileSecurityTable.Key] = FileSecurityTable,
         [MemberDefinition.Key] = MemberDefinition,
+        [PsMethod.Key] = PsMethod,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
     };

@@ -281,7 +281,8 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
             // The held objects' widths replace the view's, as PowerShell's auto-size hint does.
             var w = column.Label.Length;
-            foreach (var value in held) w = Math.Max(w, CellLength(column.Text(value)));
+            // A wrapping view's cell counts whole, its line breaks as cells (a PSMethod's overloads take the screen).
+            foreach (var value in held) w = Math.Max(w, view.Wrap ? column.Text(value).Length : CellLength(column.Text(value)));
             _widths[c] = w;
         }
 
