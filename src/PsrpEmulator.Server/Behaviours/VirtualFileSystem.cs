@@ -150,7 +150,7 @@ public sealed class VirtualFileSystem
         (windows.Created, windows.Written) = (windowsCreated, windowsWritten);
 
         // System32's programs (those a script runs: cmd, ipconfig, ping...) and its core files, their sizes without their bytes.
-        foreach (var (path, length) in WindowsCommands.ProgramImages.Concat(WindowsCommands.SystemImages))
+        foreach (var (path, length) in WindowsCommands.ProgramImages.Concat(WindowsCommands.SystemImages).Concat(WindowsCommands.WindowsFolderImages))
         {
             CreateDirectory(ParentOf(path)!);
             var parent = Find(ParentOf(path)!)!;

@@ -326,6 +326,17 @@ internal static class WindowsCommands
         (System32 + @"\drivers\tcpip.sys", 2_841_400),
     ];
 
+    /// <summary>
+    /// The programs in the Windows folder itself on a Server 2019 with the Desktop Experience (explorer.exe is what
+    /// scripts test for it; Server Core has none of them): sizes as remembered (UNVERIFIED), notepad.exe System32's.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Path, int Length)> WindowsFolderImages =
+    [
+        (@"C:\Windows\bfsvc.exe", 78_848), (@"C:\Windows\explorer.exe", 4_389_656), (@"C:\Windows\HelpPane.exe", 1_072_128),
+        (@"C:\Windows\hh.exe", 17_920), (@"C:\Windows\notepad.exe", 254_464), (@"C:\Windows\regedit.exe", 358_400),
+        (@"C:\Windows\splwow64.exe", 126_976), (@"C:\Windows\winhlp32.exe", 11_776), (@"C:\Windows\write.exe", 11_776),
+    ];
+
     private static string ImagePath(string file) => file.ToLowerInvariant() switch
     {
         "powershell.exe" => System32 + @"\WindowsPowerShell\v1.0\powershell.exe",

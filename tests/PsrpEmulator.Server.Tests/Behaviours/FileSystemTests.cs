@@ -146,6 +146,9 @@ public class FileSystemTests
         "824|# Copyright (c) 1993-2009 Microsoft Corp.|#\t::1             localhost|22")]
     // Windows' 16-bit compatibility files, the classic files a test reads.
     [TestCase("(Get-Item C:\\Windows\\win.ini).Length; Get-Content C:\\Windows\\win.ini -TotalCount 2; (Get-Content C:\\Windows\\system.ini)[2]; (Get-Item C:\\Windows\\system.ini).Length", "92|; for 16-bit app support|[fonts]|woafont=dosapp.fon|219")]
+    // The Windows folder's own programs (a Desktop Experience server's: explorer.exe is what scripts test for).
+    [TestCase("Test-Path C:\\Windows\\explorer.exe; [System.IO.File]::Exists('C:\\Windows\\notepad.exe'); (Get-ChildItem C:\\Windows -File -Filter *.exe).Name -join ','; (Get-Item C:\\Windows\\regedit.exe).Length",
+        "True|True|bfsvc.exe,explorer.exe,HelpPane.exe,hh.exe,notepad.exe,regedit.exe,splwow64.exe,winhlp32.exe,write.exe|358400")]
     [TestCase("pushd C:\\Windows\\System32; (gl).Path; popd; (gl).Path; popd; (gl).Path; Set-Location C:\\Users -PassThru | % Path", "C:\\Windows\\System32|C:\\Users\\psrp\\Documents|C:\\Users\\psrp\\Documents|C:\\Users")]
     [TestCase("Resolve-Path C:\\Win* | % Path; Convert-Path C:\\Users\\..\\setup.log; cd C:\\Windows; Resolve-Path C:\\Windows\\System32 -Relative; Resolve-Path ..\\setup.log -Relative", "C:\\Windows|C:\\setup.log|.\\System32|..\\setup.log")]
     [TestCase("Join-Path C:\\ Windows -Resolve; Split-Path C:\\Windows\\System32 -Resolve; Join-Path C:\\ W* -Resolve", "C:\\Windows|C:\\Windows|C:\\Windows")]
