@@ -31,7 +31,7 @@ public class CommandLinePipeTests
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("   IPv4 Address. . . . . . . . . . . : 10.0.0.4\r\n", "", 0)));
     }
 
-    [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n", 0)]
+    [TestCase("ipconfig | findstr /i \"ipv6 MASK\"", "   Link-local IPv6 Address . . . . . : fe80::8d4c:2f6b:a91e:5c07%4\r\n   Subnet Mask . . . . . . . . . . . : 255.255.255.0\r\n", 0)]
     [TestCase("ipconfig | findstr nothing-like-this", "", 1)]
     [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v CurrentMajorVersionNumber",
         "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\r\n    CurrentMajorVersionNumber    REG_DWORD    0xa\r\n\r\n", 0)]

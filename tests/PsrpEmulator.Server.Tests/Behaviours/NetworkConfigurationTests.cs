@@ -52,9 +52,9 @@ public class NetworkConfigurationTests
     }
 
     [TestCase("(Get-NetIPAddress -AddressFamily IPv4 -InterfaceAlias Ethernet).IPAddress", "10.0.0.4")]
-    [TestCase("Get-NetIPAddress -InterfaceAlias Ethernet -AddressFamily IPv6 | ForEach-Object { $_.IPAddress + '/' + $_.PrefixLength }", "fe80::5efe:7f00:1%4/64")]
+    [TestCase("Get-NetIPAddress -InterfaceAlias Ethernet -AddressFamily IPv6 | ForEach-Object { $_.IPAddress + '/' + $_.PrefixLength }", "fe80::8d4c:2f6b:a91e:5c07%4/64")]
     [TestCase("Get-NetIPAddress | ForEach-Object { $_.InterfaceAlias + ' ' + $_.AddressFamily + ' ' + $_.IPAddress }",
-        "Ethernet IPv6 fe80::5efe:7f00:1%4|Loopback Pseudo-Interface 1 IPv6 ::1|Ethernet IPv4 10.0.0.4|Loopback Pseudo-Interface 1 IPv4 127.0.0.1")]
+        "Ethernet IPv6 fe80::8d4c:2f6b:a91e:5c07%4|Loopback Pseudo-Interface 1 IPv6 ::1|Ethernet IPv4 10.0.0.4|Loopback Pseudo-Interface 1 IPv4 127.0.0.1")]
     [TestCase("(Get-NetIPAddress -ifIndex 1 -AddressFamily IPv6).IPAddress; @(Get-NetIPAddress -InterfaceAlias 'Wi*').Count", "::1|0")]
     [TestCase("Get-NetIPAddress -AddressFamily IPv4 | Where-Object InterfaceAlias -notlike 'Loopback*' | Select-Object -ExpandProperty PrefixOrigin", "Manual")]
     public async Task Get_NetIPAddress_lists_the_adapter_and_loopback_addresses_and_filters_them(string script, string expected)
@@ -94,7 +94,7 @@ public class NetworkConfigurationTests
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "Ethernet", "00-15-5D-0A-01-04", "10.0.0.4", "24", "fe80::5efe:7f00:1%4", "Network", "10.0.0.1", "0.0.0.0/0",
+            "Ethernet", "00-15-5D-0A-01-04", "10.0.0.4", "24", "fe80::8d4c:2f6b:a91e:5c07%4", "Network", "10.0.0.1", "0.0.0.0/0",
             "10.0.0.1,fec0:0:0:ffff::1,fec0:0:0:ffff::2,fec0:0:0:ffff::3",
         }));
     }

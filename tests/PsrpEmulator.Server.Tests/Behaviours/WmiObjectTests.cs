@@ -21,7 +21,7 @@ public class WmiObjectTests
     [TestCase("Get-WmiObject -Class Win32_Process -Filter \"Name = 'svchost.exe'\" | Select-Object -ExpandProperty ProcessId", "1868|2500")]
     [TestCase("(Get-WmiObject Win32_Process -Filter \"Name = 'app.exe'\") -eq $null", "True")]
     [TestCase("gwmi -Query \"SELECT * FROM Win32_NetworkAdapterConfiguration WHERE IPEnabled = TRUE\" | % MACAddress", "00:15:5D:0A:01:04")]
-    [TestCase("(Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE').IPAddress -join ','", "10.0.0.4,fe80::5efe:7f00:1")]
+    [TestCase("(Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE').IPAddress -join ','", "10.0.0.4,fe80::8d4c:2f6b:a91e:5c07")]
     [TestCase("$a = Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'Index = 1'; $a.__CLASS; $a.IPEnabled.GetType().Name; $a.Index.GetType().Name; \"$a\"",
         "Win32_NetworkAdapterConfiguration|Boolean|UInt32|\\\\TESTHOST01\\root\\cimv2:Win32_NetworkAdapterConfiguration.Index=\"1\"")]
     [TestCase("$c = Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; \"$c\"; $c.DHCPEnabled", "Win32_NetworkAdapterConfiguration (Index = \"1\")|False")]

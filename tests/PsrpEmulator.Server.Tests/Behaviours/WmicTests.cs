@@ -156,7 +156,7 @@ public class WmicTests
         var disk = await RunAsync("wmic logicaldisk where drivetype=3 get name");
         var memory = await RunAsync("wmic process where name=\"wsmprovhost.exe\" get workingsetsize /value");
 
-        const string Addresses = "{\"10.0.0.4\",\"fe80::5efe:7f00:1\"}";
+        const string Addresses = "{\"10.0.0.4\",\"fe80::8d4c:2f6b:a91e:5c07\"}";
         Assert.That(adapter.Stdout, Is.EqualTo(
             "IPAddress".PadRight(Addresses.Length + 2) + "MACAddress         \r\r\n" + Addresses + "  00:15:5D:0A:01:04  \r\r\n\r\r\n"));
         Assert.That(disk.Stdout, Is.EqualTo("Name  \r\r\nC:    \r\r\n\r\r\n"));

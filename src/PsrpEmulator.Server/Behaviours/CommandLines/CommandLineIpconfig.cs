@@ -34,7 +34,7 @@ internal sealed class IpconfigAllScript : ICommandLineScript
         text.Append("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n");
         text.Append("   Physical Address. . . . . . . . . : ").Append(settings.MacAddress).Append("\r\n");
         text.Append("   DHCP Enabled. . . . . . . . . . . : No\r\n   Autoconfiguration Enabled . . . . : Yes\r\n");
-        text.Append("   Link-local IPv6 Address . . . . . : fe80::5efe:7f00:1%4(Preferred) \r\n");
+        text.Append("   Link-local IPv6 Address . . . . . : fe80::8d4c:2f6b:a91e:5c07%4(Preferred) \r\n");
         text.Append("   IPv4 Address. . . . . . . . . . . : ").Append(settings.IPv4.Address).Append("(Preferred) \r\n");
         text.Append("   Subnet Mask . . . . . . . . . . . : ").Append(settings.IPv4.SubnetMask).Append("\r\n");
         text.Append("   Default Gateway . . . . . . . . . : ").Append(settings.IPv4.DefaultGateway).Append("\r\n");

@@ -14,8 +14,9 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// </summary>
 internal sealed class PingCommandScript(string arguments) : ICommandLineScript
 {
-    // The link-local address the default ipconfig shows (the computer's own name resolves to it).
-    internal const string LinkLocal = "fe80::5efe:7f00:1%4";
+    // The link-local address the default ipconfig shows (the computer's own name resolves to it): a random interface
+    // identifier, as Windows makes by default (randomizeidentifiers), not the MAC's EUI-64.
+    internal const string LinkLocal = "fe80::8d4c:2f6b:a91e:5c07%4";
 
     public string Description => "ping " + arguments;
 

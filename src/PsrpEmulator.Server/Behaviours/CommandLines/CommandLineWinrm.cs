@@ -239,7 +239,7 @@ internal sealed class WinrmScript(string verb, string? resource, string? values 
         {
             text.Append("Listener\r\n");
             Render(entries, listener.Path, 1, text);
-            text.Append("    ListeningOn = 127.0.0.1, ::1, fe80::5efe:7f00:1%4\r\n\r\n");
+            text.Append("    ListeningOn = 127.0.0.1, ::1, fe80::8d4c:2f6b:a91e:5c07%4\r\n\r\n");
         }
 
         return text.ToString();
