@@ -26,6 +26,20 @@ internal static class DotNetMembers
     /// <summary>The members of a .NET type by its full name (an array's "System.Object[]"), null when not in the table.</summary>
     public static IReadOnlyList<Member>? Of(string typeName) => Table.Value.TryGetValue(typeName, out var members) ? members : null;
 
+    /// <summary>The members of the first of an object's type names the table has (an event log entry's own first name is not one).</summary>
+    public static IReadOnlyList<Member>? OfFirst(IEnumerable<string> typeNames) => typeNames.Select(Of).FirstOrDefault(m => m is not null);
+
+    /// <summary>
+    /// The type names PowerShell looks a value's members up by: an object's own, the most derived first; a value's .NET
+    /// type (a byte array's with System.Array's, whose type data gives it Count).
+    /// </summary>
+    public static IReadOnlyList<string> TypeNamesOf(PsValue item) => item switch
+    {
+        PsObject { TypeNames: [_, ..] names } => names,
+        PsPrimitive { Type: PsPrimitiveType.ByteArray } => ["System.Byte[]", "System.Array", "System.Object"],
+        _ => [ScriptExpressions.TypeName(item)],
+    };
+
     /// <summary>The static members and constructors ("new") of a .NET type, null when not in the table.</summary>
     public static IReadOnlyList<Member>? StaticOf(string typeName) => Table.Value.TryGetValue(StaticPrefix + typeName, out var members) ? members : null;
 

@@ -70,6 +70,10 @@ internal static class ExtendedTypeMembers
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
 
+    /// <summary>Whether the type data of any of the type names has a member of that name.</summary>
+    public static bool Has(IEnumerable<string> typeNames, string name) =>
+        typeNames.Any(t => Of(t).Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)));
+
     private static DotNetMembers.Member Alias(string name, string target) => new("AliasProperty", name, $"{name} = {target}");
 
     private static DotNetMembers.Member Script(string name, string getter) => new("ScriptProperty", name, $"System.Object {name} {{get={getter};}}");

@@ -116,8 +116,8 @@ internal sealed partial class RunContext
 
             // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
             // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
-            var typeNames = TypeNamesOf(item);
-            var adapted = typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+            var typeNames = DotNetMembers.TypeNamesOf(item);
+            var adapted = DotNetMembers.OfFirst(typeNames) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                 $"Get-Member of a {typeNames[0]} is not emulated (only of the .NET types in the emulator's member table and of the objects a script makes, such as PSCustomObjects): give the command a rule"));
             if (!_shown.Add(typeNames[0])) return [];
 
@@ -159,7 +159,7 @@ internal sealed partial class RunContext
         // object's .NET type; no type data, no notes.
         private IEnumerable<PsObject> StaticMembers(PsValue item)
         {
-            IReadOnlyList<string> typeNames = item is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } literal } ? [literal] : TypeNamesOf(item);
+            IReadOnlyList<string> typeNames = item is PsObject { TypeNames: [ScriptExpressions.RuntimeTypeName, ..], ToStringValue: { } literal } ? [literal] : DotNetMembers.TypeNamesOf(item);
             var (typeName, members) = typeNames.Select(t => (Name: t, Members: DotNetMembers.StaticOf(t))).FirstOrDefault(t => t.Members is not null);
             if (members is null)
             {
@@ -189,14 +189,6 @@ internal sealed partial class RunContext
 
         private static int FlagOf(string memberType) => MemberTypeFlags.First(f => f.Name == memberType).Value;
 
-        // The type names PowerShell looks members up by: an object's own, a value's .NET type.
-        private static IReadOnlyList<string> TypeNamesOf(PsValue item) => item switch
-        {
-            PsObject { TypeNames: [_, ..] names } => names,
-            PsPrimitive { Type: PsPrimitiveType.ByteArray } => ["System.Byte[]", "System.Array", "System.Object"],
-            _ => [ScriptExpressions.TypeName(item)],
-        };
-
         // The notes an object carries of its own: those of its properties that are neither its type's .NET members nor
         // its type table's (a provider's PSPath, Get-Date's DisplayHint, Add-Member's notes). A collection's entries
         // and items are no members.
@@ -206,8 +198,7 @@ internal sealed partial class RunContext
             if (item is not PsObject { CollectionKind: PsCollectionKind.None } o) yield break;
             foreach (var property in o.ExtendedProperties.Concat(o.AdaptedProperties))
             {
-                if (adapted.Any(m => m.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase))) continue;
-                if (typeNames.Any(t => ExtendedTypeMembers.Of(t).Any(m => m.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase)))) continue;
+                if (adapted.Any(m => m.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase)) || ExtendedTypeMembers.Has(typeNames, property.Name)) continue;
                 yield return property;
             }
         }

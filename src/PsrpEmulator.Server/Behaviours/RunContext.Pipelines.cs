@@ -1642,8 +1642,8 @@ internal sealed partial class RunContext
             // members are its type's (Length, Count...), with no member enumeration of its items' properties.
             if (item is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } collection)
             {
-                var typeNames = collection.TypeNames ?? [ScriptExpressions.TypeName(collection)];
-                var members = typeNames.SelectMany(ExtendedTypeMembers.Of).Concat(typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null) ?? [])
+                var typeNames = DotNetMembers.TypeNamesOf(collection);
+                var members = typeNames.SelectMany(ExtendedTypeMembers.Of).Concat(DotNetMembers.OfFirst(typeNames) ?? [])
                     .Where(m => m.MemberType.EndsWith("Property", StringComparison.Ordinal) && m.MemberType != "ParameterizedProperty");
                 if (!members.Any()) members = [new DotNetMembers.Member("Property", "Count", ""), new DotNetMembers.Member("Property", "Length", "")];
                 return members.FirstOrDefault(m => m.Name.Equals(property, StringComparison.OrdinalIgnoreCase))?.Name;

@@ -41,8 +41,8 @@ internal static class StrictMembers
         switch (owner)
         {
             case PsPrimitive primitive:
-                return ScriptExpressions.TypeName(primitive) is var type && DotNetMembers.Of(type) is { } members &&
-                    !HasNamed(members, name) && !HasNamed(ExtendedTypeMembers.Of(type), name) &&
+                return DotNetMembers.TypeNamesOf(primitive) is var types && DotNetMembers.OfFirst(types) is { } members &&
+                    !HasNamed(members, name) && !ExtendedTypeMembers.Has(types, name) &&
                     !(name.Equals("DisplayHint", StringComparison.OrdinalIgnoreCase) && DateDisplayHints.Of(primitive) is not null);
             case PsObject { CollectionKind: not PsCollectionKind.None }:
                 return false;
@@ -54,8 +54,7 @@ internal static class StrictMembers
                 if (PipelineVariables.IsCustomObject(o)) return !ObjectMethods.Contains(name, StringComparer.OrdinalIgnoreCase);
                 if (o.BaseValue is { } inner) return IsMissing(inner, name);
                 var names = o.TypeNames ?? [];
-                var dotNet = names.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null);
-                return dotNet is not null && !HasNamed(dotNet, name) && !names.Any(t => HasNamed(ExtendedTypeMembers.Of(t), name));
+                return DotNetMembers.OfFirst(names) is { } dotNet && !HasNamed(dotNet, name) && !ExtendedTypeMembers.Has(names, name);
             default:
                 return false;
         }
@@ -67,17 +66,14 @@ internal static class StrictMembers
     /// </summary>
     public static PsObject? MethodReference(PsValue owner, string name)
     {
-        var typeNames = owner switch
+        if (owner is PsObject own && (PipelineVariables.IsCustomObject(own) ||
+            own.ExtendedProperties.Concat(own.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))))
         {
-            PsPrimitive primitive => [ScriptExpressions.TypeName(primitive)],
-            PsObject { BaseValue: { } inner, TypeNames: null } => [ScriptExpressions.TypeName(inner)],
-            PsObject { TypeNames: { } names } o when !PipelineVariables.IsCustomObject(o) => names,
-            _ => (IReadOnlyList<string>)[],
-        };
-        if (owner is PsObject own && own.ExtendedProperties.Concat(own.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return null;
-        var members = typeNames.Select(DotNetMembers.Of).FirstOrDefault(m => m is not null);
-        if (members is null || typeNames.Any(t => HasNamed(ExtendedTypeMembers.Of(t), name))) return null;
-        return DotNetMembers.MethodOf(members, name, isInstance: true);
+            return null;
+        }
+
+        var typeNames = DotNetMembers.TypeNamesOf(owner);
+        return ExtendedTypeMembers.Has(typeNames, name) ? null : DotNetMembers.MethodOf(DotNetMembers.OfFirst(typeNames), name, isInstance: true);
     }
 
     /// <summary>Whether an index reads past the end of an array (a negative one counting from the end).</summary>
