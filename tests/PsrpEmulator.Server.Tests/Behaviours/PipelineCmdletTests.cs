@@ -608,7 +608,7 @@ public class PipelineCmdletTests
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts[0], Is.EqualTo("\r\n\r\nName                : WinRM\r\nDisplayName         : Windows Remote Management (WS-Management)\r\nStatus              : Running\r\n" +
-            "DependentServices   : {}\r\nServicesDependedOn  : {RPCSS, HTTP}\r\nCanPauseAndContinue : False\r\nCanShutdown         : False\r\nCanStop             : True\r\n" +
+            "DependentServices   : {}\r\nServicesDependedOn  : {RPCSS, HTTP}\r\nCanPauseAndContinue : False\r\nCanShutdown         : True\r\nCanStop             : True\r\n" +
             "ServiceType         : Win32ShareProcess\r\n\r\n\r\n\r\n"));
         Assert.That(int.Parse(host.OutputTexts[1], System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(9));
         Assert.That(host.OutputTexts[2], Is.EqualTo("\r\n\r\nId      : 4\r\nHandles : 3125\r\nCPU     : 812.5\r\nSI      : 0\r\nName    : System\r\n\r\n\r\n\r\n"));

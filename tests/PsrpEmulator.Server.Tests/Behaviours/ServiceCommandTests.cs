@@ -54,7 +54,7 @@ public class ServiceCommandTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "EventLog True True False", "Spooler False False False", "WinRM True False False",
+            "EventLog True True False", "Spooler False False False", "WinRM True True False",
             "EventLog False False", "Spooler False False", "WinRM False False",
             "True",
         }));
