@@ -1163,7 +1163,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     }
                     else
                     {
-                        scope.Variables.SetScoped(assignment.Variable, Arithmetic(scope.Variables.Get(VariableValueTemplate.VariableName(assignment.Variable)), assignment.Operator, operand));
+                        // Under strict mode the assignment reads the variable first: one never set is VariableIsUndefined.
+                        var variableName = VariableValueTemplate.VariableName(assignment.Variable);
+                        var current = scope.Variables.Get(variableName);
+                        if (current is null && scope.Variables.Runspace.StrictModeVersion > 0 && scope.Variables.StrictModeUnset(variableName))
+                        {
+                            throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(variableName));
+                        }
+
+                        scope.Variables.SetScoped(assignment.Variable, Arithmetic(current, assignment.Operator, operand));
                     }
                 }
                 catch (ScriptExpressionException e)

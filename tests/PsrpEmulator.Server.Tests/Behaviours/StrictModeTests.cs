@@ -22,6 +22,8 @@ public class StrictModeTests
     [TestCase("Set-StrictMode -Version 3.0; Write-Output $notset; 'after'")]
     [TestCase("Set-StrictMode -Version 2.0; \"value: $notset\"; 'after'")]
     [TestCase("Set-StrictMode -Version Latest; $notset.Length; 'after'")]
+    [TestCase("Set-StrictMode -Version 1; $notset += 1; 'after'")]
+    [TestCase("Set-StrictMode -Version Latest; $notset++; 'after'")]
     public async Task Reading_a_variable_never_set_under_strict_mode_is_the_statement_s_VariableIsUndefined_error(string script)
     {
         var host = await RunAsync(script);
