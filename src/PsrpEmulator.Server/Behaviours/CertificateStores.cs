@@ -127,8 +127,9 @@ public sealed class CertificateStores
 
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         var start = now.AddMinutes(-10);
+        // Sixteen bytes, positive and without a leading zero byte (which the encoding would drop): always 32 hex digits.
         var serial = RandomNumberGenerator.GetBytes(16);
-        serial[0] &= 0x7F;
+        serial[0] = (byte)(serial[0] % 0x7F + 1);
         using var certificate = request.Create(new X500DistinguishedName(subject), X509SignatureGenerator.CreateForRSA(key, RSASignaturePadding.Pkcs1), start, notAfter ?? start.AddYears(1), serial);
         return certificate.RawData;
     }

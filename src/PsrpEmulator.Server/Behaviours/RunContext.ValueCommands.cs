@@ -1023,6 +1023,9 @@ internal sealed partial class RunContext
             case "System.Collections.Hashtable" when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([]);
                 break;
+            case ScriptExpressions.OrderedDictionaryTypeName when constructorArguments.Count == 0:
+                value = created = PsObjects.Dictionary([], [ScriptExpressions.OrderedDictionaryTypeName, "System.Object"]);
+                break;
             case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;

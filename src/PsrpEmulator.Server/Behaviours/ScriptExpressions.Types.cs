@@ -283,6 +283,7 @@ internal static partial class ScriptExpressions
         Add("System.ValueType");
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
+        Add(OrderedDictionaryTypeName);
         Add("System.Collections.ArrayList");
         Add(QueueTypeName);
         Add(StackTypeName);
@@ -564,7 +565,7 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*\[?\s*[A-Za-z_][\w.]*\s*\]?(?:\s*,\s*\[?\s*[A-Za-z_][\w.]*\s*\]?)?\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
@@ -597,6 +598,9 @@ internal static partial class ScriptExpressions
         new PsObject([ChoiceDescriptionTypeName, "System.Object"]) { ToStringValue = ChoiceDescriptionTypeName }.With("Label", label).With("HelpMessage", helpMessage);
 
     internal const string RuntimeTypeName = "System.RuntimeType";
+
+    // [ordered]@{}'s type, which New-Object and ::new() make empty too.
+    internal const string OrderedDictionaryTypeName = "System.Collections.Specialized.OrderedDictionary";
 
     private static readonly string[] RuntimeTypeNames = [RuntimeTypeName, "System.Reflection.TypeInfo", "System.Type", "System.Reflection.MemberInfo", "System.Object"];
 
@@ -898,6 +902,7 @@ internal static partial class ScriptExpressions
                 arguments is [_, var inner] && ExceptionTypes.IsException(inner) ? inner : null),
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
+            (OrderedDictionaryTypeName, "NEW", 0) => PsObjects.Dictionary([], [OrderedDictionaryTypeName, "System.Object"]),
             (_, _, -1) when EnumMember(type.FullName, member) is { } enumMember => enumMember,
             // Not a member of the enum: PowerShell reads a static property that is not there as $null.
             (_, _, -1) when EnumTypes.ContainsKey(type.FullName) => PsNil.Instance,

@@ -68,6 +68,9 @@ public class ScriptIdiomTests
     [TestCase(@"1..3 | & { process { $_ * 2 } }; $sb = { $input | Measure-Object | ForEach-Object Count }; 1..4 | & $sb; 1..2 | . { process { ""d$_"" } }", "2|4|6|4|d1|d2")]
     [TestCase(@"$actions = @{ add = { param($a, $b) $a + $b }; two = { 1 + 1 } }; & $actions.add 2 3; & $actions.two", "5|2")]
     [TestCase(@"$o = [ordered]@{ b = 1; a = 2 }; $o[0]; $o[1]; $o['a']; $null -eq $o[5]", "1|2|2|True")]
+    // An OrderedDictionary New-Object or ::new() makes: the keys in their order, indexable by position.
+    [TestCase(@"$s = New-Object System.Collections.Specialized.OrderedDictionary; $s['b'] = 1; $s['a'] = 2; $s.Keys -join ','; $s[0]; $s.GetType().Name; $t = [System.Collections.Specialized.OrderedDictionary]::new(); $t.Add('z', 1); $t.Count; ([pscustomobject]$s).a",
+        "b,a|1|OrderedDictionary|1|2")]
     [TestCase(@"$l = New-Object System.Collections.Generic.List[string]; $l.Add('a'); $l.Remove('a'); $l.Remove('zz'); $al = New-Object System.Collections.ArrayList; [void]$al.Add(1); $al.Remove(1); $al.Count", "True|False|0")]
     [TestCase(@"[datetime]::MinValue.Year; [datetime]::MaxValue.Year; $d = [datetime]::MinValue; [datetime]::TryParse('2020-01-02', [ref]$d) | Out-Null; $d.Year", "1|9999|2020")]
     [TestCase(@"function f { param([Parameter(ValueFromRemainingArguments = $true)]$Rest) ""count=$($Rest.Count)""; $Rest }; f a b c", "count=3|a|b|c")]
