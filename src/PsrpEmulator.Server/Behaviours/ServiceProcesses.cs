@@ -112,6 +112,14 @@ internal static class ServiceProcesses
         var cpu = (hash / 17 % 3_000) / 100.0;
         var windows = process.Path.StartsWith(@"C:\Windows\", StringComparison.OrdinalIgnoreCase) || process.Path.Contains(@"\Windows Defender\", StringComparison.OrdinalIgnoreCase);
         var o = Counters(process.Name, process.Id, sessionId: 0, handles, 8_192 + (int)(hash % 32) * 512, privateBytes, workingSet, 2_203_318_000_000L + hash % 100_000_000L * 4_096, cpu);
+        if (IsProtected(process.Name))
+        {
+            // An antimalware-protected process (MsMpEng, NisSrv, SgrmBroker): PowerShell 5.1 reads these from its main
+            // module, which an administrator cannot open either, as for Windows' own protected processes.
+            return o.With("Company", PsNil.Instance).With("Description", PsNil.Instance).With("FileVersion", PsNil.Instance).With("ProductVersion", PsNil.Instance)
+                .With("Path", PsNil.Instance);
+        }
+
         if (windows)
         {
             o.With("Company", "Microsoft Corporation").With("Description", Descriptions.GetValueOrDefault(process.Name) ?? process.Name)

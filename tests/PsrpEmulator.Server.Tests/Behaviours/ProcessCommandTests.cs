@@ -44,6 +44,8 @@ public class ProcessCommandTests
     [TestCase("Get-Process sys*, svc* | % Name", "svchost|svchost|System")]
     [TestCase("gps -Name W*, SVCHOST, *host | % Name", "fontdrvhost|fontdrvhost|svchost|svchost|wininit|winlogon|WmiPrvSE|wsmprovhost")]
     [TestCase("Get-Process csrss | % { '{0} {1} [{2}]' -f $_.Id, $_.SI, $_.Path }", "404 0 []|488 1 []")]
+    // Defender's antimalware-protected services' processes hide their module as Windows' protected processes do.
+    [TestCase("Get-Process MsMpEng, NisSrv | % { '{0} [{1}] [{2}]' -f $_.Name, $_.Path, $_.Company }; (Get-Process lsass).Path", "MsMpEng [] []|NisSrv [] []|C:\\Windows\\system32\\lsass.exe")]
     [TestCase("(Get-Process -Name winlogon).Path; (Get-Process dwm).Description", "C:\\Windows\\System32\\winlogon.exe|Desktop Window Manager")]
     [TestCase("Get-Process -Id 4, 1868 | % Name", "svchost|System")]
     [TestCase("$id = 1868; (Get-Process -Id $id).ProcessName", "svchost")]
