@@ -4,8 +4,8 @@ using PsrpEmulator.Protocol.Clixml;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The public instance members of the .NET Framework 4.7.2 types the emulator's objects stand for (Server 2019's
-/// framework), as Windows PowerShell 5.1's .NET adapter names and defines them for Get-Member: properties and fields
+/// The public instance members of the .NET Framework 4.8 types the emulator's objects stand for (the framework
+/// KB4486153 installs on Server 2019, as the registry's NDP keys say), as Windows PowerShell 5.1's .NET adapter names and defines them for Get-Member: properties and fields
 /// ("int Length {get;}"), parameterized properties ("char Chars(int index) {get;}"), methods with every overload and
 /// the public interfaces' methods ("System.Object Clone(), System.Object ICloneable.Clone()") and events. The table
 /// (dotnet-members.tsv, embedded) is generated from the framework's reference assemblies by the Server tests, which

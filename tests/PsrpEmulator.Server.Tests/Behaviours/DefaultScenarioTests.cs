@@ -327,7 +327,7 @@ public class DefaultScenarioTests
     [TestCase("$v = gp -Path 'Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'; '{0}.{1}.{2}.{3}' -f $v.CurrentMajorVersionNumber, $v.CurrentMinorVersionNumber, $v.CurrentBuild, $v.UBR; $v.UBR.GetType().Name; $v.PSChildName",
         "10.0.17763.4974|Int32|CurrentVersion")]
     [TestCase("$r = (Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full').Release; $r; $r -ge 461808; $r -ge 528040; $r.GetType().Name",
-        "461814|True|False|Int32")]
+        "528049|True|True|Int32")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
     {
         var (host, outcome) = await Default.RunScriptAsync(script);
@@ -421,7 +421,7 @@ public class DefaultScenarioTests
 
         Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Client 461814", "Full 461814", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Client 528049", "Full 528049", "caught System.Management.Automation.PSArgumentException,Microsoft.PowerShell.Commands.GetItemPropertyCommand" }));
     }
 
     [TestCase("Get-ChildItem C:\\ -Directory | % Name", "PerfLogs|Program Files|Program Files (x86)|Users|Windows")]

@@ -5,14 +5,14 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// The emulator's table of .NET members (dotnet-members.tsv) against the .NET Framework 4.7.2 reference assemblies.
+/// The emulator's table of .NET members (dotnet-members.tsv) against the .NET Framework 4.8 reference assemblies.
 /// To regenerate it after changing the generator or its type list, run this fixture with
 /// PSRPEMU_REGENERATE_MEMBER_TABLE=1, then review the diff like code.
 /// </summary>
 public class DotNetMemberTableTests
 {
     private static string ReferenceDirectory() =>
-        typeof(DotNetMemberTableTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Net472ReferenceAssemblies").Value!;
+        typeof(DotNetMemberTableTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NetFrameworkReferenceAssemblies").Value!;
 
     private static string TablePath([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", "src", "PsrpEmulator.Server", "Behaviours", "dotnet-members.tsv"));
