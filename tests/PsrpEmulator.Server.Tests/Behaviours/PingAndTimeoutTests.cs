@@ -55,6 +55,26 @@ public class PingAndTimeoutTests
         Assert.That((host.Stdout, host.Stderr, code, elapsed), Is.EqualTo((host.Stdout.StartsWith(stdoutStart, StringComparison.Ordinal) ? host.Stdout : stdoutStart, "", exitCode, TimeSpan.FromMilliseconds(elapsedMilliseconds))));
     }
 
+    [Test]
+    public async Task Nslookup_asks_the_computer_s_DNS_server_which_knows_the_emulator_s_computers_only()
+    {
+        var network = new NetworkSettings { Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5" } };
+        async Task<(string Stdout, string Stderr, int Code)> NslookupAsync(string line)
+        {
+            var host = new FakeCommandLineHost { NetworkSettings = network, Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp", ["computername"] = "Server01" } };
+            var code = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+            return (host.Stdout, host.Stderr, code);
+        }
+
+        const string Server = "Server:  UnKnown\r\nAddress:  10.0.0.1\r\n\r\n";
+        Assert.That(await NslookupAsync("nslookup server02"), Is.EqualTo((Server + "Name:    server02\r\nAddress:  10.0.0.5\r\n\r\n", "", 0)));
+        Assert.That(await NslookupAsync("nslookup.exe SERVER01."), Is.EqualTo((Server + "Name:    SERVER01\r\nAddress:  10.0.0.4\r\n\r\n", "", 0)));
+        Assert.That(await NslookupAsync("nslookup www.contoso.com"), Is.EqualTo((Server, "*** UnKnown can't find www.contoso.com: Non-existent domain\r\n", 0)),
+            "a name the DNS server has not is on stderr; the exit code stays 0");
+        Assert.That(await NslookupAsync("nslookup 10.0.0.5"), Is.EqualTo((Server, "*** UnKnown can't find 10.0.0.5: Non-existent domain\r\n", 0)), "no PTR records");
+        Assert.That(await NslookupAsync("nslookup localhost"), Is.EqualTo((Server, "*** UnKnown can't find localhost: Non-existent domain\r\n", 0)), "nslookup never reads the hosts file");
+    }
+
     [TestCase("reg query \"HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\" /v Nope", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
     [TestCase("reg query HKLM\\SOFTWARE\\Contoso", "ERROR: The system was unable to find the specified registry key or value.\r\n")]
     [TestCase("reg delete HKLM\\SOFTWARE\\Contoso /f", "ERROR: The system was unable to find the specified registry key or value.\r\n")]

@@ -202,6 +202,7 @@ public sealed partial class BehaviourCatalog
         if (BatchFileScript.TryParse(this, line, out var batch)) return batch;
         if (CallCommandScript.TryParse(this, line, out var call)) return call;
         if (PingCommandScript.TryParse(line, out var ping)) return ping;
+        if (NslookupCommandScript.TryParse(line, out var nslookup)) return nslookup;
         if (SetxCommandScript.TryParse(line, out var setx)) return setx;
         if (NetShareScript.TryParse(line, out var netShare)) return netShare;
         if (NetUseScript.TryParse(line, out var netUse)) return netUse;
