@@ -1323,6 +1323,28 @@ internal sealed partial class RunContext
         return [.. all];
     }
 
+    private const string EnvironmentProvider = @"Microsoft.PowerShell.Core\Environment";
+
+    /// <summary>
+    /// An environment variable as the Environment provider writes it: a DictionaryEntry with the container provider's
+    /// notes (PSPath, PSDrive, PSProvider, PSIsContainer; no parent or child path, Env: has no levels).
+    /// UNVERIFIED: the ProviderInfo's help file, capabilities and home.
+    /// </summary>
+    private static PsObject EnvironmentItem(string name, string value)
+    {
+        // The notes first, as PSObject lists an object's own members before its type's (Format-List *).
+        var entry = Formatting.FormatViews.DictionaryEntryOf(PsPrimitive.String(name), PsPrimitive.String(value));
+        var properties = entry.ExtendedProperties.ToArray();
+        entry.ExtendedProperties.Clear();
+        entry.With("PSPath", EnvironmentProvider + "::" + name)
+            .With("PSDrive", DriveInfoObject("Env", EnvironmentProvider, string.Empty, "Drive containing a view of the environment variables for the process.", string.Empty, null))
+            .With("PSProvider", ProviderInfoObject(EnvironmentProvider, "Microsoft.PowerShell.Commands.EnvironmentProvider", "System.Management.Automation.dll-Help.xml", "Environment",
+                PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess", string.Empty, "Env"))
+            .With("PSIsContainer", false);
+        entry.ExtendedProperties.AddRange(properties);
+        return entry;
+    }
+
     /// <summary>
     /// The FileSystem cmdlets on <c>Env:</c>: Test-Path, Get-Item and Get-ChildItem (DictionaryEntry items, wildcards),
     /// Get-Content (the value), New-Item / Set-Item (sets one for the session's process), Remove-Item (removes it).
@@ -1357,7 +1379,7 @@ internal sealed partial class RunContext
                     scope.Variables.Runspace.SetVariable("env:" + name, PsPrimitive.String(value));
                     if (command == "New-Item" || arguments.Has("PassThru"))
                     {
-                        await output.WriteAsync(new PipelineOutput(Formatting.FormatViews.DictionaryEntryOf(PsPrimitive.String(name), PsPrimitive.String(value))), cancellationToken);
+                        await output.WriteAsync(new PipelineOutput(EnvironmentItem(name, value)), cancellationToken);
                     }
 
                     continue;
@@ -1381,7 +1403,7 @@ internal sealed partial class RunContext
                         scope.Variables.Runspace.SetVariable("env:" + key, PsNil.Instance);
                         break;
                     default:
-                        await output.WriteAsync(new PipelineOutput(Formatting.FormatViews.DictionaryEntryOf(PsPrimitive.String(key), PsPrimitive.String(value))), cancellationToken);
+                        await output.WriteAsync(new PipelineOutput(EnvironmentItem(key, value)), cancellationToken);
                         break;
                 }
             }

@@ -326,4 +326,24 @@ public class GetMemberTests
         Assert.That(table, Is.EqualTo(new[] { "OverloadDefinitions", "-------------------", "string Substring(int startIndex)", "string Substring(int startIndex, int length)" }),
             "5.1's PSMethod view: one wrapped column, an overload a line");
     }
+
+    [Test]
+    public async Task An_environment_variable_item_has_the_container_provider_s_notes_before_its_entry()
+    {
+        var host = await RunAsync("""
+            Get-Item Env:COMPUTERNAME | Get-Member -MemberType NoteProperty, AliasProperty | ForEach-Object { '{0}|{1}' -f $_.MemberType, $_.Definition }
+            (Get-Item Env:COMPUTERNAME).psobject.Properties.Name -join ','
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "AliasProperty|Name = Key",
+            "NoteProperty|PSDriveInfo PSDrive=Env",
+            "NoteProperty|bool PSIsContainer=False",
+            "NoteProperty|string PSPath=Microsoft.PowerShell.Core\\Environment::COMPUTERNAME",
+            "NoteProperty|ProviderInfo PSProvider=Microsoft.PowerShell.Core\\Environment",
+            "PSPath,PSDrive,PSProvider,PSIsContainer,Name,Key,Value",
+        }));
+    }
 }
