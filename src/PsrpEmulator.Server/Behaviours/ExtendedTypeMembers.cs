@@ -9,10 +9,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// "System.Object ToString();", PSPropertySet "PSConfiguration {Name, Id, ...}", a type's note "string
 /// __NounName=Process"). Looked up by each of an object's type names in turn, after the object's own notes and before
 /// the .NET adapter's members, which a name taken here hides. PSStandardMembers (hidden without -Force) is left out.
-/// Scripts are types.ps1xml's (PowerShell's TypeTable_Types_Ps1Xml.cs keeps them); 5.1 has none of 7's additions
-/// (ModeWithoutHardLink, ResolvedTarget, the hidden *String properties) and its FileSystemInfo Target is the code
-/// property over InternalSymbolicLinkLinkCodeMethods.GetTarget. UNVERIFIED: the indentation inside multi-line scripts
-/// (DateTime's, FileVersionInfo's), taken from PowerShell 7's copy of the file.
+/// As 5.1's compiled type data (Types_Ps1Xml) has them: multi-line scripts with "\r\n" and their ten- or twelve-space
+/// indentation, none of PowerShell 7's additions (ModeWithoutHardLink, ResolvedTarget, the hidden *String
+/// properties), FileSystemInfo's Target the code property over InternalSymbolicLinkLinkCodeMethods.GetTarget, Guid's
+/// Guid script property.
 /// </summary>
 internal static class ExtendedTypeMembers
 {
@@ -25,10 +25,11 @@ internal static class ExtendedTypeMembers
         ["System.Collections.DictionaryEntry"] = [Alias("Name", "Key")],
         ["System.DateTime"] =
         [
-            Script("DateTime", "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\")\n          {\n          \"{0}\" -f $this.ToLongDateString()\n          }\n" +
-                "          elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\")\n          {\n          \"{0}\" -f  $this.ToLongTimeString()\n          }\n" +
-                "          else\n          {\n          \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString()\n          }"),
+            Script("DateTime", "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\")\r\n          {\r\n          \"{0}\" -f $this.ToLongDateString()\r\n          }\r\n" +
+                "          elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\")\r\n          {\r\n          \"{0}\" -f  $this.ToLongTimeString()\r\n          }\r\n" +
+                "          else\r\n          {\r\n          \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString()\r\n          }"),
         ],
+        ["System.Guid"] = [Script("Guid", "$this.ToString()")],
         ["System.Net.IPAddress"] = [Script("IPAddressToString", "$this.Tostring()")],
         ["System.ServiceProcess.ServiceController"] =
         [
@@ -62,8 +63,8 @@ internal static class ExtendedTypeMembers
         ],
         ["System.Diagnostics.FileVersionInfo"] =
         [
-            Script("FileVersionRaw", "New-Object System.Version -ArgumentList @(\n            $this.FileMajorPart\n            $this.FileMinorPart\n            $this.FileBuildPart\n            $this.FilePrivatePart)"),
-            Script("ProductVersionRaw", "New-Object System.Version -ArgumentList @(\n            $this.ProductMajorPart\n            $this.ProductMinorPart\n            $this.ProductBuildPart\n            $this.ProductPrivatePart)"),
+            Script("FileVersionRaw", "New-Object System.Version -ArgumentList @(\r\n            $this.FileMajorPart\r\n            $this.FileMinorPart\r\n            $this.FileBuildPart\r\n            $this.FilePrivatePart)"),
+            Script("ProductVersionRaw", "New-Object System.Version -ArgumentList @(\r\n            $this.ProductMajorPart\r\n            $this.ProductMinorPart\r\n            $this.ProductBuildPart\r\n            $this.ProductPrivatePart)"),
         ],
         ["System.Diagnostics.EventLogEntry"] = [Script("EventID", "$this.get_EventID() -band 0xFFFF")],
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);

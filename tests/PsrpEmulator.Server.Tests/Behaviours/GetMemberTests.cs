@@ -225,10 +225,16 @@ public class GetMemberTests
             Get-Date | Get-Member -MemberType NoteProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }
             [datetime]::Now | Get-Member -MemberType NoteProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }
             (Get-Date | Get-Member -Name Day).Definition
+            (Get-Date | Get-Member -Name DateTime).Definition.Split("`n")[1]
+            [guid]::Empty | Get-Member -MemberType ScriptProperty | ForEach-Object Definition
             """);
 
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(Rows(host), Is.EqualTo(new[] { "DisplayHint|NoteProperty", "DateTime|ScriptProperty", "DateTime|ScriptProperty", "int Day {get;}" }));
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "DisplayHint|NoteProperty", "DateTime|ScriptProperty", "DateTime|ScriptProperty", "int Day {get;}",
+            "          {\r", "System.Object Guid {get=$this.ToString();}",
+        }), "5.1's compiled type data: the script's lines end with CR LF; Guid has its Guid script property");
     }
 
     [Test]
