@@ -24,7 +24,30 @@ internal static class DotNetMembers
     private const string StaticPrefix = "static ";
 
     /// <summary>The members of a .NET type by its full name (an array's "System.Object[]"), null when not in the table.</summary>
-    public static IReadOnlyList<Member>? Of(string typeName) => Table.Value.TryGetValue(typeName, out var members) ? members : null;
+    public static IReadOnlyList<Member>? Of(string typeName) =>
+        Table.Value.TryGetValue(typeName, out var members) ? members : PowerShellTypes.GetValueOrDefault(typeName);
+
+    // PowerShell's own types, which no framework reference assembly holds: written from 5.1's classes as the .NET
+    // adapter renders them (Select-String's MatchInfo: its properties, RelativePath and ToString's two overloads).
+    private static readonly Dictionary<string, Member[]> PowerShellTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Microsoft.PowerShell.Commands.MatchInfo"] =
+        [
+            new("Property", "Context", "Microsoft.PowerShell.Commands.MatchInfoContext Context {get;set;}"),
+            new("Property", "Filename", "string Filename {get;}"),
+            new("Property", "IgnoreCase", "bool IgnoreCase {get;set;}"),
+            new("Property", "Line", "string Line {get;set;}"),
+            new("Property", "LineNumber", "int LineNumber {get;set;}"),
+            new("Property", "Matches", "System.Text.RegularExpressions.Match[] Matches {get;set;}"),
+            new("Property", "Path", "string Path {get;set;}"),
+            new("Property", "Pattern", "string Pattern {get;set;}"),
+            new("Method", "RelativePath", "string RelativePath(string directory)"),
+            new("Method", "ToString", "string ToString(), string ToString(string directory)"),
+            new("Method", "Equals", "bool Equals(System.Object obj)"),
+            new("Method", "GetHashCode", "int GetHashCode()"),
+            new("Method", "GetType", "type GetType()"),
+        ],
+    };
 
     /// <summary>The members of the first of an object's type names the table has (an event log entry's own first name is not one).</summary>
     public static IReadOnlyList<Member>? OfFirst(IEnumerable<string> typeNames) => typeNames.Select(Of).FirstOrDefault(m => m is not null);

@@ -352,4 +352,17 @@ public class GetMemberTests
             "PSPath,PSDrive,PSProvider,PSIsContainer,Name,Key,Value",
         }));
     }
+
+    [Test]
+    public async Task Select_String_s_match_has_MatchInfo_s_members_and_no_notes()
+    {
+        var host = await RunAsync("'fonts' | Select-String fon | Get-Member | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Equals|Method", "GetHashCode|Method", "GetType|Method", "RelativePath|Method", "ToString|Method",
+            "Context|Property", "Filename|Property", "IgnoreCase|Property", "Line|Property", "LineNumber|Property", "Matches|Property", "Path|Property", "Pattern|Property",
+        }));
+    }
 }
