@@ -9,7 +9,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// ("int Length {get;}"), parameterized properties ("char Chars(int index) {get;}"), methods with every overload and
 /// the public interfaces' methods ("System.Object Clone(), System.Object ICloneable.Clone()") and events. The table
 /// (dotnet-members.tsv, embedded) is generated from the framework's reference assemblies by the Server tests, which
-/// fail when it and the assemblies disagree: it is data, reviewed like code, never hand-edited.
+/// fail when it and the assemblies disagree: it is data, reviewed like code, never hand-edited. PowerShell's own types
+/// (MatchInfo), in no framework assembly, are a small hand table beside it.
 /// UNVERIFIED: the order of a method's overloads is the reference assemblies' metadata order; Windows reflects over
 /// the implementation assemblies, whose order may differ.
 /// </summary>
