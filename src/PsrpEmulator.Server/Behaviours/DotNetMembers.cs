@@ -10,7 +10,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// the public interfaces' methods ("System.Object Clone(), System.Object ICloneable.Clone()") and events. The table
 /// (dotnet-members.tsv, embedded) is generated from the framework's reference assemblies by the Server tests, which
 /// fail when it and the assemblies disagree: it is data, reviewed like code, never hand-edited. PowerShell's own types
-/// (MatchInfo), in no framework assembly, are a small hand table beside it.
+/// (MatchInfo, PSCredential), in no framework assembly, are a small hand table beside it.
 /// UNVERIFIED: the order of a method's overloads is the reference assemblies' metadata order; Windows reflects over
 /// the implementation assemblies, whose order may differ.
 /// </summary>
@@ -29,7 +29,7 @@ internal static class DotNetMembers
         Table.Value.TryGetValue(typeName, out var members) ? members : PowerShellTypes.GetValueOrDefault(typeName);
 
     // PowerShell's own types, which no framework reference assembly holds: written from 5.1's classes as the .NET
-    // adapter renders them (Select-String's MatchInfo: its properties, RelativePath and ToString's two overloads).
+    // adapter renders them (Select-String's MatchInfo: its properties, RelativePath and ToString's two overloads; PSCredential).
     private static readonly Dictionary<string, Member[]> PowerShellTypes = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Microsoft.PowerShell.Commands.MatchInfo"] =
@@ -44,6 +44,18 @@ internal static class DotNetMembers
             new("Property", "Pattern", "string Pattern {get;set;}"),
             new("Method", "RelativePath", "string RelativePath(string directory)"),
             new("Method", "ToString", "string ToString(), string ToString(string directory)"),
+            new("Method", "Equals", "bool Equals(System.Object obj)"),
+            new("Method", "GetHashCode", "int GetHashCode()"),
+            new("Method", "GetType", "type GetType()"),
+        ],
+        ["System.Management.Automation.PSCredential"] =
+        [
+            new("Property", "UserName", "string UserName {get;}"),
+            new("Property", "Password", "securestring Password {get;}"),
+            new("Method", "GetObjectData", "void GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context), " +
+                "void ISerializable.GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)"),
+            new("Method", "GetNetworkCredential", "System.Net.NetworkCredential GetNetworkCredential()"),
+            new("Method", "ToString", "string ToString()"),
             new("Method", "Equals", "bool Equals(System.Object obj)"),
             new("Method", "GetHashCode", "int GetHashCode()"),
             new("Method", "GetType", "type GetType()"),

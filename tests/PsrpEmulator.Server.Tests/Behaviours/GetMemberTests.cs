@@ -354,15 +354,19 @@ public class GetMemberTests
     }
 
     [Test]
-    public async Task Select_String_s_match_has_MatchInfo_s_members_and_no_notes()
+    public async Task PowerShell_s_own_MatchInfo_and_PSCredential_have_their_5_1_members_and_no_notes()
     {
-        var host = await RunAsync("'fonts' | Select-String fon | Get-Member | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }");
+        var host = await RunAsync("""
+            'fonts' | Select-String fon | Get-Member | ForEach-Object { '{0}|{1}' -f $_.Name, $_.MemberType }
+            New-Object System.Management.Automation.PSCredential('u', (ConvertTo-SecureString 'p' -AsPlainText -Force)) | Get-Member -MemberType Property | ForEach-Object Definition
+            """);
 
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
             "Equals|Method", "GetHashCode|Method", "GetType|Method", "RelativePath|Method", "ToString|Method",
             "Context|Property", "Filename|Property", "IgnoreCase|Property", "Line|Property", "LineNumber|Property", "Matches|Property", "Path|Property", "Pattern|Property",
+            "securestring Password {get;}", "string UserName {get;}",
         }));
     }
 }
