@@ -67,6 +67,24 @@ internal static class ExtendedTypeMembers
             Script("ProductVersionRaw", "New-Object System.Version -ArgumentList @(\r\n            $this.ProductMajorPart\r\n            $this.ProductMinorPart\r\n            $this.ProductBuildPart\r\n            $this.ProductPrivatePart)"),
         ],
         ["System.Diagnostics.EventLogEntry"] = [Script("EventID", "$this.get_EventID() -band 0xFFFF")],
+        // Get-Acl's objects: SecurityDescriptorCommandsBase's code properties and the rules as text.
+        ["System.Security.AccessControl.ObjectSecurity"] =
+        [
+            Code("Path", "System.String", "GetPath"), Code("Owner", "System.String", "GetOwner"), Code("Group", "System.String", "GetGroup"),
+            Code("Access", "System.Security.AccessControl.AuthorizationRuleCollection", "GetAccess"), Code("Sddl", "System.String", "GetSddl"),
+            Script("AccessToString", "$toString = \"\";\r\n          $first = $true;\r\n          if ( ! $this.Access ) { return \"\" }\r\n          foreach($ace in $this.Access)\r\n          {\r\n" +
+                "          if($first)\r\n          {\r\n          $first = $false;\r\n          }\r\n          else\r\n          {\r\n          $tostring += \"`n\";\r\n          }\r\n" +
+                "          $toString += $ace.IdentityReference.ToString();\r\n          $toString += \" \";\r\n          $toString += $ace.AccessControlType.ToString();\r\n" +
+                "          $toString += \"  \";\r\n          if($ace -is [System.Security.AccessControl.FileSystemAccessRule])\r\n          {\r\n" +
+                "          $toString += $ace.FileSystemRights.ToString();\r\n          }\r\n          elseif($ace -is  [System.Security.AccessControl.RegistryAccessRule])\r\n          {\r\n" +
+                "          $toString += $ace.RegistryRights.ToString();\r\n          }\r\n          }\r\n          return $toString;"),
+            Script("AuditToString", "$toString = \"\";\r\n          $first = $true;\r\n          if ( ! (& { Set-StrictMode -Version 1; $this.audit }) ) { return \"\" }\r\n" +
+                "          foreach($ace in (& { Set-StrictMode -Version 1; $this.audit }))\r\n          {\r\n          if($first)\r\n          {\r\n          $first = $false;\r\n          }\r\n" +
+                "          else\r\n          {\r\n          $tostring += \"`n\";\r\n          }\r\n          $toString += $ace.IdentityReference.ToString();\r\n          $toString += \" \";\r\n" +
+                "          $toString += $ace.AuditFlags.ToString();\r\n          $toString += \"  \";\r\n          if($ace -is [System.Security.AccessControl.FileSystemAuditRule])\r\n          {\r\n" +
+                "          $toString += $ace.FileSystemRights.ToString();\r\n          }\r\n          elseif($ace -is [System.Security.AccessControl.RegistryAuditRule])\r\n          {\r\n" +
+                "          $toString += $ace.RegistryRights.ToString();\r\n          }\r\n          }\r\n          return $toString;"),
+        ],
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];

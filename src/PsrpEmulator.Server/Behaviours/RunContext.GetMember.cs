@@ -128,7 +128,15 @@ internal sealed partial class RunContext
             var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var note in InstanceNotes(item, typeNames, adapted))
             {
-                if (taken.Add(note.Name)) members.Add((note.Name, "NoteProperty", NotePropertyFlag, InstanceNoteDefinition(note)));
+                if (!taken.Add(note.Name)) continue;
+                // Get-Acl's brokered code properties (SecurityDescriptorCommandsBase.AddBrokeredProperties) are the object's own too.
+                if (typeNames.Contains("System.Security.AccessControl.ObjectSecurity") && BrokeredAclProperties.FirstOrDefault(b => b.Name.Equals(note.Name, StringComparison.OrdinalIgnoreCase)) is { Name: not null } brokered)
+                {
+                    members.Add((brokered.Name, "CodeProperty", 2, brokered.Definition));
+                    continue;
+                }
+
+                members.Add((note.Name, "NoteProperty", NotePropertyFlag, InstanceNoteDefinition(note)));
             }
 
             foreach (var name in typeNames)
@@ -146,6 +154,14 @@ internal sealed partial class RunContext
 
             return Listed(typeNames[0], members);
         }
+
+        private static readonly (string Name, string Definition)[] BrokeredAclProperties =
+        [
+            ("CentralAccessPolicyId", "System.Security.Principal.SecurityIdentifier CentralAccessPolicyId{get=GetCentralAccessPolicyId;}"),
+            ("CentralAccessPolicyName", "System.String CentralAccessPolicyName{get=GetCentralAccessPolicyName;}"),
+            ("Audit", "System.Security.AccessControl.AuthorizationRuleCollection Audit{get=GetAudit;}"),
+            ("AllCentralAccessPolicies", "System.String[] AllCentralAccessPolicies{get=GetAllCentralAccessPolicies;}"),
+        ];
 
         // A provider's PSDrive and PSProvider notes hold its PSDriveInfo and ProviderInfo (the emulator keeps their names).
         private static string InstanceNoteDefinition(PsProperty note) => (note.Name, note.Value) switch

@@ -22,6 +22,7 @@ internal static class DotNetMemberTableGenerator
         "System.ServiceProcess.ServiceController", "System.Diagnostics.Process", "System.Diagnostics.FileVersionInfo",
         "System.Diagnostics.EventLogEntry", "System.IO.FileInfo", "System.IO.DirectoryInfo", "Microsoft.Win32.RegistryKey",
         "System.Text.RegularExpressions.Match", "System.Net.IPAddress", "System.Security.SecureString",
+        "System.Security.AccessControl.DirectorySecurity", "System.Security.AccessControl.FileSecurity", "System.Security.AccessControl.RegistrySecurity",
     ];
 
     /// <summary>The types whose static members the table holds (<c>[math] | Get-Member -Static</c>).</summary>

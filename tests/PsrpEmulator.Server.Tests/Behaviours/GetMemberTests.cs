@@ -369,4 +369,20 @@ public class GetMemberTests
             "securestring Password {get;}", "string UserName {get;}",
         }));
     }
+
+    [Test]
+    public async Task Get_Acl_s_object_has_its_brokered_code_properties_the_type_data_s_and_the_provider_s_notes()
+    {
+        var host = await RunAsync("Get-Acl C:\\Windows | Get-Member -MemberType CodeProperty, ScriptProperty | ForEach-Object { '{0}|{1}' -f $_.Name, $_.Definition.Split(\"`r\")[0] }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Access|System.Security.AccessControl.AuthorizationRuleCollection Access{get=GetAccess;}",
+            "CentralAccessPolicyId|System.Security.Principal.SecurityIdentifier CentralAccessPolicyId{get=GetCentralAccessPolicyId;}",
+            "CentralAccessPolicyName|System.String CentralAccessPolicyName{get=GetCentralAccessPolicyName;}",
+            "Group|System.String Group{get=GetGroup;}", "Owner|System.String Owner{get=GetOwner;}", "Path|System.String Path{get=GetPath;}", "Sddl|System.String Sddl{get=GetSddl;}",
+            "AccessToString|System.Object AccessToString {get=$toString = \"\";", "AuditToString|System.Object AuditToString {get=$toString = \"\";",
+        }));
+    }
 }
