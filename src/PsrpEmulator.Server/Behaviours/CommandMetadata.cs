@@ -37,7 +37,7 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     public async Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         var patterns = request.Names.Select(n => VirtualFileSystem.Wildcard(n)).ToList();
-        var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, string? Alias)> Parameters)>();
+        var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> Parameters)>();
         if ((request.CommandType & FunctionType) != 0 && host.ExistingRunspace is { } runspace)
         {
             foreach (var (variable, body) in runspace.VariablesStartingWith("function:"))
@@ -45,8 +45,8 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
                 var name = variable["function:".Length..];
                 if (!patterns.Any(p => p.IsMatch(name))) continue;
                 var declared = ScriptParameters.Declared(body.ToDisplayString(), out var advanced);
-                IEnumerable<(string, string, string?)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
-                if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
+                IEnumerable<(string, string, IReadOnlyList<string>, bool)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (IReadOnlyList<string>)[], false));
+                if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false)));
                 found.Add((name, FunctionType, [.. parameters]));
             }
         }
@@ -57,7 +57,7 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
             {
                 if (!patterns.Any(p => p.IsMatch(alias))) continue;
                 var cmdlet = WindowsCommands.FindModuleCommand(target) is { IsFunction: false };
-                found.Add((alias, AliasType, cmdlet ? [.. CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias))] : []));
+                found.Add((alias, AliasType, cmdlet ? CmdletParametersOf(target) : []));
             }
         }
 
@@ -65,7 +65,7 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
         {
             var type = isFunction ? FunctionType : CmdletType;
             if ((request.CommandType & type) == 0 || !patterns.Any(p => p.IsMatch(name)) || found.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) continue;
-            found.Add((name, type, isFunction ? [] : [.. CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias))]));
+            found.Add((name, type, isFunction ? [] : CmdletParametersOf(name)));
         }
 
         // Get-Command's order: by command type, then by name.
@@ -90,21 +90,32 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     internal static PsObject ParametersOf(string scriptText)
     {
         var declared = ScriptParameters.Declared(scriptText, out var advanced);
-        IEnumerable<(string Name, string Type, string? Alias)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (string?)null));
-        if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (string?)c.Alias)));
+        IEnumerable<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (IReadOnlyList<string>)[], false));
+        if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false)));
         // [CmdletBinding(SupportsShouldProcess)] adds -WhatIf and -Confirm.
         if (advanced && SupportsShouldProcess().IsMatch(scriptText))
         {
-            parameters = parameters.Concat([("WhatIf", "System.Management.Automation.SwitchParameter", (string?)"wi"), ("Confirm", "System.Management.Automation.SwitchParameter", (string?)"cf")]);
+            parameters = parameters.Concat([("WhatIf", "System.Management.Automation.SwitchParameter", (IReadOnlyList<string>)["wi"], false), ("Confirm", "System.Management.Automation.SwitchParameter", (IReadOnlyList<string>)["cf"], false)]);
         }
 
-        return PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias)))], ParametersTypeNames);
+        return ParametersObject([.. parameters]);
     }
 
-    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, string? Alias)> parameters, string? resolvedName)
+    /// <summary>
+    /// A cmdlet's parameters as GET_COMMAND_METADATA and CmdletInfo.Parameters have them: from the table of 5.1's
+    /// cmdlets, else (a cmdlet the table lacks) the common parameters only.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> CmdletParametersOf(string cmdlet) =>
+        CmdletParameters.Of(cmdlet) is { } definition
+            ? [.. definition.Parameters.Select(p => (p.Name, p.TypeName, p.Aliases, p.IsDynamic))]
+            : [.. CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false))];
+
+    internal static PsObject ParametersObject(IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters) =>
+        PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Aliases, p.IsDynamic)))], ParametersTypeNames);
+
+    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters, string? resolvedName)
     {
         var info = type switch { FunctionType => "FunctionInfo", AliasType => "AliasInfo", _ => "CmdletInfo" };
-        var entries = parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Alias))).ToList();
         return new PsObject([$"Selected.System.Management.Automation.{info}", "System.Management.Automation.PSCustomObject", "System.Object"])
             .With("Name", name)
             .With("Namespace", PsNil.Instance)
@@ -112,16 +123,16 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
             .With("CommandType", PsObjects.Enum("System.Management.Automation.CommandTypes", type switch { FunctionType => "Function", AliasType => "Alias", _ => "Cmdlet" }, type))
             .With("ResolvedCommandName", resolvedName is null ? PsNil.Instance : PsPrimitive.String(resolvedName))
             .With("OutputType", PsObjects.List([], OutputTypeTypeNames))
-            .With("Parameters", PsObjects.Dictionary(entries, ParametersTypeNames));
+            .With("Parameters", ParametersObject(parameters));
     }
 
-    private static PsObject ParameterObject(string name, string type, string? alias)
+    private static PsObject ParameterObject(string name, string type, IReadOnlyList<string> aliases, bool isDynamic)
     {
         var o = new PsObject(["System.Management.Automation.ParameterMetadata", "System.Object"]) { ToStringValue = "System.Management.Automation.ParameterMetadata" };
         o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(name)));
         o.AdaptedProperties.Add(new PsProperty("ParameterType", PsPrimitive.String(type)));
-        o.AdaptedProperties.Add(new PsProperty("Aliases", PsObjects.List(alias is null ? [] : [PsPrimitive.String(alias)], AliasesTypeNames)));
-        o.AdaptedProperties.Add(new PsProperty("IsDynamic", PsPrimitive.Boolean(false)));
+        o.AdaptedProperties.Add(new PsProperty("Aliases", PsObjects.List([.. aliases.Select(a => (PsValue)PsPrimitive.String(a))], AliasesTypeNames)));
+        o.AdaptedProperties.Add(new PsProperty("IsDynamic", PsPrimitive.Boolean(isDynamic)));
         o.AdaptedProperties.Add(new PsProperty("SwitchParameter", PsPrimitive.Boolean(type == "System.Management.Automation.SwitchParameter")));
         return o;
     }

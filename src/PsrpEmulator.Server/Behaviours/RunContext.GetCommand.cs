@@ -21,6 +21,15 @@ internal sealed partial class RunContext
         var names = arguments["Name"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
         var types = arguments["CommandType"] is { } typeWord ? CommandTypesOf(await ArgumentTextsAsync(typeWord, to, blockNesting)) : AllCommandTypes;
         var modules = arguments["Module"] is { } moduleWord ? await ArgumentTextsAsync(moduleWord, to, blockNesting) : null;
+        // -Verb and -Noun: the commands whose verb and noun match (by wildcard), as Get-Command's CommandSearcher filters them.
+        var verbs = arguments["Verb"] is { } verbWord ? (await ArgumentTextsAsync(verbWord, to, blockNesting)).Select(v => VirtualFileSystem.Wildcard(v)).ToList() : null;
+        var nouns = arguments["Noun"] is { } nounWord ? (await ArgumentTextsAsync(nounWord, to, blockNesting)).Select(v => VirtualFileSystem.Wildcard(v)).ToList() : null;
+        if ((verbs ?? nouns) is not null) names = arguments["Name"] is null ? ["*-*"] : names;
+        foreach (var unsupported in new[] { "ParameterName", "ParameterType", "ShowCommandInfo", "ArgumentList", "FullyQualifiedModule" })
+        {
+            if (arguments.Has(unsupported)) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command -{unsupported} is not emulated: give the command a rule"));
+        }
+
         foreach (var name in names)
         {
             var wildcard = VirtualFileSystem.HasWildcard(name);
@@ -96,12 +105,34 @@ internal sealed partial class RunContext
             // pattern only reads the module analysis cache).
             if (!wildcard && found.Count > 0) NoteModuleCommand(name);
 
+            if (verbs is not null || nouns is not null)
+            {
+                found.RemoveAll(f => f.ToStringValue is not { } commandName || commandName.IndexOf('-', StringComparison.Ordinal) is not (> 0 and var dash) ||
+                    verbs?.Any(v => v.IsMatch(commandName[..dash])) == false || nouns?.Any(n => n.IsMatch(commandName[(dash + 1)..])) == false);
+            }
+
             // Get-Command's order: by command type, then by name.
             foreach (var info in found.OrderBy(f => ((PsObject)f["CommandType"]!).BaseValue!.Value).ThenBy(f => f.ToStringValue, StringComparer.OrdinalIgnoreCase))
             {
-                await output.WriteAsync(new PipelineOutput(info), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(arguments.Has("Syntax") ? PsPrimitive.String(SyntaxOf(info)) : info), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// What Get-Command -Syntax writes for a command: a cmdlet's CmdletInfo.Syntax (each parameter set after an empty
+    /// line), an alias's definition (5.1's CommandInfo.Syntax is the Definition where a command type does not override it).
+    /// </summary>
+    private static string SyntaxOf(PsObject info)
+    {
+        var name = info.ToStringValue!;
+        return ((PsObject)info["CommandType"]!).BaseValue!.Value switch
+        {
+            CmdletCommandType when CmdletParameters.Of(name) is { } cmdlet => cmdlet.Syntax,
+            AliasCommandType => info["Definition"] is PsPrimitive { Value: string definition } ? definition : name,
+            ApplicationCommandType => info["Definition"] is PsPrimitive { Value: string path } ? path : name,
+            _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command -Syntax of '{name}' is not emulated: give the command a rule")),
+        };
     }
 
     // -CommandType's names (Cmdlet, Function, Alias, Application, All...; several joined by commas) as a mask.
@@ -170,11 +201,46 @@ internal sealed partial class RunContext
             info.With("Verb", name[..dash]).With("Noun", name[(dash + 1)..]);
         }
 
+        // A cmdlet the table knows: its Definition is its syntax, and its parameters and sets are there to read.
+        if (type == CmdletCommandType && CmdletParameters.Of(name) is { } cmdlet)
+        {
+            info.With("Definition", cmdlet.Definition)
+                .With("DefaultParameterSet", cmdlet.DefaultSet.Length == 0 ? PsNil.Instance : PsPrimitive.String(cmdlet.DefaultSet))
+                .With("ImplementingType", cmdlet.ClassName)
+                .With("Parameters", CommandMetadataScript.ParametersObject(CommandMetadataScript.CmdletParametersOf(name)))
+                .With("ParameterSets", PsObjects.List([.. cmdlet.SetNames.Select(set => (PsValue)ParameterSetInfoObject(cmdlet, set))], ParameterSetListTypeNames));
+        }
+
         if (type == ApplicationCommandType) info.With("Path", source!).With("Extension", ".exe");
         // An alias shows as "gci -> Get-ChildItem" (5.1's view), and resolves to the command it stands for.
         if (type == AliasCommandType) info.With("DisplayName", $"{name} -> {definition}").With("ResolvedCommandName", definition!).With("ReferencedCommand", definition!);
         return info;
     }
+
+    private static readonly string[] ParameterSetListTypeNames =
+        ["System.Collections.ObjectModel.ReadOnlyCollection`1[[System.Management.Automation.CommandParameterSetInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
+
+    private static readonly string[] ParameterInfoListTypeNames =
+        ["System.Collections.ObjectModel.ReadOnlyCollection`1[[System.Management.Automation.CommandParameterInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
+
+    // A CommandParameterSetInfo: its name, whether it is the default, its parameters (CommandParameterInfo, Position
+    // int.MinValue for a named one), its text the set's syntax (CommandParameterSetInfo.ToString).
+    private static PsObject ParameterSetInfoObject(CmdletDefinition cmdlet, string set) =>
+        new PsObject(["System.Management.Automation.CommandParameterSetInfo", "System.Object"]) { ToStringValue = cmdlet.SetSyntax(set) }
+            .With("Name", set)
+            .With("IsDefault", set.Equals(cmdlet.DefaultSet, StringComparison.OrdinalIgnoreCase) || cmdlet.SetNames.Count == 1 && set == CmdletParameter.AllParameterSets)
+            .With("Parameters", PsObjects.List([.. cmdlet.ParametersIn(set).Select(p => (PsValue)new PsObject(["System.Management.Automation.CommandParameterInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.CommandParameterInfo" }
+                .With("Name", p.Parameter.Name)
+                .With("ParameterType", p.Parameter.TypeName)
+                .With("IsMandatory", p.Set.Mandatory)
+                .With("IsDynamic", p.Parameter.IsDynamic)
+                .With("Position", p.Set.Position ?? int.MinValue)
+                .With("ValueFromPipeline", p.Set.FromPipeline)
+                .With("ValueFromPipelineByPropertyName", p.Set.FromPipelineByPropertyName)
+                .With("ValueFromRemainingArguments", p.Set.FromRemainingArguments)
+                .With("HelpMessage", PsNil.Instance)
+                .With("Aliases", PsObjects.List([.. p.Parameter.Aliases.Select(a => (PsValue)PsPrimitive.String(a))], ["System.Collections.ObjectModel.ReadOnlyCollection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])))],
+                ParameterInfoListTypeNames));
 
     // Where a program is on the computer's disk, by the folders of PATH in order, as Get-Command finds an application
     // (powershell.exe in C:\Windows\System32\WindowsPowerShell\v1.0, the folder written as PATH writes it); null when none has it.

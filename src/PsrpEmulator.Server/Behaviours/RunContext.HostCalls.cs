@@ -91,7 +91,8 @@ internal sealed partial class RunContext
 
         // A bare word is the user name (the [Credential] attribute prompts for that user's password).
         var userName = await TextOf("UserName") ?? await TextOf("Credential");
-        var caption = await TextOf("Title") ?? CredentialCaption;
+        // 5.1's Get-Credential has no -Title (PowerShell 6 added it): its caption is always its own.
+        var caption = CredentialCaption;
         var message = arguments.Has("Message") ? await TextOf("Message") ?? string.Empty : CredentialMessage;
         if (!Host.HasHostUI)
         {

@@ -306,13 +306,13 @@ internal sealed partial class RunContext
         ["ForEach-Object"] = ["Process", "Begin", "End", "MemberName", "ArgumentList", "InputObject"],
         ["Where-Object"] = ["FilterScript", "Property", "Value", "EQ", "NE", "GT", "GE", "LT", "LE", "Like", "NotLike", "Match", "NotMatch", "Contains",
             "NotContains", "In", "NotIn", "CEQ", "CNE", "CGT", "CGE", "CLT", "CLE", "CLike", "CNotLike", "CMatch", "CNotMatch", "CContains", "CNotContains",
-            "CIn", "CNotIn", "Is", "IsNot", "Not", "InputObject"],
+            "CIn", "CNotIn", "Is", "IsNot", "InputObject"],
         ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "SkipLast", "Unique", "InputObject", "Index", "ExcludeProperty", "Wait"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
-        ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor", "InputObject"],
+        ["Write-Host"] = ["Object", "NoNewline", "Separator", "ForegroundColor", "BackgroundColor"],
         ["Write-Output"] = ["InputObject", "NoEnumerate"],
         ["Out-Host"] = ["Paging", "InputObject"],
         ["Out-Default"] = ["Transcript", "InputObject"],
@@ -362,7 +362,18 @@ internal sealed partial class RunContext
     private static string ParameterName(string command, IReadOnlyList<string> parameters, string typed)
     {
         var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (matches.Count == 0) matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))];
+        // A parameter's aliases (5.1's cmdlet metadata: Write-Host -Message, Get-Process -ProcessName) bind as its name
+        // does, an exact one first, else by prefix with the names (MergedCommandParameterMetadata.GetMatchingParameter).
+        var aliases = CmdletParameters.Of(command) is { } cmdlet
+            ? cmdlet.Parameters.Where(p => parameters.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).SelectMany(p => p.Aliases.Select(a => (Alias: a, p.Name))).ToList()
+            : [];
+        if (matches.Count == 0) matches = [.. aliases.Where(a => a.Alias.Equals(typed, StringComparison.OrdinalIgnoreCase)).Select(a => a.Name).Distinct(StringComparer.OrdinalIgnoreCase)];
+        if (matches.Count == 0)
+        {
+            matches = [.. parameters.Where(p => p.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+                .Concat(aliases.Where(a => a.Alias.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Select(a => a.Name)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+
         if (matches.Count == 1) return matches[0];
         throw new StatementTerminatedException(matches.Count == 0
             ? ParameterError(command, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
@@ -423,7 +434,8 @@ internal sealed partial class RunContext
             "Uninstall-WindowsFeature" => "Microsoft.Windows.ServerManager.Commands.RemoveWindowsFeatureCommand",
             _ => null,
         } is { } serverManager ? serverManager
-        : $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
+        // 5.1's own cmdlets by their classes (Microsoft.WSMan.Management.NewWSManInstanceCommand, ...CimCmdlets.GetCimInstanceCommand).
+        : CmdletParameters.Of(command)?.ClassName ?? $"Microsoft.PowerShell.Commands.{command.Replace("-", string.Empty, StringComparison.Ordinal)}Command";
 
     private static ScriptedError ParameterError(string command, string message, string id, string? target = null) => new(
         message, $"{id},{CmdletClass(command)}", ParameterErrorCategory(id), ParameterErrorException(id), target);

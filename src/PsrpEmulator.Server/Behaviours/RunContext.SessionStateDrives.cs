@@ -56,8 +56,8 @@ internal sealed partial class RunContext
     private async ValueTask GetPSDriveAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         const string command = "Get-PSDrive";
-        var names = (arguments["Name"] ?? arguments["LiteralPath"]) is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
-        var literal = arguments["LiteralPath"] is not null;
+        var names = (arguments["Name"] ?? arguments["LiteralName"]) is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
+        var literal = arguments["LiteralName"] is not null;
         var provider = arguments["PSProvider"] is { } providerWord ? PipelineVariables.Display(await ArgumentAsync(providerWord, to, blockNesting)) : null;
         // A provider by its name or its qualified name (Microsoft.PowerShell.Core\FileSystem), as GetSingleProvider finds one.
         var drives = provider is null ? SessionDrives

@@ -22,6 +22,10 @@ internal sealed partial class RunContext
         public ScriptedError Error => error;
     }
 
+    /// <summary>The parameter names each cmdlet the emulator binds itself takes (a test holds them against 5.1's cmdlets).</summary>
+    internal static IEnumerable<(string Command, string[] Parameters)> BoundParameterNames =>
+        ValueCommandParameters.Concat(FileCommandParameters).Concat(StageParameters).Select(e => (e.Key, e.Value));
+
     private static readonly Dictionary<string, string[]> ValueCommandParameters = new(StringComparer.Ordinal)
     {
         ["New-Object"] = ["TypeName", "ArgumentList", "Property", "ComObject", "Strict"],
@@ -32,10 +36,10 @@ internal sealed partial class RunContext
         ["Get-WmiObject"] = ["Class", "Filter", "Query", "Namespace", "ComputerName", "Property", "Credential", "List", "Recurse", "Amended",
             "DirectRead", "EnableAllPrivileges", "Impersonation", "Authentication", "Locale", "AsJob", "ThrottleLimit"],
         ["Test-WSMan"] = ["ComputerName", "Authentication", "Port", "UseSSL", "ApplicationName", "Credential", "CertificateThumbprint"],
-        ["Get-WSManInstance"] = WsManInstanceParameters(),
-        ["New-WSManInstance"] = WsManInstanceParameters(),
-        ["Set-WSManInstance"] = WsManInstanceParameters(),
-        ["Remove-WSManInstance"] = WsManInstanceParameters(),
+        ["Get-WSManInstance"] = WsManInstanceParameters("Get-WSManInstance"),
+        ["New-WSManInstance"] = WsManInstanceParameters("New-WSManInstance"),
+        ["Set-WSManInstance"] = WsManInstanceParameters("Set-WSManInstance"),
+        ["Remove-WSManInstance"] = WsManInstanceParameters("Remove-WSManInstance"),
         ["Join-Path"] = ["Path", "ChildPath", "Resolve", "Credential"],
         ["Split-Path"] = ["Path", "LiteralPath", "Parent", "Leaf", "Qualifier", "NoQualifier", "IsAbsolute", "Resolve", "Credential"],
         ["New-TimeSpan"] = ["Start", "End", "Days", "Hours", "Minutes", "Seconds"],
@@ -144,7 +148,7 @@ internal sealed partial class RunContext
         ["Get-NetFirewallPortFilter"] = ["AssociatedNetFirewallRule", "Protocol", "All", "PolicyStore", "GPOSession", "CimSession", "AsJob"],
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
-        ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralPath", "UseTransaction"],
+        ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralName", "UseTransaction"],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -193,7 +197,7 @@ internal sealed partial class RunContext
         ["Start-Process"] = ["FilePath", "ArgumentList", "Credential", "WorkingDirectory", "LoadUserProfile", "NoNewWindow", "PassThru", "RedirectStandardError",
             "RedirectStandardInput", "RedirectStandardOutput", "Wait", "WindowStyle", "UseNewEnvironment", "Verb"],
         ["Read-Host"] = ["Prompt", "AsSecureString"],
-        ["Get-Credential"] = ["Credential", "UserName", "Message", "Title"],
+        ["Get-Credential"] = ["Credential", "UserName", "Message"],
         ["ConvertTo-SecureString"] = ["String", "AsPlainText", "Force", "SecureKey", "Key"],
         ["ConvertFrom-SecureString"] = ["SecureString", "SecureKey", "Key"],
         // Msg, Activity, Reason, TargetName and TargetType are aliases (WriteErrorCommand's [Alias]).

@@ -18,9 +18,20 @@ internal sealed partial class RunContext
     internal static readonly string[] WsManInstanceCommands = ["Get-WSManInstance", "New-WSManInstance", "Set-WSManInstance", "Remove-WSManInstance"];
 
     // A method, not a field: the value commands' table (another file's static field) reads it while the class starts.
-    private static string[] WsManInstanceParameters() => ["ResourceURI", "SelectorSet", "ValueSet", "Enumerate", "ComputerName", "ConnectionURI", "Credential",
-        "Authentication", "UseSSL", "Port", "ApplicationName", "OptionSet", "SessionOption", "FilePath", "Fragment", "Dialect", "Filter", "ReturnType", "Shallow",
-        "BasePropertiesOnly", "Associations", "CertificateThumbprint"];
+    // Each cmdlet's own parameters (5.1's Microsoft.WSMan.Management): only Get- enumerates and filters, only Get-,
+    // New- and Set- take -ValueSet/-FilePath, only Get- and Set- take -Fragment/-Dialect.
+    private static string[] WsManInstanceParameters(string command)
+    {
+        string[] shared = ["ResourceURI", "SelectorSet", "ComputerName", "ConnectionURI", "Credential", "Authentication", "UseSSL", "Port", "ApplicationName",
+            "OptionSet", "SessionOption", "CertificateThumbprint"];
+        return command switch
+        {
+            "Get-WSManInstance" => [.. shared, "Enumerate", "Fragment", "Dialect", "Filter", "ReturnType", "Shallow", "BasePropertiesOnly", "Associations"],
+            "New-WSManInstance" => [.. shared, "ValueSet", "FilePath"],
+            "Set-WSManInstance" => [.. shared, "ValueSet", "FilePath", "Fragment", "Dialect"],
+            _ => shared,
+        };
+    }
 
     private const string ConfigNamespace = WsManSettings.ConfigNamespace;
 

@@ -49,7 +49,15 @@ public class RunspacePoolCallTests : EmulatorTestBase
             ("gsv", "Alias"), ("Get-ServiceReport", "Function"), ("Test-Deploy", "Function"), ("Get-Service", "Cmdlet"), ("Write-Output", "Cmdlet"),
         }));
         Assert.That(all[0]["ResolvedCommandName"]!.ToDisplayString(), Is.EqualTo("Get-Service"), "an alias resolves to the command it stands for");
-        Assert.That(((PsObject)all[0]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Does.Contain("ErrorAction"), "an alias of a cmdlet has the cmdlet's parameters");
+        Assert.That(((PsObject)all[0]["Parameters"]!).Entries.Select(e => e.Key.ToDisplayString()), Does.Contain("ErrorAction").And.Contain("DisplayName"), "an alias of a cmdlet has the cmdlet's parameters");
+        // A cmdlet's own parameters come first, as its compiled metadata orders them, with their types and aliases
+        // (Import-PSSession's proxy functions declare them).
+        var output = (PsObject)all[4]["Parameters"]!;
+        Assert.That(output.Entries.Select(e => e.Key.ToDisplayString()).Take(3), Is.EqualTo(new[] { "InputObject", "NoEnumerate", "Verbose" }));
+        var inputObject = (PsObject)output.Entries[0].Value;
+        Assert.That((inputObject["ParameterType"]!.ToDisplayString(), inputObject["SwitchParameter"]!.ToDisplayString()), Is.EqualTo(("System.Management.Automation.PSObject[]", "False")));
+        var name = (PsObject)((PsObject)all[3]["Parameters"]!).Entries[0].Value;
+        Assert.That((name["Name"]!.ToDisplayString(), ((PsObject)name["Aliases"]!).Items.Select(a => a.ToDisplayString())), Is.EqualTo(("Name", new[] { "ServiceName" })));
         var deploy = (PsObject)all[2]["Parameters"]!;
         Assert.That(deploy.Entries.Select(e => e.Key.ToDisplayString()), Is.EqualTo(new[]
         {

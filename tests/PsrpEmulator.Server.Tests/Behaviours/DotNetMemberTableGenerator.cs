@@ -65,7 +65,7 @@ internal static class DotNetMemberTableGenerator
 
     // TypeAccelerators.FindBuiltinAccelerator: the first of 5.1's built-in accelerators naming the type (CoreTypes.Items
     // in its order, then "type"); those of the framework's types, the first name of each.
-    private static string? Accelerator(Type type) => type.FullName is { } name && BuiltinAccelerators.TryGetValue(name, out var accelerator) ? accelerator : null;
+    internal static string? Accelerator(Type type) => type.FullName is { } name && BuiltinAccelerators.TryGetValue(name, out var accelerator) ? accelerator : null;
 
     private static readonly Dictionary<string, string> BuiltinAccelerators = new(StringComparer.Ordinal)
     {
@@ -232,7 +232,7 @@ internal static class DotNetMemberTableGenerator
 
     private static string RenderDropped(Type t) => Render(t, true, Accelerator);
 
-    private static string Render(Type type, bool dropNamespaces, Func<Type, string?> accelerator)
+    internal static string Render(Type type, bool dropNamespaces, Func<Type, string?> accelerator)
     {
         if (type.IsGenericType && !type.IsGenericTypeDefinition)
         {

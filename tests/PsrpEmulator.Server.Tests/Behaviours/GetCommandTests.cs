@@ -83,6 +83,91 @@ public class GetCommandTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "ExternalScript", "task.ps1", "True", "message,count,Verbose", "got hi x1", "got there x1" }));
     }
 
+    /// <summary>
+    /// Get-Command -Syntax writes CmdletInfo.Syntax: each parameter set after an empty line, the positional parameters
+    /// first by position, then the mandatory named, then the optional named, -WhatIf/-Confirm, the common ones as one
+    /// "[&lt;CommonParameters&gt;]" (CommandParameterSetInfo.ToString), the default set first.
+    /// </summary>
+    [Test]
+    public async Task Get_Command_Syntax_writes_the_cmdlet_s_parameter_sets_as_5_1_does()
+    {
+        var (host, outcome) = await RunAsync("Get-Command Stop-Service -Syntax; Get-Command gsv -Syntax");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "\r\nStop-Service [-InputObject] <ServiceController[]> [-Force] [-NoWait] [-PassThru] [-Include <string[]>] [-Exclude <string[]>] [-WhatIf] [-Confirm] [<CommonParameters>]\r\n" +
+            "\r\nStop-Service [-Name] <string[]> [-Force] [-NoWait] [-PassThru] [-Include <string[]>] [-Exclude <string[]>] [-WhatIf] [-Confirm] [<CommonParameters>]\r\n" +
+            "\r\nStop-Service -DisplayName <string[]> [-Force] [-NoWait] [-PassThru] [-Include <string[]>] [-Exclude <string[]>] [-WhatIf] [-Confirm] [<CommonParameters>]\r\n",
+            // An alias's syntax is its definition (5.1's CommandInfo.Syntax where AliasInfo does not override it).
+            "Get-Service",
+        }));
+    }
+
+    // Reflection's order: the cmdlet class's own properties, then its base class's (ServiceOperationBaseCommand).
+    [TestCase("(Get-Command Stop-Service).Parameters.Keys -join ','", "Force,NoWait,Name,InputObject,PassThru,DisplayName,Include,Exclude,Verbose,Debug,ErrorAction,WarningAction,InformationAction,ErrorVariable,WarningVariable,InformationVariable,OutVariable,OutBuffer,PipelineVariable,WhatIf,Confirm")]
+    [TestCase("$c = Get-Command Stop-Service; $c.DefaultParameterSet; $c.ParameterSets.Name -join ','; ($c.ParameterSets | ? IsDefault).Name; $c.ImplementingType", "InputObject|InputObject,Default,DisplayName|InputObject|Microsoft.PowerShell.Commands.StopServiceCommand")]
+    [TestCase("$p = (Get-Command Stop-Service).ParameterSets[1].Parameters | ? Name -eq 'Name'; $p.Position; $p.IsMandatory; $p.ValueFromPipeline; $p.ParameterType; $p.Aliases -join ','", "0|True|True|System.String[]|ServiceName")]
+    [TestCase("(Get-Command Get-ChildItem).Parameters['Recurse'].Aliases -join ','; (Get-Command Get-ChildItem).Parameters['Recurse'].SwitchParameter", "s,r|True")]
+    [TestCase("((Get-Command Stop-Service).Definition -split \"`r`n\")[2]", "Stop-Service -DisplayName <string[]> [-Force] [-NoWait] [-PassThru] [-Include <string[]>] [-Exclude <string[]>] [-WhatIf] [-Confirm] [<CommonParameters>]")]
+    [TestCase("Get-Command -Verb Restart -Noun Serv* | % Name; (Get-Command -Noun Service -Module Microsoft.PowerShell.Management).Count", "Restart-Service|8")]
+    public async Task A_cmdlet_s_CmdletInfo_has_its_parameters_and_parameter_sets(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    /// <summary>A cmdlet only Windows PowerShell has, and the FileSystem provider's dynamic parameters after UseTransaction.</summary>
+    [Test]
+    public async Task Get_Command_Syntax_of_5_1_s_own_cmdlets_and_of_a_provider_cmdlet()
+    {
+        var (host, _) = await RunAsync("Get-Command Test-Connection -Syntax; Get-Command Get-ChildItem -Syntax");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "\r\nTest-Connection [-ComputerName] <string[]> [-AsJob] [-DcomAuthentication <AuthenticationLevel>] [-WsmanAuthentication <string>] [-Protocol <string>] [-BufferSize <int>] [-Count <int>] [-Impersonation <ImpersonationLevel>] [-ThrottleLimit <int>] [-TimeToLive <int>] [-Delay <int>] [<CommonParameters>]\r\n" +
+            "\r\nTest-Connection [-ComputerName] <string[]> [-Source] <string[]> [-AsJob] [-DcomAuthentication <AuthenticationLevel>] [-WsmanAuthentication <string>] [-Protocol <string>] [-BufferSize <int>] [-Count <int>] [-Credential <pscredential>] [-Impersonation <ImpersonationLevel>] [-ThrottleLimit <int>] [-TimeToLive <int>] [-Delay <int>] [<CommonParameters>]\r\n" +
+            "\r\nTest-Connection [-ComputerName] <string[]> [-DcomAuthentication <AuthenticationLevel>] [-WsmanAuthentication <string>] [-Protocol <string>] [-BufferSize <int>] [-Count <int>] [-Impersonation <ImpersonationLevel>] [-TimeToLive <int>] [-Delay <int>] [-Quiet] [<CommonParameters>]\r\n",
+            "\r\nGet-ChildItem [[-Path] <string[]>] [[-Filter] <string>] [-Include <string[]>] [-Exclude <string[]>] [-Recurse] [-Depth <uint32>] [-Force] [-Name] [-UseTransaction] [-Attributes <FlagsExpression[FileAttributes]>] [-Directory] [-File] [-Hidden] [-ReadOnly] [-System] [<CommonParameters>]\r\n" +
+            "\r\nGet-ChildItem [[-Filter] <string>] -LiteralPath <string[]> [-Include <string[]>] [-Exclude <string[]>] [-Recurse] [-Depth <uint32>] [-Force] [-Name] [-UseTransaction] [-Attributes <FlagsExpression[FileAttributes]>] [-Directory] [-File] [-Hidden] [-ReadOnly] [-System] [<CommonParameters>]\r\n",
+        }));
+    }
+
+    /// <summary>A cmdlet's parameter aliases bind as its names do (5.1's metadata), and what 5.1 lacks is not a parameter.</summary>
+    [TestCase("Write-Host -Message 'hi' -NoNewline; 'x'", "x")]
+    [TestCase("(Get-Process -ProcessName svchost | Select-Object -First 1).ProcessName", "svchost")]
+    [TestCase("Get-PSDrive -LiteralName C | % Name", "C")]
+    public async Task A_parameter_alias_binds_as_its_name(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    // 5.1 has no -Not: the name is a prefix of -NotLike, -NotMatch, -NotContains and -NotIn.
+    [TestCase("1, 0 | Where-Object { $_ } -Not", "AmbiguousParameter,Microsoft.PowerShell.Commands.WhereObjectCommand")]
+    [TestCase("Get-Credential -Title x", "NamedParameterNotFound,Microsoft.PowerShell.Commands.GetCredentialCommand")]
+    [TestCase("New-WSManInstance winrm/config/listener -SelectorSet @{Address='*';Transport='HTTP'} -Enumerate", "NamedParameterNotFound,Microsoft.WSMan.Management.NewWSManInstanceCommand")]
+    public async Task A_parameter_only_PowerShell_7_or_another_cmdlet_has_is_a_binding_error(string script, string id)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId).Append(outcome.ErrorRecord?.ToDisplayString() ?? string.Empty), Has.Some.Contains(id));
+    }
+
+    [TestCase("Get-Command Get-Service -ParameterName Name")]
+    [TestCase("function f { }; Get-Command f -Syntax")]
+    public async Task What_Get_Command_does_not_emulate_is_a_scenario_error(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId).Append(outcome.ErrorRecord?.ToDisplayString() ?? string.Empty), Has.Some.Contains("PsrpEmulator.ScenarioError"));
+    }
+
     [Test]
     public async Task A_command_nothing_has_is_Get_Commands_CommandNotFoundException_and_the_script_goes_on()
     {

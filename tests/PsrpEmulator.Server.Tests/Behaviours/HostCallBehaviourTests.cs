@@ -121,13 +121,14 @@ public class HostCallBehaviourTests
     [Test]
     public async Task Get_Credential_asks_the_client_s_PromptForCredential_and_writes_the_credential()
     {
-        var (host, outcome) = await RunAsync("$c = Get-Credential 'Domain01\\Admin01'; $c.UserName; Get-Credential -UserName x -Message 'For the share' -Title 'Share'",
+        var (host, outcome) = await RunAsync("$c = Get-Credential 'Domain01\\Admin01'; $c.UserName; Get-Credential -UserName x -Message 'For the share'",
             call => new PipelineHostResponse(call.CallId, call.MethodId, Credential(call.Parameters[2].AsString() ?? "none", "AAAA")));
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.HostCalls.Select(c => (c.MethodId, string.Join("|", c.Parameters.Select(p => p.AsString() ?? "(null)")))), Is.EqualTo(new[]
         {
             (RemoteHostMethodId.PromptForCredential1, "Windows PowerShell credential request|Enter your credentials.|Domain01\\Admin01|"),
-            (RemoteHostMethodId.PromptForCredential1, "Share|For the share|x|"),
+            // 5.1 has no -Title (PowerShell 6 added it): the caption is always its own.
+            (RemoteHostMethodId.PromptForCredential1, "Windows PowerShell credential request|For the share|x|"),
         }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Domain01\\Admin01", "System.Management.Automation.PSCredential" }));
     }
