@@ -395,7 +395,7 @@ internal sealed partial class RunContext
             if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
             {
                 var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
-                if (SwitchParameters.Contains(name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))
+                if (SwitchParameters.Contains(name) || IsSwitchOf(command, name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))
                 {
                     named[name] = null;
                     continue;
@@ -411,6 +411,10 @@ internal sealed partial class RunContext
 
         return new StageArguments(named, positional);
     }
+
+    /// <summary>Whether 5.1's cmdlet takes the parameter as a switch (a SwitchParameter in its metadata), which binds no value.</summary>
+    private static bool IsSwitchOf(string command, string name) =>
+        CmdletParameters.Of(command)?.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { IsSwitch: true };
 
     private static string ParameterType(string name) => name switch
     {
