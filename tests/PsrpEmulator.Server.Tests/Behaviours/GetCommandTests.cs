@@ -141,7 +141,7 @@ public class GetCommandTests
     [TestCase("(Get-Process -ProcessName svchost | Select-Object -First 1).ProcessName", "svchost")]
     [TestCase("Get-PSDrive -LiteralName C | % Name", "C")]
     // A switch of 5.1's metadata binds no value, and -Switch:$false is the switch not given.
-    [TestCase("(Test-Connection Server01 -Count 1 -Quiet:$false).GetType().Name; Test-Connection Server01 -Count 1 -Quiet", "ManagementObject|True")]
+    [TestCase("(Test-Connection localhost -Count 1 -Quiet:$false).GetType().Name; Test-Connection localhost -Count 1 -Quiet", "ManagementObject|True")]
     public async Task A_parameter_alias_binds_as_its_name(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
