@@ -70,14 +70,14 @@ internal sealed partial class RunContext
         ["New-ItemProperty"] = ["Path", "LiteralPath", "Name", "PropertyType", "Type", "Value", "Force", "Filter", "Include", "Exclude", "Credential"],
         ["Remove-ItemProperty"] = ["Path", "LiteralPath", "Name", "Force", "Filter", "Include", "Exclude", "Credential"],
         ["Rename-ItemProperty"] = ["Path", "LiteralPath", "Name", "NewName", "PassThru", "Force", "Filter", "Include", "Exclude", "Credential"],
-        ["Get-Acl"] = ["Path", "LiteralPath", "InputObject", "Audit", "AllCentralAccessPolicy", "Filter", "Include", "Exclude"],
+        ["Get-Acl"] = ["Path", "LiteralPath", "InputObject", "Audit", "AllCentralAccessPolicies", "Filter", "Include", "Exclude"],
         ["Set-Acl"] = ["Path", "LiteralPath", "InputObject", "AclObject", "Passthru", "ClearCentralAccessPolicy", "Filter", "Include", "Exclude", "WhatIf"],
     };
 
     private static readonly HashSet<string> FileSwitches = new(StringComparer.Ordinal)
     {
         "IsValid", "Raw", "Wait", "NoNewline", "PassThru", "Append", "NoClobber", "Recurse", "Name", "File", "Directory", "Hidden", "ReadOnly", "System", "Container", "Relative", "NoTypeInformation", "UseCulture", "Update", "SimpleMatch", "CaseSensitive", "NotMatch", "AllMatches", "Quiet", "List",
-        "Audit", "AllCentralAccessPolicy", "Passthru", "ClearCentralAccessPolicy", "DeleteKey", "SSLServerAuthentication", "CodeSigningCert", "DocumentEncryptionCert", "Concatenate",
+        "Audit", "AllCentralAccessPolicies", "Passthru", "ClearCentralAccessPolicy", "DeleteKey", "SSLServerAuthentication", "CodeSigningCert", "DocumentEncryptionCert", "Concatenate",
     };
 
     // Their default aliases in Windows PowerShell 5.1 (mkdir and md are the mkdir function: New-Item -ItemType Directory).

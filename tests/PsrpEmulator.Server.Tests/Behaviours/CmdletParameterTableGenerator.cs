@@ -280,7 +280,7 @@ internal static class CmdletParameterTableGenerator
             Retype(cmdlets, "Set-Service", "StartupType", "System.ServiceProcess.ServiceStartMode", "ServiceStartMode");
             Add(cmdlets, "Set-Service", "DisplayName", P("ComputerName", "System.String[]", "string[]", "cn", "__AllParameterSets@@B"));
             Add(cmdlets, "Rename-Computer", null, P("Protocol", "System.String", "string", string.Empty, "__AllParameterSets@@"));
-            Add(cmdlets, "Get-Acl", "Filter", P("AllCentralAccessPolicy", Switch, "switch", string.Empty, "__AllParameterSets@@"));
+            Add(cmdlets, "Get-Acl", "Filter", P("AllCentralAccessPolicies", Switch, "switch", string.Empty, "__AllParameterSets@@"));
             Remove(cmdlets, "Add-Type", "CompilerOptions");
             Add(cmdlets, "Add-Type", "TypeDefinition", P("CodeDomProvider", "System.CodeDom.Compiler.CodeDomProvider", "CodeDomProvider", "Provider", "FromSource@@;FromMember@@"));
             Add(cmdlets, "Add-Type", "TypeDefinition", P("CompilerParameters", "System.CodeDom.Compiler.CompilerParameters", "CompilerParameters", "CP", "FromSource@@;FromMember@@;FromPath@@;FromLiteralPath@@"));
@@ -332,6 +332,33 @@ internal static class CmdletParameterTableGenerator
             }
 
             Remove(cmdlets, "Invoke-RestMethod", "FollowRelLink", "MaximumFollowRelLink", "ResponseHeadersVariable", "StatusCodeVariable");
+            // Found comparing the table's sets with the 5.1 reference's SYNTAX sections.
+            RemoveSet(cmdlets, "Where-Object", "Not");
+            cmdlets["Sort-Object"] = cmdlets["Sort-Object"] with { DefaultSet = string.Empty };
+            Change(cmdlets, "Add-Type", "IgnoreWarnings", p => p with { Sets = [new SetEntry("__AllParameterSets", int.MinValue, string.Empty)] });
+            Remove(cmdlets, "Convert-Path", "Force");
+            Remove(cmdlets, "ConvertTo-Html", "Meta", "Charset", "Transitional");
+            Remove(cmdlets, "Disable-PSBreakpoint", "Runspace");
+            RemoveSet(cmdlets, "Enter-PSHostProcess", "PipeNameParameterSet");
+            Retype(cmdlets, "Export-PSSession", "Encoding", "System.String", "string");
+            Remove(cmdlets, "Get-Culture", "Name", "NoUserOverrides", "ListAvailable");
+            cmdlets["Get-Culture"] = cmdlets["Get-Culture"] with { DefaultSet = string.Empty };
+            Change(cmdlets, "Get-Random", "Count", p => p with { Sets = [new SetEntry("RandomListItemParameterSet", int.MinValue, string.Empty)] });
+            Remove(cmdlets, "Invoke-Command", "RemoteDebug");
+            Retype(cmdlets, "Measure-Object", "Property", "System.String[]", "string[]");
+            Add(cmdlets, "Register-PSSessionConfiguration", null, P("SessionType", "System.Management.Automation.Runspaces.PSSessionType", "PSSessionType", string.Empty, "NameParameterSet@@"));
+            Remove(cmdlets, "Save-Help", "Scope");
+            Define(cmdlets, "Set-Clipboard", "Microsoft.PowerShell.Commands.SetClipboardCommand", "String", "S",
+            [
+                P("Value", "System.String[]", "string[]", string.Empty, "Value@0@MVB"),
+                P("Append", Switch, "switch", string.Empty, "__AllParameterSets@@"),
+                P("Path", "System.String[]", "string[]", string.Empty, "Path@@MB"),
+                P("LiteralPath", "System.String[]", "string[]", "PSPath", "LiteralPath@@MB"),
+                P("AsHtml", Switch, "switch", string.Empty, "__AllParameterSets@@"),
+            ]);
+            cmdlets["Start-Process"] = cmdlets["Start-Process"] with { Flags = string.Empty };
+            Change(cmdlets, "Write-Progress", "Activity", p => p with { Sets = [new SetEntry("__AllParameterSets", 0, "M")] });
+
             // Cmdlets only 5.1 has.
             Define(cmdlets, "Get-WmiObject", "Microsoft.PowerShell.Commands.GetWmiObjectCommand", "query", string.Empty,
             [
