@@ -358,8 +358,27 @@ internal static class CmdletParameterTableGenerator
             ]);
             cmdlets["Start-Process"] = cmdlets["Start-Process"] with { Flags = string.Empty };
             Change(cmdlets, "Write-Progress", "Activity", p => p with { Sets = [new SetEntry("__AllParameterSets", 0, "M")] });
+            foreach (var cmdlet in new[] { "Enable-PSBreakpoint", "Set-PSBreakpoint", "Get-PSBreakpoint", "Remove-PSBreakpoint" }) Remove(cmdlets, cmdlet, "Runspace");
+            Remove(cmdlets, "Get-CimClass", "Amended");
+            Remove(cmdlets, "Get-Clipboard", "Delimiter");
+            Add(cmdlets, "Get-Clipboard", "Raw", P("Format", "Microsoft.PowerShell.Commands.ClipboardFormat", "ClipboardFormat", string.Empty, "__AllParameterSets@@"));
+            Add(cmdlets, "Get-Clipboard", "Raw", P("TextFormatType", "System.Windows.Forms.TextDataFormat", "TextDataFormat", string.Empty, "__AllParameterSets@@"));
+            Change(cmdlets, "Get-Credential", "Credential", p => p with { Sets = [new SetEntry("CredentialSet", 0, "M")] });
+            Change(cmdlets, "Get-Credential", "Message", p => p with { Sets = [new SetEntry("MessageSet", int.MinValue, "M")] });
+            Remove(cmdlets, "New-ModuleManifest", "Prerelease", "RequireLicenseAcceptance", "ExternalModuleDependencies");
+            Remove(cmdlets, "New-TimeSpan", "Milliseconds");
+            Remove(cmdlets, "Read-Host", "MaskInput");
+            cmdlets["Read-Host"] = cmdlets["Read-Host"] with { DefaultSet = string.Empty };
+            Change(cmdlets, "Read-Host", "AsSecureString", p => p with { Sets = [new SetEntry("__AllParameterSets", int.MinValue, string.Empty)] });
+            Remove(cmdlets, "Resolve-Path", "Force");
+            foreach (var set in new[] { "ObjectRaw", "FileRaw", "LiteralFileRaw" }) RemoveSet(cmdlets, "Select-String", set);
+            Add(cmdlets, "Set-Acl", "ClearCentralAccessPolicy", P("CentralAccessPolicy", "System.String", "string", string.Empty, "ByPath@2@;ByLiteralPath@2@"));
+            Remove(cmdlets, "Set-Variable", "Append");
+            Retype(cmdlets, "Start-Sleep", "Seconds", "System.Int32", "int");
+            Remove(cmdlets, "Update-Help", "Scope");
 
-            // Cmdlets only 5.1 has.
+            // Cmdlets only 5.1 has: those the 5.1 reference's pages give (windows-powershell-51-cmdlets.txt), and two written here.
+            foreach (var entry in OnlyWindowsPowerShell()) cmdlets[entry.Name] = entry;
             Define(cmdlets, "Get-WmiObject", "Microsoft.PowerShell.Commands.GetWmiObjectCommand", "query", string.Empty,
             [
                 P("Class", "System.String", "string", "ClassName", "query@0@M;list@0@"),
@@ -392,6 +411,27 @@ internal static class CmdletParameterTableGenerator
         }
 
         private const string Switch = "System.Management.Automation.SwitchParameter";
+
+        // windows-powershell-51-cmdlets.txt, beside this file (copied to the test's output): cmdlet-parameters.tsv's layout.
+        private static IEnumerable<CmdletEntry> OnlyWindowsPowerShell()
+        {
+            CmdletEntry? current = null;
+            foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Behaviours", "windows-powershell-51-cmdlets.txt")))
+            {
+                if (line.Length == 0 || line[0] == '#') continue;
+                var fields = line.Split('\t');
+                if (line[0] == '[')
+                {
+                    if (current is not null) yield return current;
+                    current = new CmdletEntry(fields[0][1..^1], fields[1], fields[2], fields[3], []);
+                    continue;
+                }
+
+                current!.Parameters.Add(P(fields[0], fields[1], fields[2], fields[3], fields[4]));
+            }
+
+            if (current is not null) yield return current;
+        }
 
         // WmiBaseCmdlet's parameters, in each of its subclass's sets.
         private static ParameterEntry[] WmiBaseParameters(string sets) =>
