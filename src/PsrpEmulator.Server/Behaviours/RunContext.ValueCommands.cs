@@ -800,7 +800,24 @@ internal sealed partial class RunContext
             positional.Add(word);
         }
 
-        string[] order = command switch
+        var order = PositionalOrder(command);
+        // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
+        // So does Read-Host's Prompt.
+        if (command is "Write-Host" or "Read-Host" && positional.Count > 1) positional = [string.Join(", ", positional)];
+        var next = 0;
+        foreach (var word in positional)
+        {
+            while (next < order.Length && named.ContainsKey(order[next])) next++;
+            if (next >= order.Length) throw new StatementTerminatedException(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{ArgumentDisplay(word)}'.", "PositionalParameterNotFound"));
+            named[order[next++]] = word;
+        }
+
+        return new StageArguments(named, []);
+    }
+
+    /// <summary>The parameters a value command's positional arguments bind to, in order (a test holds them against 5.1's metadata).</summary>
+    internal static string[] PositionalOrder(string command) =>
+        command switch
         {
             "New-Object" => ["TypeName", "ArgumentList"],
             "Join-Path" => ["Path", "ChildPath"],
@@ -854,7 +871,7 @@ internal sealed partial class RunContext
             "Revoke-SmbShareAccess" or "Block-SmbShareAccess" or "Unblock-SmbShareAccess" => ["Name", "AccountName"],
             _ when SmbShareCommandNames.Contains(command) => ["Name"],
             _ when FirewallCommandNames.Contains(command) => ["Name"],
-            "Out-Null" => ["InputObject"],
+            "Out-Null" => [],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Get-History" or "Clear-History" => ["Id", "Count"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
@@ -869,13 +886,13 @@ internal sealed partial class RunContext
             "Stop-Process" => ["Id"],
             "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
-            "Get-CimInstance" => ["ClassName", "Filter"],
+            "Get-CimInstance" => ["ClassName"],
             "Get-WmiObject" => ["Class", "Property"],
             "Invoke-CimMethod" => ["ClassName", "Arguments", "MethodName"],
             "Select-Xml" => ["XPath", "Xml"],
-            "Invoke-WmiMethod" => ["Class", "Name", "ArgumentList"],
+            "Invoke-WmiMethod" => ["Class", "Name"],
             "Test-WSMan" => ["ComputerName"],
-            "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance" => ["ResourceURI", "SelectorSet"],
+            "Get-WSManInstance" or "New-WSManInstance" or "Set-WSManInstance" or "Remove-WSManInstance" => ["ResourceURI"],
             "Restart-Computer" => ["ComputerName", "Credential"],
             "Get-WindowsFeature" or "Install-WindowsFeature" or "Uninstall-WindowsFeature" => ["Name"],
             _ when OptionalFeatureCommandNames.Contains(command) => [],
@@ -883,7 +900,7 @@ internal sealed partial class RunContext
             "Get-Service" or "Start-Service" or "Stop-Service" or "Restart-Service" or "Set-Service" or "Suspend-Service" or "Resume-Service" => ["Name"],
             "New-Service" => ["Name", "BinaryPathName"],
             "Rename-Computer" => ["NewName"],
-            "Add-Computer" => ["DomainName", "Credential"],
+            "Add-Computer" => ["DomainName"],
             "Set-TimeZone" => ["Name"],
             _ when NetConnectionProfileCommandNames.Contains(command) => ["Name"],
             "Read-Host" => ["Prompt"],
@@ -913,19 +930,6 @@ internal sealed partial class RunContext
             "Set-Acl" => ["Path", "AclObject"],
             _ => ["Start", "End"],
         };
-        // Write-Host's Object takes the remaining arguments (ValueFromRemainingArguments): several words are one array.
-        // So does Read-Host's Prompt.
-        if (command is "Write-Host" or "Read-Host" && positional.Count > 1) positional = [string.Join(", ", positional)];
-        var next = 0;
-        foreach (var word in positional)
-        {
-            while (next < order.Length && named.ContainsKey(order[next])) next++;
-            if (next >= order.Length) throw new StatementTerminatedException(ParameterError(command, $"A positional parameter cannot be found that accepts argument '{ArgumentDisplay(word)}'.", "PositionalParameterNotFound"));
-            named[order[next++]] = word;
-        }
-
-        return new StageArguments(named, []);
-    }
 
     // An argument as PowerShell names it in a binding error: a quoted literal's text (a double-quoted one without
     // expansions), else the word as written.

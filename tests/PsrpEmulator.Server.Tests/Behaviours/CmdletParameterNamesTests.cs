@@ -65,4 +65,33 @@ public class CmdletParameterNamesTests
         Assert.That(CmdletParameters.Of("Write-Output")!.Parameters.Single(p => p.Name == "InputObject").TypeName, Is.EqualTo("System.Management.Automation.PSObject[]"));
         Assert.That(CmdletParameters.Of("Get-Date")!.SetNames, Is.EqualTo(new[] { "DateAndFormat", "DateAndUFormat" }));
     }
+
+    /// <summary>
+    /// The n-th positional argument the emulator binds is a parameter 5.1's cmdlet has at position n in one of its sets
+    /// (the emulator binds one order for all sets).
+    /// </summary>
+    [Test]
+    public void Every_positional_order_the_emulator_binds_is_the_5_1_cmdlet_s()
+    {
+        var wrong = new List<string>();
+        foreach (var (command, _) in RunContext.BoundParameterNames.DistinctBy(c => c.Command))
+        {
+            if (CmdletParameters.Of(command) is not { } cmdlet) continue;
+            var order = RunContext.PositionalOrder(command);
+            if (order is ["Start", "End"] && command != "New-TimeSpan") continue;
+            for (var i = 0; i < order.Length; i++)
+            {
+                var parameter = cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[i], StringComparison.OrdinalIgnoreCase));
+                if (parameter is null || !parameter.Sets.Any(s => s.Position is { } position && position == i + (order.Length > 0 && PositionsStartAtOne(cmdlet) ? 1 : 0)))
+                {
+                    wrong.Add($"{command} #{i} {order[i]} ({(parameter is null ? "no such parameter" : string.Join(",", parameter.Sets.Select(s => $"{s.Name}@{s.Position}")))})");
+                }
+            }
+        }
+
+        Assert.That(wrong, Is.Empty, string.Join("\n", wrong));
+    }
+
+    // The reference pages give some cmdlets' positions from 1 (no parameter of theirs is at 0).
+    private static bool PositionsStartAtOne(CmdletDefinition cmdlet) => !cmdlet.Parameters.Any(p => p.Sets.Any(s => s.Position == 0));
 }

@@ -376,6 +376,29 @@ internal static class CmdletParameterTableGenerator
             Remove(cmdlets, "Set-Variable", "Append");
             Retype(cmdlets, "Start-Sleep", "Seconds", "System.Int32", "int");
             Remove(cmdlets, "Update-Help", "Scope");
+            Remove(cmdlets, "ConvertFrom-StringData", "Delimiter");
+            Add(cmdlets, "Copy-Item", null, P("FromSession", "System.Management.Automation.Runspaces.PSSession", "PSSession", string.Empty, "__AllParameterSets@@"));
+            Add(cmdlets, "Copy-Item", null, P("ToSession", "System.Management.Automation.Runspaces.PSSession", "PSSession", string.Empty, "__AllParameterSets@@"));
+            Remove(cmdlets, "Format-Table", "RepeatHeader");
+            Remove(cmdlets, "Get-Command", "ExcludeModule");
+            // 5.1's Import-Csv: two sets, -Path and -LiteralPath in both.
+            Define(cmdlets, "Import-Csv", "Microsoft.PowerShell.Commands.ImportCsvCommand", "Delimiter", string.Empty,
+            [
+                P("Delimiter", "System.Char", "char", string.Empty, "Delimiter@1@"),
+                P("Path", "System.String[]", "string[]", string.Empty, "__AllParameterSets@0@VB"),
+                P("LiteralPath", "System.String[]", "string[]", "PSPath", "__AllParameterSets@@B"),
+                P("UseCulture", Switch, "switch", string.Empty, "UseCulture@@M"),
+                P("Header", "System.String[]", "string[]", string.Empty, "__AllParameterSets@@"),
+                P("Encoding", "System.String", "string", string.Empty, "__AllParameterSets@@"),
+            ]);
+            Retype(cmdlets, "Join-Path", "ChildPath", "System.String", "string");
+            Retype(cmdlets, "New-Service", "StartupType", "System.ServiceProcess.ServiceStartMode", "ServiceStartMode");
+            RemoveSet(cmdlets, "Out-String", "NoNewLineFormatting");
+            Change(cmdlets, "Out-String", "Stream", p => p with { Sets = [new SetEntry("__AllParameterSets", int.MinValue, string.Empty)] });
+            cmdlets["Out-String"] = cmdlets["Out-String"] with { DefaultSet = string.Empty };
+            Change(cmdlets, "Select-Object", "Skip", p => p with { Sets = [.. p.Sets.Where(s => s.Name != "SkipLastParameter")] });
+            Remove(cmdlets, "Send-MailMessage", "ReplyTo");
+            Change(cmdlets, "Send-MailMessage", "Subject", p => p with { Sets = [new SetEntry("__AllParameterSets", 1, "MB")] });
 
             // Cmdlets only 5.1 has: those the 5.1 reference's pages give (windows-powershell-51-cmdlets.txt), and two written here.
             foreach (var entry in OnlyWindowsPowerShell()) cmdlets[entry.Name] = entry;

@@ -154,6 +154,9 @@ public class GetCommandTests
     [TestCase("1, 0 | Where-Object { $_ } -Not", "AmbiguousParameter,Microsoft.PowerShell.Commands.WhereObjectCommand")]
     [TestCase("Get-Credential -Title x", "NamedParameterNotFound,Microsoft.PowerShell.Commands.GetCredentialCommand")]
     [TestCase("New-WSManInstance winrm/config/listener -SelectorSet @{Address='*';Transport='HTTP'} -Enumerate", "NamedParameterNotFound,Microsoft.WSMan.Management.NewWSManInstanceCommand")]
+    // Positional arguments bind as 5.1's metadata places them: Out-Null's InputObject and Get-CimInstance's -Filter are named.
+    [TestCase("Out-Null 'x'", "PositionalParameterNotFound,Microsoft.PowerShell.Commands.OutNullCommand")]
+    [TestCase("Get-CimInstance Win32_Service \"Name='WinRM'\"", "PositionalParameterNotFound,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand")]
     public async Task A_parameter_only_PowerShell_7_or_another_cmdlet_has_is_a_binding_error(string script, string id)
     {
         var (host, outcome) = await RunAsync(script);
