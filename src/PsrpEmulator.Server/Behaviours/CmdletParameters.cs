@@ -46,7 +46,8 @@ internal sealed class CmdletDefinition
 
     private static readonly CmdletParameter[] Transactions = [Named("UseTransaction", "System.Management.Automation.SwitchParameter", "switch", "usetx")];
 
-    public CmdletDefinition(string name, string className, string defaultSet, bool supportsShouldProcess, bool supportsPaging, bool supportsTransactions, IReadOnlyList<CmdletParameter> own)
+    public CmdletDefinition(string name, string className, string defaultSet, bool supportsShouldProcess, bool supportsPaging, bool supportsTransactions, IReadOnlyList<CmdletParameter> own,
+        bool withCommonParameters = true)
     {
         Name = name;
         ClassName = className;
@@ -54,7 +55,7 @@ internal sealed class CmdletDefinition
         SupportsShouldProcess = supportsShouldProcess;
         Own = own;
         // A provider's dynamic parameters come after all the static ones.
-        Parameters = [.. own.Where(p => !p.IsDynamic), .. Common, .. supportsShouldProcess ? ShouldProcess : [], .. supportsPaging ? Paging : [], .. supportsTransactions ? Transactions : [], .. own.Where(p => p.IsDynamic)];
+        Parameters = [.. own.Where(p => !p.IsDynamic), .. withCommonParameters ? Common : [], .. supportsShouldProcess ? ShouldProcess : [], .. supportsPaging ? Paging : [], .. supportsTransactions ? Transactions : [], .. own.Where(p => p.IsDynamic)];
         // GenerateParameterSetMappingFromMetadata: the default set first, then each set as the parameters name it.
         var sets = new List<string>();
         if (defaultSet.Length > 0) sets.Add(defaultSet);

@@ -102,6 +102,37 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     }
 
     /// <summary>
+    /// A function's parameters as its FunctionInfo compiles them, for its syntax: each in order, the ones that are not
+    /// switches positional from 0 (PositionalBinding), none mandatory, the common ones when it is advanced and -WhatIf /
+    /// -Confirm with SupportsShouldProcess. Null for a param block with [Parameter()] attributes (their positions,
+    /// sets and mandatory flags are not read here).
+    /// </summary>
+    internal static CmdletDefinition? FunctionDefinition(string name, string scriptText)
+    {
+        if (scriptText.Contains("[Parameter", StringComparison.OrdinalIgnoreCase)) return null;
+        var declared = ScriptParameters.Declared(scriptText, out var advanced);
+        var position = 0;
+        var parameters = declared.Select(d =>
+        {
+            var isSwitch = d.TypeFullName == "System.Management.Automation.SwitchParameter";
+            var set = new CmdletParameterSet(CmdletParameter.AllParameterSets, isSwitch ? null : position++, false, false, false, false);
+            return new CmdletParameter(d.Name, d.TypeFullName, SyntaxTypeOf(d.TypeFullName), [], [set]);
+        }).ToList();
+        return new CmdletDefinition(name, string.Empty, string.Empty, advanced && SupportsShouldProcess().IsMatch(scriptText), false, false, parameters, withCommonParameters: advanced);
+    }
+
+    // A type as a syntax shows it: the name the cmdlet table writes for it (5.1's accelerators), else its last name.
+    private static string SyntaxTypeOf(string typeName) => typeName switch
+    {
+        "System.Object" => "Object",
+        "System.String" => "string", "System.String[]" => "string[]", "System.Int32" => "int", "System.Int32[]" => "int[]", "System.Int64" => "long",
+        "System.Boolean" => "bool", "System.DateTime" => "datetime", "System.Double" => "double", "System.Collections.Hashtable" => "hashtable",
+        "System.Management.Automation.PSCredential" => "pscredential", "System.Management.Automation.ScriptBlock" => "scriptblock",
+        "System.Management.Automation.PSObject" => "psobject", "System.Object[]" => "Object[]",
+        _ => typeName[(typeName.LastIndexOf('.') + 1)..],
+    };
+
+    /// <summary>
     /// A cmdlet's parameters as GET_COMMAND_METADATA and CmdletInfo.Parameters have them: from the table of 5.1's
     /// cmdlets, else (a cmdlet the table lacks) the common parameters only.
     /// </summary>

@@ -129,6 +129,8 @@ internal sealed partial class RunContext
         return ((PsObject)info["CommandType"]!).BaseValue!.Value switch
         {
             CmdletCommandType when CmdletParameters.Of(name) is { } cmdlet => cmdlet.Syntax,
+            // A session function's syntax, as its FunctionInfo has it (one set of its param block).
+            FunctionCommandType when info["ScriptBlock"] is PsPrimitive { Value: string body } && CommandMetadataScript.FunctionDefinition(name, body) is { } function => function.Syntax,
             AliasCommandType => info["Definition"] is PsPrimitive { Value: string definition } ? definition : name,
             ApplicationCommandType => info["Definition"] is PsPrimitive { Value: string path } ? path : name,
             _ => throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-Command -Syntax of '{name}' is not emulated: give the command a rule")),
@@ -214,6 +216,11 @@ internal sealed partial class RunContext
         if (type == ApplicationCommandType) info.With("Path", source!).With("Extension", ".exe");
         // An alias shows as "gci -> Get-ChildItem" (5.1's view), and resolves to the command it stands for.
         if (type == AliasCommandType) info.With("DisplayName", $"{name} -> {definition}").With("ResolvedCommandName", definition!).With("ReferencedCommand", definition!);
+        // An alias of a cmdlet has the cmdlet's parameters (AliasInfo.Parameters is its resolved command's).
+        if (type == AliasCommandType && definition is not null && CmdletParameters.Of(definition) is not null)
+        {
+            info.With("Parameters", CommandMetadataScript.ParametersObject(CommandMetadataScript.CmdletParametersOf(definition)));
+        }
         return info;
     }
 

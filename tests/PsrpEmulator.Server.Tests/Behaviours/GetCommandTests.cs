@@ -164,8 +164,22 @@ public class GetCommandTests
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId).Append(outcome.ErrorRecord?.ToDisplayString() ?? string.Empty), Has.Some.Contains(id));
     }
 
+    /// <summary>A session function's syntax: its parameters in order, positional unless switches, the common ones when advanced.</summary>
+    [TestCase("function Copy-Log { param([string]$Source, [int]$Days, [switch]$Force, $Tag) }; Get-Command Copy-Log -Syntax",
+        "\r\nCopy-Log [[-Source] <string>] [[-Days] <int>] [[-Tag] <Object>] [-Force]\r\n")]
+    [TestCase("function Set-Thing { [CmdletBinding(SupportsShouldProcess)] param([string]$Name) }; Get-Command Set-Thing -Syntax",
+        "\r\nSet-Thing [[-Name] <string>] [-WhatIf] [-Confirm] [<CommonParameters>]\r\n")]
+    [TestCase("(Get-Command gsv).Parameters.ContainsKey('DisplayName')", "True")]
+    public async Task Get_Command_Syntax_of_a_function_and_an_alias_s_parameters(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [TestCase("Get-Command Get-Service -ParameterName Name")]
-    [TestCase("function f { }; Get-Command f -Syntax")]
+    [TestCase("function f { param([Parameter(Mandatory)]$x) }; Get-Command f -Syntax")]
     public async Task What_Get_Command_does_not_emulate_is_a_scenario_error(string script)
     {
         var (host, outcome) = await RunAsync(script);
