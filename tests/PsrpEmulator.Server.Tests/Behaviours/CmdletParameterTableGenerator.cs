@@ -183,11 +183,14 @@ internal static class CmdletParameterTableGenerator
             if (File.Exists(inRuntime)) return context.LoadFromAssemblyPath(inRuntime);
             var packageDirectory = Path.Combine(packageRoot, assemblyName.Name!.ToLowerInvariant());
             if (!Directory.Exists(packageDirectory)) return null;
-            // The newest version's Windows build, else its library.
+            // A Windows build, else a library for a current .NET, of any version: only the types' names are read, which
+            // the versions share; the order makes the choice the same on every machine with the same packages.
             var candidates = Directory.GetFiles(packageDirectory, file, SearchOption.AllDirectories)
-                .OrderByDescending(f => f.Contains("runtimes/win/lib", StringComparison.Ordinal))
-                .ThenByDescending(f => f.Contains("/lib/net10.0", StringComparison.Ordinal) || f.Contains("/lib/net8.0", StringComparison.Ordinal))
-                .ThenByDescending(f => f, StringComparer.Ordinal)
+                .Select(f => (Path: f, Slashed: f.Replace('\\', '/')))
+                .OrderByDescending(f => f.Slashed.Contains("runtimes/win/lib", StringComparison.Ordinal))
+                .ThenByDescending(f => f.Slashed.Contains("/lib/net10.0", StringComparison.Ordinal) || f.Slashed.Contains("/lib/net8.0", StringComparison.Ordinal))
+                .ThenByDescending(f => f.Slashed, StringComparer.Ordinal)
+                .Select(f => f.Path)
                 .ToList();
             return candidates.Count == 0 ? null : context.LoadFromAssemblyPath(candidates[0]);
         }
