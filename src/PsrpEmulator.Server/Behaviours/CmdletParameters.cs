@@ -85,6 +85,12 @@ internal sealed class CmdletDefinition
     /// <summary>Its parameter sets in CommandInfo.ParameterSets' order; a cmdlet without named sets has __AllParameterSets.</summary>
     public IReadOnlyList<string> SetNames { get; }
 
+    /// <summary>The common parameters every cmdlet and advanced function has, with their aliases, in 5.1's order.</summary>
+    public static IReadOnlyList<CmdletParameter> CommonParameters => Common;
+
+    /// <summary>-WhatIf and -Confirm, which SupportsShouldProcess adds.</summary>
+    public static IReadOnlyList<CmdletParameter> ShouldProcessParameters => ShouldProcess;
+
     public static bool IsCommonParameter(string name) => Common.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The parameters of a set in binding order, each with what it is in that set.</summary>

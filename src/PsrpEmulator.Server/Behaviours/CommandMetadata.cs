@@ -24,30 +24,17 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     private static readonly string[] AliasesTypeNames =
         ["System.Collections.ObjectModel.Collection`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"];
 
-    // The common parameters every cmdlet and advanced function has (Windows PowerShell 5.1), with their aliases.
-    private static readonly (string Name, string Type, string Alias)[] CommonParameters =
-    [
-        ("Verbose", "System.Management.Automation.SwitchParameter", "vb"), ("Debug", "System.Management.Automation.SwitchParameter", "db"),
-        ("ErrorAction", "System.Management.Automation.ActionPreference", "ea"), ("WarningAction", "System.Management.Automation.ActionPreference", "wa"),
-        ("InformationAction", "System.Management.Automation.ActionPreference", "infa"), ("ErrorVariable", "System.String", "ev"),
-        ("WarningVariable", "System.String", "wv"), ("InformationVariable", "System.String", "iv"), ("OutVariable", "System.String", "ov"),
-        ("OutBuffer", "System.Int32", "ob"), ("PipelineVariable", "System.String", "pv"),
-    ];
-
     public async Task<PipelineOutcome> RunAsync(IPipelineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
         var patterns = request.Names.Select(n => VirtualFileSystem.Wildcard(n)).ToList();
-        var found = new List<(string Name, int Type, IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> Parameters)>();
+        var found = new List<(string Name, int Type, IReadOnlyList<CmdletParameter> Parameters)>();
         if ((request.CommandType & FunctionType) != 0 && host.ExistingRunspace is { } runspace)
         {
             foreach (var (variable, body) in runspace.VariablesStartingWith("function:"))
             {
                 var name = variable["function:".Length..];
                 if (!patterns.Any(p => p.IsMatch(name))) continue;
-                var declared = ScriptParameters.Declared(body.ToDisplayString(), out var advanced);
-                IEnumerable<(string, string, IReadOnlyList<string>, bool)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (IReadOnlyList<string>)[], false));
-                if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false)));
-                found.Add((name, FunctionType, [.. parameters]));
+                found.Add((name, FunctionType, FunctionParameters(body.ToDisplayString(), withShouldProcess: false)));
             }
         }
 
@@ -87,18 +74,17 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\[\s*CmdletBinding\s*\([^)]*\bSupportsShouldProcess\b(?!\s*=\s*\$false)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex SupportsShouldProcess();
 
-    internal static PsObject ParametersOf(string scriptText)
+    internal static PsObject ParametersOf(string scriptText) => ParametersObject(FunctionParameters(scriptText, withShouldProcess: true));
+
+    // A param block's parameters in order, then the common ones when it is advanced, then (withShouldProcess)
+    // -WhatIf and -Confirm when [CmdletBinding(SupportsShouldProcess)] adds them.
+    private static IReadOnlyList<CmdletParameter> FunctionParameters(string scriptText, bool withShouldProcess)
     {
         var declared = ScriptParameters.Declared(scriptText, out var advanced);
-        IEnumerable<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters = declared.Select(d => (d.Name, d.TypeFullName, (IReadOnlyList<string>)[], false));
-        if (advanced) parameters = parameters.Concat(CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false)));
-        // [CmdletBinding(SupportsShouldProcess)] adds -WhatIf and -Confirm.
-        if (advanced && SupportsShouldProcess().IsMatch(scriptText))
-        {
-            parameters = parameters.Concat([("WhatIf", "System.Management.Automation.SwitchParameter", (IReadOnlyList<string>)["wi"], false), ("Confirm", "System.Management.Automation.SwitchParameter", (IReadOnlyList<string>)["cf"], false)]);
-        }
-
-        return ParametersObject([.. parameters]);
+        IEnumerable<CmdletParameter> parameters = declared.Select(d => new CmdletParameter(d.Name, d.TypeFullName, SyntaxTypeOf(d.TypeFullName), [], []));
+        if (advanced) parameters = parameters.Concat(CmdletDefinition.CommonParameters);
+        if (withShouldProcess && advanced && SupportsShouldProcess().IsMatch(scriptText)) parameters = parameters.Concat(CmdletDefinition.ShouldProcessParameters);
+        return [.. parameters];
     }
 
     /// <summary>
@@ -136,15 +122,12 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     /// A cmdlet's parameters as GET_COMMAND_METADATA and CmdletInfo.Parameters have them: from the table of 5.1's
     /// cmdlets, else (a cmdlet the table lacks) the common parameters only.
     /// </summary>
-    internal static IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> CmdletParametersOf(string cmdlet) =>
-        CmdletParameters.Of(cmdlet) is { } definition
-            ? [.. definition.Parameters.Select(p => (p.Name, p.TypeName, p.Aliases, p.IsDynamic))]
-            : [.. CommonParameters.Select(c => (c.Name, c.Type, (IReadOnlyList<string>)[c.Alias], false))];
+    internal static IReadOnlyList<CmdletParameter> CmdletParametersOf(string cmdlet) => CmdletParameters.Of(cmdlet)?.Parameters ?? CmdletDefinition.CommonParameters;
 
-    internal static PsObject ParametersObject(IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters) =>
-        PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p.Name, p.Type, p.Aliases, p.IsDynamic)))], ParametersTypeNames);
+    internal static PsObject ParametersObject(IReadOnlyList<CmdletParameter> parameters) =>
+        PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p)))], ParametersTypeNames);
 
-    private static PsObject CommandObject(string name, int type, IReadOnlyList<(string Name, string Type, IReadOnlyList<string> Aliases, bool IsDynamic)> parameters, string? resolvedName)
+    private static PsObject CommandObject(string name, int type, IReadOnlyList<CmdletParameter> parameters, string? resolvedName)
     {
         var info = type switch { FunctionType => "FunctionInfo", AliasType => "AliasInfo", _ => "CmdletInfo" };
         return new PsObject([$"Selected.System.Management.Automation.{info}", "System.Management.Automation.PSCustomObject", "System.Object"])
@@ -157,14 +140,14 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
             .With("Parameters", ParametersObject(parameters));
     }
 
-    private static PsObject ParameterObject(string name, string type, IReadOnlyList<string> aliases, bool isDynamic)
+    private static PsObject ParameterObject(CmdletParameter parameter)
     {
         var o = new PsObject(["System.Management.Automation.ParameterMetadata", "System.Object"]) { ToStringValue = "System.Management.Automation.ParameterMetadata" };
-        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(name)));
-        o.AdaptedProperties.Add(new PsProperty("ParameterType", PsPrimitive.String(type)));
-        o.AdaptedProperties.Add(new PsProperty("Aliases", PsObjects.List([.. aliases.Select(a => (PsValue)PsPrimitive.String(a))], AliasesTypeNames)));
-        o.AdaptedProperties.Add(new PsProperty("IsDynamic", PsPrimitive.Boolean(isDynamic)));
-        o.AdaptedProperties.Add(new PsProperty("SwitchParameter", PsPrimitive.Boolean(type == "System.Management.Automation.SwitchParameter")));
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(parameter.Name)));
+        o.AdaptedProperties.Add(new PsProperty("ParameterType", PsPrimitive.String(parameter.TypeName)));
+        o.AdaptedProperties.Add(new PsProperty("Aliases", PsObjects.List([.. parameter.Aliases.Select(a => (PsValue)PsPrimitive.String(a))], AliasesTypeNames)));
+        o.AdaptedProperties.Add(new PsProperty("IsDynamic", PsPrimitive.Boolean(parameter.IsDynamic)));
+        o.AdaptedProperties.Add(new PsProperty("SwitchParameter", PsPrimitive.Boolean(parameter.IsSwitch)));
         return o;
     }
 }

@@ -495,12 +495,8 @@ internal static class CmdletParameterTableGenerator
             foreach (var name in names) cmdlets[cmdlet].Parameters.Remove(Parameter(cmdlets[cmdlet], name));
         }
 
-        private static void Retype(Dictionary<string, CmdletEntry> cmdlets, string cmdlet, string name, string type, string syntaxType)
-        {
-            var parameters = cmdlets[cmdlet].Parameters;
-            var index = parameters.IndexOf(Parameter(cmdlets[cmdlet], name));
-            parameters[index] = parameters[index] with { Type = type, SyntaxType = syntaxType };
-        }
+        private static void Retype(Dictionary<string, CmdletEntry> cmdlets, string cmdlet, string name, string type, string syntaxType) =>
+            Change(cmdlets, cmdlet, name, p => p with { Type = type, SyntaxType = syntaxType });
 
         private static void Change(Dictionary<string, CmdletEntry> cmdlets, string cmdlet, string name, Func<ParameterEntry, ParameterEntry> change)
         {

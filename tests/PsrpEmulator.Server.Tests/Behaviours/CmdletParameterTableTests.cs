@@ -20,18 +20,6 @@ public class CmdletParameterTableTests
     [Test]
     public void The_table_is_what_PowerShell_s_assemblies_give_with_Windows_PowerShell_5_1_s_differences()
     {
-        var generated = CmdletParameterTableGenerator.Generate(PackageRoot());
-        if (Environment.GetEnvironmentVariable("PSRPEMU_REGENERATE_CMDLET_TABLE") == "1")
-        {
-            File.WriteAllText(TablePath(), generated);
-            Assert.Warn($"regenerated {TablePath()}: rebuild and review the diff");
-            return;
-        }
-
-        var expected = generated.Split('\n');
-        var actual = CmdletParameters.EmbeddedText().Split('\n');
-        var firstDifference = expected.Zip(actual).Select((pair, i) => (pair, i)).FirstOrDefault(x => x.pair.First != x.pair.Second);
-        Assert.That(actual, Has.Length.EqualTo(expected.Length).And.EqualTo(expected),
-            $"cmdlet-parameters.tsv differs from the assemblies (line {firstDifference.i + 1}: '{firstDifference.pair.Second}' where '{firstDifference.pair.First}')");
+        GeneratedTable.AssertEmbeddedMatches(CmdletParameterTableGenerator.Generate(PackageRoot()), CmdletParameters.EmbeddedText(), TablePath(), "PSRPEMU_REGENERATE_CMDLET_TABLE", "the assemblies");
     }
 }

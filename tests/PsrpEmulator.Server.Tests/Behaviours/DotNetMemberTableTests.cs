@@ -27,19 +27,7 @@ public class DotNetMemberTableTests
     [Test]
     public void The_table_is_what_the_reference_assemblies_give_as_Windows_PowerShell_renders_them()
     {
-        var generated = DotNetMemberTableGenerator.Generate(ReferenceDirectory());
-        if (Environment.GetEnvironmentVariable("PSRPEMU_REGENERATE_MEMBER_TABLE") == "1")
-        {
-            File.WriteAllText(TablePath(), generated);
-            Assert.Warn($"regenerated {TablePath()}: rebuild and review the diff");
-            return;
-        }
-
-        var expected = generated.Split('\n');
-        var actual = EmbeddedTable().Split('\n');
-        var firstDifference = expected.Zip(actual).Select((pair, i) => (pair, i)).FirstOrDefault(x => x.pair.First != x.pair.Second);
-        Assert.That(actual, Has.Length.EqualTo(expected.Length).And.EqualTo(expected),
-            $"dotnet-members.tsv differs from the reference assemblies (line {firstDifference.i + 1}: '{firstDifference.pair.Second}' where '{firstDifference.pair.First}')");
+        GeneratedTable.AssertEmbeddedMatches(DotNetMemberTableGenerator.Generate(ReferenceDirectory()), EmbeddedTable(), TablePath(), "PSRPEMU_REGENERATE_MEMBER_TABLE", "the reference assemblies");
     }
 
     [Test]
