@@ -66,6 +66,14 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>Start-Transcript's files, the latest last; null: the host is not transcribing.</summary>
     internal List<string>? Transcripts { get; set; }
 
+    private ScriptTypes? _types;
+
+    /// <summary>The types the session's scripts defined (<c>enum Name { }</c>); null until the first.</summary>
+    internal ScriptTypes? Types => Volatile.Read(ref _types);
+
+    /// <summary>The session's defined types, made at the first definition.</summary>
+    internal ScriptTypes EnsureTypes() => LazyInitializer.EnsureInitialized(ref _types);
+
     /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
     internal bool HasTypeConstraints { get; set; }
 

@@ -190,6 +190,15 @@ internal static partial class ScriptExpressions
 
     internal const string EnumTypeNameOfEnum = "System.Enum";
 
+    /// <summary>An enum by name: the session's own (<c>enum Name { }</c>) before the emulator's table.</summary>
+    private static bool TryGetEnumType(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Type? type)
+    {
+        type = ScriptTypes.Current?.Enum(name);
+        return type is not null || EnumTypes.TryGetValue(name, out type);
+    }
+
+    internal static bool IsEnumType(string name) => TryGetEnumType(name, out _);
+
     // [char]::IsDigit(c) / (s, index): the character; null for text of another length or an index outside it.
     private static char? CharArgument(IReadOnlyList<PsValue> arguments)
     {
@@ -201,8 +210,8 @@ internal static partial class ScriptExpressions
 
     // [enum]::X([SomeEnum], ...)'s type argument: an enum the emulator knows; another type is the emulator's scenario error.
     private static Type EnumTypeArgument(PsValue value, string method) =>
-        value is PsObject { TypeNames: [..] } typeObject && typeObject["FullName"] is { } fullName && EnumTypes.TryGetValue(Text(fullName), out var type) ? type
-        : EnumTypes.TryGetValue(Text(value), out var named) ? named
+        value is PsObject { TypeNames: [..] } typeObject && typeObject["FullName"] is { } fullName && TryGetEnumType(Text(fullName), out var type) ? type
+        : TryGetEnumType(Text(value), out var named) ? named
         : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[enum]::{method} of {Text(value)}: an enum type the emulator does not emulate: give the command a rule"));
 
     // An enum's name as Windows has it: the key it is listed under (the emulator's own stand-in types have others).
@@ -226,7 +235,7 @@ internal static partial class ScriptExpressions
     /// <summary>A cast to an enum the emulator knows (<c>[Reflection.BindingFlags]'NonPublic, Instance'</c>): its value as PowerShell shows one.</summary>
     internal static PsObject? EnumCast(string typeName, PsValue? value)
     {
-        if (!EnumTypes.TryGetValue(typeName, out var type)) return null;
+        if (!TryGetEnumType(typeName, out var type)) return null;
         var converted = EnumValue(type, value) ?? throw new ScriptExpressionException(new ScriptedError(
             $"Cannot convert value \"{Text(value)}\" to type \"{typeName}\". Error: \"Unable to match the identifier name {Text(value)} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames(type))}\"",
             "InvalidCastFromStringToEnum", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
@@ -235,7 +244,7 @@ internal static partial class ScriptExpressions
 
     /// <summary>A member of an enum the emulator knows (<see cref="EnumTypes"/>), as PowerShell shows one; null for another name.</summary>
     private static PsObject? EnumMember(string typeName, string member) =>
-        EnumTypes.TryGetValue(typeName, out var type) && Enum.GetNames(type).FirstOrDefault(n => n.Equals(member, StringComparison.OrdinalIgnoreCase)) is { } name
+        TryGetEnumType(typeName, out var type) && Enum.GetNames(type).FirstOrDefault(n => n.Equals(member, StringComparison.OrdinalIgnoreCase)) is { } name
             ? PsObjects.Enum(typeName, name, Convert.ToInt32(Enum.Parse(type, name), CultureInfo.InvariantCulture))
             : null;
 
@@ -452,7 +461,14 @@ internal static partial class ScriptExpressions
     };
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
-    public static KnownType? ResolveType(string name) => Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim());
+    public static KnownType? ResolveType(string name) =>
+        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumArrayType(name.Trim());
+
+    // [DayOfWeek[]], [Color[]]: an array of an enum the emulator or the session knows.
+    private static KnownType? EnumArrayType(string name) =>
+        name.EndsWith("[]", StringComparison.Ordinal) && name.Length > 2 && ResolveType(name[..^2]) is { } element && IsEnumType(element.FullName)
+            ? new KnownType(element.FullName + "[]", element.FullName)
+            : null;
 
     internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
     internal const string GenericDictionaryTypeName = "System.Collections.Generic.Dictionary`2";
@@ -541,11 +557,11 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>Whether the emulator answers every static member of the type, so that one it does not is PowerShell's error (not a gap).</summary>
-    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) || type.FullName == EnumTypeNameOfEnum;
+    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum;
 
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
-        StaticTypes.Contains(type.FullName) || EnumTypes.ContainsKey(type.FullName) || type.FullName == EnumTypeNameOfEnum ||
+        StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum ||
         (type.FullName is FileStreamTypeName or RunContext.StreamReaderTypeName or RunContext.StreamWriterTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
@@ -621,7 +637,7 @@ internal static partial class ScriptExpressions
         void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));
         Add("FullName", PsPrimitive.String(fullName));
         Add("Namespace", dot > 0 ? PsPrimitive.String(core[..dot]) : PsNil.Instance);
-        Add("IsEnum", PsPrimitive.Boolean(EnumTypes.ContainsKey(fullName)));
+        Add("IsEnum", PsPrimitive.Boolean(IsEnumType(fullName)));
         Add("IsGenericType", PsPrimitive.Boolean(generic > 0));
         Add("Name", PsPrimitive.String(name));
         Add("BaseType", baseType is null ? PsNil.Instance : PsPrimitive.String(baseType));
@@ -687,6 +703,8 @@ internal static partial class ScriptExpressions
         "System.Management.Automation.PSObject" or "System.Management.Automation.PSCustomObject" or "System.Management.Automation.ScriptBlock"
             => ("System.Object", false, false, "n"),
         _ when fullName.EndsWith("[]", StringComparison.Ordinal) => ("System.Array", false, false, ""),
+        // An enum: a sealed value type, serializable (.NET Framework's Type.IsSerializable is true of every enum).
+        _ when IsEnumType(fullName) => ("System.Enum", true, false, ""),
         _ => (baseTypeName ?? "System.Object", false, false, ""),
     };
 
@@ -905,7 +923,7 @@ internal static partial class ScriptExpressions
             (OrderedDictionaryTypeName, "NEW", 0) => PsObjects.Dictionary([], [OrderedDictionaryTypeName, "System.Object"]),
             (_, _, -1) when EnumMember(type.FullName, member) is { } enumMember => enumMember,
             // Not a member of the enum: PowerShell reads a static property that is not there as $null.
-            (_, _, -1) when EnumTypes.ContainsKey(type.FullName) => PsNil.Instance,
+            (_, _, -1) when IsEnumType(type.FullName) => PsNil.Instance,
             _ => null,
         };
         if (result is not null) return result;
@@ -1068,7 +1086,7 @@ internal static partial class ScriptExpressions
 
         if (type.IsGenericList)
         {
-            var element = Types[type.ElementType!];
+            var element = ResolveType(type.ElementType!)!;
             var converted = Enumerate(value).Select(item => ConvertTo(item, element)).ToList();
             // A HashSet keeps the first of equal items (the default comparer: text with case).
             if (type.IsHashSet) converted = converted.Where((item, i) => converted.FindIndex(o => ScalarEquals(o, item, caseSensitive: true)) == i).ToList();
@@ -1082,7 +1100,7 @@ internal static partial class ScriptExpressions
                 ? [.. chars.Select(c => (PsValue)PsPrimitive.Char(c))]
                 : Enumerate(value);
             if (type.ElementType is null) return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
-            var element = Types[type.ElementType];
+            var element = ResolveType(type.ElementType)!;
             return PsObjects.List(items.Select(item => ConvertTo(item, element)).ToList(), [type.FullName, "System.Array", "System.Object"]);
         }
 
@@ -1412,7 +1430,7 @@ internal static partial class ScriptExpressions
             _ => a ^ b,
         };
         // An enum on the left gives its own type, as PowerShell's enum operators do (Tls12 -bor 768 is "Tls11, Tls12").
-        if (left is PsObject { TypeNames: [var enumType, ..] } && EnumTypes.ContainsKey(enumType) && result is >= int.MinValue and <= int.MaxValue &&
+        if (left is PsObject { TypeNames: [var enumType, ..] } && IsEnumType(enumType) && result is >= int.MinValue and <= int.MaxValue &&
             EnumCast(enumType, PsPrimitive.Int32((int)result)) is { } flags)
         {
             return flags;

@@ -350,6 +350,7 @@ internal static partial class ScriptExpressions
 
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
             if (value is PsObject reflectable && ReflectionMethod(reflectable, name, arguments) is { } reflected) return reflected;
+            if (value is PsObject enumerated && EnumMethod(enumerated, name, arguments) is { } enumResult) return enumResult;
             if (value is PsObject { TypeNames: ["Microsoft.Win32.RegistryKey", ..] } registryKey && RegistryKeyMethods.Call(registryKey, name, arguments) is { } fromKey) return fromKey;
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count is 1 or 2 && value is PsPrimitive { Value: IFormattable formattable } formatted &&
                 (arguments.Count == 1 || arguments[1] is PsObject { TypeNames: [CultureInfoTypeName, ..] }))

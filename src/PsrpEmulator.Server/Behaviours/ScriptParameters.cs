@@ -256,7 +256,7 @@ internal static partial class ScriptParameters
             if (converted is null && error is null)
             {
                 error = new BindingError(
-                    $"Cannot process argument transformation on parameter '{name}'. Cannot convert value \"{PipelineVariables.Display(given)}\" to type \"{attributes.Type!.FullName}\". Error: \"Input string was not in a correct format.\"",
+                    $"Cannot process argument transformation on parameter '{name}'. {ConversionFailure(given, attributes.Type!)}",
                     "ParameterArgumentTransformationError", name);
             }
 
@@ -976,5 +976,24 @@ internal static partial class ScriptParameters
         }
 
         if (list[start..].Trim().Length > 0) yield return list[start..];
+    }
+
+    // Why the argument does not convert to the parameter's type: an enum's own error (its names listed), else the
+    // number parser's.
+    private static string ConversionFailure(PsValue given, ScriptExpressions.KnownType type)
+    {
+        if (ScriptExpressions.IsEnumType(type.FullName))
+        {
+            try
+            {
+                ScriptExpressions.EnumCast(type.FullName, given);
+            }
+            catch (ScriptExpressionException e)
+            {
+                return e.Error.Message;
+            }
+        }
+
+        return $"Cannot convert value \"{PipelineVariables.Display(given)}\" to type \"{type.FullName}\". Error: \"Input string was not in a correct format.\"";
     }
 }

@@ -61,6 +61,9 @@ internal static partial class Statements
                     // have it): the same statement.
                     if (lastNonBlank >= start && text[lastNonBlank] != '}' && blankRunEnd < text.Length && text[blankRunEnd] == '{' &&
                         WaitsForBlock(text.AsSpan(start, lastNonBlank + 1 - start).TrimStart())) break;
+                    // An enum's attribute on a line of its own ("[Flags()]", then "enum Name { }" below it): the same statement.
+                    if (lastNonBlank >= start && text[lastNonBlank] == ']' && blankRunEnd < text.Length && StartsWithKeyword(text.AsSpan(blankRunEnd), "enum") &&
+                        IsEnumDefinition(text[start..(lastNonBlank + 1)].TrimStart() + " enum")) break;
                     // "do { }" then "while (...)" or "until (...)" on a later line: the same do loop.
                     if (lastNonBlank >= start && text[lastNonBlank] == '}' && StartsWithKeyword(text.AsSpan(start).TrimStart(), "do") &&
                         blankRunEnd < text.Length && (StartsWithKeyword(text.AsSpan(blankRunEnd), "while") || StartsWithKeyword(text.AsSpan(blankRunEnd), "until"))) break;
@@ -553,6 +556,7 @@ internal static partial class Statements
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null || StaticPropertyAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
+        if (IsEnumDefinition(text)) return true;
         if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
@@ -1386,7 +1390,7 @@ internal static partial class Statements
 
     // The statements whose block PowerShell's parser looks for past a line end.
     private static readonly string[] BlockKeywords =
-        ["if", "elseif", "else", "while", "for", "foreach", "switch", "function", "filter", "try", "catch", "finally", "do", "trap", "begin", "process", "end", "dynamicparam"];
+        ["if", "elseif", "else", "while", "for", "foreach", "switch", "function", "filter", "try", "catch", "finally", "do", "trap", "begin", "process", "end", "dynamicparam", "enum"];
 
     private static bool WaitsForBlock(ReadOnlySpan<char> statement)
     {

@@ -120,6 +120,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // An enum definition: PowerShell's parser checks its members and that each value is a constant.
+        if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && CheckedEnum(text) is { } enumStatement)
+        {
+            if (enumStatement.Members.FirstOrDefault(m => m.Value is not null && !Statements.IsConstantExpression(m.Value)).Name is not null)
+            {
+                throw new ScriptParseException(ScriptedError.ParseError(EnumeratorValueMustBeConstant, "EnumeratorValueMustBeConstant"));
+            }
+
+            return;
+        }
+
         // An assignment's value is a statement of its own (the default rules' set: runs it as one).
         if (Statements.AssignedValue(text) is { } assigned)
         {
@@ -780,6 +791,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
         CheckNesting(blockNesting, "statements");
+        // The session's own types (enum Name { }) for the expression code, which is static and reads them from the flow.
+        ScriptTypes.Current = scope.Variables.DefinedTypes;
+        // enum Name { ... } (a rule for the whole text still wins): the type, defined in the session.
+        if (text[0] is '[' or 'e' or 'E' && ParsedEnum(text) is { } enumStatement && Catalog.Find(text) is null)
+        {
+            await DefineEnumAsync(enumStatement, to, blockNesting);
+            return;
+        }
+
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
         if (text.Contains('@', StringComparison.Ordinal) && Statements.Split(text).Count <= 1 && ExpandSplatting(text) is { } splatted) text = splatted;

@@ -344,6 +344,9 @@ internal sealed class PipelineVariables
 
     public RunspaceState Runspace => runspace ??= host!.Runspace ?? new RunspaceState();
 
+    /// <summary>The types the session's scripts defined, if any (without making the runspace).</summary>
+    public ScriptTypes? DefinedTypes => Existing?.Types;
+
     // What only the language's statements use (try and call depth, function scopes, $?): made when first needed, so
     // that the pipelines of thousands of idle shells, which run rules, do not each carry it.
     private sealed class ScriptState
