@@ -117,7 +117,9 @@ internal sealed partial class RunContext
             // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
             // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
             var typeNames = DotNetMembers.TypeNamesOf(item);
-            var adapted = DotNetMembers.OfFirst(typeNames) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+            // Every enum the emulator makes is over Int32, and such enums share their members (System.Enum's): the table's
+            // DayOfWeek stands for the others, a script's own too.
+            var adapted = DotNetMembers.OfFirst(typeNames) ?? (typeNames is [_, "System.Enum", ..] ? DotNetMembers.Of("System.DayOfWeek") : null) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                 $"Get-Member of a {typeNames[0]} is not emulated (only of the .NET types in the emulator's member table and of the objects a script makes, such as PSCustomObjects): give the command a rule"));
             if (!_shown.Add(typeNames[0])) return [];
 

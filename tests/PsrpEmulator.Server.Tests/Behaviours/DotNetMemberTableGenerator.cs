@@ -21,7 +21,7 @@ internal static class DotNetMemberTableGenerator
         "System.Collections.Specialized.OrderedDictionary",
         "System.ServiceProcess.ServiceController", "System.Diagnostics.Process", "System.Diagnostics.FileVersionInfo",
         "System.Diagnostics.EventLogEntry", "System.IO.FileInfo", "System.IO.DirectoryInfo", "Microsoft.Win32.RegistryKey",
-        "System.Text.RegularExpressions.Match", "System.Net.IPAddress", "System.Security.SecureString",
+        "System.Text.RegularExpressions.Match", "System.Net.IPAddress", "System.Security.SecureString", "System.DayOfWeek",
         "System.Security.AccessControl.DirectorySecurity", "System.Security.AccessControl.FileSecurity", "System.Security.AccessControl.RegistrySecurity",
     ];
 

@@ -111,6 +111,13 @@ public class EnumDefinitionTests
             Is.EqualTo("Monday,Friday|5|7|00000002|True"));
 
     [Test]
+    public async Task Get_Member_of_an_enum_value_lists_System_Enum_s_members_under_the_enum_s_name() =>
+        Assert.That(await OutputOfAsync(
+                "enum Color { Red }\n[Color]::Red | Get-Member -MemberType Property | ForEach-Object { \"$($_.TypeName) $($_.Name) $($_.Definition)\" }; " +
+                "([DayOfWeek]::Monday | Get-Member -Name HasFlag).Definition"),
+            Is.EqualTo("Color value__ int value__ {get;set;}|bool HasFlag(System.Enum flag)"));
+
+    [Test]
     public async Task A_definition_run_again_with_other_members_replaces_the_type()
     {
         var session = new RunspaceState();
