@@ -162,7 +162,9 @@ internal sealed partial class UnknownCommandScript(string commandName, bool isSc
         if (Script is { } script)
         {
             var session = new PipelineVariables(host);
-            if (session.Function(commandName) is not null || LaterPipelineCommands.Any(c => session.Function(c) is not null))
+            // A function the session defined, or a type ([Person]::new() of the session's own class, which the lookup
+            // made before the run could not know): the statements run.
+            if (session.Function(commandName) is not null || LaterPipelineCommands.Any(c => session.Function(c) is not null) || session.DefinedTypes is not null)
             {
                 return await script.RunCoreForFunctionAsync(host, time, errorRecords, cancellationToken);
             }

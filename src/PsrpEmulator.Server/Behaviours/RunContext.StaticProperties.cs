@@ -50,6 +50,7 @@ internal sealed partial class RunContext
     /// <summary><c>[Type]::Member = value</c> (<c>+=</c>, <c>-=</c>): the property set, converted to its type.</summary>
     private async ValueTask SetStaticPropertyAsync(string typeText, string member, string op, string valueText, IPipelineHost? to, int blockNesting)
     {
+        if (await SetClassStaticPropertyAsync(typeText, member, op, valueText, to, blockNesting)) return;
         if (ScriptExpressions.ResolveType(typeText) is not { } type)
         {
             throw new ScriptExpressionException(ScriptedError.NotAnswered($"[{typeText}]::{member}"));

@@ -1,3 +1,4 @@
+using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Server.Behaviours;
@@ -25,7 +26,19 @@ internal sealed partial class RunContext
         {
             return Statements.ParseEnum(text);
         }
-        catch (ScenarioRuntimeException)
+        catch (ScriptExpressionException)
+        {
+            return null;
+        }
+    }
+
+    private static Statements.ClassStatement? CheckedClass(string text)
+    {
+        try
+        {
+            return Statements.ParseClass(text);
+        }
+        catch (ScriptExpressionException)
         {
             return null;
         }
@@ -79,4 +92,257 @@ internal sealed partial class RunContext
 
     private static PipelineTerminatedException EnumParseError(string message, string id) =>
         new(PSInvocationState.Failed, ScriptedError.ParseError(message, id));
+
+    // An enum or class definition (a rule for the whole text still wins): the type, defined in the session. False for
+    // any other statement.
+    private async ValueTask<bool> TypeDefinitionAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        try
+        {
+            if (ParsedEnum(text) is { } enumStatement && Catalog.Find(text) is null)
+            {
+                await DefineEnumAsync(enumStatement, to, blockNesting);
+                return true;
+            }
+
+            if (ParsedClass(text) is { } classStatement && Catalog.Find(text) is null)
+            {
+                await DefineClassAsync(classStatement, to, blockNesting);
+                return true;
+            }
+        }
+        catch (ScriptExpressionException e)
+        {
+            // What the emulator does not run (a .NET base class, an attribute): the statement's error; the script goes on.
+            await WriteStatementErrorAsync(e.Error, to ?? host);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static Statements.ClassStatement? ParsedClass(string text)
+    {
+        try
+        {
+            return Statements.ParseClass(text);
+        }
+        catch (ScriptParseException e)
+        {
+            throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
+        }
+    }
+
+    /// <summary>Defines the class in the session and gives its static properties their initial values.</summary>
+    private async ValueTask DefineClassAsync(Statements.ClassStatement definition, IPipelineHost? to, int blockNesting)
+    {
+        ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
+        var defined = ScriptTypes.Current.Define(definition);
+        foreach (var property in definition.Properties.Where(p => p.IsStatic))
+        {
+            defined.Statics[property.Name] = await PropertyInitialValueAsync(property, to, blockNesting);
+        }
+    }
+
+    // A property's value before any constructor: its initializer's, converted to its type, else its type's default
+    // (0 of a number, False, an enum's 0; $null of a string, as a .NET field of a reference type starts).
+    private async ValueTask<PsValue> PropertyInitialValueAsync(Statements.ClassProperty property, IPipelineHost? to, int blockNesting)
+    {
+        var type = property.TypeName is null ? null : ScriptExpressions.ResolveType(property.TypeName);
+        if (property.Initializer is { } initializer) return Typed(await EvaluateAsync(initializer, to, blockNesting + 1), type);
+        if (type is null) return PsNil.Instance;
+        if (ScriptExpressions.IsEnumType(type.FullName)) return ScriptExpressions.EnumCastOrNumber(type.FullName, 0);
+        return type.FullName switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double" or "System.Single" or "System.Decimal"
+                => ScriptExpressions.Cast(PsPrimitive.Int32(0), type),
+            "System.Boolean" => PsPrimitive.Boolean(false),
+            "System.DateTime" => PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero), DateTimeKind.Unspecified),
+            "System.TimeSpan" => ScriptExpressions.Cast(PsPrimitive.String("00:00:00"), type),
+            _ => PsNil.Instance,
+        };
+    }
+
+    private static PsValue Typed(PsValue value, ScriptExpressions.KnownType? type) => type is null ? value : ScriptExpressions.Cast(value, type);
+
+    /// <summary>
+    /// <c>[Class]::new(arguments)</c>: an object of the class, its properties (the class's first, then its bases') at
+    /// their initial values, then the constructor taking that many arguments run on it (its base's first, given the
+    /// <c>: base(...)</c> arguments or none).
+    /// </summary>
+    private async ValueTask<PsObject> NewClassObjectAsync(ScriptClass scriptClass, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "constructor calls");
+        var instance = new PsObject(scriptClass.TypeNames) { ToStringValue = scriptClass.Name };
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in scriptClass.Chain.SelectMany(c => c.Definition.Properties).Where(p => !p.IsStatic))
+        {
+            if (!taken.Add(property.Name)) continue;
+            instance.AdaptedProperties.Add(new PsProperty(property.Name, await PropertyInitialValueAsync(property, to, blockNesting)));
+        }
+
+        await ConstructAsync(scriptClass, instance, arguments, to, blockNesting);
+        return instance;
+    }
+
+    private async ValueTask ConstructAsync(ScriptClass scriptClass, PsObject instance, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        CheckNesting(blockNesting, "constructor calls");
+        var constructors = scriptClass.Definition.Constructors;
+        if (constructors.Count == 0)
+        {
+            // The default constructor: no arguments, the base's default constructor.
+            if (arguments.Count != 0) throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));
+            if (scriptClass.Base is { } implicitBase) await ConstructAsync(implicitBase, instance, [], to, blockNesting + 1);
+            return;
+        }
+
+        var constructor = constructors.FirstOrDefault(c => c.Parameters.Count == arguments.Count)
+            ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments.Count));
+        if (scriptClass.Base is { } baseClass)
+        {
+            // The base's constructor first, its arguments evaluated with the constructor's parameters bound.
+            IReadOnlyList<PsValue> baseArguments = [];
+            if (constructor.BaseArguments is { Count: > 0 } written)
+            {
+                var evaluated = await InvokeClassBodyAsync(constructor with { Body = "return ,@(" + string.Join(", ", written) + ")" }, arguments, instance, to, blockNesting);
+                baseArguments = ScriptExpressions.Enumerate(evaluated);
+            }
+
+            await ConstructAsync(baseClass, instance, baseArguments, to, blockNesting + 1);
+        }
+
+        await InvokeClassBodyAsync(constructor, arguments, instance, to, blockNesting);
+    }
+
+    /// <summary>
+    /// A method's call: the overload taking that many arguments (a derived class's first), its body run with
+    /// <c>$this</c> the object (none for a static method), its value what <c>return</c> gives converted to its return
+    /// type (nothing for [void]). Null when the class has no method of that name.
+    /// </summary>
+    private async ValueTask<PsValue?> CallClassMethodAsync(ScriptClass scriptClass, string name, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
+    {
+        var overloads = scriptClass.Methods(name, isStatic: self is null);
+        if (overloads.Count == 0) return null;
+        var method = overloads.FirstOrDefault(m => m.Parameters.Count == arguments.Count) ?? throw new ScriptExpressionException(ScriptedError.MethodCount(name, arguments.Count));
+        var value = await InvokeClassBodyAsync(method, arguments, self, to, blockNesting);
+        if (method.ReturnType is null || method.ReturnType.Equals("void", StringComparison.OrdinalIgnoreCase)) return PsNil.AutomationNull;
+        return ScriptExpressions.ResolveType(method.ReturnType) is { } returnType && value is not PsNil ? ScriptExpressions.Cast(value, returnType) : value;
+    }
+
+    /// <summary>
+    /// <c>[Class]::Member</c>, <c>[Class]::Method(arguments)</c> and <c>[Class]::new(arguments)</c> of a class the session
+    /// defined: a static property's value ($null for a name the class has none of, as PowerShell reads one), a static
+    /// method's, a new object.
+    /// </summary>
+    private async ValueTask<PsValue> ClassStaticMemberAsync(ScriptClass scriptClass, string member, IReadOnlyList<PsValue>? arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments is null)
+        {
+            return scriptClass.StaticOwner(member) is { } owner && owner.Statics.TryGetValue(member, out var value) ? value : PsNil.Instance;
+        }
+
+        if (member.Equals("new", StringComparison.OrdinalIgnoreCase)) return await NewClassObjectAsync(scriptClass, arguments, to, blockNesting);
+        return await CallClassMethodAsync(scriptClass, member, arguments, null, to, blockNesting)
+            ?? throw new ScriptExpressionException(ScriptedError.MethodNotFound(member, scriptClass.Name));
+    }
+
+    /// <summary><c>[Class]::Property = value</c> (and its compound forms): the static property set, converted to its type.</summary>
+    private async ValueTask<bool> SetClassStaticPropertyAsync(string typeText, string member, string op, string valueText, IPipelineHost? to, int blockNesting)
+    {
+        if (ScriptTypes.Current?.Class(typeText.Trim()) is not { } scriptClass) return false;
+        if (scriptClass.StaticOwner(member) is not { } owner)
+        {
+            throw new ScriptExpressionException(new ScriptedError(
+                $"The property '{member}' cannot be found on this object. Verify that the property exists and can be set.", "PropertyNotFound", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+        }
+
+        var value = await EvaluateAsync(valueText, to, blockNesting + 1);
+        if (op != "=") value = ScriptExpressions.Arithmetic(owner.Statics.GetValueOrDefault(member), op[..1], value);
+        var property = owner.Property(member, isStatic: true)!;
+        owner.Statics[property.Name] = Typed(value, property.TypeName is null ? null : ScriptExpressions.ResolveType(property.TypeName));
+        return true;
+    }
+
+    /// <summary>
+    /// <c>[Class]$value</c>: an object of the class as it is; a hashtable or an object's properties set on a new object
+    /// (PowerShell's conversion through the default constructor); any other value given to the constructor taking one
+    /// argument.
+    /// </summary>
+    private async ValueTask<PsValue> CastToClassAsync(ScriptClass scriptClass, PsValue operand, IPipelineHost? to, int blockNesting)
+    {
+        if (operand is PsObject { TypeNames: { } names } && names.Contains(scriptClass.Name, StringComparer.OrdinalIgnoreCase)) return operand;
+        if (operand is PsNil) return PsNil.Instance;
+        if (operand is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
+        {
+            var made = await NewClassObjectAsync(scriptClass, [], to, blockNesting);
+            foreach (var (key, value) in table.Entries) SetClassProperty(scriptClass, made, PipelineVariables.Display(key), value, operand);
+            return made;
+        }
+
+        if (scriptClass.Definition.Constructors.Any(c => c.Parameters.Count == 1)) return await NewClassObjectAsync(scriptClass, [operand], to, blockNesting);
+        throw new ScriptExpressionException(new ScriptedError(
+            $"Cannot convert the \"{PipelineVariables.Display(operand)}\" value of type \"{ScriptExpressions.TypeName(operand)}\" to type \"{scriptClass.Name}\".",
+            "ConvertToFinalInvalidCastException", ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+    }
+
+    private static void SetClassProperty(ScriptClass scriptClass, PsObject made, string name, PsValue value, PsValue operand)
+    {
+        if (scriptClass.Property(name, isStatic: false) is null)
+        {
+            var available = string.Join(" , ", scriptClass.Chain.SelectMany(c => c.Definition.Properties).Where(p => !p.IsStatic)
+                .Select(p => $"[{p.Name} <{(p.TypeName is null ? "System.Object" : ScriptExpressions.ResolveType(p.TypeName)?.FullName ?? p.TypeName)}>]"));
+            throw new ScriptExpressionException(new ScriptedError(
+                $"Cannot convert value \"{PipelineVariables.Display(operand)}\" to type \"{scriptClass.Name}\". Error: \"Cannot create object of type \"{scriptClass.Name}\". The {name} property was not found for the {scriptClass.Name} object. The available property is: {available}\"",
+                "ObjectCreationError", ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+        }
+
+        ScriptExpressions.SetElement(made, PsPrimitive.String(name), false, value);
+    }
+
+    // The body of a method or constructor run as PowerShell runs a class's: its parameters bound (typed), $this the
+    // object, and only what return gives as its value; what its other statements write to the pipeline is dropped.
+    private async ValueTask<PsValue> InvokeClassBodyAsync(Statements.ClassMethod method, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
+    {
+        var returned = new ClassMethodHost(to ?? host);
+        await InvokeBlockAsync(method.Block, arguments, self, to, blockNesting, returned);
+        return returned.Value;
+    }
+}
+
+/// <summary>
+/// The output of a class's method body: only a return statement's value is kept (<see cref="Returning"/> set as it
+/// runs); the rest of what the body writes to the pipeline goes nowhere, as in PowerShell's class methods. Other
+/// streams go on.
+/// </summary>
+internal sealed class ClassMethodHost(IPipelineHost inner) : ForwardingHost(inner)
+{
+    private readonly List<PsValue> _returned = [];
+
+    /// <summary>Set by the return statement of the body itself while its value is written.</summary>
+    public bool Returning { get; set; }
+
+    public override ValueTask WriteAsync(PsrpEmulator.Protocol.Psrp.IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
+        if (record is not PipelineOutput output) return Inner.WriteAsync(record, cancellationToken);
+        if (Returning && !ReferenceEquals(output.Value, PsNil.AutomationNull))
+        {
+            if (_returned.Count >= CapturingHost.MaxValues) throw new ScenarioRuntimeException($"a method returns at most {CapturingHost.MaxValues} objects in the emulator");
+            _returned.Add(output.Value);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>What the method returns: nothing ($null), the one object, or an array of them.</summary>
+    public PsValue Value => _returned.Count switch
+    {
+        0 => PsNil.Instance,
+        1 => _returned[0],
+        _ => PsObjects.List(_returned, ListValueTemplate.ArrayTypeNames),
+    };
+
+    public override void StatementStarting(string statement)
+    {
+    }
 }

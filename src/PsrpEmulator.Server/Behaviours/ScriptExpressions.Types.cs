@@ -199,6 +199,10 @@ internal static partial class ScriptExpressions
 
     internal static bool IsEnumType(string name) => TryGetEnumType(name, out _);
 
+    /// <summary>An enum's value of that number: its member's name, or the number itself where no member has it (an enum's default).</summary>
+    internal static PsObject EnumCastOrNumber(string typeName, int value) =>
+        TryGetEnumType(typeName, out var type) ? PsObjects.Enum(EnumTypeName(type), Enum.ToObject(type, value).ToString()!, value) : PsObjects.Enum(typeName, value.ToString(CultureInfo.InvariantCulture), value);
+
     // [char]::IsDigit(c) / (s, index): the character; null for text of another length or an index outside it.
     private static char? CharArgument(IReadOnlyList<PsValue> arguments)
     {
@@ -557,11 +561,12 @@ internal static partial class ScriptExpressions
     }
 
     /// <summary>Whether the emulator answers every static member of the type, so that one it does not is PowerShell's error (not a gap).</summary>
-    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum;
+    internal static bool AnswersEveryStaticMember(KnownType type) => StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum ||
+        ScriptTypes.Current?.Class(type.FullName) is not null;
 
     // Every member of these types is this class's (a missing one is PowerShell's error); of the others, the ones listed.
     private static bool AnswersStaticMember(KnownType type, string member) =>
-        StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum ||
+        StaticTypes.Contains(type.FullName) || IsEnumType(type.FullName) || type.FullName == EnumTypeNameOfEnum || ScriptTypes.Current?.Class(type.FullName) is not null ||
         (type.FullName is FileStreamTypeName or RunContext.StreamReaderTypeName or RunContext.StreamWriterTypeName or RunContext.FileSystemAccessRuleTypeName or RunContext.NTAccountTypeName or RunContext.SecurityIdentifierTypeName or RunContext.PingTypeName or RunContext.TcpClientTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase)) ||
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
@@ -1519,6 +1524,13 @@ internal static partial class ScriptExpressions
             case PsObject obj when !isIndex:
             {
                 var name = Text(key);
+                // A property of a class the session defined takes its declared type.
+                if (obj.TypeNames is [var className, ..] && ScriptTypes.Current?.Class(className)?.Property(name, isStatic: false) is { TypeName: { } propertyType } &&
+                    ResolveType(propertyType) is { } declared)
+                {
+                    value = Cast(value, declared);
+                }
+
                 foreach (var properties in (List<PsProperty>[])[obj.ExtendedProperties, obj.AdaptedProperties])
                 {
                     for (var i = 0; i < properties.Count; i++)

@@ -45,11 +45,42 @@ internal sealed class ScriptTypes
 
     private sealed record Defined(EnumDefinition Definition, Type Type, ScriptExpressions.KnownType Known);
 
+    private readonly ConcurrentDictionary<string, ScriptClass> _classes = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The session's enum of that name; null for another name.</summary>
     internal Type? Enum(string name) => _enums.TryGetValue(name, out var defined) ? defined.Type : null;
 
-    /// <summary>The session's enum of that name as the expression code knows types; null for another name.</summary>
-    internal ScriptExpressions.KnownType? Known(string name) => _enums.TryGetValue(name, out var defined) ? defined.Known : null;
+    /// <summary>The session's class of that name; null for another name.</summary>
+    internal ScriptClass? Class(string name) => _classes.IsEmpty ? null : _classes.GetValueOrDefault(name);
+
+    /// <summary>The session's enum or class of that name as the expression code knows types; null for another name.</summary>
+    internal ScriptExpressions.KnownType? Known(string name) =>
+        _enums.TryGetValue(name, out var defined) ? defined.Known : Class(name)?.Known;
+
+    /// <summary>
+    /// Defines the class (again: a later definition of the name replaces the earlier, and objects made of the earlier
+    /// go on with the later's members, a simplification); its base class must be one the session defined before.
+    /// </summary>
+    internal ScriptClass Define(Statements.ClassStatement definition)
+    {
+        ScriptClass? baseClass = null;
+        if (definition.BaseName is { } baseName && (baseClass = Class(baseName)) is null)
+        {
+            throw new ScriptExpressionException(ScriptExpressions.IsDotNetTypeName(baseName)
+                ? ScriptedError.ScenarioFault($"the class {definition.Name} derives from {baseName}: deriving from a .NET type is not emulated: give the script a rule (match: its whole text)")
+                : new ScriptedError($"Unable to find type [{baseName}].", "TypeNotFound", Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType, baseName));
+        }
+
+        if (!_classes.ContainsKey(definition.Name) && _enums.Count + _classes.Count >= MaxTypes)
+        {
+            throw new ScenarioRuntimeException($"a session defines at most {MaxTypes} types in the emulator");
+        }
+
+        var defined = new ScriptClass(definition, baseClass);
+        _enums.TryRemove(definition.Name, out _);
+        _classes[definition.Name] = defined;
+        return defined;
+    }
 
     /// <summary>
     /// Defines the enum (again: a later definition of the name replaces the earlier, as a script run again defines its
@@ -58,7 +89,7 @@ internal sealed class ScriptTypes
     internal Type Define(EnumDefinition definition)
     {
         if (_enums.TryGetValue(definition.Name, out var existing) && existing.Definition == definition) return existing.Type;
-        if (!_enums.ContainsKey(definition.Name) && _enums.Count >= MaxTypes)
+        if (!_enums.ContainsKey(definition.Name) && _enums.Count + _classes.Count >= MaxTypes)
         {
             throw new ScenarioRuntimeException($"a session defines at most {MaxTypes} types in the emulator");
         }
@@ -72,7 +103,61 @@ internal sealed class ScriptTypes
 
         foreach (var (name, value) in definition.Members) builder.DefineLiteral(name, value);
         var type = builder.CreateType();
+        _classes.TryRemove(definition.Name, out _);
         _enums[definition.Name] = new Defined(definition, type, new ScriptExpressions.KnownType(definition.Name));
         return type;
     }
+}
+
+/// <summary>
+/// A class a session's script defined: its definition, its base class (one the session defined too), and its static
+/// properties' values. Its objects are PsObjects of its type names with its properties as .NET properties, as
+/// PowerShell's serializer writes a class's object; its methods and constructors run their script bodies.
+/// </summary>
+internal sealed class ScriptClass(Statements.ClassStatement definition, ScriptClass? baseClass)
+{
+    public Statements.ClassStatement Definition => definition;
+
+    public string Name => definition.Name;
+
+    public ScriptClass? Base => baseClass;
+
+    public ScriptExpressions.KnownType Known { get; } = new(definition.Name);
+
+    /// <summary>The static properties' values, set when the class is defined and by assignments.</summary>
+    public ConcurrentDictionary<string, Protocol.Clixml.PsValue> Statics { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The type names of its objects: the class, its bases, System.Object.</summary>
+    public IReadOnlyList<string> TypeNames
+    {
+        get
+        {
+            var names = new List<string>();
+            for (var c = this; c is not null; c = c.Base) names.Add(c.Name);
+            names.Add("System.Object");
+            return names;
+        }
+    }
+
+    /// <summary>The classes from this one to its root base, most derived first.</summary>
+    public IEnumerable<ScriptClass> Chain
+    {
+        get
+        {
+            for (var c = this; c is not null; c = c.Base) yield return c;
+        }
+    }
+
+    /// <summary>The property of that name (a derived class's before its base's); null when none has it.</summary>
+    public Statements.ClassProperty? Property(string name, bool isStatic) =>
+        Chain.SelectMany(c => c.Definition.Properties).FirstOrDefault(p => p.IsStatic == isStatic && p.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The class declaring a static property of that name, most derived first; null when none does.</summary>
+    public ScriptClass? StaticOwner(string name) =>
+        Chain.FirstOrDefault(c => c.Definition.Properties.Any(p => p.IsStatic && p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The methods of that name (a derived class's hiding its base's of the same argument count).</summary>
+    public IReadOnlyList<Statements.ClassMethod> Methods(string name, bool isStatic) =>
+        [.. Chain.SelectMany(c => c.Definition.Methods).Where(m => m.IsStatic == isStatic && m.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            .DistinctBy(m => m.Parameters.Count)];
 }

@@ -188,7 +188,6 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         {
             var what = keyword.Groups["keyword"].Value.ToLowerInvariant() switch
             {
-                "class" => "A class definition",
                 "configuration" => "A DSC configuration",
                 _ => "'using " + keyword.Groups["what"].Value.ToLowerInvariant() + "'",
             };
@@ -198,9 +197,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         return UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
 
-    // class Name { } / class Name : Base { }, using namespace/module/assembly, configuration Name { } (DSC).
+    // using namespace/module/assembly, configuration Name { } (DSC).
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\s*(?:(?<keyword>class)\s+\w+\s*(?:\{|:)|(?<keyword>using)\s+(?<what>namespace|module|assembly)\b|(?<keyword>configuration)\s+\w+\s*\{)",
+        @"^\s*(?:(?<keyword>using)\s+(?<what>namespace|module|assembly)\b|(?<keyword>configuration)\s+\w+\s*\{)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex NotEmulatedKeyword();
 

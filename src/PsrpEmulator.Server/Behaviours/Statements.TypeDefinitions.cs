@@ -31,7 +31,7 @@ internal static partial class Statements
                 if (name.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) name = name[7..];
                 if (!(name.Equals("Flags", StringComparison.OrdinalIgnoreCase) || name.Equals("FlagsAttribute", StringComparison.OrdinalIgnoreCase)))
                 {
-                    throw new ScenarioRuntimeException($"the attribute [{attribute.Value}] of an enum definition is not emulated: give the script a rule (match: its whole text)");
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"the attribute [{attribute.Value}] of an enum definition is not emulated: give the script a rule (match: its whole text)"));
                 }
 
                 flags = true;
@@ -106,4 +106,219 @@ internal static partial class Statements
 
     [GeneratedRegex(@"[\s()+\-*/%!]")]
     private static partial Regex NonConstantPart();
+
+    /// <summary>A class's property as written: <c>[hidden] [static] [type] $Name [= initializer]</c>.</summary>
+    internal sealed record ClassProperty(string Name, string? TypeName, string? Initializer, bool IsStatic, bool IsHidden);
+
+    /// <summary>
+    /// A class's method or constructor as written: its name, return type (null: none written, a constructor's case),
+    /// parameters (name and type), body, and for a constructor the arguments of its <c>: base(...)</c> call.
+    /// </summary>
+    internal sealed record ClassMethod(string Name, string? ReturnType, IReadOnlyList<(string Name, string? TypeName)> Parameters, string Body,
+        bool IsStatic, bool IsHidden, IReadOnlyList<string>? BaseArguments = null)
+    {
+        /// <summary>The body as a script block's, its parameters a param block (typed as declared).</summary>
+        public string Block => "param(" + string.Join(", ", Parameters.Select(p => (p.TypeName is null ? string.Empty : "[" + p.TypeName + "]") + "$" + p.Name)) + ")\n" + Body;
+    }
+
+    /// <summary>A <c>class Name [: Base] { }</c> definition as written: its properties, methods and constructors.</summary>
+    internal sealed record ClassStatement(string Name, string? BaseName, IReadOnlyList<ClassProperty> Properties, IReadOnlyList<ClassMethod> Methods,
+        IReadOnlyList<ClassMethod> Constructors);
+
+    /// <summary>
+    /// The class definition, or null when the statement is not one (it does not start with <c>class</c>, or more follows
+    /// it); one Windows PowerShell 5.1's parser refuses throws its <see cref="ScriptParseException"/>, one the emulator
+    /// does not run (an attribute, interfaces) a <see cref="ScriptExpressionException"/> of the scenario error.
+    /// </summary>
+    public static ClassStatement? ParseClass(string statement)
+    {
+        var text = statement.Trim();
+        if (!StartsWithKeyword(text, "class")) return null;
+        var header = ClassHeader().Match(text);
+        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing name after class keyword.", "MissingNameAfterKeyword"));
+        var name = header.Groups["name"].Value;
+        var i = header.Length;
+        string? baseName = null;
+        if (i < text.Length && text[i] == ':')
+        {
+            var open = text.IndexOf('{', i);
+            if (open < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '{{' in class definition '{name}'.", "MissingTypeBody"));
+            var bases = text[(i + 1)..open].Split(',', StringSplitOptions.TrimEntries);
+            if (bases.Length != 1 || !IdentifierSyntax().IsMatch(bases[0]))
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"the class {name} derives from {text[(i + 1)..open].Trim()}: a class implementing interfaces or deriving from a .NET type is not emulated: give the script a rule (match: its whole text)"));
+            }
+
+            baseName = bases[0];
+            i = open;
+        }
+
+        if (i >= text.Length || text[i] != '{') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '{{' in class definition '{name}'.", "MissingTypeBody"));
+        var close = MatchingClose(text, i, '}');
+        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
+        if (SkipBlank(text, close + 1) < text.Length) return null;
+
+        var properties = new List<ClassProperty>();
+        var methods = new List<ClassMethod>();
+        var constructors = new List<ClassMethod>();
+        var propertyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var member in ClassMembers(text[(i + 1)..close]))
+        {
+            if (properties.Count + methods.Count + constructors.Count >= ScriptTypes.MaxMembers) throw new ScenarioRuntimeException($"a class has at most {ScriptTypes.MaxMembers} members in the emulator");
+            var m = ClassMemberSyntax().Match(member);
+            if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in class definition.", "UnexpectedToken"));
+            foreach (Capture attribute in m.Groups["attribute"].Captures)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"the attribute {attribute.Value} of a class member is not emulated: give the script a rule (match: its whole text)"));
+            }
+
+            var modifiers = m.Groups["modifier"].Captures.Select(c => c.Value.ToLowerInvariant()).ToList();
+            var isStatic = modifiers.Contains("static");
+            var isHidden = modifiers.Contains("hidden");
+            var type = m.Groups["type"].Success ? m.Groups["type"].Value.Trim() : null;
+            if (m.Groups["property"].Success)
+            {
+                var propertyName = m.Groups["property"].Value;
+                if (!propertyNames.Add(propertyName)) throw new ScriptParseException(ScriptedError.ParseError($"Member '{propertyName}' is already defined.", "MemberAlreadyDefined"));
+                properties.Add(new ClassProperty(propertyName, type, m.Groups["value"].Success ? m.Groups["value"].Value.Trim() : null, isStatic, isHidden));
+                continue;
+            }
+
+            var methodName = m.Groups["method"].Value;
+            if (MethodParts(member, m.Groups["rest"].Index) is not var (parameterText, baseText, bodyText))
+            {
+                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in class definition.", "UnexpectedToken"));
+            }
+
+            var parameters = new List<(string, string?)>();
+            foreach (var parameter in SplitTopLevel(parameterText, c => c == ','))
+            {
+                if (parameter.Trim().Length == 0) continue;
+                var p = MethodParameterSyntax().Match(parameter.Trim());
+                if (!p.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(parameter.Trim(), 0)}' in method parameter list.", "UnexpectedToken"));
+                parameters.Add((p.Groups["name"].Value, p.Groups["type"].Success ? p.Groups["type"].Value.Trim() : null));
+            }
+
+            var isConstructor = methodName.Equals(name, StringComparison.OrdinalIgnoreCase) && type is null;
+            IReadOnlyList<string>? baseArguments = null;
+            if (baseText is not null)
+            {
+                if (!isConstructor) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ':' in class definition.", "UnexpectedToken"));
+                baseArguments = [.. SplitTopLevel(baseText, c => c == ',').Select(a => a.Trim()).Where(a => a.Length > 0)];
+            }
+
+            var method = new ClassMethod(methodName, type, parameters, bodyText, isStatic, isHidden, baseArguments);
+            (isConstructor ? constructors : methods).Add(method);
+        }
+
+        return new ClassStatement(name, baseName, properties, methods, constructors);
+    }
+
+    // A method's "(parameters) [: base(arguments)] { body }" from the '(' at start: its parameters' text, its base call's
+    // arguments (null: none), its body; null when the text is not that whole.
+    private static (string Parameters, string? Base, string Body)? MethodParts(string member, int start)
+    {
+        var close = MatchingClose(member, start, ')');
+        if (close < 0) return null;
+        var parameters = member[(start + 1)..close];
+        var i = SkipBlank(member, close + 1);
+        string? baseArguments = null;
+        if (i < member.Length && member[i] == ':')
+        {
+            i = SkipBlank(member, i + 1);
+            if (!StartsWithKeyword(member.AsSpan(i), "base")) return null;
+            i = SkipBlank(member, i + 4);
+            if (i >= member.Length || member[i] != '(' || MatchingClose(member, i, ')') is var baseClose && baseClose < 0) return null;
+            baseArguments = member[(i + 1)..baseClose];
+            i = SkipBlank(member, baseClose + 1);
+        }
+
+        if (i >= member.Length || member[i] != '{') return null;
+        var end = MatchingClose(member, i, '}');
+        return end < 0 || SkipBlank(member, end + 1) < member.Length ? null : (parameters, baseArguments, member[(i + 1)..end]);
+    }
+
+    /// <summary>Whether the statement is a class definition, well formed or not.</summary>
+    internal static bool IsClassDefinition(string text) => StartsWithKeyword(text, "class");
+
+    // A class body's members: split at its top-level line ends and ';', a member's attributes or modifiers on lines
+    // of their own joined to it, and a method's block opening on the line after its signature joined to it.
+    private static IEnumerable<string> ClassMembers(string body)
+    {
+        var pending = string.Empty;
+        foreach (var part in MemberParts(body))
+        {
+            var member = part.Trim();
+            if (member.Length == 0) continue;
+            if (pending.Length > 0 && (member[0] == '{' || ClassMemberPrefixOnly().IsMatch(pending)))
+            {
+                pending += "\n" + member;
+                continue;
+            }
+
+            if (pending.Length > 0) yield return pending;
+            pending = member;
+        }
+
+        if (pending.Length > 0) yield return pending;
+    }
+
+    // The class body's parts: at top-level ';' and line ends, and after a block that closes at the top level (a method's
+    // body: "[int] F() { return 1 } [int] G() { return 2 }" is two members on one line, as PowerShell's parser reads it).
+    private static List<string> MemberParts(string body)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i < body.Length; i++)
+        {
+            switch (body[i])
+            {
+                case '\'' or '"' or '`':
+                    i = SkipQuotedOrEscaped(body, i);
+                    break;
+                case '(' or '[' or '{':
+                    depth++;
+                    break;
+                case ')' or ']':
+                    if (depth > 0) depth--;
+                    break;
+                case '}':
+                    if (depth > 0) depth--;
+                    if (depth == 0)
+                    {
+                        parts.Add(body[start..(i + 1)]);
+                        start = i + 1;
+                    }
+
+                    break;
+                case ';' or '\n' when depth == 0:
+                    parts.Add(body[start..i]);
+                    start = i + 1;
+                    break;
+            }
+        }
+
+        if (start < body.Length) parts.Add(body[start..]);
+        return parts;
+    }
+
+    [GeneratedRegex(@"\Aclass\s+(?<name>[A-Za-z_]\w*)\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ClassHeader();
+
+    [GeneratedRegex(@"\A[A-Za-z_][\w.]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex IdentifierSyntax();
+
+    // Attributes and modifiers alone (a member's first lines): the member goes on below.
+    [GeneratedRegex(@"\A(?:\s*(?:\[[A-Za-z_][\w.]*\s*\(.*?\)\s*\]|hidden|static))+\s*\z", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex ClassMemberPrefixOnly();
+
+    // [attribute(...)]* [hidden|static]* [type]? then $property [= value], or Method(parameters) [: base(arguments)] { body }.
+    [GeneratedRegex(@"\A(?:\s*(?<attribute>\[[A-Za-z_][\w.]*\s*\(.*?\)\s*\])|\s*(?<modifier>hidden|static)\b)*\s*(?:\[(?<type>[A-Za-z_][\w.\[\],` ]*?)\]\s*)?" +
+        @"(?:\$(?<property>[A-Za-z_]\w*)\s*(?:=\s*(?<value>\S.*))?\s*\z|(?<method>[A-Za-z_]\w*)\s*(?<rest>\(.*))",
+        RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex ClassMemberSyntax();
+
+    [GeneratedRegex(@"\A(?:\[(?<type>[A-Za-z_][\w.\[\],` ]*?)\]\s*)?\$(?<name>[A-Za-z_]\w*)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex MethodParameterSyntax();
 }

@@ -556,7 +556,7 @@ internal static partial class Statements
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null || StaticPropertyAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
-        if (IsEnumDefinition(text)) return true;
+        if (IsEnumDefinition(text) || IsClassDefinition(text)) return true;
         if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;
@@ -591,6 +591,12 @@ internal static partial class Statements
     public static string? SteppedMember(string statement)
     {
         var text = statement.Trim();
+        // [Counter]::Count++ / --[Counter]::Count: a static property stepped, as its compound assignment.
+        if (text.Length > 6 && StaticSteppedSyntax().Match(text) is { Success: true } stepped)
+        {
+            return $"{stepped.Groups["target"].Value} {(stepped.Groups["step"].Success ? stepped.Groups["step"].Value : stepped.Groups["prestep"].Value)[0]}= 1";
+        }
+
         if (text.Length < 5 || !text.Contains('$', StringComparison.Ordinal)) return null;
         var m = SteppedMemberSyntax().Match(text);
         if (!m.Success) return null;
@@ -611,6 +617,10 @@ internal static partial class Statements
         @"^(?:(?<post>\$\w+(?::\w+)?(?:\[.+\]|\.\w+)+)(?<step>\+\+|--)|(?<prestep>\+\+|--)(?<pre>\$\w+(?::\w+)?(?:\[.+\]|\.\w+)+))$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex SteppedMemberSyntax();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?<target>\[[A-Za-z_][\w.]*\]::[A-Za-z_]\w*)(?<step>\+\+|--)|(?<prestep>\+\+|--)(?<target>\[[A-Za-z_][\w.]*\]::[A-Za-z_]\w*))$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex StaticSteppedSyntax();
 
     /// <summary>
     /// The value of a plain assignment <c>$x = value</c> (also <c>$script:x = ...</c>), as the default rules' assignment
@@ -1390,7 +1400,7 @@ internal static partial class Statements
 
     // The statements whose block PowerShell's parser looks for past a line end.
     private static readonly string[] BlockKeywords =
-        ["if", "elseif", "else", "while", "for", "foreach", "switch", "function", "filter", "try", "catch", "finally", "do", "trap", "begin", "process", "end", "dynamicparam", "enum"];
+        ["if", "elseif", "else", "while", "for", "foreach", "switch", "function", "filter", "try", "catch", "finally", "do", "trap", "begin", "process", "end", "dynamicparam", "enum", "class"];
 
     private static bool WaitsForBlock(ReadOnlySpan<char> statement)
     {

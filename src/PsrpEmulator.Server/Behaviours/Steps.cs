@@ -131,6 +131,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // A class definition: PowerShell's parser checks its members (their bodies are checked as they run).
+        if (text[0] is 'c' or 'C' && catalog.Find(text) is null && CheckedClass(text) is not null) return;
+
         // An assignment's value is a statement of its own (the default rules' set: runs it as one).
         if (Statements.AssignedValue(text) is { } assigned)
         {
@@ -794,11 +797,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // The session's own types (enum Name { }) for the expression code, which is static and reads them from the flow.
         ScriptTypes.Current = scope.Variables.DefinedTypes;
         // enum Name { ... } (a rule for the whole text still wins): the type, defined in the session.
-        if (text[0] is '[' or 'e' or 'E' && ParsedEnum(text) is { } enumStatement && Catalog.Find(text) is null)
-        {
-            await DefineEnumAsync(enumStatement, to, blockNesting);
-            return;
-        }
+        if (text[0] is '[' or 'e' or 'E' or 'c' or 'C' && await TypeDefinitionAsync(text, to, blockNesting)) return;
 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.
@@ -1144,6 +1143,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (returned.Length > 0)
                 {
                     CheckNesting(blockNesting + 1, "statements");
+                    // In a class's method only what return gives is its value.
+                    if (to is ClassMethodHost method) method.Returning = true;
                     await RunStatementAsync(returned, to, blockNesting + 1);
                 }
 
@@ -2640,6 +2641,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
                 // [string] of an array joins its items with $OFS.
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
+                if (ScriptTypes.Current?.Class(type.FullName) is { } castClass) return await CastToClassAsync(castClass, operand, to, blockNesting);
                 // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
                 if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntryOf(operand) ?? AdsiEntry(PipelineVariables.Display(operand));
                 if (type.FullName == ScriptExpressions.CultureInfoTypeName && operand is PsPrimitive) return ScriptExpressions.CultureNamed(operand);
@@ -2717,6 +2719,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     foreach (var argument in ScriptExpressions.ArrayElements(argumentText) ?? [argumentText]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
                 }
             }
+
+            // A class the session defined: its static members, constructors and methods.
+            if (ScriptTypes.Current?.Class(type.FullName) is { } scriptClass) return await ClassStaticMemberAsync(scriptClass, member, arguments, to, blockNesting);
 
             // [Environment]::GetEnvironmentVariable('NAME'[, 'Process']): the session process's variable, as $env:NAME
             // reads it; with 'Machine' or 'User', what the computer keeps for its later processes.
@@ -3156,6 +3161,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // A method of a class the session defined: its body with $this the object.
+                if (value is PsObject { TypeNames: [var className, ..] } classObject && ScriptTypes.Current?.Class(className) is { } objectClass &&
+                    await CallClassMethodAsync(objectClass, step.Text, arguments, classObject, to, blockNesting) is { } methodValue)
+                {
+                    value = methodValue;
+                    continue;
+                }
+
                 // A ScriptMethod Add-Member added: its block with $this the object.
                 if (ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Method) is { } scriptMethod)
                 {
@@ -3375,7 +3388,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
     /// set, its output the value (none $null, one itself, more an array).
     /// </summary>
-    private async ValueTask<PsValue> InvokeBlockAsync(string block, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
+    private async ValueTask<PsValue> InvokeBlockAsync(string block, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting, ClassMethodHost? method = null)
     {
         const string ArgumentVariable = "PsrpEmulatorBlockArgument";
         var variables = scope.Variables;
@@ -3385,6 +3398,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             if (self is not null) variables.SetLocal("this", self);
             for (var i = 0; i < names.Count; i++) variables.SetLocal(names[i], arguments[i]);
+            if (method is not null)
+            {
+                await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, method, blockNesting + 1);
+                return method.Value;
+            }
+
             var capture = new CapturingHost(to ?? host);
             await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, capture, blockNesting + 1);
             return capture.Value;

@@ -85,6 +85,7 @@ public class EnumDefinitionTests
         await RunAsync("enum Color { Red; Green }", session);
 
         Assert.That(await OutputOfAsync("[Color]::Green; [int][Color]'Green'", session), Is.EqualTo("Green|1"));
+        Assert.That(await OutputOfAsync("[Color]::Green", session), Is.EqualTo("Green"));
         var (other, _) = await RunAsync("[Color]::Green", new RunspaceState());
         Assert.That(other.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "TypeNotFound" }));
     }

@@ -70,11 +70,9 @@ public class LanguageStatementTests
             Is.EqualTo(new[] { "Stop SilentlyContinue", "Ignore Continue", "Continue Continue", "Continue" }));
 
     /// <summary>
-    /// Windows PowerShell 5.1's keywords the emulator does not run (classes, using, DSC configurations) are said
+    /// Windows PowerShell 5.1's keywords the emulator does not run (using, DSC configurations) are said
     /// to be so, not reported as a command Windows would not find.
     /// </summary>
-    [TestCase("class Foo { [int]$A }", "A class definition")]
-    [TestCase("class Foo : System.Exception { }", "A class definition")]
     [TestCase("using namespace System.Text", "'using namespace'")]
     [TestCase("Configuration Web { Node localhost { } }", "A DSC configuration")]
     public async Task A_language_keyword_the_emulator_does_not_run_is_a_scenario_error_saying_so(string statement, string what)

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// A script's own classes (<c>class Name [: Base] { }</c>), as Windows PowerShell 5.1 runs them: typed properties with
+/// initial values, constructors (a base's first), instance and static methods whose value is only what return gives,
+/// static properties, casts from hashtables, kept by the session that defined them.
+/// </summary>
+public class ClassDefinitionTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private const string Person =
+        "class Person {\n" +
+        "  [string]$Name\n" +
+        "  [int]$Age = 30\n" +
+        "  Person([string]$n) { $this.Name = $n }\n" +
+        "  [string] Greet() { 'not returned'; return \"Hi, $($this.Name)\" }\n" +
+        "  [void] Birthday() { $this.Age++ }\n" +
+        "  static [int] Twice([int]$x) { return $x * 2 }\n" +
+        "}\n";
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null)
+    {
+        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    private static async Task<string> OutputOfAsync(string text, RunspaceState? runspace = null)
+    {
+        var (host, outcome) = await RunAsync(text, runspace);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return string.Join("|", host.OutputTexts);
+    }
+
+    [Test]
+    public async Task A_constructor_sets_properties_and_a_method_s_value_is_only_what_return_gives() =>
+        Assert.That(await OutputOfAsync(Person + "$p = [Person]::new('Ada'); $p.Greet(); $p.Birthday(); $p.Age; [Person]::Twice(21); $p.GetType().Name; $p -is [Person]"),
+            Is.EqualTo("Hi, Ada|31|42|Person|True"));
+
+    [Test]
+    public async Task An_object_goes_to_the_client_with_its_properties_as_NET_properties()
+    {
+        var (host, _) = await RunAsync(Person + "[Person]::new('Ada')");
+
+        var person = (PsObject)host.Outputs.Single();
+        Assert.That(person.TypeNames, Is.EqualTo(new[] { "Person", "System.Object" }));
+        Assert.That(person.ToStringValue, Is.EqualTo("Person"));
+        Assert.That(person.AdaptedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("Name", "Ada"), ("Age", "30") }));
+        Assert.That(person["Age"], Is.EqualTo(PsPrimitive.Int32(30)));
+    }
+
+    [Test]
+    public async Task Properties_take_their_declared_types_and_start_at_their_type_s_default() =>
+        Assert.That(await OutputOfAsync(
+                "class P { [int]$Count; [string]$Text; [bool]$Flag; $Any; [int]$Set = '7' }\n" +
+                "$p = [P]::new(); $p.Count; $null -eq $p.Text; $p.Flag; $null -eq $p.Any; $p.Set.GetType().Name; $p.Count = '5'; $p.Count + 1"),
+            Is.EqualTo("0|True|False|True|Int32|6"));
+
+    [Test]
+    public async Task A_derived_class_runs_its_base_s_constructor_first_and_overrides_its_methods() =>
+        Assert.That(await OutputOfAsync(
+                "class Animal {\n  [string]$Name\n  Animal([string]$name) { $this.Name = $name }\n  [string] Speak() { return '...' }\n  [string] Intro() { return \"I am $($this.Name)\" }\n}\n" +
+                "class Dog : Animal {\n  [int]$Legs = 4\n  Dog([string]$name) : base($name.ToUpper()) { $this.Legs-- }\n  [string] Speak() { return \"$($this.Name) says woof\" }\n}\n" +
+                "$d = [Dog]::new('rex'); $d.Speak(); $d.Intro(); $d.Legs; $d -is [Animal]; ($d.PSObject.TypeNames -join ',')"),
+            Is.EqualTo("REX says woof|I am REX|3|True|Dog,Animal,System.Object"));
+
+    [Test]
+    public async Task Static_properties_are_the_class_s_own_and_static_methods_change_them() =>
+        Assert.That(await OutputOfAsync(
+                "class Counter { static [int]$Count = 10; static [void] Bump() { [Counter]::Count++ } }\n" +
+                "[Counter]::Bump(); [Counter]::Bump(); [Counter]::Count; [Counter]::Count = '3'; [Counter]::Count += 1; [Counter]::Count; $null -eq [Counter]::Nope"),
+            Is.EqualTo("12|4|True"));
+
+    [Test]
+    public async Task A_method_calls_itself_and_a_void_method_writes_other_streams_but_no_output()
+    {
+        var (host, _) = await RunAsync(
+            "class T {\n  [int] Fact([int]$n) { if ($n -gt 1) { return $n * $this.Fact($n - 1) }\n    return 1 }\n  [void] Log() { Write-Warning 'warned'; Write-Output 'dropped' }\n}\n" +
+            "[T]::new().Fact(5); [T]::new().Log()");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "120" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "warned" }));
+    }
+
+    [TestCase("[Person]::new()", "Cannot find an overload for \"new\" and the argument count: \"0\".")]
+    [TestCase("[Person]::new('a').Greet(1)", "Cannot find an overload for \"Greet\" and the argument count: \"1\".")]
+    [TestCase("[Person]::Nope()", "Method invocation failed because [Person] does not contain a method named 'Nope'.")]
+    public async Task A_call_no_overload_takes_is_PowerShell_s_method_error(string call, string message)
+    {
+        var (host, _) = await RunAsync(Person + call + "; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { message }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task A_hashtable_cast_to_a_class_sets_its_properties_and_one_it_lacks_is_an_error()
+    {
+        var (host, _) = await RunAsync("class P { [int]$X; [string]$S }\n$p = [P]@{ X = '5'; S = 3 }; $p.X.GetType().Name; $p.S; [P]@{ Nope = 1 }");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Int32", "3" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "ObjectCreationError" }));
+    }
+
+    [Test]
+    public async Task The_session_keeps_its_class_for_later_pipelines_and_another_session_does_not_know_it()
+    {
+        var session = new RunspaceState();
+        await RunAsync(Person, session);
+
+        Assert.That(await OutputOfAsync("[Person]::new('Bo').Greet()", session), Is.EqualTo("Hi, Bo"));
+        var (other, _) = await RunAsync("[Person]::new('Bo')", new RunspaceState());
+        Assert.That(other.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "TypeNotFound" }));
+    }
+
+    [Test]
+    public async Task A_class_deriving_from_a_NET_type_is_a_scenario_error_saying_so()
+    {
+        var (host, _) = await RunAsync("class MyError : System.Exception { }; 'next'");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+        Assert.That(host.Errors.Single().Message, Does.Contain("deriving from a .NET type is not emulated"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
+
+    [Test]
+    public async Task A_member_defined_twice_fails_the_script_before_anything_runs()
+    {
+        var (host, outcome) = await RunAsync("'before'\nclass P { [int]$X; [string]$x }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(outcome.OutcomeError().FullyQualifiedErrorId, Is.EqualTo("MemberAlreadyDefined"));
+        Assert.That(host.OutputTexts, Is.Empty);
+    }
+}
