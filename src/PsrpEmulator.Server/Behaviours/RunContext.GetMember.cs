@@ -114,6 +114,9 @@ internal sealed partial class RunContext
                 return CustomObjectMembers(custom);
             }
 
+            // An object of a class the session defined: the class's members.
+            if (item is PsObject { TypeNames: [var className, ..] } && ScriptTypes.Current?.Class(className) is { } scriptClass) return ClassObjectMembers(scriptClass);
+
             // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
             // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
             var typeNames = DotNetMembers.TypeNamesOf(item);
@@ -197,6 +200,65 @@ internal sealed partial class RunContext
                 .Concat(custom.ExtendedProperties.Select(p => (p.Name, Type: "NoteProperty", Flag: NotePropertyFlag, Definition: NoteDefinition(p.Name, p.Value))))
                 .ToList();
             return Listed(typeName, members);
+        }
+
+        // A script class's object: Object's four methods and the class's (and its bases') instance methods, each name's
+        // overloads in one definition, and its properties, as the .NET adapter shows the emitted type (hidden members
+        // left out, as Get-Member leaves them without -Force).
+        private IEnumerable<PsObject> ClassObjectMembers(ScriptClass scriptClass)
+        {
+            if (!_shown.Add(scriptClass.Name)) return [];
+            var overloads = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, definition) in CustomObjectMethods) overloads[name] = [definition];
+            var own = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var method in scriptClass.Chain.SelectMany(c => c.Definition.Methods).Where(m => !m.IsStatic && !m.IsHidden))
+            {
+                var signature = $"{ClassTypeDisplay(method.ReturnType ?? "void")} {method.Name}({string.Join(", ", method.Parameters.Select(p => ClassTypeDisplay(p.TypeName) + " " + p.Name))})";
+                // A class's own method replaces Object's of its name; a base's overload of a signature already listed is hidden.
+                if (own.Add(method.Name)) overloads[method.Name] = [];
+                if (!overloads[method.Name].Contains(signature, StringComparer.OrdinalIgnoreCase)) overloads[method.Name].Add(signature);
+            }
+
+            var members = overloads.Select(o => (Name: o.Key, Type: "Method", Flag: MethodFlag, Definition: string.Join(", ", o.Value))).ToList();
+            var properties = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var property in scriptClass.Chain.SelectMany(c => c.Definition.Properties).Where(p => !p.IsStatic && !p.IsHidden))
+            {
+                if (properties.Add(property.Name)) members.Add((property.Name, "Property", FlagOf("Property"), $"{ClassTypeDisplay(property.TypeName)} {property.Name} {{get;set;}}"));
+            }
+
+            return Listed(scriptClass.Name, members);
+        }
+
+        // A type as the .NET adapter writes it in a definition: the accelerator of a common type (string, int, bool...),
+        // a script's own type by its name, another as written; none written is System.Object.
+        private static string ClassTypeDisplay(string? written)
+        {
+            if (written is null) return "System.Object";
+            var full = ScriptExpressions.ResolveType(written)?.FullName;
+            return full switch
+            {
+                "System.String" => "string",
+                "System.Int32" => "int",
+                "System.Int64" => "long",
+                "System.Boolean" => "bool",
+                "System.Double" => "double",
+                "System.Decimal" => "decimal",
+                "System.Char" => "char",
+                "System.Byte" => "byte",
+                "System.DateTime" => "datetime",
+                "System.TimeSpan" => "timespan",
+                "System.Collections.Hashtable" => "hashtable",
+                "System.Object" => "System.Object",
+                "System.String[]" => "string[]",
+                "System.Int32[]" => "int[]",
+                "System.Object[]" => "System.Object[]",
+                "System.Void" => "void",
+                // A generic as written in the script (System.Collections.Generic.List[string]), as 5.1 shows one.
+                not null when full.Contains('`', StringComparison.Ordinal) => written,
+                null when written.Equals("void", StringComparison.OrdinalIgnoreCase) => "void",
+                null => written,
+                _ => full,
+            };
         }
 
         private IEnumerable<PsObject> Listed(string typeName, List<(string Name, string Type, int Flag, string Definition)> members) =>

@@ -182,8 +182,33 @@ internal sealed partial class RunContext
         }
 
         await ConstructAsync(scriptClass, instance, arguments, to, blockNesting);
+        await RefreshClassTextAsync(instance, scriptClass, to, blockNesting);
         return instance;
     }
+
+    /// <summary>
+    /// The object's text (<c>"$object"</c>, its display) from its class's own <c>ToString()</c>, where the class (or a
+    /// base) defines one: the emulator's values carry their text, so it is taken again after the constructor, a
+    /// method call and a property assignment, the points where the object changes (a method of another object that
+    /// changes this one is not seen).
+    /// </summary>
+    internal async ValueTask RefreshClassTextAsync(PsObject instance, ScriptClass scriptClass, IPipelineHost? to, int blockNesting)
+    {
+        if (_refreshingClassText || scriptClass.Methods("ToString", isStatic: false).FirstOrDefault(m => m.Parameters.Count == 0) is not { } toString) return;
+        _refreshingClassText = true;
+        try
+        {
+            var text = await InvokeClassBodyAsync(toString, [], instance, to, blockNesting);
+            instance.ToStringValue = ScriptExpressions.IsNull(text) ? string.Empty : PipelineVariables.Display(text);
+        }
+        finally
+        {
+            _refreshingClassText = false;
+        }
+    }
+
+    // Set while a ToString() runs: what it does to the object does not run it again.
+    private bool _refreshingClassText;
 
     private async ValueTask ConstructAsync(ScriptClass scriptClass, PsObject instance, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
     {
@@ -226,6 +251,7 @@ internal sealed partial class RunContext
         if (overloads.Count == 0) return null;
         var method = overloads.FirstOrDefault(m => m.Parameters.Count == arguments.Count) ?? throw new ScriptExpressionException(ScriptedError.MethodCount(name, arguments.Count));
         var value = await InvokeClassBodyAsync(method, arguments, self, to, blockNesting);
+        if (self is not null) await RefreshClassTextAsync(self, scriptClass, to, blockNesting);
         if (method.ReturnType is null || method.ReturnType.Equals("void", StringComparison.OrdinalIgnoreCase)) return PsNil.AutomationNull;
         return ScriptExpressions.ResolveType(method.ReturnType) is { } returnType && value is not PsNil ? ScriptExpressions.Cast(value, returnType) : value;
     }
@@ -277,6 +303,7 @@ internal sealed partial class RunContext
         {
             var made = await NewClassObjectAsync(scriptClass, [], to, blockNesting);
             foreach (var (key, value) in table.Entries) SetClassProperty(scriptClass, made, PipelineVariables.Display(key), value, operand);
+            await RefreshClassTextAsync(made, scriptClass, to, blockNesting);
             return made;
         }
 

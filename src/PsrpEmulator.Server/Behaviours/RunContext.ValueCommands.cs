@@ -1013,6 +1013,8 @@ internal sealed partial class RunContext
         if (typeName.StartsWith('[') && typeName.EndsWith(']')) typeName = typeName[1..^1].Trim();
         var type = ScriptExpressions.ResolveType(typeName);
         if (type is null && NewCryptoObject(typeName, constructorArguments) is { } crypto) return crypto;
+        // New-Object of a class the session defined: its constructor of that many arguments.
+        if (type is not null && ScriptTypes.Current?.Class(type.FullName) is { } scriptClass) return await NewClassObjectAsync(scriptClass, constructorArguments, to, blockNesting);
         PsObject? created = null;
         PsValue value;
         switch (type?.FullName)

@@ -3486,6 +3486,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             ScriptExpressions.SetElement(container, key, last.IsIndex, value);
+            if (!last.IsIndex && container is PsObject { TypeNames: [var className, ..] } classObject && ScriptTypes.Current?.Class(className) is { } objectClass)
+            {
+                await RefreshClassTextAsync(classObject, objectClass, to, blockNesting);
+            }
         }
         catch (ScriptExpressionException e)
         {

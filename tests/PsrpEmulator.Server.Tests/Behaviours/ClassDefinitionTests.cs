@@ -140,4 +140,26 @@ public class ClassDefinitionTests
         Assert.That(outcome.OutcomeError().FullyQualifiedErrorId, Is.EqualTo("MemberAlreadyDefined"));
         Assert.That(host.OutputTexts, Is.Empty);
     }
+
+    [Test]
+    public async Task New_Object_runs_the_constructor_and_a_ToString_override_is_the_object_s_text() =>
+        Assert.That(await OutputOfAsync(
+                "class Pt { [int]$X; [int]$Y; Pt([int]$x, [int]$y) { $this.X = $x; $this.Y = $y }\n  [string] ToString() { return \"($($this.X),$($this.Y))\" } }\n" +
+                "$p = New-Object Pt -ArgumentList 1, 2; \"$p\"; $p.X = 5; \"$p\"; $p"),
+            Is.EqualTo("(1,2)|(5,2)|(5,2)"));
+
+    [Test]
+    public async Task Get_Member_lists_the_class_s_methods_and_properties_but_not_its_hidden_or_static_ones() =>
+        Assert.That(await OutputOfAsync(
+                Person.Replace("  [void] Birthday()", "  hidden [int]$Secret\n  [string] Greet([string]$to) { return $to }\n  [void] Birthday()", StringComparison.Ordinal) +
+                "[Person]::new('a') | Get-Member | ForEach-Object { \"$($_.Name)=$($_.MemberType)=$($_.Definition)\" }"),
+            Is.EqualTo(string.Join("|",
+                "Birthday=Method=void Birthday()",
+                "Equals=Method=bool Equals(System.Object obj)",
+                "GetHashCode=Method=int GetHashCode()",
+                "GetType=Method=type GetType()",
+                "Greet=Method=string Greet(), string Greet(string to)",
+                "ToString=Method=string ToString()",
+                "Age=Property=int Age {get;set;}",
+                "Name=Property=string Name {get;set;}")));
 }
