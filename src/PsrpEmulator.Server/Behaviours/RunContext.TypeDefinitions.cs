@@ -110,6 +110,15 @@ internal sealed partial class RunContext
                 await DefineClassAsync(classStatement, to, blockNesting);
                 return true;
             }
+
+            // using namespace System.Text: the session's type names resolve in it (PowerShell keeps it for the session's
+            // later commands too).
+            if (text[0] is 'u' or 'U' && Statements.UsingNamespace(text) is { } usedNamespace && Catalog.Find(text) is null)
+            {
+                ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
+                ScriptTypes.Current.Use(usedNamespace);
+                return true;
+            }
         }
         catch (ScriptExpressionException e)
         {

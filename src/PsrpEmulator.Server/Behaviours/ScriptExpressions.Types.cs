@@ -466,7 +466,9 @@ internal static partial class ScriptExpressions
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
     public static KnownType? ResolveType(string name) =>
-        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumArrayType(name.Trim());
+        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumArrayType(name.Trim()) ??
+        // using namespace System.Text: [StringBuilder] is System.Text.StringBuilder.
+        ScriptTypes.Current?.InNamespaces(name.Trim(), n => Types.GetValueOrDefault(n) ?? GenericListType(n));
 
     // [DayOfWeek[]], [Color[]]: an array of an enum the emulator or the session knows.
     private static KnownType? EnumArrayType(string name) =>

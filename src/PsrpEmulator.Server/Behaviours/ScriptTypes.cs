@@ -47,6 +47,38 @@ internal sealed class ScriptTypes
 
     private readonly ConcurrentDictionary<string, ScriptClass> _classes = new(StringComparer.OrdinalIgnoreCase);
 
+    private ImmutableNamespaces _namespaces = ImmutableNamespaces.Empty;
+
+    /// <summary>The namespaces <c>using namespace</c> named, in order, whose types resolve without their namespace.</summary>
+    internal IReadOnlyList<string> Namespaces => _namespaces.Names;
+
+    /// <summary><c>using namespace Name</c>: the session's types resolve in it from now on.</summary>
+    internal void Use(string name)
+    {
+        lock (_enums)
+        {
+            if (_namespaces.Names.Contains(name, StringComparer.OrdinalIgnoreCase)) return;
+            if (_namespaces.Names.Count >= MaxTypes) throw new ScenarioRuntimeException($"a session names at most {MaxTypes} namespaces in the emulator");
+            _namespaces = new ImmutableNamespaces([.. _namespaces.Names, name]);
+        }
+    }
+
+    /// <summary>A type of the name in one of the namespaces used, by the lookup given; null when none has it.</summary>
+    internal T? InNamespaces<T>(string name, Func<string, T?> lookup) where T : class
+    {
+        foreach (var ns in _namespaces.Names)
+        {
+            if (lookup(ns + "." + name) is { } found) return found;
+        }
+
+        return null;
+    }
+
+    private sealed record ImmutableNamespaces(IReadOnlyList<string> Names)
+    {
+        public static readonly ImmutableNamespaces Empty = new([]);
+    }
+
     /// <summary>The session's enum of that name; null for another name.</summary>
     internal Type? Enum(string name) => _enums.TryGetValue(name, out var defined) ? defined.Type : null;
 

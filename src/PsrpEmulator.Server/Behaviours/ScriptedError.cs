@@ -197,9 +197,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         return UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
 
-    // using namespace/module/assembly, configuration Name { } (DSC).
+    // using module/assembly, configuration Name { } (DSC).
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\s*(?:(?<keyword>using)\s+(?<what>namespace|module|assembly)\b|(?<keyword>configuration)\s+\w+\s*\{)",
+        @"^\s*(?:(?<keyword>using)\s+(?<what>module|assembly)\b|(?<keyword>configuration)\s+\w+\s*\{)",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex NotEmulatedKeyword();
 

@@ -82,6 +82,13 @@ internal static partial class Statements
         return new EnumStatement(enumName, flags, members);
     }
 
+    /// <summary><c>using namespace Name</c>: the namespace; null for any other statement.</summary>
+    internal static string? UsingNamespace(string text) =>
+        StartsWithKeyword(text, "using") && UsingNamespaceSyntax().Match(text) is { Success: true } m ? m.Groups["name"].Value : null;
+
+    [GeneratedRegex(@"\Ausing\s+namespace\s+(?<name>[A-Za-z_][\w.]*)\s*\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UsingNamespaceSyntax();
+
     /// <summary>Whether the statement is an enum definition (<c>enum</c>, perhaps after attributes), well formed or not.</summary>
     internal static bool IsEnumDefinition(string text) => StartsWithKeyword(text, "enum") || text.StartsWith('[') && EnumAttributes().IsMatch(text);
 

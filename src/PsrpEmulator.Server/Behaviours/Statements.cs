@@ -556,7 +556,7 @@ internal static partial class Statements
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null || StaticPropertyAssignment(text) is not null) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
-        if (IsEnumDefinition(text) || IsClassDefinition(text)) return true;
+        if (IsEnumDefinition(text) || IsClassDefinition(text) || UsingNamespace(text) is not null) return true;
         if (DoubleQuotedBody(text) is { } quoted && quoted.Contains("$(", StringComparison.Ordinal)) return true;
         if (StartsWithKeyword(text, "try") && SkipBlank(text, 3) is var tryBlock && tryBlock < text.Length && text[tryBlock] == '{') return true;
         if (StartsWithKeyword(text, "while") || (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')) return true;

@@ -797,7 +797,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // The session's own types (enum Name { }) for the expression code, which is static and reads them from the flow.
         ScriptTypes.Current = scope.Variables.DefinedTypes;
         // enum Name { ... } (a rule for the whole text still wins): the type, defined in the session.
-        if (text[0] is '[' or 'e' or 'E' or 'c' or 'C' && await TypeDefinitionAsync(text, to, blockNesting)) return;
+        if (text[0] is '[' or 'e' or 'E' or 'c' or 'C' or 'u' or 'U' && await TypeDefinitionAsync(text, to, blockNesting)) return;
 
         // Splatting (Get-Service @params): the arguments written out before anything matches the text.
         // One statement at a time: a script's later statement splats what its earlier ones set.

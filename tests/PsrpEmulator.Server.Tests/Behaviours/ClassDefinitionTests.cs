@@ -162,4 +162,16 @@ public class ClassDefinitionTests
                 "ToString=Method=string ToString()",
                 "Age=Property=int Age {get;set;}",
                 "Name=Property=string Name {get;set;}")));
+
+    [Test]
+    public async Task Using_namespace_lets_the_session_name_its_types_without_the_namespace()
+    {
+        var session = new RunspaceState();
+        var (before, _) = await RunAsync("[Path]::GetExtension('a.txt')", session);
+        Assert.That(before.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "TypeNotFound" }));
+
+        Assert.That(await OutputOfAsync("using namespace System.IO\n[Path]::GetExtension('a.txt'); $sb = [Text.StringBuilder]::new(); [void]$sb.Append('x'); \"$sb\"", session),
+            Is.EqualTo(".txt|x"));
+        Assert.That(await OutputOfAsync("[Path]::GetFileName('C:\\d\\f.log')", session), Is.EqualTo("f.log"));
+    }
 }

@@ -73,7 +73,7 @@ public class LanguageStatementTests
     /// Windows PowerShell 5.1's keywords the emulator does not run (using, DSC configurations) are said
     /// to be so, not reported as a command Windows would not find.
     /// </summary>
-    [TestCase("using namespace System.Text", "'using namespace'")]
+    [TestCase("using module MyTools", "'using module'")]
     [TestCase("Configuration Web { Node localhost { } }", "A DSC configuration")]
     public async Task A_language_keyword_the_emulator_does_not_run_is_a_scenario_error_saying_so(string statement, string what)
     {
