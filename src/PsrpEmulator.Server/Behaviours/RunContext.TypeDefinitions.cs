@@ -97,6 +97,8 @@ internal sealed partial class RunContext
     // any other statement.
     private async ValueTask<bool> TypeDefinitionAsync(string text, IPipelineHost? to, int blockNesting)
     {
+        // Defined ahead with its script's other types: reached now, it is there already.
+        if (_definedAhead?.Remove(text) == true) return true;
         try
         {
             if (ParsedEnum(text) is { } enumStatement && Catalog.Find(text) is null)
@@ -128,6 +130,63 @@ internal sealed partial class RunContext
         }
 
         return false;
+    }
+
+    // The definitions DefineTypesAheadAsync made, by their statement's text, until the run reaches them.
+    private HashSet<string>? _definedAhead;
+
+    /// <summary>
+    /// A script's enum and class definitions made before its first statement runs, as PowerShell makes them when it
+    /// parses the script: the enums, then the classes each after its base (a class whose base is in no definition is
+    /// left to its statement, which reports it). A definition that fails here fails again, and reports, when reached.
+    /// </summary>
+    private async ValueTask DefineTypesAheadAsync(List<string> statements, IPipelineHost? to, int blockNesting)
+    {
+        var classes = new List<(string Text, Statements.ClassStatement Definition)>();
+        foreach (var statement in statements)
+        {
+            var text = Statements.BracedVariables(statement.Trim());
+            if (text.Length == 0 || Catalog.Find(text) is not null) continue;
+            try
+            {
+                if (Statements.ParseEnum(text) is { } enumStatement)
+                {
+                    await DefineEnumAsync(enumStatement, to, blockNesting);
+                    (_definedAhead ??= new(StringComparer.Ordinal)).Add(text);
+                }
+                else if (Statements.ParseClass(text) is { } classStatement)
+                {
+                    classes.Add((text, classStatement));
+                }
+            }
+            catch (Exception e) when (e is ScriptExpressionException or ScriptParseException or PipelineTerminatedException)
+            {
+                // Its own statement reports it when the run gets there.
+            }
+        }
+
+        // Bases first: each pass defines the classes whose base is defined (or that have none).
+        var types = scope.Variables.Runspace.EnsureTypes();
+        ScriptTypes.Current = types;
+        for (var progress = true; progress && classes.Count > 0;)
+        {
+            progress = false;
+            foreach (var (text, definition) in classes.ToList())
+            {
+                if (definition.BaseName is { } baseName && types.Class(baseName) is null && classes.Exists(c => c.Definition.Name.Equals(baseName, StringComparison.OrdinalIgnoreCase))) continue;
+                classes.Remove((text, definition));
+                try
+                {
+                    await DefineClassAsync(definition, to, blockNesting);
+                    (_definedAhead ??= new(StringComparer.Ordinal)).Add(text);
+                    progress = true;
+                }
+                catch (ScriptExpressionException)
+                {
+                    // Its own statement reports it when the run gets there.
+                }
+            }
+        }
     }
 
     private static Statements.ClassStatement? ParsedClass(string text)

@@ -1052,6 +1052,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var traps = statements.Any(t => t.StartsWith("trap", StringComparison.OrdinalIgnoreCase))
                     ? statements.Select(Statements.ParseTrap).OfType<Statements.CatchClause>().ToList()
                     : [];
+                // PowerShell defines a script's enums and classes as it parses the script: they are known above their
+                // definitions, and a class may come before its base.
+                if (statements.Exists(t => t.Length > 0 && t.TrimStart()[0] is '[' or 'e' or 'E' or 'c' or 'C' && (Statements.IsEnumDefinition(t.TrimStart()) || Statements.IsClassDefinition(t.TrimStart()))))
+                {
+                    await DefineTypesAheadAsync(statements, to, blockNesting);
+                }
+
                 foreach (var statement in statements)
                 {
                     if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;

@@ -174,4 +174,18 @@ public class ClassDefinitionTests
             Is.EqualTo(".txt|x"));
         Assert.That(await OutputOfAsync("[Path]::GetFileName('C:\\d\\f.log')", session), Is.EqualTo("f.log"));
     }
+
+    [Test]
+    public async Task A_script_s_types_are_defined_before_its_first_statement_runs_and_a_class_may_precede_its_base() =>
+        Assert.That(await OutputOfAsync(
+                "[Shade]::Dark; [Dog]::new().Speak()\n" +
+                "class Dog : Animal { [string] Speak() { return \"$($this.Sound) as $([Shade]::Light)\" } }\n" +
+                "class Animal { [string]$Sound = 'woof' }\n" +
+                "enum Shade { Light; Dark }\n" +
+                "[Animal]::new().Sound"),
+            Is.EqualTo("Dark|woof as Light|woof"));
+
+    [Test]
+    public async Task A_static_property_changed_above_its_class_s_definition_keeps_its_value_when_the_definition_is_reached() =>
+        Assert.That(await OutputOfAsync("[Counter]::Count = 5\nclass Counter { static [int]$Count = 1 }\n[Counter]::Count"), Is.EqualTo("5"));
 }
