@@ -51,6 +51,21 @@ public class RandomScriptTests
     public async Task Random_registry_statements_end_with_an_outcome_and_never_an_exception() =>
         await RunRandomScriptsAsync(RegistryPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261130), runs: PsrpEmulator.Tests.Fuzz.Runs(1000), maxPieces: 8, stopAfter: TimeSpan.FromMilliseconds(300));
 
+    private static readonly string[] TypeDefinitionPieces =
+    [
+        "enum", "class", " E", " C", " D", " : ", " : C", " : System.Exception", "{", "}", "(", ")", "[", "]", ";", "\n", " ", "=", " = ", ",", "'", "\"",
+        " A", " B = 5", " B = 0x10", " A = $x", " A = 2147483648", " A = [int]::MaxValue", " A = [E]::B", "[Flags()]", "[Flags()]\n", "[Nope()]",
+        "[string]$Name", "[int]$N = '7'", "static [int]$S = 1", "hidden $H", "[ValidateNotNull()]", " C([string]$n) { $this.Name = $n }", " C() : base() { }",
+        " D() : base(1) { }", "[string] M() { return $this.Name }", "[void] V() { 'x' }", "static [int] S2([int]$a) { return $a * 2 }", "[int] R() { return $this.R() }",
+        "[E]::A", "[E]'B'", "[E]7", "[C]::new()", "[C]::new('a')", "[C]::new().M()", "[C]::S", "[C]::S++", "[C]::S2(3)", "[C]@{ Name = 'x' }", "[C]@{ Nope = 1 }",
+        "New-Object C", "$o = [C]::new('z'); $o.M(); $o.N = 'q'", "$o | Get-Member", "[enum]::GetNames([E])", "using namespace System.IO", "[Path]::GetExtension('a.b')",
+    ];
+
+    /// <summary>Seeded random enum and class definitions and uses (well formed or not): an outcome each time, never an exception.</summary>
+    [Test]
+    public async Task Random_type_definitions_end_with_an_outcome_and_never_an_exception() =>
+        await RunRandomScriptsAsync(TypeDefinitionPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261205), runs: PsrpEmulator.Tests.Fuzz.Runs(1000), maxPieces: 12, stopAfter: TimeSpan.FromMilliseconds(300));
+
     /// <summary>
     /// <paramref name="runs"/> scripts of 1 to <paramref name="maxPieces"/> random pieces through the default behaviours,
     /// each cancelled after <paramref name="stopAfter"/> (as a Stop would end it): an outcome every time, no exception.
