@@ -470,9 +470,10 @@ internal static partial class ScriptExpressions
         // using namespace System.Text: [StringBuilder] is System.Text.StringBuilder.
         ScriptTypes.Current?.InNamespaces(name.Trim(), n => Types.GetValueOrDefault(n) ?? GenericListType(n));
 
-    // [DayOfWeek[]], [Color[]]: an array of an enum the emulator or the session knows.
+    // [DayOfWeek[]], [Color[]], [Person[]]: an array of an enum the emulator or the session knows, or of the session's class.
     private static KnownType? EnumArrayType(string name) =>
-        name.EndsWith("[]", StringComparison.Ordinal) && name.Length > 2 && ResolveType(name[..^2]) is { } element && IsEnumType(element.FullName)
+        name.EndsWith("[]", StringComparison.Ordinal) && name.Length > 2 && ResolveType(name[..^2]) is { } element &&
+        (IsEnumType(element.FullName) || ScriptTypes.Current?.Class(element.FullName) is not null)
             ? new KnownType(element.FullName + "[]", element.FullName)
             : null;
 
@@ -524,7 +525,8 @@ internal static partial class ScriptExpressions
             _ => null,
         };
         if (fullName is null) return null;
-        return Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) is { IsArray: false } element
+        // The element may be a type the session's script defined (List[Person]).
+        return (Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) ?? ScriptTypes.Current?.Known(name[(open + 1)..^1].Trim())) is { IsArray: false } element
             ? new KnownType(fullName, element.FullName) { IsGenericList = true }
             : null;
     }

@@ -994,6 +994,12 @@ internal static partial class ScriptParameters
             }
         }
 
+        // A class the session defined: PowerShell's conversion finds no way to make one of the value.
+        if (ScriptTypes.Current?.Class(type.FullName) is not null)
+        {
+            return $"Cannot convert the \"{PipelineVariables.Display(given)}\" value of type \"{ScriptExpressions.TypeName(given)}\" to type \"{type.FullName}\".";
+        }
+
         return $"Cannot convert value \"{PipelineVariables.Display(given)}\" to type \"{type.FullName}\". Error: \"Input string was not in a correct format.\"";
     }
 }

@@ -188,4 +188,20 @@ public class ClassDefinitionTests
     [Test]
     public async Task A_static_property_changed_above_its_class_s_definition_keeps_its_value_when_the_definition_is_reached() =>
         Assert.That(await OutputOfAsync("[Counter]::Count = 5\nclass Counter { static [int]$Count = 1 }\n[Counter]::Count"), Is.EqualTo("5"));
+
+    [Test]
+    public async Task A_class_types_parameters_arrays_and_generic_lists()
+    {
+        var (host, _) = await RunAsync(
+            "class Item { [string]$Name; [int]$Size; Item([string]$n, [int]$s) { $this.Name = $n; $this.Size = $s } [bool] IsBig() { return $this.Size -gt 10 } }\n" +
+            "function Show([Item]$i) { \"show $($i.Name)\" }\nShow ([Item]::new('a', 1)); Show 'x'\n" +
+            "[Item[]]$all = [Item]::new('s', 3), [Item]::new('b', 30); $all.Count; ($all | Where-Object { $_.IsBig() }).Name; ($all | Sort-Object Size -Descending | ForEach-Object Name) -join ','\n" +
+            "$list = [System.Collections.Generic.List[Item]]::new(); $list.Add([Item]::new('l', 2)); $list.Count; $list[0].Name");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "show a", "2", "b", "b,s", "1", "l" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("ParameterArgumentTransformationError,Show", "Cannot process argument transformation on parameter 'i'. Cannot convert the \"x\" value of type \"System.String\" to type \"Item\"."),
+        }));
+    }
 }
