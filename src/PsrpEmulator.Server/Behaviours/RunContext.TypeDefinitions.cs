@@ -5,12 +5,12 @@ namespace PsrpEmulator.Server.Behaviours;
 
 internal sealed partial class RunContext
 {
-    // The enum definition the statement is, if it is one; a definition PowerShell's parser refuses fails the script.
-    private static Statements.EnumStatement? ParsedEnum(string text)
+    // The definition the statement is, if it is one (enum, class); one PowerShell's parser refuses fails the script.
+    private static T? Parsed<T>(Func<string, T?> parse, string text) where T : class
     {
         try
         {
-            return Statements.ParseEnum(text);
+            return parse(text);
         }
         catch (ScriptParseException e)
         {
@@ -18,25 +18,13 @@ internal sealed partial class RunContext
         }
     }
 
-    // The definition for the syntax check ahead of the run: its parse errors are the check's; an attribute the
-    // emulator does not emulate is the run's to report, when it gets there.
-    private static Statements.EnumStatement? CheckedEnum(string text)
+    // The definition for the syntax check ahead of the run: its parse errors are the check's; what the emulator does
+    // not run (an attribute, a base type) is the run's to report, when it gets there.
+    private static T? Checked<T>(Func<string, T?> parse, string text) where T : class
     {
         try
         {
-            return Statements.ParseEnum(text);
-        }
-        catch (ScriptExpressionException)
-        {
-            return null;
-        }
-    }
-
-    private static Statements.ClassStatement? CheckedClass(string text)
-    {
-        try
-        {
-            return Statements.ParseClass(text);
+            return parse(text);
         }
         catch (ScriptExpressionException)
         {
@@ -101,13 +89,13 @@ internal sealed partial class RunContext
         if (_definedAhead?.Remove(text) == true) return true;
         try
         {
-            if (ParsedEnum(text) is { } enumStatement && Catalog.Find(text) is null)
+            if (Parsed(Statements.ParseEnum, text) is { } enumStatement && Catalog.Find(text) is null)
             {
                 await DefineEnumAsync(enumStatement, to, blockNesting);
                 return true;
             }
 
-            if (ParsedClass(text) is { } classStatement && Catalog.Find(text) is null)
+            if (Parsed(Statements.ParseClass, text) is { } classStatement && Catalog.Find(text) is null)
             {
                 await DefineClassAsync(classStatement, to, blockNesting);
                 return true;
@@ -186,18 +174,6 @@ internal sealed partial class RunContext
                     // Its own statement reports it when the run gets there.
                 }
             }
-        }
-    }
-
-    private static Statements.ClassStatement? ParsedClass(string text)
-    {
-        try
-        {
-            return Statements.ParseClass(text);
-        }
-        catch (ScriptParseException e)
-        {
-            throw new PipelineTerminatedException(PSInvocationState.Failed, e.Error);
         }
     }
 

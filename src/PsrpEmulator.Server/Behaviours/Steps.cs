@@ -121,7 +121,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
-        if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && CheckedEnum(text) is { } enumStatement)
+        if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && Checked(Statements.ParseEnum, text) is { } enumStatement)
         {
             if (enumStatement.Members.FirstOrDefault(m => m.Value is not null && !Statements.IsConstantExpression(m.Value)).Name is not null)
             {
@@ -132,7 +132,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         // A class definition: PowerShell's parser checks its members (their bodies are checked as they run).
-        if (text[0] is 'c' or 'C' && catalog.Find(text) is null && CheckedClass(text) is not null) return;
+        if (text[0] is 'c' or 'C' && catalog.Find(text) is null && Checked(Statements.ParseClass, text) is not null) return;
 
         // An assignment's value is a statement of its own (the default rules' set: runs it as one).
         if (Statements.AssignedValue(text) is { } assigned)
