@@ -156,6 +156,23 @@ internal static class Behaviour
         return (host, await run);
     }
 
+    /// <summary>Runs a script in a session's runspace (a new one by default), as a pipeline of that RunspacePool runs.</summary>
+    public static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunInSessionAsync(this BehaviourCatalog catalog, string text, RunspaceState? runspace = null)
+    {
+        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
+        var outcome = await catalog.Resolve(Script(text, noInput: true)).RunTestAsync(host, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        return (host, outcome);
+    }
+
+    /// <summary>What a script writes, its texts joined by '|', asserting it completed without an error record.</summary>
+    public static async Task<string> OutputTextsInSessionAsync(this BehaviourCatalog catalog, string text, RunspaceState? runspace = null)
+    {
+        var (host, outcome) = await catalog.RunInSessionAsync(text, runspace);
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return string.Join("|", host.OutputTexts);
+    }
+
     /// <summary>
     /// Runs a script on a virtual clock that moves to each timer as the script waits on it (an unanswered ping's
     /// timeout, a second between echoes): the host <paramref name="makeHost"/> makes for the clock, and the virtual

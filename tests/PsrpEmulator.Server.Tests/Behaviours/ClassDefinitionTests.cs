@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Behaviours;
@@ -24,21 +23,9 @@ public class ClassDefinitionTests
         "  static [int] Twice([int]$x) { return $x * 2 }\n" +
         "}\n";
 
-    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null)
-    {
-        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
-        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
-        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
-        return (host, outcome);
-    }
+    private static Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null) => Default.RunInSessionAsync(text, runspace);
 
-    private static async Task<string> OutputOfAsync(string text, RunspaceState? runspace = null)
-    {
-        var (host, outcome) = await RunAsync(text, runspace);
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
-        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
-        return string.Join("|", host.OutputTexts);
-    }
+    private static Task<string> OutputOfAsync(string text, RunspaceState? runspace = null) => Default.OutputTextsInSessionAsync(text, runspace);
 
     [Test]
     public async Task A_constructor_sets_properties_and_a_method_s_value_is_only_what_return_gives() =>

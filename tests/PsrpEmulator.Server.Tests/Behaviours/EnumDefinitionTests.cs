@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Behaviours;
@@ -14,21 +13,9 @@ public class EnumDefinitionTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
-    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null)
-    {
-        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
-        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
-        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
-        return (host, outcome);
-    }
+    private static Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(string text, RunspaceState? runspace = null) => Default.RunInSessionAsync(text, runspace);
 
-    private static async Task<string> OutputOfAsync(string text, RunspaceState? runspace = null)
-    {
-        var (host, outcome) = await RunAsync(text, runspace);
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
-        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
-        return string.Join("|", host.OutputTexts);
-    }
+    private static Task<string> OutputOfAsync(string text, RunspaceState? runspace = null) => Default.OutputTextsInSessionAsync(text, runspace);
 
     [TestCase("enum Color { Red; Green = 5; Blue }; [Color]::Red; [int][Color]::Blue; [Color]::Green.value__; [Color]6; [Color]'green'", "Red|6|5|Blue|Green")]
     [TestCase("enum Size {\n  Small = 0x10\n  Medium = 2 * 16\n  Large = [int]::MaxValue\n}\n[int][Size]::Small; [int][Size]::Medium; [int][Size]::Large", "16|32|2147483647")]
