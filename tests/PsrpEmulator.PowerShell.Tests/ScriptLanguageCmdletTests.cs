@@ -236,4 +236,33 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
             "System.Security.Cryptography.X509Certificates.X509Certificate2", "True", "CN=web01.contoso.com", @"Microsoft.PowerShell.Security\Certificate::LocalMachine\My",
         }));
     }
+
+    [Test]
+    public async Task A_session_s_own_enum_and_class_serve_its_later_commands_and_their_objects_reach_PowerShell_deserialized()
+    {
+        var host = await NewHostAsync();
+        var opened = await RunAsync(host, "$s = New-PSSession -ComputerName Server01");
+        Assert.That(opened.Errors, Is.Empty, string.Join("\n", opened.Errors));
+
+        var result = await RunAsync(host, """
+            Invoke-Command -Session $s {
+                enum Level { Low; High = 5 }
+                class Job {
+                    [string]$Name
+                    [Level]$Level = 'High'
+                    Job([string]$n) { $this.Name = $n }
+                    [string] Describe() { return "$($this.Name) at $($this.Level)" }
+                }
+            }
+            $j = Invoke-Command -Session $s { $job = [Job]::new('backup'); $job.Describe(); $job }
+            $j[0]
+            $j[1].PSObject.TypeNames[0]
+            $j[1].Name
+            "$($j[1].Level)"
+            Invoke-Command -Session $s { [int][Level]'High' }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "backup at High", "Deserialized.Job", "backup", "High", "5" }));
+    }
 }
