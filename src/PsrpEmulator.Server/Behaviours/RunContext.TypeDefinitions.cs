@@ -186,6 +186,8 @@ internal sealed partial class RunContext
         {
             defined.Statics[property.Name] = await PropertyInitialValueAsync(property, to, blockNesting);
         }
+
+        if (definition.StaticConstructor is { } staticConstructor) await InvokeClassBodyAsync(staticConstructor, [], null, to, blockNesting);
     }
 
     // A property's value before any constructor: its initializer's, converted to its type, else its type's default

@@ -129,8 +129,9 @@ internal static partial class Statements
     }
 
     /// <summary>A <c>class Name [: Base] { }</c> definition as written: its properties, methods and constructors.</summary>
+    /// <param name="StaticConstructor">The <c>static Name() { }</c> that runs once, when the class is defined.</param>
     internal sealed record ClassStatement(string Name, string? BaseName, IReadOnlyList<ClassProperty> Properties, IReadOnlyList<ClassMethod> Methods,
-        IReadOnlyList<ClassMethod> Constructors);
+        IReadOnlyList<ClassMethod> Constructors, ClassMethod? StaticConstructor = null);
 
     /// <summary>
     /// The class definition, or null when the statement is not one (it does not start with <c>class</c>, or more follows
@@ -168,6 +169,7 @@ internal static partial class Statements
         var properties = new List<ClassProperty>();
         var methods = new List<ClassMethod>();
         var constructors = new List<ClassMethod>();
+        ClassMethod? staticConstructor = null;
         var propertyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var member in ClassMembers(text[(i + 1)..close]))
         {
@@ -215,10 +217,18 @@ internal static partial class Statements
             }
 
             var method = new ClassMethod(methodName, type, parameters, bodyText, isStatic, isHidden, baseArguments);
+            if (isConstructor && isStatic)
+            {
+                // A static constructor takes no parameters and there is one at most, as PowerShell's parser requires.
+                if (parameters.Count > 0 || staticConstructor is not null) throw new ScriptParseException(ScriptedError.ParseError("A static constructor cannot have parameters.", "StaticConstructorCantHaveParameters"));
+                staticConstructor = method;
+                continue;
+            }
+
             (isConstructor ? constructors : methods).Add(method);
         }
 
-        return new ClassStatement(name, baseName, properties, methods, constructors);
+        return new ClassStatement(name, baseName, properties, methods, constructors, staticConstructor);
     }
 
     // A method's "(parameters) [: base(arguments)] { body }" from the '(' at start: its parameters' text, its base call's

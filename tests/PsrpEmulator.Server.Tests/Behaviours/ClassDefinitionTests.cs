@@ -191,4 +191,11 @@ public class ClassDefinitionTests
             ("ParameterArgumentTransformationError,Show", "Cannot process argument transformation on parameter 'i'. Cannot convert the \"x\" value of type \"System.String\" to type \"Item\"."),
         }));
     }
+
+    [Test]
+    public async Task A_static_constructor_runs_once_when_the_class_is_defined() =>
+        Assert.That(await OutputOfAsync(
+                "class Config { static [hashtable]$Settings; static [int]$Loads\n  static Config() { [Config]::Settings = @{ Mode = 'fast' }; [Config]::Loads++ } }\n" +
+                "[Config]::Settings.Mode; [Config]::new() | Out-Null; [Config]::Loads"),
+            Is.EqualTo("fast|1"));
 }
