@@ -34,6 +34,10 @@ internal sealed partial class RunContext
 
     private const string EnumeratorValueMustBeConstant = "Enumerator value must be a constant value.";
 
+    // 5.1's ParserStrings.EnumeratorValueTooLarge (later PowerShell's EnumeratorValueOutOfBounds says "either too large
+    // or too small for {0}"): UNVERIFIED text.
+    private const string EnumeratorValueTooLarge = "Enumerator value is too large for a System.Int32.";
+
     /// <summary>
     /// Defines the enum in the session, as Windows PowerShell 5.1's DefineEnumHelper does: Int32 underneath, each
     /// member's value its constant expression's (converted to Int32) or the previous member's plus one, starting at 0.
@@ -52,7 +56,7 @@ internal sealed partial class RunContext
             }
             else if (pastMaximum)
             {
-                throw EnumParseError("Enumerator value is too large for a System.Int32.", "EnumeratorValueTooLarge");
+                throw EnumParseError(EnumeratorValueTooLarge, "EnumeratorValueTooLarge");
             }
 
             members.Add((name, next));
@@ -72,10 +76,11 @@ internal sealed partial class RunContext
         {
             var rounded = Math.Round(number, MidpointRounding.ToEven);
             if (rounded is >= int.MinValue and <= int.MaxValue) return (int)rounded;
-            throw EnumParseError("Enumerator value is too large for a System.Int32.", "EnumeratorValueTooLarge");
+            throw EnumParseError(EnumeratorValueTooLarge, "EnumeratorValueTooLarge");
         }
 
-        throw EnumParseError("Cannot convert value to type System.Int32.", "CannotConvertValue");
+        // 5.1's DefineEnumHelper names the type as ToStringCodeMethods.Type writes it.
+        throw EnumParseError("Cannot convert the value to type \"int\".", "CannotConvertValue");
     }
 
     private static PipelineTerminatedException EnumParseError(string message, string id) =>

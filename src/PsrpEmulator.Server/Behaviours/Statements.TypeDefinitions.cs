@@ -53,7 +53,7 @@ internal static partial class Statements
         i = SkipBlank(text, i);
         if (i >= text.Length || text[i] != '{')
         {
-            throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '{{' in enum definition '{enumName}'.", "MissingTypeBody"));
+            throw new ScriptParseException(ScriptedError.ParseError("Missing 'enum' body in 'enum' declaration.", "MissingTypeBody"));
         }
 
         var close = MatchingClose(text, i, '}');
@@ -70,11 +70,17 @@ internal static partial class Statements
             var m = EnumMemberSyntax().Match(member);
             if (!m.Success)
             {
-                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in enum definition.", "UnexpectedToken"));
+                // PowerShell's EnumMemberRule: no name ends the members (the '}' is then missing); a name followed by
+                // anything but '= value' (A, B) wants its terminator; '=' wants a value.
+                throw new ScriptParseException(EnumMemberName().Match(member) is not { Success: true } named
+                    ? ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")
+                    : member[named.Length..].TrimStart() is "="
+                        ? ScriptedError.ParseError("You must provide a value expression following the '=' operator.", "ExpectedValueExpression")
+                        : ScriptedError.ParseError("Missing ';' or end-of-line in property definition.", "MissingPropertyTerminator"));
             }
 
             var memberName = m.Groups["name"].Value;
-            if (!names.Add(memberName)) throw new ScriptParseException(ScriptedError.ParseError($"Member '{memberName}' is already defined.", "MemberAlreadyDefined"));
+            if (!names.Add(memberName)) throw MemberAlreadyDefined(memberName);
             if (members.Count >= ScriptTypes.MaxMembers) throw new ScenarioRuntimeException($"an enum has at most {ScriptTypes.MaxMembers} members in the emulator");
             members.Add((memberName, m.Groups["value"].Success ? m.Groups["value"].Value.Trim() : null));
         }
@@ -106,6 +112,13 @@ internal static partial class Statements
 
     [GeneratedRegex(@"\A(?<name>[A-Za-z_]\w*)\s*(?:=\s*(?<value>\S.*))?\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex EnumMemberSyntax();
+
+    [GeneratedRegex(@"\A[A-Za-z_]\w*", RegexOptions.CultureInvariant)]
+    private static partial Regex EnumMemberName();
+
+    // PowerShell's MemberAlreadyDefined, for an enum's member and a class's property.
+    private static ScriptParseException MemberAlreadyDefined(string name) =>
+        new(ScriptedError.ParseError($"The member '{name}' is already defined.", "MemberAlreadyDefined"));
 
     // What a constant may hold: numbers (hex, multipliers, type suffixes), quoted text, [type]::Member, [type] casts, operators.
     [GeneratedRegex(@"0x[0-9a-f]+[lu]*|\d+(?:\.\d+)?(?:e[+-]?\d+)?(?:[dlu]|kb|mb|gb|tb|pb)?|'[^']*'|""[^""$`]*""|\[[A-Za-z_][\w.]*\](?:::[A-Za-z_]\w*)?|-[A-Za-z]+\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -150,7 +163,7 @@ internal static partial class Statements
         if (i < text.Length && text[i] == ':')
         {
             var open = text.IndexOf('{', i);
-            if (open < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '{{' in class definition '{name}'.", "MissingTypeBody"));
+            if (open < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing 'class' body in 'class' declaration.", "MissingTypeBody"));
             var bases = text[(i + 1)..open].Split(',', StringSplitOptions.TrimEntries);
             if (bases.Length != 1 || !IdentifierSyntax().IsMatch(bases[0]))
             {
@@ -161,7 +174,7 @@ internal static partial class Statements
             i = open;
         }
 
-        if (i >= text.Length || text[i] != '{') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '{{' in class definition '{name}'.", "MissingTypeBody"));
+        if (i >= text.Length || text[i] != '{') throw new ScriptParseException(ScriptedError.ParseError("Missing 'class' body in 'class' declaration.", "MissingTypeBody"));
         var close = MatchingClose(text, i, '}');
         if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
         if (SkipBlank(text, close + 1) < text.Length) return null;
@@ -188,7 +201,7 @@ internal static partial class Statements
             if (m.Groups["property"].Success)
             {
                 var propertyName = m.Groups["property"].Value;
-                if (!propertyNames.Add(propertyName)) throw new ScriptParseException(ScriptedError.ParseError($"Member '{propertyName}' is already defined.", "MemberAlreadyDefined"));
+                if (!propertyNames.Add(propertyName)) throw MemberAlreadyDefined(propertyName);
                 properties.Add(new ClassProperty(propertyName, type, m.Groups["value"].Success ? m.Groups["value"].Value.Trim() : null, isStatic, isHidden));
                 continue;
             }

@@ -114,7 +114,11 @@ public class EnumDefinitionTests
         Assert.That(await OutputOfAsync("enum Color { Cyan = 7 }; [int][Color]::Cyan; [enum]::GetNames([Color]).Count", session), Is.EqualTo("7|1"));
     }
 
-    [TestCase("'before'; enum E { A; a }", "MemberAlreadyDefined", "Member 'a' is already defined.")]
+    [TestCase("'before'; enum E { A; a }", "MemberAlreadyDefined", "The member 'a' is already defined.")]
+    [TestCase("'before'; enum E { A, B }", "MissingPropertyTerminator", "Missing ';' or end-of-line in property definition.")]
+    [TestCase("'before'; enum E { A = }", "ExpectedValueExpression", "You must provide a value expression following the '=' operator.")]
+    [TestCase("'before'; enum E { [int]A }", "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
+    [TestCase("'before'; enum E : byte { A }", "MissingTypeBody", "Missing 'enum' body in 'enum' declaration.")]
     [TestCase("'before'; enum E { A = $x }", "EnumeratorValueMustBeConstant", "Enumerator value must be a constant value.")]
     [TestCase("'before'; enum E { A = (Get-Random) }", "EnumeratorValueMustBeConstant", "Enumerator value must be a constant value.")]
     [TestCase("'before'; enum { A }", "MissingNameAfterKeyword", "Missing name after enum keyword.")]
