@@ -1151,7 +1151,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 {
                     CheckNesting(blockNesting + 1, "statements");
                     // In a class's method only what return gives is its value.
-                    if (to is ClassMethodHost method) method.Returning = true;
+                    if ((to ?? host) is ClassMethodHost method) method.Returning = true;
                     await RunStatementAsync(returned, to, blockNesting + 1);
                 }
 

@@ -198,4 +198,12 @@ public class ClassDefinitionTests
                 "class Config { static [hashtable]$Settings; static [int]$Loads\n  static Config() { [Config]::Settings = @{ Mode = 'fast' }; [Config]::Loads++ } }\n" +
                 "[Config]::Settings.Mode; [Config]::new() | Out-Null; [Config]::Loads"),
             Is.EqualTo("fast|1"));
+
+    [Test]
+    public async Task A_method_returns_what_its_own_variables_hold_after_assignments_and_loops() =>
+        Assert.That(await OutputOfAsync(
+                "class Node { [string]$Name; [Node[]]$Children = @()\n  Node([string]$n) { $this.Name = $n }\n" +
+                "  [int] Count() { $c = 1; foreach ($k in $this.Children) { $c += $k.Count() }; return $c }\n  [int] Plus([int]$a) { $b = $a; return $b + 4 } }\n" +
+                "$r = [Node]::new('r'); $r.Children += [Node]::new('a'); $r.Children += [Node]::new('b'); $r.Count(); $r.Plus(1)"),
+            Is.EqualTo("3|5"));
 }
