@@ -2881,6 +2881,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
             // variable is read as it is held (through the rules an array would be written out and collected anew: a
             // copy, on which $list.Add(1) would change nothing).
+            // ([Base]$this).Method(): the base class's own method, as PowerShell calls it for this cast (not the override).
+            if (accessors is [{ IsMethod: true } baseStep, ..] && ScriptTypes.Current is { } sessionTypes && BaseMethodCall().Match(head) is { Success: true } baseCall &&
+                sessionTypes.Class(baseCall.Groups["type"].Value) is { } baseClass && HeldVariable("$this") is PsObject self &&
+                self.TypeNames?.Contains(baseClass.Name, StringComparer.OrdinalIgnoreCase) == true)
+            {
+                var baseArguments = new List<PsValue>();
+                if (baseStep.Arguments!.Trim().Length > 0)
+                {
+                    foreach (var argument in ScriptExpressions.ArrayElements(baseStep.Arguments) ?? [baseStep.Arguments]) baseArguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
+                }
+
+                var baseValue = await CallClassMethodAsync(baseClass, baseStep.Text, baseArguments, self, to, blockNesting)
+                    ?? throw new ScriptExpressionException(ScriptedError.MethodNotFound(baseStep.Text, baseClass.Name));
+                return await ApplyAccessorsAsync(baseValue, accessors[1..], to, blockNesting);
+            }
+
             var headValue = HeldVariable(head) ?? await EvaluateAsync(head, to, blockNesting + 1);
             return await ApplyAccessorsAsync(headValue, accessors, to, blockNesting);
         }
@@ -3828,6 +3844,9 @@ internal sealed partial class RunContext
     // [ref]$name, the variable a .NET method's out parameter writes (TryParse).
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex RefArgument();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A\(\s*\[(?<type>[A-Za-z_]\w*)\]\s*\$this\s*\)\z", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BaseMethodCall();
 }
 
 /// <summary>An <c>exit</c> statement ended the script (its code, as powershell.exe exits with it).</summary>

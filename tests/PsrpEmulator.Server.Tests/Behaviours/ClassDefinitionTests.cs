@@ -206,4 +206,12 @@ public class ClassDefinitionTests
                 "  [int] Count() { $c = 1; foreach ($k in $this.Children) { $c += $k.Count() }; return $c }\n  [int] Plus([int]$a) { $b = $a; return $b + 4 } }\n" +
                 "$r = [Node]::new('r'); $r.Children += [Node]::new('a'); $r.Children += [Node]::new('b'); $r.Count(); $r.Plus(1)"),
             Is.EqualTo("3|5"));
+
+    [Test]
+    public async Task An_override_calls_its_base_s_method_through_a_cast_of_this() =>
+        Assert.That(await OutputOfAsync(
+                "class A { [string]$Tag = 'a'; [string] Hi() { return 'A:' + $this.Tag }; [string] Twice([string]$s) { return $s + $s } }\n" +
+                "class B : A { [string] Hi() { return 'B+' + ([A]$this).Hi() }; [string] Twice([string]$s) { return ([A]$this).Twice($s).ToUpper() } }\n" +
+                "$b = [B]::new(); $b.Tag = 'b'; $b.Hi(); $b.Twice('x')"),
+            Is.EqualTo("B+A:b|XX"));
 }
