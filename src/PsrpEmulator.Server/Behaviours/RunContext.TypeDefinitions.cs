@@ -383,7 +383,23 @@ internal sealed partial class RunContext
     private async ValueTask<PsValue> InvokeClassBodyAsync(Statements.ClassMethod method, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
     {
         var returned = new ClassMethodHost(to ?? host);
-        await InvokeBlockAsync(method.Block, arguments, self, to, blockNesting, returned);
+        try
+        {
+            await InvokeBlockAsync(method.Block, arguments, self, to, blockNesting, returned);
+        }
+        catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed && e.Reason.FullyQualifiedErrorId != "CallDepthOverflow")
+        {
+            // A class's method is a .NET method to its caller: what ends its body (a throw) comes out as PowerShell's
+            // MethodInvocationException, a constructor's named ".ctor" (FullyQualifiedErrorId UNVERIFIED).
+            var name = method.IsConstructor ? method.IsStatic ? ".cctor" : ".ctor" : method.Name;
+            throw new ScriptExpressionException(new ScriptedError(
+                $"Exception calling \"{name}\" with \"{arguments.Count}\" argument(s): \"{e.Reason.Message}\"", "RuntimeException",
+                ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException")
+            {
+                InnerExceptionType = e.Reason.ExceptionType,
+            });
+        }
+
         return returned.Value;
     }
 }

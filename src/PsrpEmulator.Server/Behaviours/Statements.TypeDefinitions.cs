@@ -135,7 +135,7 @@ internal static partial class Statements
     /// parameters (name and type), body, and for a constructor the arguments of its <c>: base(...)</c> call.
     /// </summary>
     internal sealed record ClassMethod(string Name, string? ReturnType, IReadOnlyList<(string Name, string? TypeName)> Parameters, string Body,
-        bool IsStatic, bool IsHidden, IReadOnlyList<string>? BaseArguments = null)
+        bool IsStatic, bool IsHidden, IReadOnlyList<string>? BaseArguments = null, bool IsConstructor = false)
     {
         /// <summary>The body as a script block's, its parameters a param block (typed as declared).</summary>
         public string Block => "param(" + string.Join(", ", Parameters.Select(p => (p.TypeName is null ? string.Empty : "[" + p.TypeName + "]") + "$" + p.Name)) + ")\n" + Body;
@@ -229,7 +229,7 @@ internal static partial class Statements
                 baseArguments = [.. SplitTopLevel(baseText, c => c == ',').Select(a => a.Trim()).Where(a => a.Length > 0)];
             }
 
-            var method = new ClassMethod(methodName, type, parameters, bodyText, isStatic, isHidden, baseArguments);
+            var method = new ClassMethod(methodName, type, parameters, bodyText, isStatic, isHidden, baseArguments, isConstructor);
             if (isConstructor && isStatic)
             {
                 // A static constructor takes no parameters and there is one at most, as PowerShell's parser requires.

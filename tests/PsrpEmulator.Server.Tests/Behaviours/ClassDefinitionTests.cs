@@ -214,4 +214,21 @@ public class ClassDefinitionTests
                 "class B : A { [string] Hi() { return 'B+' + ([A]$this).Hi() }; [string] Twice([string]$s) { return ([A]$this).Twice($s).ToUpper() } }\n" +
                 "$b = [B]::new(); $b.Tag = 'b'; $b.Hi(); $b.Twice('x')"),
             Is.EqualTo("B+A:b|XX"));
+
+    [Test]
+    public async Task A_throw_in_a_method_or_constructor_comes_out_as_PowerShell_s_method_invocation_error()
+    {
+        var (host, outcome) = await RunAsync(
+            "class T { T() { }; T([int]$a) { if ($a -lt 0) { throw 'negative' } }; [int] M() { throw 'boom' } }\n" +
+            "try { [T]::new().M() } catch { \"$_\" }\ntry { [T]::new(-1) } catch { \"$_\" }\n[T]::new().M(); 'after'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Exception calling \"M\" with \"0\" argument(s): \"boom\"",
+            "Exception calling \".ctor\" with \"1\" argument(s): \"negative\"",
+            "after",
+        }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"M\" with \"0\" argument(s): \"boom\"" }));
+    }
 }
