@@ -131,8 +131,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        // A class definition: PowerShell's parser checks its members (their bodies are checked as they run).
-        if (text[0] is 'c' or 'C' && catalog.Find(text) is null && Checked(Statements.ParseClass, text) is not null) return;
+        // A class definition: PowerShell's parser checks its members and their bodies, as a function's.
+        if (text[0] is 'c' or 'C' && catalog.Find(text) is null && Checked(Statements.ParseClass, text) is { } classStatement)
+        {
+            foreach (var method in classStatement.Methods.Concat(classStatement.Constructors))
+            {
+                ScriptParameters.Bind(method.Block, [], out var methodBody);
+                CheckStatement(methodBody, catalog, nesting + 1);
+            }
+
+            return;
+        }
 
         // An assignment's value is a statement of its own (the default rules' set: runs it as one).
         if (Statements.AssignedValue(text) is { } assigned)

@@ -118,13 +118,14 @@ public class ClassDefinitionTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
-    [Test]
-    public async Task A_member_defined_twice_fails_the_script_before_anything_runs()
+    [TestCase("class P { [int]$X; [string]$x }", "MemberAlreadyDefined")]
+    [TestCase("class P { [void] M() { try { 1 } } }", "MissingCatchOrFinally")]
+    public async Task A_definition_the_parser_refuses_fails_the_script_before_anything_runs(string definition, string id)
     {
-        var (host, outcome) = await RunAsync("'before'\nclass P { [int]$X; [string]$x }");
+        var (host, outcome) = await RunAsync("'before'\n" + definition);
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That(outcome.OutcomeError().FullyQualifiedErrorId, Is.EqualTo("MemberAlreadyDefined"));
+        Assert.That(outcome.OutcomeError().FullyQualifiedErrorId, Is.EqualTo(id));
         Assert.That(host.OutputTexts, Is.Empty);
     }
 
