@@ -5,11 +5,12 @@ using System.Reflection.Emit;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// The types a session's scripts define (<c>enum Name { }</c>), as Windows PowerShell 5.1 defines them: real .NET enums
-/// over Int32, emitted into a dynamic assembly of their own (collectible: gone with the session), so that every
-/// enum operation the emulator does with .NET's Enum applies to them unchanged. A name resolves to the session's own
-/// type before one of the emulator's, as a script's types come first in PowerShell's type resolution. Nothing is
-/// shared between sessions.
+/// The types a session's scripts define and the namespaces they use: enums (<c>enum Name { }</c>) as Windows
+/// PowerShell 5.1 defines them, real .NET enums over Int32 emitted into a dynamic assembly of their own (collectible:
+/// gone with the session), so that every enum operation the emulator does with .NET's Enum applies to them unchanged;
+/// classes (<c>class Name { }</c>, <see cref="ScriptClass"/>), whose objects the interpreter makes and whose methods it
+/// runs; <c>using namespace</c>'s namespaces. A name resolves to the session's own type before one of the emulator's,
+/// as a script's types come first in PowerShell's type resolution. Nothing is shared between sessions.
 /// </summary>
 internal sealed class ScriptTypes
 {
@@ -47,36 +48,31 @@ internal sealed class ScriptTypes
 
     private readonly ConcurrentDictionary<string, ScriptClass> _classes = new(StringComparer.OrdinalIgnoreCase);
 
-    private ImmutableNamespaces _namespaces = ImmutableNamespaces.Empty;
+    private readonly Lock _namespacesGate = new();
 
-    /// <summary>The namespaces <c>using namespace</c> named, in order, whose types resolve without their namespace.</summary>
-    internal IReadOnlyList<string> Namespaces => _namespaces.Names;
+    // Replaced whole under the gate, read without it.
+    private volatile string[] _namespaces = [];
 
     /// <summary><c>using namespace Name</c>: the session's types resolve in it from now on.</summary>
     internal void Use(string name)
     {
-        lock (_enums)
+        lock (_namespacesGate)
         {
-            if (_namespaces.Names.Contains(name, StringComparer.OrdinalIgnoreCase)) return;
-            if (_namespaces.Names.Count >= MaxTypes) throw new ScenarioRuntimeException($"a session names at most {MaxTypes} namespaces in the emulator");
-            _namespaces = new ImmutableNamespaces([.. _namespaces.Names, name]);
+            if (_namespaces.Contains(name, StringComparer.OrdinalIgnoreCase)) return;
+            if (_namespaces.Length >= MaxTypes) throw new ScenarioRuntimeException($"a session names at most {MaxTypes} namespaces in the emulator");
+            _namespaces = [.. _namespaces, name];
         }
     }
 
     /// <summary>A type of the name in one of the namespaces used, by the lookup given; null when none has it.</summary>
     internal T? InNamespaces<T>(string name, Func<string, T?> lookup) where T : class
     {
-        foreach (var ns in _namespaces.Names)
+        foreach (var ns in _namespaces)
         {
             if (lookup(ns + "." + name) is { } found) return found;
         }
 
         return null;
-    }
-
-    private sealed record ImmutableNamespaces(IReadOnlyList<string> Names)
-    {
-        public static readonly ImmutableNamespaces Empty = new([]);
     }
 
     /// <summary>The session's enum of that name; null for another name.</summary>
