@@ -1528,11 +1528,19 @@ internal static partial class ScriptExpressions
             case PsObject obj when !isIndex:
             {
                 var name = Text(key);
-                // A property of a class the session defined takes its declared type.
-                if (obj.TypeNames is [var className, ..] && ScriptTypes.Current?.Class(className)?.Property(name, isStatic: false) is { TypeName: { } propertyType } &&
-                    ResolveType(propertyType) is { } declared)
+                // A property of a class the session defined takes its declared type, and its validation attributes check the
+                // value (PowerShell's SetValueInvocationException when one refuses it; wording UNVERIFIED).
+                if (obj.TypeNames is [var className, ..] && ScriptTypes.Current?.Class(className)?.Property(name, isStatic: false) is { } classProperty)
                 {
-                    value = Cast(value, declared);
+                    if (classProperty.TypeName is { } propertyType && ResolveType(propertyType) is { } declared) value = Cast(value, declared);
+                    foreach (var attribute in classProperty.Validations ?? [])
+                    {
+                        if (ScriptParameters.PropertyValidationFailure(attribute, value) is { } failure)
+                        {
+                            throw new ScriptExpressionException(new ScriptedError($"Exception setting \"{classProperty.Name}\": \"{failure}\"", "ExceptionWhenSetting",
+                                Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.SetValueInvocationException"));
+                        }
+                    }
                 }
 
                 foreach (var properties in (List<PsProperty>[])[obj.ExtendedProperties, obj.AdaptedProperties])

@@ -749,6 +749,40 @@ internal static partial class ScriptParameters
         return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining, allowNull, allowEmptyString);
     }
 
+    /// <summary>Whether the attribute (<c>[ValidateRange(1, 10)]</c>) is a validation one a class's property can be checked by (not ValidateScript).</summary>
+    internal static bool IsPropertyValidation(string attribute) =>
+        AttributeName(attribute) is var name && (name.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase) || ValidationKindOf(name) is { } kind && kind != ValidationKind.Script);
+
+    /// <summary>
+    /// A class property's validation attribute's check of a value assigned to it: Metadata's failure text (ValidateSet's
+    /// without the binder's parameter prefix), or null when the value passes.
+    /// </summary>
+    internal static string? PropertyValidationFailure(string attribute, PsValue value)
+    {
+        var name = AttributeName(attribute);
+        var open = attribute.IndexOf('(');
+        var close = attribute.LastIndexOf(')');
+        var inside = open < 0 || close <= open ? string.Empty : attribute[(open + 1)..close];
+        if (name.Equals("ValidateSet", StringComparison.OrdinalIgnoreCase))
+        {
+            string[] set = [.. QuotedText().Matches(inside).Select(m => m.Groups[1].Success ? m.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal) : m.Groups[2].Value)];
+            return ValidatedElements(value).All(e => set.Contains(PipelineVariables.Display(e), StringComparer.OrdinalIgnoreCase))
+                ? null
+                : $"The argument \"{PipelineVariables.Display(value)}\" does not belong to the set \"{string.Join(",", set)}\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.";
+        }
+
+        if (ValidationKindOf(name) is not { } kind || kind == ValidationKind.Script) return null;
+        List<string> arguments = [.. SplitTopLevel(inside).Select(a => a.Trim()).Where(a => a.Length > 0 && !NamedAttributeArgument().IsMatch(a))];
+        return Validate(new Validation(kind, arguments), value);
+    }
+
+    private static string AttributeName(string attribute)
+    {
+        var text = attribute.Trim().TrimStart('[').Trim();
+        var end = text.IndexOfAny(['(', ']']);
+        return (end < 0 ? text : text[..end]).Trim();
+    }
+
     private static ValidationKind? ValidationKindOf(string attributeName) => attributeName.ToUpperInvariant() switch
     {
         "VALIDATERANGE" => ValidationKind.Range,

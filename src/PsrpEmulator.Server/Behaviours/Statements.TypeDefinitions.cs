@@ -128,7 +128,8 @@ internal static partial class Statements
     private static partial Regex NonConstantPart();
 
     /// <summary>A class's property as written: <c>[hidden] [static] [type] $Name [= initializer]</c>.</summary>
-    internal sealed record ClassProperty(string Name, string? TypeName, string? Initializer, bool IsStatic, bool IsHidden);
+    /// <param name="Validations">Its validation attributes as written (<c>[ValidateRange(1, 10)]</c>), checked on each assignment.</param>
+    internal sealed record ClassProperty(string Name, string? TypeName, string? Initializer, bool IsStatic, bool IsHidden, IReadOnlyList<string>? Validations = null);
 
     /// <summary>
     /// A class's method or constructor as written: its name, return type (null: none written, a constructor's case),
@@ -189,9 +190,14 @@ internal static partial class Statements
             if (properties.Count + methods.Count + constructors.Count >= ScriptTypes.MaxMembers) throw new ScenarioRuntimeException($"a class has at most {ScriptTypes.MaxMembers} members in the emulator");
             var m = ClassMemberSyntax().Match(member);
             if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in class definition.", "UnexpectedToken"));
-            foreach (Capture attribute in m.Groups["attribute"].Captures)
+            // A property's validation attributes are checked on assignment; any other attribute is not emulated.
+            string[] validations = [.. m.Groups["attribute"].Captures.Select(c => c.Value)];
+            foreach (var attribute in validations)
             {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault($"the attribute {attribute.Value} of a class member is not emulated: give the script a rule (match: its whole text)"));
+                if (!m.Groups["property"].Success || !ScriptParameters.IsPropertyValidation(attribute))
+                {
+                    throw new ScriptExpressionException(ScriptedError.ScenarioFault($"the attribute {attribute} of a class member is not emulated: give the script a rule (match: its whole text)"));
+                }
             }
 
             var modifiers = m.Groups["modifier"].Captures.Select(c => c.Value.ToLowerInvariant()).ToList();
@@ -202,7 +208,8 @@ internal static partial class Statements
             {
                 var propertyName = m.Groups["property"].Value;
                 if (!propertyNames.Add(propertyName)) throw MemberAlreadyDefined(propertyName);
-                properties.Add(new ClassProperty(propertyName, type, m.Groups["value"].Success ? m.Groups["value"].Value.Trim() : null, isStatic, isHidden));
+                properties.Add(new ClassProperty(propertyName, type, m.Groups["value"].Success ? m.Groups["value"].Value.Trim() : null, isStatic, isHidden,
+                    validations.Length == 0 ? null : validations));
                 continue;
             }
 

@@ -232,4 +232,20 @@ public class ClassDefinitionTests
         }));
         Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"M\" with \"0\" argument(s): \"boom\"" }));
     }
+
+    [Test]
+    public async Task A_property_s_validation_attributes_check_each_assignment()
+    {
+        var (host, _) = await RunAsync(
+            "class Svc {\n  [ValidateSet('Auto', 'Manual')][string]$Mode = 'Auto'\n  [ValidateRange(1, 10)]\n  [int]$Retries = 3\n  [ValidateNotNullOrEmpty()][string]$Name = 'x'\n}\n" +
+            "$s = [Svc]::new(); $s.Mode = 'manual'; $s.Retries = 10; \"$($s.Mode) $($s.Retries)\"; $s.Mode = 'Off'; $s.Retries = 11; $s.Name = ''; \"$($s.Mode) $($s.Retries) $($s.Name)\"");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "manual 10", "manual 10 x" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("ExceptionWhenSetting", "Exception setting \"Mode\": \"The argument \"Off\" does not belong to the set \"Auto,Manual\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.\""),
+            ("ExceptionWhenSetting", "Exception setting \"Retries\": \"The 11 argument is greater than the maximum allowed range of 10. Supply an argument that is less than or equal to 10 and then try the command again.\""),
+            ("ExceptionWhenSetting", "Exception setting \"Name\": \"The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.\""),
+        }));
+    }
 }
