@@ -64,8 +64,7 @@ internal sealed partial class RunContext
             if (!pastMaximum) next++;
         }
 
-        ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
-        ScriptTypes.Current.Define(new ScriptTypes.EnumDefinition(definition.Name, definition.Flags, members));
+        SessionTypes().Define(new ScriptTypes.EnumDefinition(definition.Name, definition.Flags, members));
     }
 
     // A member's value as LanguagePrimitives converts it to Int32: a number in range (a fraction rounded to even), an
@@ -86,8 +85,11 @@ internal sealed partial class RunContext
     private static PipelineTerminatedException EnumParseError(string message, string id) =>
         new(PSInvocationState.Failed, ScriptedError.ParseError(message, id));
 
-    // An enum or class definition (a rule for the whole text still wins): the type, defined in the session. False for
-    // any other statement.
+    // The session's types, made at its first definition, and the flow's from now on (the expression code reads them there).
+    private ScriptTypes SessionTypes() => ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
+
+    // An enum or class definition, or using namespace (a rule for the whole text still wins): kept in the session.
+    // False for any other statement.
     private async ValueTask<bool> TypeDefinitionAsync(string text, IPipelineHost? to, int blockNesting)
     {
         // Defined ahead with its script's other types: reached now, it is there already.
@@ -110,8 +112,7 @@ internal sealed partial class RunContext
             // later commands too).
             if (text[0] is 'u' or 'U' && Statements.UsingNamespace(text) is { } usedNamespace && Catalog.Find(text) is null)
             {
-                ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
-                ScriptTypes.Current.Use(usedNamespace);
+                SessionTypes().Use(usedNamespace);
                 return true;
             }
         }
@@ -159,8 +160,7 @@ internal sealed partial class RunContext
         }
 
         // Bases first: each pass defines the classes whose base is defined (or that have none).
-        var types = scope.Variables.Runspace.EnsureTypes();
-        ScriptTypes.Current = types;
+        var types = SessionTypes();
         for (var progress = true; progress && classes.Count > 0;)
         {
             progress = false;
@@ -185,8 +185,7 @@ internal sealed partial class RunContext
     /// <summary>Defines the class in the session and gives its static properties their initial values.</summary>
     private async ValueTask DefineClassAsync(Statements.ClassStatement definition, IPipelineHost? to, int blockNesting)
     {
-        ScriptTypes.Current = scope.Variables.Runspace.EnsureTypes();
-        var defined = ScriptTypes.Current.Define(definition);
+        var defined = SessionTypes().Define(definition);
         foreach (var property in definition.Properties.Where(p => p.IsStatic))
         {
             defined.Statics[property.Name] = await PropertyInitialValueAsync(property, to, blockNesting);

@@ -999,12 +999,7 @@ internal sealed partial class RunContext
         {
             typeWord = call.Groups["type"].Value;
             // In parentheses the arguments are expressions ([IO.FileMode]::Open is the enum's value, not its text).
-            called = [];
-            var inner = call.Groups["arguments"].Value;
-            if (inner.Trim().Length > 0)
-            {
-                foreach (var element in ScriptExpressions.ArrayElements(inner) ?? [inner]) called.Add(await EvaluateAsync(element, to, blockNesting + 1));
-            }
+            called = await CallArgumentsAsync(call.Groups["arguments"].Value, to, blockNesting);
         }
 
         var typeName = PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)).Trim();

@@ -16,8 +16,8 @@ internal static partial class ScriptExpressions
         {
             return (name.ToUpperInvariant(), arguments.Count) switch
             {
-                ("GETENUMNAMES", 0) => PsObjects.List([.. Enum.GetNames(ofType).Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]),
-                ("GETENUMVALUES", 0) => PsObjects.List([.. Enum.GetNames(ofType).Select(n => (PsValue)EnumMember(typeName, n)!)], ["System.Array", "System.Object"]),
+                ("GETENUMNAMES", 0) => EnumNames(ofType),
+                ("GETENUMVALUES", 0) => EnumValues(ofType),
                 ("GETENUMNAME", 1) => EnumValue(ofType, arguments[0]) is { } named && Enum.IsDefined(ofType, named) ? PsPrimitive.String(named.ToString()!) : PsNil.Instance,
                 ("ISENUMDEFINED", 1) => PsPrimitive.Boolean(AsNumber(arguments[0]) is { } number
                     ? number == Math.Floor(number) && number is >= int.MinValue and <= int.MaxValue && Enum.IsDefined(ofType, (int)number)
@@ -44,4 +44,12 @@ internal static partial class ScriptExpressions
             _ => null,
         };
     }
+
+    // An enum's names (string[]) and its values (an array of the enum), in the order .NET lists them: [enum]::GetNames /
+    // GetValues and the type's GetEnumNames() / GetEnumValues().
+    private static PsObject EnumNames(Type type) =>
+        PsObjects.List([.. Enum.GetNames(type).Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]);
+
+    private static PsObject EnumValues(Type type) =>
+        PsObjects.List([.. Enum.GetNames(type).Select(n => (PsValue)EnumMember(EnumTypeName(type), n)!)], [EnumTypeName(type) + "[]", "System.Array", "System.Object"]);
 }

@@ -466,12 +466,12 @@ internal static partial class ScriptExpressions
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
     public static KnownType? ResolveType(string name) =>
-        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumArrayType(name.Trim()) ??
+        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumOrClassArrayType(name.Trim()) ??
         // using namespace System.Text: [StringBuilder] is System.Text.StringBuilder.
         ScriptTypes.Current?.InNamespaces(name.Trim(), n => Types.GetValueOrDefault(n) ?? GenericListType(n));
 
     // [DayOfWeek[]], [Color[]], [Person[]]: an array of an enum the emulator or the session knows, or of the session's class.
-    private static KnownType? EnumArrayType(string name) =>
+    private static KnownType? EnumOrClassArrayType(string name) =>
         name.EndsWith("[]", StringComparison.Ordinal) && name.Length > 2 && ResolveType(name[..^2]) is { } element &&
         (IsEnumType(element.FullName) || ScriptTypes.Current?.Class(element.FullName) is not null)
             ? new KnownType(element.FullName + "[]", element.FullName)
@@ -867,9 +867,8 @@ internal static partial class ScriptExpressions
                     ? new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!)
                     : new DateTime((int)fields[0]!, (int)fields[1]!, (int)fields[2]!, (int)fields[3]!, (int)fields[4]!, (int)fields[5]!), TimeSpan.Zero), DateTimeKind.Unspecified),
             // [enum]::GetNames([DayOfWeek]), GetValues, Parse(type, text[, ignoreCase]) (case-sensitive by default, as .NET), IsDefined.
-            (EnumTypeNameOfEnum, "GETNAMES", 1) => PsObjects.List([.. Enum.GetNames(EnumTypeArgument(arguments![0], name)).Select(n => (PsValue)PsPrimitive.String(n))], ["System.String[]", "System.Array", "System.Object"]),
-            (EnumTypeNameOfEnum, "GETVALUES", 1) when EnumTypeArgument(arguments![0], name) is var enumType =>
-                PsObjects.List([.. Enum.GetNames(enumType).Select(n => (PsValue)EnumMember(EnumTypeName(enumType), n)!)], [EnumTypeName(enumType) + "[]", "System.Array", "System.Object"]),
+            (EnumTypeNameOfEnum, "GETNAMES", 1) => EnumNames(EnumTypeArgument(arguments![0], name)),
+            (EnumTypeNameOfEnum, "GETVALUES", 1) => EnumValues(EnumTypeArgument(arguments![0], name)),
             (EnumTypeNameOfEnum, "PARSE", 2 or 3) when EnumTypeArgument(arguments![0], name) is var parsedType =>
                 Enum.TryParse(parsedType, Text(arguments[1]).Trim(), ignoreCase: arguments.Count == 3 && IsTrue(arguments[2]), out var parsedValue) && !double.TryParse(Text(arguments[1]), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
                     ? EnumMember(EnumTypeName(parsedType), parsedValue.ToString()!) ?? PsObjects.Enum(EnumTypeName(parsedType), parsedValue.ToString()!, Convert.ToInt32(parsedValue, CultureInfo.InvariantCulture))

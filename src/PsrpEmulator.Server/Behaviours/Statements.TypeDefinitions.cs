@@ -275,6 +275,9 @@ internal static partial class Statements
         return end < 0 || SkipBlank(member, end + 1) < member.Length ? null : (parameters, baseArguments, member[(i + 1)..end]);
     }
 
+    /// <summary>Whether the statement is an enum or class definition, well formed or not.</summary>
+    internal static bool IsTypeDefinition(string text) => text.Length > 0 && text[0] is '[' or 'e' or 'E' or 'c' or 'C' && (IsEnumDefinition(text) || IsClassDefinition(text));
+
     /// <summary>Whether the statement is a class definition, well formed or not.</summary>
     internal static bool IsClassDefinition(string text) => StartsWithKeyword(text, "class");
 

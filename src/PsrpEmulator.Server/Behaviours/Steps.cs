@@ -123,7 +123,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
         if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && Checked(Statements.ParseEnum, text) is { } enumStatement)
         {
-            if (enumStatement.Members.FirstOrDefault(m => m.Value is not null && !Statements.IsConstantExpression(m.Value)).Name is not null)
+            if (enumStatement.Members.Any(m => m.Value is not null && !Statements.IsConstantExpression(m.Value)))
             {
                 throw new ScriptParseException(ScriptedError.ParseError(EnumeratorValueMustBeConstant, "EnumeratorValueMustBeConstant"));
             }
@@ -1063,7 +1063,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     : [];
                 // PowerShell defines a script's enums and classes as it parses the script: they are known above their
                 // definitions, and a class may come before its base.
-                if (statements.Exists(t => t.Length > 0 && t.TrimStart()[0] is '[' or 'e' or 'E' or 'c' or 'C' && (Statements.IsEnumDefinition(t.TrimStart()) || Statements.IsClassDefinition(t.TrimStart()))))
+                if (statements.Exists(t => Statements.IsTypeDefinition(t.TrimStart())))
                 {
                     await DefineTypesAheadAsync(statements, to, blockNesting);
                 }
@@ -2726,15 +2726,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             // [Math]::Round(2.5), [string]::IsNullOrEmpty($x), [int]::MaxValue, [DateTime]::Now (the session's clock).
-            List<PsValue>? arguments = null;
-            if (argumentText is not null)
-            {
-                arguments = [];
-                if (argumentText.Trim().Length > 0)
-                {
-                    foreach (var argument in ScriptExpressions.ArrayElements(argumentText) ?? [argumentText]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
-                }
-            }
+            var arguments = argumentText is null ? null : await CallArgumentsAsync(argumentText, to, blockNesting);
 
             // A class the session defined: its static members, constructors and methods.
             if (ScriptTypes.Current?.Class(type.FullName) is { } scriptClass) return await ClassStaticMemberAsync(scriptClass, member, arguments, to, blockNesting);
@@ -2887,25 +2879,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (ScriptExpressions.MemberAccess(text) is var (head, accessors))
         {
-            // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
-            // variable is read as it is held (through the rules an array would be written out and collected anew: a
-            // copy, on which $list.Add(1) would change nothing).
             // ([Base]$this).Method(): the base class's own method, as PowerShell calls it for this cast (not the override).
             if (accessors is [{ IsMethod: true } baseStep, ..] && ScriptTypes.Current is { } sessionTypes && BaseMethodCall().Match(head) is { Success: true } baseCall &&
                 sessionTypes.Class(baseCall.Groups["type"].Value) is { } baseClass && HeldVariable("$this") is PsObject self &&
                 self.TypeNames?.Contains(baseClass.Name, StringComparer.OrdinalIgnoreCase) == true)
             {
-                var baseArguments = new List<PsValue>();
-                if (baseStep.Arguments!.Trim().Length > 0)
-                {
-                    foreach (var argument in ScriptExpressions.ArrayElements(baseStep.Arguments) ?? [baseStep.Arguments]) baseArguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
-                }
-
-                var baseValue = await CallClassMethodAsync(baseClass, baseStep.Text, baseArguments, self, to, blockNesting)
+                var baseValue = await CallClassMethodAsync(baseClass, baseStep.Text, await CallArgumentsAsync(baseStep.Arguments!, to, blockNesting), self, to, blockNesting)
                     ?? throw new ScriptExpressionException(ScriptedError.MethodNotFound(baseStep.Text, baseClass.Name));
                 return await ApplyAccessorsAsync(baseValue, accessors[1..], to, blockNesting);
             }
 
+            // (expression).Count, @(...).Length, $list[0], $Matches[1], $h['key']: members and indexes of the value. A
+            // variable is read as it is held (through the rules an array would be written out and collected anew: a
+            // copy, on which $list.Add(1) would change nothing).
             var headValue = HeldVariable(head) ?? await EvaluateAsync(head, to, blockNesting + 1);
             return await ApplyAccessorsAsync(headValue, accessors, to, blockNesting);
         }
@@ -3153,11 +3139,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             if (step.IsMethod)
             {
-                var arguments = new List<PsValue>();
-                if (step.Arguments!.Trim().Length > 0)
-                {
-                    foreach (var argument in ScriptExpressions.ArrayElements(step.Arguments) ?? [step.Arguments]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
-                }
+                var arguments = await CallArgumentsAsync(step.Arguments!, to, blockNesting);
 
                 // $PSCmdlet.ShouldProcess(...) / ShouldContinue(...): -WhatIf, -Confirm and the client's host decide (RunContext.HostCalls).
                 if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } cmdlet &&
@@ -3415,6 +3397,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return value;
     }
 
+    /// <summary>A call's argument list (<c>1, 'a', $x</c>, the text inside its parentheses): each argument's value, in order.</summary>
+    private async ValueTask<List<PsValue>> CallArgumentsAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var arguments = new List<PsValue>();
+        if (text.Trim().Length == 0) return arguments;
+        foreach (var argument in ScriptExpressions.ArrayElements(text) ?? [text]) arguments.Add(await EvaluateAsync(argument, to, blockNesting + 1));
+        return arguments;
+    }
+
     /// <summary>
     /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
     /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
@@ -3430,15 +3421,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             if (self is not null) variables.SetLocal("this", self);
             for (var i = 0; i < names.Count; i++) variables.SetLocal(names[i], arguments[i]);
-            if (method is not null)
-            {
-                await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, method, blockNesting + 1);
-                return method.Value;
-            }
-
-            var capture = new CapturingHost(to ?? host);
-            await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, capture, blockNesting + 1);
-            return capture.Value;
+            // A class's method keeps only what return gives (ClassMethodHost); any other block, all it writes.
+            var capture = method is null ? new CapturingHost(to ?? host) : null;
+            await RunFunctionAsync(string.Concat(names.Select(n => " $" + n).Prepend("&")), block, (IPipelineHost?)method ?? capture, blockNesting + 1);
+            return method?.Value ?? capture!.Value;
         }
         finally
         {
