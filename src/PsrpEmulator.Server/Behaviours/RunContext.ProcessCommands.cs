@@ -287,14 +287,7 @@ internal sealed partial class RunContext
         ListeningSockets.ServiceHostId when name.Equals("svchost", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
         _ when WindowsProcesses.Find(id) is { } windows && windows.Name.Equals(name, StringComparison.OrdinalIgnoreCase) => windows.Owner,
         // A process running services runs as their account (the first's, by name).
-        _ when ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id) is { } hosting => hosting.Services[0].StartName switch
-        {
-            var a when a.Equals("LocalSystem", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\SYSTEM",
-            var a when a.Equals(@"NT AUTHORITY\LocalService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\LOCAL SERVICE",
-            var a when a.Equals(@"NT AUTHORITY\NetworkService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
-            var a when a.StartsWith(@".\", StringComparison.Ordinal) => $"{Host.EnvironmentVariable("COMPUTERNAME")}\\{a[2..]}",
-            var a => a,
-        },
+        _ when ServiceProcesses.Running(Services).FirstOrDefault(h => h.Id == id) is { } hosting => hosting.Account(Host.EnvironmentVariable("COMPUTERNAME")),
         _ => null,
     };
 

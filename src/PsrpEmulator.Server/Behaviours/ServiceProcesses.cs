@@ -49,6 +49,16 @@ internal static class ServiceProcesses
     {
         /// <summary>The process name Get-Process gives (the image without .exe).</summary>
         public string Name => Image.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? Image[..^4] : Image;
+
+        /// <summary>The account it runs as (DOMAIN\user): its first service's, by name, as Windows names it.</summary>
+        public string Account(string? computer) => Services[0].StartName switch
+        {
+            var a when a.Equals("LocalSystem", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\SYSTEM",
+            var a when a.Equals(@"NT AUTHORITY\LocalService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\LOCAL SERVICE",
+            var a when a.Equals(@"NT AUTHORITY\NetworkService", StringComparison.OrdinalIgnoreCase) => @"NT AUTHORITY\NETWORK SERVICE",
+            var a when a.StartsWith(@".\", StringComparison.Ordinal) => $"{computer}\\{a[2..]}",
+            var a => a,
+        };
     }
 
     /// <summary>The processes the computer's running services run in, by id.</summary>

@@ -13,7 +13,7 @@ public class TasklistTests
 
     private const string Wsmprovhost = "wsmprovhost.exe               3120 Services                   0     61,440 K\r\n";
 
-    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line)
+    private static async Task<(FakeCommandLineHost Host, int ExitCode)> RunAsync(string line, TimeProvider? time = null)
     {
         var disk = new VirtualFileSystem(TimeProvider.System, 1 << 20);
         disk.CreateDirectory(@"C:\Users\psrp");
@@ -24,7 +24,7 @@ public class TasklistTests
             Facts = new Dictionary<string, string> { ["cd"] = @"C:\Users\psrp" },
             Environment = [new("USERDOMAIN", "SERVER01"), new("USERNAME", "tester")],
         };
-        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await Default.ResolveCommandLine(line).RunAsync(host, time ?? TimeProvider.System, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         return (host, exitCode);
     }
 
@@ -86,12 +86,42 @@ public class TasklistTests
     [TestCase("tasklist /FI \"IMAGENAME gt a\"", "ERROR: The search filter cannot be recognized.\r\n")]
     [TestCase("tasklist /X", "ERROR: Invalid argument/option - '/X'.\r\nType \"TASKLIST /?\" for usage.\r\n")]
     [TestCase("tasklist /FO LIST /NH", "ERROR: /NH switch cannot be used with the LIST format.\r\nType \"TASKLIST /?\" for usage.\r\n")]
-    [TestCase("tasklist /V", "tasklist /V is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
+    [TestCase("tasklist /V /SVC", "tasklist /V /SVC is a command Windows has that the emulator does not emulate as written: give the command a rule (cmd: match: its whole line)\r\n")]
     public async Task What_tasklist_cannot_take_is_its_error_on_stderr_with_exit_code_1(string line, string stderr)
     {
         var (host, exitCode) = await RunAsync(line);
 
         Assert.That((host.Stdout, host.Stderr, exitCode), Is.EqualTo(("", stderr, 1)));
+    }
+
+    [Test]
+    public async Task Tasklist_v_adds_each_process_status_account_processor_time_and_window_title()
+    {
+        // Three days and two hours after the default scenario's boot.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(EventLogs.DefaultBoot.AddDays(3).AddHours(2));
+
+        var (table, tableCode) = await RunAsync("tasklist /v /fi \"pid le 300\"", time);
+        var (session, _) = await RunAsync("tasklist /V /FI \"IMAGENAME eq wsmprovhost.exe\" /NH", time);
+        var (csv, _) = await RunAsync("tasklist /v /fo csv /fi \"imagename eq msdtc.exe\"", time);
+        var (list, _) = await RunAsync("tasklist /fo list /v /fi \"pid eq 972\"", time);
+
+        const string Title = "N/A                                                                     ";
+        Assert.That((table.Stdout, table.Stderr, tableCode), Is.EqualTo((
+            "\r\nImage Name                     PID Session Name        Session#    Mem Usage Status          User Name                                              CPU Time Window Title                                                            \r\n" +
+            "========================= ======== ================ =========== ============ =============== ================================================== ============ ========================================================================\r\n" +
+            // Idle: 2 processors for 74 hours (532,800 s) less the others' 947 s of processor time.
+            "System Idle Process              0 Services                   0          8 K Unknown         NT AUTHORITY\\SYSTEM                                   147:44:12 " + Title + "\r\n" +
+            // An administrator cannot read System's token; 812.5 s of processor time is 0:13:32.
+            "System                           4 Services                   0        144 K Unknown         N/A                                                     0:13:32 " + Title + "\r\n" +
+            "Registry                        88 Services                   0     47,996 K Unknown         NT AUTHORITY\\SYSTEM                                     0:00:01 " + Title + "\r\n" +
+            "smss.exe                       296 Services                   0      1,188 K Unknown         NT AUTHORITY\\SYSTEM                                     0:00:00 " + Title + "\r\n", "", 0)));
+        Assert.That(session.Stdout, Is.EqualTo(
+            "\r\nwsmprovhost.exe               3120 Services                   0     61,440 K Unknown         SERVER01\\tester                                         0:00:01 " + Title + "\r\n"));
+        Assert.That(csv.Stdout, Does.StartWith(
+            "\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\",\"Status\",\"User Name\",\"CPU Time\",\"Window Title\"\r\n\"msdtc.exe\",\"4456\",\"Services\",\"0\",\"29,584 K\",\"Unknown\",\"NT AUTHORITY\\NETWORK SERVICE\",\"0:00:"));
+        Assert.That(list.Stdout, Is.EqualTo(
+            "\r\nImage Name:   dwm.exe\r\nPID:          972\r\nSession Name: Console\r\nSession#:     1\r\nMem Usage:    41,652 K\r\n" +
+            "Status:       Unknown\r\nUser Name:    Window Manager\\DWM-1\r\nCPU Time:     0:00:01\r\nWindow Title: N/A\r\n"));
     }
 
     [Test]

@@ -11,7 +11,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// (the default), <c>LIST</c> or <c>CSV</c>, <c>/NH</c>. No process left is tasklist's INFO line on stdout with exit
 /// code 0; a filter it cannot read its "The search filter cannot be recognized." with 1. With the computer's services
 /// (<see cref="ServiceProcesses"/>) it lists the processes running services run in too, and <c>/SVC</c> the services
-/// each runs (<c>/FI "SERVICES eq WinRM"</c>). <c>/V</c>, <c>/M</c> and the remote options are not emulated. The layouts
+/// each runs (<c>/FI "SERVICES eq WinRM"</c>), and <c>/V</c> each one's status, account, processor time and window title. <c>/M</c> and the remote options are not emulated. The layouts
 /// are Windows'; LIST's spacing and the /SVC column's trailing blanks UNVERIFIED.
 /// </summary>
 internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog = null) : ICommandLineScript
@@ -27,6 +27,9 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         /// <summary>Its account when not SYSTEM's nor the logon's (the font hosts', DWM's, WmiPrvSE's).</summary>
         public string? User { get; init; }
 
+        /// <summary>Its processor time in seconds, Get-Process's CPU (tasklist /V's CPU Time).</summary>
+        public double Cpu { get; init; }
+
         public string SessionName => Session == 0 ? "Services" : "Console";
     }
 
@@ -36,16 +39,18 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         .. new[]
         {
             new Process("System Idle Process", 0, 8, true),
-            new Process("System", 4, 144, true),
-            // Mem Usage is the working set, Get-Process's WS (20,430,848 and 62,914,560 bytes) in KB.
-            new Process("svchost.exe", 1868, 19_952, true),
+            // Mem Usage is the working set, Get-Process's WS (147,456, 20,430,848 and 62,914,560 bytes) in KB, CPU Time
+            // its CPU (the default scenario's).
+            new Process("System", 4, 144, true) { Cpu = 812.5 },
+            new Process("svchost.exe", 1868, 19_952, true) { Cpu = 25.13, User = @"NT AUTHORITY\NETWORK SERVICE" },
         }.Concat(WindowsProcesses.All.Select(p => new Process(p.Path is null ? p.Name : p.Name + ".exe", p.Id, p.WorkingSetKb, true)
         {
             Session = p.SessionId,
             User = p.Owner.Equals(@"NT AUTHORITY\SYSTEM", StringComparison.Ordinal) ? null : p.Owner,
+            Cpu = p.Cpu,
         })).OrderBy(p => p.Pid),
         // The remote session's own host process runs as the connected user (in a session, its $PID).
-        new("wsmprovhost.exe", 3120, 61_440, false),
+        new("wsmprovhost.exe", 3120, 61_440, false) { Cpu = 1.2 },
     ];
 
     public string Description => ("tasklist " + arguments).Trim();
@@ -67,6 +72,7 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         var format = "TABLE";
         var noHeader = false;
         var services = false;
+        var verbose = false;
         var filters = new List<Func<Process, bool>>();
         for (var i = 0; i < words.Count; i++)
         {
@@ -91,13 +97,23 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
                 case "/SVC" when catalog is not null:
                     services = true;
                     break;
-                case "/SVC" or "/V" or "/M" or "/S" or "/U" or "/P" or "/APPS":
+                case "/V":
+                    verbose = true;
+                    break;
+                case "/SVC" or "/M" or "/S" or "/U" or "/P" or "/APPS":
                     await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
                     return 1;
                 default:
                     await host.WriteTextAsync(WinRsStreams.Stderr, $"ERROR: Invalid argument/option - '{words[i]}'.\r\nType \"TASKLIST /?\" for usage.\r\n", cancellationToken).ConfigureAwait(false);
                     return 1;
             }
+        }
+
+        if (verbose && services)
+        {
+            // /V with /SVC (or /M) is a usage error of tasklist's whose text is not known here.
+            await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor(Description), cancellationToken).ConfigureAwait(false);
+            return 1;
         }
 
         if (noHeader && format == "LIST")
@@ -113,7 +129,10 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
             return 0;
         }
 
-        await host.WriteTextAsync(WinRsStreams.Stdout, services ? RenderServices(found, format, noHeader) : Render(found, format, noHeader), cancellationToken).ConfigureAwait(false);
+        var text = services ? RenderServices(found, format, noHeader)
+            : verbose ? RenderVerbose(found, format, noHeader, host.LogonName(), IdleSeconds(host, time, catalog))
+            : Render(found, format, noHeader);
+        await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
@@ -198,8 +217,89 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         var hosts = ServiceProcesses.Running(catalog.ServicesOf(host.EnvironmentVariable("COMPUTERNAME"), host.ServiceStates));
         var known = listed.Select(p => hosts.FirstOrDefault(h => h.Id == p.Pid) is { } h ? p with { Services = [.. h.Services.Select(s => s.Name)] } : p).ToList();
         var added = hosts.Where(h => known.TrueForAll(p => p.Pid != h.Id))
-            .Select(h => new Process(h.Image, h.Id, (int)(ServiceProcesses.ProcessObject(h)["WS"] is Protocol.Clixml.PsPrimitive { Value: int ws } ? ws / 1024 : 8_192), System: true) { Services = [.. h.Services.Select(s => s.Name)] });
+            .Select(h =>
+            {
+                var o = ServiceProcesses.ProcessObject(h);
+                return new Process(h.Image, h.Id, o["WS"] is Protocol.Clixml.PsPrimitive { Value: int ws } ? ws / 1024 : 8_192, System: true)
+                {
+                    Services = [.. h.Services.Select(s => s.Name)],
+                    User = h.Account(host.EnvironmentVariable("COMPUTERNAME")),
+                    Cpu = o["CPU"] is Protocol.Clixml.PsPrimitive { Value: double cpu } ? cpu : 0,
+                };
+            });
         return known.Where(p => p.ImageName != "wsmprovhost.exe").Concat(added).OrderBy(p => p.Pid).Concat(known.Where(p => p.ImageName == "wsmprovhost.exe"));
+    }
+
+    // The account a process runs as: its own, else SYSTEM for the system's and the logon's for the session's.
+    private static string Owner(Process p, string logon) => p.User ?? (p.System ? @"NT AUTHORITY\SYSTEM" : logon);
+
+    /// <summary>
+    /// System Idle Process's processor time: what the computer's processors did not spend on the others since its boot
+    /// (Win32_OperatingSystem's LastBootUpTime, or its last restart here), with NumberOfLogicalProcessors' 2.
+    /// </summary>
+    private static double IdleSeconds(ICommandLineHost host, TimeProvider time, BehaviourCatalog? catalog)
+    {
+        var boot = host.Power?.LastBoot ?? ScenarioBoot(host.Wmi) ?? EventLogs.DefaultBoot;
+        var busy = Running(host, catalog).Sum(p => p.Cpu);
+        return Math.Max(0, (time.GetUtcNow() - boot).TotalSeconds * 2 - busy);
+    }
+
+    private static DateTimeOffset? ScenarioBoot(ComputerWmi? wmi) =>
+        wmi?.Find("root/cimv2", "Win32_OperatingSystem") is { } seed && wmi.Instances(seed).FirstOrDefault() is { } os
+        && os.FirstOrDefault(p => p.Name.Equals("LastBootUpTime", StringComparison.OrdinalIgnoreCase)) is { Values: [var text, ..] }
+        && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var boot) ? boot : null;
+
+    // tasklist /V's CPU Time: hours (any number), minutes and seconds of the processor time, the fraction dropped.
+    private static string CpuTime(double seconds)
+    {
+        var whole = (long)seconds;
+        return string.Create(CultureInfo.InvariantCulture, $"{whole / 3600}:{whole / 60 % 60:00}:{whole % 60:00}");
+    }
+
+    /// <summary>
+    /// tasklist /V: the table's columns and Status, User Name, CPU Time and Window Title. From a remote session (session 0,
+    /// with no desktop of its own) tasklist sees no process's windows: every Status is Unknown and every Window Title N/A.
+    /// An administrator cannot read System's token: its User Name is N/A (UNVERIFIED for Registry, shown as SYSTEM).
+    /// </summary>
+    private static string RenderVerbose(List<Process> found, string format, bool noHeader, string logon, double idleSeconds)
+    {
+        var text = new StringBuilder();
+        var rows = found.Select(p => (Process: p, User: p.Pid == 4 ? "N/A" : Owner(p, logon), Cpu: CpuTime(p.Pid == 0 ? idleSeconds : p.Cpu)));
+        switch (format)
+        {
+            case "CSV":
+                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\",\"Status\",\"User Name\",\"CPU Time\",\"Window Title\"\r\n");
+                foreach (var (p, user, cpu) in rows)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{p.SessionName}\",\"{p.Session}\",\"{Memory(p)}\",\"Unknown\",\"{user}\",\"{cpu}\",\"N/A\"\r\n");
+                }
+
+                break;
+            case "LIST":
+                foreach (var (p, user, cpu) in rows)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: {p.SessionName}\r\nSession#:     {p.Session}\r\nMem Usage:    {Memory(p)}\r\n");
+                    text.Append(CultureInfo.InvariantCulture, $"Status:       Unknown\r\nUser Name:    {user}\r\nCPU Time:     {cpu}\r\nWindow Title: N/A\r\n");
+                }
+
+                break;
+            default:
+                text.Append("\r\n");
+                if (!noHeader)
+                {
+                    text.Append("Image Name                     PID Session Name        Session#    Mem Usage Status          User Name                                              CPU Time Window Title                                                            \r\n");
+                    text.Append("========================= ======== ================ =========== ============ =============== ================================================== ============ ========================================================================\r\n");
+                }
+
+                foreach (var (p, user, cpu) in rows)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {p.SessionName,-16} {p.Session,11} {Memory(p),12} {"Unknown",-15} {user,-50} {cpu,12} {"N/A",-72}\r\n");
+                }
+
+                break;
+        }
+
+        return text.ToString();
     }
 
     private static string Memory(Process p) => p.MemoryKb.ToString("N0", CultureInfo.InvariantCulture) + " K";
@@ -275,7 +375,7 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
             "SERVICES" => p => op switch { "EQ" => p.Services.Any(s => Like(s, value)), "NE" => !p.Services.Any(s => Like(s, value)), _ => null },
             "USERNAME" => p =>
             {
-                var user = p.User ?? (p.System ? @"NT AUTHORITY\SYSTEM" : logon);
+                var user = Owner(p, logon);
                 var matches = Like(user, value) || Like(user[(user.IndexOf('\\') + 1)..], value);
                 return op switch { "EQ" => matches, "NE" => !matches, _ => null };
             },
