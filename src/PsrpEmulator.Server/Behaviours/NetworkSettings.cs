@@ -31,6 +31,20 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     /// </summary>
     public Func<string, string, int, bool>? NeighbourAllows { get; init; }
 
+    /// <summary>The computer's clock: how long the DNS client cache keeps an answer.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The DNS client's cache of the DNS server's answers (Get-DnsClientCache, <c>ipconfig /displaydns</c>).</summary>
+    public DnsClientCache DnsCache { get; } = new();
+
+    /// <summary>
+    /// A neighbour's address by name, as the computer's DNS client gets it from the DNS server, keeping the answers to
+    /// the queries asked in its cache (the A record; the AAAA query's "no records"); with the A record when asked for
+    /// it. Null for a name no neighbour has.
+    /// </summary>
+    public (string Address, DnsClientCache.Record? A)? ResolveNeighbour(string name, bool askedIPv4 = true, bool askedIPv6 = true) =>
+        Neighbours.TryGetValue(name, out var address) ? (address, DnsCache.Resolved(name, address, askedIPv4, askedIPv6, Clock.GetUtcNow())) : null;
+
     /// <summary>Whether <paramref name="address"/> is a neighbour's.</summary>
     public bool IsNeighbour(string address) => Neighbours.Values.Contains(address);
 

@@ -12,7 +12,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName"];
+    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Get-DnsClientCache", "Clear-DnsClientCache"];
 
     // Resolve-DnsName's record types the emulator answers (A_AAAA, its default, is both).
     private static readonly string[] DnsRecordTypes = ["A_AAAA", "A", "AAAA", "ALL", "ANY"];
@@ -59,10 +59,17 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            // Another of the emulator's computers: the DNS server's A record (its only one: no IPv6 address is registered).
-            if (answer is null && Neighbours is { } neighbours && neighbours.TryGetValue(trimmed, out var neighbour))
+            // Another of the emulator's computers: the DNS server's A record (its only one: no IPv6 address is registered),
+            // through the DNS client's cache (its time to live what is left of the cached answer's).
+            var asksA = !type.Equals("AAAA", StringComparison.OrdinalIgnoreCase);
+            if (answer is null && Host.NetworkSettings?.ResolveNeighbour(trimmed, asksA, !type.Equals("A", StringComparison.OrdinalIgnoreCase)) is (_, var cached))
             {
-                if (!type.Equals("AAAA", StringComparison.OrdinalIgnoreCase)) await output.WriteAsync(new PipelineOutput(DnsRecord(trimmed, "A", neighbour, "Answer")), cancellationToken);
+                if (cached is { Data: { } neighbour })
+                {
+                    var ttl = cached.TimeToLive(Host.NetworkSettings.Clock.GetUtcNow());
+                    await output.WriteAsync(new PipelineOutput(DnsRecord(trimmed, "A", neighbour, "Answer", ttl)), cancellationToken);
+                }
+
                 continue;
             }
 
@@ -96,7 +103,7 @@ internal sealed partial class RunContext
             : name.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? ["::1", "127.0.0.1"]
             : name.Equals(computer, StringComparison.OrdinalIgnoreCase) ? [CommandLines.PingCommandScript.LinkLocal, OwnIPv4.Address]
             : HostsFileNames.Lookup(Host.FileSystem, name) is { Count: > 0 } mapped ? [.. mapped.Select(a => a.ToString())]
-            : Neighbours is { } neighbours && neighbours.TryGetValue(name, out var neighbour) ? [neighbour]
+            : Host.NetworkSettings?.ResolveNeighbour(name, askedIPv6: method != "GetHostByName") is ({ } neighbour, _) ? [neighbour]
             : null;
         if (addresses is null) throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, "No such host is known", typeof(System.Net.Sockets.SocketException)));
         // GetHostByName is IPv4's only.
@@ -140,7 +147,7 @@ internal sealed partial class RunContext
 
     // A DnsRecord_A or DnsRecord_AAAA as DnsClient writes it: Section Question for a name the computer answers itself,
     // Answer for the DNS server's.
-    private static PsObject DnsRecord(string name, string type, string address, string section = "Question")
+    private static PsObject DnsRecord(string name, string type, string address, string section = "Question", uint ttl = 1200)
     {
         var v6 = type == "AAAA";
         var o = new PsObject([$"Microsoft.DnsClient.Commands.DnsRecord_{type}", "Microsoft.DnsClient.Commands.DnsRecord", "System.Object"]) { ToStringValue = $"Microsoft.DnsClient.Commands.DnsRecord_{type}" };
@@ -155,7 +162,7 @@ internal sealed partial class RunContext
             new("CharacterSet", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSCharset", "Unicode", 0)),
             new("Section", PsObjects.Enum("Microsoft.DnsClient.Commands.DNSSection", section, section == "Answer" ? 1 : 0)),
             new("DataLength", PsPrimitive.UInt16((ushort)(v6 ? 16 : 4))),
-            new("TTL", PsPrimitive.UInt32(1200)),
+            new("TTL", PsPrimitive.UInt32(ttl)),
         ]);
         return o;
     }
@@ -171,6 +178,12 @@ internal sealed partial class RunContext
         }
 
         RefuseNotEmulated(command, arguments, "Validate", "CimSession", "AsJob", "WhatIf", "Confirm");
+        if (command is "Get-DnsClientCache" or "Clear-DnsClientCache")
+        {
+            await DnsClientCacheAsync(command, arguments, to, output, blockNesting);
+            return;
+        }
+
 
         // A host without the computer's settings (a test's) reads a fresh computer's.
         var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
@@ -243,6 +256,114 @@ internal sealed partial class RunContext
         }
 
         foreach (var @interface in interfaces) settings.SetDnsServers(@interface, addresses);
+    }
+
+    // MSFT_DNSClientCache's enumerations as DnsClient's cmdletization names them: record types, statuses, sections.
+    private static readonly (string Parameter, string EnumType, (string Name, uint Value)[] Values)[] DnsCacheEnums =
+    [
+        ("Type", "Type", [("A", 1), ("NS", 2), ("CNAME", 5), ("SOA", 6), ("PTR", 12), ("MX", 15), ("AAAA", 28), ("SRV", 33)]),
+        ("Status", "Status", [("Success", DnsClientCache.Success), ("NotExist", DnsClientCache.NotExist), ("NoRecords", DnsClientCache.NoRecords)]),
+        ("Section", "Section", [("Answer", 1), ("Authority", 2), ("Additional", 3)]),
+    ];
+
+    /// <summary>
+    /// Get-DnsClientCache over the computer's DNS client cache (<see cref="DnsClientCache"/>): MSFT_DNSClientCache
+    /// instances, -Entry (by position), -Name and -Data patterns, -Type, -Status and -Section by name or number; a value
+    /// that is not a pattern and matches no record is the cmdletization's not-found error (UNVERIFIED for the
+    /// enumerations'). Clear-DnsClientCache empties it. -TimeToLive and -DataLength filters are not emulated.
+    /// </summary>
+    private async ValueTask DnsClientCacheAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        RefuseNotEmulated(command, arguments, "ThrottleLimit", "TimeToLive", "DataLength");
+        // A host without the computer's settings (a test's) has a fresh computer's empty cache.
+        var settings = Host.NetworkSettings ?? new NetworkSettings();
+        if (command == "Clear-DnsClientCache")
+        {
+            settings.DnsCache.Clear();
+            return;
+        }
+
+        var now = settings.Clock.GetUtcNow();
+        IEnumerable<DnsClientCache.Record> records = settings.DnsCache.Current(now);
+        foreach (var (parameter, read) in new (string, Func<DnsClientCache.Record, string?>)[] { ("Entry", r => r.Entry), ("Name", r => r.Name), ("Data", r => r.Data) })
+        {
+            if (await OptionalTextsAsync(arguments, parameter, to, blockNesting) is not { } values) continue;
+            var kept = records.Where(r => values.Any(v => VirtualFileSystem.Wildcard(v).IsMatch(read(r) ?? string.Empty))).ToList();
+            foreach (var value in values.Where(v => !VirtualFileSystem.HasWildcard(v) && !kept.Exists(r => VirtualFileSystem.Wildcard(v).IsMatch(read(r) ?? string.Empty))))
+            {
+                await WriteErrorAsync(CimNotFound(command, "MSFT_DNSClientCache", parameter, value), output);
+            }
+
+            records = kept;
+        }
+
+        foreach (var (parameter, enumType, known) in DnsCacheEnums)
+        {
+            if (await OptionalTextsAsync(arguments, parameter, to, blockNesting) is not { } values) continue;
+            var wanted = new List<(string Given, uint Value)>();
+            foreach (var value in values)
+            {
+                var trimmed = value.Trim();
+                if (known.FirstOrDefault(k => k.Name.Equals(trimmed, StringComparison.OrdinalIgnoreCase)) is { Name: not null } named) wanted.Add((value, named.Value));
+                else if (uint.TryParse(trimmed, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)) wanted.Add((value, number));
+                else
+                {
+                    throw new StatementTerminatedException(ParameterError(command,
+                        $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.DnsClientCache.{enumType}\". " +
+                        $"Error: \"Unable to match the identifier name {value} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", known.Select(k => k.Name))}\"",
+                        "ParameterArgumentTransformationError"));
+                }
+            }
+
+            uint? Of(DnsClientCache.Record r) => parameter switch
+            {
+                "Type" => r.Type,
+                "Status" => r.Status,
+                _ => r.Status == DnsClientCache.Success ? 1u : null,
+            };
+            var kept = records.Where(r => wanted.Exists(w => Of(r) == w.Value)).ToList();
+            foreach (var (given, _) in wanted.Where(w => !kept.Exists(r => Of(r) == w.Value)))
+            {
+                await WriteErrorAsync(CimNotFound(command, "MSFT_DNSClientCache", parameter, given), output);
+            }
+
+            records = kept;
+        }
+
+        foreach (var record in records) await output.WriteAsync(new PipelineOutput(DnsCacheRecordObject(record, now)), cancellationToken);
+    }
+
+    /// <summary>
+    /// One cached record as MSFT_DNSClientCache writes it: its numbers (Type, Status, Section) as the class has them,
+    /// the view naming them; a "no records" answer has no section, time to live, length or data. The order of the
+    /// properties after the class's own is CIM_ManagedElement's (UNVERIFIED).
+    /// </summary>
+    private static PsObject DnsCacheRecordObject(DnsClientCache.Record record, DateTimeOffset now)
+    {
+        const string Class = "MSFT_DNSClientCache";
+        var found = record.Status == DnsClientCache.Success;
+        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
+            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
+        {
+            ToStringValue = $"{Class} (Entry = \"{record.Entry}\", Name = \"{record.Name}\")",
+        };
+        o.AdaptedProperties.AddRange(
+        [
+            new("Entry", PsPrimitive.String(record.Entry)),
+            new("Name", PsPrimitive.String(record.Name)),
+            new("Type", PsPrimitive.UInt16(record.Type)),
+            new("Status", PsPrimitive.UInt32(record.Status)),
+            new("Section", found ? PsPrimitive.Byte(1) : PsNil.Instance),
+            new("TimeToLive", found ? PsPrimitive.UInt32(record.TimeToLive(now)) : PsNil.Instance),
+            new("DataLength", record.DataLength is { } length ? PsPrimitive.UInt16(length) : PsNil.Instance),
+            new("Data", record.Data is { } data ? PsPrimitive.String(data) : PsNil.Instance),
+            new("Caption", PsNil.Instance),
+            new("Description", PsNil.Instance),
+            new("ElementName", PsNil.Instance),
+            new("InstanceId", PsNil.Instance),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
     }
 
     private static PsObject DnsServerAddressObject(NetworkSettings.Interface @interface, bool ipv6, IReadOnlyList<string> servers)

@@ -21,9 +21,6 @@ internal sealed partial class RunContext
     /// <summary>The computer's Ethernet adapter's IPv4 configuration (the default computer's on a host without network settings).</summary>
     private NetworkSettings.IPv4Configuration OwnIPv4 => Host.NetworkSettings?.IPv4 ?? NetworkSettings.IPv4Configuration.Default;
 
-    /// <summary>The emulator's other computers, by name: their IPv4 addresses (none on a host without network settings).</summary>
-    private IReadOnlyDictionary<string, string>? Neighbours => Host.NetworkSettings?.Neighbours;
-
     /// <summary>
     /// A TCP connection from this computer to a resolved address: accepted (true) where something listens, refused
     /// (false), or unanswered (null). Another of the emulator's computers lets it in or drops it by its own firewall

@@ -127,6 +127,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
         return new NetworkSettings(options.IPv4ConfigurationOf(name), options.PlaceOf(name))
         {
             Neighbours = neighbours,
+            Clock = services.Time,
             // The neighbour's own firewall, on the profile of its network's category (Public unless a script changed it).
             NeighbourAllows = (address, protocol, port) => neighbours.FirstOrDefault(n => n.Value == address).Key is { } other &&
                 services.FirewallRulesOf(other).AllowsInbound(services.NetworkSettingsOf(other).NetworkCategory, protocol, port),

@@ -168,7 +168,7 @@ public class CommandLineTests
     [TestCase("netstat -rn", "netstat")]
     [TestCase("cmd /c klist purge", "klist")]
     [TestCase("gpresult.exe /r", "gpresult.exe")]
-    [TestCase("ipconfig /flushdns", "ipconfig")]
+    [TestCase("ipconfig /registerdns", "ipconfig")]
     [TestCase("whoami /logonid", "whoami")]
     [TestCase("hostname.exe -s", "hostname.exe")]
     public async Task A_command_Windows_has_that_no_rule_answers_says_the_emulator_does_not_emulate_it(string line, string name)

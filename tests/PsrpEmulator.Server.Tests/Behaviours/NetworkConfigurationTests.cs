@@ -355,7 +355,8 @@ public class NetworkConfigurationTests
 
         Assert.That(host.OutputTexts.Single(), Is.EqualTo(
             "\r\nInterfaceAlias               Interface Address ServerAddresses" + new string(' ', 58) + "\r\n" +
-            "                                 Index Family" + new string(' ', 75) + "\r\n" +
+            // The index's label is left-aligned over its right-aligned numbers, as captured Windows output shows.
+            "                             Index     Family" + new string(' ', 75) + "\r\n" +
             "--------------               --------- ------- ---------------" + new string(' ', 58) + "\r\n" +
             "Ethernet                             4 IPv4    {}" + new string(' ', 71) + "\r\n" +
             "Ethernet                             4 IPv6    {fec0:0:0:ffff::1, fec0:0:0:ffff::2, fec0:0:0:ffff::3}" + new string(' ', 19) + "\r\n\r\n\r\n"));

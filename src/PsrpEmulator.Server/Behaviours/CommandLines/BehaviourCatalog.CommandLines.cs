@@ -219,6 +219,7 @@ public sealed partial class BehaviourCatalog
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
         if (SchtasksScript.TryParse(this, line, out var schtasks)) return schtasks;
         if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
+        if (IpconfigDnsScript.TryParse(line, out var ipconfigDns)) return ipconfigDns;
         if (RoutePrintScript.TryParse(line, out var routePrint)) return routePrint;
         if (WhoamiScript.TryParse(line, out var whoami)) return whoami;
         if (WhoamiDomainNameScript.TryParse(line, out var whoamiDomain)) return whoamiDomain;

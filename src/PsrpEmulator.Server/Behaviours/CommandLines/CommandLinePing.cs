@@ -116,7 +116,6 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
     internal static (string Address, string Shown, bool Answers)? Resolve(string target, string computer, bool ipv4Only = false, bool ipv6Only = false, VirtualFileSystem? disk = null,
         NetworkSettings.IPv4Configuration? ipv4 = null, NetworkSettings? network = null)
     {
-        var neighbours = network?.Neighbours;
         ipv4 ??= NetworkSettings.IPv4Configuration.Default;
         if (IPAddress.TryParse(target, out var ip) && target.Count(c => c == '.') is 0 or 3)
         {
@@ -144,7 +143,8 @@ internal sealed class PingCommandScript(string arguments) : ICommandLineScript
         if (mapped is not null) return (mapped.ToString(), $"{target} [{mapped}]", IPAddress.IsLoopback(mapped) || network?.NeighbourAnswersEcho(mapped.ToString()) == true);
 
         // Another of the emulator's computers: the DNS server's A record (no IPv6 address is registered).
-        return !ipv6Only && neighbours is not null && neighbours.TryGetValue(target.TrimEnd('.'), out var neighbour) ? (neighbour, $"{target} [{neighbour}]", network!.NeighbourAnswersEcho(neighbour)) : null;
+        // Asked by name for any family, the resolver asks for both records (getaddrinfo): the cache keeps the AAAA query's "no records" too.
+        return !ipv6Only && network?.ResolveNeighbour(target.TrimEnd('.'), askedIPv6: !ipv4Only) is ({ } neighbour, _) ? (neighbour, $"{target} [{neighbour}]", network.NeighbourAnswersEcho(neighbour)) : null;
     }
 
     private static async Task<int> FailAsync(ICommandLineHost host, string message, CancellationToken cancellationToken)

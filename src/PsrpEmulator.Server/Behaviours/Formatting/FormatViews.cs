@@ -29,6 +29,9 @@ internal sealed record FormatColumn(string Label, int Width, ColumnAlignment? Al
 {
     /// <summary>The property behind a column without a view, to align it by its first value.</summary>
     public string? Property { get; init; }
+
+    /// <summary>The label's alignment when the view gives the header its own (DnsClient's left labels over right-aligned numbers); null: the column's.</summary>
+    public ColumnAlignment? HeaderAlignment { get; init; }
 }
 
 /// <summary>
@@ -715,13 +718,30 @@ internal static class FormatViews
         new("State", 0, ColumnAlignment.Left, o => Property(o, "State")),
     ]);
 
-    // DnsClient's table of an interface's DNS servers per family (its AddressFamily number as the family's name).
+    // DnsClient's table of an interface's DNS servers per family (its AddressFamily number as the family's name); the
+    // index's label is left-aligned over its right-aligned numbers ("Interface" / "Index    ").
     private static readonly FormatView DnsClientServerAddress = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClientServerAddress", FormatShape.Table,
     [
         new("InterfaceAlias", 28, ColumnAlignment.Left, o => Property(o, "InterfaceAlias")),
-        new("Interface Index", 9, ColumnAlignment.Right, o => Property(o, "InterfaceIndex")),
+        new("Interface Index", 9, ColumnAlignment.Right, o => Property(o, "InterfaceIndex")) { HeaderAlignment = ColumnAlignment.Left },
         new("Address Family", 7, ColumnAlignment.Left, o => Property(o, "AddressFamily") switch { "2" => "IPv4", "23" => "IPv6", var other => other }),
         new("ServerAddresses", 0, ColumnAlignment.Left, o => Property(o, "ServerAddresses")),
+    ]);
+
+    // DnsClient's table of the DNS client cache: the record's type, status and section numbers by name.
+    private static readonly FormatView DnsClientCacheView = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClientCache", FormatShape.Table,
+    [
+        new("Entry", 25, ColumnAlignment.Left, o => Property(o, "Entry")),
+        new("RecordName", 25, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Record Type", 6, ColumnAlignment.Left, o => Property(o, "Type") switch
+        {
+            "1" => "A", "2" => "NS", "5" => "CNAME", "6" => "SOA", "12" => "PTR", "15" => "MX", "28" => "AAAA", "33" => "SRV", var other => other,
+        }),
+        new("Status", 9, ColumnAlignment.Left, o => Property(o, "Status") switch { "0" => "Success", "9003" => "NotExist", "9501" => "NoRecords", var other => other }),
+        new("Section", 7, ColumnAlignment.Left, o => Property(o, "Section") switch { "1" => "Answer", "2" => "Authority", "3" => "Additional", var other => other }),
+        new("TimeTo Live", 6, ColumnAlignment.Right, o => Property(o, "TimeToLive")) { HeaderAlignment = ColumnAlignment.Left },
+        new("Data Length", 6, ColumnAlignment.Right, o => Property(o, "DataLength")) { HeaderAlignment = ColumnAlignment.Left },
+        new("Data", 0, ColumnAlignment.Left, o => Property(o, "Data")),
     ]);
 
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
@@ -877,6 +897,7 @@ internal static class FormatViews
         [NetFirewallProfile.Key] = NetFirewallProfile,
         [ScheduledTask.Key] = ScheduledTask,
         [DnsClientServerAddress.Key] = DnsClientServerAddress,
+        [DnsClientCacheView.Key] = DnsClientCacheView,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

@@ -357,9 +357,10 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         var labels = columns.Select((column, c) => _widths![c] > 0 ? WrapText(column.Label, _widths[c]) : [string.Empty]).ToList();
         var text = new StringBuilder();
         var lines = labels.Select(l => l.Count).DefaultIfEmpty(1).Max();
+        var alignments = columns.Select((column, c) => column.HeaderAlignment ?? _alignments![c]).ToArray();
         for (var line = 0; line < lines; line++)
         {
-            AppendLine(text, [.. labels.Select(l => line < l.Count ? l[line] : string.Empty)], cut: false);
+            AppendLine(text, [.. labels.Select(l => line < l.Count ? l[line] : string.Empty)], cut: false, alignments);
         }
 
         AppendLine(text, [.. columns.Select((column, c) => new string('-', Math.Min(column.Label.Length, Math.Max(0, _widths![c]))))], cut: false);
@@ -391,8 +392,9 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         }
     }
 
-    private void AppendLine(StringBuilder text, IReadOnlyList<string> cells, bool cut)
+    private void AppendLine(StringBuilder text, IReadOnlyList<string> cells, bool cut, ColumnAlignment[]? alignments = null)
     {
+        alignments ??= _alignments!;
         var first = true;
         for (var c = 0; c < cells.Count; c++)
         {
@@ -401,7 +403,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
             if (!first) text.Append(' ');
             first = false;
             var cell = cells[c];
-            var right = _alignments![c] == ColumnAlignment.Right;
+            var right = alignments[c] == ColumnAlignment.Right;
             if (cut)
             {
                 var newline = cell.AsSpan().IndexOfAny('\r', '\n');
