@@ -178,6 +178,30 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
         lock (_gate) _bindings[(adapter.ToUpperInvariant(), binding.ComponentId)] = bound;
     }
 
+    /// <summary>
+    /// An interface's DNS client settings (MSFT_DNSClient): its connection-specific suffix, whether it registers its
+    /// addresses in DNS (Windows' default) and whether with the suffix (not by default).
+    /// </summary>
+    public sealed record DnsClientSettings(string ConnectionSpecificSuffix, bool RegisterThisConnectionsAddress, bool UseSuffixWhenRegistering)
+    {
+        /// <summary>A fresh interface's: no suffix, registering its addresses without one.</summary>
+        public static DnsClientSettings Default { get; } = new(string.Empty, true, false);
+    }
+
+    private readonly Dictionary<int, DnsClientSettings> _dnsClients = [];
+
+    /// <summary>An interface's DNS client settings now (Set-DnsClient changes them).</summary>
+    public DnsClientSettings DnsClientOf(Interface @interface)
+    {
+        lock (_gate) return _dnsClients.GetValueOrDefault(@interface.Index) ?? DnsClientSettings.Default;
+    }
+
+    /// <summary>Changes an interface's DNS client settings.</summary>
+    public void SetDnsClient(Interface @interface, Func<DnsClientSettings, DnsClientSettings> change)
+    {
+        lock (_gate) _dnsClients[@interface.Index] = change(_dnsClients.GetValueOrDefault(@interface.Index) ?? DnsClientSettings.Default);
+    }
+
     /// <summary>An interface's DNS servers of one family (the configured ones, else the defaults).</summary>
     public IReadOnlyList<string> DnsServers(Interface @interface, bool ipv6)
     {

@@ -12,7 +12,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Get-DnsClientCache", "Clear-DnsClientCache"];
+    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Get-DnsClientCache", "Clear-DnsClientCache", "Get-DnsClient", "Set-DnsClient"];
 
     // Resolve-DnsName's record types the emulator answers (A_AAAA, its default, is both).
     private static readonly string[] DnsRecordTypes = ["A_AAAA", "A", "AAAA", "ALL", "ANY"];
@@ -189,7 +189,8 @@ internal sealed partial class RunContext
         var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
         ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
-        ValueTask NotFound(string property, string value) => WriteErrorAsync(CimNotFound(command, "MSFT_DNSClientServerAddress", property, value), output);
+        var cimClass = command.EndsWith("-DnsClient", StringComparison.Ordinal) ? "MSFT_DNSClient" : "MSFT_DNSClientServerAddress";
+        ValueTask NotFound(string property, string value) => WriteErrorAsync(CimNotFound(command, cimClass, property, value), output);
 
         // The interfaces the call names (-InterfaceAlias names or patterns, -InterfaceIndex), else all of them.
         var interfaces = new List<NetworkSettings.Interface>();
@@ -210,14 +211,28 @@ internal sealed partial class RunContext
             interfaces.AddRange(found.Where(i => !interfaces.Contains(i)));
         }
 
-        if (aliases is null && indexes is null)
+        // Set-DnsClient's piped MSFT_DNSClient instances (Get-DnsClient | Where-Object ... | Set-DnsClient): their interfaces'
+        // indexes (the pipeline stage binds their InterfaceIndex).
+        var piped = command == "Set-DnsClient" ? await Texts("InputObject") : null;
+        foreach (var index in piped ?? [])
         {
-            if (command == "Set-DnsClientServerAddress")
+            if (NetworkSettings.Interfaces.FirstOrDefault(i => i.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) == index.Trim()) is { } found && !interfaces.Contains(found)) interfaces.Add(found);
+        }
+
+        if (aliases is null && indexes is null && piped is null)
+        {
+            if (command is "Set-DnsClientServerAddress" or "Set-DnsClient")
             {
                 throw new StatementTerminatedException(FunctionMissingParameter(command, "InterfaceIndex"));
             }
 
             interfaces.AddRange(NetworkSettings.Interfaces);
+        }
+
+        if (command is "Get-DnsClient" or "Set-DnsClient")
+        {
+            await DnsClientSettingsAsync(command, arguments, settings, interfaces, to, output, blockNesting);
+            return;
         }
 
         if (command == "Get-DnsClientServerAddress")
@@ -256,6 +271,71 @@ internal sealed partial class RunContext
         }
 
         foreach (var @interface in interfaces) settings.SetDnsServers(@interface, addresses);
+    }
+
+    /// <summary>
+    /// Get-DnsClient: each interface's DNS client settings as MSFT_DNSClient instances; Set-DnsClient changes the
+    /// named interfaces' -ConnectionSpecificSuffix (which ipconfig /all shows), -RegisterThisConnectionsAddress and
+    /// -UseSuffixWhenRegistering (booleans: a string is the binder's refusal), -ResetConnectionSpecificSuffix, -PassThru.
+    /// The suffix search list (DHCP's) stays empty.
+    /// </summary>
+    private async ValueTask DnsClientSettingsAsync(string command, StageArguments arguments, NetworkSettings settings, List<NetworkSettings.Interface> interfaces,
+        IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        if (command == "Set-DnsClient")
+        {
+            var suffix = arguments["ConnectionSpecificSuffix"] is { } s ? PipelineVariables.Display(await ArgumentAsync(s, to, blockNesting)) : null;
+            if (arguments.Has("ResetConnectionSpecificSuffix")) suffix = string.Empty;
+            var register = await BooleanAsync("RegisterThisConnectionsAddress");
+            var useSuffix = await BooleanAsync("UseSuffixWhenRegistering");
+            foreach (var @interface in interfaces)
+            {
+                settings.SetDnsClient(@interface, c => new NetworkSettings.DnsClientSettings(suffix ?? c.ConnectionSpecificSuffix, register ?? c.RegisterThisConnectionsAddress, useSuffix ?? c.UseSuffixWhenRegistering));
+            }
+
+            if (!arguments.Has("PassThru")) return;
+        }
+
+        foreach (var @interface in interfaces) await output.WriteAsync(new PipelineOutput(DnsClientObject(@interface, settings.DnsClientOf(@interface))), cancellationToken);
+
+        // A [bool] parameter takes booleans and numbers, not text (the binder's ParameterArgumentTransformationError).
+        async ValueTask<bool?> BooleanAsync(string parameter)
+        {
+            if (arguments[parameter] is not { } given) return null;
+            var value = await ArgumentAsync(given, to, blockNesting);
+            if (value is PsPrimitive { Value: bool b }) return b;
+            if (value is PsPrimitive { Value: string } || ScriptExpressions.AsNumberOrNull(value) is not { } number)
+            {
+                throw new StatementTerminatedException(ParameterError(command,
+                    $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+                    "ParameterArgumentTransformationError"));
+            }
+
+            return number != 0;
+        }
+    }
+
+    // An interface's MSFT_DNSClient (the key properties in its text: UNVERIFIED).
+    private static PsObject DnsClientObject(NetworkSettings.Interface @interface, NetworkSettings.DnsClientSettings client)
+    {
+        const string Class = "MSFT_DNSClient";
+        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
+            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
+        {
+            ToStringValue = $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"\")",
+        };
+        o.AdaptedProperties.AddRange(
+        [
+            new("InterfaceAlias", PsPrimitive.String(@interface.Alias)),
+            new("InterfaceIndex", PsPrimitive.UInt32((uint)@interface.Index)),
+            new("ConnectionSpecificSuffix", PsPrimitive.String(client.ConnectionSpecificSuffix)),
+            new("ConnectionSpecificSuffixSearchList", PsObjects.List([], ScriptExpressions.StringArrayTypeNames)),
+            new("RegisterThisConnectionsAddress", PsPrimitive.Boolean(client.RegisterThisConnectionsAddress)),
+            new("UseSuffixWhenRegistering", PsPrimitive.Boolean(client.UseSuffixWhenRegistering)),
+            new("ElementName", PsPrimitive.String(@interface.Alias)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        return o;
     }
 
     // MSFT_DNSClientCache's enumerations as DnsClient's cmdletization names them: record types, statuses, sections.

@@ -273,6 +273,7 @@ internal sealed partial class RunContext
         "GET-SCHEDULEDTASKINFO" => "Get-ScheduledTaskInfo",
         "EXPORT-SCHEDULEDTASK" => "Export-ScheduledTask",
         "SET-NETCONNECTIONPROFILE" => "Set-NetConnectionProfile",
+        "SET-DNSCLIENT" => "Set-DnsClient",
         "GET-SMBSHARE" => "Get-SmbShare",
         "SET-SMBSHARE" => "Set-SmbShare",
         "REMOVE-SMBSHARE" => "Remove-SmbShare",
@@ -587,6 +588,8 @@ internal sealed partial class RunContext
                         "InputObject", (a, output) => RunScheduledTaskCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : SmbShareCommandNames.Contains(command) && command != "New-SmbShare" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         "InputObject", (a, output) => RunSmbShareCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
+                    : command == "Set-DnsClient" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
+                        "InputObject", (a, output) => RunDnsClientCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host, property: "InterfaceIndex")
                     : NetConnectionProfileCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         "InputObject", (a, output) => RunNetConnectionProfileCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     : FirewallCommandNames.Contains(command) && command != "New-NetFirewallRule" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),

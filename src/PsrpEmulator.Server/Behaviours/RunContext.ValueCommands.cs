@@ -115,6 +115,9 @@ internal sealed partial class RunContext
         ["Get-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "AddressFamily", "CimSession", "AsJob"],
         ["Get-DnsClientCache"] = ["Entry", "Name", "Type", "Status", "Section", "TimeToLive", "DataLength", "Data", "CimSession", "ThrottleLimit", "AsJob"],
         ["Clear-DnsClientCache"] = ["CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
+        ["Get-DnsClient"] = ["InterfaceAlias", "InterfaceIndex", "ConnectionSpecificSuffix", "RegisterThisConnectionsAddress", "UseSuffixWhenRegistering", "CimSession", "ThrottleLimit", "AsJob"],
+        ["Set-DnsClient"] = ["InterfaceAlias", "InterfaceIndex", "ConnectionSpecificSuffix", "RegisterThisConnectionsAddress", "UseSuffixWhenRegistering", "ResetConnectionSpecificSuffix",
+            "InputObject", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Set-DnsClientServerAddress"] = ["InterfaceAlias", "InterfaceIndex", "ServerAddresses", "ResetServerAddresses", "Validate", "PassThru", "CimSession", "AsJob", "WhatIf", "Confirm"],
         ["New-ScheduledTaskAction"] = ["Execute", "Argument", "WorkingDirectory", "Id", "CimSession"],
         ["New-ScheduledTaskTrigger"] = ["AtStartup", "AtLogOn", "Once", "Daily", "Weekly", "At", "User", "RandomDelay", "RepetitionInterval", "RepetitionDuration", "DaysInterval", "CimSession"],
@@ -778,6 +781,7 @@ internal sealed partial class RunContext
                     OptionalFeatureCommandNames.Contains(command) && name is "Online" or "NoRestart" or "LimitAccess" ||
                     NetAdapterBindingCommandNames.Contains(command) && name is "AllBindings" or "IncludeHidden" ||
                     command == "Add-Computer" && name is "Unsecure" ||
+                    command == "Set-DnsClient" && name is "ResetConnectionSpecificSuffix" ||
                     DefenderCommandNames.Contains(command) && name is "AsJob" or "Force" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
@@ -863,6 +867,7 @@ internal sealed partial class RunContext
             "Get-DnsClientServerAddress" or "Set-DnsClientServerAddress" => ["InterfaceAlias"],
             "Get-DnsClientCache" => ["Entry"],
             "Clear-DnsClientCache" => [],
+            "Get-DnsClient" or "Set-DnsClient" => ["InterfaceAlias"],
             "New-ScheduledTaskAction" => ["Execute", "Argument", "WorkingDirectory"],
             "Register-ScheduledTask" => ["TaskName", "TaskPath", "Action", "Trigger", "Settings"],
             "New-ScheduledTaskTrigger" or "New-ScheduledTaskPrincipal" or "New-ScheduledTaskSettingsSet" => [],

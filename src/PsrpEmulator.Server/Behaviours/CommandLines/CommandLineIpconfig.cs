@@ -5,7 +5,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <summary>
 /// <c>ipconfig /all</c> in Windows' layout: the host, then the adapter Get-NetAdapter shows (its description and MAC
 /// address, DHCP off, the addresses plain <c>ipconfig</c> shows, the static IPv4 configuration's gateway) and its DNS servers as Set-DnsClientServerAddress left
-/// them (<see cref="NetworkSettings.ShownDnsServers"/>: a site-local fec0 one with its scope, %1). The DHCPv6 IAID and
+/// them (<see cref="NetworkSettings.ShownDnsServers"/>: a site-local fec0 one with its scope, %1), its connection-specific suffix as Set-DnsClient left it. The DHCPv6 IAID and
 /// DUID and "Node Type: Hybrid" are the emulator's (UNVERIFIED). Plain <c>ipconfig</c> is the default scenario's rule.
 /// </summary>
 internal sealed class IpconfigAllScript : ICommandLineScript
@@ -30,7 +30,7 @@ internal sealed class IpconfigAllScript : ICommandLineScript
         text.Append("   Primary Dns Suffix  . . . . . . . : \r\n   Node Type . . . . . . . . . . . . : Hybrid\r\n");
         text.Append("   IP Routing Enabled. . . . . . . . : No\r\n   WINS Proxy Enabled. . . . . . . . : No\r\n\r\n");
         text.Append("Ethernet adapter Ethernet:\r\n\r\n");
-        text.Append("   Connection-specific DNS Suffix  . : \r\n");
+        text.Append("   Connection-specific DNS Suffix  . : ").Append(settings.DnsClientOf(NetworkSettings.Interfaces[0]).ConnectionSpecificSuffix).Append("\r\n");
         text.Append("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n");
         text.Append("   Physical Address. . . . . . . . . : ").Append(settings.MacAddress).Append("\r\n");
         text.Append("   DHCP Enabled. . . . . . . . . . . : No\r\n   Autoconfiguration Enabled . . . . : Yes\r\n");

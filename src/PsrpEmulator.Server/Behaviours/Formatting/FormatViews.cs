@@ -728,6 +728,17 @@ internal static class FormatViews
         new("ServerAddresses", 0, ColumnAlignment.Left, o => Property(o, "ServerAddresses")),
     ]);
 
+    // DnsClient's table of the interfaces' DNS client settings (RegisterThisConnectionsAddress cut over two lines).
+    private static readonly FormatView DnsClientView = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClient", FormatShape.Table,
+    [
+        new("InterfaceAlias", 28, ColumnAlignment.Left, o => Property(o, "InterfaceAlias")),
+        new("Interface Index", 9, ColumnAlignment.Right, o => Property(o, "InterfaceIndex")) { HeaderAlignment = ColumnAlignment.Left },
+        new("ConnectionSpecificSuffix", 24, ColumnAlignment.Left, o => Property(o, "ConnectionSpecificSuffix")),
+        new("ConnectionSpecificSuffix SearchList", 24, ColumnAlignment.Left, o => Property(o, "ConnectionSpecificSuffixSearchList")),
+        new("RegisterThisConnectionsAddress", 16, ColumnAlignment.Left, o => Property(o, "RegisterThisConnectionsAddress")),
+        new("UseSuffixWhenRegistering", 13, ColumnAlignment.Left, o => Property(o, "UseSuffixWhenRegistering")),
+    ]);
+
     // DnsClient's table of the DNS client cache: the record's type, status and section numbers by name.
     private static readonly FormatView DnsClientCacheView = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClientCache", FormatShape.Table,
     [
@@ -898,6 +909,7 @@ internal static class FormatViews
         [ScheduledTask.Key] = ScheduledTask,
         [DnsClientServerAddress.Key] = DnsClientServerAddress,
         [DnsClientCacheView.Key] = DnsClientCacheView,
+        [DnsClientView.Key] = DnsClientView,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,

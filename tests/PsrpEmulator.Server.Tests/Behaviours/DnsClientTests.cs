@@ -5,11 +5,11 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// The computer's DNS client cache: what resolving the emulator's other computers puts there, Get-DnsClientCache and
-/// ipconfig /displaydns reading it as its answers age on the computer's clock, Clear-DnsClientCache and
-/// ipconfig /flushdns emptying it.
+/// The computer's DNS client: its cache (what resolving the emulator's other computers puts there, Get-DnsClientCache
+/// and ipconfig /displaydns reading it as its answers age on the computer's clock, Clear-DnsClientCache and
+/// ipconfig /flushdns emptying it) and its interfaces' settings (Get-DnsClient, Set-DnsClient, ipconfig /all).
 /// </summary>
-public class DnsClientCacheTests
+public class DnsClientTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
@@ -150,5 +150,57 @@ public class DnsClientCacheTests
             "    Section . . . . . . . : Answer\r\n" +
             "    A (Host) Record . . . : 10.0.0.5\r\n\r\n\r\n", 0)));
         Assert.That(empty, Is.EqualTo(("\r\nWindows IP Configuration\r\n\r\n\r\n", 0)));
+    }
+
+    [Test]
+    public async Task Get_DnsClient_lists_each_interface_s_DNS_client_settings_in_DnsClient_s_table()
+    {
+        var (network, _) = Network();
+
+        var host = await RunAsync(network, "Get-DnsClient | Out-String");
+
+        Assert.That(host.OutputTexts.Single(), Is.EqualTo(
+            "\r\nInterfaceAlias               Interface ConnectionSpecificSuffix ConnectionSpecificSuffix RegisterThisConn UseSuffixWhen" + "\r\n" +
+            "                             Index                              SearchList               ectionsAddress   Registering  " + "\r\n" +
+            "--------------               --------- ------------------------ ------------------------ ---------------- -------------" + "\r\n" +
+            "Ethernet                             4                          {}                       True             False        " + "\r\n" +
+            "Loopback Pseudo-Interface 1          1                          {}                       True             False        " + "\r\n\r\n\r\n"));
+    }
+
+    [Test]
+    public async Task Set_DnsClient_changes_the_named_or_piped_interfaces_and_ipconfig_all_shows_the_suffix()
+    {
+        var (network, _) = Network();
+
+        var set = await RunAsync(network,
+            "Set-DnsClient -InterfaceAlias Ethernet -ConnectionSpecificSuffix corp.contoso.com -UseSuffixWhenRegistering $true -PassThru | ForEach-Object { \"$($_.InterfaceIndex) $($_.ConnectionSpecificSuffix) $($_.RegisterThisConnectionsAddress) $($_.UseSuffixWhenRegistering)\" }; " +
+            "Get-DnsClient | Where-Object InterfaceIndex -eq 1 | Set-DnsClient -RegisterThisConnectionsAddress 0; " +
+            "Get-DnsClient | ForEach-Object { \"$($_.InterfaceAlias): '$($_.ConnectionSpecificSuffix)' $($_.RegisterThisConnectionsAddress) $($_.UseSuffixWhenRegistering)\" }");
+        var ipconfig = await CommandLineAsync(network, "ipconfig /all");
+        var reset = await RunAsync(network, "Set-DnsClient -InterfaceIndex 4 -ResetConnectionSpecificSuffix; (Get-DnsClient -InterfaceIndex 4).ConnectionSpecificSuffix.Length");
+
+        Assert.That((set.OutputTexts, set.Errors.Count), Is.EqualTo((new[]
+        {
+            "4 corp.contoso.com True True",
+            "Ethernet: 'corp.contoso.com' True True",
+            "Loopback Pseudo-Interface 1: '' False False",
+        }, 0)));
+        Assert.That(ipconfig.Stdout, Does.Contain("Ethernet adapter Ethernet:\r\n\r\n   Connection-specific DNS Suffix  . : corp.contoso.com\r\n"));
+        Assert.That(reset.OutputTexts, Is.EqualTo(new[] { "0" }));
+    }
+
+    [TestCase("Set-DnsClient -InterfaceIndex 4 -RegisterThisConnectionsAddress 'False'",
+        "Cannot process argument transformation on parameter 'RegisterThisConnectionsAddress'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+        "ParameterArgumentTransformationError,Set-DnsClient")]
+    [TestCase("Get-DnsClient -InterfaceAlias Wi-Fi", "No MSFT_DNSClient objects found with property 'InterfaceAlias' equal to 'Wi-Fi'.  Verify the value of the property and retry.",
+        "CmdletizationQuery_NotFound_InterfaceAlias,Get-DnsClient")]
+    public async Task Set_DnsClient_refuses_text_for_a_boolean_and_an_interface_the_computer_has_not_is_not_found(string script, string message, string errorId)
+    {
+        var (network, _) = Network();
+
+        var host = await RunAsync(network, script);
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { (message, errorId) }));
+        Assert.That(network.DnsClientOf(NetworkSettings.Interfaces[0]), Is.EqualTo(NetworkSettings.DnsClientSettings.Default));
     }
 }
