@@ -319,11 +319,7 @@ internal sealed partial class RunContext
     private static PsObject DnsClientObject(NetworkSettings.Interface @interface, NetworkSettings.DnsClientSettings client)
     {
         const string Class = "MSFT_DNSClient";
-        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
-            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
-        {
-            ToStringValue = $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"\")",
-        };
+        var o = StandardCimv2Instance(Class, $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"\")");
         o.AdaptedProperties.AddRange(
         [
             new("InterfaceAlias", PsPrimitive.String(@interface.Alias)),
@@ -422,11 +418,7 @@ internal sealed partial class RunContext
     {
         const string Class = "MSFT_DNSClientCache";
         var found = record.Status == DnsClientCache.Success;
-        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
-            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
-        {
-            ToStringValue = $"{Class} (Entry = \"{record.Entry}\", Name = \"{record.Name}\")",
-        };
+        var o = StandardCimv2Instance(Class, $"{Class} (Entry = \"{record.Entry}\", Name = \"{record.Name}\")");
         o.AdaptedProperties.AddRange(
         [
             new("Entry", PsPrimitive.String(record.Entry)),
@@ -446,14 +438,15 @@ internal sealed partial class RunContext
         return o;
     }
 
+    // An instance of a ROOT/StandardCimv2 class (DnsClient's) with its type names and its text.
+    private static PsObject StandardCimv2Instance(string cimClass, string text) =>
+        new(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + cimClass, "Microsoft.Management.Infrastructure.CimInstance#" + cimClass,
+            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"]) { ToStringValue = text };
+
     private static PsObject DnsServerAddressObject(NetworkSettings.Interface @interface, bool ipv6, IReadOnlyList<string> servers)
     {
         const string Class = "MSFT_DNSClientServerAddress";
-        var o = new PsObject(["Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/" + Class, "Microsoft.Management.Infrastructure.CimInstance#" + Class,
-            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
-        {
-            ToStringValue = $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"{(ipv6 ? 23 : 2)}\")",
-        };
+        var o = StandardCimv2Instance(Class, $"{Class} (Name = \"{@interface.Index}\", CreationClassName = \"\", SystemCreationClassName = \"\", SystemName = \"{(ipv6 ? 23 : 2)}\")");
         o.AdaptedProperties.AddRange(
         [
             new("InterfaceAlias", PsPrimitive.String(@interface.Alias)),

@@ -130,8 +130,7 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
         }
 
         var text = services ? RenderServices(found, format, noHeader)
-            : verbose ? RenderVerbose(found, format, noHeader, host.LogonName(), IdleSeconds(host, time, catalog))
-            : Render(found, format, noHeader);
+            : Render(found, format, noHeader, verbose, host.LogonName(), verbose ? IdleSeconds(host, time, catalog) : 0);
         await host.WriteTextAsync(WinRsStreams.Stdout, text, cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -257,21 +256,23 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
     }
 
     /// <summary>
-    /// tasklist /V: the table's columns and Status, User Name, CPU Time and Window Title. From a remote session (session 0,
-    /// with no desktop of its own) tasklist sees no process's windows: every Status is Unknown and every Window Title N/A.
-    /// An administrator cannot read System's token: its User Name is N/A (UNVERIFIED for Registry, shown as SYSTEM).
+    /// The processes in the format asked for; with <paramref name="verbose"/> (/V) also Status, User Name, CPU Time and
+    /// Window Title. From a remote session (session 0, with no desktop of its own) tasklist sees no process's windows:
+    /// every Status is Unknown and every Window Title N/A. An administrator cannot read System's token: its User Name is
+    /// N/A (UNVERIFIED for Registry, shown as SYSTEM).
     /// </summary>
-    private static string RenderVerbose(List<Process> found, string format, bool noHeader, string logon, double idleSeconds)
+    private static string Render(List<Process> found, string format, bool noHeader, bool verbose, string logon, double idleSeconds)
     {
         var text = new StringBuilder();
         var rows = found.Select(p => (Process: p, User: p.Pid == 4 ? "N/A" : Owner(p, logon), Cpu: CpuTime(p.Pid == 0 ? idleSeconds : p.Cpu)));
         switch (format)
         {
             case "CSV":
-                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\",\"Status\",\"User Name\",\"CPU Time\",\"Window Title\"\r\n");
+                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"").Append(verbose ? ",\"Status\",\"User Name\",\"CPU Time\",\"Window Title\"\r\n" : "\r\n");
                 foreach (var (p, user, cpu) in rows)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{p.SessionName}\",\"{p.Session}\",\"{Memory(p)}\",\"Unknown\",\"{user}\",\"{cpu}\",\"N/A\"\r\n");
+                    text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{p.SessionName}\",\"{p.Session}\",\"{Memory(p)}\"");
+                    text.Append(verbose ? $",\"Unknown\",\"{user}\",\"{cpu}\",\"N/A\"\r\n" : "\r\n");
                 }
 
                 break;
@@ -279,7 +280,7 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
                 foreach (var (p, user, cpu) in rows)
                 {
                     text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: {p.SessionName}\r\nSession#:     {p.Session}\r\nMem Usage:    {Memory(p)}\r\n");
-                    text.Append(CultureInfo.InvariantCulture, $"Status:       Unknown\r\nUser Name:    {user}\r\nCPU Time:     {cpu}\r\nWindow Title: N/A\r\n");
+                    if (verbose) text.Append(CultureInfo.InvariantCulture, $"Status:       Unknown\r\nUser Name:    {user}\r\nCPU Time:     {cpu}\r\nWindow Title: N/A\r\n");
                 }
 
                 break;
@@ -287,13 +288,16 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
                 text.Append("\r\n");
                 if (!noHeader)
                 {
-                    text.Append("Image Name                     PID Session Name        Session#    Mem Usage Status          User Name                                              CPU Time Window Title                                                            \r\n");
-                    text.Append("========================= ======== ================ =========== ============ =============== ================================================== ============ ========================================================================\r\n");
+                    text.Append("Image Name                     PID Session Name        Session#    Mem Usage")
+                        .Append(verbose ? " Status          User Name                                              CPU Time Window Title                                                            \r\n" : "\r\n");
+                    text.Append("========================= ======== ================ =========== ============")
+                        .Append(verbose ? " =============== ================================================== ============ ========================================================================\r\n" : "\r\n");
                 }
 
                 foreach (var (p, user, cpu) in rows)
                 {
-                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {p.SessionName,-16} {p.Session,11} {Memory(p),12} {"Unknown",-15} {user,-50} {cpu,12} {"N/A",-72}\r\n");
+                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {p.SessionName,-16} {p.Session,11} {Memory(p),12}");
+                    text.Append(verbose ? string.Create(CultureInfo.InvariantCulture, $" {"Unknown",-15} {user,-50} {cpu,12} {"N/A",-72}\r\n") : "\r\n");
                 }
 
                 break;
@@ -303,41 +307,6 @@ internal sealed class TasklistScript(string arguments, BehaviourCatalog? catalog
     }
 
     private static string Memory(Process p) => p.MemoryKb.ToString("N0", CultureInfo.InvariantCulture) + " K";
-
-    private static string Render(List<Process> found, string format, bool noHeader)
-    {
-        var text = new StringBuilder();
-        switch (format)
-        {
-            case "CSV":
-                if (!noHeader) text.Append("\"Image Name\",\"PID\",\"Session Name\",\"Session#\",\"Mem Usage\"\r\n");
-                foreach (var p in found) text.Append(CultureInfo.InvariantCulture, $"\"{p.ImageName}\",\"{p.Pid}\",\"{p.SessionName}\",\"{p.Session}\",\"{Memory(p)}\"\r\n");
-                break;
-            case "LIST":
-                foreach (var p in found)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"\r\nImage Name:   {p.ImageName}\r\nPID:          {p.Pid}\r\nSession Name: {p.SessionName}\r\nSession#:     {p.Session}\r\nMem Usage:    {Memory(p)}\r\n");
-                }
-
-                break;
-            default:
-                text.Append("\r\n");
-                if (!noHeader)
-                {
-                    text.Append("Image Name                     PID Session Name        Session#    Mem Usage\r\n");
-                    text.Append("========================= ======== ================ =========== ============\r\n");
-                }
-
-                foreach (var p in found)
-                {
-                    text.Append(CultureInfo.InvariantCulture, $"{p.ImageName,-25} {p.Pid,8} {p.SessionName,-16} {p.Session,11} {Memory(p),12}\r\n");
-                }
-
-                break;
-        }
-
-        return text.ToString();
-    }
 
     // "NAME OP VALUE": the test of one filter; null for one tasklist does not recognize.
     private static Func<Process, bool>? Filter(string text, string logon)
