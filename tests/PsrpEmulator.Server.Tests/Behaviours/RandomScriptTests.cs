@@ -66,11 +66,27 @@ public class RandomScriptTests
     public async Task Random_type_definitions_end_with_an_outcome_and_never_an_exception() =>
         await RunRandomScriptsAsync(TypeDefinitionPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261205), runs: PsrpEmulator.Tests.Fuzz.Runs(1000), maxPieces: 12, stopAfter: TimeSpan.FromMilliseconds(300));
 
+    private static readonly string[] DnsClientPieces =
+    [
+        "; Get-DnsClientCache", "; Clear-DnsClientCache", "; Resolve-DnsName", "; Get-DnsClient", "; Set-DnsClient", "; ping -n 1", "; ipconfig /displaydns", "; ipconfig /flushdns",
+        "; [Net.Dns]::GetHostAddresses('Server02')", "; Test-NetConnection Server02 -Port 5985", " | Set-DnsClient -RegisterThisConnectionsAddress 0", " | Out-String", " | Format-List *",
+        " Server02", " server03", " nope.example", " localhost", " Server0*", " -Entry Server02", " -Name *", " -Data 10.0.0.5", " -Type A", " -Type AAAA", " -Type 28", " -Type MX",
+        " -Type Bogus", " -Status NoRecords", " -Status 9501", " -Section Answer", " -Section 7", " -TimeToLive 5", " -InterfaceAlias Ethernet", " -InterfaceIndex 1", " -InterfaceIndex 9",
+        " -ConnectionSpecificSuffix corp.example", " -ConnectionSpecificSuffix ''", " -ResetConnectionSpecificSuffix", " -UseSuffixWhenRegistering $true", " -RegisterThisConnectionsAddress 'no'",
+        " -PassThru", " -WhatIf", " -Entry", " -Type", " $null", " @()", "; tasklist /v", "; tasklist /V /FO CSV /NH", "; tasklist /v /svc", "; tasklist /v /fo list /fi \"pid eq 4\"",
+    ];
+
+    /// <summary>Seeded random DNS client statements (the cache, the interfaces' settings, tasklist /V): an outcome each time.</summary>
+    [Test]
+    public async Task Random_dns_client_statements_end_with_an_outcome_and_never_an_exception() =>
+        await RunRandomScriptsAsync(DnsClientPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261206), runs: PsrpEmulator.Tests.Fuzz.Runs(400), maxPieces: 8, stopAfter: TimeSpan.FromMilliseconds(300),
+            network: () => new NetworkSettings { Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.6" } });
+
     /// <summary>
     /// <paramref name="runs"/> scripts of 1 to <paramref name="maxPieces"/> random pieces through the default behaviours,
     /// each cancelled after <paramref name="stopAfter"/> (as a Stop would end it): an outcome every time, no exception.
     /// </summary>
-    private static async Task RunRandomScriptsAsync(string[] pieces, int seed, int runs, int maxPieces, TimeSpan stopAfter)
+    private static async Task RunRandomScriptsAsync(string[] pieces, int seed, int runs, int maxPieces, TimeSpan stopAfter, Func<NetworkSettings>? network = null)
     {
         var random = new Random(seed);
         for (var i = 0; i < runs; i++)
@@ -79,7 +95,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), SmbShares = new SmbShares(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), SmbShares = new SmbShares(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration, NetworkSettings = network?.Invoke() };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
