@@ -12,9 +12,12 @@ namespace PsrpEmulator.Server.Shells;
 internal sealed class Shell
 {
     private readonly ShellServices _services;
-    // Few per shell: an array replaced under _lock on change, read without locking.
+    // Few per shell: an array replaced under Gate on change, read without locking.
     private Pipeline[] _pipelines = [];
-    private readonly Lock _lock = new();
+
+    // The shell is its own gate: its monitor guards the pipelines, the runspaces in use and the connection state (no
+    // lock object per shell: thousands of idle disconnected shells each saved 40 bytes).
+    private Shell Gate => this;
     private Defragmenter? _poolInput;
     private long _nextObjectId;
     private bool _capabilityReceived;
@@ -38,7 +41,7 @@ internal sealed class Shell
         BufferMode = bufferMode;
         Locale = locale;
         DataLocale = dataLocale;
-        ClientSessionId = clientSessionId;
+        _clientSession = ClientSession.Of(clientSessionId);
         CreatedAt = services.Time.GetUtcNow();
         LastActivity = _idleFrom = CreatedAt;
         ProcessId = Behaviours.ProcessIds.Next();
@@ -115,7 +118,8 @@ internal sealed class Shell
     /// <summary>The URL the client created the shell at (its wsa:To, e.g. <c>http://server01:5985/wsman?PSVersion=7.6.9</c>); null for a cmd shell.</summary>
     public string? ConnectionString { get; init; }
     public string? DataLocale { get; }
-    public string? ClientSessionId { get; private set; }
+    // The p:SessionId of the client connected (or last connected): see ClientSession.
+    private ClientSession _clientSession;
     public ShellConnectionState State { get; private set; } = ShellConnectionState.Connected;
 
     /// <summary>When the shell last became Disconnected (by request or by idling out), if it is now.</summary>
@@ -126,7 +130,7 @@ internal sealed class Shell
     {
         get
         {
-            lock (_lock)
+            lock (Gate)
             {
                 // A deleted shell's token is cancelled, as its source was.
                 if (PoolState == RunspacePoolState.Closed) return new CancellationToken(canceled: true);
@@ -145,7 +149,7 @@ internal sealed class Shell
     /// <summary>Completes when a client is connected (at once when one is).</summary>
     public Task WaitUntilConnectedAsync(CancellationToken cancellationToken)
     {
-        lock (_lock)
+        lock (Gate)
         {
             if (_connected is { } pending) return pending.Task.WaitAsync(cancellationToken);
             if (State == ShellConnectionState.Connected) return Task.CompletedTask;
@@ -163,7 +167,7 @@ internal sealed class Shell
     public int MinRunspaces { get; private set; } = 1;
     public int MaxRunspaces { get; private set; } = 1;
 
-    // The pool's runspaces in use, and the pipelines waiting for one (guarded by _lock; the queue is made when a first
+    // The pool's runspaces in use, and the pipelines waiting for one (guarded by Gate; the queue is made when a first
     // pipeline has to wait): as PowerShell's RunspacePool, a pipeline beyond MaxRunspaces starts when a running one ends.
     private int _runspacesInUse;
     private Queue<TaskCompletionSource>? _waitingForRunspace;
@@ -171,7 +175,7 @@ internal sealed class Shell
     /// <summary>Takes a runspace of the pool for a pipeline at once, if one is free and no pipeline waits before it.</summary>
     public bool TryTakeRunspace()
     {
-        lock (_lock)
+        lock (Gate)
         {
             if (_runspacesInUse >= MaxRunspaces || _waitingForRunspace is { Count: > 0 }) return false;
             _runspacesInUse++;
@@ -183,7 +187,7 @@ internal sealed class Shell
     public async Task WaitForRunspaceAsync(CancellationToken cancellationToken)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
+        lock (Gate)
         {
             (_waitingForRunspace ??= new Queue<TaskCompletionSource>()).Enqueue(waiter);
             GiveFreeRunspaces();
@@ -199,7 +203,7 @@ internal sealed class Shell
     /// <summary>A pipeline that held a runspace ended: the next waiting one, if any, takes it.</summary>
     public void ReturnRunspace()
     {
-        lock (_lock)
+        lock (Gate)
         {
             _runspacesInUse--;
             GiveFreeRunspaces();
@@ -209,7 +213,7 @@ internal sealed class Shell
     /// <summary>The pool's runspaces in use (GET_AVAILABLE_RUNSPACES answers MaxRunspaces less these).</summary>
     public int RunspacesInUse
     {
-        get { lock (_lock) return _runspacesInUse; }
+        get { lock (Gate) return _runspacesInUse; }
     }
 
     private void GiveFreeRunspaces()
@@ -253,7 +257,7 @@ internal sealed class Shell
     public void Disconnect(TimeSpan? idleTimeout, OutputBufferMode? bufferMode, bool byClient = true)
     {
         CancellationTokenSource? released;
-        lock (_lock)
+        lock (Gate)
         {
             if (idleTimeout is { } idle) IdleTimeout = idle;
             if (bufferMode is { } mode) BufferMode = mode;
@@ -284,7 +288,7 @@ internal sealed class Shell
     public async Task AttachAsync(string? sessionId, string? clientIp, OutputBufferMode? bufferMode, bool newClient)
     {
         TaskCompletionSource resumed;
-        lock (_lock)
+        lock (Gate)
         {
             if (State == ShellConnectionState.Connected)
             {
@@ -302,7 +306,7 @@ internal sealed class Shell
             State = ShellConnectionState.Connected;
             resumed = _connected ??= new TaskCompletionSource(TaskCreationOptions.None);
             DisconnectedAt = null;
-            ClientSessionId = sessionId ?? ClientSessionId;
+            if (sessionId is not null) _clientSession = ClientSession.Of(sessionId);
             if (newClient && clientIp is not null) ClientIp = clientIp;
             LastActivity = _idleFrom = _services.Time.GetUtcNow();
         }
@@ -311,15 +315,42 @@ internal sealed class Shell
         await PoolOutput.RestartPartialMessageAsync().ConfigureAwait(false);
         foreach (var pipeline in Pipelines) await pipeline.Output.RestartPartialMessageAsync().ConfigureAwait(false);
         resumed.TrySetResult();
-        lock (_lock)
+        lock (Gate)
         {
             if (_connected == resumed) _connected = null;
         }
     }
 
     // Clients that send no p:SessionId (PowerShell on Linux through OMI) are identified by user alone.
-    private bool SameClient(string? sessionId) =>
-        sessionId is null || ClientSessionId is null || string.Equals(sessionId, ClientSessionId, StringComparison.OrdinalIgnoreCase);
+    private bool SameClient(string? sessionId) => sessionId is null || _clientSession.IsNone || _clientSession.Is(ClientSession.Of(sessionId));
+
+    /// <summary>
+    /// A client's p:SessionId as a shell keeps it: the "uuid:" GUID every client sends as its 16 bytes, so that an idle
+    /// disconnected shell keeps no 100-byte string for it (thousands of them), any other text as it came. Two are the
+    /// same client when their texts are equal ignoring case, as the GUIDs' are.
+    /// </summary>
+    private readonly struct ClientSession
+    {
+        private const string Prefix = "uuid:";
+
+        // null: none; Prefix itself: the GUID form; else the text as it came.
+        private readonly string? _text;
+        private readonly Guid _guid;
+
+        private ClientSession(string? text, Guid guid) => (_text, _guid) = (text, guid);
+
+        public bool IsNone => _text is null;
+
+        public static ClientSession Of(string? sessionId) =>
+            sessionId is null ? default
+            : sessionId.Length == Prefix.Length + 36 && sessionId.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase) && Guid.TryParseExact(sessionId.AsSpan(Prefix.Length), "D", out var guid)
+                ? new ClientSession(Prefix, guid)
+                : new ClientSession(sessionId, Guid.Empty);
+
+        public bool Is(ClientSession other) =>
+            ReferenceEquals(_text, Prefix) ? ReferenceEquals(other._text, Prefix) && _guid == other._guid
+            : !ReferenceEquals(other._text, Prefix) && string.Equals(_text, other._text, StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>What the heartbeat should do with this shell now.</summary>
     public IdleVerdict CheckIdle(DateTimeOffset now)
@@ -332,7 +363,7 @@ internal sealed class Shell
     public void AcceptPoolData(ReadOnlyMemory<byte> data, Diagnostics.MessageTypeList seen)
     {
         IReadOnlyList<PsrpMessage> messages;
-        lock (_lock)
+        lock (Gate)
         {
             messages = Defragment(ref _poolInput, data);
         }
@@ -459,7 +490,7 @@ internal sealed class Shell
                     var maxOk = setMax.MaxRunspaces >= MinRunspaces && setMax.MaxRunspaces > 0;
                     if (maxOk)
                     {
-                        lock (_lock)
+                        lock (Gate)
                         {
                             MaxRunspaces = setMax.MaxRunspaces;
                             GiveFreeRunspaces();
@@ -592,7 +623,7 @@ internal sealed class Shell
 
     public void RemovePipeline(Pipeline pipeline)
     {
-        lock (_lock)
+        lock (Gate)
         {
             if (Array.IndexOf(_pipelines, pipeline) >= 0) Volatile.Write(ref _pipelines, [.. _pipelines.Where(p => p != pipeline)]);
         }
@@ -600,7 +631,7 @@ internal sealed class Shell
 
     private bool TryAddPipeline(Pipeline pipeline)
     {
-        lock (_lock)
+        lock (Gate)
         {
             if (FindPipeline(pipeline.CommandId) is not null) return false;
             Volatile.Write(ref _pipelines, [.. _pipelines, pipeline]);
@@ -622,7 +653,7 @@ internal sealed class Shell
     public void Close()
     {
         CancellationTokenSource? connection;
-        lock (_lock)
+        lock (Gate)
         {
             PoolState = RunspacePoolState.Closed;
             connection = _connection;
@@ -631,7 +662,7 @@ internal sealed class Shell
         connection?.Cancel();
         ExistingRunspace?.Close();
         foreach (var pipeline in Pipelines) pipeline.Terminate();
-        lock (_lock) Volatile.Write(ref _pipelines, []);
+        lock (Gate) Volatile.Write(ref _pipelines, []);
         WinRs?.TerminateAll();
         PoolOutput.Complete(final: null);
     }
