@@ -42,8 +42,7 @@ internal sealed class Shell
         Locale = locale;
         DataLocale = dataLocale;
         _clientSession = ClientSession.Of(clientSessionId);
-        CreatedAt = services.Time.GetUtcNow();
-        LastActivity = _idleFrom = CreatedAt;
+        _createdAt = _lastActivity = _idleFrom = services.Time.GetUtcNow().UtcTicks;
         ProcessId = Behaviours.ProcessIds.Next();
         PoolOutput = new OutputStream(capacity: null);
     }
@@ -102,8 +101,17 @@ internal sealed class Shell
             powerShell: !ResourceUri.Equals(Protocol.WsMan.WsManResourceUris.CmdShell, StringComparison.OrdinalIgnoreCase)), null) ?? _processEnvironment!;
     public string? ClientIp { get; private set; }
     public int ProcessId { get; }
-    public DateTimeOffset CreatedAt { get; }
-    public DateTimeOffset LastActivity { get; private set; }
+    public DateTimeOffset CreatedAt => Utc(_createdAt);
+    public DateTimeOffset LastActivity => Utc(Volatile.Read(ref _lastActivity));
+
+    // The shell's instants as UTC ticks, 8 bytes each where a DateTimeOffset takes 16 (thousands of idle shells keep
+    // them): created, last active, idle since (the idle timeout counts from it) and disconnected at (0: connected).
+    private readonly long _createdAt;
+    private long _lastActivity;
+    private long _idleFrom;
+    private long _disconnectedAt;
+
+    private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
     public TimeSpan IdleTimeout { get; private set; }
     public OutputBufferMode BufferMode { get; private set; }
 
@@ -123,7 +131,7 @@ internal sealed class Shell
     public ShellConnectionState State { get; private set; } = ShellConnectionState.Connected;
 
     /// <summary>When the shell last became Disconnected (by request or by idling out), if it is now.</summary>
-    public DateTimeOffset? DisconnectedAt { get; private set; }
+    public DateTimeOffset? DisconnectedAt => Volatile.Read(ref _disconnectedAt) is var ticks and not 0 ? Utc(ticks) : null;
 
     /// <summary>Cancelled when the shell disconnects, to release Receives waiting on it.</summary>
     public CancellationToken ConnectionToken
@@ -240,12 +248,11 @@ internal sealed class Shell
     /// <summary>Client activity: resets the idle clock. A disconnected shell idles from its disconnect.</summary>
     public void Touch()
     {
-        if (State == ShellConnectionState.Connected) LastActivity = _idleFrom = _services.Time.GetUtcNow();
+        if (State == ShellConnectionState.Connected) _lastActivity = _idleFrom = _services.Time.GetUtcNow().UtcTicks;
     }
 
     // When the idle clock started: the last client activity, or the (auto-)disconnect. ShellInactivity keeps
     // counting from the last activity: Windows reports P0DT0H1M2S for a shell auto-disconnected after 60 s.
-    private DateTimeOffset _idleFrom;
 
     /// <summary>Operations that need a connected client (Command, Send, Receive, Signal) fail on a disconnected shell.</summary>
     public void EnsureConnected()
@@ -265,8 +272,8 @@ internal sealed class Shell
             State = ShellConnectionState.Disconnected;
             // Writers resumed by the last Connect are done with it: the next one to wait makes a pending one.
             if (_connected is { Task.IsCompleted: true }) _connected = null;
-            DisconnectedAt = _idleFrom = _services.Time.GetUtcNow();
-            if (byClient) LastActivity = DisconnectedAt.Value;
+            _disconnectedAt = _idleFrom = _services.Time.GetUtcNow().UtcTicks;
+            if (byClient) _lastActivity = _disconnectedAt;
             released = _connection;
             _connection = null;
         }
@@ -305,10 +312,10 @@ internal sealed class Shell
             if (bufferMode is { } mode) BufferMode = mode;
             State = ShellConnectionState.Connected;
             resumed = _connected ??= new TaskCompletionSource(TaskCreationOptions.None);
-            DisconnectedAt = null;
+            _disconnectedAt = 0;
             if (sessionId is not null) _clientSession = ClientSession.Of(sessionId);
             if (newClient && clientIp is not null) ClientIp = clientIp;
-            LastActivity = _idleFrom = _services.Time.GetUtcNow();
+            _lastActivity = _idleFrom = _services.Time.GetUtcNow().UtcTicks;
         }
 
         // Whatever a previous connection half received is sent again whole; then paused pipelines go on.
@@ -355,7 +362,7 @@ internal sealed class Shell
     /// <summary>What the heartbeat should do with this shell now.</summary>
     public IdleVerdict CheckIdle(DateTimeOffset now)
     {
-        if (now - _idleFrom < IdleTimeout) return IdleVerdict.None;
+        if (now - Utc(Volatile.Read(ref _idleFrom)) < IdleTimeout) return IdleVerdict.None;
         return State == ShellConnectionState.Connected ? IdleVerdict.AutoDisconnect : IdleVerdict.Expire;
     }
 
