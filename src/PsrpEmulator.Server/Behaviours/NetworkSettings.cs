@@ -202,6 +202,38 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
         lock (_gate) _dnsClients[@interface.Index] = change(_dnsClients.GetValueOrDefault(@interface.Index) ?? DnsClientSettings.Default);
     }
 
+    /// <summary>
+    /// The DNS client's global settings (MSFT_DNSClientGlobalSetting): the suffix search list (none on a fresh computer),
+    /// whether it is used, devolution and its level.
+    /// </summary>
+    public sealed record DnsClientGlobalSettings(IReadOnlyList<string> SuffixSearchList, bool UseSuffixSearchList, bool UseDevolution, uint DevolutionLevel)
+    {
+        /// <summary>A fresh computer's: no list, devolution on at level 0.</summary>
+        public static DnsClientGlobalSettings Default { get; } = new([], true, true, 0);
+    }
+
+    private DnsClientGlobalSettings _dnsGlobal = DnsClientGlobalSettings.Default;
+
+    /// <summary>The DNS client's global settings now (Set-DnsClientGlobalSetting changes them).</summary>
+    public DnsClientGlobalSettings DnsClientGlobal
+    {
+        get { lock (_gate) return _dnsGlobal; }
+        set { lock (_gate) _dnsGlobal = value; }
+    }
+
+    /// <summary>
+    /// The suffixes the resolver appends to a single-label name, as ipconfig /all lists them: the global list when
+    /// one is set, else the interfaces' connection-specific suffixes (the computer has no primary DNS suffix).
+    /// </summary>
+    public IReadOnlyList<string> EffectiveSuffixSearchList()
+    {
+        lock (_gate)
+        {
+            if (_dnsGlobal.SuffixSearchList.Count > 0) return _dnsGlobal.SuffixSearchList;
+            return [.. Interfaces.Select(i => (_dnsClients.GetValueOrDefault(i.Index) ?? DnsClientSettings.Default).ConnectionSpecificSuffix).Where(s => s.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+        }
+    }
+
     /// <summary>An interface's DNS servers of one family (the configured ones, else the defaults).</summary>
     public IReadOnlyList<string> DnsServers(Interface @interface, bool ipv6)
     {

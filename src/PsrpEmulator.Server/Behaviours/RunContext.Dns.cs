@@ -12,7 +12,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Get-DnsClientCache", "Clear-DnsClientCache", "Get-DnsClient", "Set-DnsClient"];
+    internal static readonly string[] DnsClientCommands = ["Get-DnsClientServerAddress", "Set-DnsClientServerAddress", "Resolve-DnsName", "Get-DnsClientCache", "Clear-DnsClientCache", "Get-DnsClient", "Set-DnsClient", "Get-DnsClientGlobalSetting", "Set-DnsClientGlobalSetting"];
 
     // Resolve-DnsName's record types the emulator answers (A_AAAA, its default, is both).
     private static readonly string[] DnsRecordTypes = ["A_AAAA", "A", "AAAA", "ALL", "ANY"];
@@ -184,6 +184,12 @@ internal sealed partial class RunContext
             return;
         }
 
+        if (command is "Get-DnsClientGlobalSetting" or "Set-DnsClientGlobalSetting")
+        {
+            await DnsClientGlobalSettingAsync(command, arguments, to, output, blockNesting);
+            return;
+        }
+
 
         // A host without the computer's settings (a test's) reads a fresh computer's.
         var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
@@ -286,8 +292,8 @@ internal sealed partial class RunContext
         {
             var suffix = arguments["ConnectionSpecificSuffix"] is { } s ? PipelineVariables.Display(await ArgumentAsync(s, to, blockNesting)) : null;
             if (arguments.Has("ResetConnectionSpecificSuffix")) suffix = string.Empty;
-            var register = await BooleanAsync("RegisterThisConnectionsAddress");
-            var useSuffix = await BooleanAsync("UseSuffixWhenRegistering");
+            var register = await BooleanArgumentAsync(command, arguments, "RegisterThisConnectionsAddress", to, blockNesting);
+            var useSuffix = await BooleanArgumentAsync(command, arguments, "UseSuffixWhenRegistering", to, blockNesting);
             foreach (var @interface in interfaces)
             {
                 settings.SetDnsClient(@interface, c => new NetworkSettings.DnsClientSettings(suffix ?? c.ConnectionSpecificSuffix, register ?? c.RegisterThisConnectionsAddress, useSuffix ?? c.UseSuffixWhenRegistering));
@@ -297,22 +303,74 @@ internal sealed partial class RunContext
         }
 
         foreach (var @interface in interfaces) await output.WriteAsync(new PipelineOutput(DnsClientObject(@interface, settings.DnsClientOf(@interface))), cancellationToken);
+    }
 
-        // A [bool] parameter takes booleans and numbers, not text (the binder's ParameterArgumentTransformationError).
-        async ValueTask<bool?> BooleanAsync(string parameter)
+    /// <summary>
+    /// Get-DnsClientGlobalSetting: the MSFT_DNSClientGlobalSetting instance (a list of UseSuffixSearchList,
+    /// SuffixSearchList, UseDevolution, DevolutionLevel); Set-DnsClientGlobalSetting -SuffixSearchList (a list,
+    /// or a comma-separated text; <c>@()</c> clears it), -UseSuffixSearchList, -UseDevolution, -DevolutionLevel,
+    /// -PassThru. ipconfig /all lists the suffixes.
+    /// </summary>
+    private async ValueTask DnsClientGlobalSettingAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        RefuseNotEmulated(command, arguments, "ThrottleLimit");
+        var settings = Host.NetworkSettings ?? (command == "Get-DnsClientGlobalSetting" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
+        if (command == "Set-DnsClientGlobalSetting")
         {
-            if (arguments[parameter] is not { } given) return null;
-            var value = await ArgumentAsync(given, to, blockNesting);
-            if (value is PsPrimitive { Value: bool b }) return b;
-            if (value is PsPrimitive { Value: string } || ScriptExpressions.AsNumberOrNull(value) is not { } number)
+            var global = settings.DnsClientGlobal;
+            if (arguments["SuffixSearchList"] is { } list)
             {
-                throw new StatementTerminatedException(ParameterError(command,
-                    $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
-                    "ParameterArgumentTransformationError"));
+                var suffixes = ScriptExpressions.Enumerate(await ArgumentAsync(list, to, blockNesting))
+                    .SelectMany(v => PipelineVariables.Display(v).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+                global = global with { SuffixSearchList = suffixes };
             }
 
-            return number != 0;
+            if (await BooleanArgumentAsync(command, arguments, "UseSuffixSearchList", to, blockNesting) is { } useList) global = global with { UseSuffixSearchList = useList };
+            if (await BooleanArgumentAsync(command, arguments, "UseDevolution", to, blockNesting) is { } devolution) global = global with { UseDevolution = devolution };
+            if (arguments["DevolutionLevel"] is { } level)
+            {
+                var value = await ArgumentAsync(level, to, blockNesting);
+                if (ScriptExpressions.AsNumberOrNull(value) is not { } number || number < 0 || number > uint.MaxValue || number != Math.Floor(number))
+                {
+                    throw new StatementTerminatedException(ParameterError(command,
+                        $"Cannot process argument transformation on parameter 'DevolutionLevel'. Cannot convert value \"{PipelineVariables.Display(value)}\" to type \"System.UInt32\".",
+                        "ParameterArgumentTransformationError"));
+                }
+
+                global = global with { DevolutionLevel = (uint)number };
+            }
+
+            settings.DnsClientGlobal = global;
+            if (!arguments.Has("PassThru")) return;
         }
+
+        var now = settings.DnsClientGlobal;
+        var o = StandardCimv2Instance("MSFT_DNSClientGlobalSetting", "MSFT_DNSClientGlobalSetting");
+        o.AdaptedProperties.AddRange(
+        [
+            new("UseSuffixSearchList", PsPrimitive.Boolean(now.UseSuffixSearchList)),
+            new("SuffixSearchList", PsObjects.List(now.SuffixSearchList.Select(s => (PsValue)PsPrimitive.String(s)), ScriptExpressions.StringArrayTypeNames)),
+            new("UseDevolution", PsPrimitive.Boolean(now.UseDevolution)),
+            new("DevolutionLevel", PsPrimitive.UInt32(now.DevolutionLevel)),
+            new("PSComputerName", PsNil.Instance),
+        ]);
+        await output.WriteAsync(new PipelineOutput(o), cancellationToken);
+    }
+
+    // A [bool] parameter takes booleans and numbers, not text (the binder's ParameterArgumentTransformationError).
+    private async ValueTask<bool?> BooleanArgumentAsync(string command, StageArguments arguments, string parameter, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments[parameter] is not { } given) return null;
+        var value = await ArgumentAsync(given, to, blockNesting);
+        if (value is PsPrimitive { Value: bool b }) return b;
+        if (value is PsPrimitive { Value: string } || ScriptExpressions.AsNumberOrNull(value) is not { } number)
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
+                "ParameterArgumentTransformationError"));
+        }
+
+        return number != 0;
     }
 
     // An interface's MSFT_DNSClient (the key properties in its text: UNVERIFIED).

@@ -203,4 +203,41 @@ public class DnsClientTests
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { (message, errorId) }));
         Assert.That(network.DnsClientOf(NetworkSettings.Interfaces[0]), Is.EqualTo(NetworkSettings.DnsClientSettings.Default));
     }
+
+    [Test]
+    public async Task Get_DnsClientGlobalSetting_lists_the_global_settings_and_Set_DnsClientGlobalSetting_changes_them()
+    {
+        var (network, _) = Network();
+
+        var fresh = await RunAsync(network, "Get-DnsClientGlobalSetting | Out-String");
+        var set = await RunAsync(network,
+            "Set-DnsClientGlobalSetting -SuffixSearchList @('corp.contoso.com', 'na.corp.contoso.com') -UseDevolution $false -DevolutionLevel 2; " +
+            "$g = Get-DnsClientGlobalSetting; $g.SuffixSearchList -join '|'; $g.UseSuffixSearchList; $g.UseDevolution; $g.DevolutionLevel; $g.PSObject.TypeNames[0]");
+        var ipconfig = await CommandLineAsync(network, "ipconfig /all");
+        var cleared = await RunAsync(network, "Set-DnsClientGlobalSetting -SuffixSearchList @() -PassThru | ForEach-Object { $_.SuffixSearchList.Count }");
+
+        Assert.That(fresh.OutputTexts.Single(), Is.EqualTo(
+            "\r\n\r\nUseSuffixSearchList : True\r\nSuffixSearchList    : {}\r\nUseDevolution       : True\r\nDevolutionLevel     : 0\r\n\r\n\r\n\r\n"));
+        Assert.That((set.OutputTexts, set.Errors.Count), Is.EqualTo((new[]
+        {
+            "corp.contoso.com|na.corp.contoso.com", "True", "False", "2", "Microsoft.Management.Infrastructure.CimInstance#ROOT/StandardCimv2/MSFT_DNSClientGlobalSetting",
+        }, 0)));
+        Assert.That(ipconfig.Stdout, Does.Contain(
+            "   WINS Proxy Enabled. . . . . . . . : No\r\n   DNS Suffix Search List. . . . . . : corp.contoso.com\r\n" + new string(' ', 39) + "na.corp.contoso.com\r\n\r\nEthernet adapter"));
+        Assert.That(cleared.OutputTexts, Is.EqualTo(new[] { "0" }));
+    }
+
+    [Test]
+    public async Task Without_a_global_list_ipconfig_all_searches_the_adapters_own_suffix()
+    {
+        var (network, _) = Network();
+
+        var before = await CommandLineAsync(network, "ipconfig /all");
+        await RunAsync(network, "Set-DnsClient -InterfaceIndex 4 -ConnectionSpecificSuffix lab.example");
+        var after = await CommandLineAsync(network, "ipconfig /all");
+
+        Assert.That(before.Stdout, Does.Not.Contain("DNS Suffix Search List"));
+        Assert.That(after.Stdout, Does.Contain("   WINS Proxy Enabled. . . . . . . . : No\r\n   DNS Suffix Search List. . . . . . : lab.example\r\n\r\nEthernet adapter"));
+        Assert.That("   DNS Suffix Search List. . . . . . : ".Length, Is.EqualTo("   Host Name . . . . . . . . . . . . : ".Length), "the labels line up");
+    }
 }

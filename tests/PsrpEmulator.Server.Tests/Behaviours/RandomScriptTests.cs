@@ -73,7 +73,8 @@ public class RandomScriptTests
         " Server02", " server03", " nope.example", " localhost", " Server0*", " -Entry Server02", " -Name *", " -Data 10.0.0.5", " -Type A", " -Type AAAA", " -Type 28", " -Type MX",
         " -Type Bogus", " -Status NoRecords", " -Status 9501", " -Section Answer", " -Section 7", " -TimeToLive 5", " -InterfaceAlias Ethernet", " -InterfaceIndex 1", " -InterfaceIndex 9",
         " -ConnectionSpecificSuffix corp.example", " -ConnectionSpecificSuffix ''", " -ResetConnectionSpecificSuffix", " -UseSuffixWhenRegistering $true", " -RegisterThisConnectionsAddress 'no'",
-        " -PassThru", " -WhatIf", " -Entry", " -Type", " $null", " @()", "; tasklist /v", "; tasklist /V /FO CSV /NH", "; tasklist /v /svc", "; tasklist /v /fo list /fi \"pid eq 4\"",
+        " -PassThru", " -WhatIf", " -Entry", " -Type", " $null", " @()", "; Get-DnsClientGlobalSetting", "; Set-DnsClientGlobalSetting", " -SuffixSearchList a.example,b.example",
+        " -SuffixSearchList", " -DevolutionLevel -1", " -DevolutionLevel 3", " -UseDevolution 0", "; ipconfig /all", "; tasklist /v", "; tasklist /V /FO CSV /NH", "; tasklist /v /svc", "; tasklist /v /fo list /fi \"pid eq 4\"",
     ];
 
     /// <summary>Seeded random DNS client statements (the cache, the interfaces' settings, tasklist /V): an outcome each time.</summary>

@@ -5,7 +5,7 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// <summary>
 /// <c>ipconfig /all</c> in Windows' layout: the host, then the adapter Get-NetAdapter shows (its description and MAC
 /// address, DHCP off, the addresses plain <c>ipconfig</c> shows, the static IPv4 configuration's gateway) and its DNS servers as Set-DnsClientServerAddress left
-/// them (<see cref="NetworkSettings.ShownDnsServers"/>: a site-local fec0 one with its scope, %1), its connection-specific suffix as Set-DnsClient left it. The DHCPv6 IAID and
+/// them (<see cref="NetworkSettings.ShownDnsServers"/>: a site-local fec0 one with its scope, %1), its connection-specific suffix as Set-DnsClient left it, and the DNS Suffix Search List (Set-DnsClientGlobalSetting's, else the adapters' suffixes). The DHCPv6 IAID and
 /// DUID and "Node Type: Hybrid" are the emulator's (UNVERIFIED). Plain <c>ipconfig</c> is the default scenario's rule.
 /// </summary>
 internal sealed class IpconfigAllScript : ICommandLineScript
@@ -28,7 +28,11 @@ internal sealed class IpconfigAllScript : ICommandLineScript
         text.Append("\r\nWindows IP Configuration\r\n\r\n");
         text.Append("   Host Name . . . . . . . . . . . . : ").Append(host.Facts.GetValueOrDefault("computername") ?? string.Empty).Append("\r\n");
         text.Append("   Primary Dns Suffix  . . . . . . . : \r\n   Node Type . . . . . . . . . . . . : Hybrid\r\n");
-        text.Append("   IP Routing Enabled. . . . . . . . : No\r\n   WINS Proxy Enabled. . . . . . . . : No\r\n\r\n");
+        text.Append("   IP Routing Enabled. . . . . . . . : No\r\n   WINS Proxy Enabled. . . . . . . . : No\r\n");
+        // The suffixes the resolver tries (the global list, else the adapters' own), one a line under the first.
+        var suffixes = settings.EffectiveSuffixSearchList();
+        for (var i = 0; i < suffixes.Count; i++) text.Append(i == 0 ? "   DNS Suffix Search List. . . . . . : " : new string(' ', 39)).Append(suffixes[i]).Append("\r\n");
+        text.Append("\r\n");
         text.Append("Ethernet adapter Ethernet:\r\n\r\n");
         text.Append("   Connection-specific DNS Suffix  . : ").Append(settings.DnsClientOf(NetworkSettings.Interfaces[0]).ConnectionSpecificSuffix).Append("\r\n");
         text.Append("   Description . . . . . . . . . . . : Microsoft Hyper-V Network Adapter\r\n");

@@ -728,6 +728,15 @@ internal static class FormatViews
         new("ServerAddresses", 0, ColumnAlignment.Left, o => Property(o, "ServerAddresses")),
     ]);
 
+    // DnsClient's list of the global settings.
+    private static readonly FormatView DnsClientGlobalSettingView = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClientGlobalSetting", FormatShape.List,
+    [
+        new("UseSuffixSearchList", 0, null, o => Property(o, "UseSuffixSearchList")),
+        new("SuffixSearchList", 0, null, o => Property(o, "SuffixSearchList")),
+        new("UseDevolution", 0, null, o => Property(o, "UseDevolution")),
+        new("DevolutionLevel", 0, null, o => Property(o, "DevolutionLevel")),
+    ]);
+
     // DnsClient's table of the interfaces' DNS client settings (RegisterThisConnectionsAddress cut over two lines).
     private static readonly FormatView DnsClientView = new(CimInstancePrefix + "ROOT/StandardCimv2/MSFT_DNSClient", FormatShape.Table,
     [
@@ -910,6 +919,7 @@ internal static class FormatViews
         [DnsClientServerAddress.Key] = DnsClientServerAddress,
         [DnsClientCacheView.Key] = DnsClientCacheView,
         [DnsClientView.Key] = DnsClientView,
+        [DnsClientGlobalSettingView.Key] = DnsClientGlobalSettingView,
         [LocalUser.Key] = LocalUser,
         [LocalGroup.Key] = LocalGroup,
         [LocalPrincipal.Key] = LocalPrincipal,
