@@ -190,9 +190,8 @@ internal sealed partial class RunContext
             return;
         }
 
-
         // A host without the computer's settings (a test's) reads a fresh computer's.
-        var settings = Host.NetworkSettings ?? (command == "Get-DnsClientServerAddress" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
+        var settings = Host.NetworkSettings ?? (command is "Get-DnsClientServerAddress" or "Get-DnsClient" ? new NetworkSettings() : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));
         ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
         var cimClass = command.EndsWith("-DnsClient", StringComparison.Ordinal) ? "MSFT_DNSClient" : "MSFT_DNSClientServerAddress";
