@@ -793,6 +793,38 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
     }
 
+    /// <summary>
+    /// The PSSession cmdlets no rule answers, in a session whose runspace has no PSSession (New-PSSession to another
+    /// computer fails there, as a workgroup computer's WinRM client refuses it): <c>Get-PSSession</c> alone writes
+    /// nothing, and <c>Invoke-Command -Session $s</c> with $s $null or empty is Invoke-Command's ValidateNotNullOrEmpty
+    /// refusal, a statement's error, as after a failed New-PSSession on Windows. False for anything else (a session
+    /// object a rule made: the scenario's to answer).
+    /// </summary>
+    private async ValueTask<bool> NoSessionsAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var words = Statements.SplitArguments(text.Trim());
+        if (words.Count == 0) return false;
+        var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
+        if (command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase)) return words.Count == 1;
+        if (!command.Equals("Invoke-Command", StringComparison.OrdinalIgnoreCase)) return false;
+        for (var i = 1; i < words.Count; i++)
+        {
+            var word = words[i];
+            var colon = word.IndexOf(':', StringComparison.Ordinal);
+            var name = colon > 0 ? word[..colon] : word;
+            if (!name.Equals("-Session", StringComparison.OrdinalIgnoreCase)) continue;
+            var argument = colon > 0 ? word[(colon + 1)..] : i + 1 < words.Count ? words[i + 1] : null;
+            if (argument is null || argument.StartsWith('-')) return false;
+            var value = await ArgumentAsync(argument, to, blockNesting);
+            if (value is not PsNil && ScriptExpressions.Enumerate(value).Any()) return false;
+            throw new StatementTerminatedException(ParameterError("Invoke-Command",
+                "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+                "ParameterArgumentValidationError") with { Activity = "Invoke-Command" });
+        }
+
+        return false;
+    }
+
     private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = Statements.BracedVariables(text.Trim());
@@ -1366,6 +1398,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
             // 'a' 'b', 3 4: a literal then another token is PowerShell's parse error (the script fails), no command.
             if (ScriptedError.UnexpectedTokenAfterLiteral(text) is { } parseError) throw new PipelineTerminatedException(PSInvocationState.Failed, parseError);
+
+            // The PSSession cmdlets inside a session, where no PSSession exists (a second hop's New-PSSession fails):
+            // Get-PSSession lists none; Invoke-Command -Session given $null or nothing is the binder's refusal.
+            try
+            {
+                if (!piped && await NoSessionsAsync(text, to, blockNesting)) return;
+            }
+            catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
+            {
+                // A statement's error: the script goes on (under try, the catch takes it).
+                await WriteStatementErrorAsync(e.Error, output);
+                return;
+            }
 
             var unanswered = ScriptedError.NotAnswered(text,
                 RunContext.UnknownCommandOf(text, stage => Catalog.Find(stage) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(stage)) is not null));

@@ -242,4 +242,39 @@ public class ErrorRecordMemberTests
         Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("ServerNotTrusted,PSSessionOpenFailed"));
         Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
     }
+
+    [TestCase("$s = New-PSSession -ComputerName Server02; Invoke-Command -Session $s { hostname }; Get-PSSession; 'after'", 2)]
+    [TestCase("Invoke-Command -Session @() -ScriptBlock { hostname }; gsn; 'after'", 1)]
+    [TestCase("icm -Session:$null { hostname }; 'after'", 1)]
+    public async Task With_no_PSSession_in_the_session_Invoke_Command_Session_is_the_binder_s_refusal_and_Get_PSSession_lists_none(string script, int errors)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).ToList();
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), string.Join(" | ", records.Select(r => r.ToStringValue)) + " / " + outcome.ErrorRecord?.ToStringValue);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(records, Has.Count.EqualTo(errors));
+        var refusal = records[^1];
+        Assert.That(refusal.ToStringValue, Is.EqualTo("Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again."));
+        Assert.That(refusal["FullyQualifiedErrorId"].AsString(), Is.EqualTo("ParameterArgumentValidationError,Microsoft.PowerShell.Commands.InvokeCommandCommand"));
+        Assert.That(refusal["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidData: (:) [Invoke-Command], ParameterBindingValidationException"));
+    }
+
+    [Test]
+    public async Task Invoke_Command_with_a_session_object_is_still_the_scenario_s_to_answer()
+    {
+        var (host, _) = await RunAsync("$s = [pscustomobject]@{ Id = 1 }; Invoke-Command -Session $s { hostname }");
+
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(record.ToStringValue, Does.StartWith("Invoke-Command is a command Windows has that the emulator does not emulate"));
+    }
+
+    [Test]
+    public async Task Under_try_the_null_session_refusal_goes_to_the_catch()
+    {
+        var (host, outcome) = await RunAsync("try { Invoke-Command -Session $null { 1 }; 'not here' } catch { \"caught: $($_.FullyQualifiedErrorId)\" }");
+
+        Assert.That((outcome.State, host.OutputTexts.Single()), Is.EqualTo((PSInvocationState.Completed, "caught: ParameterArgumentValidationError,Microsoft.PowerShell.Commands.InvokeCommandCommand")));
+    }
 }
