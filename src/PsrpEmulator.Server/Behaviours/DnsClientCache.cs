@@ -18,6 +18,21 @@ public sealed class DnsClientCache
     public const uint Success = 0, NotExist = 9003, NoRecords = 9501;
 
     /// <summary>
+    /// MSFT_DNSClientCache's enumerations as DnsClient names their numbers (its cmdletization's parameters, its table's
+    /// columns): record types, statuses, sections.
+    /// </summary>
+    public static readonly (string Property, (string Name, uint Value)[] Values)[] Enumerations =
+    [
+        ("Type", [("A", TypeA), ("NS", 2), ("CNAME", 5), ("SOA", 6), ("PTR", 12), ("MX", 15), ("AAAA", TypeAaaa), ("SRV", 33)]),
+        ("Status", [("Success", Success), ("NotExist", NotExist), ("NoRecords", NoRecords)]),
+        ("Section", [("Answer", 1), ("Authority", 2), ("Additional", 3)]),
+    ];
+
+    /// <summary>The name of <paramref name="value"/> in the enumeration of <paramref name="property"/> (Type, Status, Section); null when it has none.</summary>
+    public static string? NameOf(string property, uint value) =>
+        Enumerations.First(e => e.Property == property).Values.FirstOrDefault(v => v.Value == value).Name;
+
+    /// <summary>
     /// The time to live the emulator's DNS server gives its A records (Resolve-DnsName's TTL). UNVERIFIED, a domain
     /// controller's default for its hosts' records.
     /// </summary>

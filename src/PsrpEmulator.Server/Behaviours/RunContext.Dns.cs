@@ -356,20 +356,13 @@ internal sealed partial class RunContext
         await output.WriteAsync(new PipelineOutput(o), cancellationToken);
     }
 
-    // A [bool] parameter takes booleans and numbers, not text (the binder's ParameterArgumentTransformationError).
+    // A [bool] parameter's value: a Boolean or a number; anything else is the binder's refusal (ScriptParameters.BooleanRefusal).
     private async ValueTask<bool?> BooleanArgumentAsync(string command, StageArguments arguments, string parameter, IPipelineHost? to, int blockNesting)
     {
         if (arguments[parameter] is not { } given) return null;
         var value = await ArgumentAsync(given, to, blockNesting);
-        if (value is PsPrimitive { Value: bool b }) return b;
-        if (value is PsPrimitive { Value: string } || ScriptExpressions.AsNumberOrNull(value) is not { } number)
-        {
-            throw new StatementTerminatedException(ParameterError(command,
-                $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"System.String\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
-                "ParameterArgumentTransformationError"));
-        }
-
-        return number != 0;
+        if (ScriptParameters.BooleanRefusal(parameter, value) is { } refusal) throw new StatementTerminatedException(ParameterError(command, refusal, "ParameterArgumentTransformationError"));
+        return ScriptExpressions.IsTrue(value);
     }
 
     // An interface's MSFT_DNSClient (the key properties in its text: UNVERIFIED).
@@ -390,14 +383,6 @@ internal sealed partial class RunContext
         ]);
         return o;
     }
-
-    // MSFT_DNSClientCache's enumerations as DnsClient's cmdletization names them: record types, statuses, sections.
-    private static readonly (string Parameter, string EnumType, (string Name, uint Value)[] Values)[] DnsCacheEnums =
-    [
-        ("Type", "Type", [("A", 1), ("NS", 2), ("CNAME", 5), ("SOA", 6), ("PTR", 12), ("MX", 15), ("AAAA", 28), ("SRV", 33)]),
-        ("Status", "Status", [("Success", DnsClientCache.Success), ("NotExist", DnsClientCache.NotExist), ("NoRecords", DnsClientCache.NoRecords)]),
-        ("Section", "Section", [("Answer", 1), ("Authority", 2), ("Additional", 3)]),
-    ];
 
     /// <summary>
     /// Get-DnsClientCache over the computer's DNS client cache (<see cref="DnsClientCache"/>): MSFT_DNSClientCache
@@ -430,7 +415,7 @@ internal sealed partial class RunContext
             records = kept;
         }
 
-        foreach (var (parameter, enumType, known) in DnsCacheEnums)
+        foreach (var (parameter, known) in DnsClientCache.Enumerations)
         {
             if (await OptionalTextsAsync(arguments, parameter, to, blockNesting) is not { } values) continue;
             var wanted = new List<(string Given, uint Value)>();
@@ -442,7 +427,7 @@ internal sealed partial class RunContext
                 else
                 {
                     throw new StatementTerminatedException(ParameterError(command,
-                        $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.DnsClientCache.{enumType}\". " +
+                        $"Cannot process argument transformation on parameter '{parameter}'. Cannot convert value \"{value}\" to type \"Microsoft.PowerShell.Cmdletization.GeneratedTypes.DnsClientCache.{parameter}\". " +
                         $"Error: \"Unable to match the identifier name {value} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", known.Select(k => k.Name))}\"",
                         "ParameterArgumentTransformationError"));
                 }

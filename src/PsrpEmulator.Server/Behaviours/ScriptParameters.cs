@@ -244,12 +244,9 @@ internal static partial class ScriptParameters
                     "ParameterArgumentValidationError", name);
             }
 
-            // A [bool] parameter takes only Boolean values and numbers (PowerShell's BooleanParameter transformation).
-            if (attributes.Type?.FullName == "System.Boolean" && error is null && given is not (PsPrimitive { Value: bool } or PsNil) && !(given is PsPrimitive { Value: not string } && ScriptExpressions.AsNumberOrNull(given) is not null))
+            if (attributes.Type?.FullName == "System.Boolean" && error is null && BooleanRefusal(name, given) is { } refusal)
             {
-                error = new BindingError(
-                    $"Cannot process argument transformation on parameter '{name}'. Cannot convert value \"{ScriptExpressions.TypeName(given)}\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.",
-                    "ParameterArgumentTransformationError", name);
+                error = new BindingError(refusal, "ParameterArgumentTransformationError", name);
             }
 
             var converted = ToParameterType(given, attributes.Type);
@@ -1036,4 +1033,12 @@ internal static partial class ScriptParameters
 
         return $"Cannot convert value \"{PipelineVariables.Display(given)}\" to type \"{type.FullName}\". Error: \"Input string was not in a correct format.\"";
     }
+
+    /// <summary>
+    /// A [bool] parameter takes only Boolean values and numbers (PowerShell's BooleanParameter transformation): the
+    /// binder's refusal of anything else, null when <paramref name="given"/> is one of those (or $null).
+    /// </summary>
+    internal static string? BooleanRefusal(string name, PsValue given) =>
+        given is PsPrimitive { Value: bool } or PsNil || given is PsPrimitive { Value: not string } && ScriptExpressions.AsNumberOrNull(given) is not null ? null
+        : $"Cannot process argument transformation on parameter '{name}'. Cannot convert value \"{ScriptExpressions.TypeName(given)}\" to type \"System.Boolean\". Boolean parameters accept only Boolean values and numbers, such as $True, $False, 1 or 0.";
 }

@@ -99,7 +99,7 @@ internal sealed class IpconfigDnsScript(bool flush) : ICommandLineScript
                 text.Append("    ").Append(record.Entry).Append("\r\n    ----------------------------------------\r\n");
                 if (record.Status != DnsClientCache.Success)
                 {
-                    text.Append("    No records of type ").Append(record.Type == DnsClientCache.TypeAaaa ? "AAAA" : "A").Append("\r\n\r\n\r\n");
+                    text.Append("    No records of type ").Append(DnsClientCache.NameOf("Type", record.Type)).Append("\r\n\r\n\r\n");
                     continue;
                 }
 

@@ -753,16 +753,17 @@ internal static class FormatViews
     [
         new("Entry", 25, ColumnAlignment.Left, o => Property(o, "Entry")),
         new("RecordName", 25, ColumnAlignment.Left, o => Property(o, "Name")),
-        new("Record Type", 6, ColumnAlignment.Left, o => Property(o, "Type") switch
-        {
-            "1" => "A", "2" => "NS", "5" => "CNAME", "6" => "SOA", "12" => "PTR", "15" => "MX", "28" => "AAAA", "33" => "SRV", var other => other,
-        }),
-        new("Status", 9, ColumnAlignment.Left, o => Property(o, "Status") switch { "0" => "Success", "9003" => "NotExist", "9501" => "NoRecords", var other => other }),
-        new("Section", 7, ColumnAlignment.Left, o => Property(o, "Section") switch { "1" => "Answer", "2" => "Authority", "3" => "Additional", var other => other }),
+        new("Record Type", 6, ColumnAlignment.Left, o => DnsCacheName(o, "Type")),
+        new("Status", 9, ColumnAlignment.Left, o => DnsCacheName(o, "Status")),
+        new("Section", 7, ColumnAlignment.Left, o => DnsCacheName(o, "Section")),
         new("TimeTo Live", 6, ColumnAlignment.Right, o => Property(o, "TimeToLive")) { HeaderAlignment = ColumnAlignment.Left },
         new("Data Length", 6, ColumnAlignment.Right, o => Property(o, "DataLength")) { HeaderAlignment = ColumnAlignment.Left },
         new("Data", 0, ColumnAlignment.Left, o => Property(o, "Data")),
     ]);
+
+    // A cached record's number by its enumeration's name (DnsClientCache.Enumerations), else as it is.
+    private static string DnsCacheName(PsValue value, string property) => Property(value, property) is var text &&
+        uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && DnsClientCache.NameOf(property, number) is { } name ? name : text;
 
     // "Infinite ([TimeSpan]::MaxValue)" for an address that does not expire, else the TimeSpan's text.
     private static string Lifetime(PsValue value, string name) =>
