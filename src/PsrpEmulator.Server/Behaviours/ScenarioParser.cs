@@ -19,7 +19,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "host", "progress", "sleep", "loop", "input", "state",
         "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
-    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity", "unless-service"];
+    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity", "unless-service", "trusted-host", "when-trusted"];
     private static readonly string[] HostKeys = ["message", "no-newline", "foreground", "background"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
@@ -352,7 +352,19 @@ internal sealed partial class ScenarioParser
         var targetType = map is not null && Get(map, "target-type") is { } tt ? Text(tt, names, "target-type") : null;
         var activity = map is not null && Get(map, "activity") is { } a ? Text(a, names, "activity") : null;
         var unlessService = map is not null && Get(map, "unless-service") is { } u ? Text(u, names, "unless-service") : null;
-        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null) { TargetType = targetType, Activity = activity, UnlessService = unlessService };
+        var trustedHost = map is not null && Get(map, "trusted-host") is { } h ? Text(h, names, "trusted-host") : null;
+        var whenTrustedNode = map is not null ? Get(map, "when-trusted") : null;
+        if ((trustedHost is null) != (whenTrustedNode is null))
+        {
+            throw Error(map!, "'trusted-host:' and 'when-trusted:' go together: the host to look up in TrustedHosts and the error written when it is there");
+        }
+
+        if (whenTrustedNode is YamlMappingNode nested && Get(nested, "when-trusted") is { } twice) throw Error(twice, "'when-trusted:' cannot nest");
+        var whenTrusted = whenTrustedNode is null ? null : ReadError(whenTrustedNode, names, isReason);
+        return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null)
+        {
+            TargetType = targetType, Activity = activity, UnlessService = unlessService, TrustedHost = trustedHost, WhenTrusted = whenTrusted,
+        };
     }
 
     // A mapping written with $-keys ({ $expand: ... }, { $variable: ... }) is a value, not a step's options.

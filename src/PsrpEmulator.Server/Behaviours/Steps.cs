@@ -4164,6 +4164,16 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
     /// </summary>
     public TextTemplate? UnlessService { get; init; }
 
+    /// <summary>
+    /// <c>trusted-host:</c> a computer name looked up in the computer's WinRM client TrustedHosts
+    /// (WSMan:\localhost\Client\TrustedHosts, <c>winrm set winrm/config/client</c>); when it is there,
+    /// <see cref="WhenTrusted"/> (<c>when-trusted:</c>) is written instead of this error.
+    /// </summary>
+    public TextTemplate? TrustedHost { get; init; }
+
+    /// <summary><c>when-trusted:</c> the error written when <see cref="TrustedHost"/> is in TrustedHosts.</summary>
+    public ErrorTemplate? WhenTrusted { get; init; }
+
     public ScriptedError Build(RunScope scope)
     {
         var text = message.Evaluate(scope);
@@ -4185,8 +4195,15 @@ internal sealed class ErrorStep(ErrorTemplate error) : Step
             return context.WriteAsync(new PipelineOutput(ServicesValueTemplate.ServiceController(found, services)));
         }
 
-        var built = error.Build(context.Scope);
-        return context.WriteErrorAsync(error.Activity is null ? built with { Activity = context.Activity } : built);
+        var written = error;
+        if (error is { TrustedHost: { } host, WhenTrusted: { } whenTrusted } &&
+            TrustedHosts.Matches(context.Host.WsManConfiguration?.FirstOrDefault(e => e.Path.Equals(TrustedHosts.Path, StringComparison.OrdinalIgnoreCase))?.Value, host.Evaluate(context.Scope).Trim()))
+        {
+            written = whenTrusted;
+        }
+
+        var built = written.Build(context.Scope);
+        return context.WriteErrorAsync(written.Activity is null ? built with { Activity = context.Activity } : built);
     }
 }
 

@@ -243,6 +243,58 @@ public class ErrorRecordMemberTests
         Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
     }
 
+    private const string NoLogonSession = "WinRM cannot process the request. The following error with errorcode 0x8009030e occurred while using Negotiate authentication: A specified logon session does not exist. It may already have been terminated.  \r\n Possible causes are:\r\n";
+
+    private static async Task<RecordingHost> RunWithWinRmClientAsync(string script)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(time), WsManConfiguration = [new("Client", null), new(@"Client\TrustedHosts", string.Empty)], WsManSettings = new WsManSettings() };
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [])], NoInput: true);
+        await ((BehaviourScript)Default.Resolve(create)).RunAsync(host, time, ScriptedError.ToErrorRecord, CancellationToken.None);
+        return host;
+    }
+
+    [Test]
+    public async Task Invoke_Command_to_a_computer_in_TrustedHosts_from_a_session_fails_as_a_double_hop_and_one_not_there_is_still_not_trusted()
+    {
+        var host = await RunWithWinRmClientAsync(@"Set-Item WSMan:\localhost\Client\TrustedHosts -Value 'Server02' -Force; Invoke-Command -ComputerName Server02 { hostname }; icm Server03 { 1 }; 'after'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).ToList();
+        Assert.That(records.Select(r => r["FullyQualifiedErrorId"].AsString()), Is.EqualTo(new[] { "1312,PSSessionStateBroken", "ServerNotTrusted,PSSessionStateBroken" }));
+        Assert.That(records[0].ToStringValue, Does.StartWith("Connecting to remote server Server02 failed with the following error message : " + NoLogonSession));
+        Assert.That(records[0].ToStringValue, Does.EndWith(" Note that computers in the TrustedHosts list might not be authenticated.\r\n   -For more information about WinRM configuration, run the following command: winrm help config. For more information, see the about_Remote_Troubleshooting Help topic."));
+        Assert.That(records[0]["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (Server02:String) [], PSRemotingTransportException"));
+        Assert.That(records[1].ToStringValue, Does.StartWith("Connecting to remote server Server03 failed with the following error message : " + NotTrusted));
+    }
+
+    [Test]
+    public async Task New_PSSession_to_a_computer_a_TrustedHosts_wildcard_covers_fails_as_a_double_hop_with_its_own_open_failure()
+    {
+        var host = await RunWithWinRmClientAsync(@"Set-Item WSMan:\localhost\Client\TrustedHosts 'Other, *.contoso.com' -Force; $s = New-PSSession -ComputerName Server02.CONTOSO.com; $null -eq $s");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True" }));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Does.StartWith("[Server02.CONTOSO.com] Connecting to remote server Server02.CONTOSO.com failed with the following error message : " + NoLogonSession));
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("1312,PSSessionOpenFailed"));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
+    }
+
+    [Test]
+    public void An_error_s_trusted_host_needs_its_when_trusted_error_and_the_other_way_round()
+    {
+        foreach (var keys in new[] { "trusted-host: \"{0}\"", "when-trusted: { message: y }" })
+        {
+            var failure = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse($$"""
+                behaviours:
+                  - match: Get-Thing
+                    steps:
+                      - error: { message: x, {{keys}} }
+                """));
+            Assert.That(failure!.Message, Does.Contain("'trusted-host:' and 'when-trusted:' go together"));
+        }
+    }
+
     [TestCase("$s = New-PSSession -ComputerName Server02; Invoke-Command -Session $s { hostname }; Get-PSSession; 'after'", 2)]
     [TestCase("Invoke-Command -Session @() -ScriptBlock { hostname }; gsn; 'after'", 1)]
     [TestCase("icm -Session:$null { hostname }; 'after'", 1)]
