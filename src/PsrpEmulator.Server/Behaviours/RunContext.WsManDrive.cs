@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
@@ -33,13 +34,34 @@ internal sealed partial class RunContext
     /// <summary>
     /// Test-WSMan of this computer: WS-Man's Identify answer (wsmid, ProtocolVersion, ProductVendor, ProductVersion). Without
     /// <c>-Authentication</c> the request is anonymous and WinRM hides the OS version ("OS: 0.0.0 SP: 0.0 Stack: 3.0"), with
-    /// it the version is the computer's, as the emulator's own Identify answers. Another computer is a scenario error.
+    /// it the version is the computer's, as the emulator's own Identify answers. Another computer is asked anonymously
+    /// too: another of the emulator's computers whose firewall lets WinRM's port in answers the same; a name that does
+    /// not resolve, or a computer that drops the connection, gets WinRM's "cannot complete the operation" fault
+    /// (<see cref="TestWsManUnreachable"/>). Authenticating to another computer (a second hop), another port, HTTPS or
+    /// another application are scenario errors.
     /// </summary>
     private async ValueTask TestWsManAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        await RefuseOtherComputerAsync("Test-WSMan", arguments, to, blockNesting);
         var authenticated = arguments["Authentication"] is { } word &&
             !PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)).Equals("None", StringComparison.OrdinalIgnoreCase);
+        if (arguments["ComputerName"] is { } computerWord && PipelineVariables.Display(await ArgumentAsync(computerWord, to, blockNesting)) is { Length: > 0 } target &&
+            !IsThisComputer(target))
+        {
+            if (authenticated || new[] { "Credential", "CertificateThumbprint", "Port", "UseSSL", "ApplicationName" }.FirstOrDefault(arguments.Has) is not null)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault("Test-WSMan -ComputerName of another computer is emulated only as the anonymous Identify (no -Authentication, -Credential, -CertificateThumbprint, -Port, -UseSSL or -ApplicationName): give the command a rule (match: its whole text)"));
+            }
+
+            var resolved = CommandLines.PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
+            var reached = resolved is var (address, _, _) && (IPAddress.IsLoopback(IPAddress.Parse(address)) || address == OwnIPv4.Address ||
+                Host.NetworkSettings is { } network && network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, WinRmHttpPort) == true);
+            if (!reached)
+            {
+                await WriteErrorAsync(TestWsManUnreachable(target, ComputerName), output);
+                return;
+            }
+        }
+
         var identify = new PsObject([IdentifyResponseTypeName, "System.Xml.XmlElement", "System.Xml.XmlLinkedNode", "System.Xml.XmlNode", "System.Object"])
         {
             ToStringValue = "IdentifyResponse",
@@ -50,6 +72,20 @@ internal sealed partial class RunContext
         identify.AdaptedProperties.Add(new PsProperty("ProductVersion", PsPrimitive.String(authenticated ? IdentifyProductVersion : AnonymousIdentifyProductVersion)));
         await output.WriteAsync(new PipelineOutput(identify), cancellationToken);
     }
+
+    // WinRM's HTTP listener's port (its firewall rule WINRM-HTTP-In-TCP's).
+    private const int WinRmHttpPort = 5985;
+
+    /// <summary>
+    /// Test-WSMan's error for a computer it cannot reach: the WinRM client session's fault XML (its Error, as OuterXml)
+    /// in an InvalidOperationException, WsManError, the target the computer name given. Machine is the asking computer.
+    /// </summary>
+    private static ScriptedError TestWsManUnreachable(string target, string computer) => new(
+        "<f:WSManFault xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"2150859046\" Machine=\"" + System.Security.SecurityElement.Escape(computer) + "\"><f:Message>" +
+        "WinRM cannot complete the operation. Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. " +
+        "By default, the WinRM firewall exception for public profiles limits access to remote computers within the same local subnet. </f:Message></f:WSManFault>",
+        "WsManError,Microsoft.WSMan.Management.TestWSManCommand", ErrorCategory.InvalidOperation, "System.InvalidOperationException", target)
+    { Activity = "Test-WSMan" };
 
     private static bool IsWsManDriveCommand(string command, StageArguments arguments) =>
         command is "Test-Path" or "Get-Item" or "Get-ChildItem" or "Set-Item" or "New-Item" or "Remove-Item" or "Clear-Item" &&

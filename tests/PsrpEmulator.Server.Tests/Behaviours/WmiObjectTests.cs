@@ -125,6 +125,42 @@ public class WmiObjectTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "OS: 10.0.17763 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd" }));
     }
 
+    [Test]
+    public async Task Test_wsman_of_another_computer_answers_anonymously_when_its_firewall_lets_winrm_in_and_writes_winrm_s_fault_otherwise()
+    {
+        var network = new NetworkSettings
+        {
+            Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.6" },
+            NeighbourAllows = (address, protocol, port) => address == "10.0.0.5" && protocol == "TCP" && port == 5985,
+        };
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
+        await Default.Resolve(Behaviour.Script(
+            "(Test-WSMan Server02).ProductVersion; (Test-WSMan -ComputerName 10.0.0.5 -Authentication None).wsmid; Test-WSMan server03; Test-WSMan -cn Nowhere; [bool](Test-WSMan Server03 -ErrorAction SilentlyContinue)"))
+            .RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "OS: 0.0.0 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd", "False" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new[]
+        {
+            ("WsManError,Microsoft.WSMan.Management.TestWSManCommand", "server03"),
+            ("WsManError,Microsoft.WSMan.Management.TestWSManCommand", "Nowhere"),
+        }));
+        Assert.That(host.Errors[0].Message, Is.EqualTo(
+            "<f:WSManFault xmlns:f=\"http://schemas.microsoft.com/wbem/wsman/1/wsmanfault\" Code=\"2150859046\" Machine=\"TESTHOST01\"><f:Message>WinRM cannot complete the operation. " +
+            "Verify that the specified computer name is valid, that the computer is accessible over the network, and that a firewall exception for the WinRM service is enabled and allows access from this computer. " +
+            "By default, the WinRM firewall exception for public profiles limits access to remote computers within the same local subnet. </f:Message></f:WSManFault>"));
+    }
+
+    [TestCase("Test-WSMan Server02 -Authentication Default")]
+    [TestCase("Test-WSMan Server02 -UseSSL")]
+    [TestCase("Test-WSMan -ComputerName Server02 -Port 5986")]
+    public async Task Test_wsman_of_another_computer_with_authentication_or_another_listener_is_left_to_the_scenario(string script)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = new NetworkSettings { Neighbours = new Dictionary<string, string> { ["Server02"] = "10.0.0.5" } } };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+    }
+
     /// <summary>InSpec's wmi resource: each object's .NET Properties (a PropertyData's Name and Value) gathered into a table.</summary>
     [Test]
     public async Task A_management_object_has_its_dotnet_properties_after_the_wmi_ones()
