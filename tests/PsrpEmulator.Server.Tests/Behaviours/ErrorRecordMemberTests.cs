@@ -295,6 +295,28 @@ public class ErrorRecordMemberTests
         }
     }
 
+    [TestCase("Enter-PSSession Server02; 'after'")]
+    [TestCase("etsn -ComputerName 'Server02' -Credential $c; 'after'")]
+    [TestCase("Enter-PSSession -Session $s\n'after'")]
+    public async Task Enter_PSSession_inside_a_session_writes_that_the_remote_host_cannot_push_a_runspace(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That((outcome.State, host.OutputTexts.ToArray()), Is.EqualTo((PSInvocationState.Completed, new[] { "after" })));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Is.EqualTo("You are currently in a Windows PowerShell PSSession and cannot use the Enter-PSSession cmdlet to enter another PSSession."));
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("RemoteHostDoesNotSupportPushRunspace,Microsoft.PowerShell.Commands.EnterPSSessionCommand"));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidArgument: (:) [Enter-PSSession], ArgumentException"));
+    }
+
+    [Test]
+    public async Task Enter_PSSession_to_a_virtual_machine_is_left_to_the_scenario()
+    {
+        var (host, _) = await RunAsync("Enter-PSSession -VMName vm1");
+
+        Assert.That(host.Records.OfType<ErrorRecordMessage>().Single().Record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("PsrpEmulator.ScenarioError"));
+    }
+
     [TestCase("$s = New-PSSession -ComputerName Server02; Invoke-Command -Session $s { hostname }; Get-PSSession; 'after'", 2)]
     [TestCase("Invoke-Command -Session @() -ScriptBlock { hostname }; gsn; 'after'", 1)]
     [TestCase("icm -Session:$null { hostname }; 'after'", 1)]
