@@ -280,6 +280,28 @@ public class ErrorRecordMemberTests
         Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
     }
 
+    [TestCase("Invoke-Command -ComputerName Server02 -Credential $c { hostname }")]
+    [TestCase("icm Server02 { hostname } -Cred:$c")]
+    [TestCase("New-PSSession Server02 -Credential (Get-Credential)")]
+    public async Task A_second_hop_with_credentials_is_not_trusted_outside_TrustedHosts_and_left_to_the_scenario_inside(string statement)
+    {
+        var untrusted = await RunWithWinRmClientAsync(statement);
+        var trusted = await RunWithWinRmClientAsync(@"Set-Item WSMan:\localhost\Client\TrustedHosts -Value '*' -Force; " + statement);
+
+        Assert.That(untrusted.Records.OfType<ErrorRecordMessage>().Single().Record["FullyQualifiedErrorId"].AsString(), Does.StartWith("ServerNotTrusted,"));
+        var record = trusted.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(record.ToStringValue, Does.StartWith("A second hop with -Credential to a computer in TrustedHosts would connect on Windows"));
+    }
+
+    [Test]
+    public async Task A_credential_inside_the_script_block_does_not_make_a_second_hop_one_with_credentials()
+    {
+        var trusted = await RunWithWinRmClientAsync(@"Set-Item WSMan:\localhost\Client\TrustedHosts -Value '*' -Force; Invoke-Command Server02 { Get-Thing -Credential $c }");
+
+        Assert.That(trusted.Records.OfType<ErrorRecordMessage>().Single().Record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("1312,PSSessionStateBroken"));
+    }
+
     [Test]
     public void An_error_s_trusted_host_needs_its_when_trusted_error_and_the_other_way_round()
     {
