@@ -82,6 +82,16 @@ internal static class WindowsCommands
         "Get-ScheduledJob", "Unregister-ScheduledJob", "Compress-Archive", "Expand-Archive", "Start-Transcript", "Stop-Transcript"
     ];
 
+    // The International module's cmdlets (language and region settings).
+    private static readonly string[] InternationalCommands =
+    [
+        "Get-WinSystemLocale", "Set-WinSystemLocale", "Get-WinHomeLocation", "Set-WinHomeLocation", "Get-WinUserLanguageList",
+        "Set-WinUserLanguageList", "New-WinUserLanguageList", "Get-WinUILanguageOverride", "Set-WinUILanguageOverride",
+        "Get-WinCultureFromLanguageListOptOut", "Set-WinCultureFromLanguageListOptOut", "Get-WinAcceptLanguageFromLanguageListOptOut",
+        "Set-WinAcceptLanguageFromLanguageListOptOut", "Get-WinDefaultInputMethodOverride", "Set-WinDefaultInputMethodOverride",
+        "Get-WinLanguageBarOption", "Set-WinLanguageBarOption", "Set-Culture"
+    ];
+
     // Modules a Windows Server 2019 loads on first use.
     private static readonly string[] FirstUseCommands =
     [
@@ -113,8 +123,9 @@ internal static class WindowsCommands
         "Set-DnsClient", "Get-DnsClientCache", "Register-DnsClient", "Set-ScheduledTask", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet",
         "Get-StoragePool", "Get-VirtualDisk", "Resize-Partition", "Get-PartitionSupportedSize", "Set-Disk", "Clear-Disk", "Optimize-Volume", "Repair-Volume",
         "Get-TlsCipherSuite", "Enable-TlsCipherSuite", "Disable-TlsCipherSuite", "Get-WindowsCapability", "Add-WindowsCapability", "Remove-WindowsCapability",
-        "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference"
+        "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference", .. InternationalCommands
     ];
+
 
     // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
     private static readonly string[] PowerShellModuleCommands = [.. CoreCommands, .. ManagementCommands, .. UtilityCommands, .. OtherModuleCommands];
@@ -252,6 +263,7 @@ internal static class WindowsCommands
         });
         Add(FirstUseCommands, n => n switch
         {
+            _ when InternationalCommands.Contains(n, StringComparer.Ordinal) => ("International", "2.0.0.0", false),
             _ when n.EndsWith("WindowsFeature", StringComparison.Ordinal) => ("ServerManager", "2.0.0.0", false),
             _ when n.StartsWith("Get-NetIP", StringComparison.Ordinal) || n is "Get-NetRoute" or "Test-NetConnection" or "Get-NetTCPConnection" => ("NetTCPIP", "1.0.0.0", true),
             _ when n.Contains("-NetIP", StringComparison.Ordinal) || n.EndsWith("-NetRoute", StringComparison.Ordinal) || n is "Get-NetNeighbor" or "Get-NetUDPEndpoint" or "Get-NetTCPSetting" => ("NetTCPIP", "1.0.0.0", true),

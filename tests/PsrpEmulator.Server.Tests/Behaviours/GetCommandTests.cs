@@ -27,6 +27,10 @@ public class GetCommandTests
     [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name", @"C:\Windows\system32\ping.exe|ipconfig.exe")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
     [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
+    // The International module is a Windows Server's too: its system locale is the en-US culture; the rest are known, not emulated.
+    [TestCase("(Get-Command Get-WinSystemLocale).Source; (Get-Command Set-Culture).CommandType; $l = Get-WinSystemLocale; $l.Name; $l.LCID; $l.GetType().FullName",
+        "International|Cmdlet|en-US|1033|System.Globalization.CultureInfo")]
+    [TestCase("try { Get-WinUserLanguageList } catch { $_.FullyQualifiedErrorId }; Get-Command -Module International -Name Get-WinHome* | % Name", "PsrpEmulator.ScenarioError|Get-WinHomeLocation")]
     [TestCase("function W { [CmdletBinding(SupportsShouldProcess)] param($A) }; function P { [CmdletBinding()] param($A) }; $w = (Get-Command W).Parameters; $w.ContainsKey('WhatIf'); $w.ContainsKey('Confirm'); (Get-Command P).Parameters.ContainsKey('WhatIf')", "True|True|False")]
     public async Task Get_Command_finds_what_Windows_has(string script, string expected)
     {
