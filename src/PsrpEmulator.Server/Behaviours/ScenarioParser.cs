@@ -19,7 +19,7 @@ internal sealed partial class ScenarioParser
     private static readonly string[] StepKinds = ["output", "error", "warning", "verbose", "debug", "information", "host", "progress", "sleep", "loop", "input", "state",
         "set", "run", "start-job", "receive-job", "get-job", "wait-job", "stop-job", "remove-job"];
     private static readonly string[] RuleKeys = ["name", "description", "match", "regex", "steps"];
-    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity", "unless-service", "trusted-host", "when-trusted"];
+    private static readonly string[] ErrorKeys = ["message", "fqid", "category", "exception", "target", "target-type", "activity", "unless-service", "trusted-host", "when-trusted", "terminating"];
     private static readonly string[] HostKeys = ["message", "no-newline", "foreground", "background"];
     private static readonly string[] ProgressKeys = ["activity", "status", "operation", "id", "parent", "percent", "seconds", "completed"];
     private static readonly string[] LoopKeys = ["from", "to", "var", "steps"];
@@ -158,7 +158,10 @@ internal sealed partial class ScenarioParser
                 continue;
             }
 
-            steps.Add(ReadStep(item, names));
+            var step = ReadStep(item, names);
+            if (step is ErrorStep { Terminating: true } && i != seq.Children.Count - 1)
+                throw Error(item, "an error with 'terminating: true' ends its statement: it must be the rule's last step");
+            steps.Add(step);
         }
 
         return (steps, final);
@@ -167,7 +170,15 @@ internal sealed partial class ScenarioParser
     private List<Step> ReadNestedSteps(YamlNode node, NameScope names)
     {
         if (node is not YamlSequenceNode seq) throw Error(node, "'steps:' is a list (items starting with '-')");
-        return seq.Children.Select(item => ReadStep(item, names)).ToList();
+        var steps = new List<Step>(seq.Children.Count);
+        foreach (var item in seq.Children)
+        {
+            var step = ReadStep(item, names);
+            if (step is ErrorStep { Terminating: true }) throw Error(item, "an error with 'terminating: true' ends its statement: it goes only at the end of a rule's own steps, not in a loop's or input's");
+            steps.Add(step);
+        }
+
+        return steps;
     }
 
     private Step ReadStep(YamlNode node, NameScope names)
@@ -361,9 +372,17 @@ internal sealed partial class ScenarioParser
 
         if (whenTrustedNode is YamlMappingNode nested && Get(nested, "when-trusted") is { } twice) throw Error(twice, "'when-trusted:' cannot nest");
         var whenTrusted = whenTrustedNode is null ? null : ReadError(whenTrustedNode, names, isReason);
+        var terminating = false;
+        if (map is not null && Get(map, "terminating") is { } term)
+        {
+            if (isReason) throw Error(term, "'terminating:' goes with an error step, not a Failed state's reason (which ends the pipeline anyway)");
+            var flag = Scalar(term, "terminating");
+            if (!bool.TryParse(flag, out terminating)) throw Error(term, $"'terminating:' is true or false, not '{flag}'");
+        }
+
         return new ErrorTemplate(message, fqid, category, exception, target, targetIsMessage: isReason && map is null)
         {
-            TargetType = targetType, Activity = activity, UnlessService = unlessService, TrustedHost = trustedHost, WhenTrusted = whenTrusted,
+            TargetType = targetType, Activity = activity, UnlessService = unlessService, TrustedHost = trustedHost, WhenTrusted = whenTrusted, Terminating = terminating,
         };
     }
 

@@ -4174,6 +4174,12 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
     /// <summary><c>when-trusted:</c> the error written when <see cref="TrustedHost"/> is in TrustedHosts.</summary>
     public ErrorTemplate? WhenTrusted { get; init; }
 
+    /// <summary>
+    /// <c>terminating: true</c>: a statement-terminating error, as a cmdlet's exception is (the statement ends, the script
+    /// goes on; inside a try the catch takes it); false: written, and the rule's next steps run.
+    /// </summary>
+    public bool Terminating { get; init; }
+
     public ScriptedError Build(RunScope scope)
     {
         var text = message.Evaluate(scope);
@@ -4188,6 +4194,9 @@ internal sealed class ErrorTemplate(MessageText message, TextTemplate? fullyQual
 
 internal sealed class ErrorStep(ErrorTemplate error) : Step
 {
+    /// <summary>Whether the error ends its statement (<see cref="ErrorTemplate.Terminating"/>).</summary>
+    public bool Terminating => error.Terminating;
+
     public override ValueTask RunAsync(RunContext context)
     {
         if (error.UnlessService is { } service && context.Services is var services && services.Find(service.Evaluate(context.Scope).Trim()) is { } found)
@@ -4203,7 +4212,8 @@ internal sealed class ErrorStep(ErrorTemplate error) : Step
         }
 
         var built = written.Build(context.Scope);
-        return context.WriteErrorAsync(written.Activity is null ? built with { Activity = context.Activity } : built);
+        if (written.Activity is null) built = built with { Activity = context.Activity };
+        return written.Terminating ? context.StatementErrorAsync(built) : context.WriteErrorAsync(built);
     }
 }
 

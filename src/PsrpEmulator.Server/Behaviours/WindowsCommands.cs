@@ -123,7 +123,9 @@ internal static class WindowsCommands
         "Set-DnsClient", "Get-DnsClientCache", "Register-DnsClient", "Set-ScheduledTask", "New-ScheduledTaskPrincipal", "New-ScheduledTaskSettingsSet",
         "Get-StoragePool", "Get-VirtualDisk", "Resize-Partition", "Get-PartitionSupportedSize", "Set-Disk", "Clear-Disk", "Optimize-Volume", "Repair-Volume",
         "Get-TlsCipherSuite", "Enable-TlsCipherSuite", "Disable-TlsCipherSuite", "Get-WindowsCapability", "Add-WindowsCapability", "Remove-WindowsCapability",
-        "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference", .. InternationalCommands
+        "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference", .. InternationalCommands,
+        "Add-BitsFile", "Complete-BitsTransfer", "Get-BitsTransfer", "Remove-BitsTransfer", "Resume-BitsTransfer", "Set-BitsTransfer",
+        "Start-BitsTransfer", "Suspend-BitsTransfer"
     ];
 
 
@@ -264,6 +266,7 @@ internal static class WindowsCommands
         Add(FirstUseCommands, n => n switch
         {
             _ when InternationalCommands.Contains(n, StringComparer.Ordinal) => ("International", "2.0.0.0", false),
+            _ when n.Contains("-Bits", StringComparison.Ordinal) => ("BitsTransfer", "2.0.0.0", false),
             _ when n.EndsWith("WindowsFeature", StringComparison.Ordinal) => ("ServerManager", "2.0.0.0", false),
             _ when n.StartsWith("Get-NetIP", StringComparison.Ordinal) || n is "Get-NetRoute" or "Test-NetConnection" or "Get-NetTCPConnection" => ("NetTCPIP", "1.0.0.0", true),
             _ when n.Contains("-NetIP", StringComparison.Ordinal) || n.EndsWith("-NetRoute", StringComparison.Ordinal) || n is "Get-NetNeighbor" or "Get-NetUDPEndpoint" or "Get-NetTCPSetting" => ("NetTCPIP", "1.0.0.0", true),

@@ -302,6 +302,35 @@ public class ErrorRecordMemberTests
         Assert.That(trusted.Records.OfType<ErrorRecordMessage>().Single().Record["FullyQualifiedErrorId"].AsString(), Is.EqualTo("1312,PSSessionStateBroken"));
     }
 
+    private const string NotLoggedOn = "The operation being requested was not performed because the user has not logged on to the network. The specified service does not exist. (Exception from HRESULT: 0x800704DD)";
+
+    [Test]
+    public async Task Start_BitsTransfer_inside_a_session_fails_its_statement_with_the_BITS_service_s_not_logged_on_exception()
+    {
+        var (host, outcome) = await RunAsync(@"Start-BitsTransfer -Source http://files/a.zip -Destination C:\a.zip; 'after'; try { Start-BitsTransfer http://files/b.zip C:\b.zip; 'not here' } catch { ""caught: $($_.FullyQualifiedErrorId)"" }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), outcome.ErrorRecord?.ToStringValue);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "caught: System.Runtime.InteropServices.COMException,Microsoft.BackgroundIntelligentTransfer.Management.NewBitsTransferCommand" }));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Is.EqualTo(NotLoggedOn));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("NotSpecified: (:) [Start-BitsTransfer], COMException"));
+    }
+
+    [TestCase("- error: { message: m, terminating: true }\n      - output: x", "it must be the rule's last step")]
+    [TestCase("- loop: { from: 1, to: 2, steps: [ error: { message: m, terminating: true } ] }", "not in a loop's or input's")]
+    [TestCase("- error: { message: m, terminating: yes please }", "'terminating:' is true or false")]
+    [TestCase("- state: Failed\n        reason: { message: m, terminating: true }", "not a Failed state's reason")]
+    public void A_terminating_error_ends_its_rule_s_own_steps(string steps, string expected)
+    {
+        var failure = Assert.Throws<BehaviourLoadException>(() => BehaviourCatalog.Parse($$"""
+            behaviours:
+              - match: Get-Thing
+                steps:
+                  {{steps}}
+            """));
+        Assert.That(failure!.Message, Does.Contain(expected));
+    }
+
     [Test]
     public void An_error_s_trusted_host_needs_its_when_trusted_error_and_the_other_way_round()
     {

@@ -31,6 +31,7 @@ public class GetCommandTests
     [TestCase("(Get-Command Get-WinSystemLocale).Source; (Get-Command Set-Culture).CommandType; $l = Get-WinSystemLocale; $l.Name; $l.LCID; $l.GetType().FullName",
         "International|Cmdlet|en-US|1033|System.Globalization.CultureInfo")]
     [TestCase("try { Get-WinUserLanguageList } catch { $_.FullyQualifiedErrorId }; Get-Command -Module International -Name Get-WinHome* | % Name", "PsrpEmulator.ScenarioError|Get-WinHomeLocation")]
+    [TestCase("(Get-Command Start-BitsTransfer).Source; (Get-Command -Module BitsTransfer | Measure-Object).Count", "BitsTransfer|8")]
     [TestCase("function W { [CmdletBinding(SupportsShouldProcess)] param($A) }; function P { [CmdletBinding()] param($A) }; $w = (Get-Command W).Parameters; $w.ContainsKey('WhatIf'); $w.ContainsKey('Confirm'); (Get-Command P).Parameters.ContainsKey('WhatIf')", "True|True|False")]
     public async Task Get_Command_finds_what_Windows_has(string script, string expected)
     {
