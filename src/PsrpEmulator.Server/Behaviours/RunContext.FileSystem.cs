@@ -185,7 +185,7 @@ internal sealed partial class RunContext
         switch (command)
         {
             case "Test-Path":
-                foreach (var result in await TestPathAsync(disk, arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(result)), cancellationToken);
+                foreach (var result in await TestPathAsync(disk, arguments, to, output, blockNesting)) await output.WriteAsync(new PipelineOutput(PsPrimitive.Boolean(result)), cancellationToken);
                 return;
             case "Get-Content":
                 await GetContentAsync(disk, arguments, to, output, blockNesting);
@@ -354,6 +354,7 @@ internal sealed partial class RunContext
             else if (given.StartsWith('~')) given = (host.EnvironmentVariable("USERPROFILE") ?? @"C:\") + given[1..];
             CheckDiskDrive(command, given);
 
+            if (UncAccessDenied(command, given, arguments["LiteralPath"] is not null) is { } denied) await WriteErrorAsync(denied, output);
             var expanded = ExpandPath(disk, command, given, arguments["LiteralPath"] is not null, out var error);
             if (error is not null)
             {
@@ -517,6 +518,38 @@ internal sealed partial class RunContext
 
     private static string ParentPathText(string fullPath) => VirtualFileSystem.ParentOf(fullPath) ?? fullPath;
 
+    // SMB's port (the File and Printer Sharing (SMB-In) firewall rule's).
+    private const int SmbPort = 445;
+
+    /// <summary>
+    /// A UNC path to a share of another of the emulator's computers, from inside a session (the double hop): the
+    /// session's network logon holds no credentials to pass on, so SMB connects anonymously and the share refuses it.
+    /// The FileSystem provider's check of the path fails with "Access is denied" (ItemExistsUnauthorizedAccessError,
+    /// PermissionDenied), which it writes before the cmdlet's own not-found error. Null for a path that is no UNC path
+    /// of a share, names this computer, has wildcards, or names a computer that does not resolve or whose firewall
+    /// drops SMB: the path is then only not found, as Windows finds no network path.
+    /// </summary>
+    private ScriptedError? UncAccessDenied(string command, string path, bool literal)
+    {
+        var unc = path.Replace('/', '\\');
+        var provider = unc.IndexOf("::", StringComparison.Ordinal);
+        if (provider > 0) unc = unc[(provider + 2)..];
+        if (!unc.StartsWith(@"\\", StringComparison.Ordinal) || (!literal && VirtualFileSystem.HasWildcard(unc))) return null;
+        var end = unc.IndexOf('\\', 2);
+        if (end <= 2 || end + 1 >= unc.Length || unc[end + 1] == '\\') return null;
+        var server = unc[2..end];
+        if (IsThisComputer(server) || server is "127.0.0.1" or "::1" || server == OwnIPv4.Address) return null;
+        if (Host.NetworkSettings is not { } network ||
+            CommandLines.PingCommandScript.Resolve(server, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: network) is not var (address, _, _) ||
+            !network.IsNeighbour(address) || network.NeighbourAcceptsTcp(address, SmbPort) != true)
+        {
+            return null;
+        }
+
+        return new ScriptedError("Access is denied", $"ItemExistsUnauthorizedAccessError,{CmdletClass(command)}", ErrorCategory.PermissionDenied,
+            "System.UnauthorizedAccessException", path) { Activity = command };
+    }
+
     private static ScriptedError PathNotFound(string command, string path) => new(
         $"Cannot find path '{path}' because it does not exist.", $"PathNotFound,{CmdletClass(command)}", ErrorCategory.ObjectNotFound,
         "System.Management.Automation.ItemNotFoundException", path)
@@ -607,6 +640,7 @@ internal sealed partial class RunContext
         var found = new List<string>();
         foreach (var path in words)
         {
+            if (UncAccessDenied(resolvedBy ?? command, path, literal) is { } denied) await WriteErrorAsync(denied, output);
             var expanded = ExpandPath(disk, command, path, literal, out var error);
             if (error is not null)
             {
@@ -699,7 +733,7 @@ internal sealed partial class RunContext
 
     // ---- Test-Path ----
 
-    private async ValueTask<List<bool>> TestPathAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, int blockNesting)
+    private async ValueTask<List<bool>> TestPathAsync(VirtualFileSystem disk, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var (paths, literal) = await PathWordsAsync("Test-Path", arguments, to, blockNesting);
         var pathType = arguments["PathType"] is { } typeWord ? PipelineVariables.Display(await ArgumentAsync(typeWord, to, blockNesting)) : "Any";
@@ -721,6 +755,7 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            if (UncAccessDenied("Test-Path", path, literal) is { } denied) await WriteErrorAsync(denied, output);
             var items = ExpandPath(disk, "Test-Path", path, literal, out _).Select(disk.Get).Where(i => i is not null).ToList();
             results.Add(items.Any(i => pathType.ToUpperInvariant() switch
             {

@@ -1212,3 +1212,79 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "False" }));
     }
 }
+
+/// <summary>
+/// UNC paths from inside a session (the double hop): another of the emulator's computers refuses the session's
+/// anonymous SMB connection, one that does not resolve (or drops SMB) is only not found.
+/// </summary>
+public class UncPathTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string script)
+    {
+        var network = new NetworkSettings
+        {
+            Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.6" },
+            NeighbourAllows = (address, protocol, port) => address == "10.0.0.5" && protocol == "TCP" && port is 445 or 5985,
+        };
+        var disk = new VirtualFileSystem(new FakeTimeProvider(), 1 << 20);
+        var host = new RecordingHost { FileSystem = disk, NetworkSettings = network };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return host;
+    }
+
+    private static (string Id, string? Target)[] Errors(RecordingHost host) => [.. host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName))];
+
+    [Test]
+    public async Task Get_ChildItem_of_another_computer_s_share_is_access_denied_then_not_found()
+    {
+        var host = await RunAsync(@"dir \\Server02\c$; 'after'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(Errors(host), Is.EqualTo(new[]
+        {
+            ("ItemExistsUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetChildItemCommand", @"\\Server02\c$"),
+            ("PathNotFound,Microsoft.PowerShell.Commands.GetChildItemCommand", @"\\Server02\c$"),
+        }));
+        Assert.That(host.Errors[0].Message, Is.EqualTo("Access is denied"));
+        Assert.That((host.Errors[0].Category, host.Errors[0].ExceptionType), Is.EqualTo((ErrorCategory.PermissionDenied, "System.UnauthorizedAccessException")));
+        Assert.That(host.Errors[1].Message, Is.EqualTo(@"Cannot find path '\\Server02\c$' because it does not exist."));
+    }
+
+    [Test]
+    public async Task Test_Path_of_another_computer_s_share_writes_access_denied_and_false()
+    {
+        var host = await RunAsync(@"Test-Path \\10.0.0.5\Share\file.txt; Test-Path -LiteralPath '\\Server03\c$'; Test-Path \\Nowhere\c$");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "False", "False" }));
+        Assert.That(Errors(host), Is.EqualTo(new[] { ("ItemExistsUnauthorizedAccessError,Microsoft.PowerShell.Commands.TestPathCommand", @"\\10.0.0.5\Share\file.txt") }),
+            "Server03's firewall drops SMB and Nowhere does not resolve: no network path, nothing denied");
+    }
+
+    [TestCase(@"Set-Location \\Server02\Share", "SetLocationCommand")]
+    [TestCase(@"Get-Content -Path '\\Server02\Share\a.txt'", "GetContentCommand")]
+    [TestCase(@"Get-Item Microsoft.PowerShell.Core\FileSystem::\\Server02\Share", "GetItemCommand")]
+    public async Task Other_path_cmdlets_get_the_provider_s_access_denied_first(string statement, string cmdlet)
+    {
+        var host = await RunAsync(statement);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[]
+        {
+            $"ItemExistsUnauthorizedAccessError,Microsoft.PowerShell.Commands.{cmdlet}",
+            $"PathNotFound,Microsoft.PowerShell.Commands.{cmdlet}",
+        }));
+    }
+
+    [TestCase(@"dir \\Server02")]
+    [TestCase(@"dir \\Server02\c$\*.log")]
+    [TestCase(@"dir \\Nowhere\c$")]
+    public async Task A_server_alone_a_wildcard_or_an_unknown_computer_is_only_not_found(string statement)
+    {
+        var host = await RunAsync(statement);
+
+        var ids = host.Errors.Select(e => e.FullyQualifiedErrorId).ToList();
+        Assert.That(ids, Is.Not.Empty);
+        Assert.That(ids, Is.All.StartWith("PathNotFound,"));
+    }
+}
