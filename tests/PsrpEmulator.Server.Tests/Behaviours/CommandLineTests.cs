@@ -112,6 +112,23 @@ public class CommandLineTests
         Assert.That((host.Stdout, host.Stderr, code), Is.EqualTo((stdout, stderr, exitCode)));
     }
 
+    [TestCase("net use \\\\Server02\\c$")]
+    [TestCase("net use Z: \\\\10.0.0.5\\deploy /user:Server02\\svc Secret1")]
+    public async Task Net_use_of_another_emulated_computer_s_share_is_not_emulated(string line)
+    {
+        var network = new NetworkSettings
+        {
+            Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5" },
+            NeighbourAllows = (_, protocol, port) => protocol == "TCP" && port == 445,
+        };
+        var host = new FakeCommandLineHost { NetworkSettings = network };
+
+        var code = await BehaviourCatalog.LoadDefault().ResolveCommandLine(line).RunAsync(host, TimeProvider.System, CancellationToken.None);
+
+        Assert.That((host.Stdout, code), Is.EqualTo(("", 1)));
+        Assert.That(host.Stderr, Does.Contain("not emulate"));
+    }
+
     [TestCase("pwsh -c 1")]
     [TestCase("powershell -File x.ps1")]
     [TestCase("powershell -NoProfile")]

@@ -8,7 +8,8 @@ namespace PsrpEmulator.Server.Behaviours.CommandLines;
 /// another computer's share (<c>\\vboxsvr\vagrant</c>, with a password, <c>/user:</c>, <c>/persistent:</c>) is system
 /// error 53 (the network path was not found, exit code 2, as net writes it on stderr); <c>/delete</c> of a device is
 /// NET HELPMSG 2250 (no such connection). A share of the computer itself (its name, localhost, an address of its own)
-/// is not emulated.
+/// or of another of the emulator's computers that lets SMB in is not emulated (what net does there depends on the
+/// credentials: the session's logon has none to pass on, explicit ones would connect).
 /// </summary>
 internal sealed class NetUseScript(string remote, bool delete) : ICommandLineScript
 {
@@ -52,9 +53,17 @@ internal sealed class NetUseScript(string remote, bool delete) : ICommandLineScr
         server.Equals("localhost", StringComparison.OrdinalIgnoreCase) || server.StartsWith("127.", StringComparison.Ordinal) || server is "." or "::1" ||
         server.Equals(computer, StringComparison.OrdinalIgnoreCase);
 
+    // Another of the emulator's computers (by name or address) whose firewall lets SMB's port 445 in.
+    private static bool IsNeighbourSharing(string server, string computer, ICommandLineHost host) =>
+        host.NetworkSettings is { } network &&
+        PingCommandScript.Resolve(server, computer, ipv4Only: true, disk: host.FileSystem, ipv4: network.IPv4, network: network) is var (address, _, _) &&
+        network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, 445) == true;
+
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!delete && IsThisComputer(remote[2..].Split('\\')[0], host.Facts.GetValueOrDefault("computername") ?? "localhost"))
+        var server = remote[2..].Split('\\')[0];
+        var computer = host.Facts.GetValueOrDefault("computername") ?? "localhost";
+        if (!delete && (IsThisComputer(server, computer) || IsNeighbourSharing(server, computer, host)))
         {
             await host.WriteTextAsync(WinRsStreams.Stderr, NotEmulatedCommandScript.MessageFor("net use " + remote), cancellationToken).ConfigureAwait(false);
             return 1;
