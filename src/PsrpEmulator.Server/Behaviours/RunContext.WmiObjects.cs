@@ -27,6 +27,50 @@ internal sealed partial class RunContext
         "InstallDate", "SMBIOSBIOSVersion", "BIOSVersion", "ProcessorId", "Manufacturer", "Model",
     };
 
+    // WMI's DCOM port: the RPC endpoint mapper (the WMI-RPCSS-In-TCP firewall rule's, off on a fresh server).
+    private const int RpcEndpointMapperPort = 135;
+
+    // How long a TCP connect to a computer that drops it takes to give up on Windows: the SYN and two retransmissions,
+    // 3 + 6 + 12 s (TcpMaxConnectRetransmissions 2). UNVERIFIED that DCOM's RPC call gives up then.
+    private static readonly TimeSpan DroppedConnectGiveUp = TimeSpan.FromSeconds(21);
+
+    /// <summary>The -ComputerName values when every one names another computer; null when there is none or one is this computer.</summary>
+    private async ValueTask<List<string>?> OtherComputersOnlyAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["ComputerName"] is not { } word) return null;
+        var computers = ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList();
+        return computers.Count > 0 && computers.All(c => c.Length > 0 && !IsThisComputer(c) && c is not ("127.0.0.1" or "::1") && c != OwnIPv4.Address) ? computers : null;
+    }
+
+    /// <summary>
+    /// Get-WmiObject of another computer from inside a session (DCOM, not WinRM). WMI's firewall rules are off on a
+    /// fresh server, so a computer that does not resolve or drops port 135 is "The RPC server is unavailable."
+    /// (GetWMICOMException, the cmdlet's own error, after TCP gives up on a dropped connection). One that lets DCOM in
+    /// is the double hop: the session's network logon has no credentials to pass on, and DCOM's E_ACCESSDENIED is an
+    /// exception the cmdlet does not handle (statement-terminating). With -Credential it would connect: a scenario error.
+    /// </summary>
+    private async ValueTask WmiOfAnotherComputerAsync(string computer, bool credential, IPipelineHost? to, IPipelineHost output)
+    {
+        var resolved = CommandLines.PingCommandScript.Resolve(computer, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
+        var network = Host.NetworkSettings;
+        var reaches = resolved is var (address, _, _) && network is not null && network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, RpcEndpointMapperPort) == true;
+        if (!reaches)
+        {
+            if (resolved is not null) await (to ?? host).SleepAsync(DroppedConnectGiveUp, time, cancellationToken);
+            await WriteErrorAsync(new ScriptedError("The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)", "GetWMICOMException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",
+                ErrorCategory.InvalidOperation, "System.Runtime.InteropServices.COMException") { Activity = "Get-WmiObject" }, output);
+            return;
+        }
+
+        if (credential)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-WmiObject -ComputerName {computer} -Credential would connect to that computer's WMI: not emulated, give the command a rule (match: its whole text)"));
+        }
+
+        throw new StatementTerminatedException(new ScriptedError("Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))",
+            "System.UnauthorizedAccessException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.NotSpecified, "System.UnauthorizedAccessException") { Activity = "Get-WmiObject" });
+    }
+
     private async ValueTask GetWmiObjectAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated("Get-WmiObject", arguments, "List", "Recurse", "AsJob", "Amended");
@@ -34,6 +78,12 @@ internal sealed partial class RunContext
             !ns.Replace('/', '\\').TrimStart('\\').Equals(@"root\cimv2", StringComparison.OrdinalIgnoreCase))
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-WmiObject -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
+        }
+
+        if (await OtherComputersOnlyAsync(arguments, to, blockNesting) is { } others)
+        {
+            foreach (var computer in others) await WmiOfAnotherComputerAsync(computer, arguments.Has("Credential"), to, output);
+            return;
         }
 
         await RefuseOtherComputerAsync("Get-WmiObject", arguments, to, blockNesting);

@@ -161,6 +161,49 @@ public class WmiObjectTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
     }
 
+    private static Task<(RecordingHost Host, TimeSpan Elapsed)> RunWithNeighboursAsync(string script, bool wmiAllowed) =>
+        Default.RunOnVirtualClockAsync(script, clock => new RecordingHost
+        {
+            Runspace = new RunspaceState(clock),
+            NetworkSettings = new NetworkSettings
+            {
+                Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5" },
+                NeighbourAllows = (_, protocol, port) => protocol == "TCP" && (port == 5985 || wmiAllowed && port == 135),
+            },
+        });
+
+    [Test]
+    public async Task Get_WmiObject_of_another_computer_whose_firewall_drops_dcom_is_the_rpc_server_unavailable_after_tcp_gives_up()
+    {
+        var (host, elapsed) = await RunWithNeighboursAsync("Get-WmiObject Win32_OperatingSystem -ComputerName Server02; 'after'; gwmi Win32_BIOS -cn Nowhere", wmiAllowed: false);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(Enumerable.Repeat(
+            ("The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)", "GetWMICOMException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.InvalidOperation), 2)));
+        Assert.That(elapsed, Is.EqualTo(TimeSpan.FromSeconds(21)),
+            "the dropped connection waits for TCP to give up; a name that does not resolve fails at once");
+    }
+
+    [Test]
+    public async Task Get_WmiObject_of_another_computer_that_lets_dcom_in_is_the_double_hop_s_access_denied_for_the_statement()
+    {
+        var (host, _) = await RunWithNeighboursAsync("Get-WmiObject Win32_OperatingSystem -ComputerName Server02; 'after'; try { gwmi Win32_BIOS -ComputerName 10.0.0.5; 'not here' } catch { $_.FullyQualifiedErrorId }", wmiAllowed: true);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "System.UnauthorizedAccessException,Microsoft.PowerShell.Commands.GetWmiObjectCommand" }));
+        Assert.That(host.Errors.Single().Message, Is.EqualTo("Access is denied. (Exception from HRESULT: 0x80070005 (E_ACCESSDENIED))"));
+        Assert.That(host.Errors.Single().Category, Is.EqualTo(ErrorCategory.NotSpecified));
+    }
+
+    [Test]
+    public async Task Get_WmiObject_of_another_computer_with_credentials_or_with_this_one_is_left_to_the_scenario()
+    {
+        var (withCredential, _) = await RunWithNeighboursAsync("Get-WmiObject Win32_BIOS -ComputerName Server02 -Credential $c", wmiAllowed: true);
+        var (mixed, _) = await RunWithNeighboursAsync("Get-WmiObject Win32_BIOS -ComputerName localhost, Server02", wmiAllowed: true);
+
+        Assert.That(withCredential.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(mixed.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+    }
+
     /// <summary>InSpec's wmi resource: each object's .NET Properties (a PropertyData's Name and Value) gathered into a table.</summary>
     [Test]
     public async Task A_management_object_has_its_dotnet_properties_after_the_wmi_ones()
