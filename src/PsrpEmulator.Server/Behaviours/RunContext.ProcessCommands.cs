@@ -20,6 +20,14 @@ internal sealed partial class RunContext
 
     private const string ProcessCommandException = "Microsoft.PowerShell.Commands.ProcessCommandException";
 
+    /// <summary>The -ComputerName values when every one names another computer; null when there is none or one is this computer.</summary>
+    private async ValueTask<List<string>?> OtherComputersOnlyAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        if (arguments["ComputerName"] is not { } word) return null;
+        var computers = ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList();
+        return computers.Count > 0 && computers.All(c => c.Length > 0 && !IsThisComputer(c) && c is not ("127.0.0.1" or "::1") && c != OwnIPv4.Address) ? computers : null;
+    }
+
     /// <summary>-ComputerName of a computer other than this one ("." and localhost are this one): a scenario error.</summary>
     private async ValueTask RefuseOtherComputerAsync(string command, StageArguments arguments, IPipelineHost? to, int blockNesting)
     {

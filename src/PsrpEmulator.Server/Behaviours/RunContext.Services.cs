@@ -21,6 +21,12 @@ internal sealed partial class RunContext
 
     private async ValueTask RunServiceCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (command == "Get-Service" && piped.Count == 0 && arguments["InputObject"] is null && await OtherComputersOnlyAsync(arguments, to, blockNesting) is { } others)
+        {
+            await ServicesOfOtherComputersAsync(arguments, others, to, output, blockNesting);
+            return;
+        }
+
         await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
         var targets = await SelectServicesAsync(command, arguments, piped, to, output, blockNesting);
         if (command == "Get-Service")
@@ -233,6 +239,28 @@ internal sealed partial class RunContext
     /// piped ServiceControllers and names, each once, then -Include and -Exclude (wildcards, on the display name when
     /// chosen by it); none of them chooses every service. Sorted by name, as the cmdlets sort what they found.
     /// </summary>
+    /// <summary>
+    /// Get-Service -ComputerName of other computers only, from inside a session: their Service Control Managers are
+    /// out of reach (one that does not resolve is no RPC server; another of the emulator's computers refuses the
+    /// session's anonymous connection, the double hop). 5.1's cmdlet asks for each service named without wildcards on its
+    /// own and takes a failure for "no such service" (NoServiceFoundForGivenName, written and gone on from); listing the
+    /// services (no name, a wildcard, -DisplayName) lets ServiceController's InvalidOperationException out: "Cannot open
+    /// Service Control Manager on computer 'X'. This operation might require other privileges.", the statement's error.
+    /// </summary>
+    private async ValueTask ServicesOfOtherComputersAsync(StageArguments arguments, List<string> computers, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        ScriptedError CannotOpen() => new($"Cannot open Service Control Manager on computer '{computers[0]}'. This operation might require other privileges.",
+            "System.InvalidOperationException,Microsoft.PowerShell.Commands.GetServiceCommand", ErrorCategory.NotSpecified, "System.InvalidOperationException") { Activity = "Get-Service" };
+
+        if (arguments["Name"] is not { } nameWord || arguments["DisplayName"] is not null) throw new StatementTerminatedException(CannotOpen());
+        foreach (var name in ScriptExpressions.Enumerate(await ArgumentAsync(nameWord, to, blockNesting)).Select(PipelineVariables.Display))
+        {
+            if (VirtualFileSystem.HasWildcard(name)) throw new StatementTerminatedException(CannotOpen());
+            await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand",
+                ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = "Get-Service", ExceptionProperties = ServiceNameOf(name) }, output);
+        }
+    }
+
     private async ValueTask<List<PsObject>> SelectServicesAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var services = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().Where(s => s["Name"] is not null).ToList();

@@ -34,14 +34,6 @@ internal sealed partial class RunContext
     // 3 + 6 + 12 s (TcpMaxConnectRetransmissions 2). UNVERIFIED that DCOM's RPC call gives up then.
     private static readonly TimeSpan DroppedConnectGiveUp = TimeSpan.FromSeconds(21);
 
-    /// <summary>The -ComputerName values when every one names another computer; null when there is none or one is this computer.</summary>
-    private async ValueTask<List<string>?> OtherComputersOnlyAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
-    {
-        if (arguments["ComputerName"] is not { } word) return null;
-        var computers = ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList();
-        return computers.Count > 0 && computers.All(c => c.Length > 0 && !IsThisComputer(c) && c is not ("127.0.0.1" or "::1") && c != OwnIPv4.Address) ? computers : null;
-    }
-
     /// <summary>
     /// Get-WmiObject of another computer from inside a session (DCOM, not WinRM). WMI's firewall rules are off on a
     /// fresh server, so a computer that does not resolve or drops port 135 is "The RPC server is unavailable."

@@ -101,12 +101,14 @@ public class ServiceCommandTests
     }
 
     [Test]
-    public async Task Get_Service_of_another_computer_is_a_scenario_error_not_this_computer_s_services()
+    public async Task Get_Service_of_another_computer_finds_none_of_this_computer_s_services()
     {
-        var host = await RunAsync("Get-Service WinRM -ComputerName Server99; 'after'", new ServiceStates());
+        var host = await RunAsync("Get-Service WinRM -ComputerName Server99; 'after'; Get-Service WinRM -ComputerName localhost, Server99", new ServiceStates());
 
-        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
-        Assert.That(host.Errors[0].Message, Does.Contain("-ComputerName of another computer"));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", "PsrpEmulator.ScenarioError" }),
+            "this computer and another together stay the scenario's");
+        Assert.That(host.Errors[1].Message, Does.Contain("-ComputerName of another computer"));
     }
 
     [Test]

@@ -204,6 +204,22 @@ public class WmiObjectTests
         Assert.That(mixed.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
     }
 
+    [Test]
+    public async Task Get_Service_of_another_computer_lists_nothing_named_and_cannot_open_its_service_control_manager_otherwise()
+    {
+        var (host, _) = await RunWithNeighboursAsync(
+            "Get-Service -ComputerName Server02 -Name WinRM, Spooler; 'after'; Get-Service -ComputerName Nowhere; 'still'; try { Get-Service Win* -ComputerName Server02 } catch { \"$_\" }", wmiAllowed: false);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "still", "Cannot open Service Control Manager on computer 'Server02'. This operation might require other privileges." }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new (string, string?)[]
+        {
+            ("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", "WinRM"),
+            ("NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", "Spooler"),
+            ("System.InvalidOperationException,Microsoft.PowerShell.Commands.GetServiceCommand", null),
+        }));
+        Assert.That(host.Errors[2].Message, Is.EqualTo("Cannot open Service Control Manager on computer 'Nowhere'. This operation might require other privileges."));
+    }
+
     /// <summary>InSpec's wmi resource: each object's .NET Properties (a PropertyData's Name and Value) gathered into a table.</summary>
     [Test]
     public async Task A_management_object_has_its_dotnet_properties_after_the_wmi_ones()
