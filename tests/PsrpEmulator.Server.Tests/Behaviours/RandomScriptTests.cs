@@ -83,6 +83,29 @@ public class RandomScriptTests
         await RunRandomScriptsAsync(DnsClientPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261206), runs: PsrpEmulator.Tests.Fuzz.Runs(400), maxPieces: 8, stopAfter: TimeSpan.FromMilliseconds(300),
             network: () => new NetworkSettings { Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.6" } });
 
+    // Second hops from a session: remoting, WS-Man, SMB, DCOM and RPC to other computers, TrustedHosts changed on the way.
+    private static readonly string[] SecondHopPieces =
+    [
+        "Invoke-Command -ComputerName Server02 { 1 }", "icm Server03, Nowhere { hostname }", "New-PSSession Server02", "nsn -cn 10.0.0.5 -Credential $c",
+        "Invoke-Command Server02 { Get-Thing -Credential $c } -Cred:$c", "Set-Item WSMan:\\localhost\\Client\\TrustedHosts * -Force", "Set-Item WSMan:\\localhost\\Client\\TrustedHosts 'Server0*,*.example' -Force",
+        "Set-Item WSMan:\\localhost\\Client\\TrustedHosts '' -Force", "winrm set winrm/config/client '@{TrustedHosts=\"Server02\"}'", "Test-WSMan Server02", "Test-WSMan -cn Nowhere -Authentication None",
+        "Test-WSMan 10.0.0.6 -UseSSL", "Enter-PSSession Server02", "etsn -VMName x", "Start-BitsTransfer http://a/b C:\\b", "dir \\\\Server02\\c$", "Test-Path \\\\Server03\\d$\\x",
+        "Get-Content '\\\\10.0.0.5\\share\\a.txt'", "cd \\\\Server02\\c$", "Copy-Item \\\\Server02\\c$\\a C:\\a", "gci \\\\Server02\\c$\\*.log", "net use Z: \\\\Server02\\c$",
+        "net use \\\\Nowhere\\x", "Get-WmiObject Win32_BIOS -ComputerName Server02", "gwmi Win32_OperatingSystem -cn Server03 -Credential $c", "Get-WmiObject Win32_BIOS -ComputerName localhost, Server02",
+        "Get-Service -ComputerName Server02", "Get-Service WinRM, Win* -ComputerName Server03", "Get-Service -cn Nowhere -Name a", "Get-Service -ComputerName Server02 -DisplayName x",
+        "try { ", " } catch { $_.FullyQualifiedErrorId }", " -ErrorAction Stop", " -ErrorAction SilentlyContinue", "; ", "; 'after'", "$c = $null; ", " | Out-Null", "$ErrorActionPreference = 'Stop'; ",
+    ];
+
+    /// <summary>Seeded random second hops (Invoke-Command, Test-WSMan, UNC paths, net use, Get-WmiObject, Get-Service to other computers): an outcome each time.</summary>
+    [Test]
+    public async Task Random_second_hop_statements_end_with_an_outcome_and_never_an_exception() =>
+        await RunRandomScriptsAsync(SecondHopPieces, seed: PsrpEmulator.Tests.Fuzz.Seed(20261207), runs: PsrpEmulator.Tests.Fuzz.Runs(400), maxPieces: 8, stopAfter: TimeSpan.FromMilliseconds(300),
+            network: () => new NetworkSettings
+            {
+                Neighbours = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Server02"] = "10.0.0.5", ["Server03"] = "10.0.0.6" },
+                NeighbourAllows = (address, protocol, port) => protocol == "TCP" && (address == "10.0.0.5" ? port is 445 or 5985 : port is 135 or 5985),
+            });
+
     /// <summary>
     /// <paramref name="runs"/> scripts of 1 to <paramref name="maxPieces"/> random pieces through the default behaviours,
     /// each cancelled after <paramref name="stopAfter"/> (as a Stop would end it): an outcome every time, no exception.
@@ -96,7 +119,7 @@ public class RandomScriptTests
             var runspace = new RunspaceState();
             // Every other script runs for a client with a host UI, which answers each prompt in one of the ways a
             // client may (a value, nothing, an empty or odd answer, an error).
-            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), SmbShares = new SmbShares(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration, NetworkSettings = network?.Invoke() };
+            var host = new RecordingHost([]) { Runspace = runspace, HostUI = i % 2 == 0 ? null : HostAnswers(random.Next()), ServiceStates = new ServiceStates(), WindowsFeatures = new WindowsFeatureStates(), LocalAccounts = new LocalAccounts("FUZZ01", ["tester"]), FirewallRules = new FirewallRules(), ScheduledTasks = new ScheduledTasks(), SmbShares = new SmbShares(), EventLogs = new EventLogs(TimeProvider.System, EventLogs.DefaultBoot), WsManConfiguration = FuzzWsManConfiguration, WsManSettings = new WsManSettings(), NetworkSettings = network?.Invoke() };
             // A script file that runs itself again (call depth ends it) and exits.
             host.FileSystem!.CreateDirectory(@"C:\Users\Default\Documents");
             host.FileSystem.Write(@"C:\Users\Default\Documents\r.ps1", "param($a) $a; $PSScriptRoot; if ($a) { & $PSCommandPath -a $a }; exit 3"u8, FileWriteMode.Create);
@@ -205,7 +228,7 @@ public class RandomScriptTests
     // A few items of each kind for the WSMan: drive, Get-PSSessionConfiguration and winrm get.
     private static readonly WsManConfigEntry[] FuzzWsManConfiguration =
     [
-        new("MaxEnvelopeSizekb", "500"), new("Shell", null), new(@"Shell\IdleTimeout", "7200000"), new("Listener", null),
+        new("MaxEnvelopeSizekb", "500"), new("Client", null), new(@"Client\TrustedHosts", string.Empty), new("Shell", null), new(@"Shell\IdleTimeout", "7200000"), new("Listener", null),
         new(@"Listener\Listener_1", null, ["Transport=HTTP"]), new(@"Listener\Listener_1\Port", "5985"), new("Plugin", null),
         new(@"Plugin\microsoft.powershell", null), new(@"Plugin\microsoft.powershell\Filename", "pwrshplugin.dll"), new(@"Plugin\microsoft.powershell\Name", ""),
     ];
