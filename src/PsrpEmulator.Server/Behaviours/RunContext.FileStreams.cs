@@ -29,7 +29,7 @@ internal sealed partial class RunContext
         var disk = Disk("XmlDocument.Save");
         var text = PipelineVariables.Display(arguments[0]);
         if (text.Length == 0) throw DotNetFailure(member, 1, "The path is not of a legal form.", typeof(ArgumentException));
-        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, 1, failure, text);
+        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw PathFailureOf(member, 1, failure, text);
         var written = disk.Write(path, XmlNodes.SavedBytes(document), FileWriteMode.Create);
         return written == FileSystemFailure.None ? PsNil.Instance : throw FailureOf(member, 1, written, path);
     }
@@ -44,7 +44,7 @@ internal sealed partial class RunContext
         var disk = Disk("XmlDocument.Load");
         var text = PipelineVariables.Display(argument);
         if (text.Length == 0) throw DotNetFailure(member, 1, "The path is not of a legal form.", typeof(ArgumentException));
-        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, 1, failure, text);
+        var path = VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw PathFailureOf(member, 1, failure, text);
         var read = disk.Read(path, out var bytes);
         if (read != FileSystemFailure.None) throw FailureOf(member, 1, read, path);
         using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
@@ -91,6 +91,47 @@ internal sealed partial class RunContext
 
     private static ScriptExpressionException DotNetFailure(string member, int count, string message, Type exception) =>
         new(ScriptedError.MethodInvocation(DotNetName(member), count, message, exception));
+
+    /// <summary>
+    /// A path the disk cannot hold, as .NET Framework's file methods fail on it: a UNC path of another computer's share
+    /// is "Access to the path '...' is denied." where the double hop reaches a share that refuses it, else "The network
+    /// path was not found." (ERROR_BAD_NETPATH's IOException); anything else as <see cref="FailureOf"/> says.
+    /// </summary>
+    private ScriptExpressionException PathFailureOf(string member, int count, FileSystemFailure failure, string text) =>
+        failure == FileSystemFailure.InvalidPath && UncShareReachable(text, literal: true) is { } reachable
+            ? reachable
+                ? DotNetFailure(member, count, $"Access to the path '{text}' is denied.", typeof(UnauthorizedAccessException))
+                : DotNetFailure(member, count, "The network path was not found.\r\n", typeof(IOException))
+            : FailureOf(member, count, failure, text);
+
+    /// <summary>
+    /// Path.GetFullPath of a UNC path (<c>\\server\share\...</c>): backslashes, "." and ".." resolved below the share, as
+    /// .NET Framework keeps a UNC path's root; null for another path (or a server or share name .NET refuses).
+    /// </summary>
+    private static string? UncFullPath(string text)
+    {
+        var parts = text.Replace('/', '\\').Split('\\');
+        if (parts.Length < 4 || parts[0].Length != 0 || parts[1].Length != 0 || parts[2].Length == 0 || parts[3].Length == 0 ||
+            text.AsSpan().IndexOfAny("<>|\"*?") >= 0 || text.Any(char.IsControl))
+        {
+            return null;
+        }
+
+        var kept = new List<string> { parts[2], parts[3] };
+        foreach (var part in parts.Skip(4))
+        {
+            if (part is "." or "") continue;
+            if (part == "..")
+            {
+                if (kept.Count > 2) kept.RemoveAt(kept.Count - 1);
+                continue;
+            }
+
+            kept.Add(part);
+        }
+
+        return @"\\" + string.Join('\\', kept) + (text.EndsWith('\\') || text.EndsWith('/') ? "\\" : string.Empty);
+    }
 
     private static ScriptExpressionException FailureOf(string member, int count, FileSystemFailure failure, string path) => failure switch
     {
@@ -228,7 +269,7 @@ internal sealed partial class RunContext
         {
             var text = PipelineVariables.Display(arguments[i]);
             if (text.Length == 0) throw DotNetFailure(method, 2, "The path is not of a legal form.", typeof(ArgumentException));
-            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(method, 2, failure, text);
+            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw PathFailureOf(method, 2, failure, text);
         }
 
         if (method == "ExtractToDirectory")
@@ -369,7 +410,8 @@ internal sealed partial class RunContext
             {
                 ("GETFULLPATH", 1) => VirtualFileSystem.FullPath(Arg(0), ProcessDirectory, out var failure) is { } full
                     ? PsPrimitive.String(full + (Arg(0).EndsWith('\\') || Arg(0).EndsWith('/') ? "\\" : string.Empty))
-                    : failure == FileSystemFailure.DriveNotFound ? PsPrimitive.String(Arg(0).Replace('/', '\\')) : throw FailureOf(member, 1, failure, Arg(0)),
+                    : failure == FileSystemFailure.DriveNotFound ? PsPrimitive.String(Arg(0).Replace('/', '\\'))
+                    : UncFullPath(Arg(0)) is { } unc ? PsPrimitive.String(unc) : throw FailureOf(member, 1, failure, Arg(0)),
                 ("GETTEMPPATH", 0) => PsPrimitive.String(TempDirectory + "\\"),
                 ("GETTEMPFILENAME", 0) => TempFileName(),
                 ("GETRANDOMFILENAME", 0) => PsPrimitive.String(RandomFileName()),
@@ -384,7 +426,7 @@ internal sealed partial class RunContext
         {
             var text = Arg(i);
             if (text.Length == 0) throw DotNetFailure(member, count, "The path is not of a legal form.", typeof(ArgumentException));
-            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw FailureOf(member, count, failure, text);
+            return VirtualFileSystem.FullPath(text, ProcessDirectory, out var failure) ?? throw PathFailureOf(member, count, failure, text);
         }
 
         PsValue Checked(FileSystemFailure failure, string path, PsValue result) => failure == FileSystemFailure.None ? result : throw FailureOf(member, count, failure, path);

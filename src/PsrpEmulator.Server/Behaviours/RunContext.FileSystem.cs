@@ -522,14 +522,13 @@ internal sealed partial class RunContext
     private const int SmbPort = 445;
 
     /// <summary>
-    /// A UNC path to a share of another of the emulator's computers, from inside a session (the double hop): the
-    /// session's network logon holds no credentials to pass on, so SMB connects anonymously and the share refuses it.
-    /// The FileSystem provider's check of the path fails with "Access is denied" (ItemExistsUnauthorizedAccessError,
-    /// PermissionDenied), which it writes before the cmdlet's own not-found error. Null for a path that is no UNC path
-    /// of a share, names this computer, has wildcards, or names a computer that does not resolve or whose firewall
-    /// drops SMB: the path is then only not found, as Windows finds no network path.
+    /// A UNC path to a share of another computer, from inside a session: true when it is another of the emulator's
+    /// computers whose firewall lets SMB in (the double hop: the session's network logon holds no credentials to pass
+    /// on, so SMB connects anonymously and the share refuses it), false when the computer does not resolve or drops
+    /// SMB (no network path); null for a path that is no UNC path of a share, names this computer, or has wildcards
+    /// (unless literal).
     /// </summary>
-    private ScriptedError? UncAccessDenied(string command, string path, bool literal)
+    private bool? UncShareReachable(string path, bool literal)
     {
         var unc = path.Replace('/', '\\');
         var provider = unc.IndexOf("::", StringComparison.Ordinal);
@@ -539,13 +538,19 @@ internal sealed partial class RunContext
         if (end <= 2 || end + 1 >= unc.Length || unc[end + 1] == '\\') return null;
         var server = unc[2..end];
         if (IsThisComputer(server) || server is "127.0.0.1" or "::1" || server == OwnIPv4.Address) return null;
-        if (Host.NetworkSettings is not { } network ||
-            CommandLines.PingCommandScript.Resolve(server, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: network) is not var (address, _, _) ||
-            !network.IsNeighbour(address) || network.NeighbourAcceptsTcp(address, SmbPort) != true)
-        {
-            return null;
-        }
+        return Host.NetworkSettings is { } network &&
+            CommandLines.PingCommandScript.Resolve(server, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: network) is var (address, _, _) &&
+            network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, SmbPort) == true;
+    }
 
+    /// <summary>
+    /// The FileSystem provider's "Access is denied" (ItemExistsUnauthorizedAccessError, PermissionDenied) for a share
+    /// the double hop cannot open (<see cref="UncShareReachable"/>), which it writes as it checks the path, before the
+    /// cmdlet's own not-found error; null for any other path (one Windows finds no network path for is only not found).
+    /// </summary>
+    private ScriptedError? UncAccessDenied(string command, string path, bool literal)
+    {
+        if (UncShareReachable(path, literal) != true) return null;
         return new ScriptedError("Access is denied", $"ItemExistsUnauthorizedAccessError,{CmdletClass(command)}", ErrorCategory.PermissionDenied,
             "System.UnauthorizedAccessException", path) { Activity = command };
     }

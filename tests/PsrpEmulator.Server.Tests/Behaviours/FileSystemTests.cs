@@ -1276,6 +1276,22 @@ public class UncPathTests
         }));
     }
 
+    [Test]
+    public async Task Dotnet_file_methods_on_another_computer_s_share_are_access_denied_or_no_network_path()
+    {
+        var host = await RunAsync(@"try { [IO.File]::ReadAllText('\\Server02\c$\a.txt') } catch { ""$_"" }
+            try { [System.IO.File]::WriteAllText('\\Nowhere\share\a.txt', 'x') } catch { ""$_"" }
+            [IO.File]::Exists('\\Server02\c$\a.txt'); [IO.Directory]::Exists('\\Server02\c$')
+            [IO.Path]::GetFullPath('//Server02/c$/logs/./old/../a.txt')");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            @"Exception calling ""ReadAllText"" with ""1"" argument(s): ""Access to the path '\\Server02\c$\a.txt' is denied.""",
+            "Exception calling \"WriteAllText\" with \"2\" argument(s): \"The network path was not found.\r\n\"",
+            "False", "False", @"\\Server02\c$\logs\a.txt",
+        }));
+    }
+
     [TestCase(@"dir \\Server02")]
     [TestCase(@"dir \\Server02\c$\*.log")]
     [TestCase(@"dir \\Nowhere\c$")]
