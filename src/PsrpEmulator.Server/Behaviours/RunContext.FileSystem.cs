@@ -537,7 +537,7 @@ internal sealed partial class RunContext
         var end = unc.IndexOf('\\', 2);
         if (end <= 2 || end + 1 >= unc.Length || unc[end + 1] == '\\') return null;
         var server = unc[2..end];
-        if (IsThisComputer(server) || server is "127.0.0.1" or "::1" || server == OwnIPv4.Address) return null;
+        if (ReachesThisComputer(server)) return null;
         return Host.NetworkSettings is { } network &&
             CommandLines.PingCommandScript.Resolve(server, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: network) is var (address, _, _) &&
             network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, SmbPort) == true;

@@ -35,6 +35,13 @@ internal sealed partial class RunContext
     private bool IsThisComputer(string name) =>
         name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether a name or address reaches the session's own computer: <see cref="IsThisComputer"/>, a loopback address
+    /// (127.x.x.x, ::1) or its own IPv4 address.
+    /// </summary>
+    private bool ReachesThisComputer(string name) =>
+        IsThisComputer(name) || name == OwnIPv4.Address || System.Net.IPAddress.TryParse(name, out var address) && System.Net.IPAddress.IsLoopback(address);
+
     private async ValueTask TestConnectionAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         if (arguments["ComputerName"] is not { } targetWord)

@@ -25,7 +25,7 @@ internal sealed partial class RunContext
     {
         if (arguments["ComputerName"] is not { } word) return null;
         var computers = ScriptExpressions.Enumerate(await ArgumentAsync(word, to, blockNesting)).Select(PipelineVariables.Display).ToList();
-        return computers.Count > 0 && computers.All(c => c.Length > 0 && !IsThisComputer(c) && c is not ("127.0.0.1" or "::1") && c != OwnIPv4.Address) ? computers : null;
+        return computers.Count > 0 && computers.All(c => c.Length > 0 && !ReachesThisComputer(c)) ? computers : null;
     }
 
     /// <summary>-ComputerName of a computer other than this one ("." and localhost are this one): a scenario error.</summary>

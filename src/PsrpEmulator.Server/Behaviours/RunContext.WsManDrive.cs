@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
@@ -45,7 +44,7 @@ internal sealed partial class RunContext
         var authenticated = arguments["Authentication"] is { } word &&
             !PipelineVariables.Display(await ArgumentAsync(word, to, blockNesting)).Equals("None", StringComparison.OrdinalIgnoreCase);
         if (arguments["ComputerName"] is { } computerWord && PipelineVariables.Display(await ArgumentAsync(computerWord, to, blockNesting)) is { Length: > 0 } target &&
-            !IsThisComputer(target))
+            !ReachesThisComputer(target))
         {
             if (authenticated || new[] { "Credential", "CertificateThumbprint", "Port", "UseSSL", "ApplicationName" }.FirstOrDefault(arguments.Has) is not null)
             {
@@ -53,7 +52,7 @@ internal sealed partial class RunContext
             }
 
             var resolved = CommandLines.PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
-            var reached = resolved is var (address, _, _) && (IPAddress.IsLoopback(IPAddress.Parse(address)) || address == OwnIPv4.Address ||
+            var reached = resolved is var (address, _, _) && (ReachesThisComputer(address) ||
                 Host.NetworkSettings is { } network && network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, WinRmHttpPort) == true);
             if (!reached)
             {

@@ -135,10 +135,11 @@ public class WmiObjectTests
         };
         var host = new RecordingHost { Runspace = new RunspaceState(), NetworkSettings = network };
         await Default.Resolve(Behaviour.Script(
-            "(Test-WSMan Server02).ProductVersion; (Test-WSMan -ComputerName 10.0.0.5 -Authentication None).wsmid; Test-WSMan server03; Test-WSMan -cn Nowhere; [bool](Test-WSMan Server03 -ErrorAction SilentlyContinue)"))
+            "(Test-WSMan Server02).ProductVersion; (Test-WSMan -ComputerName 10.0.0.5 -Authentication None).wsmid; (Test-WSMan ::1 -Authentication Default).ProductVersion; Test-WSMan server03; Test-WSMan -cn Nowhere; [bool](Test-WSMan Server03 -ErrorAction SilentlyContinue)"))
             .RunTestAsync(host, new FakeTimeProvider());
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "OS: 0.0.0 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd", "False" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "OS: 0.0.0 SP: 0.0 Stack: 3.0", "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd", "OS: 10.0.17763 SP: 0.0 Stack: 3.0", "False" }),
+            "::1 is this computer, asked with authentication");
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new[]
         {
             ("WsManError,Microsoft.WSMan.Management.TestWSManCommand", "server03"),
