@@ -806,6 +806,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (words.Count == 0) return false;
         var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
         if (command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase)) return words.Count == 1;
+        if (command.Equals("Exit-PSSession", StringComparison.OrdinalIgnoreCase) && words.Count == 1)
+        {
+            // The session's host (ServerRemoteHost) has no runspace pushed: PopRunspace goes to the client's host as a
+            // void host call (what the client does with it is its own: a console host out of Enter-PSSession ignores it).
+            await Host.SendHostCallAsync(RemoteHostMethodId.PopRunspace, [], cancellationToken);
+            return true;
+        }
+
         if (!command.Equals("Invoke-Command", StringComparison.OrdinalIgnoreCase)) return false;
         for (var i = 1; i < words.Count; i++)
         {
@@ -1400,7 +1408,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (ScriptedError.UnexpectedTokenAfterLiteral(text) is { } parseError) throw new PipelineTerminatedException(PSInvocationState.Failed, parseError);
 
             // The PSSession cmdlets inside a session, where no PSSession exists (a second hop's New-PSSession fails):
-            // Get-PSSession lists none; Invoke-Command -Session given $null or nothing is the binder's refusal.
+            // Get-PSSession lists none; Invoke-Command -Session given $null or nothing is the binder's refusal;
+            // Exit-PSSession sends the client's host PopRunspace.
             try
             {
                 if (!piped && await NoSessionsAsync(text, to, blockNesting)) return;

@@ -167,6 +167,24 @@ public class HostCallBehaviourTests
     }
 
     /// <summary>
+    /// Exit-PSSession inside a session: the session's host has no runspace pushed, so PopRunspace goes to the client's
+    /// host as a void call (ServerRemoteHost.PopRunspace); nothing is written, and the script goes on.
+    /// </summary>
+    [TestCase("Exit-PSSession; 'after'")]
+    [TestCase("exsn\n'after'")]
+    public async Task Exit_PSSession_sends_the_client_s_host_PopRunspace(string script)
+    {
+        var (host, outcome) = await RunAsync(script, Typing());
+
+        Assert.That((outcome.State, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.HostCalls.Select(c => (c.CallId, c.MethodId, c.Parameters.Count)), Is.EqualTo(new[] { (RemoteHostCalls.VoidCallId, RemoteHostMethodId.PopRunspace, 0) }));
+
+        var (noUI, _) = await RunAsync(script, ui: null);
+        Assert.That((noUI.HostCalls.Count, noUI.Errors.Count), Is.EqualTo((0, 0)));
+    }
+
+    /// <summary>
     /// A RawUI property the client's host did not send: ServerRemoteHostRawUserInterface's getter throws
     /// RemoteHostMethodNotImplemented, which PowerShell reports as the read's error; the script goes on. A name RawUI
     /// has not is no property: $null.
