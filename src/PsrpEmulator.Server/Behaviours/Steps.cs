@@ -800,12 +800,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// refusal, a statement's error, as after a failed New-PSSession on Windows. False for anything else (a session
     /// object a rule made: the scenario's to answer).
     /// </summary>
-    private async ValueTask<bool> NoSessionsAsync(string text, IPipelineHost? to, int blockNesting)
+    private async ValueTask<bool> NoSessionsAsync(string text, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var words = Statements.SplitArguments(text.Trim());
         if (words.Count == 0) return false;
         var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
-        if (command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase)) return words.Count == 1;
+        if (command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) && words.Count == 1) return true;
+        if ((command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) || command.Equals("Remove-PSSession", StringComparison.OrdinalIgnoreCase)) && words.Count is 2 or 3)
+        {
+            return await NoSessionMatchesAsync(command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) ? "Get-PSSession" : "Remove-PSSession", words, to, output, blockNesting);
+        }
+
         if (command.Equals("Exit-PSSession", StringComparison.OrdinalIgnoreCase) && words.Count == 1)
         {
             // The session's host (ServerRemoteHost) has no runspace pushed: PopRunspace goes to the client's host as a
@@ -831,6 +836,70 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Get-PSSession / Remove-PSSession by -Id, -Name or -InstanceId inside a session, where no PSSession exists:
+    /// PSRunspaceCmdlet's not-available error for each value (a name with wildcards matches nothing silently), written
+    /// and gone on from. Remove-PSSession -Session with $null or an empty array is the binder's refusal of a mandatory
+    /// parameter, the statement's error. False for another form (a value that is no Id, a session object).
+    /// </summary>
+    private async ValueTask<bool> NoSessionMatchesAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var word = words[1];
+        var colon = word.IndexOf(':', StringComparison.Ordinal);
+        var parameter = colon > 0 ? word[..colon] : word;
+        var argument = colon > 0 ? word[(colon + 1)..] : words.Count == 3 ? words[2] : null;
+        if (argument is null || argument.Length == 0 || (colon > 0) == (words.Count == 3) || argument.StartsWith('-')) return false;
+        var kind = parameter.ToUpperInvariant() switch
+        {
+            "-ID" => "Id",
+            "-NAME" => "Name",
+            "-INSTANCEID" => "InstanceId",
+            "-SESSION" when command == "Remove-PSSession" => "Session",
+            _ => null,
+        };
+        if (kind is null) return false;
+        var value = await ArgumentAsync(argument, to, blockNesting);
+        var values = value is PsNil ? [] : ScriptExpressions.Enumerate(value).ToList();
+        if (kind == "Session")
+        {
+            if (values.Count > 0 && value is not PsNil) return false;
+            throw new StatementTerminatedException(ParameterError(command,
+                value is PsNil ? "Cannot bind argument to parameter 'Session' because it is null." : "Cannot bind argument to parameter 'Session' because it is an empty array.",
+                value is PsNil ? "ParameterArgumentValidationErrorNullNotAllowed" : "ParameterArgumentValidationErrorEmptyArrayNotAllowed") with { Activity = command });
+        }
+
+        var errors = new List<ScriptedError>(values.Count);
+        foreach (var item in values)
+        {
+            var text = PipelineVariables.Display(item);
+            switch (kind)
+            {
+                case "Id" when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id):
+                    errors.Add(new ScriptedError($"The remote session with the session ID {id} is not available.", $"RemoteRunspaceNotAvailableForSpecifiedSessionId,{CmdletClass(command)}",
+                        ErrorCategory.InvalidArgument, "System.ArgumentException", text) { TargetType = "Int32", Activity = command });
+                    break;
+                case "InstanceId" when Guid.TryParse(text, out var instanceId):
+                    errors.Add(new ScriptedError($"Remote session is not available for {instanceId}.", $"RemoteRunspaceNotAvailableForSpecifiedRunspaceId,{CmdletClass(command)}",
+                        ErrorCategory.InvalidArgument, "System.ArgumentException", instanceId.ToString()) { TargetType = "Guid", Activity = command });
+                    break;
+                case "Name":
+                    if (!VirtualFileSystem.HasWildcard(text))
+                    {
+                        errors.Add(new ScriptedError($"The remote session with the name {text}  is not available.", $"RemoteRunspaceNotAvailableForSpecifiedName,{CmdletClass(command)}",
+                            ErrorCategory.InvalidArgument, "System.ArgumentException", text) { Activity = command });
+                    }
+
+                    break;
+                default:
+                    // Not an Int32 or a Guid: the binder's conversion error, left to the scenario.
+                    return false;
+            }
+        }
+
+        foreach (var error in errors) await WriteErrorAsync(error, output);
+        return true;
     }
 
     private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
@@ -1412,7 +1481,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // Exit-PSSession sends the client's host PopRunspace.
             try
             {
-                if (!piped && await NoSessionsAsync(text, to, blockNesting)) return;
+                if (!piped && await NoSessionsAsync(text, to, output, blockNesting)) return;
             }
             catch (StatementTerminatedException e) when (scope.Variables.TryDepth == 0)
             {

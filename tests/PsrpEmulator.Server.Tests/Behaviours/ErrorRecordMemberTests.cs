@@ -386,6 +386,45 @@ public class ErrorRecordMemberTests
     }
 
     [Test]
+    public async Task Get_and_Remove_PSSession_by_id_name_or_instance_id_find_no_session_in_a_session()
+    {
+        var (host, outcome) = await RunAsync("Get-PSSession -Id 1, 2; Get-PSSession -Name Deploy; Get-PSSession -Name Dep*; Remove-PSSession -InstanceId 6c7a1a34-0d2e-4a4f-9a46-7a9b1c2d3e4f; rsn -Id:3; 'after'");
+
+        Assert.That((outcome.State, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, "after")));
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).ToList();
+        Assert.That(records.Select(r => r.ToStringValue), Is.EqualTo(new[]
+        {
+            "The remote session with the session ID 1 is not available.",
+            "The remote session with the session ID 2 is not available.",
+            "The remote session with the name Deploy  is not available.",
+            "Remote session is not available for 6c7a1a34-0d2e-4a4f-9a46-7a9b1c2d3e4f.",
+            "The remote session with the session ID 3 is not available.",
+        }));
+        Assert.That(records.Select(r => r["FullyQualifiedErrorId"].AsString()), Is.EqualTo(new[]
+        {
+            "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.GetPSSessionCommand",
+            "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.GetPSSessionCommand",
+            "RemoteRunspaceNotAvailableForSpecifiedName,Microsoft.PowerShell.Commands.GetPSSessionCommand",
+            "RemoteRunspaceNotAvailableForSpecifiedRunspaceId,Microsoft.PowerShell.Commands.RemovePSSessionCommand",
+            "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.RemovePSSessionCommand",
+        }));
+        Assert.That(records[0]["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidArgument: (1:Int32) [Get-PSSession], ArgumentException"));
+    }
+
+    [TestCase("Remove-PSSession -Session $null; 'after'", "Cannot bind argument to parameter 'Session' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed")]
+    [TestCase("$s = @(); Remove-PSSession -Session $s; 'after'", "Cannot bind argument to parameter 'Session' because it is an empty array.", "ParameterArgumentValidationErrorEmptyArrayNotAllowed")]
+    public async Task Remove_PSSession_of_no_session_is_the_binder_s_refusal_of_its_mandatory_parameter(string script, string message, string id)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That((outcome.State, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, "after")));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Is.EqualTo(message));
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo(id + ",Microsoft.PowerShell.Commands.RemovePSSessionCommand"));
+        Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidData: (:) [Remove-PSSession], ParameterBindingValidationException"));
+    }
+
+    [Test]
     public async Task Invoke_Command_with_a_session_object_is_still_the_scenario_s_to_answer()
     {
         var (host, _) = await RunAsync("$s = [pscustomobject]@{ Id = 1 }; Invoke-Command -Session $s { hostname }");
