@@ -93,6 +93,7 @@ public class RandomScriptTests
         "Get-Content '\\\\10.0.0.5\\share\\a.txt'", "cd \\\\Server02\\c$", "Copy-Item \\\\Server02\\c$\\a C:\\a", "gci \\\\Server02\\c$\\*.log", "net use Z: \\\\Server02\\c$",
         "net use \\\\Nowhere\\x", "Get-WmiObject Win32_BIOS -ComputerName Server02", "gwmi Win32_OperatingSystem -cn Server03 -Credential $c", "Get-WmiObject Win32_BIOS -ComputerName localhost, Server02",
         "Get-Service -ComputerName Server02", "Get-Service WinRM, Win* -ComputerName Server03", "Get-Service -cn Nowhere -Name a", "Get-Service -ComputerName Server02 -DisplayName x",
+        "Get-PSSession -Id 1, 'x'", "Get-PSSession -Name a*, b", "Remove-PSSession -InstanceId 'nope'", "rsn -Session $null", "Remove-PSSession -Session:@()", "Exit-PSSession", "exsn; ",
         "try { ", " } catch { $_.FullyQualifiedErrorId }", " -ErrorAction Stop", " -ErrorAction SilentlyContinue", "; ", "; 'after'", "$c = $null; ", " | Out-Null", "$ErrorActionPreference = 'Stop'; ",
     ];
 
