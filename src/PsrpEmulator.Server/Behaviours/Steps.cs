@@ -806,9 +806,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (words.Count == 0) return false;
         var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
         if (command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) && words.Count == 1) return true;
-        if ((command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) || command.Equals("Remove-PSSession", StringComparison.OrdinalIgnoreCase)) && words.Count is 2 or 3)
+        if (words.Count is 2 or 3 && LocalSessionCommands.FirstOrDefault(c => c.Equals(command, StringComparison.OrdinalIgnoreCase)) is { } sessionCommand)
         {
-            return await NoSessionMatchesAsync(command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) ? "Get-PSSession" : "Remove-PSSession", words, to, output, blockNesting);
+            return await NoSessionMatchesAsync(sessionCommand, words, to, output, blockNesting);
         }
 
         if (command.Equals("Exit-PSSession", StringComparison.OrdinalIgnoreCase) && words.Count == 1)
@@ -838,11 +838,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return false;
     }
 
+    // The PSSession cmdlets that find the runspace's own sessions by -Id, -Name or -InstanceId.
+    private static readonly string[] LocalSessionCommands = ["Get-PSSession", "Remove-PSSession", "Connect-PSSession", "Disconnect-PSSession", "Receive-PSSession"];
+
     /// <summary>
-    /// Get-PSSession / Remove-PSSession by -Id, -Name or -InstanceId inside a session, where no PSSession exists:
+    /// The PSSession cmdlets by -Id, -Name or -InstanceId inside a session, where no PSSession exists:
     /// PSRunspaceCmdlet's not-available error for each value (a name with wildcards matches nothing silently), written
-    /// and gone on from. Remove-PSSession -Session with $null or an empty array is the binder's refusal of a mandatory
-    /// parameter, the statement's error. False for another form (a value that is no Id, a session object).
+    /// and gone on from; Receive-PSSession takes one value and finds none for a wildcard either (GetSessionByName).
+    /// Remove-PSSession -Session with $null or an empty array is the binder's refusal of a mandatory parameter, the
+    /// statement's error. False for another form (a value that is no Id, several for Receive-PSSession, a session object).
     /// </summary>
     private async ValueTask<bool> NoSessionMatchesAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -862,6 +866,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (kind is null) return false;
         var value = await ArgumentAsync(argument, to, blockNesting);
         var values = value is PsNil ? [] : ScriptExpressions.Enumerate(value).ToList();
+        var receive = command == "Receive-PSSession";
+        if (receive && values.Count != 1) return false;
         if (kind == "Session")
         {
             if (values.Count > 0 && value is not PsNil) return false;
@@ -885,7 +891,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                         ErrorCategory.InvalidArgument, "System.ArgumentException", instanceId.ToString()) { TargetType = "Guid", Activity = command });
                     break;
                 case "Name":
-                    if (!VirtualFileSystem.HasWildcard(text))
+                    if (receive || !VirtualFileSystem.HasWildcard(text))
                     {
                         errors.Add(new ScriptedError($"The remote session with the name {text}  is not available.", $"RemoteRunspaceNotAvailableForSpecifiedName,{CmdletClass(command)}",
                             ErrorCategory.InvalidArgument, "System.ArgumentException", text) { Activity = command });

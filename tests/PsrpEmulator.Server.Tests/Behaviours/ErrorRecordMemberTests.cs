@@ -411,6 +411,19 @@ public class ErrorRecordMemberTests
         Assert.That(records[0]["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidArgument: (1:Int32) [Get-PSSession], ArgumentException"));
     }
 
+    [TestCase("Connect-PSSession -Name Job*, Deploy", "RemoteRunspaceNotAvailableForSpecifiedName,Microsoft.PowerShell.Commands.ConnectPSSessionCommand")]
+    [TestCase("dnsn -Id 4", "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.DisconnectPSSessionCommand")]
+    [TestCase("Receive-PSSession -Name Job*", "RemoteRunspaceNotAvailableForSpecifiedName,Microsoft.PowerShell.Commands.ReceivePSSessionCommand")]
+    [TestCase("rcsn -Id 2", "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.ReceivePSSessionCommand")]
+    public async Task The_disconnected_session_cmdlets_by_id_or_name_find_no_session_in_a_session(string statement, string id)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'after'");
+
+        Assert.That((outcome.State, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, "after")));
+        Assert.That(host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record["FullyQualifiedErrorId"].AsString()), Is.EqualTo(new[] { id }),
+            "one error: a wildcard name matches nothing silently, except Receive-PSSession's");
+    }
+
     [TestCase("Remove-PSSession -Session $null; 'after'", "Cannot bind argument to parameter 'Session' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed")]
     [TestCase("$s = @(); Remove-PSSession -Session $s; 'after'", "Cannot bind argument to parameter 'Session' because it is an empty array.", "ParameterArgumentValidationErrorEmptyArrayNotAllowed")]
     public async Task Remove_PSSession_of_no_session_is_the_binder_s_refusal_of_its_mandatory_parameter(string script, string message, string id)
