@@ -845,8 +845,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// The PSSession cmdlets by -Id, -Name or -InstanceId inside a session, where no PSSession exists:
     /// PSRunspaceCmdlet's not-available error for each value (a name with wildcards matches nothing silently), written
     /// and gone on from; Receive-PSSession takes one value and finds none for a wildcard either (GetSessionByName).
-    /// Remove-PSSession -Session with $null or an empty array is the binder's refusal of a mandatory parameter, the
-    /// statement's error. False for another form (a value that is no Id, several for Receive-PSSession, a session object).
+    /// -Session with $null or an empty array is the binder's refusal, the statement's error: of a mandatory parameter for
+    /// Remove-PSSession, ValidateNotNullOrEmpty's for the others. False for another form (a value that is no Id, several
+    /// for Receive-PSSession, a session object).
     /// </summary>
     private async ValueTask<bool> NoSessionMatchesAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -860,20 +861,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             "-ID" => "Id",
             "-NAME" => "Name",
             "-INSTANCEID" => "InstanceId",
-            "-SESSION" when command == "Remove-PSSession" => "Session",
+            "-SESSION" when command != "Get-PSSession" => "Session",
             _ => null,
         };
         if (kind is null) return false;
         var value = await ArgumentAsync(argument, to, blockNesting);
         var values = value is PsNil ? [] : ScriptExpressions.Enumerate(value).ToList();
         var receive = command == "Receive-PSSession";
-        if (receive && values.Count != 1) return false;
+        if (receive && kind != "Session" && values.Count != 1) return false;
         if (kind == "Session")
         {
-            if (values.Count > 0 && value is not PsNil) return false;
-            throw new StatementTerminatedException(ParameterError(command,
-                value is PsNil ? "Cannot bind argument to parameter 'Session' because it is null." : "Cannot bind argument to parameter 'Session' because it is an empty array.",
-                value is PsNil ? "ParameterArgumentValidationErrorNullNotAllowed" : "ParameterArgumentValidationErrorEmptyArrayNotAllowed") with { Activity = command });
+            if (values.Count > 0 && value is not PsNil || receive && value is not PsNil) return false;
+            // Remove-PSSession's -Session is only mandatory; the others' also [ValidateNotNullOrEmpty], whose refusal comes first.
+            throw new StatementTerminatedException(command == "Remove-PSSession"
+                ? ParameterError(command,
+                    value is PsNil ? "Cannot bind argument to parameter 'Session' because it is null." : "Cannot bind argument to parameter 'Session' because it is an empty array.",
+                    value is PsNil ? "ParameterArgumentValidationErrorNullNotAllowed" : "ParameterArgumentValidationErrorEmptyArrayNotAllowed") with { Activity = command }
+                : ParameterError(command,
+                    "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+                    "ParameterArgumentValidationError") with { Activity = command });
         }
 
         var errors = new List<ScriptedError>(values.Count);

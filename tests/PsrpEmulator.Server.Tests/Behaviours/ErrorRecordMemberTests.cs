@@ -424,6 +424,19 @@ public class ErrorRecordMemberTests
             "one error: a wildcard name matches nothing silently, except Receive-PSSession's");
     }
 
+    [TestCase("Disconnect-PSSession -Session $null", "DisconnectPSSessionCommand")]
+    [TestCase("cnsn -Session @()", "ConnectPSSessionCommand")]
+    [TestCase("Receive-PSSession -Session:$null", "ReceivePSSessionCommand")]
+    public async Task The_disconnected_session_cmdlets_refuse_no_session_as_ValidateNotNullOrEmpty_does(string statement, string cmdlet)
+    {
+        var (host, outcome) = await RunAsync(statement + "; 'after'");
+
+        Assert.That((outcome.State, string.Join("|", host.OutputTexts)), Is.EqualTo((PSInvocationState.Completed, "after")));
+        var record = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(record.ToStringValue, Is.EqualTo("Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again."));
+        Assert.That(record["FullyQualifiedErrorId"].AsString(), Is.EqualTo($"ParameterArgumentValidationError,Microsoft.PowerShell.Commands.{cmdlet}"));
+    }
+
     [TestCase("Remove-PSSession -Session $null; 'after'", "Cannot bind argument to parameter 'Session' because it is null.", "ParameterArgumentValidationErrorNullNotAllowed")]
     [TestCase("$s = @(); Remove-PSSession -Session $s; 'after'", "Cannot bind argument to parameter 'Session' because it is an empty array.", "ParameterArgumentValidationErrorEmptyArrayNotAllowed")]
     public async Task Remove_PSSession_of_no_session_is_the_binder_s_refusal_of_its_mandatory_parameter(string script, string message, string id)
