@@ -59,6 +59,9 @@ public sealed class NetworkSettings(NetworkSettings.IPv4Configuration? ipv4 = nu
     public bool? NeighbourAcceptsTcp(string address, int port) =>
         NeighbourAllows?.Invoke(address, "TCP", port) == true ? ListeningSockets.TcpPorts.Contains(port) : null;
 
+    /// <summary>Whether <paramref name="address"/> is a neighbour's whose firewall lets a connection to <paramref name="port"/> in to a listener.</summary>
+    public bool NeighbourLetsIn(string address, int port) => IsNeighbour(address) && NeighbourAcceptsTcp(address, port) == true;
+
     /// <summary>The n-th computer's adapter's MAC address (0: the default computer's).</summary>
     public static string MacAddressOf(int number)
     {

@@ -538,9 +538,7 @@ internal sealed partial class RunContext
         if (end <= 2 || end + 1 >= unc.Length || unc[end + 1] == '\\') return null;
         var server = unc[2..end];
         if (ReachesThisComputer(server)) return null;
-        return Host.NetworkSettings is { } network &&
-            CommandLines.PingCommandScript.Resolve(server, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: network) is var (address, _, _) &&
-            network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, SmbPort) == true;
+        return ResolveForTcp(server, SmbPort) is (_, true);
     }
 
     /// <summary>

@@ -36,6 +36,16 @@ internal sealed partial class RunContext
         name == "." || name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.Equals(ComputerName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
+    /// A name or address as this computer resolves it for a TCP connection (IPv4: the emulator's computers have no IPv6
+    /// address), with whether another of the emulator's computers there lets <paramref name="port"/> in; null for a
+    /// name that does not resolve.
+    /// </summary>
+    private (string Address, bool NeighbourLetsIn)? ResolveForTcp(string name, int port) =>
+        CommandLines.PingCommandScript.Resolve(name, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings) is var (address, _, _)
+            ? (address, Host.NetworkSettings?.NeighbourLetsIn(address, port) == true)
+            : null;
+
+    /// <summary>
     /// Whether a name or address reaches the session's own computer: <see cref="IsThisComputer"/>, a loopback address
     /// (127.x.x.x, ::1) or its own IPv4 address.
     /// </summary>

@@ -247,6 +247,10 @@ internal sealed partial class RunContext
     /// services (no name, a wildcard, -DisplayName) lets ServiceController's InvalidOperationException out: "Cannot open
     /// Service Control Manager on computer 'X'. This operation might require other privileges.", the statement's error.
     /// </summary>
+    /// <summary>A service command's NoServiceFoundForGivenName for a name no service has.</summary>
+    private static ScriptedError NoServiceFound(string command, string name) => new($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
+        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command, ExceptionProperties = ServiceNameOf(name) };
+
     private async ValueTask ServicesOfOtherComputersAsync(StageArguments arguments, List<string> computers, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         ScriptedError CannotOpen() => new($"Cannot open Service Control Manager on computer '{computers[0]}'. This operation might require other privileges.",
@@ -256,8 +260,7 @@ internal sealed partial class RunContext
         foreach (var name in ScriptExpressions.Enumerate(await ArgumentAsync(nameWord, to, blockNesting)).Select(PipelineVariables.Display))
         {
             if (VirtualFileSystem.HasWildcard(name)) throw new StatementTerminatedException(CannotOpen());
-            await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand",
-                ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = "Get-Service", ExceptionProperties = ServiceNameOf(name) }, output);
+            await WriteErrorAsync(NoServiceFound("Get-Service", name), output);
         }
     }
 
@@ -310,8 +313,7 @@ internal sealed partial class RunContext
             {
                 var name = PipelineVariables.Display(item);
                 if (services.FirstOrDefault(s => Name(s).Equals(name, StringComparison.OrdinalIgnoreCase)) is { } found) Add(found);
-                else await WriteErrorAsync(new ScriptedError($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
-                    ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command, ExceptionProperties = ServiceNameOf(name) }, output);
+                else await WriteErrorAsync(NoServiceFound(command, name), output);
             }
         }
 

@@ -43,10 +43,8 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask WmiOfAnotherComputerAsync(string computer, bool credential, IPipelineHost? to, IPipelineHost output)
     {
-        var resolved = CommandLines.PingCommandScript.Resolve(computer, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
-        var network = Host.NetworkSettings;
-        var reaches = resolved is var (address, _, _) && network is not null && network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, RpcEndpointMapperPort) == true;
-        if (!reaches)
+        var resolved = ResolveForTcp(computer, RpcEndpointMapperPort);
+        if (resolved is not (_, true))
         {
             if (resolved is not null) await (to ?? host).SleepAsync(DroppedConnectGiveUp, time, cancellationToken);
             await WriteErrorAsync(new ScriptedError("The RPC server is unavailable. (Exception from HRESULT: 0x800706BA)", "GetWMICOMException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",

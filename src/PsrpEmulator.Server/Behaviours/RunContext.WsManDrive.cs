@@ -51,10 +51,7 @@ internal sealed partial class RunContext
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault("Test-WSMan -ComputerName of another computer is emulated only as the anonymous Identify (no -Authentication, -Credential, -CertificateThumbprint, -Port, -UseSSL or -ApplicationName): give the command a rule (match: its whole text)"));
             }
 
-            var resolved = CommandLines.PingCommandScript.Resolve(target, ComputerName, ipv4Only: true, disk: Host.FileSystem, ipv4: OwnIPv4, network: Host.NetworkSettings);
-            var reached = resolved is var (address, _, _) && (ReachesThisComputer(address) ||
-                Host.NetworkSettings is { } network && network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, WinRmHttpPort) == true);
-            if (!reached)
+            if (ResolveForTcp(target, WinRmHttpPort) is not var (address, letsIn) || !(letsIn || ReachesThisComputer(address)))
             {
                 await WriteErrorAsync(TestWsManUnreachable(target, ComputerName), output);
                 return;
@@ -200,7 +197,7 @@ internal sealed partial class RunContext
                 var given = arguments["Value"] is { } valueWord ? await ArgumentAsync(valueWord, to, blockNesting) : PsNil.Instance;
                 // WinRM keeps text: a boolean as true or false.
                 var value = given is PsPrimitive { Value: bool flag } ? (flag ? "true" : "false") : PipelineVariables.Display(given);
-                if (entry.Path.Equals(@"Client\TrustedHosts", StringComparison.OrdinalIgnoreCase))
+                if (entry.Path.Equals(TrustedHosts.Path, StringComparison.OrdinalIgnoreCase))
                 {
                     if (arguments.Has("Concatenate") && entry.Value is { Length: > 0 } current) value = current + "," + value;
                     if (!arguments.Has("Force") && !await ShouldContinueAsync([PsPrimitive.String(TrustedHostsQuery), PsPrimitive.String(TrustedHostsCaption)])) return;

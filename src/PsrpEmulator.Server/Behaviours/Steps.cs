@@ -830,13 +830,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (argument is null || argument.StartsWith('-')) return false;
             var value = await ArgumentAsync(argument, to, blockNesting);
             if (value is not PsNil && ScriptExpressions.Enumerate(value).Any()) return false;
-            throw new StatementTerminatedException(ParameterError("Invoke-Command",
-                "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
-                "ParameterArgumentValidationError") with { Activity = "Invoke-Command" });
+            throw new StatementTerminatedException(SessionNullOrEmpty("Invoke-Command"));
         }
 
         return false;
     }
+
+    // [ValidateNotNullOrEmpty]'s refusal of a -Session given $null or nothing (Invoke-, Connect-, Disconnect-, Receive-PSSession).
+    private static ScriptedError SessionNullOrEmpty(string command) => ParameterError(command,
+        "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
+        "ParameterArgumentValidationError") with { Activity = command };
 
     // The PSSession cmdlets that find the runspace's own sessions by -Id, -Name or -InstanceId.
     private static readonly string[] LocalSessionCommands = ["Get-PSSession", "Remove-PSSession", "Connect-PSSession", "Disconnect-PSSession", "Receive-PSSession"];
@@ -877,9 +880,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 ? ParameterError(command,
                     value is PsNil ? "Cannot bind argument to parameter 'Session' because it is null." : "Cannot bind argument to parameter 'Session' because it is an empty array.",
                     value is PsNil ? "ParameterArgumentValidationErrorNullNotAllowed" : "ParameterArgumentValidationErrorEmptyArrayNotAllowed") with { Activity = command }
-                : ParameterError(command,
-                    "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",
-                    "ParameterArgumentValidationError") with { Activity = command });
+                : SessionNullOrEmpty(command));
         }
 
         var errors = new List<ScriptedError>(values.Count);

@@ -57,7 +57,7 @@ internal sealed class NetUseScript(string remote, bool delete) : ICommandLineScr
     private static bool IsNeighbourSharing(string server, string computer, ICommandLineHost host) =>
         host.NetworkSettings is { } network &&
         PingCommandScript.Resolve(server, computer, ipv4Only: true, disk: host.FileSystem, ipv4: network.IPv4, network: network) is var (address, _, _) &&
-        network.IsNeighbour(address) && network.NeighbourAcceptsTcp(address, 445) == true;
+        network.NeighbourLetsIn(address, 445);
 
     public async Task<int> RunAsync(ICommandLineHost host, TimeProvider time, CancellationToken cancellationToken)
     {
