@@ -28,6 +28,8 @@ internal static class ExceptionTypes
         // The CIM cmdlets' failures: a method's (CimException) and the cmdletization's query matching nothing (CimJobException).
         ["Microsoft.Management.Infrastructure.CimException"] = "System.SystemException",
         ["Microsoft.PowerShell.Cmdletization.Cim.CimJobException"] = "System.SystemException",
+        // The WMI cmdlets' (System.Management's).
+        ["System.Management.ManagementException"] = "System.SystemException",
         ["System.NotImplementedException"] = "System.SystemException",
         ["System.ArithmeticException"] = "System.SystemException",
         ["System.DivideByZeroException"] = "System.ArithmeticException",

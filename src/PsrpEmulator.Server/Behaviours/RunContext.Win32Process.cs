@@ -25,24 +25,6 @@ internal sealed partial class RunContext
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec", "Property");
-        var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)) : null;
-        string? where;
-        WqlQuery? query;
-        (className, where, query) = await WqlArgumentsAsync(arguments, className, to, blockNesting);
-        if (className is null || !className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
-        {
-            // Another class the computer's WMI has (the rules answer the classes they know first).
-            if (className is not null && arguments["Namespace"] is null && Host.Wmi?.Find("root/cimv2", className) is { } seed)
-            {
-                await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
-                query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
-                await WriteWmiInstancesAsync(seed, query, where, cim: true, output);
-                return;
-            }
-
-            throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
-        }
-
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
         {
@@ -50,30 +32,32 @@ internal sealed partial class RunContext
         }
 
         await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
-        query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
-        foreach (var instance in await Win32ProcessesAsync(query, where, blockNesting))
+        var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)) : null;
+        // The cmdlet enumerates a class without a filter; with one, or -Query, it sends WQL (UNVERIFIED: an empty -Filter as none).
+        var filter = arguments["Filter"] is { } filterWord ? PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting)) : null;
+        var text = arguments["Query"] is { } queryWord ? PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting))
+            : className is not null && !string.IsNullOrEmpty(filter) ? $"SELECT * FROM {className} WHERE {filter}" : null;
+        WqlQuery? query = null;
+        if (text is not null)
         {
-            await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// The WQL of a WMI cmdlet: <c>-Query</c>'s class, text and query (read at once: it names the class), else
-    /// <c>-Filter</c>'s condition over <paramref name="className"/> as text (parsed once the other parameters are
-    /// checked, so that their errors come first), else none.
-    /// </summary>
-    private async ValueTask<(string? ClassName, string? Where, WqlQuery? Query)> WqlArgumentsAsync(StageArguments arguments, string? className, IPipelineHost? to, int blockNesting)
-    {
-        if (arguments["Query"] is { } queryWord)
-        {
-            var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            var query = WqlOrFault(() => WqlQuery.Parse(text), text);
-            return (query.ClassName, text, query);
+            if (await CmdletWqlAsync("Get-CimInstance", text, output) is not { } read) return;
+            query = read;
+            className = query.ClassName;
         }
 
-        return className is not null && arguments["Filter"] is { } filterWord
-            ? (className, $"SELECT * FROM {className} WHERE {PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting))}", null)
-            : (className, null, null);
+        if (className is not null && className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var instance in await Win32ProcessesAsync(query, blockNesting))
+            {
+                await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
+            }
+
+            return;
+        }
+
+        // Another class the computer's WMI has (the rules answer the classes they know first).
+        if (className is null || Host.Wmi?.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
+        await WriteWmiInstancesAsync(seed, query, cim: true, output);
     }
 
     /// <summary>
@@ -81,13 +65,13 @@ internal sealed partial class RunContext
     /// the order WMI enumerates them, the order the system made them: the boot's by id, then the session's own
     /// wsmprovhost.exe, then the programs started since.
     /// </summary>
-    private async ValueTask<List<PsObject>> Win32ProcessesAsync(WqlQuery? query, string? where, int blockNesting)
+    private async ValueTask<List<PsObject>> Win32ProcessesAsync(WqlQuery? query, int blockNesting)
     {
         var own = Host.AutomaticVariable("PID") is PsPrimitive { Value: int pid } ? pid : -1;
         var processes = ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).OfType<PsObject>().Where(p => ProcessId(p) is not null)
             .OrderBy(p => ProcessId(p) == own).ThenBy(p => ProcessId(p))
             .Concat(RunningTaskProcesses());
-        return [.. processes.Select(Win32Process).Where(instance => query is null || WqlOrFault(() => query.Matches(WmiPropertiesOf(instance)), where!))];
+        return [.. processes.Select(Win32Process).Where(instance => query is null || query.Matches(WmiPropertiesOf(instance)))];
     }
 
     private static T WqlOrFault<T>(Func<T> read, string text)
@@ -98,8 +82,10 @@ internal sealed partial class RunContext
         }
         catch (WqlException e)
         {
-            // WMI's own answer is an "Invalid query" CimException (0x80041017), whose record is not emulated.
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WQL query '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate"));
+            // WMI's own answer is an "Invalid query" exception (0x80041017), which this command's record is not emulated for.
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault(e.Failure == WqlFailure.InvalidQuery
+                ? $"The WQL query '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate for this command"
+                : $"The WQL query '{text}': {e.Message}; give the command a rule (match: its whole text)"));
         }
     }
 

@@ -233,8 +233,8 @@ internal sealed partial class RunContext
         if (arguments["Query"] is { } queryWord)
         {
             var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            instances.AddRange(ScriptExpressions.Enumerate(await CaptureAsync("Get-CimInstance -Query '" + text.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)).OfType<PsObject>());
             className = WqlOrFault(() => WqlQuery.Parse(text), text).ClassName;
+            instances.AddRange(ScriptExpressions.Enumerate(await CaptureAsync("Get-CimInstance -Query '" + text.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)).OfType<PsObject>());
         }
         else if (arguments["Path"] is { } pathWord)
         {

@@ -78,19 +78,28 @@ internal sealed partial class RunContext
 
         await RefuseOtherComputerAsync("Get-WmiObject", arguments, to, blockNesting);
         var className = arguments["Class"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : null;
-        string? where;
-        WqlQuery? query;
-        (className, where, query) = await WqlArgumentsAsync(arguments, className, to, blockNesting);
-        query ??= where is null ? null : WqlOrFault(() => WqlQuery.Parse(where), where);
-        if (className is null)
+        string text;
+        if (arguments["Query"] is { } queryWord)
+        {
+            text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
+        }
+        else if (className is null)
         {
             throw new StatementTerminatedException(ParameterError("Get-WmiObject", "Cannot process command because of one or more missing mandatory parameters: Class.", "MissingMandatoryParameter"));
         }
+        else
+        {
+            // The query the cmdlet sends (GetWmiObjectCommand.GetQueryString): an empty filter adds no where.
+            var filter = arguments["Filter"] is { } filterWord ? PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting)) : null;
+            text = $"select * from {className}" + (string.IsNullOrEmpty(filter) ? string.Empty : " where " + filter);
+        }
 
+        if (await CmdletWqlAsync("Get-WmiObject", text, output) is not { } query) return;
+        className = query.ClassName;
         if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             // Get-CimInstance Win32_Process's instances, as ManagementObjects.
-            foreach (var cim in await Win32ProcessesAsync(query, where, blockNesting))
+            foreach (var cim in await Win32ProcessesAsync(query, blockNesting))
             {
                 // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
                 var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
@@ -109,15 +118,51 @@ internal sealed partial class RunContext
                 $"Get-WmiObject of the class {className}: the computer's WMI has no such class (WMI's \"Invalid class\" error is not emulated); give the command a rule or the scenario a wmi: class"));
         }
 
-        await WriteWmiInstancesAsync(seed, query, where, cim: false, output);
+        await WriteWmiInstancesAsync(seed, query, cim: false, output);
+    }
+
+    // WMI's text for WBEM_E_INVALID_QUERY, with the blank its error texts end with.
+    private const string WmiInvalidQueryText = "Invalid query ";
+
+    /// <summary>
+    /// The WQL a WMI cmdlet sends, read; null when WMI refuses it (WBEM_E_INVALID_QUERY), once the cmdlet's error is
+    /// written: Get-WmiObject's ManagementException quoting the query (GetWmiObjectCommand's InvalidQuery case),
+    /// Get-CimInstance's CimException (as about_WQL shows it). WQL the emulator does not read is a scenario error.
+    /// </summary>
+    private async ValueTask<WqlQuery?> CmdletWqlAsync(string command, string text, IPipelineHost output)
+    {
+        try
+        {
+            return WqlQuery.Parse(text);
+        }
+        catch (WqlException e) when (e.Failure == WqlFailure.InvalidQuery)
+        {
+            await WriteErrorAsync(command == "Get-WmiObject"
+                ? new ScriptedError($"{WmiInvalidQueryText}\"{text}\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",
+                    ErrorCategory.InvalidArgument, "System.Management.ManagementException") { Activity = command }
+                : new ScriptedError(WmiInvalidQueryText, "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand",
+                    ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException") { Activity = command }, output);
+            return null;
+        }
+        catch (WqlException e)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"The WQL query '{text}': {e.Message}; give the command a rule (match: its whole text)"));
+        }
     }
 
     /// <summary>The class's instances that the query keeps (all without one), as Get-CimInstance or Get-WmiObject writes them.</summary>
-    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, WqlQuery? query, string? where, bool cim, IPipelineHost output)
+    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, WqlQuery? query, bool cim, IPipelineHost output)
     {
+        // WMI refuses a property its class has not (Invalid query); the scenario's class may just not give it.
+        if (query is not null && seed.Instances.Count > 0 && query.UnknownProperties(seed.PropertyNames).FirstOrDefault() is { } unknown)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                $"The WQL query names {unknown}, which the scenario's wmi: class {seed.ClassName} does not give: give the class the property, or the command a rule (match: its whole text)"));
+        }
+
         foreach (var instance in Host.Wmi!.Instances(seed))
         {
-            if (query is not null && !WqlOrFault(() => query.Matches(instance), where!)) continue;
+            if (query is not null && !query.Matches(instance)) continue;
             var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
             var shown = query?.Properties is { } projected ? query.Project(instance) : instance;
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(p, cim))).ToList();

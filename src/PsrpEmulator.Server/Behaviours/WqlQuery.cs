@@ -5,8 +5,21 @@ using PsrpEmulator.Protocol.WsMan;
 
 namespace PsrpEmulator.Server.Behaviours;
 
+/// <summary>Whose refusal a query's is.</summary>
+internal enum WqlFailure
+{
+    /// <summary>WMI refuses it too: its Invalid query (WBEM_E_INVALID_QUERY, 0x80041017).</summary>
+    InvalidQuery,
+
+    /// <summary>WQL that WMI may well run but the emulator does not read (ISA, event and association queries, ...).</summary>
+    NotEmulated,
+}
+
 /// <summary>Why a WQL query cannot run.</summary>
-internal sealed class WqlException(string message) : Exception(message);
+internal sealed class WqlException(string message, WqlFailure failure = WqlFailure.InvalidQuery) : Exception(message)
+{
+    public WqlFailure Failure { get; } = failure;
+}
 
 /// <summary>
 /// A WQL data query as WMI reads it: <c>SELECT * | Prop, Prop FROM Class [WHERE condition]</c>. The condition
@@ -35,6 +48,11 @@ internal sealed class WqlQuery
 
     public static WqlQuery Parse(string text)
     {
+        if (Regex.IsMatch(text, @"^\s*(?:ASSOCIATORS|REFERENCES)\s+OF\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
+        {
+            throw new WqlException("ASSOCIATORS OF and REFERENCES OF queries are not emulated", WqlFailure.NotEmulated);
+        }
+
         var tokens = new Tokens(text);
         tokens.Keyword("SELECT");
         List<string>? properties = null;
@@ -48,7 +66,14 @@ internal sealed class WqlQuery
         var className = tokens.Name();
         Condition? where = null;
         if (tokens.TryKeyword("WHERE")) where = Or(tokens, 0);
-        if (!tokens.AtEnd) throw new WqlException($"unexpected '{tokens.Peek}' after the query");
+        if (!tokens.AtEnd)
+        {
+            // An event query's clauses.
+            throw tokens.IsWord("WITHIN") || tokens.IsWord("GROUP") || tokens.IsWord("HAVING")
+                ? new WqlException($"event queries ({tokens.Peek.ToUpperInvariant()}) are not emulated", WqlFailure.NotEmulated)
+                : new WqlException($"unexpected '{tokens.Peek}' after the query");
+        }
+
         return new WqlQuery(properties, className, where);
     }
 
@@ -81,13 +106,21 @@ internal sealed class WqlQuery
 
     private static Condition Not(Tokens tokens, int nesting)
     {
-        if (nesting > MaxNesting) throw new WqlException("the condition is nested too deeply");
+        if (nesting > MaxNesting) throw new WqlException("the condition is nested too deeply", WqlFailure.NotEmulated);
         if (tokens.TryKeyword("NOT")) return new Negated(Not(tokens, nesting + 1));
         if (tokens.TrySymbol("("))
         {
             var inner = Or(tokens, nesting + 1);
             tokens.Symbol(")");
             return inner;
+        }
+
+        if (tokens.AtLiteral)
+        {
+            // constant operator property, as WQL allows: the comparison read the other way round.
+            var constant = tokens.Literal();
+            var reversed = tokens.Operator();
+            return new Comparison(tokens.Name(), reversed switch { "<" => ">", ">" => "<", "<=" => ">=", ">=" => "<=", _ => reversed }, constant);
         }
 
         var name = tokens.Name();
@@ -99,6 +132,8 @@ internal sealed class WqlQuery
         }
 
         if (tokens.TryKeyword("LIKE")) return new Like(name, tokens.StringLiteral());
+        // ISA tests embedded objects; "Name NOT LIKE" is UNVERIFIED (WMI's documentation puts NOT before the name).
+        if (tokens.IsWord("ISA") || tokens.IsWord("NOT")) throw new WqlException($"'{name} {tokens.Peek.ToUpperInvariant()}' is not emulated", WqlFailure.NotEmulated);
         var op = tokens.Operator();
         return new Comparison(name, op, tokens.Literal());
     }
@@ -151,7 +186,7 @@ internal sealed class WqlQuery
             }
             catch (ArgumentException)
             {
-                throw new WqlException($"'{pattern}' is not a LIKE pattern");
+                throw new WqlException($"'{pattern}' is not a LIKE pattern", WqlFailure.NotEmulated);
             }
         }
 
@@ -253,8 +288,12 @@ internal sealed class WqlQuery
                     var j = i + 1;
                     for (; j < text.Length; j++)
                     {
-                        // A backslash escapes the next character, as in WQL strings.
-                        if (text[j] == '\\' && j + 1 < text.Length) literal.Append(text[++j]);
+                        // A backslash escapes a backslash or a quote, and nothing else: WMI refuses 'Fabrikam\TimO' (about_WQL).
+                        if (text[j] == '\\' && j + 1 < text.Length)
+                        {
+                            if (text[j + 1] is not ('\\' or '\'' or '"')) throw new WqlException($"'\\{text[j + 1]}' is not an escape");
+                            literal.Append(text[++j]);
+                        }
                         else if (text[j] == c) break;
                         else literal.Append(text[j]);
                     }
@@ -299,7 +338,7 @@ internal sealed class WqlQuery
 
         public string Peek => AtEnd ? "(end)" : _items[_next];
 
-        private bool IsWord(string word) => !AtEnd && !_quoted[_next] && _items[_next].Equals(word, StringComparison.OrdinalIgnoreCase);
+        public bool IsWord(string word) => !AtEnd && !_quoted[_next] && _items[_next].Equals(word, StringComparison.OrdinalIgnoreCase);
 
         public bool TryKeyword(string word)
         {
@@ -322,9 +361,18 @@ internal sealed class WqlQuery
 
         public string Name()
         {
+            if (!AtEnd && !_quoted[_next] && _items[_next].Split('.') is { Length: > 1 } parts && parts.All(IsName))
+            {
+                throw new WqlException($"'{_items[_next]}': properties of embedded objects are not emulated", WqlFailure.NotEmulated);
+            }
+
             if (AtEnd || _quoted[_next] || !IsName(_items[_next])) throw new WqlException($"expected a name, found '{Peek}'");
             return _items[_next++];
         }
+
+        /// <summary>Whether a constant comes next: a string, a number, TRUE, FALSE or NULL.</summary>
+        public bool AtLiteral => !AtEnd && (_quoted[_next] || _items[_next].ToUpperInvariant() is "TRUE" or "FALSE" or "NULL" ||
+            decimal.TryParse(_items[_next], NumberStyles.Float, CultureInfo.InvariantCulture, out _));
 
         public string Operator()
         {

@@ -314,7 +314,7 @@ public class ProcessCommandTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [TestCase("Get-CimInstance Win32_Thread", "Get-CimInstance is a command Windows has that the emulator does not emulate")]
-    [TestCase("Get-CimInstance Win32_Process -Filter \"Name = \"", "WMI refuses such a query")]
+    [TestCase("Get-CimInstance -Query \"REFERENCES OF {Win32_Process.Handle='4'}\"", "REFERENCES OF queries are not emulated")]
     [TestCase("Get-CimInstance Win32_Process -Property Name", "Get-CimInstance -Property is not emulated")]
     public async Task Get_CimInstance_says_what_it_does_not_emulate(string script, string reason)
     {

@@ -95,6 +95,64 @@ public class WmiObjectTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
 
+    /// <summary>
+    /// A filter whose quotes were lost on the way (DeviceID=C:, Name=notepad.exe, a bare word) or a path with single
+    /// backslashes is WMI's Invalid query: Get-WmiObject's error quotes the query it sent (lower-case keywords,
+    /// GetWmiObjectCommand.GetQueryString), Get-CimInstance's is the CimException about_WQL shows; each the command's
+    /// own error, and the script goes on.
+    /// </summary>
+    [Test]
+    public async Task A_query_wmi_cannot_read_is_the_cmdlet_s_invalid_query_error_and_the_script_goes_on()
+    {
+        var (host, _) = await RunAsync("Get-WmiObject Win32_LogicalDisk -Filter 'DeviceID=C:'; 'one'; gwmi Win32_Product -Filter Micro; gwmi -Query \"SELECT * FROM Win32_Process WHERE Name = notepad.exe\"; 'two'; " +
+            "Get-CimInstance -Query \"Select * from Win32_UserAccount where Caption = 'Fabrikam\\TimO'\"; gcim Win32_Service -Filter \"Name = 'WinRM\"; 'three'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "one", "two", "three" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category, e.ExceptionType)), Is.EqualTo(new[]
+        {
+            ("Invalid query \"select * from Win32_LogicalDisk where DeviceID=C:\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.InvalidArgument, "System.Management.ManagementException"),
+            ("Invalid query \"select * from Win32_Product where Micro\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.InvalidArgument, "System.Management.ManagementException"),
+            ("Invalid query \"SELECT * FROM Win32_Process WHERE Name = notepad.exe\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.InvalidArgument, "System.Management.ManagementException"),
+            ("Invalid query ", "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand", ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException"),
+            ("Invalid query ", "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand", ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException"),
+        }));
+    }
+
+    [Test]
+    public async Task An_invalid_query_error_names_its_cmdlet_and_exception_in_its_category_info()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock } };
+        var script = "try { gwmi Win32_LogicalDisk -Filter 'DeviceID=C:' -ErrorAction Stop } catch { \"$($_.CategoryInfo)\" }; try { Get-CimInstance Win32_Service -Filter \"Name = 'x\" -ErrorAction Stop } catch { \"$($_.CategoryInfo)\" }";
+        await ((BehaviourScript)Default.Resolve(Behaviour.Script(script))).RunAsync(host, clock, ScriptedError.ToErrorRecord, CancellationToken.None);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "InvalidArgument: (:) [Get-WmiObject], ManagementException", "InvalidArgument: (:) [Get-CimInstance], CimException" }));
+    }
+
+    [Test]
+    public async Task A_query_written_as_wql_allows_runs_constant_first_and_with_escaped_backslashes()
+    {
+        var (host, _) = await RunAsync("(gwmi Win32_LogicalDisk -Filter '3 = DriveType').DeviceID; (gcim Win32_Service -Filter \"'WinRM' = Name\").State; " +
+            "(gwmi Win32_OperatingSystem -Filter \"WindowsDirectory = 'C:\\\\Windows'\").Version; @(gwmi Win32_Service -Filter '').Count -gt 50");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "C:", "Running", "10.0.17763", "True" }));
+    }
+
+    /// <summary>WQL that WMI may run but the emulator does not read, and a property the scenario's class does not give: scenario errors, not a wrong answer.</summary>
+    [TestCase("Get-WmiObject -Query \"ASSOCIATORS OF {Win32_Service.Name='WinRM'}\"", "ASSOCIATORS OF and REFERENCES OF queries are not emulated")]
+    [TestCase("Get-CimInstance Win32_Service -Filter \"Name NOT LIKE 'W%'\"", "'Name NOT' is not emulated")]
+    [TestCase("gwmi Win32_Service -Filter \"TargetInstance ISA 'Win32_Service'\"", "'TargetInstance ISA' is not emulated")]
+    [TestCase("gwmi Win32_OperatingSystem -Filter 'ForegroundApplicationBoost = 2'", "names ForegroundApplicationBoost, which the scenario's wmi: class Win32_OperatingSystem does not give")]
+    public async Task Wql_the_emulator_does_not_read_is_a_scenario_error(string script, string reason)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
+        Assert.That(host.Errors.Single().Message, Does.Contain(reason));
+    }
+
     /// <summary>A ManagementObject shows types.ps1xml's DefaultDisplayPropertySet of its class: six properties are a list.</summary>
     [Test]
     public async Task A_management_object_shows_its_class_s_default_display_properties()

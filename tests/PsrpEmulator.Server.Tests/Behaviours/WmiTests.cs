@@ -37,6 +37,10 @@ public class WmiTests
     [TestCase("SELECT * FROM Win32_Service WHERE Description = NULL", new string[0])]
     [TestCase("SELECT * FROM Win32_Service WHERE Tags = 'b'", new[] { "WinRM" })]
     [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE '[]%' OR Name LIKE '[^]%'", new string[0])]
+    [TestCase("SELECT * FROM Win32_Service WHERE 100 < ProcessId", new[] { "WinRM" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE 'stopped' = State AND 0 >= ProcessId", new[] { "Spooler", "wuauserv" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name = \"Win\\\"RM\" OR Description = 'Print, queue'", new[] { "Spooler" })]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name = 'wuau\\\\serv' OR Name = 'Spool\\'er'", new string[0])]
     public void A_WQL_query_selects_the_instances_its_condition_holds_for(string wql, string[] expected) =>
         Assert.That(Names(wql), Is.EqualTo(expected));
 
@@ -48,8 +52,24 @@ public class WmiTests
     [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE 5")]
     [TestCase("SELECT * FROM Win32_Service extra")]
     [TestCase("DELETE FROM Win32_Service")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name = WinRM")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name = 'Fabrikam\\TimO'")]
+    [TestCase("SELECT * FROM Win32_LogicalDisk WHERE DeviceID=C:")]
+    [TestCase("SELECT * FROM Win32_LogicalDisk WHERE DriveType IS 5")]
+    [TestCase("SELECT * FROM Win32_Service WHERE 'a' = 'b'")]
     public void A_query_WQL_cannot_read_is_refused(string wql) =>
-        Assert.That(() => WqlQuery.Parse(wql), Throws.InstanceOf<WqlException>());
+        Assert.That(() => WqlQuery.Parse(wql), Throws.InstanceOf<WqlException>().With.Property(nameof(WqlException.Failure)).EqualTo(WqlFailure.InvalidQuery));
+
+    /// <summary>WQL WMI runs that the emulator does not read: refused as not emulated, never as WMI's Invalid query.</summary>
+    [TestCase("ASSOCIATORS OF {Win32_Service.Name='WinRM'} WHERE ResultClass = Win32_Process")]
+    [TestCase("references of {Win32_Service.Name='WinRM'}")]
+    [TestCase("SELECT * FROM __InstanceCreationEvent WITHIN 5 WHERE TargetInstance ISA 'Win32_Process'")]
+    [TestCase("SELECT * FROM Win32_Service WHERE TargetInstance ISA 'Win32_Process'")]
+    [TestCase("SELECT * FROM MyClass WHERE Prop.embedprop = 5")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name NOT LIKE 'W%'")]
+    [TestCase("SELECT * FROM Win32_Service WHERE Name LIKE '[z-a]'")]
+    public void Wql_the_emulator_does_not_read_is_refused_as_not_emulated(string wql) =>
+        Assert.That(() => WqlQuery.Parse(wql), Throws.InstanceOf<WqlException>().With.Property(nameof(WqlException.Failure)).EqualTo(WqlFailure.NotEmulated));
 
     [Test]
     public void A_deeply_nested_condition_is_refused_not_recursed_into() =>
