@@ -183,6 +183,7 @@ public class WmicTests
     [TestCase("wmic service call StopService", "does not emulate")]
     [TestCase("wmic os list brief", "does not emulate")]
     [TestCase("wmic", "does not emulate")]
+    [TestCase("wmic service where \"Name NOT LIKE 'W%'\" get Name", "does not emulate")]
     public async Task What_wmic_is_not_emulated_for_is_a_scenario_error_not_a_guess(string line, string expected)
     {
         var (code, stdout, stderr) = await RunAsync(line);

@@ -205,7 +205,11 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return 1;
         }
 
-        if (Select(wmi, seed, properties, condition) is not { } instances) return await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        if (Select(wmi, seed, properties, condition, out var notRead) is not { } instances)
+        {
+            return notRead ? await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false) : await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
+        }
+
         if (instances.Count == 0) return await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false);
         var columns = instances[0].Select(p => p.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
         var rows = instances.Select(instance => columns.Select(c => Text(instance.First(p => p.Name.Equals(c, StringComparison.OrdinalIgnoreCase)))).ToList()).ToList();
@@ -307,7 +311,11 @@ internal sealed class WmicScript(string line) : ICommandLineScript
     private async Task<(IReadOnlyList<WmiProperty>? Instance, int ExitCode)> SingleInstanceAsync(
         ICommandLineHost host, ComputerWmi wmi, WmiClassSeed seed, string computer, string? condition, CancellationToken cancellationToken)
     {
-        if (Select(wmi, seed, null, condition) is not { } instances) return (null, await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false));
+        if (Select(wmi, seed, null, condition, out var notRead) is not { } instances)
+        {
+            return (null, notRead ? await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false) : await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false));
+        }
+
         if (instances.Count == 0) return (null, await NoInstancesAsync(host, cancellationToken).ConfigureAwait(false));
         if (instances.Count > 1) return (null, await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false));
         return (instances[0], 0);
@@ -318,9 +326,11 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         instance.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { Values: [var v] } ? v : string.Empty;
 
     // The instances the condition picks, with the properties asked for (all for none); null when WMI refuses the query
-    // (it does not parse, names a property the class has not, or a LIKE pattern takes too long).
-    private static List<IReadOnlyList<WmiProperty>>? Select(ComputerWmi wmi, WmiClassSeed seed, IReadOnlyList<string>? properties, string? condition)
+    // (it does not parse, names a property the class has not, or a LIKE pattern takes too long), or, with notRead, when
+    // it is WQL the emulator does not read (ISA, an event query...).
+    private static List<IReadOnlyList<WmiProperty>>? Select(ComputerWmi wmi, WmiClassSeed seed, IReadOnlyList<string>? properties, string? condition, out bool notRead)
     {
+        notRead = false;
         try
         {
             var query = WqlQuery.Parse($"SELECT {(properties is null ? "*" : string.Join(", ", properties))} FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
@@ -330,6 +340,7 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         }
         catch (Exception e) when (e is WqlException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
+            notRead = e is WqlException { Failure: WqlFailure.NotEmulated };
             return null;
         }
     }
