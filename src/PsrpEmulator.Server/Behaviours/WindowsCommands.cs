@@ -92,6 +92,28 @@ internal static class WindowsCommands
         "Get-WinLanguageBarOption", "Set-WinLanguageBarOption", "Set-Culture"
     ];
 
+    // More in-box modules' commands, so that a script calling one meets a scenario error rather than "not recognized"
+    // (their lists as the modules export them on Windows Server 2019, the emulator's best knowledge; UNVERIFIED).
+    private static readonly (string Module, string[] Cmdlets, string[] Functions)[] OtherInBoxModuleCommands =
+    [
+        ("TrustedPlatformModule", ["Clear-Tpm", "ConvertTo-TpmOwnerAuth", "Disable-TpmAutoProvisioning", "Enable-TpmAutoProvisioning", "Get-Tpm",
+            "Get-TpmEndorsementKeyInfo", "Get-TpmSupportedFeature", "Import-TpmOwnerAuth", "Initialize-Tpm", "Set-TpmOwnerAuth", "Unblock-Tpm"], []),
+        ("SecureBoot", ["Confirm-SecureBootUEFI", "Format-SecureBootUEFI", "Get-SecureBootPolicy", "Get-SecureBootUEFI", "Set-SecureBootUEFI"], []),
+        ("PnpDevice", [], ["Disable-PnpDevice", "Enable-PnpDevice", "Get-PnpDevice", "Get-PnpDeviceProperty"]),
+        ("PSDesiredStateConfiguration", ["Disable-DscDebug", "Enable-DscDebug", "Invoke-DscResource", "Publish-DscConfiguration", "Set-DscLocalConfigurationManager",
+            "Start-DscConfiguration", "Test-DscConfiguration", "Update-DscConfiguration"],
+            ["Configuration", "Get-DscConfiguration", "Get-DscConfigurationStatus", "Get-DscLocalConfigurationManager", "Get-DscResource", "New-DscChecksum",
+            "Remove-DscConfigurationDocument", "Restore-DscConfiguration", "Stop-DscConfiguration"]),
+        // Pester 3.4.0's FunctionsToExport.
+        ("Pester", [], ["Describe", "Context", "It", "Should", "Mock", "Assert-MockCalled", "Assert-VerifiableMocks", "New-Fixture", "Get-TestDriveItem",
+            "Invoke-Pester", "Setup", "In", "InModuleScope", "Invoke-Mock", "BeforeEach", "AfterEach", "BeforeAll", "AfterAll", "Get-MockDynamicParameters",
+            "Set-DynamicParameterVariables", "Set-TestInconclusive", "SafeGetCommand", "New-PesterOption"]),
+        ("MMAgent", [], ["Debug-MMAppPrelaunch", "Disable-MMAgent", "Enable-MMAgent", "Get-MMAgent", "Set-MMAgent"]),
+        ("ProcessMitigations", ["ConvertTo-ProcessMitigationPolicy", "Get-ProcessMitigation", "Set-ProcessMitigation"], []),
+        ("AppLocker", ["Get-AppLockerFileInformation", "Get-AppLockerPolicy", "New-AppLockerPolicy", "Set-AppLockerPolicy", "Test-AppLockerPolicy"], []),
+        ("Kds", ["Add-KdsRootKey", "Clear-KdsCache", "Get-KdsConfiguration", "Get-KdsRootKey", "Set-KdsConfiguration", "Test-KdsRootKey"], []),
+    ];
+
     // Modules a Windows Server 2019 loads on first use.
     private static readonly string[] FirstUseCommands =
     [
@@ -125,8 +147,9 @@ internal static class WindowsCommands
         "Get-TlsCipherSuite", "Enable-TlsCipherSuite", "Disable-TlsCipherSuite", "Get-WindowsCapability", "Add-WindowsCapability", "Remove-WindowsCapability",
         "Get-MpThreat", "Get-MpThreatDetection", "Add-MpPreference", "Remove-MpPreference", .. InternationalCommands,
         "Add-BitsFile", "Complete-BitsTransfer", "Get-BitsTransfer", "Remove-BitsTransfer", "Resume-BitsTransfer", "Set-BitsTransfer",
-        "Start-BitsTransfer", "Suspend-BitsTransfer"
+        "Start-BitsTransfer", "Suspend-BitsTransfer", .. OtherInBoxModuleCommands.SelectMany(m => m.Cmdlets.Concat(m.Functions))
     ];
+
 
 
     // The commands of Windows PowerShell 5.1's own modules (cmdlets, and the few functions FunctionCommands lists).
@@ -234,6 +257,14 @@ internal static class WindowsCommands
     /// </summary>
     public static IReadOnlyCollection<ModuleCommand> ModuleCommands => ModuleCommandTable.Value.Values;
 
+    /// <summary>
+    /// Where a command stands in its module's manifest list, for the modules whose order is known (Pester's
+    /// FunctionsToExport: Get-Module -ListAvailable shows <c>{Describe, Context, It, Should...}</c>); 0 for the others,
+    /// which are listed by name.
+    /// </summary>
+    public static int ManifestPosition(string name) =>
+        OtherInBoxModuleCommands.Select(m => Array.IndexOf([.. m.Cmdlets, .. m.Functions], name) + 1).FirstOrDefault(p => p > 0);
+
     /// <summary>The module command of that name (case aside); null for another (an alias, a program, an unknown name).</summary>
     public static ModuleCommand? FindModuleCommand(string name) => ModuleCommandTable.Value.GetValueOrDefault(name);
 
@@ -265,6 +296,8 @@ internal static class WindowsCommands
         });
         Add(FirstUseCommands, n => n switch
         {
+            _ when OtherInBoxModuleCommands.FirstOrDefault(m => m.Cmdlets.Contains(n, StringComparer.Ordinal) || m.Functions.Contains(n, StringComparer.Ordinal)) is { Module: { } module } found =>
+                (module, WindowsModules.All.First(m => m.Name == module).Version, found.Functions.Contains(n, StringComparer.Ordinal)),
             _ when InternationalCommands.Contains(n, StringComparer.Ordinal) => ("International", "2.0.0.0", false),
             _ when n.Contains("-Bits", StringComparison.Ordinal) => ("BitsTransfer", "2.0.0.0", false),
             _ when n.EndsWith("WindowsFeature", StringComparison.Ordinal) => ("ServerManager", "2.0.0.0", false),
@@ -408,7 +441,6 @@ internal static class WindowsCommands
     /// <summary>Whether Windows has a command of that name (case aside): a cmdlet, an alias, a program.</summary>
     public static bool Has(string name) => Names.Contains(name) || Programs.Contains(name);
 
-    /// <summary>Whether a cmd shell finds a command of that name on Windows: cmd.exe's own, or a program.</summary>
     /// <summary>Whether <paramref name="name"/> is a program of System32 (cmd, ipconfig, netstat...), not a PowerShell command.</summary>
     public static bool IsProgram(string name) => Programs.Contains(name);
 

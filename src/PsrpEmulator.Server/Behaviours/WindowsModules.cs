@@ -118,7 +118,7 @@ internal static class WindowsModules
     private static readonly Lazy<Dictionary<string, WindowsCommands.ModuleCommand[]>> CommandsByModule = new(() =>
         WindowsCommands.ModuleCommands.Where(c => c.Module is not null)
             .GroupBy(c => c.Module!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray(), StringComparer.OrdinalIgnoreCase));
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => WindowsCommands.ManifestPosition(c.Name)).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToArray(), StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The commands the emulator knows the module exports, by name (none for a module it knows none of).</summary>
     public static IReadOnlyList<WindowsCommands.ModuleCommand> Commands(Module module) =>

@@ -32,6 +32,11 @@ public class GetCommandTests
         "International|Cmdlet|en-US|1033|System.Globalization.CultureInfo")]
     [TestCase("try { Get-WinUserLanguageList } catch { $_.FullyQualifiedErrorId }; Get-Command -Module International -Name Get-WinHome* | % Name", "PsrpEmulator.ScenarioError|Get-WinHomeLocation")]
     [TestCase("(Get-Command Start-BitsTransfer).Source; (Get-Command -Module BitsTransfer | Measure-Object).Count", "BitsTransfer|8")]
+    // More in-box modules: the TPM, Secure Boot, Plug and Play, DSC and Pester commands are known (scenario errors when called), not "not recognized".
+    [TestCase("(gcm Get-Tpm).Source; (gcm Get-Tpm).CommandType; (gcm Confirm-SecureBootUEFI).Source; (gcm Get-PnpDevice).CommandType; (gcm Start-DscConfiguration).CommandType; " +
+        "(gcm Get-DscConfiguration).CommandType; (gcm Invoke-Pester).Version.ToString(); (Get-Command -Module Pester | Select-Object -First 4 | % Name) -join ','; " +
+        "try { Get-Tpm } catch { $_.FullyQualifiedErrorId }; try { Get-Tmp } catch { $_.FullyQualifiedErrorId }",
+        "TrustedPlatformModule|Cmdlet|SecureBoot|Function|Cmdlet|Function|3.4.0|AfterAll,AfterEach,Assert-MockCalled,Assert-VerifiableMocks|PsrpEmulator.ScenarioError|CommandNotFoundException")]
     [TestCase("function W { [CmdletBinding(SupportsShouldProcess)] param($A) }; function P { [CmdletBinding()] param($A) }; $w = (Get-Command W).Parameters; $w.ContainsKey('WhatIf'); $w.ContainsKey('Confirm'); (Get-Command P).Parameters.ContainsKey('WhatIf')", "True|True|False")]
     public async Task Get_Command_finds_what_Windows_has(string script, string expected)
     {

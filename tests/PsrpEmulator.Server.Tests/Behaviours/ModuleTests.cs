@@ -107,7 +107,7 @@ public class ModuleTests
             "",
             "ModuleType Version    Name                                ExportedCommands",
             "---------- -------    ----                                ----------------",
-            "Script     3.4.0      Pester                              {}",
+            "Script     3.4.0      Pester                              {Describe, Context, It, Should...}",
             "Script     2.0.0      PSReadline                          {}",
             "",
             "",
