@@ -358,8 +358,14 @@ internal sealed partial class RunContext
             throw DotNetFailure("GetVersionInfo", 1, path ?? pathText, typeof(System.IO.FileNotFoundException));
         }
 
+        return FileVersionInfoOfFile(path, file.Name);
+    }
+
+    /// <summary>The FileVersionInfo of a file that is there (a FileInfo's VersionInfo): a Windows program's version resource, else none.</summary>
+    internal static PsObject FileVersionInfoOfFile(string path, string? fileName = null)
+    {
         var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
-        return FileVersionInfoObject(path, file.Name, windows);
+        return FileVersionInfoObject(path, fileName ?? path[(path.LastIndexOf('\\') + 1)..], windows);
     }
 
     /// <summary>

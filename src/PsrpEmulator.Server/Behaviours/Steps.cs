@@ -3495,15 +3495,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
-            // A file's VersionInfo: 5.1's script property ([Diagnostics.FileVersionInfo]::GetVersionInfo of its path), read
-            // when asked for rather than carried by every item.
-            if (!step.IsIndex && value is PsObject { TypeNames: [FileInfoTypeName, ..] } file && file["VersionInfo"] is null &&
-                step.Text.Equals("VersionInfo", StringComparison.OrdinalIgnoreCase) && file["FullName"] is { } versioned)
-            {
-                value = FileVersionInfo(PipelineVariables.Display(versioned));
-                continue;
-            }
-
             // A ScriptProperty Add-Member added: its getter's output.
             if (!step.IsIndex && ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
             {

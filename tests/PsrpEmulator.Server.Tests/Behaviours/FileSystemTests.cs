@@ -1095,6 +1095,18 @@ public class FileSystemTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1", @"C:\Windows\win.ini" }));
     }
 
+    /// <summary>The script property is a property like any other: ForEach-Object and Select-Object read it too.</summary>
+    [Test]
+    public async Task A_files_VersionInfo_is_read_by_foreach_object_and_select_object()
+    {
+        var (host, _) = await RunAsync("Get-Item C:\\Windows\\System32\\notepad.exe | % VersionInfo | % FileVersion; " +
+            "Get-Item C:\\Windows\\System32\\cmd.exe | Select-Object -ExpandProperty VersionInfo | % ProductMajorPart; " +
+            "(Get-ChildItem C:\\Windows\\System32\\ntoskrnl.exe | Select-Object Name, VersionInfo).VersionInfo.FilePrivatePart -gt 1");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1 (WinBuild.160101.0800)", "10", "True" }));
+    }
+
     /// <summary>
     /// The core files patch checks read (ntoskrnl.exe, kernel32.dll, tcpip.sys...) are there, their versions the
     /// installed cumulative update's revision, as the registry's UBR; they are files, not programs to run, and cannot be
