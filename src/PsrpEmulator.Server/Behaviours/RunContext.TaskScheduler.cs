@@ -42,6 +42,9 @@ internal sealed partial class RunContext
         TaskFolder,
         RegisteredTask,
         RunningTask,
+        WshShell,
+        WshEnvironment,
+        WshSpecialFolders,
     }
 
     /// <summary>What a COM object the emulator made stands for: its kind, its folder or task, and the library.</summary>
@@ -49,9 +52,10 @@ internal sealed partial class RunContext
 
     private static readonly ConditionalWeakTable<PsObject, ComState> ComObjects = [];
 
-    /// <summary>New-Object -ComObject: Schedule.Service; another ProgID is a scenario error.</summary>
+    /// <summary>New-Object -ComObject: Schedule.Service, WScript.Shell; another ProgID is a scenario error.</summary>
     private PsObject NewComObject(string progId)
     {
+        if (progId.Trim().ToUpperInvariant() is "WSCRIPT.SHELL" or "WSCRIPT.SHELL.1") return NewWshShell();
         if (!progId.Trim().Equals("Schedule.Service", StringComparison.OrdinalIgnoreCase) && !progId.Trim().Equals("Schedule.Service.1", StringComparison.OrdinalIgnoreCase))
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"New-Object -ComObject {progId.Trim()} is not emulated: give the command a rule"));
@@ -70,10 +74,11 @@ internal sealed partial class RunContext
         return o;
     }
 
-    /// <summary>A method of a Task Scheduler COM object the emulator made; null for another object.</summary>
-    private async ValueTask<PsValue?> TaskSchedulerMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
+    /// <summary>A method of a COM object the emulator made (the Task Scheduler's, WSH's); null for another object.</summary>
+    private async ValueTask<PsValue?> ComObjectMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         if (!ComObjects.TryGetValue(target, out var state)) return null;
+        if (state.Kind is ComKind.WshShell or ComKind.WshEnvironment or ComKind.WshSpecialFolders) return await WshMethodAsync(target, state, name, arguments);
         var method = name.ToUpperInvariant();
         switch (state.Kind, method)
         {

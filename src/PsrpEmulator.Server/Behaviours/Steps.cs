@@ -3418,7 +3418,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject com && await TaskSchedulerMethodAsync(com, step.Text, arguments) is { } scheduled)
+                if (value is PsObject com && await ComObjectMethodAsync(com, step.Text, arguments) is { } scheduled)
                 {
                     value = scheduled;
                     continue;

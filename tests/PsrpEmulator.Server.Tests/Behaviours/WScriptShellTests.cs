@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>New-Object -ComObject WScript.Shell: WSH's registry, environment, folders and Run over the computer's own.</summary>
+public class WScriptShellTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<(RecordingHost Host, VirtualRegistry Registry, VirtualFileSystem Disk)> RunAsync(string script)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 5, 10, 30, 0, TimeSpan.Zero));
+        var environment = new PersistentEnvironment();
+        var registry = Default.NewRegistry("Server01");
+        registry.Environment = environment;
+        var disk = new VirtualFileSystem(time, 1 << 20);
+        disk.CreateDirectory(@"C:\Temp");
+        var host = new RecordingHost { Runspace = new RunspaceState(time), Registry = registry, PersistentEnvironment = environment, FileSystem = disk };
+        host.Environment["USERPROFILE"] = @"C:\Users\tester";
+        host.Environment["USERNAME"] = "tester";
+        host.Environment["windir"] = @"C:\Windows";
+        await Default.Resolve(Behaviour.Script("$s = New-Object -ComObject WScript.Shell; " + script)).RunTestAsync(host, time);
+        return (host, registry, disk);
+    }
+
+    [Test]
+    public async Task RegRead_reads_the_computer_s_registry_as_wsh_gives_its_values()
+    {
+        var (host, _, _) = await RunAsync(
+            "$s.RegRead('HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProductName'); $s.RegRead('HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\CurrentMajorVersionNumber').GetType().Name; " +
+            "$s.pstypenames[0]");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Windows Server 2019 Datacenter", "Int32", "System.__ComObject#{41904400-be18-11d3-a28b-00104bd35090}" }));
+    }
+
+    /// <summary>RegWrite makes the keys it needs; an integer is REG_DWORD, text REG_SZ; a trailing backslash is the key's default value. The cmdlets see it.</summary>
+    [Test]
+    public async Task RegWrite_and_RegDelete_change_what_the_registry_cmdlets_see()
+    {
+        var (host, registry, _) = await RunAsync(
+            "$s.RegWrite('HKCU\\Software\\Acme\\Tool\\Level', 3); $s.RegWrite('HKCU\\Software\\Acme\\Tool\\', 'main'); $s.RegWrite('HKCU\\Software\\Acme\\Tool\\Home', '%USERPROFILE%\\acme', 'REG_EXPAND_SZ'); " +
+            "(Get-ItemProperty HKCU:\\Software\\Acme\\Tool).Level.GetType().Name; $s.RegRead('HKCU\\Software\\Acme\\Tool\\'); $s.RegRead('HKCU\\Software\\Acme\\Tool\\Home'); " +
+            "(Get-ItemProperty HKCU:\\Software\\Acme\\Tool).Home; $s.RegDelete('HKCU\\Software\\Acme\\Tool\\Level'); Test-Path HKCU:\\Software\\Acme\\Tool; " +
+            "(Get-Item HKCU:\\Software\\Acme\\Tool).Property -contains 'Level'");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Int32", "main", "%USERPROFILE%\\acme", @"C:\Users\tester\acme", "True", "False" }));
+        Assert.That(registry.Get(VirtualRegistry.CurrentUser, @"C:\Users\tester", @"Software\Acme\Tool")!.Values.Select(v => (v.Name, v.Kind)),
+            Is.EqualTo(new[] { (string.Empty, RegistryValueKind.String), ("Home", RegistryValueKind.ExpandString) }));
+    }
+
+    [Test]
+    public async Task Wsh_s_registry_errors_are_com_exceptions_of_the_method_call()
+    {
+        var (host, _, _) = await RunAsync(
+            "foreach ($b in { $s.RegRead('HKLM\\SOFTWARE\\Nope\\X') }, { $s.RegRead('HKXX\\SOFTWARE\\X') }, { $s.RegDelete('HKCU\\Software\\Nope\\') }, { $s.RegDelete('HKLM\\SOFTWARE\\Microsoft\\') }) " +
+            "{ try { & $b } catch { \"$_\" } }; 'after'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Exception calling \"RegRead\" with \"1\" argument(s): \"Unable to open registry key \"HKLM\\SOFTWARE\\Nope\\X\" for reading.\"",
+            "Exception calling \"RegRead\" with \"1\" argument(s): \"Invalid root in registry key \"HKXX\\SOFTWARE\\X\".\"",
+            "Exception calling \"RegDelete\" with \"1\" argument(s): \"Unable to remove registry key \"HKCU\\Software\\Nope\\\".\"",
+            "Exception calling \"RegDelete\" with \"1\" argument(s): \"Unable to remove registry key \"HKLM\\SOFTWARE\\Microsoft\\\".\"",
+            "after",
+        }));
+    }
+
+    [Test]
+    public async Task The_environment_and_special_folders_are_the_session_user_s()
+    {
+        var (host, _, _) = await RunAsync(
+            "$s.ExpandEnvironmentStrings('%windir%\\x %NOPE%'); $s.Environment('System').Item('Path'); $s.Environment('PROCESS').Item('USERNAME'); " +
+            "\"[$($s.Environment('Process').Item('NOPE'))]\"; $s.SpecialFolders('Desktop'); $s.SpecialFolders.Item('AllUsersStartup'); \"[$($s.SpecialFolders('Bogus'))]\"");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            @"C:\Windows\x %NOPE%", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", "tester", "[]",
+            @"C:\Users\tester\Desktop", @"C:\ProgramData\Microsoft\Windows\Start Menu\Programs\Startup", "[]",
+        }));
+    }
+
+    /// <summary>Run starts the command line as a program: with wait its exit code, else 0; what it writes lands on the disk.</summary>
+    [Test]
+    public async Task Run_runs_the_command_line_and_waits_for_its_exit_code_when_asked()
+    {
+        var (host, _, disk) = await RunAsync("$s.Run('cmd /c echo hi> C:\\Temp\\run.txt && exit 3', 0, $true); $s.Run('cmd /c exit 5'); try { $s.Run('nothing-here.exe', 1, $true) } catch { \"$_\" }");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "0", "Exception calling \"Run\" with \"3\" argument(s): \"The system cannot find the file specified. (Exception from HRESULT: 0x80070002)\"" }));
+        Assert.That(disk.Read(@"C:\Temp\run.txt", out var written), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(System.Text.Encoding.ASCII.GetString(written), Is.EqualTo("hi \r\n"), "cmd echoes the blank before &&");
+    }
+
+    [TestCase("$s.Popup('x')", "WScript.Shell's method Popup (with 1 argument(s)) is not emulated")]
+    [TestCase("$s.RegRead('HKCR\\.txt\\')", "the emulator's registry has HKLM and HKCU only")]
+    [TestCase("$s.RegWrite('HKCU\\Software\\X\\B', 1, 'REG_BINARY')", "RegWrite of type REG_BINARY is not emulated")]
+    [TestCase("New-Object -ComObject Shell.Application", "New-Object -ComObject Shell.Application is not emulated")]
+    public async Task What_wsh_is_not_emulated_for_is_a_scenario_error(string script, string reason)
+    {
+        var (host, _, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PsrpEmulator.ScenarioError" }));
+        Assert.That(host.Errors.Single().Message, Does.Contain(reason));
+    }
+}
