@@ -1,3 +1,4 @@
+using System.Text;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Server.Behaviours.CommandLines;
 
@@ -14,8 +15,11 @@ namespace PsrpEmulator.Server.Behaviours;
 /// process's, when the object is made) and <c>Run(command[, style[, wait]])</c> (environment variables expanded; run as
 /// Start-Process runs a program: with wait its exit code, else 0 at once). WSH's errors are COMExceptions in PowerShell's
 /// MethodInvocationException: "Unable to open registry key "..." for reading.", "Invalid root in registry key "...".",
-/// "Unable to remove registry key "...".". Other members (Popup, Exec, SendKeys, CreateShortcut...), HKCR, HKEY_USERS,
-/// HKEY_CURRENT_CONFIG and the types RegWrite is not emulated for are scenario errors. UNVERIFIED: the COM interface ids
+/// "Unable to remove registry key "...".". Other members (Popup, Exec, SendKeys...), HKCR, HKEY_USERS,
+/// HKEY_CURRENT_CONFIG and the types RegWrite is not emulated for are scenario errors. <c>CreateShortcut(path)</c> makes a
+/// WshShortcut (.lnk: TargetPath, Arguments, Description, WorkingDirectory, IconLocation, WindowStyle) or WshURLShortcut
+/// (.url: TargetPath) whose <c>Save()</c> writes a shell link file (<see cref="ShellLinkFile"/>) or an Internet shortcut,
+/// read back when the path is made again; another extension is "The shortcut pathname must end with .lnk or .url.". UNVERIFIED: the COM interface ids
 /// PowerShell names the objects by, that RegRead leaves REG_EXPAND_SZ unexpanded, Run's error text.
 /// </summary>
 internal sealed partial class RunContext
@@ -24,6 +28,8 @@ internal sealed partial class RunContext
     private const string WshShellInterfaceId = "41904400-be18-11d3-a28b-00104bd35090";
     private const string WshEnvironmentInterfaceId = "f935dc29-1cf0-11d0-adb9-00c04fd58a0b";
     private const string WshCollectionInterfaceId = "f935dc27-1cf0-11d0-adb9-00c04fd58a0b";
+    private const string WshShortcutInterfaceId = "f935dc23-1cf0-11d0-adb9-00c04fd58a0b";
+    private const string WshUrlShortcutInterfaceId = "f935dc2b-1cf0-11d0-adb9-00c04fd58a0b";
 
     // The volatile environment Windows keeps for a logged-on user (HKCU\Volatile Environment).
     private static readonly string[] VolatileEnvironmentNames = ["LOGONSERVER", "USERDOMAIN", "USERNAME", "USERPROFILE", "HOMEPATH", "HOMEDRIVE", "APPDATA", "LOCALAPPDATA", "USERDOMAIN_ROAMINGPROFILE"];
@@ -63,6 +69,11 @@ internal sealed partial class RunContext
             case (ComKind.WshShell, "SPECIALFOLDERS", 1):
             case (ComKind.WshSpecialFolders, "ITEM", 1):
                 return PsPrimitive.String(SpecialFolder(Text(0)) ?? string.Empty);
+            case (ComKind.WshShell, "CREATESHORTCUT", 1):
+                return CreateShortcut(Text(0));
+            case (ComKind.WshShortcut or ComKind.WshUrlShortcut, "SAVE", 0):
+                SaveShortcut(target, state);
+                return PsNil.Instance;
             case (ComKind.WshShell, "RUN", >= 1 and <= 3):
                 return PsPrimitive.Int32(await WshRunAsync(name, ExpandEnvironment(Text(0)), wait: arguments.Count == 3 && ScriptExpressions.IsTrue(arguments[2]), arguments.Count));
             default:
@@ -192,6 +203,63 @@ internal sealed partial class RunContext
             ? key.Length == 0 ? RegistryFailure.KeyNotFound : registry.DeleteKey(hive, RegistryUser, key, recurse: false)
             : registry.DeleteValue(hive, RegistryUser, key, valueName);
         if (failure != RegistryFailure.None) throw ComError("RegDelete", 1, $"Unable to remove registry key \"{name}\".");
+    }
+
+    /// <summary>
+    /// WshShell.CreateShortcut: a WshShortcut (.lnk) or WshURLShortcut (.url) of that path, with what the file holds when
+    /// it is there (a shortcut this emulator or Windows wrote), else empty; nothing is written until Save.
+    /// </summary>
+    private PsObject CreateShortcut(string path)
+    {
+        var url = path.EndsWith(".url", StringComparison.OrdinalIgnoreCase);
+        if (!url && !path.EndsWith(".lnk", StringComparison.OrdinalIgnoreCase)) throw ComError("CreateShortcut", 1, "The shortcut pathname must end with .lnk or .url.");
+        var full = VirtualFileSystem.FullPath(path, ProcessDirectory, out _) ?? throw ComError("CreateShortcut", 1, "The shortcut pathname must end with .lnk or .url.");
+        var disk = Disk("WScript.Shell's CreateShortcut");
+        var content = disk.Read(full, out var bytes) == FileSystemFailure.None ? bytes : null;
+        if (url)
+        {
+            // An Internet shortcut is INI text: its URL= line.
+            var target = content is null ? string.Empty : Encoding.Latin1.GetString(content).Split('\n').Select(l => l.TrimEnd('\r'))
+                .FirstOrDefault(l => l.StartsWith("URL=", StringComparison.OrdinalIgnoreCase))?[4..] ?? string.Empty;
+            return ComObject(new ComState(ComKind.WshUrlShortcut, null, time, full), WshUrlShortcutInterfaceId).With("FullName", full).With("TargetPath", target);
+        }
+
+        var link = (content is null ? null : ShellLinkFile.Read(content)) ?? new ShellLink(string.Empty, string.Empty, string.Empty, string.Empty, string.Empty, 0, 1, 0);
+        return ComObject(new ComState(ComKind.WshShortcut, null, time, full), WshShortcutInterfaceId)
+            .With("FullName", full)
+            .With("Arguments", link.Arguments)
+            .With("Description", link.Description)
+            .With("Hotkey", string.Empty)
+            .With("IconLocation", $"{link.IconPath},{link.IconIndex}")
+            .With("RelativePath", string.Empty)
+            .With("TargetPath", link.TargetPath)
+            .With("WindowStyle", link.WindowStyle)
+            .With("WorkingDirectory", link.WorkingDirectory);
+    }
+
+    // WshShortcut.Save: the properties as they are now, written to the shortcut's file (whose folder must be there).
+    private void SaveShortcut(PsObject shortcut, ComState state)
+    {
+        string Property(string name) => shortcut[name] is { } value and not PsNil ? PipelineVariables.Display(value) : string.Empty;
+        byte[] content;
+        if (state.Kind == ComKind.WshUrlShortcut)
+        {
+            content = Encoding.Latin1.GetBytes($"[InternetShortcut]\r\nURL={Property("TargetPath")}\r\n");
+        }
+        else
+        {
+            var icon = Property("IconLocation");
+            var comma = icon.LastIndexOf(',');
+            var iconIndex = comma >= 0 && int.TryParse(icon[(comma + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var index) ? index : 0;
+            var style = ScriptExpressions.AsNumberOrNull(shortcut["WindowStyle"]) is { } number ? (int)number : 1;
+            content = ShellLinkFile.Write(new ShellLink(Property("TargetPath"), Property("Arguments"), Property("Description"), Property("WorkingDirectory"),
+                comma >= 0 ? icon[..comma] : icon, iconIndex, style, 0));
+        }
+
+        if (Disk("WScript.Shell's Save").Write(state.Path, content, FileWriteMode.Create) != FileSystemFailure.None)
+        {
+            throw ComError("Save", 0, $"Unable to save shortcut \"{state.Path}\".");
+        }
     }
 
     /// <summary>WshShell.Run: the command line run as Start-Process runs a program; with wait its exit code, else 0 at once.</summary>

@@ -94,6 +94,30 @@ public class WScriptShellTests
         Assert.That(System.Text.Encoding.ASCII.GetString(written), Is.EqualTo("hi \r\n"), "cmd echoes the blank before &&");
     }
 
+    /// <summary>A shortcut is saved as a shell link file and read back by CreateShortcut of the same path; an Internet shortcut as its INI text.</summary>
+    [Test]
+    public async Task CreateShortcut_saves_a_shell_link_that_reads_back()
+    {
+        var (host, _, disk) = await RunAsync(
+            "$l = $s.CreateShortcut('C:\\Temp\\Tool.lnk'); $l.TargetPath = 'C:\\Tools\\tool.exe'; $l.Arguments = '--fast'; $l.WorkingDirectory = 'C:\\Tools'; " +
+            "$l.IconLocation = 'C:\\Tools\\tool.exe,2'; $l.Description = 'The tool'; $l.Save(); Test-Path C:\\Temp\\Tool.lnk; " +
+            "$r = $s.CreateShortcut('C:\\Temp\\Tool.lnk'); $r.TargetPath; $r.Arguments; $r.WorkingDirectory; $r.IconLocation; $r.Description; $r.WindowStyle; $r.FullName; " +
+            "$u = $s.CreateShortcut('C:\\Temp\\Site.url'); $u.TargetPath = 'https://example.org/'; $u.Save(); $s.CreateShortcut('C:\\Temp\\Site.url').TargetPath; " +
+            "$n = $s.CreateShortcut('C:\\Temp\\New.lnk'); \"[$($n.TargetPath)] $($n.IconLocation) $($n.WindowStyle)\"; Test-Path C:\\Temp\\New.lnk; " +
+            "try { $s.CreateShortcut('C:\\Temp\\Tool.txt') } catch { \"$_\" }; $m = $s.CreateShortcut('C:\\Nope\\x.lnk'); try { $m.Save() } catch { \"$_\" }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", @"C:\Tools\tool.exe", "--fast", @"C:\Tools", @"C:\Tools\tool.exe,2", "The tool", "1", @"C:\Temp\Tool.lnk",
+            "https://example.org/", "[] ,0 1", "False",
+            "Exception calling \"CreateShortcut\" with \"1\" argument(s): \"The shortcut pathname must end with .lnk or .url.\"",
+            "Exception calling \"Save\" with \"0\" argument(s): \"Unable to save shortcut \"C:\\Nope\\x.lnk\".\"",
+        }));
+        Assert.That(disk.Read(@"C:\Temp\Tool.lnk", out var link), Is.EqualTo(FileSystemFailure.None));
+        Assert.That(link[..20], Is.EqualTo(new byte[] { 0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46 }), "a shell link's header size and class id");
+    }
+
     [TestCase("$s.Popup('x')", "WScript.Shell's method Popup (with 1 argument(s)) is not emulated")]
     [TestCase("$s.RegRead('HKCR\\.txt\\')", "the emulator's registry has HKLM and HKCU only")]
     [TestCase("$s.RegWrite('HKCU\\Software\\X\\B', 1, 'REG_BINARY')", "RegWrite of type REG_BINARY is not emulated")]
