@@ -198,7 +198,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
         }
 
-        if (Statements.IsReturn(text, out var returned))
+        if (Statements.IsReturnChain(text, out var returned))
         {
             CheckStatement(returned, catalog, nesting + 1);
             return;
@@ -1274,10 +1274,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             // return too: its value is written, then the script (or the block, or run:'s body) ends.
-            if (Statements.IsReturn(text, out var returned))
+            // "return return ... x" returns x: the words are taken off in one pass, not by recursion without bound.
+            if (Statements.IsReturnChain(text, out var returned))
             {
-                // "return return ... x" returns x: the words are taken off in a loop, not by recursion without bound.
-                while (Statements.IsReturn(returned, out var inner)) returned = inner;
                 if (returned.Length > 0)
                 {
                     CheckNesting(blockNesting + 1, "statements");

@@ -146,4 +146,16 @@ public class StatementSplittingTests
     [TestCase(".\\deploy.ps1 -Target a,b")]
     [TestCase(". ./tools.ps1 -eq")]
     public void Commands_and_plain_values_are_not_language_statements(string statement) => Assert.That(Statements.IsLanguage(statement), Is.False);
+
+    [TestCase("return return 'x'", true, "'x'")]
+    [TestCase("  RETURN\treturn\n$a | b ", true, "$a | b")]
+    [TestCase("return", true, "")]
+    [TestCase("return return", true, "")]
+    [TestCase("returned 1", false, "")]
+    [TestCase("'return'", false, "")]
+    public void A_chain_of_returns_is_read_in_one_pass_to_the_value_returned(string text, bool isReturn, string value)
+    {
+        Assert.That(Statements.IsReturnChain(text, out var returned), Is.EqualTo(isReturn));
+        Assert.That(returned, Is.EqualTo(value));
+    }
 }
