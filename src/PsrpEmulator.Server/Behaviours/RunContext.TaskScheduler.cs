@@ -42,11 +42,15 @@ internal sealed partial class RunContext
         TaskFolder,
         RegisteredTask,
         RunningTask,
+
+        // WSH's objects (RunContext.WScriptShell), after the Task Scheduler's.
         WshShell,
         WshEnvironment,
         WshSpecialFolders,
         WshShortcut,
         WshUrlShortcut,
+        WshScriptExec,
+        WshTextStream,
     }
 
     /// <summary>What a COM object the emulator made stands for: its kind, its folder or task, and the library.</summary>
@@ -80,7 +84,7 @@ internal sealed partial class RunContext
     private async ValueTask<PsValue?> ComObjectMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         if (!ComObjects.TryGetValue(target, out var state)) return null;
-        if (state.Kind is ComKind.WshShell or ComKind.WshEnvironment or ComKind.WshSpecialFolders or ComKind.WshShortcut or ComKind.WshUrlShortcut) return await WshMethodAsync(target, state, name, arguments);
+        if (state.Kind is >= ComKind.WshShell) return await WshMethodAsync(target, state, name, arguments);
         var method = name.ToUpperInvariant();
         switch (state.Kind, method)
         {

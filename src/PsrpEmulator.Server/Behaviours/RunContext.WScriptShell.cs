@@ -1,6 +1,7 @@
 using System.Text;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Server.Behaviours.CommandLines;
+using PsrpEmulator.Server.Shells.WinRs;
 
 namespace PsrpEmulator.Server.Behaviours;
 
@@ -15,11 +16,13 @@ namespace PsrpEmulator.Server.Behaviours;
 /// process's, when the object is made) and <c>Run(command[, style[, wait]])</c> (environment variables expanded; run as
 /// Start-Process runs a program: with wait its exit code, else 0 at once). WSH's errors are COMExceptions in PowerShell's
 /// MethodInvocationException: "Unable to open registry key "..." for reading.", "Invalid root in registry key "...".",
-/// "Unable to remove registry key "...".". Other members (Popup, Exec, SendKeys...), HKCR, HKEY_USERS,
+/// "Unable to remove registry key "...".". Other members (Popup, SendKeys...), HKCR, HKEY_USERS,
 /// HKEY_CURRENT_CONFIG and the types RegWrite is not emulated for are scenario errors. <c>CreateShortcut(path)</c> makes a
 /// WshShortcut (.lnk: TargetPath, Arguments, Description, WorkingDirectory, IconLocation, WindowStyle) or WshURLShortcut
 /// (.url: TargetPath) whose <c>Save()</c> writes a shell link file (<see cref="ShellLinkFile"/>) or an Internet shortcut,
-/// read back when the path is made again; another extension is "The shortcut pathname must end with .lnk or .url.". UNVERIFIED: the COM interface ids
+/// read back when the path is made again; another extension is "The shortcut pathname must end with .lnk or .url.".
+/// <c>Exec(command)</c> runs the command line to its end at once and gives a finished WshScriptExec whose StdOut and
+/// StdErr are what it wrote. UNVERIFIED: the COM interface ids
 /// PowerShell names the objects by, that RegRead leaves REG_EXPAND_SZ unexpanded, Run's error text.
 /// </summary>
 internal sealed partial class RunContext
@@ -30,6 +33,17 @@ internal sealed partial class RunContext
     private const string WshCollectionInterfaceId = "f935dc27-1cf0-11d0-adb9-00c04fd58a0b";
     private const string WshShortcutInterfaceId = "f935dc23-1cf0-11d0-adb9-00c04fd58a0b";
     private const string WshUrlShortcutInterfaceId = "f935dc2b-1cf0-11d0-adb9-00c04fd58a0b";
+    private const string WshExecInterfaceId = "08fed190-be19-11d3-a28b-00104bd35090";
+    private const string TextStreamInterfaceId = "53bad8c1-e718-11cf-893d-00a0c9054228";
+
+    // How far a script has read an Exec's StdOut or StdErr.
+    private sealed class TextStreamReader(string text)
+    {
+        public string Text => text;
+        public int Position;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, TextStreamReader> TextStreams = [];
 
     // The volatile environment Windows keeps for a logged-on user (HKCU\Volatile Environment).
     private static readonly string[] VolatileEnvironmentNames = ["LOGONSERVER", "USERDOMAIN", "USERNAME", "USERPROFILE", "HOMEPATH", "HOMEDRIVE", "APPDATA", "LOCALAPPDATA", "USERDOMAIN_ROAMINGPROFILE"];
@@ -73,6 +87,14 @@ internal sealed partial class RunContext
                 return CreateShortcut(Text(0));
             case (ComKind.WshShortcut or ComKind.WshUrlShortcut, "SAVE", 0):
                 SaveShortcut(target, state);
+                return PsNil.Instance;
+            case (ComKind.WshShell, "EXEC", 1):
+                return await WshExecAsync(Text(0));
+            case (ComKind.WshTextStream, "READALL" or "READLINE" or "SKIPLINE", 0):
+                return ReadTextStream(target, name);
+            case (ComKind.WshTextStream, "CLOSE", 0):
+            case (ComKind.WshScriptExec, "TERMINATE", 0):
+                // The program has ended already (it ran to its end when Exec was called).
                 return PsNil.Instance;
             case (ComKind.WshShell, "RUN", >= 1 and <= 3):
                 return PsPrimitive.Int32(await WshRunAsync(name, ExpandEnvironment(Text(0)), wait: arguments.Count == 3 && ScriptExpressions.IsTrue(arguments[2]), arguments.Count));
@@ -260,6 +282,77 @@ internal sealed partial class RunContext
         {
             throw ComError("Save", 0, $"Unable to save shortcut \"{state.Path}\".");
         }
+    }
+
+    /// <summary>
+    /// WshShell.Exec: the command line run to its end at once (Windows runs it beside the script, which polls Status):
+    /// a WshScriptExec that is finished (Status 1) with its ExitCode, ProcessID and its StdOut and StdErr as TextStreams
+    /// of what it wrote (ReadAll, ReadLine, SkipLine, AtEndOfStream); nothing reaches its StdIn.
+    /// </summary>
+    private async ValueTask<PsObject> WshExecAsync(string commandLine)
+    {
+        var script = Catalog.ResolveCommandLine(commandLine.Trim());
+        if (script is NotRecognizedScript) throw ComError("Exec", 1, "The system cannot find the file specified. (Exception from HRESULT: 0x80070002)");
+        if (script is NotEmulatedCommandScript notEmulated)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
+        }
+
+        var console = new CapturedProcessHost(new NativeCommandHost(this, Host, null));
+        var exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
+        PsObject Stream(string text)
+        {
+            var stream = ComObject(new ComState(ComKind.WshTextStream, null, time), TextStreamInterfaceId).With("AtEndOfStream", text.Length == 0).With("Line", 1);
+            TextStreams.Add(stream, new TextStreamReader(text));
+            return stream;
+        }
+
+        return ComObject(new ComState(ComKind.WshScriptExec, null, time), WshExecInterfaceId)
+            .With("Status", 1)
+            .With("ExitCode", exitCode)
+            .With("ProcessID", ScheduledTaskRunner.NextProcessId())
+            .With("StdOut", Stream(console.Text(WinRsStreams.Stdout)))
+            .With("StdErr", Stream(console.Text(WinRsStreams.Stderr)))
+            .With("StdIn", ComObject(new ComState(ComKind.WshTextStream, null, time), TextStreamInterfaceId));
+    }
+
+    // A TextStream's ReadAll (the rest), ReadLine (the next line, without its line break) or SkipLine, its AtEndOfStream and Line kept up.
+    private static PsValue ReadTextStream(PsObject stream, string method)
+    {
+        if (!TextStreams.TryGetValue(stream, out var reader)) throw ComError(method, 0, "Bad file mode");
+        var rest = reader.Text.AsSpan(reader.Position);
+        string read;
+        if (method.Equals("ReadAll", StringComparison.OrdinalIgnoreCase))
+        {
+            read = rest.ToString();
+            reader.Position = reader.Text.Length;
+        }
+        else
+        {
+            if (rest.IsEmpty) throw ComError(method, 0, "Input past end of file");
+            var end = rest.IndexOfAny('\r', '\n');
+            read = end < 0 ? rest.ToString() : rest[..end].ToString();
+            var next = end < 0 ? rest.Length : end + (rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n' ? 2 : 1);
+            reader.Position += next;
+        }
+
+        stream.With("AtEndOfStream", reader.Position >= reader.Text.Length)
+            .With("Line", 1 + reader.Text.AsSpan(0, reader.Position).Count('\n'));
+        return method.Equals("SkipLine", StringComparison.OrdinalIgnoreCase) ? PsNil.Instance : PsPrimitive.String(read);
+    }
+
+    /// <summary>A program's console whose output a script reads afterwards (Exec's StdOut and StdErr), in the console's code page.</summary>
+    private sealed class CapturedProcessHost(ICommandLineHost inner) : ForwardingCommandLineHost(inner)
+    {
+        private readonly MemoryStream _stdout = new(), _stderr = new();
+
+        public override ValueTask WriteAsync(string stream, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            (stream == WinRsStreams.Stderr ? _stderr : _stdout).Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public string Text(string stream) => Encoding.GetString((stream == WinRsStreams.Stderr ? _stderr : _stdout).ToArray());
     }
 
     /// <summary>WshShell.Run: the command line run as Start-Process runs a program; with wait its exit code, else 0 at once.</summary>

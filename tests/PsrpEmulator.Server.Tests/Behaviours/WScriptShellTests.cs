@@ -118,6 +118,24 @@ public class WScriptShellTests
         Assert.That(link[..20], Is.EqualTo(new byte[] { 0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46 }), "a shell link's header size and class id");
     }
 
+    /// <summary>Exec runs the program to its end: Status is finished, its exit code and what it wrote on each stream are read as TextStreams.</summary>
+    [Test]
+    public async Task Exec_gives_the_program_s_exit_code_and_output_streams()
+    {
+        var (host, _, _) = await RunAsync(
+            "$e = $s.Exec('cmd /c echo one& echo two& echo oops 1>&2& exit 4'); while ($e.Status -eq 0) { Start-Sleep -Milliseconds 100 }; $e.Status; $e.ExitCode; " +
+            "$e.StdOut.ReadLine(); $e.StdOut.AtEndOfStream; $e.StdOut.ReadAll(); $e.StdOut.AtEndOfStream; $e.StdErr.ReadAll().Trim(); " +
+            "try { $e.StdOut.ReadLine() } catch { \"$_\" }; try { $s.Exec('no-such-program') } catch { \"$_\" }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "1", "4", "one", "False", "two\r\n", "True", "oops",
+            "Exception calling \"ReadLine\" with \"0\" argument(s): \"Input past end of file\"",
+            "Exception calling \"Exec\" with \"1\" argument(s): \"The system cannot find the file specified. (Exception from HRESULT: 0x80070002)\"",
+        }));
+    }
+
     [TestCase("$s.Popup('x')", "WScript.Shell's method Popup (with 1 argument(s)) is not emulated")]
     [TestCase("$s.RegRead('HKCR\\.txt\\')", "the emulator's registry has HKLM and HKCU only")]
     [TestCase("$s.RegWrite('HKCU\\Software\\X\\B', 1, 'REG_BINARY')", "RegWrite of type REG_BINARY is not emulated")]
