@@ -62,16 +62,8 @@ internal sealed partial class RunContext
         }
 
         var line = (file.Contains(' ', StringComparison.Ordinal) ? "\"" + file + "\"" : file) + (argumentText.Length > 0 ? " " + argumentText : string.Empty);
-        var script = Catalog.ResolveCommandLine(line);
-        if (script is NotRecognizedScript)
-        {
-            throw new StatementTerminatedException(StartProcessError("This command cannot be run due to the error: The system cannot find the file specified."));
-        }
-
-        if (script is NotEmulatedCommandScript notEmulated)
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
-        }
+        var script = ProgramScript(line)
+            ?? throw new StatementTerminatedException(StartProcessError("This command cannot be run due to the error: The system cannot find the file specified."));
 
         foreach (var path in new[] { stdoutPath, stderrPath })
         {
@@ -97,6 +89,17 @@ internal sealed partial class RunContext
         var exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
         if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ProcessObject(name, id, started, exitCode)), cancellationToken);
     }
+
+    /// <summary>
+    /// What a command line starts as a process (Start-Process, Win32_Process.Create, WSH's Run and Exec): its script;
+    /// null when Windows finds no such program; a program Windows has that the emulator does not emulate is a scenario error.
+    /// </summary>
+    private ICommandLineScript? ProgramScript(string commandLine) => Catalog.ResolveCommandLine(commandLine.Trim()) switch
+    {
+        NotRecognizedScript => null,
+        NotEmulatedCommandScript notEmulated => throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd())),
+        var script => script,
+    };
 
     private static async Task RunDetachedAsync(ICommandLineScript script, ICommandLineHost console, TimeProvider time, CancellationToken cancellationToken)
     {

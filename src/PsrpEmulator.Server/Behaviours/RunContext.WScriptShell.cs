@@ -36,6 +36,9 @@ internal sealed partial class RunContext
     private const string WshExecInterfaceId = "08fed190-be19-11d3-a28b-00104bd35090";
     private const string TextStreamInterfaceId = "53bad8c1-e718-11cf-893d-00a0c9054228";
 
+    // COM's ERROR_FILE_NOT_FOUND, for a program Run or Exec does not find.
+    private const string FileNotFoundText = "The system cannot find the file specified. (Exception from HRESULT: 0x80070002)";
+
     // How far a script has read an Exec's StdOut or StdErr.
     private sealed class TextStreamReader(string text)
     {
@@ -291,12 +294,7 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<PsObject> WshExecAsync(string commandLine)
     {
-        var script = Catalog.ResolveCommandLine(commandLine.Trim());
-        if (script is NotRecognizedScript) throw ComError("Exec", 1, "The system cannot find the file specified. (Exception from HRESULT: 0x80070002)");
-        if (script is NotEmulatedCommandScript notEmulated)
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
-        }
+        var script = ProgramScript(commandLine) ?? throw ComError("Exec", 1, FileNotFoundText);
 
         var console = new CapturedProcessHost(new NativeCommandHost(this, Host, null));
         var exitCode = await script.RunAsync(console, time, cancellationToken).ConfigureAwait(false);
@@ -358,12 +356,7 @@ internal sealed partial class RunContext
     /// <summary>WshShell.Run: the command line run as Start-Process runs a program; with wait its exit code, else 0 at once.</summary>
     private async ValueTask<int> WshRunAsync(string method, string commandLine, bool wait, int count)
     {
-        var script = Catalog.ResolveCommandLine(commandLine.Trim());
-        if (script is NotRecognizedScript) throw ComError(method, count, "The system cannot find the file specified. (Exception from HRESULT: 0x80070002)");
-        if (script is NotEmulatedCommandScript notEmulated)
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
-        }
+        var script = ProgramScript(commandLine) ?? throw ComError(method, count, FileNotFoundText);
 
         var console = new StartedProcessHost(new NativeCommandHost(this, Host, null), Host.FileSystem, null, null, null);
         if (!wait)

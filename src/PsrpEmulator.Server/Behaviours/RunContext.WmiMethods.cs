@@ -186,12 +186,7 @@ internal sealed partial class RunContext
     private (uint, (string, PsValue)[]) CreateProcess(string? commandLine, string? currentDirectory)
     {
         if (string.IsNullOrWhiteSpace(commandLine)) return (21u, []);
-        var script = Catalog.ResolveCommandLine(commandLine.Trim());
-        if (script is NotRecognizedScript) return (9u, []);
-        if (script is NotEmulatedCommandScript notEmulated)
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault(NotEmulatedCommandScript.MessageFor(notEmulated.Name).TrimEnd()));
-        }
+        if (ProgramScript(commandLine) is not { } script) return (9u, []);
 
         var directory = currentDirectory is null ? null : VirtualFileSystem.FullPath(currentDirectory, CurrentDirectory, out _);
         if (currentDirectory is not null && (directory is null || Host.FileSystem is { } disk && disk.Get(directory) is not { IsDirectory: true })) return (9u, []);
