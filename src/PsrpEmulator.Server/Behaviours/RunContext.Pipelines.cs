@@ -402,7 +402,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (i + 1 >= words.Count) throw new StatementTerminatedException(ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '{ParameterType(name)}' and try again.", "MissingArgument"));
+                if (i + 1 >= words.Count || IsParameterToken(words[i + 1])) throw new StatementTerminatedException(MissingArgument(command, name, ParameterType));
                 named[name] = words[++i];
                 continue;
             }
@@ -416,6 +416,46 @@ internal sealed partial class RunContext
     /// <summary>Whether 5.1's cmdlet takes the parameter as a switch (a SwitchParameter in its metadata), which binds no value.</summary>
     private static bool IsSwitchOf(string command, string name) =>
         CmdletParameters.Of(command)?.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { IsSwitch: true };
+
+    /// <summary>
+    /// The binder's MissingArgument for a parameter given without its argument, naming the parameter's type as 5.1's
+    /// cmdlet declares it (Get-Service -Name: System.String[]), else as the emulator's binder knows it.
+    /// </summary>
+    private static ScriptedError MissingArgument(string command, string name, Func<string, string> knownType) =>
+        ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '" +
+            (CmdletParameters.Of(command)?.Parameters.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.TypeName ?? knownType(name)) +
+            "' and try again.", "MissingArgument");
+
+    /// <summary>
+    /// A statement of one of 5.1's cmdlets that leaves a parameter without its argument (the statement's last word, or
+    /// another parameter after it): the binder's MissingArgument, which PowerShell raises before the cmdlet runs, so a
+    /// statement the emulator does not emulate gets it too. Null for any other statement, and for a parameter name the
+    /// cmdlet's metadata does not resolve to one parameter (a dynamic parameter may be meant): the caller's error stands.
+    /// </summary>
+    internal static ScriptedError? MissingArgumentOf(string statement)
+    {
+        var words = Statements.SplitArguments(statement.Trim());
+        if (words.Count < 2) return null;
+        var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
+        if (CmdletParameters.Of(command) is not { } cmdlet) return null;
+        for (var i = 1; i < words.Count; i++)
+        {
+            if (!IsParameterToken(words[i]) || words[i].Contains(':', StringComparison.Ordinal)) continue;
+            var typed = words[i][1..];
+            bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
+            var matches = cmdlet.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (matches.Count == 0) matches = [.. cmdlet.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+            if (matches is not [var parameter]) return null;
+            if (parameter.IsSwitch) continue;
+            if (i + 1 >= words.Count || IsParameterToken(words[i + 1])) return MissingArgument(cmdlet.Name, parameter.Name, _ => parameter.TypeName);
+            i++;
+        }
+
+        return null;
+    }
+
+    /// <summary>A word the binder reads as a parameter's name (<c>-Name</c>, not <c>-5</c>): it is no argument of the parameter before it.</summary>
+    private static bool IsParameterToken(string word) => word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]);
 
     private static string ParameterType(string name) => name switch
     {

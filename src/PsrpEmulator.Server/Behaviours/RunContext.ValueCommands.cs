@@ -800,7 +800,7 @@ internal sealed partial class RunContext
                     continue;
                 }
 
-                if (i + 1 >= words.Count) throw new StatementTerminatedException(ParameterError(command, $"Missing an argument for parameter '{name}'. Specify a parameter of type '{ValueParameterType(name)}' and try again.", "MissingArgument"));
+                if (i + 1 >= words.Count || IsParameterToken(words[i + 1])) throw new StatementTerminatedException(MissingArgument(command, name, ValueParameterType));
                 named[name] = words[++i];
                 continue;
             }

@@ -194,7 +194,8 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             return ScenarioFault($"{what} is PowerShell the emulator does not run: give the script a rule (match: its whole text)");
         }
 
-        return UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
+        // A statement that leaves a parameter without its argument fails in the binder before anything runs.
+        return RunContext.MissingArgumentOf(text) ?? UnknownCommand(commandName ?? UnknownCommandScript.FirstWordOf(text));
     }
 
     // using module/assembly, configuration Name { } (DSC).
