@@ -126,6 +126,14 @@ internal static partial class ScriptParameters
                 (p.Attributes.Aliases?.Any(a => a.StartsWith(typed, StringComparison.OrdinalIgnoreCase)) ?? false)).Select(p => p.Name).ToList();
             if ((exact ?? (prefixed.Count == 1 ? prefixed[0] : null)) is { } target)
             {
+                // A parameter that is not a switch, named with nothing after it (or another parameter next): the binder's
+                // MissingArgument, before anything is bound.
+                if (ReferenceEquals(argument.Value, SwitchGiven) && parameters.First(p => p.Name == target) is { IsSwitch: false } valued && error is null)
+                {
+                    error = new BindingError($"Missing an argument for parameter '{target}'. Specify a parameter of type '{valued.Attributes.Type?.FullName ?? "System.Object"}' and try again.",
+                        "MissingArgument", null);
+                }
+
                 byParameter.TryAdd(target, argument);
             }
             else if (advanced && CommonParameter(typed) is { } common)

@@ -1899,6 +1899,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     return;
                 }
 
+                if (!word.EndsWith(':') && (i + 1 >= words.Count || IsParameterToken(words[i + 1])))
+                {
+                    await WriteStatementErrorAsync(MissingArgument("Start-Sleep", parameter, _ => "System.Int32"), output);
+                    return;
+                }
+
                 continue;
             }
 
@@ -2110,7 +2116,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var noEnumerate = false;
         try
         {
-            var words = Statements.SplitArguments(text).Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
+            var given = Statements.SplitArguments(text);
+            var named = given.FindIndex(w => w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase));
+            if (named > 0 && (named + 1 >= given.Count || IsParameterToken(given[named + 1])))
+            {
+                await WriteStatementErrorAsync(MissingArgument("Write-Output", "InputObject", _ => "System.Management.Automation.PSObject[]"), output);
+                return;
+            }
+
+            var words = given.Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
             // -NoEnumerate (a unique prefix, -NoE): the argument is written as one object, a collection whole.
             noEnumerate = words.RemoveAll(w => w.Length >= 4 && w[0] == '-' && "NoEnumerate".StartsWith(w[1..], StringComparison.OrdinalIgnoreCase)) > 0;
             values = new PsValue[words.Count];
