@@ -74,21 +74,6 @@ internal sealed partial class RunContext
         return [.. processes.Select(Win32Process).Where(instance => query is null || query.Matches(WmiPropertiesOf(instance)))];
     }
 
-    private static T WqlOrFault<T>(Func<T> read, string text)
-    {
-        try
-        {
-            return read();
-        }
-        catch (WqlException e)
-        {
-            // WMI's own answer is an "Invalid query" exception (0x80041017), which this command's record is not emulated for.
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault(e.Failure == WqlFailure.InvalidQuery
-                ? $"The WQL query '{text}': {e.Message}; WMI refuses such a query (Invalid query), which the emulator does not emulate for this command"
-                : $"The WQL query '{text}': {e.Message}; give the command a rule (match: its whole text)"));
-        }
-    }
-
     // A Get-Process object as the CIM cmdlets read Win32_Process (UInt32 numbers, the working set a UInt64).
     private PsObject Win32Process(PsObject process)
     {

@@ -228,7 +228,9 @@ internal sealed partial class RunContext
         if (arguments["Query"] is { } queryWord)
         {
             var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
-            className = WqlOrFault(() => WqlQuery.Parse(text), text).ClassName;
+            // A query WMI refuses is the cmdlet's own error (the CIM cmdlets' HRESULT 0x80041017), and nothing runs.
+            if (await CmdletWqlAsync(command, text, output) is not { } query) return;
+            className = query.ClassName;
             instances.AddRange(ScriptExpressions.Enumerate(await CaptureAsync("Get-CimInstance -Query '" + text.Replace("'", "''", StringComparison.Ordinal) + "'", null, blockNesting + 1)).OfType<PsObject>());
         }
         else if (arguments["Path"] is { } pathWord)

@@ -126,8 +126,9 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// The WQL a WMI cmdlet sends, read; null when WMI refuses it (WBEM_E_INVALID_QUERY), once the cmdlet's error is
-    /// written: Get-WmiObject's ManagementException quoting the query (GetWmiObjectCommand's InvalidQuery case),
-    /// Get-CimInstance's CimException (as about_WQL shows it). WQL the emulator does not read is a scenario error.
+    /// written: Get-WmiObject's ManagementException quoting the query (GetWmiObjectCommand's InvalidQuery case), a CIM
+    /// cmdlet's CimException (as about_WQL shows Get-CimInstance's; Invoke-CimMethod -Query's by the CIM cmdlets' same
+    /// HRESULT id, UNVERIFIED). WQL the emulator does not read is a scenario error.
     /// </summary>
     private async ValueTask<WqlQuery?> CmdletWqlAsync(string command, string text, IPipelineHost output)
     {
@@ -140,7 +141,7 @@ internal sealed partial class RunContext
             await WriteErrorAsync(command == "Get-WmiObject"
                 ? new ScriptedError($"{WmiInvalidQueryText}\"{text}\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",
                     ErrorCategory.InvalidArgument, "System.Management.ManagementException") { Activity = command }
-                : new ScriptedError(WmiInvalidQueryText, "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand",
+                : new ScriptedError(WmiInvalidQueryText, $"HRESULT 0x80041017,{CmdletClass(command)}",
                     ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException") { Activity = command }, output);
             return null;
         }

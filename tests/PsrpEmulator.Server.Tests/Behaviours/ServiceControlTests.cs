@@ -104,6 +104,21 @@ public class ServiceControlTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "Microsoft.Management.Infrastructure.CimMethodResult#Win32_Service#StopService", "Stopped", "0", "Running", "0", "5" }));
     }
 
+    /// <summary>A query WMI refuses is Invoke-CimMethod's own error (the CIM cmdlets' HRESULT id), and no method runs.</summary>
+    [Test]
+    public async Task Invoke_CimMethod_of_a_query_wmi_refuses_is_its_invalid_query_error_and_runs_nothing()
+    {
+        var states = new ServiceStates();
+
+        var host = await RunAsync("Invoke-CimMethod -Query \"SELECT * FROM Win32_Service WHERE Name=W32Time\" -MethodName StopService; (Get-Service W32Time).Status", states);
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.ExceptionType)), Is.EqualTo(new[]
+        {
+            ("Invalid query ", "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand", "Microsoft.Management.Infrastructure.CimException"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Running" }));
+    }
+
     [Test]
     public async Task Win32_Process_Create_runs_the_command_line_and_answers_its_process_id_or_path_not_found()
     {
