@@ -393,7 +393,7 @@ internal sealed partial class RunContext
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
-            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            if (IsParameterToken(word))
             {
                 var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
                 if (SwitchParameters.Contains(name) || IsSwitchOf(command, name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))

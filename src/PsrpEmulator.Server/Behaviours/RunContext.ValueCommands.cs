@@ -718,7 +718,7 @@ internal sealed partial class RunContext
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
-            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            if (IsParameterToken(word))
             {
                 var typed = word[1..];
                 // Get-ChildItem's dynamic parameters' aliases.

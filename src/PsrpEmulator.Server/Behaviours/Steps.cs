@@ -594,7 +594,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];
-            var colon = word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]) ? word.IndexOf(':', StringComparison.Ordinal) : -1;
+            var colon = IsParameterToken(word) ? word.IndexOf(':', StringComparison.Ordinal) : -1;
             var argument = colon > 0 ? word[(colon + 1)..] : word;
             if (argument.Length < 2 || !(argument[0] == '$' || (argument[0] == '"' && argument.Contains('$', StringComparison.Ordinal)))) continue;
             // Variables and their members only: reading them twice (the statement may be bound again) changes nothing.
@@ -1731,7 +1731,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];
-            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            if (IsParameterToken(word))
             {
                 // -Name value, -Name:value (a switch's only way to take one), or a switch alone.
                 var colon = word.IndexOf(':', StringComparison.Ordinal);
@@ -1743,7 +1743,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
                 var name = word[1..].TrimEnd(':');
                 var isSwitch = switches.Any(s => s.Equals(name, StringComparison.OrdinalIgnoreCase));
-                var hasValue = !isSwitch && i + 1 < words.Count && !(words[i + 1].Length > 1 && words[i + 1][0] == '-' && char.IsLetter(words[i + 1][1]));
+                var hasValue = !isSwitch && i + 1 < words.Count && !IsParameterToken(words[i + 1]);
                 arguments.Add(new PipelineArgument(name, hasValue ? await ArgumentAsync(words[++i], to, blockNesting) : ScriptParameters.SwitchGiven));
             }
             else
@@ -1888,7 +1888,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         for (var i = 1; i < words.Count; i++)
         {
             var word = words[i];
-            if (word.Length > 1 && word[0] == '-' && char.IsLetter(word[1]))
+            if (IsParameterToken(word))
             {
                 var name = word[1..].TrimEnd(':');
                 if ("Milliseconds".StartsWith(name, StringComparison.OrdinalIgnoreCase)) parameter = "Milliseconds";
