@@ -17,7 +17,8 @@ internal static class OutputText
         var text = value.ToDisplayString();
         if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary, ToStringValue: null } dictionary) return Table(dictionary);
         if (text.Length > 0 || value is not PsObject { ToStringValue: null, BaseValue: null } o) return text;
-        var properties = o.AdaptedProperties.Concat(o.ExtendedProperties).ToList();
+        // PSObject.Properties' order: notes (MS) before the adapter's (Props).
+        var properties = o.ExtendedProperties.Concat(o.AdaptedProperties).ToList();
         return properties.Count == 0 ? text : "@{" + string.Join("; ", properties.Select(p => p.Name + "=" + p.Value.ToDisplayString())) + "}";
     }
 

@@ -56,6 +56,9 @@ public static class RemotingDepth
     private static readonly Dictionary<string, string[]> TypeTableMembers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["System.Security.AccessControl.ObjectSecurity"] = ["Path", "Owner", "Group", "Access", "Sddl", "AccessToString", "AuditToString"],
+        // A 5.1 FileInfo's VersionInfo goes as its text while its PSDrive note goes whole.
+        ["System.IO.FileInfo"] = ["Mode", "VersionInfo", "BaseName", "Target", "LinkType"],
+        ["System.IO.DirectoryInfo"] = ["Mode", "BaseName", "Target", "LinkType"],
     };
 
     // Types whose types.ps1xml says SerializationMethod SpecificProperties: of their properties only these are written
@@ -209,10 +212,18 @@ public static class RemotingDepth
         private PsValue AsText(PsObject obj, int level)
         {
             var shown = PsPrimitive.String(text(obj));
-            if (obj.ExtendedProperties.Count == 0) return Remember(obj, shown);
+            // Only instance notes go around the text (PSObjectHasNotes): the type table's members (a DirectoryInfo's
+            // Mode and BaseName) do not, so a FileInfo's Directory is a plain <S>.
+            var typeMembers = TypeMembersOf(obj);
+            bool IsNote(PsProperty property) => typeMembers is null || !Array.Exists(typeMembers, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+            if (!obj.ExtendedProperties.Exists(IsNote)) return Remember(obj, shown);
             var wrapped = new PsObject(IsSelected(obj) ? obj.TypeNames : null) { BaseValue = shown };
             Remember(obj, wrapped);
-            foreach (var property in obj.ExtendedProperties) wrapped.ExtendedProperties.Add(property with { Value = Write(property.Value, 0, level + 1) });
+            foreach (var property in obj.ExtendedProperties)
+            {
+                if (IsNote(property)) wrapped.ExtendedProperties.Add(property with { Value = Write(property.Value, 0, level + 1) });
+            }
+
             return wrapped;
         }
 

@@ -171,7 +171,9 @@ internal sealed partial class RunContext
         var full = VirtualFileSystem.FullPath(given, ProcessDirectory, out _) ?? given;
         if (disk.Get(full) is { IsDirectory: false } file)
         {
+            // .NET's object has no provider notes, only the type table's members (Mode, VersionInfo, BaseName, ...).
             var existing = ItemObject(file, nameText: false);
+            existing.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
             existing.ToStringValue = given;
             return existing;
         }
@@ -405,6 +407,9 @@ internal sealed partial class RunContext
             .With("ProductMajorPart", PsPrimitive.Int32(major)).With("ProductMinorPart", PsPrimitive.Int32(0))
             .With("ProductName", Text(productName)).With("ProductPrivatePart", PsPrimitive.Int32(revision))
             .With("ProductVersion", Text(productVersion)).With("SpecialBuild", Text(Of(string.Empty)));
+        // They are .NET's properties, no notes: written in Props, and a FileInfo's VersionInfo at depth 0 is its text alone.
+        o.AdaptedProperties.AddRange(o.ExtendedProperties);
+        o.ExtendedProperties.Clear();
         return o;
     }
 

@@ -667,51 +667,70 @@ internal sealed partial class RunContext
     // ---- items ----
 
     /// <summary>
-    /// A FileInfo or DirectoryInfo as 5.1 serializes one (the provider's note properties, then the .NET properties);
-    /// its text is the name (<paramref name="nameText"/>: Get-ChildItem's items) or the full path.
+    /// A FileInfo or DirectoryInfo as 5.1 writes one (two real exports agree): the .NET properties adapted (Props: a
+    /// FileInfo's Name, Length, DirectoryName, Directory, IsReadOnly, Exists, FullName, Extension, the times, Attributes;
+    /// a DirectoryInfo's Name, FullName, Parent, Exists, Root, Extension, the times, Attributes), then the provider's
+    /// notes (PSPath, PSParentPath, PSChildName, PSDrive and PSProvider as objects, PSIsContainer) and the type table's
+    /// Mode, VersionInfo (a file's), BaseName, Target and LinkType (MS), which the serializer writes one level less
+    /// deep (VersionInfo as its text, Target an empty List`1). Its text is the name (<paramref name="nameText"/>:
+    /// Get-ChildItem's items) or the full path.
     /// </summary>
-    internal static PsObject ItemObject(FileSystemItem item, bool nameText)
+    internal PsObject ItemObject(FileSystemItem item, bool nameText)
     {
         var provider = @"Microsoft.PowerShell.Core\FileSystem::";
         var parent = item.ParentPath;
         var extension = item.IsDirectory || item.Name.LastIndexOf('.') is not (var dot and >= 0) ? string.Empty : item.Name[dot..];
-        var o = new PsObject(item.IsDirectory ? DirectoryInfoTypeNames : FileInfoTypeNames) { ToStringValue = nameText ? item.Name : item.FullName }
-            .With("PSPath", provider + item.FullName)
-            .With("PSParentPath", parent.Length == 0 ? string.Empty : provider + parent)
-            .With("PSChildName", item.Name)
-            .With("PSDrive", "C")
-            .With("PSProvider", @"Microsoft.PowerShell.Core\FileSystem")
-            .With("PSIsContainer", item.IsDirectory)
-            .With("Mode", (item.IsDirectory ? "d" : "-") + (item.IsDirectory ? "-" : "a") + (item.IsReadOnly ? "r" : "-") + (item.IsHidden ? "h" : "-") + "--")
-            .With("BaseName", item.IsDirectory ? item.Name : item.Name[..(item.Name.Length - extension.Length)])
-            .With("Name", item.Name);
+        var o = new PsObject(item.IsDirectory ? DirectoryInfoTypeNames : FileInfoTypeNames) { ToStringValue = nameText ? item.Name : item.FullName };
+        var times = new PsProperty[]
+        {
+            new("Extension", PsPrimitive.String(extension)),
+            new("CreationTime", PsPrimitive.DateTime(item.CreationTime)),
+            new("CreationTimeUtc", PsPrimitive.DateTime(item.CreationTime, DateTimeKind.Utc)),
+            new("LastAccessTime", PsPrimitive.DateTime(item.LastWriteTime)),
+            new("LastAccessTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc)),
+            new("LastWriteTime", PsPrimitive.DateTime(item.LastWriteTime)),
+            new("LastWriteTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc)),
+            new("Attributes", PsObjects.Enum(["System.IO.FileAttributes", "System.Enum", "System.ValueType", "System.Object"],
+                string.Join(", ", new[] { item.IsReadOnly ? "ReadOnly" : null, item.IsHidden ? "Hidden" : null, item.IsDirectory ? "Directory" : "Archive" }.OfType<string>()),
+                (item.IsReadOnly ? 1 : 0) | (item.IsHidden ? 2 : 0) | (item.IsDirectory ? 16 : 32))),
+        };
         if (!item.IsDirectory)
         {
-            // Directory (Parent, Root) is a .NET property: remoting writes it one level less deep, as its text.
-            o.With("Length", PsPrimitive.Int64(item.Length))
-                .With("DirectoryName", parent);
-            o.AdaptedProperties.Add(new PsProperty("Directory", DirectoryObject(parent, parent)));
-            o.With("IsReadOnly", item.IsReadOnly);
+            // Directory (Parent, Root) is an object in the session (.Directory.FullName); remoting writes it as its text.
+            o.AdaptedProperties.AddRange(
+            [
+                new("Name", PsPrimitive.String(item.Name)), new("Length", PsPrimitive.Int64(item.Length)), new("DirectoryName", PsPrimitive.String(parent)),
+                new("Directory", DirectoryObject(parent, parent)), new("IsReadOnly", PsPrimitive.Boolean(item.IsReadOnly)), new("Exists", PsPrimitive.Boolean(true)),
+                new("FullName", PsPrimitive.String(item.FullName)),
+            ]);
         }
         else
         {
-            o.AdaptedProperties.Add(new PsProperty("Parent", parent.Length == 0 ? PsNil.Instance : DirectoryObject(parent, VirtualFileSystem.NameOf(parent))));
-            o.AdaptedProperties.Add(new PsProperty("Root", DirectoryObject(@"C:\", @"C:\")));
+            o.AdaptedProperties.AddRange(
+            [
+                new("Name", PsPrimitive.String(item.Name)), new("FullName", PsPrimitive.String(item.FullName)),
+                new("Parent", parent.Length == 0 ? PsNil.Instance : DirectoryObject(parent, VirtualFileSystem.NameOf(parent))),
+                new("Exists", PsPrimitive.Boolean(true)), new("Root", DirectoryObject(@"C:\", @"C:\")),
+            ]);
         }
 
-        return o.With("Exists", true)
-            .With("FullName", item.FullName)
-            .With("Extension", extension)
-            .With("CreationTime", PsPrimitive.DateTime(item.CreationTime))
-            .With("CreationTimeUtc", PsPrimitive.DateTime(item.CreationTime, DateTimeKind.Utc))
-            .With("LastAccessTime", PsPrimitive.DateTime(item.LastWriteTime))
-            .With("LastAccessTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc))
-            .With("LastWriteTime", PsPrimitive.DateTime(item.LastWriteTime))
-            .With("LastWriteTimeUtc", PsPrimitive.DateTime(item.LastWriteTime, DateTimeKind.Utc))
-            .With("Attributes", PsObjects.Enum(["System.IO.FileAttributes", "System.Enum", "System.ValueType", "System.Object"],
-                string.Join(", ", new[] { item.IsReadOnly ? "ReadOnly" : null, item.IsHidden ? "Hidden" : null, item.IsDirectory ? "Directory" : "Archive" }.OfType<string>()),
-                (item.IsReadOnly ? 1 : 0) | (item.IsHidden ? 2 : 0) | (item.IsDirectory ? 16 : 32)));
+        o.AdaptedProperties.AddRange(times);
+        o.With("PSPath", provider + item.FullName)
+            .With("PSParentPath", parent.Length == 0 ? string.Empty : provider + parent)
+            .With("PSChildName", item.Name)
+            .With("PSDrive", FileSystemDriveObject())
+            .With("PSProvider", FileSystemProviderObject())
+            .With("PSIsContainer", item.IsDirectory)
+            .With("Mode", (item.IsDirectory ? "d" : "-") + (item.IsDirectory ? "-" : "a") + (item.IsReadOnly ? "r" : "-") + (item.IsHidden ? "h" : "-") + "--");
+        if (!item.IsDirectory) o.With("VersionInfo", FileVersionInfoOfFile(item.FullName, item.Name));
+        return o.With("BaseName", item.IsDirectory ? item.Name : item.Name[..(item.Name.Length - extension.Length)])
+            .With("Target", PsObjects.List([], LinkTargetTypeNames))
+            .With("LinkType", PsNil.Instance);
     }
+
+    // A FileSystemInfo's Target: .NET Framework's List<string> of a link's targets, empty for a plain file or folder.
+    private static readonly string[] LinkTargetTypeNames =
+        ["System.Collections.Generic.List`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"];
 
     /// <summary>
     /// A FileInfo's Directory or a DirectoryInfo's Parent and Root: a DirectoryInfo as .NET makes it (no provider notes),
@@ -723,15 +742,15 @@ internal sealed partial class RunContext
     {
         var name = VirtualFileSystem.NameOf(fullName);
         var above = VirtualFileSystem.ParentOf(fullName);
-        return new PsObject(DirectoryInfoTypeNames) { ToStringValue = text }
-            .With("Mode", "d-----")
-            .With("BaseName", name.Length == 0 ? fullName : name)
-            .With("Name", name.Length == 0 ? fullName : name)
-            .With("Parent", above is { Length: > 0 } ? PsPrimitive.String(VirtualFileSystem.NameOf(above) is { Length: > 0 } aboveName ? aboveName : above) : PsNil.Instance)
-            .With("Root", @"C:\")
-            .With("FullName", fullName)
-            .With("Extension", string.Empty)
-            .With("Exists", true);
+        // .NET's properties adapted, the type table's Mode and BaseName as members: remoting writes it as its text alone.
+        var directory = new PsObject(DirectoryInfoTypeNames) { ToStringValue = text };
+        directory.AdaptedProperties.AddRange(
+        [
+            new("Name", PsPrimitive.String(name.Length == 0 ? fullName : name)), new("FullName", PsPrimitive.String(fullName)),
+            new("Parent", above is { Length: > 0 } ? PsPrimitive.String(VirtualFileSystem.NameOf(above) is { Length: > 0 } aboveName ? aboveName : above) : PsNil.Instance),
+            new("Exists", PsPrimitive.Boolean(true)), new("Root", PsPrimitive.String(@"C:\")), new("Extension", PsPrimitive.String(string.Empty)),
+        ]);
+        return directory.With("Mode", "d-----").With("BaseName", name.Length == 0 ? fullName : name);
     }
 
     // ---- Test-Path ----

@@ -1,3 +1,4 @@
+using System.Xml.Linq;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using PsrpEmulator.Protocol.Clixml;
@@ -1176,6 +1177,87 @@ public class FileSystemTests
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "C:\\app\\bin", "bin", "C:\\app\\bin", "DirectoryInfo", "app", "C:\\app", "app", "C:\\", "bin" }));
+    }
+
+    // The elements (tag and N) of an object's Props and MS as the server writes the object to remoting depth.
+    private static (string[] Props, string[] Members, XElement Written) WireShape(PsValue value)
+    {
+        var xml = XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(value, o => o.ToDisplayString())));
+        static string[] Shape(XElement? section) => section is null ? [] : [.. section.Elements().Select(e => $"{e.Name.LocalName} {e.Attribute("N")?.Value}")];
+        return (Shape(xml.Element("Props")), Shape(xml.Element("MS")), xml);
+    }
+
+    /// <summary>
+    /// A FileInfo goes on the wire as a 5.1 server writes one (pypsrp's recorded FileInfo): the .NET properties in
+    /// Props (Directory and Attributes as their text), the provider's notes then the type table's Mode, VersionInfo
+    /// (FileVersionInfo's text), BaseName, Target (an empty List`1) and LinkType in MS.
+    /// </summary>
+    [Test]
+    public async Task A_file_item_is_written_with_its_dotnet_properties_adapted_and_its_type_members_as_5_1_writes_them()
+    {
+        var (host, _) = await RunAsync("New-Item C:\\temp -ItemType Directory | Out-Null; Set-Content C:\\temp\\win_package.ps1 x; Get-Item C:\\temp\\win_package.ps1");
+
+        var (props, members, written) = WireShape(host.Outputs.Single());
+
+        Assert.That(props, Is.EqualTo(new[]
+        {
+            "S Name", "I64 Length", "S DirectoryName", "S Directory", "B IsReadOnly", "B Exists", "S FullName", "S Extension", "DT CreationTime",
+            "DT CreationTimeUtc", "DT LastAccessTime", "DT LastAccessTimeUtc", "DT LastWriteTime", "DT LastWriteTimeUtc", "S Attributes",
+        }));
+        Assert.That(members, Is.EqualTo(new[]
+        {
+            "S PSPath", "S PSParentPath", "S PSChildName", "Obj PSDrive", "Obj PSProvider", "B PSIsContainer", "S Mode", "S VersionInfo", "S BaseName", "Obj Target", "Nil LinkType",
+        }));
+        var ms = written.Element("MS")!.Elements().ToDictionary(e => e.Attribute("N")!.Value);
+        // The recorded VersionInfo of a file with no version resource, CRLFs escaped as the serializer escapes them.
+        Assert.That(ms["VersionInfo"].Value, Is.EqualTo("File:             C:\\temp\\win_package.ps1_x000D__x000A_InternalName:     _x000D__x000A_OriginalFilename: _x000D__x000A_" +
+            "FileVersion:      _x000D__x000A_FileDescription:  _x000D__x000A_Product:          _x000D__x000A_ProductVersion:   _x000D__x000A_Debug:            False_x000D__x000A_" +
+            "Patched:          False_x000D__x000A_PreRelease:       False_x000D__x000A_PrivateBuild:     False_x000D__x000A_SpecialBuild:     False_x000D__x000A_Language:         _x000D__x000A_"));
+        Assert.That(ms["Target"].Element("LST")!.HasElements, Is.False);
+        Assert.That(ms["Target"].Element("TN")!.Elements("T").First().Value, Does.StartWith("System.Collections.Generic.List`1[[System.String, mscorlib"));
+        Assert.That(written.Element("Props")!.Elements().Last().Value, Is.EqualTo("Archive"));
+    }
+
+    /// <summary>A DirectoryInfo as ironposh's recorded 5.1 Get-ChildItem output has it: Name, FullName, Parent, Exists, Root... in Props.</summary>
+    [Test]
+    public async Task A_folder_item_is_written_as_5_1_writes_a_directory()
+    {
+        var (host, _) = await RunAsync("New-Item C:\\Users\\psrp\\Documents\\ADMF -ItemType Directory -Force | Out-Null; Get-Item C:\\Users\\psrp\\Documents\\ADMF");
+
+        var (props, members, written) = WireShape(host.Outputs.Single());
+
+        Assert.That(props, Is.EqualTo(new[]
+        {
+            "S Name", "S FullName", "S Parent", "B Exists", "S Root", "S Extension", "DT CreationTime", "DT CreationTimeUtc", "DT LastAccessTime",
+            "DT LastAccessTimeUtc", "DT LastWriteTime", "DT LastWriteTimeUtc", "S Attributes",
+        }));
+        Assert.That(members, Is.EqualTo(new[] { "S PSPath", "S PSParentPath", "S PSChildName", "Obj PSDrive", "Obj PSProvider", "B PSIsContainer", "S Mode", "S BaseName", "Obj Target", "Nil LinkType" }));
+        var drive = written.Element("MS")!.Elements().Single(e => e.Attribute("N")!.Value == "PSDrive");
+        Assert.That(drive.Element("ToString")!.Value, Is.EqualTo("C"));
+        Assert.That(drive.Element("Props")!.Elements().Select(e => e.Attribute("N")!.Value).Take(4), Is.EqualTo(new[] { "CurrentLocation", "Name", "Provider", "Root" }));
+        Assert.That(written.Element("Props")!.Elements().Single(e => e.Attribute("N")!.Value == "Parent").Value, Is.EqualTo("Documents"));
+    }
+
+    /// <summary>
+    /// Format-List * and ConvertTo-Csv list an item's members as PSObject.Properties does: its notes and type-table
+    /// members, then the .NET ones (a real Get-Item | Format-List * starts PSPath and has Name after LinkType).
+    /// </summary>
+    [Test]
+    public async Task Format_list_star_of_a_file_lists_its_extended_members_before_its_dotnet_properties()
+    {
+        var (host, _) = await RunAsync("Get-Item C:\\Windows\\win.ini | Format-List * | Out-String; (Get-Item C:\\Windows\\win.ini | ConvertTo-Csv -NoTypeInformation)[0]; " +
+            "(Get-Item C:\\Windows\\win.ini | ConvertTo-Csv -NoTypeInformation)[1] -match '\"System\\.Collections\\.Generic\\.List`1\\[System\\.String\\]\"'");
+
+        var names = host.OutputTexts[0].Split('\n').Where(l => l.Length > 0 && l[0] != ' ' && l.Contains(" : ")).Select(l => l[..l.IndexOf(' ')]).ToArray();
+        Assert.That(names, Is.EqualTo(new[]
+        {
+            "PSPath", "PSParentPath", "PSChildName", "PSDrive", "PSProvider", "PSIsContainer", "Mode", "VersionInfo", "BaseName", "Target", "LinkType",
+            "Name", "Length", "DirectoryName", "Directory", "IsReadOnly", "Exists", "FullName", "Extension", "CreationTime", "CreationTimeUtc",
+            "LastAccessTime", "LastAccessTimeUtc", "LastWriteTime", "LastWriteTimeUtc", "Attributes",
+        }));
+        Assert.That(host.OutputTexts[0], Does.Contain("VersionInfo       : File:             C:\\Windows\\win.ini\r\n                    InternalName:     \r\n"));
+        Assert.That(host.OutputTexts[1], Does.StartWith("\"PSPath\",\"PSParentPath\",").And.Contains("\"LinkType\",\"Name\",\"Length\""));
+        Assert.That(host.OutputTexts[2], Is.EqualTo("True"));
     }
 
     /// <summary>

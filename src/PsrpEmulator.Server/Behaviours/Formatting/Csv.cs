@@ -50,11 +50,22 @@ internal static class Csv
         PsPrimitive p => FormatViews.PrimitiveText(p),
         PsObject { ToStringValue: { } text } => text,
         PsObject { BaseValue: { } b } => FormatViews.PrimitiveText(b),
-        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } => "System.Object[]",
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list => CollectionTypeText(list.TypeNames),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } => "System.Collections.Hashtable",
         PsObject o => FormatViews.CellText(o),
         _ => value.ToWindowsText(),
     };
+
+    // A collection's .NET ToString, its type's name: System.Object[] for an array PowerShell made, a FileInfo's Target
+    // System.Collections.Generic.List`1[System.String] (Type.ToString names a generic's arguments without assemblies).
+    internal static string CollectionTypeText(IReadOnlyList<string>? typeNames)
+    {
+        if (typeNames is not [var name, ..]) return "System.Object[]";
+        var open = name.IndexOf("[[", StringComparison.Ordinal);
+        if (open < 0 || !name.EndsWith("]]", StringComparison.Ordinal)) return name;
+        var arguments = name[(open + 2)..^2].Split("],[").Select(a => a.Split(',')[0].Trim());
+        return name[..open] + "[" + string.Join(",", arguments) + "]";
+    }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

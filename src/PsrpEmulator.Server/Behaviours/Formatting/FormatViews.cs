@@ -1135,11 +1135,15 @@ internal static class FormatViews
         ["Win32_Group"] = ["Caption", "Domain", "Name", "SID"],
     };
 
-    /// <summary>Adapted then extended properties, as PowerShell lists them (a deserialized object's Props, then its notes).</summary>
+    /// <summary>
+    /// Extended then adapted properties, as PSObject.Properties lists them (PSObject.GetMemberCollection: instance and
+    /// type-table members before the adapter's), so <c>Get-Item file | Format-List *</c> starts PSPath, ..., Mode,
+    /// VersionInfo, BaseName and then Name, Length; a deserialized object's notes (MS) before its Props.
+    /// </summary>
     internal static List<string> DisplayProperties(PsObject o)
     {
         var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
-        foreach (var p in o.AdaptedProperties.Concat(o.ExtendedProperties))
+        foreach (var p in o.ExtendedProperties.Concat(o.AdaptedProperties))
         {
             if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
         }
