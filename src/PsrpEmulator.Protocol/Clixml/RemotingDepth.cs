@@ -59,6 +59,7 @@ public static class RemotingDepth
         // A 5.1 FileInfo's VersionInfo goes as its text while its PSDrive note goes whole.
         ["System.IO.FileInfo"] = ["Mode", "VersionInfo", "BaseName", "Target", "LinkType"],
         ["System.IO.DirectoryInfo"] = ["Mode", "BaseName", "Target", "LinkType"],
+        ["System.ServiceProcess.ServiceController"] = ["Name", "RequiredServices"],
     };
 
     // Types whose types.ps1xml says SerializationMethod SpecificProperties: of their properties only these are written

@@ -512,8 +512,11 @@ internal sealed partial class RunContext
     private static PsNil RefreshStatus(PsObject service, string now)
     {
         var status = Array.IndexOf(ServiceStatusNames, ServiceStatusNames.FirstOrDefault(n => n.Equals(now, StringComparison.OrdinalIgnoreCase)) ?? "Stopped");
-        service.AdaptedProperties.RemoveAll(p => p.Name.Equals("Status", StringComparison.OrdinalIgnoreCase));
-        service.AdaptedProperties.Add(new PsProperty("Status", PsObjects.Enum(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"], ServiceStatusNames[status], status)));
+        // In its place: the object's properties keep .NET's order (Format-List *, the wire).
+        var fresh = new PsProperty("Status", PsObjects.Enum(["System.ServiceProcess.ServiceControllerStatus", "System.Enum", "System.ValueType", "System.Object"], ServiceStatusNames[status], status));
+        var index = service.AdaptedProperties.FindIndex(p => p.Name.Equals("Status", StringComparison.OrdinalIgnoreCase));
+        if (index >= 0) service.AdaptedProperties[index] = fresh;
+        else service.AdaptedProperties.Add(fresh);
         return PsNil.AutomationNull;
     }
 

@@ -894,10 +894,11 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
             "System.Runtime.ConstrainedExecution.CriticalFinalizerObject", "System.Object"]) { ToStringValue = "SafeServiceHandle" };
         var type = new PsObject(ServiceTypeTypeNames) { ToStringValue = service.ServiceType, BaseValue = PsPrimitive.Int32(service.ServiceTypeValue) };
         var o = new PsObject(ServiceControllerTypeNames) { ToStringValue = "System.ServiceProcess.ServiceController" };
+        // Name and RequiredServices are types.ps1xml's alias properties: members (MS, before the .NET properties in
+        // PSObject.Properties' order), written as the type table's are, one level less deep.
+        o.With("Name", service.Name).With("RequiredServices", dependsOn);
         o.AdaptedProperties.AddRange(
         [
-            new("Name", PsPrimitive.String(service.Name)),
-            new("RequiredServices", dependsOn),
             new("CanPauseAndContinue", PsPrimitive.Boolean(running && service.AcceptsPauseAndContinue)),
             new("CanShutdown", PsPrimitive.Boolean(running && service.AcceptsShutdown)),
             new("CanStop", PsPrimitive.Boolean(running && service.AcceptsStop)),

@@ -236,6 +236,34 @@ public class ServiceCommandTests
     }
 
     /// <summary>
+    /// A ServiceController goes on the wire as 5.1 writes one: types.ps1xml's alias properties Name and RequiredServices
+    /// as members (MS; RequiredServices one level less deep, its services as their text, Component's type name), the .NET properties in Props
+    /// in .NET Framework's order, which Refresh() keeps (it replaced Status at the end).
+    /// </summary>
+    [Test]
+    public async Task A_service_is_written_with_its_alias_properties_as_members_and_refresh_keeps_its_order()
+    {
+        var states = new ServiceStates();
+        var host = await RunAsync("Get-Service WinRM; $s = Get-Service BITS; $s.Start(); $s.Refresh(); $s; ($s | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] }", states);
+
+        var written = host.Outputs.Take(2).Select(o => (PsrpEmulator.Protocol.Clixml.PsObject)PsrpEmulator.Protocol.Clixml.RemotingDepth.Apply(o, v => v.ToDisplayString())).ToList();
+        var dotNet = new[]
+        {
+            "CanPauseAndContinue", "CanShutdown", "CanStop", "DisplayName", "DependentServices", "MachineName", "ServiceName", "ServicesDependedOn",
+            "ServiceHandle", "Status", "ServiceType", "StartType", "Site", "Container",
+        };
+        foreach (var service in written)
+        {
+            Assert.That(service.ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "Name", "RequiredServices" }));
+            Assert.That(service.AdaptedProperties.Select(p => p.Name), Is.EqualTo(dotNet));
+        }
+
+        var required = (PsrpEmulator.Protocol.Clixml.PsObject)written[0]["RequiredServices"]!;
+        Assert.That(required.Items.Select(i => (i as PsrpEmulator.Protocol.Clixml.PsPrimitive)?.Value), Is.EqualTo(new[] { "System.ServiceProcess.ServiceController", "System.ServiceProcess.ServiceController" }), "Component.ToString");
+        Assert.That(host.OutputTexts.Skip(2), Is.EqualTo(new[] { "Name", "RequiredServices" }.Concat(dotNet)));
+    }
+
+    /// <summary>
     /// A ServiceController's methods as deployment scripts call them: Start(), WaitForStatus() (at once when the service
     /// is there already; its timeout on the session's clock, then .NET's TimeoutException), Refresh() of a kept object,
     /// Stop() of a service that does not accept it, and Start() of a running one (ServiceController's exceptions).
