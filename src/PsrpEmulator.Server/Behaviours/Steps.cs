@@ -1911,10 +1911,27 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             valueWord ??= word;
         }
 
+        PsValue? typed = null;
+        if (valueWord is null)
+        {
+            // No argument at all: the default parameter set (Seconds) lacks its mandatory parameter, which PowerShell's
+            // binder asks of the client's host; nothing typed (or no host) is MissingMandatoryParameter.
+            if (Host.HasHostUI && await PromptForMissingParametersAsync("Start-Sleep", [new ScriptParameters.MissingParameter(parameter, "System.Int32", null)]) is [var answer, ..])
+            {
+                typed = answer.Value;
+                valueWord = PipelineVariables.Display(answer.Value);
+            }
+            else
+            {
+                await WriteStatementErrorAsync(ParameterError("Start-Sleep", $"Cannot process command because of one or more missing mandatory parameters: {parameter}.", "MissingMandatoryParameter"), output);
+                return;
+            }
+        }
+
         double value;
         try
         {
-            value = valueWord is null ? double.NaN : ScriptExpressions.AsNumberOrNull(await ArgumentAsync(valueWord, to, blockNesting)) ?? double.NaN;
+            value = ScriptExpressions.AsNumberOrNull(typed ?? await ArgumentAsync(valueWord, to, blockNesting)) ?? double.NaN;
         }
         catch (ScriptExpressionException e)
         {
@@ -1925,10 +1942,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var maximum = parameter == "Seconds" ? int.MaxValue / 1000 : int.MaxValue;
         if (double.IsNaN(value))
         {
-            await WriteStatementErrorAsync(ParameterError("Start-Sleep", valueWord is null
-                ? "Parameter set cannot be resolved using the specified named parameters."
-                : $"Cannot bind parameter '{parameter}'. Cannot convert value \"{valueWord}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
-                valueWord is null ? "AmbiguousParameterSet" : "CannotConvertArgumentNoMessage"), output);
+            await WriteStatementErrorAsync(ParameterError("Start-Sleep",
+                $"Cannot bind parameter '{parameter}'. Cannot convert value \"{valueWord}\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"",
+                "CannotConvertArgumentNoMessage"), output);
             return;
         }
 

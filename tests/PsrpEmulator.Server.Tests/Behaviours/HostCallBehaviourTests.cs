@@ -473,4 +473,30 @@ public class HostCallBehaviourTests
         var (none, _) = await RunAsync("Write-Warning", call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult([])));
         Assert.That(none.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteWarningCommand"));
     }
+
+    /// <summary>
+    /// Start-Sleep with no argument lacks its default parameter set's Seconds (DefaultParameterSetName = "Seconds"):
+    /// asked of the host, the typed seconds are slept on the session's clock; nothing typed is MissingMandatoryParameter
+    /// (it was AmbiguousParameterSet).
+    /// </summary>
+    [Test]
+    public async Task Start_sleep_without_an_argument_asks_for_its_seconds()
+    {
+        var (host, _) = await RunAsync("Start-Sleep; 'awake'", Typing("0"));
+        Assert.That(host.HostCalls.Select(c => (c.Parameters[0].AsString(), RemoteHostCalls.ReadFieldDescription(RemoteHostCalls.Items(c.Parameters[2]).Single()))), Is.EqualTo(new[]
+        {
+            ("cmdlet Start-Sleep at command pipeline position 1", ("Seconds", "&Seconds", "", "System.Int32")),
+        }));
+        Assert.That((host.Errors.Count, host.OutputTexts.Single()), Is.EqualTo((0, "awake")));
+
+        var (none, _) = await RunAsync("Start-Sleep; 'next'", call => new PipelineHostResponse(call.CallId, call.MethodId, RemoteHostCalls.PromptResult([])));
+        Assert.That(none.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot process command because of one or more missing mandatory parameters: Seconds.", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.StartSleepCommand"),
+        }));
+        Assert.That(none.OutputTexts, Is.EqualTo(new[] { "next" }));
+
+        var (headless, _) = await RunAsync("Start-Sleep", ui: null);
+        Assert.That(headless.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.StartSleepCommand"));
+    }
 }
