@@ -35,7 +35,7 @@ internal sealed partial class RunContext
         var local = Host.EnvironmentVariable("COMPUTERNAME");
         foreach (var computer in ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display))
         {
-            if (!(computer is "." or "localhost" || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
+            if (!(computer == "." || computer.Equals("localhost", StringComparison.OrdinalIgnoreCase) || computer.Equals(local, StringComparison.OrdinalIgnoreCase)))
             {
                 throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -ComputerName of another computer is not emulated: give the command a rule (match: its whole text)"));
             }

@@ -55,6 +55,7 @@ public class ProcessCommandTests
     [TestCase("Get-Process nothing* | % Name; 'none'", "none")]
     [TestCase("$p = Get-Process -Id 1868; Get-Process -InputObject $p | % Id", "1868")]
     [TestCase("(Get-Process -Name svchost -ComputerName localhost).Id", "1868|2500")]
+    [TestCase("(Get-Process -Name svchost -ComputerName LOCALHOST).Id", "1868|2500")]
     public async Task Get_Process_chooses_by_name_pattern_id_or_input_and_writes_them_by_name(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
