@@ -256,15 +256,15 @@ internal sealed partial class RunContext
         o.With("PSPath", path.ProviderPath)
             .With("PSParentPath", path.Parent is { } parent ? parent.ProviderPath : string.Empty)
             .With("PSChildName", path.Leaf);
+        // The drive and the provider as a 5.1 export of Get-ChildItem HKLM:\... has them (PSDriveInfo, ProviderInfo).
         if (path.Drive)
         {
-            var root = path.Hive;
-            o.With("PSDrive", new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = path.DriveName }
-                .With("Name", path.DriveName).With("Root", root));
+            var description = SessionDrives.FirstOrDefault(d => d.Name.Equals(path.DriveName, StringComparison.OrdinalIgnoreCase)).Description ?? string.Empty;
+            o.With("PSDrive", DriveInfoObject(path.DriveName, RegistryProvider, path.Hive, description, string.Empty, null));
         }
 
-        return o.With("PSProvider", new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = @"Microsoft.PowerShell.Core\Registry" }
-            .With("Name", "Registry"));
+        return o.With("PSProvider", ProviderInfoObject(RegistryProvider, "Microsoft.PowerShell.Commands.RegistryProvider", "System.Management.Automation.dll-Help.xml", "Registry",
+            PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess, Transactions", string.Empty, path.Drive ? path.DriveName : "HKLM"));
     }
 
     /// <summary>
@@ -347,6 +347,17 @@ internal sealed partial class RunContext
     }
 
 
+    private const string RegistryProvider = @"Microsoft.PowerShell.Core\Registry";
+
+    // A RegistryKey's Handle: an open SafeRegistryHandle (remoting writes it as its type's name).
+    private static PsObject RegistryHandle()
+    {
+        var handle = new PsObject(["Microsoft.Win32.SafeHandles.SafeRegistryHandle", "Microsoft.Win32.SafeHandles.SafeHandleZeroOrMinusOneIsInvalid",
+            "System.Runtime.InteropServices.SafeHandle", "System.Runtime.ConstrainedExecution.CriticalFinalizerObject", "System.Object"]) { ToStringValue = "Microsoft.Win32.SafeHandles.SafeRegistryHandle" };
+        handle.AdaptedProperties.AddRange([new("IsInvalid", PsPrimitive.Boolean(false)), new("IsClosed", PsPrimitive.Boolean(false))]);
+        return handle;
+    }
+
     private static PsObject RegistryKeyObjectOf(RegistryKeySnapshot key, RegistryPath path)
     {
         var o = new PsObject(RegistryKeyTypeNames) { ToStringValue = key.Name };
@@ -355,6 +366,7 @@ internal sealed partial class RunContext
         o.With("PSIsContainer", true);
         o.AdaptedProperties.Add(new PsProperty("SubKeyCount", PsPrimitive.Int32(key.SubKeys.Count)));
         o.AdaptedProperties.Add(new PsProperty("View", PsObjects.Enum(["Microsoft.Win32.RegistryView", "System.Enum", "System.ValueType", "System.Object"], "Default", 0)));
+        o.AdaptedProperties.Add(new PsProperty("Handle", RegistryHandle()));
         o.AdaptedProperties.Add(new PsProperty("ValueCount", PsPrimitive.Int32(key.Values.Count)));
         o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(key.Name)));
         return o;

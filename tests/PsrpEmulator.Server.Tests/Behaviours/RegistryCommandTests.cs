@@ -519,4 +519,28 @@ public class RegistryCommandTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "True", "7-Zip 19.00 (x64) 19.00" }));
     }
+
+    /// <summary>
+    /// A registry key goes on the wire as 5.1's Get-ChildItem HKLM:\... writes one (a recorded export): SubKeyCount,
+    /// View, Handle, ValueCount and Name in Props (View and Handle as their text at remoting depth), then Property and the
+    /// provider's notes, PSDrive and PSProvider as PSDriveInfo and ProviderInfo objects, in MS.
+    /// </summary>
+    [Test]
+    public async Task A_registry_key_is_written_as_5_1_writes_one()
+    {
+        var host = await RunAsync("Get-Item 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'", NewRegistry());
+
+        var written = (PsObject)RemotingDepth.Apply(host.Outputs.Single(), o => o.ToDisplayString());
+
+        Assert.That(written.AdaptedProperties.Select(p => (p.Name, p.Value is PsObject ? "Obj" : p.Value.ToDisplayString())).Take(3),
+            Is.EqualTo(new[] { ("SubKeyCount", written["SubKeyCount"]!.ToDisplayString()), ("View", "Default"), ("Handle", "Microsoft.Win32.SafeHandles.SafeRegistryHandle") }));
+        Assert.That(written.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[] { "SubKeyCount", "View", "Handle", "ValueCount", "Name" }));
+        Assert.That(written.ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "Property", "PSPath", "PSParentPath", "PSChildName", "PSDrive", "PSProvider", "PSIsContainer" }));
+        var drive = (PsObject)written["PSDrive"]!;
+        Assert.That((drive.ToStringValue, drive["Root"]?.ToDisplayString(), drive["Description"]?.ToDisplayString()),
+            Is.EqualTo(("HKLM", "HKEY_LOCAL_MACHINE", "The configuration settings for the local computer")));
+        var provider = (PsObject)written["PSProvider"]!;
+        Assert.That((provider.ToStringValue, provider["ImplementingType"]?.ToDisplayString(), provider["Capabilities"]?.ToDisplayString()),
+            Is.EqualTo((@"Microsoft.PowerShell.Core\Registry", "Microsoft.PowerShell.Commands.RegistryProvider", "ShouldProcess, Transactions")));
+    }
 }
