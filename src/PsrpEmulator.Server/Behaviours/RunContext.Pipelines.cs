@@ -684,8 +684,15 @@ internal sealed partial class RunContext
                 {
                     // A variable an empty pipeline was assigned to holds AutomationNull: piped, it is no object at all
                     // ($found = Get-ChildItem ... -Filter *.none; $found | Remove-Item does nothing), where $null is one.
-                    await RunStatementAsync(pipeline.First, new EmittingHost(output, value => ReferenceEquals(value, PsNil.AutomationNull) ? ValueTask.CompletedTask : stages[0].ProcessAsync(value)),
-                        blockNesting + 1);
+                    // A statement-terminating error of the first command (its binding, an expression's exception) ends
+                    // the pipeline: what it wrote before stays passed on, but no later command ends (Get-ChildItem -Foo
+                    // | Measure-Object writes no count).
+                    if (!await RunPipelineHeadAsync(pipeline.First, new EmittingHost(output, value => ReferenceEquals(value, PsNil.AutomationNull) ? ValueTask.CompletedTask : DownstreamAsync(stages[0], value)),
+                        blockNesting + 1))
+                    {
+                        break;
+                    }
+
                     await stages[0].EndAsync();
                 }
                 else
@@ -702,6 +709,37 @@ internal sealed partial class RunContext
             }
         }
 
+    }
+
+    /// <summary>Runs a pipeline's first command; false when it ended in a statement-terminating error of its own.</summary>
+    private async ValueTask<bool> RunPipelineHeadAsync(string first, IPipelineHost emitting, int nesting)
+    {
+        var (outerNesting, outerFailed) = (_pipelineHeadNesting, _pipelineHeadFailed);
+        (_pipelineHeadNesting, _pipelineHeadFailed) = (nesting, false);
+        try
+        {
+            await RunStatementAsync(first, emitting, nesting);
+            return !_pipelineHeadFailed;
+        }
+        finally
+        {
+            (_pipelineHeadNesting, _pipelineHeadFailed) = (outerNesting, outerFailed);
+        }
+    }
+
+    // An object the first command passes on: the later commands' statements (a ForEach-Object block) are not the first command's.
+    private async ValueTask DownstreamAsync(Stage stage, PsValue value)
+    {
+        var head = _pipelineHeadNesting;
+        _pipelineHeadNesting = -1;
+        try
+        {
+            await stage.ProcessAsync(value);
+        }
+        finally
+        {
+            _pipelineHeadNesting = head;
+        }
     }
 
     /// <summary>An argument's values as text (a list's items each, elements of <c>a, b</c> each): names, patterns, headers.</summary>

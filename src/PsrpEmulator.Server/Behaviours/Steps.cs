@@ -777,6 +777,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // The block nesting of the statement of commands sent as commands running now (0: the commands themselves).
     private int _commandStatementNesting;
 
+    // The block nesting of the statement running now, kept while a pipeline's first command runs (RunHeadTrackedStatementAsync).
+    private int _statementNesting = -1;
+
+    // The block nesting of the first command of the pipeline whose first command is running now (-1: none, or its
+    // output is with the commands after it), and whether that command wrote a statement-terminating error.
+    private int _pipelineHeadNesting = -1;
+    private bool _pipelineHeadFailed;
+
     // Commands sent as commands: a statement-terminating error of the commands themselves (not of a script block
     // they run) fails the invocation, as a PowerShell invocation of commands fails on one (ParameterBindingException).
     private async ValueTask RunCommandStatementAsync(string text, IPipelineHost? to, int blockNesting)
@@ -915,7 +923,26 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return true;
     }
 
-    private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
+    // While a pipeline's first command runs, each statement notes its nesting and gives the outer one back when it
+    // ends, so that command's own error is told from the errors of the statements it runs.
+    private ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting) =>
+        _pipelineHeadNesting < 0 ? RunStatementBodyAsync(text, to, blockNesting) : RunHeadTrackedStatementAsync(text, to, blockNesting);
+
+    private async ValueTask RunHeadTrackedStatementAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var outer = _statementNesting;
+        _statementNesting = blockNesting;
+        try
+        {
+            await RunStatementBodyAsync(text, to, blockNesting);
+        }
+        finally
+        {
+            _statementNesting = outer;
+        }
+    }
+
+    private async ValueTask RunStatementBodyAsync(string text, IPipelineHost? to, int blockNesting)
     {
         text = Statements.BracedVariables(text.Trim());
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
@@ -2372,6 +2399,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private ValueTask WriteStatementErrorAsync(ScriptedError error, IPipelineHost output, bool passesOwnAction = false)
     {
         scope.Variables.ErrorsWritten++;
+        // The first command of a pipeline failed as a statement: the commands after it are not ended (RunPipelineAsync).
+        if (_statementNesting == _pipelineHeadNesting) _pipelineHeadFailed = true;
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
         if (UnansweredFails && depth == 0 && _commandStatementNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.

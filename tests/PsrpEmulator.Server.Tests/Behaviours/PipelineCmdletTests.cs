@@ -624,4 +624,26 @@ public class PipelineCmdletTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "wsmprovhost True True Int64", "83501056" }));
     }
+
+    /// <summary>
+    /// A statement-terminating error of a pipeline's first command (its parameter binding, an expression's exception)
+    /// ends the pipeline: no later command ends, so Measure-Object writes no count; the script goes on. A statement the
+    /// first command runs (a script block's, a ForEach-Object block's downstream) failing does not, nor does a
+    /// non-terminating error.
+    /// </summary>
+    [TestCase("Get-Item C:\\Windows -Foo | Measure-Object | % Count; 'next'", 1, "next")]
+    [TestCase("Get-Service -Name | Measure-Object | % Count; 'next'", 1, "next")]
+    [TestCase("[int]::Parse('x') | Measure-Object | % Count; 'next'", 1, "next")]
+    [TestCase("Get-Date -Date nope | Sort-Object | Measure-Object | % Count; 'next'", 1, "next")]
+    [TestCase("& { Get-Date -Date nope; 5 } | Measure-Object | % Count", 1, "1")]
+    [TestCase("Get-Service WinRM, BITS | % { Get-Date -Date nope; $_.Name } | Measure-Object | % Count", 2, "2")]
+    [TestCase("Get-ChildItem C:\\nope | Measure-Object | % Count", 1, "0")]
+    [TestCase("1..3 | Select-Object -First | Measure-Object | % Count; 'next'", 1, "next")]
+    public async Task A_first_command_s_terminating_error_ends_the_pipeline(string script, int errors, string outputs)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors, Has.Count.EqualTo(errors));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(outputs));
+    }
 }
