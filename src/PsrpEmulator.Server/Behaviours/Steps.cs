@@ -405,7 +405,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
-        return await CaptureAsync(text, to, blockNesting);
+        // The right side's pipeline failing as a statement ($a = Get-Item x -Foo) fails the assignment: $a keeps its value.
+        try
+        {
+            return await CaptureExpressionAsync(text, to, blockNesting);
+        }
+        catch (ScriptExpressionException e)
+        {
+            await WriteStatementErrorAsync(e.Error, to ?? host);
+            return null;
+        }
     }
 
     /// <summary>
@@ -785,6 +794,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private int _pipelineHeadNesting = -1;
     private bool _pipelineHeadFailed;
 
+    // The block nesting of the pipeline an expression runs now, whose statement-terminating error is the expression's (-1: none).
+    private int _propagateNesting = -1;
+
     // Commands sent as commands: a statement-terminating error of the commands themselves (not of a script block
     // they run) fails the invocation, as a PowerShell invocation of commands fails on one (ParameterBindingException).
     private async ValueTask RunCommandStatementAsync(string text, IPipelineHost? to, int blockNesting)
@@ -926,7 +938,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // While a pipeline's first command runs, each statement notes its nesting and gives the outer one back when it
     // ends, so that command's own error is told from the errors of the statements it runs.
     private ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting) =>
-        _pipelineHeadNesting < 0 ? RunStatementBodyAsync(text, to, blockNesting) : RunHeadTrackedStatementAsync(text, to, blockNesting);
+        _pipelineHeadNesting < 0 && _propagateNesting < 0 ? RunStatementBodyAsync(text, to, blockNesting) : RunHeadTrackedStatementAsync(text, to, blockNesting);
 
     private async ValueTask RunHeadTrackedStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
@@ -2400,7 +2412,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         scope.Variables.ErrorsWritten++;
         // The first command of a pipeline failed as a statement: the commands after it are not ended (RunPipelineAsync).
-        if (_statementNesting == _pipelineHeadNesting) _pipelineHeadFailed = true;
+        if (_pipelineHeadNesting >= 0 && _statementNesting == _pipelineHeadNesting) _pipelineHeadFailed = true;
+        // A pipeline inside an expression ((Get-Item x -Foo).Count, $a = Get-Item x -Foo): its error ends the statement
+        // around it too, which writes it (CaptureExpressionAsync).
+        if (_propagateNesting >= 0 && _statementNesting == _propagateNesting && scope.Variables.TryDepth == 0) throw new PropagatedStatementException(error);
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
         if (UnansweredFails && depth == 0 && _commandStatementNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
@@ -2801,7 +2816,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (expression && ScriptExpressions.Tokenize(text) is { } tokens) return await EvaluateAsync(ParseExpression(tokens), to, blockNesting + 1);
         // 'it''s': a literal no rule answered (the rules take the ones without a doubled quote).
         if (expression && Statements.SingleQuotedLiteral(text) is { } literal && Catalog.Find(text) is null) return PsPrimitive.String(literal);
-        if (!expression) return await CaptureAsync(text, to, blockNesting);
+        if (!expression) return await CaptureExpressionAsync(text, to, blockNesting);
         if (text.StartsWith('!')) return PsPrimitive.Boolean(!ScriptExpressions.IsTrue(await EvaluateAsync(text[1..], to, blockNesting + 1)));
         if (ScriptExpressions.HashtableLiteral(text) is var (entries, cast))
         {
@@ -3128,7 +3143,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
         }
 
-        return await CaptureAsync(text, to, blockNesting);
+        return await CaptureExpressionAsync(text, to, blockNesting);
     }
 
     // The variable a member access starts with ($x, $script:x), when it is one the session holds; null for $env:,
@@ -3828,6 +3843,29 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>
+    /// <summary>
+    /// A pipeline an expression runs for its value ((Get-Item x).Count, an if's condition, an assignment's right side):
+    /// its statement-terminating error is not written there but ends the expression, as PowerShell's exception goes on
+    /// to the statement around it (a ScriptExpressionException here); a $( ) or @( ) has statements of its own.
+    /// </summary>
+    private async ValueTask<PsValue> CaptureExpressionAsync(string text, IPipelineHost? to, int blockNesting)
+    {
+        var outer = _propagateNesting;
+        _propagateNesting = blockNesting + 1;
+        try
+        {
+            return await CaptureAsync(text, to, blockNesting);
+        }
+        catch (PropagatedStatementException e)
+        {
+            throw new ScriptExpressionException(e.Error);
+        }
+        finally
+        {
+            _propagateNesting = outer;
+        }
+    }
+
     private async ValueTask<PsValue> CaptureAsync(string text, IPipelineHost? to, int blockNesting)
     {
         var capture = new CapturingHost(to ?? host);
@@ -4033,6 +4071,12 @@ internal sealed partial class RunContext
 internal sealed class ScriptExitException(int code) : Exception("exit " + code.ToString(System.Globalization.CultureInfo.InvariantCulture))
 {
     public int Code => code;
+}
+
+/// <summary>A statement-terminating error of a pipeline an expression runs, on its way to the expression (CaptureExpressionAsync).</summary>
+internal sealed class PropagatedStatementException(ScriptedError error) : Exception(error.Message)
+{
+    public ScriptedError Error => error;
 }
 
 /// <summary>A statement-terminating error raised inside a try block, on its way to the catch.</summary>

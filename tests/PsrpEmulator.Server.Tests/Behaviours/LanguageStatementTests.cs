@@ -1160,14 +1160,19 @@ public class LanguageStatementTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "found", "stopped" }));
     }
 
+    /// <summary>
+    /// The condition's CommandNotFoundException goes to the if statement's handler (PowerShell's compiler wraps each
+    /// statement of a list in a catch calling CheckActionPreference): the error is written and neither branch runs; the
+    /// next statement does.
+    /// </summary>
     [Test]
-    public async Task A_condition_naming_an_unknown_command_writes_PowerShell_s_error_and_is_false()
+    public async Task A_condition_naming_an_unknown_command_writes_PowerShell_s_error_and_ends_the_if_statement()
     {
-        var (host, outcome) = await RunAsync("if (Get-Frobnicator) { 'yes' } else { 'no' }");
+        var (host, outcome) = await RunAsync("if (Get-Frobnicator) { 'yes' } else { 'no' }; 'next'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new[] { ("CommandNotFoundException", (string?)"Get-Frobnicator") }));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "no" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
     [Test]

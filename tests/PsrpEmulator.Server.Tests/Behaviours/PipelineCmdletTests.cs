@@ -646,4 +646,38 @@ public class PipelineCmdletTests
         Assert.That(host.Errors, Has.Count.EqualTo(errors));
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(outputs));
     }
+
+    /// <summary>
+    /// A pipeline inside an expression (parentheses, an assignment's right side, a condition, a foreach's collection)
+    /// that fails as a statement ends the statement around it, which writes the error once: no .Count of nothing, no
+    /// half-built string, no assignment. $( ) and @( ) hold statements of their own, which write their error and go on;
+    /// so does a script block's statement.
+    /// </summary>
+    [TestCase("(Get-Item -Foo).Count; 'after'", "after")]
+    [TestCase("'n=' + (Get-Date -Date nope); 'after'", "after")]
+    [TestCase("$a = 5; $a = (Get-Item -Foo); \"after $a\"", "after 5")]
+    [TestCase("$a = 5; $a = Get-Item -Foo; \"after $a\"", "after 5")]
+    [TestCase("((Get-Date -Date nope)); 'after'", "after")]
+    [TestCase("foreach ($i in Get-Item -Foo) { 'i' }; 'after'", "after")]
+    [TestCase("if (Get-Item -Foo) { 'yes' } else { 'no' }; 'after'", "after")]
+    [TestCase("\"x: $(Get-Date -Date nope)\"; 'after'", "x: |after")]
+    [TestCase("@(Get-Item -Foo).Count; 'after'", "0|after")]
+    [TestCase("$x = & { Get-Date -Date nope; 5 }; \"x=$x\"", "x=5")]
+    [TestCase("$a = 5; $a = Get-ChildItem C:\\nope; \"after [$a]\"", "after []")]
+    public async Task A_pipeline_failing_inside_an_expression_ends_the_statement_around_it(string script, string outputs)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors, Has.Count.EqualTo(1));
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(outputs));
+    }
+
+    [Test]
+    public async Task A_pipeline_failing_inside_an_expression_under_try_goes_to_the_catch_with_its_own_error()
+    {
+        var (host, _) = await RunAsync("try { (Get-Item -Foo).Count; 'not here' } catch { \"caught $($_.FullyQualifiedErrorId)\" }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "caught NamedParameterNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
+    }
 }
