@@ -2767,7 +2767,7 @@ internal sealed partial class RunContext
                         : star && value is PsPrimitive primitive && ValueProperties.Of(primitive) is { Count: > 0 } own ? own
                         : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
-                        : (shownNames ?? (star ? null : Formatting.FormatViews.ListViewOf(value)) ?? Formatting.FormatViews.AllProperties(value)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
+                        : (shownNames ?? (star ? null : Formatting.FormatViews.ListViewOf(value)) ?? Formatting.FormatViews.AllProperties(value, star)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;
                 },
                 AutoSize = autoSize,

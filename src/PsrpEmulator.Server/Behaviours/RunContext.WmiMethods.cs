@@ -58,7 +58,7 @@ internal sealed partial class RunContext
         o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
         o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"ROOT\cimv2")));
         o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(o.ToStringValue)));
-        return o;
+        return o.With("PSComputerName", computer);
     }
 
     /// <summary>[wmi]"Win32_Service.Name='Spooler'": the instance the path names (Get-WmiObject's), or WMI's "Not found".</summary>

@@ -175,6 +175,8 @@ internal sealed partial class RunContext
                     ToStringValue = keys.Count == 0 ? seed.ClassName : text,
                 };
                 instanceObject.AdaptedProperties.AddRange(properties);
+                // The CIM adapter's PSComputerName, last of the properties: none for the local computer.
+                if (!properties.Exists(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
                 await output.WriteAsync(new PipelineOutput(instanceObject), cancellationToken);
                 continue;
             }
@@ -213,7 +215,8 @@ internal sealed partial class RunContext
             new("Site", PsNil.Instance),
             new("Container", PsNil.Instance),
         ]);
-        return o;
+        // types.ps1xml's AliasProperty PSComputerName = __SERVER: a member, first in Format-List * and Select-Object *.
+        return o.With("PSComputerName", computer);
 
         static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }

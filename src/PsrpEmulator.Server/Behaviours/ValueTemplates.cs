@@ -966,6 +966,9 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
             new("ProcessId", PsPrimitive.UInt32(running ? (uint)service.RunningProcessId : 0)),
             new("WaitHint", PsPrimitive.UInt32(0)),
         ]);
+        // A CIM instance's PSComputerName is its adapter's (none locally); a ManagementObject's the alias of __SERVER.
+        if (cim) o.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
+        else o.With("PSComputerName", computer is null ? PsNil.Instance : PsPrimitive.String(computer));
         return o;
     }
 }

@@ -339,4 +339,24 @@ public class WmiObjectTests
         Assert.That(host.OutputTexts[1], Does.StartWith("\r\n\r\nDeviceID     : C:\r\nDriveType    : 3\r\nProviderName : \r\nVolumeName   : \r\nSize         : "));
         Assert.That(host.OutputTexts[1], Does.Not.Contain("FileSystem"));
     }
+
+    /// <summary>
+    /// A ManagementObject has types.ps1xml's AliasProperty PSComputerName = __SERVER, a member: Format-List * and
+    /// Select-Object * (which resolve * against PSObject.Members, extended first) list it first, Format-List alone of a
+    /// class with no view (AssociationManager.ExpandAll: adapted first) last; a CimInstance's is its adapter's, none locally.
+    /// </summary>
+    [Test]
+    public async Task A_management_object_has_PSComputerName_first_with_star_and_last_in_its_plain_list()
+    {
+        var (host, _) = await RunAsync(
+            "$p = Get-WmiObject Win32_Process -Filter 'ProcessId = 4'; $p.PSComputerName -eq $p.__SERVER; " +
+            "(($p | Format-List * | Out-String) -split \"`r`n\" | ? { $_ })[0]; (($p | Format-List | Out-String) -split \"`r`n\" | ? { $_ })[-1]; " +
+            "($p | Select-Object *).psobject.Properties.Name[0]; $null -eq (Get-CimInstance Win32_Process -Filter 'ProcessId = 4').PSComputerName");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts[0], Is.EqualTo("True"));
+        Assert.That(host.OutputTexts[1], Does.Match(@"^PSComputerName +: \S+$"));
+        Assert.That(host.OutputTexts[2], Does.Match(@"^PSComputerName +: \S+$"));
+        Assert.That(host.OutputTexts.Skip(3), Is.EqualTo(new[] { "PSComputerName", "True" }));
+    }
 }

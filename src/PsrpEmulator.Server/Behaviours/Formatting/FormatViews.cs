@@ -966,7 +966,7 @@ internal static class FormatViews
         // Enums and wrapped primitives (a string with notes) are their text.
         if (o.BaseValue is not null) return Scalar;
         // A type's DefaultDisplayPropertySet (a WMI class's) when it has one: up to four a table, more a list.
-        var properties = DefaultDisplaySet(o)?.ToList() ?? DisplayProperties(o);
+        var properties = DefaultDisplaySet(o)?.ToList() ?? ExpandAllProperties(o);
         if (properties.Count == 0) return Scalar;
         var key = (o.TypeNames is { Count: > 0 } names ? StripDeserialized(names[0]) : string.Empty) + "|" + string.Join("|", properties);
         var table = properties.Count <= 4;
@@ -987,12 +987,13 @@ internal static class FormatViews
         new PsObject(["System.Collections.DictionaryEntry", "System.ValueType", "System.Object"]) { ToStringValue = "System.Collections.DictionaryEntry" }.With("Name", key).With("Key", key).With("Value", value);
 
     /// <summary>Every property of an object (Format-List without -Property shows them all); null for a scalar.</summary>
-    public static IReadOnlyList<string>? AllProperties(PsValue value) => value switch
+    public static IReadOnlyList<string>? AllProperties(PsValue value, bool star = false) => value switch
     {
         PsPrimitive when value.AsTimeSpan() is not null => TimeSpanProperties,
         // No list view for these (their views are a custom one and tables): all their properties, .NET ones first.
         PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Version or PsPrimitiveType.Guid } primitive => ValueProperties.ForList(primitive),
-        PsObject { BaseValue: null } o => DisplayProperties(o),
+        // Format-List * resolves * against the members (extended first); Format-List alone expands all (.NET first).
+        PsObject { BaseValue: null } o => star ? DisplayProperties(o) : ExpandAllProperties(o),
         _ => null,
     };
 
@@ -1015,7 +1016,7 @@ internal static class FormatViews
     /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
     public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
     {
-        var names = properties ?? DefaultDisplaySet(value) ?? (value is PsObject o && o.BaseValue is null ? DisplayProperties(o) : []);
+        var names = properties ?? DefaultDisplaySet(value) ?? (value is PsObject o && o.BaseValue is null ? ExpandAllProperties(o) : []);
         return new FormatView("list|" + string.Join("|", names), FormatShape.List,
             [.. names.Select(Column)]);
     }
@@ -1033,7 +1034,7 @@ internal static class FormatViews
             // No table view: the first ten properties, a date's as Format-List lists them (AssociationManager.ExpandAll).
             properties = value switch
             {
-                PsObject { BaseValue: null } o => [.. DisplayProperties(o).Take(10)],
+                PsObject { BaseValue: null } o => [.. ExpandAllProperties(o).Take(10)],
                 PsPrimitive { Type: PsPrimitiveType.DateTime } date => [.. ValueProperties.ForList(date)!.Take(10)],
                 _ => [],
             };
@@ -1140,10 +1141,18 @@ internal static class FormatViews
     /// type-table members before the adapter's), so <c>Get-Item file | Format-List *</c> starts PSPath, ..., Mode,
     /// VersionInfo, BaseName and then Name, Length; a deserialized object's notes (MS) before its Props.
     /// </summary>
-    internal static List<string> DisplayProperties(PsObject o)
+    internal static List<string> DisplayProperties(PsObject o) => Distinct(o.ExtendedProperties.Concat(o.AdaptedProperties), o);
+
+    /// <summary>
+    /// Adapted then extended properties, as AssociationManager.ExpandAll lists an object formatted with no view and no
+    /// properties named (Out-Default's list, Format-List alone): an Invoke-WmiMethod result ends with PSComputerName.
+    /// </summary>
+    internal static List<string> ExpandAllProperties(PsObject o) => Distinct(o.AdaptedProperties.Concat(o.ExtendedProperties), o);
+
+    private static List<string> Distinct(IEnumerable<PsProperty> properties, PsObject o)
     {
         var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
-        foreach (var p in o.ExtendedProperties.Concat(o.AdaptedProperties))
+        foreach (var p in properties)
         {
             if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
         }
