@@ -67,6 +67,44 @@ internal static class ExtendedTypeMembers
             Script("ProductVersionRaw", "New-Object System.Version -ArgumentList @(\r\n            $this.ProductMajorPart\r\n            $this.ProductMinorPart\r\n            $this.ProductBuildPart\r\n            $this.ProductPrivatePart)"),
         ],
         ["System.Diagnostics.EventLogEntry"] = [Script("EventID", "$this.get_EventID() -band 0xFFFF")],
+        // WMI: the alias every ManagementObject has, and the property sets of the classes the emulator seeds (types.ps1xml
+        // as PowerShell's compiled type data has them), which Format-List * and Select-Object * expand.
+        ["System.Management.ManagementObject"] = [Alias("PSComputerName", "__SERVER")],
+        [Wmi("Win32_BIOS")] = [PropertySet("PSStatus", "Status", "Name", "Caption", "SMBIOSPresent")],
+        [Wmi("Win32_ComputerSystem")] =
+        [
+            PropertySet("PSStatus", "AdminPasswordStatus", "BootupState", "ChassisBootupState", "KeyboardPasswordStatus", "PowerOnPasswordStatus", "PowerSupplyState",
+                "PowerState", "FrontPanelResetStatus", "ThermalState", "Status", "Name"),
+            PropertySet("POWER", "Name", "PowerManagementCapabilities", "PowerManagementSupported", "PowerOnPasswordStatus", "PowerState", "PowerSupplyState"),
+        ],
+        [Wmi("WIN32_PROCESSOR")] =
+        [
+            PropertySet("PSStatus", "Availability", "CpuStatus", "CurrentVoltage", "DeviceID", "ErrorCleared", "ErrorDescription", "LastErrorCode", "LoadPercentage", "Status", "StatusInfo"),
+            PropertySet("PSConfiguration", "AddressWidth", "DataWidth", "DeviceID", "ExtClock", "L2CacheSize", "L2CacheSpeed", "MaxClockSpeed", "PowerManagementSupported",
+                "ProcessorType", "Revision", "SocketDesignation", "Version", "VoltageCaps"),
+        ],
+        [Wmi("Win32_Group")] = [PropertySet("PSStatus", "Status", "Name")],
+        [Wmi("Win32_LogicalDisk")] = [PropertySet("PSStatus", "Status", "Availability", "DeviceID", "StatusInfo")],
+        [Wmi("Win32_NetworkAdapter")] = [PropertySet("PSStatus", "Availability", "Name", "Status", "StatusInfo", "DeviceID")],
+        [Wmi("Win32_NetworkAdapterConfiguration")] =
+        [
+            PropertySet("PSStatus", "DHCPLeaseExpires", "Index", "Description"),
+            PropertySet("DHCP", "Description", "DHCPEnabled", "DHCPLeaseExpires", "DHCPLeaseObtained", "DHCPServer", "Index"),
+            PropertySet("DNS", "Description", "DNSDomain", "DNSDomainSuffixSearchOrder", "DNSEnabledForWINSResolution", "DNSHostName", "DNSServerSearchOrder",
+                "DomainDNSRegistrationEnabled", "FullDNSRegistrationEnabled", "Index"),
+            PropertySet("IP", "Description", "Index", "IPAddress", "IPConnectionMetric", "IPEnabled", "IPFilterSecurityEnabled"),
+            PropertySet("WINS", "Description", "Index", "WINSEnableLMHostsLookup", "WINSHostLookupFile", "WINSPrimaryServer", "WINSScopeID", "WINSSecondaryServer"),
+        ],
+        [Wmi("Win32_OperatingSystem")] =
+        [
+            PropertySet("PSStatus", "Status", "Name"), PropertySet("FREE", "FreePhysicalMemory", "FreeSpaceInPagingFiles", "FreeVirtualMemory", "Name"),
+        ],
+        [Wmi("Win32_QuickFixEngineering")] = [PropertySet("PSStatus", "__PATH", "Status")],
+        [Wmi("Win32_Service")] =
+        [
+            PropertySet("PSStatus", "Name", "Status", "ExitCode"), PropertySet("PSConfiguration", "DesktopInteract", "ErrorControl", "Name", "PathName", "ServiceType", "StartMode"),
+        ],
+        [Wmi("Win32_UserAccount")] = [PropertySet("PSStatus", "Status", "Caption", "PasswordExpires")],
         // Get-Acl's objects: SecurityDescriptorCommandsBase's code properties and the rules as text.
         ["System.Security.AccessControl.ObjectSecurity"] =
         [
@@ -92,6 +130,8 @@ internal static class ExtendedTypeMembers
     /// <summary>Whether the type data of any of the type names has a member of that name.</summary>
     public static bool Has(IEnumerable<string> typeNames, string name) =>
         typeNames.Any(t => Of(t).Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)));
+
+    private static string Wmi(string className) => @"System.Management.ManagementObject#root\cimv2\" + className;
 
     private static DotNetMembers.Member Alias(string name, string target) => new("AliasProperty", name, $"{name} = {target}");
 

@@ -324,4 +324,23 @@ public class ProcessCommandTests
         Assert.That(host.OutputTexts, Is.Empty);
         Assert.That(host.Errors.Single().Message, Does.Contain(reason));
     }
+
+    /// <summary>
+    /// Format-List * and Select-Object * list a process as PSPropertyExpression resolves *: types.ps1xml's members first,
+    /// the property sets PSConfiguration and PSResources as the properties they name (Name, Id, PriorityClass,
+    /// FileVersion, HandleCount...), then the aliases and script properties (SI, Handles, VM...), then .NET's; the CSV
+    /// header is PSObject.Properties, no property sets: "Name","SI","Handles","VM","WS","PM","NPM","Path",...
+    /// </summary>
+    [Test]
+    public async Task Format_list_star_expands_a_process_s_property_sets_and_the_csv_header_does_not()
+    {
+        var (host, _) = await RunAsync("$p = Get-Process -Id 1868; (($p | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] }) -join ','; " +
+            "($p | Select-Object *).psobject.Properties.Name -join ','; ($p | ConvertTo-Csv -NoTypeInformation)[0]");
+
+        Assert.That(host.Errors, Is.Empty);
+        const string expanded = "Name,Id,PriorityClass,FileVersion,HandleCount,WorkingSet,PrivateMemorySize,TotalProcessorTime,SI,Handles,VM,WS,PM,NPM,Path,Company,CPU,ProductVersion,Description,";
+        Assert.That(host.OutputTexts[0], Does.StartWith(expanded));
+        Assert.That(host.OutputTexts[1], Does.StartWith(expanded));
+        Assert.That(host.OutputTexts[2], Does.StartWith("\"Name\",\"SI\",\"Handles\",\"VM\",\"WS\",\"PM\",\"NPM\",\"Path\",\"Company\",\"CPU\",\"FileVersion\",\"ProductVersion\",\"Description\","));
+    }
 }

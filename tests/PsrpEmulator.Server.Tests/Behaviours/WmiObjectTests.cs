@@ -359,4 +359,25 @@ public class WmiObjectTests
         Assert.That(host.OutputTexts[2], Does.Match(@"^PSComputerName +: \S+$"));
         Assert.That(host.OutputTexts.Skip(3), Is.EqualTo(new[] { "PSComputerName", "True" }));
     }
+
+    /// <summary>
+    /// Format-List * of a ManagementObject: PSComputerName (ManagementObject's alias), then the class's property sets from
+    /// types.ps1xml expanded (Win32_Service: PSStatus Name, Status, ExitCode; PSConfiguration DesktopInteract,
+    /// ErrorControl, PathName, ServiceType, StartMode), then the WMI properties; the CSV header has no property sets.
+    /// </summary>
+    [Test]
+    public async Task Format_list_star_of_a_management_object_expands_its_class_s_property_sets()
+    {
+        var (host, _) = await RunAsync(
+            "$s = Get-WmiObject Win32_Service -Filter \"Name='WinRM'\"; (($s | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] } | Select-Object -First 10) -join ','; " +
+            "(Get-WmiObject Win32_BIOS | Select-Object *).psobject.Properties.Name[0..2] -join ','; ($s | ConvertTo-Csv -NoTypeInformation)[0].Split(',')[0..1] -join ','");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "PSComputerName,Name,Status,ExitCode,DesktopInteract,ErrorControl,PathName,ServiceType,StartMode,__GENUS",
+            "PSComputerName,Status,Name",
+            "\"PSComputerName\",\"__GENUS\"",
+        }));
+    }
 }

@@ -14,7 +14,7 @@ internal static class Csv
     public static List<string> Header(PsValue first) => first switch
     {
         PsPrimitive { Value: string } => ["Length"],
-        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => FormatViews.DisplayProperties(o),
+        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => FormatViews.DisplayProperties(o, expandPropertySets: false),
         _ => [],
     };
 

@@ -1141,7 +1141,59 @@ internal static class FormatViews
     /// type-table members before the adapter's), so <c>Get-Item file | Format-List *</c> starts PSPath, ..., Mode,
     /// VersionInfo, BaseName and then Name, Length; a deserialized object's notes (MS) before its Props.
     /// </summary>
-    internal static List<string> DisplayProperties(PsObject o) => Distinct(o.ExtendedProperties.Concat(o.AdaptedProperties), o);
+    internal static List<string> DisplayProperties(PsObject o, bool expandPropertySets = true)
+    {
+        // Type data the emulator knows (ExtendedTypeMembers): its members come after the instance's own notes and before
+        // the .NET properties, in types.ps1xml's order from the base type down, a property set as the properties it
+        // names (PSPropertyExpression.ResolveNames expands it): Get-Process | Format-List * starts Name, Id,
+        // PriorityClass, FileVersion, HandleCount, ... SI, Handles; PSObject.Properties (ConvertTo-Csv's header) has no
+        // property sets: "Name","SI","Handles","VM",... An object whose notes hold .NET properties (the emulator's
+        // processes) still lists those with the .NET ones.
+        if (o.TypeNames is not { Count: > 0 } typeNames || typeNames.All(t => ExtendedTypeMembers.Of(t).Count == 0))
+        {
+            return Distinct(o.ExtendedProperties.Concat(o.AdaptedProperties), o);
+        }
+
+        var typeData = typeNames.Reverse().SelectMany(ExtendedTypeMembers.Of).ToList();
+        var dotNet = DotNetMembers.OfFirst(typeNames) ?? [];
+        var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
+        void Add(string name)
+        {
+            if (!names.Contains(name, StringComparer.OrdinalIgnoreCase)) names.Add(name);
+        }
+
+        string? Own(string name) =>
+            (o.ExtendedProperties.Find(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ?? o.AdaptedProperties.Find(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))?.Name;
+
+        foreach (var note in o.ExtendedProperties)
+        {
+            if (!typeData.Exists(m => m.Name.Equals(note.Name, StringComparison.OrdinalIgnoreCase)) &&
+                !dotNet.Any(m => m.MemberType == "Property" && m.Name.Equals(note.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                Add(note.Name);
+            }
+        }
+
+        foreach (var member in typeData)
+        {
+            if (member.MemberType == "PropertySet")
+            {
+                if (!expandPropertySets) continue;
+                var open = member.Definition.IndexOf('{');
+                foreach (var referenced in member.Definition[(open + 1)..^1].Split(", "))
+                {
+                    if (Own(referenced) is { } own) Add(own);
+                }
+            }
+            else if (member.MemberType.EndsWith("Property", StringComparison.Ordinal) && Own(member.Name) is { } own)
+            {
+                Add(own);
+            }
+        }
+
+        foreach (var property in o.ExtendedProperties.Concat(o.AdaptedProperties)) Add(property.Name);
+        return names;
+    }
 
     /// <summary>
     /// Adapted then extended properties, as AssociationManager.ExpandAll lists an object formatted with no view and no
