@@ -172,10 +172,27 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed, bool w
         {
             WithStartTime(process, boot, session, scope.Variables.Runspace.Opened);
             WithPriorityAndThreads(process);
+            WithProductAndNounName(process);
         }
 
         return all.OrderBy(v => v is PsObject o && o["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty, StringComparer.OrdinalIgnoreCase)
             .ThenBy(v => v is PsObject o && o["Id"] is { } id && int.TryParse(PipelineVariables.Display(id), out var number) ? number : 0);
+    }
+
+    /// <summary>
+    /// types.ps1xml's last two members of a process when its object has none: the script property Product (its main
+    /// module's ProductName: Windows' for a program Microsoft Corporation made, none for another or a protected one) and
+    /// the note __NounName (Process), which Format-List * and the CSV header show after Description.
+    /// </summary>
+    private static void WithProductAndNounName(PsObject process)
+    {
+        if (process["Product"] is null)
+        {
+            var microsoft = process["Company"] is { } company && PipelineVariables.Display(company) == "Microsoft Corporation";
+            process.With("Product", microsoft ? PsPrimitive.String("Microsoft® Windows® Operating System") : PsNil.Instance);
+        }
+
+        if (process["__NounName"] is null) process.With("__NounName", "Process");
     }
 
     /// <summary>

@@ -338,9 +338,17 @@ public class ProcessCommandTests
             "($p | Select-Object *).psobject.Properties.Name -join ','; ($p | ConvertTo-Csv -NoTypeInformation)[0]");
 
         Assert.That(host.Errors, Is.Empty);
-        const string expanded = "Name,Id,PriorityClass,FileVersion,HandleCount,WorkingSet,PrivateMemorySize,TotalProcessorTime,SI,Handles,VM,WS,PM,NPM,Path,Company,CPU,ProductVersion,Description,";
+        const string expanded = "Name,Id,PriorityClass,FileVersion,HandleCount,WorkingSet,PrivateMemorySize,TotalProcessorTime,SI,Handles,VM,WS,PM,NPM,Path,Company,CPU,ProductVersion,Description,Product,__NounName,";
         Assert.That(host.OutputTexts[0], Does.StartWith(expanded));
         Assert.That(host.OutputTexts[1], Does.StartWith(expanded));
-        Assert.That(host.OutputTexts[2], Does.StartWith("\"Name\",\"SI\",\"Handles\",\"VM\",\"WS\",\"PM\",\"NPM\",\"Path\",\"Company\",\"CPU\",\"FileVersion\",\"ProductVersion\",\"Description\","));
+        Assert.That(host.OutputTexts[2], Does.StartWith("\"Name\",\"SI\",\"Handles\",\"VM\",\"WS\",\"PM\",\"NPM\",\"Path\",\"Company\",\"CPU\",\"FileVersion\",\"ProductVersion\",\"Description\",\"Product\",\"__NounName\","));
+    }
+
+    [Test]
+    public async Task A_process_has_types_ps1xml_s_Product_and_NounName()
+    {
+        var (host, _) = await RunAsync("$p = Get-Process -Id 1868; $p.Product; $p.__NounName");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Microsoft® Windows® Operating System", "Process" }));
     }
 }
