@@ -201,7 +201,7 @@ internal sealed partial class RunContext
             .With("PSParentPath", parent is null ? string.Empty : provider + parent)
             .With("PSChildName", parent is null ? view.Path : VirtualFileSystem.NameOf(view.Path))
             .With("PSDrive", FileSystemDriveObject())
-            .With("PSProvider", FileSystemProviderObject())
+            .With("PSProvider", FileSystemProviderObject((PsObject)acl["PSDrive"]!))
             .With("CentralAccessPolicyId", PsNil.Instance)
             .With("CentralAccessPolicyName", PsNil.Instance)
             .With("Path", provider + view.Path);
@@ -238,9 +238,10 @@ internal sealed partial class RunContext
         return DriveInfoObject("C", @"Microsoft.PowerShell.Core\FileSystem", @"C:\", string.Empty, location.Length > 3 ? location[3..] : string.Empty, space);
     }
 
-    private PsObject FileSystemProviderObject() => ProviderInfoObject(@"Microsoft.PowerShell.Core\FileSystem", "Microsoft.PowerShell.Commands.FileSystemProvider",
+    // The provider's Drives hold the item's own PSDrive (remoting writes a <Ref> to it, as a 5.1 export shows).
+    private PsObject FileSystemProviderObject(PsObject drive) => ProviderInfoObject(@"Microsoft.PowerShell.Core\FileSystem", "Microsoft.PowerShell.Commands.FileSystemProvider",
         "System.Management.Automation.dll-Help.xml", "FileSystem", PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance,
-        "Filter, ShouldProcess, Credentials", host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default", "C");
+        "Filter, ShouldProcess, Credentials", host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default", drive);
 
     /// <summary>A PSDriveInfo as an item's PSDrive note: its properties, and Used and Free for a drive that has them (a 5.1 export shows them so).</summary>
     private static PsObject DriveInfoObject(string name, string provider, string root, string description, string currentLocation, (ulong Used, ulong Free)? space)
@@ -259,7 +260,7 @@ internal sealed partial class RunContext
     }
 
     /// <summary>A ProviderInfo as an item's PSProvider note.</summary>
-    private static PsObject ProviderInfoObject(string provider, string implementingType, string helpFile, string name, PsValue snapIn, string moduleName, PsValue module, string capabilities, string home, string drive)
+    private static PsObject ProviderInfoObject(string provider, string implementingType, string helpFile, string name, PsValue snapIn, string moduleName, PsValue module, string capabilities, string home, PsValue drive)
     {
         var info = new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = provider };
         info.AdaptedProperties.AddRange(
@@ -267,7 +268,7 @@ internal sealed partial class RunContext
             new("ImplementingType", PsPrimitive.String(implementingType)), new("HelpFile", PsPrimitive.String(helpFile)), new("Name", PsPrimitive.String(name)),
             new("PSSnapIn", snapIn), new("ModuleName", PsPrimitive.String(moduleName)), new("Module", module), new("Description", PsPrimitive.String(string.Empty)),
             new("Capabilities", PsPrimitive.String(capabilities)), new("Home", PsPrimitive.String(home)),
-            new("Drives", PsObjects.List([PsPrimitive.String(drive)],
+            new("Drives", PsObjects.List([drive],
                 ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSDriveInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])),
         ]);
         return info;

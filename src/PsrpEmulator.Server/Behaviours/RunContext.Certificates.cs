@@ -405,7 +405,7 @@ internal sealed partial class RunContext
     private static PsObject CertificateDriveObject() => DriveInfoObject("Cert", CertificateProvider, "\\", "X509 Certificate Provider", string.Empty, null);
 
     private static PsObject CertificateProviderObject() => ProviderInfoObject(CertificateProvider, "Microsoft.PowerShell.Commands.CertificateProvider",
-        "Microsoft.PowerShell.Security.dll-Help.xml", "Certificate", PsNil.Instance, "Microsoft.PowerShell.Security", PsPrimitive.String("Microsoft.PowerShell.Security"), "ShouldProcess", string.Empty, "Cert");
+        "Microsoft.PowerShell.Security.dll-Help.xml", "Certificate", PsNil.Instance, "Microsoft.PowerShell.Security", PsPrimitive.String("Microsoft.PowerShell.Security"), "ShouldProcess", string.Empty, PsPrimitive.String("Cert"));
 
     // Cert:\ itself (Get-Item Cert:\): the provider's root container.
     private static PsObject CertificateRootObject() =>

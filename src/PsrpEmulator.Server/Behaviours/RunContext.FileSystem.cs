@@ -719,7 +719,7 @@ internal sealed partial class RunContext
             .With("PSParentPath", parent.Length == 0 ? string.Empty : provider + parent)
             .With("PSChildName", item.Name)
             .With("PSDrive", FileSystemDriveObject())
-            .With("PSProvider", FileSystemProviderObject())
+            .With("PSProvider", FileSystemProviderObject((PsObject)o["PSDrive"]!))
             .With("PSIsContainer", item.IsDirectory)
             .With("Mode", (item.IsDirectory ? "d" : "-") + (item.IsDirectory ? "-" : "a") + (item.IsReadOnly ? "r" : "-") + (item.IsHidden ? "h" : "-") + "--");
         if (!item.IsDirectory) o.With("VersionInfo", FileVersionInfoOfFile(item.FullName, item.Name));
@@ -1396,7 +1396,7 @@ internal sealed partial class RunContext
         entry.With("PSPath", EnvironmentProvider + "::" + name)
             .With("PSDrive", DriveInfoObject("Env", EnvironmentProvider, string.Empty, "Drive containing a view of the environment variables for the process.", string.Empty, null))
             .With("PSProvider", ProviderInfoObject(EnvironmentProvider, "Microsoft.PowerShell.Commands.EnvironmentProvider", "System.Management.Automation.dll-Help.xml", "Environment",
-                PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess", string.Empty, "Env"))
+                PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess", string.Empty, PsPrimitive.String("Env")))
             .With("PSIsContainer", false);
         entry.ExtendedProperties.AddRange(properties);
         return entry;

@@ -264,7 +264,7 @@ internal sealed partial class RunContext
         }
 
         return o.With("PSProvider", ProviderInfoObject(RegistryProvider, "Microsoft.PowerShell.Commands.RegistryProvider", "System.Management.Automation.dll-Help.xml", "Registry",
-            PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess, Transactions", string.Empty, path.Drive ? path.DriveName : "HKLM"));
+            PsPrimitive.String("Microsoft.PowerShell.Core"), "Microsoft.PowerShell.Core", PsNil.Instance, "ShouldProcess, Transactions", string.Empty, o["PSDrive"] ?? PsPrimitive.String("HKLM")));
     }
 
     /// <summary>

@@ -1236,6 +1236,10 @@ public class FileSystemTests
         Assert.That(drive.Element("ToString")!.Value, Is.EqualTo("C"));
         Assert.That(drive.Element("Props")!.Elements().Select(e => e.Attribute("N")!.Value).Take(4), Is.EqualTo(new[] { "CurrentLocation", "Name", "Provider", "Root" }));
         Assert.That(written.Element("Props")!.Elements().Single(e => e.Attribute("N")!.Value == "Parent").Value, Is.EqualTo("Documents"));
+        // The provider's Drives hold that very drive: a <Ref> to it, as the recorded output has.
+        var drives = written.Element("MS")!.Elements().Single(e => e.Attribute("N")!.Value == "PSProvider").Element("Props")!.Elements().Single(e => e.Attribute("N")!.Value == "Drives");
+        Assert.That(drives.Element("LST")!.Elements().Single().Name.LocalName, Is.EqualTo("Ref"));
+        Assert.That(drives.Element("LST")!.Elements().Single().Attribute("RefId")!.Value, Is.EqualTo(drive.Attribute("RefId")!.Value));
     }
 
     /// <summary>
