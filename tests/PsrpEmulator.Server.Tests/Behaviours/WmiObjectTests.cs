@@ -380,4 +380,14 @@ public class WmiObjectTests
             "\"PSComputerName\",\"__GENUS\"",
         }));
     }
+
+    /// <summary>The default scenario's bare Get-WmiObject Win32_OperatingSystem has the alias too, first in Format-List * before PSStatus's Status and Name.</summary>
+    [Test]
+    public async Task The_default_operating_system_object_has_PSComputerName_first_with_star()
+    {
+        var (host, _) = await RunAsync("$o = Get-WmiObject Win32_OperatingSystem; \"$($o.PSComputerName -eq $env:COMPUTERNAME) $($o.PSComputerName.Length -gt 0)\"; (($o | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] } | Select-Object -First 3) -join ','");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True True", "PSComputerName,Status,Name" }));
+    }
 }
