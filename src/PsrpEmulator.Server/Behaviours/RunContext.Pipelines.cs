@@ -2765,7 +2765,9 @@ internal sealed partial class RunContext
                     // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!)
                         : star && value is PsPrimitive primitive && ValueProperties.Of(primitive) is { Count: > 0 } own ? own
-                        : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames : names;
+                        : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames
+                        // Format-Table * and Format-List * of an object: every property, as * resolves (no view).
+                        : star && value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } starred ? Formatting.FormatViews.DisplayProperties(starred) : names;
                     var view = styled ?? (table ? Formatting.FormatViews.TableOf(value, shownNames)
                         : (shownNames ?? (star ? null : Formatting.FormatViews.ListViewOf(value)) ?? Formatting.FormatViews.AllProperties(value, star)) is { } shown ? Formatting.FormatViews.ListOf(value, shown) : null);
                     return GroupBy is { } group && view is not null ? Formatting.FormatViews.GroupedBy(view, group) : view;

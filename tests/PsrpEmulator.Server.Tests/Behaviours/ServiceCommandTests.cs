@@ -263,6 +263,15 @@ public class ServiceCommandTests
         Assert.That(host.OutputTexts.Skip(2), Is.EqualTo(new[] { "Name", "RequiredServices" }.Concat(dotNet)));
     }
 
+    /// <summary>Format-Table * is every property as * resolves, not the service's table view (Status, Name, DisplayName).</summary>
+    [Test]
+    public async Task Format_table_star_of_a_service_has_a_column_per_property_in_member_order()
+    {
+        var host = await RunAsync("((Get-Service WinRM | Format-Table * | Out-String) -split \"`r`n\" | ? { $_ })[0]", new ServiceStates());
+
+        Assert.That(host.OutputTexts.Single(), Does.StartWith("Name  RequiredServices CanPauseAndContinue CanShutdown CanStop DisplayName"));
+    }
+
     /// <summary>
     /// A ServiceController's methods as deployment scripts call them: Start(), WaitForStatus() (at once when the service
     /// is there already; its timeout on the session's clock, then .NET's TimeoutException), Refresh() of a kept object,
