@@ -140,4 +140,8 @@ internal static class ExtendedTypeMembers
     private static DotNetMembers.Member Code(string name, string type, string getter) => new("CodeProperty", name, $"{type} {name}{{get={getter};}}");
 
     private static DotNetMembers.Member PropertySet(string name, params string[] properties) => new("PropertySet", name, $"{name} {{{string.Join(", ", properties)}}}");
+
+    /// <summary>The properties a property set names, as its definition lists them ("PSStatus {Status, Name}").</summary>
+    public static string[] ReferencedProperties(DotNetMembers.Member propertySet) =>
+        propertySet.Definition[(propertySet.Definition.IndexOf('{') + 1)..^1].Split(", ");
 }

@@ -780,13 +780,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return name + " " + text[name.Length..];
     }
 
+    // A statement notes its block nesting while that tells errors apart, and gives the outer one back when it ends:
+    // commands sent as commands (their own statement-terminating error fails the invocation, as a PowerShell invocation
+    // of commands fails on a ParameterBindingException, not a script block's they run), a pipeline's first command
+    // (RunPipelineHeadAsync) and an expression's pipeline (CaptureExpressionAsync).
     private ValueTask RunStatementAsync(string text, IPipelineHost? to, int blockNesting) =>
-        UnansweredFails ? RunCommandStatementAsync(text, to, blockNesting) : RunStatementCoreAsync(text, to, blockNesting);
+        UnansweredFails || _pipelineHeadNesting >= 0 || _propagateNesting >= 0 ? RunTrackedStatementAsync(text, to, blockNesting) : RunStatementBodyAsync(text, to, blockNesting);
 
-    // The block nesting of the statement of commands sent as commands running now (0: the commands themselves).
-    private int _commandStatementNesting;
-
-    // The block nesting of the statement running now, kept while a pipeline's first command runs (RunHeadTrackedStatementAsync).
+    // The block nesting of the statement running now (-1: none), kept while RunStatementAsync tracks it.
     private int _statementNesting = -1;
 
     // The block nesting of the first command of the pipeline whose first command is running now (-1: none, or its
@@ -797,19 +798,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // The block nesting of the pipeline an expression runs now, whose statement-terminating error is the expression's (-1: none).
     private int _propagateNesting = -1;
 
-    // Commands sent as commands: a statement-terminating error of the commands themselves (not of a script block
-    // they run) fails the invocation, as a PowerShell invocation of commands fails on one (ParameterBindingException).
-    private async ValueTask RunCommandStatementAsync(string text, IPipelineHost? to, int blockNesting)
+    private async ValueTask RunTrackedStatementAsync(string text, IPipelineHost? to, int blockNesting)
     {
-        var outer = _commandStatementNesting;
-        _commandStatementNesting = blockNesting;
+        var outer = _statementNesting;
+        _statementNesting = blockNesting;
         try
         {
-            await RunStatementCoreAsync(text, to, blockNesting);
+            await RunStatementBodyAsync(text, to, blockNesting);
         }
         finally
         {
-            _commandStatementNesting = outer;
+            _statementNesting = outer;
         }
     }
 
@@ -933,25 +932,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         foreach (var error in errors) await WriteErrorAsync(error, output);
         return true;
-    }
-
-    // While a pipeline's first command runs, each statement notes its nesting and gives the outer one back when it
-    // ends, so that command's own error is told from the errors of the statements it runs.
-    private ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting) =>
-        _pipelineHeadNesting < 0 && _propagateNesting < 0 ? RunStatementBodyAsync(text, to, blockNesting) : RunHeadTrackedStatementAsync(text, to, blockNesting);
-
-    private async ValueTask RunHeadTrackedStatementAsync(string text, IPipelineHost? to, int blockNesting)
-    {
-        var outer = _statementNesting;
-        _statementNesting = blockNesting;
-        try
-        {
-            await RunStatementBodyAsync(text, to, blockNesting);
-        }
-        finally
-        {
-            _statementNesting = outer;
-        }
     }
 
     private async ValueTask RunStatementBodyAsync(string text, IPipelineHost? to, int blockNesting)
@@ -2417,7 +2397,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // around it too, which writes it (CaptureExpressionAsync).
         if (_propagateNesting >= 0 && _statementNesting == _propagateNesting && scope.Variables.TryDepth == 0) throw new PropagatedStatementException(error);
         if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
-        if (UnansweredFails && depth == 0 && _commandStatementNesting == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
+        if (UnansweredFails && depth == 0 && _statementNesting <= 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
         // $ErrorActionPreference = 'Stop' makes it terminating for the script too.
         var preference = Preference("ErrorActionPreference");
         if (string.Equals(preference, "Stop", StringComparison.OrdinalIgnoreCase)) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
@@ -3842,7 +3822,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return (string.Join("|", stages.Take(last + 1)).Trim(), string.Join("|", stages.Skip(last + 1)).Trim());
     }
 
-    /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>
     /// <summary>
     /// A pipeline an expression runs for its value ((Get-Item x).Count, an if's condition, an assignment's right side):
     /// its statement-terminating error is not written there but ends the expression, as PowerShell's exception goes on
@@ -3866,6 +3845,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
     }
 
+    /// <summary>A statement's output as a value (none is $null, one is itself, more an array).</summary>
     private async ValueTask<PsValue> CaptureAsync(string text, IPipelineHost? to, int blockNesting)
     {
         var capture = new CapturingHost(to ?? host);

@@ -1149,13 +1149,9 @@ internal static class FormatViews
         // PriorityClass, FileVersion, HandleCount, ... SI, Handles; PSObject.Properties (ConvertTo-Csv's header) has no
         // property sets: "Name","SI","Handles","VM",... An object whose notes hold .NET properties (the emulator's
         // processes) still lists those with the .NET ones.
-        if (o.TypeNames is not { Count: > 0 } typeNames || typeNames.All(t => ExtendedTypeMembers.Of(t).Count == 0))
-        {
-            return Distinct(o.ExtendedProperties.Concat(o.AdaptedProperties), o);
-        }
-
-        var typeData = typeNames.Reverse().SelectMany(ExtendedTypeMembers.Of).ToList();
-        var dotNet = DotNetMembers.OfFirst(typeNames) ?? [];
+        var typeData = o.TypeNames is { Count: > 0 } typeNames ? typeNames.Reverse().SelectMany(ExtendedTypeMembers.Of).ToList() : [];
+        if (typeData.Count == 0) return Distinct(o.ExtendedProperties.Concat(o.AdaptedProperties), o);
+        var dotNet = DotNetMembers.OfFirst(o.TypeNames!) ?? [];
         var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
         void Add(string name)
         {
@@ -1179,8 +1175,7 @@ internal static class FormatViews
             if (member.MemberType == "PropertySet")
             {
                 if (!expandPropertySets) continue;
-                var open = member.Definition.IndexOf('{');
-                foreach (var referenced in member.Definition[(open + 1)..^1].Split(", "))
+                foreach (var referenced in ExtendedTypeMembers.ReferencedProperties(member))
                 {
                     if (Own(referenced) is { } own) Add(own);
                 }
