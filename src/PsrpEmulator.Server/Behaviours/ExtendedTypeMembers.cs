@@ -19,7 +19,7 @@ internal static class ExtendedTypeMembers
     private const string TargetType =
         "System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
-    private static readonly FrozenDictionary<string, DotNetMembers.Member[]> Table = new Dictionary<string, DotNetMembers.Member[]>(StringComparer.OrdinalIgnoreCase)
+    private static readonly FrozenDictionary<string, DotNetMembers.Member[]> Table = WithCimInstances(new Dictionary<string, DotNetMembers.Member[]>(StringComparer.OrdinalIgnoreCase)
     {
         ["System.Array"] = [Alias("Count", "Length")],
         ["System.Collections.DictionaryEntry"] = [Alias("Name", "Key")],
@@ -123,7 +123,23 @@ internal static class ExtendedTypeMembers
                 "          $toString += $ace.FileSystemRights.ToString();\r\n          }\r\n          elseif($ace -is [System.Security.AccessControl.RegistryAuditRule])\r\n          {\r\n" +
                 "          $toString += $ace.RegistryRights.ToString();\r\n          }\r\n          }\r\n          return $toString;"),
         ],
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    });
+
+    // The CIM cmdlets' objects of the same classes have the same property sets (types.ps1xml's
+    // Microsoft.Management.Infrastructure.CimInstance#root/cimv2/... entries; checked against real Get-CimInstance
+    // Win32_OperatingSystem and Win32_Service output, whose Format-List * starts with them), less the WMI system
+    // properties a CimInstance has not.
+    private static FrozenDictionary<string, DotNetMembers.Member[]> WithCimInstances(Dictionary<string, DotNetMembers.Member[]> table)
+    {
+        foreach (var (typeName, members) in table.ToList())
+        {
+            if (!typeName.StartsWith(Wmi(string.Empty), StringComparison.OrdinalIgnoreCase)) continue;
+            table[CimInstance(typeName[Wmi(string.Empty).Length..])] = [.. members.Where(m => m.MemberType == "PropertySet")
+                .Select(m => PropertySet(m.Name, [.. ReferencedProperties(m).Where(p => !p.StartsWith("__", StringComparison.Ordinal))]))];
+        }
+
+        return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
 
@@ -132,6 +148,8 @@ internal static class ExtendedTypeMembers
         typeNames.Any(t => Of(t).Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)));
 
     private static string Wmi(string className) => @"System.Management.ManagementObject#root\cimv2\" + className;
+
+    private static string CimInstance(string className) => "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/" + className;
 
     private static DotNetMembers.Member Alias(string name, string target) => new("AliasProperty", name, $"{name} = {target}");
 

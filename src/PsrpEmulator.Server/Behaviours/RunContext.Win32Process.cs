@@ -24,7 +24,7 @@ internal sealed partial class RunContext
 
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec", "Property");
+        RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec");
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
         {
@@ -45,10 +45,24 @@ internal sealed partial class RunContext
             className = query.ClassName;
         }
 
+        // -Property (Ansible's win_reboot reads LastBootUpTime so): the instance with those properties, the others null.
+        IReadOnlyList<string>? properties = arguments["Property"] is { } propertyWord
+            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(propertyWord, to, blockNesting)).Select(v => PipelineVariables.Display(v).Trim())]
+            : null;
         if (className is not null && className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             foreach (var instance in await Win32ProcessesAsync(query, blockNesting))
             {
+                if (properties is not null)
+                {
+                    foreach (var property in instance.AdaptedProperties.Where(p => p.Name is not ("Handle" or "PSComputerName") && !properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToList())
+                    {
+                        instance.AdaptedProperties[instance.AdaptedProperties.IndexOf(property)] = new PsProperty(property.Name, PsNil.Instance);
+                    }
+
+                    instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
+                }
+
                 await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
             }
 
@@ -56,8 +70,8 @@ internal sealed partial class RunContext
         }
 
         // Another class the computer's WMI has (the rules answer the classes they know first).
-        if (className is null || Host.Wmi?.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
-        await WriteWmiInstancesAsync(seed, query, cim: true, output);
+        if (className is null || Wmi.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
+        await WriteWmiInstancesAsync(seed, query is null ? null : (query, text!), cim: true, output, properties, blockNesting);
     }
 
     /// <summary>
@@ -116,7 +130,7 @@ internal sealed partial class RunContext
         };
         static PsValue UInt32(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt32((uint)Math.Max(0, n)) : PsNil.Instance;
         var computer = Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty;
-        var instance = new PsObject(Win32ProcessTypeNames) { ToStringValue = $"Win32_Process (Handle = \"{id}\")" }
+        var instance = new PsObject(Win32ProcessTypeNames)
             .With("Caption", name)
             .With("CommandLine", commandLine is null ? PsNil.Instance : PsPrimitive.String(commandLine))
             .With("CreationDate", process["StartTime"]?.AsDateTime() is { } started ? PsPrimitive.DateTime(started) : PsNil.Instance)
@@ -131,8 +145,10 @@ internal sealed partial class RunContext
             .With("SessionId", UInt32(process["SI"]))
             .With("WorkingSetSize", process["WS"] is { } ws && ScriptExpressions.AsNumberOrNull(ws) is { } bytes ? PsPrimitive.UInt64((ulong)Math.Max(0, bytes)) : PsNil.Instance);
         // A CIM instance's properties are adapted ones (<Props>), as the rules' CIM objects have them.
-        instance.AdaptedProperties.AddRange(instance.ExtendedProperties);
+        // In CIM's order (CIM_ManagedSystemElement's Caption, Description, Name first), shown as CimInstance.ToString() shows it.
+        instance.AdaptedProperties.AddRange(WmiSchema.CimOrder("Win32_Process", instance.ExtendedProperties, p => p.Name));
         instance.ExtendedProperties.Clear();
+        instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
         return instance;
     }
 

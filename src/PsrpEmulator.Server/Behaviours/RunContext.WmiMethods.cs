@@ -44,7 +44,7 @@ internal sealed partial class RunContext
     private PsObject WmiClassObject(string path)
     {
         var (_, className) = WmiPath(path);
-        if (!className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && Host.Wmi?.Find("root/cimv2", className) is null)
+        if (!className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && Wmi.Find("root/cimv2", className) is null)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[wmiclass]\"{path}\": the computer's WMI has no such class (WMI's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
         }

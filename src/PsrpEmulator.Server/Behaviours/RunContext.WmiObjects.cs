@@ -61,6 +61,17 @@ internal sealed partial class RunContext
             "System.UnauthorizedAccessException,Microsoft.PowerShell.Commands.GetWmiObjectCommand", ErrorCategory.NotSpecified, "System.UnauthorizedAccessException") { Activity = "Get-WmiObject" });
     }
 
+    // The computer's name as WMI writes it in __SERVER and paths (upper case).
+    private string WmiServerName() => (Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant();
+
+    // The computer's WMI: the host's; a host without one (a test's, a tool's) has the catalog's classes for its
+    // computer, with its clock, last boot, disk and network as the session knows them.
+    private ComputerWmi Wmi => Host.Wmi ?? new ComputerWmi(Catalog, Host.EnvironmentVariable("COMPUTERNAME") ?? "localhost", Host.ServiceStates, scope.Variables.Power?.LastBoot, Host.FileSystem)
+    {
+        Clock = time,
+        Network = Host.NetworkSettings,
+    };
+
     private async ValueTask GetWmiObjectAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated("Get-WmiObject", arguments, "List", "Recurse", "AsJob", "Amended");
@@ -102,23 +113,25 @@ internal sealed partial class RunContext
             foreach (var cim in await Win32ProcessesAsync(query, blockNesting))
             {
                 // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
-                var properties = cim.AdaptedProperties.Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
+                // In WMI's order (by name), the CIM adapter's PSComputerName not among them.
+                var properties = cim.AdaptedProperties.Where(p => p.Name != "PSComputerName").OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+                    .Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
                     ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
                     : p.Value)).ToList();
                 var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
-                await output.WriteAsync(new PipelineOutput(ManagementObject("Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), "Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
             }
 
             return;
         }
 
-        if (Host.Wmi?.Find("root/cimv2", className) is not { } seed)
+        if (Wmi.Find("root/cimv2", className) is not { } seed)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                 $"Get-WmiObject of the class {className}: the computer's WMI has no such class (WMI's \"Invalid class\" error is not emulated); give the command a rule or the scenario a wmi: class"));
         }
 
-        await WriteWmiInstancesAsync(seed, query, cim: false, output);
+        await WriteWmiInstancesAsync(seed, (query, text), cim: false, output, blockNesting: blockNesting);
     }
 
     // WMI's text for WBEM_E_INVALID_QUERY, with the blank its error texts end with.
@@ -138,11 +151,7 @@ internal sealed partial class RunContext
         }
         catch (WqlException e) when (e.Failure == WqlFailure.InvalidQuery)
         {
-            await WriteErrorAsync(command == "Get-WmiObject"
-                ? new ScriptedError($"{WmiInvalidQueryText}\"{text}\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",
-                    ErrorCategory.InvalidArgument, "System.Management.ManagementException") { Activity = command }
-                : new ScriptedError(WmiInvalidQueryText, $"HRESULT 0x80041017,{CmdletClass(command)}",
-                    ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException") { Activity = command }, output);
+            await WriteInvalidQueryAsync(command, text, output);
             return null;
         }
         catch (WqlException e)
@@ -151,122 +160,129 @@ internal sealed partial class RunContext
         }
     }
 
+    // WMI's WBEM_E_INVALID_QUERY as the cmdlet writes it (see CmdletWqlAsync).
+    private ValueTask WriteInvalidQueryAsync(string command, string text, IPipelineHost output) => WriteErrorAsync(command == "Get-WmiObject"
+        ? new ScriptedError($"{WmiInvalidQueryText}\"{text}\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand",
+            ErrorCategory.InvalidArgument, "System.Management.ManagementException") { Activity = command }
+        : new ScriptedError(WmiInvalidQueryText, $"HRESULT 0x80041017,{CmdletClass(command)}",
+            ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException") { Activity = command }, output);
+
     /// <summary>The class's instances that the query keeps (all without one), as Get-CimInstance or Get-WmiObject writes them.</summary>
-    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, WqlQuery? query, bool cim, IPipelineHost output)
+    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, (WqlQuery Query, string Text)? wql, bool cim, IPipelineHost output, IReadOnlyList<string>? cimProperties = null, int blockNesting = 0)
     {
-        // WMI refuses a property its class has not (Invalid query); the scenario's class may just not give it.
-        if (query is not null && seed.Instances.Count > 0 && query.UnknownProperties(seed.PropertyNames).FirstOrDefault() is { } unknown)
+        var query = wql?.Query;
+        // WMI refuses a property its class has not (Invalid query): one the schema does not declare; a class the schema
+        // does not know may just not be given it by the scenario.
+        var declared = WmiSchema.Properties(seed.ClassName);
+        var known = declared is not null ? [.. seed.PropertyNames, .. declared] : seed.PropertyNames;
+        if (query is not null && (seed.Instances.Count > 0 || declared is not null) && query.UnknownProperties(known).FirstOrDefault() is { } unknown)
         {
+            if (declared is not null)
+            {
+                await WriteInvalidQueryAsync(cim ? "Get-CimInstance" : "Get-WmiObject", wql!.Value.Text, output);
+                return;
+            }
+
             throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                 $"The WQL query names {unknown}, which the scenario's wmi: class {seed.ClassName} does not give: give the class the property, or the command a rule (match: its whole text)"));
         }
 
-        foreach (var instance in Host.Wmi!.Instances(seed))
+        var className = WmiSchema.Spelling(seed.ClassName);
+        // Win32_OperatingSystem's NumberOfProcesses is the processes Get-Process lists now.
+        var processCount = className.Equals("Win32_OperatingSystem", StringComparison.OrdinalIgnoreCase)
+            ? ScriptExpressions.Enumerate(await CaptureAsync("Get-Process", null, blockNesting + 1)).Count().ToString(CultureInfo.InvariantCulture)
+            : null;
+        foreach (var given in Wmi.Instances(seed))
         {
+            var instance = Complete(className, given);
+            if (processCount is not null)
+            {
+                instance = [.. instance.Select(p => p.Name.Equals("NumberOfProcesses", StringComparison.OrdinalIgnoreCase) ? p with { Kind = WmiValueKind.Text, Values = [processCount] } : p)];
+            }
+
+            // Get-CimInstance -Property: a partial instance, its other properties (not the keys) null.
+            if (cimProperties is not null)
+            {
+                instance = [.. instance.Select(p => cimProperties.Contains(p.Name, StringComparer.OrdinalIgnoreCase) || seed.Keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase)
+                    ? p : new WmiProperty(p.Name, WmiValueKind.Null, []))];
+            }
+
             if (query is not null && !query.Matches(instance)) continue;
             var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
             var shown = query?.Properties is { } projected ? query.Project(instance) : instance;
-            var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(p, cim))).ToList();
+            var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
-                var text = $"{seed.ClassName} ({string.Join(", ", keys.Select(k => $"{k.Name} = \"{k.Values.FirstOrDefault()}\""))})";
-                var instanceObject = new PsObject([CimPrefix + "root/cimv2/" + seed.ClassName, CimPrefix + seed.ClassName, "Microsoft.Management.Infrastructure.CimInstance", "System.Object"])
-                {
-                    ToStringValue = keys.Count == 0 ? seed.ClassName : text,
-                };
-                instanceObject.AdaptedProperties.AddRange(properties);
-                // The CIM adapter's PSComputerName, last of the properties: none for the local computer.
-                if (!properties.Exists(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
-                await output.WriteAsync(new PipelineOutput(instanceObject), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name))), cancellationToken);
                 continue;
             }
 
-            var relative = seed.ClassName + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => $"{k.Name}=\"{k.Values.FirstOrDefault()}\"")));
-            await output.WriteAsync(new PipelineOutput(ManagementObject(seed.ClassName, relative, properties)), cancellationToken);
+            var relative = className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => $"{k.Name}=\"{k.Values.FirstOrDefault()}\"")));
+            await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties)), cancellationToken);
         }
     }
 
-    // A ManagementObject: its system properties (__CLASS, __PATH...), then the class's, as Get-WmiObject writes it.
-    private PsObject ManagementObject(string className, string relativePath, List<PsProperty> properties)
+    // The instance with every property its class declares (WmiSchema), in WMI's order (by name); one a scenario leaves out is null.
+    private static IReadOnlyList<WmiProperty> Complete(string className, IReadOnlyList<WmiProperty> instance)
     {
-        var computer = (Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant();
-        var path = $@"\\{computer}\root\cimv2:{relativePath}";
-        var o = new PsObject([$@"System.Management.ManagementObject#root\cimv2\{className}", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
-            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
-        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
-        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(relativePath)));
-        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
-        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"root\cimv2")));
-        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
-        o.AdaptedProperties.AddRange(properties);
-        // ManagementBaseObject's .NET properties, which Format-List * and ConvertTo-Json show after the WMI ones and
-        // scripts read (InSpec's wmi resource walks $obj.Properties for each property's Name and Value).
-        var system = o.AdaptedProperties.Take(6).ToList();
-        o.AdaptedProperties.AddRange(
-        [
-            new("Scope", Opaque("System.Management.ManagementScope")),
-            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
-            new("Options", Opaque("System.Management.ObjectGetOptions")),
-            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = $@"\\{computer}\root\cimv2:{className}" }),
-            new("Properties", PropertyDataCollection(properties, className)),
-            new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
-            new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
-            new("Site", PsNil.Instance),
-            new("Container", PsNil.Instance),
-        ]);
-        // types.ps1xml's AliasProperty PSComputerName = __SERVER: a member, first in Format-List * and Select-Object *.
-        return o.With("PSComputerName", computer);
-
-        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
+        if (WmiSchema.Properties(className) is not { } declared) return instance;
+        var missing = declared.Where(name => !instance.Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (missing.Count == 0) return instance;
+        return [.. instance.Concat(missing.Select(name => new WmiProperty(name, WmiValueKind.Null, []))).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)];
     }
 
-    // A PropertyDataCollection: a PropertyData per property (shown by its name, as in "{Caption, Name...}").
-    private static PsObject PropertyDataCollection(IEnumerable<PsProperty> properties, string origin) =>
-        PsObjects.List([.. properties.Select(p => (PsValue)PropertyData(p, origin))], ["System.Management.PropertyDataCollection", "System.Object"]);
 
-    private static PsObject PropertyData(PsProperty property, string origin)
-    {
-        var (type, number) = CimTypeOf(property.Value);
-        return new PsObject(["System.Management.PropertyData", "System.Object"]) { ToStringValue = property.Name }
-            .With("Name", property.Name)
-            .With("Value", property.Value)
-            .With("Type", PsObjects.Enum("System.Management.CimType", type, number))
-            .With("IsLocal", origin != "___SYSTEM")
-            .With("IsArray", property.Value is PsObject { CollectionKind: not PsCollectionKind.None })
-            .With("Origin", origin)
-            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"]));
-    }
-
-    // CimType as WMI gives a value's (UNVERIFIED for a null property, whose type the emulator does not know: String).
-    private static (string Name, int Number) CimTypeOf(PsValue? value) => (value is PsObject { CollectionKind: not PsCollectionKind.None } list && list.Items.Count > 0 ? list.Items[0] : value) switch
-    {
-        PsPrimitive { Value: bool } => ("Boolean", 11),
-        PsPrimitive { Value: uint } => ("UInt32", 19),
-        PsPrimitive { Value: ulong } => ("UInt64", 21),
-        PsPrimitive { Value: int } => ("SInt32", 3),
-        PsPrimitive { Value: string text } when text.Length == 25 && text[14] == '.' && text[21] is '+' or '-' => ("DateTime", 101),
-        _ => ("String", 8),
-    };
-
-    // A WMI property's value as the cmdlets give it (see the class's remarks on types).
-    private static PsValue WmiValue(WmiProperty property, bool cim)
+    // A WMI property's value as the cmdlets give it: typed as the class declares it (WmiSchema), else by its text (see
+    // the class's remarks on types); a datetime a DateTime for the CIM cmdlets, DMTF text for a ManagementObject.
+    private static PsValue WmiValue(string className, WmiProperty property, bool cim)
     {
         if (property.Kind == WmiValueKind.Null) return PsNil.Instance;
+        var declared = WmiSchema.CimType(className, property.Name);
+        var type = declared?.TrimEnd(']', '[');
         PsValue One(string text) => property.Kind switch
         {
             WmiValueKind.Datetime when cim && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) => PsPrimitive.DateTime(date),
             WmiValueKind.Datetime when DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date) =>
                 PsPrimitive.String(DmtfText(date)),
-            _ when WmiTextProperties.Contains(property.Name) => PsPrimitive.String(text),
+            _ when type is not null && Typed(type, text) is { } typed => typed,
+            _ when type is "string" or "datetime" || WmiTextProperties.Contains(property.Name) => PsPrimitive.String(text),
             _ when text.Equals("true", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(true),
             _ when text.Equals("false", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Boolean(false),
             _ when uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var small) => PsPrimitive.UInt32(small),
             _ when ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var large) => PsPrimitive.UInt64(large),
             _ => PsPrimitive.String(text),
         };
-        if (property.IsArray || property.Values.Count > 1) return PsObjects.List([.. property.Values.Select(One)], ["System.String[]", "System.Array", "System.Object"]);
+        if (property.IsArray || property.Values.Count > 1 || declared?.EndsWith("[]", StringComparison.Ordinal) == true)
+        {
+            var items = property.Values.Select(One).ToList();
+            var arrayType = items is [PsPrimitive first, ..] ? ScriptExpressions.DotNetTypeName(first) : "System.String";
+            return PsObjects.List([.. items], [arrayType + "[]", "System.Array", "System.Object"]);
+        }
+
         return property.Values.Count == 0 ? PsNil.Instance : One(property.Values[0]);
+    }
+
+    // A value of a declared CIM type, as System.Management and the CIM cmdlets convert it; null when the text is not one.
+    private static PsPrimitive? Typed(string cimType, string text)
+    {
+        const NumberStyles Integer = NumberStyles.AllowLeadingSign;
+        var c = CultureInfo.InvariantCulture;
+        return cimType switch
+        {
+            "boolean" when bool.TryParse(text, out var b) => PsPrimitive.Boolean(b),
+            "uint8" when byte.TryParse(text, Integer, c, out var v) => PsPrimitive.Byte(v),
+            "sint8" when sbyte.TryParse(text, Integer, c, out var v) => PsPrimitive.SByte(v),
+            "uint16" when ushort.TryParse(text, Integer, c, out var v) => PsPrimitive.UInt16(v),
+            "sint16" when short.TryParse(text, Integer, c, out var v) => PsPrimitive.Int16(v),
+            "uint32" when uint.TryParse(text, Integer, c, out var v) => PsPrimitive.UInt32(v),
+            "sint32" when int.TryParse(text, Integer, c, out var v) => PsPrimitive.Int32(v),
+            "uint64" when ulong.TryParse(text, Integer, c, out var v) => PsPrimitive.UInt64(v),
+            "sint64" when long.TryParse(text, Integer, c, out var v) => PsPrimitive.Int64(v),
+            "real32" when float.TryParse(text, NumberStyles.Float, c, out var v) => PsPrimitive.Single(v),
+            "real64" when double.TryParse(text, NumberStyles.Float, c, out var v) => PsPrimitive.Double(v),
+            "char16" when text.Length == 1 => PsPrimitive.Char(text[0]),
+            _ => null,
+        };
     }
 
     // A ManagementObject's .NET methods (Get, Put, Delete, GetPropertyValue...), which are not the class's WMI methods.

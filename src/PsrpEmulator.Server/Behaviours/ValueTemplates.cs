@@ -830,25 +830,9 @@ internal sealed class ExpandValueTemplate(TextTemplate text) : ValueTemplate
 /// </summary>
 internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : ValueTemplate
 {
-    private static readonly string[] CimInstanceTypeNames =
-    [
-        "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Service", "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_BaseService",
-        "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_Service", "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_LogicalElement",
-        "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_ManagedSystemElement", "Microsoft.Management.Infrastructure.CimInstance#Win32_Service",
-        "Microsoft.Management.Infrastructure.CimInstance#Win32_BaseService", "Microsoft.Management.Infrastructure.CimInstance#CIM_Service",
-        "Microsoft.Management.Infrastructure.CimInstance#CIM_LogicalElement", "Microsoft.Management.Infrastructure.CimInstance#CIM_ManagedSystemElement",
-        "Microsoft.Management.Infrastructure.CimInstance", "System.Object",
-    ];
-
     private static readonly string[] ServiceControllerTypeNames = ["System.ServiceProcess.ServiceController", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"];
 
     private static readonly string[] ServiceTypeTypeNames = ["System.ServiceProcess.ServiceType", "System.Enum", "System.ValueType", "System.Object"];
-
-    private static readonly string[] ManagementObjectTypeNames =
-    [
-        @"System.Management.ManagementObject#root\cimv2\Win32_Service", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
-        "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object",
-    ];
 
     public override PsValue Build(RunScope scope) => PsObjects.List([.. BuildForPipeline(scope)]);
 
@@ -921,23 +905,8 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
     {
         var status = services.CurrentStatus(service);
         var running = !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
-        var path = $@"\\{computer}\root\cimv2:Win32_Service.Name=""{service.Name}""";
-        var o = cim
-            ? new PsObject(CimInstanceTypeNames) { ToStringValue = $@"Win32_Service (Name = ""{service.Name}"")" }
-            : new PsObject(ManagementObjectTypeNames) { ToStringValue = path };
-        if (!cim)
-        {
-            // A ManagementObject's system properties first, as Get-WmiObject writes them.
-            o.AdaptedProperties.AddRange(
-            [
-                new("__GENUS", PsPrimitive.Int32(2)), new("__CLASS", PsPrimitive.String("Win32_Service")),
-                new("__RELPATH", PsPrimitive.String($@"Win32_Service.Name=""{service.Name}""")), new("__SERVER", computer is null ? PsNil.Instance : PsPrimitive.String(computer)),
-                new("__NAMESPACE", PsPrimitive.String(@"root\cimv2")), new("__PATH", PsPrimitive.String(path)),
-            ]);
-        }
-
         // The class's properties in CIM's order (Get-CimInstance Win32_Service | Select-Object *).
-        o.AdaptedProperties.AddRange(
+        List<PsProperty> properties =
         [
             new("Name", PsPrimitive.String(service.Name)),
             new("Status", PsPrimitive.String("OK")),
@@ -965,10 +934,12 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
             new("DelayedAutoStart", PsPrimitive.Boolean(service.DelayedAutoStart)),
             new("ProcessId", PsPrimitive.UInt32(running ? (uint)service.RunningProcessId : 0)),
             new("WaitHint", PsPrimitive.UInt32(0)),
-        ]);
-        // A CIM instance's PSComputerName is its adapter's (none locally); a ManagementObject's the alias of __SERVER.
-        if (cim) o.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
-        else o.With("PSComputerName", computer is null ? PsNil.Instance : PsPrimitive.String(computer));
-        return o;
+        ];
+        // As the cmdlets write the computer's WMI classes: a CimInstance, or a ManagementObject with its system
+        // properties and the class's by name.
+        return cim
+            ? WmiInstances.CimInstance("Win32_Service", properties, ["Name"])
+            : WmiInstances.ManagementObject((computer ?? ".").ToUpperInvariant(), "Win32_Service", $@"Win32_Service.Name=""{service.Name}""",
+                [.. properties.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)]);
     }
 }

@@ -459,7 +459,8 @@ public class ServiceCommandTests
     {
         var states = new ServiceStates();
         var host = await RunAsync(
-            "$s = Get-CimInstance Win32_Service -Filter \"Name='WinRM'\"; ($s.PSObject.Properties | Select-Object -First 8 | ForEach-Object Name) -join ','; " +
+            "$s = Get-CimInstance Win32_Service -Filter \"Name='WinRM'\"; (($s | Select-Object *).PSObject.Properties | Select-Object -First 8 | ForEach-Object Name) -join ','; " +
+            "($s.PSObject.Properties | Select-Object -First 8 | ForEach-Object Name) -join ','; " +
             "\"$($s.AcceptStop) $($s.AcceptPause) $($s.DelayedAutoStart) $($s.ErrorControl) $($s.CreationClassName) $($s.ServiceSpecificExitCode)\"; " +
             "(Get-CimInstance Win32_Service -Filter \"Name='AJRouter'\").ExitCode; Start-Service AJRouter; Stop-Service AJRouter; (Get-CimInstance Win32_Service -Filter \"Name='AJRouter'\").ExitCode; " +
             "(Get-WmiObject Win32_Service -Filter \"Name='WinRM'\").__RELPATH",
@@ -467,7 +468,8 @@ public class ServiceCommandTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "Name,Status,ExitCode,DesktopInteract,ErrorControl,PathName,ServiceType,StartMode", "True False False Normal Win32_Service 0", "1077", "0", "Win32_Service.Name=\"WinRM\"",
+            "Name,Status,ExitCode,DesktopInteract,ErrorControl,PathName,ServiceType,StartMode", "Caption,Description,InstallDate,Name,Status,CreationClassName,Started,StartMode",
+            "True False False Normal Win32_Service 0", "1077", "0", "Win32_Service.Name=\"WinRM\"",
         }));
         Assert.That(host.Errors, Is.Empty);
     }

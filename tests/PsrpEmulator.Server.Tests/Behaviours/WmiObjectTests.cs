@@ -24,7 +24,7 @@ public class WmiObjectTests
     [TestCase("(Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE').IPAddress -join ','", "10.0.0.4,fe80::8d4c:2f6b:a91e:5c07")]
     [TestCase("$a = Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'Index = 1'; $a.__CLASS; $a.IPEnabled.GetType().Name; $a.Index.GetType().Name; \"$a\"",
         "Win32_NetworkAdapterConfiguration|Boolean|UInt32|\\\\TESTHOST01\\root\\cimv2:Win32_NetworkAdapterConfiguration.Index=\"1\"")]
-    [TestCase("$c = Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; \"$c\"; $c.DHCPEnabled", "Win32_NetworkAdapterConfiguration (Index = \"1\")|False")]
+    [TestCase("$c = Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; \"$c\"; $c.DHCPEnabled", "Win32_NetworkAdapterConfiguration: [00000001] Microsoft Hyper-V Network Adapter (Index = 1)|False")]
     [TestCase("(Get-WmiObject -Query 'SELECT Name FROM Win32_Process WHERE ProcessId = 4').Name", "System")]
     // Vagrant's Windows guest: its adapters with a MAC address, its DHCP check, the computer's rename (WMI's ReturnValue).
     [TestCase("Get-CimInstance win32_networkadapter -filter \"macaddress is not null\" | % { \"$($_.NetConnectionID) $($_.InterfaceIndex) $($_.MACAddress)\" }", "Ethernet 4 00:15:5D:0A:01:04")]
@@ -139,11 +139,14 @@ public class WmiObjectTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "C:", "Running", "10.0.17763", "True" }));
     }
 
-    /// <summary>WQL that WMI may run but the emulator does not read, and a property the scenario's class does not give: scenario errors, not a wrong answer.</summary>
+    /// <summary>
+    /// WQL that WMI may run but the emulator does not read, and a property the scenario's class does not give (of a class
+    /// whose schema the emulator does not know): scenario errors, not a wrong answer.
+    /// </summary>
     [TestCase("Get-WmiObject -Query \"ASSOCIATORS OF {Win32_Service.Name='WinRM'}\"", "ASSOCIATORS OF and REFERENCES OF queries are not emulated")]
     [TestCase("Get-CimInstance Win32_Service -Filter \"Name NOT LIKE 'W%'\"", "'Name NOT' is not emulated")]
     [TestCase("gwmi Win32_Service -Filter \"TargetInstance ISA 'Win32_Service'\"", "'TargetInstance ISA' is not emulated")]
-    [TestCase("gwmi Win32_OperatingSystem -Filter 'ForegroundApplicationBoost = 2'", "names ForegroundApplicationBoost, which the scenario's wmi: class Win32_OperatingSystem does not give")]
+    [TestCase("gwmi Win32_PerfFormattedData_PerfOS_Memory -Filter 'CacheBytes > 2'", "names CacheBytes, which the scenario's wmi: class Win32_PerfFormattedData_PerfOS_Memory does not give")]
     public async Task Wql_the_emulator_does_not_read_is_a_scenario_error(string script, string reason)
     {
         var (host, _) = await RunAsync(script);
@@ -300,14 +303,105 @@ public class WmiObjectTests
             $b = Get-WmiObject Win32_BIOS
             ($b.SystemProperties | Select-Object -First 2 | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' '
             "$($b.ClassPath) | $($b.Path)"
-            ($b | Format-List * | Out-String) -match 'Properties\s+: \{Manufacturer, Name, ReleaseDate, SerialNumber\.\.\.\}'
+            ($b | Format-List * | Out-String) -match 'Properties\s+: \{BiosCharacteristics, BIOSVersion, BuildNumber, Caption\.\.\.\}'
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
             "True", "False", "__GENUS=2 __CLASS=Win32_BIOS", @"\\TESTHOST01\root\cimv2:Win32_BIOS | \\TESTHOST01\root\cimv2:Win32_BIOS=@", "True",
-        }), "Properties are the class's own, the __ ones SystemProperties");
+        }), "Properties are the class's own (all that Win32_BIOS declares), the __ ones SystemProperties");
+    }
+
+    /// <summary>
+    /// Get-WmiObject Win32_OperatingSystem | Select-Object * as a real server lists it: the alias and the property sets
+    /// first, the ten system properties with the class's derivation and its 64 properties, then every property of the
+    /// class by name (one the scenario leaves out null), typed as the class declares them; PropertyData.Origin is the
+    /// class that declares a property.
+    /// </summary>
+    [Test]
+    public async Task A_management_object_has_its_class_s_system_properties_and_every_property_of_the_class()
+    {
+        var (host, _) = await RunAsync("""
+            $os = Get-WmiObject Win32_OperatingSystem
+            (($os | Select-Object *).PSObject.Properties.Name | Select-Object -First 18) -join ','
+            ($os.PSObject.Properties | Select-Object -First 20 | ForEach-Object Name) -join ','
+            $os.__PROPERTY_COUNT; $os.__DERIVATION -join ','; $os.__SUPERCLASS; $os.__DYNASTY
+            $os.OSType.GetType().Name; $os.CurrentTimeZone.GetType().Name; $os.MaxNumberOfProcesses; $null -eq $os.TotalSwapSpaceSize
+            ($os.Properties | Where-Object Name -in 'Caption', 'BootDevice', 'FreePhysicalMemory' | ForEach-Object { "$($_.Name) $($_.Origin) $($_.IsLocal) $($_.Type)" }) -join ','
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "PSComputerName,Status,Name,FreePhysicalMemory,FreeSpaceInPagingFiles,FreeVirtualMemory,__GENUS,__CLASS,__SUPERCLASS,__DYNASTY,__RELPATH,__PROPERTY_COUNT,__DERIVATION,__SERVER,__NAMESPACE,__PATH,BootDevice,BuildNumber",
+            "PSComputerName,__GENUS,__CLASS,__SUPERCLASS,__DYNASTY,__RELPATH,__PROPERTY_COUNT,__DERIVATION,__SERVER,__NAMESPACE,__PATH,BootDevice,BuildNumber,BuildType,Caption,CodeSet,CountryCode,CreationClassName,CSCreationClassName,CSDVersion",
+            "64", "CIM_OperatingSystem,CIM_LogicalElement,CIM_ManagedSystemElement", "CIM_OperatingSystem", "CIM_ManagedSystemElement",
+            "UInt16", "Int16", "4294967295", "True",
+            "BootDevice Win32_OperatingSystem True String,Caption CIM_ManagedSystemElement False String,FreePhysicalMemory CIM_OperatingSystem False UInt64",
+        }));
+    }
+
+    /// <summary>
+    /// Get-CimInstance's objects as the CIM cmdlets make them: their type names down the class's derivation, their
+    /// properties in CIM's order (the root class's first, each class's by name) after the property sets Format-List *
+    /// expands (real Get-CimInstance Win32_Service | Format-List * starts Name, Status, ExitCode, DesktopInteract...), and
+    /// CimInstance.ToString()'s "Class: Caption (Key = value)".
+    /// </summary>
+    [Test]
+    public async Task A_cim_instance_has_its_derivation_s_type_names_and_cim_s_property_order()
+    {
+        var (host, _) = await RunAsync("""
+            $os = Get-CimInstance Win32_OperatingSystem
+            ($os.PSObject.TypeNames | Select-Object -First 4) -join ','
+            ($os.PSObject.Properties | Select-Object -First 12 | ForEach-Object Name) -join ','
+            (($os | Select-Object *).PSObject.Properties.Name | Select-Object -First 7) -join ','
+            "$os"; "$(Get-CimInstance Win32_LogicalDisk)"; "$(Get-CimInstance Win32_Service -Filter "Name='WinRM'")"
+            ((Get-CimInstance Win32_Service -Filter "Name='WinRM'" | Select-Object *).PSObject.Properties.Name | Select-Object -First 12) -join ','
+            ((Get-CimInstance Win32_LogicalDisk | Select-Object *).PSObject.Properties.Name | Select-Object -First 30) -join ','
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem,Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_OperatingSystem," +
+            "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_LogicalElement,Microsoft.Management.Infrastructure.CimInstance#root/cimv2/CIM_ManagedSystemElement",
+            "Caption,Description,InstallDate,Name,Status,CreationClassName,CSCreationClassName,CSName,CurrentTimeZone,Distributed,FreePhysicalMemory,FreeSpaceInPagingFiles",
+            "Status,Name,FreePhysicalMemory,FreeSpaceInPagingFiles,FreeVirtualMemory,Caption,Description",
+            "Win32_OperatingSystem: Microsoft Windows Server 2019 Datacenter", "Win32_LogicalDisk: C: (DeviceID = \"C:\")", "Win32_Service: Windows Remote Management (WS-Management) (Name = \"WinRM\")",
+            "Name,Status,ExitCode,DesktopInteract,ErrorControl,PathName,ServiceType,StartMode,Caption,Description,InstallDate,CreationClassName",
+            // As a real Windows 10 lists its C: (CIM_LogicalDevice's, CIM_StorageExtent's, CIM_LogicalDisk's, then Win32_LogicalDisk's).
+            "Status,Availability,DeviceID,StatusInfo,Caption,Description,InstallDate,Name,ConfigManagerErrorCode,ConfigManagerUserConfig,CreationClassName,ErrorCleared," +
+            "ErrorDescription,LastErrorCode,PNPDeviceID,PowerManagementCapabilities,PowerManagementSupported,SystemCreationClassName,SystemName,Access,BlockSize," +
+            "ErrorMethodology,NumberOfBlocks,Purpose,FreeSpace,Size,Compressed,DriveType,FileSystem,MaximumComponentLength",
+        }));
+    }
+
+    /// <summary>
+    /// The default computer's Win32_OperatingSystem answers however it is asked (no rule of its own): NumberOfProcesses is
+    /// Get-Process's count, -Property a partial instance (Ansible's win_reboot reads LastBootUpTime so), and a property
+    /// the class has not is WMI's Invalid query.
+    /// </summary>
+    [Test]
+    public async Task Win32_operating_system_is_the_computer_s_class_however_it_is_asked()
+    {
+        var (host, _) = await RunAsync("""
+            (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses -eq @(Get-Process).Count
+            $partial = Get-CimInstance -ClassName Win32_OperatingSystem -Property LastBootUpTime
+            $partial.LastBootUpTime.ToString('o'); $null -eq $partial.Caption; "$partial"
+            (gwmi Win32_OperatingSystem -Filter "Primary = TRUE").Caption
+            gwmi Win32_OperatingSystem -Filter 'NoSuchProperty = 2'
+            'after'
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", "2026-01-12T09:35:00.0000000+00:00", "True", "Win32_OperatingSystem", "Microsoft Windows Server 2019 Datacenter", "after",
+        }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Invalid query \"select * from Win32_OperatingSystem where NoSuchProperty = 2\"", "GetWMIManagementException,Microsoft.PowerShell.Commands.GetWmiObjectCommand"),
+        }));
     }
 
     /// <summary>

@@ -1,0 +1,139 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// WMI instances as PowerShell's cmdlets write them: a CimInstance (Get-CimInstance) and a ManagementObject
+/// (Get-WmiObject), shaped by the class's schema (<see cref="WmiSchema"/>), for the computer's WMI classes and the
+/// scenario's <c>{ $services: ... }</c> alike.
+/// </summary>
+internal static class WmiInstances
+{
+    private const string CimPrefix = "Microsoft.Management.Infrastructure.CimInstance#";
+
+    /// <summary>
+    /// A CimInstance as the CIM cmdlets write it: its type names down the class's derivation, its properties in CIM's
+    /// order (WmiSchema.CimOrder), the adapter's PSComputerName last (none for the local computer), and the text
+    /// CimInstance.ToString() gives (class, Caption, keys).
+    /// </summary>
+    public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames)
+    {
+        var derivation = WmiSchema.Derivation(className);
+        var instanceObject = new PsObject([
+            .. new[] { className }.Concat(derivation).Select(c => CimPrefix + "root/cimv2/" + c),
+            .. new[] { className }.Concat(derivation).Select(c => CimPrefix + c),
+            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"]);
+        instanceObject.AdaptedProperties.AddRange(WmiSchema.CimOrder(className, properties, p => p.Name));
+        if (!properties.Any(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
+        instanceObject.ToStringValue = CimInstanceText(className, instanceObject.AdaptedProperties, keyNames);
+        return instanceObject;
+    }
+
+    /// <summary>
+    /// CimInstance.ToString(): "Class: Caption (Key = "value", ...)", without the caption or the keys when it has none
+    /// (Microsoft.Management.Infrastructure's CimInstanceToStringFullData/NoKeys/NoCaption), the class name alone when neither.
+    /// </summary>
+    public static string CimInstanceText(string className, IEnumerable<PsProperty> properties, IEnumerable<string> keyNames)
+    {
+        var list = properties as IReadOnlyList<PsProperty> ?? [.. properties];
+        var caption = list.FirstOrDefault(p => p.Name.Equals("Caption", StringComparison.OrdinalIgnoreCase))?.Value is PsPrimitive { Value: string text } ? text : null;
+        var keys = string.Join(", ", keyNames.Select(k => list.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<PsProperty>()
+            .Select(p => p.Value is PsPrimitive { Value: string s } ? $"{p.Name} = \"{s}\"" : $"{p.Name} = {PipelineVariables.Display(p.Value)}"));
+        return (string.IsNullOrEmpty(caption), keys.Length == 0) switch
+        {
+            (true, true) => className,
+            (true, false) => $"{className} ({keys})",
+            (false, true) => $"{className}: {caption}",
+            (false, false) => $"{className}: {caption} ({keys})",
+        };
+    }
+
+    // A ManagementObject: its system properties (__GENUS ... __PATH), then the class's, as Get-WmiObject writes it.
+    public static PsObject ManagementObject(string computer, string className, string relativePath, IReadOnlyList<PsProperty> properties)
+    {
+        var path = $@"\\{computer}\root\cimv2:{relativePath}";
+        var derivation = WmiSchema.Derivation(className);
+        var o = new PsObject([$@"System.Management.ManagementObject#root\cimv2\{className}", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
+            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
+        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
+        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", derivation.Count > 0 ? PsPrimitive.String(derivation[0]) : PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", PsPrimitive.String(derivation.Count > 0 ? derivation[^1] : className)));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(relativePath)));
+        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
+        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"root\cimv2")));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
+        var system = o.AdaptedProperties.ToList();
+        o.AdaptedProperties.AddRange(properties);
+        // ManagementBaseObject's .NET properties, which Format-List * and ConvertTo-Json show after the WMI ones and
+        // scripts read (InSpec's wmi resource walks $obj.Properties for each property's Name and Value).
+        o.AdaptedProperties.AddRange(
+        [
+            new("Scope", Opaque("System.Management.ManagementScope")),
+            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Options", Opaque("System.Management.ObjectGetOptions")),
+            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = $@"\\{computer}\root\cimv2:{className}" }),
+            new("Properties", PropertyDataCollection(properties, className)),
+            new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
+            new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
+            new("Site", PsNil.Instance),
+            new("Container", PsNil.Instance),
+        ]);
+        // types.ps1xml's AliasProperty PSComputerName = __SERVER: a member, first in Format-List * and Select-Object *.
+        return o.With("PSComputerName", computer);
+
+        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
+    }
+
+    // A PropertyDataCollection: a PropertyData per property (shown by its name, as in "{Caption, Name...}"); Origin is
+    // the class that declares the property (WmiSchema), ___SYSTEM for a system property.
+    private static PsObject PropertyDataCollection(IEnumerable<PsProperty> properties, string className) =>
+        PsObjects.List([.. properties.Select(p => (PsValue)PropertyData(p, className))], ["System.Management.PropertyDataCollection", "System.Object"]);
+
+    private static PsObject PropertyData(PsProperty property, string className)
+    {
+        var (type, number) = CimTypeOf(WmiSchema.CimType(className, property.Name), property.Value);
+        var origin = className == "___SYSTEM" ? className : WmiSchema.Origin(className, property.Name) ?? className;
+        return new PsObject(["System.Management.PropertyData", "System.Object"]) { ToStringValue = property.Name }
+            .With("Name", property.Name)
+            .With("Value", property.Value)
+            .With("Type", PsObjects.Enum("System.Management.CimType", type, number))
+            .With("IsLocal", origin.Equals(className, StringComparison.OrdinalIgnoreCase) && className != "___SYSTEM")
+            .With("IsArray", property.Value is PsObject { CollectionKind: not PsCollectionKind.None })
+            .With("Origin", origin)
+            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"]));
+    }
+
+    // CimType as WMI gives a property's: the class's declared type, else the value's (UNVERIFIED for a null property
+    // the schema does not know: String).
+    private static (string Name, int Number) CimTypeOf(string? declared, PsValue? value) => declared?.TrimEnd(']', '[') switch
+    {
+        "boolean" => ("Boolean", 11),
+        "sint8" => ("SInt8", 16),
+        "uint8" => ("UInt8", 17),
+        "sint16" => ("SInt16", 2),
+        "uint16" => ("UInt16", 18),
+        "sint32" => ("SInt32", 3),
+        "uint32" => ("UInt32", 19),
+        "sint64" => ("SInt64", 20),
+        "uint64" => ("UInt64", 21),
+        "real32" => ("Real32", 4),
+        "real64" => ("Real64", 5),
+        "string" => ("String", 8),
+        "datetime" => ("DateTime", 101),
+        "char16" => ("Char16", 103),
+        "object" => ("Object", 13),
+        { } other when other.EndsWith(" ref", StringComparison.OrdinalIgnoreCase) => ("Reference", 102),
+        _ => (value is PsObject { CollectionKind: not PsCollectionKind.None } list && list.Items.Count > 0 ? list.Items[0] : value) switch
+        {
+            PsPrimitive { Value: bool } => ("Boolean", 11),
+            PsPrimitive { Value: uint } => ("UInt32", 19),
+            PsPrimitive { Value: ulong } => ("UInt64", 21),
+            PsPrimitive { Value: int } => ("SInt32", 3),
+            PsPrimitive { Value: string text } when text.Length == 25 && text[14] == '.' && text[21] is '+' or '-' => ("DateTime", 101),
+            _ => ("String", 8),
+        },
+    };
+}
