@@ -217,7 +217,9 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            var relative = className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => $"{k.Name}=\"{k.Values.FirstOrDefault()}\"")));
+            // WMI's relative path: a number key bare, a string key quoted (Win32_BIOS.Name="...",SoftwareElementState=3,...).
+            var relative = className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => WmiValue(className, k, cim: false) is PsPrimitive { Value: string text }
+                ? $"{k.Name}=\"{text}\"" : $"{k.Name}={k.Values.FirstOrDefault()}")));
             await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties)), cancellationToken);
         }
     }

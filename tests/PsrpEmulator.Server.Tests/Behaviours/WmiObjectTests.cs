@@ -23,7 +23,7 @@ public class WmiObjectTests
     [TestCase("gwmi -Query \"SELECT * FROM Win32_NetworkAdapterConfiguration WHERE IPEnabled = TRUE\" | % MACAddress", "00:15:5D:0A:01:04")]
     [TestCase("(Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE').IPAddress -join ','", "10.0.0.4,fe80::8d4c:2f6b:a91e:5c07")]
     [TestCase("$a = Get-WmiObject Win32_NetworkAdapterConfiguration -Filter 'Index = 1'; $a.__CLASS; $a.IPEnabled.GetType().Name; $a.Index.GetType().Name; \"$a\"",
-        "Win32_NetworkAdapterConfiguration|Boolean|UInt32|\\\\TESTHOST01\\root\\cimv2:Win32_NetworkAdapterConfiguration.Index=\"1\"")]
+        "Win32_NetworkAdapterConfiguration|Boolean|UInt32|\\\\TESTHOST01\\root\\cimv2:Win32_NetworkAdapterConfiguration.Index=1")]
     [TestCase("$c = Get-CimInstance Win32_NetworkAdapterConfiguration -Filter 'IPEnabled = TRUE'; \"$c\"; $c.DHCPEnabled", "Win32_NetworkAdapterConfiguration: [00000001] Microsoft Hyper-V Network Adapter (Index = 1)|False")]
     [TestCase("(Get-WmiObject -Query 'SELECT Name FROM Win32_Process WHERE ProcessId = 4').Name", "System")]
     // Vagrant's Windows guest: its adapters with a MAC address, its DHCP check, the computer's rename (WMI's ReturnValue).
@@ -309,8 +309,8 @@ public class WmiObjectTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "True", "False", "__GENUS=2 __CLASS=Win32_BIOS", @"\\TESTHOST01\root\cimv2:Win32_BIOS | \\TESTHOST01\root\cimv2:Win32_BIOS=@", "True",
-        }), "Properties are the class's own (all that Win32_BIOS declares), the __ ones SystemProperties");
+            "True", "False", "__GENUS=2 __CLASS=Win32_BIOS", @"\\TESTHOST01\root\cimv2:Win32_BIOS | \\TESTHOST01\root\cimv2:Win32_BIOS.Name=""Hyper-V UEFI Release v4.0"",SoftwareElementID=""Hyper-V UEFI Release v4.0"",SoftwareElementState=3,TargetOperatingSystem=0,Version=""VRTUAL - 12001807""", "True",
+        }), "Properties are the class's own (all that Win32_BIOS declares), the __ ones SystemProperties; the path's number keys bare");
     }
 
     /// <summary>
@@ -359,6 +359,7 @@ public class WmiObjectTests
             "$os"; "$(Get-CimInstance Win32_LogicalDisk)"; "$(Get-CimInstance Win32_Service -Filter "Name='WinRM'")"
             ((Get-CimInstance Win32_Service -Filter "Name='WinRM'" | Select-Object *).PSObject.Properties.Name | Select-Object -First 12) -join ','
             ((Get-CimInstance Win32_LogicalDisk | Select-Object *).PSObject.Properties.Name | Select-Object -First 30) -join ','
+            "$(Get-CimInstance Win32_ComputerSystem)"; "$(gcim Win32_Processor)"; "$(Get-CimInstance -ClassName Win32_BIOS)"
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
@@ -374,6 +375,9 @@ public class WmiObjectTests
             "Status,Availability,DeviceID,StatusInfo,Caption,Description,InstallDate,Name,ConfigManagerErrorCode,ConfigManagerUserConfig,CreationClassName,ErrorCleared," +
             "ErrorDescription,LastErrorCode,PNPDeviceID,PowerManagementCapabilities,PowerManagementSupported,SystemCreationClassName,SystemName,Access,BlockSize," +
             "ErrorMethodology,NumberOfBlocks,Purpose,FreeSpace,Size,Compressed,DriveType,FileSystem,MaximumComponentLength",
+            "Win32_ComputerSystem: SERVER01 (Name = \"SERVER01\")", "Win32_Processor: Intel64 Family 6 Model 85 Stepping 7 (DeviceID = \"CPU0\")",
+            "Win32_BIOS: Hyper-V UEFI Release v4.0 (Name = \"Hyper-V UEFI Release v4.0\", SoftwareElementID = \"Hyper-V UEFI Release v4.0\", SoftwareElementState = 3, " +
+            "TargetOperatingSystem = 0, Version = \"VRTUAL - 12001807\")",
         }));
     }
 
