@@ -60,6 +60,8 @@ public static class RemotingDepth
         ["System.IO.FileInfo"] = ["Mode", "VersionInfo", "BaseName", "Target", "LinkType"],
         ["System.IO.DirectoryInfo"] = ["Mode", "BaseName", "Target", "LinkType"],
         ["System.ServiceProcess.ServiceController"] = ["Name", "RequiredServices"],
+        ["Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Process"] = ["ProcessName", "Handles", "VM", "WS", "Path"],
+        [@"System.Management.ManagementObject#root\cimv2\Win32_Process"] = ["ProcessName", "Handles", "VM", "WS", "Path"],
     };
 
     // Types whose types.ps1xml says SerializationMethod SpecificProperties: of their properties only these are written

@@ -19,7 +19,13 @@ internal static class ExtendedTypeMembers
     private const string TargetType =
         "System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
-    private static readonly FrozenDictionary<string, DotNetMembers.Member[]> Table = WithCimInstances(new Dictionary<string, DotNetMembers.Member[]>(StringComparer.OrdinalIgnoreCase)
+    // Win32_Process's aliases of Get-Process's names, WMI's and CIM's alike (the emulator's objects carry their values as notes).
+    private static readonly DotNetMembers.Member[] Win32ProcessMembers =
+    [
+        Alias("ProcessName", "Name"), Alias("Handles", "Handlecount"), Alias("VM", "VirtualSize"), Alias("WS", "WorkingSetSize"), Script("Path", "$this.ExecutablePath"),
+    ];
+
+    private static readonly FrozenDictionary<string, DotNetMembers.Member[]> Table = new Dictionary<string, DotNetMembers.Member[]>(StringComparer.OrdinalIgnoreCase)
     {
         ["System.Array"] = [Alias("Count", "Length")],
         ["System.Collections.DictionaryEntry"] = [Alias("Name", "Key")],
@@ -105,6 +111,58 @@ internal static class ExtendedTypeMembers
             PropertySet("PSStatus", "Name", "Status", "ExitCode"), PropertySet("PSConfiguration", "DesktopInteract", "ErrorControl", "Name", "PathName", "ServiceType", "StartMode"),
         ],
         [Wmi("Win32_UserAccount")] = [PropertySet("PSStatus", "Status", "Caption", "PasswordExpires")],
+        [Wmi("Win32_Process")] = Win32ProcessMembers,
+        // The CIM cmdlets' objects of the classes the emulator seeds (the Microsoft.Management.Infrastructure.CimInstance#root/cimv2/...
+        // entries of the compiled type data; Win32_QuickFixEngineering's InstalledOn script property is not here).
+        [CimInstance("Win32_BaseBoard")] = [PropertySet("PSStatus", "Status", "Name", "PoweredOn")],
+        [CimInstance("Win32_BIOS")] = [PropertySet("PSStatus", "Status", "Name", "Caption", "SMBIOSPresent")],
+        [CimInstance("Win32_ComputerSystem")] =
+        [
+            PropertySet("PSStatus", "AdminPasswordStatus", "BootupState", "ChassisBootupState", "KeyboardPasswordStatus", "PowerOnPasswordStatus", "PowerSupplyState",
+                "PowerState", "FrontPanelResetStatus", "ThermalState", "Status", "Name"),
+            PropertySet("POWER", "Name", "PowerManagementCapabilities", "PowerManagementSupported", "PowerOnPasswordStatus", "PowerState", "PowerSupplyState"),
+        ],
+        [CimInstance("WIN32_PROCESSOR")] =
+        [
+            PropertySet("PSStatus", "Availability", "CpuStatus", "CurrentVoltage", "DeviceID", "ErrorCleared", "ErrorDescription", "LastErrorCode", "LoadPercentage", "Status", "StatusInfo"),
+            PropertySet("PSConfiguration", "AddressWidth", "DataWidth", "DeviceID", "ExtClock", "L2CacheSize", "L2CacheSpeed", "MaxClockSpeed", "PowerManagementSupported",
+                "ProcessorType", "Revision", "SocketDesignation", "Version", "VoltageCaps"),
+        ],
+        [CimInstance("Win32_ComputerSystemProduct")] = [PropertySet("PSStatus", "Name", "Version")],
+        [CimInstance("Win32_DiskDrive")] =
+        [
+            PropertySet("PSStatus", "ConfigManagerErrorCode", "LastErrorCode", "NeedsCleaning", "Status", "DeviceID", "StatusInfo", "Partitions"),
+            PropertySet("PSConfiguration", "BytesPerSector", "ConfigManagerUserConfig", "DefaultBlockSize", "DeviceID", "Index", "InstallDate", "InterfaceType", "MaxBlockSize",
+                "MaxMediaSize", "MinBlockSize", "NumberOfMediaSupported", "Partitions", "SectorsPerTrack", "Size", "TotalCylinders", "TotalHeads", "TotalSectors", "TotalTracks",
+                "TracksPerCylinder"),
+        ],
+        [CimInstance("Win32_DiskPartition")] = [PropertySet("PSStatus", "Index", "Status", "StatusInfo", "Name")],
+        [CimInstance("Win32_Group")] = [PropertySet("PSStatus", "Status", "Name")],
+        [CimInstance("Win32_LogicalDisk")] = [PropertySet("PSStatus", "Status", "Availability", "DeviceID", "StatusInfo")],
+        [CimInstance("Win32_NetworkAdapter")] = [PropertySet("PSStatus", "Availability", "Name", "Status", "StatusInfo", "DeviceID")],
+        [CimInstance("Win32_NetworkAdapterConfiguration")] =
+        [
+            PropertySet("PSStatus", "DHCPLeaseExpires", "Index", "Description"),
+            PropertySet("DHCP", "Description", "DHCPEnabled", "DHCPLeaseExpires", "DHCPLeaseObtained", "DHCPServer", "Index"),
+            PropertySet("DNS", "Description", "DNSDomain", "DNSDomainSuffixSearchOrder", "DNSEnabledForWINSResolution", "DNSHostName", "DNSServerSearchOrder",
+                "DomainDNSRegistrationEnabled", "FullDNSRegistrationEnabled", "Index"),
+            PropertySet("IP", "Description", "Index", "IPAddress", "IPConnectionMetric", "IPEnabled", "IPFilterSecurityEnabled"),
+            PropertySet("WINS", "Description", "Index", "WINSEnableLMHostsLookup", "WINSHostLookupFile", "WINSPrimaryServer", "WINSScopeID", "WINSSecondaryServer"),
+        ],
+        [CimInstance("Win32_OperatingSystem")] =
+        [
+            PropertySet("PSStatus", "Status", "Name"), PropertySet("FREE", "FreePhysicalMemory", "FreeSpaceInPagingFiles", "FreeVirtualMemory", "Name"),
+        ],
+        [CimInstance("Win32_PageFileUsage")] = [PropertySet("PSStatus", "Status", "Name", "CurrentUsage")],
+        [CimInstance("Win32_Process")] = Win32ProcessMembers,
+        [CimInstance("Win32_Product")] = [PropertySet("PSStatus", "Name", "Version", "InstallState")],
+        [CimInstance("Win32_Service")] =
+        [
+            PropertySet("PSStatus", "Name", "Status", "ExitCode"), PropertySet("PSConfiguration", "DesktopInteract", "ErrorControl", "Name", "PathName", "ServiceType", "StartMode"),
+        ],
+        [CimInstance("Win32_Share")] = [PropertySet("PSStatus", "Status", "Type", "Name")],
+        [CimInstance("Win32_SystemEnclosure")] = [PropertySet("PSStatus", "Tag", "Status", "Name", "SecurityStatus")],
+        [CimInstance("Win32_UserAccount")] = [PropertySet("PSStatus", "Status", "Caption", "PasswordExpires")],
         // Get-Acl's objects: SecurityDescriptorCommandsBase's code properties and the rules as text.
         ["System.Security.AccessControl.ObjectSecurity"] =
         [
@@ -123,23 +181,7 @@ internal static class ExtendedTypeMembers
                 "          $toString += $ace.FileSystemRights.ToString();\r\n          }\r\n          elseif($ace -is [System.Security.AccessControl.RegistryAuditRule])\r\n          {\r\n" +
                 "          $toString += $ace.RegistryRights.ToString();\r\n          }\r\n          }\r\n          return $toString;"),
         ],
-    });
-
-    // The CIM cmdlets' objects of the same classes have the same property sets (types.ps1xml's
-    // Microsoft.Management.Infrastructure.CimInstance#root/cimv2/... entries; checked against real Get-CimInstance
-    // Win32_OperatingSystem and Win32_Service output, whose Format-List * starts with them), less the WMI system
-    // properties a CimInstance has not.
-    private static FrozenDictionary<string, DotNetMembers.Member[]> WithCimInstances(Dictionary<string, DotNetMembers.Member[]> table)
-    {
-        foreach (var (typeName, members) in table.ToList())
-        {
-            if (!typeName.StartsWith(Wmi(string.Empty), StringComparison.OrdinalIgnoreCase)) continue;
-            table[CimInstance(typeName[Wmi(string.Empty).Length..])] = [.. members.Where(m => m.MemberType == "PropertySet")
-                .Select(m => PropertySet(m.Name, [.. ReferencedProperties(m).Where(p => !p.StartsWith("__", StringComparison.Ordinal))]))];
-        }
-
-        return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
-    }
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
 

@@ -61,6 +61,7 @@ internal sealed partial class RunContext
                     }
 
                     instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
+                    WithProcessAliases(instance);
                 }
 
                 await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
@@ -129,6 +130,7 @@ internal sealed partial class RunContext
             _ => 0u,
         };
         static PsValue UInt32(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt32((uint)Math.Max(0, n)) : PsNil.Instance;
+        static PsValue UInt64(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt64((ulong)Math.Max(0, n)) : PsNil.Instance;
         var computer = Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty;
         var instance = new PsObject(Win32ProcessTypeNames)
             .With("Caption", name)
@@ -143,14 +145,43 @@ internal sealed partial class RunContext
             .With("ParentProcessId", PsPrimitive.UInt32(parent))
             .With("ProcessId", PsPrimitive.UInt32((uint)id))
             .With("SessionId", UInt32(process["SI"]))
-            .With("WorkingSetSize", process["WS"] is { } ws && ScriptExpressions.AsNumberOrNull(ws) is { } bytes ? PsPrimitive.UInt64((ulong)Math.Max(0, bytes)) : PsNil.Instance);
+            .With("WorkingSetSize", UInt64(process["WS"]))
+            // Get-Process's other readings as WMI has them: VirtualSize and PrivatePageCount in bytes, PageFileUsage in
+            // kilobytes, the threads, the base priority; the classes and the system it runs on.
+            .With("VirtualSize", UInt64(process["VM"]))
+            .With("PrivatePageCount", UInt64(process["PM"]))
+            .With("PageFileUsage", process["PM"] is { } pm && ScriptExpressions.AsNumberOrNull(pm) is { } paged ? PsPrimitive.UInt32((uint)Math.Max(0, paged / 1024)) : PsNil.Instance)
+            .With("ThreadCount", process["Threads"] is PsObject { CollectionKind: not PsCollectionKind.None } threads ? PsPrimitive.UInt32((uint)threads.Items.Count) : PsNil.Instance)
+            .With("Priority", UInt32(process["BasePriority"]))
+            .With("CreationClassName", "Win32_Process")
+            .With("CSCreationClassName", "Win32_ComputerSystem")
+            .With("OSCreationClassName", "Win32_OperatingSystem")
+            .With("OSName", @"Microsoft Windows Server 2019 Datacenter|C:\Windows|\Device\Harddisk0\Partition2")
+            .With("WindowsVersion", "10.0.17763");
+        // The class's other properties (KernelModeTime, ReadOperationCount...) are not emulated: null.
+        foreach (var other in WmiSchema.Properties("Win32_Process") ?? [])
+        {
+            if (instance[other] is null) instance.ExtendedProperties.Add(new PsProperty(other, PsNil.Instance));
+        }
+
         // A CIM instance's properties are adapted ones (<Props>), as the rules' CIM objects have them.
         // In CIM's order (CIM_ManagedSystemElement's Caption, Description, Name first), shown as CimInstance.ToString() shows it.
         instance.AdaptedProperties.AddRange(WmiSchema.CimOrder("Win32_Process", instance.ExtendedProperties, p => p.Name));
         instance.ExtendedProperties.Clear();
+        // The CIM adapter's PSComputerName, last: none for the local computer.
+        instance.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
         instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
-        return instance;
+        // types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS, Path), as members.
+        return WithProcessAliases(instance);
     }
+
+    // Win32_Process's type-table members (ExtendedTypeMembers), carried as notes with their values.
+    private static PsObject WithProcessAliases(PsObject instance) => instance
+        .With("ProcessName", instance["Name"] ?? PsNil.Instance)
+        .With("Handles", instance["HandleCount"] ?? PsNil.Instance)
+        .With("VM", instance["VirtualSize"] ?? PsNil.Instance)
+        .With("WS", instance["WorkingSetSize"] ?? PsNil.Instance)
+        .With("Path", instance["ExecutablePath"] ?? PsNil.Instance);
 
     // The instance's properties as WQL reads them (numbers and text as their text, $null as NULL).
     private static List<WmiProperty> WmiPropertiesOf(PsObject instance) =>

@@ -119,7 +119,10 @@ internal sealed partial class RunContext
                     ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
                     : p.Value)).ToList();
                 var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
-                await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), "Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties)), cancellationToken);
+                var managementObject = WmiInstances.ManagementObject(WmiServerName(), "Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties);
+                // types.ps1xml's Path ($this.ExecutablePath) hides ManagementBaseObject's own Path.
+                managementObject.AdaptedProperties.RemoveAll(p => p.Name == "Path");
+                await output.WriteAsync(new PipelineOutput(WithProcessAliases(managementObject)), cancellationToken);
             }
 
             return;

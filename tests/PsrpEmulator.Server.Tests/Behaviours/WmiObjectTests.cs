@@ -444,7 +444,7 @@ public class WmiObjectTests
     /// class with no view (AssociationManager.ExpandAll: adapted first) last; a CimInstance's is its adapter's, none locally.
     /// </summary>
     [Test]
-    public async Task A_management_object_has_PSComputerName_first_with_star_and_last_in_its_plain_list()
+    public async Task A_management_object_has_PSComputerName_first_with_star_and_its_type_members_last_in_its_plain_list()
     {
         var (host, _) = await RunAsync(
             "$p = Get-WmiObject Win32_Process -Filter 'ProcessId = 4'; $p.PSComputerName -eq $p.__SERVER; " +
@@ -454,8 +454,45 @@ public class WmiObjectTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts[0], Is.EqualTo("True"));
         Assert.That(host.OutputTexts[1], Does.Match(@"^PSComputerName +: \S+$"));
-        Assert.That(host.OutputTexts[2], Does.Match(@"^PSComputerName +: \S+$"));
+        // Then, in the plain list, Win32_Process's own type-table members (base types' first, as TypeTable consolidates them).
+        Assert.That(host.OutputTexts[2], Does.Match(@"^Path +: *$"), "System has no ExecutablePath");
         Assert.That(host.OutputTexts.Skip(3), Is.EqualTo(new[] { "PSComputerName", "True" }));
+    }
+
+    /// <summary>
+    /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
+    /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
+    /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.
+    /// </summary>
+    [Test]
+    public async Task Win32_process_has_get_process_s_names_and_readings()
+    {
+        var (host, _) = await RunAsync("""
+            $g = Get-Process -Id 1868
+            foreach ($p in (Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'), (Get-WmiObject Win32_Process -Filter 'ProcessId = 1868')) {
+              ($p.ProcessName -eq $g.Name + '.exe'), ($p.Handles -eq $g.Handles), ($p.VM -eq $g.VM), ($p.WS -eq $g.WS), ($p.Path -eq $g.Path) -join ','
+              ($p.VirtualSize -eq $g.VM), ($p.PrivatePageCount -eq $g.PM), ($p.PageFileUsage -eq [math]::Floor($g.PM / 1024)), ($p.ThreadCount -eq $g.Threads.Count), ($p.Priority -eq $g.BasePriority), ($null -eq $p.KernelModeTime) -join ','
+              $p.VirtualSize.GetType().Name + ' ' + $p.PageFileUsage.GetType().Name + ' ' + $p.WindowsVersion
+            }
+            ((Get-CimInstance Win32_Process -Filter 'ProcessId = 1868' | Select-Object *).PSObject.Properties.Name | Select-Object -First 12) -join ','
+            (Get-CimInstance Win32_Process -Filter 'ProcessId = 1868').PSObject.Properties.Name[-1]
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True,True,True,True,True", "True,True,True,True,True,True", "UInt64 UInt32 10.0.17763",
+            "True,True,True,True,True", "True,True,True,True,True,True", "UInt64 UInt32 10.0.17763",
+            "ProcessName,Handles,VM,WS,Path,Caption,Description,InstallDate,Name,Status,CreationClassName,CreationDate",
+            "PSComputerName",
+        }));
+
+        // On the wire the class's properties are Props, the type table's members MS (as a FileInfo's Mode and BaseName).
+        var (cim, _) = await RunAsync("Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'");
+        var xml = System.Xml.Linq.XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(cim.Outputs.Single(), o => o.ToDisplayString())));
+        static string[] Names(System.Xml.Linq.XElement? section) => section is null ? [] : [.. section.Elements().Select(e => e.Attribute("N")?.Value).OfType<string>()];
+        Assert.That(Names(xml.Element("Props")), Does.Contain("VirtualSize").And.Contain("ExecutablePath").And.Contain("PSComputerName").And.Not.Contain("WS"));
+        Assert.That(Names(xml.Element("MS")), Is.EqualTo(new[] { "ProcessName", "Handles", "VM", "WS", "Path" }));
     }
 
     /// <summary>
