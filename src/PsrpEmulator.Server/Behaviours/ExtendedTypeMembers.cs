@@ -19,6 +19,14 @@ internal static class ExtendedTypeMembers
     private const string TargetType =
         "System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
+    // The classes whose CIM entries in the compiled type data are their WMI entries' members (checked one by one;
+    // Win32_QuickFixEngineering's differ: no PSStatus, an InstalledOn script property the emulator has not).
+    private static readonly string[] SameForCimInstances =
+    [
+        "Win32_BIOS", "Win32_ComputerSystem", "WIN32_PROCESSOR", "Win32_Group", "Win32_LogicalDisk", "Win32_NetworkAdapter", "Win32_NetworkAdapterConfiguration",
+        "Win32_OperatingSystem", "Win32_Process", "Win32_Service", "Win32_UserAccount",
+    ];
+
     // Win32_Process's aliases of Get-Process's names, WMI's and CIM's alike (the emulator's objects carry their values as notes).
     private static readonly DotNetMembers.Member[] Win32ProcessMembers =
     [
@@ -112,22 +120,9 @@ internal static class ExtendedTypeMembers
         ],
         [Wmi("Win32_UserAccount")] = [PropertySet("PSStatus", "Status", "Caption", "PasswordExpires")],
         [Wmi("Win32_Process")] = Win32ProcessMembers,
-        // The CIM cmdlets' objects of the classes the emulator seeds (the Microsoft.Management.Infrastructure.CimInstance#root/cimv2/...
-        // entries of the compiled type data; Win32_QuickFixEngineering's InstalledOn script property is not here).
+        // The CIM cmdlets' objects of the classes the emulator seeds whose sets the WMI objects have not (the
+        // Microsoft.Management.Infrastructure.CimInstance#root/cimv2/... entries of the compiled type data; see WithCimInstances).
         [CimInstance("Win32_BaseBoard")] = [PropertySet("PSStatus", "Status", "Name", "PoweredOn")],
-        [CimInstance("Win32_BIOS")] = [PropertySet("PSStatus", "Status", "Name", "Caption", "SMBIOSPresent")],
-        [CimInstance("Win32_ComputerSystem")] =
-        [
-            PropertySet("PSStatus", "AdminPasswordStatus", "BootupState", "ChassisBootupState", "KeyboardPasswordStatus", "PowerOnPasswordStatus", "PowerSupplyState",
-                "PowerState", "FrontPanelResetStatus", "ThermalState", "Status", "Name"),
-            PropertySet("POWER", "Name", "PowerManagementCapabilities", "PowerManagementSupported", "PowerOnPasswordStatus", "PowerState", "PowerSupplyState"),
-        ],
-        [CimInstance("WIN32_PROCESSOR")] =
-        [
-            PropertySet("PSStatus", "Availability", "CpuStatus", "CurrentVoltage", "DeviceID", "ErrorCleared", "ErrorDescription", "LastErrorCode", "LoadPercentage", "Status", "StatusInfo"),
-            PropertySet("PSConfiguration", "AddressWidth", "DataWidth", "DeviceID", "ExtClock", "L2CacheSize", "L2CacheSpeed", "MaxClockSpeed", "PowerManagementSupported",
-                "ProcessorType", "Revision", "SocketDesignation", "Version", "VoltageCaps"),
-        ],
         [CimInstance("Win32_ComputerSystemProduct")] = [PropertySet("PSStatus", "Name", "Version")],
         [CimInstance("Win32_DiskDrive")] =
         [
@@ -137,33 +132,10 @@ internal static class ExtendedTypeMembers
                 "TracksPerCylinder"),
         ],
         [CimInstance("Win32_DiskPartition")] = [PropertySet("PSStatus", "Index", "Status", "StatusInfo", "Name")],
-        [CimInstance("Win32_Group")] = [PropertySet("PSStatus", "Status", "Name")],
-        [CimInstance("Win32_LogicalDisk")] = [PropertySet("PSStatus", "Status", "Availability", "DeviceID", "StatusInfo")],
-        [CimInstance("Win32_NetworkAdapter")] = [PropertySet("PSStatus", "Availability", "Name", "Status", "StatusInfo", "DeviceID")],
-        [CimInstance("Win32_NetworkAdapterConfiguration")] =
-        [
-            PropertySet("PSStatus", "DHCPLeaseExpires", "Index", "Description"),
-            PropertySet("DHCP", "Description", "DHCPEnabled", "DHCPLeaseExpires", "DHCPLeaseObtained", "DHCPServer", "Index"),
-            PropertySet("DNS", "Description", "DNSDomain", "DNSDomainSuffixSearchOrder", "DNSEnabledForWINSResolution", "DNSHostName", "DNSServerSearchOrder",
-                "DomainDNSRegistrationEnabled", "FullDNSRegistrationEnabled", "Index"),
-            PropertySet("IP", "Description", "Index", "IPAddress", "IPConnectionMetric", "IPEnabled", "IPFilterSecurityEnabled"),
-            PropertySet("WINS", "Description", "Index", "WINSEnableLMHostsLookup", "WINSHostLookupFile", "WINSPrimaryServer", "WINSScopeID", "WINSSecondaryServer"),
-        ],
-        [CimInstance("Win32_OperatingSystem")] =
-        [
-            PropertySet("PSStatus", "Status", "Name"), PropertySet("FREE", "FreePhysicalMemory", "FreeSpaceInPagingFiles", "FreeVirtualMemory", "Name"),
-        ],
         [CimInstance("Win32_PageFileUsage")] = [PropertySet("PSStatus", "Status", "Name", "CurrentUsage")],
-        [CimInstance("Win32_Process")] = Win32ProcessMembers,
         [CimInstance("Win32_Product")] = [PropertySet("PSStatus", "Name", "Version", "InstallState")],
-        [CimInstance("Win32_Service")] =
-        [
-            PropertySet("PSStatus", "Name", "Status", "ExitCode"), PropertySet("PSConfiguration", "DesktopInteract", "ErrorControl", "Name", "PathName", "ServiceType", "StartMode"),
-        ],
         [CimInstance("Win32_Share")] = [PropertySet("PSStatus", "Status", "Type", "Name")],
         [CimInstance("Win32_SystemEnclosure")] = [PropertySet("PSStatus", "Tag", "Status", "Name", "SecurityStatus")],
-        [CimInstance("Win32_UserAccount")] = [PropertySet("PSStatus", "Status", "Caption", "PasswordExpires")],
-        // Get-Acl's objects: SecurityDescriptorCommandsBase's code properties and the rules as text.
         ["System.Security.AccessControl.ObjectSecurity"] =
         [
             Code("Path", "System.String", "GetPath"), Code("Owner", "System.String", "GetOwner"), Code("Group", "System.String", "GetGroup"),
@@ -181,7 +153,13 @@ internal static class ExtendedTypeMembers
                 "          $toString += $ace.FileSystemRights.ToString();\r\n          }\r\n          elseif($ace -is [System.Security.AccessControl.RegistryAuditRule])\r\n          {\r\n" +
                 "          $toString += $ace.RegistryRights.ToString();\r\n          }\r\n          }\r\n          return $toString;"),
         ],
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }.WithCimInstances();
+
+    private static FrozenDictionary<string, DotNetMembers.Member[]> WithCimInstances(this Dictionary<string, DotNetMembers.Member[]> table)
+    {
+        foreach (var className in SameForCimInstances) table[CimInstance(className)] = table[Wmi(className)];
+        return table.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
 
