@@ -102,7 +102,11 @@ internal sealed partial class RunContext
         {
             // The query the cmdlet sends (GetWmiObjectCommand.GetQueryString): an empty filter adds no where.
             var filter = arguments["Filter"] is { } filterWord ? PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting)) : null;
-            text = $"select * from {className}" + (string.IsNullOrEmpty(filter) ? string.Empty : " where " + filter);
+            // -Property: the properties the query selects (GetQueryString joins them with ", "; "*" by default).
+            var selected = arguments["Property"] is { } propertyWord
+                ? string.Join(", ", ScriptExpressions.Enumerate(await ArgumentAsync(propertyWord, to, blockNesting)).Select(v => PipelineVariables.Display(v).Trim()))
+                : "*";
+            text = $"select {selected} from {className}" + (string.IsNullOrEmpty(filter) ? string.Empty : " where " + filter);
         }
 
         if (await CmdletWqlAsync("Get-WmiObject", text, output) is not { } query) return;
@@ -114,12 +118,15 @@ internal sealed partial class RunContext
             {
                 // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
                 // In WMI's order (by name), the CIM adapter's PSComputerName not among them.
-                var properties = cim.AdaptedProperties.Where(p => p.Name != "PSComputerName").OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+                var properties = cim.AdaptedProperties.Where(p => p.Name != "PSComputerName" && (query.Properties is null || query.Properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+                    .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
                     .Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
                     ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
                     : p.Value)).ToList();
                 var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
-                var managementObject = WmiInstances.ManagementObject(WmiServerName(), "Win32_Process", $"Win32_Process.Handle=\"{handle}\"", properties);
+                var projected = query.Properties is not null;
+                var managementObject = WmiInstances.ManagementObject(WmiServerName(), "Win32_Process",
+                    projected && !query.Properties!.Contains("Handle", StringComparer.OrdinalIgnoreCase) ? null : $"Win32_Process.Handle=\"{handle}\"", properties, projected);
                 // types.ps1xml's Path ($this.ExecutablePath) hides ManagementBaseObject's own Path.
                 managementObject.AdaptedProperties.RemoveAll(p => p.Name == "Path");
                 await output.WriteAsync(new PipelineOutput(WithProcessAliases(managementObject)), cancellationToken);
@@ -212,7 +219,11 @@ internal sealed partial class RunContext
 
             if (query is not null && !query.Matches(instance)) continue;
             var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
-            var shown = query?.Properties is { } projected ? query.Project(instance) : instance;
+            // A projection: a ManagementObject of the selected properties; a CimInstance has the class's, the others (not the keys) null.
+            var shown = query?.Properties is not { } selected ? instance
+                : cim ? [.. instance.Select(p => selected.Contains(p.Name, StringComparer.OrdinalIgnoreCase) || seed.Keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase)
+                    ? p : new WmiProperty(p.Name, WmiValueKind.Null, []))]
+                : query.Project(instance);
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
@@ -220,10 +231,13 @@ internal sealed partial class RunContext
                 continue;
             }
 
-            // WMI's relative path: a number key bare, a string key quoted (Win32_BIOS.Name="...",SoftwareElementState=3,...).
-            var relative = className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => WmiValue(className, k, cim: false) is PsPrimitive { Value: string text }
+            // WMI's relative path: a number key bare, a string key quoted (Win32_BIOS.Name="...",SoftwareElementState=3,...);
+            // a projection's only when it selected the keys.
+            var projected = query?.Properties is not null;
+            var relative = projected && (keys.Count == 0 || !keys.All(k => query!.Properties!.Contains(k.Name, StringComparer.OrdinalIgnoreCase))) ? null
+                : className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => WmiValue(className, k, cim: false) is PsPrimitive { Value: string text }
                 ? $"{k.Name}=\"{text}\"" : $"{k.Name}={k.Values.FirstOrDefault()}")));
-            await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties)), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties, projected)), cancellationToken);
         }
     }
 

@@ -49,22 +49,28 @@ internal static class WmiInstances
     }
 
     // A ManagementObject: its system properties (__GENUS ... __PATH), then the class's, as Get-WmiObject writes it.
-    public static PsObject ManagementObject(string computer, string className, string relativePath, IReadOnlyList<PsProperty> properties)
+    /// <summary>
+    /// A ManagementObject; <paramref name="projected"/> for a WQL query's selected properties only, which WMI returns as
+    /// a class-less instance: no superclass, dynasty, derivation, server, namespace or path, its relative path only when
+    /// the keys were selected (<paramref name="relativePath"/> null otherwise).
+    /// </summary>
+    public static PsObject ManagementObject(string computer, string className, string? relativePath, IReadOnlyList<PsProperty> properties, bool projected = false)
     {
-        var path = $@"\\{computer}\root\cimv2:{relativePath}";
-        var derivation = WmiSchema.Derivation(className);
+        var path = projected || relativePath is null ? null : $@"\\{computer}\root\cimv2:{relativePath}";
+        IReadOnlyList<string> derivation = projected ? [] : WmiSchema.Derivation(className);
+        static PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
         var o = new PsObject([$@"System.Management.ManagementObject#root\cimv2\{className}", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
-            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
+            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path ?? string.Empty };
         o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
         o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", derivation.Count > 0 ? PsPrimitive.String(derivation[0]) : PsNil.Instance));
-        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", PsPrimitive.String(derivation.Count > 0 ? derivation[^1] : className)));
-        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(relativePath)));
+        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", Text(derivation.Count > 0 ? derivation[0] : null)));
+        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", Text(projected ? null : derivation.Count > 0 ? derivation[^1] : className)));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", Text(relativePath)));
         o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
         o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
-        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
-        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"root\cimv2")));
-        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", Text(projected ? null : computer)));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", Text(projected ? null : @"root\cimv2")));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", Text(path)));
         var system = o.AdaptedProperties.ToList();
         o.AdaptedProperties.AddRange(properties);
         // ManagementBaseObject's .NET properties, which Format-List * and ConvertTo-Json show after the WMI ones and
@@ -72,7 +78,7 @@ internal static class WmiInstances
         o.AdaptedProperties.AddRange(
         [
             new("Scope", Opaque("System.Management.ManagementScope")),
-            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path ?? string.Empty }),
             new("Options", Opaque("System.Management.ObjectGetOptions")),
             new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = $@"\\{computer}\root\cimv2:{className}" }),
             new("Properties", PropertyDataCollection(properties, className)),
@@ -82,7 +88,7 @@ internal static class WmiInstances
             new("Container", PsNil.Instance),
         ]);
         // types.ps1xml's AliasProperty PSComputerName = __SERVER: a member, first in Format-List * and Select-Object *.
-        return o.With("PSComputerName", computer);
+        return o.With("PSComputerName", projected ? PsNil.Instance : PsPrimitive.String(computer));
 
         static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }

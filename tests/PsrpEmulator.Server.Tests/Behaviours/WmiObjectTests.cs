@@ -460,6 +460,35 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// A query of some properties (Get-WmiObject -Property, -Query "SELECT ... FROM"): WMI answers a ManagementObject of
+    /// those properties only, class-less (no superclass, derivation, server, namespace or path; its relative path when
+    /// the keys were selected); the CIM cmdlets a CimInstance of the whole class with the others, but the keys, null.
+    /// </summary>
+    [Test]
+    public async Task A_projection_is_a_management_object_of_the_selected_properties_and_a_partial_cim_instance()
+    {
+        var (host, _) = await RunAsync("""
+            $d = Get-WmiObject Win32_LogicalDisk -Property DeviceID, FreeSpace
+            $d.__RELPATH; $d.__PROPERTY_COUNT; $null -eq $d.__SERVER; $null -eq $d.__PATH; $null -eq $d.PSComputerName; $d.__DERIVATION.Count; $null -eq $d.Size
+            ($d.Properties | ForEach-Object Name) -join ','
+            $f = Get-WmiObject -Query 'SELECT FreeSpace FROM Win32_LogicalDisk'
+            $null -eq $f.__RELPATH; "[$f]"
+            (Get-WmiObject Win32_Process -Filter 'ProcessId = 4' -Property Name, Handle).__RELPATH
+            $c = Get-CimInstance -Query 'SELECT FreeSpace FROM Win32_LogicalDisk'
+            $c.DeviceID; $c.FreeSpace -gt 0; $null -eq $c.Size; $c.PSObject.Properties.Name.Count -gt 30
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Win32_LogicalDisk.DeviceID=\"C:\"", "2", "True", "True", "True", "0", "True", "DeviceID,FreeSpace",
+            "True", "[]",
+            "Win32_Process.Handle=\"4\"",
+            "C:", "True", "True", "True",
+        }));
+    }
+
+    /// <summary>
     /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
     /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
     /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.
