@@ -20,7 +20,7 @@ internal static class ExtendedTypeMembers
         "System.Collections.Generic.IEnumerable`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]";
 
     // The classes whose CIM entries in the compiled type data are their WMI entries' members (checked one by one;
-    // Win32_QuickFixEngineering's differ: no PSStatus, an InstalledOn script property the emulator has not).
+    // Win32_QuickFixEngineering's differ: no PSStatus, an InstalledOn script property).
     private static readonly string[] SameForCimInstances =
     [
         "Win32_BIOS", "Win32_ComputerSystem", "WIN32_PROCESSOR", "Win32_Group", "Win32_LogicalDisk", "Win32_NetworkAdapter", "Win32_NetworkAdapterConfiguration",
@@ -123,6 +123,17 @@ internal static class ExtendedTypeMembers
         // The CIM cmdlets' objects of the classes the emulator seeds whose sets the WMI objects have not (the
         // Microsoft.Management.Infrastructure.CimInstance#root/cimv2/... entries of the compiled type data; see WithCimInstances).
         [CimInstance("Win32_BaseBoard")] = [PropertySet("PSStatus", "Status", "Name", "PoweredOn")],
+        [CimInstance("Win32_QuickFixEngineering")] =
+        [
+            Script("InstalledOn", "if ([environment]::osversion.version.build -ge 7000)\r\n          {\r\n          # WMI team fixed the formatting issue related to InstalledOn\r\n" +
+                "          # property in Windows7 (to return string)..so returning the WMI's\r\n          # version directly\r\n" +
+                "          [DateTime]::Parse($this.psBase.CimInstanceProperties[\"InstalledOn\"].Value, [System.Globalization.DateTimeFormatInfo]::new())\r\n          }\r\n" +
+                "          else\r\n          {\r\n          $orig = $this.psBase.CimInstanceProperties[\"InstalledOn\"].Value\r\n" +
+                "          $date = [datetime]::FromFileTimeUTC($(\"0x\" + $orig))\r\n          if ($date -lt \"1/1/1980\")\r\n          {\r\n" +
+                "          if ($orig -match \"([0-9]{4})([01][0-9])([012][0-9])\")\r\n          {\r\n" +
+                "          new-object datetime @([int]$matches[1], [int]$matches[2], [int]$matches[3])\r\n          }\r\n          }\r\n          else\r\n          {\r\n" +
+                "          $date\r\n          }\r\n          }"),
+        ],
         [CimInstance("Win32_ComputerSystemProduct")] = [PropertySet("PSStatus", "Name", "Version")],
         [CimInstance("Win32_DiskDrive")] =
         [

@@ -227,7 +227,17 @@ internal sealed partial class RunContext
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
-                await output.WriteAsync(new PipelineOutput(WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name))), cancellationToken);
+                var instanceObject = WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name));
+                // types.ps1xml's InstalledOn script property: WMI's text ("11/14/2018") read as a DateTime
+                // ([DateTime]::Parse(value, [DateTimeFormatInfo]::new())), hiding the class's own InstalledOn.
+                if (className.Equals("Win32_QuickFixEngineering", StringComparison.OrdinalIgnoreCase))
+                {
+                    instanceObject.With("InstalledOn", instanceObject["InstalledOn"] is PsPrimitive { Value: string installed } &&
+                        DateTime.TryParse(installed, DateTimeFormatInfo.InvariantInfo, DateTimeStyles.None, out var day)
+                            ? PsPrimitive.DateTime(new DateTimeOffset(day, TimeSpan.Zero), DateTimeKind.Unspecified) : PsNil.Instance);
+                }
+
+                await output.WriteAsync(new PipelineOutput(instanceObject), cancellationToken);
                 continue;
             }
 

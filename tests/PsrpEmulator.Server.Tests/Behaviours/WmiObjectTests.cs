@@ -489,6 +489,27 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// A CimInstance of Win32_QuickFixEngineering has types.ps1xml's InstalledOn script property, WMI's text read as a
+    /// DateTime (so inventories sort updates by it), and the class's two keys in its text.
+    /// </summary>
+    [Test]
+    public async Task A_cim_update_s_installed_on_is_the_type_data_s_date()
+    {
+        var (host, _) = await RunAsync("""
+            $q = Get-CimInstance Win32_QuickFixEngineering
+            $q[0].InstalledOn.GetType().Name; $q[0].InstalledOn.ToString('yyyy-MM-dd'); "$($q[0])"
+            ($q | Sort-Object InstalledOn -Descending | Select-Object -First 1).HotFixID
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "DateTime", "2018-11-14", "Win32_QuickFixEngineering: http://support.microsoft.com/?kbid=4470788 (HotFixID = \"KB4470788\", ServicePackInEffect = \"\")",
+            "KB5031361",
+        }));
+    }
+
+    /// <summary>
     /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
     /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
     /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.
