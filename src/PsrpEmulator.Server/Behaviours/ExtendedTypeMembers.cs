@@ -113,7 +113,7 @@ internal static class ExtendedTypeMembers
         [
             PropertySet("PSStatus", "Status", "Name"), PropertySet("FREE", "FreePhysicalMemory", "FreeSpaceInPagingFiles", "FreeVirtualMemory", "Name"),
         ],
-        [Wmi("Win32_QuickFixEngineering")] = [PropertySet("PSStatus", "__PATH", "Status")],
+        [Wmi("Win32_QuickFixEngineering")] = [InstalledOn("psBase.properties", "           "), PropertySet("PSStatus", "__PATH", "Status")],
         [Wmi("Win32_Service")] =
         [
             PropertySet("PSStatus", "Name", "Status", "ExitCode"), PropertySet("PSConfiguration", "DesktopInteract", "ErrorControl", "Name", "PathName", "ServiceType", "StartMode"),
@@ -123,17 +123,7 @@ internal static class ExtendedTypeMembers
         // The CIM cmdlets' objects of the classes the emulator seeds whose sets the WMI objects have not (the
         // Microsoft.Management.Infrastructure.CimInstance#root/cimv2/... entries of the compiled type data; see WithCimInstances).
         [CimInstance("Win32_BaseBoard")] = [PropertySet("PSStatus", "Status", "Name", "PoweredOn")],
-        [CimInstance("Win32_QuickFixEngineering")] =
-        [
-            Script("InstalledOn", "if ([environment]::osversion.version.build -ge 7000)\r\n          {\r\n          # WMI team fixed the formatting issue related to InstalledOn\r\n" +
-                "          # property in Windows7 (to return string)..so returning the WMI's\r\n          # version directly\r\n" +
-                "          [DateTime]::Parse($this.psBase.CimInstanceProperties[\"InstalledOn\"].Value, [System.Globalization.DateTimeFormatInfo]::new())\r\n          }\r\n" +
-                "          else\r\n          {\r\n          $orig = $this.psBase.CimInstanceProperties[\"InstalledOn\"].Value\r\n" +
-                "          $date = [datetime]::FromFileTimeUTC($(\"0x\" + $orig))\r\n          if ($date -lt \"1/1/1980\")\r\n          {\r\n" +
-                "          if ($orig -match \"([0-9]{4})([01][0-9])([012][0-9])\")\r\n          {\r\n" +
-                "          new-object datetime @([int]$matches[1], [int]$matches[2], [int]$matches[3])\r\n          }\r\n          }\r\n          else\r\n          {\r\n" +
-                "          $date\r\n          }\r\n          }"),
-        ],
+        [CimInstance("Win32_QuickFixEngineering")] = [InstalledOn("psBase.CimInstanceProperties", "          ")],
         [CimInstance("Win32_ComputerSystemProduct")] = [PropertySet("PSStatus", "Name", "Version")],
         [CimInstance("Win32_DiskDrive")] =
         [
@@ -181,6 +171,18 @@ internal static class ExtendedTypeMembers
     private static string Wmi(string className) => @"System.Management.ManagementObject#root\cimv2\" + className;
 
     private static string CimInstance(string className) => "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/" + className;
+
+    // Win32_QuickFixEngineering's InstalledOn script property, as the compiled type data has it for WMI's objects
+    // ($this.psBase.properties, its Parse line indented one more) and CIM's ($this.psBase.CimInstanceProperties).
+    private static DotNetMembers.Member InstalledOn(string properties, string parseIndent) => Script("InstalledOn",
+        "if ([environment]::osversion.version.build -ge 7000)\r\n          {\r\n          # WMI team fixed the formatting issue related to InstalledOn\r\n" +
+        "          # property in Windows7 (to return string)..so returning the WMI's\r\n          # version directly\r\n" +
+        $"{parseIndent}[DateTime]::Parse($this.{properties}[\"InstalledOn\"].Value, [System.Globalization.DateTimeFormatInfo]::new())\r\n          }}\r\n" +
+        $"          else\r\n          {{\r\n          $orig = $this.{properties}[\"InstalledOn\"].Value\r\n" +
+        "          $date = [datetime]::FromFileTimeUTC($(\"0x\" + $orig))\r\n          if ($date -lt \"1/1/1980\")\r\n          {\r\n" +
+        "          if ($orig -match \"([0-9]{4})([01][0-9])([012][0-9])\")\r\n          {\r\n" +
+        "          new-object datetime @([int]$matches[1], [int]$matches[2], [int]$matches[3])\r\n          }\r\n          }\r\n          else\r\n          {\r\n" +
+        "          $date\r\n          }\r\n          }");
 
     private static DotNetMembers.Member Alias(string name, string target) => new("AliasProperty", name, $"{name} = {target}");
 

@@ -227,17 +227,7 @@ internal sealed partial class RunContext
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
-                var instanceObject = WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name));
-                // types.ps1xml's InstalledOn script property: WMI's text ("11/14/2018") read as a DateTime
-                // ([DateTime]::Parse(value, [DateTimeFormatInfo]::new())), hiding the class's own InstalledOn.
-                if (className.Equals("Win32_QuickFixEngineering", StringComparison.OrdinalIgnoreCase))
-                {
-                    instanceObject.With("InstalledOn", instanceObject["InstalledOn"] is PsPrimitive { Value: string installed } &&
-                        DateTime.TryParse(installed, DateTimeFormatInfo.InvariantInfo, DateTimeStyles.None, out var day)
-                            ? PsPrimitive.DateTime(new DateTimeOffset(day, TimeSpan.Zero), DateTimeKind.Unspecified) : PsNil.Instance);
-                }
-
-                await output.WriteAsync(new PipelineOutput(instanceObject), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(WithInstalledOn(WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name)))), cancellationToken);
                 continue;
             }
 
@@ -247,8 +237,18 @@ internal sealed partial class RunContext
             var relative = projected && (keys.Count == 0 || !keys.All(k => query!.Properties!.Contains(k.Name, StringComparer.OrdinalIgnoreCase))) ? null
                 : className + (keys.Count == 0 ? "=@" : "." + string.Join(",", keys.Select(k => WmiValue(className, k, cim: false) is PsPrimitive { Value: string text }
                 ? $"{k.Name}=\"{text}\"" : $"{k.Name}={k.Values.FirstOrDefault()}")));
-            await output.WriteAsync(new PipelineOutput(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties, projected)), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(WithInstalledOn(WmiInstances.ManagementObject(WmiServerName(), className, relative, properties, projected))), cancellationToken);
         }
+    }
+
+    // Win32_QuickFixEngineering's types.ps1xml script property InstalledOn (WMI's and CIM's alike): WMI's text
+    // ("11/14/2018") read as a DateTime ([DateTime]::Parse(value, [DateTimeFormatInfo]::new())), hiding the class's own.
+    private static PsObject WithInstalledOn(PsObject instance)
+    {
+        if (instance.TypeNames is not [var first, ..] || !first.EndsWith("Win32_QuickFixEngineering", StringComparison.OrdinalIgnoreCase)) return instance;
+        return instance.With("InstalledOn", instance["InstalledOn"] is PsPrimitive { Value: string installed } &&
+            DateTime.TryParse(installed, DateTimeFormatInfo.InvariantInfo, DateTimeStyles.None, out var day)
+                ? PsPrimitive.DateTime(new DateTimeOffset(day, TimeSpan.Zero), DateTimeKind.Unspecified) : PsNil.Instance);
     }
 
     // The instance with every property its class declares (WmiSchema), in WMI's order (by name); one a scenario leaves out is null.

@@ -489,16 +489,19 @@ public class WmiObjectTests
     }
 
     /// <summary>
-    /// A CimInstance of Win32_QuickFixEngineering has types.ps1xml's InstalledOn script property, WMI's text read as a
-    /// DateTime (so inventories sort updates by it), and the class's two keys in its text.
+    /// Win32_QuickFixEngineering, from Get-CimInstance and Get-WmiObject, has types.ps1xml's InstalledOn script
+    /// property, WMI's text read as a DateTime (so inventories sort updates by it), and the class's two keys in its text
+    /// and path, on the session's own computer.
     /// </summary>
     [Test]
-    public async Task A_cim_update_s_installed_on_is_the_type_data_s_date()
+    public async Task An_update_s_installed_on_is_the_type_data_s_date()
     {
         var (host, _) = await RunAsync("""
             $q = Get-CimInstance Win32_QuickFixEngineering
             $q[0].InstalledOn.GetType().Name; $q[0].InstalledOn.ToString('yyyy-MM-dd'); "$($q[0])"
             ($q | Sort-Object InstalledOn -Descending | Select-Object -First 1).HotFixID
+            $w = Get-WmiObject Win32_QuickFixEngineering
+            $w[0].InstalledOn.GetType().Name; "$($w[0])"; ($w[0].Properties | Where-Object Name -eq InstalledOn).Value
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
@@ -506,6 +509,7 @@ public class WmiObjectTests
         {
             "DateTime", "2018-11-14", "Win32_QuickFixEngineering: http://support.microsoft.com/?kbid=4470788 (HotFixID = \"KB4470788\", ServicePackInEffect = \"\")",
             "KB5031361",
+            "DateTime", "\\\\TESTHOST01\\root\\cimv2:Win32_QuickFixEngineering.HotFixID=\"KB4470788\",ServicePackInEffect=\"\"", "11/14/2018",
         }));
     }
 
