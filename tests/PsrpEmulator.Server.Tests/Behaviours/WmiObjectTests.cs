@@ -514,6 +514,31 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// Get-HotFix is GetHotFixCommand's query of the computer's Win32_QuickFixEngineering (the session's own computer in
+    /// its Source column and path), and Format-List alone shows a ManagementObject's DefaultDisplayPropertySet
+    /// (AssociationManager.SetupActiveProperties), as `Get-WmiObject Win32_BIOS | Format-List` prints five properties.
+    /// </summary>
+    [Test]
+    public async Task Get_hotfix_is_the_computer_s_class_and_format_list_shows_the_default_display_set()
+    {
+        var (host, _) = await RunAsync("""
+            (Get-HotFix)[0].__SERVER
+            ((Get-HotFix | Out-String) -split "`r`n" | Where-Object { $_ })[2].TrimEnd()
+            ((Get-WmiObject Win32_BIOS | Format-List | Out-String) -split "`r`n" | Where-Object { $_ } | ForEach-Object { ($_ -split ' ')[0] }) -join ','
+            ((Get-HotFix KB4470788 | Format-List | Out-String) -split "`r`n" | Where-Object { $_ } | ForEach-Object { ($_ -split ' ')[0] }) -join ','
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "TESTHOST01",
+            "TESTHOST01    Security Update  KB4470788     NT AUTHORITY\\SYSTEM  11/14/2018 12:00:00 AM",
+            "SMBIOSBIOSVersion,Manufacturer,Name,SerialNumber,Version",
+            "Description,FixComments,HotFixID,InstallDate,InstalledBy,InstalledOn,Name,ServicePackInEffect,Status",
+        }));
+    }
+
+    /// <summary>
     /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
     /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
     /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.

@@ -648,7 +648,7 @@ internal static class FormatViews
     // Get-HotFix's updates: 5.1's table of Win32_QuickFixEngineering (InstalledOn a DateTime's text).
     private static readonly FormatView HotFix = new(@"System.Management.ManagementObject#root\cimv2\Win32_QuickFixEngineering", FormatShape.Table,
     [
-        new("Source", 13, ColumnAlignment.Left, o => Property(o, "Source", "CSName")),
+        new("Source", 13, ColumnAlignment.Left, o => Property(o, "Source", "__SERVER")),
         new("Description", 16, ColumnAlignment.Left, o => Property(o, "Description")),
         new("HotFixID", 13, ColumnAlignment.Left, o => Property(o, "HotFixID")),
         new("InstalledBy", 20, ColumnAlignment.Left, o => Property(o, "InstalledBy")),
@@ -992,8 +992,10 @@ internal static class FormatViews
         PsPrimitive when value.AsTimeSpan() is not null => TimeSpanProperties,
         // No list view for these (their views are a custom one and tables): all their properties, .NET ones first.
         PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Version or PsPrimitiveType.Guid } primitive => ValueProperties.ForList(primitive),
-        // Format-List * resolves * against the members (extended first); Format-List alone expands all (.NET first).
-        PsObject { BaseValue: null } o => star ? DisplayProperties(o) : ExpandAllProperties(o),
+        // Format-List * resolves * against the members (extended first); Format-List alone shows the type's
+        // DefaultDisplayPropertySet when it has one (AssociationManager.SetupActiveProperties: Get-WmiObject Win32_BIOS |
+        // Format-List is its five properties), else expands all (.NET first).
+        PsObject { BaseValue: null } o => star ? DisplayProperties(o) : DefaultDisplaySet(o)?.ToList() ?? ExpandAllProperties(o),
         _ => null,
     };
 
