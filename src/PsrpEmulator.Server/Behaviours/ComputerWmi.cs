@@ -158,17 +158,21 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
         var state = listed.CurrentStatus(service);
         var running = !state.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
         static WmiProperty Text(string name, string value) => new(name, WmiValueKind.Text, [value]);
+        // The class's every property (as { $services: Win32_Service } has them), by name.
         return
         [
             Text("AcceptPause", running && service.AcceptsPauseAndContinue ? "true" : "false"), Text("AcceptStop", running && service.AcceptsStop ? "true" : "false"),
-            Text("Caption", service.DisplayName), Text("DelayedAutoStart", service.DelayedAutoStart ? "true" : "false"),
+            Text("Caption", service.DisplayName), Text("CheckPoint", "0"), Text("CreationClassName", "Win32_Service"),
+            Text("DelayedAutoStart", service.DelayedAutoStart ? "true" : "false"),
             service.Description.Length > 0 ? Text("Description", service.Description) : new WmiProperty("Description", WmiValueKind.Null, []),
-            Text("DisplayName", service.DisplayName), Text("ExitCode", listed.ExitCode(service).ToString(CultureInfo.InvariantCulture)),
+            Text("DesktopInteract", "false"), Text("DisplayName", service.DisplayName), Text("ErrorControl", "Normal"),
+            Text("ExitCode", listed.ExitCode(service).ToString(CultureInfo.InvariantCulture)), new WmiProperty("InstallDate", WmiValueKind.Null, []),
             Text("Name", service.Name), Text("PathName", service.BinaryPathName),
             Text("ProcessId", (running ? service.RunningProcessId : 0).ToString(CultureInfo.InvariantCulture)),
-            Text("ServiceType", service.WmiServiceType), Text("Started", running ? "true" : "false"),
+            Text("ServiceSpecificExitCode", "0"), Text("ServiceType", service.WmiServiceType), Text("Started", running ? "true" : "false"),
             Text("StartMode", ServicesValueTemplate.StartMode(listed.CurrentStartType(service))), Text("StartName", service.StartName),
-            Text("State", state), Text("Status", "OK"), Text("SystemName", computer),
+            Text("State", state), Text("Status", "OK"), Text("SystemCreationClassName", "Win32_ComputerSystem"), Text("SystemName", computer.ToUpperInvariant()),
+            Text("TagId", "0"), Text("WaitHint", "0"),
         ];
     }
 

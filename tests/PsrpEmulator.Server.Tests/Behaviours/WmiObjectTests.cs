@@ -539,6 +539,26 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// The computer's Win32_Service class (what -Query, WMI over WS-Man and wmic read) and the services' template
+    /// agree: the same properties in the same order with the same values and types.
+    /// </summary>
+    [Test]
+    public async Task Win32_service_is_the_same_whichever_way_it_is_asked()
+    {
+        var (host, _) = await RunAsync("""
+            $q = Get-CimInstance -Query "SELECT * FROM Win32_Service WHERE Name = 'WinRM'"
+            $t = Get-CimInstance Win32_Service -Filter "Name='WinRM'"
+            ($q.PSObject.Properties.Name -join ',') -eq ($t.PSObject.Properties.Name -join ',')
+            @($q.PSObject.Properties | Where-Object Name -ne SystemName | Where-Object { "$($_.Value)|$(if ($null -ne $_.Value) { $_.Value.GetType().Name })" -ne "$($t.($_.Name))|$(if ($null -ne $t.($_.Name)) { $t.($_.Name).GetType().Name })" } | ForEach-Object Name) -join ','
+            $q.ErrorControl; $q.CheckPoint.GetType().Name; "$q"; $q.SystemName
+            """);
+
+        // (The test host's WMI is Server01's, its COMPUTERNAME another name; a computer's own are one.)
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "", "Normal", "UInt32", "Win32_Service: Windows Remote Management (WS-Management) (Name = \"WinRM\")", "SERVER01" }));
+    }
+
+    /// <summary>
     /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
     /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
     /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.
