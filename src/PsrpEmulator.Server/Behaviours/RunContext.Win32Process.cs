@@ -15,13 +15,6 @@ internal sealed partial class RunContext
 {
     private const string CimPrefix = "Microsoft.Management.Infrastructure.CimInstance#";
 
-    private static readonly string[] Win32ProcessTypeNames =
-    [
-        CimPrefix + "root/cimv2/Win32_Process", CimPrefix + "root/cimv2/CIM_Process", CimPrefix + "root/cimv2/CIM_LogicalElement",
-        CimPrefix + "root/cimv2/CIM_ManagedSystemElement", CimPrefix + "Win32_Process", CimPrefix + "CIM_Process", CimPrefix + "CIM_LogicalElement",
-        CimPrefix + "CIM_ManagedSystemElement", "Microsoft.Management.Infrastructure.CimInstance", "System.Object",
-    ];
-
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec");
@@ -132,7 +125,7 @@ internal sealed partial class RunContext
         static PsValue UInt32(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt32((uint)Math.Max(0, n)) : PsNil.Instance;
         static PsValue UInt64(PsValue? v) => v is not null && ScriptExpressions.AsNumberOrNull(v) is { } n ? PsPrimitive.UInt64((ulong)Math.Max(0, n)) : PsNil.Instance;
         var computer = Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty;
-        var instance = new PsObject(Win32ProcessTypeNames)
+        var instance = new PsObject(WmiInstances.CimTypeNames("Win32_Process"))
             .With("Caption", name)
             .With("CommandLine", commandLine is null ? PsNil.Instance : PsPrimitive.String(commandLine))
             .With("CreationDate", process["StartTime"]?.AsDateTime() is { } started ? PsPrimitive.DateTime(started) : PsNil.Instance)

@@ -18,15 +18,18 @@ internal static class WmiInstances
     /// </summary>
     public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames)
     {
-        var derivation = WmiSchema.Derivation(className);
-        var instanceObject = new PsObject([
-            .. new[] { className }.Concat(derivation).Select(c => CimPrefix + "root/cimv2/" + c),
-            .. new[] { className }.Concat(derivation).Select(c => CimPrefix + c),
-            "Microsoft.Management.Infrastructure.CimInstance", "System.Object"]);
+        var instanceObject = new PsObject(CimTypeNames(className));
         instanceObject.AdaptedProperties.AddRange(WmiSchema.CimOrder(className, properties, p => p.Name));
         if (!properties.Any(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
         instanceObject.ToStringValue = CimInstanceText(className, instanceObject.AdaptedProperties, keyNames);
         return instanceObject;
+    }
+
+    /// <summary>A CimInstance's type names: the class and its superclasses with the namespace, then without, then CimInstance's.</summary>
+    public static string[] CimTypeNames(string className)
+    {
+        var classes = new[] { className }.Concat(WmiSchema.Derivation(className)).ToList();
+        return [.. classes.Select(c => CimPrefix + "root/cimv2/" + c), .. classes.Select(c => CimPrefix + c), "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
     }
 
     /// <summary>
