@@ -1000,6 +1000,10 @@ internal static partial class ScriptExpressions
             // $o.PSObject.Properties['Name']: the property of that name (any case), else $null.
             case PsObject members when IsMemberCollection(members) && index is PsPrimitive { Value: string name }:
                 return MemberNamed(members, name);
+            // A ManagementObject's Properties['Name'] (PropertyDataCollection's string indexer): that PropertyData
+            // (UNVERIFIED for a name the class has not, which WMI answers "Not found": $null here).
+            case PsObject { TypeNames: ["System.Management.PropertyDataCollection", ..] } data when index is PsPrimitive { Value: string propertyName }:
+                return MemberNamed(data, propertyName);
             // A match's Groups['name']: the group of that name (GroupCollection's string indexer).
             case PsObject { TypeNames: [var groupsType, ..] } groups when groupsType == GroupCollectionTypeNames[0] && index is PsPrimitive { Value: string groupName } && AsNumber(index) is null:
                 return groups.Items.FirstOrDefault(g => g is PsObject group && group["Name"].AsString() == groupName) ?? PsNil.Instance;

@@ -501,7 +501,7 @@ public class WmiObjectTests
             $q[0].InstalledOn.GetType().Name; $q[0].InstalledOn.ToString('yyyy-MM-dd'); "$($q[0])"
             ($q | Sort-Object InstalledOn -Descending | Select-Object -First 1).HotFixID
             $w = Get-WmiObject Win32_QuickFixEngineering
-            $w[0].InstalledOn.GetType().Name; "$($w[0])"; ($w[0].Properties | Where-Object Name -eq InstalledOn).Value
+            $w[0].InstalledOn.GetType().Name; "$($w[0])"; $w[0].Properties['InstalledOn'].Value
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
