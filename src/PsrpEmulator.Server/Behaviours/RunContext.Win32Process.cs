@@ -65,7 +65,7 @@ internal sealed partial class RunContext
 
         // Another class the computer's WMI has (the rules answer the classes they know first).
         if (className is null || Wmi.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
-        await WriteWmiInstancesAsync(seed, query is null ? null : (query, text!), cim: true, output, properties, blockNesting);
+        await WriteWmiInstancesAsync(seed, query, cim: true, output, properties, blockNesting);
     }
 
     /// <summary>

@@ -141,7 +141,7 @@ internal sealed partial class RunContext
                 $"Get-WmiObject of the class {className}: the computer's WMI has no such class (WMI's \"Invalid class\" error is not emulated); give the command a rule or the scenario a wmi: class"));
         }
 
-        await WriteWmiInstancesAsync(seed, (query, text), cim: false, output, blockNesting: blockNesting);
+        await WriteWmiInstancesAsync(seed, query, cim: false, output, blockNesting: blockNesting);
     }
 
     // WMI's text for WBEM_E_INVALID_QUERY, with the blank its error texts end with.
@@ -178,9 +178,8 @@ internal sealed partial class RunContext
             ErrorCategory.InvalidArgument, "Microsoft.Management.Infrastructure.CimException") { Activity = command }, output);
 
     /// <summary>The class's instances that the query keeps (all without one), as Get-CimInstance or Get-WmiObject writes them.</summary>
-    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, (WqlQuery Query, string Text)? wql, bool cim, IPipelineHost output, IReadOnlyList<string>? cimProperties = null, int blockNesting = 0)
+    private async ValueTask WriteWmiInstancesAsync(WmiClassSeed seed, WqlQuery? query, bool cim, IPipelineHost output, IReadOnlyList<string>? cimProperties = null, int blockNesting = 0)
     {
-        var query = wql?.Query;
         // WMI refuses a property its class has not (Invalid query): one the schema does not declare; a class the schema
         // does not know may just not be given it by the scenario.
         var declared = WmiSchema.Properties(seed.ClassName);
@@ -189,7 +188,7 @@ internal sealed partial class RunContext
         {
             if (declared is not null)
             {
-                await WriteInvalidQueryAsync(cim ? "Get-CimInstance" : "Get-WmiObject", wql!.Value.Text, output);
+                await WriteInvalidQueryAsync(cim ? "Get-CimInstance" : "Get-WmiObject", query.Text, output);
                 return;
             }
 
@@ -211,19 +210,12 @@ internal sealed partial class RunContext
             }
 
             // Get-CimInstance -Property: a partial instance, its other properties (not the keys) null.
-            if (cimProperties is not null)
-            {
-                instance = [.. instance.Select(p => cimProperties.Contains(p.Name, StringComparer.OrdinalIgnoreCase) || seed.Keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase)
-                    ? p : new WmiProperty(p.Name, WmiValueKind.Null, []))];
-            }
+            if (cimProperties is not null) instance = Partial(instance, cimProperties, seed.Keys);
 
             if (query is not null && !query.Matches(instance)) continue;
             var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
             // A projection: a ManagementObject of the selected properties; a CimInstance has the class's, the others (not the keys) null.
-            var shown = query?.Properties is not { } selected ? instance
-                : cim ? [.. instance.Select(p => selected.Contains(p.Name, StringComparer.OrdinalIgnoreCase) || seed.Keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase)
-                    ? p : new WmiProperty(p.Name, WmiValueKind.Null, []))]
-                : query.Project(instance);
+            var shown = query?.Properties is not { } selected ? instance : cim ? Partial(instance, selected, seed.Keys) : query.Project(instance);
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
@@ -250,6 +242,11 @@ internal sealed partial class RunContext
             DateTime.TryParse(installed, DateTimeFormatInfo.InvariantInfo, DateTimeStyles.None, out var day)
                 ? PsPrimitive.DateTime(new DateTimeOffset(day, TimeSpan.Zero), DateTimeKind.Unspecified) : PsNil.Instance);
     }
+
+    // A partial instance (CIM's answer to selected properties): the others, but the keys, null.
+    private static IReadOnlyList<WmiProperty> Partial(IReadOnlyList<WmiProperty> instance, IReadOnlyList<string> selected, IReadOnlyList<string> keys) =>
+        [.. instance.Select(p => selected.Contains(p.Name, StringComparer.OrdinalIgnoreCase) || keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase)
+            ? p : new WmiProperty(p.Name, WmiValueKind.Null, []))];
 
     // The instance with every property its class declares (WmiSchema), in WMI's order (by name); one a scenario leaves out is null.
     private static IReadOnlyList<WmiProperty> Complete(string className, IReadOnlyList<WmiProperty> instance)

@@ -32,12 +32,16 @@ internal sealed class WqlQuery
     // A condition small enough for any real query; deeper is refused rather than recursed into.
     private const int MaxNesting = 32;
 
-    private WqlQuery(IReadOnlyList<string>? properties, string className, Condition? where)
+    private WqlQuery(string text, IReadOnlyList<string>? properties, string className, Condition? where)
     {
+        Text = text;
         Properties = properties;
         ClassName = className;
         Where = where;
     }
+
+    /// <summary>The query as written (what WMI's Invalid query error quotes).</summary>
+    public string Text { get; }
 
     /// <summary>The properties selected; null for <c>*</c>.</summary>
     public IReadOnlyList<string>? Properties { get; }
@@ -74,7 +78,7 @@ internal sealed class WqlQuery
                 : new WqlException($"unexpected '{tokens.Peek}' after the query");
         }
 
-        return new WqlQuery(properties, className, where);
+        return new WqlQuery(text, properties, className, where);
     }
 
     /// <summary>Property names the query uses that the class has not (WMI's invalid query).</summary>
