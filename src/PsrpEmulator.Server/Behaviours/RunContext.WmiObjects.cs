@@ -209,10 +209,9 @@ internal sealed partial class RunContext
                 instance = [.. instance.Select(p => p.Name.Equals("NumberOfProcesses", StringComparison.OrdinalIgnoreCase) ? p with { Kind = WmiValueKind.Text, Values = [processCount] } : p)];
             }
 
-            // Get-CimInstance -Property: a partial instance, its other properties (not the keys) null.
-            if (cimProperties is not null) instance = Partial(instance, cimProperties, seed.Keys);
-
+            // The filter reads the whole instance; Get-CimInstance -Property then gives a partial one, its other properties (not the keys) null.
             if (query is not null && !query.Matches(instance)) continue;
+            if (cimProperties is not null) instance = Partial(instance, cimProperties, seed.Keys);
             var keys = seed.Keys.Select(k => instance.FirstOrDefault(p => p.Name.Equals(k, StringComparison.OrdinalIgnoreCase))).OfType<WmiProperty>().ToList();
             // A projection: a ManagementObject of the selected properties; a CimInstance has the class's, the others (not the keys) null.
             var shown = query?.Properties is not { } selected ? instance : cim ? Partial(instance, selected, seed.Keys) : query.Project(instance);

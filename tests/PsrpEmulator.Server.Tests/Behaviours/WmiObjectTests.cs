@@ -393,6 +393,7 @@ public class WmiObjectTests
             (Get-CimInstance Win32_OperatingSystem).NumberOfProcesses -eq @(Get-Process).Count
             $partial = Get-CimInstance -ClassName Win32_OperatingSystem -Property LastBootUpTime
             $partial.LastBootUpTime.ToString('o'); $null -eq $partial.Caption; "$partial"
+            (Get-CimInstance Win32_OperatingSystem -Filter "Primary = TRUE" -Property Caption).Caption
             (gwmi Win32_OperatingSystem -Filter "Primary = TRUE").Caption
             gwmi Win32_OperatingSystem -Filter 'NoSuchProperty = 2'
             'after'
@@ -400,7 +401,8 @@ public class WmiObjectTests
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "True", "2026-01-12T09:35:00.0000000+00:00", "True", "Win32_OperatingSystem", "Microsoft Windows Server 2019 Datacenter", "after",
+            "True", "2026-01-12T09:35:00.0000000+00:00", "True", "Win32_OperatingSystem", "Microsoft Windows Server 2019 Datacenter",
+            "Microsoft Windows Server 2019 Datacenter", "after",
         }));
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
         {
