@@ -22,9 +22,55 @@ internal static partial class RemoteData
     public static object? ToObject(PsValue value, byte[]? sessionKey = null)
     {
         if (value is PsNil) return null;
+        if (!OperatingSystem.IsWindows()) value = WithoutCimClassMetadata(value);
         var xml = ObjsStart + ClixmlSerializer.SerializeToString(value) + "</Objs>";
         if (xml.Contains("<SS", StringComparison.Ordinal)) xml = SecureStringElement().Replace(xml, m => m.Groups["open"].Value + LocalSecureString(m.Groups["text"].Value, sessionKey) + "</SS>");
         return PSSerializer.Deserialize(xml);
+    }
+
+    /// <summary>
+    /// The value without the class metadata Windows sends with a CimInstance (<c>__ClassMetadata</c>,
+    /// <c>__InstanceMetadata</c>). PowerShell's deserializer rehydrates a live CimInstance from it through the MI
+    /// library, which only Windows has: elsewhere the first class schema throws DllNotFoundException (libmi) and the
+    /// whole pipeline fails. Off Windows the client keeps the deserialized property bag, as PSWSMan's client does.
+    /// </summary>
+    internal static PsValue WithoutCimClassMetadata(PsValue value)
+    {
+        if (value is not PsObject obj) return value;
+        PsObject? copy = null;
+        if (obj.ExtendedProperties.Exists(p => p.Name is "__ClassMetadata" or "__InstanceMetadata"))
+        {
+            copy = obj.ShallowCopy();
+            copy.ExtendedProperties.RemoveAll(p => p.Name is "__ClassMetadata" or "__InstanceMetadata");
+        }
+
+        // An embedded instance, a note's, or one in a collection is rehydrated just the same.
+        var notes = (copy ?? obj).ExtendedProperties;
+        for (var i = 0; i < notes.Count; i++)
+        {
+            var inner = WithoutCimClassMetadata(notes[i].Value);
+            if (ReferenceEquals(inner, notes[i].Value)) continue;
+            copy ??= obj.ShallowCopy();
+            copy.ExtendedProperties[i] = new PsProperty(notes[i].Name, inner);
+        }
+
+        for (var i = 0; i < obj.AdaptedProperties.Count; i++)
+        {
+            var inner = WithoutCimClassMetadata(obj.AdaptedProperties[i].Value);
+            if (ReferenceEquals(inner, obj.AdaptedProperties[i].Value)) continue;
+            copy ??= obj.ShallowCopy();
+            copy.AdaptedProperties[i] = new PsProperty(obj.AdaptedProperties[i].Name, inner);
+        }
+
+        for (var i = 0; i < obj.Items.Count; i++)
+        {
+            var inner = WithoutCimClassMetadata(obj.Items[i]);
+            if (ReferenceEquals(inner, obj.Items[i])) continue;
+            copy ??= obj.ShallowCopy();
+            copy.Items[i] = inner;
+        }
+
+        return copy ?? obj;
     }
 
     // PSSerializer reads an SS element in this platform's own protected form (DPAPI on Windows, hex elsewhere): the

@@ -105,6 +105,27 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That((sourceId, record.Activity, record.StatusDescription, record.PercentComplete), Is.EqualTo((0L, "copy", "half", 50)));
     }
 
+    /// <summary>
+    /// Windows sends a CimInstance with its class metadata, from which PowerShell's deserializer rehydrates a live
+    /// CimInstance through the MI library; off Windows that library is missing (DllNotFoundException: libmi) and the
+    /// pipeline would fail. The client keeps the deserialized property bag, without the metadata notes, as PSWSMan does.
+    /// </summary>
+    [Test]
+    public async Task A_remote_CimInstance_arrives_as_a_deserialized_property_bag_without_its_class_metadata()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "$p = Invoke-Command -ComputerName Server01 { Get-CimInstance Win32_Process -Filter \"ProcessId = $PID\"; Get-CimInstance Win32_Process | Select-Object -First 2 }; " +
+            "$p[0].PSTypeNames[0]; $p[0].Name; $p[0].ProcessId.GetType().Name; $p[0].PSComputerName; " +
+            "@($p | ForEach-Object { $_.PSObject.Properties.Name } | Where-Object { $_ -like '__*Metadata' }).Count; $p.Count");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[]
+        {
+            "Deserialized.Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Process", "wsmprovhost.exe", "UInt32", "Server01", "0", "3",
+        }));
+    }
+
     [Test]
     public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
     {

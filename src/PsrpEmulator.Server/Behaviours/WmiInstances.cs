@@ -16,9 +16,9 @@ internal static class WmiInstances
     /// order (WmiSchema.CimOrder), the adapter's PSComputerName last (none for the local computer), and the text
     /// CimInstance.ToString() gives (class, Caption, keys).
     /// </summary>
-    public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames)
+    public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames, string wmiNamespace = "root/cimv2")
     {
-        var instanceObject = new PsObject(CimTypeNames(className));
+        var instanceObject = new PsObject(CimTypeNames(className, wmiNamespace));
         instanceObject.AdaptedProperties.AddRange(WmiSchema.CimOrder(className, properties, p => p.Name));
         if (!properties.Any(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
         instanceObject.ToStringValue = CimInstanceText(className, instanceObject.AdaptedProperties, keyNames);
@@ -26,10 +26,10 @@ internal static class WmiInstances
     }
 
     /// <summary>A CimInstance's type names: the class and its superclasses with the namespace, then without, then CimInstance's.</summary>
-    public static string[] CimTypeNames(string className)
+    public static string[] CimTypeNames(string className, string wmiNamespace = "root/cimv2")
     {
         var classes = new[] { className }.Concat(WmiSchema.Derivation(className)).ToList();
-        return [.. classes.Select(c => CimPrefix + "root/cimv2/" + c), .. classes.Select(c => CimPrefix + c), "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
+        return [.. classes.Select(c => CimPrefix + wmiNamespace + "/" + c), .. classes.Select(c => CimPrefix + c), "Microsoft.Management.Infrastructure.CimInstance", "System.Object"];
     }
 
     /// <summary>

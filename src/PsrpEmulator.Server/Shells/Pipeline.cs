@@ -479,6 +479,9 @@ internal sealed class Pipeline : IPipelineHost
 
     private int _dropped;
 
+    // The classes this pipeline's output stream has sent the schema of (PowerShell's serialization context, one per command).
+    private Behaviours.CimClassMetadata? _cimClasses;
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         // An empty pipeline's result ($x = & {}; $x) is no object on the wire.
@@ -489,6 +492,13 @@ internal sealed class Pipeline : IPipelineHost
             if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
             // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text.
             var serialized = RemotingDepth.Apply(output.Value, WireText, wrapped: WireMembers);
+            // A CimInstance goes with its class's metadata, the schema only the first time this pipeline sends the class.
+            if (serialized is PsObject { TypeNames: not null })
+            {
+                _cimClasses ??= new Behaviours.CimClassMetadata((EnvironmentVariable("COMPUTERNAME") ?? _shell.ComputerName).ToUpperInvariant(), (ns, className) => Wmi?.Find(ns, className)?.Keys);
+                serialized = _cimClasses.ForWire(serialized);
+            }
+
             if (!ReferenceEquals(serialized, output.Value)) record = new PipelineOutput(serialized);
         }
         else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText, wrapped: WireMembers) is var data && !ReferenceEquals(data, information.MessageData))
