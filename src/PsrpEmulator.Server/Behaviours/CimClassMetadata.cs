@@ -60,6 +60,8 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
         var list = new PsObject(["System.Collections.ArrayList", "System.Object"]) { CollectionKind = PsCollectionKind.List };
         list.Items.AddRange(entries);
         var sent = instance.ShallowCopy();
+        // CimClass, CimInstanceProperties and CimSystemProperties are the CimInstance's own, which the adapter does not send.
+        sent.AdaptedProperties.RemoveAll(p => CimInstanceMembers.IsMember(p.Name));
         sent.ExtendedProperties.RemoveAll(p => p.Name.Equals("__ClassMetadata", StringComparison.OrdinalIgnoreCase));
         sent.ExtendedProperties.Add(new PsProperty("__ClassMetadata", list));
         return sent;
@@ -102,7 +104,7 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
         var xml = new StringBuilder("<CLASS NAME=\"").Append(className).Append('"');
         if (superclass is not null) xml.Append(" SUPERCLASS=\"").Append(superclass).Append('"');
         xml.Append('>');
-        foreach (var (name, type, embedded) in Properties(className, leaf))
+        foreach (var (name, type, embedded) in PropertyTypes(className, leaf))
         {
             var isArray = type.EndsWith("[]", StringComparison.Ordinal);
             var element = isArray ? "PROPERTY.ARRAY" : "PROPERTY";
@@ -115,9 +117,12 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
         return xml.Append("</CLASS>").ToString();
     }
 
-    // The class's properties and their CIM types: the schema's; for a class it does not know, the instance's (the
-    // leaf's; a superclass's none); a type the schema leaves out read from the value.
-    private static IEnumerable<(string Name, string Type, string? EmbeddedClass)> Properties(string className, PsObject? leaf)
+    /// <summary>
+    /// The class's properties and their CIM types ("uint32", "string[]"), the inherited first: the schema's; for a class
+    /// it does not know, the instance's (<paramref name="leaf"/>'s; a superclass's none); a type the schema leaves out
+    /// read from the value. An embedded instance is a string naming its class.
+    /// </summary>
+    public static IEnumerable<(string Name, string Type, string? EmbeddedClass)> PropertyTypes(string className, PsObject? leaf)
     {
         if (WmiSchema.Properties(className) is { } declared)
         {
@@ -133,7 +138,7 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
         if (leaf is null) yield break;
         foreach (var property in leaf.AdaptedProperties)
         {
-            if (property.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase)) continue;
+            if (property.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase) || CimInstanceMembers.IsMember(property.Name)) continue;
             yield return ValueType(property.Name, property.Value);
         }
     }

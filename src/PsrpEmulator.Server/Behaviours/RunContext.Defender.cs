@@ -62,10 +62,10 @@ internal sealed partial class RunContext
         switch (command)
         {
             case "Get-MpPreference":
-                await output.WriteAsync(new PipelineOutput(MpPreferenceObject(registry)), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(MpPreferenceObject(registry), WmiServerName())), cancellationToken);
                 return;
             case "Get-MpComputerStatus":
-                await output.WriteAsync(new PipelineOutput(MpComputerStatusObject(registry)), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(MpComputerStatusObject(registry), WmiServerName())), cancellationToken);
                 return;
         }
 

@@ -65,7 +65,7 @@ internal sealed partial class RunContext
         var rules = Host.FirewallRules ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         RefuseNotEmulated(command, arguments, "PolicyStore", "GPOSession", "CimSession", "WhatIf", "Confirm", "AsJob");
 
-        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 
         ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 

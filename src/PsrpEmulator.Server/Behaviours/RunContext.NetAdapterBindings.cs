@@ -58,7 +58,7 @@ internal sealed partial class RunContext
                 if (!arguments.Has("PassThru")) continue;
             }
 
-            await output.WriteAsync(new PipelineOutput(BindingObject(Adapter, binding, settings.IsBound(Adapter, binding))), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(BindingObject(Adapter, binding, settings.IsBound(Adapter, binding)), WmiServerName())), cancellationToken);
         }
     }
 

@@ -56,12 +56,12 @@ internal sealed partial class RunContext
         if (command == "Get-NetConnectionProfile")
         {
             if (await OptionalTextsAsync(arguments, "NetworkCategory", to, blockNesting) is { } categories && !categories.Any(c => c.Equals(settings.NetworkCategory, StringComparison.OrdinalIgnoreCase))) return;
-            await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings)), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(ConnectionProfile(settings), WmiServerName())), cancellationToken);
             return;
         }
 
         if (category is not null && !await WhatIfAsync(arguments, "Set", $"{ProfileClass} (Name = \"{settings.ProfileName}\", InterfaceIndex = {ethernet.Index})")) settings.NetworkCategory = category;
-        if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(ConnectionProfile(settings)), cancellationToken);
+        if (arguments.Has("PassThru")) await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(ConnectionProfile(settings), WmiServerName())), cancellationToken);
     }
 
     /// <summary>The Ethernet adapter's connection profile, as Get-NetConnectionProfile and Get-NetIPConfiguration's NetProfile give it.</summary>

@@ -54,7 +54,7 @@ internal sealed partial class RunContext
     {
         RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "WhatIf", "InputObjectXml");
 
-        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 
         async ValueTask<string?> Text(string parameter) => (await OptionalTextsAsync(arguments, parameter, to, blockNesting))?.FirstOrDefault();
 

@@ -43,7 +43,7 @@ internal sealed partial class RunContext
         var shares = Host.SmbShares ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "ScopeName", "SecurityDescriptor", "ContinuouslyAvailable", "CATimeout", "WhatIf");
 
-        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 
         ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 

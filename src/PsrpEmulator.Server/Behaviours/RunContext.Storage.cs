@@ -47,7 +47,7 @@ internal sealed partial class RunContext
             new('C', string.Empty, SystemVolume, size, disk.FreeBytes, 2),
         ];
 
-        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 
         ValueTask NotFound(string cimClass, string property, string value) => WriteErrorAsync(CimNotFound(command, cimClass, property, value), output);
 

@@ -164,8 +164,9 @@ internal sealed partial class RunContext
         // The CIM adapter's PSComputerName, last: none for the local computer.
         instance.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
         instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
-        // types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS, Path), as members.
-        return WithProcessAliases(instance);
+        // types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS, Path), as members; the
+        // CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties.
+        return CimInstanceMembers.With(WithProcessAliases(instance), WmiServerName(), ["Handle"]);
     }
 
     // Win32_Process's type-table members (ExtendedTypeMembers), carried as notes with their values.
@@ -179,7 +180,7 @@ internal sealed partial class RunContext
     // The instance's properties as WQL reads them (numbers and text as their text, $null as NULL).
     private static List<WmiProperty> WmiPropertiesOf(PsObject instance) =>
     [
-        .. instance.ExtendedProperties.Concat(instance.AdaptedProperties).Select(p => p.Value is PsNil or null
+        .. instance.ExtendedProperties.Concat(instance.AdaptedProperties).Where(p => !CimInstanceMembers.IsMember(p.Name)).Select(p => p.Value is PsNil or null
             ? new WmiProperty(p.Name, WmiValueKind.Null, [])
             : new WmiProperty(p.Name, WmiValueKind.Text, [PipelineVariables.Display(p.Value)])),
     ];

@@ -218,7 +218,7 @@ internal sealed partial class RunContext
             var properties = shown.Select(p => new PsProperty(p.Name, WmiValue(className, p, cim))).ToList();
             if (cim)
             {
-                await output.WriteAsync(new PipelineOutput(WithInstalledOn(WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name), seed.Namespace))), cancellationToken);
+                await output.WriteAsync(new PipelineOutput(WithInstalledOn(WmiInstances.CimInstance(className, properties, keys.Select(k => k.Name), WmiServerName(), seed.Namespace))), cancellationToken);
                 continue;
             }
 

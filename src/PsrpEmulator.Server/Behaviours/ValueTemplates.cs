@@ -92,7 +92,10 @@ internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, Va
             target.Add(new PsProperty(name, value.Build(scope)));
         }
 
-        return obj;
+        // A CimInstance (a scenario's Get-NetAdapter object) has its own CimClass, CimInstanceProperties and CimSystemProperties.
+        return typeNames is [var first, ..] && first.StartsWith("Microsoft.Management.Infrastructure.CimInstance#", StringComparison.Ordinal)
+            ? (PsObject)CimInstanceMembers.WithNested(obj, (scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant())
+            : obj;
     }
 }
 
@@ -938,7 +941,7 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
         // As the cmdlets write the computer's WMI classes: a CimInstance, or a ManagementObject with its system
         // properties and the class's by name.
         return cim
-            ? WmiInstances.CimInstance("Win32_Service", properties, ["Name"])
+            ? WmiInstances.CimInstance("Win32_Service", properties, ["Name"], (computer ?? ".").ToUpperInvariant())
             : WmiInstances.ManagementObject((computer ?? ".").ToUpperInvariant(), "Win32_Service", $@"Win32_Service.Name=""{service.Name}""",
                 [.. properties.OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)]);
     }

@@ -13,16 +13,18 @@ internal static class WmiInstances
 
     /// <summary>
     /// A CimInstance as the CIM cmdlets write it: its type names down the class's derivation, its properties in CIM's
-    /// order (WmiSchema.CimOrder), the adapter's PSComputerName last (none for the local computer), and the text
-    /// CimInstance.ToString() gives (class, Caption, keys).
+    /// order (WmiSchema.CimOrder), the adapter's PSComputerName last (none for the local computer), the text
+    /// CimInstance.ToString() gives (class, Caption, keys), and its own CimClass, CimInstanceProperties and
+    /// CimSystemProperties (<see cref="CimInstanceMembers"/>) of the class <paramref name="serverName"/> serves.
     /// </summary>
-    public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames, string wmiNamespace = "root/cimv2")
+    public static PsObject CimInstance(string className, IReadOnlyList<PsProperty> properties, IEnumerable<string> keyNames, string serverName, string wmiNamespace = "root/cimv2")
     {
         var instanceObject = new PsObject(CimTypeNames(className, wmiNamespace));
         instanceObject.AdaptedProperties.AddRange(WmiSchema.CimOrder(className, properties, p => p.Name));
         if (!properties.Any(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase))) instanceObject.AdaptedProperties.Add(new PsProperty("PSComputerName", PsNil.Instance));
-        instanceObject.ToStringValue = CimInstanceText(className, instanceObject.AdaptedProperties, keyNames);
-        return instanceObject;
+        var keys = keyNames.ToList();
+        instanceObject.ToStringValue = CimInstanceText(className, instanceObject.AdaptedProperties, keys);
+        return CimInstanceMembers.With(instanceObject, serverName, keys);
     }
 
     /// <summary>A CimInstance's type names: the class and its superclasses with the namespace, then without, then CimInstance's.</summary>

@@ -39,6 +39,9 @@ public class CimClassMetadataTests : EmulatorTestBase
     {
         var outputs = await OutputsAsync("Get-CimInstance Win32_Process | Select-Object -First 2; Get-CimInstance Win32_OperatingSystem");
 
+        // The CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties stay in the session.
+        Assert.That(outputs[0].AdaptedProperties[^1].Name, Is.EqualTo("PSComputerName"));
+        Assert.That(outputs[0].AdaptedProperties.Select(p => p.Name), Has.None.StartsWith("Cim"));
         var first = Classes(outputs[0]);
         Assert.That(first.Select(e => Text(e, "ClassName")), Is.EqualTo(new[] { "CIM_ManagedSystemElement", "CIM_LogicalElement", "CIM_Process", "Win32_Process" }));
         Assert.That(first.Select(e => (Text(e, "Namespace"), Text(e, "ServerName"))), Is.All.EqualTo(("root/cimv2", "SERVER01")));

@@ -551,13 +551,45 @@ public class WmiObjectTests
             $q = Get-CimInstance -Query "SELECT * FROM Win32_Service WHERE Name = 'WinRM'"
             $t = Get-CimInstance Win32_Service -Filter "Name='WinRM'"
             ($q.PSObject.Properties.Name -join ',') -eq ($t.PSObject.Properties.Name -join ',')
-            @($q.PSObject.Properties | Where-Object Name -ne SystemName | Where-Object { "$($_.Value)|$(if ($null -ne $_.Value) { $_.Value.GetType().Name })" -ne "$($t.($_.Name))|$(if ($null -ne $t.($_.Name)) { $t.($_.Name).GetType().Name })" } | ForEach-Object Name) -join ','
+            @($q.PSObject.Properties | Where-Object Name -notin SystemName, CimInstanceProperties | Where-Object { "$($_.Value)|$(if ($null -ne $_.Value) { $_.Value.GetType().Name })" -ne "$($t.($_.Name))|$(if ($null -ne $t.($_.Name)) { $t.($_.Name).GetType().Name })" } | ForEach-Object Name) -join ','
             $q.ErrorControl; $q.CheckPoint.GetType().Name; "$q"; $q.SystemName
             """);
 
         // (The test host's WMI is Server01's, its COMPUTERNAME another name; a computer's own are one.)
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "", "Normal", "UInt32", "Win32_Service: Windows Remote Management (WS-Management) (Name = \"WinRM\")", "SERVER01" }));
+    }
+
+    /// <summary>
+    /// A CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties, which Format-List * ends with and
+    /// scripts read: the class (namespace:class, CimClassName, its superclass chain, its properties with the key
+    /// qualifier on the keys), the instance's properties as CimProperty objects (keyed by name, `Name = "value"`),
+    /// and where the instance comes from.
+    /// </summary>
+    [Test]
+    public async Task A_CimInstance_has_its_class_its_properties_and_its_system_properties()
+    {
+        var (host, _) = await RunAsync("""
+            $p = Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'
+            "$($p.CimClass)"; $p.CimClass.CimClassName; $p.CimClass.CimSuperClassName; $p.CimClass.CimSuperClass.CimSuperClass.CimClassName
+            $p.CimClass.CimClassProperties.Where{ $_.Qualifiers.Name -eq 'key' }.Name
+            $p.CimSystemProperties.Namespace + ' ' + $p.CimSystemProperties.ServerName + ' ' + $p.CimSystemProperties.ClassName
+            "$($p.CimInstanceProperties['handle'])"; $p.CimInstanceProperties['ProcessId'].Value; "$($p.CimInstanceProperties['ProcessId'].CimType)"
+            "$($p.CimInstanceProperties['Handle'].Flags)"; "$($p.CimInstanceProperties['KernelModeTime'].Flags)"; $p.CimInstanceProperties.Count -eq $p.CimClass.CimClassProperties.Count
+            $bios = Get-CimInstance Win32_BIOS
+            ($bios | Format-List * | Out-String -Stream | Where-Object { $_ -match '^(PSComputerName|Cim)' } | ForEach-Object { $_ -replace ' +:', ' :' }) -join '|'
+            (Get-CimInstance Win32_OperatingSystem).CimInstanceProperties['MUILanguages'].CimType.ToString()
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "root/cimv2:Win32_Process", "Win32_Process", "CIM_Process", "CIM_LogicalElement", "Handle", "root/cimv2 TESTHOST01 Win32_Process",
+            "Handle = \"1868\"", "1868", "UInt32", "Property, Key, ReadOnly, NotModified", "Property, ReadOnly, NotModified, NullValue", "True",
+            "PSComputerName : |CimClass : root/cimv2:Win32_BIOS|CimInstanceProperties : {Caption, Description, InstallDate, Name...}|" +
+            "CimSystemProperties : Microsoft.Management.Infrastructure.CimSystemProperties",
+            "StringArray",
+        }));
     }
 
     /// <summary>
@@ -576,7 +608,7 @@ public class WmiObjectTests
               $p.VirtualSize.GetType().Name + ' ' + $p.PageFileUsage.GetType().Name + ' ' + $p.WindowsVersion
             }
             ((Get-CimInstance Win32_Process -Filter 'ProcessId = 1868' | Select-Object *).PSObject.Properties.Name | Select-Object -First 12) -join ','
-            (Get-CimInstance Win32_Process -Filter 'ProcessId = 1868').PSObject.Properties.Name[-1]
+            (Get-CimInstance Win32_Process -Filter 'ProcessId = 1868').PSObject.Properties.Name[-4..-1] -join ','
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
@@ -585,7 +617,7 @@ public class WmiObjectTests
             "True,True,True,True,True", "True,True,True,True,True,True", "UInt64 UInt32 10.0.17763",
             "True,True,True,True,True", "True,True,True,True,True,True", "UInt64 UInt32 10.0.17763",
             "ProcessName,Handles,VM,WS,Path,Caption,Description,InstallDate,Name,Status,CreationClassName,CreationDate",
-            "PSComputerName",
+            "PSComputerName,CimClass,CimInstanceProperties,CimSystemProperties",
         }));
 
         // On the wire the class's properties are Props, the type table's members MS (as a FileInfo's Mode and BaseName).

@@ -1379,7 +1379,7 @@ internal static class FormatViews
     private static string? ItemName(PsValue? item)
     {
         if (item is not PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null, ToStringValue: { } text, TypeNames: [var typeName, ..] } o ||
-            text != typeName || typeName.StartsWith("Deserialized.", StringComparison.Ordinal))
+            (text != typeName && !InheritsToString.Contains(typeName)) || typeName.StartsWith("Deserialized.", StringComparison.Ordinal))
         {
             return null;
         }
@@ -1397,6 +1397,14 @@ internal static class FormatViews
     }
 
     private static readonly string[] NamePatterns = ["name", "id", "key", "*key", "*name", "*id"];
+
+    // Types whose ToString their base class declares, which GetObjectName passes over for the name as it does Object's:
+    // a CimInstance's CimProperty (`Caption = "..."`) shows in {Caption, Description, ...} by its name.
+    private static readonly HashSet<string> InheritsToString = new(StringComparer.Ordinal)
+    {
+        "Microsoft.Management.Infrastructure.Internal.Data.CimPropertyOfInstance",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertyOfClass",
+    };
 
     // Nested objects and arrays show in full, to a depth and a length that bound the work a deep or shared object
     // (CLIXML references can make one) can cause.

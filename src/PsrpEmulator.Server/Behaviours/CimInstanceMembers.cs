@@ -1,0 +1,197 @@
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// A CimInstance's own .NET properties, CimClass, CimInstanceProperties and CimSystemProperties: the session shows
+/// them (Format-List * ends with them, Select-Object * and ConvertTo-Json take them, scripts read
+/// <c>$_.CimClass.CimClassName</c> and <c>$_.CimSystemProperties.ServerName</c>), but PowerShell's serializer does
+/// not send them (CimInstanceAdapter adapts the class's properties and PSComputerName only), so they are dropped on
+/// the wire (<see cref="CimClassMetadata.ForWire"/>).
+/// </summary>
+/// <remarks>
+/// The class is the schema's (<see cref="WmiSchema"/>) or, for a class it does not know, the instance's properties;
+/// its keys carry the key qualifier and the Key flag. Other qualifiers (read, MaxLen, ValueMap...) and the class's
+/// methods are not emulated: CimClassQualifiers and CimClassMethods are empty.
+/// </remarks>
+internal static class CimInstanceMembers
+{
+    /// <summary>The three members, in the order Format-List * shows them after PSComputerName.</summary>
+    public static readonly string[] Names = ["CimClass", "CimInstanceProperties", "CimSystemProperties"];
+
+    /// <summary>
+    /// The instance (changed in place) with its CimClass, CimInstanceProperties and CimSystemProperties, its class
+    /// served by <paramref name="serverName"/>; as it is when it has them already or is no CimInstance.
+    /// </summary>
+    public static PsObject With(PsObject instance, string serverName, IEnumerable<string> keyNames)
+    {
+        if (instance.TypeNames is not { } typeNames || CimClassMetadata.Classes(typeNames) is not [var (ns, className), ..] classes ||
+            instance.AdaptedProperties.Exists(p => p.Name.Equals("CimClass", StringComparison.OrdinalIgnoreCase)))
+        {
+            return instance;
+        }
+
+        var keys = keyNames.ToList();
+        var properties = instance.AdaptedProperties.Where(p => !p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase)).ToList();
+        var types = CimClassMetadata.PropertyTypes(className, instance).ToDictionary(t => t.Name, t => t, StringComparer.OrdinalIgnoreCase);
+        instance.AdaptedProperties.Add(new PsProperty("CimClass", CimClass(classes, 0, serverName, instance, keys)));
+        instance.AdaptedProperties.Add(new PsProperty("CimInstanceProperties", PsObjects.List(
+            properties.Select(p => (PsValue)InstanceProperty(p, types.GetValueOrDefault(p.Name), keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase))),
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimPropertiesCollection", "Microsoft.Management.Infrastructure.CimKeyedCollection`1[[Microsoft.Management.Infrastructure.CimProperty, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
+        instance.AdaptedProperties.Add(new PsProperty("CimSystemProperties", SystemProperties(ns, serverName, className)));
+        return instance;
+    }
+
+    /// <summary>
+    /// The value with every CimInstance in it given its members (<see cref="With"/>): itself, the instances in its
+    /// properties and in its collections (a task's Triggers, Actions, Principal and Settings), to a few levels. Each
+    /// instance's keys are those its text names (<c>MSFT_ScheduledTask (TaskName = "x", TaskPath = "\")</c>).
+    /// </summary>
+    public static PsValue WithNested(PsValue value, string serverName, int depth = 0)
+    {
+        if (value is not PsObject o || depth > 3) return value;
+        if (o.CollectionKind is PsCollectionKind.None)
+        {
+            With(o, serverName, KeysOf(o.ToStringValue));
+            foreach (var property in o.AdaptedProperties)
+            {
+                if (!IsMember(property.Name)) WithNested(property.Value, serverName, depth + 1);
+            }
+        }
+        else
+        {
+            foreach (var item in o.Items) WithNested(item, serverName, depth + 1);
+        }
+
+        return value;
+    }
+
+    // The key names CimInstance.ToString() lists: `Class (A = "x", B = 3)`, `Class: Caption (A = "x")`.
+    private static IEnumerable<string> KeysOf(string? text)
+    {
+        if (text is null || !text.EndsWith(')')) return [];
+        var open = text.LastIndexOf(" (", StringComparison.Ordinal);
+        if (open < 0) return [];
+        return text[(open + 2)..^1].Split(", ").Select(pair => pair.IndexOf(" = ", StringComparison.Ordinal) is var at and > 0 ? pair[..at] : null).OfType<string>();
+    }
+
+    /// <summary>Whether the property is one of the three (which the serializer does not send).</summary>
+    public static bool IsMember(string name) => Array.Exists(Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    // The class at classes[index] and its superclasses: CimClass's ToString is "namespace:class"; CimClassName is
+    // types.ps1xml's script property over CimSystemProperties.ClassName.
+    private static PsObject CimClass(List<(string Namespace, string ClassName)> classes, int index, string serverName, PsObject instance, List<string> keys)
+    {
+        var (ns, className) = classes[index];
+        var superclass = index + 1 < classes.Count ? classes[index + 1].ClassName : null;
+        var leaf = index == 0 ? instance : null;
+        var o = new PsObject(["Microsoft.Management.Infrastructure.CimClass", "System.Object"]) { ToStringValue = $"{ns}:{className}" };
+        o.AdaptedProperties.Add(new PsProperty("CimSuperClassName", superclass is null ? PsNil.Instance : PsPrimitive.String(superclass)));
+        o.AdaptedProperties.Add(new PsProperty("CimSuperClass", superclass is null ? PsNil.Instance : CimClass(classes, index + 1, serverName, instance, keys)));
+        o.AdaptedProperties.Add(new PsProperty("CimClassProperties", PsObjects.List(
+            CimClassMetadata.PropertyTypes(className, leaf).Select(t => (PsValue)PropertyDeclaration(t, index == 0 && keys.Contains(t.Name, StringComparer.OrdinalIgnoreCase))),
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection", "Microsoft.Management.Infrastructure.Generic.CimReadOnlyKeyedCollection`1[[Microsoft.Management.Infrastructure.CimPropertyDeclaration, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("CimClassQualifiers", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimClassQualifierCollection", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("CimClassMethods", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationCollection", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("CimSystemProperties", SystemProperties(ns, serverName, className)));
+        return o.With("CimClassName", className);
+    }
+
+    private static PsObject SystemProperties(string ns, string serverName, string className)
+    {
+        const string TypeName = "Microsoft.Management.Infrastructure.CimSystemProperties";
+        var o = new PsObject([TypeName, "System.Object"]) { ToStringValue = TypeName };
+        o.AdaptedProperties.Add(new PsProperty("Namespace", PsPrimitive.String(ns)));
+        o.AdaptedProperties.Add(new PsProperty("ServerName", PsPrimitive.String(serverName)));
+        o.AdaptedProperties.Add(new PsProperty("ClassName", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("Path", PsNil.Instance));
+        return o;
+    }
+
+    // A declaration in the class: no value (NullValue), the key qualifier on a key.
+    private static PsObject PropertyDeclaration((string Name, string Type, string? EmbeddedClass) property, bool key)
+    {
+        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertyOfClass", "Microsoft.Management.Infrastructure.CimPropertyDeclaration", "System.Object"])
+        {
+            ToStringValue = property.Name,
+        };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(property.Name)));
+        o.AdaptedProperties.Add(new PsProperty("Value", PsNil.Instance));
+        o.AdaptedProperties.Add(new PsProperty("CimType", CimType(property.Type, property.EmbeddedClass)));
+        o.AdaptedProperties.Add(new PsProperty("Flags", Flags(key, modifiedKnown: false, isNull: true)));
+        o.AdaptedProperties.Add(new PsProperty("Qualifiers", PsObjects.List(key ? [KeyQualifier()] : [],
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimPropertyQualifierCollection", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("ReferenceClassName", PsNil.Instance));
+        return o;
+    }
+
+    private static PsObject KeyQualifier()
+    {
+        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOfProperty", "Microsoft.Management.Infrastructure.CimQualifier", "System.Object"]) { ToStringValue = "key = True" };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String("key")));
+        o.AdaptedProperties.Add(new PsProperty("Value", PsPrimitive.Boolean(true)));
+        o.AdaptedProperties.Add(new PsProperty("CimType", PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", "Boolean", 1)));
+        o.AdaptedProperties.Add(new PsProperty("Flags", PsObjects.Enum("Microsoft.Management.Infrastructure.CimFlags", "DisableOverride, ToSubclass", 256 | 1024)));
+        return o;
+    }
+
+    // A property of the instance: CimProperty.ToString() is `Name = "value"` (Name alone when null, "..." for an array
+    // or an instance); Format-List shows the collection by the items' names (its runtime type inherits ToString).
+    private static PsObject InstanceProperty(PsProperty property, (string Name, string Type, string? EmbeddedClass) type, bool key)
+    {
+        var isNull = property.Value is PsNil;
+        var elided = property.Value is PsObject { CollectionKind: not PsCollectionKind.None } ||
+            (property.Value is PsObject { TypeNames: [var first, ..] } && first.StartsWith("Microsoft.Management.Infrastructure.CimInstance", StringComparison.Ordinal));
+        var text = isNull ? property.Name
+            : elided ? $"{property.Name} = ..."
+            : property.Value is PsPrimitive { Value: string or char } ? $"{property.Name} = \"{property.Value.ToDisplayString()}\""
+            : $"{property.Name} = {PipelineVariables.Display(property.Value)}";
+        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimPropertyOfInstance", "Microsoft.Management.Infrastructure.CimProperty", "System.Object"]) { ToStringValue = text };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(property.Name)));
+        o.AdaptedProperties.Add(new PsProperty("Value", property.Value));
+        o.AdaptedProperties.Add(new PsProperty("CimType", CimType(type.Type ?? "string", type.EmbeddedClass)));
+        o.AdaptedProperties.Add(new PsProperty("Flags", Flags(key, modifiedKnown: true, isNull)));
+        o.AdaptedProperties.Add(new PsProperty("IsValueModified", PsPrimitive.Boolean(false)));
+        return o;
+    }
+
+    // CimFlags: Property, [Key,] ReadOnly, [NotModified (an instance's),] [NullValue]. ReadOnly for every property:
+    // the emulator has no write qualifiers (UNVERIFIED for a writable one, which has it not).
+    private static PsObject Flags(bool key, bool modifiedKnown, bool isNull)
+    {
+        var names = new List<string> { "Property" };
+        var value = 4;
+        if (key) { names.Add("Key"); value |= 4096; }
+        names.Add("ReadOnly");
+        value |= 2097152;
+        if (modifiedKnown) { names.Add("NotModified"); value |= 33554432; }
+        if (isNull) { names.Add("NullValue"); value |= 536870912; }
+        return PsObjects.Enum("Microsoft.Management.Infrastructure.CimFlags", string.Join(", ", names), value);
+    }
+
+    // Microsoft.Management.Infrastructure.CimType: the scalar's number, its array's 16 more.
+    private static PsObject CimType(string type, string? embeddedClass)
+    {
+        var isArray = type.EndsWith("[]", StringComparison.Ordinal);
+        var scalar = embeddedClass is not null ? "instance" : isArray ? type[..^2] : type;
+        var (name, number) = scalar switch
+        {
+            "boolean" => ("Boolean", 1),
+            "uint8" => ("UInt8", 2),
+            "sint8" => ("SInt8", 3),
+            "uint16" => ("UInt16", 4),
+            "sint16" => ("SInt16", 5),
+            "uint32" => ("UInt32", 6),
+            "sint32" => ("SInt32", 7),
+            "uint64" => ("UInt64", 8),
+            "sint64" => ("SInt64", 9),
+            "real32" => ("Real32", 10),
+            "real64" => ("Real64", 11),
+            "char16" => ("Char16", 12),
+            "datetime" => ("DateTime", 13),
+            "instance" => ("Instance", 16),
+            _ => ("String", 14),
+        };
+        return isArray ? PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", name + "Array", number + 16) : PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", name, number);
+    }
+}
