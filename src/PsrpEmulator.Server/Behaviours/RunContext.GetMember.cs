@@ -16,7 +16,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// UNVERIFIED: a note whose value came from a command (PowerShell then wraps it and names its full type,
 /// System.String); the emulator does not tell the two apart and names a primitive's accelerator.
 /// <c>-Static</c>: the static members and constructors ("new") of a type literal's type or of the object's.
-/// Get-Member of CIM, deserialized and other .NET objects and <c>-Force</c> are scenario errors.
+/// Of a CimInstance: its notes, its type data's members, CimInstance's nine methods and CimInstanceAdapter's
+/// properties ("uint16 OSType {get;}", a date "CimInstance#DateTime LastBootUpTime {get;}", PSComputerName), every
+/// property read-only (UNVERIFIED for a writable one, which Windows shows {get;set;}).
+/// Get-Member of deserialized and other .NET objects and <c>-Force</c> are scenario errors.
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -117,6 +120,9 @@ internal sealed partial class RunContext
             // An object of a class the session defined: the class's members.
             if (item is PsObject { TypeNames: [var className, ..] } && ScriptTypes.Current?.Class(className) is { } scriptClass) return ClassObjectMembers(scriptClass);
 
+            // A CimInstance: CimInstanceAdapter's properties, CimInstance's methods, the type data's members.
+            if (item is PsObject { TypeNames: [var cimType, ..] } cim && cimType.StartsWith(CimInstanceTypePrefix, StringComparison.Ordinal)) return CimInstanceMembersOf(cim);
+
             // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
             // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
             var typeNames = DotNetMembers.TypeNamesOf(item);
@@ -158,6 +164,87 @@ internal sealed partial class RunContext
             }
 
             return Listed(typeNames[0], members);
+        }
+
+        private const string CimInstanceTypePrefix = "Microsoft.Management.Infrastructure.CimInstance#";
+
+        // CimInstance's .NET methods, as the .NET adapter lists them beside CimInstanceAdapter's properties.
+        private static readonly (string Name, string Definition)[] CimInstanceMethods =
+        [
+            ("Clone", "System.Object ICloneable.Clone()"), ("Dispose", "void Dispose(), void IDisposable.Dispose()"), ("Equals", "bool Equals(System.Object obj)"),
+            ("GetCimSessionComputerName", "string GetCimSessionComputerName()"), ("GetCimSessionInstanceId", "guid GetCimSessionInstanceId()"),
+            ("GetHashCode", "int GetHashCode()"),
+            ("GetObjectData", "void GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context), void ISerializable.GetObjectData(System.Runtime.Serialization.SerializationInfo info, System.Runtime.Serialization.StreamingContext context)"),
+            ("GetType", "type GetType()"), ("ToString", "string ToString()"),
+        ];
+
+        // A CimInstance's members: its own notes, the type data's (Win32_Process's ProcessName alias, property sets),
+        // CimInstance's methods, and CimInstanceAdapter's properties, each "type Name {get;}" in the adapter's type
+        // names (uint16, string[], a date CimInstance#DateTime) with PSComputerName. CimClass, CimInstanceProperties and
+        // CimSystemProperties are the base object's, which Get-Member leaves out.
+        private IEnumerable<PsObject> CimInstanceMembersOf(PsObject cim)
+        {
+            var typeNames = cim.TypeNames!;
+            if (!_shown.Add(typeNames[0])) return [];
+            var members = new List<(string Name, string Type, int Flag, string Definition)>();
+            var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var note in cim.ExtendedProperties.Where(p => !ExtendedTypeMembers.Has(typeNames, p.Name)))
+            {
+                if (taken.Add(note.Name)) members.Add((note.Name, "NoteProperty", NotePropertyFlag, NoteDefinition(note.Name, note.Value)));
+            }
+
+            foreach (var name in typeNames)
+            {
+                foreach (var member in ExtendedTypeMembers.Of(name))
+                {
+                    if (taken.Add(member.Name)) members.Add((member.Name, member.MemberType, FlagOf(member.MemberType), member.Definition));
+                }
+            }
+
+            foreach (var (name, definition) in CimInstanceMethods)
+            {
+                if (taken.Add(name)) members.Add((name, "Method", MethodFlag, definition));
+            }
+
+            var className = CimClassMetadata.Classes(typeNames) is [var (_, leaf), ..] ? leaf : typeNames[0][CimInstanceTypePrefix.Length..];
+            var types = CimClassMetadata.PropertyTypes(className, cim).ToDictionary(
+                t => t.Name, t => t.EmbeddedClass is null ? t.Type : t.Type.EndsWith("[]", StringComparison.Ordinal) ? "instance[]" : "instance", StringComparer.OrdinalIgnoreCase);
+            foreach (var property in cim.AdaptedProperties)
+            {
+                if (CimInstanceMembers.IsMember(property.Name) || !taken.Add(property.Name)) continue;
+                var type = property.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase) ? "string" : CimPropertyTypeName(types.GetValueOrDefault(property.Name) ?? "string");
+                members.Add((property.Name, "Property", FlagOf("Property"), $"{type} {property.Name} {{get;}}"));
+            }
+
+            return Listed(typeNames[0], members);
+        }
+
+        // CimInstanceAdapter.GetPropertyTypeName: a date, a reference or an instance (or an array of them) as
+        // "CimInstance#DateTime"..., another CIM type as its .NET type's short name (uint16, int, bool, string[]).
+        private static string CimPropertyTypeName(string cimType)
+        {
+            var isArray = cimType.EndsWith("[]", StringComparison.Ordinal);
+            var scalar = isArray ? cimType[..^2] : cimType;
+            var name = scalar switch
+            {
+                "datetime" => "CimInstance#DateTime",
+                "instance" => "CimInstance#Instance",
+                "reference" => "CimInstance#Reference",
+                "boolean" => "bool",
+                "uint8" => "byte",
+                "sint8" => "sbyte",
+                "uint16" => "uint16",
+                "sint16" => "int16",
+                "uint32" => "uint32",
+                "sint32" => "int",
+                "uint64" => "uint64",
+                "sint64" => "long",
+                "real32" => "float",
+                "real64" => "double",
+                "char16" => "char",
+                _ => "string",
+            };
+            return !isArray ? name : name.StartsWith("CimInstance#", StringComparison.Ordinal) ? name + "Array" : name + "[]";
         }
 
         private static readonly (string Name, string Definition)[] BrokeredAclProperties =

@@ -138,7 +138,6 @@ public class GetMemberTests
     }
 
     [TestCase("Get-Command Get-Date | Get-Member", "Get-Member of a System.Management.Automation.CmdletInfo is not emulated")]
-    [TestCase("Get-CimInstance Win32_OperatingSystem | Get-Member", "Get-Member of a Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_OperatingSystem is not emulated")]
     [TestCase("[pscustomobject]@{ a = 1 } | Get-Member -Force", "Get-Member -Force (hidden members")]
     [TestCase("[System.Xml.XmlDocument] | Get-Member -Static", "Get-Member -Static of System.Xml.XmlDocument is not emulated")]
     public async Task Members_the_emulator_does_not_know_whole_are_a_scenario_error(string script, string message)
@@ -150,6 +149,34 @@ public class GetMemberTests
     }
 
     private static IEnumerable<string> Rows(RecordingHost host) => host.OutputTexts;
+
+    /// <summary>
+    /// A CimInstance lists its type data's members (Win32_Process's aliases and Path), CimInstance's nine methods and
+    /// CimInstanceAdapter's properties in the adapter's type names (a date CimInstance#DateTime, an array uint16[]),
+    /// PSComputerName among them; CimClass, CimInstanceProperties and CimSystemProperties, the base object's, are not.
+    /// </summary>
+    [Test]
+    public async Task A_CimInstance_lists_the_adapter_s_properties_the_methods_of_CimInstance_and_its_type_data()
+    {
+        var host = await RunAsync("""
+            $p = Get-CimInstance Win32_Process | Select-Object -First 1
+            ($p | Get-Member -MemberType AliasProperty, ScriptProperty | ForEach-Object { "$($_.Name)|$($_.MemberType)" }) -join ','
+            ($p | Get-Member -MemberType Method).Name -join ','
+            ($p | Get-Member -Name CreationDate, HandleCount, PSComputerName, Cim*).Definition -join ','
+            (Get-CimInstance Win32_OperatingSystem | Get-Member -Name MUILanguages).Definition
+            (Get-CimInstance Win32_Process | Get-Member)[0].TypeName
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "Handles|AliasProperty,ProcessName|AliasProperty,VM|AliasProperty,WS|AliasProperty,Path|ScriptProperty",
+            "Clone,Dispose,Equals,GetCimSessionComputerName,GetCimSessionInstanceId,GetHashCode,GetObjectData,GetType,ToString",
+            "CimInstance#DateTime CreationDate {get;},uint32 HandleCount {get;},string PSComputerName {get;}",
+            "string[] MUILanguages {get;}",
+            "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Process",
+        }));
+    }
 
     [Test]
     public async Task A_service_has_its_type_data_aliases_and_script_method_over_the_dotnet_members_as_5_1_lists_them()
