@@ -327,6 +327,16 @@ internal sealed partial class RunContext
     private async ValueTask<PsValue?> WmiMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         const string Prefix = @"System.Management.ManagementObject#root\cimv2\";
+        // CimInstance's own: the computer of the CIM session it came from (none for the local computer's, as its
+        // PSComputerName), and that session's id (UNVERIFIED: the empty Guid here for every session).
+        if (target.TypeNames is [var cimType, ..] && cimType.StartsWith("Microsoft.Management.Infrastructure.CimInstance#", StringComparison.Ordinal) && arguments.Count == 0)
+        {
+            if (name.Equals("GetCimSessionComputerName", StringComparison.OrdinalIgnoreCase)) return target["PSComputerName"] ?? PsNil.Instance;
+            if (name.Equals("GetCimSessionInstanceId", StringComparison.OrdinalIgnoreCase)) return PsPrimitive.Guid(Guid.Empty);
+            if (name.Equals("Clone", StringComparison.OrdinalIgnoreCase)) return target.ShallowCopy();
+            if (name.Equals("Dispose", StringComparison.OrdinalIgnoreCase)) return PsNil.AutomationNull;
+        }
+
         if (target.TypeNames is [var classType, ..] && classType.StartsWith(ManagementClassTypeName + "#", StringComparison.Ordinal))
         {
             // [wmiclass]"Win32_Process": the class's static methods, their in-parameters by position.

@@ -579,6 +579,7 @@ public class WmiObjectTests
             $bios = Get-CimInstance Win32_BIOS
             ($bios | Format-List * | Out-String -Stream | Where-Object { $_ -match '^(PSComputerName|Cim)' } | ForEach-Object { $_ -replace ' +:', ' :' }) -join '|'
             (Get-CimInstance Win32_OperatingSystem).CimInstanceProperties['MUILanguages'].CimType.ToString()
+            "[" + $p.GetCimSessionComputerName() + "]"; $p.Dispose(); $p.Clone().ProcessId
             """);
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
@@ -588,7 +589,7 @@ public class WmiObjectTests
             "Handle = \"1868\"", "1868", "UInt32", "Property, Key, ReadOnly, NotModified", "Property, ReadOnly, NotModified, NullValue", "True",
             "PSComputerName : |CimClass : root/cimv2:Win32_BIOS|CimInstanceProperties : {Caption, Description, InstallDate, Name...}|" +
             "CimSystemProperties : Microsoft.Management.Infrastructure.CimSystemProperties",
-            "StringArray",
+            "StringArray", "[]", "1868",
         }));
     }
 
