@@ -34,9 +34,13 @@ internal static partial class RemoteData
     /// library, which only Windows has: elsewhere the first class schema throws DllNotFoundException (libmi) and the
     /// whole pipeline fails. Off Windows the client keeps the deserialized property bag, as PSWSMan's client does.
     /// </summary>
-    internal static PsValue WithoutCimClassMetadata(PsValue value)
+    internal static PsValue WithoutCimClassMetadata(PsValue value) => WithoutCimClassMetadata(value, 0, new HashSet<PsObject>(ReferenceEqualityComparer.Instance));
+
+    // A received graph can share objects and even hold itself (CLIXML references): each object is looked at once, and
+    // no deeper than PowerShell's deserializer goes (50 levels).
+    private static PsValue WithoutCimClassMetadata(PsValue value, int depth, HashSet<PsObject> seen)
     {
-        if (value is not PsObject obj) return value;
+        if (value is not PsObject obj || depth >= 50 || !seen.Add(obj)) return value;
         PsObject? copy = null;
         if (obj.ExtendedProperties.Exists(p => p.Name is "__ClassMetadata" or "__InstanceMetadata"))
         {
@@ -48,7 +52,7 @@ internal static partial class RemoteData
         var notes = (copy ?? obj).ExtendedProperties;
         for (var i = 0; i < notes.Count; i++)
         {
-            var inner = WithoutCimClassMetadata(notes[i].Value);
+            var inner = WithoutCimClassMetadata(notes[i].Value, depth + 1, seen);
             if (ReferenceEquals(inner, notes[i].Value)) continue;
             copy ??= obj.ShallowCopy();
             copy.ExtendedProperties[i] = new PsProperty(notes[i].Name, inner);
@@ -56,7 +60,7 @@ internal static partial class RemoteData
 
         for (var i = 0; i < obj.AdaptedProperties.Count; i++)
         {
-            var inner = WithoutCimClassMetadata(obj.AdaptedProperties[i].Value);
+            var inner = WithoutCimClassMetadata(obj.AdaptedProperties[i].Value, depth + 1, seen);
             if (ReferenceEquals(inner, obj.AdaptedProperties[i].Value)) continue;
             copy ??= obj.ShallowCopy();
             copy.AdaptedProperties[i] = new PsProperty(obj.AdaptedProperties[i].Name, inner);
@@ -64,7 +68,7 @@ internal static partial class RemoteData
 
         for (var i = 0; i < obj.Items.Count; i++)
         {
-            var inner = WithoutCimClassMetadata(obj.Items[i]);
+            var inner = WithoutCimClassMetadata(obj.Items[i], depth + 1, seen);
             if (ReferenceEquals(inner, obj.Items[i])) continue;
             copy ??= obj.ShallowCopy();
             copy.Items[i] = inner;
