@@ -173,6 +173,7 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed, bool w
             WithStartTime(process, boot, session, scope.Variables.Runspace.Opened);
             WithPriorityAndThreads(process);
             WithProductAndNounName(process);
+            WithDotNetProperties(process);
         }
 
         return all.OrderBy(v => v is PsObject o && o["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty, StringComparer.OrdinalIgnoreCase)
@@ -193,6 +194,101 @@ internal sealed class ServiceProcessesValueTemplate(ValueTemplate listed, bool w
         }
 
         if (process["__NounName"] is null) process.With("__NounName", "Process");
+    }
+
+    /// <summary>
+    /// The rest of System.Diagnostics.Process's properties when the object has none, as 5.1 reads them for a running
+    /// process (Select-Object * and Format-List * list them all, scripts read Responding, HasExited, MainModule): not
+    /// exited (ExitCode, ExitTime and the redirected streams unreadable, so empty), MachineName ".", no window (handle 0,
+    /// title empty), responding, the 32-bit sizes the 64-bit ones cut to an Int32 (VirtualMemorySize goes negative past
+    /// 2 GB, as on Windows), peaks a little above the current values, the processor time split between kernel and user,
+    /// affinity the two processors, the main module and the first modules Windows loads. A protected process (no Path:
+    /// Idle, System, csrss...) has what 5.1 cannot open empty: Handle, MainModule, Modules, working set limits, affinity.
+    /// UNVERIFIED values: the handle numbers, paged pool sizes, peaks and the kernel/user split.
+    /// </summary>
+    private static void WithDotNetProperties(PsObject process)
+    {
+        if (process["Responding"] is not null || process["Id"] is not { } idValue || ScriptExpressions.AsNumberOrNull(idValue) is not { } idNumber) return;
+        var id = (long)idNumber;
+        long Number(string name) => process[name] is { } v && ScriptExpressions.AsNumberOrNull(v) is { } n ? (long)n : 0;
+        var name = process["ProcessName"] is { } n ? PipelineVariables.Display(n) : string.Empty;
+        var path = process["Path"] is PsPrimitive { Value: string p } ? p : null;
+        var opened = path is not null;
+        var hash = ServiceDefinition.StableHash(name + id);
+        var (nonpaged, paged, workingSet, virtualSize) = (Number("NPM"), Number("PM"), Number("WS"), Number("VM"));
+        var cpu = process["TotalProcessorTime"] is PsPrimitive { Value: TimeSpan total } ? total : TimeSpan.Zero;
+        var kernel = TimeSpan.FromTicks(cpu.Ticks * 2 / 5);
+        var pagedPool = 40_000L + (long)(hash % 400) * 1_000;
+        PsValue Int32(long value) => PsPrimitive.Int32(unchecked((int)value));
+        PsValue Int64(long value) => PsPrimitive.Int64(value);
+        PsValue Opened(PsValue value) => opened ? value : PsNil.Instance;
+        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
+
+        var add = new (string Name, PsValue Value)[]
+        {
+            ("ExitCode", PsNil.Instance),
+            ("HasExited", PsPrimitive.Boolean(false)),
+            ("ExitTime", PsNil.Instance),
+            ("Handle", Opened(Int64(1_000 + (long)(hash % 3_000) * 4))),
+            ("SafeHandle", Opened(Opaque("Microsoft.Win32.SafeHandles.SafeProcessHandle"))),
+            ("MachineName", PsPrimitive.String(".")),
+            ("MainWindowHandle", Int64(0)),
+            ("MainWindowTitle", PsPrimitive.String(string.Empty)),
+            ("MainModule", opened ? Module(path!, workingSet) : PsNil.Instance),
+            ("MaxWorkingSet", Opened(Int64(1_413_120))),
+            ("MinWorkingSet", Opened(Int64(204_800))),
+            ("Modules", opened ? PsObjects.List(
+                [Module(path!, workingSet), Module(@"C:\Windows\SYSTEM32\ntdll.dll", 2_011_136), Module(@"C:\Windows\System32\KERNEL32.DLL", 729_088), Module(@"C:\Windows\System32\KERNELBASE.dll", 2_637_824)],
+                ["System.Diagnostics.ProcessModuleCollection", "System.Collections.ReadOnlyCollectionBase", "System.Object"]) : PsNil.Instance),
+            ("NonpagedSystemMemorySize", Int32(nonpaged)),
+            ("PagedMemorySize", Int32(paged)),
+            ("PagedMemorySize64", Int64(paged)),
+            ("PagedSystemMemorySize", Int32(pagedPool)),
+            ("PagedSystemMemorySize64", Int64(pagedPool)),
+            ("PeakPagedMemorySize", Int32(paged * 6 / 5)),
+            ("PeakPagedMemorySize64", Int64(paged * 6 / 5)),
+            ("PeakWorkingSet", Int32(workingSet * 13 / 10)),
+            ("PeakWorkingSet64", Int64(workingSet * 13 / 10)),
+            ("PeakVirtualMemorySize", Int32(virtualSize + 4_194_304)),
+            ("PeakVirtualMemorySize64", Int64(virtualSize + 4_194_304)),
+            ("PriorityBoostEnabled", Opened(PsPrimitive.Boolean(true))),
+            ("PrivilegedProcessorTime", PsPrimitive.Duration(kernel)),
+            ("ProcessorAffinity", Opened(Int64(3))),
+            ("Responding", PsPrimitive.Boolean(true)),
+            ("StartInfo", Opaque("System.Diagnostics.ProcessStartInfo")),
+            ("SynchronizingObject", PsNil.Instance),
+            ("UserProcessorTime", PsPrimitive.Duration(cpu - kernel)),
+            ("VirtualMemorySize", Int32(virtualSize)),
+            ("EnableRaisingEvents", PsPrimitive.Boolean(false)),
+            ("StandardInput", PsNil.Instance),
+            ("StandardOutput", PsNil.Instance),
+            ("StandardError", PsNil.Instance),
+            ("Site", PsNil.Instance),
+            ("Container", PsNil.Instance),
+        };
+        foreach (var (property, value) in add)
+        {
+            if (process[property] is null) process.With(property, value);
+        }
+    }
+
+    // A module of a process: "System.Diagnostics.ProcessModule (name)", its file and size.
+    private static PsObject Module(string fileName, long size)
+    {
+        var moduleName = fileName[(fileName.LastIndexOf('\\') + 1)..];
+        var o = new PsObject(["System.Diagnostics.ProcessModule", "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"])
+        {
+            ToStringValue = $"System.Diagnostics.ProcessModule ({moduleName})",
+        };
+        o.AdaptedProperties.AddRange(
+        [
+            new("ModuleName", PsPrimitive.String(moduleName)),
+            new("FileName", PsPrimitive.String(fileName)),
+            new("ModuleMemorySize", PsPrimitive.Int32(unchecked((int)size))),
+            new("Site", PsNil.Instance),
+            new("Container", PsNil.Instance),
+        ]);
+        return o;
     }
 
     /// <summary>

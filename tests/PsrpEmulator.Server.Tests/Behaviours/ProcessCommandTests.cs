@@ -335,14 +335,48 @@ public class ProcessCommandTests
     [Test]
     public async Task Format_list_star_expands_a_process_s_property_sets_and_the_csv_header_does_not()
     {
-        var (host, _) = await RunAsync("$p = Get-Process -Id 1868; (($p | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] }) -join ','; " +
+        var (host, _) = await RunAsync("$p = Get-Process -Id 1868; (($p | Format-List * | Out-String) -split \"`r`n\" | ? { $_ -match '^\\S' } | % { $_.Split(' ')[0] }) -join ','; " +
             "($p | Select-Object *).psobject.Properties.Name -join ','; ($p | ConvertTo-Csv -NoTypeInformation)[0]");
 
         Assert.That(host.Errors, Is.Empty);
-        const string expanded = "Name,Id,PriorityClass,FileVersion,HandleCount,WorkingSet,PrivateMemorySize,TotalProcessorTime,SI,Handles,VM,WS,PM,NPM,Path,Company,CPU,ProductVersion,Description,Product,__NounName,";
-        Assert.That(host.OutputTexts[0], Does.StartWith(expanded));
-        Assert.That(host.OutputTexts[1], Does.StartWith(expanded));
-        Assert.That(host.OutputTexts[2], Does.StartWith("\"Name\",\"SI\",\"Handles\",\"VM\",\"WS\",\"PM\",\"NPM\",\"Path\",\"Company\",\"CPU\",\"FileVersion\",\"ProductVersion\",\"Description\",\"Product\",\"__NounName\","));
+        // As 5.1 lists a process (Select-Object * of winlogon on Windows Server 2019): the property sets' properties,
+        // types.ps1xml's members, then System.Diagnostics.Process's in reflection order.
+        const string all = "Name,Id,PriorityClass,FileVersion,HandleCount,WorkingSet,PagedMemorySize,PrivateMemorySize,VirtualMemorySize,TotalProcessorTime,SI,Handles,VM,WS,PM,NPM," +
+            "Path,Company,CPU,ProductVersion,Description,Product,__NounName,BasePriority,ExitCode,HasExited,ExitTime,Handle,SafeHandle,MachineName,MainWindowHandle," +
+            "MainWindowTitle,MainModule,MaxWorkingSet,MinWorkingSet,Modules,NonpagedSystemMemorySize,NonpagedSystemMemorySize64,PagedMemorySize64,PagedSystemMemorySize," +
+            "PagedSystemMemorySize64,PeakPagedMemorySize,PeakPagedMemorySize64,PeakWorkingSet,PeakWorkingSet64,PeakVirtualMemorySize,PeakVirtualMemorySize64," +
+            "PriorityBoostEnabled,PrivateMemorySize64,PrivilegedProcessorTime,ProcessName,ProcessorAffinity,Responding,SessionId,StartInfo,StartTime," +
+            "SynchronizingObject,Threads,UserProcessorTime,VirtualMemorySize64,EnableRaisingEvents,StandardInput,StandardOutput,StandardError,WorkingSet64,Site,Container";
+        Assert.That(host.OutputTexts[0], Is.EqualTo(all));
+        Assert.That(host.OutputTexts[1], Is.EqualTo(all));
+        Assert.That(host.OutputTexts[2], Does.StartWith("\"Name\",\"SI\",\"Handles\",\"VM\",\"WS\",\"PM\",\"NPM\",\"Path\",\"Company\",\"CPU\",\"FileVersion\",\"ProductVersion\",\"Description\",\"Product\",\"__NounName\"," +
+            "\"BasePriority\",\"ExitCode\",\"HasExited\",\"ExitTime\",\"Handle\",\"SafeHandle\",\"HandleCount\",\"Id\",\"MachineName\","));
+    }
+
+    /// <summary>
+    /// A running process's other .NET properties, as 5.1 reads them: responding, not exited (ExitCode empty), no
+    /// window, its main module and modules, the 32-bit sizes cut from the 64-bit ones; a protected process (csrss) has
+    /// no module, handle or affinity 5.1 can open.
+    /// </summary>
+    [Test]
+    public async Task A_process_has_the_rest_of_its_dotnet_properties()
+    {
+        var (host, _) = await RunAsync("""
+            $p = Get-Process -Id 1868
+            $p.Responding, $p.HasExited, ($null -eq $p.ExitCode), $p.MachineName, $p.MainWindowHandle, "[$($p.MainWindowTitle)]" -join ','
+            "$($p.MainModule)"; $p.MainModule.FileName; $p.Modules.Count; $p.Modules[1].ModuleName
+            ($p.PagedMemorySize64 -eq $p.PM), $p.VirtualMemorySize.GetType().Name, ($p.UserProcessorTime + $p.PrivilegedProcessorTime -eq $p.TotalProcessorTime), $p.ProcessorAffinity -join ','
+            $c = Get-Process csrss | Select-Object -First 1
+            ($null -eq $c.MainModule), ($null -eq $c.Handle), ($null -eq $c.ProcessorAffinity), $c.Responding -join ','
+            @(Get-Process | Where-Object { -not $_.Responding }).Count
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "True,False,True,.,0,[]", "System.Diagnostics.ProcessModule (svchost.exe)", @"C:\Windows\System32\svchost.exe", "4", "ntdll.dll",
+            "True,Int32,True,3", "True,True,True,True", "0",
+        }));
     }
 
     [Test]

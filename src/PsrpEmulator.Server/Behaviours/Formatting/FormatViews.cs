@@ -1188,6 +1188,13 @@ internal static class FormatViews
             }
         }
 
+        // Then the .NET properties in the type's own order (reflection's: Process's BasePriority, ExitCode, HasExited...),
+        // whether the object holds them as notes or adapted; then what else it has.
+        foreach (var member in dotNet)
+        {
+            if (member.MemberType == "Property" && Own(member.Name) is { } own) Add(own);
+        }
+
         foreach (var property in o.ExtendedProperties.Concat(o.AdaptedProperties)) Add(property.Name);
         return names;
     }
