@@ -146,9 +146,10 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
     // The CIM type a value has on the wire; null (and what it cannot tell) a string.
     private static (string Name, string Type, string? EmbeddedClass) ValueType(string name, PsValue? value)
     {
+        // An array's type is its first item's (CIM has no arrays of arrays: an array in an array is a string's).
         if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable, Items: var items })
         {
-            var (_, itemType, embedded) = ValueType(name, items.FirstOrDefault());
+            var (_, itemType, embedded) = items.FirstOrDefault() is PsObject { CollectionKind: not PsCollectionKind.None } ? (name, "string", null) : ValueType(name, items.FirstOrDefault());
             return (name, itemType + "[]", embedded);
         }
 
