@@ -354,6 +354,10 @@ internal sealed partial class RunContext
         public string? this[string name] => Named.GetValueOrDefault(name);
 
         public bool Has(string name) => Named.ContainsKey(name);
+
+        /// <summary>These arguments without the named one (a command that handles it itself, then runs as without it).</summary>
+        public StageArguments Without(string name) =>
+            new(Named.Where(n => !n.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).ToDictionary(n => n.Key, n => n.Value, Named.Comparer), Positional);
     }
 
     /// <summary>

@@ -25,6 +25,21 @@ internal sealed partial class RunContext
         }
 
         await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
+        // -ComputerName (this computer, by any of its names): a CIM session over WS-Man to each name, whose instances
+        // carry that name as their PSComputerName (the session's computer) and the PSShowComputerName note a session
+        // other than the default one adds (CimSessionProxy.AddShowComputerNameMarker), so tables show the computer.
+        if (arguments["ComputerName"] is { } computerWord && ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting))
+                .Select(PipelineVariables.Display).Where(c => c.Length > 0).ToList() is { Count: > 0 } computers)
+        {
+            var rest = arguments.Without("ComputerName");
+            foreach (var computer in computers)
+            {
+                await GetCimInstanceAsync(rest, to, new EmittingHost(output, value => output.WriteAsync(new PipelineOutput(OfCimSession(value, computer)), cancellationToken)), blockNesting);
+            }
+
+            return;
+        }
+
         var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)) : null;
         // The cmdlet enumerates a class without a filter; with one, or -Query, it sends WQL (UNVERIFIED: an empty -Filter as none).
         var filter = arguments["Filter"] is { } filterWord ? PipelineVariables.Display(await ArgumentAsync(filterWord, to, blockNesting)) : null;
@@ -66,6 +81,15 @@ internal sealed partial class RunContext
         // Another class the computer's WMI has (the rules answer the classes they know first).
         if (className is null || Wmi.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
         await WriteWmiInstancesAsync(seed, query, cim: true, output, properties, blockNesting);
+    }
+
+    // An instance as a CIM session to <paramref name="computer"/> returns it: that computer its PSComputerName, shown.
+    private static PsValue OfCimSession(PsValue value, string computer)
+    {
+        if (value is not PsObject instance) return value;
+        var index = instance.AdaptedProperties.FindIndex(p => p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase));
+        if (index >= 0) instance.AdaptedProperties[index] = new PsProperty("PSComputerName", PsPrimitive.String(computer));
+        return instance.With("PSShowComputerName", true);
     }
 
     /// <summary>

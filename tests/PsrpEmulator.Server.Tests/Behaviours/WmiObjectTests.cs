@@ -561,6 +561,32 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// Get-CimInstance -ComputerName of this computer's names is a CIM session to each: its instances carry that name
+    /// as PSComputerName (GetCimSessionComputerName too) and PSShowComputerName, so the class's table and list add a
+    /// PSComputerName column and entry; without -ComputerName the computer is none and not shown.
+    /// </summary>
+    [Test]
+    public async Task Get_CimInstance_ComputerName_names_the_session_s_computer_and_shows_it()
+    {
+        var (host, _) = await RunAsync("""
+            $o = Get-CimInstance Win32_OperatingSystem -ComputerName $env:COMPUTERNAME, localhost
+            $o.PSComputerName -join ','; $o[1].GetCimSessionComputerName(); $o[1].PSShowComputerName
+            (Get-CimInstance Win32_Process -ComputerName localhost -Filter 'ProcessId = 4' | Out-String -Stream | Where-Object { $_ })[0]
+            (Get-CimInstance Win32_Process -Filter 'ProcessId = 4' | Out-String -Stream | Where-Object { $_ })[0]
+            (Get-CimInstance Win32_Service -ComputerName localhost -Filter "Name = 'WinRM'" | Format-List | Out-String -Stream | Where-Object { $_ })[-1]
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "TESTHOST01,localhost", "localhost", "True",
+            "ProcessId Name   HandleCount WorkingSetSize VirtualSize PSComputerName",
+            "ProcessId Name   HandleCount WorkingSetSize VirtualSize",
+            "PSComputerName : localhost",
+        }));
+    }
+
+    /// <summary>
     /// A CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties, which Format-List * ends with and
     /// scripts read: the class (namespace:class, CimClassName, its superclass chain, its properties with the key
     /// qualifier on the keys), the instance's properties as CimProperty objects (keyed by name, `Name = "value"`),

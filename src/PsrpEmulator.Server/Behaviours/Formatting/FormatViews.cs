@@ -960,18 +960,36 @@ internal static class FormatViews
         var o = (PsObject)value;
         foreach (var typeName in o.TypeNames ?? [])
         {
-            if (ByTypeName.TryGetValue(StripDeserialized(typeName), out var view)) return view;
+            if (ByTypeName.TryGetValue(StripDeserialized(typeName), out var view)) return ShowsComputerName(o) ? WithComputerName(view) : view;
         }
 
         // Enums and wrapped primitives (a string with notes) are their text.
         if (o.BaseValue is not null) return Scalar;
         // A type's DefaultDisplayPropertySet (a WMI class's) when it has one: up to four a table, more a list.
-        var properties = DefaultDisplaySet(o)?.ToList() ?? ExpandAllProperties(o);
+        var properties = WithComputerName(o, DefaultDisplaySet(o)?.ToList()) ?? ExpandAllProperties(o);
         if (properties.Count == 0) return Scalar;
         var key = (o.TypeNames is { Count: > 0 } names ? StripDeserialized(names[0]) : string.Empty) + "|" + string.Join("|", properties);
         var table = properties.Count <= 4;
         return new FormatView(key, table ? FormatShape.Table : FormatShape.List, [.. properties.Select(Column)]) { ByProperties = true };
     }
+
+    /// <summary>
+    /// Whether the object asks for its computer to be shown (PSObjectHelper.ShouldShowComputerNameProperty): it has a
+    /// PSComputerName and a PSShowComputerName note that is true, as a remote command's output and a CIM session's
+    /// instances (Get-CimInstance -ComputerName) have.
+    /// </summary>
+    public static bool ShowsComputerName(PsObject o) =>
+        o["PSComputerName"] is not null && o["PSShowComputerName"] is { } show && ScriptExpressions.IsTrue(show);
+
+    // A type's view for such an object (TableViewGenerator/ListViewGenerator.PrepareForRemoteObjects): a PSComputerName
+    // column or entry after the view's own.
+    private static FormatView WithComputerName(FormatView view) => view.Shape is FormatShape.Table or FormatShape.List
+        ? view with { Key = view.Key + "|PSComputerName", Columns = [.. view.Columns, Column("PSComputerName")] }
+        : view;
+
+    // The default display set, with PSComputerName after it for such an object (AssociationManager.SetupActiveProperties).
+    private static List<string>? WithComputerName(PsObject o, List<string>? displaySet) =>
+        displaySet is not null && ShowsComputerName(o) && !displaySet.Contains("PSComputerName", StringComparer.OrdinalIgnoreCase) ? [.. displaySet, "PSComputerName"] : displaySet;
 
     /// <summary>
     /// Whether an object is one a view-less table or list takes as a row or entry: an object with properties, not a
@@ -1010,15 +1028,17 @@ internal static class FormatViews
 
     /// <summary>The properties of a type's own list view (Format-List without -Property); null for a type without one.</summary>
     public static IReadOnlyList<string>? ListViewOf(PsValue value) =>
-        value is PsObject { TypeNames: { } names } ? names.Select(n => ListViews.GetValueOrDefault(StripDeserialized(n))).FirstOrDefault(v => v is not null) ??
-            // A CIM class with a table lists the same properties (its default display set).
-            (names.Count > 0 && CimTables.FirstOrDefault(t => t.Key.Equals(StripDeserialized(names[0]), StringComparison.OrdinalIgnoreCase)) is { } cim ? [.. cim.Columns.Select(c => c.Label)] : null)
+        value is PsObject { TypeNames: { } names } o ? (IReadOnlyList<string>?)names.Select(n => ListViews.GetValueOrDefault(StripDeserialized(n))).FirstOrDefault(v => v is not null) ??
+            // A CIM class with a table lists the same properties (its default display set), and its computer when shown.
+            (names.Count > 0 && CimTables.FirstOrDefault(t => t.Key.Equals(StripDeserialized(names[0]), StringComparison.OrdinalIgnoreCase)) is { } cim
+                ? WithComputerName(o, [.. cim.Columns.Select(c => c.Label)]) : null)
             : null;
 
     /// <summary>A list of an object's properties (Format-List, and an object written out of band): its type's default display set, else all of them.</summary>
     public static FormatView ListOf(PsValue value, IReadOnlyList<string>? properties = null)
     {
-        var names = properties ?? DefaultDisplaySet(value) ?? (value is PsObject o && o.BaseValue is null ? ExpandAllProperties(o) : []);
+        var names = properties ?? (value is PsObject shown ? WithComputerName(shown, DefaultDisplaySet(value)?.ToList()) : DefaultDisplaySet(value)) ??
+            (value is PsObject o && o.BaseValue is null ? ExpandAllProperties(o) : []);
         return new FormatView("list|" + string.Join("|", names), FormatShape.List,
             [.. names.Select(Column)]);
     }
@@ -1202,8 +1222,16 @@ internal static class FormatViews
     /// <summary>
     /// Adapted then extended properties, as AssociationManager.ExpandAll lists an object formatted with no view and no
     /// properties named (Out-Default's list, Format-List alone): an Invoke-WmiMethod result ends with PSComputerName.
+    /// PSShowComputerName is never shown, and PSComputerName only when it asks to be (HandleComputerNameProperties).
     /// </summary>
-    internal static List<string> ExpandAllProperties(PsObject o) => Distinct(o.AdaptedProperties.Concat(o.ExtendedProperties), o);
+    internal static List<string> ExpandAllProperties(PsObject o)
+    {
+        var all = Distinct(o.AdaptedProperties.Concat(o.ExtendedProperties), o);
+        if (o["PSShowComputerName"] is null) return all;
+        var show = ShowsComputerName(o);
+        all.RemoveAll(n => n.Equals("PSShowComputerName", StringComparison.OrdinalIgnoreCase) || (!show && n.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase)));
+        return all;
+    }
 
     private static List<string> Distinct(IEnumerable<PsProperty> properties, PsObject o)
     {
