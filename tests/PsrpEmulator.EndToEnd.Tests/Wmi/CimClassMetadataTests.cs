@@ -1,4 +1,5 @@
 using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.EndToEnd.Tests.Disconnected;
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 
@@ -11,6 +12,8 @@ namespace PsrpEmulator.EndToEnd.Tests.Wmi;
 /// </summary>
 public class CimClassMetadataTests : EmulatorTestBase
 {
+    protected override bool UseVirtualTime => true;
+
     private async Task<List<PsObject>> OutputsAsync(string script)
     {
         using var transport = CreateTransport();
@@ -75,6 +78,44 @@ public class CimClassMetadataTests : EmulatorTestBase
         Assert.That(Text(Classes(first[0]).Last(), "MiXml"), Does.StartWith("<CLASS NAME=\"Win32_BIOS\" SUPERCLASS=\"CIM_BIOSElement\">"));
         Assert.That(first.Skip(1).Select(o => o["__ClassMetadata"]), Is.All.Null, "a ServiceController and a ManagementObject are no CimInstance");
         Assert.That(Text(Classes(second[0]).Last(), "MiXml"), Does.StartWith("<CLASS NAME=\"Win32_BIOS\""));
+    }
+
+    /// <summary>
+    /// The pipeline remembers the classes it sent, not who took them: a second client connecting to the command gets a
+    /// later instance of a class the first client received with its name only, as from Windows (whose deserializer then
+    /// cannot rehydrate it and keeps the property bag).
+    /// </summary>
+    [Test]
+    public async Task A_second_client_connecting_to_the_command_gets_a_class_the_first_took_by_name_only()
+    {
+        using var first = CreateTransport();
+        var pool = await RunspacePoolClient.OpenAsync(first);
+        var pipeline = await pool.StartAsync("Get-CimInstance Win32_BIOS; Start-Sleep -Seconds 5; Get-CimInstance Win32_BIOS");
+        var taken = new List<PsObject>();
+        var defragmenter = new Defragmenter();
+        while (taken.Count < 1)
+        {
+            var (messages, _) = await AdvanceUntilAsync(first.ReceiveOnceAsync(pool.ShellId, pipeline.CommandId, defragmenter), TimeSpan.FromMilliseconds(500));
+            taken.AddRange(messages.Where(m => m.MessageType == PsrpMessageType.PipelineOutput).Select(m => (PsObject)m.ReadData()));
+        }
+
+        await first.DisconnectAsync(pool.ShellId);
+        using var second = CreateTransport();
+        await second.ConnectPoolAsync(pool.ShellId);
+        await second.ReceiveOnceAsync(pool.ShellId, null, new Defragmenter());
+        await second.ConnectCommandAsync(pool.ShellId, pipeline.CommandId);
+        var later = new List<PsObject>();
+        var secondDefragmenter = new Defragmenter();
+        for (var done = false; !done;)
+        {
+            var (messages, finished) = await AdvanceUntilAsync(second.ReceiveOnceAsync(pool.ShellId, pipeline.CommandId, secondDefragmenter), TimeSpan.FromSeconds(1));
+            later.AddRange(messages.Where(m => m.MessageType == PsrpMessageType.PipelineOutput).Select(m => (PsObject)m.ReadData()));
+            done = finished;
+        }
+
+        Assert.That(Classes(taken.Single()).Last()["MiXml"], Is.Not.Null);
+        var named = Classes(later.Single());
+        Assert.That(named.Select(e => (Text(e, "ClassName"), e["MiXml"])), Is.EqualTo(new[] { ("Win32_BIOS", (PsValue?)null) }));
     }
 
     [Test]
