@@ -277,6 +277,7 @@ internal sealed partial class RunContext
         "GET-SMBSHARE" => "Get-SmbShare",
         "SET-SMBSHARE" => "Set-SmbShare",
         "REMOVE-SMBSHARE" => "Remove-SmbShare",
+        "REMOVE-CIMSESSION" => "Remove-CimSession",
         "GET-SMBSHAREACCESS" => "Get-SmbShareAccess",
         "GRANT-SMBSHAREACCESS" => "Grant-SmbShareAccess",
         "REVOKE-SMBSHAREACCESS" => "Revoke-SmbShareAccess",
@@ -641,6 +642,8 @@ internal sealed partial class RunContext
                     : StorageCommandNames.Contains(command) ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)),
                         command == "Get-Partition" ? "Volume" : "Partition", (a, output) => RunStorageCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host)
                     // Features piped in are installed together (one result), files compressed into one archive.
+                    : command == "Remove-CimSession" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "CimSession",
+                        (a, output) => RunCimSessionCommandAsync(command, a, to, output, blockNesting), StageHost(command, words, to) ?? Host, property: "InstanceId")
                     : command is "Install-WindowsFeature" or "Uninstall-WindowsFeature" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "Name",
                         (a, output) => RunStatementAsync(StatementOf(command, a), output, blockNesting + 1), StageHost(command, words, to) ?? Host, property: "Name")
                     : command == "Compress-Archive" ? new NamesInputStage(command, BindValueCommand(command, StripCommonParameters(words)), "LiteralPath",

@@ -32,6 +32,10 @@ internal sealed partial class RunContext
         // Win32_Process and the computer's WMI classes: the rules answer the classes they know first (RunContext.Win32Process).
         ["Get-CimInstance"] = ["ClassName", "Filter", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow",
             "OperationTimeoutSec", "Property", "QueryDialect"],
+        // CIM sessions of this computer (RunContext.CimSessions).
+        ["New-CimSession"] = ["ComputerName", "Credential", "Authentication", "CertificateThumbprint", "Name", "OperationTimeoutSec", "SkipTestConnection", "Port", "SessionOption"],
+        ["Get-CimSession"] = ["ComputerName", "Id", "InstanceId", "Name"],
+        ["Remove-CimSession"] = ["CimSession", "ComputerName", "Id", "InstanceId", "Name", "WhatIf", "Confirm"],
         // The classes the computer's WMI has (RunContext.WmiObjects), when no rule answers the command.
         ["Get-WmiObject"] = ["Class", "Filter", "Query", "Namespace", "ComputerName", "Property", "Credential", "List", "Recurse", "Amended",
             "DirectRead", "EnableAllPrivileges", "Impersonation", "Authentication", "Locale", "AsJob", "ThrottleLimit"],
@@ -333,6 +337,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-CimInstance":
                     await GetCimInstanceAsync(arguments, to, output, blockNesting);
+                    return;
+                case var cimSession when CimSessionCommandNames.Contains(cimSession):
+                    await RunCimSessionCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "Get-WmiObject":
                     await GetWmiObjectAsync(arguments, to, output, blockNesting);
@@ -899,6 +906,9 @@ internal sealed partial class RunContext
             "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
             "Get-CimInstance" => ["ClassName"],
+            "New-CimSession" => ["ComputerName", "Credential"],
+            "Get-CimSession" => ["ComputerName"],
+            "Remove-CimSession" => ["CimSession"],
             "Get-WmiObject" => ["Class", "Property"],
             "Invoke-CimMethod" => ["ClassName", "Arguments", "MethodName"],
             "Select-Xml" => ["XPath", "Xml"],

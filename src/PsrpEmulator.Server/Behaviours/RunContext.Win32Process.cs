@@ -17,7 +17,7 @@ internal sealed partial class RunContext
 
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated("Get-CimInstance", arguments, "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec");
+        RefuseNotEmulated("Get-CimInstance", arguments, "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec");
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
         {
@@ -28,10 +28,13 @@ internal sealed partial class RunContext
         // -ComputerName (this computer, by any of its names): a CIM session over WS-Man to each name, whose instances
         // carry that name as their PSComputerName (the session's computer) and the PSShowComputerName note a session
         // other than the default one adds (CimSessionProxy.AddShowComputerNameMarker), so tables show the computer.
-        if (arguments["ComputerName"] is { } computerWord && ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting))
-                .Select(PipelineVariables.Display).Where(c => c.Length > 0).ToList() is { Count: > 0 } computers)
+        // -CimSession: New-CimSession's sessions, each its computer's.
+        var computers = await CimSessionComputersAsync(arguments, to, blockNesting) ?? (arguments["ComputerName"] is { } computerWord
+            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).Where(c => c.Length > 0)]
+            : null);
+        if (computers is { Count: > 0 })
         {
-            var rest = arguments.Without("ComputerName");
+            var rest = arguments.Without("ComputerName").Without("CimSession");
             foreach (var computer in computers)
             {
                 await GetCimInstanceAsync(rest, to, new EmittingHost(output, value => output.WriteAsync(new PipelineOutput(OfCimSession(value, computer)), cancellationToken)), blockNesting);

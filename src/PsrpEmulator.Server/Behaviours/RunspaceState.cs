@@ -57,6 +57,12 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// </summary>
     internal int StrictModeVersion { get; set; }
 
+    /// <summary>The runspace's CIM sessions (New-CimSession) as CimCmdlets keep them, in creation order.</summary>
+    internal List<PsrpEmulator.Protocol.Clixml.PsObject> CimSessions { get; } = [];
+
+    /// <summary>The next CIM session's Id: from 1, never reused (CimSessionState's counter).</summary>
+    internal uint NextCimSessionId { get; set; } = 1;
+
     /// <summary>The session's location (Set-Location); null: where a remote session starts, the user's Documents folder.</summary>
     internal string? Location { get; set; }
 

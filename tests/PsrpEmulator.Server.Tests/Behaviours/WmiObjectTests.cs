@@ -587,6 +587,40 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// New-CimSession to this computer, as CimCmdlets keep sessions per runspace: Ids from 1, CimSession&lt;Id&gt; unless
+    /// named, the wrapper's Id, Name, InstanceId, ComputerName and Protocol (a list of five); Get-CimInstance -CimSession
+    /// reads through one (its computer the PSComputerName); Get-CimSession and Remove-CimSession by name, id or the
+    /// session piped in; a name none has is CimCmdlets' not-found error.
+    /// </summary>
+    [Test]
+    public async Task Cim_sessions_of_this_computer_are_made_found_used_and_removed()
+    {
+        var (host, _) = await RunAsync("""
+            $s = New-CimSession -ComputerName localhost
+            $t = New-CimSession $env:COMPUTERNAME -Name Mine
+            "$($s.Id) $($s.Name) $($s.ComputerName) $($s.Protocol) $($s.InstanceId -is [guid]) $s"
+            ($s | Format-List | Out-String -Stream | Where-Object { $_ } | ForEach-Object { $_.Split(':')[0].Trim() }) -join ','
+            (Get-CimInstance -CimSession $t Win32_BIOS).PSComputerName
+            (Get-CimSession).Name -join ','; (Get-CimSession -Id 2).Name
+            Get-CimSession -Name Mine | Remove-CimSession
+            Remove-CimSession -Id 1
+            @(Get-CimSession).Count
+            Get-CimSession -Name Nope
+            (New-CimSession localhost).Id
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "1 CimSession1 localhost WSMAN True CimSession: localhost", "Id,Name,InstanceId,ComputerName,Protocol", "TESTHOST01",
+            "CimSession1,Mine", "Mine", "0", "3",
+        }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Could not find CimSession with the given Name = Nope", "Microsoft.Management.Infrastructure.CimException,Microsoft.Management.Infrastructure.CimCmdlets.GetCimSessionCommand"),
+        }));
+    }
+
+    /// <summary>
     /// A CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties, which Format-List * ends with and
     /// scripts read: the class (namespace:class, CimClassName, its superclass chain, its properties with the key
     /// qualifier on the keys), the instance's properties as CimProperty objects (keyed by name, `Name = "value"`),
