@@ -93,6 +93,30 @@ internal sealed partial class RunContext
     private static bool SameCimSession(PsObject a, PsObject b) =>
         a["InstanceId"] is { } x && b["InstanceId"] is { } y && PipelineVariables.Display(x) == PipelineVariables.Display(y);
 
+    /// <summary>
+    /// A CDXML cmdlet's -CimSession (Get-ScheduledTask -CimSession $s): the command once per session, without it, its
+    /// objects carrying the session's computer as PSComputerName and PSShowComputerName, as CimCmdlets mark a
+    /// non-default session's results. False when the command has no -CimSession. A session of another computer (none
+    /// New-CimSession makes here) is a scenario error.
+    /// </summary>
+    private async ValueTask<bool> ForEachCimSessionAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting,
+        Func<StageArguments, IPipelineHost, ValueTask> run)
+    {
+        if (await CimSessionComputersAsync(arguments, to, blockNesting) is not { Count: > 0 } computers) return false;
+        if (computers.FirstOrDefault(c => !ReachesThisComputer(c)) is { } other)
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -CimSession of another computer ({other}) is not emulated: give the command a rule (match: its whole text)"));
+        }
+
+        var rest = arguments.Without("CimSession");
+        foreach (var computer in computers)
+        {
+            await run(rest, new EmittingHost(output, value => output.WriteAsync(new PipelineOutput(OfCimSession(value, computer)), cancellationToken)));
+        }
+
+        return true;
+    }
+
     /// <summary>The computer names of Get-CimInstance's -CimSession: each session's (the runspace's session of its InstanceId).</summary>
     private async ValueTask<List<string>?> CimSessionComputersAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {

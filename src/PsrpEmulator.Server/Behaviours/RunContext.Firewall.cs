@@ -62,8 +62,9 @@ internal sealed partial class RunContext
 
     private async ValueTask RunFirewallCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunFirewallCommandAsync(command, a, to, o, blockNesting))) return;
         var rules = Host.FirewallRules ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        RefuseNotEmulated(command, arguments, "PolicyStore", "GPOSession", "CimSession", "WhatIf", "Confirm", "AsJob");
+        RefuseNotEmulated(command, arguments, "PolicyStore", "GPOSession", "WhatIf", "Confirm", "AsJob");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 

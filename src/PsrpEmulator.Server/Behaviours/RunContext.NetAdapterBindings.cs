@@ -23,7 +23,8 @@ internal sealed partial class RunContext
 
     private async ValueTask RunNetAdapterBindingCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "InputObject", "CimSession", "AsJob", "IncludeHidden", "InterfaceDescription");
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunNetAdapterBindingCommandAsync(command, a, to, o, blockNesting))) return;
+        RefuseNotEmulated(command, arguments, "InputObject", "AsJob", "IncludeHidden", "InterfaceDescription");
         var settings = Host.NetworkSettings ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
         var names = await Texts("Name");

@@ -21,7 +21,8 @@ internal sealed partial class RunContext
 
     private async ValueTask RunNetConnectionProfileCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "CimSession", "AsJob");
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunNetConnectionProfileCommandAsync(command, a, to, o, blockNesting))) return;
+        RefuseNotEmulated(command, arguments, "AsJob");
         // Reading needs no computer's settings (a fresh network's profile); changing it does.
         var settings = Host.NetworkSettings ?? (command == "Get-NetConnectionProfile" ? new NetworkSettings()
             : throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session")));

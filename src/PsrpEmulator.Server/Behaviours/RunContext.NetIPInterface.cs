@@ -16,8 +16,9 @@ internal sealed partial class RunContext
 {
     private async ValueTask GetNetIPInterfaceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (await ForEachCimSessionAsync("Get-NetIPInterface", arguments, to, output, blockNesting, (a, o) => GetNetIPInterfaceAsync(a, to, o, blockNesting))) return;
         const string Command = "Get-NetIPInterface";
-        RefuseNotEmulated(Command, arguments, "CimSession", "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "ConnectionState", "Dhcp", "InterfaceMetric",
+        RefuseNotEmulated(Command, arguments, "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "ConnectionState", "Dhcp", "InterfaceMetric",
             "NlMtuBytes", "Forwarding", "AutomaticMetric", "RouterDiscovery");
         var rows = new[] { true, false }.SelectMany(ipv6 => NetworkSettings.Interfaces.Select(i => (Interface: i, IPv6: ipv6))).AsEnumerable();
 

@@ -18,8 +18,9 @@ internal sealed partial class RunContext
 {
     private async ValueTask GetNetRouteAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (await ForEachCimSessionAsync("Get-NetRoute", arguments, to, output, blockNesting, (a, o) => GetNetRouteAsync(a, to, o, blockNesting))) return;
         const string Command = "Get-NetRoute";
-        RefuseNotEmulated(Command, arguments, "CimSession", "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime",
+        RefuseNotEmulated(Command, arguments, "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime",
             "TypeOfRoute");
         async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
         var chosen = (Host.NetworkSettings ?? new NetworkSettings()).Routes().AsEnumerable();

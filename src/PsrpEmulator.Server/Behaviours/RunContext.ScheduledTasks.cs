@@ -52,7 +52,8 @@ internal sealed partial class RunContext
 
     private async ValueTask RunScheduledTaskCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "WhatIf", "InputObjectXml");
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunScheduledTaskCommandAsync(command, a, to, o, blockNesting))) return;
+        RefuseNotEmulated(command, arguments, "AsJob", "WhatIf", "InputObjectXml");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 

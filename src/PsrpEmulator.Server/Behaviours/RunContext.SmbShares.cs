@@ -40,8 +40,9 @@ internal sealed partial class RunContext
 
     private async ValueTask RunSmbShareCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunSmbShareCommandAsync(command, a, to, o, blockNesting))) return;
         var shares = Host.SmbShares ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
-        RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "ScopeName", "SecurityDescriptor", "ContinuouslyAvailable", "CATimeout", "WhatIf");
+        RefuseNotEmulated(command, arguments, "AsJob", "ScopeName", "SecurityDescriptor", "ContinuouslyAvailable", "CATimeout", "WhatIf");
 
         ValueTask Write(PsValue value) => output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(value, WmiServerName())), cancellationToken);
 

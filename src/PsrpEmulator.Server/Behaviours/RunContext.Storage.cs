@@ -38,7 +38,8 @@ internal sealed partial class RunContext
 
     private async ValueTask RunStorageCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "DiskImage", "FilePath", "VirtualDisk", "StorageSubSystem", "ObjectId", "UniqueId", "Path", "DiskId", "Offset");
+        if (await ForEachCimSessionAsync(command, arguments, to, output, blockNesting, (a, o) => RunStorageCommandAsync(command, a, to, o, blockNesting))) return;
+        RefuseNotEmulated(command, arguments, "AsJob", "DiskImage", "FilePath", "VirtualDisk", "StorageSubSystem", "ObjectId", "UniqueId", "Path", "DiskId", "Offset");
         var disk = Host.FileSystem ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs a computer's session"));
         var size = disk.Size;
         StorageVolume[] volumes =

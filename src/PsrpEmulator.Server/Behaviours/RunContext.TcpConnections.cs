@@ -20,8 +20,9 @@ internal sealed partial class RunContext
 
     private async ValueTask GetNetTcpConnectionAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
+        if (await ForEachCimSessionAsync("Get-NetTCPConnection", arguments, to, output, blockNesting, (a, o) => GetNetTcpConnectionAsync(a, to, o, blockNesting))) return;
         const string Command = "Get-NetTCPConnection";
-        RefuseNotEmulated(Command, arguments, "CimSession", "AsJob", "AppliedSetting", "CreationTime", "OffloadState");
+        RefuseNotEmulated(Command, arguments, "AsJob", "AppliedSetting", "CreationTime", "OffloadState");
         async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
         // Every listener: :: before 0.0.0.0, ports from the highest, as Windows lists them (UNVERIFIED).
