@@ -20,7 +20,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </remarks>
 internal sealed class CimClassMetadata(string serverName, Func<string, string, IReadOnlyList<string>?> keysOf)
 {
-    private const string CimPrefix = "Microsoft.Management.Infrastructure.CimInstance#";
+    /// <summary>The type name a CimInstance's class names are under (<c>...CimInstance#root/cimv2/Win32_BIOS</c>).</summary>
+    public const string CimPrefix = "Microsoft.Management.Infrastructure.CimInstance#";
     private const int MaxClassesHeld = 100;
 
     private readonly HashSet<(string Namespace, string ClassName)> _held = new(ClassComparer.Instance);
@@ -60,8 +61,6 @@ internal sealed class CimClassMetadata(string serverName, Func<string, string, I
         var list = new PsObject(["System.Collections.ArrayList", "System.Object"]) { CollectionKind = PsCollectionKind.List };
         list.Items.AddRange(entries);
         var sent = instance.ShallowCopy();
-        // CimClass, CimInstanceProperties and CimSystemProperties are the CimInstance's own, which the adapter does not send.
-        sent.AdaptedProperties.RemoveAll(p => CimInstanceMembers.IsMember(p.Name));
         sent.ExtendedProperties.RemoveAll(p => p.Name.Equals("__ClassMetadata", StringComparison.OrdinalIgnoreCase));
         sent.ExtendedProperties.Add(new PsProperty("__ClassMetadata", list));
         return sent;

@@ -33,8 +33,9 @@ internal static class CimInstanceMembers
 
         var keys = keyNames.ToList();
         var properties = instance.AdaptedProperties.Where(p => !p.Name.Equals("PSComputerName", StringComparison.OrdinalIgnoreCase)).ToList();
-        var types = CimClassMetadata.PropertyTypes(className, instance).ToDictionary(t => t.Name, t => t, StringComparer.OrdinalIgnoreCase);
-        instance.AdaptedProperties.Add(new PsProperty("CimClass", CimClass(classes, 0, serverName, instance, keys)));
+        var declared = CimClassMetadata.PropertyTypes(className, instance).ToList();
+        var types = declared.ToDictionary(t => t.Name, t => t, StringComparer.OrdinalIgnoreCase);
+        instance.AdaptedProperties.Add(new PsProperty("CimClass", CimClass(classes, 0, serverName, declared, keys)));
         instance.AdaptedProperties.Add(new PsProperty("CimInstanceProperties", PsObjects.List(
             properties.Select(p => (PsValue)InstanceProperty(p, types.GetValueOrDefault(p.Name), keys.Contains(p.Name, StringComparer.OrdinalIgnoreCase))),
             ["Microsoft.Management.Infrastructure.Internal.Data.CimPropertiesCollection", "Microsoft.Management.Infrastructure.CimKeyedCollection`1[[Microsoft.Management.Infrastructure.CimProperty, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
@@ -75,21 +76,33 @@ internal static class CimInstanceMembers
         return text[(open + 2)..^1].Split(", ").Select(pair => pair.IndexOf(" = ", StringComparison.Ordinal) is var at and > 0 ? pair[..at] : null).OfType<string>();
     }
 
+    /// <summary>
+    /// The instance as the serializer sees it, without the three (CimInstanceAdapter does not send them); the value
+    /// itself when it has none. The wire drops them before it cuts the object to depth, so their graphs are never walked.
+    /// </summary>
+    public static PsValue Without(PsValue value)
+    {
+        if (value is not PsObject instance || !instance.AdaptedProperties.Exists(p => IsMember(p.Name))) return value;
+        var sent = instance.ShallowCopy();
+        sent.AdaptedProperties.RemoveAll(p => IsMember(p.Name));
+        return sent;
+    }
+
     /// <summary>Whether the property is one of the three (which the serializer does not send).</summary>
     public static bool IsMember(string name) => Array.Exists(Names, n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     // The class at classes[index] and its superclasses: CimClass's ToString is "namespace:class"; CimClassName is
     // types.ps1xml's script property over CimSystemProperties.ClassName.
-    private static PsObject CimClass(List<(string Namespace, string ClassName)> classes, int index, string serverName, PsObject instance, List<string> keys)
+    private static PsObject CimClass(List<(string Namespace, string ClassName)> classes, int index, string serverName,
+        List<(string Name, string Type, string? EmbeddedClass)> leafTypes, List<string> keys)
     {
         var (ns, className) = classes[index];
         var superclass = index + 1 < classes.Count ? classes[index + 1].ClassName : null;
-        var leaf = index == 0 ? instance : null;
         var o = new PsObject(["Microsoft.Management.Infrastructure.CimClass", "System.Object"]) { ToStringValue = $"{ns}:{className}" };
         o.AdaptedProperties.Add(new PsProperty("CimSuperClassName", superclass is null ? PsNil.Instance : PsPrimitive.String(superclass)));
-        o.AdaptedProperties.Add(new PsProperty("CimSuperClass", superclass is null ? PsNil.Instance : CimClass(classes, index + 1, serverName, instance, keys)));
+        o.AdaptedProperties.Add(new PsProperty("CimSuperClass", superclass is null ? PsNil.Instance : CimClass(classes, index + 1, serverName, leafTypes, keys)));
         o.AdaptedProperties.Add(new PsProperty("CimClassProperties", PsObjects.List(
-            CimClassMetadata.PropertyTypes(className, leaf).Select(t => (PsValue)PropertyDeclaration(t, index == 0 && keys.Contains(t.Name, StringComparer.OrdinalIgnoreCase))),
+            (index == 0 ? leafTypes : CimClassMetadata.PropertyTypes(className, null)).Select(t => (PsValue)PropertyDeclaration(t, index == 0 && keys.Contains(t.Name, StringComparer.OrdinalIgnoreCase))),
             ["Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection", "Microsoft.Management.Infrastructure.Generic.CimReadOnlyKeyedCollection`1[[Microsoft.Management.Infrastructure.CimPropertyDeclaration, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("CimClassQualifiers", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimClassQualifierCollection", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("CimClassMethods", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationCollection", "System.Object"])));
@@ -141,7 +154,7 @@ internal static class CimInstanceMembers
     {
         var isNull = property.Value is PsNil;
         var elided = property.Value is PsObject { CollectionKind: not PsCollectionKind.None } ||
-            (property.Value is PsObject { TypeNames: [var first, ..] } && first.StartsWith("Microsoft.Management.Infrastructure.CimInstance", StringComparison.Ordinal));
+            (property.Value is PsObject { TypeNames: [var first, ..] } && first.StartsWith(CimClassMetadata.CimPrefix, StringComparison.Ordinal));
         var text = isNull ? property.Name
             : elided ? $"{property.Name} = ..."
             : property.Value is PsPrimitive { Value: string or char } ? $"{property.Name} = \"{property.Value.ToDisplayString()}\""

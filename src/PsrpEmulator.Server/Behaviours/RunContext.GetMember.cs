@@ -121,7 +121,7 @@ internal sealed partial class RunContext
             if (item is PsObject { TypeNames: [var className, ..] } && ScriptTypes.Current?.Class(className) is { } scriptClass) return ClassObjectMembers(scriptClass);
 
             // A CimInstance: CimInstanceAdapter's properties, CimInstance's methods, the type data's members.
-            if (item is PsObject { TypeNames: [var cimType, ..] } cim && cimType.StartsWith(CimInstanceTypePrefix, StringComparison.Ordinal)) return CimInstanceMembersOf(cim);
+            if (item is PsObject { TypeNames: [var cimType, ..] } cim && cimType.StartsWith(CimClassMetadata.CimPrefix, StringComparison.Ordinal)) return CimInstanceMembersOf(cim);
 
             // The .NET members are those of the first type name that is a .NET type (Get-EventLog's entries are
             // "System.Diagnostics.EventLogEntry#System/Service Control Manager/1073748860" first).
@@ -166,8 +166,6 @@ internal sealed partial class RunContext
             return Listed(typeNames[0], members);
         }
 
-        private const string CimInstanceTypePrefix = "Microsoft.Management.Infrastructure.CimInstance#";
-
         // CimInstance's .NET methods, as the .NET adapter lists them beside CimInstanceAdapter's properties.
         private static readonly (string Name, string Definition)[] CimInstanceMethods =
         [
@@ -206,7 +204,7 @@ internal sealed partial class RunContext
                 if (taken.Add(name)) members.Add((name, "Method", MethodFlag, definition));
             }
 
-            var className = CimClassMetadata.Classes(typeNames) is [var (_, leaf), ..] ? leaf : typeNames[0][CimInstanceTypePrefix.Length..];
+            var className = CimClassMetadata.Classes(typeNames) is [var (_, leaf), ..] ? leaf : typeNames[0][CimClassMetadata.CimPrefix.Length..];
             var types = CimClassMetadata.PropertyTypes(className, cim).ToDictionary(
                 t => t.Name, t => t.EmbeddedClass is null ? t.Type : t.Type.EndsWith("[]", StringComparison.Ordinal) ? "instance[]" : "instance", StringComparer.OrdinalIgnoreCase);
             foreach (var property in cim.AdaptedProperties)

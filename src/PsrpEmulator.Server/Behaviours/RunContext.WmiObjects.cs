@@ -329,7 +329,7 @@ internal sealed partial class RunContext
         const string Prefix = @"System.Management.ManagementObject#root\cimv2\";
         // CimInstance's own: the computer of the CIM session it came from (none for the local computer's, as its
         // PSComputerName), and that session's id (UNVERIFIED: the empty Guid here for every session).
-        if (target.TypeNames is [var cimType, ..] && cimType.StartsWith("Microsoft.Management.Infrastructure.CimInstance#", StringComparison.Ordinal) && arguments.Count == 0)
+        if (target.TypeNames is [var cimType, ..] && cimType.StartsWith(CimPrefix, StringComparison.Ordinal) && arguments.Count == 0)
         {
             if (name.Equals("GetCimSessionComputerName", StringComparison.OrdinalIgnoreCase)) return target["PSComputerName"] ?? PsNil.Instance;
             if (name.Equals("GetCimSessionInstanceId", StringComparison.OrdinalIgnoreCase)) return PsPrimitive.Guid(Guid.Empty);

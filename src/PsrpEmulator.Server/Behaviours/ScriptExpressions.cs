@@ -1000,15 +1000,13 @@ internal static partial class ScriptExpressions
             // $o.PSObject.Properties['Name']: the property of that name (any case), else $null.
             case PsObject members when IsMemberCollection(members) && index is PsPrimitive { Value: string name }:
                 return MemberNamed(members, name);
-            // A ManagementObject's Properties['Name'] (PropertyDataCollection's string indexer): that PropertyData
-            // (UNVERIFIED for a name the class has not, which WMI answers "Not found": $null here).
-            case PsObject { TypeNames: ["System.Management.PropertyDataCollection", ..] } data when index is PsPrimitive { Value: string propertyName }:
-                return MemberNamed(data, propertyName);
-            // A CimInstance's CimInstanceProperties['Name'], its class's CimClassProperties['Name'] (CimKeyedCollection's
-            // string indexer, names in any case): that property, $null for a name the class has not.
-            case PsObject { TypeNames: [var keyedType, ..] } keyed when index is PsPrimitive { Value: string keyedName } &&
-                keyedType is "Microsoft.Management.Infrastructure.Internal.Data.CimPropertiesCollection" or "Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection":
-                return MemberNamed(keyed, keyedName);
+            // A ManagementObject's Properties['Name'] (PropertyDataCollection's string indexer), a CimInstance's
+            // CimInstanceProperties['Name'] and its class's CimClassProperties['Name'] (CimKeyedCollection's): that
+            // property, names in any case; $null for a name the class has not (UNVERIFIED for WMI, which answers "Not found").
+            case PsObject { TypeNames: [var keyedType, ..] } keyed when index is PsPrimitive { Value: string propertyName } &&
+                keyedType is "System.Management.PropertyDataCollection" or "Microsoft.Management.Infrastructure.Internal.Data.CimPropertiesCollection"
+                    or "Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection":
+                return MemberNamed(keyed, propertyName);
             // A match's Groups['name']: the group of that name (GroupCollection's string indexer).
             case PsObject { TypeNames: [var groupsType, ..] } groups when groupsType == GroupCollectionTypeNames[0] && index is PsPrimitive { Value: string groupName } && AsNumber(index) is null:
                 return groups.Items.FirstOrDefault(g => g is PsObject group && group["Name"].AsString() == groupName) ?? PsNil.Instance;

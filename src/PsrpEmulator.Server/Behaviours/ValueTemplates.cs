@@ -93,7 +93,7 @@ internal sealed class MappingValueTemplate(IReadOnlyList<KeyValuePair<string, Va
         }
 
         // A CimInstance (a scenario's Get-NetAdapter object) has its own CimClass, CimInstanceProperties and CimSystemProperties.
-        return typeNames is [var first, ..] && first.StartsWith("Microsoft.Management.Infrastructure.CimInstance#", StringComparison.Ordinal)
+        return typeNames is [var first, ..] && first.StartsWith(CimClassMetadata.CimPrefix, StringComparison.Ordinal)
             ? (PsObject)CimInstanceMembers.WithNested(obj, (scope.Variables.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant())
             : obj;
     }

@@ -490,8 +490,9 @@ internal sealed class Pipeline : IPipelineHost
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
             if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
-            // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text.
-            var serialized = RemotingDepth.Apply(output.Value, WireText, wrapped: WireMembers);
+            // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text. A
+            // CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties are not sent at all.
+            var serialized = RemotingDepth.Apply(Behaviours.CimInstanceMembers.Without(output.Value), WireText, wrapped: WireMembers);
             // A CimInstance goes with its class's metadata, the schema only the first time this pipeline sends the class.
             if (serialized is PsObject { TypeNames: not null })
             {
