@@ -105,9 +105,87 @@ internal static class CimInstanceMembers
             (index == 0 ? leafTypes : CimClassMetadata.PropertyTypes(className, null)).Select(t => (PsValue)PropertyDeclaration(t, index == 0 && keys.Contains(t.Name, StringComparer.OrdinalIgnoreCase))),
             ["Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection", "Microsoft.Management.Infrastructure.Generic.CimReadOnlyKeyedCollection`1[[Microsoft.Management.Infrastructure.CimPropertyDeclaration, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("CimClassQualifiers", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimClassQualifierCollection", "System.Object"])));
-        o.AdaptedProperties.Add(new PsProperty("CimClassMethods", PsObjects.List([], ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationCollection", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("CimClassMethods", PsObjects.List(WmiMethods.Of(className).Select(m => (PsValue)MethodDeclaration(m)),
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationCollection", "Microsoft.Management.Infrastructure.Generic.CimReadOnlyKeyedCollection`1[[Microsoft.Management.Infrastructure.CimMethodDeclaration, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("CimSystemProperties", SystemProperties(ns, serverName, className)));
         return o.With("CimClassName", className);
+    }
+
+    /// <summary>
+    /// The declaration of <paramref name="className"/> of <paramref name="ns"/> as Get-CimClass returns it, served by
+    /// <paramref name="serverName"/>: its superclass chain, properties (the schema's; for a class it does not know,
+    /// <paramref name="sample"/>'s, an instance of it), keys and methods.
+    /// </summary>
+    public static PsObject ClassDeclaration(string ns, string className, string serverName, IReadOnlyList<string> keys, PsObject? sample)
+    {
+        var classes = new List<(string Namespace, string ClassName)> { (ns, WmiSchema.Spelling(className)) };
+        classes.AddRange(WmiSchema.Derivation(className).Select(c => (ns, c)));
+        var declared = CimClassMetadata.PropertyTypes(className, sample).ToList();
+        return CimClass(classes, 0, serverName, declared, [.. keys]);
+    }
+
+    // A method of the class: CimMethodDeclaration's Name, ReturnType, Parameters and Qualifiers (Static on a static
+    // one; the provider's others, Implemented, ValueMap, Privileges..., have no source here and are left out).
+    private static PsObject MethodDeclaration(WmiMethods.Method method)
+    {
+        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationOfClass", "Microsoft.Management.Infrastructure.CimMethodDeclaration", "System.Object"])
+        {
+            ToStringValue = method.Name,
+        };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(method.Name)));
+        o.AdaptedProperties.Add(new PsProperty("ReturnType", CimType(method.ReturnType, null)));
+        o.AdaptedProperties.Add(new PsProperty("Parameters", PsObjects.List(method.Parameters.Select((p, i) => (PsValue)ParameterDeclaration(p, i)),
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodParameterDeclarationCollection", "Microsoft.Management.Infrastructure.Generic.CimReadOnlyKeyedCollection`1[[Microsoft.Management.Infrastructure.CimMethodParameterDeclaration, Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("Qualifiers", PsObjects.List(method.Static ? [Qualifier("Static", PsPrimitive.Boolean(true), "Boolean", 1, "Method")] : [],
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodQualifierCollection", "System.Object"])));
+        return o;
+    }
+
+    // A parameter of a method: its CIM type (an embedded object an Instance, a reference a Reference naming its class)
+    // and its qualifiers by name, as MI lists them: EmbeddedInstance, ID (its place), In / Out.
+    private static PsObject ParameterDeclaration(WmiMethods.Parameter parameter, int index)
+    {
+        var type = parameter.Type.Trim();
+        var isArray = type.EndsWith("[]", StringComparison.Ordinal);
+        var scalar = isArray ? type[..^2].Trim() : type;
+        var reference = scalar.EndsWith(" ref", StringComparison.OrdinalIgnoreCase) ? scalar[..^4].Trim() : null;
+        var embedded = reference is null && IsClassName(scalar) ? scalar : null;
+        var cimType = reference is not null
+            ? PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", isArray ? "ReferenceArray" : "Reference", isArray ? 31 : 15)
+            : CimType(type, embedded);
+        var qualifiers = new List<PsValue>();
+        if (embedded is not null) qualifiers.Add(Qualifier("EmbeddedInstance", PsPrimitive.String(embedded), "String", 14, "Parameter"));
+        qualifiers.Add(Qualifier("ID", PsPrimitive.Int32(index), "SInt32", 7, "Parameter"));
+        if (parameter.Direction.Contains("in", StringComparison.OrdinalIgnoreCase)) qualifiers.Add(Qualifier("In", PsPrimitive.Boolean(true), "Boolean", 1, "Parameter"));
+        if (parameter.Direction.Contains("out", StringComparison.OrdinalIgnoreCase)) qualifiers.Add(Qualifier("Out", PsPrimitive.Boolean(true), "Boolean", 1, "Parameter"));
+        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimMethodParameterDeclarationOfMethod", "Microsoft.Management.Infrastructure.CimMethodParameterDeclaration", "System.Object"])
+        {
+            ToStringValue = parameter.Name,
+        };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(parameter.Name)));
+        o.AdaptedProperties.Add(new PsProperty("CimType", cimType));
+        o.AdaptedProperties.Add(new PsProperty("Qualifiers", PsObjects.List(qualifiers,
+            ["Microsoft.Management.Infrastructure.Internal.Data.CimMethodParameterQualifierCollection", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("ReferenceClassName", reference is null ? PsNil.Instance : PsPrimitive.String(reference)));
+        return o;
+    }
+
+    // A MOF type that is a class's name (an embedded object): not one of CIM's own types.
+    private static bool IsClassName(string type) => type.Contains('_', StringComparison.Ordinal) ||
+        type is not ("boolean" or "uint8" or "sint8" or "uint16" or "sint16" or "uint32" or "sint32" or "uint64" or "sint64" or "real32" or "real64" or "char16" or "datetime" or "string" or "object");
+
+    // A qualifier of a method or parameter: CimQualifier's Name, Value, CimType and Flags; its text "Name = value".
+    private static PsObject Qualifier(string name, PsValue value, string cimTypeName, int cimTypeNumber, string of)
+    {
+        var o = new PsObject([$"Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOf{of}", "Microsoft.Management.Infrastructure.CimQualifier", "System.Object"])
+        {
+            ToStringValue = value is PsPrimitive { Value: string text } ? $"{name} = \"{text}\"" : $"{name} = {PipelineVariables.Display(value)}",
+        };
+        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String(name)));
+        o.AdaptedProperties.Add(new PsProperty("Value", value));
+        o.AdaptedProperties.Add(new PsProperty("CimType", PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", cimTypeName, cimTypeNumber)));
+        o.AdaptedProperties.Add(new PsProperty("Flags", PsObjects.Enum("Microsoft.Management.Infrastructure.CimFlags", "DisableOverride, ToSubclass", 256 | 1024)));
+        return o;
     }
 
     private static PsObject SystemProperties(string ns, string serverName, string className)

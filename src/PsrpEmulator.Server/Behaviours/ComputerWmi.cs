@@ -38,6 +38,25 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
         (wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) &&
          catalog.ServicesOf(computer, services) is { HasSeeded: true } listed ? ServiceClass(listed) : null);
 
+    /// <summary>
+    /// The names of the classes of <paramref name="wmiNamespace"/> this computer has instances of: the scenarios'
+    /// <c>wmi:</c> classes, and the live ones (its accounts, shares and services) in root/cimv2.
+    /// </summary>
+    internal IEnumerable<string> ClassNames(string wmiNamespace)
+    {
+        foreach (var seed in catalog.WmiClassesOf(wmiNamespace, computer)) yield return seed.ClassName;
+        if (!wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase)) yield break;
+        if (Accounts is not null)
+        {
+            yield return "Win32_UserAccount";
+            yield return "Win32_Group";
+            yield return "Win32_GroupUser";
+        }
+
+        if (Shares is not null) yield return "Win32_Share";
+        if (catalog.ServicesOf(computer, services) is { HasSeeded: true }) yield return "Win32_Service";
+    }
+
     // Win32_Service's instances now: the scenario's services: and those commands installed, as commands left them.
     private WmiClassSeed ServiceClass(ComputerServices listed) =>
         new("root/cimv2", "Win32_Service", computer, ["Name"], [.. listed.All().Select(s => Service(s, listed))]) { IsLive = true };

@@ -32,6 +32,8 @@ internal sealed partial class RunContext
         // Win32_Process and the computer's WMI classes: the rules answer the classes they know first (RunContext.Win32Process).
         ["Get-CimInstance"] = ["ClassName", "Filter", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri", "InputObject", "KeyOnly", "Shallow",
             "OperationTimeoutSec", "Property", "QueryDialect"],
+        // The declarations of the root/cimv2 classes the emulator knows (RunContext.CimClasses).
+        ["Get-CimClass"] = ["ClassName", "Namespace", "OperationTimeoutSec", "CimSession", "ComputerName", "MethodName", "PropertyName", "QualifierName"],
         // CIM sessions of this computer (RunContext.CimSessions).
         ["New-CimSession"] = ["ComputerName", "Credential", "Authentication", "CertificateThumbprint", "Name", "OperationTimeoutSec", "SkipTestConnection", "Port", "SessionOption"],
         ["Get-CimSession"] = ["ComputerName", "Id", "InstanceId", "Name"],
@@ -337,6 +339,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-CimInstance":
                     await GetCimInstanceAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-CimClass":
+                    await GetCimClassAsync(arguments, to, output, blockNesting);
                     return;
                 case var cimSession when CimSessionCommandNames.Contains(cimSession):
                     await RunCimSessionCommandAsync(command, arguments, to, output, blockNesting);
@@ -906,6 +911,7 @@ internal sealed partial class RunContext
             "Wait-Process" => ["Name", "Timeout"],
             "Test-Connection" => ["ComputerName", "Source"],
             "Get-CimInstance" => ["ClassName"],
+            "Get-CimClass" => ["ClassName", "Namespace"],
             "New-CimSession" => ["ComputerName", "Credential"],
             "Get-CimSession" => ["ComputerName"],
             "Remove-CimSession" => ["CimSession"],

@@ -208,7 +208,7 @@ internal sealed partial class RunContext
     private async ValueTask InvokeWmiMethodCommandAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var cim = command == "Invoke-CimMethod";
-        RefuseNotEmulated(command, arguments, cim ? ["CimSession", "ResourceUri", "CimClass", "OperationTimeoutSec", "QueryDialect"] : ["AsJob", "Credential", "Impersonation", "Authentication", "Locale", "EnableAllPrivileges", "Authority", "ThrottleLimit"]);
+        RefuseNotEmulated(command, arguments, cim ? ["CimSession", "ResourceUri", "OperationTimeoutSec", "QueryDialect"] : ["AsJob", "Credential", "Impersonation", "Authentication", "Locale", "EnableAllPrivileges", "Authority", "ThrottleLimit"]);
         await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
@@ -224,8 +224,16 @@ internal sealed partial class RunContext
         var instances = new List<PsObject>();
         string? className = null;
         if ((arguments["InputObject"] ?? (cim ? arguments["CimInstance"] : null)) is { } inputWord) instances.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(inputWord, to, blockNesting)).OfType<PsObject>());
-        instances.AddRange(piped.OfType<PsObject>());
-        if (arguments["Query"] is { } queryWord)
+        // -CimClass (Get-CimClass's declaration, given or piped): the class itself, for its static methods.
+        var classes = piped.OfType<PsObject>().Where(IsCimClassDeclaration).ToList();
+        if (cim && arguments["CimClass"] is { } cimClassWord) classes.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(cimClassWord, to, blockNesting)).OfType<PsObject>());
+        instances.AddRange(piped.OfType<PsObject>().Where(p => !IsCimClassDeclaration(p)));
+        if (classes.Count > 0)
+        {
+            className = classes[0]["CimSystemProperties"] is PsObject system && system["ClassName"] is PsPrimitive { Value: string name } ? name
+                : PipelineVariables.Display(classes[0]["CimClassName"] ?? PsNil.Instance);
+        }
+        else if (arguments["Query"] is { } queryWord)
         {
             var text = PipelineVariables.Display(await ArgumentAsync(queryWord, to, blockNesting));
             // A query WMI refuses is the cmdlet's own error (the CIM cmdlets' HRESULT 0x80041017), and nothing runs.
@@ -288,6 +296,10 @@ internal sealed partial class RunContext
             await output.WriteAsync(new PipelineOutput(cim ? CimMethodResult(targetClass, method, result.ReturnValue, result.Outputs) : WmiMethodResult(result.ReturnValue, result.Outputs)), cancellationToken);
         }
     }
+
+    // A CimClass (Get-CimClass's), not an instance.
+    private static bool IsCimClassDeclaration(PsObject value) => value.TypeNames is [var first, ..] &&
+        (first.Equals("Microsoft.Management.Infrastructure.CimClass", StringComparison.Ordinal) || first.Equals("Deserialized.Microsoft.Management.Infrastructure.CimClass", StringComparison.Ordinal));
 
     private static string WmiInstanceKey(PsObject instance) =>
         instance["__RELPATH"] is PsPrimitive { Value: string relative } ? relative : PipelineVariables.Display(instance["Name"] ?? instance["ProcessId"] ?? PsNil.Instance);

@@ -1001,11 +1001,11 @@ internal static partial class ScriptExpressions
             case PsObject members when IsMemberCollection(members) && index is PsPrimitive { Value: string name }:
                 return MemberNamed(members, name);
             // A ManagementObject's Properties['Name'] (PropertyDataCollection's string indexer), a CimInstance's
-            // CimInstanceProperties['Name'] and its class's CimClassProperties['Name'] (CimKeyedCollection's): that
-            // property, names in any case; $null for a name the class has not (UNVERIFIED for WMI, which answers "Not found").
+            // CimInstanceProperties['Name'], its class's CimClassProperties['Name'], CimClassMethods['Create'], a method's
+            // Parameters and any Qualifiers (CIM's keyed collections): that item, names in any case; $null for a name
+            // the collection has not (UNVERIFIED for WMI, which answers "Not found").
             case PsObject { TypeNames: [var keyedType, ..] } keyed when index is PsPrimitive { Value: string propertyName } &&
-                keyedType is "System.Management.PropertyDataCollection" or "Microsoft.Management.Infrastructure.Internal.Data.CimPropertiesCollection"
-                    or "Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertiesCollection":
+                (keyedType == "System.Management.PropertyDataCollection" || keyedType.StartsWith("Microsoft.Management.Infrastructure.Internal.Data.Cim", StringComparison.Ordinal) && keyedType.EndsWith("Collection", StringComparison.Ordinal)):
                 return MemberNamed(keyed, propertyName);
             // A match's Groups['name']: the group of that name (GroupCollection's string indexer).
             case PsObject { TypeNames: [var groupsType, ..] } groups when groupsType == GroupCollectionTypeNames[0] && index is PsPrimitive { Value: string groupName } && AsNumber(index) is null:

@@ -131,6 +131,21 @@ public class ServiceControlTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "True", "ProcessId,ReturnValue,PSComputerName", "9", "0", "9" }));
     }
 
+    /// <summary>
+    /// Invoke-CimMethod -CimClass (the documentation's pattern: the class from Get-CimClass, given or piped) calls the
+    /// class's static method, as -ClassName does.
+    /// </summary>
+    [Test]
+    public async Task Invoke_CimMethod_with_a_CimClass_given_or_piped_calls_the_class_s_static_method()
+    {
+        var host = await RunAsync(
+            "$c = Get-CimClass -ClassName Win32_Process; (Invoke-CimMethod -CimClass $c -MethodName Create -Arguments @{ CommandLine = 'cmd.exe /c echo hi' }).ReturnValue; " +
+            "(Get-CimClass Win32_Process | Invoke-CimMethod -MethodName Create -Arguments @{ CommandLine = 'nothere.exe' }).ReturnValue", new ServiceStates());
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0", "9" }));
+    }
+
     [Test]
     public async Task Win32_Process_Terminate_of_a_service_s_process_stops_its_services_and_of_a_protected_one_is_access_denied()
     {

@@ -654,6 +654,123 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// Get-CimClass Win32_Process as Windows shows it: the table grouped under "NameSpace: ROOT/cimv2", the methods
+    /// cut at the column's 20 ("{Create, Terminat..."), the properties root class first (a row copied from a real
+    /// server's output); the class's chain, and its methods' return types, parameters (in order, ID, In/Out and an
+    /// embedded object's class) and the Static qualifier of a static one.
+    /// </summary>
+    [Test]
+    public async Task Get_CimClass_shows_a_class_as_windows_does_with_its_methods_and_their_parameters()
+    {
+        var (host, _) = await RunAsync("""
+            Get-CimClass Win32_Process | Out-String -Stream | Where-Object { $_ } | ForEach-Object { $_.TrimEnd() }
+            $c = Get-CimClass -ClassName win32_process
+            "$c"; $c.CimClassName; $c.CimSuperClassName; $c.CimSuperClass.CimSuperClassName
+            $create = $c.CimClassMethods['Create']
+            "$($create.ReturnType)"; $create.Qualifiers.Name -join ','; $create.Parameters.Name -join ','
+            $create.Parameters | ForEach-Object { "$($_.Name) $($_.CimType) $($_.Qualifiers.Name -join '+') $($_.Qualifiers['ID'].Value)" }
+            $c.CimClassMethods['GetOwner'].Qualifiers.Count
+            $create | Format-List | Out-String -Stream | Where-Object { $_ -match '^(Parameters|Qualifiers)' } | ForEach-Object { $_ -replace ' +:', ' :' }
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "   NameSpace: ROOT/cimv2",
+            "CimClassName                        CimClassMethods      CimClassProperties",
+            "------------                        ---------------      ------------------",
+            "Win32_Process                       {Create, Terminat... {Caption, Description, InstallDate, Name...}",
+            "ROOT/cimv2:Win32_Process", "Win32_Process", "CIM_Process", "CIM_LogicalElement",
+            "UInt32", "Static", "CommandLine,CurrentDirectory,ProcessStartupInformation,ProcessId",
+            "CommandLine String ID+In 0", "CurrentDirectory String ID+In 1", "ProcessStartupInformation Instance EmbeddedInstance+ID+In 2", "ProcessId UInt32 ID+Out 3",
+            "0",
+            "Parameters : {CommandLine, CurrentDirectory, ProcessStartupInformation, ProcessId}", "Qualifiers : {Static}",
+        }));
+    }
+
+    /// <summary>
+    /// Each class lists its superclasses' methods first, in their order: the first four of every class the emulator
+    /// knows that a real server's <c>Get-CimClass | Where-Object CimClassMethods</c> listed, as it listed them (a class
+    /// with no methods was not in that list); an instance's CimClass has the same methods.
+    /// </summary>
+    [TestCase("Win32_Process", "Create,Terminate,GetOwner,GetOwnerSid")]
+    [TestCase("Win32_Service", "StartService,StopService,PauseService,ResumeService")]
+    [TestCase("Win32_BaseService", "StartService,StopService,PauseService,ResumeService")]
+    [TestCase("CIM_Service", "StartService,StopService")]
+    [TestCase("Win32_OperatingSystem", "Reboot,Shutdown,Win32Shutdown,Win32ShutdownTracker")]
+    [TestCase("CIM_OperatingSystem", "Reboot,Shutdown")]
+    [TestCase("Win32_ComputerSystem", "SetPowerState,Rename,JoinDomainOrWorkgroup,UnjoinDomainOrWorkgroup")]
+    [TestCase("CIM_UnitaryComputerSystem", "SetPowerState")]
+    [TestCase("Win32_NetworkAdapter", "SetPowerState,Reset,Enable,Disable")]
+    [TestCase("Win32_NetworkAdapterConfiguration", "EnableDHCP,RenewDHCPLease,RenewDHCPLeaseAll,ReleaseDHCPLease")]
+    [TestCase("Win32_LogicalDisk", "SetPowerState,Reset,Chkdsk,ScheduleAutoChk")]
+    [TestCase("Win32_Volume", "SetPowerState,Reset,Chkdsk,ScheduleAutoChk")]
+    [TestCase("Win32_Share", "Create,SetShareInfo,GetAccessMask,Delete")]
+    [TestCase("Win32_UserAccount", "Rename")]
+    [TestCase("Win32_Group", "Rename")]
+    [TestCase("Win32_Product", "Install,Admin,Advertise,Reinstall")]
+    [TestCase("Win32_BaseBoard", "IsCompatible")]
+    [TestCase("CIM_PhysicalPackage", "IsCompatible")]
+    [TestCase("Win32_DiskDrive", "SetPowerState,Reset")]
+    [TestCase("Win32_Processor", "SetPowerState,Reset")]
+    [TestCase("SoftwareLicensingProduct", "UninstallProductKey,Activate,DepositOfflineConfirmationId,GetPolicyInformationDWord")]
+    [TestCase("Win32_BIOS", "")]
+    [TestCase("Win32_PhysicalMemory", "")]
+    public async Task A_class_s_methods_start_as_a_real_server_lists_them(string className, string firstFour)
+    {
+        var (host, _) = await RunAsync($"((Get-CimClass {className}).CimClassMethods.Name | Select-Object -First 4) -join ','");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { firstFour }));
+    }
+
+    /// <summary>
+    /// A pattern lists the classes it matches, each after its superclass (Win32_Process, then the services, then
+    /// Win32_Share, as a real server's <c>Get-CimClass -MethodName *Create*</c> orders them); -MethodName and
+    /// -PropertyName keep the classes with a method or property that matches (the documentation's examples 3 and 4);
+    /// an instance's CimClass has the class's methods; -ComputerName of this computer answers as locally.
+    /// </summary>
+    [Test]
+    public async Task Get_CimClass_patterns_choose_classes_by_name_method_and_property()
+    {
+        var (host, _) = await RunAsync("""
+            (Get-CimClass -MethodName *Create*).CimClassName -join ','
+            (Get-CimClass -ClassName Win32* -MethodName Term*).CimClassName -join ','
+            (Get-CimClass -ClassName Win32* -PropertyName Handle).CimClassName -join ','
+            (Get-CimClass *Service -PropertyName Desktop*).CimClassName -join ','
+            (Get-CimClass -ClassName *disk*).CimClassName -join ','
+            (Get-CimClass Win32_Bogus*).Count
+            (Get-CimInstance Win32_Process -Filter 'ProcessId = 1868').CimClass.CimClassMethods.Count
+            (Get-CimClass Win32_Share -ComputerName localhost).CimClassName
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Win32_Process,Win32_BaseService,Win32_Service,Win32_Share",
+            "Win32_Process",
+            "Win32_Process",
+            "Win32_BaseService,Win32_Service",
+            "CIM_DiskDrive,Win32_DiskDrive,CIM_DiskPartition,Win32_DiskPartition,CIM_LogicalDisk,Win32_LogicalDisk",
+            "0", "7", "Win32_Share",
+        }));
+    }
+
+    /// <summary>
+    /// What the emulator cannot answer honestly is a scenario error, and the script goes on: a class it does not know
+    /// (Windows may have it: CIM's "Not found" would be a guess), -QualifierName (it has no class qualifiers) and
+    /// another namespace.
+    /// </summary>
+    [Test]
+    public async Task Get_CimClass_of_an_unknown_class_a_qualifier_or_another_namespace_is_a_scenario_error()
+    {
+        var (host, _) = await RunAsync("Get-CimClass Win32_Bogus; Get-CimClass -ClassName Win32*Disk* -QualifierName Association; Get-CimClass -Namespace root/StandardCimv2 -ClassName *Net*; 'after'");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(Enumerable.Repeat("PsrpEmulator.ScenarioError", 3)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
+    /// <summary>
     /// Win32_Process has types.ps1xml's aliases of Get-Process's names (ProcessName, Handles, VM, WS and Path, whose
     /// ExecutablePath hides a ManagementObject's own Path), first in Select-Object *, and Get-Process's readings WMI
     /// gives (VirtualSize, PrivatePageCount, PageFileUsage in kilobytes, ThreadCount, Priority); the rest of the class is null.

@@ -21,6 +21,12 @@ public sealed partial class BehaviourCatalog
             c.Namespace.Equals(wmiNamespace.Replace('\\', '/').Trim('/'), StringComparison.OrdinalIgnoreCase) &&
             (c.Computer is null || c.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>The classes of <paramref name="wmiNamespace"/> the scenarios give <paramref name="computer"/> (a name once, the first scenario's).</summary>
+    internal IEnumerable<WmiClassSeed> WmiClassesOf(string wmiNamespace, string computer) =>
+        wmiClasses.Where(c => c.Namespace.Equals(wmiNamespace.Replace('\\', '/').Trim('/'), StringComparison.OrdinalIgnoreCase) &&
+                (c.Computer is null || c.Computer.Equals(computer, StringComparison.OrdinalIgnoreCase)))
+            .DistinctBy(c => c.ClassName, StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The <c>services:</c> of the scenario (the first scenario's first: a service it gives replaces the fallback's of that name).</summary>
     private IReadOnlyList<ServiceDefinition> serviceDefinitions = [];
 

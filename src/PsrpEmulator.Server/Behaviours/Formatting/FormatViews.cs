@@ -269,6 +269,19 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
+    // Get-CimClass's classes: the CimClass table (CimClassName 35 wide, CimClassMethods 20, CimClassProperties the
+    // rest), grouped by the class's namespace under "   NameSpace: x".
+    private static readonly FormatView CimClass = new("Microsoft.Management.Infrastructure.CimClass", FormatShape.Table,
+    [
+        new("CimClassName", 35, ColumnAlignment.Left, o => Property(o, "CimClassName")),
+        new("CimClassMethods", 20, ColumnAlignment.Left, o => Property(o, "CimClassMethods")),
+        new("CimClassProperties", 0, ColumnAlignment.Left, o => Property(o, "CimClassProperties")),
+    ])
+    {
+        GroupHeader = o => "   NameSpace: " + (o is PsObject c && c["CimSystemProperties"] is PsObject system ? PipelineVariables.Display(system["Namespace"] ?? PsNil.Instance) : string.Empty),
+        GroupBlankLines = 1,
+    };
+
     // Get-Member's members: PowerShellCore.format.ps1xml's MemberDefinition table (AutoSize: sized to its rows),
     // grouped by TypeName under a "   TypeName: x" line.
     private static readonly FormatView MemberDefinition = new("Microsoft.PowerShell.Commands.MemberDefinition", FormatShape.Table,
@@ -930,6 +943,7 @@ internal static class FormatViews
         [Variable.Key] = Variable,
         [FileSecurityTable.Key] = FileSecurityTable,
         [MemberDefinition.Key] = MemberDefinition,
+        [CimClass.Key] = CimClass,
         [PsMethod.Key] = PsMethod,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
@@ -1434,11 +1448,17 @@ internal static class FormatViews
     private static readonly string[] NamePatterns = ["name", "id", "key", "*key", "*name", "*id"];
 
     // Types whose ToString their base class declares, which GetObjectName passes over for the name as it does Object's:
-    // a CimInstance's CimProperty (`Caption = "..."`) shows in {Caption, Description, ...} by its name.
+    // a CimInstance's CimProperty (`Caption = "..."`) shows in {Caption, Description, ...} by its name, a method's
+    // qualifiers (`Static = True`) in {Static} and a parameter's in {ID, In}.
     private static readonly HashSet<string> InheritsToString = new(StringComparer.Ordinal)
     {
         "Microsoft.Management.Infrastructure.Internal.Data.CimPropertyOfInstance",
         "Microsoft.Management.Infrastructure.Internal.Data.CimClassPropertyOfClass",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimMethodDeclarationOfClass",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimMethodParameterDeclarationOfMethod",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOfProperty",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOfMethod",
+        "Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOfParameter",
     };
 
     // Nested objects and arrays show in full, to a depth and a length that bound the work a deep or shared object

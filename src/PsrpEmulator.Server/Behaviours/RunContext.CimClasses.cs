@@ -1,0 +1,115 @@
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Get-CimClass of root/cimv2 (<c>[-ClassName] pattern</c>, <c>-MethodName</c>, <c>-PropertyName</c>, <c>-ComputerName</c>
+/// and <c>-CimSession</c> of this computer): the declarations (CimClass) of the classes the emulator knows, the schema's
+/// (<see cref="WmiSchema"/>) and those the computer has instances of (the scenario's <c>wmi:</c>, its accounts, shares,
+/// services and processes), each with its superclass chain, properties, keys and methods (<see cref="WmiMethods"/>).
+/// A pattern lists the known classes that match, a parent before its subclasses (Windows has hundreds more in
+/// root/cimv2; the emulator lists only these, and their order among siblings is by name, UNVERIFIED). A class named
+/// without a wildcard that the emulator does not know is a scenario error, as Get-CimInstance's is: Windows may have it,
+/// so CIM's "Not found" would not be honest. <c>-QualifierName</c> (the emulator has no class qualifiers) and another
+/// namespace are scenario errors.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const string CimV2 = "root/cimv2";
+
+    private async ValueTask GetCimClassAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        RefuseNotEmulated("Get-CimClass", arguments, "QualifierName");
+        if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
+            !ns.Replace('\\', '/').Trim('/').Equals(CimV2, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimClass -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
+        }
+
+        await RefuseOtherComputerAsync("Get-CimClass", arguments, to, blockNesting);
+        // Each computer asked (all of them this one's names) answers with its classes; a class names no computer.
+        var computers = await CimSessionComputersAsync(arguments, to, blockNesting) ?? (arguments["ComputerName"] is { } computerWord
+            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).Where(c => c.Length > 0)]
+            : null);
+        var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : "*";
+        var methodName = arguments["MethodName"] is { } methodWord ? PipelineVariables.Display(await ArgumentAsync(methodWord, to, blockNesting)) : null;
+        var propertyName = arguments["PropertyName"] is { } propertyWord ? PipelineVariables.Display(await ArgumentAsync(propertyWord, to, blockNesting)) : null;
+
+        var known = KnownCimClassNames();
+        List<string> chosen;
+        if (VirtualFileSystem.HasWildcard(className))
+        {
+            chosen = [.. known.Where(name => ScriptExpressions.Like(name, className))];
+        }
+        else
+        {
+            chosen = known.Where(name => name.Equals(className, StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
+            if (chosen.Count == 0)
+            {
+                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                    $"Get-CimClass of the class {className}: the emulator does not know it (Windows may have it, so CIM's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
+            }
+        }
+
+        for (var round = 0; round < Math.Max(1, computers?.Count ?? 0); round++)
+        {
+            foreach (var name in chosen)
+            {
+                if (methodName is not null && !WmiMethods.Of(name).Any(m => ScriptExpressions.Like(m.Name, methodName))) continue;
+                var declaration = await CimClassDeclarationAsync(name, blockNesting);
+                if (propertyName is not null && !(declaration["CimClassProperties"] is PsObject { Items: var properties } &&
+                    properties.Any(p => ScriptExpressions.Like(PipelineVariables.Display(p), propertyName))))
+                {
+                    continue;
+                }
+
+                await output.WriteAsync(new PipelineOutput(declaration), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The root/cimv2 classes the emulator knows, each after its superclass (a depth-first walk of the class tree, the
+    /// children of a class by name).
+    /// </summary>
+    private List<string> KnownCimClassNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in WmiSchemaData.Classes.Select(c => c.ClassName).Concat(Wmi.ClassNames(CimV2)).Append("Win32_Process"))
+        {
+            names.TryAdd(name, WmiSchema.Spelling(name));
+        }
+
+        var children = names.Values
+            .GroupBy(name => WmiSchema.Derivation(name) is [var parent, ..] && names.ContainsKey(parent) ? names[parent] : string.Empty, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<string>(names.Count);
+        void Walk(string parent)
+        {
+            foreach (var child in children.GetValueOrDefault(parent) ?? [])
+            {
+                ordered.Add(child);
+                Walk(child);
+            }
+        }
+
+        Walk(string.Empty);
+        return ordered;
+    }
+
+    // The class's declaration: a class the schema does not know takes its properties from an instance of it.
+    private async ValueTask<PsObject> CimClassDeclarationAsync(string className, int blockNesting)
+    {
+        var isProcess = className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase);
+        IReadOnlyList<string> keys = isProcess ? ["Handle"] : Wmi.Find(CimV2, className)?.Keys ?? [];
+        PsObject? sample = null;
+        if (!WmiSchema.Knows(className))
+        {
+            sample = ScriptExpressions.Enumerate(await CaptureAsync($"Get-CimInstance -ClassName {className}", null, blockNesting + 1)).OfType<PsObject>().FirstOrDefault();
+        }
+
+        // WMI spells the namespace of a class it returns ROOT/cimv2 (Get-CimClass's tables group under it).
+        return CimInstanceMembers.ClassDeclaration("ROOT/cimv2", className, WmiServerName(), keys, sample);
+    }
+}
