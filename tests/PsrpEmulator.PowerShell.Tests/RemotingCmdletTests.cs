@@ -126,6 +126,26 @@ public class RemotingCmdletTests : HostedEngineTestBase
         }));
     }
 
+    /// <summary>
+    /// A remote Get-CimClass reaches real PowerShell as a deserialized CimClass, cut at the serializer's depth of one:
+    /// its name and superclass's, and its methods and properties as lists of their names, which scripts compare.
+    /// </summary>
+    [Test]
+    public async Task A_remote_CimClass_arrives_deserialized_with_its_methods_and_properties_by_name()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "$c = Invoke-Command -ComputerName Server01 { Get-CimClass Win32_Process }; $c.PSTypeNames[0]; $c.CimClassName; $c.CimSuperClassName; " +
+            "$c.CimClassMethods -join ','; $c.CimClassProperties -contains 'CommandLine'; \"$($c.CimSuperClass)\"");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[]
+        {
+            "Deserialized.Microsoft.Management.Infrastructure.CimClass", "Win32_Process", "CIM_Process",
+            "Create,Terminate,GetOwner,GetOwnerSid,SetPriority,AttachDebugger,GetAvailableVirtualSize", "True", "ROOT/cimv2:CIM_Process",
+        }));
+    }
+
     [Test]
     public async Task Invoke_Command_writes_each_remote_object_as_it_arrives()
     {
