@@ -36,21 +36,7 @@ internal sealed partial class RunContext
         var methodName = arguments["MethodName"] is { } methodWord ? PipelineVariables.Display(await ArgumentAsync(methodWord, to, blockNesting)) : null;
         var propertyName = arguments["PropertyName"] is { } propertyWord ? PipelineVariables.Display(await ArgumentAsync(propertyWord, to, blockNesting)) : null;
 
-        var known = KnownCimClassNames();
-        List<string> chosen;
-        if (VirtualFileSystem.HasWildcard(className))
-        {
-            chosen = [.. known.Where(name => ScriptExpressions.Like(name, className))];
-        }
-        else
-        {
-            chosen = known.Where(name => name.Equals(className, StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
-            if (chosen.Count == 0)
-            {
-                throw new ScriptExpressionException(ScriptedError.ScenarioFault(
-                    $"Get-CimClass of the class {className}: the emulator does not know it (Windows may have it, so CIM's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
-            }
-        }
+        var chosen = ChosenWmiClasses("Get-CimClass", className);
 
         for (var round = 0; round < Math.Max(1, computers?.Count ?? 0); round++)
         {
@@ -67,6 +53,19 @@ internal sealed partial class RunContext
                 await output.WriteAsync(new PipelineOutput(declaration), cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// The known classes <paramref name="pattern"/> names: those it matches, or the one it names without a wildcard,
+    /// which the emulator must know (Windows may have a class it does not: "Not found" or nothing would be a guess).
+    /// </summary>
+    private List<string> ChosenWmiClasses(string command, string pattern)
+    {
+        var known = KnownCimClassNames();
+        if (VirtualFileSystem.HasWildcard(pattern)) return [.. known.Where(name => ScriptExpressions.Like(name, pattern))];
+        var chosen = known.Where(name => name.Equals(pattern, StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
+        return chosen.Count > 0 ? chosen : throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+            $"{command} of the class {pattern}: the emulator does not know it (Windows may have it, so CIM's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
     }
 
     /// <summary>

@@ -44,21 +44,19 @@ internal sealed partial class RunContext
     private PsObject WmiClassObject(string path)
     {
         var (_, className) = WmiPath(path);
-        if (!className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && Wmi.Find("root/cimv2", className) is null)
+        if (!className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase) && !WmiSchema.Knows(className) && Wmi.Find("root/cimv2", className) is null)
         {
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"[wmiclass]\"{path}\": the computer's WMI has no such class (WMI's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
         }
 
-        var computer = (Host.EnvironmentVariable("COMPUTERNAME") ?? string.Empty).ToUpperInvariant();
-        var o = new PsObject([$@"{ManagementClassTypeName}#ROOT\cimv2\{className}", ManagementClassTypeName, ManagementObjectTypeName, "System.Management.ManagementBaseObject",
-            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = $@"\\{computer}\ROOT\cimv2:{className}" };
-        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(1)));
-        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
-        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"ROOT\cimv2")));
-        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(o.ToStringValue)));
-        return o.With("PSComputerName", computer);
+        return ManagementClassOf(WmiSchema.Spelling(className));
+    }
+
+    // The class as a ManagementClass of this computer: the schema's properties, or those the computer's instances have.
+    private PsObject ManagementClassOf(string className)
+    {
+        var properties = WmiSchema.Properties(className) ?? Wmi.Find("root/cimv2", className)?.PropertyNames ?? [];
+        return WmiInstances.ManagementClass(WmiServerName(), className, properties, WmiMethods.Of(className));
     }
 
     /// <summary>[wmi]"Win32_Service.Name='Spooler'": the instance the path names (Get-WmiObject's), or WMI's "Not found".</summary>

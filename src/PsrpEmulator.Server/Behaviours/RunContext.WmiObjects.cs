@@ -74,7 +74,7 @@ internal sealed partial class RunContext
 
     private async ValueTask GetWmiObjectAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated("Get-WmiObject", arguments, "List", "Recurse", "AsJob", "Amended");
+        RefuseNotEmulated("Get-WmiObject", arguments, "Recurse", "AsJob", "Amended");
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('/', '\\').TrimStart('\\').Equals(@"root\cimv2", StringComparison.OrdinalIgnoreCase))
         {
@@ -89,6 +89,13 @@ internal sealed partial class RunContext
 
         await RefuseOtherComputerAsync("Get-WmiObject", arguments, to, blockNesting);
         var className = arguments["Class"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : null;
+        if (arguments.Has("List"))
+        {
+            // The classes (ManagementClass) whose names match -Class (all without it), as -List enumerates meta_class.
+            foreach (var name in ChosenWmiClasses("Get-WmiObject -List", className ?? "*")) await output.WriteAsync(new PipelineOutput(ManagementClassOf(name)), cancellationToken);
+            return;
+        }
+
         string text;
         if (arguments["Query"] is { } queryWord)
         {

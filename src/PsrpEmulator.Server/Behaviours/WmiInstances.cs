@@ -98,6 +98,62 @@ internal static class WmiInstances
         static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }
 
+    /// <summary>
+    /// A ManagementClass as Get-WmiObject -List and [wmiclass] give it: the class's system properties (__GENUS 1, its
+    /// __RELPATH and __PATH the class), its properties without values in WMI's order (by name), ManagementBaseObject's
+    /// .NET properties with its Properties and ManagementClass's Methods and Derivation, and types.ps1xml's Name alias
+    /// of __CLASS. Its namespace is ROOT\cimv2, as WMI spells it.
+    /// </summary>
+    public static PsObject ManagementClass(string computer, string className, IEnumerable<string> propertyNames, IReadOnlyList<WmiMethods.Method> methods)
+    {
+        const string ClassTypeName = "System.Management.ManagementClass";
+        var path = $@"\\{computer}\ROOT\cimv2:{className}";
+        var derivation = WmiSchema.Derivation(className);
+        static PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
+        var o = new PsObject([$@"{ClassTypeName}#ROOT\cimv2\{className}", ClassTypeName, "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
+            "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
+        var properties = propertyNames.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).Select(n => new PsProperty(n, PsNil.Instance)).ToList();
+        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(1)));
+        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", Text(derivation.Count > 0 ? derivation[0] : null)));
+        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", Text(derivation.Count > 0 ? derivation[^1] : className)));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
+        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"ROOT\cimv2")));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
+        var system = o.AdaptedProperties.ToList();
+        o.AdaptedProperties.AddRange(properties);
+        o.AdaptedProperties.AddRange(
+        [
+            new("Derivation", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.Collections.Specialized.StringCollection", "System.Object"])),
+            new("Methods", PsObjects.List([.. methods.Select(m => (PsValue)MethodData(m))], ["System.Management.MethodDataCollection", "System.Object"])),
+            new("Scope", Opaque("System.Management.ManagementScope")),
+            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Options", Opaque("System.Management.ObjectGetOptions")),
+            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Properties", PropertyDataCollection(properties, className)),
+            new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
+            new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
+            new("Site", PsNil.Instance),
+            new("Container", PsNil.Instance),
+        ]);
+        return o.With("Name", className).With("PSComputerName", computer);
+
+        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
+    }
+
+    // A MethodData: its name (how a collection of them shows) and the class that declares it. Its in- and
+    // out-parameters and qualifiers are not emulated (null, empty).
+    private static PsObject MethodData(WmiMethods.Method method) =>
+        new PsObject(["System.Management.MethodData", "System.Object"]) { ToStringValue = "System.Management.MethodData" }
+            .With("Name", method.Name)
+            .With("InParameters", PsNil.Instance)
+            .With("OutParameters", PsNil.Instance)
+            .With("Origin", method.DeclaringClass)
+            .With("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"]));
+
     // A PropertyDataCollection: a PropertyData per property (shown by its name, as in "{Caption, Name...}"); Origin is
     // the class that declares the property (WmiSchema), ___SYSTEM for a system property.
     private static PsObject PropertyDataCollection(IEnumerable<PsProperty> properties, string className) =>

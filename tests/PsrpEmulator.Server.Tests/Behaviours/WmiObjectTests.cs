@@ -757,6 +757,41 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// Get-WmiObject -List: the classes as ManagementClass objects, shown as 5.1 shows them under "NameSpace:
+    /// ROOT\cimv2" (Name, Methods and Properties; the rows are copied from a real server's listing: WMI gives a class's
+    /// properties by name, its methods in MOF order), with the class's system properties, Methods and Properties;
+    /// [wmiclass] is the same class.
+    /// </summary>
+    [Test]
+    public async Task Get_WmiObject_List_shows_the_classes_as_windows_does()
+    {
+        var (host, _) = await RunAsync("""
+            Get-WmiObject -List Win32_Process | Out-String -Stream | Where-Object { $_ } | ForEach-Object { $_.TrimEnd() }
+            foreach ($name in 'Win32_PageFileUsage', 'Win32_OperatingSystem', 'Win32_BIOS', 'Win32_Share') { Get-WmiObject -List -Class $name | Out-String -Stream | Where-Object { $_ -match '^(Win32|CIM)_' } | ForEach-Object { $_.TrimEnd() } }
+            $c = Get-WmiObject -Namespace root\cimv2 -List Win32_Service
+            $c.__SUPERCLASS; $c.__GENUS; "$c"; $c.Properties.Count -eq $c.__PROPERTY_COUNT; $c.Methods[0].Name + ' ' + $c.Methods[0].Origin
+            (Get-WmiObject -List Win32_*Disk*).Name -join ','
+            ([wmiclass]'Win32_OperatingSystem').Methods.Name -join ','
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "   NameSpace: ROOT\\cimv2",
+            "Name                                Methods              Properties",
+            "----                                -------              ----------",
+            "Win32_Process                       {Create, Terminat... {Caption, CommandLine, CreationClassName, CreationDate...}",
+            "Win32_PageFileUsage                 {}                   {AllocatedBaseSize, Caption, CurrentUsage, Description...}",
+            "Win32_OperatingSystem               {Reboot, Shutdown... {BootDevice, BuildNumber, BuildType, Caption...}",
+            "Win32_BIOS                          {}                   {BiosCharacteristics, BIOSVersion, BuildNumber, Caption...}",
+            "Win32_Share                         {Create, SetShare... {AccessMask, AllowMaximum, Caption, Description...}",
+            "Win32_BaseService", "1", "\\\\TESTHOST01\\ROOT\\cimv2:Win32_Service", "True", "StartService CIM_Service",
+            "Win32_DiskDrive,Win32_DiskPartition,Win32_LogicalDisk",
+            "Reboot,Shutdown,Win32Shutdown,Win32ShutdownTracker,SetDateTime",
+        }));
+    }
+
+    /// <summary>
     /// What the emulator cannot answer honestly is a scenario error, and the script goes on: a class it does not know
     /// (Windows may have it: CIM's "Not found" would be a guess), -QualifierName (it has no class qualifiers) and
     /// another namespace.

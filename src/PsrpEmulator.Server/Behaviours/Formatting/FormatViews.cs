@@ -282,6 +282,19 @@ internal static class FormatViews
         GroupBlankLines = 1,
     };
 
+    // Get-WmiObject -List's classes: the ManagementClass table (Name 35 wide, Methods 20, Properties the rest),
+    // grouped by __NAMESPACE under "   NameSpace: ROOT\cimv2".
+    private static readonly FormatView ManagementClass = new("System.Management.ManagementClass", FormatShape.Table,
+    [
+        new("Name", 35, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Methods", 20, ColumnAlignment.Left, o => Property(o, "Methods")),
+        new("Properties", 0, ColumnAlignment.Left, o => Property(o, "Properties")),
+    ])
+    {
+        GroupHeader = o => "   NameSpace: " + Property(o, "__NAMESPACE"),
+        GroupBlankLines = 1,
+    };
+
     // Get-Member's members: PowerShellCore.format.ps1xml's MemberDefinition table (AutoSize: sized to its rows),
     // grouped by TypeName under a "   TypeName: x" line.
     private static readonly FormatView MemberDefinition = new("Microsoft.PowerShell.Commands.MemberDefinition", FormatShape.Table,
@@ -944,6 +957,7 @@ internal static class FormatViews
         [FileSecurityTable.Key] = FileSecurityTable,
         [MemberDefinition.Key] = MemberDefinition,
         [CimClass.Key] = CimClass,
+        [ManagementClass.Key] = ManagementClass,
         [PsMethod.Key] = PsMethod,
         ["System.IO.FileInfo"] = Children,
         ["System.IO.DirectoryInfo"] = Children,
