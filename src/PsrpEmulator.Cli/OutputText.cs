@@ -19,8 +19,13 @@ internal static class OutputText
         if (text.Length > 0 || value is not PsObject { ToStringValue: null, BaseValue: null } o) return text;
         // PSObject.Properties' order: notes (MS) before the adapter's (Props).
         var properties = o.ExtendedProperties.Concat(o.AdaptedProperties).ToList();
-        return properties.Count == 0 ? text : "@{" + string.Join("; ", properties.Select(p => p.Name + "=" + p.Value.ToDisplayString())) + "}";
+        return properties.Count == 0 ? text : "@{" + string.Join("; ", properties.Select(p => p.Name + "=" + PropertyText(p.Value))) + "}";
     }
+
+    // A property's value in that text: a collection by its type's name (`@{Addresses=System.String[]}`), as the
+    // conversion calls ToString on it; anything else its text.
+    private static string PropertyText(PsValue value) =>
+        value is PsObject { CollectionKind: not PsCollectionKind.None, ToStringValue: null, TypeNames: [var typeName, ..] } ? typeName : value.ToDisplayString();
 
     // PowerShell's hashtable view: a Name column 30 wide, then Value.
     private static string Table(PsObject dictionary)

@@ -31,7 +31,7 @@ public sealed class CliInvokeHostTests
             foreach (var argument in new[]
                      {
                          Cli(), "invoke", "--uri", uri, "--command",
-                         "$n = Read-Host 'Name'; \"Hello $n\"; function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db')) { 'done' } else { 'skipped' } }; f -Confirm; f -WhatIf; [pscustomobject]@{ Name = $n; Size = 3 }; [ordered]@{ Name = 'x'; Versions = 1..5; Three = 1..3 }",
+                         "$n = Read-Host 'Name'; \"Hello $n\"; function f { [CmdletBinding(SupportsShouldProcess)] param() if ($PSCmdlet.ShouldProcess('db')) { 'done' } else { 'skipped' } }; f -Confirm; f -WhatIf; [pscustomobject]@{ Name = $n; Size = 3; Tags = [string[]]('a', 'b') }; [ordered]@{ Name = 'x'; Versions = 1..5; Three = 1..3 }",
                      })
             {
                 invoke.ArgumentList.Add(argument);
@@ -50,7 +50,7 @@ public sealed class CliInvokeHostTests
                 "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): " +
                 "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [?] Help (default is \"Y\"): skipped\n" +
                 "What if: Performing the operation \"f\" on target \"db\".\nskipped\n" +
-                "@{Name=Ada; Size=3}\n" +
+                "@{Name=Ada; Size=3; Tags=System.String[]}\n" +
                 "Name                           Value\n----                           -----\n" +
                 "Name                           x\nVersions                       {1, 2, 3, 4...}\nThree                          {1, 2, 3}\n"), await stderr);
             Assert.That(client.ExitCode, Is.Zero);
