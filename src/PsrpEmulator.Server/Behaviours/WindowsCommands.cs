@@ -233,6 +233,25 @@ internal static class WindowsCommands
         "secedit", "secedit.exe", "tzutil", "tzutil.exe", "powercfg", "powercfg.exe",
         // Windows' own scheduled tasks run these (Start-ScheduledTask of \Microsoft\Windows\Defrag\ScheduledDefrag).
         "defrag", "defrag.exe", "ServerManagerLauncher", "ServerManagerLauncher.exe",
+        // More of a Server 2019's System32 (and its wbem and WindowsPowerShell folders, which PATH has): running one is
+        // "not emulated", not "not recognized", since Windows has it. curl.exe and tar.exe came with build 17763; a bare
+        // curl is 5.1's alias of Invoke-WebRequest.
+        "driverquery", "driverquery.exe", "vssadmin", "vssadmin.exe", "wbadmin", "wbadmin.exe", "mountvol", "mountvol.exe",
+        "bitsadmin", "bitsadmin.exe", "cacls", "cacls.exe", "compact", "compact.exe", "convert", "convert.exe", "fltmc", "fltmc.exe",
+        "format.com", "ftp", "ftp.exe", "nbtstat", "nbtstat.exe", "netcfg", "netcfg.exe", "pnputil", "pnputil.exe", "reagentc",
+        "reagentc.exe", "recover", "recover.exe", "relog", "relog.exe", "lodctr", "lodctr.exe", "unlodctr", "unlodctr.exe", "makecab",
+        "makecab.exe", "mmc", "mmc.exe", "msg", "msg.exe", "bootcfg", "bootcfg.exe", "bcdboot", "bcdboot.exe", "cmdkey", "cmdkey.exe",
+        "control", "control.exe", "curl.exe", "tar", "tar.exe", "diskperf", "diskperf.exe", "doskey", "doskey.exe", "eventvwr",
+        "eventvwr.exe", "iscsicli", "iscsicli.exe", "ktmutil", "ktmutil.exe", "mofcomp", "mofcomp.exe", "winmgmt", "winmgmt.exe",
+        "wbemtest", "wbemtest.exe", "msdt", "msdt.exe", "print", "print.exe", "qprocess", "qprocess.exe", "qappsrv", "qappsrv.exe",
+        "rwinsta", "rwinsta.exe", "tscon", "tscon.exe", "tsdiscon", "tsdiscon.exe", "tskill", "tskill.exe", "logoff", "logoff.exe",
+        "change", "change.exe", "chglogon", "chglogon.exe", "chgport", "chgport.exe", "chgusr", "chgusr.exe", "reset", "reset.exe",
+        "regini", "regini.exe", "sdbinst", "sdbinst.exe", "sxstrace", "sxstrace.exe", "taskmgr", "taskmgr.exe", "wecutil", "wecutil.exe",
+        "winrs", "winrs.exe", "winver", "winver.exe", "wsmprovhost", "wsmprovhost.exe", "dsregcmd", "dsregcmd.exe", "verifier",
+        "verifier.exe", "dfrgui", "dfrgui.exe", "pkgmgr", "pkgmgr.exe", "tracerpt", "tracerpt.exe", "extrac32", "extrac32.exe",
+        "esentutl", "esentutl.exe", "at", "at.exe", "cmstp", "cmstp.exe", "mshta", "mshta.exe", "odbcconf", "odbcconf.exe",
+        "rasdial", "rasdial.exe", "regedt32", "regedt32.exe", "rpcping", "rpcping.exe", "subst", "subst.exe", "powershell_ise",
+        "powershell_ise.exe", "dxdiag", "dxdiag.exe",
     };
 
     // cmd.exe's internal commands (a cmd shell's; echo, cd, dir, ver, set and exit the emulator answers itself).
@@ -431,11 +450,19 @@ internal static class WindowsCommands
         return null;
     }
 
-    /// <summary>A program of System32 of that name (without .exe, case aside): its file name as Get-Command shows it; null for another.</summary>
+    /// <summary>
+    /// A program of System32 of that name (with or without .exe, .com or .cmd, case aside): its file name as Get-Command
+    /// shows it, the file's own spelling where the emulator knows it (PING.EXE, HOSTNAME.EXE), its extension the one
+    /// PATHEXT finds (tree.com, winrm.cmd); null for another.
+    /// </summary>
     public static string? ProgramFile(string name)
     {
-        var bare = name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? name[..^4] : name;
-        return Programs.Contains(bare) ? bare.ToLowerInvariant() + ".exe" : null;
+        var bare = name.Length > 4 && name[^4] == '.' && name[^3..] is var extension &&
+            (extension.Equals("exe", StringComparison.OrdinalIgnoreCase) || extension.Equals("com", StringComparison.OrdinalIgnoreCase) || extension.Equals("cmd", StringComparison.OrdinalIgnoreCase))
+            ? name[..^4] : name;
+        if (!Programs.Contains(bare) && !Programs.Contains(name)) return null;
+        var file = bare + (Programs.Contains(bare + ".com") ? ".com" : Programs.Contains(bare + ".cmd") ? ".cmd" : ".exe");
+        return Array.Find(ImageSizes, i => i.File.Equals(file, StringComparison.OrdinalIgnoreCase)).File ?? file.ToLowerInvariant();
     }
 
     /// <summary>Whether Windows has a command of that name (case aside): a cmdlet, an alias, a program.</summary>

@@ -24,7 +24,12 @@ public class GetCommandTests
     // Six of 5.1's Utility commands are the module's script functions (cmdlets only since PowerShell 6).
     [TestCase("(Get-Command Get-FileHash).CommandType; (gcm New-Guid).CommandType; (gcm New-Guid).Source; (gcm Get-Date).CommandType", "Function|Function|Microsoft.PowerShell.Utility|Cmdlet")]
     [TestCase("function Test-Me { 'x' }; (Get-Command Test-Me).CommandType; (Get-Command Test-Me -CommandType Cmdlet -ErrorAction SilentlyContinue) -eq $null", "Function|True")]
-    [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name", @"C:\Windows\system32\ping.exe|ipconfig.exe")]
+    // A program is its file as the disk spells it (PING.EXE, HOSTNAME.EXE), with the extension PATHEXT finds it by.
+    [TestCase("(Get-Command ping).Source; (Get-Command ipconfig.exe).Name; (Get-Command hostname).Name; (Get-Command winrm).Name; (Get-Command tree).Name; (Get-Command tree.com).Name",
+        @"C:\Windows\system32\PING.EXE|ipconfig.exe|HOSTNAME.EXE|winrm.cmd|tree.com|tree.com")]
+    // Windows has more programs than the emulator runs: those are known (their Get-Command, a scenario error to run), not "not recognized".
+    [TestCase("(Get-Command driverquery).Source; (Get-Command winrs.exe).Name; try { driverquery } catch { $_.FullyQualifiedErrorId }; try { vssadmin list shadows } catch { $_.FullyQualifiedErrorId }",
+        @"C:\Windows\system32\driverquery.exe|winrs.exe|PsrpEmulator.ScenarioError|PsrpEmulator.ScenarioError")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
     [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
     // The International module is a Windows Server's too: its system locale is the en-US culture; the rest are known, not emulated.
