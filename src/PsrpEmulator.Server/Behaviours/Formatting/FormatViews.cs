@@ -269,31 +269,23 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
-    // Get-CimClass's classes: the CimClass table (CimClassName 35 wide, CimClassMethods 20, CimClassProperties the
-    // rest), grouped by the class's namespace under "   NameSpace: x".
-    private static readonly FormatView CimClass = new("Microsoft.Management.Infrastructure.CimClass", FormatShape.Table,
+    // The tables of classes Get-CimClass (CimClass) and Get-WmiObject -List (ManagementClass) write: the class's name
+    // 35 wide, its methods 20, its properties the rest, grouped by namespace under "   NameSpace: x".
+    private static FormatView ClassTable(string key, string name, string methods, string properties, Func<PsValue, string> ns) => new(key, FormatShape.Table,
     [
-        new("CimClassName", 35, ColumnAlignment.Left, o => Property(o, "CimClassName")),
-        new("CimClassMethods", 20, ColumnAlignment.Left, o => Property(o, "CimClassMethods")),
-        new("CimClassProperties", 0, ColumnAlignment.Left, o => Property(o, "CimClassProperties")),
+        new(name, 35, ColumnAlignment.Left, o => Property(o, name)),
+        new(methods, 20, ColumnAlignment.Left, o => Property(o, methods)),
+        new(properties, 0, ColumnAlignment.Left, o => Property(o, properties)),
     ])
     {
-        GroupHeader = o => "   NameSpace: " + (o is PsObject c && c["CimSystemProperties"] is PsObject system ? PipelineVariables.Display(system["Namespace"] ?? PsNil.Instance) : string.Empty),
+        GroupHeader = o => "   NameSpace: " + ns(o),
         GroupBlankLines = 1,
     };
 
-    // Get-WmiObject -List's classes: the ManagementClass table (Name 35 wide, Methods 20, Properties the rest),
-    // grouped by __NAMESPACE under "   NameSpace: ROOT\cimv2".
-    private static readonly FormatView ManagementClass = new("System.Management.ManagementClass", FormatShape.Table,
-    [
-        new("Name", 35, ColumnAlignment.Left, o => Property(o, "Name")),
-        new("Methods", 20, ColumnAlignment.Left, o => Property(o, "Methods")),
-        new("Properties", 0, ColumnAlignment.Left, o => Property(o, "Properties")),
-    ])
-    {
-        GroupHeader = o => "   NameSpace: " + Property(o, "__NAMESPACE"),
-        GroupBlankLines = 1,
-    };
+    private static readonly FormatView CimClass = ClassTable("Microsoft.Management.Infrastructure.CimClass", "CimClassName", "CimClassMethods", "CimClassProperties",
+        o => o is PsObject c && c["CimSystemProperties"] is PsObject system ? PipelineVariables.Display(system["Namespace"] ?? PsNil.Instance) : string.Empty);
+
+    private static readonly FormatView ManagementClass = ClassTable("System.Management.ManagementClass", "Name", "Methods", "Properties", o => Property(o, "__NAMESPACE"));
 
     // Get-Member's members: PowerShellCore.format.ps1xml's MemberDefinition table (AutoSize: sized to its rows),
     // grouped by TypeName under a "   TypeName: x" line.
