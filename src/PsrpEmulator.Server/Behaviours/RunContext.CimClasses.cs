@@ -97,6 +97,47 @@ internal sealed partial class RunContext
         return ordered;
     }
 
+    // The superclasses whose instances on a Windows Server 2019 are all of subclasses the emulator has (CIM_Process's
+    // are Win32_Process's, CIM_LogicalDisk's Win32_LogicalDisk's: a session has no mapped drives). A broader one
+    // (CIM_Service, whose instances include Win32_SystemDriver's; CIM_LogicalDevice) would list only some of its
+    // instances, so it stays a scenario error.
+    private static readonly HashSet<string> DeepEnumeratedClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CIM_OperatingSystem", "CIM_ComputerSystem", "CIM_UnitaryComputerSystem", "CIM_Processor", "CIM_BIOSElement", "CIM_Process",
+        "CIM_LogicalDisk", "CIM_DiskDrive", "CIM_DiskPartition", "CIM_PhysicalMemory", "CIM_NetworkAdapter", "CIM_Card", "CIM_Chassis",
+        "CIM_VideoController", "CIM_PCVideoController", "CIM_StorageVolume",
+    };
+
+    /// <summary>
+    /// Get-CimInstance or Get-WmiObject of a superclass (<c>Get-CimInstance CIM_LogicalDisk</c>): WMI enumerates deep, so
+    /// the answer is its subclasses' instances, each of its own class, the query (whose properties must be the queried
+    /// class's: another is WMI's Invalid query) applied to each; false for a class that is not one of those superclasses.
+    /// </summary>
+    private async ValueTask<bool> WriteSubclassInstancesAsync(string className, WqlQuery? query, bool cim, IPipelineHost output, IReadOnlyList<string>? cimProperties, int blockNesting)
+    {
+        if (!DeepEnumeratedClasses.Contains(className) || WmiSchema.Properties(className) is not { } declared) return false;
+        if (query is not null && query.UnknownProperties(declared).Any())
+        {
+            await WriteInvalidQueryAsync(cim ? "Get-CimInstance" : "Get-WmiObject", query.Text, output);
+            return true;
+        }
+
+        foreach (var subclass in KnownCimClassNames().Where(name => WmiSchema.Derivation(name).Contains(className, StringComparer.OrdinalIgnoreCase)))
+        {
+            if (subclass.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
+            {
+                if (cim) await WriteCimProcessesAsync(query, cimProperties, output, blockNesting);
+                else await WriteWmiProcessesAsync(query!, output, blockNesting);
+            }
+            else if (Wmi.Find(CimV2, subclass) is { } seed)
+            {
+                await WriteWmiInstancesAsync(seed, query, cim, output, cimProperties, blockNesting);
+            }
+        }
+
+        return true;
+    }
+
     // The class's declaration: a class the schema does not know takes its properties from an instance of it.
     private async ValueTask<PsObject> CimClassDeclarationAsync(string className, int blockNesting)
     {

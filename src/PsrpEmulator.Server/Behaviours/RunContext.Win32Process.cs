@@ -62,28 +62,36 @@ internal sealed partial class RunContext
             : null;
         if (className is not null && className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var instance in await Win32ProcessesAsync(query, blockNesting))
-            {
-                if (properties is not null)
-                {
-                    foreach (var property in instance.AdaptedProperties.Where(p => p.Name is not ("Handle" or "PSComputerName") && !properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToList())
-                    {
-                        instance.AdaptedProperties[instance.AdaptedProperties.IndexOf(property)] = new PsProperty(property.Name, PsNil.Instance);
-                    }
-
-                    instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
-                    WithProcessAliases(instance);
-                }
-
-                await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
-            }
-
+            await WriteCimProcessesAsync(query, properties, output, blockNesting);
             return;
         }
+
+        // A superclass of the computer's classes (CIM_LogicalDisk): its subclasses' instances (RunContext.CimClasses).
+        if (className is not null && await WriteSubclassInstancesAsync(className, query, cim: true, output, properties, blockNesting)) return;
 
         // Another class the computer's WMI has (the rules answer the classes they know first).
         if (className is null || Wmi.Find("root/cimv2", className) is not { } seed) throw new ScriptExpressionException(ScriptedError.UnknownCommand("Get-CimInstance"));
         await WriteWmiInstancesAsync(seed, query, cim: true, output, properties, blockNesting);
+    }
+
+    // Win32_Process's instances the query keeps, as Get-CimInstance writes them: with -Property, the others (not the key) null.
+    private async ValueTask WriteCimProcessesAsync(WqlQuery? query, IReadOnlyList<string>? properties, IPipelineHost output, int blockNesting)
+    {
+        foreach (var instance in await Win32ProcessesAsync(query, blockNesting))
+        {
+            if (properties is not null)
+            {
+                foreach (var property in instance.AdaptedProperties.Where(p => p.Name is not ("Handle" or "PSComputerName") && !properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToList())
+                {
+                    instance.AdaptedProperties[instance.AdaptedProperties.IndexOf(property)] = new PsProperty(property.Name, PsNil.Instance);
+                }
+
+                instance.ToStringValue = WmiInstances.CimInstanceText("Win32_Process", instance.AdaptedProperties, ["Handle"]);
+                WithProcessAliases(instance);
+            }
+
+            await output.WriteAsync(new PipelineOutput(instance), cancellationToken);
+        }
     }
 
     // An instance as a CIM session to <paramref name="computer"/> returns it: that computer its PSComputerName, shown.

@@ -120,27 +120,12 @@ internal sealed partial class RunContext
         className = query.ClassName;
         if (className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
-            // Get-CimInstance Win32_Process's instances, as ManagementObjects.
-            foreach (var cim in await Win32ProcessesAsync(query, blockNesting))
-            {
-                // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
-                // In WMI's order (by name), the CIM adapter's PSComputerName not among them.
-                var properties = cim.AdaptedProperties.Where(p => p.Name != "PSComputerName" && (query.Properties is null || query.Properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
-                    .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
-                    .Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
-                    ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
-                    : p.Value)).ToList();
-                var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
-                var projected = query.Properties is not null;
-                var managementObject = WmiInstances.ManagementObject(WmiServerName(), "Win32_Process",
-                    projected && !query.Properties!.Contains("Handle", StringComparer.OrdinalIgnoreCase) ? null : $"Win32_Process.Handle=\"{handle}\"", properties, projected);
-                // types.ps1xml's Path ($this.ExecutablePath) hides ManagementBaseObject's own Path.
-                managementObject.AdaptedProperties.RemoveAll(p => p.Name == "Path");
-                await output.WriteAsync(new PipelineOutput(WithProcessAliases(managementObject)), cancellationToken);
-            }
-
+            await WriteWmiProcessesAsync(query, output, blockNesting);
             return;
         }
+
+        // A superclass of the computer's classes (CIM_LogicalDisk): its subclasses' instances (RunContext.CimClasses).
+        if (await WriteSubclassInstancesAsync(className, query, cim: false, output, null, blockNesting)) return;
 
         if (Wmi.Find("root/cimv2", className) is not { } seed)
         {
@@ -149,6 +134,28 @@ internal sealed partial class RunContext
         }
 
         await WriteWmiInstancesAsync(seed, query, cim: false, output, blockNesting: blockNesting);
+    }
+
+    // Win32_Process's instances the query keeps, as Get-WmiObject writes them: Get-CimInstance's, as ManagementObjects.
+    private async ValueTask WriteWmiProcessesAsync(WqlQuery query, IPipelineHost output, int blockNesting)
+    {
+        foreach (var cim in await Win32ProcessesAsync(query, blockNesting))
+        {
+            // WMI's dates are DMTF text (CreationDate), as a ManagementObject has them.
+            // In WMI's order (by name), the CIM adapter's PSComputerName not among them.
+            var properties = cim.AdaptedProperties.Where(p => p.Name != "PSComputerName" && (query.Properties is null || query.Properties.Contains(p.Name, StringComparer.OrdinalIgnoreCase)))
+                .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
+                .Select(p => new PsProperty(p.Name, p.Value is PsPrimitive { Type: PsPrimitiveType.DateTime } && p.Value.AsDateTime() is { } date
+                ? PsPrimitive.String(date.ToUniversalTime().ToString("yyyyMMddHHmmss.ffffff'+000'", System.Globalization.CultureInfo.InvariantCulture))
+                : p.Value)).ToList();
+            var handle = PipelineVariables.Display(cim["Handle"] ?? PsNil.Instance);
+            var projected = query.Properties is not null;
+            var managementObject = WmiInstances.ManagementObject(WmiServerName(), "Win32_Process",
+                projected && !query.Properties!.Contains("Handle", StringComparer.OrdinalIgnoreCase) ? null : $"Win32_Process.Handle=\"{handle}\"", properties, projected);
+            // types.ps1xml's Path ($this.ExecutablePath) hides ManagementBaseObject's own Path.
+            managementObject.AdaptedProperties.RemoveAll(p => p.Name == "Path");
+            await output.WriteAsync(new PipelineOutput(WithProcessAliases(managementObject)), cancellationToken);
+        }
     }
 
     // WMI's text for WBEM_E_INVALID_QUERY, with the blank its error texts end with.

@@ -792,6 +792,36 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// WMI enumerates deep: a superclass's instances are its subclasses' (Get-CimInstance CIM_LogicalDisk gives
+    /// Win32_LogicalDisk objects), each of its own class, the query applied to each; a property only a subclass has is
+    /// the queried class's Invalid query. A broad superclass whose instances the emulator has only some of (CIM_Service:
+    /// Windows adds its drivers) stays a scenario error.
+    /// </summary>
+    [Test]
+    public async Task A_superclass_s_instances_are_its_subclasses_objects()
+    {
+        var (host, _) = await RunAsync("""
+            (Get-CimInstance CIM_LogicalDisk | Select-Object -First 1).PSObject.TypeNames[0]
+            (Get-CimInstance -ClassName CIM_Process -Filter "Handle = '1868'").Name
+            (Get-WmiObject CIM_OperatingSystem).__CLASS
+            @(Get-CimInstance CIM_Processor).Count -eq @(Get-CimInstance Win32_Processor).Count
+            (Get-WmiObject -Query "SELECT Name FROM CIM_Process WHERE Handle = '4'").Name
+            Get-CimInstance -Query "SELECT * FROM CIM_Process WHERE CommandLine = 'x'"; 'next'
+            try { Get-CimInstance CIM_Service } catch { $_.FullyQualifiedErrorId }
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_LogicalDisk", "svchost.exe", "Win32_OperatingSystem", "True", "System", "next",
+            "PsrpEmulator.ScenarioError",
+        }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Invalid query ", "HRESULT 0x80041017,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand"),
+        }));
+    }
+
+    /// <summary>
     /// What the emulator cannot answer honestly is a scenario error, and the script goes on: a class it does not know
     /// (Windows may have it: CIM's "Not found" would be a guess), -QualifierName (it has no class qualifiers) and
     /// another namespace.
