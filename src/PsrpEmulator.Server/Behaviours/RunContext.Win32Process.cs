@@ -17,7 +17,7 @@ internal sealed partial class RunContext
 
     private async ValueTask GetCimInstanceAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
-        RefuseNotEmulated("Get-CimInstance", arguments, "ResourceUri", "InputObject", "KeyOnly", "Shallow", "OperationTimeoutSec");
+        RefuseNotEmulated("Get-CimInstance", arguments, "ResourceUri", "InputObject", "OperationTimeoutSec");
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
         {
@@ -57,9 +57,12 @@ internal sealed partial class RunContext
         }
 
         // -Property (Ansible's win_reboot reads LastBootUpTime so): the instance with those properties, the others null.
+        // -KeyOnly: the instances with their keys only, the other properties null, as -Property of none gives them.
         IReadOnlyList<string>? properties = arguments["Property"] is { } propertyWord
             ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(propertyWord, to, blockNesting)).Select(v => PipelineVariables.Display(v).Trim())]
-            : null;
+            : arguments.Has("KeyOnly") ? [] : null;
+        // -Shallow: the class's own instances, not its subclasses' (a superclass of the computer's classes has none).
+        if (arguments.Has("Shallow") && className is not null && DeepEnumeratedClasses.Contains(className) && WmiSchema.Knows(className)) return;
         if (className is not null && className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             await WriteCimProcessesAsync(query, properties, output, blockNesting);

@@ -795,7 +795,8 @@ public class WmiObjectTests
     /// WMI enumerates deep: a superclass's instances are its subclasses' (Get-CimInstance CIM_LogicalDisk gives
     /// Win32_LogicalDisk objects), each of its own class, the query applied to each; a property only a subclass has is
     /// the queried class's Invalid query. A broad superclass whose instances the emulator has only some of (CIM_Service:
-    /// Windows adds its drivers) stays a scenario error.
+    /// Windows adds its drivers) stays a scenario error. -Shallow keeps the class's own instances (a superclass has
+    /// none); -KeyOnly gives each instance with its keys only.
     /// </summary>
     [Test]
     public async Task A_superclass_s_instances_are_its_subclasses_objects()
@@ -808,12 +809,15 @@ public class WmiObjectTests
             (Get-WmiObject -Query "SELECT Name FROM CIM_Process WHERE Handle = '4'").Name
             Get-CimInstance -Query "SELECT * FROM CIM_Process WHERE CommandLine = 'x'"; 'next'
             try { Get-CimInstance CIM_Service } catch { $_.FullyQualifiedErrorId }
+            @(Get-CimInstance CIM_LogicalDisk -Shallow).Count; @(Get-CimInstance Win32_LogicalDisk -Shallow).Count -eq @(Get-CimInstance Win32_LogicalDisk).Count
+            $k = Get-CimInstance Win32_Process -Filter 'ProcessId = 1868' -KeyOnly; $k.Handle; $null -eq $k.Name
+            $b = Get-CimInstance Win32_BIOS -KeyOnly; $null -ne $b.SoftwareElementID; $null -eq $b.BiosCharacteristics
             """);
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
             "Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_LogicalDisk", "svchost.exe", "Win32_OperatingSystem", "True", "System", "next",
-            "PsrpEmulator.ScenarioError",
+            "PsrpEmulator.ScenarioError", "0", "True", "1868", "True", "True", "True",
         }));
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
         {
