@@ -57,6 +57,57 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
         if (catalog.ServicesOf(computer, services) is { HasSeeded: true }) yield return "Win32_Service";
     }
 
+    // The superclasses whose instances on a Windows Server 2019 are all of subclasses the emulator has (CIM_Process's
+    // are Win32_Process's, CIM_LogicalDisk's Win32_LogicalDisk's: a session has no mapped drives). A broader one
+    // (CIM_Service, whose instances include Win32_SystemDriver's; CIM_LogicalDevice) would list only some of its
+    // instances, so it is not enumerated.
+    private static readonly HashSet<string> DeepEnumeratedClasses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CIM_OperatingSystem", "CIM_ComputerSystem", "CIM_UnitaryComputerSystem", "CIM_Processor", "CIM_BIOSElement", "CIM_Process",
+        "CIM_LogicalDisk", "CIM_DiskDrive", "CIM_DiskPartition", "CIM_PhysicalMemory", "CIM_NetworkAdapter", "CIM_Card", "CIM_Chassis",
+        "CIM_VideoController", "CIM_PCVideoController", "CIM_StorageVolume",
+    };
+
+    /// <summary>
+    /// Whether a query of the class is answered by its subclasses' instances (WMI enumerates deep): one of the
+    /// superclasses whose instances the emulator has all of.
+    /// </summary>
+    internal static bool EnumeratesDeep(string className) => DeepEnumeratedClasses.Contains(className) && WmiSchema.Knows(className);
+
+    /// <summary>
+    /// The root/cimv2 classes the emulator knows (the schema's, those this computer has instances of, Win32_Process),
+    /// each after its superclass: a depth-first walk of the class tree, the children of a class by name (UNVERIFIED:
+    /// Windows lists its repository's order).
+    /// </summary>
+    internal List<string> KnownClassNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in WmiSchemaData.Classes.Select(c => c.ClassName).Concat(ClassNames("root/cimv2")).Append("Win32_Process"))
+        {
+            names.TryAdd(name, WmiSchema.Spelling(name));
+        }
+
+        var children = names.Values
+            .GroupBy(name => WmiSchema.Derivation(name) is [var parent, ..] && names.ContainsKey(parent) ? names[parent] : string.Empty, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.OrdinalIgnoreCase);
+        var ordered = new List<string>(names.Count);
+        void Walk(string parent)
+        {
+            foreach (var child in children.GetValueOrDefault(parent) ?? [])
+            {
+                ordered.Add(child);
+                Walk(child);
+            }
+        }
+
+        Walk(string.Empty);
+        return ordered;
+    }
+
+    /// <summary>The known classes below <paramref name="className"/> in the class tree, in <see cref="KnownClassNames"/>' order.</summary>
+    internal IEnumerable<string> SubclassesOf(string className) =>
+        KnownClassNames().Where(name => WmiSchema.Derivation(name).Contains(className, StringComparer.OrdinalIgnoreCase));
+
     // Win32_Service's instances now: the scenario's services: and those commands installed, as commands left them.
     private WmiClassSeed ServiceClass(ComputerServices listed) =>
         new("root/cimv2", "Win32_Service", computer, ["Name"], [.. listed.All().Select(s => Service(s, listed))]) { IsLive = true };

@@ -61,52 +61,12 @@ internal sealed partial class RunContext
     /// </summary>
     private List<string> ChosenWmiClasses(string command, string pattern)
     {
-        var known = KnownCimClassNames();
+        var known = Wmi.KnownClassNames();
         if (VirtualFileSystem.HasWildcard(pattern)) return [.. known.Where(name => ScriptExpressions.Like(name, pattern))];
         var chosen = known.Where(name => name.Equals(pattern, StringComparison.OrdinalIgnoreCase)).Take(1).ToList();
         return chosen.Count > 0 ? chosen : throw new ScriptExpressionException(ScriptedError.ScenarioFault(
             $"{command} of the class {pattern}: the emulator does not know it (Windows may have it, so CIM's \"Not found\" is not emulated); give the command a rule or the scenario a wmi: class"));
     }
-
-    /// <summary>
-    /// The root/cimv2 classes the emulator knows, each after its superclass (a depth-first walk of the class tree, the
-    /// children of a class by name).
-    /// </summary>
-    private List<string> KnownCimClassNames()
-    {
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in WmiSchemaData.Classes.Select(c => c.ClassName).Concat(Wmi.ClassNames(CimV2)).Append("Win32_Process"))
-        {
-            names.TryAdd(name, WmiSchema.Spelling(name));
-        }
-
-        var children = names.Values
-            .GroupBy(name => WmiSchema.Derivation(name) is [var parent, ..] && names.ContainsKey(parent) ? names[parent] : string.Empty, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.OrdinalIgnoreCase);
-        var ordered = new List<string>(names.Count);
-        void Walk(string parent)
-        {
-            foreach (var child in children.GetValueOrDefault(parent) ?? [])
-            {
-                ordered.Add(child);
-                Walk(child);
-            }
-        }
-
-        Walk(string.Empty);
-        return ordered;
-    }
-
-    // The superclasses whose instances on a Windows Server 2019 are all of subclasses the emulator has (CIM_Process's
-    // are Win32_Process's, CIM_LogicalDisk's Win32_LogicalDisk's: a session has no mapped drives). A broader one
-    // (CIM_Service, whose instances include Win32_SystemDriver's; CIM_LogicalDevice) would list only some of its
-    // instances, so it stays a scenario error.
-    private static readonly HashSet<string> DeepEnumeratedClasses = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "CIM_OperatingSystem", "CIM_ComputerSystem", "CIM_UnitaryComputerSystem", "CIM_Processor", "CIM_BIOSElement", "CIM_Process",
-        "CIM_LogicalDisk", "CIM_DiskDrive", "CIM_DiskPartition", "CIM_PhysicalMemory", "CIM_NetworkAdapter", "CIM_Card", "CIM_Chassis",
-        "CIM_VideoController", "CIM_PCVideoController", "CIM_StorageVolume",
-    };
 
     /// <summary>
     /// Get-CimInstance or Get-WmiObject of a superclass (<c>Get-CimInstance CIM_LogicalDisk</c>): WMI enumerates deep, so
@@ -115,14 +75,14 @@ internal sealed partial class RunContext
     /// </summary>
     private async ValueTask<bool> WriteSubclassInstancesAsync(string className, WqlQuery? query, bool cim, IPipelineHost output, IReadOnlyList<string>? cimProperties, int blockNesting)
     {
-        if (!DeepEnumeratedClasses.Contains(className) || WmiSchema.Properties(className) is not { } declared) return false;
+        if (!ComputerWmi.EnumeratesDeep(className) || WmiSchema.Properties(className) is not { } declared) return false;
         if (query is not null && query.UnknownProperties(declared).Any())
         {
             await WriteInvalidQueryAsync(cim ? "Get-CimInstance" : "Get-WmiObject", query.Text, output);
             return true;
         }
 
-        foreach (var subclass in KnownCimClassNames().Where(name => WmiSchema.Derivation(name).Contains(className, StringComparer.OrdinalIgnoreCase)))
+        foreach (var subclass in Wmi.SubclassesOf(className))
         {
             if (subclass.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
             {

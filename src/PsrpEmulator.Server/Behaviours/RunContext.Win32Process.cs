@@ -62,7 +62,7 @@ internal sealed partial class RunContext
             ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(propertyWord, to, blockNesting)).Select(v => PipelineVariables.Display(v).Trim())]
             : arguments.Has("KeyOnly") ? [] : null;
         // -Shallow: the class's own instances, not its subclasses' (a superclass of the computer's classes has none).
-        if (arguments.Has("Shallow") && className is not null && DeepEnumeratedClasses.Contains(className) && WmiSchema.Knows(className)) return;
+        if (arguments.Has("Shallow") && className is not null && ComputerWmi.EnumeratesDeep(className)) return;
         if (className is not null && className.Equals("Win32_Process", StringComparison.OrdinalIgnoreCase))
         {
             await WriteCimProcessesAsync(query, properties, output, blockNesting);

@@ -32,6 +32,24 @@ internal static class WmiOperations
                 throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, e.Message);
             }
 
+            if (Subclasses(wmi, wmiNamespace, query.ClassName) is { } deep)
+            {
+                // The query names the superclass's properties; each subclass's instances are checked and projected as its own.
+                if (query.UnknownProperties(WmiSchema.Properties(query.ClassName) ?? []).FirstOrDefault() is { } unknownOfSuperclass)
+                {
+                    throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{query.ClassName} has no property {unknownOfSuperclass}");
+                }
+
+                try
+                {
+                    return [.. deep.SelectMany(seed => wmi.Instances(seed).Where(query.Matches).Select(i => Instance(seed, query.Project(i))))];
+                }
+                catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+                {
+                    throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, "a LIKE pattern took too long to match");
+                }
+            }
+
             var queried = Class(wmi, wmiNamespace, query.ClassName);
             // A class without instances gives no property names to check against.
             if (queried.Instances.Count > 0 && query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
@@ -50,6 +68,7 @@ internal static class WmiOperations
         }
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
+        if (Subclasses(wmi, wmiNamespace, className) is { } subclasses) return [.. subclasses.SelectMany(s => wmi.Instances(s).Select(i => Instance(s, i)))];
         var seed = Class(wmi, wmiNamespace, className);
         return [.. wmi.Instances(seed).Select(i => Instance(seed, i))];
     }
@@ -67,6 +86,14 @@ internal static class WmiOperations
         if (matches.Count != 1 || (keys.Count == 0 && seed.Instances.Count != 1)) throw new WsManFaultException(WsManFaultReason.WmiInstanceNotFound);
         return Instance(seed, matches[0]);
     }
+
+    // A superclass whose instances are all its subclasses' (CIM_LogicalDisk: Win32_LogicalDisk's): their classes, each
+    // answering with its own instances and resource URI, as WMI enumerates deep and WinRM's default polymorphism
+    // (IncludeSubClassProperties) returns them; null for another class.
+    private static List<WmiClassSeed>? Subclasses(ComputerWmi wmi, string wmiNamespace, string className) =>
+        wmi.Find(wmiNamespace, className) is null && wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && ComputerWmi.EnumeratesDeep(className)
+            ? [.. wmi.SubclassesOf(className).Select(c => wmi.Find(wmiNamespace, c)).OfType<WmiClassSeed>()]
+            : null;
 
     private static WmiClassSeed Class(ComputerWmi wmi, string wmiNamespace, string className) =>
         wmi.Find(wmiNamespace, className) ?? throw new WsManFaultException(WsManFaultReason.WmiInvalidClass);

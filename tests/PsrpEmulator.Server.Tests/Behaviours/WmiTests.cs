@@ -237,6 +237,28 @@ public class WmiTests
         Assert.That(winrm.Properties.Where(p => p.Name is "State" or "Started").Select(p => p.Name + "=" + p.Values[0]), Is.EqualTo(new[] { "Started=false", "State=Stopped" }));
     }
 
+    /// <summary>
+    /// Over WS-Man too a superclass is enumerated deep (WinRM's default polymorphism): CIM_LogicalDisk's resource URI
+    /// and a WQL query of it answer with the Win32_LogicalDisk instances, each under its own class's resource URI; a
+    /// property only the subclass has is the queried class's Invalid query; a broad superclass stays Invalid class.
+    /// </summary>
+    [Test]
+    public void A_superclass_over_ws_man_answers_with_its_subclasses_instances()
+    {
+        var wmi = new ComputerWmi(BehaviourCatalog.LoadDefault(), "Server01", null, null, null);
+
+        var byClass = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(wmi, "root/cimv2", "CIM_LogicalDisk", null, null);
+        var byQuery = PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(wmi, "root/cimv2", "*", null, "SELECT DeviceID FROM CIM_LogicalDisk WHERE DeviceID = 'C:'");
+        var ofSubclass = Assert.Throws<PsrpEmulator.Server.Shells.WsManFaultException>(() => PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(wmi, "root/cimv2", "*", null, "SELECT * FROM CIM_LogicalDisk WHERE DriveType = 3"));
+        var broad = Assert.Throws<PsrpEmulator.Server.Shells.WsManFaultException>(() => PsrpEmulator.Server.Endpoint.WmiOperations.Enumerate(wmi, "root/cimv2", "CIM_Service", null, null));
+
+        Assert.That(byClass.Select(i => i.ClassName).Distinct(), Is.EqualTo(new[] { "Win32_LogicalDisk" }));
+        Assert.That(byClass.First().ResourceUri, Does.EndWith("/wmi/root/cimv2/Win32_LogicalDisk"));
+        Assert.That(byQuery.Select(i => i.ClassName + " " + string.Join(",", i.Properties.Select(p => p.Name + "=" + string.Join("|", p.Values)))), Is.EqualTo(new[] { "Win32_LogicalDisk DeviceID=C:" }));
+        Assert.That(ofSubclass!.Reason, Is.EqualTo(WsManFaultReason.WmiInvalidQuery));
+        Assert.That(broad!.Reason, Is.EqualTo(WsManFaultReason.WmiInvalidClass));
+    }
+
     /// <summary>After a restart Win32_OperatingSystem's LastBootUpTime is the restart's moment, in a WQL filter too.</summary>
     [Test]
     public void Win32_OperatingSystem_gives_the_last_restart_as_LastBootUpTime()
