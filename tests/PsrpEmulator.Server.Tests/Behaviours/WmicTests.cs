@@ -29,6 +29,21 @@ public class WmicTests
             "\r\r\n"));
     }
 
+    /// <summary>
+    /// A superclass (path CIM_LogicalDisk) is read deep, as WMI enumerates it: its subclasses' instances; a property
+    /// only a subclass has is the queried class's Invalid query.
+    /// </summary>
+    [Test]
+    public async Task A_superclass_s_path_reads_its_subclasses_instances()
+    {
+        var (code, stdout, stderr) = await RunAsync("wmic path CIM_LogicalDisk get DeviceID");
+        var (badCode, _, badStderr) = await RunAsync("wmic path CIM_LogicalDisk get DriveType");
+
+        Assert.That((code, stderr), Is.EqualTo((0, string.Empty)));
+        Assert.That(stdout, Is.EqualTo("DeviceID  \r\r\nC:        \r\r\n\r\r\n"));
+        Assert.That((badCode, badStderr), Is.EqualTo((-2147217385, "Node - SERVER01\r\r\nERROR:\r\r\nDescription = Invalid query\r\r\n\r\r\n")));
+    }
+
     /// <summary>Win32_Volume's C: is the computer's disk, as Win32_LogicalDisk's is: its Capacity and FreeSpace are the disk's.</summary>
     [Test]
     public async Task A_volume_s_capacity_and_free_space_are_the_disk_s()

@@ -193,6 +193,24 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             }
         }
 
+        // A superclass (path CIM_LogicalDisk): its subclasses' instances, as WMI enumerates deep; the properties and the
+        // condition must be the superclass's.
+        if (wmi.Find("root/cimv2", className) is null && ComputerWmi.EnumeratesDeep(className))
+        {
+            List<IReadOnlyList<WmiProperty>>? deep = [];
+            var refused = false;
+            foreach (var subclass in wmi.SubclassesOf(className).Select(c => wmi.Find("root/cimv2", c)).OfType<WmiClassSeed>())
+            {
+                if (deep is null) break;
+                var found = Select(wmi, subclass, properties, condition, out var notReadDeep, WmiSchema.Properties(className));
+                refused |= notReadDeep;
+                if (found is null) deep = null;
+                else deep.AddRange(found);
+            }
+
+            return await WriteInstancesAsync(host, computer, deep, refused, layout, cancellationToken).ConfigureAwait(false);
+        }
+
         if (wmi.Find("root/cimv2", className) is not { } seed)
         {
             // A class of Windows' families the scenario does not give; any other name is no class at all.
@@ -205,7 +223,14 @@ internal sealed class WmicScript(string line) : ICommandLineScript
             return 1;
         }
 
-        if (Select(wmi, seed, properties, condition, out var notRead) is not { } instances)
+        return await WriteInstancesAsync(host, computer, Select(wmi, seed, properties, condition, out var notRead), notRead, layout, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The instances a get or list selected, in its layout; null: WMI refused the query (or, with notRead, the emulator
+    // does not read it).
+    private async Task<int> WriteInstancesAsync(ICommandLineHost host, string computer, List<IReadOnlyList<WmiProperty>>? instances, bool notRead, Layout layout, CancellationToken cancellationToken)
+    {
+        if (instances is null)
         {
             return notRead ? await NotEmulatedAsync(host, cancellationToken).ConfigureAwait(false) : await ErrorAsync(host, computer, "Invalid query", InvalidQueryExitCode, cancellationToken).ConfigureAwait(false);
         }
@@ -328,12 +353,15 @@ internal sealed class WmicScript(string line) : ICommandLineScript
     // The instances the condition picks, with the properties asked for (all for none); null when WMI refuses the query
     // (it does not parse, names a property the class has not, or a LIKE pattern takes too long), or, with notRead, when
     // it is WQL the emulator does not read (ISA, an event query...).
-    private static List<IReadOnlyList<WmiProperty>>? Select(ComputerWmi wmi, WmiClassSeed seed, IReadOnlyList<string>? properties, string? condition, out bool notRead)
+    // queried: a superclass's properties, which the query must name only (the subclass's instances answer it).
+    private static List<IReadOnlyList<WmiProperty>>? Select(ComputerWmi wmi, WmiClassSeed seed, IReadOnlyList<string>? properties, string? condition, out bool notRead,
+        IReadOnlyList<string>? queried = null)
     {
         notRead = false;
         try
         {
             var query = WqlQuery.Parse($"SELECT {(properties is null ? "*" : string.Join(", ", properties))} FROM {seed.ClassName}{(condition is null ? string.Empty : " WHERE " + condition)}");
+            if (queried is not null && query.UnknownProperties(queried).Any()) return null;
             // A class without instances (Win32_Product on a fresh server) gives no property names to check against.
             if (seed.Instances.Count > 0 && query.UnknownProperties(seed.PropertyNames).Any()) return null;
             return [.. wmi.Instances(seed).Where(query.Matches).Select(query.Project)];
