@@ -136,13 +136,17 @@ public class RemotingCmdletTests : HostedEngineTestBase
         var host = await NewHostAsync();
 
         var result = await RunAsync(host, "$c = Invoke-Command -ComputerName Server01 { Get-CimClass Win32_Process }; $c.PSTypeNames[0]; $c.CimClassName; $c.CimSuperClassName; " +
-            "$c.CimClassMethods -join ','; $c.CimClassProperties -contains 'CommandLine'; \"$($c.CimSuperClass)\"");
+            "$c.CimClassMethods -join ','; $c.CimClassProperties -contains 'CommandLine'; \"$($c.CimSuperClass)\"; " +
+            // Every class the emulator knows, and Get-WmiObject -List's ManagementClass objects, cross the wire whole.
+            "$all = Invoke-Command -ComputerName Server01 { Get-CimClass; Get-WmiObject -List }; " +
+            "($all | Where-Object { $_.PSTypeNames[0] -eq 'Deserialized.Microsoft.Management.Infrastructure.CimClass' }).Count -eq ($all | Where-Object { $_.PSTypeNames[0] -like 'Deserialized.System.Management.ManagementClass*' }).Count; " +
+            "$all.Count -gt 120");
 
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[]
         {
             "Deserialized.Microsoft.Management.Infrastructure.CimClass", "Win32_Process", "CIM_Process",
-            "Create,Terminate,GetOwner,GetOwnerSid,SetPriority,AttachDebugger,GetAvailableVirtualSize", "True", "ROOT/cimv2:CIM_Process",
+            "Create,Terminate,GetOwner,GetOwnerSid,SetPriority,AttachDebugger,GetAvailableVirtualSize", "True", "ROOT/cimv2:CIM_Process", "True", "True",
         }));
     }
 
