@@ -48,13 +48,17 @@ internal sealed partial class RunContext
 
         ValueTask<List<string>?> Texts(string parameter) => OptionalTextsAsync(arguments, parameter, to, blockNesting);
 
+        // The SMB provider enumerates shares by name (Get-SmbShare: ADMIN$, C$, IPC$, then the others among them), where
+        // net share lists them as the server made them.
+        List<SmbShares.Share> SortedShares() => [.. shares.List().OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase)];
+
         // The shares the call names (-Name, or shares piped in as -InputObject): a name no share has is the not-found
         // error; a pattern that matches none is nothing. Null: the call names none.
         async ValueTask<List<SmbShares.Share>?> Named()
         {
             var names = await Texts("Name") ?? (await Texts("InputObject"))?.Select(ShareNameOf).ToList();
             if (names is null) return null;
-            var all = shares.List();
+            var all = SortedShares();
             var chosen = new List<SmbShares.Share>();
             foreach (var name in names)
             {
@@ -106,7 +110,7 @@ internal sealed partial class RunContext
         {
             case "Get-SmbShare":
             {
-                foreach (var share in await Named() ?? [.. shares.List()])
+                foreach (var share in await Named() ?? SortedShares())
                 {
                     if (await Flag("Special") is { } special && share.Special != special) continue;
                     await Write(ShareObject(share));
@@ -169,7 +173,7 @@ internal sealed partial class RunContext
 
             case "Get-SmbShareAccess":
             {
-                foreach (var share in await Named() ?? [.. shares.List()])
+                foreach (var share in await Named() ?? SortedShares())
                 {
                     foreach (var access in share.Permissions) await Write(ShareAccessObject(share, access));
                 }

@@ -20,7 +20,7 @@ public class CimSessionTests : EmulatorTestBase
             if (e is OutputEvent { Value: PsObject o }) outputs.Add(o);
         }
 
-        Assert.That(outputs.Select(o => o["Name"]?.ToDisplayString()), Is.EqualTo(new[] { "C$", "C$" }));
+        Assert.That(outputs.Select(o => o["Name"]?.ToDisplayString()), Is.EqualTo(new[] { "ADMIN$", "ADMIN$" }));
         Assert.That(outputs[0]["PSComputerName"]?.ToDisplayString(), Is.EqualTo("localhost"));
         Assert.That(outputs[0]["PSShowComputerName"], Is.EqualTo(PsPrimitive.Boolean(true)));
         Assert.That(outputs[1]["PSComputerName"], Is.InstanceOf<PsNil>(), "without the session the share is the local computer's, no computer named");

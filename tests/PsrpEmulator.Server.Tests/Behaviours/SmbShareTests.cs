@@ -32,6 +32,7 @@ public class SmbShareTests
         return (host.Stdout, host.Stderr, code);
     }
 
+    /// <summary>Get-SmbShare lists the shares by name (ADMIN$, C$, IPC$), as real servers' output shows.</summary>
     [Test]
     public async Task A_fresh_computer_has_its_administrative_shares()
     {
@@ -40,7 +41,7 @@ public class SmbShareTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            @"C$|C:\|Default share|True", "IPC$||Remote IPC|True", @"ADMIN$|C:\Windows|Remote Admin|True", "O:SYG:SYD:(A;;FA;;;BA)(A;;FA;;;BO)(A;;FA;;;IU)",
+            @"ADMIN$|C:\Windows|Remote Admin|True", @"C$|C:\|Default share|True", "IPC$||Remote IPC|True", "O:SYG:SYD:(A;;FA;;;BA)(A;;FA;;;BO)(A;;FA;;;IU)",
         }));
     }
 
