@@ -826,6 +826,28 @@ public class WmiObjectTests
     }
 
     /// <summary>
+    /// Rows of real servers' Get-WmiObject -List listings, in full width: the class's methods in MOF order and its
+    /// properties by name as WMI spells them (Win32_NetworkAdapter's AdapterTypeId; Win32_DiskPartition without the
+    /// six properties its documentation page adds).
+    /// </summary>
+    [TestCase("Win32_Service", "{StartService, St... {AcceptPause, AcceptStop, Caption, CheckPoint...}")]
+    [TestCase("Win32_NetworkAdapter", "{SetPowerState, R... {AdapterType, AdapterTypeId, AutoSense, Availability...}")]
+    [TestCase("CIM_NetworkAdapter", "{SetPowerState, R... {AutoSense, Availability, Caption, ConfigManagerErrorCode...}")]
+    [TestCase("Win32_Processor", "{SetPowerState, R... {AddressWidth, Architecture, AssetTag, Availability...}")]
+    [TestCase("Win32_DiskPartition", "{SetPowerState, R... {Access, Availability, BlockSize, Bootable...}")]
+    [TestCase("Win32_LogicalDisk", "{SetPowerState, R... {Access, Availability, BlockSize, Caption...}")]
+    [TestCase("Win32_ComputerSystem", "{SetPowerState, R... {AdminPasswordStatus, AutomaticManagedPagefile, AutomaticResetBootOption, AutomaticResetCapability...}")]
+    [TestCase("CIM_UnitaryComputerSystem", "{SetPowerState}      {Caption, CreationClassName, Description, InitialLoadInfo...}")]
+    [TestCase("Win32_BaseService", "{StartService, St... {AcceptPause, AcceptStop, Caption, CreationClassName...}")]
+    public async Task Get_WmiObject_List_rows_match_a_real_server_s(string className, string rest)
+    {
+        var (host, _) = await RunAsync($"Get-WmiObject -List {className} | Out-String -Width 250 -Stream | Where-Object {{ $_ -match '^(Win32|CIM)_' }} | ForEach-Object {{ $_.TrimEnd() }}");
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { className.PadRight(36) + rest }));
+    }
+
+    /// <summary>
     /// What the emulator cannot answer honestly is a scenario error, and the script goes on: a class it does not know
     /// (Windows may have it: CIM's "Not found" would be a guess), -QualifierName (it has no class qualifiers) and
     /// another namespace.
