@@ -839,6 +839,12 @@ public class WmiObjectTests
     [TestCase("Win32_ComputerSystem", "{SetPowerState, R... {AdminPasswordStatus, AutomaticManagedPagefile, AutomaticResetBootOption, AutomaticResetCapability...}")]
     [TestCase("CIM_UnitaryComputerSystem", "{SetPowerState}      {Caption, CreationClassName, Description, InitialLoadInfo...}")]
     [TestCase("Win32_BaseService", "{StartService, St... {AcceptPause, AcceptStop, Caption, CreationClassName...}")]
+    [TestCase("Win32_PhysicalMemory", "{}                   {Attributes, BankLabel, Capacity, Caption...}")]
+    [TestCase("Win32_UserAccount", "{Rename}             {AccountType, Caption, Description, Disabled...}")]
+    [TestCase("Win32_Product", "{Install, Admin, ... {AssignmentType, Caption, Description, HelpLink...}")]
+    [TestCase("Win32_QuickFixEngineering", "{}                   {Caption, CSName, Description, FixComments...}")]
+    [TestCase("CIM_OperatingSystem", "{Reboot, Shutdown}   {Caption, CreationClassName, CSCreationClassName, CSName...}")]
+    [TestCase("CIM_BIOSElement", "{}                   {BuildNumber, Caption, CodeSet, Description...}")]
     public async Task Get_WmiObject_List_rows_match_a_real_server_s(string className, string rest)
     {
         var (host, _) = await RunAsync($"Get-WmiObject -List {className} | Out-String -Width 250 -Stream | Where-Object {{ $_ -match '^(Win32|CIM)_' }} | ForEach-Object {{ $_.TrimEnd() }}");
