@@ -174,7 +174,7 @@ internal static class CimInstanceMembers
     private static bool IsClassName(string type) => type.Contains('_', StringComparison.Ordinal) ||
         type is not ("boolean" or "uint8" or "sint8" or "uint16" or "sint16" or "uint32" or "sint32" or "uint64" or "sint64" or "real32" or "real64" or "char16" or "datetime" or "string" or "object");
 
-    // A qualifier of a method or parameter: CimQualifier's Name, Value, CimType and Flags; its text "Name = value".
+    // A qualifier of a property, method or parameter: CimQualifier's Name, Value, CimType and Flags; its text "Name = value".
     private static PsObject Qualifier(string name, PsValue value, string cimTypeName, int cimTypeNumber, string of)
     {
         var o = new PsObject([$"Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOf{of}", "Microsoft.Management.Infrastructure.CimQualifier", "System.Object"])
@@ -210,19 +210,9 @@ internal static class CimInstanceMembers
         o.AdaptedProperties.Add(new PsProperty("Value", PsNil.Instance));
         o.AdaptedProperties.Add(new PsProperty("CimType", CimType(property.Type, property.EmbeddedClass)));
         o.AdaptedProperties.Add(new PsProperty("Flags", Flags(key, modifiedKnown: false, isNull: true)));
-        o.AdaptedProperties.Add(new PsProperty("Qualifiers", PsObjects.List(key ? [KeyQualifier()] : [],
+        o.AdaptedProperties.Add(new PsProperty("Qualifiers", PsObjects.List(key ? [Qualifier("key", PsPrimitive.Boolean(true), "Boolean", 1, "Property")] : [],
             ["Microsoft.Management.Infrastructure.Internal.Data.CimPropertyQualifierCollection", "System.Object"])));
         o.AdaptedProperties.Add(new PsProperty("ReferenceClassName", PsNil.Instance));
-        return o;
-    }
-
-    private static PsObject KeyQualifier()
-    {
-        var o = new PsObject(["Microsoft.Management.Infrastructure.Internal.Data.CimQualifierOfProperty", "Microsoft.Management.Infrastructure.CimQualifier", "System.Object"]) { ToStringValue = "key = True" };
-        o.AdaptedProperties.Add(new PsProperty("Name", PsPrimitive.String("key")));
-        o.AdaptedProperties.Add(new PsProperty("Value", PsPrimitive.Boolean(true)));
-        o.AdaptedProperties.Add(new PsProperty("CimType", PsObjects.Enum("Microsoft.Management.Infrastructure.CimType", "Boolean", 1)));
-        o.AdaptedProperties.Add(new PsProperty("Flags", PsObjects.Enum("Microsoft.Management.Infrastructure.CimFlags", "DisableOverride, ToSubclass", 256 | 1024)));
         return o;
     }
 

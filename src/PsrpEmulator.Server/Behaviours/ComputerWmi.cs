@@ -108,6 +108,9 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     internal IEnumerable<string> SubclassesOf(string className) =>
         KnownClassNames().Where(name => WmiSchema.Derivation(name).Contains(className, StringComparer.OrdinalIgnoreCase));
 
+    /// <summary>The classes below <paramref name="className"/> this computer has instances of (the scenario's and the live ones), in that order.</summary>
+    internal IEnumerable<WmiClassSeed> SubclassSeeds(string className) => SubclassesOf(className).Select(c => Find("root/cimv2", c)).OfType<WmiClassSeed>();
+
     // Win32_Service's instances now: the scenario's services: and those commands installed, as commands left them.
     private WmiClassSeed ServiceClass(ComputerServices listed) =>
         new("root/cimv2", "Win32_Service", computer, ["Name"], [.. listed.All().Select(s => Service(s, listed))]) { IsLive = true };

@@ -29,9 +29,7 @@ internal sealed partial class RunContext
 
         await RefuseOtherComputerAsync("Get-CimClass", arguments, to, blockNesting);
         // Each computer asked (all of them this one's names) answers with its classes; a class names no computer.
-        var computers = await CimSessionComputersAsync(arguments, to, blockNesting) ?? (arguments["ComputerName"] is { } computerWord
-            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).Where(c => c.Length > 0)]
-            : null);
+        var computers = await CimComputersAsync(arguments, to, blockNesting);
         var className = arguments["ClassName"] is { } classWord ? PipelineVariables.Display(await ArgumentAsync(classWord, to, blockNesting)).Trim() : "*";
         var methodName = arguments["MethodName"] is { } methodWord ? PipelineVariables.Display(await ArgumentAsync(methodWord, to, blockNesting)) : null;
         var propertyName = arguments["PropertyName"] is { } propertyWord ? PipelineVariables.Display(await ArgumentAsync(propertyWord, to, blockNesting)) : null;

@@ -117,6 +117,12 @@ internal sealed partial class RunContext
         return true;
     }
 
+    /// <summary>The computers a CIM cmdlet's -CimSession or -ComputerName names (<see cref="CimSessionComputersAsync"/>); null for neither.</summary>
+    private async ValueTask<List<string>?> CimComputersAsync(StageArguments arguments, IPipelineHost? to, int blockNesting) =>
+        await CimSessionComputersAsync(arguments, to, blockNesting) ?? (arguments["ComputerName"] is { } computerWord
+            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).Where(c => c.Length > 0)]
+            : null);
+
     /// <summary>The computer names of Get-CimInstance's -CimSession: each session's (the runspace's session of its InstanceId).</summary>
     private async ValueTask<List<string>?> CimSessionComputersAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {

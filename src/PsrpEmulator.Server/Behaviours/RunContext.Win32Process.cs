@@ -29,9 +29,7 @@ internal sealed partial class RunContext
         // carry that name as their PSComputerName (the session's computer) and the PSShowComputerName note a session
         // other than the default one adds (CimSessionProxy.AddShowComputerNameMarker), so tables show the computer.
         // -CimSession: New-CimSession's sessions, each its computer's.
-        var computers = await CimSessionComputersAsync(arguments, to, blockNesting) ?? (arguments["ComputerName"] is { } computerWord
-            ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display).Where(c => c.Length > 0)]
-            : null);
+        var computers = await CimComputersAsync(arguments, to, blockNesting);
         if (computers is { Count: > 0 })
         {
             var rest = arguments.Without("ComputerName").Without("CimSession");

@@ -74,22 +74,21 @@ internal sealed partial class RunContext
             .OfType<PsObject>().FirstOrDefault();
     }
 
-    // Each method's in-parameters in WMI's order (Invoke-WmiMethod -ArgumentList and $object.Method(...) give them by
-    // position), and whether it is static (called on the class, not an instance).
-    private static readonly Dictionary<string, (string[] Parameters, bool Static)> WmiMethodSignatures = new(StringComparer.OrdinalIgnoreCase)
+    // The methods the emulator runs (RunWmiMethodAsync), each with its in-parameters in the class's order
+    // (Invoke-WmiMethod -ArgumentList and $object.Method(...) give them by position) and whether it is static (called on
+    // the class, not an instance), as the class declares them (WmiMethodData).
+    private static readonly Dictionary<string, (string[] Parameters, bool Static)> WmiMethodSignatures = new[]
     {
-        ["Win32_Service.StartService"] = ([], false),
-        ["Win32_Service.StopService"] = ([], false),
-        ["Win32_Service.PauseService"] = ([], false),
-        ["Win32_Service.ResumeService"] = ([], false),
-        ["Win32_Service.ChangeStartMode"] = (["StartMode"], false),
-        ["Win32_Service.Delete"] = ([], false),
-        ["Win32_Process.Create"] = (["CommandLine", "CurrentDirectory", "ProcessStartupInformation"], true),
-        ["Win32_Process.Terminate"] = (["Reason"], false),
-        ["Win32_Process.GetOwner"] = ([], false),
-        ["Win32_Process.GetOwnerSid"] = ([], false),
-        ["Win32_ComputerSystem.Rename"] = (["Name", "Password", "UserName"], false),
-    };
+        "Win32_Service.StartService", "Win32_Service.StopService", "Win32_Service.PauseService", "Win32_Service.ResumeService", "Win32_Service.ChangeStartMode",
+        "Win32_Service.Delete", "Win32_Process.Create", "Win32_Process.Terminate", "Win32_Process.GetOwner", "Win32_Process.GetOwnerSid", "Win32_ComputerSystem.Rename",
+    }.ToDictionary(key => key, DeclaredSignature, StringComparer.OrdinalIgnoreCase);
+
+    private static (string[] Parameters, bool Static) DeclaredSignature(string classAndMethod)
+    {
+        var dot = classAndMethod.IndexOf('.', StringComparison.Ordinal);
+        var declared = WmiMethods.Of(classAndMethod[..dot]).First(m => m.Name.Equals(classAndMethod[(dot + 1)..], StringComparison.OrdinalIgnoreCase));
+        return ([.. declared.Parameters.Where(p => p.Direction.Contains("in", StringComparison.OrdinalIgnoreCase)).Select(p => p.Name)], declared.Static);
+    }
 
     /// <summary>The WMI class an instance is of (a ManagementObject's or a CimInstance's), or null for another object.</summary>
     private static string? WmiClassOf(PsObject instance) => instance.TypeNames is [var first, ..]

@@ -63,39 +63,12 @@ internal static class WmiInstances
     {
         var path = projected || relativePath is null ? null : $@"\\{computer}\root\cimv2:{relativePath}";
         IReadOnlyList<string> derivation = projected ? [] : WmiSchema.Derivation(className);
-        static PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
         var o = new PsObject([$@"System.Management.ManagementObject#root\cimv2\{className}", "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
             "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path ?? string.Empty };
-        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(2)));
-        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", Text(derivation.Count > 0 ? derivation[0] : null)));
-        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", Text(projected ? null : derivation.Count > 0 ? derivation[^1] : className)));
-        o.AdaptedProperties.Add(new PsProperty("__RELPATH", Text(relativePath)));
-        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
-        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
-        o.AdaptedProperties.Add(new PsProperty("__SERVER", Text(projected ? null : computer)));
-        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", Text(projected ? null : @"root\cimv2")));
-        o.AdaptedProperties.Add(new PsProperty("__PATH", Text(path)));
-        var system = o.AdaptedProperties.ToList();
-        o.AdaptedProperties.AddRange(properties);
-        // ManagementBaseObject's .NET properties, which Format-List * and ConvertTo-Json show after the WMI ones and
-        // scripts read (InSpec's wmi resource walks $obj.Properties for each property's Name and Value).
-        o.AdaptedProperties.AddRange(
-        [
-            new("Scope", Opaque("System.Management.ManagementScope")),
-            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path ?? string.Empty }),
-            new("Options", Opaque("System.Management.ObjectGetOptions")),
-            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = $@"\\{computer}\root\cimv2:{className}" }),
-            new("Properties", PropertyDataCollection(properties, className)),
-            new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
-            new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
-            new("Site", PsNil.Instance),
-            new("Container", PsNil.Instance),
-        ]);
+        AddManagementMembers(o, 2, className, derivation, projected ? null : derivation.Count > 0 ? derivation[^1] : className, relativePath,
+            projected ? null : computer, projected ? null : @"root\cimv2", path, properties, $@"\\{computer}\root\cimv2:{className}", []);
         // types.ps1xml's AliasProperty PSComputerName = __SERVER: a member, first in Format-List * and Select-Object *.
         return o.With("PSComputerName", projected ? PsNil.Instance : PsPrimitive.String(computer));
-
-        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }
 
     /// <summary>
@@ -109,39 +82,51 @@ internal static class WmiInstances
         const string ClassTypeName = "System.Management.ManagementClass";
         var path = $@"\\{computer}\ROOT\cimv2:{className}";
         var derivation = WmiSchema.Derivation(className);
-        static PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
         var o = new PsObject([$@"{ClassTypeName}#ROOT\cimv2\{className}", ClassTypeName, "System.Management.ManagementObject", "System.Management.ManagementBaseObject",
             "System.ComponentModel.Component", "System.MarshalByRefObject", "System.Object"]) { ToStringValue = path };
         var properties = propertyNames.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase).Select(n => new PsProperty(n, PsNil.Instance)).ToList();
-        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(1)));
-        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", Text(derivation.Count > 0 ? derivation[0] : null)));
-        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", Text(derivation.Count > 0 ? derivation[^1] : className)));
-        o.AdaptedProperties.Add(new PsProperty("__RELPATH", PsPrimitive.String(className)));
-        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
-        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
-        o.AdaptedProperties.Add(new PsProperty("__SERVER", PsPrimitive.String(computer)));
-        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", PsPrimitive.String(@"ROOT\cimv2")));
-        o.AdaptedProperties.Add(new PsProperty("__PATH", PsPrimitive.String(path)));
-        var system = o.AdaptedProperties.ToList();
-        o.AdaptedProperties.AddRange(properties);
-        o.AdaptedProperties.AddRange(
+        AddManagementMembers(o, 1, className, derivation, derivation.Count > 0 ? derivation[^1] : className, className, computer, @"ROOT\cimv2", path, properties, path,
         [
             new("Derivation", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.Collections.Specialized.StringCollection", "System.Object"])),
             new("Methods", PsObjects.List([.. methods.Select(m => (PsValue)MethodData(m))], ["System.Management.MethodDataCollection", "System.Object"])),
+        ]);
+        return o.With("Name", className).With("PSComputerName", computer);
+    }
+
+    // A ManagementBaseObject's members, a ManagementObject's and a ManagementClass's: the system properties (__GENUS ...
+    // __PATH), the class's properties, then the .NET properties (a ManagementClass's own first), which Format-List * and
+    // ConvertTo-Json show after the WMI ones and scripts read (InSpec's wmi resource walks $obj.Properties for each
+    // property's Name and Value).
+    private static void AddManagementMembers(PsObject o, int genus, string className, IReadOnlyList<string> derivation, string? dynasty, string? relativePath,
+        string? server, string? wmiNamespace, string? path, IReadOnlyList<PsProperty> properties, string classPath, IEnumerable<PsProperty> classMembers)
+    {
+        static PsValue Text(string? value) => value is null ? PsNil.Instance : PsPrimitive.String(value);
+        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
+        o.AdaptedProperties.Add(new PsProperty("__GENUS", PsPrimitive.Int32(genus)));
+        o.AdaptedProperties.Add(new PsProperty("__CLASS", PsPrimitive.String(className)));
+        o.AdaptedProperties.Add(new PsProperty("__SUPERCLASS", Text(derivation.Count > 0 ? derivation[0] : null)));
+        o.AdaptedProperties.Add(new PsProperty("__DYNASTY", Text(dynasty)));
+        o.AdaptedProperties.Add(new PsProperty("__RELPATH", Text(relativePath)));
+        o.AdaptedProperties.Add(new PsProperty("__PROPERTY_COUNT", PsPrimitive.Int32(properties.Count)));
+        o.AdaptedProperties.Add(new PsProperty("__DERIVATION", PsObjects.List([.. derivation.Select(d => (PsValue)PsPrimitive.String(d))], ["System.String[]", "System.Array", "System.Object"])));
+        o.AdaptedProperties.Add(new PsProperty("__SERVER", Text(server)));
+        o.AdaptedProperties.Add(new PsProperty("__NAMESPACE", Text(wmiNamespace)));
+        o.AdaptedProperties.Add(new PsProperty("__PATH", Text(path)));
+        var system = o.AdaptedProperties.ToList();
+        o.AdaptedProperties.AddRange(properties);
+        o.AdaptedProperties.AddRange(classMembers);
+        o.AdaptedProperties.AddRange(
+        [
             new("Scope", Opaque("System.Management.ManagementScope")),
-            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("Path", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path ?? string.Empty }),
             new("Options", Opaque("System.Management.ObjectGetOptions")),
-            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = path }),
+            new("ClassPath", new PsObject(["System.Management.ManagementPath", "System.Object"]) { ToStringValue = classPath }),
             new("Properties", PropertyDataCollection(properties, className)),
             new("SystemProperties", PropertyDataCollection(system, "___SYSTEM")),
             new("Qualifiers", PsObjects.List([], ["System.Management.QualifierDataCollection", "System.Object"])),
             new("Site", PsNil.Instance),
             new("Container", PsNil.Instance),
         ]);
-        return o.With("Name", className).With("PSComputerName", computer);
-
-        static PsObject Opaque(string typeName) => new([typeName, "System.Object"]) { ToStringValue = typeName };
     }
 
     // A MethodData: its name (how a collection of them shows) and the class that declares it. Its in- and

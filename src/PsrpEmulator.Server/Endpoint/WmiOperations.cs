@@ -32,34 +32,33 @@ internal static class WmiOperations
                 throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, e.Message);
             }
 
+            // A superclass's query is answered by its subclasses' instances, each checked and projected as its own; its
+            // properties must be the superclass's.
+            IReadOnlyList<WmiClassSeed> seeds;
             if (Subclasses(wmi, wmiNamespace, query.ClassName) is { } deep)
             {
-                // The query names the superclass's properties; each subclass's instances are checked and projected as its own.
                 if (query.UnknownProperties(WmiSchema.Properties(query.ClassName) ?? []).FirstOrDefault() is { } unknownOfSuperclass)
                 {
                     throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{query.ClassName} has no property {unknownOfSuperclass}");
                 }
 
-                try
-                {
-                    return [.. deep.SelectMany(seed => wmi.Instances(seed).Where(query.Matches).Select(i => Instance(seed, query.Project(i))))];
-                }
-                catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-                {
-                    throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, "a LIKE pattern took too long to match");
-                }
+                seeds = deep;
             }
-
-            var queried = Class(wmi, wmiNamespace, query.ClassName);
-            // A class without instances gives no property names to check against.
-            if (queried.Instances.Count > 0 && query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
+            else
             {
-                throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{queried.ClassName} has no property {unknown}");
+                var queried = Class(wmi, wmiNamespace, query.ClassName);
+                // A class without instances gives no property names to check against.
+                if (queried.Instances.Count > 0 && query.UnknownProperties(queried.PropertyNames).FirstOrDefault() is { } unknown)
+                {
+                    throw new WsManFaultException(WsManFaultReason.WmiInvalidQuery, $"{queried.ClassName} has no property {unknown}");
+                }
+
+                seeds = [queried];
             }
 
             try
             {
-                return [.. wmi.Instances(queried).Where(query.Matches).Select(i => Instance(queried, query.Project(i)))];
+                return [.. seeds.SelectMany(seed => wmi.Instances(seed).Where(query.Matches).Select(i => Instance(seed, query.Project(i))))];
             }
             catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
             {
@@ -68,9 +67,8 @@ internal static class WmiOperations
         }
 
         if (className == "*") throw new WsManFaultException(WsManFaultReason.WmiFilterRequired, $"enumerating {wmiNamespace}/* needs a WQL filter (Dialect {WmiResourceUris.WqlDialect})");
-        if (Subclasses(wmi, wmiNamespace, className) is { } subclasses) return [.. subclasses.SelectMany(s => wmi.Instances(s).Select(i => Instance(s, i)))];
-        var seed = Class(wmi, wmiNamespace, className);
-        return [.. wmi.Instances(seed).Select(i => Instance(seed, i))];
+        var classes = Subclasses(wmi, wmiNamespace, className) ?? [Class(wmi, wmiNamespace, className)];
+        return [.. classes.SelectMany(seed => wmi.Instances(seed).Select(i => Instance(seed, i)))];
     }
 
     public static WmiInstance Get(ComputerWmi wmi, string wmiNamespace, string className, IReadOnlyDictionary<string, string> selectors)
@@ -92,7 +90,7 @@ internal static class WmiOperations
     // (IncludeSubClassProperties) returns them; null for another class.
     private static List<WmiClassSeed>? Subclasses(ComputerWmi wmi, string wmiNamespace, string className) =>
         wmi.Find(wmiNamespace, className) is null && wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && ComputerWmi.EnumeratesDeep(className)
-            ? [.. wmi.SubclassesOf(className).Select(c => wmi.Find(wmiNamespace, c)).OfType<WmiClassSeed>()]
+            ? [.. wmi.SubclassSeeds(className)]
             : null;
 
     private static WmiClassSeed Class(ComputerWmi wmi, string wmiNamespace, string className) =>

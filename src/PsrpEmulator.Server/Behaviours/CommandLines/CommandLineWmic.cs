@@ -199,13 +199,15 @@ internal sealed class WmicScript(string line) : ICommandLineScript
         {
             List<IReadOnlyList<WmiProperty>>? deep = [];
             var refused = false;
-            foreach (var subclass in wmi.SubclassesOf(className).Select(c => wmi.Find("root/cimv2", c)).OfType<WmiClassSeed>())
+            foreach (var subclass in wmi.SubclassSeeds(className))
             {
-                if (deep is null) break;
-                var found = Select(wmi, subclass, properties, condition, out var notReadDeep, WmiSchema.Properties(className));
-                refused |= notReadDeep;
-                if (found is null) deep = null;
-                else deep.AddRange(found);
+                if (Select(wmi, subclass, properties, condition, out refused, WmiSchema.Properties(className)) is not { } found)
+                {
+                    deep = null;
+                    break;
+                }
+
+                deep.AddRange(found);
             }
 
             return await WriteInstancesAsync(host, computer, deep, refused, layout, cancellationToken).ConfigureAwait(false);
