@@ -78,7 +78,8 @@ internal sealed partial class RunContext
             ]),
             new("memory", null,
             [
-                ("available mbytes", NumberOfItems64, _ => Math.Floor(FreeKb / 1024)), ("available bytes", NumberOfItems64, _ => FreeKb * 1024),
+                ("available mbytes", NumberOfItems64, _ => Math.Floor(FreeKb / 1024)), ("available kbytes", NumberOfItems64, _ => FreeKb),
+                ("available bytes", NumberOfItems64, _ => FreeKb * 1024),
                 ("% committed bytes in use", RawFraction, _ => Percent(CommitLimitKb - FreeVirtualKb, CommitLimitKb)), ("committed bytes", NumberOfItems64, _ => (CommitLimitKb - FreeVirtualKb) * 1024),
                 ("commit limit", NumberOfItems64, _ => CommitLimitKb * 1024), ("cache faults/sec", RateOfCountsPerSecond32, _ => 0), ("pages/sec", RateOfCountsPerSecond32, _ => 0),
                 ("page faults/sec", RateOfCountsPerSecond32, _ => 0), ("pages input/sec", RateOfCountsPerSecond32, _ => 0), ("page reads/sec", RateOfCountsPerSecond32, _ => 0),

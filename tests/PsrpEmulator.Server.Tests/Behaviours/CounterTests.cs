@@ -137,4 +137,24 @@ public class CounterTests
             @"\\testhost01\processor(_total)\% processor time _total                 3",
         }));
     }
+
+    /// <summary>
+    /// Monitoring scripts read the same figures through WMI's formatted performance classes and through Get-Counter:
+    /// the two agree, counter for counter.
+    /// </summary>
+    [Test]
+    public async Task The_formatted_performance_classes_read_what_Get_Counter_reads()
+    {
+        var (host, _) = await RunAsync(
+            "$m = Get-CimInstance Win32_PerfFormattedData_PerfOS_Memory; " +
+            "$c = (Get-Counter '\\Memory\\Available Bytes', '\\Memory\\Available KBytes', '\\Memory\\Available MBytes', '\\Memory\\Committed Bytes', '\\Memory\\Commit Limit', " +
+            "'\\Memory\\% Committed Bytes In Use', '\\Memory\\Pool Nonpaged Bytes', '\\Memory\\Pool Paged Bytes').CounterSamples.CookedValue; " +
+            "$w = $m.AvailableBytes, $m.AvailableKBytes, $m.AvailableMBytes, $m.CommittedBytes, $m.CommitLimit, $m.PercentCommittedBytesInUse, $m.PoolNonpagedBytes, $m.PoolPagedBytes; " +
+            "0..7 | ForEach-Object { [math]::Floor($c[$_]) -eq $w[$_] }; " +
+            "Get-CimInstance Win32_PerfFormattedData_PerfOS_Processor | ForEach-Object { $_.Name + '=' + $_.PercentProcessorTime }; " +
+            "(Get-Counter '\\Processor(*)\\% Processor Time').CounterSamples | ForEach-Object { $_.InstanceName + '=' + $_.CookedValue }");
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "True", "True", "True", "True", "True", "True", "True", "0=3", "1=3", "_Total=3", "0=3", "1=3", "_total=3" }));
+    }
 }
