@@ -92,26 +92,19 @@ internal static class WindowsCommands
         "Get-WinLanguageBarOption", "Set-WinLanguageBarOption", "Set-Culture"
     ];
 
-    // More in-box modules' commands, so that a script calling one meets a scenario error rather than "not recognized"
-    // (their lists as the modules export them on Windows Server 2019, the emulator's best knowledge; UNVERIFIED).
+    // Two more modules' commands in their manifests' order, which Get-Module -ListAvailable shows (PSDesiredStateConfiguration's
+    // lists the emulator's best knowledge, UNVERIFIED); the other in-box modules' exports are InBoxModuleExports'.
     private static readonly (string Module, string[] Cmdlets, string[] Functions)[] OtherInBoxModuleCommands =
     [
-        ("TrustedPlatformModule", ["Clear-Tpm", "ConvertTo-TpmOwnerAuth", "Disable-TpmAutoProvisioning", "Enable-TpmAutoProvisioning", "Get-Tpm",
-            "Get-TpmEndorsementKeyInfo", "Get-TpmSupportedFeature", "Import-TpmOwnerAuth", "Initialize-Tpm", "Set-TpmOwnerAuth", "Unblock-Tpm"], []),
-        ("SecureBoot", ["Confirm-SecureBootUEFI", "Format-SecureBootUEFI", "Get-SecureBootPolicy", "Get-SecureBootUEFI", "Set-SecureBootUEFI"], []),
-        ("PnpDevice", [], ["Disable-PnpDevice", "Enable-PnpDevice", "Get-PnpDevice", "Get-PnpDeviceProperty"]),
-        ("PSDesiredStateConfiguration", ["Disable-DscDebug", "Enable-DscDebug", "Invoke-DscResource", "Publish-DscConfiguration", "Set-DscLocalConfigurationManager",
-            "Start-DscConfiguration", "Test-DscConfiguration", "Update-DscConfiguration"],
+        // Its cmdlets' first four as a real Get-Module -ListAvailable row shows them.
+        ("PSDesiredStateConfiguration", ["Set-DscLocalConfigurationManager", "Start-DscConfiguration", "Test-DscConfiguration", "Publish-DscConfiguration",
+            "Disable-DscDebug", "Enable-DscDebug", "Invoke-DscResource", "Update-DscConfiguration"],
             ["Configuration", "Get-DscConfiguration", "Get-DscConfigurationStatus", "Get-DscLocalConfigurationManager", "Get-DscResource", "New-DscChecksum",
             "Remove-DscConfigurationDocument", "Restore-DscConfiguration", "Stop-DscConfiguration"]),
         // Pester 3.4.0's FunctionsToExport.
         ("Pester", [], ["Describe", "Context", "It", "Should", "Mock", "Assert-MockCalled", "Assert-VerifiableMocks", "New-Fixture", "Get-TestDriveItem",
             "Invoke-Pester", "Setup", "In", "InModuleScope", "Invoke-Mock", "BeforeEach", "AfterEach", "BeforeAll", "AfterAll", "Get-MockDynamicParameters",
             "Set-DynamicParameterVariables", "Set-TestInconclusive", "SafeGetCommand", "New-PesterOption"]),
-        ("MMAgent", [], ["Debug-MMAppPrelaunch", "Disable-MMAgent", "Enable-MMAgent", "Get-MMAgent", "Set-MMAgent"]),
-        ("ProcessMitigations", ["ConvertTo-ProcessMitigationPolicy", "Get-ProcessMitigation", "Set-ProcessMitigation"], []),
-        ("AppLocker", ["Get-AppLockerFileInformation", "Get-AppLockerPolicy", "New-AppLockerPolicy", "Set-AppLockerPolicy", "Test-AppLockerPolicy"], []),
-        ("Kds", ["Add-KdsRootKey", "Clear-KdsCache", "Get-KdsConfiguration", "Get-KdsRootKey", "Set-KdsConfiguration", "Test-KdsRootKey"], []),
     ];
 
     // Modules a Windows Server 2019 loads on first use.
@@ -207,7 +200,8 @@ internal static class WindowsCommands
         ["write"] = "Write-Output",
     };
 
-    private static readonly HashSet<string> Names = new([.. PowerShellModuleCommands, .. FirstUseCommands, .. AliasTargets.Keys], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> Names = new([.. PowerShellModuleCommands, .. FirstUseCommands, .. InBoxModuleExports.Commands.Select(c => c.Name), .. AliasTargets.Keys],
+        StringComparer.OrdinalIgnoreCase);
 
 
     // Programs of System32 that scripts call (a PowerShell session runs them too).
@@ -282,7 +276,8 @@ internal static class WindowsCommands
     /// which are listed by name.
     /// </summary>
     public static int ManifestPosition(string name) =>
-        OtherInBoxModuleCommands.Select(m => Array.IndexOf([.. m.Cmdlets, .. m.Functions], name) + 1).FirstOrDefault(p => p > 0);
+        OtherInBoxModuleCommands.Select(m => Array.IndexOf([.. m.Cmdlets, .. m.Functions], name) + 1).FirstOrDefault(p => p > 0) is var position && position > 0 ? position
+        : FindModuleCommand(name) is { Module: { } module } ? InBoxModuleExports.Position(module, name) : 0;
 
     /// <summary>The module command of that name (case aside); null for another (an alias, a program, an unknown name).</summary>
     public static ModuleCommand? FindModuleCommand(string name) => ModuleCommandTable.Value.GetValueOrDefault(name);
@@ -345,6 +340,12 @@ internal static class WindowsCommands
             _ when n.Contains("Appx", StringComparison.Ordinal) => ("Appx", "2.0.1.0", false),
             _ => (null, null, false),
         });
+        // The in-box modules' whole exports, from their sources: they settle a command's module and kind.
+        foreach (var (name, module, isFunction) in InBoxModuleExports.Commands)
+        {
+            table[name] = new ModuleCommand(name, isFunction, module, WindowsModules.All.First(m => m.Name == module).Version);
+        }
+
         return table;
     }
 

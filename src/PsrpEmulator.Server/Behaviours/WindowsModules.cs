@@ -3,9 +3,12 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// The modules a Windows Server 2019 has in its module folders ($env:PSModulePath: Program Files' first, then
 /// System32's), as Get-Module -ListAvailable finds them: name, version, module type, and each one's manifest GUID where
-/// PowerShell's own manifests say it (the modules PowerShell ships). The list, versions and types of the others are the
-/// emulator's best knowledge of a Server 2019 (UNVERIFIED), their GUIDs unknown (all zeros), a description only where the manifest's is known, their exported commands
-/// those of <see cref="WindowsCommands"/> (none for a module the emulator knows no commands of).
+/// PowerShell's own manifests say it (the modules PowerShell ships). System32's modules and their versions are those of
+/// PSScriptAnalyzer's compatibility profile of a real Windows Server 2019 Datacenter (CrossCompatibility/profiles/win-8_x64_10.0.17763.0_5.1.17763.134...,
+/// which lists no Program Files module); their module types are as real Get-Module -ListAvailable tables show them
+/// (Manifest where none was found, UNVERIFIED); their GUIDs unknown (all zeros), a description only where the manifest's
+/// is known, their exported commands those of <see cref="WindowsCommands"/> and <see cref="InBoxModuleExports"/> (none for
+/// a module the emulator knows no commands of: AppvClient, NFS, RemoteDesktop, UEV...).
 /// </summary>
 internal static class WindowsModules
 {
@@ -36,8 +39,8 @@ internal static class WindowsModules
 
         new("AppBackgroundTask", "1.0.0.0", "Manifest", false),
         new("AppLocker", "2.0.0.0", "Manifest", false),
+        new("AppvClient", "1.0.0.0", "Manifest", false),
         new("Appx", "2.0.1.0", "Manifest", false),
-        new("AssignedAccess", "1.0.0.0", "Script", false),
         new("BestPractices", "1.0", "Manifest", false),
         new("BitLocker", "1.0.0.0", "Manifest", false),
         new("BitsTransfer", "2.0.0.0", "Manifest", false),
@@ -45,12 +48,14 @@ internal static class WindowsModules
         new("CimCmdlets", "1.0.0.0", "Manifest", false, "fb6cc51d-c096-4b38-b78d-0fed6277096a"),
         new("ConfigCI", "1.0", "Manifest", false),
         new("Defender", "1.0", "Manifest", false),
+        new("DeliveryOptimization", "1.0.1.0", "Manifest", false),
         new("DirectAccessClientComponents", "1.0.0.0", "Manifest", false),
         new("Dism", "3.0", "Manifest", false),
         new("DnsClient", "1.0.0.0", "Manifest", false),
         new("EventTracingManagement", "1.0.0.0", "Manifest", false),
         new("International", "2.0.0.0", "Manifest", false),
         new("iSCSI", "1.0.0.0", "Manifest", false),
+        new("IscsiTarget", "2.0.0.0", "Manifest", false),
         new("Kds", "1.0.0.0", "Manifest", false),
         new("Microsoft.PowerShell.Archive", "1.0.1.0", "Manifest", false, "eb74e8da-9ae2-482a-a648-e96550fb8733"),
         new("Microsoft.PowerShell.Diagnostics", "3.0.0.0", "Manifest", false, "ca046f10-ca64-4740-8ff9-2565dba61a4f"),
@@ -65,6 +70,7 @@ internal static class WindowsModules
         new("MsDtc", "1.0.0.0", "Manifest", false),
         new("NetAdapter", "2.0.0.0", "Manifest", false),
         new("NetConnection", "1.0.0.0", "Manifest", false),
+        new("NetDiagnostics", "1.0.0.0", "Manifest", false),
         new("NetEventPacketCapture", "1.0.0.0", "Manifest", false),
         new("NetLbfo", "2.0.0.0", "Manifest", false),
         new("NetNat", "1.0.0.0", "Manifest", false),
@@ -75,36 +81,45 @@ internal static class WindowsModules
         new("NetworkConnectivityStatus", "1.0.0.0", "Manifest", false),
         new("NetworkSwitchManager", "1.0.0.0", "Manifest", false),
         new("NetworkTransition", "1.0.0.0", "Manifest", false),
+        new("NFS", "1.0", "Manifest", false),
         new("PcsvDevice", "1.0.0.0", "Manifest", false),
+        new("PersistentMemory", "1.0.0.0", "Binary", false),
         new("PKI", "1.0.0.0", "Manifest", false),
+        new("PlatformIdentifier", "1.0.0.0", "Manifest", false),
         new("PnpDevice", "1.0.0.0", "Manifest", false),
         new("PrintManagement", "1.1", "Manifest", false),
-        new("ProcessMitigations", "1.0.0.0", "Manifest", false),
-        new("Provisioning", "3.0", "Manifest", false),
+        new("ProcessMitigations", "1.0.11", "Binary", false),
         new("PSDesiredStateConfiguration", "1.1", "Manifest", false),
         new("PSDiagnostics", "1.0.0.0", "Script", false, "c61d6278-02a3-4618-ae37-a524d40a7f44"),
         new("PSScheduledJob", "1.1.0.0", "Binary", false),
         new("PSWorkflow", "2.0.0.0", "Manifest", false),
         new("PSWorkflowUtility", "1.0.0.0", "Manifest", false),
+        new("RemoteDesktop", "2.0.0.0", "Manifest", false),
         new("ScheduledTasks", "1.0.0.0", "Manifest", false),
         new("SecureBoot", "2.0.0.0", "Manifest", false),
+        new("SecurityCmdlets", "1.0.0.0", "Manifest", false),
         new("ServerCore", "1.0.0.0", "Script", false),
         new("ServerManager", "2.0.0.0", "Manifest", false),
         new("ServerManagerTasks", "1.0.0.0", "Manifest", false),
         new("SmbShare", "2.0.0.0", "Manifest", false),
         new("SmbWitness", "2.0.0.0", "Manifest", false),
-        new("StartLayout", "1.0.0.1", "Manifest", false),
+        new("SoftwareInventoryLogging", "2.0.0.0", "Manifest", false),
+        new("StartLayout", "1.0.0.0", "Manifest", false),
         new("Storage", "2.0.0.0", "Manifest", false),
+        new("StorageBusCache", "1.0.0.0", "Manifest", false),
         new("TLS", "2.0.0.0", "Manifest", false),
         new("TroubleshootingPack", "1.0.0.0", "Manifest", false),
         new("TrustedPlatformModule", "2.0.0.0", "Manifest", false),
+        new("UEV", "2.1.639.0", "Binary", false),
         new("UserAccessLogging", "1.0.0.0", "Manifest", false),
         new("VpnClient", "2.0.0.0", "Manifest", false),
         new("Wdac", "1.0.0.0", "Manifest", false),
-        new("WindowsDiagnosticData", "1.0.0.0", "Manifest", false),
+        new("Whea", "2.0.0.0", "Manifest", false),
+        new("WindowsDeveloperLicense", "1.0.0.0", "Manifest", false),
         new("WindowsErrorReporting", "1.0", "Script", false),
         new("WindowsSearch", "1.0.0.0", "Manifest", false),
         new("WindowsUpdate", "1.0.0.0", "Manifest", false),
+        new("WindowsUpdateProvider", "1.0.0.2", "Manifest", false),
     ];
 
     private static readonly Dictionary<string, Module> ByName = Modules.ToDictionary(m => m.Name, StringComparer.OrdinalIgnoreCase);

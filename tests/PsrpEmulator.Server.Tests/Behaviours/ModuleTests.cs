@@ -45,7 +45,7 @@ public class ModuleTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
             "PackageManagement", "Pester", "PowerShellGet", "PSReadline",
-            "PcsvDevice", "PKI", "PnpDevice", "PrintManagement", "ProcessMitigations", "Provisioning", "PSDesiredStateConfiguration",
+            "PcsvDevice", "PersistentMemory", "PKI", "PlatformIdentifier", "PnpDevice", "PrintManagement", "ProcessMitigations", "PSDesiredStateConfiguration",
             "PSDiagnostics", "PSScheduledJob", "PSWorkflow", "PSWorkflowUtility",
         }));
     }
@@ -108,7 +108,7 @@ public class ModuleTests
             "ModuleType Version    Name                                ExportedCommands",
             "---------- -------    ----                                ----------------",
             "Script     3.4.0      Pester                              {Describe, Context, It, Should...}",
-            "Script     2.0.0      PSReadline                          {}",
+            "Script     2.0.0      PSReadline                          {Get-PSReadLineKeyHandler, Set-PSReadLineKeyHandler, Remove...",
             "",
             "",
             @"    Directory: C:\Windows\system32\WindowsPowerShell\v1.0\Modules",
@@ -116,7 +116,7 @@ public class ModuleTests
             "",
             "ModuleType Version    Name                                ExportedCommands",
             "---------- -------    ----                                ----------------",
-            "Manifest   1.0.0.0    NetTCPIP                            {Get-NetIPAddress, Get-NetIPConfiguration, Get-NetIPInterfa...",
+            "Manifest   1.0.0.0    NetTCPIP                            {Get-NetIPAddress, Get-NetIPInterface, Get-NetIPv4Protocol,...",
             "",
             "",
             "",
@@ -132,7 +132,7 @@ public class ModuleTests
 
         Assert.That(first.OutputTexts, Is.EqualTo(new[] { "0" }));
         Assert.That(second.Errors, Is.Empty);
-        Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Microsoft.PowerShell.Archive", "NetTCPIP", "17", "True" }));
+        Assert.That(second.OutputTexts, Is.EqualTo(new[] { "Microsoft.PowerShell.Archive", "NetTCPIP", "34", "True" }));
     }
 
     /// <summary>A module's command loads the module on first use (autoloading): Get-Module lists it after, as on Windows.</summary>
@@ -190,5 +190,49 @@ public class ModuleTests
         var (host, _) = await RunAsync(statement);
 
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("PsrpEmulator.ScenarioError", message) }));
+    }
+
+    /// <summary>
+    /// The in-box modules' exports are whole: as many cmdlets and functions as the compatibility profile of a real
+    /// Windows Server 2019 counts for each module whose counts it shows, every one in a module the computer has.
+    /// </summary>
+    [Test]
+    public void The_in_box_modules_export_as_many_cmdlets_and_functions_as_a_real_Server_2019_s()
+    {
+        var profile = new Dictionary<string, (int Cmdlets, int Functions)>
+        {
+            ["AppBackgroundTask"] = (3, 3), ["AppLocker"] = (5, 0), ["Appx"] = (13, 2), ["BestPractices"] = (4, 0), ["BitsTransfer"] = (8, 0), ["ConfigCI"] = (16, 0),
+            ["DirectAccessClientComponents"] = (0, 11), ["DnsClient"] = (1, 16), ["International"] = (18, 0), ["iSCSI"] = (0, 13), ["Kds"] = (6, 0),
+            ["Microsoft.PowerShell.ODataUtils"] = (0, 1), ["MMAgent"] = (0, 5), ["NetConnection"] = (0, 2), ["NetDiagnostics"] = (0, 1), ["NetLbfo"] = (0, 13),
+            ["NetNat"] = (0, 13), ["NetSwitchTeam"] = (0, 7), ["NetworkConnectivityStatus"] = (0, 4), ["NetworkSwitchManager"] = (0, 19), ["PKI"] = (17, 0),
+            ["PlatformIdentifier"] = (0, 1), ["PnpDevice"] = (0, 4), ["ProcessMitigations"] = (3, 0), ["PSDiagnostics"] = (0, 10), ["PSScheduledJob"] = (16, 0),
+            ["PSWorkflow"] = (1, 1), ["ScheduledTasks"] = (0, 19), ["SecureBoot"] = (5, 0), ["SecurityCmdlets"] = (4, 0), ["ServerCore"] = (0, 2),
+            ["ServerManagerTasks"] = (0, 11), ["SmbWitness"] = (0, 2), ["StartLayout"] = (3, 1), ["TLS"] = (10, 0), ["TroubleshootingPack"] = (2, 0),
+            ["TrustedPlatformModule"] = (11, 0), ["UserAccessLogging"] = (0, 14), ["Whea"] = (2, 0), ["WindowsDeveloperLicense"] = (3, 0),
+            ["WindowsErrorReporting"] = (3, 0), ["WindowsSearch"] = (2, 0), ["WindowsUpdate"] = (0, 1),
+        };
+
+        Assert.That(InBoxModuleExports.Commands.Select(c => c.Module).Distinct().Where(m => WindowsModules.Find(m) is null), Is.Empty, "modules the computer has not");
+        Assert.That(InBoxModuleExports.Commands.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty, "a command in two modules");
+        foreach (var (module, (cmdlets, functions)) in profile)
+        {
+            var exported = WindowsCommands.ModuleCommands.Where(c => c.Module == module).ToList();
+            Assert.That((exported.Count(c => !c.IsFunction), exported.Count(c => c.IsFunction)), Is.EqualTo((cmdlets, functions)), module);
+        }
+    }
+
+    /// <summary>
+    /// A command of an in-box module the emulator does not emulate is Windows' (Get-Command finds it in its module, and
+    /// running it is the scenario error), where it was "not recognized"; modules Windows 10 has and a Server 2019 has not are gone.
+    /// </summary>
+    [Test]
+    public async Task An_in_box_module_s_every_command_is_known_and_Windows_10_s_modules_are_not_there()
+    {
+        var (host, outcome) = await RunAsync("(Get-Command Get-StorageSubSystem).Source; (Get-Command Get-NetLbfoTeam).CommandType; (Get-Command -Module iSCSI).Count; " +
+            "(Get-Command Resolve-DnsName).CommandType; [bool](Get-Module -ListAvailable AssignedAccess); (Get-Module -ListAvailable ProcessMitigations).Version.ToString(); Get-StorageSubSystem");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "Storage", "Function", "13", "Cmdlet", "False", "1.0.11" }));
+        var failure = outcome.ErrorRecord?.ToDisplayString() ?? string.Join("; ", host.Errors.Select(e => e.Message));
+        Assert.That(failure, Does.StartWith("Get-StorageSubSystem is a command Windows has that the emulator does not emulate"));
     }
 }
