@@ -32,7 +32,7 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> HighImpactCommands = new(StringComparer.Ordinal)
     {
         "Unregister-ScheduledTask", "Set-SmbShare", "Remove-SmbShare", "Grant-SmbShareAccess", "Revoke-SmbShareAccess", "Block-SmbShareAccess", "Unblock-SmbShareAccess",
-        "Set-SmbServerConfiguration",
+        "Set-SmbServerConfiguration", "Set-SmbClientConfiguration",
     };
 
     // The module's switches (Force and PassThru are every command's).

@@ -95,8 +95,10 @@ internal sealed partial class RunContext
         ["Enable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Disable-NetAdapterBinding"] = ["Name", "ComponentID", "DisplayName", "InterfaceDescription", "InputObject", "AllBindings", "IncludeHidden", "PassThru", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"],
         ["Get-MpPreference"] = ["CimSession", "ThrottleLimit", "AsJob"],
-        ["Get-SmbServerConfiguration"] = SmbServerConfigurationParameters("Get-SmbServerConfiguration"),
-        ["Set-SmbServerConfiguration"] = SmbServerConfigurationParameters("Set-SmbServerConfiguration"),
+        ["Get-SmbServerConfiguration"] = SmbConfigurationParameters("Get-SmbServerConfiguration"),
+        ["Set-SmbServerConfiguration"] = SmbConfigurationParameters("Set-SmbServerConfiguration"),
+        ["Get-SmbClientConfiguration"] = SmbConfigurationParameters("Get-SmbClientConfiguration"),
+        ["Set-SmbClientConfiguration"] = SmbConfigurationParameters("Set-SmbClientConfiguration"),
         ["Get-MpComputerStatus"] = ["CimSession", "ThrottleLimit", "AsJob"],
         ["Set-MpPreference"] = DefenderParameters(),
         ["Add-MpPreference"] = DefenderParameters(),
@@ -414,8 +416,8 @@ internal sealed partial class RunContext
                 case var defender when DefenderCommandNames.Contains(defender):
                     await RunDefenderCommandAsync(command, arguments, to, output, blockNesting);
                     return;
-                case "Get-SmbServerConfiguration" or "Set-SmbServerConfiguration":
-                    await RunSmbServerConfigurationCommandAsync(command, arguments, to, output, blockNesting);
+                case var smbConfiguration when SmbConfigurationCommandNames.Contains(smbConfiguration):
+                    await RunSmbConfigurationCommandAsync(command, arguments, to, output, blockNesting);
                     return;
                 case "ConvertFrom-StringData":
                     var stringData = arguments["StringData"] ?? throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: StringData.", "MissingMandatoryParameter"));
@@ -802,7 +804,7 @@ internal sealed partial class RunContext
                     command == "Add-Computer" && name is "Unsecure" ||
                     command == "Set-DnsClient" && name is "ResetConnectionSpecificSuffix" ||
                     DefenderCommandNames.Contains(command) && name is "AsJob" or "Force" ||
-                    SmbServerConfigurationCommandNames.Contains(command) && name is "AsJob" or "Force" ||
+                    SmbConfigurationCommandNames.Contains(command) && name is "AsJob" or "Force" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
@@ -864,7 +866,7 @@ internal sealed partial class RunContext
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
-            "Get-SmbServerConfiguration" or "Set-SmbServerConfiguration" => [],
+            _ when SmbConfigurationCommandNames.Contains(command) => [],
             "Get-Volume" or "Optimize-Volume" => ["DriveLetter"],
             "Get-Disk" => ["Number"],
             "Get-PhysicalDisk" => ["FriendlyName", "SerialNumber"],

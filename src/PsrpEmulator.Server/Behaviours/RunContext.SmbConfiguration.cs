@@ -4,22 +4,27 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// Get-SmbServerConfiguration and Set-SmbServerConfiguration (SmbShare's MSFT_SmbServerConfiguration), as hardening and
-/// compliance scripts use them (SMB1 off, signing required). The settings live where the SMB server keeps them, in
-/// <c>HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters</c>, so a change lasts for the computer's later
-/// sessions and <c>reg query</c> sees it: the documented value names (SMB1, SMB2, EnableSecuritySignature,
-/// RequireSecuritySignature, AutoShareServer, AutoShareWks, autodisconnect, enableforcedlogoff, NullSessionPipes,
-/// NullSessionShares, srvcomment), the others under their property's name (UNVERIFIED). A value not set is the
-/// default a real listing shows (Server 2016/2019: 43 properties in name order); EnableSMB1Protocol without an SMB1
-/// value follows the FS-SMB1 feature, which a Server 2019 does not install. Set asks first ("Performing operation
-/// 'Modify' on Target 'SMB Server Configuration'.", as recorded) unless -Force or -Confirm:$false. -CimSession,
-/// -AsJob and -WhatIf are not emulated.
+/// Get-SmbServerConfiguration and Set-SmbServerConfiguration (SmbShare's MSFT_SmbServerConfiguration), and the client's
+/// Get-SmbClientConfiguration and Set-SmbClientConfiguration (MSFT_SmbClientConfiguration), as hardening and compliance
+/// scripts use them (SMB1 off, signing required, no insecure guest logons). The settings live where the SMB server and
+/// client keep them, in <c>HKLM\SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters</c> and
+/// <c>...\LanmanWorkstation\Parameters</c>, so a change lasts for the computer's later sessions and <c>reg query</c> sees
+/// it: the documented value names (SMB1, SMB2, EnableSecuritySignature, RequireSecuritySignature, AutoShareServer,
+/// AutoShareWks, autodisconnect, enableforcedlogoff, NullSessionPipes, NullSessionShares, srvcomment;
+/// AllowInsecureGuestAuth), the others under their property's name (UNVERIFIED). A value not set is the default real
+/// listings show (the server's: a Server 2016/2019's 42 properties; the client's: a Windows 10 1803's 24, the build
+/// before Server 2019's), in their order (the classes' properties by name); EnableSMB1Protocol without an SMB1 value
+/// follows the FS-SMB1 feature, which a Server 2019 does not install. Set asks first ("Performing operation 'Modify' on
+/// Target 'SMB Server Configuration'." or "...'SMB Client Configuration'.", as recorded) unless -Force or
+/// -Confirm:$false. -CimSession, -AsJob and -WhatIf are not emulated.
 /// </summary>
 internal sealed partial class RunContext
 {
-    internal static readonly string[] SmbServerConfigurationCommandNames = ["Get-SmbServerConfiguration", "Set-SmbServerConfiguration"];
+    internal static readonly string[] SmbConfigurationCommandNames =
+        ["Get-SmbServerConfiguration", "Set-SmbServerConfiguration", "Get-SmbClientConfiguration", "Set-SmbClientConfiguration"];
 
     private const string LanmanServerParameters = @"SYSTEM\CurrentControlSet\Services\LanmanServer\Parameters";
+    private const string LanmanWorkstationParameters = @"SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters";
 
     private enum SmbSettingType
     {
@@ -30,15 +35,15 @@ internal sealed partial class RunContext
         List,
     }
 
-    /// <summary>A property of MSFT_SmbServerConfiguration: its type, its registry value's name and its default.</summary>
-    private sealed record SmbServerSetting(string Name, SmbSettingType Type, string RegistryName, object Default);
+    /// <summary>A property of MSFT_SmbServerConfiguration or MSFT_SmbClientConfiguration: its type, its registry value's name and its default.</summary>
+    private sealed record SmbSetting(string Name, SmbSettingType Type, string RegistryName, object Default);
 
-    private static SmbServerSetting Flag(string name, bool value, string? registryName = null) => new(name, SmbSettingType.Boolean, registryName ?? name, value);
+    private static SmbSetting Flag(string name, bool value, string? registryName = null) => new(name, SmbSettingType.Boolean, registryName ?? name, value);
 
-    private static SmbServerSetting Count(string name, uint value, string? registryName = null) => new(name, SmbSettingType.UInt32, registryName ?? name, value);
+    private static SmbSetting Count(string name, uint value, string? registryName = null) => new(name, SmbSettingType.UInt32, registryName ?? name, value);
 
-    // In the listing's order (the class's properties by name).
-    private static readonly SmbServerSetting[] SmbServerSettings =
+    // In a real Server 2016/2019 listing's order (the class's properties by name).
+    private static readonly SmbSetting[] SmbServerSettings =
     [
         new("AnnounceComment", SmbSettingType.String, "srvcomment", string.Empty),
         Flag("AnnounceServer", false), Count("AsynchronousCredits", 64), Flag("AuditSmb1Access", false),
@@ -56,36 +61,56 @@ internal sealed partial class RunContext
         Flag("ValidateShareScope", true), Flag("ValidateShareScopeNotAliased", true), Flag("ValidateTargetName", true),
     ];
 
-    internal static string[] SmbServerConfigurationParameters(string command) => command == "Get-SmbServerConfiguration"
-        ? ["CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"]
-        : [.. SmbServerSettings.Select(s => s.Name), "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"];
+    // In a real Windows 10 1803 listing's order (the class's properties by name).
+    private static readonly SmbSetting[] SmbClientSettings =
+    [
+        Count("ConnectionCountPerRssNetworkInterface", 4), Count("DirectoryCacheEntriesMax", 16), Count("DirectoryCacheEntrySizeMax", 65536),
+        Count("DirectoryCacheLifetime", 10), Count("DormantFileLimit", 1023), Flag("EnableBandwidthThrottling", true), Flag("EnableByteRangeLockingOnReadOnlyFiles", true),
+        Flag("EnableInsecureGuestLogons", false, "AllowInsecureGuestAuth"), Flag("EnableLargeMtu", true), Flag("EnableLoadBalanceScaleOut", true),
+        Flag("EnableMultiChannel", true), Flag("EnableSecuritySignature", true), Count("ExtendedSessionTimeout", 1000), Count("FileInfoCacheEntriesMax", 64),
+        Count("FileInfoCacheLifetime", 10), Count("FileNotFoundCacheEntriesMax", 128), Count("FileNotFoundCacheLifetime", 5), Count("KeepConn", 600),
+        Count("MaxCmds", 50), Count("MaximumConnectionCountPerServer", 32), Flag("OplocksDisabled", false), Flag("RequireSecuritySignature", false),
+        Count("SessionTimeout", 60), Flag("UseOpportunisticLocking", true), Count("WindowSizeThreshold", 8),
+    ];
 
-    private async ValueTask RunSmbServerConfigurationCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    /// <summary>The server's or the client's configuration: its class, where Windows keeps it, its settings and the confirmation's target.</summary>
+    private static (string ClassName, string Key, SmbSetting[] Settings, string Target) SmbConfigurationOf(string command) =>
+        command.Contains("Server", StringComparison.Ordinal)
+            ? ("MSFT_SmbServerConfiguration", LanmanServerParameters, SmbServerSettings, "SMB Server Configuration")
+            : ("MSFT_SmbClientConfiguration", LanmanWorkstationParameters, SmbClientSettings, "SMB Client Configuration");
+
+    internal static string[] SmbConfigurationParameters(string command) => command.StartsWith("Get-", StringComparison.Ordinal)
+        ? ["CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"]
+        : [.. SmbConfigurationOf(command).Settings.Select(s => s.Name), "Force", "CimSession", "ThrottleLimit", "AsJob", "WhatIf", "Confirm"];
+
+    private async ValueTask RunSmbConfigurationCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var registry = Host.Registry ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's registry, which this host does not have"));
         RefuseNotEmulated(command, arguments, "CimSession", "AsJob", "WhatIf");
-        if (command == "Get-SmbServerConfiguration")
+        var (className, key, settings, target) = SmbConfigurationOf(command);
+        if (command.StartsWith("Get-", StringComparison.Ordinal))
         {
-            await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(SmbServerConfigurationObject(registry), WmiServerName())), cancellationToken);
+            await output.WriteAsync(new PipelineOutput(CimInstanceMembers.WithNested(SmbConfigurationObject(registry, className, key, settings), WmiServerName())), cancellationToken);
             return;
         }
 
         // Every value is bound before any is written, as the CIM call takes them together.
-        var changes = new List<(SmbServerSetting Setting, RegistryValue Value)>();
-        foreach (var setting in SmbServerSettings)
+        var changes = new List<RegistryValue>();
+        foreach (var setting in settings)
         {
             if (arguments[setting.Name] is not { } word) continue;
             var value = await ArgumentAsync(word, to, blockNesting);
-            changes.Add((setting, SmbSettingValue(command, setting, value)));
+            changes.Add(SmbSettingValue(command, setting, value));
         }
 
         if (changes.Count == 0) return;
-        if (!arguments.Has("Force") && !await ShouldProcessHighImpactAsync(arguments, "Modify", "SMB Server Configuration", providerWording: true)) return;
-        foreach (var (_, value) in changes) registry.SetValue(VirtualRegistry.LocalMachine, null, LanmanServerParameters, value);
+        if (!arguments.Has("Force") && !await ShouldProcessHighImpactAsync(arguments, "Modify", target, providerWording: true)) return;
+        registry.CreateKey(VirtualRegistry.LocalMachine, null, key, createParents: true);
+        foreach (var value in changes) registry.SetValue(VirtualRegistry.LocalMachine, null, key, value);
     }
 
     // The registry value a parameter's argument sets; one its type cannot take is the binder's error.
-    private static RegistryValue SmbSettingValue(string command, SmbServerSetting setting, PsValue value)
+    private static RegistryValue SmbSettingValue(string command, SmbSetting setting, PsValue value)
     {
         switch (setting.Type)
         {
@@ -114,11 +139,11 @@ internal sealed partial class RunContext
         }
     }
 
-    private PsObject SmbServerConfigurationObject(VirtualRegistry registry)
+    private PsObject SmbConfigurationObject(VirtualRegistry registry, string className, string key, SmbSetting[] settings)
     {
-        var values = registry.Get(VirtualRegistry.LocalMachine, null, LanmanServerParameters)?.Values ?? [];
-        var configuration = new PsObject(SmbTypeNames("MSFT_SmbServerConfiguration")) { ToStringValue = "MSFT_SmbServerConfiguration" };
-        foreach (var setting in SmbServerSettings)
+        var values = registry.Get(VirtualRegistry.LocalMachine, null, key)?.Values ?? [];
+        var configuration = new PsObject(SmbTypeNames(className)) { ToStringValue = className };
+        foreach (var setting in settings)
         {
             var stored = values.FirstOrDefault(v => v.Name.Equals(setting.RegistryName, StringComparison.OrdinalIgnoreCase));
             PsValue value = setting.Type switch

@@ -6,11 +6,11 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// Get-SmbServerConfiguration and Set-SmbServerConfiguration as hardening scripts use them: a Server 2019's defaults
-/// (SMB1 off, signing not required), changes kept where the SMB server keeps them (LanmanServer's Parameters), the
-/// provider's confirmation and the binder's errors.
+/// Get-/Set-SmbServerConfiguration and Get-/Set-SmbClientConfiguration as hardening scripts use them: a Server 2019's
+/// defaults (SMB1 off, signing not required, no insecure guest logons), changes kept where the SMB server and client
+/// keep them (LanmanServer's and LanmanWorkstation's Parameters), the provider's confirmation and the binder's errors.
 /// </summary>
-public class SmbServerConfigurationTests
+public class SmbConfigurationTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
@@ -86,5 +86,35 @@ public class SmbServerConfigurationTests
 
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { errorId }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False" }));
+    }
+
+    [Test]
+    public async Task The_client_s_configuration_has_signing_enabled_and_no_insecure_guest_logons_until_set()
+    {
+        var registry = Default.NewRegistry("Server01");
+        var before = await RunAsync("$c = Get-SmbClientConfiguration; $c.EnableSecuritySignature, $c.RequireSecuritySignature, $c.EnableInsecureGuestLogons, $c.SessionTimeout, $c.PSObject.TypeNames[0]", registry);
+        var after = await RunAsync("""
+            Set-SmbClientConfiguration -RequireSecuritySignature $true -EnableInsecureGuestLogons $true -Confirm:$false
+            $c = Get-SmbClientConfiguration; $c.RequireSecuritySignature, $c.EnableInsecureGuestLogons
+            reg query HKLM\SYSTEM\CurrentControlSet\Services\LanmanWorkstation\Parameters /v AllowInsecureGuestAuth
+            """, registry);
+
+        Assert.That(before.Errors, Is.Empty);
+        Assert.That(before.OutputTexts, Is.EqualTo(new[]
+        {
+            "True", "False", "False", "60", "Microsoft.Management.Infrastructure.CimInstance#ROOT/Microsoft/Windows/SMB/MSFT_SmbClientConfiguration",
+        }));
+        Assert.That(after.Errors, Is.Empty);
+        Assert.That(string.Join("|", after.OutputTexts), Does.StartWith("True|True|").And.Contains("AllowInsecureGuestAuth    REG_DWORD    0x1"));
+    }
+
+    [Test]
+    public async Task Set_SmbClientConfiguration_asks_about_the_client_s_configuration()
+    {
+        var host = await RunAsync("Set-SmbClientConfiguration -EnableMultiChannel $false", Default.NewRegistry("Server01"),
+            ui: call => new PipelineHostResponse(call.CallId, call.MethodId, call.MethodId == RemoteHostMethodId.PromptForChoice ? PsPrimitive.Int32(2) : null));
+
+        var asked = host.HostCalls.Where(c => c.MethodId == RemoteHostMethodId.PromptForChoice).Select(c => c.Parameters[1].ToDisplayString()).ToList();
+        Assert.That(asked, Is.EqualTo(new[] { "Are you sure you want to perform this action?\r\nPerforming operation 'Modify' on Target 'SMB Client Configuration'." }));
     }
 }
