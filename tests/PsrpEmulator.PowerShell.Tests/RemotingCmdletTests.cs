@@ -2,6 +2,28 @@ namespace PsrpEmulator.PowerShell.Tests;
 
 public class RemotingCmdletTests : HostedEngineTestBase
 {
+    /// <summary>Get-Help -Online opens PowerShell's own pages: the cmdlets carry PowerShell 7.6's HelpUri links.</summary>
+    [Test]
+    public async Task The_cmdlets_link_to_PowerShell_s_own_help_pages()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, "'New-PSSession', 'Get-PSSession', 'Connect-PSSession', 'Disconnect-PSSession', 'Receive-PSSession', 'Remove-PSSession', 'Invoke-Command' | " +
+            "ForEach-Object { $c = Get-Command $_; '{0} {1}' -f $c.Name, $c.HelpUri }");
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[]
+        {
+            "New-PSSession https://go.microsoft.com/fwlink/?LinkID=2096484",
+            "Get-PSSession https://go.microsoft.com/fwlink/?LinkID=2096697",
+            "Connect-PSSession https://go.microsoft.com/fwlink/?LinkID=2096694",
+            "Disconnect-PSSession https://go.microsoft.com/fwlink/?LinkID=2096576",
+            "Receive-PSSession https://go.microsoft.com/fwlink/?LinkID=2096800",
+            "Remove-PSSession https://go.microsoft.com/fwlink/?LinkID=2096963",
+            "Invoke-Command https://go.microsoft.com/fwlink/?LinkID=2096789",
+        }));
+    }
+
     [Test]
     public async Task New_PSSession_Invoke_Command_and_Remove_PSSession_run_a_command_on_a_named_computer()
     {

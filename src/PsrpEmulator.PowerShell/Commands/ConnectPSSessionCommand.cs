@@ -11,7 +11,8 @@ namespace Microsoft.PowerShell.Commands;
 /// Connect-PSSession: connects Disconnected sessions (the pool only; commands stay on the server until
 /// Receive-PSSession), given locally or found by a server query.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Name")]
+[Cmdlet(VerbsCommunications.Connect, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Name",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096694")]
 [OutputType(typeof(OurSession))]
 public sealed class ConnectPSSessionCommand : PsrpCmdlet
 {

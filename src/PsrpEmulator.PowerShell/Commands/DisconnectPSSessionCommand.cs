@@ -6,7 +6,8 @@ using OurSession = PsrpEmulator.PowerShell.PSSession;
 namespace Microsoft.PowerShell.Commands;
 
 /// <summary>Disconnect-PSSession: disconnects Opened sessions (jobs running on them become Disconnected) and outputs them.</summary>
-[Cmdlet(VerbsCommunications.Disconnect, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Session")]
+[Cmdlet(VerbsCommunications.Disconnect, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Session",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096576")]
 [OutputType(typeof(OurSession))]
 public sealed class DisconnectPSSessionCommand : PsrpCmdlet
 {

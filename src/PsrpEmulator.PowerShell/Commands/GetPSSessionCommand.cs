@@ -8,7 +8,8 @@ using OurSession = PsrpEmulator.PowerShell.PSSession;
 namespace Microsoft.PowerShell.Commands;
 
 /// <summary>Get-PSSession: the local repository, or a server query with -ComputerName / -ConnectionUri.</summary>
-[Cmdlet(VerbsCommon.Get, "PSSession", DefaultParameterSetName = "Name")]
+[Cmdlet(VerbsCommon.Get, "PSSession", DefaultParameterSetName = "Name",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096697")]
 [OutputType(typeof(OurSession))]
 public sealed class GetPSSessionCommand : PsrpCmdlet
 {

@@ -13,7 +13,8 @@ namespace Microsoft.PowerShell.Commands;
 /// Invoke-Command over the emulator client: -Session, -ComputerName, -ConnectionUri with -ScriptBlock or -FilePath,
 /// -AsJob, -InDisconnectedSession [-SessionName]; without a target the script block runs locally (InProcess).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "Command", DefaultParameterSetName = "InProcess")]
+[Cmdlet(VerbsLifecycle.Invoke, "Command", DefaultParameterSetName = "InProcess",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096789")]
 public sealed class InvokeCommandCommand : PsrpCmdlet
 {
     private const string Cn = "ComputerName", FpCn = "FilePathComputerName", Sn = "Session", FpSn = "FilePathRunspace", Uri = "Uri", FpUri = "FilePathUri";

@@ -8,7 +8,8 @@ using OurSession = PsrpEmulator.PowerShell.PSSession;
 namespace Microsoft.PowerShell.Commands;
 
 /// <summary>New-PSSession over the emulator client (ComputerName, Session and Uri parameter sets).</summary>
-[Cmdlet(VerbsCommon.New, "PSSession", DefaultParameterSetName = "ComputerName")]
+[Cmdlet(VerbsCommon.New, "PSSession", DefaultParameterSetName = "ComputerName",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096484")]
 [OutputType(typeof(OurSession))]
 public sealed class NewPSSessionCommand : PsrpCmdlet
 {

@@ -14,7 +14,8 @@ namespace Microsoft.PowerShell.Commands;
 /// job, following PowerShell's rules (protocol-notes 10.2): a local disconnected job is reused; on the
 /// ComputerName/ConnectionUri sets Default means Job when the session is in the local repository, else Host.
 /// </summary>
-[Cmdlet(VerbsCommunications.Receive, "PSSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = SessionSet)]
+[Cmdlet(VerbsCommunications.Receive, "PSSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = SessionSet,
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096800")]
 public sealed class ReceivePSSessionCommand : PsrpCmdlet
 {
     private const string SessionSet = "Session", IdSet = "Id", InstanceIdSet = "InstanceId", NameSet = "SessionName";

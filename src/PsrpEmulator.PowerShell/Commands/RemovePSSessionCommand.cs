@@ -8,7 +8,8 @@ namespace Microsoft.PowerShell.Commands;
 /// Remove-PSSession: closes the sessions (Delete on the server) and removes them from the local repository;
 /// Disconnected ones are connected first (PowerShell's RemovePSSessionCommand).
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Id")]
+[Cmdlet(VerbsCommon.Remove, "PSSession", SupportsShouldProcess = true, DefaultParameterSetName = "Id",
+    HelpUri = "https://go.microsoft.com/fwlink/?LinkID=2096963")]
 public sealed class RemovePSSessionCommand : PsrpCmdlet
 {
     [Parameter(Position = 0, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Session")]

@@ -71,7 +71,7 @@ internal static class WindowsCommands
     // Microsoft.PowerShell.Security, Diagnostics, CimCmdlets, Microsoft.WSMan.Management, PSScheduledJob, Archive, Host
     private static readonly string[] OtherModuleCommands =
     [
-        "ConvertFrom-SecureString", "ConvertTo-SecureString", "Get-Acl", "Get-AuthenticodeSignature", "Get-CmsMessage",
+        "ConvertFrom-SecureString", "ConvertTo-SecureString", "Get-Acl", "Get-AuthenticodeSignature", "Get-CmsMessage", "New-FileCatalog", "Test-FileCatalog",
         "Get-Credential", "Get-ExecutionPolicy", "Get-PfxCertificate", "Protect-CmsMessage", "Set-Acl", "Set-AuthenticodeSignature",
         "Set-ExecutionPolicy", "Unprotect-CmsMessage", "Export-Counter", "Get-Counter", "Get-WinEvent", "Import-Counter",
         "New-WinEvent", "Get-CimAssociatedInstance", "Get-CimClass", "Get-CimInstance", "Get-CimSession", "Invoke-CimMethod",

@@ -210,6 +210,8 @@ public class ModuleTests
             ["ServerManagerTasks"] = (0, 11), ["SmbWitness"] = (0, 2), ["StartLayout"] = (3, 1), ["TLS"] = (10, 0), ["TroubleshootingPack"] = (2, 0),
             ["TrustedPlatformModule"] = (11, 0), ["UserAccessLogging"] = (0, 14), ["Whea"] = (2, 0), ["WindowsDeveloperLicense"] = (3, 0),
             ["WindowsErrorReporting"] = (3, 0), ["WindowsSearch"] = (2, 0), ["WindowsUpdate"] = (0, 1),
+            ["Microsoft.PowerShell.Security"] = (15, 0), ["Microsoft.PowerShell.Diagnostics"] = (5, 0), ["Microsoft.WSMan.Management"] = (13, 0),
+            ["Microsoft.PowerShell.Host"] = (2, 0), ["Microsoft.PowerShell.LocalAccounts"] = (15, 0), ["Microsoft.PowerShell.Archive"] = (0, 2),
         };
 
         Assert.That(InBoxModuleExports.Commands.Select(c => c.Module).Distinct().Where(m => WindowsModules.Find(m) is null), Is.Empty, "modules the computer has not");
