@@ -27,6 +27,9 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     /// <summary>The computer's network: the Ethernet adapter's Win32_NetworkAdapterConfiguration (InterfaceIndex 4) shows its gateway and DNS servers now.</summary>
     public NetworkSettings? Network { get; init; }
 
+    /// <summary>The computer's roles and features: the installed ones are the instances of Win32_ServerFeature.</summary>
+    public WindowsFeatureStates? Features { get; init; }
+
     /// <summary>The computer's services now (the scenario's <c>services:</c> and those commands installed).</summary>
     internal ComputerServices Services => catalog.ServicesOf(computer, services);
 
@@ -36,7 +39,8 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
         (Accounts is { } accounts && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? AccountClass(accounts, className) : null) ??
         (Shares is { } shares && wmiNamespace.Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Share", StringComparison.OrdinalIgnoreCase) ? ShareClass(shares) : null) ??
         (wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) && className.Equals("Win32_Service", StringComparison.OrdinalIgnoreCase) &&
-         catalog.ServicesOf(computer, services) is { HasSeeded: true } listed ? ServiceClass(listed) : null);
+         catalog.ServicesOf(computer, services) is { HasSeeded: true } listed ? ServiceClass(listed) : null) ??
+        (wmiNamespace.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase) ? ClockOrFeatureClass(className) : null);
 
     /// <summary>
     /// The names of the classes of <paramref name="wmiNamespace"/> this computer has instances of: the scenarios'
@@ -55,6 +59,51 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
 
         if (Shares is not null) yield return "Win32_Share";
         if (catalog.ServicesOf(computer, services) is { HasSeeded: true }) yield return "Win32_Service";
+        if (Clock is not null)
+        {
+            yield return "Win32_LocalTime";
+            yield return "Win32_UTCTime";
+        }
+
+        if (Features is not null) yield return "Win32_ServerFeature";
+    }
+
+    // The clock's classes (Win32_LocalTime, Win32_UTCTime: singletons of the time now; the computers keep UTC, so the two
+    // agree) and Win32_ServerFeature (the installed roles, role services and features, by their IDs).
+    private WmiClassSeed? ClockOrFeatureClass(string className)
+    {
+        if (Clock is { } clock && (className.Equals("Win32_LocalTime", StringComparison.OrdinalIgnoreCase) || className.Equals("Win32_UTCTime", StringComparison.OrdinalIgnoreCase)))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            // Weeks start on Sunday: the first week of the month is the one its 1st falls in.
+            var firstDay = (int)new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).DayOfWeek;
+            static WmiProperty Number(string name, int value) => new(name, WmiValueKind.Text, [value.ToString(CultureInfo.InvariantCulture)]);
+            return new WmiClassSeed("root/cimv2", WmiSchema.Spelling(className), computer, [],
+            [
+                [
+                    Number("Day", now.Day), Number("DayOfWeek", (int)now.DayOfWeek), Number("Hour", now.Hour),
+                    // "Not implemented", as the class's page says.
+                    new("Milliseconds", WmiValueKind.Null, []),
+                    Number("Minute", now.Minute), Number("Month", now.Month), Number("Quarter", (now.Month - 1) / 3 + 1), Number("Second", now.Second),
+                    Number("WeekInMonth", (now.Day - 1 + firstDay) / 7 + 1), Number("Year", now.Year),
+                ],
+            ]) { IsLive = true };
+        }
+
+        if (Features is { } features && className.Equals("Win32_ServerFeature", StringComparison.OrdinalIgnoreCase))
+        {
+            static WmiProperty Number(string name, uint value) => new(name, WmiValueKind.Text, [value.ToString(CultureInfo.InvariantCulture)]);
+            return new WmiClassSeed("root/cimv2", "Win32_ServerFeature", computer, ["ID"], [.. WindowsFeatureStates.All
+                .Where(f => features.IsInstalled(f) && WindowsFeatureStates.ServerFeatureId(f) is not null)
+                .Select(f => (IReadOnlyList<WmiProperty>)
+                [
+                    Number("ID", WindowsFeatureStates.ServerFeatureId(f)!.Value),
+                    Number("ParentID", f.Parent is { } parent && WindowsFeatureStates.Find(parent) is { } up ? WindowsFeatureStates.ServerFeatureId(up) ?? 0 : 0),
+                    new("Name", WmiValueKind.Text, [f.DisplayName]),
+                ])]) { IsLive = true };
+        }
+
+        return null;
     }
 
     // The superclasses whose instances on a Windows Server 2019 are all of subclasses the emulator has (CIM_Process's
@@ -65,7 +114,7 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
     {
         "CIM_OperatingSystem", "CIM_ComputerSystem", "CIM_UnitaryComputerSystem", "CIM_Processor", "CIM_BIOSElement", "CIM_Process",
         "CIM_LogicalDisk", "CIM_DiskDrive", "CIM_DiskPartition", "CIM_PhysicalMemory", "CIM_NetworkAdapter", "CIM_Card", "CIM_Chassis",
-        "CIM_VideoController", "CIM_PCVideoController", "CIM_StorageVolume",
+        "CIM_VideoController", "CIM_PCVideoController", "CIM_StorageVolume", "Win32_CurrentTime",
     };
 
     /// <summary>

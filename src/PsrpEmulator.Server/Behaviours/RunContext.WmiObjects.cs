@@ -70,6 +70,7 @@ internal sealed partial class RunContext
     {
         Clock = time,
         Network = Host.NetworkSettings,
+        Features = Host.WindowsFeatures,
     };
 
     private async ValueTask GetWmiObjectAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)

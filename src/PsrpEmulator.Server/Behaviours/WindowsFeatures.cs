@@ -125,6 +125,8 @@ public sealed class WindowsFeatureStates
         new("RSAT-DNS-Server", "DNS Server Tools", "Feature", "RSAT", false),
         new("FS-SMB1", "SMB 1.0/CIFS File Sharing Support", "Feature", null, false),
         new("SNMP-Service", "SNMP Service", "Feature", null, false),
+        // Installed on a fresh Server 2019, as real listings of its installed features show.
+        new("System-DataArchiver", "System Data Archiver", "Feature", null, true),
         new("Telnet-Client", "Telnet Client", "Feature", null, false),
         new("WAS", "Windows Process Activation Service", "Feature", null, false),
         new("WAS-Process-Model", "Process Model", "Feature", "WAS", false),
@@ -183,6 +185,42 @@ public sealed class WindowsFeatureStates
 
     /// <summary>The feature's place in Server Manager's list, from 1 (a FeatureResult's Id).</summary>
     internal static int Id(WindowsFeature feature) => Ids[feature.Name];
+
+    // Win32_ServerFeature's IDs by feature name: the class's page lists them (desktop-src/WmiSdk/win32-serverfeature.md,
+    // some under older display names: .NET Framework 4.5 for 4.7, Windows PowerShell 3.0 for 5.1, File Services for File
+    // and iSCSI Services); SMB 1.0 (487), Windows Defender Antivirus (1003) and System Data Archiver (1043) are from a real
+    // Server 2016's and 2019's Win32_ServerFeature listing. Containers, DHCP Server Tools, SNMP Service and Windows Server
+    // Backup have no ID there, so they are not listed in WMI here (UNVERIFIED which they are).
+    private static readonly Dictionary<string, uint> ServerFeatureIds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["AD-Domain-Services"] = 10, ["ADFS-Federation"] = 8, ["AD-Certificate"] = 16, ["DHCP"] = 12, ["DNS"] = 13, ["FileAndStorage-Services"] = 481,
+        ["File-Services"] = 6, ["FS-FileServer"] = 255, ["FS-BranchCache"] = 350, ["FS-Data-Deduplication"] = 436, ["FS-DFS-Namespace"] = 101,
+        ["FS-DFS-Replication"] = 102, ["FS-Resource-Manager"] = 104, ["FS-VSS-Agent"] = 434, ["FS-iSCSITarget-Server"] = 435,
+        ["FS-NFS-Service"] = 431, ["FS-SyncShareService"] = 486, ["Storage-Services"] = 482, ["Hyper-V"] = 20, ["NPAS"] = 14, ["Print-Services"] = 7,
+        ["Print-Server"] = 135, ["RemoteAccess"] = 468, ["DirectAccess-VPN"] = 469, ["Routing"] = 470, ["Remote-Desktop-Services"] = 18,
+        ["RDS-Connection-Broker"] = 133, ["RDS-Gateway"] = 132, ["RDS-Licensing"] = 131, ["RDS-RD-Server"] = 130, ["RDS-Web-Access"] = 134,
+        ["Web-Server"] = 2, ["Web-WebServer"] = 140, ["Web-Common-Http"] = 141, ["Web-Default-Doc"] = 143, ["Web-Dir-Browsing"] = 144,
+        ["Web-Http-Errors"] = 145, ["Web-Static-Content"] = 142, ["Web-Http-Redirect"] = 146, ["Web-DAV-Publishing"] = 314, ["Web-Health"] = 155,
+        ["Web-Http-Logging"] = 156, ["Web-Custom-Logging"] = 160, ["Web-Log-Libraries"] = 157, ["Web-ODBC-Logging"] = 161,
+        ["Web-Request-Monitor"] = 158, ["Web-Http-Tracing"] = 159, ["Web-Performance"] = 171, ["Web-Stat-Compression"] = 172,
+        ["Web-Dyn-Compression"] = 173, ["Web-Security"] = 162, ["Web-Filtering"] = 169, ["Web-Basic-Auth"] = 163, ["Web-CertProvider"] = 446,
+        ["Web-Client-Auth"] = 166, ["Web-Digest-Auth"] = 165, ["Web-Cert-Auth"] = 167, ["Web-IP-Security"] = 170, ["Web-Url-Auth"] = 168,
+        ["Web-Windows-Auth"] = 164, ["Web-App-Dev"] = 147, ["Web-Net-Ext"] = 149, ["Web-Net-Ext45"] = 414, ["Web-AppInit"] = 445, ["Web-ASP"] = 150,
+        ["Web-Asp-Net"] = 148, ["Web-Asp-Net45"] = 413, ["Web-CGI"] = 151, ["Web-ISAPI-Ext"] = 152, ["Web-ISAPI-Filter"] = 153,
+        ["Web-Includes"] = 154, ["Web-WebSockets"] = 447, ["Web-Ftp-Server"] = 184, ["Web-Ftp-Service"] = 316, ["Web-Ftp-Ext"] = 317,
+        ["Web-Mgmt-Tools"] = 174, ["Web-Mgmt-Console"] = 175, ["Web-Mgmt-Compat"] = 178, ["Web-Metabase"] = 179, ["Web-Scripting-Tools"] = 176,
+        ["Web-Mgmt-Service"] = 177, ["WDS"] = 19, ["UpdateServices"] = 404, ["NET-Framework-Features"] = 36, ["NET-Framework-Core"] = 220,
+        ["NET-HTTP-Activation"] = 222, ["NET-Non-HTTP-Activ"] = 223, ["NET-Framework-45-Features"] = 466, ["NET-Framework-45-Core"] = 418,
+        ["NET-Framework-45-ASPNET"] = 429, ["NET-WCF-Services45"] = 420, ["NET-WCF-TCP-PortSharing45"] = 425, ["BitLocker"] = 61,
+        ["Failover-Clustering"] = 33, ["GPMC"] = 69, ["Multipath-IO"] = 57, ["RSAT"] = 67, ["RSAT-AD-PowerShell"] = 331, ["RSAT-AD-Tools"] = 329,
+        ["RSAT-ADDS"] = 257, ["RSAT-Clustering"] = 268, ["RSAT-DNS-Server"] = 273, ["FS-SMB1"] = 487, ["System-DataArchiver"] = 1043,
+        ["Telnet-Client"] = 44, ["WAS"] = 41, ["WAS-Process-Model"] = 219, ["WAS-Config-APIs"] = 217, ["Windows-Defender"] = 1003,
+        ["PowerShellRoot"] = 417, ["PowerShell"] = 412, ["PowerShell-ISE"] = 351, ["Search-Service"] = 432, ["Wireless-Networking"] = 38,
+        ["WoW64-Support"] = 340, ["XPS-Viewer"] = 338,
+    };
+
+    /// <summary>The feature's Win32_ServerFeature ID; null where the class's page gives none (the feature is not listed in WMI here).</summary>
+    internal static uint? ServerFeatureId(WindowsFeature feature) => ServerFeatureIds.TryGetValue(feature.Name, out var id) ? id : null;
 
     internal static IEnumerable<WindowsFeature> Children(WindowsFeature feature) => All.Where(f => f.Parent == feature.Name);
 }

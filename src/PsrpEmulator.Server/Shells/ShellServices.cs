@@ -154,7 +154,7 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
     }, this);
 
     /// <summary>A virtual computer's WMI classes as they are now (the scenario's, with what commands changed).</summary>
-    public ComputerWmi WmiOf(string computer) => new(Behaviours, computer, ServicesOf(computer), LastBootOf(computer), FileSystemOf(computer, null)) { Accounts = AccountsOf(computer), Shares = SmbSharesOf(computer), Network = NetworkSettingsOf(computer), Clock = Time };
+    public ComputerWmi WmiOf(string computer) => new(Behaviours, computer, ServicesOf(computer), LastBootOf(computer), FileSystemOf(computer, null)) { Accounts = AccountsOf(computer), Shares = SmbSharesOf(computer), Network = NetworkSettingsOf(computer), Clock = Time, Features = FeaturesOf(computer) };
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _boots = new(StringComparer.OrdinalIgnoreCase);
 

@@ -933,4 +933,46 @@ public class WmiObjectTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True True", "PSComputerName,Status,Name" }));
     }
+
+    /// <summary>
+    /// Win32_LocalTime and Win32_UTCTime: singletons of the clock's time now (the computers keep UTC, so they agree),
+    /// uint32 parts with weeks from Sunday, Milliseconds not implemented; their superclass Win32_CurrentTime gives both.
+    /// </summary>
+    [Test]
+    public async Task The_time_classes_read_the_computer_s_clock()
+    {
+        // 2026-12-02 09:00 UTC, a Wednesday; December 1st was a Tuesday, so the 2nd is in the first week.
+        var (host, outcome) = await RunAsync(
+            "$t = Get-CimInstance Win32_LocalTime; '{0}-{1}-{2} {3}:{4}:{5} dow={6} q={7} w={8} ms={9}' -f $t.Year, $t.Month, $t.Day, $t.Hour, $t.Minute, $t.Second, $t.DayOfWeek, $t.Quarter, $t.WeekInMonth, ($null -eq $t.Milliseconds); " +
+            "$t.Year.GetType().Name; (Get-WmiObject Win32_UTCTime).__RELPATH; (Get-CimInstance Win32_CurrentTime | ForEach-Object { $_.CimClass.CimClassName }) -join ','; " +
+            "(Get-WmiObject -Query 'SELECT * FROM Win32_LocalTime WHERE DayOfWeek = 3' | Measure-Object).Count");
+
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2026-12-2 9:0:0 dow=3 q=4 w=1 ms=True", "UInt32", "Win32_UTCTime=@", "Win32_LocalTime,Win32_UTCTime", "1" }));
+    }
+
+    /// <summary>
+    /// Win32_ServerFeature lists the installed roles and features by their IDs (the class's page; a fresh Server 2019's:
+    /// File and Storage Services 481, .NET Framework 4.7 418, Windows PowerShell 5.1 412 under 417, System Data Archiver
+    /// 1043...), and a role Install-WindowsFeature adds joins them.
+    /// </summary>
+    [Test]
+    public async Task Win32_ServerFeature_lists_the_installed_features_by_their_IDs()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var features = new WindowsFeatureStates();
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), WindowsFeatures = features, Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock, Features = features } };
+        await Default.Resolve(Behaviour.Script(
+            "Get-WmiObject Win32_ServerFeature | Sort-Object ID | ForEach-Object { '{0}/{1} {2}' -f $_.ID, $_.ParentID, $_.Name }; " +
+            "$null = Install-WindowsFeature Web-Server; (Get-CimInstance Win32_ServerFeature -Filter 'ID = 2').Name; (Get-CimInstance Win32_ServerFeature -Filter 'ParentID = 2' | ForEach-Object Name) -join ','")).RunTestAsync(host, clock);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "338/0 XPS Viewer", "340/0 WoW64 Support", "351/417 Windows PowerShell ISE", "412/417 Windows PowerShell 5.1", "417/0 Windows PowerShell",
+            "418/466 .NET Framework 4.7", "420/466 WCF Services", "425/420 TCP Port Sharing", "466/0 .NET Framework 4.7 Features", "481/0 File and Storage Services",
+            "482/481 Storage Services", "1003/0 Windows Defender Antivirus", "1043/0 System Data Archiver",
+            "Web Server (IIS)", "Web Server",
+        }));
+    }
 }
