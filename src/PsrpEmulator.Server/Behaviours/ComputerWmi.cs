@@ -65,11 +65,16 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
             yield return "Win32_UTCTime";
         }
 
-        if (Features is not null) yield return "Win32_ServerFeature";
+        if (Features is not null)
+        {
+            yield return "Win32_OptionalFeature";
+            yield return "Win32_ServerFeature";
+        }
     }
 
     // The clock's classes (Win32_LocalTime, Win32_UTCTime: singletons of the time now; the computers keep UTC, so the two
-    // agree) and Win32_ServerFeature (the installed roles, role services and features, by their IDs).
+    // agree), Win32_ServerFeature (the installed roles, role services and features, by their IDs) and Win32_OptionalFeature
+    // (DISM's optional features, those Get-WindowsOptionalFeature lists).
     private WmiClassSeed? ClockOrFeatureClass(string className)
     {
         if (Clock is { } clock && (className.Equals("Win32_LocalTime", StringComparison.OrdinalIgnoreCase) || className.Equals("Win32_UTCTime", StringComparison.OrdinalIgnoreCase)))
@@ -101,6 +106,17 @@ public sealed class ComputerWmi(BehaviourCatalog catalog, string computer, Servi
                     Number("ParentID", f.Parent is { } parent && WindowsFeatureStates.Find(parent) is { } up ? WindowsFeatureStates.ServerFeatureId(up) ?? 0 : 0),
                     new("Name", WmiValueKind.Text, [f.DisplayName]),
                 ])]) { IsLive = true };
+        }
+
+        if (Features is { } optional && className.Equals("Win32_OptionalFeature", StringComparison.OrdinalIgnoreCase))
+        {
+            // DISM's optional features (Get-WindowsOptionalFeature -Online's), InstallState 1 enabled, 2 disabled.
+            static WmiProperty Null(string name) => new(name, WmiValueKind.Null, []);
+            return new WmiClassSeed("root/cimv2", "Win32_OptionalFeature", computer, ["Name"], [.. DismFeatures.All.Select(f => (IReadOnlyList<WmiProperty>)
+            [
+                new("Caption", WmiValueKind.Text, [f.DisplayName]), Null("Description"), Null("InstallDate"),
+                new("InstallState", WmiValueKind.Text, [optional.IsEnabled(f) ? "1" : "2"]), new("Name", WmiValueKind.Text, [f.Name]), Null("Status"),
+            ])]) { IsLive = true };
         }
 
         return null;

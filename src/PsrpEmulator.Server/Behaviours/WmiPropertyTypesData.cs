@@ -36,5 +36,6 @@ internal static class WmiPropertyTypesData
         ("Win32_LocalTime", ["uint32 Day", "uint32 DayOfWeek", "uint32 Hour", "uint32 Milliseconds", "uint32 Minute", "uint32 Month", "uint32 Quarter", "uint32 Second", "uint32 WeekInMonth", "uint32 Year"]), // desktop-src/CIMWin32Prov/win32-localtime.md
         ("Win32_UTCTime", ["uint32 Day", "uint32 DayOfWeek", "uint32 Hour", "uint32 Milliseconds", "uint32 Minute", "uint32 Month", "uint32 Quarter", "uint32 Second", "uint32 WeekInMonth", "uint32 Year"]), // desktop-src/CIMWin32Prov/win32-utctime.md
         ("Win32_ServerFeature", ["uint32 ID", "uint32 ParentID", "string Name"]), // desktop-src/WmiSdk/win32-serverfeature.md
+        ("Win32_OptionalFeature", ["string Description", "datetime InstallDate", "string Status", "string Caption", "string Name", "uint32 InstallState"]), // desktop-src/CIMWin32Prov/win32-optionalfeature.md
     ];
 }

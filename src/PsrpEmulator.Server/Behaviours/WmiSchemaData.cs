@@ -79,6 +79,7 @@ internal static class WmiSchemaData
         ("Win32_LocalTime", "Win32_CurrentTime", ["Day", "DayOfWeek", "Hour", "Milliseconds", "Minute", "Month", "Quarter", "Second", "WeekInMonth", "Year"]), // desktop-src/CIMWin32Prov/win32-localtime.md (alphabetic order, as the page says)
         ("Win32_UTCTime", "Win32_CurrentTime", ["Day", "DayOfWeek", "Hour", "Milliseconds", "Minute", "Month", "Quarter", "Second", "WeekInMonth", "Year"]), // desktop-src/CIMWin32Prov/win32-utctime.md
         ("Win32_ServerFeature", null, ["ID", "ParentID", "Name"]), // desktop-src/WmiSdk/win32-serverfeature.md
+        ("Win32_OptionalFeature", "CIM_LogicalElement", ["Description", "InstallDate", "Status", "Caption", "Name", "InstallState"]), // desktop-src/CIMWin32Prov/win32-optionalfeature.md
         ("CIM_StatisticalInformation", null, ["Caption", "Description", "Name"]), // desktop-src/CIMWin32Prov/cim-statisticalinformation.md
     ];
 }

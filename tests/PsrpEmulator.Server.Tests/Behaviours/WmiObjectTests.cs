@@ -975,4 +975,21 @@ public class WmiObjectTests
             "Web Server (IIS)", "Web Server",
         }));
     }
+
+    /// <summary>Win32_OptionalFeature is DISM's optional features as Get-WindowsOptionalFeature lists them, InstallState 1 enabled, 2 disabled.</summary>
+    [Test]
+    public async Task Win32_OptionalFeature_follows_the_optional_features()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var features = new WindowsFeatureStates();
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), WindowsFeatures = features, Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock, Features = features } };
+        await Default.Resolve(Behaviour.Script(
+            "$f = Get-CimInstance Win32_OptionalFeature -Filter \"Name='SMB1Protocol'\"; $f.Caption; $f.InstallState; $f.InstallState.GetType().Name; " +
+            "@(Get-WmiObject Win32_OptionalFeature).Count -eq @(Get-WindowsOptionalFeature -Online).Count; " +
+            "$null = Enable-WindowsOptionalFeature -Online -FeatureName TelnetClient; (Get-WmiObject Win32_OptionalFeature -Filter \"Name='TelnetClient'\").InstallState; " +
+            "(Get-CimInstance Win32_OptionalFeature -Filter 'InstallState = 1' | Where-Object Name -eq 'NetFx4').Name")).RunTestAsync(host, clock);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "SMB 1.0/CIFS File Sharing Support", "2", "UInt32", "True", "1", "NetFx4" }));
+    }
 }
