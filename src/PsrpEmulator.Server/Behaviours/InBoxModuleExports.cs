@@ -149,9 +149,12 @@ internal static class InBoxModuleExports
         WindowsErrorReporting: Enable-WindowsErrorReporting Disable-WindowsErrorReporting Get-WindowsErrorReporting
         """;
 
-    private static readonly Dictionary<string, string[]> OrderByModule = Orders.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-        .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        .ToDictionary(words => words[0].TrimEnd(':'), words => words[1..], StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string[]> OrderByModule =
+        Lines(Orders).ToDictionary(words => words[0].TrimEnd(':'), words => words[1..], StringComparer.OrdinalIgnoreCase);
+
+    // A table's lines, each as its words.
+    private static IEnumerable<string[]> Lines(string table) =>
+        table.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>
     /// Where a command stands in its module's ExportedCommands: its place among the known first ones (from 1), after
@@ -166,9 +169,8 @@ internal static class InBoxModuleExports
     private static List<(string Name, string Module, bool IsFunction)> Parse()
     {
         var commands = new List<(string, string, bool)>();
-        foreach (var line in Table.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var words in Lines(Table))
         {
-            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var isFunction = words[1] switch
             {
                 "F:" => true,

@@ -18,6 +18,16 @@ public class WmiObjectTests
         return (host, outcome);
     }
 
+    // A computer whose WMI sees its roles and features (Win32_ServerFeature, Win32_OptionalFeature).
+    private static async Task<RecordingHost> RunWithFeaturesAsync(string script)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var features = new WindowsFeatureStates();
+        var host = new RecordingHost { Runspace = new RunspaceState(clock), WindowsFeatures = features, Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock, Features = features } };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, clock);
+        return host;
+    }
+
     [TestCase("Get-WmiObject -Class Win32_Process -Filter \"Name = 'svchost.exe'\" | Select-Object -ExpandProperty ProcessId", "1868|2500")]
     [TestCase("(Get-WmiObject Win32_Process -Filter \"Name = 'app.exe'\") -eq $null", "True")]
     [TestCase("gwmi -Query \"SELECT * FROM Win32_NetworkAdapterConfiguration WHERE IPEnabled = TRUE\" | % MACAddress", "00:15:5D:0A:01:04")]
@@ -959,12 +969,9 @@ public class WmiObjectTests
     [Test]
     public async Task Win32_ServerFeature_lists_the_installed_features_by_their_IDs()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
-        var features = new WindowsFeatureStates();
-        var host = new RecordingHost { Runspace = new RunspaceState(clock), WindowsFeatures = features, Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock, Features = features } };
-        await Default.Resolve(Behaviour.Script(
+        var host = await RunWithFeaturesAsync(
             "Get-WmiObject Win32_ServerFeature | Sort-Object ID | ForEach-Object { '{0}/{1} {2}' -f $_.ID, $_.ParentID, $_.Name }; " +
-            "$null = Install-WindowsFeature Web-Server; (Get-CimInstance Win32_ServerFeature -Filter 'ID = 2').Name; (Get-CimInstance Win32_ServerFeature -Filter 'ParentID = 2' | ForEach-Object Name) -join ','")).RunTestAsync(host, clock);
+            "$null = Install-WindowsFeature Web-Server; (Get-CimInstance Win32_ServerFeature -Filter 'ID = 2').Name; (Get-CimInstance Win32_ServerFeature -Filter 'ParentID = 2' | ForEach-Object Name) -join ','");
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
@@ -980,14 +987,11 @@ public class WmiObjectTests
     [Test]
     public async Task Win32_OptionalFeature_follows_the_optional_features()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
-        var features = new WindowsFeatureStates();
-        var host = new RecordingHost { Runspace = new RunspaceState(clock), WindowsFeatures = features, Wmi = new ComputerWmi(Default, "Server01", null, null, null) { Clock = clock, Features = features } };
-        await Default.Resolve(Behaviour.Script(
+        var host = await RunWithFeaturesAsync(
             "$f = Get-CimInstance Win32_OptionalFeature -Filter \"Name='SMB1Protocol'\"; $f.Caption; $f.InstallState; $f.InstallState.GetType().Name; " +
             "@(Get-WmiObject Win32_OptionalFeature).Count -eq @(Get-WindowsOptionalFeature -Online).Count; " +
             "$null = Enable-WindowsOptionalFeature -Online -FeatureName TelnetClient; (Get-WmiObject Win32_OptionalFeature -Filter \"Name='TelnetClient'\").InstallState; " +
-            "(Get-CimInstance Win32_OptionalFeature -Filter 'InstallState = 1' | Where-Object Name -eq 'NetFx4').Name")).RunTestAsync(host, clock);
+            "(Get-CimInstance Win32_OptionalFeature -Filter 'InstallState = 1' | Where-Object Name -eq 'NetFx4').Name");
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "SMB 1.0/CIFS File Sharing Support", "2", "UInt32", "True", "1", "NetFx4" }));
