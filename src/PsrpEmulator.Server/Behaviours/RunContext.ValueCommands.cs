@@ -98,6 +98,10 @@ internal sealed partial class RunContext
         ["Get-SmbServerConfiguration"] = SmbConfigurationParameters("Get-SmbServerConfiguration"),
         ["Set-SmbServerConfiguration"] = SmbConfigurationParameters("Set-SmbServerConfiguration"),
         ["Get-SmbClientConfiguration"] = SmbConfigurationParameters("Get-SmbClientConfiguration"),
+        ["Get-SmbSession"] = SmbSessionParameters("Get-SmbSession"),
+        ["Get-SmbOpenFile"] = SmbSessionParameters("Get-SmbOpenFile"),
+        ["Get-SmbConnection"] = SmbSessionParameters("Get-SmbConnection"),
+        ["Get-SmbMapping"] = SmbSessionParameters("Get-SmbMapping"),
         ["Set-SmbClientConfiguration"] = SmbConfigurationParameters("Set-SmbClientConfiguration"),
         ["Get-MpComputerStatus"] = ["CimSession", "ThrottleLimit", "AsJob"],
         ["Set-MpPreference"] = DefenderParameters(),
@@ -415,6 +419,9 @@ internal sealed partial class RunContext
                     return;
                 case var defender when DefenderCommandNames.Contains(defender):
                     await RunDefenderCommandAsync(command, arguments, to, output, blockNesting);
+                    return;
+                case var smbSessions when SmbSessionCommandNames.Contains(smbSessions):
+                    RunSmbSessionCommand(command, arguments);
                     return;
                 case var smbConfiguration when SmbConfigurationCommandNames.Contains(smbConfiguration):
                     await RunSmbConfigurationCommandAsync(command, arguments, to, output, blockNesting);
@@ -805,6 +812,7 @@ internal sealed partial class RunContext
                     command == "Set-DnsClient" && name is "ResetConnectionSpecificSuffix" ||
                     DefenderCommandNames.Contains(command) && name is "AsJob" or "Force" ||
                     SmbConfigurationCommandNames.Contains(command) && name is "AsJob" or "Force" ||
+                    SmbSessionCommandNames.Contains(command) && name is "AsJob" or "IncludeHidden" ||
                     command == "Optimize-Volume" && name is "Analyze" or "Defrag" or "ReTrim" or "SlabConsolidate" or "TierOptimize" or "NormalPriority" ||
                     WebCommandNames.Contains(command) && name is "UseBasicParsing" or "UseDefaultCredentials" or "DisableKeepAlive" or "ProxyUseDefaultCredentials" or "PassThru" ||
                     command.EndsWith("-WSManInstance", StringComparison.Ordinal) && name is "Enumerate" or "UseSSL" or "Shallow" or "BasePropertiesOnly" or "Associations")
@@ -867,6 +875,10 @@ internal sealed partial class RunContext
             "Get-NetFirewallRule" or "Get-NetFirewallPortFilter" or "New-NetFirewallRule" => [],
             "Get-NetFirewallProfile" or "Set-NetFirewallProfile" => ["Name"],
             _ when SmbConfigurationCommandNames.Contains(command) => [],
+            "Get-SmbSession" => ["SessionId"],
+            "Get-SmbOpenFile" => ["FileId", "SessionId", "ClientComputerName", "ClientUserName", "ScopeName", "ClusterNodeName"],
+            "Get-SmbConnection" => ["ServerName", "ShareName"],
+            "Get-SmbMapping" => ["LocalPath", "RemotePath"],
             "Get-Volume" or "Optimize-Volume" => ["DriveLetter"],
             "Get-Disk" => ["Number"],
             "Get-PhysicalDisk" => ["FriendlyName", "SerialNumber"],

@@ -117,4 +117,16 @@ public class SmbConfigurationTests
         var asked = host.HostCalls.Where(c => c.MethodId == RemoteHostMethodId.PromptForChoice).Select(c => c.Parameters[1].ToDisplayString()).ToList();
         Assert.That(asked, Is.EqualTo(new[] { "Are you sure you want to perform this action?\r\nPerforming operation 'Modify' on Target 'SMB Client Configuration'." }));
     }
+
+    /// <summary>Nothing connects over SMB: the live tables list nothing; a filter is a scenario error rather than a guessed not-found answer.</summary>
+    [Test]
+    public async Task The_SMB_session_tables_are_empty_and_a_filter_is_not_emulated()
+    {
+        var host = await RunAsync("Get-SmbSession; Get-SmbOpenFile; Get-SmbConnection; Get-SmbMapping; @(Get-SmbSession).Count + @(Get-SmbMapping).Count", Default.NewRegistry("Server01"));
+        var filtered = await RunAsync("Get-SmbConnection -ServerName fs01", Default.NewRegistry("Server01"));
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "0" }));
+        Assert.That(filtered.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Get-SmbConnection -ServerName is not emulated: give the command a rule" }));
+    }
 }
