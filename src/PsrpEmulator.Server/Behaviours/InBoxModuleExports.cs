@@ -16,7 +16,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// without them the counts are the profile's, 13 Appx cmdlets, as it counts), and modules the profile does not list (AssignedAccess, Provisioning, WindowsDiagnosticData: Windows 10's, which
 /// a Server 2019 has not) or lists without commands (PSWorkflowUtility, whose Invoke-AsWorkflow is a workflow). The
 /// few modules the docs have no folder for (NetDiagnostics, PlatformIdentifier, SecurityCmdlets, Whea,
-/// WindowsDeveloperLicense) are real tables' rows that list all their commands, as many as the profile counts.
+/// WindowsDeveloperLicense) are real tables' rows that list all their commands, as many as the profile counts; AppvClient,
+/// DeliveryOptimization, IscsiTarget, NFS, PersistentMemory, RemoteDesktop (its manifest's RD prefix added, as
+/// ServerManagerTasks' SM), StorageBusCache, UEV and WindowsUpdateProvider are the profile's own lists.
 /// </summary>
 internal static class InBoxModuleExports
 {
@@ -94,13 +96,25 @@ internal static class InBoxModuleExports
         SecurityCmdlets C: Backup-AuditPolicy Backup-SecurityPolicy Restore-AuditPolicy Restore-SecurityPolicy
         Whea C: Get-WheaMemoryPolicy Set-WheaMemoryPolicy
         WindowsDeveloperLicense C: Get-WindowsDeveloperLicense Show-WindowsDeveloperLicenseRegistration Unregister-WindowsDeveloperLicense
+        AppvClient C: Add-AppvClientConnectionGroup Add-AppvClientPackage Add-AppvPublishingServer Disable-Appv Disable-AppvClientConnectionGroup Enable-Appv Enable-AppvClientConnectionGroup Get-AppvClientApplication Get-AppvClientConfiguration Get-AppvClientConnectionGroup Get-AppvClientMode Get-AppvClientPackage Get-AppvPublishingServer Get-AppvStatus Mount-AppvClientConnectionGroup Mount-AppvClientPackage Publish-AppvClientPackage Remove-AppvClientConnectionGroup Remove-AppvClientPackage Remove-AppvPublishingServer Repair-AppvClientConnectionGroup Repair-AppvClientPackage Send-AppvClientReport Set-AppvClientConfiguration Set-AppvClientMode Set-AppvClientPackage Set-AppvPublishingServer Stop-AppvClientConnectionGroup Stop-AppvClientPackage Sync-AppvPublishingServer Unpublish-AppvClientPackage
+        AppvClient F: Get-AppvVirtualProcess Start-AppvVirtualProcess
+        DeliveryOptimization C: Get-DeliveryOptimizationLog Get-DeliveryOptimizationPerfSnap Get-DeliveryOptimizationPerfSnapThisMonth Get-DeliveryOptimizationStatus Get-DOConfig Get-DODownloadMode Get-DOPercentageMaxBackgroundBandwidth Get-DOPercentageMaxForegroundBandwidth Set-DODownloadMode Set-DOPercentageMaxBackgroundBandwidth Set-DOPercentageMaxForegroundBandwidth
+        IscsiTarget C: Add-IscsiVirtualDiskTargetMapping Checkpoint-IscsiVirtualDisk Convert-IscsiVirtualDisk Dismount-IscsiVirtualDiskSnapshot Export-IscsiVirtualDiskSnapshot Get-IscsiServerTarget Get-IscsiTargetServerSetting Get-IscsiVirtualDisk Get-IscsiVirtualDiskSnapshot Import-IscsiVirtualDisk Mount-IscsiVirtualDiskSnapshot New-IscsiServerTarget New-IscsiVirtualDisk Remove-IscsiServerTarget Remove-IscsiVirtualDisk Remove-IscsiVirtualDiskSnapshot Remove-IscsiVirtualDiskTargetMapping Resize-IscsiVirtualDisk Restore-IscsiVirtualDisk Set-IscsiServerTarget Set-IscsiTargetServerSetting Set-IscsiVirtualDisk Set-IscsiVirtualDiskSnapshot Stop-IscsiVirtualDiskOperation
+        IscsiTarget F: Export-IscsiTargetServerConfiguration Import-IscsiTargetServerConfiguration
+        NFS C: Get-NfsMappedIdentity Get-NfsNetgroup Install-NfsMappingStore New-NfsMappedIdentity New-NfsNetgroup Remove-NfsMappedIdentity Remove-NfsNetgroup Set-NfsMappedIdentity Set-NfsNetgroup Test-NfsMappedIdentity
+        NFS F: Disconnect-NfsSession Get-NfsClientConfiguration Get-NfsClientgroup Get-NfsClientLock Get-NfsMappingStore Get-NfsMountedClient Get-NfsNetgroupStore Get-NfsOpenFile Get-NfsServerConfiguration Get-NfsSession Get-NfsShare Get-NfsSharePermission Get-NfsStatistics Grant-NfsSharePermission New-NfsClientgroup New-NfsShare Remove-NfsClientgroup Remove-NfsShare Rename-NfsClientgroup Reset-NfsStatistics Resolve-NfsMappedIdentity Revoke-NfsClientLock Revoke-NfsMountedClient Revoke-NfsOpenFile Revoke-NfsSharePermission Set-NfsClientConfiguration Set-NfsClientgroup Set-NfsMappingStore Set-NfsNetgroupStore Set-NfsServerConfiguration Set-NfsShare Test-NfsMappingStore
+        PersistentMemory C: Get-PmemDisk Get-PmemPhysicalDevice Get-PmemUnusedRegion Initialize-PmemPhysicalDevice New-PmemDisk Remove-PmemDisk
+        RemoteDesktop F: Add-RDServer Add-RDSessionHost Add-RDVirtualDesktopToCollection Disable-RDVirtualDesktopADMachineAccountReuse Disconnect-RDUser Enable-RDVirtualDesktopADMachineAccountReuse Export-RDPersonalSessionDesktopAssignment Export-RDPersonalVirtualDesktopAssignment Get-RDAvailableApp Get-RDCertificate Get-RDConnectionBrokerHighAvailability Get-RDDeploymentGatewayConfiguration Get-RDFileTypeAssociation Get-RDLicenseConfiguration Get-RDPersonalSessionDesktopAssignment Get-RDPersonalVirtualDesktopAssignment Get-RDPersonalVirtualDesktopPatchSchedule Get-RDRemoteApp Get-RDRemoteDesktop Get-RDServer Get-RDSessionCollection Get-RDSessionCollectionConfiguration Get-RDSessionHost Get-RDUserSession Get-RDVirtualDesktop Get-RDVirtualDesktopCollection Get-RDVirtualDesktopCollectionConfiguration Get-RDVirtualDesktopCollectionJobStatus Get-RDVirtualDesktopConcurrency Get-RDVirtualDesktopIdleCount Get-RDVirtualDesktopTemplateExportPath Get-RDWorkspace Grant-RDOUAccess Import-RDPersonalSessionDesktopAssignment Import-RDPersonalVirtualDesktopAssignment Invoke-RDUserLogoff Move-RDVirtualDesktop New-RDCertificate New-RDPersonalVirtualDesktopPatchSchedule New-RDRemoteApp New-RDSessionCollection New-RDSessionDeployment New-RDVirtualDesktopCollection New-RDVirtualDesktopDeployment Remove-RDDatabaseConnectionString Remove-RDPersonalSessionDesktopAssignment Remove-RDPersonalVirtualDesktopAssignment Remove-RDPersonalVirtualDesktopPatchSchedule Remove-RDRemoteApp Remove-RDServer Remove-RDSessionCollection Remove-RDSessionHost Remove-RDVirtualDesktopCollection Remove-RDVirtualDesktopFromCollection Send-RDUserMessage Set-RDActiveManagementServer Set-RDCertificate Set-RDClientAccessName Set-RDConnectionBrokerHighAvailability Set-RDDatabaseConnectionString Set-RDDeploymentGatewayConfiguration Set-RDFileTypeAssociation Set-RDLicenseConfiguration Set-RDPersonalSessionDesktopAssignment Set-RDPersonalVirtualDesktopAssignment Set-RDPersonalVirtualDesktopPatchSchedule Set-RDRemoteApp Set-RDRemoteDesktop Set-RDSessionCollectionConfiguration Set-RDSessionHost Set-RDVirtualDesktopCollectionConfiguration Set-RDVirtualDesktopConcurrency Set-RDVirtualDesktopIdleCount Set-RDVirtualDesktopTemplateExportPath Set-RDWorkspace Stop-RDVirtualDesktopCollectionJob Test-RDOUAccess Test-RDVirtualDesktopADMachineAccountReuse Update-RDVirtualDesktopCollection
+        StorageBusCache F: Clear-StorageBusDisk Disable-StorageBusCache Disable-StorageBusDisk Enable-StorageBusCache Enable-StorageBusDisk Get-StorageBusBinding Get-StorageBusDisk New-StorageBusBinding New-StorageBusCacheStore Remove-StorageBusBinding Resume-StorageBusDisk Set-StorageBusProfile Suspend-StorageBusDisk
+        UEV C: Clear-UevAppxPackage Clear-UevConfiguration Disable-Uev Disable-UevAppxPackage Disable-UevTemplate Enable-Uev Enable-UevAppxPackage Enable-UevTemplate Export-UevConfiguration Export-UevPackage Get-UevAppxPackage Get-UevConfiguration Get-UevStatus Get-UevTemplate Get-UevTemplateProgram Import-UevConfiguration Register-UevTemplate Repair-UevTemplateIndex Restore-UevBackup Restore-UevUserSetting Set-UevConfiguration Set-UevTemplateProfile Test-UevTemplate Unregister-UevTemplate Update-UevTemplate
+        WindowsUpdateProvider F: Get-WUAVersion Get-WUIsPendingReboot Get-WULastInstallationDate Get-WULastScanSuccessDate Install-WUUpdates Start-WUScan
         PSScheduledJob C: Add-JobTrigger Disable-JobTrigger Disable-ScheduledJob Enable-JobTrigger Enable-ScheduledJob Get-JobTrigger Get-ScheduledJob Get-ScheduledJobOption New-JobTrigger New-ScheduledJobOption Register-ScheduledJob Remove-JobTrigger Set-JobTrigger Set-ScheduledJob Set-ScheduledJobOption Unregister-ScheduledJob
         """;
 
     // The first commands of a module's ExportedCommands as Windows lists them (the manifest's order, cmdlets before
     // functions), from real Get-Module -ListAvailable tables of a Windows Server 2016 and a later Windows 10 (the rows'
-    // first three or four names; BitLocker's, ProcessMitigations' and StartLayout's from Windows 10, PSReadline's from its 1.2); the module's other commands follow
-    // by name (UNVERIFIED). Modules not here, or whose rows list them so, are by name.
+    // first three or four names; BitLocker's, ProcessMitigations' and StartLayout's from Windows 10, PSReadline's from its 1.2); the module's other
+    // cmdlets, then its functions, follow by name (UNVERIFIED past the rows). Modules not here list theirs so from the start.
     private const string Orders = """
         AppBackgroundTask: Disable-AppBackgroundTaskDiagnosticLog Enable-AppBackgroundTaskDiagnosticLog Set-AppBackgroundTaskResourcePolicy
         Appx: Add-AppxPackage Get-AppxPackage Get-AppxPackageManifest Remove-AppxPackage
@@ -119,6 +133,7 @@ internal static class InBoxModuleExports
         Microsoft.WSMan.Management: Disable-WSManCredSSP Enable-WSManCredSSP Get-WSManCredSSP Set-WSManQuickConfig
         MMAgent: Disable-MMAgent Enable-MMAgent Set-MMAgent Get-MMAgent
         MsDtc: New-DtcDiagnosticTransaction Complete-DtcDiagnosticTransaction Join-DtcDiagnosticResourceManager
+        NFS: Get-NfsMappedIdentity Get-NfsNetgroup Install-NfsMappingStore New-NfsMappedIdentity
         NetEventPacketCapture: New-NetEventSession Remove-NetEventSession Get-NetEventSession Set-NetEventSession
         NetNat: Get-NetNat Get-NetNatExternalAddress Get-NetNatStaticMapping Get-NetNatSession
         NetQos: Get-NetQosPolicy Set-NetQosPolicy Remove-NetQosPolicy New-NetQosPolicy
@@ -133,6 +148,7 @@ internal static class InBoxModuleExports
         ProcessMitigations: Get-ProcessMitigation Set-ProcessMitigation ConvertTo-ProcessMitigationPolicy
         PSReadline: Get-PSReadLineKeyHandler Set-PSReadLineKeyHandler Remove-PSReadLineKeyHandler Get-PSReadLineOption
         PSScheduledJob: New-JobTrigger Add-JobTrigger Remove-JobTrigger Get-JobTrigger
+        RemoteDesktop: Get-RDCertificate Set-RDCertificate New-RDCertificate New-RDVirtualDesktopDeployment
         ScheduledTasks: Get-ScheduledTask Set-ScheduledTask Register-ScheduledTask Unregister-ScheduledTask
         SecureBoot: Confirm-SecureBootUEFI Set-SecureBootUEFI Get-SecureBootUEFI Format-SecureBootUEFI
         ServerManager: Get-WindowsFeature Install-WindowsFeature Uninstall-WindowsFeature Enable-ServerManagerStandardUserRemoting
@@ -142,11 +158,13 @@ internal static class InBoxModuleExports
         StartLayout: Export-StartLayout Import-StartLayout Export-StartLayoutEdgeAssets Get-StartApps
         TLS: New-TlsSessionTicketKey Enable-TlsSessionTicketKey Disable-TlsSessionTicketKey Export-TlsSessionTicketKey
         TrustedPlatformModule: Get-Tpm Initialize-Tpm Clear-Tpm Unblock-Tpm
+        UEV: Clear-UevConfiguration Clear-UevAppxPackage Restore-UevBackup Set-UevTemplateProfile
         UserAccessLogging: Enable-Ual Disable-Ual Get-Ual Get-UalDns
         VpnClient: Add-VpnConnection Set-VpnConnection Remove-VpnConnection Get-VpnConnection
         Wdac: Get-OdbcDriver Set-OdbcDriver Get-OdbcDsn Add-OdbcDsn
         WindowsDeveloperLicense: Get-WindowsDeveloperLicense Unregister-WindowsDeveloperLicense Show-WindowsDeveloperLicenseRegistration
         WindowsErrorReporting: Enable-WindowsErrorReporting Disable-WindowsErrorReporting Get-WindowsErrorReporting
+        WindowsUpdateProvider: Get-WUAVersion Get-WULastInstallationDate Get-WULastScanSuccessDate
         """;
 
     private static readonly Dictionary<string, string[]> OrderByModule =
@@ -157,11 +175,14 @@ internal static class InBoxModuleExports
         table.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>
-    /// Where a command stands in its module's ExportedCommands: its place among the known first ones (from 1), after
-    /// them for the module's others (int.MaxValue), 0 for a module whose order is its names'.
+    /// Where a command stands in its module's ExportedCommands: its place among the known first ones (from 1); after
+    /// them the module's other cmdlets, then its functions (PSModuleInfo lists a module's cmdlets before its functions),
+    /// each by name.
     /// </summary>
-    public static int Position(string module, string name) =>
-        OrderByModule.TryGetValue(module, out var first) ? Array.FindIndex(first, n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is var at && at >= 0 ? at + 1 : int.MaxValue : 0;
+    public static int Position(string module, string name, bool isFunction) =>
+        OrderByModule.TryGetValue(module, out var first) && Array.FindIndex(first, n => n.Equals(name, StringComparison.OrdinalIgnoreCase)) is var at && at >= 0
+            ? at + 1
+            : isFunction ? int.MaxValue : int.MaxValue - 1;
 
     /// <summary>Each command: its name, its module and whether it is a function (else a cmdlet).</summary>
     public static readonly IReadOnlyList<(string Name, string Module, bool IsFunction)> Commands = Parse();

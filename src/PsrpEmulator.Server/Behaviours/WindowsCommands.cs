@@ -277,7 +277,7 @@ internal static class WindowsCommands
     /// </summary>
     public static int ManifestPosition(string name) =>
         OtherInBoxModuleCommands.Select(m => Array.IndexOf([.. m.Cmdlets, .. m.Functions], name) + 1).FirstOrDefault(p => p > 0) is var position && position > 0 ? position
-        : FindModuleCommand(name) is { Module: { } module } ? InBoxModuleExports.Position(module, name) : 0;
+        : FindModuleCommand(name) is { Module: { } module } command ? InBoxModuleExports.Position(module, name, command.IsFunction) : 0;
 
     /// <summary>The module command of that name (case aside); null for another (an alias, a program, an unknown name).</summary>
     public static ModuleCommand? FindModuleCommand(string name) => ModuleCommandTable.Value.GetValueOrDefault(name);

@@ -212,6 +212,8 @@ public class ModuleTests
             ["WindowsErrorReporting"] = (3, 0), ["WindowsSearch"] = (2, 0), ["WindowsUpdate"] = (0, 1),
             ["Microsoft.PowerShell.Security"] = (15, 0), ["Microsoft.PowerShell.Diagnostics"] = (5, 0), ["Microsoft.WSMan.Management"] = (13, 0),
             ["Microsoft.PowerShell.Host"] = (2, 0), ["Microsoft.PowerShell.LocalAccounts"] = (15, 0), ["Microsoft.PowerShell.Archive"] = (0, 2),
+            ["AppvClient"] = (31, 2), ["DeliveryOptimization"] = (11, 0), ["IscsiTarget"] = (24, 2), ["NFS"] = (10, 32), ["PersistentMemory"] = (6, 0),
+            ["RemoteDesktop"] = (0, 79), ["StorageBusCache"] = (0, 13), ["UEV"] = (25, 0), ["WindowsUpdateProvider"] = (0, 6),
         };
 
         Assert.That(InBoxModuleExports.Commands.Select(c => c.Module).Distinct().Where(m => WindowsModules.Find(m) is null), Is.Empty, "modules the computer has not");
