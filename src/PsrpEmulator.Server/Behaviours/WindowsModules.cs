@@ -8,7 +8,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// which lists no Program Files module); their module types are as real Get-Module -ListAvailable tables show them
 /// (Manifest where none was found, UNVERIFIED); their GUIDs unknown (all zeros), a description only where the manifest's
 /// is known, their exported commands those of <see cref="WindowsCommands"/> and <see cref="InBoxModuleExports"/> (none for
-/// a module the emulator knows no commands of: SoftwareInventoryLogging, PSWorkflowUtility).
+/// a module the emulator knows no commands of: PSWorkflowUtility).
 /// </summary>
 internal static class WindowsModules
 {
