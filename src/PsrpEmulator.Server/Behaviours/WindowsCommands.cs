@@ -162,10 +162,13 @@ internal static class WindowsCommands
     /// </summary>
     public static IEnumerable<(string Name, bool IsFunction)> PowerShellCommands => PowerShellModuleCommands.Select(n => (n, ModuleCommandTable.Value[n].IsFunction));
 
-    // Windows PowerShell 5.1's default aliases and the commands they stand for (Get-Alias on Windows Server 2019).
+    // Windows PowerShell 5.1's default aliases and the commands they stand for (Get-Alias on Windows Server 2019): the
+    // session's 151, as a real Server 2019's compatibility profile (PSScriptAnalyzer's) lists them with their targets'
+    // spelling (asnp Add-PSSnapIn, iwmi Invoke-WMIMethod...), and the seven Management and Utility export (gcb, scb,
+    // gin, gtz, stz; CFS, fhx), which command discovery finds in those modules.
     private static readonly Dictionary<string, string> AliasTargets = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["%"] = "ForEach-Object", ["?"] = "Where-Object", ["ac"] = "Add-Content", ["asnp"] = "Add-PSSnapin", ["cat"] = "Get-Content",
+        ["%"] = "ForEach-Object", ["?"] = "Where-Object", ["ac"] = "Add-Content", ["asnp"] = "Add-PSSnapIn", ["cat"] = "Get-Content",
         ["cd"] = "Set-Location", ["CFS"] = "ConvertFrom-String", ["chdir"] = "Set-Location", ["clc"] = "Clear-Content", ["clear"] = "Clear-Host",
         ["clhy"] = "Clear-History", ["cli"] = "Clear-Item", ["clp"] = "Clear-ItemProperty", ["cls"] = "Clear-Host", ["clv"] = "Clear-Variable",
         ["cnsn"] = "Connect-PSSession", ["compare"] = "Compare-Object", ["copy"] = "Copy-Item", ["cp"] = "Copy-Item", ["cpi"] = "Copy-Item",
@@ -177,11 +180,11 @@ internal static class WindowsCommands
         ["gbp"] = "Get-PSBreakpoint", ["gc"] = "Get-Content", ["gcb"] = "Get-Clipboard", ["gci"] = "Get-ChildItem", ["gcm"] = "Get-Command",
         ["gcs"] = "Get-PSCallStack", ["gdr"] = "Get-PSDrive", ["ghy"] = "Get-History", ["gi"] = "Get-Item", ["gin"] = "Get-ComputerInfo",
         ["gjb"] = "Get-Job", ["gl"] = "Get-Location", ["gm"] = "Get-Member", ["gmo"] = "Get-Module", ["gp"] = "Get-ItemProperty",
-        ["gps"] = "Get-Process", ["gpv"] = "Get-ItemPropertyValue", ["group"] = "Group-Object", ["gsn"] = "Get-PSSession", ["gsnp"] = "Get-PSSnapin",
+        ["gps"] = "Get-Process", ["gpv"] = "Get-ItemPropertyValue", ["group"] = "Group-Object", ["gsn"] = "Get-PSSession", ["gsnp"] = "Get-PSSnapIn",
         ["gsv"] = "Get-Service", ["gtz"] = "Get-TimeZone", ["gu"] = "Get-Unique", ["gv"] = "Get-Variable", ["gwmi"] = "Get-WmiObject",
         ["h"] = "Get-History", ["history"] = "Get-History", ["icm"] = "Invoke-Command", ["iex"] = "Invoke-Expression", ["ihy"] = "Invoke-History",
         ["ii"] = "Invoke-Item", ["ipal"] = "Import-Alias", ["ipcsv"] = "Import-Csv", ["ipmo"] = "Import-Module", ["ipsn"] = "Import-PSSession",
-        ["irm"] = "Invoke-RestMethod", ["ise"] = "powershell_ise.exe", ["iwmi"] = "Invoke-WmiMethod", ["iwr"] = "Invoke-WebRequest",
+        ["irm"] = "Invoke-RestMethod", ["ise"] = "powershell_ise.exe", ["iwmi"] = "Invoke-WMIMethod", ["iwr"] = "Invoke-WebRequest",
         ["kill"] = "Stop-Process", ["lp"] = "Out-Printer", ["ls"] = "Get-ChildItem", ["man"] = "help", ["md"] = "mkdir", ["measure"] = "Measure-Object",
         ["mi"] = "Move-Item", ["mount"] = "New-PSDrive", ["move"] = "Move-Item", ["mp"] = "Move-ItemProperty", ["mv"] = "Move-Item",
         ["nal"] = "New-Alias", ["ndr"] = "New-PSDrive", ["ni"] = "New-Item", ["nmo"] = "New-Module", ["npssc"] = "New-PSSessionConfigurationFile",
@@ -190,12 +193,12 @@ internal static class WindowsCommands
         ["rcjb"] = "Receive-Job", ["rcsn"] = "Receive-PSSession", ["rd"] = "Remove-Item", ["rdr"] = "Remove-PSDrive", ["ren"] = "Rename-Item",
         ["ri"] = "Remove-Item", ["rjb"] = "Remove-Job", ["rm"] = "Remove-Item", ["rmdir"] = "Remove-Item", ["rmo"] = "Remove-Module",
         ["rni"] = "Rename-Item", ["rnp"] = "Rename-ItemProperty", ["rp"] = "Remove-ItemProperty", ["rsn"] = "Remove-PSSession",
-        ["rsnp"] = "Remove-PSSnapin", ["rujb"] = "Resume-Job", ["rv"] = "Remove-Variable", ["rvpa"] = "Resolve-Path", ["rwmi"] = "Remove-WmiObject",
+        ["rsnp"] = "Remove-PSSnapin", ["rujb"] = "Resume-Job", ["rv"] = "Remove-Variable", ["rvpa"] = "Resolve-Path", ["rwmi"] = "Remove-WMIObject",
         ["sajb"] = "Start-Job", ["sal"] = "Set-Alias", ["saps"] = "Start-Process", ["sasv"] = "Start-Service", ["sbp"] = "Set-PSBreakpoint",
         ["sc"] = "Set-Content", ["scb"] = "Set-Clipboard", ["select"] = "Select-Object", ["set"] = "Set-Variable", ["shcm"] = "Show-Command",
         ["si"] = "Set-Item", ["sl"] = "Set-Location", ["sleep"] = "Start-Sleep", ["sls"] = "Select-String", ["sort"] = "Sort-Object",
         ["sp"] = "Set-ItemProperty", ["spjb"] = "Stop-Job", ["spps"] = "Stop-Process", ["spsv"] = "Stop-Service", ["start"] = "Start-Process",
-        ["stz"] = "Set-TimeZone", ["sujb"] = "Suspend-Job", ["sv"] = "Set-Variable", ["swmi"] = "Set-WmiInstance", ["tee"] = "Tee-Object",
+        ["stz"] = "Set-TimeZone", ["sujb"] = "Suspend-Job", ["sv"] = "Set-Variable", ["swmi"] = "Set-WMIInstance", ["tee"] = "Tee-Object",
         ["trcm"] = "Trace-Command", ["type"] = "Get-Content", ["wget"] = "Invoke-WebRequest", ["where"] = "Where-Object", ["wjb"] = "Wait-Job",
         ["write"] = "Write-Output",
     };

@@ -243,6 +243,29 @@ public class ErrorRecordMemberTests
         Assert.That(record["ErrorCategory_Message"].AsString(), Is.EqualTo("OpenError: (System.Management.Automation.RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotingTransportException"));
     }
 
+    /// <summary>
+    /// Get-PSSession -ComputerName inside a session queries the other computer's WinRM, which the workgroup client
+    /// refuses as it refuses a connection: GetPSSessionCommand's QueryForRunspacesFailed, its id from the transport's
+    /// error, the connection info its target; a computer in TrustedHosts is the double hop's 1312; localhost is not a
+    /// second hop.
+    /// </summary>
+    [Test]
+    public async Task Get_PSSession_of_another_computer_from_a_session_writes_its_query_failure()
+    {
+        var (host, outcome) = await RunAsync("Get-PSSession -ComputerName Server02; gsn Server03 -Name Job1; 'after'");
+        var trusted = await RunWithWinRmClientAsync(@"Set-Item WSMan:\localhost\Client\TrustedHosts -Value 'Server02' -Force; Get-PSSession -ComputerName Server02");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).ToList();
+        Assert.That(records.Select(r => r.ToStringValue), Is.EqualTo(new[] { "Server02", "Server03" }.Select(c => $"The remote session query failed for {c} with the following error message: {NotTrusted} Use winrm.cmd to configure TrustedHosts. Note that computers in the TrustedHosts list might not be authenticated. You can get more information about that by running the following command: winrm help config. For more information, see the about_Remote_Troubleshooting Help topic.")));
+        Assert.That(records.Select(r => r["FullyQualifiedErrorId"].AsString()), Is.All.EqualTo("ServerNotTrusted,RemotePSSessionQueryFailed,Microsoft.PowerShell.Commands.GetPSSessionCommand"));
+        Assert.That(records[0]["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidOperation: (System.Management.Automation.Runspaces.WSManConnectionInfo:WSManConnectionInfo) [Get-PSSession], RuntimeException"));
+        var doubleHop = trusted.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(doubleHop.ToStringValue, Does.StartWith("The remote session query failed for Server02 with the following error message: " + NoLogonSession));
+        Assert.That(doubleHop["FullyQualifiedErrorId"].AsString(), Is.EqualTo("1312,RemotePSSessionQueryFailed,Microsoft.PowerShell.Commands.GetPSSessionCommand"));
+    }
+
     private const string NoLogonSession = "WinRM cannot process the request. The following error with errorcode 0x8009030e occurred while using Negotiate authentication: A specified logon session does not exist. It may already have been terminated.  \r\n Possible causes are:\r\n";
 
     private static async Task<RecordingHost> RunWithWinRmClientAsync(string script)

@@ -50,6 +50,8 @@ public class FileTransferIdiomTests
 
     [TestCase("Set-Alias rpp Resolve-Path; (Get-Alias rpp, gci | ForEach-Object { \"$($_.Name)=$($_.Definition)\" }) -join ','", "rpp=Resolve-Path,gci=Get-ChildItem")]
     [TestCase("(Get-Alias -Definition Get-ChildItem | ForEach-Object Name) -join ','", "dir,gci,ls")]
+    // The targets as a real Server 2019's session spells them (its compatibility profile): Add-PSSnapIn, Invoke-WMIMethod...
+    [TestCase("(Get-Alias asnp, gsnp, iwmi, rwmi, swmi, gwmi | ForEach-Object Definition) -join ','", "Add-PSSnapIn,Get-PSSnapIn,Invoke-WMIMethod,Remove-WMIObject,Set-WMIInstance,Get-WmiObject")]
     [TestCase("(gal -Name g? -Exclude gc, gi | ForEach-Object Name) -join ','", "gl,gm,gp,gu,gv")]
     [TestCase("sal zz Get-Date; (Get-ChildItem alias:zz).Definition; Test-Path alias:zz", "Get-Date|True")]
     public async Task Get_alias_and_the_alias_drive_list_the_defaults_and_the_session_s(string script, string expected)
