@@ -436,12 +436,17 @@ internal sealed partial class RunContext
         return (name, null);
     }
 
-    // Variables every session has before a script sets anything (automatic and preference variables).
+    // Variables every session has before a script sets anything (automatic and preference variables): those a real
+    // Server 2019's session lists (PSScriptAnalyzer's compatibility profile; its script's own locals aside), with the
+    // remote session's PSSenderInfo. $OFS and $PSModuleAutoLoadingPreference are read as $null but are not variables
+    // until a script sets them.
     private static readonly HashSet<string> SessionVariables = new(StringComparer.OrdinalIgnoreCase)
     {
         "ProgressPreference", "ErrorActionPreference", "WarningPreference", "VerbosePreference", "DebugPreference", "InformationPreference",
-        "ConfirmPreference", "WhatIfPreference", "ErrorView", "FormatEnumerationLimit", "OFS", "OutputEncoding", "PSVersionTable", "PSEdition", "HOME",
+        "ConfirmPreference", "WhatIfPreference", "ErrorView", "FormatEnumerationLimit", "OutputEncoding", "PSVersionTable", "PSEdition", "HOME",
         "Host", "PID", "PWD", "PSHOME", "ShellId", "true", "false", "null", "Error", "ExecutionContext", "MaximumHistoryCount", "PSCulture",
-        "PSUICulture", "PSSessionOption", "PSSenderInfo", "PSDefaultParameterValues", "PSModuleAutoLoadingPreference", "NestedPromptLevel", "?", "^", "$",
+        "PSUICulture", "PSSessionOption", "PSSenderInfo", "PSDefaultParameterValues", "NestedPromptLevel", "?", "^", "$",
+        "MaximumAliasCount", "MaximumDriveCount", "MaximumErrorCount", "MaximumFunctionCount", "MaximumVariableCount", "PSEmailServer",
+        "PSSessionApplicationName", "PSSessionConfigurationName", "ConsoleFileName",
     };
 }

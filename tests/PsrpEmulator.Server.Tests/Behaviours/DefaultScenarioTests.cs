@@ -362,6 +362,10 @@ public class DefaultScenarioTests
         "10.0.17763.4974|Int32|CurrentVersion")]
     [TestCase("$r = (Get-ItemProperty 'HKLM:\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full').Release; $r; $r -ge 461808; $r -ge 528040; $r.GetType().Name",
         "528049|True|True|Int32")]
+    // Get-Variable lists a real Server 2019 session's variables: the Maximum*Count limits, PSEmailServer, the remoting
+    // names; $OFS is not one until set, whatever reading it gives.
+    [TestCase("$n = Get-Variable | ForEach-Object Name; ('MaximumErrorCount', 'MaximumVariableCount', 'PSSessionApplicationName', 'PSEmailServer', 'OFS', 'PSModuleAutoLoadingPreference' | ForEach-Object { $n -contains $_ }) -join ','; [bool](Get-Variable OFS -ErrorAction Ignore)",
+        "True,True,True,True,False,False|False")]
     [TestCase("(Get-ItemProperty HKLM:\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine).PowerShellVersion; (gp HKLM:\\SOFTWARE\\Microsoft\\PowerShell\\3).Install; (Get-Item HKLM:\\SOFTWARE\\Microsoft\\PowerShell\\3\\PowerShellEngine).Property -join ','",
         "5.1.17763.1|1|ApplicationBase,ConsoleHostAssemblyName,ConsoleHostModuleName,PowerShellVersion,PSCompatibleVersion,PSPluginWkrModuleName,RuntimeVersion")]
     public async Task The_commonest_CIM_classes_answer_as_a_Windows_Server_2019(string script, string expected)
