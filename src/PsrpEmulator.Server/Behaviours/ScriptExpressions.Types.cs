@@ -455,13 +455,21 @@ internal static partial class ScriptExpressions
         "Numerics", "Linq", "Resources", "ComponentModel", "Buffers", "IdentityModel", "Printing", "Messaging", "Deployment",
     };
 
-    // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate ([adsi] is System.DirectoryServices.DirectoryEntry).
+    // Windows PowerShell 5.1's type accelerators for types the emulator does not emulate as a type expression ([adsi] is
+    // System.DirectoryServices.DirectoryEntry): the list a real Server 2019 has (PSScriptAnalyzer's compatibility
+    // profile), the attributes' among them ([CmdletBinding], [ValidateSet]: a param block reads them itself).
     private static readonly HashSet<string> UnemulatedAccelerators = new(StringComparer.OrdinalIgnoreCase)
     {
         "mailaddress", "scriptblock", "wmisearcher", "adsi", "adsisearcher",
         "uri", "ciminstance", "cimsession", "cimclass", "cimtype", "bigint", "type", "sbyte", "single",
         "X509Certificate", "X500DistinguishedName", "wildcardpattern", "psmoduleinfo", "powershell", "runspace", "runspacefactory",
         "psprimitivedictionary", "PSTypeName", "psvariable", "psreference", "ref",
+        "cimconverter", "IPEndpoint", "PhysicalAddress", "NullString", "ObjectSecurity", "PSDefaultValue", "pslistmodifier", "switch",
+        "initialsessionstate", "psscriptmethod", "psscriptproperty", "psnoteproperty", "psaliasproperty", "psvariableproperty",
+        "Alias", "AllowEmptyCollection", "AllowEmptyString", "AllowNull", "ArgumentCompleter", "CmdletBinding", "OutputType", "Parameter",
+        "PSTypeNameAttribute", "SupportsWildcards", "ValidateCount", "ValidateDrive", "ValidateLength", "ValidateNotNull", "ValidateNotNullOrEmpty",
+        "ValidatePattern", "ValidateRange", "ValidateScript", "ValidateSet", "ValidateTrustedData", "ValidateUserDrive",
+        "DscResource", "DscProperty", "DscLocalConfigurationManager",
     };
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>

@@ -154,6 +154,9 @@ public class TypeAndDateTests
     [TestCase("[Security.Cryptography.X509Certificates.X509Store]'My'", "PsrpEmulator.ScenarioError", "[Security.Cryptography.X509Certificates.X509Store] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[Web.HttpUtility]::UrlEncode('a b')", "PsrpEmulator.ScenarioError", "[Web.HttpUtility] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("[wmisearcher]'SELECT * FROM Win32_Process'", "PsrpEmulator.ScenarioError", "[wmisearcher] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    // 5.1's accelerators a real Server 2019 lists ([IPEndpoint] is System.Net.IPEndPoint): Windows has them, so not TypeNotFound.
+    [TestCase("[IPEndpoint]::new([ipaddress]'10.0.0.1', 80)", "PsrpEmulator.ScenarioError", "[IPEndpoint] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
+    [TestCase("[PhysicalAddress]::Parse('00-15-5D-0A-01-04')", "PsrpEmulator.ScenarioError", "[PhysicalAddress] is a .NET type the emulator does not emulate: give the command a rule (match: its whole text)")]
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]
