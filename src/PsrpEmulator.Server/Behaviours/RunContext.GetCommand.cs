@@ -75,7 +75,7 @@ internal sealed partial class RunContext
             // Programs are found by their name (Get-Command * would list the whole PATH: not emulated), or by their path.
             if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramFile(name) is { } file)
             {
-                var path = ProgramOnPath(file) ?? @"C:\Windows\system32\" + file;
+                var path = ProgramOnPath(file) ?? WindowsPrograms.Folder(file) + "\\" + file;
                 found.Add(CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path));
             }
             else if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramOfPath(name) is { } programFile &&

@@ -233,7 +233,7 @@ internal static class WindowsCommands
         // More of a Server 2019's System32 (and its wbem and WindowsPowerShell folders, which PATH has): running one is
         // "not emulated", not "not recognized", since Windows has it. curl.exe and tar.exe came with build 17763; a bare
         // curl is 5.1's alias of Invoke-WebRequest.
-        "driverquery", "driverquery.exe", "vssadmin", "vssadmin.exe", "wbadmin", "wbadmin.exe", "mountvol", "mountvol.exe",
+        "driverquery", "driverquery.exe", "vssadmin", "vssadmin.exe", "mountvol", "mountvol.exe",
         "bitsadmin", "bitsadmin.exe", "cacls", "cacls.exe", "compact", "compact.exe", "convert", "convert.exe", "fltmc", "fltmc.exe",
         "format.com", "ftp", "ftp.exe", "nbtstat", "nbtstat.exe", "netcfg", "netcfg.exe", "pnputil", "pnputil.exe", "reagentc",
         "reagentc.exe", "recover", "recover.exe", "relog", "relog.exe", "lodctr", "lodctr.exe", "unlodctr", "unlodctr.exe", "makecab",
@@ -461,6 +461,8 @@ internal static class WindowsCommands
     /// </summary>
     public static string? ProgramFile(string name)
     {
+        // The disk's own spelling where a fresh Server 2019's PATH has the program (fltMC.exe, slmgr.vbs).
+        if (IsProgram(name) && WindowsPrograms.Find(name) is { } onPath) return onPath;
         var bare = name.Length > 4 && name[^4] == '.' && name[^3..] is var extension &&
             (extension.Equals("exe", StringComparison.OrdinalIgnoreCase) || extension.Equals("com", StringComparison.OrdinalIgnoreCase) || extension.Equals("cmd", StringComparison.OrdinalIgnoreCase))
             ? name[..^4] : name;
@@ -470,12 +472,17 @@ internal static class WindowsCommands
     }
 
     /// <summary>Whether Windows has a command of that name (case aside): a cmdlet, an alias, a program.</summary>
-    public static bool Has(string name) => Names.Contains(name) || Programs.Contains(name);
+    public static bool Has(string name) => Names.Contains(name) || IsProgram(name);
 
     /// <summary>Whether <paramref name="name"/> is a program of System32 (cmd, ipconfig, netstat...), not a PowerShell command.</summary>
-    public static bool IsProgram(string name) => Programs.Contains(name);
+    public static bool IsProgram(string name) => Programs.Contains(name) || OnServerPath(name);
+
+    // A program of a fresh Server 2019's PATH (WindowsPrograms), by its file name or, where no PowerShell command has
+    // the name (help, sort, where and write are PowerShell's), by its bare name as PATHEXT finds it.
+    private static bool OnServerPath(string name) =>
+        WindowsPrograms.HasPathExtension(name) ? WindowsPrograms.Find(name) is not null : !Names.Contains(name) && WindowsPrograms.Find(name) is not null;
 
     /// <summary>A command cmd.exe finds: an internal one, or a program by its name with or without PATHEXT's .exe/.com (sc: sc.exe).</summary>
     public static bool HasCmdCommand(string name) =>
-        CmdInternalCommands.Contains(name) || Programs.Contains(name) || Programs.Contains(name + ".exe") || Programs.Contains(name + ".com");
+        CmdInternalCommands.Contains(name) || Programs.Contains(name) || Programs.Contains(name + ".exe") || Programs.Contains(name + ".com") || WindowsPrograms.Find(name) is not null;
 }

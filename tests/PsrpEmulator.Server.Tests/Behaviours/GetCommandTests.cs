@@ -30,6 +30,11 @@ public class GetCommandTests
     // Windows has more programs than the emulator runs: those are known (their Get-Command, a scenario error to run), not "not recognized".
     [TestCase("(Get-Command driverquery).Source; (Get-Command winrs.exe).Name; try { driverquery } catch { $_.FullyQualifiedErrorId }; try { vssadmin list shadows } catch { $_.FullyQualifiedErrorId }",
         @"C:\Windows\system32\driverquery.exe|winrs.exe|PsrpEmulator.ScenarioError|PsrpEmulator.ScenarioError")]
+    // Every program a real Server 2019's PATH has, as its disk spells it (fltMC.exe; slmgr is slmgr.vbs by PATHEXT); help
+    // stays PowerShell's function; wbadmin.exe is Windows Server Backup's, not on a fresh server, where wbadmin finds the snap-in.
+    [TestCase("(Get-Command fltmc).Name; (Get-Command slmgr).Name; (Get-Command mbr2gpt).Name; (Get-Command help).CommandType; try { calc } catch { $_.FullyQualifiedErrorId }; " +
+        "(Get-Command wbadmin).Name; try { wbadmin.exe } catch { $_.FullyQualifiedErrorId }; (Get-Command mofcomp).Source",
+        @"fltMC.exe|slmgr.vbs|MBR2GPT.EXE|Function|PsrpEmulator.ScenarioError|wbadmin.msc|CommandNotFoundException|C:\Windows\System32\Wbem\mofcomp.exe")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
     [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
     // The International module is a Windows Server's too: its system locale is the en-US culture; the rest are known, not emulated.
