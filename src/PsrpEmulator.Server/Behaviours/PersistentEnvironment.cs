@@ -20,8 +20,9 @@ public enum EnvironmentScope
 /// </summary>
 public sealed partial class PersistentEnvironment
 {
-    // The machine's Path as Windows Server 2019's registry keeps it (REG_EXPAND_SZ; Path is the machine's part only).
-    private const string MachinePath = @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\";
+    // The machine's Path as Windows Server 2019's registry keeps it (REG_EXPAND_SZ; Path is the machine's part only), with
+    // the OpenSSH client's folder build 1809 adds (a real Server 2019's PATH has it, ssh.exe there).
+    private const string MachinePath = @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\;%SYSTEMROOT%\System32\OpenSSH\";
 
     private readonly Lock _lock = new();
 

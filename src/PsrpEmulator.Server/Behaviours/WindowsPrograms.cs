@@ -5,8 +5,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Windows folder), as its disk spells them: the NativeCommands of PSScriptAnalyzer's compatibility profile of a real
 /// Windows Server 2019 Datacenter (CrossCompatibility/profiles/win-8_x64_10.0.17763.0_5.1.17763.134...). A script that
 /// runs one the emulator does not emulate meets a scenario error, not "not recognized", and Get-Command names it as the
-/// disk does (fltMC.exe, MBR2GPT.EXE). Its OpenSSH folder's programs (ssh.exe...) are left out: the emulator's PATH has
-/// no OpenSSH folder (UNVERIFIED whether a fresh Server 2019's has).
+/// disk does (fltMC.exe, MBR2GPT.EXE). The OpenSSH client's folder (ssh.exe...) is on the PATH too, as build 1809 puts it
+/// there.
 /// </summary>
 internal static class WindowsPrograms
 {
@@ -98,6 +98,8 @@ internal static class WindowsPrograms
         "wpr.exe", "write.exe", "WSCollect.exe", "wscript.exe", "WSManHTTPConfig.exe", "wsmprovhost.exe", "wsqmcons.exe", "WSReset.exe",
         "wuapihost.exe", "wuauclt.exe", "WUDFCompanionHost.exe", "WUDFHost.exe", "wusa.exe", "WWAHost.exe", "xcopy.exe", "xpsrchvw.exe",
         "xwizard.exe",
+        // The OpenSSH client's folder.
+        "scp.exe", "sftp.exe", "ssh.exe", "ssh-add.exe", "ssh-agent.exe", "ssh-keygen.exe", "ssh-keyscan.exe",
     ];
 
     // The few that are not System32's, as the profile places them: the Windows folder's and the Wbem folder's.
@@ -113,7 +115,8 @@ internal static class WindowsPrograms
 
     /// <summary>The folder of the PATH a program file is in, as the PATH writes it (C:\Windows\system32 for most).</summary>
     public static string Folder(string file) =>
-        InWindowsFolder.Contains(file) ? @"C:\Windows" : InWbemFolder.Contains(file) ? @"C:\Windows\System32\Wbem" : @"C:\Windows\system32";
+        InWindowsFolder.Contains(file) ? @"C:\Windows" : InWbemFolder.Contains(file) ? @"C:\Windows\System32\Wbem"
+        : file.StartsWith("ssh", StringComparison.OrdinalIgnoreCase) || file is "scp.exe" or "sftp.exe" ? @"C:\Windows\System32\OpenSSH" : @"C:\Windows\system32";
 
     // PATHEXT's order: the extension PowerShell and cmd try first for a bare name.
     private static readonly string[] PathExtensions = [".com", ".exe", ".bat", ".cmd", ".vbs", ".vbe", ".js", ".jse", ".wsf", ".wsh", ".msc", ".cpl"];

@@ -35,6 +35,8 @@ public class GetCommandTests
     [TestCase("(Get-Command fltmc).Name; (Get-Command slmgr).Name; (Get-Command mbr2gpt).Name; (Get-Command help).CommandType; try { calc } catch { $_.FullyQualifiedErrorId }; " +
         "(Get-Command wbadmin).Name; try { wbadmin.exe } catch { $_.FullyQualifiedErrorId }; (Get-Command mofcomp).Source",
         @"fltMC.exe|slmgr.vbs|MBR2GPT.EXE|Function|PsrpEmulator.ScenarioError|wbadmin.msc|CommandNotFoundException|C:\Windows\System32\Wbem\mofcomp.exe")]
+    // Build 1809's OpenSSH client: its folder is on the machine's PATH, ssh.exe in it.
+    [TestCase("(Get-Command ssh).Source; (Get-Command ssh-keygen.exe).Name", @"C:\Windows\System32\OpenSSH\ssh.exe|ssh-keygen.exe")]
     [TestCase("(Get-Command Get-Servic* | Measure-Object).Count; Get-Command *-Archive | % Name; Get-Command Nothing-Like* | Measure-Object | % Count", "1|Compress-Archive|Expand-Archive|0")]
     [TestCase("Get-Command -Module Microsoft.PowerShell.Security -Name *-Acl | % Name", "Get-Acl|Set-Acl")]
     // The International module is a Windows Server's too: its system locale is the en-US culture; the rest are known, not emulated.

@@ -180,12 +180,12 @@ public class PersistentEnvironmentTests
 
         Assert.That(variables["TOOLS"], Is.EqualTo(@"C:\Windows\tools"));
         Assert.That(variables["LITERAL"], Is.EqualTo(@"%SystemRoot%\tools"));
-        Assert.That(variables["Path"], Is.EqualTo(@"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Users\psrp\bin;%NOSUCH%\x"));
+        Assert.That(variables["Path"], Is.EqualTo(@"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Windows\System32\OpenSSH\;C:\Users\psrp\bin;%NOSUCH%\x"));
         Assert.That(store.List(EnvironmentScope.Machine, @"C:\Users\psrp").Where(v => v.Name is "Path" or "TEMP" or "ComSpec" or "OS"), Is.EqualTo(new[]
         {
             new PersistentEnvironment.Variable("ComSpec", @"%SystemRoot%\system32\cmd.exe", true),
             new PersistentEnvironment.Variable("OS", "Windows_NT", false),
-            new PersistentEnvironment.Variable("Path", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", true),
+            new PersistentEnvironment.Variable("Path", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\;%SYSTEMROOT%\System32\OpenSSH\", true),
             new PersistentEnvironment.Variable("TEMP", @"%SystemRoot%\TEMP", true),
         }));
     }

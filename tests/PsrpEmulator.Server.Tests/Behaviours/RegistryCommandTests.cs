@@ -427,9 +427,9 @@ public class RegistryCommandTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "ExpandString", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", @"C:\Windows\TEMP",
+            "ExpandString", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\;%SYSTEMROOT%\System32\OpenSSH\", @"C:\Windows\TEMP",
             @"C:\Windows\system32\cmd.exe", @"%USERPROFILE%\AppData\Local\Temp", @"C:\Users\tester\AppData\Local\Temp",
-            "String", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\tools",
+            "String", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Windows\System32\OpenSSH\;C:\tools",
         }));
         Assert.That(reg.Stdout, Does.Contain("    windir    REG_EXPAND_SZ    %SystemRoot%\r\n"));
     }

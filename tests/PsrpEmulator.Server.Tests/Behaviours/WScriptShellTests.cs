@@ -78,7 +78,7 @@ public class WScriptShellTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            @"C:\Windows\x %NOPE%", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\", "tester", "[]",
+            @"C:\Windows\x %NOPE%", @"%SystemRoot%\system32;%SystemRoot%;%SystemRoot%\System32\Wbem;%SYSTEMROOT%\System32\WindowsPowerShell\v1.0\;%SYSTEMROOT%\System32\OpenSSH\", "tester", "[]",
             @"C:\Users\tester\Desktop", @"C:\ProgramData\Microsoft\Windows\Start Menu\Programs\Startup", "[]",
         }));
     }

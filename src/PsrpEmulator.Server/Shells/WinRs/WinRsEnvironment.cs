@@ -77,7 +77,7 @@ internal sealed class WinRsEnvironment
         new("LOCALAPPDATA", profile + @"\AppData\Local"),
         new("NUMBER_OF_PROCESSORS", "2"),
         new("OS", "Windows_NT"),
-        new("Path", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;" + profile + @"\AppData\Local\Microsoft\WindowsApps"),
+        new("Path", @"C:\Windows\system32;C:\Windows;C:\Windows\System32\Wbem;C:\Windows\System32\WindowsPowerShell\v1.0\;C:\Windows\System32\OpenSSH\;" + profile + @"\AppData\Local\Microsoft\WindowsApps"),
         new("PATHEXT", ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC"),
         new("PROCESSOR_ARCHITECTURE", "AMD64"),
         // The processor Win32_Processor and systeminfo describe (Model 85 Stepping 7: revision 0x5507).
