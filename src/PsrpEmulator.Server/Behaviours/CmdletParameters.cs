@@ -53,6 +53,7 @@ internal sealed class CmdletDefinition
         ClassName = className;
         DefaultSet = defaultSet;
         SupportsShouldProcess = supportsShouldProcess;
+        CmdletBinding = withCommonParameters;
         Own = own;
         // A provider's dynamic parameters come after all the static ones.
         Parameters = [.. own.Where(p => !p.IsDynamic), .. withCommonParameters ? Common : [], .. supportsShouldProcess ? ShouldProcess : [], .. supportsPaging ? Paging : [], .. supportsTransactions ? Transactions : [], .. own.Where(p => p.IsDynamic)];
@@ -69,12 +70,18 @@ internal sealed class CmdletDefinition
 
     public string Name { get; }
 
+    /// <summary>An in-box module's function (CDXML or script), not a cmdlet: its "class" is its own name, which its error ids end in.</summary>
+    public bool IsFunction { get; init; }
+
     /// <summary>The cmdlet's .NET class (Microsoft.PowerShell.Commands.GetProcessCommand), which its error ids end in.</summary>
     public string ClassName { get; }
 
     public string DefaultSet { get; }
 
     public bool SupportsShouldProcess { get; }
+
+    /// <summary>It has the common parameters: every cmdlet, and an advanced function ([CmdletBinding()], FunctionInfo.CmdletBinding).</summary>
+    public bool CmdletBinding { get; }
 
     /// <summary>The cmdlet's own parameters (its dynamic ones last), without the common ones.</summary>
     public IReadOnlyList<CmdletParameter> Own { get; }
@@ -158,19 +165,26 @@ internal static class CmdletParameters
 {
     private static readonly Lazy<Dictionary<string, CmdletDefinition>> Table = new(() =>
     {
-        using var reader = new StringReader(EmbeddedText());
-        return Parse(reader);
+        var table = Parse(new StringReader(EmbeddedText()));
+        // The in-box modules' functions the emulator answers (module-function-parameters.tsv): a name is a cmdlet's or a function's.
+        foreach (var (name, function) in Parse(new StringReader(EmbeddedText(ModuleFunctionsResource)))) table.TryAdd(name, function);
+        return table;
     });
 
-    /// <summary>The cmdlet of that name (not an alias), or null when the table has none.</summary>
+    private const string ModuleFunctionsResource = "PsrpEmulator.Server.module-function-parameters.tsv";
+
+    /// <summary>The cmdlet, or the in-box module's function, of that name (not an alias), or null when the tables have none.</summary>
     public static CmdletDefinition? Of(string name) => Table.Value.GetValueOrDefault(name);
 
-    internal static string EmbeddedText()
+    internal static string EmbeddedText(string resource = "PsrpEmulator.Server.cmdlet-parameters.tsv")
     {
-        using var stream = typeof(CmdletParameters).Assembly.GetManifestResourceStream("PsrpEmulator.Server.cmdlet-parameters.tsv")!;
+        using var stream = typeof(CmdletParameters).Assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    /// <summary>The module functions' table (module-function-parameters.tsv) alone.</summary>
+    internal static Dictionary<string, CmdletDefinition> ModuleFunctions() => Parse(new StringReader(EmbeddedText(ModuleFunctionsResource)));
 
     internal static Dictionary<string, CmdletDefinition> Parse(TextReader reader)
     {
@@ -182,7 +196,8 @@ internal static class CmdletParameters
         {
             if (header is null) return;
             var flags = header[3];
-            table[header[0][1..^1]] = new CmdletDefinition(header[0][1..^1], header[1], header[2], flags.Contains('S'), flags.Contains('P'), flags.Contains('T'), [.. parameters]);
+            table[header[0][1..^1]] = new CmdletDefinition(header[0][1..^1], header[1], header[2], flags.Contains('S'), flags.Contains('P'), flags.Contains('T'), [.. parameters],
+                withCommonParameters: !flags.Contains('N')) { IsFunction = flags.Contains('F') };
             parameters.Clear();
         }
 

@@ -7,10 +7,11 @@ namespace PsrpEmulator.Server.Behaviours;
 /// GET_COMMAND_METADATA's pipeline, as Windows PowerShell's server runs it (ServerRunspacePoolDriver.HandleGetCommandMetadata:
 /// <c>Get-Command $names -CommandType $types | Measure-Object | Select-Object Count</c>, then <c>Get-Command ... |
 /// Select-Object Name, Namespace, HelpUri, CommandType, ResolvedCommandName, OutputType, Parameters</c>): a count, then
-/// one object per command. The commands are the session's functions (their param blocks' parameters) and those of
-/// Windows PowerShell 5.1's own modules (the cmdlets with the common parameters only: the emulator does not know each
-/// cmdlet's own), and 5.1's default aliases (ResolvedCommandName, the parameters of what they stand for). The modules
-/// Windows loads on first use and <c>-Namespace</c> (modules) are not emulated.
+/// one object per command. The commands are the session's functions (their param blocks' parameters), those of the
+/// in-box modules a Server 2019 has, as Get-Command finds them in a script (a cmdlet's parameters from
+/// cmdlet-parameters.tsv, else the common ones only; a module function's from module-function-parameters.tsv, else
+/// none), and 5.1's default aliases (ResolvedCommandName, the parameters of what they stand for). <c>-Namespace</c>
+/// (modules) is not emulated.
 /// </summary>
 internal sealed partial class CommandMetadataScript(GetCommandMetadata request) : IBehaviourScript
 {
@@ -43,16 +44,15 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
             foreach (var (alias, target) in WindowsCommands.Aliases)
             {
                 if (!patterns.Any(p => p.IsMatch(alias))) continue;
-                var cmdlet = WindowsCommands.FindModuleCommand(target) is { IsFunction: false };
-                found.Add((alias, AliasType, cmdlet ? CmdletParametersOf(target) : []));
+                found.Add((alias, AliasType, ModuleCommandParametersOf(target, WindowsCommands.FindModuleCommand(target) is not { IsFunction: false })));
             }
         }
 
-        foreach (var (name, isFunction) in WindowsCommands.PowerShellCommands)
+        foreach (var (name, isFunction, _, _) in WindowsCommands.ModuleCommands)
         {
             var type = isFunction ? FunctionType : CmdletType;
             if ((request.CommandType & type) == 0 || !patterns.Any(p => p.IsMatch(name)) || found.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) continue;
-            found.Add((name, type, isFunction ? [] : CmdletParametersOf(name)));
+            found.Add((name, type, ModuleCommandParametersOf(name, isFunction)));
         }
 
         // Get-Command's order: by command type, then by name.
@@ -123,6 +123,13 @@ internal sealed partial class CommandMetadataScript(GetCommandMetadata request) 
     /// cmdlets, else (a cmdlet the table lacks) the common parameters only.
     /// </summary>
     internal static IReadOnlyList<CmdletParameter> CmdletParametersOf(string cmdlet) => CmdletParameters.Of(cmdlet)?.Parameters ?? CmdletDefinition.CommonParameters;
+
+    /// <summary>
+    /// An in-box module command's parameters: a cmdlet's (<see cref="CmdletParametersOf"/>), a function's from the
+    /// module functions' table, else none (a function the table lacks: its parameters are not known).
+    /// </summary>
+    private static IReadOnlyList<CmdletParameter> ModuleCommandParametersOf(string name, bool isFunction) =>
+        isFunction ? CmdletParameters.Of(name) is { IsFunction: true } function ? function.Parameters : [] : CmdletParametersOf(name);
 
     internal static PsObject ParametersObject(IReadOnlyList<CmdletParameter> parameters) =>
         PsObjects.Dictionary([.. parameters.Select(p => new KeyValuePair<PsValue, PsValue>(PsPrimitive.String(p.Name), ParameterObject(p)))], ParametersTypeNames);

@@ -18,8 +18,12 @@ internal sealed partial class RunContext
 
     private const string DefenderKey = @"SOFTWARE\Microsoft\Windows Defender";
 
-    /// <summary>A Boolean or enum preference: its parameter, where Defender keeps it, and its enum's names (null: a Boolean).</summary>
-    private sealed record DefenderPreference(string Name, string SubKey, string Value, string[]? Names = null, int Default = 0);
+    /// <summary>
+    /// A Boolean or enum preference: its parameter, where Defender keeps it, and its enum's names (null: a Boolean).
+    /// Settable: Set-MpPreference of a Server 2019's Defender module (1.0) has the parameter; a later module's
+    /// (DisableOnAccessProtection) is only read.
+    /// </summary>
+    private sealed record DefenderPreference(string Name, string SubKey, string Value, string[]? Names = null, int Default = 0, bool Settable = true);
 
     private static readonly string[] ActionNames = ["Disabled", "Enabled", "AuditMode"];
 
@@ -28,7 +32,7 @@ internal sealed partial class RunContext
         new("DisableRealtimeMonitoring", "Real-Time Protection", "DisableRealtimeMonitoring"),
         new("DisableBehaviorMonitoring", "Real-Time Protection", "DisableBehaviorMonitoring"),
         new("DisableIOAVProtection", "Real-Time Protection", "DisableIOAVProtection"),
-        new("DisableOnAccessProtection", "Real-Time Protection", "DisableOnAccessProtection"),
+        new("DisableOnAccessProtection", "Real-Time Protection", "DisableOnAccessProtection", Settable: false),
         new("DisableScriptScanning", "Real-Time Protection", "DisableScriptScanning"),
         new("DisableIntrusionPreventionSystem", "Real-Time Protection", "DisableIntrusionPreventionSystem"),
         new("DisableArchiveScanning", "Scan", "DisableArchiveScanning"),
@@ -44,7 +48,8 @@ internal sealed partial class RunContext
         new("EnableNetworkProtection", @"Windows Defender Exploit Guard\Network Protection", "EnableNetworkProtection", ActionNames),
     ];
 
-    // The list preferences: their parameter and the Exclusions subkey whose value names they are.
+    // The list preferences: their parameter and the Exclusions subkey whose value names they are. A Server 2019's
+    // module has no -ExclusionIpAddress (a later module's), which Get-MpPreference still reads.
     private static readonly (string Name, string SubKey)[] DefenderExclusions =
     [
         ("ExclusionPath", @"Exclusions\Paths"),
@@ -53,8 +58,15 @@ internal sealed partial class RunContext
         ("ExclusionIpAddress", @"Exclusions\IpAddresses"),
     ];
 
-    internal static string[] DefenderParameters() =>
-        [.. DefenderPreferences.Select(p => p.Name), .. DefenderExclusions.Select(e => e.Name), "CimSession", "ThrottleLimit", "AsJob", "Force"];
+    /// <summary>
+    /// The preferences a command sets: Set-MpPreference's settable ones and the lists, Add- and Remove-MpPreference's
+    /// lists only (a Boolean or enum preference is not their parameter), as a Server 2019's module has them.
+    /// </summary>
+    internal static string[] DefenderParameters(string command) =>
+    [
+        .. command == "Set-MpPreference" ? DefenderPreferences.Where(p => p.Settable).Select(p => p.Name) : [],
+        .. DefenderExclusions.Select(e => e.Name).Where(n => n != "ExclusionIpAddress"), "CimSession", "ThrottleLimit", "AsJob", "Force",
+    ];
 
     private async ValueTask RunDefenderCommandAsync(string command, StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -74,7 +86,6 @@ internal sealed partial class RunContext
         foreach (var preference in DefenderPreferences)
         {
             if (arguments[preference.Name] is not { } word) continue;
-            if (command != "Set-MpPreference") throw new StatementTerminatedException(ParameterError(command, $"A parameter cannot be found that matches parameter name '{preference.Name}'.", "NamedParameterNotFound"));
             var value = await ArgumentAsync(word, to, blockNesting);
             changes.Add((preference, preference.Names is { } names ? DefenderEnumValue(command, preference, value, names) : ScriptExpressions.IsTrue(value) ? 1 : 0));
         }

@@ -324,7 +324,6 @@ internal sealed partial class RunContext
                 global = global with { SuffixSearchList = suffixes };
             }
 
-            if (await BooleanArgumentAsync(command, arguments, "UseSuffixSearchList", to, blockNesting) is { } useList) global = global with { UseSuffixSearchList = useList };
             if (await BooleanArgumentAsync(command, arguments, "UseDevolution", to, blockNesting) is { } devolution) global = global with { UseDevolution = devolution };
             if (arguments["DevolutionLevel"] is { } level)
             {

@@ -213,6 +213,15 @@ internal sealed partial class RunContext
                 .With("ParameterSets", PsObjects.List([.. cmdlet.SetNames.Select(set => (PsValue)ParameterSetInfoObject(cmdlet, set))], ParameterSetListTypeNames));
         }
 
+        // An in-box module's function the table knows: its parameters and default set (its sets' syntax is not given:
+        // the table has no PSTypeName of a CDXML function's CimInstance parameters, which the syntax shows).
+        if (type == FunctionCommandType && source is not null && CmdletParameters.Of(name) is { IsFunction: true } function)
+        {
+            info.With("CmdletBinding", function.CmdletBinding)
+                .With("DefaultParameterSet", function.DefaultSet.Length == 0 ? PsNil.Instance : PsPrimitive.String(function.DefaultSet))
+                .With("Parameters", CommandMetadataScript.ParametersObject(function.Parameters));
+        }
+
         if (type == ApplicationCommandType) info.With("Path", source!).With("Extension", ".exe");
         // An alias shows as "gci -> Get-ChildItem" (5.1's view), and resolves to the command it stands for.
         if (type == AliasCommandType) info.With("DisplayName", $"{name} -> {definition}").With("ResolvedCommandName", definition!).With("ReferencedCommand", definition!);

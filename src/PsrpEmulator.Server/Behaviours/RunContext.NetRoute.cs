@@ -20,8 +20,7 @@ internal sealed partial class RunContext
     {
         if (await ForEachCimSessionAsync("Get-NetRoute", arguments, to, output, blockNesting, (a, o) => GetNetRouteAsync(a, to, o, blockNesting))) return;
         const string Command = "Get-NetRoute";
-        RefuseNotEmulated(Command, arguments, "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime",
-            "TypeOfRoute");
+        RefuseNotEmulated(Command, arguments, "AsJob", "PolicyStore", "IncludeAllCompartments", "CompartmentId", "RouteMetric", "Protocol", "ValidLifetime", "PreferredLifetime");
         async ValueTask<List<string>?> Texts(string parameter) => await OptionalTextsAsync(arguments, parameter, to, blockNesting);
         var chosen = (Host.NetworkSettings ?? new NetworkSettings()).Routes().AsEnumerable();
         var where = new List<string>();

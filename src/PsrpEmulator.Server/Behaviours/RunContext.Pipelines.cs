@@ -368,6 +368,29 @@ internal sealed partial class RunContext
     private static string ParameterName(string command, IReadOnlyList<string> parameters, string typed)
     {
         var matches = parameters.Where(p => p.Equals(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        // The command's own metadata decides what the name means (the emulator binds a part of its parameters): one it
+        // has that the emulator does not bind is not emulated, not NamedParameterNotFound; a prefix several of its
+        // parameters begin with is ambiguous even if the emulator binds one of them. A name it lacks may be a
+        // provider's dynamic parameter, which the emulator's list has.
+        if (matches.Count == 0 && CmdletParameters.Of(command) is { } metadata)
+        {
+            bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
+            var real = metadata.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (real.Count == 0) real = [.. metadata.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+            if (real.Count > 1)
+            {
+                throw new StatementTerminatedException(ParameterError(command,
+                    $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", real.Select(m => "-" + m.Name))}.", "AmbiguousParameter"));
+            }
+
+            if (real is [var one])
+            {
+                return parameters.FirstOrDefault(p => p.Equals(one.Name, StringComparison.OrdinalIgnoreCase))
+                    ?? parameters.FirstOrDefault(p => one.Aliases.Contains(p, StringComparer.OrdinalIgnoreCase))
+                    ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} -{one.Name} is not emulated: give the command a rule"));
+            }
+        }
+
         // A parameter's aliases (5.1's cmdlet metadata: Write-Host -Message, Get-Process -ProcessName) bind as its name
         // does, an exact one first, else by prefix with the names (MergedCommandParameterMetadata.GetMatchingParameter).
         var aliases = CmdletParameters.Of(command) is { } cmdlet
@@ -432,10 +455,12 @@ internal sealed partial class RunContext
             "' and try again.", "MissingArgument");
 
     /// <summary>
-    /// A statement of one of 5.1's cmdlets that leaves a parameter without its argument (the statement's last word, or
-    /// another parameter after it): the binder's MissingArgument, which PowerShell raises before the cmdlet runs, so a
-    /// statement the emulator does not emulate gets it too. Null for any other statement, and for a parameter name the
-    /// cmdlet's metadata does not resolve to one parameter (a dynamic parameter may be meant): the caller's error stands.
+    /// A statement of one of 5.1's cmdlets or in-box module functions that leaves a parameter without its argument (the
+    /// statement's last word, or another parameter after it): the binder's MissingArgument, which PowerShell raises
+    /// before the command runs, so a statement the emulator does not emulate gets it too. A module function's parameter
+    /// name that none of its parameters has is NamedParameterNotFound, one several begin with AmbiguousParameter (a
+    /// function of the table has no dynamic parameters). Null for any other statement, and for a cmdlet's parameter name
+    /// its metadata does not resolve to one parameter (a provider's dynamic parameter may be meant): the caller's error stands.
     /// </summary>
     internal static ScriptedError? MissingArgumentOf(string statement)
     {
@@ -445,11 +470,20 @@ internal sealed partial class RunContext
         if (CmdletParameters.Of(command) is not { } cmdlet) return null;
         for (var i = 1; i < words.Count; i++)
         {
-            if (!IsParameterToken(words[i]) || words[i].Contains(':', StringComparison.Ordinal)) continue;
-            var typed = words[i][1..];
+            if (!IsParameterToken(words[i])) continue;
+            var colon = words[i].IndexOf(':', StringComparison.Ordinal);
+            var typed = colon < 0 ? words[i][1..] : words[i][1..colon];
             bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
             var matches = cmdlet.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
             if (matches.Count == 0) matches = [.. cmdlet.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+            if (cmdlet.IsFunction && matches.Count != 1)
+            {
+                return matches.Count == 0
+                    ? ParameterError(cmdlet.Name, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")
+                    : ParameterError(cmdlet.Name, $"Parameter cannot be processed because the parameter name '{typed}' is ambiguous. Possible matches include: {string.Join(" ", matches.Select(m => "-" + m.Name))}.", "AmbiguousParameter");
+            }
+
+            if (colon >= 0) continue;
             if (matches is not [var parameter]) return null;
             if (parameter.IsSwitch) continue;
             if (i + 1 >= words.Count || IsParameterToken(words[i + 1])) return MissingArgument(cmdlet.Name, parameter.Name, _ => parameter.TypeName);

@@ -12,14 +12,17 @@ internal sealed partial class RunContext
 
     private static readonly string[] CimCommonParameters = ["CimSession", "ThrottleLimit", "AsJob"];
 
-    /// <summary>Each command's filters (as the Windows Server 2019 docs list them), then CIM's common parameters.</summary>
+    /// <summary>
+    /// Each command's filters (as the Windows Server 2019 docs list them, and a real Server 2019's module has them: the
+    /// docs' Get-SmbConnection -ShareName is a later module's), then CIM's common parameters.
+    /// </summary>
     internal static string[] SmbSessionParameters(string command) => [.. SmbSessionFilters(command), .. CimCommonParameters];
 
     private static string[] SmbSessionFilters(string command) => command switch
     {
         "Get-SmbSession" => ["SessionId", "ClientComputerName", "ClientUserName", "ScopeName", "ClusterNodeName", "IncludeHidden", "SmbInstance"],
         "Get-SmbOpenFile" => ["FileId", "SessionId", "ClientComputerName", "ClientUserName", "ScopeName", "ClusterNodeName", "IncludeHidden", "SmbInstance"],
-        "Get-SmbConnection" => ["ServerName", "ShareName", "UserName", "SmbInstance"],
+        "Get-SmbConnection" => ["ServerName", "UserName", "SmbInstance"],
         _ => ["LocalPath", "RemotePath"],
     };
 

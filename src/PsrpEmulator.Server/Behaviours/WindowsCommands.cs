@@ -156,12 +156,6 @@ internal static class WindowsCommands
         "ConvertFrom-SddlString", "Format-Hex", "Get-FileHash", "Import-PowerShellDataFile", "New-Guid", "New-TemporaryFile",
     };
 
-    /// <summary>
-    /// The commands of Windows PowerShell 5.1's own modules (Core, Management, Utility, Security, Diagnostics,
-    /// CimCmdlets, WSMan, PSScheduledJob, Archive), each with whether it is a function (else a cmdlet).
-    /// </summary>
-    public static IEnumerable<(string Name, bool IsFunction)> PowerShellCommands => PowerShellModuleCommands.Select(n => (n, ModuleCommandTable.Value[n].IsFunction));
-
     // Windows PowerShell 5.1's default aliases and the commands they stand for (Get-Alias on Windows Server 2019): the
     // session's 151, as a real Server 2019's compatibility profile (PSScriptAnalyzer's) lists them with their targets'
     // spelling (asnp Add-PSSnapIn, iwmi Invoke-WMIMethod...), and the seven Management and Utility export (gcb, scb,

@@ -172,7 +172,8 @@ public class PipelineCmdletTests
     }
 
     [TestCase("Get-Service EventLog, Spooler, WinRM | Select-Object -Frob 1", "NamedParameterNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand", "A parameter cannot be found that matches parameter name 'Frob'.")]
-    [TestCase("Get-Service EventLog, Spooler, WinRM | Where-Object -C Name", "AmbiguousParameter,Microsoft.PowerShell.Commands.WhereObjectCommand", "Parameter cannot be processed because the parameter name 'C' is ambiguous. Possible matches include: -Contains -CEQ -CNE -CGT -CGE -CLT -CLE -CLike -CNotLike -CMatch -CNotMatch -CContains -CNotContains -CIn -CNotIn.")]
+    // The matches in the cmdlet's metadata's order (WhereObjectCommand declares EQ, CEQ, NE, CNE, GT, CGT, LT, CLT, GE, CGE...).
+    [TestCase("Get-Service EventLog, Spooler, WinRM | Where-Object -C Name", "AmbiguousParameter,Microsoft.PowerShell.Commands.WhereObjectCommand", "Parameter cannot be processed because the parameter name 'C' is ambiguous. Possible matches include: -CEQ -CNE -CGT -CLT -CGE -CLE -CLike -CNotLike -CMatch -CNotMatch -Contains -CContains -CNotContains -CIn -CNotIn.")]
     [TestCase("Get-Service EventLog, Spooler, WinRM | Select-Object -ExpandProperty Frob", "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand", "Property \"Frob\" cannot be found.")]
     public async Task A_pipeline_cmdlet_s_binding_error_is_the_statement_s_and_the_script_goes_on(string statement, string id, string message)
     {

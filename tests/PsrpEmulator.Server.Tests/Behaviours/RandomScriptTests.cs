@@ -219,7 +219,7 @@ public class RandomScriptTests
         "Get-Acl ", "Get-Acl C:\\Windows", "| Set-Acl C:\\x", "$acl.AddAccessRule(", "$acl.SetAccessRuleProtection($true, $false)", ".Access", ".AccessToString",
         "New-Object System.Security.AccessControl.FileSystemAccessRule('Users', 'Modify', 'ContainerInherit,ObjectInherit', 'None', 'Allow')", "[Security.Principal.NTAccount]'x'",
         "icacls C:\\x", "icacls C:\\ /T", " /grant Users:(OI)(CI)M", " /inheritance:r", " /remove Users",
-        "Get-SmbShare ", "New-SmbShare x C:\\x", " -FullAccess ", "Grant-SmbShareAccess x Users Full -Force", "| Remove-SmbShare -Force", "net share", "net share x=C:\\x",
+        "Get-SmbShare ", "New-SmbShare x C:\\x", " -FullAccess ", "Grant-SmbShareAccess x -AccountName Users -AccessRight Full -Force", "| Remove-SmbShare -Force", "net share", "net share x=C:\\x",
         " -MaxEvents ", "Write-EventLog Application EventCreate 1 -Message ", "New-EventLog Application x", "Clear-EventLog ", "Limit-EventLog Application -OverflowAction ",
         "Remove-EventLog -Source ", "eventcreate /T ERROR /ID 1 /D ", "wevtutil qe System /f:text /c:", "wevtutil el", "Get-Volume ", "Get-Partition ", "Get-Disk ", "| Get-Volume", "| Get-Partition",
         " -FilterXPath '*[System[(EventID=7036 or Level=2)]]'", " -FilterXPath \"*[System[TimeCreated[timediff(@SystemTime) <= ", "Get-NetTCPConnection -LocalPort ", " -State Listen",

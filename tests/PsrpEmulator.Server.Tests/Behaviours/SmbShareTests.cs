@@ -103,8 +103,8 @@ public class SmbShareTests
             New-SmbShare Data C:\Data -ReadAccess Users | Out-Null
             Grant-SmbShareAccess -Name Data -AccountName Users -AccessRight Change -Force | Out-Null
             Block-SmbShareAccess -Name Data -AccountName Guests -Force | Out-Null
-            Grant-SmbShareAccess Data Administrators Full -Force | ForEach-Object { "$($_.AccountName) $($_.AccessControlType) $($_.AccessRight)" }
-            Revoke-SmbShareAccess Data Users -Force | Out-Null
+            Grant-SmbShareAccess Data -AccountName Administrators -AccessRight Full -Force | ForEach-Object { "$($_.AccountName) $($_.AccessControlType) $($_.AccessRight)" }
+            Revoke-SmbShareAccess Data -AccountName Users -Force | Out-Null
             (Get-SmbShare Data).SecurityDescriptor
             """, shares);
 
