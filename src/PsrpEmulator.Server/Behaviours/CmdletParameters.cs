@@ -73,6 +73,12 @@ internal sealed class CmdletDefinition
     /// <summary>An in-box module's function (CDXML or script), not a cmdlet: its "class" is its own name, which its error ids end in.</summary>
     public bool IsFunction { get; init; }
 
+    /// <summary>
+    /// Its parameters are all known (module-command-parameters.tsv): a name none of them has is NamedParameterNotFound,
+    /// where a cmdlet of cmdlet-parameters.tsv may have a provider's dynamic parameter the table lacks.
+    /// </summary>
+    public bool AllParametersKnown { get; init; }
+
     /// <summary>The cmdlet's .NET class (Microsoft.PowerShell.Commands.GetProcessCommand), which its error ids end in.</summary>
     public string ClassName { get; }
 
@@ -166,12 +172,12 @@ internal static class CmdletParameters
     private static readonly Lazy<Dictionary<string, CmdletDefinition>> Table = new(() =>
     {
         var table = Parse(new StringReader(EmbeddedText()));
-        // The in-box modules' functions the emulator answers (module-function-parameters.tsv): a name is a cmdlet's or a function's.
-        foreach (var (name, function) in Parse(new StringReader(EmbeddedText(ModuleFunctionsResource)))) table.TryAdd(name, function);
+        // The other in-box modules' commands the emulator answers or names (module-command-parameters.tsv).
+        foreach (var (name, command) in ModuleCommands()) table.TryAdd(name, command);
         return table;
     });
 
-    private const string ModuleFunctionsResource = "PsrpEmulator.Server.module-function-parameters.tsv";
+    private const string ModuleCommandsResource = "PsrpEmulator.Server.module-command-parameters.tsv";
 
     /// <summary>The cmdlet, or the in-box module's function, of that name (not an alias), or null when the tables have none.</summary>
     public static CmdletDefinition? Of(string name) => Table.Value.GetValueOrDefault(name);
@@ -183,10 +189,13 @@ internal static class CmdletParameters
         return reader.ReadToEnd();
     }
 
-    /// <summary>The module functions' table (module-function-parameters.tsv) alone.</summary>
-    internal static Dictionary<string, CmdletDefinition> ModuleFunctions() => Parse(new StringReader(EmbeddedText(ModuleFunctionsResource)));
+    /// <summary>
+    /// The other in-box modules' table (module-command-parameters.tsv) alone: functions and cmdlets whose parameters
+    /// are all there (the profile they come from lists every static one, and they have no provider's dynamic ones).
+    /// </summary>
+    internal static Dictionary<string, CmdletDefinition> ModuleCommands() => Parse(new StringReader(EmbeddedText(ModuleCommandsResource)), allParametersKnown: true);
 
-    internal static Dictionary<string, CmdletDefinition> Parse(TextReader reader)
+    internal static Dictionary<string, CmdletDefinition> Parse(TextReader reader, bool allParametersKnown = false)
     {
         var table = new Dictionary<string, CmdletDefinition>(StringComparer.OrdinalIgnoreCase);
         string[]? header = null;
@@ -197,7 +206,7 @@ internal static class CmdletParameters
             if (header is null) return;
             var flags = header[3];
             table[header[0][1..^1]] = new CmdletDefinition(header[0][1..^1], header[1], header[2], flags.Contains('S'), flags.Contains('P'), flags.Contains('T'), [.. parameters],
-                withCommonParameters: !flags.Contains('N')) { IsFunction = flags.Contains('F') };
+                withCommonParameters: !flags.Contains('N')) { IsFunction = flags.Contains('F'), AllParametersKnown = allParametersKnown };
             parameters.Clear();
         }
 

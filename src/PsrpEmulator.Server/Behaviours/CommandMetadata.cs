@@ -9,7 +9,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Select-Object Name, Namespace, HelpUri, CommandType, ResolvedCommandName, OutputType, Parameters</c>): a count, then
 /// one object per command. The commands are the session's functions (their param blocks' parameters), those of the
 /// in-box modules a Server 2019 has, as Get-Command finds them in a script (a cmdlet's parameters from
-/// cmdlet-parameters.tsv, else the common ones only; a module function's from module-function-parameters.tsv, else
+/// cmdlet-parameters.tsv, else the common ones only; a module function's from module-command-parameters.tsv, else
 /// none), and 5.1's default aliases (ResolvedCommandName, the parameters of what they stand for). <c>-Namespace</c>
 /// (modules) is not emulated.
 /// </summary>

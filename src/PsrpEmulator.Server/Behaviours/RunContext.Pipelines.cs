@@ -455,12 +455,12 @@ internal sealed partial class RunContext
             "' and try again.", "MissingArgument");
 
     /// <summary>
-    /// A statement of one of 5.1's cmdlets or in-box module functions that leaves a parameter without its argument (the
+    /// A statement of one of 5.1's cmdlets or in-box module commands that leaves a parameter without its argument (the
     /// statement's last word, or another parameter after it): the binder's MissingArgument, which PowerShell raises
-    /// before the command runs, so a statement the emulator does not emulate gets it too. A module function's parameter
-    /// name that none of its parameters has is NamedParameterNotFound, one several begin with AmbiguousParameter (a
-    /// function of the table has no dynamic parameters). Null for any other statement, and for a cmdlet's parameter name
-    /// its metadata does not resolve to one parameter (a provider's dynamic parameter may be meant): the caller's error stands.
+    /// before the command runs, so a statement the emulator does not emulate gets it too. A module command's parameter
+    /// name that none of its parameters has is NamedParameterNotFound, one several begin with AmbiguousParameter (the
+    /// module table's commands have no dynamic parameters). Null for any other statement, and for a cmdlet's parameter
+    /// name its metadata does not resolve to one parameter (a provider's dynamic parameter may be meant): the caller's error stands.
     /// </summary>
     internal static ScriptedError? MissingArgumentOf(string statement)
     {
@@ -476,7 +476,7 @@ internal sealed partial class RunContext
             bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
             var matches = cmdlet.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
             if (matches.Count == 0) matches = [.. cmdlet.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
-            if (cmdlet.IsFunction && matches.Count != 1)
+            if (cmdlet.AllParametersKnown && matches.Count != 1)
             {
                 return matches.Count == 0
                     ? ParameterError(cmdlet.Name, $"A parameter cannot be found that matches parameter name '{typed}'.", "NamedParameterNotFound")

@@ -4,7 +4,7 @@ namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
 /// The parameters the emulator binds for Windows PowerShell 5.1's cmdlets and the in-box modules' functions are
-/// parameters those commands have (cmdlet-parameters.tsv, module-function-parameters.tsv).
+/// parameters those commands have (cmdlet-parameters.tsv, module-command-parameters.tsv).
 /// </summary>
 public class CmdletParameterNamesTests
 {
@@ -85,7 +85,7 @@ public class CmdletParameterNamesTests
             for (var i = 0; i < order.Length; i++)
             {
                 var parameter = cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[i], StringComparison.OrdinalIgnoreCase));
-                if (parameter is not null && PositionLost(parameter) && cmdlet.IsFunction) continue;
+                if (parameter is not null && PositionLost(parameter) && cmdlet.AllParametersKnown) continue;
                 if (parameter is null || !parameter.Sets.Any(s => s.Position is { } position && position == i + (order.Length > 0 && PositionsStartAtOne(cmdlet) && !FirstPositionLost(cmdlet, order) ? 1 : 0)))
                 {
                     wrong.Add($"{command} #{i} {order[i]} ({(parameter is null ? "no such parameter" : string.Join(",", parameter.Sets.Select(s => $"{s.Name}@{s.Position}")))})");
@@ -96,12 +96,12 @@ public class CmdletParameterNamesTests
         Assert.That(wrong, Is.Empty, string.Join("\n", wrong));
     }
 
-    // The module functions' profile leaves out a parameter's entry for all sets, its position with it (Test-NetConnection
+    // The module commands' profile leaves out a parameter's entry for all sets, its position with it (Test-NetConnection
     // -ComputerName, at 0 on Windows): its other positions are as given.
     private static bool PositionLost(CmdletParameter parameter) => parameter.Sets is [{ Name: CmdletParameter.AllParameterSets, Position: null }];
 
     private static bool FirstPositionLost(CmdletDefinition cmdlet, string[] order) =>
-        cmdlet.IsFunction && order.Length > 0 && cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[0], StringComparison.OrdinalIgnoreCase)) is { } first && PositionLost(first);
+        cmdlet.AllParametersKnown && order.Length > 0 && cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[0], StringComparison.OrdinalIgnoreCase)) is { } first && PositionLost(first);
 
     // The reference pages give some cmdlets' positions from 1 (no parameter of theirs is at 0).
     private static bool PositionsStartAtOne(CmdletDefinition cmdlet) => !cmdlet.Parameters.Any(p => p.Sets.Any(s => s.Position == 0));

@@ -6,11 +6,11 @@ using PsrpEmulator.Server.Behaviours;
 namespace PsrpEmulator.Server.Tests.Behaviours;
 
 /// <summary>
-/// The in-box modules' functions' parameters as a real Server 2019 has them (module-function-parameters.tsv, from
-/// PSScriptAnalyzer's profile of that server): what Get-Command and GET_COMMAND_METADATA report, and what the binder
-/// says of a name before the function runs.
+/// The other in-box modules' functions' and cmdlets' parameters as a real Server 2019 has them
+/// (module-command-parameters.tsv, from PSScriptAnalyzer's profile of that server): what Get-Command and
+/// GET_COMMAND_METADATA report, and what the binder says of a name before the command runs.
 /// </summary>
-public class ModuleFunctionParameterTests
+public class ModuleCommandParameterTests
 {
     private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
 
@@ -26,13 +26,16 @@ public class ModuleFunctionParameterTests
         host.Errors.Select(e => e.FullyQualifiedErrorId).FirstOrDefault() ?? outcome.ErrorRecord?["FullyQualifiedErrorId"]?.ToDisplayString() ?? "(none)";
 
     [Test]
-    public void Every_function_of_the_table_is_an_in_box_module_s_function_spelled_as_Windows_does()
+    public void Every_command_of_the_table_is_an_in_box_module_s_function_or_cmdlet_spelled_as_Windows_does()
     {
-        var functions = CmdletParameters.ModuleFunctions();
+        var commands = CmdletParameters.ModuleCommands().Values.ToList();
 
-        Assert.That(functions, Has.Count.EqualTo(121));
-        Assert.That(functions.Values.Where(f => WindowsCommands.FindModuleCommand(f.Name) is not { IsFunction: true } command || command.Name != f.Name).Select(f => f.Name), Is.Empty);
-        Assert.That(functions.Values.Where(f => !f.IsFunction || f.ClassName != f.Name).Select(f => f.Name), Is.Empty, "a function's errors end in its name");
+        Assert.That((commands.Count(c => c.IsFunction), commands.Count(c => !c.IsFunction)), Is.EqualTo((121, 29)));
+        Assert.That(commands.Where(c => WindowsCommands.FindModuleCommand(c.Name) is not { } command || command.IsFunction != c.IsFunction || command.Name != c.Name).Select(c => c.Name), Is.Empty);
+        Assert.That(commands.Where(c => c.IsFunction && c.ClassName != c.Name).Select(c => c.Name), Is.Empty, "a function's errors end in its name");
+        Assert.That(commands.Where(c => !c.IsFunction && !c.ClassName.Contains(".Commands.", StringComparison.Ordinal) && !c.ClassName.StartsWith("Microsoft.PowerShell.ScheduledJob.", StringComparison.Ordinal) &&
+            !c.ClassName.StartsWith("Microsoft.BackgroundIntelligentTransfer.Management.", StringComparison.Ordinal)).Select(c => c.Name), Is.Empty, "a cmdlet's errors end in its class");
+        Assert.That(commands.Where(c => CmdletParameters.Of(c.Name)?.AllParametersKnown != true).Select(c => c.Name), Is.Empty, "no name is in both tables");
     }
 
     [Test]
@@ -67,6 +70,9 @@ public class ModuleFunctionParameterTests
     // -Inter begins InterfaceIndex, InterfaceAlias and InterfaceMetric (and more): the binder names them all.
     [TestCase("Get-NetIPInterface -Inter 4", "AmbiguousParameter,Get-NetIPInterface",
         "Parameter cannot be processed because the parameter name 'Inter' is ambiguous. Possible matches include: -InterfaceIndex -InterfaceAlias -InterfaceMetric.")]
+    // A module cmdlet's errors end in its class.
+    [TestCase("Get-WindowsFeature -Bogus x", "NamedParameterNotFound,Microsoft.Windows.ServerManager.Commands.GetWindowsFeatureCommand", "A parameter cannot be found that matches parameter name 'Bogus'.")]
+    [TestCase("Get-WindowsCapability -Online -Bogus", "NamedParameterNotFound,Microsoft.Dism.Commands.GetWindowsCapabilityCommand", "A parameter cannot be found that matches parameter name 'Bogus'.")]
     [TestCase("Get-NetIPAddress -InterfaceIndex", "MissingArgument,Get-NetIPAddress", "Missing an argument for parameter 'InterfaceIndex'. Specify a parameter of type 'System.UInt32[]' and try again.")]
     // Parameters a later module has and a Server 2019's has not.
     [TestCase("Set-MpPreference -DisableOnAccessProtection $true", "NamedParameterNotFound,Set-MpPreference", "A parameter cannot be found that matches parameter name 'DisableOnAccessProtection'.")]
@@ -121,12 +127,14 @@ public class ModuleFunctionParameterTests
     {
         var (host, outcome) = await RunAsync(
             "$c = Get-Command Get-NetFirewallRule; $c.CmdletBinding; $c.DefaultParameterSet; ($c.Parameters.Keys | Select-Object -First 3) -join ','; " +
-            "$c.Parameters['Enabled'].ParameterType; $c.Parameters.ContainsKey('ErrorAction'); (Get-Command Get-BitLockerVolume).Parameters.Keys | Select-Object -First 1");
+            "$c.Parameters['Enabled'].ParameterType; $c.Parameters.ContainsKey('ErrorAction'); (Get-Command Get-BitLockerVolume).Parameters.Keys | Select-Object -First 1; " +
+            "$i = Get-Command Install-WindowsFeature; $i.DefaultParameterSet; $i.Parameters['IncludeManagementTools'].SwitchParameter; $i.Parameters.ContainsKey('WhatIf')");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
             "True", "GetAll", "Name,DisplayName,Description", "Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetSecurity.Enabled[]", "True", "MountPoint",
+            "ComponentNamesAndRunningComputer", "True", "True",
         }));
     }
 
@@ -134,7 +142,7 @@ public class ModuleFunctionParameterTests
     public async Task GET_COMMAND_METADATA_gives_a_module_function_s_parameters()
     {
         var host = new RecordingHost();
-        await new CommandMetadataScript(new GetCommandMetadata(["Get-NetIPAddress", "Get-StorageSubSystem"], 2, [], []))
+        await new CommandMetadataScript(new GetCommandMetadata(["Get-NetIPAddress", "Get-StorageSubSystem", "Resolve-DnsName"], 2 | 8, [], []))
             .RunAsync(host, new FakeTimeProvider(), CancellationToken.None);
 
         var commands = host.Outputs.Skip(1).Cast<PsObject>().ToList();
@@ -146,5 +154,7 @@ public class ModuleFunctionParameterTests
         Assert.That(address.Entries.Select(e => e.Key.ToDisplayString()), Does.Contain("ErrorAction"));
         Assert.That(family["ParameterType"]!.ToDisplayString(), Is.EqualTo("Microsoft.PowerShell.Cmdletization.GeneratedTypes.NetIPAddress.AddressFamily[]"));
         Assert.That(unknown.Entries, Is.Empty, "a function the table lacks: its parameters are not known");
+        var resolve = (PsObject)commands.Single(c => c["Name"]!.ToDisplayString() == "Resolve-DnsName")["Parameters"]!;
+        Assert.That(resolve.Entries.Select(e => e.Key.ToDisplayString()).Take(3), Is.EqualTo(new[] { "Name", "Type", "Server" }), "a module cmdlet's own parameters first");
     }
 }
