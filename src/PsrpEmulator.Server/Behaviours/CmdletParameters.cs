@@ -104,6 +104,17 @@ internal sealed class CmdletDefinition
     /// <summary>-WhatIf and -Confirm, which SupportsShouldProcess adds.</summary>
     public static IReadOnlyList<CmdletParameter> ShouldProcessParameters => ShouldProcess;
 
+    /// <summary>
+    /// The parameters a typed name binds to, as the binder looks them up: the one whose name or alias it is, else all
+    /// whose name or alias it begins (MergedCommandParameterMetadata.GetMatchingParameter; several: AmbiguousParameter).
+    /// </summary>
+    public IReadOnlyList<CmdletParameter> Matching(string typed)
+    {
+        static bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
+        var exact = Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
+        return exact.Count > 0 ? exact : [.. Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+    }
+
     public static bool IsCommonParameter(string name) => Common.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The parameters of a set in binding order, each with what it is in that set.</summary>

@@ -374,9 +374,7 @@ internal sealed partial class RunContext
         // provider's dynamic parameter, which the emulator's list has.
         if (matches.Count == 0 && CmdletParameters.Of(command) is { } metadata)
         {
-            bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
-            var real = metadata.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (real.Count == 0) real = [.. metadata.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+            var real = metadata.Matching(typed);
             if (real.Count > 1)
             {
                 throw new StatementTerminatedException(ParameterError(command,
@@ -473,9 +471,7 @@ internal sealed partial class RunContext
             if (!IsParameterToken(words[i])) continue;
             var colon = words[i].IndexOf(':', StringComparison.Ordinal);
             var typed = colon < 0 ? words[i][1..] : words[i][1..colon];
-            bool Named(CmdletParameter p, Func<string, bool> test) => test(p.Name) || p.Aliases.Any(test);
-            var matches = cmdlet.Parameters.Where(p => Named(p, n => n.Equals(typed, StringComparison.OrdinalIgnoreCase))).ToList();
-            if (matches.Count == 0) matches = [.. cmdlet.Parameters.Where(p => Named(p, n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)))];
+            var matches = cmdlet.Matching(typed);
             if (cmdlet.AllParametersKnown && matches.Count != 1)
             {
                 return matches.Count == 0
