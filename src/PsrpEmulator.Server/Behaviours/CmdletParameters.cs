@@ -74,10 +74,16 @@ internal sealed class CmdletDefinition
     public bool IsFunction { get; init; }
 
     /// <summary>
-    /// Its parameters are all known (module-command-parameters.tsv): a name none of them has is NamedParameterNotFound,
-    /// where a cmdlet of cmdlet-parameters.tsv may have a provider's dynamic parameter the table lacks.
+    /// Its parameters are all known: a name none of them has is NamedParameterNotFound. Not so for a cmdlet with
+    /// dynamic parameters (IDynamicParameters: the provider cmdlets), whose provider's the table may lack.
     /// </summary>
     public bool AllParametersKnown { get; init; }
+
+    /// <summary>
+    /// From the other in-box modules' table (module-command-parameters.tsv, a real server's profile): its parameters,
+    /// not its sets' syntax (the profile has no PSTypeName, nor a parameter's position in all sets).
+    /// </summary>
+    public bool FromModuleProfile { get; init; }
 
     /// <summary>The cmdlet's .NET class (Microsoft.PowerShell.Commands.GetProcessCommand), which its error ids end in.</summary>
     public string ClassName { get; }
@@ -204,9 +210,9 @@ internal static class CmdletParameters
     /// The other in-box modules' table (module-command-parameters.tsv) alone: functions and cmdlets whose parameters
     /// are all there (the profile they come from lists every static one, and they have no provider's dynamic ones).
     /// </summary>
-    internal static Dictionary<string, CmdletDefinition> ModuleCommands() => Parse(new StringReader(EmbeddedText(ModuleCommandsResource)), allParametersKnown: true);
+    internal static Dictionary<string, CmdletDefinition> ModuleCommands() => Parse(new StringReader(EmbeddedText(ModuleCommandsResource)), fromModuleProfile: true);
 
-    internal static Dictionary<string, CmdletDefinition> Parse(TextReader reader, bool allParametersKnown = false)
+    internal static Dictionary<string, CmdletDefinition> Parse(TextReader reader, bool fromModuleProfile = false)
     {
         var table = new Dictionary<string, CmdletDefinition>(StringComparer.OrdinalIgnoreCase);
         string[]? header = null;
@@ -217,7 +223,7 @@ internal static class CmdletParameters
             if (header is null) return;
             var flags = header[3];
             table[header[0][1..^1]] = new CmdletDefinition(header[0][1..^1], header[1], header[2], flags.Contains('S'), flags.Contains('P'), flags.Contains('T'), [.. parameters],
-                withCommonParameters: !flags.Contains('N')) { IsFunction = flags.Contains('F'), AllParametersKnown = allParametersKnown };
+                withCommonParameters: !flags.Contains('N')) { IsFunction = flags.Contains('F'), AllParametersKnown = !flags.Contains('Y'), FromModuleProfile = fromModuleProfile };
             parameters.Clear();
         }
 

@@ -128,7 +128,7 @@ internal sealed partial class RunContext
         var name = info.ToStringValue!;
         return ((PsObject)info["CommandType"]!).BaseValue!.Value switch
         {
-            CmdletCommandType when CmdletParameters.Of(name) is { AllParametersKnown: false } cmdlet => cmdlet.Syntax,
+            CmdletCommandType when CmdletParameters.Of(name) is { FromModuleProfile: false } cmdlet => cmdlet.Syntax,
             // A session function's syntax, as its FunctionInfo has it (one set of its param block).
             FunctionCommandType when info["ScriptBlock"] is PsPrimitive { Value: string body } && CommandMetadataScript.FunctionDefinition(name, body) is { } function => function.Syntax,
             AliasCommandType => info["Definition"] is PsPrimitive { Value: string definition } ? definition : name,
@@ -204,7 +204,7 @@ internal sealed partial class RunContext
         }
 
         // A cmdlet the table knows: its Definition is its syntax, and its parameters and sets are there to read.
-        if (type == CmdletCommandType && CmdletParameters.Of(name) is { AllParametersKnown: false } cmdlet)
+        if (type == CmdletCommandType && CmdletParameters.Of(name) is { FromModuleProfile: false } cmdlet)
         {
             info.With("Definition", cmdlet.Definition)
                 .With("DefaultParameterSet", cmdlet.DefaultSet.Length == 0 ? PsNil.Instance : PsPrimitive.String(cmdlet.DefaultSet))
@@ -216,7 +216,7 @@ internal sealed partial class RunContext
         // Another in-box module's function or cmdlet the module table knows: its parameters and default set (its sets'
         // syntax is not given: the profile behind the table has no PSTypeName of a CDXML function's CimInstance
         // parameters, which the syntax shows, nor the position of a parameter in all sets).
-        if (type is FunctionCommandType or CmdletCommandType && source is not null && CmdletParameters.Of(name) is { AllParametersKnown: true } command &&
+        if (type is FunctionCommandType or CmdletCommandType && source is not null && CmdletParameters.Of(name) is { FromModuleProfile: true } command &&
             command.IsFunction == (type == FunctionCommandType))
         {
             if (type == FunctionCommandType) info.With("CmdletBinding", command.CmdletBinding);

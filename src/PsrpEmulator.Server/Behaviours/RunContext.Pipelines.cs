@@ -463,6 +463,8 @@ internal sealed partial class RunContext
     internal static ScriptedError? MissingArgumentOf(string statement)
     {
         var words = Statements.SplitArguments(statement.Trim());
+        // The first command of a pipeline: a later one's words are its own.
+        if (words.IndexOf("|") is var pipe and >= 0) words = words.GetRange(0, pipe);
         if (words.Count < 2) return null;
         var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
         if (CmdletParameters.Of(command) is not { } cmdlet) return null;

@@ -85,7 +85,7 @@ public class CmdletParameterNamesTests
             for (var i = 0; i < order.Length; i++)
             {
                 var parameter = cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[i], StringComparison.OrdinalIgnoreCase));
-                if (parameter is not null && PositionLost(parameter) && cmdlet.AllParametersKnown) continue;
+                if (parameter is not null && PositionLost(parameter) && cmdlet.FromModuleProfile) continue;
                 if (parameter is null || !parameter.Sets.Any(s => s.Position is { } position && position == i + (order.Length > 0 && PositionsStartAtOne(cmdlet) && !FirstPositionLost(cmdlet, order) ? 1 : 0)))
                 {
                     wrong.Add($"{command} #{i} {order[i]} ({(parameter is null ? "no such parameter" : string.Join(",", parameter.Sets.Select(s => $"{s.Name}@{s.Position}")))})");
@@ -101,7 +101,7 @@ public class CmdletParameterNamesTests
     private static bool PositionLost(CmdletParameter parameter) => parameter.Sets is [{ Name: CmdletParameter.AllParameterSets, Position: null }];
 
     private static bool FirstPositionLost(CmdletDefinition cmdlet, string[] order) =>
-        cmdlet.AllParametersKnown && order.Length > 0 && cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[0], StringComparison.OrdinalIgnoreCase)) is { } first && PositionLost(first);
+        cmdlet.FromModuleProfile && order.Length > 0 && cmdlet.Parameters.FirstOrDefault(p => p.Name.Equals(order[0], StringComparison.OrdinalIgnoreCase)) is { } first && PositionLost(first);
 
     // The reference pages give some cmdlets' positions from 1 (no parameter of theirs is at 0).
     private static bool PositionsStartAtOne(CmdletDefinition cmdlet) => !cmdlet.Parameters.Any(p => p.Sets.Any(s => s.Position == 0));
