@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PsrpEmulator.Client.Psrp;
 using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Hosting;
 
@@ -105,7 +106,11 @@ var password = new Option<string>("--password") { Description = "Password.", Def
 var command = new Option<string>("--command") { Description = "Script text to run, as Invoke-Command sends it.", Required = true };
 var authentication = new Option<WsManAuthenticationMechanism>("--authentication") { Description = "Basic, Negotiate or Ntlm (default Basic).", DefaultValueFactory = _ => WsManAuthenticationMechanism.Basic };
 var configurationName = new Option<string>("--configuration-name") { Description = "Session configuration.", DefaultValueFactory = _ => "Microsoft.PowerShell" };
-var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName, authentication };
+var format = new Option<bool>("--format")
+{
+    Description = "Print the output as PowerShell's console formats it (tables, lists): the script piped to Out-String -Stream on the server, in the same pipeline, as Ruby's WinRM gem runs it. Without it each object is one line of its text.",
+};
+var invoke = new Command("invoke", "Open a session, run a script, print its output and errors, close.") { uri, user, password, command, configurationName, authentication, format };
 invoke.SetAction(async (parse, cancellationToken) =>
 {
     if (Endpoint(parse.GetValue(uri)) is not { } connectionUri) return 2;
@@ -127,7 +132,14 @@ invoke.SetAction(async (parse, cancellationToken) =>
         }, cancellationToken);
         var exit = 0;
         var host = new PsrpEmulator.Cli.ConsoleHostCalls(Console.In, Console.Out, Console.Error);
-        var pipeline = await pool.StartAsync(parse.GetValue(command)!, cancellationToken: cancellationToken);
+        var script = parse.GetValue(command)!;
+        var pipeline = parse.GetValue(format)
+            // A second command of the same pipeline, not text appended to the script: the script's own statements and
+            // errors stay as they are, and only its output goes through the server's formatter.
+            ? await pool.StartAsync(new CreatePipeline(
+                [new PipelineCommand(script, IsScript: true, []), new PipelineCommand("Out-String", IsScript: false, [new PipelineArgument("Stream", PsPrimitive.Boolean(true))])],
+                NoInput: true, AddToHistory: true, HostInfo: PsrpObjects.DefaultHostInfo()), script, cancellationToken: cancellationToken)
+            : await pool.StartAsync(script, cancellationToken: cancellationToken);
         await foreach (var e in pipeline.ReadAllAsync(cancellationToken))
         {
             switch (e)
