@@ -50,20 +50,6 @@ public static class RemotingDepth
         ["System.Management.Automation.Remoting.PSSessionOption"] = 1, ["System.Management.Automation.DebuggerStopEventArgs"] = 2,
     };
 
-    // Members the built-in types.ps1xml gives a type (code and script properties, not an instance's notes): the serializer
-    // writes them with the adapted properties, one level less deep. So a Get-Acl object's Access goes as its rules' texts
-    // while its PSDrive note goes whole (as a 5.1 export of one shows).
-    private static readonly Dictionary<string, string[]> TypeTableMembers = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["System.Security.AccessControl.ObjectSecurity"] = ["Path", "Owner", "Group", "Access", "Sddl", "AccessToString", "AuditToString"],
-        // A 5.1 FileInfo's VersionInfo goes as its text while its PSDrive note goes whole.
-        ["System.IO.FileInfo"] = ["Mode", "VersionInfo", "BaseName", "Target", "LinkType"],
-        ["System.IO.DirectoryInfo"] = ["Mode", "BaseName", "Target", "LinkType"],
-        ["System.ServiceProcess.ServiceController"] = ["Name", "RequiredServices"],
-        ["Microsoft.Management.Infrastructure.CimInstance#root/cimv2/Win32_Process"] = ["ProcessName", "Handles", "VM", "WS", "Path"],
-        [@"System.Management.ManagementObject#root\cimv2\Win32_Process"] = ["ProcessName", "Handles", "VM", "WS", "Path"],
-    };
-
     // Types whose types.ps1xml says SerializationMethod SpecificProperties: of their properties only these are written
     // (an instance's notes still are, the type table's own members not), as a 5.1 export of a certificate shows.
     private static readonly Dictionary<string, (string[] Keep, string[] TypeMembers)> SpecificProperties = new(StringComparer.OrdinalIgnoreCase)
@@ -77,10 +63,15 @@ public static class RemotingDepth
     /// <paramref name="value"/> as a Windows endpoint would write it to depth <paramref name="depth"/>: the same
     /// instance when nothing in it is cut. <paramref name="text"/> gives a complex object's ToString;
     /// <paramref name="wrapped"/>, when given, a primitive's PSObject when PowerShell added instance members to it
-    /// (Get-Date's DisplayHint), else null.
+    /// (Get-Date's DisplayHint), else null. <paramref name="typeMembers"/> names the properties the type table
+    /// (types.ps1xml: alias, script, code and note properties) gives a type name: the serializer writes those with the
+    /// adapted properties, one level less deep than an instance's notes, so a Get-Acl object's Access goes as its rules'
+    /// texts while its PSDrive note goes whole (as a 5.1 export of one shows). The wire format cannot know them: the
+    /// caller's type data does (none when null).
     /// </summary>
-    public static PsValue Apply(PsValue value, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null) =>
-        value is PsObject || (wrapped is not null && value is PsPrimitive) ? new Walker(text, wrapped).Write(value, depth, 0) : value;
+    public static PsValue Apply(PsValue value, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null,
+        Func<string, IReadOnlyList<string>>? typeMembers = null) =>
+        value is PsObject || (wrapped is not null && value is PsPrimitive) ? new Walker(text, wrapped, typeMembers).Write(value, depth, 0) : value;
 
     /// <summary>
     /// <paramref name="owner"/> with its instance member <paramref name="name"/> cut as the serializer writes a note of
@@ -88,14 +79,15 @@ public static class RemotingDepth
     /// which ErrorRecord.ToPSObjectForRemoting adds as a note. The same instance when nothing is cut, else a shallow
     /// copy (the owner may be kept whole elsewhere, as in <c>$Error</c>).
     /// </summary>
-    public static PsObject ApplyToNote(PsObject owner, string name, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null)
+    public static PsObject ApplyToNote(PsObject owner, string name, Func<PsObject, string> text, int depth = ForRemoting, Func<PsPrimitive, PsObject?>? wrapped = null,
+        Func<string, IReadOnlyList<string>>? typeMembers = null)
     {
         ArgumentNullException.ThrowIfNull(owner);
         for (var i = 0; i < owner.ExtendedProperties.Count; i++)
         {
             var property = owner.ExtendedProperties[i];
             if (property.Value is not (PsObject or PsPrimitive) || !string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
-            var written = new Walker(text, wrapped).Write(property.Value, depth, 1);
+            var written = new Walker(text, wrapped, typeMembers).Write(property.Value, depth, 1);
             if (ReferenceEquals(written, property.Value)) return owner;
             var copy = owner.ShallowCopy();
             copy.ExtendedProperties[i] = property with { Value = written };
@@ -105,7 +97,7 @@ public static class RemotingDepth
         return owner;
     }
 
-    private sealed class Walker(Func<PsObject, string> text, Func<PsPrimitive, PsObject?>? wrapped)
+    private sealed class Walker(Func<PsObject, string> text, Func<PsPrimitive, PsObject?>? wrapped, Func<string, IReadOnlyList<string>>? typeMembersOf)
     {
         // Objects already written, by reference: a second occurrence (or a cycle) is the first one's result, as the
         // serializer writes a <Ref> to it. Made at the first nested object, so a flat object costs nothing.
@@ -171,7 +163,7 @@ public static class RemotingDepth
             for (var i = 0; i < obj.ExtendedProperties.Count; i++)
             {
                 var property = obj.ExtendedProperties[i];
-                var fromTypeTable = typeMembers is not null && Array.Exists(typeMembers, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+                var fromTypeTable = typeMembers is not null && typeMembers.Exists(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
                 var written = Write(property.Value, fromTypeTable ? depth - 1 : depth, level + 1);
                 if (!ReferenceEquals(written, property.Value)) (copy ??= Copy(obj)).ExtendedProperties[i] = property with { Value = written };
             }
@@ -218,7 +210,7 @@ public static class RemotingDepth
             // Only instance notes go around the text (PSObjectHasNotes): the type table's members (a DirectoryInfo's
             // Mode and BaseName) do not, so a FileInfo's Directory is a plain <S>.
             var typeMembers = TypeMembersOf(obj);
-            bool IsNote(PsProperty property) => typeMembers is null || !Array.Exists(typeMembers, m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
+            bool IsNote(PsProperty property) => typeMembers is null || !typeMembers.Exists(m => string.Equals(m, property.Name, StringComparison.OrdinalIgnoreCase));
             if (!obj.ExtendedProperties.Exists(IsNote)) return Remember(obj, shown);
             var wrapped = new PsObject(IsSelected(obj) ? obj.TypeNames : null) { BaseValue = shown };
             Remember(obj, wrapped);
@@ -241,15 +233,17 @@ public static class RemotingDepth
             return null;
         }
 
-        private static string[]? TypeMembersOf(PsObject obj)
+        // The type table's properties of all the object's type names (a FileInfo's own and its base types').
+        private List<string>? TypeMembersOf(PsObject obj)
         {
-            if (obj.TypeNames is not { Count: > 1 } names) return null;
+            if (typeMembersOf is null || obj.TypeNames is not { Count: > 1 } names) return null;
+            List<string>? members = null;
             foreach (var name in names)
             {
-                if (TypeTableMembers.TryGetValue(name, out var members)) return members;
+                if (typeMembersOf(name) is { Count: > 0 } found) (members ??= []).AddRange(found);
             }
 
-            return null;
+            return members;
         }
 
         private static bool IsEnum(PsObject obj) => obj.TypeNames is { } names && names.Contains("System.Enum");

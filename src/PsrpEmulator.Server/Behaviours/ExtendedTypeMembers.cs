@@ -164,6 +164,15 @@ internal static class ExtendedTypeMembers
 
     public static IReadOnlyList<DotNetMembers.Member> Of(string typeName) => Table.TryGetValue(typeName, out var members) ? members : [];
 
+    // The properties among them (alias, script, code and note properties; not methods or property sets), which the
+    // serializer writes with the adapted ones (RemotingDepth).
+    private static readonly FrozenDictionary<string, string[]> PropertyNameTable = Table.ToFrozenDictionary(
+        e => e.Key, e => e.Value.Where(m => m.MemberType is "AliasProperty" or "ScriptProperty" or "CodeProperty" or "NoteProperty").Select(m => m.Name).ToArray(),
+        StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The names of the properties the type data gives the type name, for <see cref="PsrpEmulator.Protocol.Clixml.RemotingDepth"/>.</summary>
+    public static IReadOnlyList<string> PropertyNames(string typeName) => PropertyNameTable.TryGetValue(typeName, out var names) ? names : [];
+
     /// <summary>Whether the type data of any of the type names has a member of that name.</summary>
     public static bool Has(IEnumerable<string> typeNames, string name) =>
         typeNames.Any(t => Of(t).Any(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase)));

@@ -492,7 +492,7 @@ internal sealed class Pipeline : IPipelineHost
             if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
             // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text. A
             // CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties are not sent at all.
-            var serialized = RemotingDepth.Apply(Behaviours.CimInstanceMembers.Without(output.Value), WireText, wrapped: WireMembers);
+            var serialized = RemotingDepth.Apply(Behaviours.CimInstanceMembers.Without(output.Value), WireText, wrapped: WireMembers, typeMembers: Behaviours.ExtendedTypeMembers.PropertyNames);
             // A CimInstance goes with its class's metadata, the schema only the first time this pipeline sends the class.
             if (serialized is PsObject { TypeNames: not null })
             {
@@ -502,7 +502,7 @@ internal sealed class Pipeline : IPipelineHost
 
             if (!ReferenceEquals(serialized, output.Value)) record = new PipelineOutput(serialized);
         }
-        else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText, wrapped: WireMembers) is var data && !ReferenceEquals(data, information.MessageData))
+        else if (record is InformationRecordMessage information && RemotingDepth.Apply(information.MessageData, WireText, wrapped: WireMembers, typeMembers: Behaviours.ExtendedTypeMembers.PropertyNames) is var data && !ReferenceEquals(data, information.MessageData))
         {
             // The record goes as a PSObject whose MessageData note is at the record's depth (ToPSObjectForRemoting).
             record = information with { MessageData = data };
@@ -513,7 +513,7 @@ internal sealed class Pipeline : IPipelineHost
             if (_script is not null) record = error = new ErrorRecordMessage(Placed(error.Record, errorStream: true));
             _shell.Runspace?.RecordError(error.Record);
             // $Error keeps the target whole; the wire gets it to the record's depth, as a note of the record.
-            var cut = RemotingDepth.ApplyToNote(error.Record, "TargetObject", WireText, wrapped: WireMembers);
+            var cut = RemotingDepth.ApplyToNote(error.Record, "TargetObject", WireText, wrapped: WireMembers, typeMembers: Behaviours.ExtendedTypeMembers.PropertyNames);
             if (!ReferenceEquals(cut, error.Record)) record = new ErrorRecordMessage(cut);
         }
         else if ((_placement & (AllStreamOptions & ~AddInvocationInfoToErrorRecord)) != 0)

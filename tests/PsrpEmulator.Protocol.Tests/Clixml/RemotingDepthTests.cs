@@ -48,6 +48,29 @@ public class RemotingDepthTests
         Assert.That(written["Name"], Is.EqualTo(PsPrimitive.String("WinRM")));
     }
 
+    /// <summary>
+    /// A member the type table gives the object's type (FileInfo's VersionInfo script property) goes with the adapted
+    /// properties, one level less deep than an instance's note (its PSDrive), which keeps the object's depth; which
+    /// members those are is the caller's type data, by any of the object's type names.
+    /// </summary>
+    [Test]
+    public void A_type_table_property_goes_one_level_less_deep_than_a_note_where_the_caller_s_type_data_names_it()
+    {
+        var versionInfo = new PsObject(["System.Diagnostics.FileVersionInfo", "System.Object"]) { ToStringValue = "File: C:\\x.exe" };
+        versionInfo.AdaptedProperties.Add(new PsProperty("FileVersion", PsPrimitive.String("1.0")));
+        var drive = new PsObject(["System.Management.Automation.PSDriveInfo", "System.Object"]) { ToStringValue = "C" };
+        drive.AdaptedProperties.Add(new PsProperty("Root", PsPrimitive.String("C:\\")));
+        var file = new PsObject(["System.IO.FileInfo", "System.IO.FileSystemInfo", "System.Object"]) { ToStringValue = "C:\\x.exe" }
+            .With("VersionInfo", versionInfo).With("PSDrive", drive);
+        static IReadOnlyList<string> ByBaseType(string typeName) => typeName == "System.IO.FileSystemInfo" ? ["Mode", "VersionInfo"] : [];
+
+        var written = (PsObject)RemotingDepth.Apply(file, Text, typeMembers: ByBaseType);
+
+        Assert.That(written["VersionInfo"], Is.EqualTo(PsPrimitive.String("File: C:\\x.exe")));
+        Assert.That(written["PSDrive"], Is.SameAs(drive), "a note keeps its owner's depth: the drive's properties go whole");
+        Assert.That(RemotingDepth.Apply(file, Text), Is.SameAs(file), "without type data every member is an instance note");
+    }
+
     [Test]
     public void An_object_with_nothing_to_cut_is_written_as_it_is()
     {

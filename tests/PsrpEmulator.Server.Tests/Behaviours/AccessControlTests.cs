@@ -270,7 +270,7 @@ public class AccessControlTests
         var host = await PowerShellAsync(@"Get-Acl C:\App", Disk());
         var acl = (PsObject)host.Outputs.Single();
 
-        var written = (PsObject)RemotingDepth.Apply(acl, o => o.ToDisplayString());
+        var written = (PsObject)RemotingDepth.Apply(acl, o => o.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames);
 
         Assert.That(written.TypeNames![0], Is.EqualTo("System.Security.AccessControl.DirectorySecurity"));
         Assert.That(written.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[]

@@ -118,7 +118,7 @@ public class CertificateTests
         var host = await PowerShellAsync(@"New-SelfSignedCertificate -DnsName web01 -CertStoreLocation Cert:\LocalMachine\My", new CertificateStores());
         var certificate = (PsObject)host.Outputs.Single();
 
-        var written = (PsObject)RemotingDepth.Apply(certificate, o => o.ToDisplayString());
+        var written = (PsObject)RemotingDepth.Apply(certificate, o => o.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames);
 
         Assert.That(written.TypeNames, Is.EqualTo(new[] { "System.Security.Cryptography.X509Certificates.X509Certificate2", "System.Security.Cryptography.X509Certificates.X509Certificate", "System.Object" }));
         Assert.That(written.AdaptedProperties.Select(p => p.Name), Is.EqualTo(new[] { "RawData" }));

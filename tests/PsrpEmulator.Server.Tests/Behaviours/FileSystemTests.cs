@@ -1182,7 +1182,7 @@ public class FileSystemTests
     // The elements (tag and N) of an object's Props and MS as the server writes the object to remoting depth.
     private static (string[] Props, string[] Members, XElement Written) WireShape(PsValue value)
     {
-        var xml = XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(value, o => o.ToDisplayString())));
+        var xml = XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(value, o => o.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames)));
         static string[] Shape(XElement? section) => section is null ? [] : [.. section.Elements().Select(e => $"{e.Name.LocalName} {e.Attribute("N")?.Value}")];
         return (Shape(xml.Element("Props")), Shape(xml.Element("MS")), xml);
     }

@@ -530,7 +530,7 @@ public class RegistryCommandTests
     {
         var host = await RunAsync("Get-Item 'HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion'", NewRegistry());
 
-        var written = (PsObject)RemotingDepth.Apply(host.Outputs.Single(), o => o.ToDisplayString());
+        var written = (PsObject)RemotingDepth.Apply(host.Outputs.Single(), o => o.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames);
 
         Assert.That(written.AdaptedProperties.Select(p => (p.Name, p.Value is PsObject ? "Obj" : p.Value.ToDisplayString())).Take(3),
             Is.EqualTo(new[] { ("SubKeyCount", written["SubKeyCount"]!.ToDisplayString()), ("View", "Default"), ("Handle", "Microsoft.Win32.SafeHandles.SafeRegistryHandle") }));

@@ -246,7 +246,7 @@ public class ServiceCommandTests
         var states = new ServiceStates();
         var host = await RunAsync("Get-Service WinRM; $s = Get-Service BITS; $s.Start(); $s.Refresh(); $s; ($s | Format-List * | Out-String) -split \"`r`n\" | ? { $_ } | % { $_.Split(' ')[0] }", states);
 
-        var written = host.Outputs.Take(2).Select(o => (PsrpEmulator.Protocol.Clixml.PsObject)PsrpEmulator.Protocol.Clixml.RemotingDepth.Apply(o, v => v.ToDisplayString())).ToList();
+        var written = host.Outputs.Take(2).Select(o => (PsrpEmulator.Protocol.Clixml.PsObject)PsrpEmulator.Protocol.Clixml.RemotingDepth.Apply(o, v => v.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames)).ToList();
         var dotNet = new[]
         {
             "CanPauseAndContinue", "CanShutdown", "CanStop", "DisplayName", "DependentServices", "MachineName", "ServiceName", "ServicesDependedOn",

@@ -907,7 +907,7 @@ public class WmiObjectTests
 
         // On the wire the class's properties are Props, the type table's members MS (as a FileInfo's Mode and BaseName).
         var (cim, _) = await RunAsync("Get-CimInstance Win32_Process -Filter 'ProcessId = 1868'");
-        var xml = System.Xml.Linq.XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(cim.Outputs.Single(), o => o.ToDisplayString())));
+        var xml = System.Xml.Linq.XElement.Parse(ClixmlSerializer.SerializeToString(RemotingDepth.Apply(cim.Outputs.Single(), o => o.ToDisplayString(), typeMembers: PsrpEmulator.Server.Behaviours.ExtendedTypeMembers.PropertyNames)));
         static string[] Names(System.Xml.Linq.XElement? section) => section is null ? [] : [.. section.Elements().Select(e => e.Attribute("N")?.Value).OfType<string>()];
         Assert.That(Names(xml.Element("Props")), Does.Contain("VirtualSize").And.Contain("ExecutablePath").And.Contain("PSComputerName").And.Not.Contain("WS"));
         Assert.That(Names(xml.Element("MS")), Is.EqualTo(new[] { "ProcessName", "Handles", "VM", "WS", "Path" }));
