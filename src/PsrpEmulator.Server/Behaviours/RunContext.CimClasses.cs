@@ -27,6 +27,13 @@ internal sealed partial class RunContext
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimClass -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
         }
 
+        // Other computers: WinRM's client error for each (RunContext.CimConnections).
+        if (await OtherComputersOnlyAsync(arguments, to, blockNesting) is { } others)
+        {
+            foreach (var computer in others) await WriteErrorAsync(CimConnectionError("Get-CimClass", computer, target: null, credential: false)!, output);
+            return;
+        }
+
         await RefuseOtherComputerAsync("Get-CimClass", arguments, to, blockNesting);
         // Each computer asked (all of them this one's names) answers with its classes; a class names no computer.
         var computers = await CimComputersAsync(arguments, to, blockNesting);

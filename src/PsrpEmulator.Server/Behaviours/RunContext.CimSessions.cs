@@ -25,13 +25,31 @@ internal sealed partial class RunContext
             case "New-CimSession":
             {
                 RefuseNotEmulated(command, arguments, "CertificateThumbprint", "SessionOption");
-                await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
                 var name = arguments["Name"] is { } nameWord ? PipelineVariables.Display(await ArgumentAsync(nameWord, to, blockNesting)) : null;
                 var computers = arguments["ComputerName"] is { } computerWord
                     ? [.. ScriptExpressions.Enumerate(await ArgumentAsync(computerWord, to, blockNesting)).Select(PipelineVariables.Display)]
                     : new List<string>();
                 foreach (var (computer, protocol) in computers.Count == 0 ? [("localhost", "DCOM")] : computers.Select(c => (c, "WSMAN")))
                 {
+                    // Another computer: the session's test connection is WinRM's client error (RunContext.CimConnections),
+                    // and no session; -SkipTestConnection makes the session without asking, its first use gets the error.
+                    // One it would reach (-Credential to a computer in TrustedHosts that lets WinRM in) is not emulated.
+                    if (!ReachesThisComputer(computer))
+                    {
+                        var error = CimConnectionError(command, computer, target: null, credential: arguments.Has("Credential"));
+                        if (error is null)
+                        {
+                            throw new ScriptExpressionException(ScriptedError.ScenarioFault(
+                                $"New-CimSession -ComputerName {computer} -Credential would connect to that computer's WinRM: not emulated, give the command a rule (match: its whole text)"));
+                        }
+
+                        if (!arguments.Has("SkipTestConnection"))
+                        {
+                            await WriteErrorAsync(error, output);
+                            continue;
+                        }
+                    }
+
                     var id = runspace.NextCimSessionId++;
                     var session = new PsObject([CimSessionTypeName, "System.Object"]) { ToStringValue = $"CimSession: {computer}" }
                         .With("Id", PsPrimitive.UInt32(id))

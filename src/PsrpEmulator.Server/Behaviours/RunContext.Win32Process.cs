@@ -24,17 +24,24 @@ internal sealed partial class RunContext
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Get-CimInstance -Namespace {ns} is not emulated: give the command a rule (match: its whole text)"));
         }
 
-        await RefuseOtherComputerAsync("Get-CimInstance", arguments, to, blockNesting);
         // -ComputerName (this computer, by any of its names): a CIM session over WS-Man to each name, whose instances
         // carry that name as their PSComputerName (the session's computer) and the PSShowComputerName note a session
         // other than the default one adds (CimSessionProxy.AddShowComputerNameMarker), so tables show the computer.
-        // -CimSession: New-CimSession's sessions, each its computer's.
+        // -CimSession: New-CimSession's sessions, each its computer's. Another computer is WinRM's client error
+        // (RunContext.CimConnections), written for it before the next computer is asked.
         var computers = await CimComputersAsync(arguments, to, blockNesting);
         if (computers is { Count: > 0 })
         {
             var rest = arguments.Without("ComputerName").Without("CimSession");
             foreach (var computer in computers)
             {
+                if (!ReachesThisComputer(computer))
+                {
+                    var asked = arguments["ClassName"] is { } askedWord ? PipelineVariables.Display(await ArgumentAsync(askedWord, to, blockNesting)) : null;
+                    await WriteErrorAsync(CimConnectionError("Get-CimInstance", computer, asked is null ? @"root\cimv2" : $@"root\cimv2:{asked}", credential: false)!, output);
+                    continue;
+                }
+
                 await GetCimInstanceAsync(rest, to, new EmittingHost(output, value => output.WriteAsync(new PipelineOutput(OfCimSession(value, computer)), cancellationToken)), blockNesting);
             }
 

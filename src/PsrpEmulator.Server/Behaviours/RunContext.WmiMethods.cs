@@ -206,6 +206,14 @@ internal sealed partial class RunContext
     {
         var cim = command == "Invoke-CimMethod";
         RefuseNotEmulated(command, arguments, cim ? ["CimSession", "ResourceUri", "OperationTimeoutSec", "QueryDialect"] : ["AsJob", "Credential", "Impersonation", "Authentication", "Locale", "EnableAllPrivileges", "Authority", "ThrottleLimit"]);
+        // Invoke-CimMethod of other computers: WinRM's client error for each (RunContext.CimConnections), nothing invoked.
+        if (cim && await OtherComputersOnlyAsync(arguments, to, blockNesting) is { } others)
+        {
+            var asked = arguments["ClassName"] is { } askedWord ? PipelineVariables.Display(await ArgumentAsync(askedWord, to, blockNesting)) : null;
+            foreach (var computer in others) await WriteErrorAsync(CimConnectionError(command, computer, asked is null ? null : $@"root\cimv2:{asked}", credential: false)!, output);
+            return;
+        }
+
         await RefuseOtherComputerAsync(command, arguments, to, blockNesting);
         if (arguments["Namespace"] is { } namespaceWord && PipelineVariables.Display(await ArgumentAsync(namespaceWord, to, blockNesting)) is var ns &&
             !ns.Replace('\\', '/').Trim('/').Equals("root/cimv2", StringComparison.OrdinalIgnoreCase))
