@@ -44,6 +44,8 @@ internal static class RemoteHostUI
         string Text(int i) => i < p.Count ? p[i].AsString() ?? string.Empty : string.Empty;
         // A ConsoleColor as RemoteHostEncoder sends it: its number (-1, no colour, from a console that has none).
         ConsoleColor Color(int i) => (ConsoleColor)(i < p.Count && p[i].AsPrimitive()?.Value is int n ? n : -1);
+        // A Size's or Coordinates' field, as RemoteHostEncoder writes the struct: an object of its fields.
+        int Field(int i, string name) => i < p.Count && p[i] is PsObject o && o[name]?.AsPrimitive()?.Value is int n ? n : 0;
         switch (call.MethodId)
         {
             case RemoteHostMethodId.ReadLine:
@@ -125,6 +127,32 @@ internal static class RemoteHostUI
                 return null;
             case RemoteHostMethodId.WriteWarningLine:
                 ui.WriteWarningLine(Text(0));
+                return null;
+            // The remote $Host.UI.RawUI's setters: this host's raw UI takes the value, as ClientMethodExecutor runs them
+            // on the client's host (a remote script's WindowTitle is this console's).
+            case RemoteHostMethodId.SetForegroundColor:
+                ui.RawUI.ForegroundColor = Color(0);
+                return null;
+            case RemoteHostMethodId.SetBackgroundColor:
+                ui.RawUI.BackgroundColor = Color(0);
+                return null;
+            case RemoteHostMethodId.SetCursorPosition:
+                ui.RawUI.CursorPosition = new Coordinates(Field(0, "x"), Field(0, "y"));
+                return null;
+            case RemoteHostMethodId.SetWindowPosition:
+                ui.RawUI.WindowPosition = new Coordinates(Field(0, "x"), Field(0, "y"));
+                return null;
+            case RemoteHostMethodId.SetCursorSize:
+                ui.RawUI.CursorSize = p.Count > 0 && p[0].AsPrimitive()?.Value is int cursorSize ? cursorSize : 0;
+                return null;
+            case RemoteHostMethodId.SetBufferSize:
+                ui.RawUI.BufferSize = new Size(Field(0, "width"), Field(0, "height"));
+                return null;
+            case RemoteHostMethodId.SetWindowSize:
+                ui.RawUI.WindowSize = new Size(Field(0, "width"), Field(0, "height"));
+                return null;
+            case RemoteHostMethodId.SetWindowTitle:
+                ui.RawUI.WindowTitle = Text(0);
                 return null;
             default:
                 throw new NotSupportedException($"The remote host method {call.MethodId} is not supported by this client.");

@@ -114,6 +114,27 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(Lines(await RunAsync(host, "$wv.Count; $wv[0].Message")), Is.EqualTo(new[] { "1", "w1" }));
     }
 
+    /// <summary>
+    /// A remote script's $Host.UI.RawUI settings are made on this host, as PowerShell's client runs the server's void
+    /// host calls (SetWindowTitle, SetForegroundColor, SetBufferSize...) on its own host's raw UI.
+    /// </summary>
+    [Test]
+    public async Task A_remote_script_s_RawUI_settings_are_made_on_this_host()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, """
+            Invoke-Command -ComputerName Server01 {
+                $r = $host.UI.RawUI; $r.WindowTitle = 'remote title'; $r.ForegroundColor = 'Green'; $r.CursorSize = 50
+                $b = $r.BufferSize; $b.Width = 100; $r.BufferSize = $b; $c = $r.CursorPosition; $c.X = 3; $c.Y = 4; $r.CursorPosition = $c
+            }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        var raw = await RunAsync(host, "$r = $host.UI.RawUI; $r.WindowTitle; $r.ForegroundColor; $r.CursorSize; \"$($r.BufferSize.Width)x$($r.BufferSize.Height)\"; \"$($r.CursorPosition.X),$($r.CursorPosition.Y)\"");
+        Assert.That(Lines(raw), Is.EqualTo(new[] { "remote title", "Green", "50", "100x9999", "3,4" }));
+    }
+
     /// <summary>Remote progress shows on this host through the server's WriteProgress host call (source id 0, as Write-Progress passes it).</summary>
     [Test]
     public async Task Remote_progress_shows_on_the_host_through_the_host_call()
