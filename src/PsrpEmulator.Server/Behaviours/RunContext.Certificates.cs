@@ -206,7 +206,7 @@ internal sealed partial class RunContext
 
                 var certificate = arguments["Cert"] is { } certWord ? await ArgumentAsync(certWord, to, blockNesting) : throw new StatementTerminatedException(FunctionMissingParameter(command, "Cert"));
                 var file = (await Texts("FilePath"))?.LastOrDefault() ?? throw new StatementTerminatedException(FunctionMissingParameter(command, "FilePath"));
-                if (certificate is not PsObject { TypeNames: [X509Certificate2TypeName, ..] } cert || cert["RawData"] is not PsPrimitive { Value: byte[] raw })
+                if (certificate is not PsObject { TypeNames: [X509Certificate2TypeName, ..] } cert || ScriptExpressions.ByteArrayOf(cert["RawData"]) is not { } raw)
                 {
                     throw new StatementTerminatedException(ParameterError(command, "Cannot bind parameter 'Cert'. The value is not a certificate.", "CannotConvertArgumentNoMessage"));
                 }
@@ -331,7 +331,7 @@ internal sealed partial class RunContext
             new("HasPrivateKey", PsPrimitive.Boolean(stored.HasPrivateKey)),
             new("PrivateKey", stored.HasPrivateKey ? new PsObject(["System.Security.Cryptography.RSACryptoServiceProvider", "System.Object"]) { ToStringValue = "System.Security.Cryptography.RSACryptoServiceProvider" } : PsNil.Instance),
             new("PublicKey", new PsObject(["System.Security.Cryptography.X509Certificates.PublicKey", "System.Object"]) { ToStringValue = "System.Security.Cryptography.X509Certificates.PublicKey" }),
-            new("RawData", PsPrimitive.ByteArray(stored.RawData)),
+            new("RawData", ScriptExpressions.ByteArray(stored.RawData)),
             new("SerialNumber", PsPrimitive.String(parsed.SerialNumber)),
             new("SubjectName", DistinguishedNameObject(parsed.SubjectName)),
             new("SignatureAlgorithm", OidObject(parsed.SignatureAlgorithm)),
@@ -389,7 +389,7 @@ internal sealed partial class RunContext
         {
             ToStringValue = "System.Security.Cryptography.X509Certificates.X500DistinguishedName",
         };
-        o.AdaptedProperties.AddRange([new("Name", PsPrimitive.String(name.Name)), new("Oid", PsNil.Instance), new("RawData", PsPrimitive.ByteArray(name.RawData))]);
+        o.AdaptedProperties.AddRange([new("Name", PsPrimitive.String(name.Name)), new("Oid", PsNil.Instance), new("RawData", ScriptExpressions.ByteArray(name.RawData))]);
         return o;
     }
 

@@ -548,7 +548,7 @@ internal sealed partial class RunContext
         o.AdaptedProperties.AddRange(
         [
             new("MachineName", PsPrimitive.String(ComputerName.ToUpperInvariant())),
-            new("Data", PsPrimitive.ByteArray(entry.Data)),
+            new("Data", ScriptExpressions.ByteArray(entry.Data)),
             new("Index", PsPrimitive.Int32(entry.Index)),
             new("Category", PsPrimitive.String($"({entry.Category.ToString(CultureInfo.InvariantCulture)})")),
             new("CategoryNumber", PsPrimitive.Int16(entry.Category)),

@@ -845,7 +845,7 @@ internal sealed partial class RunContext
                 // -Encoding Byte: the bytes one by one (-Raw: one byte[]).
                 if (arguments.Has("Raw"))
                 {
-                    await output.WriteAsync(new PipelineOutput(PsPrimitive.ByteArray(bytes)), cancellationToken);
+                    await output.WriteAsync(new PipelineOutput(bytes.Length <= ScriptExpressions.MaxByteArrayItems ? ScriptExpressions.ByteArray(bytes) : PsPrimitive.ByteArray(bytes)), cancellationToken);
                     continue;
                 }
 

@@ -178,7 +178,7 @@ internal sealed partial class RunContext
             new("Address", IPAddressObject(address)),
             new("RoundtripTime", PsPrimitive.Int64(0)),
             new("Options", answers ? options : PsNil.Instance),
-            new("Buffer", PsPrimitive.ByteArray(answers ? "abcdefghijklmnopqrstuvwabcdefghi"u8.ToArray() : [])),
+            new("Buffer", ScriptExpressions.ByteArray(answers ? "abcdefghijklmnopqrstuvwabcdefghi"u8.ToArray() : [])),
         ]);
         return reply;
     }

@@ -243,7 +243,7 @@ internal sealed partial class RunContext
         int number => PsPrimitive.Int32(number),
         long number => PsPrimitive.Int64(number),
         string[] texts => PsObjects.List([.. texts.Select(t => (PsValue)PsPrimitive.String(t))], ["System.String[]", "System.Array", "System.Object"]),
-        byte[] bytes => PsPrimitive.ByteArray(bytes),
+        byte[] bytes => ScriptExpressions.ByteArray(bytes),
         _ => PsNil.Instance,
     };
 

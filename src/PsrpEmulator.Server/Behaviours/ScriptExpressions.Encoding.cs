@@ -151,6 +151,15 @@ internal static partial class ScriptExpressions
         };
     }
 
+    /// <summary>The bytes of a byte[] as the session holds one (a list of bytes typed System.Byte[], or CLIXML's BA); null for another value.</summary>
+    internal static byte[]? ByteArrayOf(PsValue? value) => value switch
+    {
+        PsPrimitive { Value: byte[] raw } => raw,
+        PsObject { CollectionKind: PsCollectionKind.List, TypeNames: ["System.Byte[]", ..] } list when list.Items.TrueForAll(i => i is PsPrimitive { Value: byte }) =>
+            [.. list.Items.Select(i => (byte)((PsPrimitive)i).Value!)],
+        _ => null,
+    };
+
     // A value as bytes: a byte[] (or any list of numbers 0-255), a CLIXML byte array; another value is .NET's cast error.
     private static byte[] Bytes(PsValue value)
     {
@@ -172,6 +181,32 @@ internal static partial class ScriptExpressions
 
     /// <summary>A byte[] as scripts hold one (a list of bytes; at most <see cref="MaxCollectionItems"/>).</summary>
     internal static PsObject ByteArray(byte[] bytes) => ByteList(bytes);
+
+    /// <summary>
+    /// A value the client sent (an argument, a <c>$using:</c> value, input) as the script holds it: a byte[], which
+    /// CLIXML carries as BA, is an array of bytes, as PowerShell deserializes it (<c>$b.Length</c>, <c>$b[0]</c>), also
+    /// as an item of a list or a value of a hashtable (the <c>$using:</c> table). Anything else as it came.
+    /// </summary>
+    internal static PsValue FromClient(PsValue value)
+    {
+        switch (value)
+        {
+            case PsPrimitive { Type: PsPrimitiveType.ByteArray, Value: byte[] bytes } when bytes.Length <= MaxByteArrayItems:
+                return ByteList(bytes);
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table.Entries.Exists(e => IsWireBytes(e.Value)):
+                var copy = table.ShallowCopy();
+                for (var i = 0; i < copy.Entries.Count; i++) copy.Entries[i] = new(copy.Entries[i].Key, FromClient(copy.Entries[i].Value));
+                return copy;
+            case PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary } list when list.Items.Exists(IsWireBytes):
+                var items = list.ShallowCopy();
+                for (var i = 0; i < items.Items.Count; i++) items.Items[i] = FromClient(items.Items[i]);
+                return items;
+            default:
+                return value;
+        }
+
+        static bool IsWireBytes(PsValue item) => item is PsPrimitive { Type: PsPrimitiveType.ByteArray };
+    }
 
     /// <summary>A value as bytes (a byte[], a list of numbers 0-255); another value is .NET's cast error.</summary>
     internal static byte[] BytesOf(PsValue value) => Bytes(value);

@@ -113,7 +113,7 @@ internal sealed class Pipeline : IPipelineHost
                 var create = ScriptPipelineTemplate.InvokeScript.TryDecode(message.Data.Span) ?? CreatePipeline.FromPsValue(message.ReadData());
                 PipelineId = message.PipelineId;
                 if (create.NoInput) CompleteInput();
-                Start(create, message.RunspacePoolId);
+                Start(WithScriptValues(create), message.RunspacePoolId);
                 break;
             case PsrpMessageType.GetCommandMetadata when Lifecycle == PipelineLifecycle.Creating:
                 // Command discovery (Import-PSSession, pypsrp's get_command_metadata): a pipeline of its own, without input,
@@ -124,7 +124,7 @@ internal sealed class Pipeline : IPipelineHost
                 Start(new CommandMetadataScript(discovery), message.RunspacePoolId, _shell.PoolHostConsole, "Get-Command " + string.Join(",", discovery.Names));
                 break;
             case PsrpMessageType.PipelineInput:
-                WriteInput(message.ReadData());
+                WriteInput(Behaviours.ScriptExpressions.FromClient(message.ReadData()));
                 break;
             case PsrpMessageType.EndOfPipelineInput:
                 CompleteInput();
@@ -138,6 +138,16 @@ internal sealed class Pipeline : IPipelineHost
                 // Anything else for a pipeline (key exchange, a runspace pool's host response) is accepted and ignored.
                 break;
         }
+    }
+
+    // The commands' argument values as the script holds them (ScriptExpressions.FromClient): the same object when none changes.
+    private static CreatePipeline WithScriptValues(CreatePipeline create)
+    {
+        if (!create.Commands.Any(c => c.Arguments.Any(a => !ReferenceEquals(Behaviours.ScriptExpressions.FromClient(a.Value), a.Value)))) return create;
+        return create with
+        {
+            Commands = [.. create.Commands.Select(c => c with { Arguments = [.. c.Arguments.Select(a => a with { Value = Behaviours.ScriptExpressions.FromClient(a.Value) })] })],
+        };
     }
 
     private Guid _runspacePoolId;

@@ -22,6 +22,29 @@ public class SessionStateClientTests : SessionTestBase
         Assert.That(command.RequestMessages, Is.EqualTo(new[] { PsrpMessageType.CreatePipeline }));
     }
 
+    /// <summary>
+    /// A byte[] sent as an argument, a $using value or input (CLIXML's BA) is an array in the script, as PowerShell
+    /// deserializes it: the file-copy idiom <c>Invoke-Command { param($b) [IO.File]::WriteAllBytes(...) } -ArgumentList (,$bytes)</c>.
+    /// </summary>
+    [Test]
+    public async Task A_byte_array_argument_using_value_or_input_is_an_array_in_the_script()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+        var bytes = PsPrimitive.ByteArray([7, 8, 9, 10]);
+        var script = new RemoteScript("param($b) $b.Length; $b[1]; $b.GetType().FullName; [IO.File]::WriteAllBytes('C:\\copied.bin', $b); (Get-Item C:\\copied.bin).Length; $using:u.Count; @($input).Count")
+        {
+            Arguments = [bytes],
+            UsingValues = new Dictionary<string, PsValue> { [RemoteScript.UsingKey("$using:u")] = bytes },
+            Input = [bytes],
+        };
+
+        var result = await AdvanceAsync(client.InvokeAsync(session, script));
+
+        Assert.That(result.Error.Select(e => e.Message), Is.Empty);
+        Assert.That(result.OutputText, Is.EqualTo(new[] { "4", "8", "System.Byte[]", "4", "4", "1" }), "the input is one object, the array");
+    }
+
     [Test]
     public async Task Pipeline_input_is_sent_after_the_command_and_ends_with_END_OF_PIPELINE_INPUT()
     {

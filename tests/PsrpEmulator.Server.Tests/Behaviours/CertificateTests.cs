@@ -113,6 +113,14 @@ public class CertificateTests
     }
 
     [Test]
+    public async Task A_certificate_s_raw_data_is_an_array_of_bytes()
+    {
+        var host = await PowerShellAsync(@"$c = New-SelfSignedCertificate -DnsName web01 -CertStoreLocation Cert:\LocalMachine\My; $c.RawData.Length -gt 100; $c.RawData[0]; $c.RawData.GetType().FullName", new CertificateStores());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "48", "System.Byte[]" }), "a DER certificate begins with a SEQUENCE (0x30)");
+    }
+
+    [Test]
     public async Task A_certificate_goes_on_the_wire_as_its_raw_data_and_the_providers_notes()
     {
         var host = await PowerShellAsync(@"New-SelfSignedCertificate -DnsName web01 -CertStoreLocation Cert:\LocalMachine\My", new CertificateStores());

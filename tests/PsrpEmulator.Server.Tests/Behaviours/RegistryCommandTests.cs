@@ -543,4 +543,18 @@ public class RegistryCommandTests
         Assert.That((provider.ToStringValue, provider["ImplementingType"]?.ToDisplayString(), provider["Capabilities"]?.ToDisplayString()),
             Is.EqualTo((@"Microsoft.PowerShell.Core\Registry", "Microsoft.PowerShell.Commands.RegistryProvider", "ShouldProcess, Transactions")));
     }
+
+    /// <summary>A REG_BINARY value reads as a byte[] the script can index, count and pipe, as PowerShell's provider gives it.</summary>
+    [Test]
+    public async Task A_binary_value_reads_as_an_array_of_bytes()
+    {
+        var host = await RunAsync("""
+            New-Item HKLM:\SOFTWARE\Contoso -Force | Out-Null; sp HKLM:\SOFTWARE\Contoso Blob ([byte[]](1,2,255))
+            $v = (gp HKLM:\SOFTWARE\Contoso).Blob; $v.Length; $v[2]; $v.GetType().FullName; ($v | Measure-Object).Count
+            sp HKLM:\SOFTWARE\Contoso Copy $v; (Get-ItemProperty HKLM:\SOFTWARE\Contoso -Name Copy).Copy -join ','
+            """, Default.NewRegistry("TESTHOST01"));
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "255", "System.Byte[]", "3", "1,2,255" }));
+    }
 }

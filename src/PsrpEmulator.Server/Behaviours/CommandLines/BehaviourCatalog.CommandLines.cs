@@ -223,6 +223,7 @@ public sealed partial class BehaviourCatalog
         if (WinrmScript.TryParse(line, out var winrm)) return winrm;
         if (NetshFirewallScript.TryParse(line, out var netsh)) return netsh;
         if (NetshProfileScript.TryParse(line, out var netshProfile)) return netshProfile;
+        if (NetshWinHttpScript.TryParse(line, out var netshWinHttp)) return netshWinHttp;
         if (SchtasksScript.TryParse(this, line, out var schtasks)) return schtasks;
         if (IpconfigAllScript.TryParse(line, out var ipconfigAll)) return ipconfigAll;
         if (IpconfigDnsScript.TryParse(line, out var ipconfigDns)) return ipconfigDns;
