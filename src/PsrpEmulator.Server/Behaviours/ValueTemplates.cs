@@ -319,6 +319,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsObject { CollectionKind: PsCollectionKind.None, BaseValue: { } inner } wrapper when wrapper[property] is null => Member(inner, property),
         PsObject obj => obj[property] ?? PsNil.Instance,
         PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && ValueProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
+        // A primitive's pstypenames: its type and the types it derives from ((5).pstypenames: System.Int32, System.ValueType, System.Object).
+        PsPrimitive typedPrimitive when property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) => TypeNamesOf(typedPrimitive, PrimitiveTypeNames(typedPrimitive)),
         PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
         PsPrimitive { Value: DateTimeOffset } date => DatePart(date, property),
@@ -392,9 +394,15 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     }
 
     // A primitive's type and the types it derives from, as its PSObject lists them.
-    private static string[] PrimitiveTypeNames(PsPrimitive value) => value.Value is string || value.Type is PsPrimitiveType.Version or PsPrimitiveType.ByteArray
-        ? [ScriptExpressions.TypeName(value), .. value.Type == PsPrimitiveType.ByteArray ? (string[])["System.Array"] : [], "System.Object"]
-        : [ScriptExpressions.TypeName(value), "System.ValueType", "System.Object"];
+    private static string[] PrimitiveTypeNames(PsPrimitive value) => value.Type switch
+    {
+        PsPrimitiveType.ByteArray => [ScriptExpressions.TypeName(value), "System.Array", "System.Object"],
+        PsPrimitiveType.XmlDocument => [ScriptExpressions.TypeName(value), "System.Xml.XmlNode", "System.Object"],
+        // Classes derive from Object alone; the rest are structs (ValueType).
+        _ when value.Value is string || value.Type is PsPrimitiveType.Version or PsPrimitiveType.Uri or PsPrimitiveType.ScriptBlock or PsPrimitiveType.SecureString =>
+            [ScriptExpressions.TypeName(value), "System.Object"],
+        _ => [ScriptExpressions.TypeName(value), "System.ValueType", "System.Object"],
+    };
 
     private const string DateTimeGetter = "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\") { \"{0}\" -f $this.ToLongDateString() } " +
         "elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\") { \"{0}\" -f  $this.ToLongTimeString() } " +

@@ -79,6 +79,12 @@ public class TypeAndDateTests
     public async Task An_object_s_type_names_change_through_PSObject_TypeNames(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    [TestCase("(5).pstypenames -join ','", "System.Int32,System.ValueType,System.Object")]
+    [TestCase("'s'.pstypenames -join ','", "System.String,System.Object")]
+    [TestCase("(Get-Date).pstypenames[0]; ([version]'1.2').pstypenames -join ','; $true.pstypenames[0]", "System.DateTime|System.Version,System.Object|System.Boolean")]
+    public async Task A_primitive_s_pstypenames_are_its_type_and_its_base_types(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
