@@ -107,7 +107,7 @@ internal static partial class ScriptExpressions
         // Built once here so that a pattern .NET refuses is the constructor's error, as .NET's.
         var regex = RegexOf([PsPrimitive.String(string.Empty), .. arguments], optionsAt: 2);
         var options = regex.Options & ~RegexOptions.CultureInvariant;
-        return new PsObject([RegexTypeName, "System.Runtime.Serialization.ISerializable", "System.Object"]) { ToStringValue = regex.ToString() }
+        return new PsObject([RegexTypeName, "System.Object"]) { ToStringValue = regex.ToString() }
             .With("Options", PsObjects.Enum(["System.Text.RegularExpressions.RegexOptions", "System.Enum", "System.ValueType", "System.Object"], options.ToString(), (int)options))
             .With("MatchTimeout", PsPrimitive.Duration(System.Threading.Timeout.InfiniteTimeSpan))
             .With("RightToLeft", false);

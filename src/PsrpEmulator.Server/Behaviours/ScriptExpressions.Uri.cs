@@ -12,7 +12,8 @@ internal static partial class ScriptExpressions
 {
     internal const string UriTypeName = "System.Uri";
 
-    private static readonly string[] UriTypeNames = [UriTypeName, "System.Runtime.Serialization.ISerializable", "System.Object"];
+    // A class of Object's: a PSObject lists base classes, not interfaces.
+    private static readonly string[] UriTypeNames = [UriTypeName, "System.Object"];
 
     /// <summary>A Uri object of <paramref name="uri"/> with .NET's properties (an absolute one's all of them; a relative one's OriginalString and IsAbsoluteUri).</summary>
     internal static PsObject UriObject(Uri uri)

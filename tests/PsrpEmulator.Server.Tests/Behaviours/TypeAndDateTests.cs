@@ -82,6 +82,7 @@ public class TypeAndDateTests
     [TestCase("(5).pstypenames -join ','", "System.Int32,System.ValueType,System.Object")]
     [TestCase("'s'.pstypenames -join ','", "System.String,System.Object")]
     [TestCase("(Get-Date).pstypenames[0]; ([version]'1.2').pstypenames -join ','; $true.pstypenames[0]", "System.DateTime|System.Version,System.Object|System.Boolean")]
+    [TestCase("([uri]'http://x/').pstypenames -join ','; ([regex]'a').pstypenames -join ','", "System.Uri,System.Object|System.Text.RegularExpressions.Regex,System.Object")]
     public async Task A_primitive_s_pstypenames_are_its_type_and_its_base_types(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
