@@ -599,6 +599,9 @@ internal sealed class PipelineVariables
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
+        // $true and $false are constants wherever they are read, a member path's head too ($true.PSObject, $false.Count).
+        if (name.Equals("true", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(true);
+        if (name.Equals("false", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(false);
         // $PSItem is $_ wherever $_ is set (a pipeline's block, switch, catch, a range's items).
         if (name.Equals("PSItem", StringComparison.OrdinalIgnoreCase)) name = "_";
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);

@@ -321,7 +321,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsPrimitive primitive when property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) && ValueProperties.Of(primitive) is { } names => PSObjectView(primitive, names),
         // A primitive's pstypenames: its type and the types it derives from ((5).pstypenames: System.Int32, System.ValueType, System.Object).
         PsPrimitive typedPrimitive when property.Equals("pstypenames", StringComparison.OrdinalIgnoreCase) => TypeNamesOf(typedPrimitive, PrimitiveTypeNames(typedPrimitive)),
-        PsPrimitive { Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
+        PsPrimitive { Type: PsPrimitiveType.String, Value: string s } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(s.Length),
+        PsPrimitive { Value: byte[] bytes } when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(bytes.Length),
+        // Any other scalar's intrinsic Length is 1, as its Count ($true.Length, (5).Length).
+        PsPrimitive when property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsPrimitive { Type: PsPrimitiveType.Version, Value: string v } when Version.TryParse(v, out var version) => VersionPart(version, property),
         PsPrimitive { Value: DateTimeOffset } date => DatePart(date, property),
         PsPrimitive { Value: TimeSpan span } => SpanPart(span, property),
