@@ -278,7 +278,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)) => Integer(sized.Items.Count),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&
             TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),
-        PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(0),
+        // about_Properties: Count and Length of zero objects are 0, of one object 1.
+        PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(0),
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsPrimitive secure when RunContext.SecureStringLength(secure, property) is { } secureLength => secureLength,
         // Member enumeration: each item's value, a collection's elements one by one ((Get-Process).Modules is one flat list).

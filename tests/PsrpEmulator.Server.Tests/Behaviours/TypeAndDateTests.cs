@@ -83,7 +83,7 @@ public class TypeAndDateTests
     [TestCase("'s'.pstypenames -join ','", "System.String,System.Object")]
     [TestCase("(Get-Date).pstypenames[0]; ([version]'1.2').pstypenames -join ','; $true.pstypenames[0]", "System.DateTime|System.Version,System.Object|System.Boolean")]
     [TestCase("$true.PSObject.TypeNames -join ','; $false.Count; $true.Length; $false.PSObject.BaseObject", "System.Boolean,System.ValueType,System.Object|1|1|False")]
-    [TestCase("(5).Length; ([version]'1.2').Length; (New-TimeSpan -Minutes 1).Length; (Get-Date).Length; ([char]'a').Length; 'abc'.Length", "1|1|1|1|1|3")]
+    [TestCase("(5).Length; ([version]'1.2').Length; (New-TimeSpan -Minutes 1).Length; (Get-Date).Length; ([char]'a').Length; 'abc'.Length; $null.Length; $nothing.Count", "1|1|1|1|1|3|0|0")]
     [TestCase("([uri]'http://x/').pstypenames -join ','; ([regex]'a').pstypenames -join ','", "System.Uri,System.Object|System.Text.RegularExpressions.Regex,System.Object")]
     public async Task A_primitive_s_pstypenames_are_its_type_and_its_base_types(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
