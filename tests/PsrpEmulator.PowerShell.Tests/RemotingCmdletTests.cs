@@ -135,6 +135,27 @@ public class RemotingCmdletTests : HostedEngineTestBase
         Assert.That(Lines(raw), Is.EqualTo(new[] { "remote title", "Green", "50", "100x9999", "3,4" }));
     }
 
+    /// <summary>
+    /// Arguments arrive as the script expects them: a hashtable splats, a Get-Date (sent with its DisplayHint note)
+    /// takes part in date arithmetic, a custom object's list property indexes.
+    /// </summary>
+    [Test]
+    public async Task Arguments_from_this_session_work_in_the_remote_script_as_values_of_their_types()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, """
+            $p = @{ Path = 'C:\Windows'; Filter = 'win.ini' }
+            Invoke-Command -ComputerName Server01 -ArgumentList $p, (Get-Date '2020-01-02T03:04:05Z'), ([pscustomobject]@{ L = @(1, 2) }) -ScriptBlock {
+                param($h, $d, $o)
+                (Get-ChildItem @h).Name; ($d.AddDays(1) - $d).TotalHours; $o.L[1]
+            }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "win.ini", "24", "2" }));
+    }
+
     /// <summary>Remote progress shows on this host through the server's WriteProgress host call (source id 0, as Write-Progress passes it).</summary>
     [Test]
     public async Task Remote_progress_shows_on_the_host_through_the_host_call()

@@ -942,6 +942,9 @@ internal static partial class ScriptExpressions
         _ => "System.Object",
     };
 
+    private static PsValue? BaseOfWrapper(PsValue? value) =>
+        value is PsObject { CollectionKind: PsCollectionKind.None, BaseValue: PsPrimitive inner } wrapper && !ValueProperties.IsEnum(wrapper) ? inner : value;
+
     /// <summary>
     /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several
     /// items), a hashtable's entry by its key, a character of a string; $null past the end, as PowerShell.
@@ -1301,6 +1304,10 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue Arithmetic(PsValue? left, string op, PsValue? right)
     {
+        // A primitive in a wrapper (a client's Get-Date with its DisplayHint note, a string with notes) takes part as
+        // its base object, as PowerShell's operators take a PSObject's; an enum keeps its own arithmetic.
+        left = BaseOfWrapper(left);
+        right = BaseOfWrapper(right);
         switch (op)
         {
             case "..":

@@ -88,6 +88,13 @@ public class TypeAndDateTests
     public async Task A_primitive_s_pstypenames_are_its_type_and_its_base_types(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
+    /// <summary>A primitive with notes of its own (a client's Get-Date carries DisplayHint so) takes part in arithmetic as its base value.</summary>
+    [TestCase("$d = [datetime]'2024-01-01' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; ($d.AddDays(1) - $d).TotalHours; ($d - [datetime]'2023-12-31').Days; ($d + (New-TimeSpan -Hours 2)).Hour",
+        "24|1|2")]
+    [TestCase("$s = 'ab' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $s + 'c'; $n = 5 | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $n * 2", "abc|10")]
+    public async Task A_primitive_with_notes_is_its_value_in_arithmetic(string text, string expected) =>
+        Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
+
     [Test]
     public async Task A_double_sent_as_output_keeps_every_digit()
     {
