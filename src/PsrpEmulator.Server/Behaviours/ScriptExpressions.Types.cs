@@ -1081,6 +1081,9 @@ internal static partial class ScriptExpressions
 
     private static PsValue ConvertTo(PsValue? value, KnownType type)
     {
+        // A primitive in a wrapper converts as its base value ([datetime] of a client's Get-Date with its DisplayHint,
+        // [int] of a string given notes); [object] and [psobject] keep the wrapper.
+        if (type.FullName is not ("System.Object" or "System.Management.Automation.PSObject" or "System.Management.Automation.PSCustomObject")) value = BaseOfWrapper(value);
         // [IO.FileNotFoundException] 'x': PowerShell calls the constructor that takes the value (an exception of the
         // type, or one deriving from it, stays itself).
         if (type.IsException)

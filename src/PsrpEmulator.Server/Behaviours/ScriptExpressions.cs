@@ -1521,6 +1521,9 @@ internal static partial class ScriptExpressions
     {
         var caseSensitive = op.Length > 2 && op[0] == 'c' && Comparisons.Contains(op[1..]);
         if (op.Length > 2 && op[0] is 'c' or 'i' && Comparisons.Contains(op[1..])) op = op[1..];
+        // A primitive in a wrapper compares as its base value (see Arithmetic).
+        left = BaseOfWrapper(left);
+        right = BaseOfWrapper(right);
         switch (op)
         {
             case "replace":

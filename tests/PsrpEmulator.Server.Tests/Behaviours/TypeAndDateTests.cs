@@ -92,6 +92,8 @@ public class TypeAndDateTests
     [TestCase("$d = [datetime]'2024-01-01' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; ($d.AddDays(1) - $d).TotalHours; ($d - [datetime]'2023-12-31').Days; ($d + (New-TimeSpan -Hours 2)).Hour",
         "24|1|2")]
     [TestCase("$s = 'ab' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $s + 'c'; $n = 5 | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $n * 2", "abc|10")]
+    [TestCase("$d = [datetime]'2024-01-01' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; [datetime]'2025-01-01' -gt $d; $d -eq [datetime]'2024-01-01'; ([datetime]$d).Year; $n = '7' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; [int]$n + 1; 8 -gt $n",
+        "True|True|2024|8|True")]
     public async Task A_primitive_with_notes_is_its_value_in_arithmetic(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
