@@ -1620,7 +1620,7 @@ internal static partial class ScriptExpressions
     {
         // $null on the right is one argument, null ('{0}' -f $null is ""), as PowerShell wraps a value that is no array.
         var values = arguments is null or PsNil ? new object?[] { null }
-            : Enumerate(arguments).Select(v => v is PsPrimitive { Value: DateTimeOffset } date ? DateKinds.Formattable(date) : v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : (object?)Text(v)).ToArray();
+            : Enumerate(arguments).Select(BaseOfWrapper).Select(v => v is PsPrimitive { Value: DateTimeOffset } date ? DateKinds.Formattable(date) : v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : (object?)Text(v)).ToArray();
         try
         {
             // -f formats in the current culture (en-US on a Windows server): "{0:C}" is $5.00, "{0:P0}" 26%.

@@ -94,6 +94,7 @@ public class TypeAndDateTests
     [TestCase("$s = 'ab' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $s + 'c'; $n = 5 | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; $n * 2", "abc|10")]
     [TestCase("$d = [datetime]'2024-01-01' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; [datetime]'2025-01-01' -gt $d; $d -eq [datetime]'2024-01-01'; ([datetime]$d).Year; $n = '7' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; [int]$n + 1; 8 -gt $n",
         "True|True|2024|8|True")]
+    [TestCase("$d = [datetime]'2024-03-05' | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; '{0:yyyy-MM}' -f $d; $n = 1.5 | Add-Member -NotePropertyName Tag -NotePropertyValue x -PassThru; '{0:N2}' -f $n", "2024-03|1.50")]
     public async Task A_primitive_with_notes_is_its_value_in_arithmetic(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
