@@ -112,7 +112,10 @@ internal sealed partial class RunContext
         {
             if (item is null or PsNil) return [];
             if (spec.Static) return StaticMembers(item);
-            if (item is PsObject custom && PipelineVariables.IsCustomObject(custom) && !custom.TypeNames![0].StartsWith("Deserialized.", StringComparison.Ordinal))
+            // A deserialized PSCustomObject (an argument, input, $using: value) lists as a live one under its own type name;
+            // a deserialized object with adapted properties (Import-Clixml of a process) is another matter.
+            if (item is PsObject custom && PipelineVariables.IsCustomObject(custom) &&
+                (!custom.TypeNames![0].StartsWith("Deserialized.", StringComparison.Ordinal) || custom.AdaptedProperties.Count == 0))
             {
                 return CustomObjectMembers(custom);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using PsrpEmulator.Protocol.Clixml;
@@ -183,30 +184,65 @@ internal static partial class ScriptExpressions
     internal static PsObject ByteArray(byte[] bytes) => ByteList(bytes);
 
     /// <summary>
-    /// A value the client sent (an argument, a <c>$using:</c> value, input) as the script holds it: a byte[], which
-    /// CLIXML carries as BA, is an array of bytes, as PowerShell deserializes it (<c>$b.Length</c>, <c>$b[0]</c>), also
-    /// as an item of a list or a value of a hashtable (the <c>$using:</c> table). Anything else as it came.
+    /// A value the client sent (an argument, a <c>$using:</c> value, input) as PowerShell's deserializer leaves it on the
+    /// server (InternalDeserializer.ReadPSObject): every object's type names get "Deserialized." before them, at every
+    /// depth, so a PSCustomObject is a <c>Deserialized.System.Management.Automation.PSCustomObject</c> (the name
+    /// PowerShell's conversion errors show) and an array a <c>Deserialized.System.Object[]</c> over an ArrayList (see
+    /// <see cref="DeserializedRuntimeType"/>). A byte[], which CLIXML carries as BA, is an array of bytes
+    /// (<c>$b.Length</c>, <c>$b[0]</c>). Left as they came: primitives, a primitive with notes (its type is its base
+    /// value's), and the types PowerShell's type table rehydrates into live objects (<see cref="RehydratedTypeNames"/>).
+    /// A primitive is the same object; an object is always a copy.
     /// </summary>
-    internal static PsValue FromClient(PsValue value)
+    internal static PsValue FromClient(PsValue value) =>
+        value is PsObject ? FromClient(value, 0, new Dictionary<PsObject, PsObject>(ReferenceEqualityComparer.Instance)) : FromClient(value, 0, null!);
+
+    // The graph the client sent may share objects and even hold itself (CLIXML's Ref, registered before its object is
+    // read): each object is copied once, its copy registered before its members are, so a shared object stays shared
+    // and a cycle stays a cycle, in time linear in the graph's size.
+    private static PsValue FromClient(PsValue value, int depth, Dictionary<PsObject, PsObject> copies)
     {
         switch (value)
         {
             case PsPrimitive { Type: PsPrimitiveType.ByteArray, Value: byte[] bytes } when bytes.Length <= MaxByteArrayItems:
                 return ByteList(bytes);
-            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table.Entries.Exists(e => IsWireBytes(e.Value)):
-                var copy = table.ShallowCopy();
-                for (var i = 0; i < copy.Entries.Count; i++) copy.Entries[i] = new(copy.Entries[i].Key, FromClient(copy.Entries[i].Value));
+            case PsObject o when copies.TryGetValue(o, out var copied):
+                return copied;
+            case PsObject o when depth < MaxClientValueDepth:
+                var copy = o.ShallowCopy();
+                copies.Add(o, copy);
+                if (IsDeserializable(o)) copy.TypeNames = [.. o.TypeNames!.Select(n => n.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? n : DeserializedPrefix + n)];
+                for (var i = 0; i < copy.Items.Count; i++) copy.Items[i] = FromClient(copy.Items[i], depth + 1, copies);
+                for (var i = 0; i < copy.Entries.Count; i++) copy.Entries[i] = new(FromClient(copy.Entries[i].Key, depth + 1, copies), FromClient(copy.Entries[i].Value, depth + 1, copies));
+                for (var i = 0; i < copy.ExtendedProperties.Count; i++) copy.ExtendedProperties[i] = copy.ExtendedProperties[i] with { Value = FromClient(copy.ExtendedProperties[i].Value, depth + 1, copies) };
+                for (var i = 0; i < copy.AdaptedProperties.Count; i++) copy.AdaptedProperties[i] = copy.AdaptedProperties[i] with { Value = FromClient(copy.AdaptedProperties[i].Value, depth + 1, copies) };
                 return copy;
-            case PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary } list when list.Items.Exists(IsWireBytes):
-                var items = list.ShallowCopy();
-                for (var i = 0; i < items.Items.Count; i++) items.Items[i] = FromClient(items.Items[i]);
-                return items;
             default:
                 return value;
         }
-
-        static bool IsWireBytes(PsValue item) => item is PsPrimitive { Type: PsPrimitiveType.ByteArray };
     }
+
+    internal const string DeserializedPrefix = "Deserialized.";
+
+    // Deeper than PowerShell's deserializer reads (50 levels) is never reached: the CLIXML reader's own limit comes first.
+    private const int MaxClientValueDepth = 64;
+
+    /// <summary>
+    /// The types whose type-table entry (Deserialized.X with TargetTypeForDeserialization DeserializingTypeConverter)
+    /// makes PowerShell rehydrate them into live objects as it reads them; their type names stay undecorated.
+    /// </summary>
+    internal static readonly FrozenSet<string> RehydratedTypeNames = FrozenSet.ToFrozenSet(
+    [
+        "System.Management.Automation.PSPrimitiveDictionary", "System.Management.Automation.SwitchParameter",
+        "System.Management.Automation.PSListModifier", PSCredentialTypeName, "System.Management.Automation.Remoting.PSSenderInfo",
+        "System.Globalization.CultureInfo", "System.Management.Automation.ParameterSetMetadata",
+        "System.Security.Cryptography.X509Certificates.X509Certificate2", "System.Security.Cryptography.X509Certificates.X500DistinguishedName",
+        "System.Net.IPAddress", "System.Net.Mail.MailAddress", "System.Security.AccessControl.DirectorySecurity",
+        "System.Security.AccessControl.FileSecurity", "System.Security.AccessControl.RegistrySecurity",
+    ], StringComparer.Ordinal);
+
+    // An object whose type names the deserializer decorates: not a primitive's wrapper, not a rehydrated type.
+    private static bool IsDeserializable(PsObject o) =>
+        o is { BaseValue: null, TypeNames: [var first, ..] } && !first.StartsWith(DeserializedPrefix, StringComparison.Ordinal) && !RehydratedTypeNames.Contains(first);
 
     /// <summary>A value as bytes (a byte[], a list of numbers 0-255); another value is .NET's cast error.</summary>
     internal static byte[] BytesOf(PsValue value) => Bytes(value);

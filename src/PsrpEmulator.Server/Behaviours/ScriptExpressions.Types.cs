@@ -671,9 +671,31 @@ internal static partial class ScriptExpressions
         return type;
     }
 
+    /// <summary>
+    /// The .NET type of an object PowerShell's deserializer made (its first type name begins "Deserialized."), as
+    /// InternalDeserializer builds it: a list (LST, IE) is an ArrayList, a stack a Stack, a queue a Queue, a table a
+    /// Hashtable (an OrderedDictionary when it was one); an object with adapted properties answers GetType() with
+    /// PSObject (ReadProperties binds GetType to the wrapper), one with notes only is a PSCustomObject. Null for an
+    /// object that is not deserialized.
+    /// </summary>
+    internal static string? DeserializedRuntimeType(PsObject value)
+    {
+        if (value.TypeNames is not [var first, ..] || !first.StartsWith(DeserializedPrefix, StringComparison.Ordinal) || value.BaseValue is not null) return null;
+        return value.CollectionKind switch
+        {
+            PsCollectionKind.List or PsCollectionKind.Enumerable => "System.Collections.ArrayList",
+            PsCollectionKind.Stack => "System.Collections.Stack",
+            PsCollectionKind.Queue => "System.Collections.Queue",
+            PsCollectionKind.Dictionary => first == DeserializedPrefix + "System.Collections.Specialized.OrderedDictionary"
+                ? "System.Collections.Specialized.OrderedDictionary" : "System.Collections.Hashtable",
+            _ => value.AdaptedProperties.Count > 0 ? "System.Management.Automation.PSObject" : PsObjects.PSCustomObjectTypeName,
+        };
+    }
+
     /// <summary>The type of a value, as <c>.GetType()</c> answers it.</summary>
     public static PsObject TypeOf(PsValue value) => value switch
     {
+        PsObject deserialized when DeserializedRuntimeType(deserialized) is { } runtime => TypeObject(runtime),
         PsObject { TypeNames: { } names } when names.Contains(PsObjects.PSCustomObjectTypeName) => TypeObject(PsObjects.PSCustomObjectTypeName),
         // A name such as ManagementObject#root\cimv2\Win32_OperatingSystem is PowerShell's decoration of the .NET type before the '#'.
         PsObject { BaseValue: null, TypeNames: [var first, ..] } o when first.Contains('#', StringComparison.Ordinal) =>
@@ -1157,7 +1179,7 @@ internal static partial class ScriptExpressions
         if (IsCollection(value))
         {
             var items = Enumerate(value);
-            if (items.Count != 1) throw CannotConvert(value, type, $"Cannot convert the \"{Text(value)}\" value of type \"System.Object[]\" to type \"{type.FullName}\".", "ConvertToFinalInvalidCastException", withError: false);
+            if (items.Count != 1) throw CannotConvert(value, type, $"Cannot convert the \"{Text(value)}\" value of type \"{(value is PsObject { TypeNames: [var listType, ..] } ? listType : "System.Object[]")}\" to type \"{type.FullName}\".", "ConvertToFinalInvalidCastException", withError: false);
             value = items[0];
         }
 
@@ -1176,7 +1198,7 @@ internal static partial class ScriptExpressions
                         : throw CannotConvert(value, type, "Input string was not in a correct format.", "InvalidCastFromStringToDoubleOrSingle");
                 }
 
-                return AsNumber(value) is { } n ? Floating(n, type) : throw CannotConvert(value, type, null, "InvalidCastIConvertible");
+                return AsNumber(value) is { } n ? Floating(n, type) : throw NotNumeric(value, type);
             }
 
             case "System.Char":
@@ -1290,7 +1312,7 @@ internal static partial class ScriptExpressions
             }
 
             default:
-                number = AsNumber(value) ?? throw CannotConvert(value, type, null, "InvalidCastIConvertible");
+                number = AsNumber(value) ?? throw NotNumeric(value, type);
                 break;
         }
 
@@ -1351,6 +1373,14 @@ internal static partial class ScriptExpressions
         _ => PsPrimitive.Double(value),
     };
 
+    // A value no number converts from: an IConvertible (a date, a boolean) fails in its Convert call (InvalidCastIConvertible);
+    // an object that is none (a PSCustomObject, a deserialized object) finds no conversion at all, and PowerShell names
+    // its first type name (ConvertNoConversion: "Cannot convert the "@{a=1}" value of type "...PSCustomObject"").
+    private static ScriptExpressionException NotNumeric(PsValue? value, KnownType type) =>
+        value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None, TypeNames: [_, ..] } && !ValueProperties.IsEnum((PsObject)value)
+            ? CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false)
+            : CannotConvert(value, type, null, "InvalidCastIConvertible");
+
     // PowerShell's InvalidCast error, a RuntimeException around PSInvalidCastException.
     private static ScriptExpressionException CannotConvert(PsValue? value, KnownType type, string? reason, string id, bool withError = true)
     {
@@ -1377,6 +1407,15 @@ internal static partial class ScriptExpressions
         // A wrapped primitive (a string with notes) is of the primitive's types, and a PSObject.
         if (WrappedPrimitive(value) is { } inner && full != "System.Management.Automation.PSObject") return Is(inner, typeName);
         if (ImplementsInterface(value!, full) is { } implements) return implements;
+        // A deserialized object is of its runtime type (an ArrayList, a Hashtable, a PSCustomObject), not of the types its
+        // names recall: a Deserialized.System.Diagnostics.Process is no Process, a deserialized array no [array].
+        if (value is PsObject deserialized && DeserializedRuntimeType(deserialized) is { } runtime)
+        {
+            return full == "System.Management.Automation.PSObject" || string.Equals(full, runtime, StringComparison.OrdinalIgnoreCase) ||
+                   (deserialized.CollectionKind == PsCollectionKind.None && full == PsObjects.PSCustomObjectTypeName) ||
+                   (full == "System.Collections.Specialized.OrderedDictionary" && runtime == full);
+        }
+
         var own = TypeName(value);
         if (value is PsPrimitive primitive)
         {

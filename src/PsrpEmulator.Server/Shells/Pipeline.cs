@@ -140,10 +140,11 @@ internal sealed class Pipeline : IPipelineHost
         }
     }
 
-    // The commands' argument values as the script holds them (ScriptExpressions.FromClient): the same object when none changes.
+    // The commands' argument values as the script holds them (ScriptExpressions.FromClient): the same object when every
+    // argument is a primitive other than a byte[] (the text of a script, a command's names and switches).
     private static CreatePipeline WithScriptValues(CreatePipeline create)
     {
-        if (!create.Commands.Any(c => c.Arguments.Any(a => !ReferenceEquals(Behaviours.ScriptExpressions.FromClient(a.Value), a.Value)))) return create;
+        if (!create.Commands.Any(c => c.Arguments.Any(a => a.Value is PsObject or PsPrimitive { Type: PsPrimitiveType.ByteArray }))) return create;
         return create with
         {
             Commands = [.. create.Commands.Select(c => c with { Arguments = [.. c.Arguments.Select(a => a with { Value = Behaviours.ScriptExpressions.FromClient(a.Value) })] })],

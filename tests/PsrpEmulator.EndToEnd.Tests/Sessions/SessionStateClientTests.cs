@@ -45,6 +45,46 @@ public class SessionStateClientTests : SessionTestBase
         Assert.That(result.OutputText, Is.EqualTo(new[] { "4", "8", "System.Byte[]", "4", "4", "1" }), "the input is one object, the array");
     }
 
+    /// <summary>
+    /// Objects the client sends arrive as PowerShell's deserializer leaves them (InternalDeserializer.ReadTypeNames puts
+    /// "Deserialized." before every type name; a list is read into an ArrayList): an array argument is no [array] and
+    /// has no Length of its own, a PSCustomObject's type name is the one PowerShell's conversion errors show, and the
+    /// names go back on the wire as the server holds them.
+    /// </summary>
+    [Test]
+    public async Task Objects_sent_by_the_client_are_deserialized_objects_in_the_script()
+    {
+        var client = NewClient();
+        var session = await NewSessionAsync(client);
+        var array = PsObjects.List([PsPrimitive.String("x"), PsPrimitive.String("yz")], ["System.Object[]", "System.Array", "System.Object"]);
+        var custom = PsObjects.CustomObject().With("a", PsPrimitive.Int32(1)).With("sub", PsObjects.CustomObject().With("b", PsPrimitive.Int32(2)));
+        var table = PsObjects.Dictionary([new(PsPrimitive.String("k"), PsPrimitive.Int32(1))], ["System.Collections.Hashtable", "System.Object"]);
+        var script = new RemoteScript(
+            "param($a, $o, $h) $a.GetType().FullName; $a -is [array]; $a -is [System.Collections.IList]; $a.pstypenames[0]; \"$($a.Length)\"; $a.Add('w'); " +
+            "$o.GetType().FullName; $o.pstypenames -join ','; $o.sub.pstypenames[0]; $o -is [pscustomobject]; try { [int]$o } catch { $_.Exception.Message }; " +
+            "$h.GetType().FullName; $h.pstypenames[0]; $h.k; ($using:u).pstypenames[0]; $input | ForEach-Object { $_.pstypenames[0] }; $o")
+        {
+            Arguments = [array, custom, table],
+            UsingValues = new Dictionary<string, PsValue> { [RemoteScript.UsingKey("$using:u")] = custom },
+            Input = [custom],
+        };
+
+        var result = await AdvanceAsync(client.InvokeAsync(session, script));
+
+        Assert.That(result.Error.Select(e => e.Message), Is.Empty);
+        Assert.That(result.OutputText[..^1], Is.EqualTo(new[]
+        {
+            "System.Collections.ArrayList", "False", "True", "Deserialized.System.Object[]", "1 2", "2",
+            "System.Management.Automation.PSCustomObject", "Deserialized.System.Management.Automation.PSCustomObject,Deserialized.System.Object",
+            "Deserialized.System.Management.Automation.PSCustomObject", "True",
+            "Cannot convert the \"@{a=1; sub=@{b=2}}\" value of type \"Deserialized.System.Management.Automation.PSCustomObject\" to type \"System.Int32\".",
+            "System.Collections.Hashtable", "Deserialized.System.Collections.Hashtable", "1",
+            "Deserialized.System.Management.Automation.PSCustomObject", "Deserialized.System.Management.Automation.PSCustomObject",
+        }));
+        Assert.That(((PsObject)result.Output[^1]).TypeNames, Is.EqualTo(new[] { "Deserialized.System.Management.Automation.PSCustomObject", "Deserialized.System.Object" }),
+            "the object goes back with the names the server holds, not decorated twice");
+    }
+
     [Test]
     public async Task Pipeline_input_is_sent_after_the_command_and_ends_with_END_OF_PIPELINE_INPUT()
     {

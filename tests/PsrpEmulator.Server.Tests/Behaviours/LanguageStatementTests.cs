@@ -1500,6 +1500,9 @@ public class LanguageStatementTests
     [TestCase("$h = @{ a = 1 }; $h.Add('b', 2); $h.Remove('a'); $h.Keys; $h.ContainsValue(2)", "b|True")]
     [TestCase("$list = [System.Collections.ArrayList]@(); [void]$list.Add('x'); $list.Add('y'); $list.Insert(0, 'w'); $list.Remove('x'); $list -join ','", "1|w,y")]
     [TestCase("$list = [System.Collections.ArrayList]::new(); $list.Add(1) | Out-Null; $list.Count; $empty = @(); $empty.Count; $empty -is [array]", "1|0|True")]
+    // Length is an array's: an ArrayList or a List has Count only, and its Length enumerates the items' Length.
+    [TestCase("$list = [System.Collections.ArrayList]@('x', 'yz'); $list.Count; $list.Length; $array = 'x', 'yz'; $array.Length", "2|1|2|2")]
+    [TestCase("$list = [System.Collections.Generic.List[string]]@('abc'); $list.Length", "3")]
     [TestCase("$a = 1, 2, 3; foreach ($i in $a) { $a[0] = 10 * $i; $i }; $a[0]", "1|2|3|30")]
     [TestCase("$config = @{ Server = @{ Port = 80 } }; $config.Server.Port = 8080; $config['Server']['Name'] = 'web'; \"$($config.Server.Port) $($config.Server.Name)\"", "8080 web")]
     public async Task Elements_of_hashtables_arrays_and_objects_are_set_in_place(string script, string expected) =>

@@ -179,6 +179,10 @@ public class TypeAndDateTests
     [TestCase("$null.GetType()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("$nothing.ToUpper()", "InvokeMethodOnNull", "You cannot call a method on a null-valued expression.")]
     [TestCase("[hashtable]5", "ConvertToFinalInvalidCastException", "Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Collections.Hashtable\".")]
+    // A PSCustomObject is no IConvertible: no conversion is found, and the error names its first type name.
+    [TestCase("[int][pscustomobject]@{ a = 1 }", "ConvertToFinalInvalidCastException", "Cannot convert the \"@{a=1}\" value of type \"System.Management.Automation.PSCustomObject\" to type \"System.Int32\".")]
+    [TestCase("[double][pscustomobject]@{ a = 1 }", "ConvertToFinalInvalidCastException", "Cannot convert the \"@{a=1}\" value of type \"System.Management.Automation.PSCustomObject\" to type \"System.Double\".")]
+    [TestCase("[int][System.Collections.ArrayList]@(1, 2)", "ConvertToFinalInvalidCastException", "Cannot convert the \"1 2\" value of type \"System.Collections.ArrayList\" to type \"System.Int32\".")]
     [TestCase("[scriptblock]'x'", "ConvertToFinalInvalidCastException", "Cannot convert the \"x\" value of type \"System.String\" to type \"System.Management.Automation.ScriptBlock\".")]
     public async Task A_statement_error_about_types_or_null_is_PowerShells_and_the_script_goes_on(string statement, string id, string message)
     {
