@@ -379,24 +379,38 @@ internal sealed partial class RunContext
 
     // The body of a method or constructor run as PowerShell runs a class's: its parameters bound (typed), $this the
     // object, and only what return gives as its value; what its other statements write to the pipeline is dropped.
+    // An error does not wrap as a .NET method's would (PSInvokeMemberBinder leaves the exceptions of a class's
+    // assembly, DynamicClassImplementationAssemblyAttribute, as they are; Windows PowerShell's class tests find the
+    // throw's own line and a property initializer's own InvalidCastFromStringToInteger): a statement-terminating
+    // error ends the body, as every exception ends a method, and is the calling statement's; a throw stays a throw,
+    // which ends the calling script unless a try or trap takes it (CheckActionPreference's WasThrownFromThrowStatement).
     private async ValueTask<PsValue> InvokeClassBodyAsync(Statements.ClassMethod method, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting)
     {
         var returned = new ClassMethodHost(to ?? host);
+        // Inside the body a statement-terminating error is raised, as inside a try, rather than written.
+        scope.Variables.TryDepth++;
         try
         {
             await InvokeBlockAsync(method.Block, arguments, self, to, blockNesting, returned);
         }
-        catch (PipelineTerminatedException e) when (e.State == PSInvocationState.Failed && e.Reason.FullyQualifiedErrorId != "CallDepthOverflow")
+        catch (StatementTerminatedException e)
         {
-            // A class's method is a .NET method to its caller: what ends its body (a throw) comes out as PowerShell's
-            // MethodInvocationException, a constructor's named ".ctor" (FullyQualifiedErrorId UNVERIFIED).
-            var name = method.IsConstructor ? method.IsStatic ? ".cctor" : ".ctor" : method.Name;
+            throw new ScriptExpressionException(e.Error);
+        }
+        catch (PipelineTerminatedException e) when (method.IsStatic && method.IsConstructor && e.State == PSInvocationState.Failed && e.Reason.FullyQualifiedErrorId != "CallDepthOverflow")
+        {
+            // The emulator runs a static constructor as the class is defined, not at the type's first use where .NET
+            // raises TypeInitializationException; its failure stays this statement's error.
             throw new ScriptExpressionException(new ScriptedError(
-                $"Exception calling \"{name}\" with \"{arguments.Count}\" argument(s): \"{e.Reason.Message}\"", "RuntimeException",
+                $"Exception calling \".cctor\" with \"0\" argument(s): \"{e.Reason.Message}\"", "RuntimeException",
                 ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException")
             {
                 InnerExceptionType = e.Reason.ExceptionType,
             });
+        }
+        finally
+        {
+            scope.Variables.TryDepth--;
         }
 
         return returned.Value;

@@ -216,21 +216,36 @@ public class ClassDefinitionTests
                 "$b = [B]::new(); $b.Tag = 'b'; $b.Hi(); $b.Twice('x')"),
             Is.EqualTo("B+A:b|XX"));
 
+    /// <summary>
+    /// PowerShell leaves the exceptions of a class's methods as they are (no MethodInvocationException): a throw in a
+    /// method or constructor is caught as itself, and uncaught it ends the calling script, as any throw does.
+    /// </summary>
     [Test]
-    public async Task A_throw_in_a_method_or_constructor_comes_out_as_PowerShell_s_method_invocation_error()
+    public async Task A_throw_in_a_method_or_constructor_is_the_throw_itself_and_ends_the_script()
     {
         var (host, outcome) = await RunAsync(
             "class T { T() { }; T([int]$a) { if ($a -lt 0) { throw 'negative' } }; [int] M() { throw 'boom' } }\n" +
-            "try { [T]::new().M() } catch { \"$_\" }\ntry { [T]::new(-1) } catch { \"$_\" }\n[T]::new().M(); 'after'");
+            "try { [T]::new().M() } catch { \"$_|$($_.FullyQualifiedErrorId)\" }\ntry { [T]::new(-1) } catch { \"$_\" }\n[T]::new().M(); 'after'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "boom|boom", "negative" }));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo("boom"));
+    }
+
+    /// <summary>
+    /// Every exception ends a class's method, a statement-terminating one too (Windows PowerShell's class tests: no
+    /// statement after it runs), and it is the calling statement's error, unwrapped: the script goes on.
+    /// </summary>
+    [Test]
+    public async Task A_statement_error_ends_the_method_and_is_the_calling_statement_s_error()
+    {
+        var (host, outcome) = await RunAsync(
+            "class C { [int] M() { $v = [int]'zz'; return 5 }; [int] N() { $x = 0; return $this.M() + 1 } }\n" +
+            "$r = [C]::new().M(); \"r=$r\"; try { [C]::new().N() } catch { $_.FullyQualifiedErrorId }; 'after'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
-        Assert.That(host.OutputTexts, Is.EqualTo(new[]
-        {
-            "Exception calling \"M\" with \"0\" argument(s): \"boom\"",
-            "Exception calling \".ctor\" with \"1\" argument(s): \"negative\"",
-            "after",
-        }));
-        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "Exception calling \"M\" with \"0\" argument(s): \"boom\"" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "r=", "InvalidCastFromStringToInteger", "after" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InvalidCastFromStringToInteger" }));
     }
 
     [Test]
