@@ -194,22 +194,28 @@ internal static partial class ScriptExpressions
     /// A primitive is the same object; an object is always a copy.
     /// </summary>
     internal static PsValue FromClient(PsValue value) =>
-        value is PsObject ? FromClient(value, 0, new Dictionary<PsObject, PsObject>(ReferenceEqualityComparer.Instance)) : FromClient(value, 0, null!);
+        FromClient(value, 0, value is PsObject o && HoldsObjects(o) ? new Dictionary<PsObject, PsObject>(ReferenceEqualityComparer.Instance) : null);
+
+    // Whether an object holds another (only then can the graph share or repeat one): a flat object (the usual input,
+    // a PSCustomObject of primitives) is copied without a table.
+    private static bool HoldsObjects(PsObject o) =>
+        o.Items.Exists(i => i is PsObject) || o.Entries.Exists(e => e.Key is PsObject || e.Value is PsObject) ||
+        o.ExtendedProperties.Exists(p => p.Value is PsObject) || o.AdaptedProperties.Exists(p => p.Value is PsObject);
 
     // The graph the client sent may share objects and even hold itself (CLIXML's Ref, registered before its object is
     // read): each object is copied once, its copy registered before its members are, so a shared object stays shared
     // and a cycle stays a cycle, in time linear in the graph's size.
-    private static PsValue FromClient(PsValue value, int depth, Dictionary<PsObject, PsObject> copies)
+    private static PsValue FromClient(PsValue value, int depth, Dictionary<PsObject, PsObject>? copies)
     {
         switch (value)
         {
             case PsPrimitive { Type: PsPrimitiveType.ByteArray, Value: byte[] bytes } when bytes.Length <= MaxByteArrayItems:
                 return ByteList(bytes);
-            case PsObject o when copies.TryGetValue(o, out var copied):
+            case PsObject o when copies is not null && copies.TryGetValue(o, out var copied):
                 return copied;
             case PsObject o when depth < MaxClientValueDepth:
                 var copy = o.ShallowCopy();
-                copies.Add(o, copy);
+                copies?.Add(o, copy);
                 if (IsDeserializable(o)) copy.TypeNames = [.. o.TypeNames!.Select(n => n.StartsWith(DeserializedPrefix, StringComparison.Ordinal) ? n : DeserializedPrefix + n)];
                 for (var i = 0; i < copy.Items.Count; i++) copy.Items[i] = FromClient(copy.Items[i], depth + 1, copies);
                 for (var i = 0; i < copy.Entries.Count; i++) copy.Entries[i] = new(FromClient(copy.Entries[i].Key, depth + 1, copies), FromClient(copy.Entries[i].Value, depth + 1, copies));
