@@ -1170,7 +1170,14 @@ internal static partial class ScriptExpressions
         }
 
         // [array]1 is an object[] of one item; an array stays itself; $null stays $null.
-        if (type.FullName == "System.Array") return IsNull(value) ? PsNil.Instance : IsCollection(value) ? value! : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
+        // An ArrayList or a List of T is no array: [array] copies its items into an object[].
+        if (type.FullName == "System.Array")
+        {
+            return IsNull(value) ? PsNil.Instance
+                : value is PsObject list && (IsListNoArray(list) || list.CollectionKind is PsCollectionKind.Stack or PsCollectionKind.Queue) ? PsObjects.List([.. Enumerate(list)], ListValueTemplate.ArrayTypeNames)
+                : IsCollection(value) ? value!
+                : PsObjects.List([value!], ListValueTemplate.ArrayTypeNames);
+        }
 
         // [xml] of lines (Get-Content's object[]): PowerShell's conversion reads them as one text.
         if (type.FullName == XmlNodes.DocumentTypeName && IsCollection(value)) return XmlNodes.Parse(value);

@@ -656,6 +656,15 @@ internal static partial class ScriptExpressions
         "ToCharArray", "ToLower", "ToLowerInvariant", "ToString", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd", "TrimStart",
     };
 
+    /// <summary>
+    /// Whether a list's .NET type is no array: an ArrayList, a List or HashSet of T, a deserialized array (an
+    /// ArrayList). It has no Length of its own, and <c>[array]</c> makes an object[] of its items.
+    /// </summary>
+    internal static bool IsListNoArray(PsObject list) =>
+        list is { CollectionKind: PsCollectionKind.List, TypeNames: [var first, ..] } &&
+        (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) ||
+         first.StartsWith("System.Collections.Generic.HashSet`1", StringComparison.Ordinal) || DeserializedRuntimeType(list) is not null);
+
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>
         list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) || IsHashSet(list) ||

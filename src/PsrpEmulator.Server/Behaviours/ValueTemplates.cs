@@ -278,7 +278,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // enumerates the items' (("x", "yz") as an ArrayList gives 1 and 2).
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) ||
-             (property.Equals("Length", StringComparison.OrdinalIgnoreCase) && !IsListWithoutLength(sized))) => Integer(sized.Items.Count),
+             (property.Equals("Length", StringComparison.OrdinalIgnoreCase) && !ScriptExpressions.IsListNoArray(sized))) => Integer(sized.Items.Count),
         PsObject { CollectionKind: PsCollectionKind.Dictionary } entries when entries[property] is null && property.Equals("Count", StringComparison.OrdinalIgnoreCase) &&
             TableKeys.Find(entries, PsPrimitive.String(property)) < 0 => Integer(entries.Entries.Count),
         // about_Properties: Count and Length of zero objects are 0, of one object 1.
@@ -357,12 +357,6 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
 
     private static string? RawUIPropertyName(string property) => Array.Find(RawUIProperties, p => p.Equals(property, StringComparison.OrdinalIgnoreCase));
 
-
-    // A list whose .NET type is no array: an ArrayList, a List or HashSet of T, a deserialized array (an ArrayList).
-    private static bool IsListWithoutLength(PsObject list) =>
-        list is { CollectionKind: PsCollectionKind.List, TypeNames: [var first, ..] } &&
-        (first == ScriptExpressions.ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) ||
-         first.StartsWith("System.Collections.Generic.HashSet`1", StringComparison.Ordinal) || ScriptExpressions.DeserializedRuntimeType(list) is not null);
 
     private static readonly string[] PSObjectTypeNames = ["System.Management.Automation.PSObject", "System.Object"];
     private static readonly string[] PropertyCollectionTypeNames = ["System.Management.Automation.PSMemberInfoIntegratingCollection`1[[System.Management.Automation.PSPropertyInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];

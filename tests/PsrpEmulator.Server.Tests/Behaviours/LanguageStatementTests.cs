@@ -1503,6 +1503,7 @@ public class LanguageStatementTests
     // Length is an array's: an ArrayList or a List has Count only, and its Length enumerates the items' Length.
     [TestCase("$list = [System.Collections.ArrayList]@('x', 'yz'); $list.Count; $list.Length; $array = 'x', 'yz'; $array.Length", "2|1|2|2")]
     [TestCase("$list = [System.Collections.Generic.List[string]]@('abc'); $list.Length", "3")]
+    [TestCase("$list = [System.Collections.ArrayList]@(1, 2); $a = [array]$list; $a.GetType().FullName; $a.Count; [array]$b = $list; $b -is [array]; ([array](1, 2)).GetType().FullName", "System.Object[]|2|True|System.Object[]")]
     [TestCase("$a = 1, 2, 3; foreach ($i in $a) { $a[0] = 10 * $i; $i }; $a[0]", "1|2|3|30")]
     [TestCase("$config = @{ Server = @{ Port = 80 } }; $config.Server.Port = 8080; $config['Server']['Name'] = 'web'; \"$($config.Server.Port) $($config.Server.Name)\"", "8080 web")]
     public async Task Elements_of_hashtables_arrays_and_objects_are_set_in_place(string script, string expected) =>
