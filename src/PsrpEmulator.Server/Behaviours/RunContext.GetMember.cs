@@ -120,6 +120,9 @@ internal sealed partial class RunContext
                 return CustomObjectMembers(custom);
             }
 
+            // A deserialized object with adapted properties (a client's FileInfo or service piped in, Import-Clixml's).
+            if (item is PsObject bag && ScriptExpressions.DeserializedRuntimeType(bag) == "System.Management.Automation.PSObject") return DeserializedObjectMembers(bag);
+
             // An object of a class the session defined: the class's members.
             if (item is PsObject { TypeNames: [var className, ..] } && ScriptTypes.Current?.Class(className) is { } scriptClass) return ClassObjectMembers(scriptClass);
 
@@ -290,6 +293,23 @@ internal sealed partial class RunContext
             return Listed(typeName, members);
         }
 
+        // A deserialized property bag's members as InternalDeserializer makes them: GetType bound to the PSObject, the
+        // PSObject's ToString when the object carried its text, the notes it carried (MS), and its adapted properties
+        // (Props) as deserialized PSProperty objects, whose definition is the value's type name and "{get;set;}"
+        // (PSProperty.ToString, TypeNameOfValue: the value's first type name, its .NET type, nothing for null). No
+        // Equals or GetHashCode: ReadProperties empties the CLR members.
+        private IEnumerable<PsObject> DeserializedObjectMembers(PsObject bag)
+        {
+            var typeName = bag.TypeNames![0];
+            if (!_shown.Add(typeName)) return [];
+            var members = new List<(string Name, string Type, int Flag, string Definition)> { ("GetType", "Method", MethodFlag, "type GetType()") };
+            if (bag.ToStringValue is not null) members.Add(("ToString", "Method", MethodFlag, DeserializedToStringDefinition));
+            var taken = new HashSet<string>(members.Select(m => m.Name), StringComparer.OrdinalIgnoreCase);
+            foreach (var note in bag.ExtendedProperties.Where(n => taken.Add(n.Name))) members.Add((note.Name, "NoteProperty", NotePropertyFlag, DeserializedNoteDefinition(note.Name, note.Value)));
+            foreach (var property in bag.AdaptedProperties.Where(p => taken.Add(p.Name))) members.Add((property.Name, "Property", FlagOf("Property"), DeserializedTypeNameOfValue(property.Value) + " {get;set;}"));
+            return Listed(typeName, members);
+        }
+
         // A script class's object: Object's four methods and the class's (and its bases') instance methods, each name's
         // overloads in one definition, and its properties, as the .NET adapter shows the emitted type (hidden members
         // left out, as Get-Member leaves them without -Force).
@@ -378,6 +398,29 @@ internal sealed partial class RunContext
             .With("Name", name)
             .With("MemberType", PsObjects.Enum("System.Management.Automation.PSMemberTypes", memberType, flag))
             .With("Definition", definition);
+
+    // PSObject's ToString overloads, as the .NET adapter writes the method the deserializer adds for a carried text.
+    private const string DeserializedToStringDefinition =
+        "string ToString(), string ToString(string format, System.IFormatProvider formatProvider), string IFormattable.ToString(string format, System.IFormatProvider formatProvider)";
+
+    // PSProperty.TypeNameOfValue of a deserialized property: nothing for null, an object's first type name (an enum the
+    // client sent, kept with its own names here, is as deserialized as the rest), a primitive's .NET type.
+    private static string DeserializedTypeNameOfValue(PsValue? value) => value switch
+    {
+        null or PsNil => "",
+        PsObject { TypeNames: [var first, ..] } => first.StartsWith(ScriptExpressions.DeserializedPrefix, StringComparison.Ordinal) ? first : ScriptExpressions.DeserializedPrefix + first,
+        _ => ScriptExpressions.TypeName(value),
+    };
+
+    // PSNoteProperty.ToString of a note the deserializer read: an object value is a PSObject, named by its first type
+    // name in full (GetDisplayTypeNameOfValue), and a list's text is its items' (PSObject.ToString of an ArrayList).
+    private static string DeserializedNoteDefinition(string name, PsValue? value) => value switch
+    {
+        PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } list =>
+            $"{DeserializedTypeNameOfValue(list)} {name}={string.Join(' ', list.Items.Select(PipelineVariables.Display))}",
+        PsObject { TypeNames: [_, ..] } o when !PipelineVariables.IsCustomObject(o) => $"{DeserializedTypeNameOfValue(o)} {name}={NoteValueText(o)}",
+        _ => NoteDefinition(name, value),
+    };
 
     // PSNoteProperty.ToString: the value's display type name, the name, '=', the value's ToString ("null" for none).
     private static string NoteDefinition(string name, PsValue? value) => $"{NoteTypeName(value)} {name}={NoteValueText(value)}";

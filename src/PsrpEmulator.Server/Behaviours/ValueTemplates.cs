@@ -886,12 +886,15 @@ internal sealed class ServicesValueTemplate(string kind, bool installedOnly) : V
         return o;
     }
 
+    private static readonly string[] ServiceControllerArrayTypeNames = ["System.ServiceProcess.ServiceController[]", "System.Array", "System.Object"];
+
     internal static PsObject ServiceController(ServiceDefinition service, ComputerServices services)
     {
         var status = services.CurrentStatus(service);
         var running = !status.Equals("Stopped", StringComparison.OrdinalIgnoreCase);
-        var dependsOn = PsObjects.List([.. service.DependsOn.Select(name => (PsValue)Related(name, services))]);
-        var dependents = PsObjects.List([.. services.DependentsOf(service.Name).Select(s => (PsValue)Related(s.Name, services))]);
+        // ServiceController[] properties: the serializer writes an array with its type names, as every array.
+        var dependsOn = PsObjects.List([.. service.DependsOn.Select(name => (PsValue)Related(name, services))], ServiceControllerArrayTypeNames);
+        var dependents = PsObjects.List([.. services.DependentsOf(service.Name).Select(s => (PsValue)Related(s.Name, services))], ServiceControllerArrayTypeNames);
         var handle = new PsObject(["SafeServiceHandle", "Microsoft.Win32.SafeHandles.SafeHandleZeroOrMinusOneIsInvalid", "System.Runtime.InteropServices.SafeHandle",
             "System.Runtime.ConstrainedExecution.CriticalFinalizerObject", "System.Object"]) { ToStringValue = "SafeServiceHandle" };
         var type = new PsObject(ServiceTypeTypeNames) { ToStringValue = service.ServiceType, BaseValue = PsPrimitive.Int32(service.ServiceTypeValue) };

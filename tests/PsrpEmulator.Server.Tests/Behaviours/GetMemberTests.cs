@@ -15,6 +15,36 @@ public class GetMemberTests
         return host;
     }
 
+    /// <summary>
+    /// A deserialized object with adapted properties (Import-Clixml's, a client's object piped in): GetType bound to the
+    /// PSObject, the PSObject's ToString for its carried text, its notes named by their values' first type names, and its
+    /// properties as deserialized PSProperty objects write them (the value's type name and "{get;set;}").
+    /// </summary>
+    [Test]
+    public async Task A_deserialized_object_lists_its_carried_notes_and_properties_as_the_deserializer_made_them()
+    {
+        var host = await RunAsync("""
+            Get-Service WinRM | Export-Clixml C:\s.xml; $s = Import-Clixml C:\s.xml
+            $s | Get-Member | ForEach-Object { '{0}|{1}|{2}|{3}' -f $_.TypeName, $_.Name, $_.MemberType, $_.Definition }
+            $s.GetType().FullName; $s -is [System.ServiceProcess.ServiceController]
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts.Select(t => t.Replace("Deserialized.System.ServiceProcess.ServiceController|", "")), Is.SupersetOf(new[]
+        {
+            "GetType|Method|type GetType()",
+            "ToString|Method|string ToString(), string ToString(string format, System.IFormatProvider formatProvider), string IFormattable.ToString(string format, System.IFormatProvider formatProvider)",
+            "Name|NoteProperty|string Name=WinRM",
+            "RequiredServices|NoteProperty|Deserialized.System.ServiceProcess.ServiceController[] RequiredServices=System.ServiceProcess.ServiceController System.ServiceProcess.ServiceController",
+            "CanStop|Property|System.Boolean {get;set;}",
+            "DependentServices|Property|Deserialized.System.ServiceProcess.ServiceController[] {get;set;}",
+            "Status|Property|Deserialized.System.ServiceProcess.ServiceControllerStatus {get;set;}",
+            "Site|Property| {get;set;}",
+        }));
+        Assert.That(host.OutputTexts.Count(t => t.Contains("|Equals|", StringComparison.Ordinal)), Is.Zero, "the deserializer empties the CLR members");
+        Assert.That(host.OutputTexts.TakeLast(2), Is.EqualTo(new[] { "System.Management.Automation.PSObject", "False" }));
+    }
+
     [Test]
     public async Task A_custom_object_has_object_s_four_methods_then_its_notes_each_named_with_its_value_s_type_and_text()
     {
