@@ -47,8 +47,8 @@ internal static partial class ScriptExpressions
             .With("MonthDayPattern", dates.MonthDayPattern).With("PMDesignator", dates.PMDesignator).With("RFC1123Pattern", dates.RFC1123Pattern)
             .With("ShortDatePattern", dates.ShortDatePattern).With("ShortTimePattern", dates.ShortTimePattern).With("SortableDateTimePattern", dates.SortableDateTimePattern)
             .With("TimeSeparator", dates.TimeSeparator).With("UniversalSortableDateTimePattern", dates.UniversalSortableDateTimePattern).With("YearMonthPattern", dates.YearMonthPattern)
-            .With("DayNames", PsObjects.List([.. dates.DayNames.Select(d => (PsValue)PsPrimitive.String(d))]))
-            .With("MonthNames", PsObjects.List([.. dates.MonthNames.Select(m => (PsValue)PsPrimitive.String(m))]));
+            .With("DayNames", PsObjects.List([.. dates.DayNames.Select(d => (PsValue)PsPrimitive.String(d))], StringArrayTypeNames))
+            .With("MonthNames", PsObjects.List([.. dates.MonthNames.Select(m => (PsValue)PsPrimitive.String(m))], StringArrayTypeNames));
         var numbers = culture.NumberFormat;
         var numberFormat = new PsObject(["System.Globalization.NumberFormatInfo", "System.Object"]) { ToStringValue = "System.Globalization.NumberFormatInfo" }
             .With("CurrencyDecimalDigits", numbers.CurrencyDecimalDigits).With("CurrencyDecimalSeparator", numbers.CurrencyDecimalSeparator)

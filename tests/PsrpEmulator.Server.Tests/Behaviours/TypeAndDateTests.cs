@@ -63,6 +63,7 @@ public class TypeAndDateTests
     [TestCase("[version]::Parse('2.0.1').Build; [version]::new(1, 2, 3).ToString(); [version]::new('10.0').Major", "1|1.2.3|10")]
     [TestCase("(Get-Culture).TextInfo.ToTitleCase('hello wORLD of IIS'); (Get-Culture).TextInfo.ToUpper('abc')", "Hello World Of IIS|ABC")]
     [TestCase("$f = [cultureinfo]::CurrentCulture.DateTimeFormat; $f.ShortDatePattern; $f.LongTimePattern; (Get-Culture).NumberFormat.NumberDecimalSeparator", "M/d/yyyy|h:mm:ss tt|.")]
+    [TestCase("$f = (Get-Culture).DateTimeFormat; $f.DayNames[1]; $f.DayNames.GetType().FullName; $f.MonthNames.Length", "Monday|System.String[]|13")]
     public async Task Version_factories_and_the_culture_s_text_and_format_infos_are_the_NET_Framework_s(string text, string expected) =>
         Assert.That(await OutputOfAsync(text), Is.EqualTo(expected));
 
