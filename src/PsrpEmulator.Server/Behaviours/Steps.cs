@@ -106,6 +106,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <param name="script">The script as the client wrote it (comments, param block and all), whose places a parse error names; the text when null.</param>
     public static void CheckSyntax(string text, BehaviourCatalog catalog, string? script = null)
     {
+        if (Statements.UnclosedToken(script ?? text) is { } unclosed) throw new ScriptParseException(unclosed);
         if (Statements.NewerSyntax(script ?? text) is { } newer) throw new ScriptParseException(newer);
         CheckStatement(text, catalog, 0);
     }

@@ -568,7 +568,6 @@ public class DefaultScenarioTests
     }
 
     [TestCase("Get-Nothing")]
-    [TestCase("'unterminated")]
     public async Task Unrecognised_scripts_get_CommandNotFound(string command)
     {
         var (host, outcome) = await Default.RunScriptAsync(command);

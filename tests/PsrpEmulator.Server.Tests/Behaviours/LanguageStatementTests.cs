@@ -1371,7 +1371,6 @@ public class LanguageStatementTests
     [TestCase("$s = @'\n# not a comment\n'@\n$s", "# not a comment")]
     [TestCase("'x'#c", "x")]
     [TestCase("# nothing but a comment", "")]
-    [TestCase("<# never closed", "")]
     public async Task Comments_are_not_code(string script, string expected)
     {
         var host = new RecordingHost { Runspace = new RunspaceState() };
@@ -1382,6 +1381,46 @@ public class LanguageStatementTests
         Assert.That(host.Errors, Is.Empty, () => string.Join("; ", host.Errors.Select(e => e.Message)));
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
+
+    /// <summary>
+    /// A script left open at its end is PowerShell's parse error before anything runs: the tokenizer's for a string or a
+    /// &lt;# comment (ReportIncompleteInput), the parser's for a subexpression, a parenthesized expression or a block.
+    /// What is open inside strings, comments, here-strings, braced variable names and after --% does not count.
+    /// </summary>
+    [TestCase("'first'; 'unterminated", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: '.")]
+    [TestCase("'first'; \"unterminated $x", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
+    [TestCase("'first'; Write-Host \u201Ccurly", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
+    [TestCase("'first'; <# never closed", "MissingTerminatorMultiLineComment", "The terminator '#>' is missing from the multiline comment.")]
+    [TestCase("'first'; $a = @(1, 2", "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
+    [TestCase("'first'; $b = $(Get-Date", "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
+    [TestCase("'first'; $c = (1 + 2", "MissingEndParenthesisInExpression", "Missing closing ')' in expression.")]
+    [TestCase("'first'; 1..3 | ForEach-Object { $_", "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
+    public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, message)));
+    }
+
+    [TestCase("'it''s'; \"say \"\"hi\"\"\"; 'a' + \"$('(' + \"}\")\"", "it's|say \"hi\"|a(}")]
+    [TestCase("'x' # an open ( in a comment\n<# and { in a block #>'y'", "x|y")]
+    [TestCase("$s = @'\nit's ( open\n'@\n$s", "it's ( open")]
+    [TestCase("\"a `\" b\"; 'c ` d'", "a \" b|c ` d")]
+    [TestCase("'(x' -match '[(]'; \"$(\"nested 'quote\")\"", "True|nested 'quote")]
+    public async Task What_is_open_inside_strings_comments_and_braced_names_does_not_count(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [TestCase("${env:ProgramFiles(x86)}")]
+    [TestCase("icacls C:\\x --% /grant Users:(OI)(CI\n'next'")]
+    [TestCase("Write-Host \u201Cit's curly\u201D")]
+    [TestCase("\"$(Get-Date -Format '(')\"")]
+    [TestCase("$h = @{ a = 1 }; $h.Keys | % { $_ }")]
+    [TestCase("Write-Output its # it's a comment: 'x\n'done'")]
+    public void A_script_with_nothing_open_at_its_end_passes_the_check(string script) =>
+        Assert.That(Statements.UnclosedToken(script), Is.Null);
 
     [TestCase("Get-Service `\n    -Name WinRM |\n    Select-Object -ExpandProperty Name", "WinRM")]
     [TestCase("Write-Output 'x' `\r\n  'y'", "x|y")]

@@ -1,0 +1,233 @@
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// What PowerShell's tokenizer and parser refuse at the end of a script that leaves something open: a string without its
+/// terminator, a <c>&lt;#</c> comment without <c>#&gt;</c>, a <c>$( )</c> or <c>@( )</c> subexpression, a parenthesized
+/// expression or a statement block without its closer. The statement splitter would otherwise read the rest as words
+/// (<c>"unterminated</c> ran as a command of that name). Only the forms whose error is certain are reported; anything
+/// else open (a method call's parenthesis, a keyword's, a hash literal, an index) is left to the statements' own checks.
+/// </summary>
+internal static partial class Statements
+{
+    private enum Opener { Subexpression, Expression, Block, Other }
+
+    // PowerShell's tokenizer takes the typographic quotes as quotes too.
+    private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
+
+    private static bool IsDoubleQuote(char c) => c is '"' or '\u201C' or '\u201D' or '\u201E';
+
+    // Deeper nesting than this (strings in subexpressions in strings) is left unchecked.
+    private const int MaxUnclosedScanDepth = 100;
+
+    /// <summary>The parse error of a script left open at its end; null when nothing is open, or not certainly.</summary>
+    public static ScriptedError? UnclosedToken(string script)
+    {
+        var i = 0;
+        return ScanCode(script, ref i, closeOnParen: false, depth: 0).Error;
+    }
+
+    // How a scan ended: at its closer (or the end with nothing open), with an error, or in a state not certain here.
+    private sealed class ScanEnd(ScriptedError? error)
+    {
+        public static readonly ScanEnd Closed = new(null);
+        public static readonly ScanEnd Unknown = new(null);
+
+        public ScriptedError? Error => error;
+    }
+
+    private static ScriptedError Terminator(string quote) =>
+        ScriptedError.ParseError($"The string is missing the terminator: {quote}.", "TerminatorExpectedAtEndOfString");
+
+    // Code up to the end of the text, or (inside a string's $( )) up to the ')' that closes it.
+    private static ScanEnd ScanCode(string text, ref int i, bool closeOnParen, int depth)
+    {
+        if (depth > MaxUnclosedScanDepth) return ScanEnd.Unknown;
+        // Each open bracket, with what its lack of a closer would be.
+        var open = new Stack<(char Bracket, Opener Kind)>();
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (c == '`')
+            {
+                i += 2;
+                continue;
+            }
+
+            if (IsSingleQuote(c))
+            {
+                if (!SkipSingleQuoted(text, ref i)) return new ScanEnd(Terminator("'"));
+                continue;
+            }
+
+            if (c == '@' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '\'') && OpensHereString(text, i))
+            {
+                if (HereStringAt(text, i) is not var (_, _, end)) return ScanEnd.Unknown; // HereStringsToQuoted reports it
+                i = end;
+                continue;
+            }
+
+            if (IsDoubleQuote(c))
+            {
+                var inner = SkipDoubleQuoted(text, ref i, depth + 1);
+                if (inner is not null) return inner;
+                continue;
+            }
+
+            if (c == '<' && i + 1 < text.Length && text[i + 1] == '#')
+            {
+                var close = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    return new ScanEnd(ScriptedError.ParseError("The terminator '#>' is missing from the multiline comment.", "MissingTerminatorMultiLineComment"));
+                }
+
+                i = close + 2;
+                continue;
+            }
+
+            if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '{' or '}' or '(' or ')' or '|'))
+            {
+                SkipToLineEnd(text, ref i);
+                continue;
+            }
+
+            // --% at a token's start: the rest of the line is the program's, verbatim.
+            if (c == '-' && string.CompareOrdinal(text, i, "--%", 0, 3) == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1])))
+            {
+                SkipToLineEnd(text, ref i);
+                continue;
+            }
+
+            if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
+            {
+                // ${name}: any character but an unescaped '}' (${env:ProgramFiles(x86)}).
+                var j = i + 2;
+                while (j < text.Length && text[j] != '}') j += text[j] == '`' ? 2 : 1;
+                if (j >= text.Length) return ScanEnd.Unknown;
+                i = j + 1;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '(':
+                    open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression : Opener.Other));
+                    break;
+                case '{':
+                    // @{ is a hash literal, whose error is not reported here.
+                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Other : Opener.Block));
+                    break;
+                case '[':
+                    open.Push(('[', Opener.Other));
+                    break;
+                case ')' when open.Count == 0 && closeOnParen:
+                    i++;
+                    return ScanEnd.Closed;
+                // A closer that matches no opener (an unexpected token) is left to the statements.
+                case ')' or '}' or ']' when open.Count > 0 && open.Peek().Bracket == (c == ')' ? '(' : c == '}' ? '{' : '['):
+                    open.Pop();
+                    break;
+            }
+
+            i++;
+        }
+
+        // The end inside a string's $( ): the string's and the subexpression's errors both, in an order not certain here.
+        if (closeOnParen) return ScanEnd.Unknown;
+        if (open.Count == 0) return ScanEnd.Closed;
+        return open.Peek().Kind switch
+        {
+            Opener.Subexpression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression")),
+            Opener.Expression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in expression.", "MissingEndParenthesisInExpression")),
+            Opener.Block => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")),
+            _ => ScanEnd.Unknown,
+        };
+    }
+
+    // Whether '(' at i begins an expression by itself: at a statement's or an operand's start (not a method call's,
+    // a keyword's or a function's parameter list, whose errors are their own).
+    private static bool ExpressionContext(string text, int i)
+    {
+        var j = i - 1;
+        while (j >= 0 && text[j] is ' ' or '\t') j--;
+        return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r';
+    }
+
+    private static void SkipToLineEnd(string text, ref int i)
+    {
+        while (i < text.Length && text[i] is not ('\n' or '\r')) i++;
+    }
+
+    // A '...' string (a doubled quote is one quote); false when it does not close.
+    private static bool SkipSingleQuoted(string text, ref int i)
+    {
+        var j = i + 1;
+        while (j < text.Length)
+        {
+            if (IsSingleQuote(text[j]))
+            {
+                if (j + 1 < text.Length && IsSingleQuote(text[j + 1]))
+                {
+                    j += 2;
+                    continue;
+                }
+
+                i = j + 1;
+                return true;
+            }
+
+            j++;
+        }
+
+        return false;
+    }
+
+    // A "..." string: escapes, doubled quotes, ${name} and $( ) subexpressions (code, strings and all); null when it
+    // closes, else how the scan ended.
+    private static ScanEnd? SkipDoubleQuoted(string text, ref int i, int depth)
+    {
+        if (depth > MaxUnclosedScanDepth) return ScanEnd.Unknown;
+        var j = i + 1;
+        while (j < text.Length)
+        {
+            var c = text[j];
+            if (c == '`')
+            {
+                j += 2;
+                continue;
+            }
+
+            if (IsDoubleQuote(c))
+            {
+                if (j + 1 < text.Length && IsDoubleQuote(text[j + 1]))
+                {
+                    j += 2;
+                    continue;
+                }
+
+                i = j + 1;
+                return null;
+            }
+
+            if (c == '$' && j + 1 < text.Length && text[j + 1] == '(')
+            {
+                j += 2;
+                var end = ScanCode(text, ref j, closeOnParen: true, depth + 1);
+                if (!ReferenceEquals(end, ScanEnd.Closed)) return end;
+                continue;
+            }
+
+            if (c == '$' && j + 1 < text.Length && text[j + 1] == '{')
+            {
+                var k = j + 2;
+                while (k < text.Length && text[k] != '}') k += text[k] == '`' ? 2 : 1;
+                j = k + 1;
+                continue;
+            }
+
+            j++;
+        }
+
+        return new ScanEnd(Terminator("\""));
+    }
+}
