@@ -3,13 +3,14 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// What PowerShell's tokenizer and parser refuse at the end of a script that leaves something open: a string without its
 /// terminator, a <c>&lt;#</c> comment without <c>#&gt;</c>, a <c>$( )</c> or <c>@( )</c> subexpression, a parenthesized
-/// expression or a statement block without its closer. The statement splitter would otherwise read the rest as words
-/// (<c>"unterminated</c> ran as a command of that name). Only the forms whose error is certain are reported; anything
-/// else open (a method call's parenthesis, a keyword's, a hash literal, an index) is left to the statements' own checks.
+/// expression, a hash literal or a statement block without its closer, and a ')' or '}' that closes nothing. The
+/// statement splitter would otherwise read the rest as words (<c>"unterminated</c> ran as a command of that name). Only
+/// the forms whose error is certain are reported; anything else open (a method call's parenthesis, a keyword's, an
+/// index) is left to the statements' own checks.
 /// </summary>
 internal static partial class Statements
 {
-    private enum Opener { Subexpression, Expression, Block, Other }
+    private enum Opener { Subexpression, Expression, Block, Hash, Other }
 
     // PowerShell's tokenizer takes the typographic quotes as quotes too.
     private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
@@ -114,8 +115,7 @@ internal static partial class Statements
                     open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression : Opener.Other));
                     break;
                 case '{':
-                    // @{ is a hash literal, whose error is not reported here.
-                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Other : Opener.Block));
+                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash : Opener.Block));
                     break;
                 case '[':
                     open.Push(('[', Opener.Other));
@@ -123,10 +123,13 @@ internal static partial class Statements
                 case ')' when open.Count == 0 && closeOnParen:
                     i++;
                     return ScanEnd.Closed;
-                // A closer that matches no opener (an unexpected token) is left to the statements.
                 case ')' or '}' or ']' when open.Count > 0 && open.Peek().Bracket == (c == ')' ? '(' : c == '}' ? '{' : '['):
                     open.Pop();
                     break;
+                // A ')' or '}' with nothing open is a token no statement takes ('a'), Get-Date }); one that closes
+                // something else is left to the statements.
+                case ')' or '}' when open.Count == 0:
+                    return new ScanEnd(ScriptedError.ParseError($"Unexpected token '{c}' in expression or statement.", "UnexpectedToken"));
             }
 
             i++;
@@ -140,6 +143,7 @@ internal static partial class Statements
             Opener.Subexpression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression")),
             Opener.Expression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in expression.", "MissingEndParenthesisInExpression")),
             Opener.Block => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")),
+            Opener.Hash => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in hash literal.", "IncompleteHashLiteral")),
             _ => ScanEnd.Unknown,
         };
     }

@@ -4010,10 +4010,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         static ScriptParseException MissingOperand(string? op) => new(ScriptedError.ParseError(
-            op is null ? "An expression was expected." : $"You must provide a value expression following the '-{op}' operator.", "ExpectedValueExpression"));
+            op is null ? "An expression was expected." : $"You must provide a value expression following the '{OperatorText(op)}' operator.", "ExpectedValueExpression"));
 
         static ScriptParseException Unexpected(ScriptExpressions.Token token) => new(ScriptedError.ParseError(
-            $"Unexpected token '-{token.Text}' in expression or statement.", "UnexpectedToken"));
+            $"Unexpected token '{OperatorText(token.Text)}' in expression or statement.", "UnexpectedToken"));
+
+        // An operator as the script wrote it: a word one with its dash (-eq), a symbol as itself (+).
+        static string OperatorText(string op) => op.Length > 0 && char.IsLetter(op[0]) ? "-" + op : op;
     }
 }
 

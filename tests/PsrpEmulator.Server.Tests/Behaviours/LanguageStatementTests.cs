@@ -1223,6 +1223,7 @@ public class LanguageStatementTests
     [TestCase("if () { 1 }", "IfStatementMissingCondition", "Missing condition in if statement after 'if ('.")]
     [TestCase("if ($true) { 1 } else", "MissingStatementBlockAfterElse", "Missing statement block after 'else' keyword.")]
     [TestCase("if ($x -eq) { 1 }", "ExpectedValueExpression", "You must provide a value expression following the '-eq' operator.")]
+    [TestCase("$x = 1 +", "ExpectedValueExpression", "You must provide a value expression following the '+' operator.")]
     [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
     [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
@@ -1395,6 +1396,9 @@ public class LanguageStatementTests
     [TestCase("'first'; $b = $(Get-Date", "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
     [TestCase("'first'; $c = (1 + 2", "MissingEndParenthesisInExpression", "Missing closing ')' in expression.")]
     [TestCase("'first'; 1..3 | ForEach-Object { $_", "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
+    [TestCase("'first'; $h = @{ a = 1", "IncompleteHashLiteral", "Missing closing '}' in hash literal.")]
+    [TestCase("'first'; 'a')", "UnexpectedToken", "Unexpected token ')' in expression or statement.")]
+    [TestCase("'first'; Get-Date }", "UnexpectedToken", "Unexpected token '}' in expression or statement.")]
     public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, string id, string message)
     {
         var (host, outcome) = await RunAsync(script);
