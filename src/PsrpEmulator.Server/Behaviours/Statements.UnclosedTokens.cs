@@ -86,7 +86,9 @@ internal static partial class Statements
                 continue;
             }
 
-            if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '{' or '}' or '(' or ')' or '|'))
+            // '#' after a token's end begins a comment; inside a bare word (a#b) it is part of the word.
+            if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '{' or '}' or '(' or ')' or '|' or '=' or ',' or '&' or '+' or '>'
+                || IsSingleQuote(text[i - 1]) || IsDoubleQuote(text[i - 1])))
             {
                 SkipToLineEnd(text, ref i);
                 continue;

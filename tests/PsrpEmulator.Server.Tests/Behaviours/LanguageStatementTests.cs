@@ -1423,6 +1423,7 @@ public class LanguageStatementTests
     [TestCase("\"$(Get-Date -Format '(')\"")]
     [TestCase("$h = @{ a = 1 }; $h.Keys | % { $_ }")]
     [TestCase("Write-Output its # it's a comment: 'x\n'done'")]
+    [TestCase("$a=# it's a comment\n5; $b = 'x'# it's one too")]
     public void A_script_with_nothing_open_at_its_end_passes_the_check(string script) =>
         Assert.That(Statements.UnclosedToken(script), Is.Null);
 
