@@ -10,7 +10,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static partial class Statements
 {
-    private enum Opener { Subexpression, Expression, Block, Hash, Other }
+    private enum Opener { Subexpression, Expression, MethodCall, Block, Hash, Other }
 
     // PowerShell's tokenizer takes the typographic quotes as quotes too.
     private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
@@ -114,7 +114,8 @@ internal static partial class Statements
             switch (c)
             {
                 case '(':
-                    open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression : Opener.Other));
+                    open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression
+                        : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other));
                     break;
                 case '{':
                     open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash : Opener.Block));
@@ -146,6 +147,10 @@ internal static partial class Statements
             Opener.Expression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in expression.", "MissingEndParenthesisInExpression")),
             Opener.Block => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")),
             Opener.Hash => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in hash literal.", "IncompleteHashLiteral")),
+            // MemberInvokeRule: an argument missing after a comma is reported instead of the parenthesis.
+            Opener.MethodCall => text.TrimEnd().EndsWith(',')
+                ? new ScanEnd(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"))
+                : new ScanEnd(ScriptedError.ParseError("Missing ')' in method call.", "MissingEndParenthesisInMethodCall")),
             _ => ScanEnd.Unknown,
         };
     }
@@ -157,6 +162,15 @@ internal static partial class Statements
         var j = i - 1;
         while (j >= 0 && text[j] is ' ' or '\t') j--;
         return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r';
+    }
+
+    // Whether '(' at i opens a method call's arguments: right after a member name read with '.' or '::' ($x.Trim(,
+    // [math]::Round().
+    private static bool MethodCallContext(string text, int i)
+    {
+        var j = i - 1;
+        while (j >= 0 && (char.IsLetterOrDigit(text[j]) || text[j] == '_')) j--;
+        return j < i - 1 && j >= 0 && text[j] == '.' || (j >= 1 && text[j] == ':' && text[j - 1] == ':' && j < i - 1);
     }
 
     private static void SkipToLineEnd(string text, ref int i)

@@ -1398,6 +1398,8 @@ public class LanguageStatementTests
     [TestCase("'first'; 1..3 | ForEach-Object { $_", "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
     [TestCase("'first'; $h = @{ a = 1", "IncompleteHashLiteral", "Missing closing '}' in hash literal.")]
     [TestCase("'first'; 'a')", "UnexpectedToken", "Unexpected token ')' in expression or statement.")]
+    [TestCase("'first'; 'abc'.Substring(1", "MissingEndParenthesisInMethodCall", "Missing ')' in method call.")]
+    [TestCase("'first'; [math]::Round(1.5,", "MissingExpressionAfterToken", "Missing expression after ','.")]
     [TestCase("'first'; Get-Date }", "UnexpectedToken", "Unexpected token '}' in expression or statement.")]
     public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, string id, string message)
     {
