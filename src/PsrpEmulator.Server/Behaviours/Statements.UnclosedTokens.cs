@@ -3,7 +3,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// What PowerShell's tokenizer and parser refuse at the end of a script that leaves something open: a string without its
 /// terminator, a <c>&lt;#</c> comment without <c>#&gt;</c>, a <c>$( )</c> or <c>@( )</c> subexpression, a parenthesized
-/// expression, a hash literal or a statement block without its closer, and a ')' or '}' that closes nothing. The
+/// expression, a hash literal or a statement block without its closer, a ')' or '}' that closes nothing, and a last
+/// pipe or assignment with nothing after it. The
 /// statement splitter would otherwise read the rest as words (<c>"unterminated</c> ran as a command of that name). Only
 /// the forms whose error is certain are reported; anything else open (a method call's parenthesis, a keyword's, an
 /// index) is left to the statements' own checks.
@@ -24,8 +25,24 @@ internal static partial class Statements
     public static ScriptedError? UnclosedToken(string script)
     {
         var i = 0;
-        return ScanCode(script, ref i, closeOnParen: false, depth: 0).Error;
+        var end = ScanCode(script, ref i, closeOnParen: false, depth: 0);
+        if (!ReferenceEquals(end, ScanEnd.Closed)) return end.Error;
+        // Closed, with nothing after a last pipe or a last assignment: the parser's incomplete input.
+        var tail = script.TrimEnd();
+        if (tail.EndsWith('|') && !tail.EndsWith("||", StringComparison.Ordinal))
+        {
+            return ScriptedError.ParseError("An empty pipe element is not allowed.", "EmptyPipeElement");
+        }
+
+        var lastLine = tail[(tail.LastIndexOfAny(['\n', ';']) + 1)..];
+        return TrailingAssignment().Match(lastLine) is { Success: true } assignment
+            ? ScriptedError.ParseError($"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.", "ExpectedValueExpression")
+            : null;
     }
+
+    // A statement that is a variable (typed, indexed or a property of one) and an assignment operator, and nothing more.
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(\[[\w.\[\]]+\]\s*)?\$[\w:]+(\.\w+|\[[^\]]*\])*\s*(?<op>[-+*/%]?=)$")]
+    private static partial System.Text.RegularExpressions.Regex TrailingAssignment();
 
     // How a scan ended: at its closer (or the end with nothing open), with an error, or in a state not certain here.
     private sealed class ScanEnd(ScriptedError? error)

@@ -1400,6 +1400,9 @@ public class LanguageStatementTests
     [TestCase("'first'; 'a')", "UnexpectedToken", "Unexpected token ')' in expression or statement.")]
     [TestCase("'first'; 'abc'.Substring(1", "MissingEndParenthesisInMethodCall", "Missing ')' in method call.")]
     [TestCase("'first'; [math]::Round(1.5,", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("'first'; Get-Date |", "EmptyPipeElement", "An empty pipe element is not allowed.")]
+    [TestCase("'first'; $x =", "ExpectedValueExpression", "You must provide a value expression following the '=' operator.")]
+    [TestCase("'first'\n[int]$total +=  ", "ExpectedValueExpression", "You must provide a value expression following the '+=' operator.")]
     [TestCase("'first'; Get-Date }", "UnexpectedToken", "Unexpected token '}' in expression or statement.")]
     public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, string id, string message)
     {
@@ -1424,6 +1427,8 @@ public class LanguageStatementTests
     [TestCase("Write-Host \u201Cit's curly\u201D")]
     [TestCase("\"$(Get-Date -Format '(')\"")]
     [TestCase("$h = @{ a = 1 }; $h.Keys | % { $_ }")]
+    [TestCase("Write-Output a =")]
+    [TestCase("'x' -eq 'x'")]
     [TestCase("Write-Output its # it's a comment: 'x\n'done'")]
     [TestCase("$a=# it's a comment\n5; $b = 'x'# it's one too")]
     public void A_script_with_nothing_open_at_its_end_passes_the_check(string script) =>
