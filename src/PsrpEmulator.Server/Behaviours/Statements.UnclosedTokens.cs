@@ -29,12 +29,13 @@ internal static partial class Statements
         if (!ReferenceEquals(end, ScanEnd.Closed)) return end.Error;
         // Closed, with nothing after a last pipe or a last assignment: the parser's incomplete input.
         var tail = script.TrimEnd();
-        if (tail.EndsWith('|') && !tail.EndsWith("||", StringComparison.Ordinal))
+        var lastLine = tail[(tail.LastIndexOfAny(['\n', ';']) + 1)..];
+        // A last line with a '#' may end in a comment, whose '|' is no pipe.
+        if (tail.EndsWith('|') && !tail.EndsWith("||", StringComparison.Ordinal) && !lastLine.Contains('#', StringComparison.Ordinal))
         {
             return ScriptedError.ParseError("An empty pipe element is not allowed.", "EmptyPipeElement");
         }
 
-        var lastLine = tail[(tail.LastIndexOfAny(['\n', ';']) + 1)..];
         return TrailingAssignment().Match(lastLine) is { Success: true } assignment
             ? ScriptedError.ParseError($"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.", "ExpectedValueExpression")
             : null;

@@ -1428,6 +1428,7 @@ public class LanguageStatementTests
     [TestCase("\"$(Get-Date -Format '(')\"")]
     [TestCase("$h = @{ a = 1 }; $h.Keys | % { $_ }")]
     [TestCase("Write-Output a =")]
+    [TestCase("'x'\n# a comment that ends in a pipe |")]
     [TestCase("'x' -eq 'x'")]
     [TestCase("Write-Output its # it's a comment: 'x\n'done'")]
     [TestCase("$a=# it's a comment\n5; $b = 'x'# it's one too")]
