@@ -121,11 +121,8 @@ internal static partial class Statements
 
             if (c == '$' && i + 1 < text.Length && text[i + 1] == '{')
             {
-                // ${name}: any character but an unescaped '}' (${env:ProgramFiles(x86)}).
-                var j = i + 2;
-                while (j < text.Length && text[j] != '}') j += text[j] == '`' ? 2 : 1;
-                if (j >= text.Length) return ScanEnd.Unknown;
-                i = j + 1;
+                i = BracedVariableEnd(text, i);
+                if (i < 0) return ScanEnd.Unknown;
                 continue;
             }
 
@@ -189,6 +186,15 @@ internal static partial class Statements
         var j = i - 1;
         while (j >= 0 && (char.IsLetterOrDigit(text[j]) || text[j] == '_')) j--;
         return j < i - 1 && j >= 0 && text[j] == '.' || (j >= 1 && text[j] == ':' && text[j - 1] == ':' && j < i - 1);
+    }
+
+    // Where a ${name} at i ends (after its '}'): any character but an unescaped '}' (${env:ProgramFiles(x86)}); -1
+    // when it does not close.
+    private static int BracedVariableEnd(string text, int i)
+    {
+        var j = i + 2;
+        while (j < text.Length && text[j] != '}') j += text[j] == '`' ? 2 : 1;
+        return j < text.Length ? j + 1 : -1;
     }
 
     private static void SkipToLineEnd(string text, ref int i)
@@ -257,9 +263,8 @@ internal static partial class Statements
 
             if (c == '$' && j + 1 < text.Length && text[j + 1] == '{')
             {
-                var k = j + 2;
-                while (k < text.Length && text[k] != '}') k += text[k] == '`' ? 2 : 1;
-                j = k + 1;
+                j = BracedVariableEnd(text, j);
+                if (j < 0) return ScanEnd.Unknown;
                 continue;
             }
 
