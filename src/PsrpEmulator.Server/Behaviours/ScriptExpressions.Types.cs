@@ -1384,7 +1384,7 @@ internal static partial class ScriptExpressions
     // an object that is none (a PSCustomObject, a deserialized object) finds no conversion at all, and PowerShell names
     // its first type name (ConvertNoConversion: "Cannot convert the "@{a=1}" value of type "...PSCustomObject"").
     private static ScriptExpressionException NotNumeric(PsValue? value, KnownType type) =>
-        value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None, TypeNames: [_, ..] } && !ValueProperties.IsEnum((PsObject)value)
+        value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None, TypeNames: [_, ..] }
             ? CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false)
             : CannotConvert(value, type, null, "InvalidCastIConvertible");
 
@@ -1419,8 +1419,7 @@ internal static partial class ScriptExpressions
         if (value is PsObject deserialized && DeserializedRuntimeType(deserialized) is { } runtime)
         {
             return full == "System.Management.Automation.PSObject" || string.Equals(full, runtime, StringComparison.OrdinalIgnoreCase) ||
-                   (deserialized.CollectionKind == PsCollectionKind.None && full == PsObjects.PSCustomObjectTypeName) ||
-                   (full == "System.Collections.Specialized.OrderedDictionary" && runtime == full);
+                   (deserialized.CollectionKind == PsCollectionKind.None && full == PsObjects.PSCustomObjectTypeName);
         }
 
         var own = TypeName(value);
