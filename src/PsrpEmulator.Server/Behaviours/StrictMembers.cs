@@ -6,9 +6,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <summary>
 /// Set-StrictMode's member and index rules: from version 2 reading a property an object does not have is
 /// PropertyNotFoundStrict (not $null), a scalar's Count and Length included (5.1 has no intrinsic Count under strict
-/// mode); from version 3 an array index past either end is IndexOutOfRangeException (not $null). Where the emulator
-/// cannot know an object's members whole (a .NET type outside <see cref="DotNetMembers"/>, $null, a collection's
-/// member enumeration, a dictionary's keys) it stays lenient and gives $null as without strict mode.
+/// mode), and any property of $null (PSGetMemberBinder.PropertyDoesntExist, where a null base lands before any member
+/// lookup); from version 3 an array index past either end is IndexOutOfRangeException (not $null). Where the emulator
+/// cannot know an object's members whole (a .NET type outside <see cref="DotNetMembers"/>, a collection's member
+/// enumeration, a dictionary's keys) it stays lenient and gives $null as without strict mode.
 /// </summary>
 internal static class StrictMembers
 {
@@ -40,6 +41,8 @@ internal static class StrictMembers
         if (Intrinsic.Contains(name, StringComparer.OrdinalIgnoreCase)) return false;
         switch (owner)
         {
+            case PsNil:
+                return true;
             case PsPrimitive primitive:
                 return DotNetMembers.TypeNamesOf(primitive) is var types && DotNetMembers.OfFirst(types) is { } members &&
                     !HasNamed(members, name) && !ExtendedTypeMembers.Has(types, name) &&

@@ -93,6 +93,10 @@ public class StrictModeTests
     [TestCase("Set-StrictMode -Version 2; (Get-Service WinRM).Stat; 'after'", "Stat")]
     [TestCase("Set-StrictMode -Version 2; $n = 5; $n.Count; 'after'", "Count")]
     [TestCase("Set-StrictMode -Version 2; [pscustomobject]@{ a = 1 } | ForEach-Object { $_.Missing }; 'after'", "Missing")]
+    [TestCase("Set-StrictMode -Version 2; $n = $null; $n.Name; 'after'", "Name")]
+    [TestCase("Set-StrictMode -Version Latest; $n = $null; $n.Count; 'after'", "Count")]
+    [TestCase("Set-StrictMode -Version 2; (Get-ChildItem C:\\NoSuchFolder* ).FullName; 'after'", "FullName")]
+    [TestCase("Set-StrictMode -Version 2; $o = [pscustomobject]@{ a = $null }; $o.a.b; 'after'", "b")]
     public async Task Reading_a_property_an_object_has_not_from_version_2_is_PropertyNotFoundStrict(string script, string name)
     {
         var host = await RunAsync(script);
