@@ -581,6 +581,8 @@ internal static partial class ScriptExpressions
             }
         }
 
+        if (table.TypeNames is [OrderedDictionaryTypeName, ..] && OrderedDictionaryMethod(table, name, arguments) is { } orderedResult) return orderedResult;
+
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("CONTAINSKEY" or "CONTAINS", 1):
@@ -588,11 +590,7 @@ internal static partial class ScriptExpressions
             case ("CONTAINSVALUE", 1):
                 return PsPrimitive.Boolean(entries.Any(e => ScalarEquals(e.Value, arguments[0], caseSensitive: true)));
             case ("ADD", 2):
-                if (Find(arguments[0]) >= 0)
-                {
-                    var key = Text(arguments[0]);
-                    throw new ArgumentException($"Item has already been added. Key in dictionary: '{key}'  Key being added: '{key}'");
-                }
+                if (Find(arguments[0]) is var existing and >= 0) throw KeyAlreadyAdded(entries[existing].Key, arguments[0]);
 
                 if (entries.Count >= MaxTableEntries) throw TableTooLarge();
                 TableKeys.Add(table, arguments[0], arguments[1]);
@@ -612,6 +610,35 @@ internal static partial class ScriptExpressions
                 // Its entries as DictionaryEntry objects (Key, Value, and Name for Key), which a pipeline takes one by one.
                 return PsObjects.List([.. entries.Select(e => (PsValue)Formatting.FormatViews.DictionaryEntryOf(e.Key, e.Value))],
                     ["System.Collections.Hashtable+HashtableEnumerator", "System.Object"]);
+            default:
+                return null;
+        }
+    }
+
+    // Hashtable.Add's error for a key it has (the key it holds, then the one added: 'a' and 'A' without regard to case).
+    private static ArgumentException KeyAlreadyAdded(PsValue held, PsValue added) =>
+        new($"Item has already been added. Key in dictionary: '{Text(held)}'  Key being added: '{Text(added)}'");
+
+    // OrderedDictionary's positional methods: Insert(index, key, value) and RemoveAt(index), with the .NET Framework's
+    // checks (an index past the end, a key already there: its Hashtable's message); null for another method.
+    private static PsValue? OrderedDictionaryMethod(PsObject table, string name, IReadOnlyList<PsValue> arguments)
+    {
+        int Position(int i) => AsNumber(arguments[i]) is { } n ? (int)n : -1;
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("INSERT", 3):
+                var at = Position(0);
+                if (at < 0 || at > table.Entries.Count) throw new ArgumentOutOfRangeException("index");
+                if (TableKeys.Find(table, arguments[1]) is var existing and >= 0) throw KeyAlreadyAdded(table.Entries[existing].Key, arguments[1]);
+
+                if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+                TableKeys.Insert(table, at, arguments[1], arguments[2]);
+                return PsNil.Instance;
+            case ("REMOVEAT", 1):
+                var from = Position(0);
+                if (from < 0 || from >= table.Entries.Count) throw new ArgumentOutOfRangeException("index");
+                TableKeys.RemoveAt(table, from);
+                return PsNil.Instance;
             default:
                 return null;
         }

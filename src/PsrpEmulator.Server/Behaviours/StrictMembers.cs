@@ -7,9 +7,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// Set-StrictMode's member and index rules: from version 2 reading a property an object does not have is
 /// PropertyNotFoundStrict (not $null), a scalar's Count and Length included (5.1 has no intrinsic Count under strict
 /// mode), and any property of $null (PSGetMemberBinder.PropertyDoesntExist, where a null base lands before any member
-/// lookup); from version 3 an array index past either end is IndexOutOfRangeException (not $null). Where the emulator
-/// cannot know an object's members whole (a .NET type outside <see cref="DotNetMembers"/>, a collection's member
-/// enumeration, a dictionary's keys) it stays lenient and gives $null as without strict mode.
+/// lookup), a hashtable's missing key read as a property, and an item's in member enumeration (an empty list's too);
+/// from version 3 an array index past either end is IndexOutOfRangeException (not $null). Where the emulator cannot
+/// know an object's members whole (a .NET type outside <see cref="DotNetMembers"/>) it stays lenient and gives $null as
+/// without strict mode.
 /// </summary>
 internal static class StrictMembers
 {
@@ -27,10 +28,41 @@ internal static class StrictMembers
     /// Reads a member as strict mode <paramref name="version"/> allows: the value read, or the PropertyNotFoundStrict error
     /// when the owner has no such member (a scalar's intrinsic Count or Length included).
     /// </summary>
-    public static PsValue Checked(PsValue owner, string name, PsValue read, int version) =>
-        version >= 2 && (read is PsNil || IsIntrinsicSize(name)) && IsMissing(owner, name)
+    public static PsValue Checked(PsValue owner, string name, PsValue read, int version)
+    {
+        if (version < 2) return read;
+        if (owner is PsObject { CollectionKind: PsCollectionKind.List } collection && IsEnumerated(collection, name))
+        {
+            // Member enumeration (EnumerableOps.PropertyGetter): each item is read without strict mode's leniency, so
+            // one item without the property is the item's PropertyNotFoundStrict; no item at all is the getter's own
+            // RuntimeException of that id.
+            if (collection.Items.Count == 0)
+            {
+                throw new ScriptExpressionException(new ScriptedError(PropertyNotFound(name).Message, "PropertyNotFoundStrict", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            }
+
+            return collection.Items.Exists(i => IsMissing(i, name)) ? throw new ScriptExpressionException(PropertyNotFound(name)) : read;
+        }
+
+        return (read is PsNil || IsIntrinsicSize(name)) && IsMissing(owner, name)
             ? throw new ScriptExpressionException(PropertyNotFound(name))
             : read;
+    }
+
+    // Whether reading the member of a list enumerates its items: the list's .NET type is known and has no such member
+    // (an array's is Object[]'s, whatever its element type), nor the list a member of its own.
+    private static bool IsEnumerated(PsObject collection, string name)
+    {
+        if (Intrinsic.Contains(name, StringComparer.OrdinalIgnoreCase) || collection.ExtendedProperties.Concat(collection.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ||
+            ScriptMembers.Has(collection, name))
+        {
+            return false;
+        }
+
+        var names = collection.TypeNames ?? [];
+        var members = DotNetMembers.OfFirst(names) ?? (names.Contains("System.Array") ? DotNetMembers.OfFirst(["System.Object[]"]) : null);
+        return members is not null && !HasNamed(members, name);
+    }
 
     private static bool IsIntrinsicSize(string name) =>
         name.Equals("Count", StringComparison.OrdinalIgnoreCase) || name.Equals("Length", StringComparison.OrdinalIgnoreCase);
@@ -47,7 +79,11 @@ internal static class StrictMembers
                 return DotNetMembers.TypeNamesOf(primitive) is var types && DotNetMembers.OfFirst(types) is { } members &&
                     !HasNamed(members, name) && !ExtendedTypeMembers.Has(types, name) &&
                     !(name.Equals("DisplayHint", StringComparison.OrdinalIgnoreCase) && DateDisplayHints.Of(primitive) is not null);
-            case PsObject { CollectionKind: not PsCollectionKind.None }:
+            // A dictionary's key reads as a property; without one, PSGetMemberBinder falls back to PropertyDoesntExist
+            // as for any object, so a missing key is PropertyNotFoundStrict (an index, $h['k'], stays $null).
+            case PsObject { CollectionKind: PsCollectionKind.Dictionary } table when TableKeys.Find(table, PsPrimitive.String(name)) >= 0:
+                return false;
+            case PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary }:
                 return false;
             case PsObject o when XmlNodes.TryGet(o, out _):
                 return false;

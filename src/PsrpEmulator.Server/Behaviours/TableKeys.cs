@@ -64,6 +64,13 @@ internal static class TableKeys
         }
     }
 
+    /// <summary>Inserts an entry whose key is not in the table yet at <paramref name="at"/> (an ordered dictionary's Insert; the index is rebuilt when next needed).</summary>
+    public static void Insert(PsObject table, int at, PsValue key, PsValue value)
+    {
+        table.Entries.Insert(at, new(key, value));
+        Indexes.Remove(table.Entries);
+    }
+
     /// <summary>Removes the entry at <paramref name="at"/> (the later entries move up: the index is rebuilt when next needed).</summary>
     public static void RemoveAt(PsObject table, int at)
     {

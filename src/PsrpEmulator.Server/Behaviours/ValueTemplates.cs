@@ -244,6 +244,34 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         drive.Equals("function", StringComparison.OrdinalIgnoreCase) || drive.Equals("alias", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
+    /// <summary>
+    /// Member enumeration (EnumerableOps.PropertyGetter): each item's value, a collection's elements one by one
+    /// ((Get-Process).Modules is one flat list), a $null property's value kept and an item without the property
+    /// skipped; one value alone is that value, none at all $null, as PowerShell returns them.
+    /// </summary>
+    private static PsValue MemberEnumeration(PsObject list, string property)
+    {
+        var values = new List<PsValue>();
+        foreach (var item in list.Items)
+        {
+            var value = Member(item, property);
+            if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } inner) values.AddRange(inner.Items);
+            else if (value is not PsNil || HasProperty(item, property)) values.Add(value);
+        }
+
+        return values.Count switch
+        {
+            0 => PsNil.Instance,
+            1 => values[0],
+            _ => PsObjects.List(values, ListValueTemplate.ArrayTypeNames),
+        };
+    }
+
+    // Whether an item surely has a property (a note, an adapted property, a dictionary's key), so a $null read is its value.
+    private static bool HasProperty(PsValue item, string property) => item is PsObject o &&
+        (o.ExtendedProperties.Concat(o.AdaptedProperties).Any(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase)) ||
+         (o.CollectionKind == PsCollectionKind.Dictionary && TableKeys.Find(o, PsPrimitive.String(property)) >= 0));
+
     internal static PsValue Member(PsValue value, string property) => value switch
     {
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.
@@ -285,10 +313,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         PsNil when property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase) => Integer(0),
         PsPrimitive when property.Equals("Count", StringComparison.OrdinalIgnoreCase) => Integer(1),
         PsPrimitive secure when RunContext.SecureStringLength(secure, property) is { } secureLength => secureLength,
-        // Member enumeration: each item's value, a collection's elements one by one ((Get-Process).Modules is one flat list).
-        PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null =>
-            PsObjects.List(list.Items.Select(i => Member(i, property)).Where(v => v is not PsNil)
-                .SelectMany(v => v is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable } inner ? inner.Items : [v]), ListValueTemplate.ArrayTypeNames),
+        PsObject { CollectionKind: PsCollectionKind.List } list when list[property] is null => MemberEnumeration(list, property),
         // A hashtable's key reads as a property ($PSVersionTable.PSVersion), as in PowerShell; without such a key, Keys
         // and Values are its keys and values.
         PsObject { CollectionKind: PsCollectionKind.Dictionary } table when table[property] is null =>

@@ -286,6 +286,10 @@ public class LanguageStatementTests
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
     [TestCase("$l = @([pscustomobject]@{ a = 1, 2 }, [pscustomobject]@{ a = 3 }, [pscustomobject]@{ b = 4 }); $l.a -join ','; $l.a.Count", "1,2,3|3")]
+    [TestCase("$l = @([pscustomobject]@{ a = 1 }, [pscustomobject]@{ b = 2 }); $l.a.GetType().Name; $l.a", "Int32|1")]
+    [TestCase("$null -eq @().x; $null -eq @(1, 2).Foo; $x = @([pscustomobject]@{ b = 1 }).a; $null -eq $x", "True|True|True")]
+    [TestCase("$l = @([pscustomobject]@{ a = $null }, [pscustomobject]@{ a = 1 }, [pscustomobject]@{ b = 2 }); $l.a.Count; $null -eq $l.a[0]", "2|True")]
+    [TestCase("@(@{ k = 1 }, @{ k = $null }, @{ j = 3 }).k.Count", "2")]
     public async Task Member_enumeration_gives_each_items_value_and_a_collections_elements_one_by_one(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
@@ -1586,6 +1590,7 @@ public class LanguageStatementTests
     [TestCase("$o = [PSCustomObject]@{ Name = 'x' }; $o.Size = 1", "PropertyNotFound", "The property 'Size' cannot be found on this object. Verify that the property exists and can be set.")]
     [TestCase("$nothing[0] = 1", "NullArray", "Cannot index into a null array.")]
     [TestCase("$h = @{ a = 1 }; $h.Add('a', 2)", "ArgumentException", "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'a'\"")]
+    [TestCase("$h = @{ a = 1 }; $h.Add('A', 2)", "ArgumentException", "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'A'\"")]
     [TestCase("$l = [System.Collections.ArrayList](1, 2); foreach ($i in $l) { [void]$l.Add($i) }", "System.InvalidOperationException", "Collection was modified; enumeration operation may not execute.")]
     [TestCase("$a = 1, 2; $a.Add(3)", "NotSupportedException", "Exception calling \"Add\" with \"1\" argument(s): \"Collection was of a fixed size.\"")]
     public async Task An_element_PowerShell_cannot_set_is_the_statement_s_error(string script, string id, string message)

@@ -395,6 +395,25 @@ public class ScriptIdiomTests
     }
 
     [Test]
+    public async Task An_ordered_dictionary_inserts_and_removes_by_position_with_NET_s_checks()
+    {
+        var host = await RunAsync("""
+            $o = [ordered]@{ b = 1; a = 2 }
+            $o.Insert(0, 'z', 0); $o.Insert(3, 'y', 9); $o.Keys -join ','; $o[0]
+            $o.RemoveAt(1); $o.Keys -join ','
+            $o.Insert(9, 'x', 1); $o.Insert(0, 'A', 1); $o.RemoveAt(3); $o.Count
+            """);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "z,b,a,y", "0", "z,a,y", "3" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("ArgumentOutOfRangeException", "Exception calling \"Insert\" with \"3\" argument(s): \"Specified argument was out of the range of valid values.\r\nParameter name: index\""),
+            ("ArgumentException", "Exception calling \"Insert\" with \"3\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'A'\""),
+            ("ArgumentOutOfRangeException", "Exception calling \"RemoveAt\" with \"1\" argument(s): \"Specified argument was out of the range of valid values.\r\nParameter name: index\""),
+        }));
+    }
+
+    [Test]
     public async Task The_call_operator_runs_the_command_a_CommandInfo_describes()
     {
         var host = await RunAsync("& (Get-Command Get-Date) -Date 2024-01-01 | % Year; $c = Get-Command Get-Date; & $c -Date 2024-03-01 | % Month; " +

@@ -97,6 +97,11 @@ public class StrictModeTests
     [TestCase("Set-StrictMode -Version Latest; $n = $null; $n.Count; 'after'", "Count")]
     [TestCase("Set-StrictMode -Version 2; (Get-ChildItem C:\\NoSuchFolder* ).FullName; 'after'", "FullName")]
     [TestCase("Set-StrictMode -Version 2; $o = [pscustomobject]@{ a = $null }; $o.a.b; 'after'", "b")]
+    [TestCase("Set-StrictMode -Version 2; $h = @{ k = 1 }; $h.kk; 'after'", "kk")]
+    [TestCase("Set-StrictMode -Version 2; $h = [ordered]@{ k = 1 }; $h.kk; 'after'", "kk")]
+    [TestCase("Set-StrictMode -Version 2; @([pscustomobject]@{ a = 1 }, [pscustomobject]@{ b = 2 }).a; 'after'", "a")]
+    [TestCase("Set-StrictMode -Version 2; @(@{ a = 1 }, $null).a; 'after'", "a")]
+    [TestCase("Set-StrictMode -Version 2; ([System.Collections.ArrayList]@(1, 2)).Length; 'after'", "Length")]
     public async Task Reading_a_property_an_object_has_not_from_version_2_is_PropertyNotFoundStrict(string script, string name)
     {
         var host = await RunAsync(script);
@@ -115,13 +120,18 @@ public class StrictModeTests
             Set-StrictMode -Version Latest
             $o = [pscustomobject]@{ a = 1; n = $null }
             $o.a; $null -eq $o.n; 'text'.Length; @(1, 2).Count; (Get-Service WinRM).Name; (Get-Date).DisplayHint; $o.psobject.TypeNames[0]
-            $null -eq @{ k = 1 }.missing
+            $null -eq @{ k = 1 }['missing']; @{ k = $null }.k -eq $null; @{ k = 1 }.Keys.Count
+            @([pscustomobject]@{ a = 1 }, [pscustomobject]@{ a = 2 }).a -join ','; @('x', 'yz').Length
             try { $o.zz } catch { $_.FullyQualifiedErrorId }
-            Set-StrictMode -Version 1; $null -eq $o.b
+            Set-StrictMode -Version 1; $null -eq $o.b; $null -eq @{ k = 1 }.missing; $null -eq @().x
             """);
 
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "True", "4", "2", "WinRM", "DateTime", "System.Management.Automation.PSCustomObject", "True", "PropertyNotFoundStrict", "True" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "1", "True", "4", "2", "WinRM", "DateTime", "System.Management.Automation.PSCustomObject", "True", "True", "1", "1,2", "2",
+            "PropertyNotFoundStrict", "True", "True", "True",
+        }));
     }
 
     [Test]
@@ -136,5 +146,17 @@ public class StrictModeTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "2", "1", "after" }));
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category, e.ExceptionType)), Is.EqualTo(Enumerable.Repeat(
             ("Index was outside the bounds of the array.", "System.IndexOutOfRangeException", ErrorCategory.OperationStopped, "System.IndexOutOfRangeException"), 2)));
+    }
+
+    [Test]
+    public async Task Member_enumeration_over_an_empty_array_is_the_getter_s_own_RuntimeException_from_version_2()
+    {
+        var host = await RunAsync("Set-StrictMode -Version 2; $a = @(); $a.Name; 'after'; $a.Count");
+
+        var error = host.Errors.Single();
+        Assert.That((error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType), Is.EqualTo((
+            "The property 'Name' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict",
+            ErrorCategory.InvalidOperation, "System.Management.Automation.RuntimeException")));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "0" }));
     }
 }
