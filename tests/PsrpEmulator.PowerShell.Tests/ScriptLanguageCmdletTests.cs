@@ -265,4 +265,22 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "backup at High", "Deserialized.Job", "backup", "High", "5" }));
     }
+
+    [Test]
+    public async Task An_enum_argument_is_its_number_under_deserialized_type_names_on_the_server()
+    {
+        var host = await NewHostAsync();
+
+        // InternalDeserializer keeps the type names it read (decorated) over the base value, the enum's Int32: it compares
+        // as a number, not by its name, and has no value__; its text is the name it arrived with.
+        var result = await RunAsync(host, """
+            Invoke-Command -ComputerName Server01 -ArgumentList ([DayOfWeek]::Monday) {
+                param($e)
+                $e.pstypenames[0]; "$e"; $e.ToString(); $e -eq 'Monday'; $e -eq 1; $e.GetType().FullName; $e -is [int]; $null -eq $e.value__; $e + 1
+            } | ForEach-Object { "$_" }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "Deserialized.System.DayOfWeek", "Monday", "Monday", "False", "True", "System.Int32", "True", "True", "2" }));
+    }
 }

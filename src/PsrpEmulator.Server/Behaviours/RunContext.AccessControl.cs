@@ -548,13 +548,15 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
-    /// The editable state of an ACL object: Get-Acl's, or a deserialized one (Import-Clixml, another session's output)
-    /// rebuilt from its Sddl as PowerShell's DeserializingTypeConverter rebuilds a FileSystemSecurity; null for another object.
+    /// The editable state of an ACL object: Get-Acl's, or a deserialized one (Import-Clixml, a client's argument, another
+    /// session's output) rebuilt from its Sddl as PowerShell's DeserializingTypeConverter rebuilds a FileSystemSecurity
+    /// (the deserializer leaves it its own type names); null for another object.
     /// </summary>
     private static AclState? AclStateOf(PsObject acl)
     {
         if (Acls.TryGetValue(acl, out var state)) return state;
-        if (acl.TypeNames is not [var first, ..] || !first.StartsWith("Deserialized.System.Security.AccessControl.", StringComparison.Ordinal) ||
+        if (acl.TypeNames is not [var first, ..] ||
+            !(first.StartsWith("Deserialized.System.Security.AccessControl.", StringComparison.Ordinal) || first.StartsWith("System.Security.AccessControl.", StringComparison.Ordinal)) ||
             acl["Sddl"].AsString() is not { } sddl || FileAccessControl.ParseSddl(sddl, out _) is not { } parsed)
         {
             return null;

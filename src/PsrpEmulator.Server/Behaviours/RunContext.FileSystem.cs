@@ -1764,17 +1764,9 @@ internal sealed partial class RunContext
                     $"System.Xml.XmlException,{CmdletClass(command)}", ErrorCategory.NotSpecified, "System.Xml.XmlException") { Activity = command });
             }
 
-            foreach (var value in objects.Skip(skip).Take(first)) await output.WriteAsync(new PipelineOutput(Deserialized(value)), cancellationToken);
-        }
-
-        static PsValue Deserialized(PsValue value)
-        {
-            if (value is PsObject { CollectionKind: PsCollectionKind.None, TypeNames: { Count: > 0 } names } o && !names[0].StartsWith("Deserialized.", StringComparison.Ordinal))
-            {
-                o.TypeNames = [.. names.Select(n => "Deserialized." + n)];
-            }
-
-            return value;
+            // The same InternalDeserializer as for a client's values: names decorated at every depth, an enum over its
+            // number, a PSCredential rehydrated.
+            foreach (var value in objects.Skip(skip).Take(first)) await output.WriteAsync(new PipelineOutput(ScriptExpressions.FromClient(value)), cancellationToken);
         }
     }
 

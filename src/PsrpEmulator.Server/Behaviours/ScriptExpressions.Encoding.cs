@@ -246,9 +246,10 @@ internal static partial class ScriptExpressions
         "System.Security.AccessControl.FileSecurity", "System.Security.AccessControl.RegistrySecurity",
     ], StringComparer.Ordinal);
 
-    // An object whose type names the deserializer decorates: not a primitive's wrapper, not a rehydrated type.
+    // An object whose type names the deserializer decorates: any that carried type names (an enum, a primitive with
+    // notes written with its TN, as ReadPSObject keeps the names it read over its base value's), not a rehydrated type.
     private static bool IsDeserializable(PsObject o) =>
-        o is { BaseValue: null, TypeNames: [var first, ..] } && !first.StartsWith(DeserializedPrefix, StringComparison.Ordinal) && !RehydratedTypeNames.Contains(first);
+        o is { TypeNames: [var first, ..] } && !first.StartsWith(DeserializedPrefix, StringComparison.Ordinal) && !RehydratedTypeNames.Contains(first);
 
     /// <summary>A value as bytes (a byte[], a list of numbers 0-255); another value is .NET's cast error.</summary>
     internal static byte[] BytesOf(PsValue value) => Bytes(value);

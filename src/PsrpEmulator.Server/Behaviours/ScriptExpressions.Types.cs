@@ -696,6 +696,8 @@ internal static partial class ScriptExpressions
     public static PsObject TypeOf(PsValue value) => value switch
     {
         PsObject deserialized when DeserializedRuntimeType(deserialized) is { } runtime => TypeObject(runtime),
+        // A deserialized enum (or primitive with type names) is its number: PowerShell's deserializer keeps the base value.
+        PsObject wrapper when WrappedPrimitive(wrapper) is { } inner => TypeOf(inner),
         PsObject { TypeNames: { } names } when names.Contains(PsObjects.PSCustomObjectTypeName) => TypeObject(PsObjects.PSCustomObjectTypeName),
         // A name such as ManagementObject#root\cimv2\Win32_OperatingSystem is PowerShell's decoration of the .NET type before the '#'.
         PsObject { BaseValue: null, TypeNames: [var first, ..] } o when first.Contains('#', StringComparison.Ordinal) =>

@@ -334,8 +334,13 @@ internal static partial class ScriptExpressions
                 Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
         }
 
-        // A primitive's wrapper (a string with notes) has the primitive's methods.
-        if (WrappedPrimitive(value) is { } inner) value = inner;
+        // A primitive's wrapper (a string with notes, a deserialized enum over its number) has the primitive's methods,
+        // but ToString() is PSObject's, which gives the text the object arrived with (the enum's name).
+        if (WrappedPrimitive(value) is { } inner)
+        {
+            if (value is PsObject { ToStringValue: { } arrived } && name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return PsPrimitive.String(arrived);
+            value = inner;
+        }
         try
         {
             if (name.Equals("ToString", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
@@ -1074,7 +1079,8 @@ internal static partial class ScriptExpressions
     /// Select-Object -Property with -ExpandProperty), which is of the primitive's type and has its methods; else null.
     /// </summary>
     internal static PsPrimitive? WrappedPrimitive(PsValue? value) =>
-        value is PsObject { TypeNames: null or [], BaseValue: { } inner, CollectionKind: PsCollectionKind.None } ? inner : null;
+        value is PsObject { BaseValue: { } inner, CollectionKind: PsCollectionKind.None, TypeNames: var names } &&
+        (names is null or [] || names[0].StartsWith(DeserializedPrefix, StringComparison.Ordinal)) ? inner : null;
 
     // A PSObject's member collection (.PSObject.Properties), whose items are PSPropertyInfo objects with a Name.
     private static bool IsMemberCollection(PsObject value) =>

@@ -69,7 +69,7 @@ internal static class ValueProperties
 
     /// <summary>Whether the object is an enum value (its number as BaseValue, System.Enum among its type names).</summary>
     public static bool IsEnum(PsObject value) =>
-        value is { BaseValue: not null, CollectionKind: PsCollectionKind.None, TypeNames: { } names } && (names.Contains("System.Enum") || names.Contains("Deserialized.System.Enum"));
+        value is { BaseValue: not null, CollectionKind: PsCollectionKind.None, TypeNames: { } names } && names.Contains("System.Enum");
 
     /// <summary>Whether the object is a Hashtable (not an [ordered] one, whose properties are not modelled).</summary>
     public static bool IsHashtable(PsObject value) =>

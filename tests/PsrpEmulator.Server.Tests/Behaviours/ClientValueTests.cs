@@ -30,15 +30,28 @@ public class ClientValueTests
     }
 
     [Test]
-    public void A_credential_a_primitive_with_notes_and_an_already_deserialized_object_keep_their_type_names()
+    public void A_credential_a_primitive_with_notes_and_no_type_names_and_an_already_deserialized_object_keep_their_type_names()
     {
         var credential = new PsObject(["System.Management.Automation.PSCredential", "System.Object"]).With("UserName", PsPrimitive.String("u"));
-        var date = new PsObject(["System.DateTime", "System.ValueType", "System.Object"]) { BaseValue = PsPrimitive.String("d") }.With("DisplayHint", PsPrimitive.Int32(2));
+        // PowerShell writes a primitive's notes without TN unless its type names were changed (WritePrimitiveTypePSObjectWithNotes).
+        var date = ClixmlDeserializer.Deserialize("<Obj RefId=\"0\"><DT>2024-01-02T00:00:00</DT><MS><I32 N=\"DisplayHint\">2</I32></MS></Obj>");
         var deserialized = new PsObject(["Deserialized.System.Diagnostics.Process", "Deserialized.System.Object"]);
 
         Assert.That(((PsObject)ScriptExpressions.FromClient(credential)).TypeNames![0], Is.EqualTo("System.Management.Automation.PSCredential"), "PSCredential is rehydrated");
-        Assert.That(((PsObject)ScriptExpressions.FromClient(date)).TypeNames![0], Is.EqualTo("System.DateTime"));
+        Assert.That(((PsObject)ScriptExpressions.FromClient(date)).TypeNames, Is.Null.Or.Empty);
         Assert.That(((PsObject)ScriptExpressions.FromClient(deserialized)).TypeNames![0], Is.EqualTo("Deserialized.System.Diagnostics.Process"), "not decorated twice");
+    }
+
+    [Test]
+    public void An_enum_keeps_its_number_under_deserialized_type_names()
+    {
+        var value = ClixmlDeserializer.Deserialize(
+            "<Obj RefId=\"0\"><TN RefId=\"0\"><T>System.DayOfWeek</T><T>System.Enum</T><T>System.ValueType</T><T>System.Object</T></TN><ToString>Monday</ToString><I32>1</I32></Obj>");
+
+        var held = (PsObject)ScriptExpressions.FromClient(value);
+
+        Assert.That(held.TypeNames, Is.EqualTo(new[] { "Deserialized.System.DayOfWeek", "Deserialized.System.Enum", "Deserialized.System.ValueType", "Deserialized.System.Object" }));
+        Assert.That((held.BaseValue, held.ToStringValue), Is.EqualTo((PsPrimitive.Int32(1), "Monday")));
     }
 
     [Test]

@@ -163,6 +163,11 @@ public class FileSystemTests
     [TestCase("[pscustomobject]@{a=1;b='x'}, [pscustomobject]@{a=2;b='y'} | Export-Clixml C:\\o.xml; $i = Import-Clixml C:\\o.xml; $i.Count; $i[1].b; $i[0].PSObject.TypeNames[0]; (Get-Content C:\\o.xml -Raw).Substring(0, 23); (Get-Content C:\\o.xml -Encoding Byte -TotalCount 2) -join ','", "2|y|Deserialized.System.Management.Automation.PSCustomObject|<Objs Version=\"1.1.0.1\"|255,254")]
     [TestCase("@{k='v'} | Export-Clixml C:\\h.xml; (Import-Clixml C:\\h.xml).k; Export-Clixml -Path C:\\s.xml -InputObject 'str'; Import-Clixml C:\\s.xml", "v|str")]
     [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; (Import-Clixml C:\\c.xml).GetNetworkCredential().Password", "pw")]
+    // Import-Clixml's InternalDeserializer: names decorated at every depth, an enum over its number, a PSCredential rehydrated.
+    [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; $i = Import-Clixml C:\\c.xml; $i.GetType().FullName; $i.pstypenames[0]",
+        "System.Management.Automation.PSCredential|System.Management.Automation.PSCredential")]
+    [TestCase("[DayOfWeek]::Monday | Export-Clixml C:\\e.xml; $e = Import-Clixml C:\\e.xml; $e.pstypenames[0]; \"$e\"; $e -eq 1; $e -eq 'Monday'; $e.GetType().Name", "Deserialized.System.DayOfWeek|Monday|True|False|Int32")]
+    [TestCase("[pscustomobject]@{ inner = [pscustomobject]@{ a = 1 } } | Export-Clixml C:\\n.xml; (Import-Clixml C:\\n.xml).inner.pstypenames[0]", "Deserialized.System.Management.Automation.PSCustomObject")]
     // -List: each file's first match only (and the input stream's).
     [TestCase("Set-Content C:\\a.log 'x1','x2'; Set-Content C:\\b.log 'y','x3'; Select-String -Path C:\\a.log, C:\\b.log -Pattern x -List | % { \"$_\" }; Get-ChildItem C:\\*.log | Select-String x -List | % Line; 'x4', 'x5' | Select-String x -List | % Line",
         "C:\\a.log:1:x1|C:\\b.log:2:x3|x1|x3|x4")]
