@@ -602,22 +602,17 @@ internal sealed partial class RunContext
             throw new StatementTerminatedException(ParameterError(command, $"Cannot process command because of one or more missing mandatory parameters: {pathParameter}.", "MissingMandatoryParameter"));
         }
 
-        var values = await ArgumentValuesAsync(word, to, blockNesting);
+        // A mandatory -Path is checked as the binder checks it (Test-Path $null); an optional one (Get-ChildItem's) given
+        // $null or nothing is as if not given.
+        var parameter = literal ? "LiteralPath" : pathParameter;
+        var values = fallback is null ? await MandatoryValuesAsync(command, parameter, word, to, blockNesting) : await ArgumentValuesAsync(word, to, blockNesting);
+        if (values.Count == 0 || values is [var only] && ScriptExpressions.IsNull(only)) return ([fallback!], false);
         var paths = new List<string>(values.Count);
         foreach (var value in values)
         {
-            if (ScriptExpressions.IsNull(value))
-            {
-                throw new StatementTerminatedException(new ScriptedError($"Cannot bind argument to parameter '{pathParameter}' because it is null.",
-                    $"ParameterArgumentValidationErrorNullNotAllowed,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
-            }
-
+            if (ScriptExpressions.IsNull(value)) throw BindingValidation(command, parameter, "null", "Null");
             var text = value is PsObject item && item["FullName"] is { } fullName ? PipelineVariables.Display(fullName) : PipelineVariables.Display(value);
-            if (text.Length == 0)
-            {
-                throw new StatementTerminatedException(new ScriptedError($"Cannot bind argument to parameter '{pathParameter}' because it is an empty string.",
-                    $"ParameterArgumentValidationErrorEmptyStringNotAllowed,{CmdletClass(command)}", ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
-            }
+            if (text.Length == 0) throw BindingValidation(command, parameter, "an empty string", "EmptyString");
 
             paths.Add(text);
         }

@@ -1020,6 +1020,38 @@ internal sealed partial class RunContext
     }
 
     /// <summary>
+    /// A mandatory string[] parameter's values, checked as PowerShell's binder checks one (ValidateNullOrEmptyArgument):
+    /// $null, an empty array, or an item that is $null or an empty string is ParameterBindingValidationException, the
+    /// statement's error (Split-Path $MyInvocation.MyCommand.Path in a remote script, where the path is $null).
+    /// </summary>
+    private async ValueTask<List<PsValue>> MandatoryValuesAsync(string command, string parameter, string word, IPipelineHost? to, int blockNesting)
+    {
+        List<PsValue> values;
+        if (ScriptExpressions.ArrayElements(word) is null)
+        {
+            var value = await ArgumentAsync(word, to, blockNesting);
+            values = ScriptExpressions.IsNull(value) ? [value] : [.. ScriptExpressions.Enumerate(value)];
+            if (values.Count == 0) throw BindingValidation(command, parameter, "an empty array", "EmptyArray");
+        }
+        else
+        {
+            values = await ArgumentValuesAsync(word, to, blockNesting);
+        }
+
+        foreach (var value in values)
+        {
+            if (ScriptExpressions.IsNull(value)) throw BindingValidation(command, parameter, "null", "Null");
+            if (PipelineVariables.Display(value).Length == 0) throw BindingValidation(command, parameter, "an empty string", "EmptyString");
+        }
+
+        return values;
+    }
+
+    private static StatementTerminatedException BindingValidation(string command, string parameter, string what, string kind) => new(new ScriptedError(
+        $"Cannot bind argument to parameter '{parameter}' because it is {what}.", $"ParameterArgumentValidationError{kind}NotAllowed,{CmdletClass(command)}",
+        ErrorCategory.InvalidData, "System.Management.Automation.ParameterBindingValidationException"));
+
+    /// <summary>
     /// New-Object: PSObject (PSCustomObject, Object) with <c>-Property</c>'s entries as note properties, in the
     /// hashtable's order (Windows PowerShell's Hashtable has an order of its own: <c>[ordered]</c> there gives this
     /// one); ArrayList and Hashtable empty; another type the emulator knows from its one argument, as a cast.
@@ -1257,7 +1289,7 @@ internal sealed partial class RunContext
 
         var child = PipelineVariables.Display(await ArgumentAsync(childWord, to, blockNesting)).Replace('/', '\\');
         var joined = new List<PsValue>();
-        foreach (var path in await ArgumentValuesAsync(pathWord, to, blockNesting))
+        foreach (var path in await MandatoryValuesAsync("Join-Path", "Path", pathWord, to, blockNesting))
         {
             var parent = PipelineVariables.Display(path).Replace('/', '\\');
             CheckDrive("Join-Path", parent);
@@ -1282,7 +1314,7 @@ internal sealed partial class RunContext
         }
 
         var results = new List<PsValue>();
-        foreach (var item in await ArgumentValuesAsync(pathWord, to, blockNesting))
+        foreach (var item in await MandatoryValuesAsync("Split-Path", arguments["Path"] is null ? "LiteralPath" : "Path", pathWord, to, blockNesting))
         {
             var path = PipelineVariables.Display(item).Replace('/', '\\');
             var colon = path.IndexOf(':', StringComparison.Ordinal);

@@ -633,8 +633,15 @@ internal sealed class PipelineVariables
             return defaults;
         }
 
-        return host?.AutomaticVariable(name) ?? WorkingLocation(name);
+        return host?.AutomaticVariable(name) ?? WorkingLocation(name) ?? ScriptFileVariable(name);
     }
+
+    // $PSScriptRoot and $PSCommandPath outside a script file: empty strings, as ScriptBlock.SetPSScriptRootAndPSCommandPath
+    // sets them for a script block that has no file (a remote command's), not $null.
+    private static PsrpEmulator.Protocol.Clixml.PsValue? ScriptFileVariable(string name) =>
+        name.Equals("PSScriptRoot", StringComparison.OrdinalIgnoreCase) || name.Equals("PSCommandPath", StringComparison.OrdinalIgnoreCase)
+            ? PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Empty)
+            : null;
 
     // $PWD: the session's location (Set-Location), else where a remote session starts, the user's Documents folder, as
     // the PathInfo PowerShell's Get-Location writes (its Drive and Provider as their text, as a serializer writes them at depth 1).

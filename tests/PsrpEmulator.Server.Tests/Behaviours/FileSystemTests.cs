@@ -196,6 +196,13 @@ public class FileSystemTests
         "Cannot validate argument on parameter 'Algorithm'. The argument \"SHA2\" does not belong to the set \"SHA1,SHA256,SHA384,SHA512,MACTripleDES,MD5,RIPEMD160\" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.")]
     // Links and console files are not emulated: a scenario error, not PowerShell's (its "not recognized" would send a user looking for a module).
     [TestCase("New-Item C:\\link -ItemType SymbolicLink -Value C:\\Windows", "PsrpEmulator.ScenarioError", "New-Item -ItemType SymbolicLink (a link) is not emulated: the computer's disk keeps no links; give the command a rule")]
+    // A mandatory -Path given $null, an empty array or an empty string: the binder's ValidateNullOrEmptyArgument.
+    [TestCase("Test-Path $null", "ParameterArgumentValidationErrorNullNotAllowed,Microsoft.PowerShell.Commands.TestPathCommand", "Cannot bind argument to parameter 'Path' because it is null.")]
+    [TestCase("Get-Item @()", "ParameterArgumentValidationErrorEmptyArrayNotAllowed,Microsoft.PowerShell.Commands.GetItemCommand", "Cannot bind argument to parameter 'Path' because it is an empty array.")]
+    [TestCase("Get-Content -LiteralPath $null", "ParameterArgumentValidationErrorNullNotAllowed,Microsoft.PowerShell.Commands.GetContentCommand", "Cannot bind argument to parameter 'LiteralPath' because it is null.")]
+    [TestCase("Split-Path $MyInvocation.MyCommand.Path", "ParameterArgumentValidationErrorNullNotAllowed,Microsoft.PowerShell.Commands.SplitPathCommand", "Cannot bind argument to parameter 'Path' because it is null.")]
+    [TestCase("Join-Path '' x", "ParameterArgumentValidationErrorEmptyStringNotAllowed,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot bind argument to parameter 'Path' because it is an empty string.")]
+    [TestCase("Join-Path 'C:\\a', $null x", "ParameterArgumentValidationErrorNullNotAllowed,Microsoft.PowerShell.Commands.JoinPathCommand", "Cannot bind argument to parameter 'Path' because it is null.")]
     [TestCase("Export-Console C:\\t.psc1", "PsrpEmulator.ScenarioError", "Export-Console is a command Windows has that the emulator does not emulate as written: give the command a rule (match: its whole text)")]
     public async Task A_cmdlets_failure_is_its_non_terminating_error_and_the_script_goes_on(string statement, string id, string message)
     {
@@ -205,6 +212,10 @@ public class FileSystemTests
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
+
+    [Test]
+    public async Task An_optional_Path_given_null_or_nothing_is_as_if_not_given() =>
+        Assert.That(await OutputOfAsync("Set-Location C:\\Windows; (Get-ChildItem $null).Count -eq (Get-ChildItem).Count; (Get-ChildItem @()).Count -eq (Get-ChildItem).Count"), Is.EqualTo("True|True"));
 
     [Test]
     public async Task ErrorAction_and_try_catch_treat_the_cmdlets_errors_as_PowerShells()

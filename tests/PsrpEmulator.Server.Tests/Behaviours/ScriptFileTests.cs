@@ -46,6 +46,15 @@ public class ScriptFileTests
     }
 
     [Test]
+    public async Task Outside_a_script_file_PSScriptRoot_and_PSCommandPath_are_empty_strings()
+    {
+        var host = await RunAsync("$null -eq $PSScriptRoot; $PSScriptRoot -eq ''; $PSCommandPath.GetType().Name; function f { $null -eq $PSCommandPath }; f; Join-Path $PSScriptRoot x");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "True", "String", "False" }));
+        Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("ParameterArgumentValidationErrorEmptyStringNotAllowed,Microsoft.PowerShell.Commands.JoinPathCommand"));
+    }
+
+    [Test]
     public async Task A_script_file_s_MyInvocation_names_the_file_and_its_functions_keep_its_PSScriptRoot()
     {
         var host = await RunAsync(
