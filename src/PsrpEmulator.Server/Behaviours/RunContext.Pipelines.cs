@@ -1817,7 +1817,8 @@ internal sealed partial class RunContext
                 if ((value is PsNil ? 0 : ScriptExpressions.AsNumberOrNull(value)) is not { } number)
                 {
                     _nonNumeric = true;
-                    var shown = PipelineVariables.Display(value);
+                    // The message formats the object with .NET's ToString: an array is "System.Object[]".
+                    var shown = value is PsObject { CollectionKind: not PsCollectionKind.None and not PsCollectionKind.Dictionary } ? PipelineVariables.Display(ScriptExpressions.Method(value, "ToString", [])) : PipelineVariables.Display(value);
                     await context.WriteErrorAsync(new ScriptedError(
                         $"Input object \"{shown}\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
                         ErrorCategory.InvalidType, "System.Management.Automation.PSInvalidOperationException", shown), to ?? context.Host);

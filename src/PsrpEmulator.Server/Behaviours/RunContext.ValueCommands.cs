@@ -288,7 +288,46 @@ internal sealed partial class RunContext
         var words = Statements.SplitArguments(statement.Trim());
         if (words.Count == 0 || ScriptExpressions.HasPipeline(statement)) return null;
         return ValueCommandNames.GetValueOrDefault(words[0]) ?? ValueCommandAlias(words[0]) ?? FileCommandAlias(words[0]) ??
-            (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase) ? "New-Item" : null);
+            (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase) ? "New-Item" : null) ??
+            ObjectCmdletWithInputObject(words);
+    }
+
+    // The object cmdlets a statement starts with given -InputObject (Measure-Object -InputObject $files -Property Length):
+    // they run on that one object. "-Inp" is the shortest prefix none of their other parameters shares.
+    private static readonly HashSet<string> InputObjectCmdlets = new(StringComparer.Ordinal)
+    {
+        "ForEach-Object", "Where-Object", "Select-Object", "Sort-Object", "Measure-Object", "Group-Object",
+    };
+
+    private static string? ObjectCmdletWithInputObject(List<string> words) =>
+        CanonicalCmdlet(words[0]) is { } cmdlet && InputObjectCmdlets.Contains(cmdlet) &&
+        !words[0].Equals("foreach", StringComparison.OrdinalIgnoreCase) &&
+        words.Skip(1).Any(w => w.Length >= 4 && "-InputObject".StartsWith(w.TrimEnd(':'), StringComparison.OrdinalIgnoreCase))
+            ? cmdlet
+            : null;
+
+    /// <summary>
+    /// An object cmdlet run with <c>-InputObject</c> and nothing piped in: the value is one object, not enumerated, as
+    /// the cmdlet's ProcessRecord gets it (<c>Measure-Object -InputObject (1..10)</c> counts 1, <c>Sort-Object
+    /// -InputObject (3, 1, 2)</c> writes the array as it is, <c>ForEach-Object -InputObject (1..3) { $_.Count }</c> is 3).
+    /// </summary>
+    private async ValueTask RunObjectCmdletOnInputObjectAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var arguments = BindStage(command, words);
+        var input = await ArgumentAsync(arguments["InputObject"]!, to, blockNesting);
+        var stage = await BuildStageAsync(command, arguments, to, blockNesting);
+        stage.Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
+        await stage.BeginAsync();
+        try
+        {
+            await stage.ProcessAsync(input);
+        }
+        catch (StopUpstreamException stop) when (ReferenceEquals(stop.Stage, stage))
+        {
+            // Select-Object -First had its object: nothing before it to stop.
+        }
+
+        await stage.EndAsync();
     }
 
     // Every value command's canonical name by its name in any case (made at first use: the file commands' table is
@@ -312,6 +351,12 @@ internal sealed partial class RunContext
         try
         {
             var words = Statements.SplitArguments(text.Trim());
+            if (InputObjectCmdlets.Contains(command))
+            {
+                await RunObjectCmdletOnInputObjectAsync(command, words.Skip(1).ToList(), to, output, blockNesting);
+                return;
+            }
+
             // mkdir and md are 5.1's mkdir function: New-Item -ItemType Directory.
             if (words.Count > 0 && (words[0].Equals("mkdir", StringComparison.OrdinalIgnoreCase) || words[0].Equals("md", StringComparison.OrdinalIgnoreCase))) words.InsertRange(1, ["-ItemType", "Directory"]);
             var arguments = BindValueCommand(command, words.Skip(1).ToList());

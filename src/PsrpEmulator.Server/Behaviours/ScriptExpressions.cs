@@ -350,6 +350,14 @@ internal static partial class ScriptExpressions
                 if (value is PsObject custom && PipelineVariables.IsCustomObject(custom)) return PsPrimitive.String(string.Empty);
                 // A date's ToString() is the current culture's (en-US: 12/1/2026 11:09:28 AM); "$date" the invariant one.
                 if (value is PsPrimitive { Value: DateTimeOffset } date) return PsPrimitive.String(DateKinds.Format(date, null, EnglishUnitedStates.Culture));
+                // A collection's ToString() is Object.ToString, its type's name ((1..3).ToString() is System.Object[]); "$list"
+                // and -join are PowerShell's conversions, which join the items.
+                if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } collection &&
+                    !XmlNodes.TryGet(collection, out _))
+                {
+                    return PsPrimitive.String(collection.ToStringValue ?? TypeOf(collection).ToStringValue ?? Text(value));
+                }
+
                 return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
             }
 

@@ -681,4 +681,27 @@ public class PipelineCmdletTests
         Assert.That(host.Errors, Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "caught NamedParameterNotFound,Microsoft.PowerShell.Commands.GetItemCommand" }));
     }
+
+    // -InputObject with nothing piped in: the value is one object, not enumerated (the cmdlets' ProcessRecord gets it so).
+    [TestCase("Measure-Object -InputObject (1..10) | ForEach-Object Count", "1")]
+    [TestCase("(Measure-Object -InputObject 'abc' -Character).Characters", "3")]
+    [TestCase("Sort-Object -InputObject (3, 1, 2) | ForEach-Object { $_ -join ',' }; @(Sort-Object -InputObject (3, 1, 2)).Count", "3,1,2|1")]
+    [TestCase("ForEach-Object -InputObject (1..3) { $_.Count }; ForEach-Object -InputObject 5 -Begin { 'b' } -Process { $_ * 2 } -End { 'e' }", "3|b|10|e")]
+    [TestCase("Select-Object -InputObject (1..3) -First 1 | ForEach-Object Count; (Select-Object -InputObject ([pscustomobject]@{ a = 1; b = 2 }) -Property b).b", "3|2")]
+    [TestCase("Where-Object -InputObject (1..3) { $_.Count -eq 3 } | ForEach-Object { $_ -join ',' }; Where-Object -InputObject 5 { $_ -gt 9 }; 'end'", "1,2,3|end")]
+    [TestCase("$g = Group-Object -InputObject (1, 1, 2); $g.Count; $g.Name", "1|1 1 2")]
+    public async Task An_object_cmdlet_given_InputObject_takes_the_value_as_one_object(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Measure_Object_sums_an_InputObject_array_as_one_non_numeric_object()
+    {
+        var (host, _) = await RunAsync("$m = Measure-Object -InputObject (1..10) -Sum; $m.Count; $null -eq $m.Sum");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "True" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Input object \"System.Object[]\" is not numeric.", "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand"),
+        }));
+    }
 }

@@ -116,6 +116,11 @@ public class ValueCommandTests
     public async Task A_PSCustomObject_in_a_string_is_its_properties_in_braces_and_its_ToString_is_empty(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("(1..3).ToString(); \"$(1..3)\"; (1..3) -join ','", "System.Object[]|1 2 3|1,2,3")]
+    [TestCase("([System.Collections.ArrayList]@(1, 2)).ToString(); @{ a = 1 }.Keys.ToString(); [string](1, 2)", "System.Collections.ArrayList|System.Collections.Hashtable+KeyCollection|1 2")]
+    public async Task A_collections_ToString_is_its_type_s_name_while_strings_join_its_items(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("$o = New-Object PSObject -Property @{ Name = 'a'; Size = 5 }; $o.Name; $o.Size", "a|5")]
     [TestCase("(New-Object PSObject -Property @{ Name = 'a' }).GetType().FullName", "System.Management.Automation.PSCustomObject")]
     [TestCase("New-Object PSCustomObject -Property @{ Name = 'a'; Size = 5 } | Select-Object -ExpandProperty Size", "5")]
