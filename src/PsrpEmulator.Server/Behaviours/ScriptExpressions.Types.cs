@@ -913,7 +913,7 @@ internal static partial class ScriptExpressions
             // as their provider (the emulator formats and parses in en-US, the same for the numeric and ISO formats).
             (CultureInfoTypeName, "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE", -1) => CultureInfoObject("en-US", 1033, "English (United States)", "en", "eng"),
             (IPAddressTypeName, "PARSE", 1) => System.Net.IPAddress.TryParse(Text(arguments![0]).Trim(), out var parsedAddress) ? RunContext.IPAddressObject(parsedAddress.ToString())
-                : throw MethodError(name, 1, new FormatException("An invalid IP address was specified.")),
+                : throw MethodError("Parse", 1, new FormatException("An invalid IP address was specified.")),
             (IPAddressTypeName, "ANY", -1) => RunContext.IPAddressObject("0.0.0.0"),
             (IPAddressTypeName, "LOOPBACK", -1) => RunContext.IPAddressObject("127.0.0.1"),
             (IPAddressTypeName, "IPV6LOOPBACK", -1) => RunContext.IPAddressObject("::1"),
@@ -942,7 +942,7 @@ internal static partial class ScriptExpressions
             ("System.IO.Path", "GETINVALIDFILENAMECHARS", 0) => CharArray(['"', '<', '>', '|', .. Enumerable.Range(0, 32).Select(c => (char)c), ':', '*', '?', '\\', '/']),
             ("System.IO.Path", "GETINVALIDPATHCHARS", 0) => CharArray(['"', '<', '>', '|', .. Enumerable.Range(0, 32).Select(c => (char)c)]),
             ("System.Boolean", "PARSE", 1) => Text(arguments![0]).Trim() is var flag && bool.TryParse(flag, out var parsedFlag) ? PsPrimitive.Boolean(parsedFlag)
-                : throw MethodError(name, 1, new FormatException("String was not recognized as a valid Boolean.")),
+                : throw MethodError("Parse", 1, new FormatException("String was not recognized as a valid Boolean.")),
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
             (StringBuilderTypeName, "NEW", >= 0) => NewStringBuilder(arguments!) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments!.Count)),
             // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.
@@ -952,6 +952,9 @@ internal static partial class ScriptExpressions
                 PsPrimitive.Int32(array.Items.FindIndex(item => ScalarEquals(item, arguments[1], caseSensitive: true))),
             // BitConverter.ToString: the bytes as upper-case hex pairs joined with dashes.
             ("System.BitConverter", "TOSTRING", 1) => PsPrimitive.String(string.Join('-', BytesOf(arguments![0]).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)))),
+            // GetBytes of a number, a Boolean or a Char by its own type's overload (little-endian); the ToInt32 family reads one back.
+            ("System.BitConverter", "GETBYTES", 1) when BitConverterBytes(arguments![0]) is { } converted => ByteArray(converted),
+            ("System.BitConverter", var reader, 2) when BitConverterReaders.TryGetValue(reader, out var read) => BitConverterRead(BytesOf(arguments![0]), arguments[1], read),
             (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             (_, "NEW", 0) when type.IsGenericDictionary => type.NewDictionary(),
@@ -1027,6 +1030,53 @@ internal static partial class ScriptExpressions
         {
             throw MethodError(name, arguments.Count, e);
         }
+    }
+
+    // A value's bytes as BitConverter.GetBytes gives them for its .NET type; null for a type with no overload here.
+    private static byte[]? BitConverterBytes(PsValue value) => (value is PsObject { BaseValue: { } inner } ? inner : value) switch
+    {
+        PsPrimitive { Value: int i } => BitConverter.GetBytes(i),
+        PsPrimitive { Value: long l } => BitConverter.GetBytes(l),
+        PsPrimitive { Value: short h } => BitConverter.GetBytes(h),
+        PsPrimitive { Value: uint ui } => BitConverter.GetBytes(ui),
+        PsPrimitive { Value: ulong ul } => BitConverter.GetBytes(ul),
+        PsPrimitive { Value: ushort uh } => BitConverter.GetBytes(uh),
+        PsPrimitive { Value: double d } => BitConverter.GetBytes(d),
+        PsPrimitive { Value: float f } => BitConverter.GetBytes(f),
+        PsPrimitive { Value: bool b } => BitConverter.GetBytes(b),
+        PsPrimitive { Value: char c } => BitConverter.GetBytes(c),
+        _ => null,
+    };
+
+    // BitConverter's readers by name: .NET's name for the method, how many bytes it takes and the value it makes of them.
+    private static readonly Dictionary<string, (string Name, int Size, Func<byte[], int, PsValue> Read)> BitConverterReaders = new(StringComparer.Ordinal)
+    {
+        ["TOINT16"] = ("ToInt16", 2, (b, i) => PsPrimitive.Int16(BitConverter.ToInt16(b, i))),
+        ["TOUINT16"] = ("ToUInt16", 2, (b, i) => PsPrimitive.UInt16(BitConverter.ToUInt16(b, i))),
+        ["TOINT32"] = ("ToInt32", 4, (b, i) => PsPrimitive.Int32(BitConverter.ToInt32(b, i))),
+        ["TOUINT32"] = ("ToUInt32", 4, (b, i) => PsPrimitive.UInt32(BitConverter.ToUInt32(b, i))),
+        ["TOINT64"] = ("ToInt64", 8, (b, i) => PsPrimitive.Int64(BitConverter.ToInt64(b, i))),
+        ["TOUINT64"] = ("ToUInt64", 8, (b, i) => PsPrimitive.UInt64(BitConverter.ToUInt64(b, i))),
+        ["TODOUBLE"] = ("ToDouble", 8, (b, i) => PsPrimitive.Double(BitConverter.ToDouble(b, i))),
+        ["TOSINGLE"] = ("ToSingle", 4, (b, i) => PsPrimitive.Single(BitConverter.ToSingle(b, i))),
+        ["TOBOOLEAN"] = ("ToBoolean", 1, (b, i) => PsPrimitive.Boolean(BitConverter.ToBoolean(b, i))),
+    };
+
+    // A BitConverter reader at a start index, with the .NET Framework's checks and messages.
+    private static PsValue BitConverterRead(byte[] bytes, PsValue startValue, (string Name, int Size, Func<byte[], int, PsValue> Read) reader)
+    {
+        var start = AsNumber(startValue) is { } n ? (int)n : -1;
+        if (start < 0 || start >= bytes.Length)
+        {
+            throw MethodError(reader.Name, 2, new ArgumentOutOfRangeException(null, "Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: startIndex"));
+        }
+
+        if (start > bytes.Length - reader.Size)
+        {
+            throw MethodError(reader.Name, 2, new ArgumentException("Destination array is not long enough to copy all the items in the collection. Check array index and length."));
+        }
+
+        return reader.Read(bytes, start);
     }
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>

@@ -243,7 +243,6 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     private static bool IsItemDrive(ReadOnlySpan<char> drive) =>
         drive.Equals("function", StringComparison.OrdinalIgnoreCase) || drive.Equals("alias", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
     /// <summary>
     /// Member enumeration (EnumerableOps.PropertyGetter): each item's value, a collection's elements one by one
     /// ((Get-Process).Modules is one flat list), a $null property's value kept and an item without the property
@@ -272,6 +271,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         (o.ExtendedProperties.Concat(o.AdaptedProperties).Any(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase)) ||
          (o.CollectionKind == PsCollectionKind.Dictionary && TableKeys.Find(o, PsPrimitive.String(property)) >= 0));
 
+    /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
     internal static PsValue Member(PsValue value, string property) => value switch
     {
         // An [xml] node: its attributes and child elements, then XmlNode's own properties, read from the live node.

@@ -121,6 +121,25 @@ public class ValueCommandTests
     public async Task A_collections_ToString_is_its_type_s_name_while_strings_join_its_items(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    [TestCase("[BitConverter]::GetBytes(258) -join ','; [BitConverter]::GetBytes([int64]1).Count; [BitConverter]::GetBytes($true) -join ','; [BitConverter]::ToString([BitConverter]::GetBytes([int16]-2))", "2,1,0,0|8|1|FE-FF")]
+    [TestCase("$b = [BitConverter]::GetBytes(1.5); [BitConverter]::ToDouble($b, 0); [BitConverter]::ToInt32([byte[]](1, 1, 0, 0, 9), 0); [BitConverter]::ToUInt16([byte[]](0, 255, 1), 1)", "1.5|257|511")]
+    public async Task BitConverter_gets_and_reads_the_bytes_of_numbers_little_endian(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task BitConverter_reading_past_the_bytes_is_NET_Framework_s_error_named_by_NET_s_method_name()
+    {
+        var (host, _) = await RunAsync("[BitConverter]::ToInt32([byte[]](1, 2), 0); [BitConverter]::toint32([byte[]](1, 2), 5); [bool]::parse('x'); 'after'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[]
+        {
+            "Exception calling \"ToInt32\" with \"2\" argument(s): \"Destination array is not long enough to copy all the items in the collection. Check array index and length.\"",
+            "Exception calling \"ToInt32\" with \"2\" argument(s): \"Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: startIndex\"",
+            "Exception calling \"Parse\" with \"1\" argument(s): \"String was not recognized as a valid Boolean.\"",
+        }));
+    }
+
     [TestCase("$o = New-Object PSObject -Property @{ Name = 'a'; Size = 5 }; $o.Name; $o.Size", "a|5")]
     [TestCase("(New-Object PSObject -Property @{ Name = 'a' }).GetType().FullName", "System.Management.Automation.PSCustomObject")]
     [TestCase("New-Object PSCustomObject -Property @{ Name = 'a'; Size = 5 } | Select-Object -ExpandProperty Size", "5")]
