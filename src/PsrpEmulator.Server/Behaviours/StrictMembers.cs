@@ -93,11 +93,22 @@ internal static class StrictMembers
                 if (PipelineVariables.IsCustomObject(o)) return !ObjectMethods.Contains(name, StringComparer.OrdinalIgnoreCase);
                 if (o.BaseValue is { } inner) return IsMissing(inner, name);
                 var names = o.TypeNames ?? [];
-                return DotNetMembers.OfFirst(names) is { } dotNet && !HasNamed(dotNet, name) && !ExtendedTypeMembers.Has(names, name);
+                // A dictionary of a type outside the member table ($PSBoundParameters, a Dictionary[string,int], a
+                // deserialized hashtable) has at least what every dictionary type has; a key it lacks is missing.
+                if (DotNetMembers.OfFirst(names) is not { } dotNet) return o.CollectionKind == PsCollectionKind.Dictionary && !DictionaryMembers.Contains(name);
+                return !HasNamed(dotNet, name) && !ExtendedTypeMembers.Has(names, name);
             default:
                 return false;
         }
     }
+
+    // The public members of .NET's dictionary types (Hashtable, Dictionary`2, OrderedDictionary and their interfaces).
+    private static readonly HashSet<string> DictionaryMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Count", "Keys", "Values", "Comparer", "IsReadOnly", "IsFixedSize", "IsSynchronized", "SyncRoot", "Item",
+        "Add", "Clear", "Clone", "Contains", "ContainsKey", "ContainsValue", "CopyTo", "GetEnumerator", "GetObjectData", "OnDeserialization",
+        "Remove", "TryGetValue", "TryAdd", "Equals", "GetHashCode", "GetType", "ToString", "AsReadOnly", "Insert", "RemoveAt",
+    };
 
     /// <summary>
     /// The PSMethod of a method an object's .NET type has (<see cref="DotNetMembers"/>) and the object no property of

@@ -159,4 +159,17 @@ public class StrictModeTests
             ErrorCategory.InvalidOperation, "System.Management.Automation.RuntimeException")));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "0" }));
     }
+
+    [TestCase("$d = [System.Collections.Generic.Dictionary[string,int]]::new(); $d.Add('k', 1); $d.k; $d.Count; $d.kk; 'after'", "kk")]
+    [TestCase("function f { param($a) $PSBoundParameters.a; $PSBoundParameters.Keys.Count; $PSBoundParameters.b }; f 1; 'after'", "b")]
+    public async Task A_dictionary_outside_the_member_table_reads_its_keys_and_own_members_and_a_missing_key_is_PropertyNotFoundStrict(string script, string name)
+    {
+        var host = await RunAsync("Set-StrictMode -Version 2; " + script);
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1", "1", "after" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ($"The property '{name}' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict"),
+        }));
+    }
 }
