@@ -558,6 +558,8 @@ internal static partial class ScriptExpressions
             // A Windows file time (100 ns since 1601, UTC; the computers keep UTC): Ansible's win_reboot compares boot times so.
             ("TOFILETIME" or "TOFILETIMEUTC", 0) => PsPrimitive.Int64(utc.UtcDateTime.ToFileTimeUtc()),
             ("TOBINARY", 0) => PsPrimitive.Int64(utc.UtcDateTime.ToBinary()),
+            // The computers keep UTC (Set-TimeZone takes no other zone), which has no daylight saving time.
+            ("ISDAYLIGHTSAVINGTIME", 0) => PsPrimitive.Boolean(false),
             _ => null,
         };
     }
@@ -685,7 +687,7 @@ internal static partial class ScriptExpressions
     {
         ["System.Management.Automation.ScriptBlock"] = new(StringComparer.OrdinalIgnoreCase) { "GetNewClosure", "InvokeWithContext", "GetSteppablePipeline", "CheckRestrictedLanguage", "GetPowerShell" },
         ["System.Object[]"] = new(StringComparer.OrdinalIgnoreCase) { "GetEnumerator", "GetValue", "SetValue", "CopyTo", "Clone", "GetLength", "GetLongLength", "GetUpperBound", "GetLowerBound", "Initialize" },
-        ["System.DateTime"] = new(StringComparer.OrdinalIgnoreCase) { "ToOADate", "ToBinary", "GetDateTimeFormats", "IsDaylightSavingTime", "GetTypeCode" },
+        ["System.DateTime"] = new(StringComparer.OrdinalIgnoreCase) { "ToOADate", "ToBinary", "GetDateTimeFormats", "GetTypeCode" },
     };
 
     // System.String's public instance methods in the .NET Framework.

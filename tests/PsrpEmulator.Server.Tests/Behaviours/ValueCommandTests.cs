@@ -127,6 +127,10 @@ public class ValueCommandTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
     [Test]
+    public async Task A_date_is_never_in_daylight_saving_time_on_computers_that_keep_UTC() =>
+        Assert.That(await OutputOfAsync("(Get-Date).IsDaylightSavingTime(); ([datetime]'2024-07-01 12:00').IsDaylightSavingTime(); [datetime]::UtcNow.IsDaylightSavingTime()"), Is.EqualTo("False|False|False"));
+
+    [Test]
     public async Task BitConverter_reading_past_the_bytes_is_NET_Framework_s_error_named_by_NET_s_method_name()
     {
         var (host, _) = await RunAsync("[BitConverter]::ToInt32([byte[]](1, 2), 0); [BitConverter]::toint32([byte[]](1, 2), 5); [bool]::parse('x'); 'after'");
