@@ -53,7 +53,7 @@ internal static class StrictMembers
     // (an array's is Object[]'s, whatever its element type), nor the list a member of its own.
     private static bool IsEnumerated(PsObject collection, string name)
     {
-        if (Intrinsic.Contains(name, StringComparer.OrdinalIgnoreCase) || collection.ExtendedProperties.Concat(collection.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) ||
+        if (Intrinsic.Contains(name, StringComparer.OrdinalIgnoreCase) || collection[name] is not null ||
             ScriptMembers.Has(collection, name))
         {
             return false;
@@ -88,7 +88,7 @@ internal static class StrictMembers
             case PsObject o when XmlNodes.TryGet(o, out _):
                 return false;
             case PsObject o:
-                if (o.ExtendedProperties.Concat(o.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) return false;
+                if (o[name] is not null) return false;
                 if (ScriptMembers.Has(o, name)) return false;
                 if (PipelineVariables.IsCustomObject(o)) return !ObjectMethods.Contains(name, StringComparer.OrdinalIgnoreCase);
                 if (o.BaseValue is { } inner) return IsMissing(inner, name);
@@ -117,7 +117,7 @@ internal static class StrictMembers
     public static PsObject? MethodReference(PsValue owner, string name)
     {
         if (owner is PsObject own && (PipelineVariables.IsCustomObject(own) ||
-            own.ExtendedProperties.Concat(own.AdaptedProperties).Any(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))))
+            own[name] is not null))
         {
             return null;
         }

@@ -268,7 +268,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
 
     // Whether an item surely has a property (a note, an adapted property, a dictionary's key), so a $null read is its value.
     private static bool HasProperty(PsValue item, string property) => item is PsObject o &&
-        (o.ExtendedProperties.Concat(o.AdaptedProperties).Any(p => p.Name.Equals(property, StringComparison.OrdinalIgnoreCase)) ||
+        (o[property] is not null ||
          (o.CollectionKind == PsCollectionKind.Dictionary && TableKeys.Find(o, PsPrimitive.String(property)) >= 0));
 
     /// <summary>A member of a value as PowerShell reads it (properties, hashtable keys, a Version's parts, Count).</summary>
