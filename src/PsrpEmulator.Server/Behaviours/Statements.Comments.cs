@@ -79,34 +79,30 @@ internal static partial class Statements
         }
     }
 
-    // ${name} at start whose name needs no braces (an optional scope or drive, then letters, digits and _, and no name
-    // character right after the brace): the name and the offset after the closing brace.
+    // ${name} at start, as a bare name the rest reads: its own when it needs no braces (an optional scope or drive, then
+    // letters, digits and _, and no name character right after the brace), else one BracedVariableNames writes for it
+    // (${my var}, ${global:a-b}); the name and the offset after the closing brace. Null for a name it leaves as written
+    // (${env:ProgramFiles(x86)}, read by BracedVariables; a provider path such as ${C:\file.txt}).
     private static (string Name, int End)? BracedVariable(string text, int start)
     {
         var close = text.IndexOf('}', start + 2);
         if (close < 0 || (close + 1 < text.Length && (char.IsLetterOrDigit(text[close + 1]) || text[close + 1] is '_' or ':'))) return null;
         var name = text.AsSpan(start + 2, close - start - 2);
         var colon = name.IndexOf(':');
-        if (colon >= 0)
-        {
-            var prefix = name[..colon];
-            if (!(prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase) ||
-                  prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase) ||
-                  prefix.Equals("using", StringComparison.OrdinalIgnoreCase) || prefix.Equals("env", StringComparison.OrdinalIgnoreCase) ||
-                  prefix.Equals("variable", StringComparison.OrdinalIgnoreCase) || prefix.Equals("function", StringComparison.OrdinalIgnoreCase) ||
-                  prefix.Equals("alias", StringComparison.OrdinalIgnoreCase)))
-            {
-                return null;
-            }
-        }
-
+        if (colon >= 0 && !IsVariableScopeOrDrive(name[..colon])) return null;
         var bare = name[(colon + 1)..];
         if (bare.Length == 0 || char.IsDigit(bare[0]) && colon >= 0) return null;
-        foreach (var c in bare)
-        {
-            if (!char.IsLetterOrDigit(c) && c != '_') return null;
-        }
-
-        return (name.ToString(), close + 1);
+        if (!BracedVariableNames.NeedsEncoding(bare)) return (name.ToString(), close + 1);
+        // A backtick escapes in a braced name; an environment variable's own name is read by BracedVariables.
+        if (bare.IndexOfAny("`{'\"") >= 0 || colon >= 0 && name[..colon].Equals("env", StringComparison.OrdinalIgnoreCase)) return null;
+        return (BracedVariableNames.Encode(name.ToString()), close + 1);
     }
+
+    /// <summary>Whether a prefix of a variable's name is a scope or a drive whose items are variables (<c>global</c>, <c>env</c>...).</summary>
+    public static bool IsVariableScopeOrDrive(ReadOnlySpan<char> prefix) =>
+        prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("using", StringComparison.OrdinalIgnoreCase) || prefix.Equals("env", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("variable", StringComparison.OrdinalIgnoreCase) || prefix.Equals("function", StringComparison.OrdinalIgnoreCase) ||
+        prefix.Equals("alias", StringComparison.OrdinalIgnoreCase);
 }

@@ -652,7 +652,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^\$(?<var>(?:(?:global|script|local|private|variable|function|alias):)?\w+)\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AssignmentSyntax();
 
@@ -670,7 +670,8 @@ internal static partial class Statements
     /// A statement with its braced variables (<c>${name}</c>, outside strings, which expand them themselves) written as
     /// the emulator reads variables: <c>${x}</c> and <c>${env:Path}</c> as <c>$x</c> and <c>$env:Path</c>; an environment
     /// variable whose name has other characters (<c>${env:ProgramFiles(x86)}</c>) as the process variable's value; other
-    /// names (<c>${my var}</c>) are left as written.
+    /// names (<c>${my var}</c>) as <see cref="BracedVariableNames"/> writes them; a provider path (<c>${C:\a.txt}</c>) is
+    /// left as written.
     /// </summary>
     public static string BracedVariables(string statement)
     {
@@ -703,6 +704,13 @@ internal static partial class Statements
                 if (name.StartsWith("env:", StringComparison.OrdinalIgnoreCase) && name.Length > 4 && name.AsSpan(4).IndexOfAny("'{}") < 0)
                 {
                     result.Append("([Environment]::GetEnvironmentVariable('").Append(name.AsSpan(4)).Append("'))");
+                    i = close;
+                    continue;
+                }
+
+                if (BracedVariable(statement, i) is var (encoded, _))
+                {
+                    result.Append('$').Append(encoded);
                     i = close;
                     continue;
                 }

@@ -583,7 +583,7 @@ internal sealed class PipelineVariables
     /// items ($function:f, $using:x).
     /// </summary>
     public bool StrictModeUnset(string name) =>
-        name.IndexOf(':', StringComparison.Ordinal) < 0 && !AlwaysDefined.Contains(name) && Get(name) is null;
+        BracedVariableNames.Decode(name) is var decoded && decoded.IndexOf(':', StringComparison.Ordinal) < 0 && !AlwaysDefined.Contains(decoded) && Get(decoded) is null;
 
     private static readonly HashSet<string> AlwaysDefined = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -594,11 +594,14 @@ internal sealed class PipelineVariables
     };
 
     /// <summary>Set-StrictMode's error for a variable never set, as the engine's VariableIsUndefined RuntimeException.</summary>
-    public static ScriptedError VariableIsUndefined(string name) =>
+    public static ScriptedError VariableIsUndefined(string name) => UndefinedVariable(BracedVariableNames.Decode(name));
+
+    private static ScriptedError UndefinedVariable(string name) =>
         new($"The variable '${name}' cannot be retrieved because it has not been set.", "VariableIsUndefined", PsrpEmulator.Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType, name);
 
     public PsrpEmulator.Protocol.Clixml.PsValue? Get(string name)
     {
+        name = BracedVariableNames.Decode(name);
         // $true and $false are constants wherever they are read, a member path's head too ($true.PSObject, $false.Count).
         if (name.Equals("true", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(true);
         if (name.Equals("false", StringComparison.OrdinalIgnoreCase)) return PsrpEmulator.Protocol.Clixml.PsPrimitive.Boolean(false);
@@ -669,6 +672,7 @@ internal sealed class PipelineVariables
 
     public void SetLocal(string name, PsrpEmulator.Protocol.Clixml.PsValue? value)
     {
+        name = BracedVariableNames.Decode(name);
         if (name == "_") ClearDollarUnder();
         if (value is not null) (locals ??= new(StringComparer.OrdinalIgnoreCase))[name] = value;
         else Remove(name);
@@ -697,6 +701,7 @@ internal sealed class PipelineVariables
     /// </summary>
     public bool Unset(string name)
     {
+        name = BracedVariableNames.Decode(name);
         if (locals is not null && locals.Remove(name))
         {
             if (locals.Count == 0) locals = null;
@@ -727,6 +732,7 @@ internal sealed class PipelineVariables
     /// <summary>The options of the variable an assignment here would change (New-Variable -Option ReadOnly); null for none.</summary>
     public string? Options(string name, bool session = false)
     {
+        name = BracedVariableNames.Decode(name);
         if (!Runspace.HasVariableOptions) return null;
         if (!session && functionScopes is not null)
         {
@@ -739,6 +745,7 @@ internal sealed class PipelineVariables
     /// <summary>Gives the variable (the scope's own, or the session's) options; "None" clears them.</summary>
     public void SetOptions(string name, string options, bool session)
     {
+        name = BracedVariableNames.Decode(name);
         var value = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(options);
         Runspace.HasVariableOptions = true;
         if (!session && functionScopes is not null) functionScopes[^1][OptionKey(name)] = value;
@@ -760,6 +767,7 @@ internal sealed class PipelineVariables
     /// <param name="force">Set-Variable -Force: a ReadOnly variable changes too (a Constant one never).</param>
     public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
     {
+        name = BracedVariableNames.Decode(name);
         if (Runspace.HasVariableOptions && !(force && Options(name)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: false);
         if (name == "_") ClearDollarUnder();
         Remove(name);
@@ -780,6 +788,7 @@ internal sealed class PipelineVariables
     /// <summary><c>$global:x = ...</c> / <c>$script:x = ...</c>: the session's variable, from inside a function too.</summary>
     public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
     {
+        name = BracedVariableNames.Decode(name);
         if (Runspace.HasVariableOptions && !(force && Options(name, session: true)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: true);
         if (name == "_") ClearDollarUnder();
         Remove(name);
@@ -830,12 +839,38 @@ internal sealed class PipelineVariables
     /// </summary>
     public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
     {
+        written = BracedVariableNames.Decode(written);
         var bare = written.Trim().TrimStart('$');
         var colon = bare.IndexOf(':', StringComparison.Ordinal);
         var prefix = colon > 0 ? bare[..colon] : string.Empty;
         var name = bare[(colon + 1)..];
         if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value, type);
+        else if (prefix.Equals("function", StringComparison.OrdinalIgnoreCase)) SetFunctionItem(name, value);
+        else if (prefix.Equals("alias", StringComparison.OrdinalIgnoreCase)) Set("alias:" + name, PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Display(value)));
         else Set(name, value, type);
+    }
+
+    // $function:name = value, as FunctionProvider.SetSessionStateItem takes it: a script block is the function's body, a
+    // string its text (ScriptBlock.Create; a body a client sent as an argument arrives as one), $null removes the function;
+    // any other value is its ArgumentException.
+    private void SetFunctionItem(string name, PsrpEmulator.Protocol.Clixml.PsValue value)
+    {
+        switch (value)
+        {
+            case PsrpEmulator.Protocol.Clixml.PsNil:
+                Unset("function:" + name);
+                return;
+            case PsrpEmulator.Protocol.Clixml.PsPrimitive { Type: PsrpEmulator.Protocol.Clixml.PsPrimitiveType.ScriptBlock }:
+                Set("function:" + name, value);
+                return;
+            case PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text }:
+                Set("function:" + name, PsrpEmulator.Protocol.Clixml.PsPrimitive.ScriptBlock(text));
+                return;
+            default:
+                throw new ScriptExpressionException(new ScriptedError(
+                    "Cannot process argument because the value of argument \"value\" is not valid. Change the value of the \"value\" argument and run the operation again.",
+                    "Argument", PsrpEmulator.Protocol.Psrp.ErrorCategory.InvalidArgument, "System.Management.Automation.PSArgumentException", null));
+        }
     }
 
     // A PSCustomObject (made by [pscustomobject], Select-Object, New-Object PSObject -Property...) without a text of its
