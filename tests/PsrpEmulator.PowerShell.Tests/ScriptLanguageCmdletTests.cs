@@ -283,4 +283,25 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "Deserialized.System.DayOfWeek", "Monday", "Monday", "False", "True", "System.Int32", "True", "True", "2" }));
     }
+
+    [Test]
+    public async Task A_script_block_argument_arrives_as_its_text_and_defines_a_function_through_the_function_drive()
+    {
+        var host = await NewHostAsync();
+
+        // Remoting deserializes without DeserializeScriptBlocks: the SBK is a string on the server. The idiom that carries
+        // a local function over sets ${function:name} to that text, which FunctionProvider makes a script block of.
+        var result = await RunAsync(host, """
+            function Get-Greeting { param($Name) "hello $Name" }
+            Invoke-Command -ComputerName Server01 -ArgumentList ${function:Get-Greeting}, { 'unused' } {
+                param($definition, $block)
+                $definition.GetType().FullName; $block -is [scriptblock]
+                ${function:Get-Greeting} = $definition
+                Get-Greeting -Name remote
+            }
+            """);
+
+        Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
+        Assert.That(Lines(result), Is.EqualTo(new[] { "System.String", "False", "hello remote" }));
+    }
 }

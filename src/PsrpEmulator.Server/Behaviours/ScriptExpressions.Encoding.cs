@@ -189,7 +189,7 @@ internal static partial class ScriptExpressions
     /// depth, so a PSCustomObject is a <c>Deserialized.System.Management.Automation.PSCustomObject</c> (the name
     /// PowerShell's conversion errors show) and an array a <c>Deserialized.System.Object[]</c> over an ArrayList (see
     /// <see cref="DeserializedRuntimeType"/>). A byte[], which CLIXML carries as BA, is an array of bytes
-    /// (<c>$b.Length</c>, <c>$b[0]</c>). Left as they came: primitives, a primitive with notes (its type is its base
+    /// (<c>$b.Length</c>, <c>$b[0]</c>); a script block is its text. Left as they came: primitives, a primitive with notes (its type is its base
     /// value's), and the types PowerShell's type table rehydrates into live objects (<see cref="RehydratedTypeNames"/>).
     /// A primitive is the same object; an object is always a copy.
     /// </summary>
@@ -211,6 +211,10 @@ internal static partial class ScriptExpressions
         {
             case PsPrimitive { Type: PsPrimitiveType.ByteArray, Value: byte[] bytes } when bytes.Length <= MaxByteArrayItems:
                 return ByteList(bytes);
+            // A script block is its text: remoting deserializes without DeserializeScriptBlocks (DeserializeScriptBlock
+            // returns the SBK's string), so no code a client sends runs as a script block unless the script makes one.
+            case PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string script }:
+                return PsPrimitive.String(script);
             case PsObject o when copies is not null && copies.TryGetValue(o, out var copied):
                 return copied;
             case PsObject o when depth < MaxClientValueDepth:

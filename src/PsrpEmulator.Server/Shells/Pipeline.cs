@@ -141,10 +141,10 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     // The commands' argument values as the script holds them (ScriptExpressions.FromClient): the same object when every
-    // argument is a primitive other than a byte[] (the text of a script, a command's names and switches).
+    // argument is a primitive other than a byte[] or a script block (the text of a script, a command's names and switches).
     private static CreatePipeline WithScriptValues(CreatePipeline create)
     {
-        if (!create.Commands.Any(c => c.Arguments.Any(a => a.Value is PsObject or PsPrimitive { Type: PsPrimitiveType.ByteArray }))) return create;
+        if (!create.Commands.Any(c => c.Arguments.Any(a => a.Value is PsObject or PsPrimitive { Type: PsPrimitiveType.ByteArray or PsPrimitiveType.ScriptBlock }))) return create;
         return create with
         {
             Commands = [.. create.Commands.Select(c => c with { Arguments = [.. c.Arguments.Select(a => a with { Value = Behaviours.ScriptExpressions.FromClient(a.Value) })] })],

@@ -6,7 +6,8 @@ namespace PsrpEmulator.Server.Tests.Behaviours;
 /// <summary>
 /// What a script holds of a value the client sent (ScriptExpressions.FromClient): PowerShell's deserializer puts
 /// "Deserialized." before every type name, keeps a primitive and the types its type table rehydrates, and reads a graph
-/// that shares or holds itself (CLIXML's Ref) as that graph.
+/// that shares or holds itself (CLIXML's Ref) as that graph; a script block is its text (remoting deserializes without
+/// DeserializeScriptBlocks).
 /// </summary>
 public class ClientValueTests
 {
@@ -52,6 +53,17 @@ public class ClientValueTests
 
         Assert.That(held.TypeNames, Is.EqualTo(new[] { "Deserialized.System.DayOfWeek", "Deserialized.System.Enum", "Deserialized.System.ValueType", "Deserialized.System.Object" }));
         Assert.That((held.BaseValue, held.ToStringValue), Is.EqualTo((PsPrimitive.Int32(1), "Monday")));
+    }
+
+    [Test]
+    public void A_script_block_is_its_text_at_the_top_and_inside_an_object()
+    {
+        var value = ClixmlDeserializer.Deserialize(
+            "<Obj RefId=\"0\"><TN RefId=\"0\"><T>System.Management.Automation.PSCustomObject</T><T>System.Object</T></TN><MS>" +
+            "<SBK N=\"Action\"> Restart-Service WinRM </SBK></MS></Obj>");
+
+        Assert.That(ScriptExpressions.FromClient(PsPrimitive.ScriptBlock(" 'x' ")), Is.EqualTo(PsPrimitive.String(" 'x' ")));
+        Assert.That(((PsObject)ScriptExpressions.FromClient(value))["Action"], Is.EqualTo(PsPrimitive.String(" Restart-Service WinRM ")));
     }
 
     [Test]
