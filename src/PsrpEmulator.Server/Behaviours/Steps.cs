@@ -682,7 +682,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     : PipelineVariables.Display(commandName);
             }
             else if (value is not PsPrimitive { Value: string s }) return null;
-            else name = s.Trim();
+            // The string is the name as it is, blanks and all: code in a string (a script block a client sent arrives as
+            // its text) names no command.
+            else name = s;
         }
         else
         {
@@ -701,7 +703,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return (quoted, null);
         }
 
-        if (name.AsSpan().IndexOfAny(" \t;|&") >= 0) return (text, ScriptedError.CommandNotFound(name));
+        if (name.AsSpan().IndexOfAny(" \t\r\n;|&'\"{}()$") >= 0) return (text, ScriptedError.CommandNotFound(name));
         return (name + after, null);
     }
 

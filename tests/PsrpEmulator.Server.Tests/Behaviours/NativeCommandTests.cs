@@ -146,6 +146,9 @@ public class NativeCommandTests
     }
 
     [TestCase("& 'C:\\Program Files\\App\\app.exe' /S; 'after'", "CommandNotFoundException", "The term 'C:\\Program Files\\App\\app.exe' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
+    // A string of code names no command (a script block a client sent is its text on the server): the name as it is, blanks kept.
+    [TestCase("$sb = \" 'x' \"; & $sb; 'after'", "CommandNotFoundException", "The term ' 'x' ' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
+    [TestCase("$sb = 'Get-Date'; & $sb -Format yyyy | Out-Null; $sb = '$env:COMPUTERNAME'; & $sb; 'after'", "CommandNotFoundException", "The term '$env:COMPUTERNAME' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
     [TestCase("& ''; 'after'", "BadExpression", "The expression after '&' in a pipeline element produced an object that was not valid. It must result in a command name, a script block, or a CommandInfo object.")]
     public async Task The_call_operator_with_no_command_is_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
     {
