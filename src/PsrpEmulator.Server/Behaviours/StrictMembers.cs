@@ -61,8 +61,20 @@ internal static class StrictMembers
 
         var names = collection.TypeNames ?? [];
         var members = DotNetMembers.OfFirst(names) ?? (names.Contains("System.Array") ? DotNetMembers.OfFirst(["System.Object[]"]) : null);
-        return members is not null && !HasNamed(members, name);
+        // A list type outside the member table (a List[string], a Collection[psobject]) has at least what .NET's list
+        // types have; any other name enumerates its items.
+        return members is not null ? !HasNamed(members, name) : !ListMembers.Contains(name);
     }
+
+    // The public members of .NET's list types (List`1, Collection`1, ArrayList and their interfaces).
+    private static readonly HashSet<string> ListMembers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Count", "Capacity", "Item", "IsReadOnly", "IsFixedSize", "IsSynchronized", "SyncRoot",
+        "Add", "AddRange", "AsReadOnly", "BinarySearch", "Clear", "Clone", "Contains", "ConvertAll", "CopyTo", "Exists", "Find",
+        "FindAll", "FindIndex", "FindLast", "FindLastIndex", "ForEach", "GetEnumerator", "GetRange", "IndexOf", "Insert",
+        "InsertRange", "LastIndexOf", "Remove", "RemoveAll", "RemoveAt", "RemoveRange", "Reverse", "SetRange", "Sort", "ToArray",
+        "TrimExcess", "TrueForAll", "Equals", "GetHashCode", "GetType", "ToString", "Where",
+    };
 
     private static bool IsIntrinsicSize(string name) =>
         name.Equals("Count", StringComparison.OrdinalIgnoreCase) || name.Equals("Length", StringComparison.OrdinalIgnoreCase);

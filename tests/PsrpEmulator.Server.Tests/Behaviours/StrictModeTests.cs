@@ -172,4 +172,18 @@ public class StrictModeTests
             ($"The property '{name}' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict"),
         }));
     }
+
+    // A List[string] is outside the member table: its own members read, any other name enumerates its items.
+    [TestCase("$l = [System.Collections.Generic.List[string]]::new(); $l.Count; $l.Foo; 'after'", "0|after", ErrorCategory.InvalidOperation)]
+    [TestCase("$l = [System.Collections.Generic.List[string]]::new(); $l.Add('ab'); $l.Length; $l.Foo; 'after'", "2|after", ErrorCategory.NotSpecified)]
+    public async Task A_list_outside_the_member_table_enumerates_a_name_it_does_not_have(string script, string expected, ErrorCategory category)
+    {
+        var host = await RunAsync("Set-StrictMode -Version 2; " + script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[]
+        {
+            ("The property 'Foo' cannot be found on this object. Verify that the property exists.", "PropertyNotFoundStrict", category),
+        }));
+    }
 }
