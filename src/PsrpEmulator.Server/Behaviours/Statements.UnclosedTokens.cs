@@ -36,10 +36,17 @@ internal static partial class Statements
             return ScriptedError.ParseError("An empty pipe element is not allowed.", "EmptyPipeElement");
         }
 
-        return TrailingAssignment().Match(lastLine) is { Success: true } assignment
+        return EmptyAssignment(lastLine);
+    }
+
+    /// <summary>
+    /// The parse error of a statement that is an assignment with nothing after its operator (<c>$x =</c> before a
+    /// <c>;</c> or a line's end): ExpectedValueExpression; null for any other statement.
+    /// </summary>
+    public static ScriptedError? EmptyAssignment(string statement) =>
+        TrailingAssignment().Match(statement) is { Success: true } assignment
             ? ScriptedError.ParseError($"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.", "ExpectedValueExpression")
             : null;
-    }
 
     // A statement that is a variable (typed, indexed or a property of one) and an assignment operator, and nothing more.
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(\[[\w.\[\]]+\]\s*)?\$[\w:]+(\.\w+|\[[^\]]*\])*\s*(?<op>[-+*/%]?=)$")]

@@ -121,6 +121,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // An assignment with nothing after it ends where a ';' or the line ends ($x = ; 'after').
+        if (Statements.EmptyAssignment(text) is { } empty) throw new ScriptParseException(empty);
+
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
         if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && Checked(Statements.ParseEnum, text) is { } enumStatement)
         {

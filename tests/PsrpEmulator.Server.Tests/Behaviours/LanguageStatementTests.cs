@@ -1265,6 +1265,9 @@ public class LanguageStatementTests
     [TestCase("$n += (1 -eq)", "ExpectedValueExpression")]
     [TestCase("switch (1) { { $_ -gt } { 'big' } }", "ExpectedValueExpression")]
     [TestCase("'tail', , 'more'", "MissingExpressionAfterToken")]
+    [TestCase("$y = ", "ExpectedValueExpression")]
+    [TestCase("if ($false) { $y = }", "ExpectedValueExpression")]
+    [TestCase("$y *= ; 'next'", "ExpectedValueExpression")]
     public async Task A_script_PowerShell_cannot_parse_fails_before_any_of_its_statements_runs(string laterStatement, string id)
     {
         var runspace = new RunspaceState();
@@ -1275,6 +1278,16 @@ public class LanguageStatementTests
         Assert.That((reason.FullyQualifiedErrorId, reason.Category, reason.ExceptionType), Is.EqualTo((id, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
         Assert.That(host.Records, Is.Empty, "nothing ran");
         Assert.That(runspace.TryGetVariable("x", out _), Is.False, "the first assignment did not run either");
+    }
+
+    // The parser skips new lines after an assignment's operator: the value may start on the next line.
+    [Test]
+    public async Task An_assignment_s_value_may_start_on_the_next_line()
+    {
+        var (host, outcome) = await RunAsync("$x =\r\n  'after'\r\n$y = 1; $y +=\n2; \"$x $y\"");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after 3" }));
     }
 
     [Test]
