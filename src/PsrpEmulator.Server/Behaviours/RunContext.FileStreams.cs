@@ -151,43 +151,59 @@ internal sealed partial class RunContext
     internal const string FileInfoTypeName = "System.IO.FileInfo", PathIntrinsicsTypeName = "System.Management.Automation.PathIntrinsics";
 
     /// <summary>
-    /// <c>New-Object System.IO.FileInfo path</c>: the file as Get-Item shows it (its text the path as given, as .NET's
-    /// ToString is), or for a path with nothing there one whose Exists is false. A relative path is the process's
-    /// (C:\Windows\system32), as .NET's.
+    /// <c>New-Object System.IO.FileInfo path</c>, <c>[IO.FileInfo]::new(path)</c> and <c>[IO.FileInfo]'path'</c> (and the
+    /// same of DirectoryInfo, <paramref name="directory"/>): the item as Get-Item shows it (its text the path as given,
+    /// as .NET's ToString is), or for a path with nothing of that kind there one whose Exists is false. A relative path
+    /// is the process's (C:\Windows\system32), as .NET's.
     /// </summary>
-    private PsObject NewFileInfo(PsValue pathValue)
+    private PsObject NewFileSystemInfo(PsValue pathValue, bool directory, string errorId = "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand")
     {
         var given = PipelineVariables.Display(pathValue);
         if (given.Length == 0)
         {
             throw new ScriptExpressionException(new ScriptedError("Exception calling \".ctor\" with \"1\" argument(s): \"The path is not of a legal form.\"",
-                "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand", ErrorCategory.InvalidOperation, "System.Management.Automation.MethodInvocationException")
+                errorId, ErrorCategory.InvalidOperation, "System.Management.Automation.MethodInvocationException")
             {
                 InnerExceptionType = typeof(ArgumentException).FullName,
             });
         }
 
-        var disk = Disk("New-Object System.IO.FileInfo");
+        var disk = Disk($"New-Object {(directory ? DirectoryInfoTypeName : FileInfoTypeName)}");
         var full = VirtualFileSystem.FullPath(given, ProcessDirectory, out _) ?? given;
-        if (disk.Get(full) is { IsDirectory: false } file)
+        if (disk.Get(full) is { } item && item.IsDirectory == directory)
         {
             // .NET's object has no provider notes, only the type table's members (Mode, VersionInfo, BaseName, ...).
-            var existing = ItemObject(file, nameText: false);
+            var existing = ItemObject(item, nameText: false);
             existing.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
             existing.ToStringValue = given;
             return existing;
         }
 
         var name = VirtualFileSystem.NameOf(full);
+        var parent = VirtualFileSystem.ParentOf(full) ?? string.Empty;
         var dot = name.LastIndexOf('.');
+        var extension = dot >= 0 ? name[dot..] : string.Empty;
+        if (directory)
+        {
+            return new PsObject(RunContext.DirectoryInfoTypeNames) { ToStringValue = given }
+                .With("Name", name)
+                .With("FullName", full)
+                .With("Parent", parent.Length == 0 ? PsNil.Instance : DirectoryObject(parent, VirtualFileSystem.NameOf(parent)))
+                .With("Exists", false)
+                .With("Extension", extension)
+                .With("BaseName", name);
+        }
+
         return new PsObject(RunContext.FileInfoTypeNames) { ToStringValue = given }
             .With("Name", name)
             .With("FullName", full)
-            .With("DirectoryName", VirtualFileSystem.ParentOf(full) ?? string.Empty)
-            .With("Extension", dot >= 0 ? name[dot..] : string.Empty)
+            .With("DirectoryName", parent)
+            .With("Extension", extension)
             .With("BaseName", dot >= 0 ? name[..dot] : name)
             .With("Exists", false);
     }
+
+    internal const string DirectoryInfoTypeName = "System.IO.DirectoryInfo";
 
     /// <summary>
     /// A FileInfo's methods (OpenRead, OpenText, Delete) on the disk, and PathIntrinsics' GetUnresolvedProviderPathFromPSPath
@@ -216,8 +232,10 @@ internal sealed partial class RunContext
                 : throw DotNetFailure("GetAccessControl", arguments.Count, $"Could not find file '{path}'.", typeof(FileNotFoundException));
         }
 
+        if (value.TypeNames is [DirectoryInfoTypeName, ..] && value["FullName"] is { } folder && DirectoryInfoListing(PipelineVariables.Display(folder), name, arguments) is { } listed) return listed;
+
         // A directory's other methods are not these file ones.
-        if (value.TypeNames is ["System.IO.DirectoryInfo", ..] || value["FullName"] is not { } fullName || arguments.Count != 0) return null;
+        if (value.TypeNames is [DirectoryInfoTypeName, ..] || value["FullName"] is not { } fullName || arguments.Count != 0) return null;
         var method = name.ToUpperInvariant() switch
         {
             "OPENREAD" => "OpenRead",
@@ -235,6 +253,55 @@ internal sealed partial class RunContext
             // The instance method takes no argument: .NET's text counts none.
             throw new ScriptExpressionException(e.Error with { Message = $"Exception calling \"{method}\" with \"0\"" + e.Error.Message[$"Exception calling \"{method}\" with \"1\"".Length..] });
         }
+    }
+
+    /// <summary>
+    /// DirectoryInfo's GetFiles, GetDirectories and GetFileSystemInfos (and their Enumerate forms): the items on the disk
+    /// as .NET makes them (no provider notes, each one's text its name), a search pattern matched against the names,
+    /// SearchOption AllDirectories going through the subfolders; a folder not there is .NET's DirectoryNotFoundException.
+    /// Null for another method.
+    /// </summary>
+    private PsObject? DirectoryInfoListing(string folder, string method, IReadOnlyList<PsValue> arguments)
+    {
+        var kind = method.ToUpperInvariant() switch
+        {
+            "GETFILES" or "ENUMERATEFILES" => "FileInfo",
+            "GETDIRECTORIES" or "ENUMERATEDIRECTORIES" => "DirectoryInfo",
+            "GETFILESYSTEMINFOS" or "ENUMERATEFILESYSTEMINFOS" => "FileSystemInfo",
+            _ => null,
+        };
+        if (kind is null || arguments.Count > 2) return null;
+        var pattern = arguments.Count > 0 ? VirtualFileSystem.Wildcard(PipelineVariables.Display(arguments[0])) : null;
+        var found = FolderItems(Disk($"DirectoryInfo.{method}"), folder, arguments.Count == 2 && IsAllDirectories(arguments[1])) ??
+            throw FailureOf(method, arguments.Count, FileSystemFailure.ParentNotFound, folder);
+        var items = new List<PsValue>();
+        foreach (var child in found)
+        {
+            if ((kind == "FileInfo" && child.IsDirectory) || (kind == "DirectoryInfo" && !child.IsDirectory) || (pattern is not null && !pattern.IsMatch(child.Name))) continue;
+            var item = ItemObject(child, nameText: true);
+            item.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
+            items.Add(item);
+        }
+
+        return PsObjects.List(items, [$"System.IO.{kind}[]", "System.Array", "System.Object"]);
+    }
+
+    // SearchOption.AllDirectories, by its name or its number.
+    private static bool IsAllDirectories(PsValue option) =>
+        PipelineVariables.Display(option) is var text && (text.Equals("AllDirectories", StringComparison.OrdinalIgnoreCase) || text == "1");
+
+    // A folder's items, and with recurse its subfolders' after them (breadth first, at most 100,000); null when the
+    // folder is not there.
+    private static List<FileSystemItem>? FolderItems(VirtualFileSystem disk, string folder, bool recurse)
+    {
+        if (disk.List(folder, includeHidden: true) is not { } top) return null;
+        var items = new List<FileSystemItem>(top);
+        for (var i = 0; recurse && i < items.Count && items.Count < 100_000; i++)
+        {
+            if (items[i].IsDirectory && disk.List(items[i].FullName, includeHidden: true) is { } inner) items.AddRange(inner);
+        }
+
+        return items;
     }
 
     /// <summary>
@@ -610,13 +677,13 @@ internal sealed partial class RunContext
                 return Checked(disk.Delete(path, count == 2 && ScriptExpressions.IsTrue(arguments[1])), path, PsNil.Instance);
             }
 
-            case ("GETFILES" or "GETDIRECTORIES", 1 or 2):
+            case ("GETFILES" or "GETDIRECTORIES", 1 or 2 or 3):
             {
                 var path = Path(0);
-                var children = disk.List(path, includeHidden: true) ?? throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
-                var pattern = count == 2 ? VirtualFileSystem.Wildcard(Arg(1)) : null;
+                var pattern = count >= 2 ? VirtualFileSystem.Wildcard(Arg(1)) : null;
                 var directories = member.Equals("GetDirectories", StringComparison.OrdinalIgnoreCase);
-                return PsObjects.List([.. children.Where(c => c.IsDirectory == directories && (pattern is null || pattern.IsMatch(c.Name))).Select(c => (PsValue)PsPrimitive.String(c.FullName))],
+                var found = FolderItems(disk, path, count == 3 && IsAllDirectories(arguments[2])) ?? throw FailureOf(member, count, FileSystemFailure.ParentNotFound, path);
+                return PsObjects.List([.. found.Where(c => c.IsDirectory == directories && (pattern is null || pattern.IsMatch(c.Name))).Select(c => (PsValue)PsPrimitive.String(c.FullName))],
                     ["System.String[]", "System.Array", "System.Object"]);
             }
 

@@ -1193,8 +1193,8 @@ internal sealed partial class RunContext
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
                 break;
-            case FileInfoTypeName when constructorArguments.Count == 1:
-                value = NewFileInfo(constructorArguments[0]);
+            case FileInfoTypeName or DirectoryInfoTypeName when constructorArguments.Count == 1:
+                value = NewFileSystemInfo(constructorArguments[0], directory: type!.FullName == DirectoryInfoTypeName);
                 break;
             case FileSystemAccessRuleTypeName when NewAccessRule(constructorArguments) is { } rule:
                 value = rule;

@@ -186,6 +186,8 @@ internal static partial class ScriptExpressions
         ["System.DayOfWeek"] = typeof(DayOfWeek),
         ["System.ConsoleColor"] = typeof(ConsoleColor),
         ["System.IO.FileAttributes"] = typeof(System.IO.FileAttributes),
+        // [IO.Directory]::GetFiles($path, '*', [IO.SearchOption]::AllDirectories).
+        ["System.IO.SearchOption"] = typeof(System.IO.SearchOption),
     };
 
     internal const string EnumTypeNameOfEnum = "System.Enum";
@@ -386,6 +388,8 @@ internal static partial class ScriptExpressions
         Add(WindowsPrincipalTypeName);
         types["Security.Principal.WindowsPrincipal"] = types[WindowsPrincipalTypeName];
         types["IO.FileInfo"] = types["System.IO.FileInfo"];
+        Add(RunContext.DirectoryInfoTypeName);
+        types["IO.DirectoryInfo"] = types[RunContext.DirectoryInfoTypeName];
         foreach (var enumType in EnumTypes.Keys)
         {
             Add(enumType);
@@ -583,7 +587,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
             (XmlNodes.DocumentTypeName, "NEW") or (RunContext.WebClientTypeName, "NEW") or (RunContext.WebRequestTypeName, "CREATE" or "CREATEHTTP" or "GETSYSTEMWEBPROXY" or "DEFAULTWEBPROXY") or
-            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||

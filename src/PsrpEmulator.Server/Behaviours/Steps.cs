@@ -2856,6 +2856,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [ADSI]"WinNT://...": the WinNT provider's entry for the path (RunContext.Adsi).
                 if (type.FullName == RunContext.DirectoryEntryTypeName) return AdsiEntryOf(operand) ?? AdsiEntry(PipelineVariables.Display(operand));
                 if (type.FullName == ScriptExpressions.CultureInfoTypeName && operand is PsPrimitive) return ScriptExpressions.CultureNamed(operand);
+                // [IO.FileInfo]'C:\x.txt', [IO.DirectoryInfo]$path: PowerShell converts a string through the type's constructor.
+                if (type.FullName is FileInfoTypeName or DirectoryInfoTypeName && operand is PsPrimitive { Value: string infoText })
+                {
+                    return infoText.Length > 0 ? NewFileSystemInfo(operand, directory: type.FullName == DirectoryInfoTypeName) : throw new ScriptExpressionException(new ScriptedError(
+                        $"Cannot convert value \"\" to type \"{type.FullName}\". Error: \"The path is not of a legal form.\"",
+                        "InvalidCastConstructorException", ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+                }
+
                 // [wmiclass]"Win32_Process", [wmi]"Win32_Service.Name='Spooler'" (RunContext.WmiMethods).
                 if (type.FullName == RunContext.ManagementClassTypeName) return WmiClassObject(PipelineVariables.Display(operand));
                 if (type.FullName == RunContext.ManagementObjectTypeName) return operand is PsObject { TypeNames: [var managed, ..] } given && managed.StartsWith(RunContext.ManagementObjectTypeName, StringComparison.Ordinal)
@@ -3014,6 +3022,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (type.FullName == RunContext.DirectoryEntryTypeName && member.Equals("Exists", StringComparison.OrdinalIgnoreCase) && arguments is [var entryPath])
             {
                 return PsPrimitive.Boolean(AdsiExists(PipelineVariables.Display(entryPath)));
+            }
+
+            // [IO.FileInfo]::new(path), [IO.DirectoryInfo]::new(path): the item on the disk, or one whose Exists is false.
+            if (type.FullName is FileInfoTypeName or DirectoryInfoTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is [var infoPath])
+            {
+                return NewFileSystemInfo(infoPath, directory: type.FullName == DirectoryInfoTypeName, errorId: "ArgumentException");
             }
 
             if (type.FullName == ScriptExpressions.FileVersionInfoTypeName && member.Equals("GetVersionInfo", StringComparison.OrdinalIgnoreCase) && arguments is [var versioned])

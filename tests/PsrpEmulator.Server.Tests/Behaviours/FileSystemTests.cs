@@ -1038,6 +1038,15 @@ public class FileSystemTests
     [TestCase("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('x\\y.txt'); cd C:\\Windows; $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('..\\a')", @"C:\Users\psrp\Documents\x\y.txt|C:\a")]
     [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
     [TestCase("$f = New-Object IO.FileInfo('C:\\nothing\\x.log'); $f.Exists; $f.DirectoryName; $f.Extension", @"False|C:\nothing|.log")]
+    // [IO.FileInfo]::new and a cast of a string go through the constructor as New-Object does; DirectoryInfo likewise.
+    [TestCase("[IO.FileInfo]::new('C:\\Users\\psrp\\a.txt').Length; ([System.IO.FileInfo]'C:\\Users\\psrp\\a.txt').Name; ([IO.FileInfo]'C:\\Users\\psrp').Exists", "3|a.txt|False")]
+    [TestCase("$d = [IO.DirectoryInfo]'C:\\Users\\psrp'; $d.Exists; $d.Parent.FullName; \"$d\"; (New-Object System.IO.DirectoryInfo 'C:\\nope').Exists; [IO.DirectoryInfo]::new('C:\\Users\\psrp\\a.txt').Exists",
+        @"True|C:\Users|C:\Users\psrp|False|False")]
+    // DirectoryInfo's listings: .NET's items (their text the name, no provider notes), a pattern, SearchOption.AllDirectories.
+    [TestCase("$d = [IO.DirectoryInfo]'C:\\Users\\psrp'; $d.GetFiles() | % { \"$_\" }; $d.GetFiles('*.txt', [IO.SearchOption]::AllDirectories).FullName; $d.GetDirectories('D*').Name; $null -eq $d.GetFiles()[0].PSPath",
+        @"a.txt|C:\Users\psrp\a.txt|C:\Users\psrp\Documents\b.txt|Desktop|Documents|Downloads|True")]
+    [TestCase("[IO.Directory]::GetFiles('C:\\Users\\psrp', '*.txt', 'AllDirectories'); [IO.Directory]::GetFiles('C:\\Users\\psrp', '*.txt', [IO.SearchOption]::TopDirectoryOnly)",
+        @"C:\Users\psrp\a.txt|C:\Users\psrp\Documents\b.txt|C:\Users\psrp\a.txt")]
     [TestCase("[Environment]::ExpandEnvironmentVariables('%USERPROFILE%\\x %NOPE%')", @"C:\Users\psrp\x %NOPE%")]
     [TestCase("[Environment]::GetFolderPath('ProgramFiles'); [Environment]::GetFolderPath([Environment+SpecialFolder]::MyDocuments); [System.Environment]::GetFolderPath('LocalApplicationData')",
         @"C:\Program Files|C:\Users\psrp\Documents|C:\Users\psrp\AppData\Local")]
@@ -1046,6 +1055,8 @@ public class FileSystemTests
     {
         var disk = NewDisk();
         disk.Write(@"C:\Users\psrp\a.txt", "abc"u8, FileWriteMode.Create);
+        disk.CreateDirectory(@"C:\Users\psrp\Documents");
+        disk.Write(@"C:\Users\psrp\Documents\b.txt", "b"u8, FileWriteMode.Create);
 
         Assert.That(await OutputOfAsync(script, disk), Is.EqualTo(expected));
     }
