@@ -305,6 +305,8 @@ internal static partial class ScriptExpressions
         Add(StringBuilderTypeName);
         Add(DateTimeOffsetTypeName, "datetimeoffset");
         Add(UriTypeName, "uri");
+        Add(WebUtilityTypeName);
+        types["Net.WebUtility"] = types[WebUtilityTypeName];
         Add("System.Management.Automation.PSCustomObject", "pscustomobject");
         Add("System.Management.Automation.PSObject", "psobject");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
@@ -587,7 +589,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
             (XmlNodes.DocumentTypeName, "NEW") or (RunContext.WebClientTypeName, "NEW") or (RunContext.WebRequestTypeName, "CREATE" or "CREATEHTTP" or "GETSYSTEMWEBPROXY" or "DEFAULTWEBPROXY") or
-            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (WebUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
@@ -932,6 +934,7 @@ internal static partial class ScriptExpressions
             (RegexTypeName, "NEW", 1 or 2) => NewRegexOrError(arguments!),
             (DateTimeOffsetTypeName, _, _) when DateTimeOffsetStaticMember(name, arguments, now) is { } offset => offset,
             (UriTypeName, _, _) when UriStaticMember(name, arguments) is { } uri => uri,
+            (WebUtilityTypeName, _, _) when WebUtilityStaticMember(name, arguments) is { } web => web,
             (XmlNodes.DocumentTypeName, "NEW", 0) => XmlNodes.NewDocument(),
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,

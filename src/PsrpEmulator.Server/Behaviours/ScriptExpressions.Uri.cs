@@ -11,6 +11,7 @@ namespace PsrpEmulator.Server.Behaviours;
 internal static partial class ScriptExpressions
 {
     internal const string UriTypeName = "System.Uri";
+    internal const string WebUtilityTypeName = "System.Net.WebUtility";
 
     // A class of Object's: a PSObject lists base classes, not interfaces.
     private static readonly string[] UriTypeNames = [UriTypeName, "System.Object"];
@@ -91,5 +92,26 @@ internal static partial class ScriptExpressions
             ("NEW", 2) => UriObject(new Uri(Text(arguments[0]), EnumArgument<UriKind>(arguments[1], "uriKind", ".ctor"))),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// [System.Net.WebUtility]'s UrlEncode, UrlDecode, HtmlEncode and HtmlDecode of a string (System.dll's, loaded in
+    /// every session): .NET's own, whose results are .NET Framework 4.5's (a space as '+', upper-case hex, ' as &amp;#39;);
+    /// $null gives $null. Null for another member.
+    /// </summary>
+    private static PsValue? WebUtilityStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is not [var argument]) return null;
+        var text = IsNull(argument) ? null : Text(argument);
+        Func<string?, string?>? method = member.ToUpperInvariant() switch
+        {
+            "URLENCODE" => System.Net.WebUtility.UrlEncode,
+            "URLDECODE" => System.Net.WebUtility.UrlDecode,
+            "HTMLENCODE" => System.Net.WebUtility.HtmlEncode,
+            "HTMLDECODE" => System.Net.WebUtility.HtmlDecode,
+            _ => null,
+        };
+        if (method is null) return null;
+        return method(text) is { } result ? PsPrimitive.String(result) : PsNil.Instance;
     }
 }

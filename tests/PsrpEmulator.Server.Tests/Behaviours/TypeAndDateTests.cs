@@ -282,6 +282,9 @@ public class TypeAndDateTests
     [TestCase("([uri]'http://srv/x y').AbsoluteUri; ([uri]'rel/path').IsAbsoluteUri; \"$([uri]'http://a/b')\"; (New-Object Uri 'http://a:80/').IsDefaultPort", "http://srv/x%20y|False|http://a/b|True")]
     [TestCase("[uri]::EscapeDataString('a b&c=d/é'); [uri]::UnescapeDataString('a%20b%2Fc'); [uri]::IsWellFormedUriString('http://a/b', 'Absolute'); [uri]::IsWellFormedUriString('not a uri', 'Absolute')",
         "a%20b%26c%3Dd%2F%C3%A9|a b/c|True|False")]
+    // System.Net.WebUtility (System.dll's): a space is '+', hex upper-case, an apostrophe &#39;; $null stays $null.
+    [TestCase("[System.Net.WebUtility]::UrlEncode('a b&c=d/é'); [Net.WebUtility]::UrlDecode('a+b%2fc'); [System.Net.WebUtility]::HtmlEncode(\"<a href='x'>&</a>\"); [System.Net.WebUtility]::HtmlDecode('&lt;&#39;&amp;'); $null -eq [System.Net.WebUtility]::UrlEncode($null)",
+        "a+b%26c%3Dd%2F%C3%A9|a b/c|&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;|<'&|True")]
     [TestCase("([uri]::new([uri]'http://a/b/c', '../d')).AbsoluteUri; ([System.Uri]'file:///C:/x/y.txt').LocalPath", "http://a/d|C:\\x\\y.txt")]
     public async Task A_uri_takes_a_url_apart_as_dotnets_does(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
