@@ -172,9 +172,7 @@ internal sealed partial class RunContext
         var full = VirtualFileSystem.FullPath(given, ProcessDirectory, out _) ?? given;
         if (disk.Get(full) is { } item && item.IsDirectory == directory)
         {
-            // .NET's object has no provider notes, only the type table's members (Mode, VersionInfo, BaseName, ...).
-            var existing = ItemObject(item, nameText: false);
-            existing.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
+            var existing = DotNetItemObject(item, nameText: false);
             existing.ToStringValue = given;
             return existing;
         }
@@ -278,12 +276,18 @@ internal sealed partial class RunContext
         foreach (var child in found)
         {
             if ((kind == "FileInfo" && child.IsDirectory) || (kind == "DirectoryInfo" && !child.IsDirectory) || (pattern is not null && !pattern.IsMatch(child.Name))) continue;
-            var item = ItemObject(child, nameText: true);
-            item.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
-            items.Add(item);
+            items.Add(DotNetItemObject(child, nameText: true));
         }
 
         return PsObjects.List(items, [$"System.IO.{kind}[]", "System.Array", "System.Object"]);
+    }
+
+    // A FileInfo or DirectoryInfo as .NET makes it: no provider notes, only the type table's members (Mode, VersionInfo, BaseName, ...).
+    private PsObject DotNetItemObject(FileSystemItem item, bool nameText)
+    {
+        var o = ItemObject(item, nameText);
+        o.ExtendedProperties.RemoveAll(p => p.Name.StartsWith("PS", StringComparison.Ordinal));
+        return o;
     }
 
     // SearchOption.AllDirectories, by its name or its number.
