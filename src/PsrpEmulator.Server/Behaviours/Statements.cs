@@ -714,6 +714,26 @@ internal static partial class Statements
                     i = close;
                     continue;
                 }
+
+                // ${C:\x.txt}: a FileSystem path's content, as GetVariableValueFromProvider reads it (no line $null, one
+                // the string, more an array; nothing there, or no such drive, $null). Assigned at a statement's start,
+                // the value is the file's new content, as the provider's content writer puts it.
+                if (name.Length > 3 && char.IsAsciiLetter(name[0]) && name[1] == ':' && name[2] is '\\' or '/' && name.AsSpan().IndexOfAny("`{") < 0)
+                {
+                    var literal = "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
+                    if (ContentAssignment().Match(statement, close + 1) is { Success: true } assigned)
+                    {
+                        // A statement of its own; in a script of several, left for the statement's own turn.
+                        if (result.ToString().Trim().Length == 0 && Split(statement).Count == 1) return $"Set-Content -LiteralPath {literal} -Value ({assigned.Groups["value"].Value})";
+                        result.Append(statement, i, close - i + 1);
+                        i = close;
+                        continue;
+                    }
+
+                    result.Append("(Get-Content -LiteralPath ").Append(literal).Append(" -ErrorAction Ignore)");
+                    i = close;
+                    continue;
+                }
             }
 
             result.Append(c);
@@ -724,6 +744,10 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?:global|script|local|private|env|variable|function|alias|using):)?[A-Za-z_][\w]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex BracedSimpleName();
+
+    // "= value" right after a braced provider path at a statement's start: its assignment.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\G\s*=(?!=)\s*(?<value>\S.*)$", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ContentAssignment();
 
     /// <summary>
     /// <c>[Type]::Member = value</c> (or <c>+=</c>, <c>-=</c>): a .NET static property set; the type's text, the member,

@@ -40,7 +40,9 @@ public class BracedVariableTests
     [TestCase("${env:ProgramFiles(x86)}", "([Environment]::GetEnvironmentVariable('ProgramFiles(x86)'))")]
     [TestCase("${my var}", "$_ǂmyǂ0020var")]
     [TestCase("${global:a-b} = 1", "$global:_ǂaǂ002db = 1")]
-    [TestCase("${C:\\temp\\a.txt}", "${C:\\temp\\a.txt}")]
+    [TestCase("${C:\\temp\\a.txt}", "(Get-Content -LiteralPath 'C:\\temp\\a.txt' -ErrorAction Ignore)")]
+    [TestCase("${C:\\temp\\a.txt} = 'x'", "Set-Content -LiteralPath 'C:\\temp\\a.txt' -Value ('x')")]
+    [TestCase("${C:\\a.txt} = 'x'; 'next'", "${C:\\a.txt} = 'x'; 'next'")]
     [TestCase("${unclosed", "${unclosed")]
     [TestCase("Write-Output pre${x}post C:\\${x}", "Write-Output pre${x}post C:\\${x}")]
     public void Braced_variables_are_rewritten_outside_strings_only(string statement, string expected) =>

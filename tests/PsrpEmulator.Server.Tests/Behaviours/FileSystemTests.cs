@@ -1061,6 +1061,19 @@ public class FileSystemTests
         Assert.That(await OutputOfAsync(script, disk), Is.EqualTo(expected));
     }
 
+    // ${C:\path}: the file's content through the provider (GetVariableValueFromProvider): one line a string, more an
+    // array, none or nothing there $null with no error; assigning it writes the content.
+    [TestCase("${C:\\Users\\psrp\\a.txt}; ${C:\\Users\\psrp\\a.txt}.GetType().Name", "abc|String")]
+    [TestCase("Set-Content C:\\two.txt 'x','y'; ${C:\\two.txt}.Count; ${C:\\two.txt}[1]; $null -eq ${C:\\nothing.txt}; $null -eq ${Q:\\x.txt}", "2|y|True|True")]
+    [TestCase("${C:\\Users\\psrp\\n.txt} = 'first', 'second'; Get-Content C:\\Users\\psrp\\n.txt; ${C:\\Users\\psrp\\n.txt} -join '+'", "first|second|first+second")]
+    public async Task A_braced_file_path_variable_is_the_file_s_content(string script, string expected)
+    {
+        var disk = NewDisk();
+        disk.Write(@"C:\Users\psrp\a.txt", "abc"u8, FileWriteMode.Create);
+
+        Assert.That(await OutputOfAsync(script, disk), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task A_missing_files_OpenRead_is_dotnets_error_for_a_method_without_arguments()
     {
