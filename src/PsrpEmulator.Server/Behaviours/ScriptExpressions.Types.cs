@@ -594,7 +594,7 @@ internal static partial class ScriptExpressions
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
         (RunContext.HashTypeNames.Contains(type.FullName) && (member.Equals("Create", StringComparison.OrdinalIgnoreCase) || member.Equals("new", StringComparison.OrdinalIgnoreCase))) ||
-        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
+        (type.FullName, member.ToUpperInvariant()) is ("System.Environment", "NEWLINE" or "GETENVIRONMENTVARIABLE" or "GETENVIRONMENTVARIABLES" or "SETENVIRONMENTVARIABLE" or "EXPANDENVIRONMENTVARIABLES" or "OSVERSION" or "VERSION" or "PROCESSORCOUNT" or "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS" or "USERINTERACTIVE" or "COMMANDLINE" or "USERDOMAINNAME" or "SYSTEMDIRECTORY" or "CURRENTDIRECTORY" or "GETFOLDERPATH" or "TICKCOUNT" or "HASSHUTDOWNSTARTED") or
             ("System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double", "MAXVALUE" or "MINVALUE") or ("System.IntPtr", "SIZE") or
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE" or "GETCULTUREINFO" or "NEW" or "CREATESPECIFICCULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
@@ -931,6 +931,9 @@ internal static partial class ScriptExpressions
             // A remote session's process is 64-bit: `[IntPtr]::Size -eq 8` is how scripts ask.
             ("System.IntPtr", "SIZE", -1) => PsPrimitive.Int32(8),
             ("System.Environment", "IS64BITOPERATINGSYSTEM" or "IS64BITPROCESS", -1) => PsPrimitive.Boolean(true),
+            // wsmprovhost runs in a non-interactive window station (session 0), as a service does.
+            ("System.Environment", "USERINTERACTIVE", -1) => PsPrimitive.Boolean(false),
+            ("System.Environment", "COMMANDLINE", -1) => PsPrimitive.String(@"C:\Windows\system32\wsmprovhost.exe -Embedding"),
             (RegexTypeName, "NEW", 1 or 2) => NewRegexOrError(arguments!),
             (DateTimeOffsetTypeName, _, _) when DateTimeOffsetStaticMember(name, arguments, now) is { } offset => offset,
             (UriTypeName, _, _) when UriStaticMember(name, arguments) is { } uri => uri,

@@ -356,6 +356,8 @@ public class TypeAndDateTests
     [TestCase("[Environment]::OSVersion.Version.Build; [System.Environment]::OSVersion.Platform; \"$([Environment]::OSVersion)\"", "17763|Win32NT|Microsoft Windows NT 10.0.17763.0")]
     [TestCase("[TimeZoneInfo]::Local.Id; [System.TimeZoneInfo]::Local.BaseUtcOffset.TotalHours; \"$([TimeZoneInfo]::Utc)\"", "UTC|0|(UTC) Coordinated Universal Time")]
     [TestCase("[Environment]::ProcessorCount; [Environment]::Is64BitOperatingSystem; [Environment]::Is64BitProcess", "2|True|True")]
+    // A remote session's process is wsmprovhost.exe in session 0: not interactive, the command line its Win32_Process has.
+    [TestCase("[Environment]::UserInteractive; [Environment]::CommandLine", "False|C:\\Windows\\system32\\wsmprovhost.exe -Embedding")]
     [TestCase("[IntPtr]::Size; if ([IntPtr]::Size -eq 8) { '64-bit' }; [System.IntPtr].IsPrimitive", "8|64-bit|True")]
     public async Task Environment_describes_the_default_computers_Windows(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
