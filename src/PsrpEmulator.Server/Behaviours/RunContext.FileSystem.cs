@@ -115,7 +115,7 @@ internal sealed partial class RunContext
         throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} needs the computer's disk, which this host has not: give the command a rule"));
 
     // ANSI (Windows-1252), what 5.1's FileSystem provider writes and reads by default.
-    private static Encoding Ansi => PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(1252) ?? Encoding.Latin1;
+    internal static Encoding Ansi => PsrpEmulator.Protocol.WsMan.WinRsCodePages.TryGet(1252) ?? Encoding.Latin1;
 
     private static readonly string[] EncodingNames = ["Unknown", "String", "Unicode", "Byte", "BigEndianUnicode", "UTF8", "UTF7", "UTF32", "Ascii", "Default", "Oem", "BigEndianUTF32"];
 

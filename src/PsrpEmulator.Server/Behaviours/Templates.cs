@@ -1016,6 +1016,18 @@ internal sealed class PipelineVariables
                 if (name is not null)
                 {
                     var colon = name.IndexOf(':', StringComparison.Ordinal);
+                    // "${C:\x.txt}": the file's content, its lines joined as an array's in a string (nothing when it is not there).
+                    if (colon == 1 && text[i + 1] == '{' && name.Length > 3 && char.IsAsciiLetter(name[0]) && name[2] is '\\' or '/')
+                    {
+                        if (FileSystem is { } disk && VirtualFileSystem.FullPath(name, @"C:\", out _) is { } file && disk.Read(file, out var bytes) == FileSystemFailure.None)
+                        {
+                            sb.AppendJoin(OutputFieldSeparator, RunContext.SplitLines(RunContext.DecodeText(bytes, RunContext.Ansi)));
+                        }
+
+                        i = end;
+                        continue;
+                    }
+
                     if (colon > 0 && IsEnvironment(name[..colon]))
                     {
                         // "$env:COMPUTERNAME", "${env:USERNAME}": the session process's environment.

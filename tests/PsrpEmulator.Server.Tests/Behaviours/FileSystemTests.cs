@@ -1066,6 +1066,7 @@ public class FileSystemTests
     [TestCase("${C:\\Users\\psrp\\a.txt}; ${C:\\Users\\psrp\\a.txt}.GetType().Name", "abc|String")]
     [TestCase("Set-Content C:\\two.txt 'x','y'; ${C:\\two.txt}.Count; ${C:\\two.txt}[1]; $null -eq ${C:\\nothing.txt}; $null -eq ${Q:\\x.txt}", "2|y|True|True")]
     [TestCase("${C:\\Users\\psrp\\n.txt} = 'first', 'second'; Get-Content C:\\Users\\psrp\\n.txt; ${C:\\Users\\psrp\\n.txt} -join '+'", "first|second|first+second")]
+    [TestCase("Set-Content C:\\two.txt 'x','y'; \"[${C:\\Users\\psrp\\a.txt}] [${C:\\two.txt}] [${C:\\nothing.txt}]\"", "[abc] [x y] []")]
     public async Task A_braced_file_path_variable_is_the_file_s_content(string script, string expected)
     {
         var disk = NewDisk();
