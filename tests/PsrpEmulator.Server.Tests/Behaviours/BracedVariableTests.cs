@@ -57,11 +57,18 @@ public class BracedVariableTests
     public async Task A_braced_name_with_any_characters_is_one_variable(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // A script that writes errors: the host that recorded them and its output.
+    private static async Task<RecordingHost> RunWritingErrorsAsync(string script)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        await Default.Resolve(Behaviour.Script(script)).RunTestAsync(host, new FakeTimeProvider());
+        return host;
+    }
+
     [Test]
     public async Task An_unset_braced_name_under_strict_mode_is_named_as_written()
     {
-        var host = new RecordingHost { Runspace = new RunspaceState() };
-        await Default.Resolve(Behaviour.Script("Set-StrictMode -Version 2; ${no such}")).RunTestAsync(host, new FakeTimeProvider());
+        var host = await RunWritingErrorsAsync("Set-StrictMode -Version 2; ${no such}");
         Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)),
             Is.EqualTo(new[] { ("The variable '$no such' cannot be retrieved because it has not been set.", "VariableIsUndefined") }));
     }
@@ -78,8 +85,7 @@ public class BracedVariableTests
     [Test]
     public async Task A_function_item_given_a_number_is_FunctionProvider_s_argument_error()
     {
-        var host = new RecordingHost { Runspace = new RunspaceState() };
-        await Default.Resolve(Behaviour.Script("$function:x = 5; 'next'")).RunTestAsync(host, new FakeTimeProvider());
+        var host = await RunWritingErrorsAsync("$function:x = 5; 'next'");
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[] { ("Argument", ErrorCategory.InvalidArgument) }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
