@@ -1143,10 +1143,11 @@ public class FileSystemTests
     {
         var (host, _) = await RunAsync("Get-Item C:\\Windows\\System32\\notepad.exe | % VersionInfo | % FileVersion; " +
             "Get-Item C:\\Windows\\System32\\cmd.exe | Select-Object -ExpandProperty VersionInfo | % ProductMajorPart; " +
-            "(Get-ChildItem C:\\Windows\\System32\\ntoskrnl.exe | Select-Object Name, VersionInfo).VersionInfo.FilePrivatePart -gt 1");
+            "(Get-ChildItem C:\\Windows\\System32\\ntoskrnl.exe | Select-Object Name, VersionInfo).VersionInfo.FilePrivatePart -gt 1; " +
+            "(Get-Item C:\\Windows\\explorer.exe).VersionInfo.ProductVersion");
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1 (WinBuild.160101.0800)", "10", "True" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "10.0.17763.1 (WinBuild.160101.0800)", "10", "True", "10.0.17763.1" }));
     }
 
     /// <summary>
