@@ -304,4 +304,26 @@ public class ScriptLanguageCmdletTests : HostedEngineTestBase
         Assert.That(result.Errors, Is.Empty, string.Join("\n", result.Errors));
         Assert.That(Lines(result), Is.EqualTo(new[] { "System.String", "False", "hello remote" }));
     }
+
+    [Test]
+    public async Task ThrowTerminatingError_of_an_advanced_function_carries_the_record_it_was_given()
+    {
+        var host = await NewHostAsync();
+
+        var result = await RunAsync(host, """
+            Invoke-Command -ComputerName Server01 {
+                function Get-Thing {
+                    [CmdletBinding()] param($Name)
+                    $record = [System.Management.Automation.ErrorRecord]::new([System.InvalidOperationException]::new("no $Name"), 'NoThing', 'ObjectNotFound', $Name)
+                    $PSCmdlet.ThrowTerminatingError($record)
+                    'not reached'
+                }
+                try { Get-Thing -Name disk } catch { $_.FullyQualifiedErrorId; $_.Exception.GetType().FullName; $_.Exception.Message; $_.TargetObject; "$($_.CategoryInfo.Category)" }
+                Get-Thing -Name net; 'after'
+            } -ErrorVariable failed 2>$null
+            $failed.Count; $failed[0].FullyQualifiedErrorId
+            """);
+
+        Assert.That(Lines(result), Is.EqualTo(new[] { "NoThing,Get-Thing", "System.InvalidOperationException", "no disk", "disk", "ObjectNotFound", "after", "1", "NoThing,Get-Thing" }));
+    }
 }

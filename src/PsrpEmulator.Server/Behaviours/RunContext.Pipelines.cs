@@ -711,6 +711,19 @@ internal sealed partial class RunContext
             }
         }
 
+        try
+        {
+            await RunStagesAsync(pipeline, stages, output, blockNesting);
+        }
+        catch (FunctionTerminatedException e) when (e.CallDepth == scope.Variables.CallDepth + 1)
+        {
+            // $PSCmdlet.ThrowTerminatingError in a function this pipeline runs as a stage: the pipeline's statement ends with it.
+            await WriteStatementErrorAsync(e.Error, output, passesOwnAction: true);
+        }
+    }
+
+    private async ValueTask RunStagesAsync(ParsedPipeline pipeline, List<Stage> stages, IPipelineHost output, int blockNesting)
+    {
         foreach (var stage in stages) await stage.BeginAsync();
         // Select-Object -First stops what is before it, then ends itself and what is after it; a later one can stop
         // those in turn (while an earlier stage ends, as Sort-Object writes): each stop moves further down.

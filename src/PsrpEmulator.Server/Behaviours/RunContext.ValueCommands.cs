@@ -1193,6 +1193,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.ChoiceDescriptionTypeName when constructorArguments.Count == 2:
                 value = ScriptExpressions.ChoiceDescription(PipelineVariables.Display(constructorArguments[0]), PipelineVariables.Display(constructorArguments[1]));
                 break;
+            case ScriptExpressions.ErrorRecordTypeName when constructorArguments.Count == 4:
+                value = NewObjectConstructed(() => NewErrorRecord(constructorArguments));
+                break;
             case FileInfoTypeName or DirectoryInfoTypeName when constructorArguments.Count == 1:
                 value = NewFileSystemInfo(constructorArguments[0], directory: type!.FullName == DirectoryInfoTypeName);
                 break;

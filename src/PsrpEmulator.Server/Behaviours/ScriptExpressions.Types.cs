@@ -188,6 +188,8 @@ internal static partial class ScriptExpressions
         ["System.IO.FileAttributes"] = typeof(System.IO.FileAttributes),
         // [IO.Directory]::GetFiles($path, '*', [IO.SearchOption]::AllDirectories).
         ["System.IO.SearchOption"] = typeof(System.IO.SearchOption),
+        // [System.Management.Automation.ErrorRecord]::new($exception, 'Id', [System.Management.Automation.ErrorCategory]::InvalidOperation, $target).
+        ["System.Management.Automation.ErrorCategory"] = typeof(Protocol.Psrp.ErrorCategory),
     };
 
     internal const string EnumTypeNameOfEnum = "System.Enum";
@@ -305,6 +307,8 @@ internal static partial class ScriptExpressions
         Add(StringBuilderTypeName);
         Add(DateTimeOffsetTypeName, "datetimeoffset");
         Add(UriTypeName, "uri");
+        Add(ErrorRecordTypeName);
+        types["Management.Automation.ErrorRecord"] = types[ErrorRecordTypeName];
         Add(WebUtilityTypeName);
         types["Net.WebUtility"] = types[WebUtilityTypeName];
         Add("System.Management.Automation.PSCustomObject", "pscustomobject");
@@ -589,7 +593,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
             (XmlNodes.DocumentTypeName, "NEW") or (RunContext.WebClientTypeName, "NEW") or (RunContext.WebRequestTypeName, "CREATE" or "CREATEHTTP" or "GETSYSTEMWEBPROXY" or "DEFAULTWEBPROXY") or
-            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (WebUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (WebUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName or ErrorRecordTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
@@ -612,6 +616,7 @@ internal static partial class ScriptExpressions
 
     internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";
     internal const string PSCredentialTypeName = "System.Management.Automation.PSCredential";
+    internal const string ErrorRecordTypeName = "System.Management.Automation.ErrorRecord";
     internal const string NetworkCredentialTypeName = "System.Net.NetworkCredential";
     internal const string MarshalTypeName = "System.Runtime.InteropServices.Marshal";
     internal const string WindowsIdentityTypeName = "System.Security.Principal.WindowsIdentity";

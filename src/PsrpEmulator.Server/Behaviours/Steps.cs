@@ -1573,6 +1573,38 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             : null;
     }
 
+    // The record a function's MshCommandRuntime throws: ErrorRecord.FullyQualifiedErrorId is the id and, for a script
+    // command (an advanced function), its name after a comma ("MyId,Get-Thing").
+    private ScriptedError ThrownByFunction(ScriptedError error) =>
+        scope.Variables.Get("MyInvocation") is PsObject invocation && invocation["MyCommand"] is PsObject command && command["Name"] is { } name &&
+        name.ToDisplayString() is { Length: > 0 } functionName && error.FullyQualifiedErrorId.Length > 0
+            ? error with { FullyQualifiedErrorId = error.FullyQualifiedErrorId + "," + functionName }
+            : error;
+
+    /// <summary>
+    /// <c>[System.Management.Automation.ErrorRecord]::new(exception, errorId, category, targetObject)</c> (New-Object's
+    /// too): the record of that exception (its message and type), id, category and target, as the session's records are.
+    /// </summary>
+    private static PsObject NewErrorRecord(IReadOnlyList<PsValue> arguments)
+    {
+        if (!ExceptionTypes.IsException(arguments[0]))
+        {
+            throw new ScriptExpressionException(ScriptedError.ScenarioFault("[System.Management.Automation.ErrorRecord]::new of something other than an exception is not emulated: give the statement a rule"));
+        }
+
+        var exception = (PsObject)arguments[0];
+        var category = ScriptExpressions.EnumArgument<ErrorCategory>(arguments[2], "errorCategory", ".ctor");
+        var id = ScriptExpressions.IsNull(arguments[1]) ? string.Empty : PipelineVariables.Display(arguments[1]);
+        var target = ScriptExpressions.IsNull(arguments[3]) ? null : arguments[3];
+        // PowerShell's own record, whatever the host writes its errors as: the script holds it and may throw it.
+        return ScriptedError.ToErrorRecord(new ScriptedError(exception["Message"].AsString() ?? string.Empty, id, category, exception.TypeNames![0],
+            target is PsPrimitive { Value: string name } ? name : null)
+        {
+            Exception = exception,
+            TargetObject = target,
+        });
+    }
+
     internal static ScriptedError ThrownError(PsValue value)
     {
         if (value is PsNil || value is PsPrimitive { Value: "" }) return new("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType);
@@ -1697,6 +1729,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         catch (ScriptReturnException)
         {
             // return leaves the function.
+        }
+        catch (FunctionTerminatedException e) when (e.CallDepth == variables.CallDepth)
+        {
+            // $PSCmdlet.ThrowTerminatingError: the call ends, and the caller's statement with it (written, the script goes on).
+            await WriteStatementErrorAsync(e.Error, to ?? host, passesOwnAction: true);
         }
         finally
         {
@@ -3024,6 +3061,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return PsPrimitive.Boolean(AdsiExists(PipelineVariables.Display(entryPath)));
             }
 
+            if (type.FullName == ScriptExpressions.ErrorRecordTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is { Count: 4 }) return NewErrorRecord(arguments);
             // [IO.FileInfo]::new(path), [IO.DirectoryInfo]::new(path): the item on the disk, or one whose Exists is false.
             if (type.FullName is FileInfoTypeName or DirectoryInfoTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is [var infoPath])
             {
@@ -3349,6 +3387,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (step.IsMethod)
             {
                 var arguments = await CallArgumentsAsync(step.Arguments!, to, blockNesting);
+
+                // $PSCmdlet.ThrowTerminatingError(record): a statement-terminating error of the function's call (inside a
+                // try, the catch takes it; in the script's own [CmdletBinding()], the script ends).
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } &&
+                    step.Text.Equals("ThrowTerminatingError", StringComparison.OrdinalIgnoreCase) && arguments is [var terminating])
+                {
+                    var error = ScriptedError.IsErrorRecord(terminating) ? ThrownByFunction(ScriptedError.FromRecord((PsObject)terminating))
+                        : throw new ScriptExpressionException(new ScriptedError(
+                            $"Cannot convert argument \"errorRecord\", with value: \"{PipelineVariables.Display(terminating)}\", for \"ThrowTerminatingError\" to type \"{ScriptExpressions.ErrorRecordTypeName}\": \"Cannot convert the \"{PipelineVariables.Display(terminating)}\" value of type \"{ScriptExpressions.TypeName(terminating)}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\".\"",
+                            "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+                    if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
+                    if (scope.Variables.CallDepth == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
+                    throw new FunctionTerminatedException(error, scope.Variables.CallDepth);
+                }
 
                 // $PSCmdlet.ShouldProcess(...) / ShouldContinue(...): -WhatIf, -Confirm and the client's host decide (RunContext.HostCalls).
                 if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } cmdlet &&
@@ -4080,6 +4132,17 @@ internal sealed class ScriptExitException(int code) : Exception("exit " + code.T
 internal sealed class PropagatedStatementException(ScriptedError error) : Exception(error.Message)
 {
     public ScriptedError Error => error;
+}
+
+/// <summary>
+/// <c>$PSCmdlet.ThrowTerminatingError(record)</c> outside a try: the error ends the call of the advanced function whose
+/// $PSCmdlet it is (<paramref name="callDepth"/>), and the caller's statement with it, as a statement-terminating error.
+/// </summary>
+internal sealed class FunctionTerminatedException(ScriptedError error, int callDepth) : Exception(error.Message)
+{
+    public ScriptedError Error => error;
+
+    public int CallDepth => callDepth;
 }
 
 /// <summary>A statement-terminating error raised inside a try block, on its way to the catch.</summary>
