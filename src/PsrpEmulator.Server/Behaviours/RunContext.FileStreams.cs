@@ -437,8 +437,8 @@ internal sealed partial class RunContext
     /// <summary>The FileVersionInfo of a file that is there (a FileInfo's VersionInfo): a Windows program's version resource, else none.</summary>
     internal static PsObject FileVersionInfoOfFile(string path, string? fileName = null)
     {
-        var windows = WindowsCommands.ProgramOfPath(path) is not null || WindowsCommands.ProgramImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase)) ||
-            WindowsCommands.WindowsFolderImages.Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
+        var windows = WindowsCommands.ProgramOfPath(path) is not null ||
+            WindowsCommands.ProgramImages.Concat(WindowsCommands.WindowsFolderImages).Any(image => image.Path.Equals(path, StringComparison.OrdinalIgnoreCase));
         return FileVersionInfoObject(path, fileName ?? path[(path.LastIndexOf('\\') + 1)..], windows);
     }
 

@@ -718,7 +718,7 @@ internal static partial class Statements
                 // ${C:\x.txt}: a FileSystem path's content, as GetVariableValueFromProvider reads it (no line $null, one
                 // the string, more an array; nothing there, or no such drive, $null). Assigned at a statement's start,
                 // the value is the file's new content, as the provider's content writer puts it.
-                if (name.Length > 3 && char.IsAsciiLetter(name[0]) && name[1] == ':' && name[2] is '\\' or '/' && name.AsSpan().IndexOfAny("`{") < 0)
+                if (IsFileSystemVariablePath(name) && name.AsSpan().IndexOfAny("`{") < 0)
                 {
                     var literal = "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
                     if (ContentAssignment().Match(statement, close + 1) is { Success: true } assigned)
@@ -744,6 +744,10 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?:global|script|local|private|env|variable|function|alias|using):)?[A-Za-z_][\w]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex BracedSimpleName();
+
+    /// <summary>Whether a braced variable's name is a FileSystem path (<c>${C:\x.txt}</c>): a drive letter, a colon and a separator.</summary>
+    public static bool IsFileSystemVariablePath(ReadOnlySpan<char> name) =>
+        name.Length > 3 && char.IsAsciiLetter(name[0]) && name[1] == ':' && name[2] is '\\' or '/';
 
     // "= value" right after a braced provider path at a statement's start: its assignment.
     [System.Text.RegularExpressions.GeneratedRegex(@"\G\s*=(?!=)\s*(?<value>\S.*)$", System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

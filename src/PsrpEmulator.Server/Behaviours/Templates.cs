@@ -1017,7 +1017,7 @@ internal sealed class PipelineVariables
                 {
                     var colon = name.IndexOf(':', StringComparison.Ordinal);
                     // "${C:\x.txt}": the file's content, its lines joined as an array's in a string (nothing when it is not there).
-                    if (colon == 1 && text[i + 1] == '{' && name.Length > 3 && char.IsAsciiLetter(name[0]) && name[2] is '\\' or '/')
+                    if (text[i + 1] == '{' && Statements.IsFileSystemVariablePath(name))
                     {
                         if (FileSystem is { } disk && VirtualFileSystem.FullPath(name, @"C:\", out _) is { } file && disk.Read(file, out var bytes) == FileSystemFailure.None)
                         {
