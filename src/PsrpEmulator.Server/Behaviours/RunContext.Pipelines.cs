@@ -2039,6 +2039,7 @@ internal sealed partial class RunContext
 
             foreach (var (name, value) in _bound) variables.SetLocal(name, value);
 
+            var status = variables.BeginScriptCommand();
             variables.CallDepth++;
             variables.PushFunctionScope(_scope);
             try
@@ -2058,6 +2059,7 @@ internal sealed partial class RunContext
                 variables.PopFunctionScope();
                 variables.CallDepth--;
                 foreach (var (name, value) in outer) variables.SetLocal(name, value);
+                variables.EndScriptCommand(status);
             }
         }
     }

@@ -33,6 +33,12 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     public string? Activity { get; init; }
 
     /// <summary>
+    /// The function or script file Write-Error ran in, whose InvocationInfo the record takes (null: the script's top
+    /// level, or another command's error). Not serialized: the shell places the record by it.
+    /// </summary>
+    public ScriptCaller? Caller { get; init; }
+
+    /// <summary>
     /// The exception itself, when the script threw one it made (<c>throw [IO.FileNotFoundException]::new('m', 'f')</c>):
     /// the record carries that object, with its own properties (FileName, ParamName, InnerException), not a copy made
     /// from its type and message.
@@ -78,6 +84,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             error.Message, error.FullyQualifiedErrorId, error.Category, error.ExceptionType, error.TargetName, error.Activity,
             targetObject: error.TargetObject ?? (error.TargetName is null ? null : PsPrimitive.String(error.TargetName)),
             exceptionBaseTypes: ExceptionTypes.BasesOf(error.ExceptionType));
+        if (error.Caller is { } caller) ScriptCaller.Remember(record, caller);
         if (error.Exception is not null) record.With("Exception", error.Exception);
         else if (error.InnerExceptionType is { } innerType && record["Exception"] is PsObject { } outer)
         {

@@ -83,8 +83,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     public ValueTask WriteErrorAsync(ScriptedError error, IPipelineHost to)
     {
         scope.Variables.ErrorsWritten++;
-        return to.WriteAsync(new ErrorRecordMessage(errorRecords(error)), cancellationToken);
+        return to.WriteAsync(new ErrorRecordMessage(errorRecords(ByCaller(error))), cancellationToken);
     }
+
+    // Write-Error's record takes its caller's InvocationInfo ($MyInvocation): in a function or a script file, that
+    // command's, so ErrorRecord.FullyQualifiedErrorId ends in its name ("...WriteErrorException,Get-Thing").
+    private ScriptedError ByCaller(ScriptedError error) =>
+        error is { Caller: null, Activity: { } activity } && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase) && error.FullyQualifiedErrorId.Length > 0 &&
+        ScriptCaller.FromInvocation(scope.Variables.Get("MyInvocation")) is { } caller
+            ? error with { FullyQualifiedErrorId = error.FullyQualifiedErrorId + "," + caller.Name, Caller = caller }
+            : error;
 
     public PsObject ErrorRecord(ScriptedError error) => errorRecords(error);
 
@@ -1184,6 +1192,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     return;
                 }
 
+                // A block is a script command of its own: what its statements wrote does not fail this statement.
+                var status = scope.Variables.BeginScriptCommand();
                 if (childScope) scope.Variables.PushFunctionScope();
                 try
                 {
@@ -1196,6 +1206,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 finally
                 {
                     if (childScope) scope.Variables.PopFunctionScope();
+                    scope.Variables.EndScriptCommand(status);
                 }
 
                 return;
@@ -1573,13 +1584,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             : null;
     }
 
-    // The record a function's MshCommandRuntime throws: ErrorRecord.FullyQualifiedErrorId is the id and, for a script
-    // command (an advanced function), its name after a comma ("MyId,Get-Thing").
+    // The record a function's MshCommandRuntime throws, with the function's InvocationInfo: ErrorRecord.FullyQualifiedErrorId
+    // is the id and, for a script command (an advanced function), its name after a comma ("MyId,Get-Thing"); the
+    // CategoryInfo's Activity, unless the record set one, is that name too.
     private ScriptedError ThrownByFunction(ScriptedError error) =>
-        scope.Variables.Get("MyInvocation") is PsObject invocation && invocation["MyCommand"] is PsObject command && command["Name"] is { } name &&
-        name.ToDisplayString() is { Length: > 0 } functionName && error.FullyQualifiedErrorId.Length > 0
-            ? error with { FullyQualifiedErrorId = error.FullyQualifiedErrorId + "," + functionName }
+        error.FullyQualifiedErrorId.Length > 0 && ScriptCaller.FromInvocation(scope.Variables.Get("MyInvocation")) is { } caller
+            ? error with { FullyQualifiedErrorId = error.FullyQualifiedErrorId + "," + caller.Name, Caller = caller, Activity = error.Activity ?? caller.Name }
             : error;
+
+    // $PSCmdlet.WriteError / ThrowTerminatingError of something other than an ErrorRecord: the method binder's conversion error.
+    private static ScriptedError NotAnErrorRecord(string method, PsValue value) => new(
+        $"Cannot convert argument \"errorRecord\", with value: \"{PipelineVariables.Display(value)}\", for \"{method}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\": \"Cannot convert the \"{PipelineVariables.Display(value)}\" value of type \"{ScriptExpressions.TypeName(value)}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\".\"",
+        "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException");
 
     /// <summary>
     /// <c>[System.Management.Automation.ErrorRecord]::new(exception, errorId, category, targetObject)</c> (New-Object's
@@ -1709,6 +1725,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             else variables.SetLocal(name, value);
         }
 
+        var status = variables.BeginScriptCommand();
+        ScriptedError? terminated = null;
         variables.CallDepth++;
         if (!dotSourced) variables.PushFunctionScope();
         try
@@ -1732,15 +1750,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         catch (FunctionTerminatedException e) when (e.CallDepth == variables.CallDepth)
         {
-            // $PSCmdlet.ThrowTerminatingError: the call ends, and the caller's statement with it (written, the script goes on).
-            await WriteStatementErrorAsync(e.Error, to ?? host, passesOwnAction: true);
+            // $PSCmdlet.ThrowTerminatingError: the call ends, and the caller's statement with it (written below, in the
+            // caller's scope; the script goes on).
+            terminated = e.Error;
         }
         finally
         {
             if (!dotSourced) variables.PopFunctionScope();
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
+            variables.EndScriptCommand(status);
         }
+
+        if (terminated is not null) await WriteStatementErrorAsync(terminated, to ?? host, passesOwnAction: true);
     }
 
     /// <summary>
@@ -1873,10 +1895,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             };
         }
 
-        var command = new PsObject(["System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = invoked }
-            .With("Name", invoked)
-            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], "Function", 2))
-            .With("Definition", body.Trim());
+        // A script block called with & is no function: its MyCommand is a ScriptInfo with no name (its text its Definition).
+        var block = invoked == "&";
+        var command = new PsObject([block ? "System.Management.Automation.ScriptInfo" : "System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"])
+            {
+                ToStringValue = block ? body : invoked,
+            }
+            .With("Name", block ? string.Empty : invoked)
+            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], block ? "Script" : "Function", block ? 64 : 2))
+            .With("Definition", block ? body : body.Trim());
         var invocation = new PsObject(["System.Management.Automation.InvocationInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.InvocationInfo" }
             .With("MyCommand", command)
             .With("InvocationName", invoked)
@@ -2589,13 +2616,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // A catch block, with $_ and $PSItem the error record.
     // In the session an InvocationInfo's MyCommand is the cmdlet's CmdletInfo ($_.InvocationInfo.MyCommand.Name), where
     // the wire carries its name as text: a placed record's cmdlet name becomes such an object.
-    private static PsObject WithCommandInfo(PsObject record)
+    private static PsObject WithCommandInfo(PsObject record, ScriptCaller? caller)
     {
-        if (record["InvocationInfo"] is not PsObject invocation || invocation["MyCommand"] is not PsPrimitive { Value: string name } ||
-            WindowsCommands.FindModuleCommand(name) is not { } known)
+        if (record["InvocationInfo"] is not PsObject invocation || invocation["MyCommand"] is not PsPrimitive { Value: string name }) return record;
+        if (caller is not null && caller.Name == name)
         {
+            // A function's or script file's own record: its FunctionInfo (or ExternalScriptInfo), as $MyInvocation has it.
+            var script = caller.CommandType == CommandTypes.ExternalScript;
+            var info = new PsObject([script ? "System.Management.Automation.ExternalScriptInfo" : "System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = name }
+                .With("Name", name)
+                .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], script ? "ExternalScript" : "Function", (int)caller.CommandType))
+                .With("Definition", caller.Definition);
+            ReplaceMyCommand(invocation, info);
             return record;
         }
+
+        if (WindowsCommands.FindModuleCommand(name) is not { } known) return record;
 
         var dash = known.Name.IndexOf('-', StringComparison.Ordinal);
         var command = new PsObject([known.IsFunction ? "System.Management.Automation.FunctionInfo" : "System.Management.Automation.CmdletInfo", "System.Management.Automation.CommandInfo", "System.Object"])
@@ -2608,18 +2644,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             .With("ModuleName", known.Module ?? string.Empty)
             .With("Verb", dash > 0 ? known.Name[..dash] : string.Empty)
             .With("Noun", dash > 0 ? known.Name[(dash + 1)..] : string.Empty);
-        for (var i = 0; i < invocation.AdaptedProperties.Count; i++)
-        {
-            if (invocation.AdaptedProperties[i].Name == "MyCommand") invocation.AdaptedProperties[i] = new PsProperty("MyCommand", command);
-        }
-
+        ReplaceMyCommand(invocation, command);
         return record;
+
+        static void ReplaceMyCommand(PsObject invocation, PsObject command)
+        {
+            for (var i = 0; i < invocation.AdaptedProperties.Count; i++)
+            {
+                if (invocation.AdaptedProperties[i].Name == "MyCommand") invocation.AdaptedProperties[i] = new PsProperty("MyCommand", command);
+            }
+        }
     }
 
     private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
     {
         // Placed where it was raised, as the engine sets a terminating error's InvocationInfo before the catch sees it.
-        record = WithCommandInfo(host.PlaceCaught(record, scope.Variables.InnermostStatement));
+        record = WithCommandInfo(host.PlaceCaught(record, scope.Variables.InnermostStatement), ScriptCaller.Of(record));
         var variables = scope.Variables;
         // A caught error is in $Error too, as PowerShell keeps it.
         variables.Runspace.RecordError(record);
@@ -3394,12 +3434,23 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     step.Text.Equals("ThrowTerminatingError", StringComparison.OrdinalIgnoreCase) && arguments is [var terminating])
                 {
                     var error = ScriptedError.IsErrorRecord(terminating) ? ThrownByFunction(ScriptedError.FromRecord((PsObject)terminating))
-                        : throw new ScriptExpressionException(new ScriptedError(
-                            $"Cannot convert argument \"errorRecord\", with value: \"{PipelineVariables.Display(terminating)}\", for \"ThrowTerminatingError\" to type \"{ScriptExpressions.ErrorRecordTypeName}\": \"Cannot convert the \"{PipelineVariables.Display(terminating)}\" value of type \"{ScriptExpressions.TypeName(terminating)}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\".\"",
-                            "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+                        : throw new ScriptExpressionException(NotAnErrorRecord("ThrowTerminatingError", terminating));
                     if (scope.Variables.TryDepth > 0) throw new StatementTerminatedException(error);
                     if (scope.Variables.CallDepth == 0) throw new PipelineTerminatedException(PSInvocationState.Failed, error);
                     throw new FunctionTerminatedException(error, scope.Variables.CallDepth);
+                }
+
+                // $PSCmdlet.WriteError(record): a non-terminating error of the function, as MshCommandRuntime.WriteError
+                // writes it: with the function's InvocationInfo (its id suffixed with the name, as ThrowTerminatingError's).
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } &&
+                    step.Text.Equals("WriteError", StringComparison.OrdinalIgnoreCase) && arguments is [var writtenRecord])
+                {
+                    if (!ScriptedError.IsErrorRecord(writtenRecord)) throw new ScriptExpressionException(NotAnErrorRecord("WriteError", writtenRecord));
+                    await WriteErrorAsync(ThrownByFunction(ScriptedError.FromRecord((PsObject)writtenRecord)), to ?? host);
+                    // The function's own runtime wrote it: its call's statement fails ($? false after it), as Write-Error's does not.
+                    scope.Variables.WroteRuntimeError();
+                    value = PsNil.AutomationNull;
+                    continue;
                 }
 
                 // $PSCmdlet.ShouldProcess(...) / ShouldContinue(...): -WhatIf, -Confirm and the client's host decide (RunContext.HostCalls).

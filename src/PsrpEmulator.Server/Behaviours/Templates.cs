@@ -356,6 +356,7 @@ internal sealed class PipelineVariables
         public List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? FunctionScopes;
         public long ErrorsWritten;
         public long ErrorsAtStatementStart;
+        public long RuntimeErrors;
         public bool LastSucceeded = true;
         public string? InnermostStatement;
     }
@@ -397,6 +398,34 @@ internal sealed class PipelineVariables
         get => script?.ErrorsWritten ?? 0;
         set => Script.ErrorsWritten = value;
     }
+
+    /// <summary>
+    /// A script command (a function, a script block, a script file) starts: where <c>$?</c>'s counting stands, for
+    /// <see cref="EndScriptCommand"/>.
+    /// </summary>
+    public ErrorStatus BeginScriptCommand()
+    {
+        if (script is not { } state) return default;
+        var mark = new ErrorStatus(state.ErrorsWritten, state.ErrorsAtStatementStart, state.RuntimeErrors);
+        state.RuntimeErrors = 0;
+        return mark;
+    }
+
+    /// <summary>
+    /// The script command ended: what its statements wrote does not fail the caller's statement (PowerShell's <c>$?</c>
+    /// stays true after a function whose Write-Error wrote: the error went through the function's inner pipeline), only
+    /// what its own command runtime wrote (<see cref="WroteRuntimeError"/>) and a terminating error that leaves it.
+    /// </summary>
+    public void EndScriptCommand(ErrorStatus mark)
+    {
+        if (script is not { } state) return;
+        state.ErrorsWritten = mark.ErrorsWritten + state.RuntimeErrors;
+        state.ErrorsAtStatementStart = mark.ErrorsAtStatementStart;
+        state.RuntimeErrors = mark.RuntimeErrors;
+    }
+
+    /// <summary>The running script command's own runtime wrote an error (<c>$PSCmdlet.WriteError</c>, ThrowTerminatingError): its call fails.</summary>
+    public void WroteRuntimeError() => Script.RuntimeErrors++;
 
     /// <summary><c>$?</c>: whether the statement before the current one wrote no error.</summary>
     public bool LastSucceeded => script?.LastSucceeded ?? true;
@@ -1073,3 +1102,6 @@ internal sealed class PipelineVariables
         prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase) ||
         prefix.Equals("using", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>Where <c>$?</c>'s counting stood when a script command started (<see cref="PipelineVariables.BeginScriptCommand"/>).</summary>
+internal readonly record struct ErrorStatus(long ErrorsWritten, long ErrorsAtStatementStart, long RuntimeErrors);

@@ -16,7 +16,9 @@ namespace PsrpEmulator.Server.Shells;
 /// <list type="bullet">
 /// <item>Write-Error takes the InvocationInfo of its caller (<c>$MyInvocation</c>): at a script's top level, the script
 /// itself (MyCommand the script's text, CommandType Script, no position); a terminating one (-ErrorAction Stop) is placed
-/// at the statement.</item>
+/// at the statement. In a function or a script file, that command's call (MyCommand its name, CommandType Function or
+/// ExternalScript), placed at the call in the statement, and the function's frame first in the ScriptStackTrace;
+/// $PSCmdlet.ThrowTerminatingError's record too (<see cref="ScriptCaller"/>).</item>
 /// <item>Another cmdlet's error: the cmdlet (MyCommand its name, CommandType Cmdlet), placed at the command in the
 /// statement ("At line:1 char:5" and the tildes under it), with the name it was called by.</item>
 /// <item>An error no command wrote (throw, an unknown command, an expression's): no MyCommand, placed at the statement
@@ -25,8 +27,8 @@ namespace PsrpEmulator.Server.Shells;
 /// no position, rather than the statement's.</item>
 /// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
 /// </list>
-/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; an error inside a
-/// function is placed at the top-level statement that called it, with one frame; HistoryId is the session's next history id.
+/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; another command's error
+/// inside a function is placed at the top-level statement that called it, with one frame; HistoryId is the session's next history id.
 /// </remarks>
 internal static class ErrorPlacement
 {
@@ -83,7 +85,16 @@ internal static class ErrorPlacement
         var stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
         var terminating = !errorStream;
         InvocationInfo invocation;
-        if (activity is not null && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase))
+        if (ScriptCaller.Of(record) is { } caller)
+        {
+            // Write-Error in a function or script file (and $PSCmdlet.ThrowTerminatingError): that command's call, placed
+            // where the statement calls it (a call inside another function's body: no place).
+            var (callStart, callLength, calledBy) = CommandElement(script, start, length, caller.InvocationName);
+            invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
+                script, calledBy is not null ? callStart : -1, callLength);
+            stackTrace = CallerFrame(script, caller, activity) + string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
+        }
+        else if (activity is not null && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase))
         {
             // Write-Error's record takes its caller's InvocationInfo: the script, placed only when it ends the script.
             invocation = Positioned(new InvocationInfo { CommandName = string.Empty, CommandType = CommandTypes.Script, Definition = script },
@@ -142,6 +153,18 @@ internal static class ErrorPlacement
         record["FullyQualifiedErrorId"] is PsPrimitive { Value: "CommandNotFoundException" } && record["ErrorCategory_TargetName"] is PsPrimitive { Value: string name } && name.Length > 0
             ? name
             : null;
+
+    // The function's own frame of a ScriptStackTrace (CallStackFrame's lines are joined with Windows' new line): the line
+    // of the command in its body that wrote the error, when the script defines the function; none otherwise.
+    private static string CallerFrame(string script, ScriptCaller caller, string? activity)
+    {
+        if (caller.CommandType != CommandTypes.Function || caller.Definition.Length == 0) return string.Empty;
+        var defined = script.IndexOf(caller.Definition, StringComparison.Ordinal);
+        if (defined < 0) return string.Empty;
+        var writer = activity is "Write-Error" ? "Write-Error" : "ThrowTerminatingError";
+        var within = script.IndexOf(writer, defined, caller.Definition.Length, StringComparison.OrdinalIgnoreCase);
+        return string.Create(CultureInfo.InvariantCulture, $"at {caller.Name}, <No file>: line {LineNumber(script, within >= 0 ? within : defined)}\r\n");
+    }
 
     private static InvocationInfo Positioned(InvocationInfo invocation, string script, int start, int length)
     {

@@ -205,6 +205,8 @@ internal sealed class Pipeline : IPipelineHost
     public PsObject PlaceCaught(PsObject record, string? statement)
     {
         if (_script is not { } script) return record;
+        // A function's record is placed at the function's call, which is in the top-level statement, not in the body's.
+        if (ScriptCaller.Of(record) is not null) statement = null;
         var (start, length) = (_placement & IsScriptFlag) != 0
             ? ErrorPlacement.InnerStatement(script, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0, statement)
             : (-1, 0);

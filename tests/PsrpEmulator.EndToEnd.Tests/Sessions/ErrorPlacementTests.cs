@@ -95,6 +95,66 @@ public class ErrorPlacementTests : EmulatorTestBase
         Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo($"at <ScriptBlock>, <No file>: line {line}"));
     }
 
+    /// <summary>
+    /// Write-Error takes its caller's $MyInvocation: in a function, the function's call. Its record names the function
+    /// (what the console's "Get-Thing : bad" prefix reads), is placed at the call, starts its stack trace with the
+    /// function's frame, and its FullyQualifiedErrorId ends in the function's name (ErrorRecord.GetInvocationTypeName).
+    /// </summary>
+    [Test]
+    public async Task Write_Error_in_a_function_names_the_function_placed_at_its_call_and_its_id_ends_in_the_name()
+    {
+        const string script = "function Get-Thing {\n  Write-Error 'bad'\n}\n'a'; Get-Thing";
+
+        var events = await RunAsync(Script(script, streamOptions: 15));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That(error["FullyQualifiedErrorId"]!.ToDisplayString(), Is.EqualTo("Microsoft.PowerShell.Commands.WriteErrorException,Get-Thing"));
+        Assert.That(error["ErrorCategory_Activity"]!.ToDisplayString(), Is.EqualTo("Write-Error"));
+        Assert.That((invocation["MyCommand"]!.ToDisplayString(), invocation["InvocationName"]!.ToDisplayString()), Is.EqualTo(("Get-Thing", "Get-Thing")));
+        Assert.That((error["CommandInfo_Name"]!.ToDisplayString(), error["CommandInfo_CommandType"]!.ToDisplayString()), Is.EqualTo(("Get-Thing", "Function")));
+        Assert.That(error["CommandInfo_Definition"]!.ToDisplayString(), Does.Contain("Write-Error 'bad'"));
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:4 char:6\r\n+ 'a'; Get-Thing\r\n+      ~~~~~~~~~"));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at Get-Thing, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 4"));
+    }
+
+    [Test]
+    public async Task Write_Error_in_a_function_another_function_calls_has_no_place_in_the_top_level_statement()
+    {
+        var events = await RunAsync(Script("function Inner { Write-Error 'deep' }\nfunction Outer { Inner }\nOuter", streamOptions: 0));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That(error["FullyQualifiedErrorId"]!.ToDisplayString(), Is.EqualTo("Microsoft.PowerShell.Commands.WriteErrorException,Inner"));
+        Assert.That(invocation["MyCommand"]!.ToDisplayString(), Is.EqualTo("Inner"));
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.Empty, "the call is in Outer's body, not the statement: no place rather than a wrong one");
+    }
+
+    [Test]
+    public async Task A_caught_Write_Error_of_a_function_is_the_functions_own_record_placed_at_the_call()
+    {
+        const string script = "function f { Write-Error 'x' -ErrorAction Stop }\ntry { f } catch { $_.InvocationInfo.MyCommand.Name; $_.InvocationInfo.MyCommand.CommandType.ToString(); $_.FullyQualifiedErrorId; $_.InvocationInfo.OffsetInLine }";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()),
+            Is.EqualTo(new[] { "f", "Function", "Microsoft.PowerShell.Commands.WriteErrorException,f", "7" }));
+    }
+
+    [Test]
+    public async Task ThrowTerminatingError_names_the_advanced_function_as_its_activity_and_command()
+    {
+        const string script = "function Get-Thing { [CmdletBinding()] param()\n  $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new([Exception]::new('no'), 'MyId', 'InvalidOperation', $null)) }\nGet-Thing; 'after'";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        Assert.That(error["FullyQualifiedErrorId"]!.ToDisplayString(), Is.EqualTo("MyId,Get-Thing"));
+        Assert.That(error["ErrorCategory_Message"]!.ToDisplayString(), Is.EqualTo("InvalidOperation: (:) [Get-Thing], Exception"));
+        Assert.That(((PsObject)error["InvocationInfo"]!)["MyCommand"]!.ToDisplayString(), Is.EqualTo("Get-Thing"));
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[] { "after" }));
+    }
+
     [Test]
     public async Task An_unknown_command_is_placed_at_its_name_without_a_command()
     {

@@ -919,6 +919,7 @@ public class LanguageStatementTests
     [TestCase("function f { param([ValidateSet('x', 'y')]$a) $a }; f -a X", "X")]
     [TestCase("function f { param($a) \"a=$a\" }; try { f; 'next' } catch { 'caught' }", "a=|next")]
     [TestCase("function Get-It { param($a) $MyInvocation.MyCommand.Name; $MyInvocation.InvocationName; $MyInvocation.BoundParameters.a; $MyInvocation.MyCommand.CommandType }; Get-It -a 5", "Get-It|Get-It|5|Function")]
+    [TestCase("& { param($a) \"[$($MyInvocation.MyCommand.Name)]\"; $MyInvocation.InvocationName; $MyInvocation.MyCommand.CommandType } 5", "[]|&|Script")]
     [TestCase("function Write-Log { param($m) \"[$($MyInvocation.MyCommand)] $m\" }; Write-Log hi", "[Write-Log] hi")]
     public async Task A_functions_param_block_binds_as_PowerShells_binder(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));

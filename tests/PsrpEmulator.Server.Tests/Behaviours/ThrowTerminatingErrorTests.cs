@@ -67,4 +67,67 @@ public class ThrowTerminatingErrorTests
         Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.ExceptionType)), Is.EqualTo(new[] { ("MethodArgumentConversionInvalidCastArgument", "System.Management.Automation.MethodException") }));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
     }
+
+    [Test]
+    public async Task WriteError_writes_a_non_terminating_record_of_the_function_and_the_function_goes_on()
+    {
+        var (host, outcome) = await RunAsync(
+            "function Get-Thing { [CmdletBinding()] param() " +
+            "$PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([Exception]::new('soft'), 'Soft', 'ObjectNotFound', 't1')); 'still here' }; " +
+            "Get-Thing; Get-Thing -ErrorAction SilentlyContinue; try { Get-Thing -ErrorAction Stop } catch { 'caught ' + $_.FullyQualifiedErrorId }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "still here", "still here", "caught Soft,Get-Thing" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category, e.TargetName)), Is.EqualTo(new[] { ("soft", "Soft,Get-Thing", ErrorCategory.ObjectNotFound, "t1") }));
+    }
+
+    [Test]
+    public async Task WriteError_of_anything_but_a_record_is_the_method_s_argument_conversion_error()
+    {
+        var (host, _) = await RunAsync("function f { [CmdletBinding()] param() $PSCmdlet.WriteError(5) }; f; 'after'");
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"errorRecord\", with value: \"5\", for \"WriteError\" to type \"System.Management.Automation.ErrorRecord\": \"Cannot convert the \"5\" value of type \"System.Int32\" to type \"System.Management.Automation.ErrorRecord\".\""),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
+    /// <summary>Write-Error takes its caller's InvocationInfo: in a function or a script file, its id ends in that command's name.</summary>
+    [TestCase("function f { Write-Error 'x' }; f", "Microsoft.PowerShell.Commands.WriteErrorException,f")]
+    [TestCase("function Get-Thing { [CmdletBinding()] param() Write-Error -Message 'x' -ErrorId MyId }; Get-Thing", "MyId,Get-Thing")]
+    [TestCase("function Outer { function Inner { Write-Error 'x' }; Inner }; Outer", "Microsoft.PowerShell.Commands.WriteErrorException,Inner")]
+    [TestCase("Write-Error 'x'", "Microsoft.PowerShell.Commands.WriteErrorException")]
+    [TestCase("& { Write-Error 'x' }", "Microsoft.PowerShell.Commands.WriteErrorException")]
+    [TestCase("& { param($m) Write-Error $m } 'x'", "Microsoft.PowerShell.Commands.WriteErrorException")]
+    [TestCase("function f { Get-Item C:\\nope }; f", "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand")]
+    [TestCase("Set-Content C:\\Windows\\Temp\\tool.ps1 -Value 'Write-Error x'; & C:\\Windows\\Temp\\tool.ps1", "Microsoft.PowerShell.Commands.WriteErrorException,tool.ps1")]
+    public async Task Write_Error_inside_a_script_command_ends_its_id_in_the_command_s_name(string script, string id)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { id }));
+    }
+
+    /// <summary>
+    /// <c>$?</c> after a function, a script block or a script file is whether its own command runtime wrote an error:
+    /// Write-Error inside it writes through its inner pipeline and leaves <c>$?</c> true (PowerShell issue 3629), where
+    /// $PSCmdlet.WriteError, ThrowTerminatingError and a terminating error make it false.
+    /// </summary>
+    [TestCase("function f { Write-Error 'x' }; f 2>$null; $?", "True")]
+    [TestCase("function f { Get-Item C:\\nope }; f 2>$null; $?", "True")]
+    [TestCase("& { Write-Error 'x' } 2>$null; $?", "True")]
+    [TestCase(". { Write-Error 'x' } 2>$null; $?", "True")]
+    [TestCase("function f { [CmdletBinding()] param([Parameter(ValueFromPipeline)]$i) process { Write-Error 'x' } }; 1, 2 | f 2>$null; $?", "True")]
+    [TestCase("function f { Write-Error 'x'; $? }; f 2>$null", "False")]
+    [TestCase("Write-Error 'x' 2>$null; $?", "False")]
+    [TestCase("function f { [CmdletBinding()] param() $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([Exception]::new('m'), 'I', 'NotSpecified', $null)); 'out' }; $o = f 2>$null; $?", "False")]
+    [TestCase("function f { [CmdletBinding()] param() $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new([Exception]::new('m'), 'I', 'NotSpecified', $null)) }; f 2>$null; $?", "False")]
+    [TestCase("function f { Write-Error 'x' }; f 2>$null; 'next'; Write-Error 'y' 2>$null; $?", "next|False")]
+    public async Task Dollar_question_after_a_script_command_reflects_only_its_own_runtime_s_errors(string script, string expected)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
 }
