@@ -837,6 +837,14 @@ internal static partial class ScriptParameters
     private static bool IsSwitchDeclaration(string declaration) =>
         declaration.Contains("[switch]", StringComparison.OrdinalIgnoreCase) || declaration.Contains("SwitchParameter]", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Whether a function's (or script block's) param block makes it advanced: [CmdletBinding()] or a [Parameter()] attribute.</summary>
+    public static bool IsAdvanced(string text)
+    {
+        if (!text.Contains("param", StringComparison.OrdinalIgnoreCase)) return false;
+        _ = Declared(text, out var advanced);
+        return advanced;
+    }
+
     /// <summary>
     /// The parameters a function's param block declares, in order: name, .NET type (System.Object when untyped,
     /// SwitchParameter for a switch), and whether the block makes it advanced (it then has the common parameters too).

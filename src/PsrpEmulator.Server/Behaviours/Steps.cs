@@ -1037,6 +1037,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // the command without them), else $ErrorActionPreference / $WarningPreference set in the session: applied to
         // what one statement writes (the wrapper is made once, around the statement itself).
         var actions = Statements.ActionPreferences(text, name => scope.Variables.Function(name) is not null);
+        // A simple function (no [CmdletBinding()], no [Parameter()]) has no common parameters: -ErrorAction Stop and the
+        // rest are two more of its $args, and change nothing of what it writes.
+        if (actions is not null && scope.Variables.Function(UnknownCommandScript.FirstWordOf(text)) is { } calledBody && !ScriptParameters.IsAdvanced(calledBody)) actions = null;
         // -OutVariable (-ErrorVariable...) of a pipeline's first command keeps that command's objects, not what comes out
         // of the pipeline's end (f -OutVariable ov | Out-Null): the first element applies its own parameters as it runs.
         if (actions is { HasVariables: true } && ScriptExpressions.HasPipeline(text)) actions = null;

@@ -70,6 +70,22 @@ public class LanguageStatementTests
             Is.EqualTo(new[] { "Stop SilentlyContinue", "Ignore Continue", "Continue Continue", "Continue" }));
 
     /// <summary>
+    /// Only an advanced function has the common parameters: a simple one takes <c>-ErrorAction Stop</c> as two more of its
+    /// $args, and what it writes is as it would be without them.
+    /// </summary>
+    [Test]
+    public async Task A_simple_function_takes_common_parameters_as_its_args_and_they_change_nothing()
+    {
+        var (host, _) = await RunAsync(
+            "function f { $args.Count; $args }; f -ErrorAction Stop; function g { param($a) \"a=$a\"; $args }; g 1 -ea SilentlyContinue; " +
+            "function h { Write-Error 'shown' }; h -ErrorAction SilentlyContinue; try { h -ErrorAction Stop; 'not caught' } catch { 'caught' }; " +
+            "function adv { [CmdletBinding()] param() Write-Error 'hidden' }; adv -ErrorAction SilentlyContinue; 'end'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "-ErrorAction", "Stop", "a=1", "-ea", "SilentlyContinue", "not caught", "end" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "shown", "shown" }));
+    }
+
+    /// <summary>
     /// Windows PowerShell 5.1's keywords the emulator does not run (using, DSC configurations) are said
     /// to be so, not reported as a command Windows would not find.
     /// </summary>
