@@ -1555,9 +1555,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             for (var i = 0; i < steps.Count; i++) await steps[i].RunAsync(nested);
         }
-        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "VariableIsUndefined")
+        catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId is "VariableIsUndefined" or "UsingWithoutInvokeCommand")
         {
-            // Set-StrictMode's unset variable in what a rule reads ("text $x", $x.Name): the statement's error, as PowerShell's.
+            // Set-StrictMode's unset variable, or a $using: variable with no value sent, in what a rule reads ("text $x",
+            // $x.Name): the statement's error, as PowerShell's.
             await WriteStatementErrorAsync(e.Error, output);
             return;
         }

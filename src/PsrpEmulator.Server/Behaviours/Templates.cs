@@ -622,6 +622,12 @@ internal sealed class PipelineVariables
         "PSSessionOption", "PSEmailServer", "StackTrace",
     };
 
+    /// <summary>A <c>$using:</c> variable read where no value was sent for it: the engine's RuntimeException, as 5.1 words it.</summary>
+    public static readonly ScriptedError UsingWithoutInvokeCommand = new(
+        "A Using variable cannot be retrieved. A Using variable can be used only with Invoke-Command, Start-Job, or InlineScript in the script workflow. " +
+        "When it is used with Invoke-Command, the Using variable is valid only if the script block is invoked on a remote computer.",
+        "UsingWithoutInvokeCommand", PsrpEmulator.Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType);
+
     /// <summary>Set-StrictMode's error for a variable never set, as the engine's VariableIsUndefined RuntimeException.</summary>
     public static ScriptedError VariableIsUndefined(string name) => UndefinedVariable(BracedVariableNames.Decode(name));
 
@@ -639,8 +645,14 @@ internal sealed class PipelineVariables
         if (dollarUnder is { } number && name == "_") return number.Made ??= ValueTemplate.Integer(number.Value);
         if (name.StartsWith("using:", StringComparison.OrdinalIgnoreCase))
         {
-            // $using:x: the value Invoke-Command sent for it; without one (a client that sent none), the session's x.
-            return locals is not null && locals.TryGetValue(name, out var sent) ? sent : Get(name[6..]);
+            // $using:x: the value Invoke-Command sent for it. A client that sent none (a script pypsrp sends as text)
+            // finds none on Windows either: VariableOps.GetUsingValue's UsingWithoutInvokeCommand, the statement's error.
+            // A value sent for a whole expression on it ($using:list[1], $using:a.Length) is read as that expression's, after
+            // this lookup of its head: no value here then, and no error.
+            if (locals is not null && locals.TryGetValue(name, out var sent)) return sent;
+            return locals is not null && locals.Keys.Any(key => key.Length > name.Length && key.StartsWith(name, StringComparison.OrdinalIgnoreCase) && key[name.Length] is '[' or '.')
+                ? null
+                : throw new ScriptExpressionException(UsingWithoutInvokeCommand);
         }
 
         if (locals is not null && locals.TryGetValue(name, out var local)) return local;

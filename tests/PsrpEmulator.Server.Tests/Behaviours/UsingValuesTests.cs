@@ -18,6 +18,14 @@ public class UsingValuesTests
 
     private static async Task<RecordingHost> RunAsync(string script, params (string Key, PsValue Value)[] usings)
     {
+        var (host, outcome) = await RunWithErrorsAsync(script, usings);
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors, Is.Empty);
+        return host;
+    }
+
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunWithErrorsAsync(string script, params (string Key, PsValue Value)[] usings)
+    {
         var arguments = new List<PipelineArgument>();
         if (usings.Length > 0)
         {
@@ -29,9 +37,7 @@ public class UsingValuesTests
         var host = new RecordingHost { Runspace = runspace };
         var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, arguments)], NoInput: true);
         var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
-        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
-        Assert.That(host.Errors, Is.Empty);
-        return host;
+        return (host, outcome);
     }
 
     [Test]
@@ -52,12 +58,24 @@ public class UsingValuesTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "b", "3" }));
     }
 
+    /// <summary>
+    /// A <c>$using:</c> variable with no value sent (a script pypsrp sends as text, a bad key) is not the session's
+    /// variable of that name: Windows' VariableOps.GetUsingValue finds none and raises UsingWithoutInvokeCommand, a
+    /// RuntimeException that ends the statement reading it, in an expression, a string, an argument or a condition.
+    /// </summary>
     [Test]
-    public async Task Without_a_value_sent_a_using_variable_reads_the_sessions_variable_and_a_bad_key_is_left_out()
+    public async Task Without_a_value_sent_a_using_variable_is_the_UsingWithoutInvokeCommand_error_of_its_statement_and_a_bad_key_is_left_out()
     {
-        var host = await RunAsync("$using:name", ("not base64 !", PsPrimitive.String("x")), (Key("no using here"), PsPrimitive.String("y")));
+        var (host, outcome) = await RunWithErrorsAsync(
+            "$using:name; 'a'; \"in $using:name\"; 'b'; $y = $using:name + 1; \"y=$y\"; Get-Service -Name $using:name; if ($using:name) { 'no' }; 'end'",
+            ("not base64 !", PsPrimitive.String("x")), (Key("no using here"), PsPrimitive.String("y")));
 
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "the session's" }));
+        Assert.That(outcome, Is.EqualTo(PipelineOutcome.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "a", "b", "y=", "end" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Category, e.ExceptionType)).Distinct(),
+            Is.EqualTo(new[] { ("UsingWithoutInvokeCommand", ErrorCategory.InvalidOperation, "System.Management.Automation.RuntimeException") }));
+        Assert.That(host.Errors, Has.Count.EqualTo(5));
+        Assert.That(host.Errors[0].Message, Does.StartWith("A Using variable cannot be retrieved. A Using variable can be used only with Invoke-Command, Start-Job, or InlineScript"));
     }
 
     [Test]
