@@ -704,16 +704,12 @@ internal sealed partial class RunContext
     /// Write-Error with its parameters (what the default rules do not answer: -Category, -ErrorId, -TargetObject, ...),
     /// as WriteErrorCommand builds the record: a WriteErrorException of the message, the id the exception's type name
     /// unless -ErrorId gives one, the CategoryInfo fields the parameters set, Activity Write-Error unless
-    /// -CategoryActivity says otherwise. -ErrorRecord writes a copy of the record; -Exception is not emulated.
+    /// -CategoryActivity says otherwise. -ErrorRecord writes a copy of the record; -Exception a record of that exception
+    /// (its id the exception's type name, -Message its ErrorDetails).
     /// </summary>
     private async ValueTask<ScriptedError> WriteErrorRecordAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
     {
         const string command = "Write-Error";
-        if (arguments.Has("Exception"))
-        {
-            throw new ScriptExpressionException(ScriptedError.ScenarioFault("Write-Error -Exception is not emulated: give the command a rule"));
-        }
-
         var activity = await TextAsync("CategoryActivity", "Activity");
         var reason = await TextAsync("CategoryReason", "Reason");
         var targetName = await TextAsync("CategoryTargetName", "TargetName");
@@ -739,8 +735,21 @@ internal sealed partial class RunContext
             };
         }
 
-        var message = await TextAsync("Message", "Msg") ?? throw new StatementTerminatedException(ParameterError(command,
-            "Cannot process command because of one or more missing mandatory parameters: Message.", "MissingMandatoryParameter"));
+        var exception = arguments["Exception"] is { } exceptionWord ? await ArgumentAsync(exceptionWord, to, blockNesting) : null;
+        if (exception is not null && !ExceptionTypes.IsException(exception))
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                $"Cannot bind parameter 'Exception'. Cannot convert the \"{PipelineVariables.Display(exception)}\" value of type \"{ScriptExpressions.TypeName(exception)}\" to type \"System.Exception\".",
+                "CannotConvertArgumentNoMessage"));
+        }
+
+        var message = await TextAsync("Message", "Msg");
+        if (message is null && exception is null)
+        {
+            throw new StatementTerminatedException(ParameterError(command,
+                "Cannot process command because of one or more missing mandatory parameters: Message.", "MissingMandatoryParameter"));
+        }
+
         var category = ErrorCategory.NotSpecified;
         if (await TextAsync("Category") is { } categoryText &&
             (!Enum.TryParse(categoryText.Trim(), ignoreCase: true, out category) || !Enum.IsDefined(category)))
@@ -749,7 +758,25 @@ internal sealed partial class RunContext
         }
 
         var target = arguments["TargetObject"] is { } targetWord ? await ArgumentAsync(targetWord, to, blockNesting) : null;
-        return new ScriptedError(message, Empty(await TextAsync("ErrorId")) ?? ScriptedError.WriteErrorId, category, ScriptedError.WriteErrorId, Empty(targetName))
+        var errorId = Empty(await TextAsync("ErrorId"));
+        if (exception is PsObject { TypeNames: [var exceptionType, ..] } givenException)
+        {
+            // The record of the exception given, its id the exception's type name unless -ErrorId gives one; -Message,
+            // when given, is the record's ErrorDetails (what is shown), the exception's message staying its own.
+            exceptionType = exceptionType.StartsWith("Deserialized.", StringComparison.Ordinal) ? exceptionType["Deserialized.".Length..] : exceptionType;
+            return new ScriptedError(givenException["Message"]?.ToDisplayString() ?? string.Empty, errorId ?? exceptionType, category, exceptionType, Empty(targetName))
+            {
+                Exception = givenException,
+                DetailsMessage = Empty(message),
+                Activity = Empty(activity) ?? command,
+                TargetObject = target is null or PsNil ? null : target,
+                Reason = Empty(reason),
+                TargetType = Empty(targetType),
+                RecommendedAction = Empty(recommendedAction),
+            };
+        }
+
+        return new ScriptedError(message!, errorId ?? ScriptedError.WriteErrorId, category, ScriptedError.WriteErrorId, Empty(targetName))
         {
             Activity = Empty(activity) ?? command,
             TargetObject = target is null or PsNil ? null : target,

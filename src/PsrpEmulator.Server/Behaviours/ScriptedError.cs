@@ -99,7 +99,13 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             foreach (var property in extra) own.With(property.Name, property.Value);
         }
 
-        if (error.DetailsMessage is not null) record.With("ErrorDetails_Message", error.DetailsMessage);
+        if (error.DetailsMessage is not null)
+        {
+            // ErrorRecord.ToString is the ErrorDetails' message when it has one ("$_", the serialized ToString).
+            record.With("ErrorDetails_Message", error.DetailsMessage);
+            record.ToStringValue = error.DetailsMessage;
+        }
+
         if (error.Reason is null && error.TargetType is null && error.RecommendedAction is null) return record;
 
         // CategoryInfo set field by field, and its text again from them, as ErrorCategoryInfo.GetMessage reads them.
@@ -109,8 +115,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             $"{error.Category}: ({record["ErrorCategory_TargetName"].AsString()}:{record["ErrorCategory_TargetType"].AsString()}) [{record["ErrorCategory_Activity"].AsString()}], {record["ErrorCategory_Reason"].AsString()}");
         if (error.RecommendedAction is not null)
         {
-            // Write-Error -RecommendedAction gives the record ErrorDetails whose message is the record's own.
-            record.With("ErrorDetails_Message", error.Message).With("ErrorDetails_RecommendedAction", error.RecommendedAction);
+            // Write-Error -RecommendedAction gives the record ErrorDetails whose message is the record's own (ErrorRecord.ToString:
+            // the ErrorDetails' message it has already, else the exception's).
+            record.With("ErrorDetails_Message", error.DetailsMessage ?? error.Message).With("ErrorDetails_RecommendedAction", error.RecommendedAction);
         }
 
         return record;

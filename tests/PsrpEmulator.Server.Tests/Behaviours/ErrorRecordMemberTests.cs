@@ -69,6 +69,12 @@ public class ErrorRecordMemberTests
     [TestCase("Write-Error 'x' -RecommendedAction 'Do it' -EA SilentlyContinue; $Error[0].ErrorDetails_RecommendedAction", "Do it")]
     [TestCase("Write-Error 'x' -RecommendedAction 'Do it' -EA SilentlyContinue; $Error[0].ErrorDetails.RecommendedAction; \"[$($Error[0].ErrorDetails)]\"", "Do it|[x]")]
     [TestCase("Write-Error 'x' -EA SilentlyContinue; $null -eq $Error[0].ErrorDetails", "True")]
+    [TestCase("Write-Error -Exception ([IO.FileNotFoundException]::new('nf', 'C:\\x.txt')) -EA SilentlyContinue; $e = $Error[0]; $e.FullyQualifiedErrorId; \"$($e.CategoryInfo)\"; $e.Exception.FileName; \"$e\"; $null -eq $e.ErrorDetails",
+        "System.IO.FileNotFoundException|NotSpecified: (:) [Write-Error], FileNotFoundException|C:\\x.txt|nf|True")]
+    [TestCase("Write-Error -Exception ([InvalidOperationException]::new('inner text')) -Message 'shown' -ErrorId Mine -Category InvalidData -EA SilentlyContinue; $e = $Error[0]; $e.FullyQualifiedErrorId; \"$($e.CategoryInfo)\"; $e.Exception.Message; $e.ErrorDetails.Message; \"$e\"",
+        "Mine|InvalidData: (:) [Write-Error], InvalidOperationException|inner text|shown|shown")]
+    [TestCase("try { Write-Error -Exception ([TimeoutException]::new('slow')) -ErrorAction Stop } catch [TimeoutException] { 'caught ' + $_.Exception.Message }", "caught slow")]
+    [TestCase("try { 1 / 0 } catch { Write-Error -Exception $_.Exception -RecommendedAction 'Retry' -EA SilentlyContinue }; $Error[0].ErrorDetails.Message; $Error[0].ErrorDetails.RecommendedAction", "Attempted to divide by zero.|Retry")]
     public async Task Write_Error_builds_the_record_from_its_parameters_as_WriteErrorCommand_does(string script, string expected)
     {
         var (host, outcome) = await RunAsync(script);
@@ -82,7 +88,7 @@ public class ErrorRecordMemberTests
     [TestCase("Write-Error", "MissingMandatoryParameter,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     [TestCase("Write-Error -Cat InvalidArgument 'x'", "AmbiguousParameter,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     [TestCase("Write-Error -ErrorRecord 'text'", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteErrorCommand")]
-    [TestCase("Write-Error -Exception 'x'", "PsrpEmulator.ScenarioError")]
+    [TestCase("Write-Error -Exception 'x'", "CannotConvertArgumentNoMessage,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     [TestCase("Write-Error 'a' \"b\"", "PositionalParameterNotFound,Microsoft.PowerShell.Commands.WriteErrorCommand")]
     public async Task Write_Error_with_parameters_it_cannot_bind_is_the_statements_error_and_the_script_goes_on(string script, string errorId)
     {
