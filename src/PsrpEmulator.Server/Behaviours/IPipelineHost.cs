@@ -173,6 +173,13 @@ public interface IPipelineHost
     PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => record;
 
     /// <summary>
+    /// A non-terminating error record that does not reach the host (hidden by SilentlyContinue, redirected: 2&gt;$null),
+    /// placed as the host places the ones it sends, for <c>$Error</c> to keep; the record as it is on a host that
+    /// places nothing.
+    /// </summary>
+    PsrpEmulator.Protocol.Clixml.PsObject PlaceUnsent(PsrpEmulator.Protocol.Clixml.PsObject record) => record;
+
+    /// <summary>
     /// A line a program wrote to stderr, on a local host (<see cref="HostIsLocal"/>: powershell.exe in a cmd shell),
     /// where the program writes to the console's stderr itself, not through PowerShell's error stream.
     /// </summary>
@@ -279,6 +286,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public virtual void StatementStarting(string statement) => inner.StatementStarting(statement);
 
     public PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => inner.PlaceCaught(record, statement);
+
+    public PsrpEmulator.Protocol.Clixml.PsObject PlaceUnsent(PsrpEmulator.Protocol.Clixml.PsObject record) => inner.PlaceUnsent(record);
 
     public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => inner.WriteProgramStderrAsync(line, cancellationToken);
 

@@ -1101,6 +1101,9 @@ internal sealed partial class RunContext
             if (stream == '0') return Inner.WriteAsync(record, cancellationToken);
             var sink = sinks.LastOrDefault(s => s.Stream == stream || s.Stream == '*');
             if (sink is null) return Inner.WriteAsync(record, cancellationToken);
+            // A redirected error is still the session's: $Error keeps it (2>$null, 2>&1, 2> file), as MshCommandRuntime
+            // appends it before the pipe it goes to.
+            if (record is ErrorRecordMessage redirected) Inner.Runspace?.RecordError(Inner.PlaceUnsent(redirected.Record));
             var value = record switch
             {
                 PipelineOutput o => o.Value,

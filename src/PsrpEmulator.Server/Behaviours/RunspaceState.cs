@@ -278,7 +278,8 @@ public sealed class RunspaceState(TimeProvider? time = null)
                 variables["Error"] = errors;
             }
 
-            errors.Items.Insert(0, record);
+            // Held as the session holds it: its command a CommandInfo ($Error[0].InvocationInfo.MyCommand.Name).
+            errors.Items.Insert(0, record is PsObject kept ? CommandInfos.WithCommandInfo(kept) : record);
             if (errors.Items.Count > MaximumErrorCount) errors.Items.RemoveAt(errors.Items.Count - 1);
         }
     }

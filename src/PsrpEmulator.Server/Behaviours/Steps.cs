@@ -2483,7 +2483,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             output = own.PassTerminating(record);
             if (ActionPreferenceHost.Drops(preference))
             {
-                if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase)) output.Runspace?.RecordError(record);
+                if (string.Equals(preference, "SilentlyContinue", StringComparison.OrdinalIgnoreCase)) output.Runspace?.RecordError(output.PlaceUnsent(record));
                 return ValueTask.CompletedTask;
             }
         }
@@ -2618,52 +2618,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     // A catch block, with $_ and $PSItem the error record.
-    // In the session an InvocationInfo's MyCommand is the cmdlet's CmdletInfo ($_.InvocationInfo.MyCommand.Name), where
-    // the wire carries its name as text: a placed record's cmdlet name becomes such an object.
-    private static PsObject WithCommandInfo(PsObject record, ScriptCaller? caller)
-    {
-        if (record["InvocationInfo"] is not PsObject invocation || invocation["MyCommand"] is not PsPrimitive { Value: string name }) return record;
-        if (caller is not null && caller.Name == name)
-        {
-            // A function's or script file's own record: its FunctionInfo (or ExternalScriptInfo), as $MyInvocation has it.
-            var script = caller.CommandType == CommandTypes.ExternalScript;
-            var info = new PsObject([script ? "System.Management.Automation.ExternalScriptInfo" : "System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = name }
-                .With("Name", name)
-                .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], script ? "ExternalScript" : "Function", (int)caller.CommandType))
-                .With("Definition", caller.Definition);
-            ReplaceMyCommand(invocation, info);
-            return record;
-        }
-
-        if (WindowsCommands.FindModuleCommand(name) is not { } known) return record;
-
-        var dash = known.Name.IndexOf('-', StringComparison.Ordinal);
-        var command = new PsObject([known.IsFunction ? "System.Management.Automation.FunctionInfo" : "System.Management.Automation.CmdletInfo", "System.Management.Automation.CommandInfo", "System.Object"])
-            {
-                ToStringValue = known.Name,
-            }
-            .With("Name", known.Name)
-            .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], known.IsFunction ? "Function" : "Cmdlet", known.IsFunction ? 2 : 8))
-            .With("Source", known.Module ?? string.Empty)
-            .With("ModuleName", known.Module ?? string.Empty)
-            .With("Verb", dash > 0 ? known.Name[..dash] : string.Empty)
-            .With("Noun", dash > 0 ? known.Name[(dash + 1)..] : string.Empty);
-        ReplaceMyCommand(invocation, command);
-        return record;
-
-        static void ReplaceMyCommand(PsObject invocation, PsObject command)
-        {
-            for (var i = 0; i < invocation.AdaptedProperties.Count; i++)
-            {
-                if (invocation.AdaptedProperties[i].Name == "MyCommand") invocation.AdaptedProperties[i] = new PsProperty("MyCommand", command);
-            }
-        }
-    }
-
     private async ValueTask RunCatchAsync(Statements.CatchClause handler, PsObject record, IPipelineHost? to, int blockNesting)
     {
         // Placed where it was raised, as the engine sets a terminating error's InvocationInfo before the catch sees it.
-        record = WithCommandInfo(host.PlaceCaught(record, scope.Variables.InnermostStatement), ScriptCaller.Of(record));
+        record = CommandInfos.WithCommandInfo(host.PlaceCaught(record, scope.Variables.InnermostStatement), ScriptCaller.Of(record));
         var variables = scope.Variables;
         // A caught error is in $Error too, as PowerShell keeps it.
         variables.Runspace.RecordError(record);
@@ -4317,7 +4275,7 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
                 throw new ErrorActionStopException(error.Record);
             case ErrorRecordMessage hidden when Drops(errorAction):
                 // SilentlyContinue hides the record but keeps it in $Error; Ignore keeps it nowhere.
-                if (errorAction!.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)) Inner.Runspace?.RecordError(hidden.Record);
+                if (errorAction!.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)) Inner.Runspace?.RecordError(Inner.PlaceUnsent(hidden.Record));
                 return ValueTask.CompletedTask;
             case WarningRecordMessage when Drops(warningAction):
                 return ValueTask.CompletedTask;

@@ -111,7 +111,10 @@ internal static class ErrorPlacement
             invocation = Positioned(new InvocationInfo { InvocationName = named is not null ? invocationName ?? string.Empty : string.Empty }, script, placed ? elementStart : -1, elementLength);
         }
 
-        return ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
+        var withInvocation = ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
+        // The session's copy ($Error, a catch's $_) makes the function's own CommandInfo by it.
+        if (ScriptCaller.Of(record) is { } recordCaller) ScriptCaller.Remember(withInvocation, recordCaller);
+        return withInvocation;
     }
 
     /// <summary>

@@ -214,6 +214,9 @@ internal sealed class Pipeline : IPipelineHost
             _shell.ExistingRunspace?.NextHistoryId ?? 1);
     }
 
+    /// <summary>An error record hidden or redirected before it reached the pipeline's stream, placed as if written, for $Error.</summary>
+    public PsObject PlaceUnsent(PsObject record) => Placed(record, errorStream: true);
+
     private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
         ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0,
             errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)

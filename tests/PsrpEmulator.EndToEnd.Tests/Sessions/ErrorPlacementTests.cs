@@ -141,6 +141,24 @@ public class ErrorPlacementTests : EmulatorTestBase
             Is.EqualTo(new[] { "f", "Function", "Microsoft.PowerShell.Commands.WriteErrorException,f", "7" }));
     }
 
+    /// <summary>
+    /// $Error keeps every error the session saw, as the session holds it: one SilentlyContinue hid or 2>$null redirected
+    /// too (only Ignore is kept nowhere), placed as if written, its InvocationInfo's MyCommand the command's CommandInfo.
+    /// </summary>
+    [Test]
+    public async Task Error_keeps_hidden_and_redirected_records_placed_with_their_commands_CommandInfo()
+    {
+        const string script = "$Error.Clear()\nGet-Item C:\\nope -ErrorAction SilentlyContinue\n$Error.Count; $Error[0].InvocationInfo.MyCommand.Name; $Error[0].InvocationInfo.ScriptLineNumber\n" +
+            "function f { Write-Error 'fx' }; f 2>$null\n$Error.Count; $Error[0].FullyQualifiedErrorId; $Error[0].InvocationInfo.MyCommand.CommandType.ToString()\n" +
+            "Get-Item C:\\n2 -ErrorAction Ignore; $Error.Count";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty);
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()),
+            Is.EqualTo(new[] { "1", "Get-Item", "2", "2", "Microsoft.PowerShell.Commands.WriteErrorException,f", "Function", "2" }));
+    }
+
     [Test]
     public async Task ThrowTerminatingError_names_the_advanced_function_as_its_activity_and_command()
     {

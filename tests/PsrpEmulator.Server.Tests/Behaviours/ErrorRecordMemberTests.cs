@@ -32,6 +32,7 @@ public class ErrorRecordMemberTests
     [TestCase("try { Get-Frob } catch { $_.CategoryInfo.GetType().Name; $_.TargetObject }", "ErrorCategoryInfo|Get-Frob")]
     [TestCase("Write-Error 'x' -EA SilentlyContinue; $Error[0].CategoryInfo.ToString(); $Error[0].CategoryInfo.Activity", "NotSpecified: (:) [Write-Error], WriteErrorException|Write-Error")]
     [TestCase("write-error 'x' -EA SilentlyContinue; $Error[0].CategoryInfo.Activity", "Write-Error")]
+    [TestCase("$Error.Clear(); Get-Item C:\\nope 2>$null; Write-Error 'merged' 2>&1 | Out-Null; Write-Error 'filed' 2> C:\\Windows\\Temp\\e.txt; $Error.Count; $Error[2].TargetObject; $Error[0].Exception.Message", "3|C:\\nope|filed")]
     [TestCase("'x'.CategoryInfo -eq $null", "True")]
     [TestCase("try { New-Object Frob.NoSuchType } catch { $_.CategoryInfo.Activity; $_.CategoryInfo.Category }", "New-Object|InvalidType")]
     [TestCase("try { New-Object -TypeName ([int]'x') } catch { $_.CategoryInfo.Activity -eq '' }", "True")]
