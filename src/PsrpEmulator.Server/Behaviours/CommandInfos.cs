@@ -1,5 +1,4 @@
 using PsrpEmulator.Protocol.Clixml;
-using PsrpEmulator.Protocol.Psrp;
 
 namespace PsrpEmulator.Server.Behaviours;
 
@@ -9,8 +8,6 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static class CommandInfos
 {
-    private static readonly string[] CommandTypesTypeNames = ["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"];
-
     /// <summary>
     /// The record with MyCommand a CmdletInfo (or FunctionInfo) of the in-box command it names, or of the function or
     /// script file it took its InvocationInfo from (<paramref name="caller"/>, else the one remembered for it); a copy,
@@ -23,12 +20,8 @@ internal static class CommandInfos
         PsObject command;
         if (caller is not null && caller.Name == name)
         {
-            // A function's or script file's own record: its FunctionInfo (or ExternalScriptInfo), as $MyInvocation has it.
-            var script = caller.CommandType == CommandTypes.ExternalScript;
-            command = new PsObject([script ? "System.Management.Automation.ExternalScriptInfo" : "System.Management.Automation.FunctionInfo", "System.Management.Automation.CommandInfo", "System.Object"]) { ToStringValue = name }
-                .With("Name", name)
-                .With("CommandType", PsObjects.Enum(CommandTypesTypeNames, script ? "ExternalScript" : "Function", (int)caller.CommandType))
-                .With("Definition", caller.Definition);
+            // A function's or script file's own record: the FunctionInfo (or ExternalScriptInfo) its $MyInvocation has.
+            command = caller.Command;
         }
         else if (WindowsCommands.FindModuleCommand(name) is { } known)
         {
@@ -38,7 +31,7 @@ internal static class CommandInfos
                     ToStringValue = known.Name,
                 }
                 .With("Name", known.Name)
-                .With("CommandType", PsObjects.Enum(CommandTypesTypeNames, known.IsFunction ? "Function" : "Cmdlet", known.IsFunction ? 2 : 8))
+                .With("CommandType", PsObjects.Enum(["System.Management.Automation.CommandTypes", "System.Enum", "System.ValueType", "System.Object"], known.IsFunction ? "Function" : "Cmdlet", known.IsFunction ? 2 : 8))
                 .With("Source", known.Module ?? string.Empty)
                 .With("ModuleName", known.Module ?? string.Empty)
                 .With("Verb", dash > 0 ? known.Name[..dash] : string.Empty)

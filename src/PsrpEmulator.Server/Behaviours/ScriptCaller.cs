@@ -11,7 +11,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// ("Microsoft.PowerShell.Commands.WriteErrorException,Get-Thing").
 /// </summary>
 /// <param name="InvocationName">The name it was called by (an alias, <c>&amp;</c> for a script called with the call operator).</param>
-internal sealed record ScriptCaller(string Name, CommandTypes CommandType, string Definition, string InvocationName)
+/// <param name="Command">Its CommandInfo, as its <c>$MyInvocation.MyCommand</c> (a FunctionInfo, an ExternalScriptInfo).</param>
+internal sealed record ScriptCaller(string Name, CommandTypes CommandType, string Definition, string InvocationName, PsObject Command)
 {
     // The caller of each record a function's Write-Error made, for the shell to place it where it is written: the record
     // travels as PowerShell's serialized object, which has no room for it, and the table lets it go with the record.
@@ -28,7 +29,7 @@ internal sealed record ScriptCaller(string Name, CommandTypes CommandType, strin
 
         var type = command.TypeNames is [var first, ..] && first == "System.Management.Automation.ExternalScriptInfo" ? CommandTypes.ExternalScript : CommandTypes.Function;
         return new(commandName, type, command["Definition"]?.ToDisplayString() ?? string.Empty,
-            info["InvocationName"]?.ToDisplayString() is { Length: > 0 } invoked ? invoked : commandName);
+            info["InvocationName"]?.ToDisplayString() is { Length: > 0 } invoked ? invoked : commandName, command);
     }
 
     /// <summary>Remembers that <paramref name="record"/> took <paramref name="caller"/>'s InvocationInfo.</summary>
