@@ -85,7 +85,8 @@ internal static class ErrorPlacement
         var stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
         var terminating = !errorStream;
         InvocationInfo invocation;
-        if (ScriptCaller.Of(record) is { } caller)
+        var caller = ScriptCaller.Of(record);
+        if (caller is not null)
         {
             // Write-Error in a function or script file (and $PSCmdlet.ThrowTerminatingError): that command's call, placed
             // where the statement calls it (a call inside another function's body: no place).
@@ -113,7 +114,7 @@ internal static class ErrorPlacement
 
         var withInvocation = ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
         // The session's copy ($Error, a catch's $_) makes the function's own CommandInfo by it.
-        if (ScriptCaller.Of(record) is { } recordCaller) ScriptCaller.Remember(withInvocation, recordCaller);
+        if (caller is not null) ScriptCaller.Remember(withInvocation, caller);
         return withInvocation;
     }
 
