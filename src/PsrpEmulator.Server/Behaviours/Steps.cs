@@ -1596,6 +1596,30 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             ? error with { FullyQualifiedErrorId = error.FullyQualifiedErrorId + "," + caller.Name, Caller = caller, Activity = error.Activity ?? caller.Name }
             : error;
 
+    // The variable a $PSCmdlet write method's argument is read from by the statement that writes it.
+    private const string CmdletWriteVariable = "PsrpEmulatorCmdletWrite";
+
+    // The statement that writes what a PSCmdlet write method does (null: no such method); its overloads' argument counts
+    // (WriteObject takes one or two, the others one), else the binder's MethodCountCouldNotFindBest.
+    private static string? CmdletWriteStatement(string method, IReadOnlyList<PsValue> arguments)
+    {
+        var command = method.ToUpperInvariant() switch
+        {
+            "WRITEOBJECT" => arguments.Count == 2 && ScriptExpressions.IsTrue(arguments[1]) ? "Write-Output" : "Write-Output -NoEnumerate",
+            "WRITEWARNING" => "Write-Warning -Message",
+            "WRITEVERBOSE" => "Write-Verbose -Message",
+            "WRITEDEBUG" => "Write-Debug -Message",
+            _ => null,
+        };
+        if (command is null) return null;
+        if (arguments.Count is 0 or > 2 || (arguments.Count == 2 && !method.Equals("WriteObject", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodCount(method, arguments.Count));
+        }
+
+        return $"{command} ${CmdletWriteVariable}";
+    }
+
     // $PSCmdlet.WriteError / ThrowTerminatingError of something other than an ErrorRecord: the method binder's conversion error.
     private static ScriptedError NotAnErrorRecord(string method, PsValue value) => new(
         $"Cannot convert argument \"errorRecord\", with value: \"{PipelineVariables.Display(value)}\", for \"{method}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\": \"Cannot convert the \"{PipelineVariables.Display(value)}\" value of type \"{ScriptExpressions.TypeName(value)}\" to type \"{ScriptExpressions.ErrorRecordTypeName}\".\"",
@@ -3411,6 +3435,26 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     await WriteErrorAsync(ThrownByFunction(ScriptedError.FromRecord((PsObject)writtenRecord)), to ?? host);
                     // The function's own runtime wrote it: its call's statement fails ($? false after it), as Write-Error's does not.
                     scope.Variables.WroteRuntimeError();
+                    value = PsNil.AutomationNull;
+                    continue;
+                }
+
+                // $PSCmdlet.WriteObject(o[, enumerate]), WriteWarning/WriteVerbose/WriteDebug(text): written as Write-Output
+                // (-NoEnumerate unless asked to enumerate), Write-Warning, Write-Verbose and Write-Debug write, under the
+                // function's own preferences.
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } && CmdletWriteStatement(step.Text, arguments) is { } writeStatement)
+                {
+                    var outerArgument = scope.Variables.Get(CmdletWriteVariable);
+                    scope.Variables.SetLocal(CmdletWriteVariable, arguments[0]);
+                    try
+                    {
+                        await RunStatementAsync(writeStatement, to, blockNesting + 1);
+                    }
+                    finally
+                    {
+                        scope.Variables.SetLocal(CmdletWriteVariable, outerArgument);
+                    }
+
                     value = PsNil.AutomationNull;
                     continue;
                 }

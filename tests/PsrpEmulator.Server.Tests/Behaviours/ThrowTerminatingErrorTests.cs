@@ -130,4 +130,28 @@ public class ThrowTerminatingErrorTests
 
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
     }
+
+    /// <summary>
+    /// PSCmdlet's other write methods: WriteObject writes its argument whole (enumerated when asked), WriteWarning,
+    /// WriteVerbose and WriteDebug as Write-Warning, Write-Verbose and Write-Debug, under the function's preferences.
+    /// </summary>
+    [Test]
+    public async Task WriteObject_WriteWarning_WriteVerbose_and_WriteDebug_write_as_the_cmdlets_do()
+    {
+        var (host, outcome) = await RunAsync(
+            "function g { [CmdletBinding()] param() $PSCmdlet.WriteObject('o1'); $PSCmdlet.WriteObject(@(1, 2)); $PSCmdlet.WriteObject(@(3, 4), $true); " +
+            "$PSCmdlet.WriteWarning('w1'); $PSCmdlet.WriteVerbose('v1'); $PSCmdlet.WriteDebug('d1') }; " +
+            "$r = g -Verbose; $r.Count; $r[1].Count; g -WarningAction SilentlyContinue | Out-Null; " +
+            "function h { [CmdletBinding()] param() $PSCmdlet.WriteVerbose() }; h");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "4", "2" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "w1" }));
+        Assert.That(host.Records.OfType<VerboseRecordMessage>().Select(v => v.Message), Is.EqualTo(new[] { "v1" }));
+        Assert.That(host.Records.OfType<DebugRecordMessage>(), Is.Empty, "Debug stays silent without -Debug");
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("MethodCountCouldNotFindBest", "Cannot find an overload for \"WriteVerbose\" and the argument count: \"0\"."),
+        }));
+    }
 }
