@@ -205,12 +205,12 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// A FileInfo's methods (OpenRead, OpenText, Delete) on the disk, and PathIntrinsics' GetUnresolvedProviderPathFromPSPath
-    /// (<c>$ExecutionContext.SessionState.Path</c>: a path made full from the session's location, whether or not
-    /// anything is there); null for another method.
+    /// (<c>$ExecutionContext.SessionState.Path</c>, and PSCmdlet's of the same name, <c>$PSCmdlet</c>: a path made full
+    /// from the session's location, whether or not anything is there); null for another method.
     /// </summary>
     private PsValue? FileInfoOrPathMethod(PsObject value, string name, IReadOnlyList<PsValue> arguments)
     {
-        if (value.TypeNames is [PathIntrinsicsTypeName, ..])
+        if (value.TypeNames is [PathIntrinsicsTypeName or ScriptParameters.ScriptCmdletTypeName, ..])
         {
             if (!name.Equals("GetUnresolvedProviderPathFromPSPath", StringComparison.OrdinalIgnoreCase) || arguments.Count != 1) return null;
             var path = PipelineVariables.Display(arguments[0]);

@@ -3630,7 +3630,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject { TypeNames: [FileInfoTypeName or PathIntrinsicsTypeName or "System.IO.DirectoryInfo", ..] } info && FileInfoOrPathMethod(info, step.Text, arguments) is { } answered2)
+                if (value is PsObject { TypeNames: [FileInfoTypeName or PathIntrinsicsTypeName or "System.IO.DirectoryInfo" or ScriptParameters.ScriptCmdletTypeName, ..] } info &&
+                    FileInfoOrPathMethod(info, step.Text, arguments) is { } answered2)
                 {
                     value = answered2;
                     continue;

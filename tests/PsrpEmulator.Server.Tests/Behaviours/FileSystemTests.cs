@@ -1036,6 +1036,8 @@ public class FileSystemTests
     }
 
     [TestCase("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('x\\y.txt'); cd C:\\Windows; $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('..\\a')", @"C:\Users\psrp\Documents\x\y.txt|C:\a")]
+    // An advanced function's $PSCmdlet has PSCmdlet's method of the same name.
+    [TestCase("function Get-Full { [CmdletBinding()] param($p) $PSCmdlet.GetUnresolvedProviderPathFromPSPath($p) }; Get-Full 'x\\y.txt'", @"C:\Users\psrp\Documents\x\y.txt")]
     [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
     [TestCase("$f = New-Object IO.FileInfo('C:\\nothing\\x.log'); $f.Exists; $f.DirectoryName; $f.Extension", @"False|C:\nothing|.log")]
     // [IO.FileInfo]::new and a cast of a string go through the constructor as New-Object does; DirectoryInfo likewise.
