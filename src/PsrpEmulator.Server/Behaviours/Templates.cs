@@ -677,7 +677,21 @@ internal sealed class PipelineVariables
             return defaults;
         }
 
-        return host?.AutomaticVariable(name) ?? WorkingLocation(name) ?? ScriptFileVariable(name);
+        return host?.AutomaticVariable(name) is { } automatic ? WithCurrentLocation(name, automatic) : WorkingLocation(name) ?? ScriptFileVariable(name);
+    }
+
+    // $ExecutionContext.SessionState.Path.CurrentLocation: the session's location now, a PathInfo as $PWD is (the host's
+    // object copied, so that a later Set-Location is seen by a later read).
+    private PsrpEmulator.Protocol.Clixml.PsValue WithCurrentLocation(string name, PsrpEmulator.Protocol.Clixml.PsValue automatic)
+    {
+        if (!name.Equals("ExecutionContext", StringComparison.OrdinalIgnoreCase) || automatic is not PsrpEmulator.Protocol.Clixml.PsObject engine ||
+            engine["SessionState"] is not PsrpEmulator.Protocol.Clixml.PsObject sessionState || sessionState["Path"] is not PsrpEmulator.Protocol.Clixml.PsObject path ||
+            WorkingLocation("PWD") is not { } location)
+        {
+            return automatic;
+        }
+
+        return engine.ShallowCopy().With("SessionState", sessionState.ShallowCopy().With("Path", path.ShallowCopy().With("CurrentLocation", location)));
     }
 
     // $PSScriptRoot and $PSCommandPath outside a script file: empty strings, as ScriptBlock.SetPSScriptRootAndPSCommandPath

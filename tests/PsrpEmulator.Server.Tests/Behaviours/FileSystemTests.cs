@@ -1036,6 +1036,8 @@ public class FileSystemTests
     }
 
     [TestCase("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('x\\y.txt'); cd C:\\Windows; $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('..\\a')", @"C:\Users\psrp\Documents\x\y.txt|C:\a")]
+    // PathIntrinsics' CurrentLocation: the session's location as it is when read, a PathInfo as $PWD is.
+    [TestCase("$ExecutionContext.SessionState.Path.CurrentLocation.Path; cd C:\\Windows; \"$($ExecutionContext.SessionState.Path.CurrentLocation)\"; $ExecutionContext.SessionState.Path.CurrentLocation.GetType().Name", @"C:\Users\psrp\Documents|C:\Windows|PathInfo")]
     // An advanced function's $PSCmdlet has PSCmdlet's method of the same name.
     [TestCase("function Get-Full { [CmdletBinding()] param($p) $PSCmdlet.GetUnresolvedProviderPathFromPSPath($p) }; Get-Full 'x\\y.txt'", @"C:\Users\psrp\Documents\x\y.txt")]
     [TestCase("$f = New-Object System.IO.FileInfo 'C:\\Users\\psrp\\a.txt'; $f.Exists; $f.Length; $f.Name; \"$f\"; $s = $f.OpenText(); $s.ReadToEnd(); $s.Close(); $f.Delete(); Test-Path C:\\Users\\psrp\\a.txt", @"True|3|a.txt|C:\Users\psrp\a.txt|abc|False")]
