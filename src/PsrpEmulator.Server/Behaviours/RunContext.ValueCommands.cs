@@ -759,24 +759,24 @@ internal sealed partial class RunContext
 
         var target = arguments["TargetObject"] is { } targetWord ? await ArgumentAsync(targetWord, to, blockNesting) : null;
         var errorId = Empty(await TextAsync("ErrorId"));
+        ScriptedError error;
         if (exception is PsObject { TypeNames: [var exceptionType, ..] } givenException)
         {
             // The record of the exception given, its id the exception's type name unless -ErrorId gives one; -Message,
             // when given, is the record's ErrorDetails (what is shown), the exception's message staying its own.
             exceptionType = exceptionType.StartsWith("Deserialized.", StringComparison.Ordinal) ? exceptionType["Deserialized.".Length..] : exceptionType;
-            return new ScriptedError(givenException["Message"]?.ToDisplayString() ?? string.Empty, errorId ?? exceptionType, category, exceptionType, Empty(targetName))
+            error = new ScriptedError(givenException["Message"]?.ToDisplayString() ?? string.Empty, errorId ?? exceptionType, category, exceptionType, Empty(targetName))
             {
                 Exception = givenException,
                 DetailsMessage = Empty(message),
-                Activity = Empty(activity) ?? command,
-                TargetObject = target is null or PsNil ? null : target,
-                Reason = Empty(reason),
-                TargetType = Empty(targetType),
-                RecommendedAction = Empty(recommendedAction),
             };
         }
+        else
+        {
+            error = new ScriptedError(message!, errorId ?? ScriptedError.WriteErrorId, category, ScriptedError.WriteErrorId, Empty(targetName));
+        }
 
-        return new ScriptedError(message!, errorId ?? ScriptedError.WriteErrorId, category, ScriptedError.WriteErrorId, Empty(targetName))
+        return error with
         {
             Activity = Empty(activity) ?? command,
             TargetObject = target is null or PsNil ? null : target,
