@@ -1246,6 +1246,10 @@ internal sealed partial class RunContext
         var outerPsItem = variables.Get("PSItem");
         variables.SetLocal("_", item ?? PsNil.Instance);
         variables.SetLocal("PSItem", item ?? PsNil.Instance);
+        // The block's statements run in their own pipelines (ScriptBlock.InvokeWithPipe writes their errors straight to
+        // the current error pipe): what they write leaves the cmdlet's pipeline, and so $? after it, successful, as after
+        // a function. A terminating error leaving the block fails it.
+        var status = variables.BeginScriptCommand();
         try
         {
             await RunStatementAsync(body, to, blockNesting + 1);
@@ -1258,6 +1262,7 @@ internal sealed partial class RunContext
         {
             variables.SetLocal("_", outerItem);
             variables.SetLocal("PSItem", outerPsItem);
+            variables.EndScriptCommand(status);
         }
     }
 

@@ -112,7 +112,8 @@ public class ThrowTerminatingErrorTests
     /// <summary>
     /// <c>$?</c> after a function, a script block or a script file is whether its own command runtime wrote an error:
     /// Write-Error inside it writes through its inner pipeline and leaves <c>$?</c> true (PowerShell issue 3629), where
-    /// $PSCmdlet.WriteError, ThrowTerminatingError and a terminating error make it false.
+    /// $PSCmdlet.WriteError, ThrowTerminatingError and a terminating error make it false. ForEach-Object's and
+    /// Where-Object's blocks are the same: their statements' errors go straight to the error pipe.
     /// </summary>
     [TestCase("function f { Write-Error 'x' }; f 2>$null; $?", "True")]
     [TestCase("function f { Get-Item C:\\nope }; f 2>$null; $?", "True")]
@@ -124,6 +125,11 @@ public class ThrowTerminatingErrorTests
     [TestCase("function f { [CmdletBinding()] param() $PSCmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([Exception]::new('m'), 'I', 'NotSpecified', $null)); 'out' }; $o = f 2>$null; $?", "False")]
     [TestCase("function f { [CmdletBinding()] param() $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new([Exception]::new('m'), 'I', 'NotSpecified', $null)) }; f 2>$null; $?", "False")]
     [TestCase("function f { Write-Error 'x' }; f 2>$null; 'next'; Write-Error 'y' 2>$null; $?", "next|False")]
+    [TestCase("1, 2 | ForEach-Object { Write-Error 'x' } 2>$null; $?", "True")]
+    [TestCase("1 | Where-Object { Get-Item C:\\nope } 2>$null; $?", "True")]
+    [TestCase("1 | ForEach-Object { [int]::Parse('x') } 2>$null; $?", "True")]
+    [TestCase("1 | ForEach-Object -Begin { Write-Error 'b' } -Process { } -End { Write-Error 'e' } 2>$null; $?", "True")]
+    [TestCase("1 | ForEach-Object { Write-Error 'x'; $? } 2>$null", "False")]
     public async Task Dollar_question_after_a_script_command_reflects_only_its_own_runtime_s_errors(string script, string expected)
     {
         var (host, _) = await RunAsync(script);
