@@ -133,8 +133,19 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
     {
         var variables = new PipelineVariables(host);
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
-        var context = new RunContext(host, time, errorRecords, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog) { UnansweredFails = UnansweredFails };
-        await context.RunStatementAsync(text);
+        // Records made inside a function or script block know where (their ScriptStackTrace's frames).
+        var stamped = variables.Stamping(errorRecords);
+        var context = new RunContext(host, time, stamped, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog) { UnansweredFails = UnansweredFails };
+        try
+        {
+            await context.RunStatementAsync(text);
+        }
+        catch (Exception e) when (variables.InnermostFrame is not null && OutcomeOf(e, stamped, cancellationToken) is { } outcome)
+        {
+            // A terminating error that left a function ends the script: its record is the innermost frame's.
+            return outcome;
+        }
+
         return PipelineOutcome.Completed;
     }
 }

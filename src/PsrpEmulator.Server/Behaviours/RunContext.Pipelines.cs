@@ -1250,16 +1250,21 @@ internal sealed partial class RunContext
         // the current error pipe): what they write leaves the cmdlet's pipeline, and so $? after it, successful, as after
         // a function. A terminating error leaving the block fails it.
         var status = variables.BeginScriptCommand();
+        var frame = variables.PushFrame(CallStackFrame.ScriptBlockName, body);
+        var completed = false;
         try
         {
             await RunStatementAsync(body, to, blockNesting + 1);
+            completed = true;
         }
         catch (ScriptReturnException)
         {
             // return leaves the block: the next object comes.
+            completed = true;
         }
         finally
         {
+            variables.PopFrame(frame, completed);
             variables.SetLocal("_", outerItem);
             variables.SetLocal("PSItem", outerPsItem);
             variables.EndScriptCommand(status);
@@ -2045,18 +2050,23 @@ internal sealed partial class RunContext
             foreach (var (name, value) in _bound) variables.SetLocal(name, value);
 
             var status = variables.BeginScriptCommand();
+            var frame = context.PushFrame(_locals.GetValueOrDefault("MyInvocation"), body);
+            var completed = false;
             variables.CallDepth++;
             variables.PushFunctionScope(_scope);
             try
             {
                 await context.RunStatementAsync(block, new EmittingHost(to ?? context.Host, Emit, input), blockNesting + 1);
+                completed = true;
             }
             catch (ScriptReturnException)
             {
                 // return leaves the block.
+                completed = true;
             }
             finally
             {
+                variables.PopFrame(frame, completed);
                 // The blocks share the function's scope: a parameter a block set (a default evaluated before begin,
                 // "$Path = Resolve-Path $Path" in begin) is what the next block sees (read while the scope is there:
                 // an assignment moved it into the scope).

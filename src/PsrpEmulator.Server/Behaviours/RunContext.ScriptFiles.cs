@@ -66,7 +66,8 @@ internal sealed partial class RunContext
             return;
         }
 
-        var text = Statements.Code(DecodeText(bytes, Ansi)).Trim();
+        var decoded = DecodeText(bytes, Ansi);
+        var text = Statements.Code(decoded).Trim();
         var variables = scope.Variables;
         var outerRoot = variables.Get("PSScriptRoot");
         var outerPath = variables.Get("PSCommandPath");
@@ -74,7 +75,9 @@ internal sealed partial class RunContext
         variables.SetLocal("PSCommandPath", PsPrimitive.String(path));
         var files = Seldom;
         var outerFile = files.ScriptFilePath;
+        var outerLines = files.ScriptFileLines;
         files.ScriptFilePath = path;
+        files.ScriptFileLines = Statements.CodeKeepingLines(decoded);
         var outerInvocation = variables.Get("MyInvocation");
         files.ScriptFileDepth++;
         try
@@ -84,7 +87,17 @@ internal sealed partial class RunContext
             if (dotSourced && arguments.Trim().Length == 0 && !ScriptParameters.HasParamBlock(text))
             {
                 variables.SetLocal("MyInvocation", ScriptInvocation(path, ".", "." + arguments));
-                await RunStatementAsync(text, to, blockNesting + 1);
+                var frame = variables.PushFrame(CallStackFrame.ScriptBlockName, files.ScriptFileLines, path);
+                var completed = false;
+                try
+                {
+                    await RunStatementAsync(text, to, blockNesting + 1);
+                    completed = true;
+                }
+                finally
+                {
+                    variables.PopFrame(frame, completed);
+                }
             }
             else
             {
@@ -105,6 +118,7 @@ internal sealed partial class RunContext
         {
             files.ScriptFileDepth--;
             files.ScriptFilePath = outerFile;
+            files.ScriptFileLines = outerLines;
             if (dotSourced && outerInvocation is not null) variables.SetLocal("MyInvocation", outerInvocation);
             variables.SetLocal("PSScriptRoot", outerRoot ?? PsPrimitive.String(string.Empty));
             variables.SetLocal("PSCommandPath", outerPath ?? PsPrimitive.String(string.Empty));

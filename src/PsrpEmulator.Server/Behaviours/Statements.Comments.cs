@@ -24,7 +24,13 @@ internal static partial class Statements
     /// </summary>
     public static string CodeKeepingPositions(string text) => Code(text, keepPositions: true);
 
-    private static string Code(string text, bool keepPositions)
+    /// <summary>
+    /// <see cref="CodeKeepingPositions"/> with a block comment's line breaks kept, so that every line keeps its number
+    /// (a script file's frame in a ScriptStackTrace).
+    /// </summary>
+    public static string CodeKeepingLines(string text) => Code(text, keepPositions: true, keepLines: true);
+
+    private static string Code(string text, bool keepPositions, bool keepLines = false)
     {
         if (text.AsSpan().IndexOfAny(CommentOrEscape) < 0 && (keepPositions || !text.Contains("${", StringComparison.Ordinal))) return text;
         System.Text.StringBuilder? result = null;
@@ -53,7 +59,7 @@ internal static partial class Statements
                 case '<' when i + 1 < text.Length && text[i + 1] == '#':
                     var close = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
                     var blockEnd = close < 0 ? text.Length : close + 2;
-                    Cut(i, blockEnd, " ");
+                    Cut(i, blockEnd, " ", keepLines);
                     i = blockEnd - 1;
                     continue;
                 case '#' when i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '(' or ')' or '{' or '}' or '|' or ',' or '=' or '\'' or '"':
@@ -69,12 +75,18 @@ internal static partial class Statements
 
         return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
 
-        void Cut(int start, int end, string replacement)
+        // breaks: a block comment's line breaks stay where they were, so that the lines after it keep their numbers.
+        void Cut(int start, int end, string replacement, bool breaks = false)
         {
             result ??= new System.Text.StringBuilder(text.Length);
             result.Append(text, copied, start - copied);
-            if (keepPositions) result.Append(' ', end - start);
-            else result.Append(replacement);
+            if (!keepPositions) result.Append(replacement);
+            else if (!breaks) result.Append(' ', end - start);
+            else
+            {
+                for (var at = start; at < end; at++) result.Append(text[at] is '\n' or '\r' ? text[at] : ' ');
+            }
+
             copied = end;
         }
     }

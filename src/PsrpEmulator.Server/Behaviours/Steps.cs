@@ -37,6 +37,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
         public string? ScriptFileBody;
+
+        // The running script file's text as its lines stand (comments blanked, nothing trimmed): its frame's lines.
+        public string? ScriptFileLines;
     }
 
     private SeldomState? _seldom;
@@ -954,7 +957,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
         if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;
         if (text.Length == 0) return;
-        if (scope.Variables.TryDepth > 0) scope.Variables.InnermostStatement = text;
+        scope.Variables.EnterStatement(text);
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
         CheckNesting(blockNesting, "statements");
@@ -1197,17 +1200,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
                 // A block is a script command of its own: what its statements wrote does not fail this statement.
                 var status = scope.Variables.BeginScriptCommand();
+                var frame = scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body);
+                var completed = false;
                 if (childScope) scope.Variables.PushFunctionScope();
                 try
                 {
                     await RunStatementAsync(body, to, blockNesting + 1);
+                    completed = true;
                 }
                 catch (ScriptReturnException)
                 {
                     // return leaves the block, not the script.
+                    completed = true;
                 }
                 finally
                 {
+                    scope.Variables.PopFrame(frame, completed);
                     if (childScope) scope.Variables.PopFunctionScope();
                     scope.Variables.EndScriptCommand(status);
                 }
@@ -1232,7 +1240,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 foreach (var statement in statements)
                 {
                     if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;
-                    if (depth == 0 && to is null) host.StatementStarting(statement);
+                    // The script's own statements (not a function's or a script block's, which stand elsewhere in the
+                    // text, or again and again): where the shell places records.
+                    if (depth == 0 && to is null && scope.Variables.Frame is null) host.StatementStarting(statement);
                     scope.Variables.StatementStarting();
                     if (traps.Count > 0) await RunTrappedAsync(statement, traps, to, blockNesting);
                     else await RunStatementAsync(statement, to, blockNesting);
@@ -1755,6 +1765,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         var status = variables.BeginScriptCommand();
         ScriptedError? terminated = null;
+        var frame = PushFrame(locals.GetValueOrDefault("MyInvocation"), body);
+        var completed = false;
         variables.CallDepth++;
         if (!dotSourced) variables.PushFunctionScope();
         try
@@ -1771,10 +1783,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 await RunStatementAsync(statements, to, blockNesting + 1);
             }
+
+            completed = true;
         }
         catch (ScriptReturnException)
         {
             // return leaves the function.
+            completed = true;
         }
         catch (FunctionTerminatedException e) when (e.CallDepth == variables.CallDepth)
         {
@@ -1784,6 +1799,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         finally
         {
+            variables.PopFrame(frame, completed);
             if (!dotSourced) variables.PopFunctionScope();
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
@@ -1792,6 +1808,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         if (terminated is not null) await WriteStatementErrorAsync(terminated, to ?? host, passesOwnAction: true);
     }
+
+    /// <summary>
+    /// The frame of a function, a script block with parameters or a script file, by the <c>$MyInvocation</c> its call
+    /// made: a function by its name, a script file (its lines the file's) and a script block as <c>&lt;ScriptBlock&gt;</c>.
+    /// </summary>
+    internal CallStackFrame PushFrame(PsValue? invocation, string body) => ScriptCaller.FromInvocation(invocation) switch
+    {
+        { CommandType: CommandTypes.Function, Name: var name } => scope.Variables.PushFrame(name, body),
+        { CommandType: CommandTypes.ExternalScript } => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, Seldom.ScriptFileLines ?? body, Seldom.ScriptFilePath),
+        _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body),
+    };
 
     /// <summary>
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements

@@ -359,6 +359,8 @@ internal sealed class PipelineVariables
         public long RuntimeErrors;
         public bool LastSucceeded = true;
         public string? InnermostStatement;
+        public CallStackFrame? Frame;
+        public CallStackFrame? InnermostFrame;
     }
 
     private ScriptState? script;
@@ -376,14 +378,70 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>
-    /// The statement that started last inside a try block (or under a trap), at any depth and in any rule's steps: where
-    /// a caught error was raised.
+    /// The statement that started last (once the script has used a try block or a function), at any depth and in any
+    /// rule's steps: where a caught error was raised.
     /// </summary>
-    public string? InnermostStatement
+    public string? InnermostStatement => script?.InnermostStatement;
+
+    /// <summary>
+    /// A statement starts: it is the innermost one (where an error raised now is placed), in the frame of the call
+    /// stack running now.
+    /// </summary>
+    public void EnterStatement(string text)
     {
-        get => script?.InnermostStatement;
-        set => Script.InnermostStatement = value;
+        // Not for a plain script's statements (no try, no function yet), which the shell places by itself; nor for an
+        // operand the interpreter evaluates as a statement ("x" of [int]::Parse("x")), which PowerShell places at the
+        // statement around it.
+        if (script is not { } state || IsOperand(text)) return;
+        state.InnermostStatement = text;
+        state.InnermostFrame = state.Frame;
     }
+
+    // A literal, a parenthesized expression or a variable: never a statement of its own in a script's text that raises.
+    private static bool IsOperand(string text) =>
+        text.Length > 0 && (text[0] is '"' or '\'' or '(' || char.IsAsciiDigit(text[0]) || (text[0] == '$' && !text.AsSpan(1).ContainsAny(" \t=")));
+
+    /// <summary>The frame of the call stack running now (null: the script's top level).</summary>
+    public CallStackFrame? Frame => script?.Frame;
+
+    /// <summary>The frame <see cref="InnermostStatement"/> ran in (null: the top level).</summary>
+    public CallStackFrame? InnermostFrame => script?.InnermostFrame;
+
+    /// <summary>
+    /// A function, script block or script file starts: its frame, called from the innermost statement, goes on top of
+    /// the call stack until <see cref="PopFrame"/>.
+    /// </summary>
+    public CallStackFrame PushFrame(string name, string definition, string? file = null)
+    {
+        var state = Script;
+        var frame = new CallStackFrame(name, definition, state.InnermostStatement, state.Frame, file);
+        state.Frame = frame;
+        return frame;
+    }
+
+    /// <summary>
+    /// The frame ended. <paramref name="completed"/>: it returned, so the caller's statement is the innermost again; an
+    /// error leaving it keeps the frame where it was raised, for its record.
+    /// </summary>
+    public void PopFrame(CallStackFrame frame, bool completed)
+    {
+        var state = Script;
+        state.Frame = frame.Parent;
+        if (!completed) return;
+        state.InnermostFrame = frame.Parent;
+        state.InnermostStatement = frame.CallerStatement;
+    }
+
+    /// <summary>
+    /// The error records <paramref name="records"/> makes, each remembering the frame and statement it was raised in
+    /// (<see cref="ErrorOrigin"/>) when that is inside a function, a script block or a script file.
+    /// </summary>
+    public Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> Stamping(Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> records) => error =>
+    {
+        var record = records(error);
+        if (script is { InnermostFrame: { } frame } state) ErrorOrigin.Remember(record, new ErrorOrigin(frame, state.InnermostStatement));
+        return record;
+    };
 
     /// <summary>The function calls the pipeline's script is inside now (PowerShell bounds them).</summary>
     public int CallDepth

@@ -23,12 +23,14 @@ namespace PsrpEmulator.Server.Shells;
 /// statement ("At line:1 char:5" and the tildes under it), with the name it was called by.</item>
 /// <item>An error no command wrote (throw, an unknown command, an expression's): no MyCommand, placed at the statement
 /// (an unknown command at its own name).</item>
-/// <item>A cmdlet or unknown command the statement does not name (it ran in a function's body, a job, a rule's steps):
-/// no position, rather than the statement's.</item>
+/// <item>An error raised inside a function, a script block or a script file (<see cref="ErrorOrigin"/>): placed at its
+/// statement there when the script defines it, with a frame of the ScriptStackTrace for each call, innermost first.</item>
+/// <item>A cmdlet or unknown command the statement does not name otherwise (it ran in a job, a rule's steps, a function
+/// an earlier script defined): no position, rather than the statement's.</item>
 /// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
 /// </list>
-/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; another command's error
-/// inside a function is placed at the top-level statement that called it, with one frame; HistoryId is the session's next history id.
+/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; a record inside a script
+/// file is placed at the top-level statement; HistoryId is the session's next history id.
 /// </remarks>
 internal static class ErrorPlacement
 {
@@ -78,22 +80,29 @@ internal static class ErrorPlacement
             ? (statementStart, statementLength)
             : TrimmedWhole(script);
         var named = activity ?? UnknownCommandName(record);
-        var (elementStart, elementLength, invocationName) = CommandElement(script, start, length, named);
+        // Raised inside a function or script block: at its statement there, when the script defines it.
+        var origin = ErrorOrigin.Of(record);
+        var (placeStart, placeLength) = origin is not null && Locate(script, origin.Frame, origin.Statement) is { } inner ? inner : (start, length);
+        var (elementStart, elementLength, invocationName) = CommandElement(script, placeStart, placeLength, named);
         // A command the statement does not name ran elsewhere (a function's body, a job, a rule's own steps): its place
         // is not the statement's, so it is given none rather than a wrong one.
         var placed = named is null || invocationName is not null;
-        var stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
+        var stackTrace = origin is not null
+            ? StackTrace(script, origin, start, length)
+            : string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, elementStart)}");
         var terminating = !errorStream;
         InvocationInfo invocation;
         var caller = ScriptCaller.Of(record);
         if (caller is not null)
         {
             // Write-Error in a function or script file (and $PSCmdlet.ThrowTerminatingError): that command's call, placed
-            // where the statement calls it (a call inside another function's body: no place).
-            var (callStart, callLength, calledBy) = CommandElement(script, start, length, caller.InvocationName);
+            // where the statement calls it, or the statement of the frame that called it (not found there: no place).
+            var (siteStart, siteLength) = origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
+                Locate(script, parent, frame.CallerStatement) is { } site ? site : (start, length);
+            var (callStart, callLength, calledBy) = CommandElement(script, siteStart, siteLength, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
                 script, calledBy is not null ? callStart : -1, callLength);
-            stackTrace = CallerFrame(script, caller, activity) + string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
+            if (origin is null) stackTrace = CallerFrame(script, caller, activity) + string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
         }
         else if (activity is not null && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase))
         {
@@ -169,6 +178,83 @@ internal static class ErrorPlacement
         var within = script.IndexOf(writer, defined, caller.Definition.Length, StringComparison.OrdinalIgnoreCase);
         return string.Create(CultureInfo.InvariantCulture, $"at {caller.Name}, <No file>: line {LineNumber(script, within >= 0 ? within : defined)}\r\n");
     }
+
+    /// <summary>
+    /// A ScriptStackTrace of the frames an error was raised in, innermost first, each at the line of its statement
+    /// running (the innermost's the one that raised it, an outer one's the call of the frame inside it), then the
+    /// script's own frame at its statement calling them.
+    /// </summary>
+    private static string StackTrace(string script, ErrorOrigin origin, int start, int length)
+    {
+        var trace = new System.Text.StringBuilder();
+        var statement = origin.Statement;
+        for (var frame = origin.Frame; frame is not null; frame = frame.Parent)
+        {
+            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {frame.File ?? "<No file>"}: line {FrameLine(script, frame, statement)}\r\n");
+            statement = frame.CallerStatement;
+        }
+
+        // The script's frame: the call within the top-level statement, else the statement's first line.
+        var at = start;
+        if (statement is { Length: > 0 } && start >= 0 && start <= script.Length - length)
+        {
+            var found = FindStatement(script, start, length, statement);
+            if (found >= 0) at = found;
+        }
+
+        return trace.Append(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, at)}").ToString();
+    }
+
+    /// <summary>Where <paramref name="statement"/> of <paramref name="frame"/> is in the script (with the parameters it was written with); null when the script does not define the frame.</summary>
+    private static (int Start, int Length)? Locate(string script, CallStackFrame frame, string? statement)
+    {
+        if (statement is not { Length: > 0 } || Definition(script, frame) is not { } definition) return null;
+        var at = FindStatement(script, definition, frame.Definition.Length, statement);
+        return at < 0 ? null : InnerStatement(script, at, statement.Length, statement);
+    }
+
+    // The line of a frame's statement: in the script when the script defines the frame; else within the frame's own
+    // text (a script file's lines are the file's; a function an earlier script defined is counted from its body).
+    private static int FrameLine(string script, CallStackFrame frame, string? statement)
+    {
+        if (Definition(script, frame) is { } definition)
+        {
+            var at = statement is { Length: > 0 } ? FindStatement(script, definition, frame.Definition.Length, statement) : -1;
+            return LineNumber(script, at >= 0 ? at : definition);
+        }
+
+        var within = statement is { Length: > 0 } ? FindStatement(frame.Definition, 0, frame.Definition.Length, statement) : -1;
+        return LineNumber(frame.Definition, Math.Max(within, 0));
+    }
+
+    private static int? Definition(string script, CallStackFrame frame)
+    {
+        if (frame.File is not null || frame.Definition.Length == 0) return null;
+        // A function's body after its definition's keyword (the same text may stand elsewhere in the script too).
+        var declared = frame.Name == CallStackFrame.ScriptBlockName ? -1 : script.IndexOf("function " + frame.Name, StringComparison.OrdinalIgnoreCase);
+        var at = declared >= 0 ? script.IndexOf(frame.Definition, declared, StringComparison.Ordinal) : -1;
+        if (at < 0) at = script.IndexOf(frame.Definition, StringComparison.Ordinal);
+        return at >= 0 ? at : null;
+    }
+
+    // A statement's text within a region: where it stands as a statement (not inside a longer word), else anywhere.
+    private static int FindStatement(string text, int start, int length, string statement)
+    {
+        var end = start + length;
+        var first = -1;
+        for (var at = text.IndexOf(statement, start, length, StringComparison.Ordinal); at >= 0; at = NextFrom(at + 1))
+        {
+            if (first < 0) first = at;
+            var after = at + statement.Length;
+            if ((at == start || IsStatementBoundary(text[at - 1])) && (after >= end || IsStatementBoundary(text[after]) || !char.IsLetterOrDigit(statement[^1]))) return at;
+        }
+
+        return first;
+
+        int NextFrom(int from) => from >= end ? -1 : text.IndexOf(statement, from, end - from, StringComparison.Ordinal);
+    }
+
+    private static bool IsStatementBoundary(char c) => char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '(' or ')' or '|' or '=';
 
     private static InvocationInfo Positioned(InvocationInfo invocation, string script, int start, int length)
     {

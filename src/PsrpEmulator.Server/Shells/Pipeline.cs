@@ -205,8 +205,9 @@ internal sealed class Pipeline : IPipelineHost
     public PsObject PlaceCaught(PsObject record, string? statement)
     {
         if (_script is not { } script) return record;
-        // A function's record is placed at the function's call, which is in the top-level statement, not in the body's.
-        if (ScriptCaller.Of(record) is not null) statement = null;
+        // A function's record is placed at the function's call, which is in the top-level statement, not in the body's;
+        // a record raised in a frame of the call stack is placed by its frame (ErrorPlacement), from the top-level statement.
+        if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
         var (start, length) = (_placement & IsScriptFlag) != 0
             ? ErrorPlacement.InnerStatement(script, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0, statement)
             : (-1, 0);

@@ -118,8 +118,12 @@ public class ErrorPlacementTests : EmulatorTestBase
         Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at Get-Thing, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 4"));
     }
 
+    /// <summary>
+    /// Write-Error in a function another function calls takes the inner function's <c>$MyInvocation</c>: placed at its call
+    /// in the outer function's body, and both functions' frames start the stack trace.
+    /// </summary>
     [Test]
-    public async Task Write_Error_in_a_function_another_function_calls_has_no_place_in_the_top_level_statement()
+    public async Task Write_Error_in_a_function_another_function_calls_is_placed_at_the_call_in_the_outer_body()
     {
         var events = await RunAsync(Script("function Inner { Write-Error 'deep' }\nfunction Outer { Inner }\nOuter", streamOptions: 0));
 
@@ -127,7 +131,63 @@ public class ErrorPlacementTests : EmulatorTestBase
         var invocation = (PsObject)error["InvocationInfo"]!;
         Assert.That(error["FullyQualifiedErrorId"]!.ToDisplayString(), Is.EqualTo("Microsoft.PowerShell.Commands.WriteErrorException,Inner"));
         Assert.That(invocation["MyCommand"]!.ToDisplayString(), Is.EqualTo("Inner"));
-        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.Empty, "the call is in Outer's body, not the statement: no place rather than a wrong one");
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:2 char:18\r\n+ function Outer { Inner }\r\n+                  ~~~~~"));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(),
+            Is.EqualTo("at Inner, <No file>: line 1\r\nat Outer, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 3"));
+    }
+
+    /// <summary>
+    /// An error raised inside a function (another cmdlet's, an expression's, a throw) is placed at its statement in the
+    /// function's body, and its ScriptStackTrace has a frame for each call it was raised under, innermost first, as
+    /// PowerShell's call stack gives it.
+    /// </summary>
+    [TestCase("function f {\n  Get-Item C:\\nope\n}\n'a'\nf",
+        "At line:2 char:3\r\n+   Get-Item C:\\nope\r\n+   ~~~~~~~~~~~~~~~~", "at f, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 5")]
+    [TestCase("function g {\n  $n = 1\n  [int]::Parse('x')\n}\ng",
+        "At line:3 char:3\r\n+   [int]::Parse('x')\r\n+   ~~~~~~~~~~~~~~~~~", "at g, <No file>: line 3\r\nat <ScriptBlock>, <No file>: line 5")]
+    [TestCase("function inner {\n  Get-Item C:\\nope\n}\nfunction outer {\n  'x'\n  inner\n}\nouter",
+        "At line:2 char:3\r\n+   Get-Item C:\\nope\r\n+   ~~~~~~~~~~~~~~~~", "at inner, <No file>: line 2\r\nat outer, <No file>: line 6\r\nat <ScriptBlock>, <No file>: line 8")]
+    [TestCase("1 | ForEach-Object {\n  Get-Item C:\\nope\n}",
+        "At line:2 char:3\r\n+   Get-Item C:\\nope\r\n+   ~~~~~~~~~~~~~~~~", "at <ScriptBlock>, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 1")]
+    public async Task An_error_inside_a_function_is_placed_in_its_body_with_a_frame_for_each_call(string script, string position, string stackTrace)
+    {
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        Assert.That(((PsObject)error["InvocationInfo"]!)["PositionMessage"]!.ToDisplayString(), Is.EqualTo(position));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo(stackTrace));
+    }
+
+    [Test]
+    public async Task A_throw_caught_outside_the_functions_it_left_keeps_their_frames_and_its_place()
+    {
+        const string script = "function inner {\n  throw 'deep'\n}\nfunction outer { inner }\ntry {\n  outer\n} catch { $_.ScriptStackTrace; $_.InvocationInfo.ScriptLineNumber }\n$Error[0].ScriptStackTrace";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        const string trace = "at inner, <No file>: line 2\r\nat outer, <No file>: line 4\r\nat <ScriptBlock>, <No file>: line 6";
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[] { trace, "2", trace }));
+    }
+
+    [Test]
+    public async Task A_throw_that_leaves_a_function_and_ends_the_script_is_placed_in_the_function()
+    {
+        var events = await RunAsync(Script("function f {\n  throw 'out'\n}\n'a'\nf", streamOptions: 0));
+
+        var error = (PsObject)events.OfType<StateEvent>().Last().ReasonRecord!;
+        Assert.That(((PsObject)error["InvocationInfo"]!)["ScriptLineNumber"]!.ToDisplayString(), Is.EqualTo("2"));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at f, <No file>: line 2\r\nat <ScriptBlock>, <No file>: line 5"));
+    }
+
+    [Test]
+    public async Task A_script_files_frame_names_the_file_at_its_own_line()
+    {
+        const string script = "Set-Content C:\\Windows\\Temp\\frames.ps1 -Value \"<#`n  help`n#>`n`nthrow 'in file'\"\ntry { & C:\\Windows\\Temp\\frames.ps1 } catch { $_.ScriptStackTrace }";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()),
+            Is.EqualTo(new[] { "at <ScriptBlock>, C:\\Windows\\Temp\\frames.ps1: line 5\r\nat <ScriptBlock>, <No file>: line 2" }));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
 using PsrpEmulator.Server.Shells;
 
 namespace PsrpEmulator.Server.Tests.Shells;
@@ -42,6 +43,41 @@ public class ErrorPlacementTests
         Assert.That((invocation["MyCommand"]!.ToDisplayString(), invocation["Line"]!.ToDisplayString(), invocation["PositionMessage"]!.ToDisplayString(), invocation["ScriptLineNumber"]!.ToDisplayString()),
             Is.EqualTo(("Get-Item", "", "", "0")));
         Assert.That(placed["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 2"));
+    }
+
+    /// <summary>
+    /// A record raised inside a function the script defines is placed at its statement in the body, and its stack trace
+    /// has the function's frame at that line, then the script's at the call.
+    /// </summary>
+    [Test]
+    public void A_record_raised_in_a_frame_is_placed_in_the_body_with_the_frames_in_its_stack_trace()
+    {
+        const string script = "function f {\n  'a'\n  Get-Item C:\\nope\n}\n$x = 1; f";
+        var record = Record("Get-Item");
+        ErrorOrigin.Remember(record, new ErrorOrigin(new CallStackFrame("f", "'a'\n  Get-Item C:\\nope", "f", null), "Get-Item C:\\nope"));
+        var start = script.LastIndexOf('f');
+
+        var placed = ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, start, 1, serializeExtendedInfo: false, errorStream: true);
+
+        Assert.That(Invocation(placed)["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:3 char:3\r\n+   Get-Item C:\\nope\r\n+   ~~~~~~~~~~~~~~~~"));
+        Assert.That(placed["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at f, <No file>: line 3\r\nat <ScriptBlock>, <No file>: line 5"));
+    }
+
+    /// <summary>
+    /// A function an earlier script defined is not in this one: its frame's line is counted within its body, and the
+    /// record gets no position rather than a wrong one.
+    /// </summary>
+    [Test]
+    public void A_frame_the_script_does_not_define_counts_its_line_within_its_own_text()
+    {
+        const string script = "'a'\nf";
+        var record = Record("Get-Item");
+        ErrorOrigin.Remember(record, new ErrorOrigin(new CallStackFrame("f", "\n  'a'\n  Get-Item C:\\nope\n", "f", null), "Get-Item C:\\nope"));
+
+        var placed = ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, 4, 1, serializeExtendedInfo: false, errorStream: true);
+
+        Assert.That(Invocation(placed)["PositionMessage"]!.ToDisplayString(), Is.Empty);
+        Assert.That(placed["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at f, <No file>: line 3\r\nat <ScriptBlock>, <No file>: line 2"));
     }
 
     [Test]

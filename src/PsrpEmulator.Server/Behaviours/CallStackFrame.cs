@@ -1,0 +1,36 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Protocol.Clixml;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// A frame of the script's call stack, as PowerShell's CallStackFrame: a function, a script block run whole (<c>&amp; { }</c>,
+/// ForEach-Object's) or a script file, called from <paramref name="CallerStatement"/> of <paramref name="Parent"/> (null
+/// parent: the script's top level). An error's ScriptStackTrace lists the frames it was raised in, innermost first
+/// ("at Get-Thing, &lt;No file&gt;: line 3"), and places the error at the statement in the innermost one.
+/// </summary>
+/// <param name="Name">The function's name; <c>&lt;ScriptBlock&gt;</c> for a script block or a script file.</param>
+/// <param name="Definition">The frame's text (the function's body, the block's, the file's), to find its statements by.</param>
+/// <param name="CallerStatement">The statement of the parent frame that called it, as the interpreter ran it.</param>
+/// <param name="File">The script file the frame runs (its lines are the file's); null: <c>&lt;No file&gt;</c>.</param>
+/// <remarks>Immutable, so that a snapshot of the stack where an error was raised is a reference.</remarks>
+internal sealed record CallStackFrame(string Name, string Definition, string? CallerStatement, CallStackFrame? Parent, string? File = null)
+{
+    public const string ScriptBlockName = "<ScriptBlock>";
+}
+
+/// <summary>
+/// Where an error record was made inside a frame of the call stack: the frame and the statement running in it. The
+/// shell places the record by it (its InvocationInfo's position, its ScriptStackTrace's frames). The record travels as
+/// PowerShell's serialized object, which has no room for it, so a side table lets it go with the record.
+/// </summary>
+internal sealed record ErrorOrigin(CallStackFrame Frame, string? Statement)
+{
+    private static readonly ConditionalWeakTable<PsObject, ErrorOrigin> s_records = new();
+
+    /// <summary>Remembers that <paramref name="record"/> was made where <paramref name="origin"/> says.</summary>
+    public static void Remember(PsObject record, ErrorOrigin origin) => s_records.AddOrUpdate(record, origin);
+
+    /// <summary>Where <paramref name="record"/> was made, when inside a frame of the call stack.</summary>
+    public static ErrorOrigin? Of(PsObject record) => s_records.TryGetValue(record, out var origin) ? origin : null;
+}
