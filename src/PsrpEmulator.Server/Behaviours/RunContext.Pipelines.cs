@@ -615,9 +615,13 @@ internal sealed partial class RunContext
     /// A stage's own -ErrorAction / -WarningAction (the statement's are its first command's): what the stage writes
     /// answers to them (<c>Get-ChildItem ... -Recurse | Get-ItemProperty -Name Release -ErrorAction SilentlyContinue</c>).
     /// </summary>
-    private IPipelineHost? StageHost(string command, List<string> words, IPipelineHost? to) =>
+    /// <param name="cmdlet">
+    /// A cmdlet's (its terminating errors pass the wrapper); not a function's, whose statement-terminating errors answer
+    /// to its $ErrorActionPreference, which the parameter sets.
+    /// </param>
+    private IPipelineHost? StageHost(string command, List<string> words, IPipelineHost? to, bool cmdlet = true) =>
         Statements.ActionPreferences(command + " " + string.Join(" ", words)) is { } own && (own.ErrorAction is not null || own.WarningAction is not null)
-            ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction, cmdlet: true)
+            ? new ActionPreferenceHost(to ?? Host, own.ErrorAction, own.WarningAction, cmdlet: cmdlet)
             : to;
 
     // An Out-String / Out-File stage's -Width (null without one, or one it refuses: its own stage reports that).
@@ -649,7 +653,9 @@ internal sealed partial class RunContext
                     ? await DownstreamWidthAsync(next.Command, next.Arguments, to, blockNesting) ?? 0
                     : 0;
                 stages.Add(function is not null
-                    ? new FunctionStage(this, string.Join(" ", words), function, to, blockNesting)
+                    // An advanced function's -ErrorAction / -WarningAction apply to what it writes (a simple one has no
+                    // common parameters: they are two more of its $args).
+                    ? new FunctionStage(this, string.Join(" ", words), function, ScriptParameters.IsAdvanced(function) ? StageHost(command, words, to, cmdlet: false) : to, blockNesting)
                     : command == ProgramStageCommand ? new ProgramStage(this, words[0], to, blockNesting)
                     : command == RerunStageCommand ? new PerObjectStage(this, words[0], words[1], words.GetRange(2, words.Count - 2), to, blockNesting)
                     : command == MoreStageCommand ? new ProgramStage(this, words[0], to, blockNesting) { InputEncoding = NativeEncoding }
@@ -1960,6 +1966,12 @@ internal sealed partial class RunContext
         {
             var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting, pipelineInput: true);
             _locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
+            // An advanced function's -ErrorAction / -WarningAction are its own preference variables, as when it runs first.
+            if (_locals.ContainsKey("PSCmdlet") && Statements.ActionPreferences(call) is { } own)
+            {
+                if (ActionPreferenceValue(own.ErrorAction) is { } error) _locals["ErrorActionPreference"] = error;
+                if (ActionPreferenceValue(own.WarningAction) is { } warning) _locals["WarningPreference"] = warning;
+            }
             _fromPipeline = ScriptParameters.PipelineParameters(body);
             if (Statements.NamedBlocks(statements) is { } blocks)
             {

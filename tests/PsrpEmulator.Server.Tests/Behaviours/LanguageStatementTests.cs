@@ -70,6 +70,25 @@ public class LanguageStatementTests
             Is.EqualTo(new[] { "Stop SilentlyContinue", "Ignore Continue", "Continue Continue", "Continue" }));
 
     /// <summary>
+    /// An advanced function later in a pipeline has its common parameters as when it runs first: its -ErrorAction and
+    /// -WarningAction govern what it writes and are its preference variables (<c>1 | F -ErrorAction Stop</c> makes its
+    /// Write-Error terminating); a simple function there still takes them as its $args.
+    /// </summary>
+    [Test]
+    public async Task An_advanced_function_as_a_later_pipeline_stage_takes_its_ErrorAction_and_WarningAction()
+    {
+        var (host, _) = await RunAsync(
+            "function F { [CmdletBinding()] param([Parameter(ValueFromPipeline)]$i) process { Write-Error \"e$i\"; Write-Warning \"w$i\"; \"$i $ErrorActionPreference $WarningPreference\" } }; " +
+            "1, 2 | F -ErrorAction SilentlyContinue -WarningAction SilentlyContinue; " +
+            "try { 3 | F -ErrorAction Stop; 'not caught' } catch { \"caught $_\" }; " +
+            "function s { process { Write-Error \"s$_\"; \"args $($args.Count)\" } }; 4 | s -ErrorAction SilentlyContinue; 'end'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1 SilentlyContinue SilentlyContinue", "2 SilentlyContinue SilentlyContinue", "caught e3", "args 2", "end" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "s4" }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>(), Is.Empty);
+    }
+
+    /// <summary>
     /// Only an advanced function has the common parameters: a simple one takes <c>-ErrorAction Stop</c> as two more of its
     /// $args, and what it writes is as it would be without them.
     /// </summary>
