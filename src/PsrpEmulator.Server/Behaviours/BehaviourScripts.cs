@@ -86,7 +86,8 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
     {
         var variables = new PipelineVariables(host);
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
-        return RunRuleAsync(rule, new RunContext(host, time, errorRecords, new RunScope(captures, variables), cancellationToken, catalog, activity: activity));
+        // Records made inside a function or script block know where (their ScriptStackTrace's frames).
+        return RunRuleAsync(rule, new RunContext(host, time, variables.Stamping(errorRecords), new RunScope(captures, variables), cancellationToken, catalog, activity: activity));
     }
 
     // Static with the context alone: the state machine a waiting pipeline keeps holds two references, not every argument.

@@ -180,6 +180,13 @@ public interface IPipelineHost
     PsrpEmulator.Protocol.Clixml.PsObject PlaceUnsent(PsrpEmulator.Protocol.Clixml.PsObject record) => record;
 
     /// <summary>
+    /// An error record merged into the output (<c>2&gt;&amp;1</c>) or written to a file (<c>2&gt; file</c>): placed as the
+    /// host places the ones it sends (MshCommandRuntime sets its InvocationInfo before the pipe it goes to), without
+    /// the extended notes only the error stream adds; the record as it is on a host that places nothing.
+    /// </summary>
+    PsrpEmulator.Protocol.Clixml.PsObject PlaceMerged(PsrpEmulator.Protocol.Clixml.PsObject record) => record;
+
+    /// <summary>
     /// A line a program wrote to stderr, on a local host (<see cref="HostIsLocal"/>: powershell.exe in a cmd shell),
     /// where the program writes to the console's stderr itself, not through PowerShell's error stream.
     /// </summary>
@@ -288,6 +295,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => inner.PlaceCaught(record, statement);
 
     public PsrpEmulator.Protocol.Clixml.PsObject PlaceUnsent(PsrpEmulator.Protocol.Clixml.PsObject record) => inner.PlaceUnsent(record);
+
+    public PsrpEmulator.Protocol.Clixml.PsObject PlaceMerged(PsrpEmulator.Protocol.Clixml.PsObject record) => inner.PlaceMerged(record);
 
     public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => inner.WriteProgramStderrAsync(line, cancellationToken);
 

@@ -1107,7 +1107,8 @@ internal sealed partial class RunContext
             var value = record switch
             {
                 PipelineOutput o => o.Value,
-                ErrorRecordMessage e => e.Record,
+                // Placed, as the record merged into the output or written to the file is the one the command wrote.
+                ErrorRecordMessage e => sink.Path is null && !sink.Merge ? e.Record : Inner.PlaceMerged(e.Record),
                 WarningRecordMessage w => PsPrimitive.String(w.Message),
                 VerboseRecordMessage v => PsPrimitive.String(v.Message),
                 DebugRecordMessage d => PsPrimitive.String(d.Message),

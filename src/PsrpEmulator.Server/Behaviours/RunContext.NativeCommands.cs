@@ -78,7 +78,7 @@ internal sealed partial class RunContext
         // cmd /c foo: cmd.exe runs and says it does not know foo (exit code 9009); PowerShell's own "not recognized" is for foo alone.
         if (script is NotEmulatedCommandScript || script is NotRecognizedScript && !CommandLineText.IsProgram(program ?? words[0], "cmd")) return false;
 
-        var native = new NativeCommandHost(this, output, stdin);
+        var native = new NativeCommandHost(this, output, stdin) { Program = ProgramCaller(words[0], program) };
         var exitCode = await script.RunAsync(native, time, cancellationToken).ConfigureAwait(false);
         await native.FlushAsync().ConfigureAwait(false);
         scope.Variables.SetGlobal("LASTEXITCODE", PsPrimitive.Int32(exitCode));
@@ -103,9 +103,30 @@ internal sealed partial class RunContext
         return false;
     }
 
+    // The program as its stderr records name it (NativeCommandProcessor writes them with its InvocationInfo): its
+    // ApplicationInfo, called by the name the script used ("cmd : File Not Found", placed at the command).
+    private ScriptCaller? ProgramCaller(string calledAs, string? programOfPath)
+    {
+        PsObject? info = null;
+        if (programOfPath is null && WindowsCommands.ProgramFile(calledAs) is { } file)
+        {
+            var path = ProgramOnPath(file) ?? WindowsPrograms.Folder(file) + "\\" + file;
+            info = CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path);
+        }
+        else if (Host.FileSystem?.Get(VirtualFileSystem.FullPath(calledAs, CurrentDirectory, out _) ?? calledAs) is { IsDirectory: false } image)
+        {
+            info = CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName);
+        }
+
+        return info is null ? null : new ScriptCaller(info["Name"]!.ToDisplayString(), CommandTypes.Application, info["Definition"]!.ToDisplayString(), calledAs, info);
+    }
+
     /// <summary>The program's console: its stdout lines go out as strings, its stderr lines as error records, as they come.</summary>
     private sealed class NativeCommandHost(RunContext context, IPipelineHost output, ReadOnlyMemory<byte>? stdin) : ICommandLineHost
     {
+        /// <summary>The program its error records name (null: unknown, they name none).</summary>
+        public ScriptCaller? Program { get; init; }
+
         private ReadOnlyMemory<byte>? _stdin = stdin is { IsEmpty: false } ? stdin : null;
 
         private readonly StringBuilder _stdout = new();
@@ -229,7 +250,7 @@ internal sealed partial class RunContext
             if (output.HostIsLocal && !output.RedirectsErrors) return output.WriteProgramStderrAsync(lineText, context.CancellationToken);
             var id = _wroteError ? "NativeCommandErrorMessage" : "NativeCommandError";
             _wroteError = true;
-            return context.WriteErrorAsync(new ScriptedError(lineText, id, ErrorCategory.NotSpecified, "System.Management.Automation.RemoteException", lineText), output);
+            return context.WriteErrorAsync(new ScriptedError(lineText, id, ErrorCategory.NotSpecified, "System.Management.Automation.RemoteException", lineText) { Caller = Program }, output);
         }
     }
 

@@ -1242,7 +1242,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;
                     // The script's own statements (not a function's or a script block's, which stand elsewhere in the
                     // text, or again and again): where the shell places records.
-                    if (depth == 0 && to is null && scope.Variables.Frame is null) host.StatementStarting(statement);
+                    if (to is null) TopLevelStatementStarting(statement);
                     scope.Variables.StatementStarting();
                     if (traps.Count > 0) await RunTrappedAsync(statement, traps, to, blockNesting);
                     else await RunStatementAsync(statement, to, blockNesting);
@@ -1807,6 +1807,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         if (terminated is not null) await WriteStatementErrorAsync(terminated, to ?? host, passesOwnAction: true);
+    }
+
+    /// <summary>
+    /// A statement of the script's own starts (not a function's or a script block's, which stand elsewhere in the text,
+    /// or again and again): the shell places records at it.
+    /// </summary>
+    internal void TopLevelStatementStarting(string statement)
+    {
+        if (depth == 0 && scope.Variables.Frame is null) host.StatementStarting(statement);
     }
 
     /// <summary>
@@ -4815,6 +4824,8 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
             // The right-hand side is one statement: in "$x = 5; $x" the assignment takes 5, then "$x" runs.
             var statements = Statements.Split(command.Evaluate(context.Scope));
             rest = statements.Skip(1).ToList();
+            // The script's statements (the assignment, then the rest): where the shell places their records.
+            if (statements.Count > 0) context.TopLevelStatementStarting(statements[0]);
             if (statements.Count > 0 && await context.AssignedValueAsync(statements[0]) is { } assigned)
             {
                 result = assigned;
@@ -4824,6 +4835,7 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
                 // The value's expression failed (its error is written): the variable keeps what it had, as in PowerShell.
                 foreach (var statement in rest)
                 {
+                    context.TopLevelStatementStarting(statement);
                     context.Scope.Variables.StatementStarting();
                     await context.RunStatementAsync(statement);
                 }
@@ -4853,6 +4865,7 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
 
         foreach (var statement in rest)
         {
+            context.TopLevelStatementStarting(statement);
             context.Scope.Variables.StatementStarting();
             await context.RunStatementAsync(statement);
         }

@@ -97,8 +97,10 @@ internal static class ErrorPlacement
         {
             // Write-Error in a function or script file (and $PSCmdlet.ThrowTerminatingError): that command's call, placed
             // where the statement calls it, or the statement of the frame that called it (not found there: no place).
-            var (siteStart, siteLength) = origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
-                Locate(script, parent, frame.CallerStatement) is { } site ? site : (start, length);
+            // A program's stderr record names the program (its ApplicationInfo), placed at it in the statement that ran it.
+            var (siteStart, siteLength) = caller.CommandType == CommandTypes.Application ? (placeStart, placeLength)
+                : origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
+                    Locate(script, parent, frame.CallerStatement) is { } site ? site : (start, length);
             var (callStart, callLength, calledBy) = CommandElement(script, siteStart, siteLength, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
                 script, calledBy is not null ? callStart : -1, callLength);

@@ -218,9 +218,12 @@ internal sealed class Pipeline : IPipelineHost
     /// <summary>An error record hidden or redirected before it reached the pipeline's stream, placed as if written, for $Error.</summary>
     public PsObject PlaceUnsent(PsObject record) => Placed(record, errorStream: true);
 
-    private PsObject Placed(PsObject record, bool errorStream) => _script is { } script
+    /// <summary>An error record merged into the output or written to a file: placed, without the error stream's extended notes.</summary>
+    public PsObject PlaceMerged(PsObject record) => Placed(record, errorStream: true, extendedInfo: false);
+
+    private PsObject Placed(PsObject record, bool errorStream, bool extendedInfo = true) => _script is { } script
         ? ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0,
-            errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)
+            extendedInfo && errorStream && (_placement & AddInvocationInfoToErrorRecord) != 0, errorStream, _shell.ExistingRunspace?.NextHistoryId ?? 1)
         : record;
 
     // A Warning, Verbose or Debug record carries the invocation that wrote it when RemoteStreamOptions ask for it.

@@ -158,6 +158,63 @@ public class ErrorPlacementTests : EmulatorTestBase
         Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo(stackTrace));
     }
 
+    /// <summary>
+    /// An error merged into the output (2&gt;&amp;1) is the record the command wrote, placed (MshCommandRuntime sets its
+    /// InvocationInfo before the pipe it goes to) and marked as the error stream's: Out-String shows it as the console
+    /// does, with the command's name and place; on the wire it has no extended notes, which only the error stream adds.
+    /// </summary>
+    [Test]
+    public async Task An_error_merged_into_the_output_is_placed_as_the_command_wrote_it()
+    {
+        const string script = "$r = Get-Item C:\\nope 2>&1; $r.InvocationInfo.ScriptLineNumber; $r.InvocationInfo.OffsetInLine; $r.writeErrorStream\nGet-Item C:\\nope 2>&1 | Out-String\nGet-Item C:\\nope2 2>&1";
+
+        var events = await RunAsync(Script(script, streamOptions: 15));
+
+        var outputs = events.OfType<OutputEvent>().Select(o => o.Value).ToList();
+        Assert.That(outputs.Take(3).Select(o => o.ToDisplayString()), Is.EqualTo(new[] { "1", "6", "True" }));
+        Assert.That(outputs[3].ToDisplayString(), Does.StartWith("Get-Item : Cannot find path 'C:\\nope' because it does not exist.").And.Contains("At line:2 char:1"));
+        var merged = (PsObject)outputs[4];
+        Assert.That(((PsObject)merged["InvocationInfo"]!)["PositionMessage"]!.ToDisplayString(), Does.StartWith("At line:3 char:1"));
+        Assert.That((merged["writeErrorStream"]?.ToDisplayString(), merged["SerializeExtendedInfo"]?.ToDisplayString(), merged["InvocationInfo_ScriptLineNumber"]),
+            Is.EqualTo(("True", "False", (PsValue?)null)));
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty);
+    }
+
+    /// <summary>
+    /// A program's stderr record names the program as NativeCommandProcessor writes it: MyCommand its ApplicationInfo,
+    /// called by the name the script used, placed at the command, so the console shows "cmd : File Not Found".
+    /// </summary>
+    [Test]
+    public async Task A_programs_stderr_record_names_the_program_placed_at_its_command()
+    {
+        const string script = "'a'\ncmd /c \"dir C:\\nope\"\ncmd /c \"dir C:\\nope\" 2>&1 | Select-Object -Last 1 | Out-String";
+
+        var events = await RunAsync(Script(script, streamOptions: 15));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That((invocation["MyCommand"]!.ToDisplayString(), invocation["InvocationName"]!.ToDisplayString(), error["CommandInfo_CommandType"]!.ToDisplayString()),
+            Is.EqualTo(("cmd.exe", "cmd", "Application")));
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:2 char:1\r\n+ cmd /c \"dir C:\\nope\"\r\n+ ~~~~~~~~~~~~~~~~~~~~"));
+        Assert.That(events.OfType<OutputEvent>().Last().Value.ToDisplayString(), Does.StartWith("cmd : File Not Found"));
+    }
+
+    /// <summary>
+    /// A script that starts with an assignment (which a rule of its own runs) places the records of its later statements
+    /// at them, and its functions' records have their frames, as any other script's.
+    /// </summary>
+    [Test]
+    public async Task A_script_starting_with_an_assignment_places_its_later_statements_records()
+    {
+        const string script = "$r = Get-Item C:\\nope2 -ErrorAction SilentlyContinue\nfunction f {\n  Get-Item C:\\nope\n}\n'y'\nf";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var error = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        Assert.That(((PsObject)error["InvocationInfo"]!)["ScriptLineNumber"]!.ToDisplayString(), Is.EqualTo("3"));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at f, <No file>: line 3\r\nat <ScriptBlock>, <No file>: line 6"));
+    }
+
     [Test]
     public async Task A_throw_caught_outside_the_functions_it_left_keeps_their_frames_and_its_place()
     {
