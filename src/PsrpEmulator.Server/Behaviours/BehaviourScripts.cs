@@ -105,6 +105,12 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
             await context.WriteStatementErrorAsync(e.Error);
             return PipelineOutcome.Completed;
         }
+        catch (Exception e) when (context.Scope.Variables.InnermostStatement is not null && OutcomeOf(e, context.ErrorRecords, context.CancellationToken) is { } outcome)
+        {
+            // A terminating error that ends the script: its record is the innermost statement's (a throw in a block, in
+            // a function it left).
+            return outcome;
+        }
 
         var final = rule.Final;
         return final.State switch
@@ -141,9 +147,10 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
         {
             await context.RunStatementAsync(text);
         }
-        catch (Exception e) when (variables.InnermostFrame is not null && OutcomeOf(e, stamped, cancellationToken) is { } outcome)
+        catch (Exception e) when (variables.InnermostStatement is not null && OutcomeOf(e, stamped, cancellationToken) is { } outcome)
         {
-            // A terminating error that left a function ends the script: its record is the innermost frame's.
+            // A terminating error that ends the script: its record is the innermost statement's (a throw in a block, in
+            // a function it left).
             return outcome;
         }
 

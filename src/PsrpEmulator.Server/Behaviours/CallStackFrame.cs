@@ -20,11 +20,11 @@ internal sealed record CallStackFrame(string Name, string Definition, string? Ca
 }
 
 /// <summary>
-/// Where an error record was made inside a frame of the call stack: the frame and the statement running in it. The
-/// shell places the record by it (its InvocationInfo's position, its ScriptStackTrace's frames). The record travels as
-/// PowerShell's serialized object, which has no room for it, so a side table lets it go with the record.
+/// Where an error record was made: the frame of the call stack (null: the script's top level) and the statement running
+/// in it. The shell places the record by it (its InvocationInfo's position, its ScriptStackTrace's frames). The record
+/// travels as PowerShell's serialized object, which has no room for it, so a side table lets it go with the record.
 /// </summary>
-internal sealed record ErrorOrigin(CallStackFrame Frame, string? Statement)
+internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement)
 {
     private static readonly ConditionalWeakTable<PsObject, ErrorOrigin> s_records = new();
 

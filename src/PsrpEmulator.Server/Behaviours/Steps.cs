@@ -957,7 +957,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
         if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;
         if (text.Length == 0) return;
-        scope.Variables.EnterStatement(text);
+        scope.Variables.EnterStatement(text, blockNesting > 0);
         if (depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running '{text}'");
         // A backstop for every path into a statement: a stack overflow would end the emulator's process.
         CheckNesting(blockNesting, "statements");

@@ -387,12 +387,14 @@ internal sealed class PipelineVariables
     /// A statement starts: it is the innermost one (where an error raised now is placed), in the frame of the call
     /// stack running now.
     /// </summary>
-    public void EnterStatement(string text)
+    /// <param name="nested">In a block (an if's, a loop's): the top-level statement the shell knows is not the place.</param>
+    public void EnterStatement(string text, bool nested)
     {
-        // Not for a plain script's statements (no try, no function yet), which the shell places by itself; nor for an
-        // operand the interpreter evaluates as a statement ("x" of [int]::Parse("x")), which PowerShell places at the
-        // statement around it.
-        if (script is not { } state || IsOperand(text)) return;
+        // Not for a plain script's own statements (no block, no try, no function yet), which the shell places by itself;
+        // nor for an operand the interpreter evaluates as a statement ("x" of [int]::Parse("x")), which PowerShell places
+        // at the statement around it.
+        if (IsOperand(text) || (script is null && !nested)) return;
+        var state = Script;
         state.InnermostStatement = text;
         state.InnermostFrame = state.Frame;
     }
@@ -434,12 +436,12 @@ internal sealed class PipelineVariables
 
     /// <summary>
     /// The error records <paramref name="records"/> makes, each remembering the frame and statement it was raised in
-    /// (<see cref="ErrorOrigin"/>) when that is inside a function, a script block or a script file.
+    /// (<see cref="ErrorOrigin"/>) when the run knows it (inside a block, a try, a function, a script block or a script file).
     /// </summary>
     public Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> Stamping(Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> records) => error =>
     {
         var record = records(error);
-        if (script is { InnermostFrame: { } frame } state) ErrorOrigin.Remember(record, new ErrorOrigin(frame, state.InnermostStatement));
+        if (script is { InnermostStatement: { } statement } state) ErrorOrigin.Remember(record, new ErrorOrigin(state.InnermostFrame, statement));
         return record;
     };
 

@@ -82,7 +82,7 @@ internal static class ErrorPlacement
         var named = activity ?? UnknownCommandName(record);
         // Raised inside a function or script block: at its statement there, when the script defines it.
         var origin = ErrorOrigin.Of(record);
-        var (placeStart, placeLength) = origin is not null && Locate(script, origin.Frame, origin.Statement) is { } inner ? inner : (start, length);
+        var (placeStart, placeLength) = origin is not null && Locate(script, origin.Frame, origin.Statement, start, length) is { } inner ? inner : (start, length);
         var (elementStart, elementLength, invocationName) = CommandElement(script, placeStart, placeLength, named);
         // A command the statement does not name ran elsewhere (a function's body, a job, a rule's own steps): its place
         // is not the statement's, so it is given none rather than a wrong one.
@@ -100,7 +100,7 @@ internal static class ErrorPlacement
             // A program's stderr record names the program (its ApplicationInfo), placed at it in the statement that ran it.
             var (siteStart, siteLength) = caller.CommandType == CommandTypes.Application ? (placeStart, placeLength)
                 : origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
-                    Locate(script, parent, frame.CallerStatement) is { } site ? site : (start, length);
+                    Locate(script, parent, frame.CallerStatement, start, length) is { } site ? site : (start, length);
             var (callStart, callLength, calledBy) = CommandElement(script, siteStart, siteLength, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
                 script, calledBy is not null ? callStart : -1, callLength);
@@ -207,11 +207,26 @@ internal static class ErrorPlacement
         return trace.Append(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, at)}").ToString();
     }
 
-    /// <summary>Where <paramref name="statement"/> of <paramref name="frame"/> is in the script (with the parameters it was written with); null when the script does not define the frame.</summary>
-    private static (int Start, int Length)? Locate(string script, CallStackFrame frame, string? statement)
+    /// <summary>
+    /// Where <paramref name="statement"/> of <paramref name="frame"/> (null: the top-level statement at
+    /// <paramref name="start"/>) is in the script, with the parameters it was written with; null when the script does
+    /// not define the frame or the statement is not found in it.
+    /// </summary>
+    private static (int Start, int Length)? Locate(string script, CallStackFrame? frame, string? statement, int start, int length)
     {
-        if (statement is not { Length: > 0 } || Definition(script, frame) is not { } definition) return null;
-        var at = FindStatement(script, definition, frame.Definition.Length, statement);
+        if (statement is not { Length: > 0 }) return null;
+        int at;
+        if (frame is null)
+        {
+            if (start < 0 || start > script.Length - length) return null;
+            at = FindStatement(script, start, length, statement);
+        }
+        else
+        {
+            if (Definition(script, frame) is not { } definition) return null;
+            at = FindStatement(script, definition, frame.Definition.Length, statement);
+        }
+
         return at < 0 ? null : InnerStatement(script, at, statement.Length, statement);
     }
 

@@ -215,6 +215,22 @@ public class ErrorPlacementTests : EmulatorTestBase
         Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at f, <No file>: line 3\r\nat <ScriptBlock>, <No file>: line 6"));
     }
 
+    /// <summary>
+    /// A throw inside a block of the script's own (an if's) that ends the script is placed at the throw, the statement
+    /// running, not at the block's first line; so is one after an assignment a rule of its own runs.
+    /// </summary>
+    [TestCase("'a'\nif ($true) {\n  'x'\n  throw 'stop'\n}", "4", "At line:4 char:3\r\n+   throw 'stop'\r\n+   ~~~~~~~~~~~~")]
+    [TestCase("$a = 1\nif ($a) {\n  throw 'stop'\n}", "3", "At line:3 char:3\r\n+   throw 'stop'\r\n+   ~~~~~~~~~~~~")]
+    public async Task A_throw_in_a_block_that_ends_the_script_is_placed_at_the_throw(string script, string line, string position)
+    {
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var error = (PsObject)events.OfType<StateEvent>().Last().ReasonRecord!;
+        var invocation = (PsObject)error["InvocationInfo"]!;
+        Assert.That((invocation["ScriptLineNumber"]!.ToDisplayString(), invocation["PositionMessage"]!.ToDisplayString()), Is.EqualTo((line, position)));
+        Assert.That(error["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo($"at <ScriptBlock>, <No file>: line {line}"));
+    }
+
     [Test]
     public async Task A_throw_caught_outside_the_functions_it_left_keeps_their_frames_and_its_place()
     {
