@@ -73,15 +73,9 @@ internal sealed partial class RunContext
             }
 
             // Programs are found by their name (Get-Command * would list the whole PATH: not emulated), or by their path.
-            if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramFile(name) is { } file)
+            if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && ApplicationInfoOf(name) is { } application)
             {
-                var path = ProgramOnPath(file) ?? WindowsPrograms.Folder(file) + "\\" + file;
-                found.Add(CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path));
-            }
-            else if (!wildcard && found.Count == 0 && (types & ApplicationCommandType) != 0 && modules is null && WindowsCommands.ProgramOfPath(name) is { } programFile &&
-                Host.FileSystem?.Get(VirtualFileSystem.FullPath(name, CurrentDirectory, out _) ?? name) is { IsDirectory: false } image)
-            {
-                found.Add(CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName));
+                found.Add(application);
             }
 
             if (found.Count == 0 && !wildcard && WindowsCommands.Has(name) && WindowsCommands.FindModuleCommand(name) is null && WindowsCommands.ProgramFile(name) is null &&
@@ -161,6 +155,24 @@ internal sealed partial class RunContext
         }
 
         return mask;
+    }
+
+    /// <summary>
+    /// The ApplicationInfo of a program named by its name (found on the PATH, <c>cmd</c>: <c>cmd.exe</c>) or by its path
+    /// on the computer's disk; null for a name that is no program.
+    /// </summary>
+    private PsObject? ApplicationInfoOf(string name)
+    {
+        if (WindowsCommands.ProgramFile(name) is { } file)
+        {
+            var path = ProgramOnPath(file) ?? WindowsPrograms.Folder(file) + "\\" + file;
+            return CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path);
+        }
+
+        return WindowsCommands.ProgramOfPath(name) is not null &&
+            Host.FileSystem?.Get(VirtualFileSystem.FullPath(name, CurrentDirectory, out _) ?? name) is { IsDirectory: false } image
+            ? CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName)
+            : null;
     }
 
     // An ExternalScriptInfo: named by its file name, its path as Source and Definition, its text as ScriptBlock and

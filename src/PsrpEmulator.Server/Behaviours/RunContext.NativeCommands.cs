@@ -78,7 +78,7 @@ internal sealed partial class RunContext
         // cmd /c foo: cmd.exe runs and says it does not know foo (exit code 9009); PowerShell's own "not recognized" is for foo alone.
         if (script is NotEmulatedCommandScript || script is NotRecognizedScript && !CommandLineText.IsProgram(program ?? words[0], "cmd")) return false;
 
-        var native = new NativeCommandHost(this, output, stdin) { Program = ProgramCaller(words[0], program) };
+        var native = new NativeCommandHost(this, output, stdin) { Program = ProgramCaller(words[0]) };
         var exitCode = await script.RunAsync(native, time, cancellationToken).ConfigureAwait(false);
         await native.FlushAsync().ConfigureAwait(false);
         scope.Variables.SetGlobal("LASTEXITCODE", PsPrimitive.Int32(exitCode));
@@ -105,21 +105,10 @@ internal sealed partial class RunContext
 
     // The program as its stderr records name it (NativeCommandProcessor writes them with its InvocationInfo): its
     // ApplicationInfo, called by the name the script used ("cmd : File Not Found", placed at the command).
-    private ScriptCaller? ProgramCaller(string calledAs, string? programOfPath)
-    {
-        PsObject? info = null;
-        if (programOfPath is null && WindowsCommands.ProgramFile(calledAs) is { } file)
-        {
-            var path = ProgramOnPath(file) ?? WindowsPrograms.Folder(file) + "\\" + file;
-            info = CommandInfoObject(file, ApplicationCommandType, path, "10.0.17763.1", path);
-        }
-        else if (Host.FileSystem?.Get(VirtualFileSystem.FullPath(calledAs, CurrentDirectory, out _) ?? calledAs) is { IsDirectory: false } image)
-        {
-            info = CommandInfoObject(image.Name, ApplicationCommandType, image.FullName, "10.0.17763.1", image.FullName);
-        }
-
-        return info is null ? null : new ScriptCaller(info["Name"]!.ToDisplayString(), CommandTypes.Application, info["Definition"]!.ToDisplayString(), calledAs, info);
-    }
+    private ScriptCaller? ProgramCaller(string calledAs) =>
+        ApplicationInfoOf(calledAs) is { } info
+            ? new ScriptCaller(info["Name"]!.ToDisplayString(), CommandTypes.Application, info["Definition"]!.ToDisplayString(), calledAs, info)
+            : null;
 
     /// <summary>The program's console: its stdout lines go out as strings, its stderr lines as error records, as they come.</summary>
     private sealed class NativeCommandHost(RunContext context, IPipelineHost output, ReadOnlyMemory<byte>? stdin) : ICommandLineHost
