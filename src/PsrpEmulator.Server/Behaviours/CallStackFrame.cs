@@ -31,6 +31,9 @@ internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement)
     /// <summary>Remembers that <paramref name="record"/> was made where <paramref name="origin"/> says.</summary>
     public static void Remember(PsObject record, ErrorOrigin origin) => s_records.AddOrUpdate(record, origin);
 
+    /// <summary>Forgets where <paramref name="record"/> was made (a run that does not know).</summary>
+    public static void Forget(PsObject record) => s_records.Remove(record);
+
     /// <summary>Where <paramref name="record"/> was made, when inside a frame of the call stack.</summary>
     public static ErrorOrigin? Of(PsObject record) => s_records.TryGetValue(record, out var origin) ? origin : null;
 }

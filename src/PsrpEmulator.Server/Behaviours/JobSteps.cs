@@ -143,7 +143,8 @@ internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? n
 
         // The job has its own, fresh variables (a background job runs in a new process).
         var stop = CancellationTokenSource.CreateLinkedTokenSource(runspace.Closed, job.Stop.Token);
-        var jobContext = new RunContext(job, time, context.ErrorRecords, new RunScope(new Dictionary<string, string>(), new PipelineVariables(new RunspaceState(time), job)),
+        var jobVariables = new PipelineVariables(new RunspaceState(time), job);
+        var jobContext = new RunContext(job, time, jobVariables.Stamping(context.ErrorRecords), new RunScope(new Dictionary<string, string>(), jobVariables),
             stop.Token, context.Catalog, context.Depth + 1);
         if (argumentValues is not null) jobContext.Scope.Variables.SetLocal(JobArgumentsVariable, argumentValues);
         // $using:name in the block: the caller's variable's value as Start-Job sends it (a copy, taken now).

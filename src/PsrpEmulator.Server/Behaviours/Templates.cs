@@ -441,7 +441,9 @@ internal sealed class PipelineVariables
     public Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> Stamping(Func<ScriptedError, PsrpEmulator.Protocol.Clixml.PsObject> records) => error =>
     {
         var record = records(error);
+        // This run's own place, also over one an outer run's factory gave (a job's records are not its caller's).
         if (script is { InnermostStatement: { } statement } state) ErrorOrigin.Remember(record, new ErrorOrigin(state.InnermostFrame, statement));
+        else ErrorOrigin.Forget(record);
         return record;
     };
 
