@@ -3505,6 +3505,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // $PSCmdlet.GetVariableValue(name[, default]): the variable as the function's scope sees it (its
+                // SessionState.PSVariable.GetValue), the default (else $null) when it has none.
+                if (value is PsObject { TypeNames: [ScriptParameters.ScriptCmdletTypeName, ..] } && step.Text.Equals("GetVariableValue", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (arguments.Count is 0 or > 2) throw new ScriptExpressionException(ScriptedError.MethodCount(step.Text, arguments.Count));
+                    value = scope.Variables.Get(PipelineVariables.Display(arguments[0])) is { } found and not PsNil ? found : arguments.Count == 2 ? arguments[1] : PsNil.Instance;
+                    continue;
+                }
+
                 // $sb.Invoke(args) / $sb.InvokeReturnAsIs(args): the block run with the arguments (in $args or its param
                 // block), in a child scope; Invoke collects what it writes, InvokeReturnAsIs gives it as a pipeline would.
                 if (value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string scriptBlock } &&

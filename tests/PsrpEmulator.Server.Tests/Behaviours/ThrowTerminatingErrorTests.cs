@@ -138,6 +138,23 @@ public class ThrowTerminatingErrorTests
     }
 
     /// <summary>
+    /// <c>$PSCmdlet.GetVariableValue(name[, default])</c> reads a variable as the function's scope sees it (its own, its
+    /// caller's, its preference variables), else the default or $null; another argument count is the binder's error.
+    /// </summary>
+    [Test]
+    public async Task GetVariableValue_reads_a_variable_as_the_functions_scope_sees_it()
+    {
+        var (host, outcome) = await RunAsync(
+            "$x = 'outer'; function f { [CmdletBinding()] param() $y = 2; $PSCmdlet.GetVariableValue('x'); $PSCmdlet.GetVariableValue('y'); " +
+            "$PSCmdlet.GetVariableValue('nope', 'dflt'); $null -eq $PSCmdlet.GetVariableValue('nope'); $PSCmdlet.GetVariableValue('ErrorActionPreference') }; f -ErrorAction Stop; " +
+            "function g { [CmdletBinding()] param() $PSCmdlet.GetVariableValue() }; g");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "outer", "2", "dflt", "True", "Stop" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "MethodCountCouldNotFindBest" }));
+    }
+
+    /// <summary>
     /// PSCmdlet's other write methods: WriteObject writes its argument whole (enumerated when asked), WriteWarning,
     /// WriteVerbose and WriteDebug as Write-Warning, Write-Verbose and Write-Debug, under the function's preferences.
     /// </summary>
