@@ -104,7 +104,8 @@ internal static class ErrorPlacement
             var (callStart, callLength, calledBy) = CommandElement(script, siteStart, siteLength, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
                 script, calledBy is not null ? callStart : -1, callLength);
-            if (origin is null) stackTrace = CallerFrame(script, caller, activity) + string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
+            // Its frames come with its origin (every run that calls functions stamps its records); without one, the script's.
+            if (origin is null) stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
         }
         else if (activity is not null && activity.Equals("Write-Error", StringComparison.OrdinalIgnoreCase))
         {
@@ -168,18 +169,6 @@ internal static class ErrorPlacement
         record["FullyQualifiedErrorId"] is PsPrimitive { Value: "CommandNotFoundException" } && record["ErrorCategory_TargetName"] is PsPrimitive { Value: string name } && name.Length > 0
             ? name
             : null;
-
-    // The function's own frame of a ScriptStackTrace (CallStackFrame's lines are joined with Windows' new line): the line
-    // of the command in its body that wrote the error, when the script defines the function; none otherwise.
-    private static string CallerFrame(string script, ScriptCaller caller, string? activity)
-    {
-        if (caller.CommandType != CommandTypes.Function || caller.Definition.Length == 0) return string.Empty;
-        var defined = script.IndexOf(caller.Definition, StringComparison.Ordinal);
-        if (defined < 0) return string.Empty;
-        var writer = activity is "Write-Error" ? "Write-Error" : "ThrowTerminatingError";
-        var within = script.IndexOf(writer, defined, caller.Definition.Length, StringComparison.OrdinalIgnoreCase);
-        return string.Create(CultureInfo.InvariantCulture, $"at {caller.Name}, <No file>: line {LineNumber(script, within >= 0 ? within : defined)}\r\n");
-    }
 
     /// <summary>
     /// A ScriptStackTrace of the frames an error was raised in, innermost first, each at the line of its statement
