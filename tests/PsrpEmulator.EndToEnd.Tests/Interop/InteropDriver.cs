@@ -47,8 +47,30 @@ internal static class InteropDriver
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{client}'s driver did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
+        var stoppedReading = false;
+        if (stdin is not null)
+        {
+            try
+            {
+                await process.StandardInput.WriteAsync(stdin);
+            }
+            catch (IOException)
+            {
+                // The driver stopped reading its input (it ended, on an error from its library): its result says why,
+                // which the caller may know as a quirk to run again; a broken pipe here would hide it.
+                stoppedReading = true;
+            }
+        }
+
+        try
+        {
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Flushing what was left into the closed pipe: as above.
+            stoppedReading = true;
+        }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         try
@@ -62,7 +84,9 @@ internal static class InteropDriver
         }
 
         var output = await stdout;
-        if (process.ExitCode != 0) return (null, $"the driver failed (exit code {process.ExitCode}): " + await stderr);
+        var leftInput = stoppedReading ? " (it exited before reading all of its input)" : string.Empty;
+        if (process.ExitCode != 0) return (null, $"the driver failed (exit code {process.ExitCode}){leftInput}: " + await stderr);
+        if (output.Length == 0) return (null, $"the driver wrote no result{leftInput}; stderr: " + await stderr);
         return (JsonDocument.Parse(output).RootElement.Clone(), null);
     }
 
