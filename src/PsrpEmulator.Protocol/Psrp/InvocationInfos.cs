@@ -36,7 +36,13 @@ public sealed record InvocationInfo
 
     public string Line { get; init; } = string.Empty;
 
-    /// <summary>"At line:1 char:5" with the line and the tildes; empty without a position.</summary>
+    /// <summary>The script file the command stands in (<c>C:\t\tool.ps1</c>); empty for the client's script or without a position.</summary>
+    public string ScriptName { get; init; } = string.Empty;
+
+    /// <summary>The directory of <see cref="ScriptName"/>, as InvocationInfo.PSScriptRoot; empty without one.</summary>
+    public string ScriptRoot => ScriptName.LastIndexOf('\\') is var slash and > 0 ? ScriptName[..(slash == 2 && ScriptName[1] == ':' ? 3 : slash)] : string.Empty;
+
+    /// <summary>"At line:1 char:5" (in a script file, "At C:\t\tool.ps1:5 char:1") with the line and the tildes; empty without a position.</summary>
     public string PositionMessage { get; init; } = string.Empty;
 
     public long HistoryId { get; init; } = 1;
@@ -88,11 +94,11 @@ public sealed record InvocationInfo
             new("ScriptLineNumber", PsPrimitive.Int32(ScriptLineNumber)),
             new("OffsetInLine", PsPrimitive.Int32(OffsetInLine)),
             new("HistoryId", PsPrimitive.Int64(HistoryId)),
-            new("ScriptName", PsPrimitive.String(string.Empty)),
+            new("ScriptName", PsPrimitive.String(ScriptName)),
             new("Line", PsPrimitive.String(Line)),
             new("PositionMessage", PsPrimitive.String(PositionMessage)),
-            new("PSScriptRoot", PsPrimitive.String(string.Empty)),
-            new("PSCommandPath", PsNil.Instance),
+            new("PSScriptRoot", PsPrimitive.String(ScriptRoot)),
+            new("PSCommandPath", ScriptName.Length > 0 ? PsPrimitive.String(ScriptName) : PsNil.Instance),
             new("InvocationName", PsPrimitive.String(InvocationName)),
             new("PipelineLength", PsPrimitive.Int32(PipelineLength)),
             new("PipelinePosition", PsPrimitive.Int32(PipelinePosition)),
@@ -121,11 +127,11 @@ public sealed record InvocationInfo
             .With("InvocationInfo_PipelineIterationInfo", Iterations(PipelineIterationInfo, s_int32ArrayTypeNames))
             .With("InvocationInfo_PipelineLength", PipelineLength)
             .With("InvocationInfo_PipelinePosition", PipelinePosition)
-            .With("InvocationInfo_PSScriptRoot", string.Empty)
-            .With("InvocationInfo_PSCommandPath", (string?)null)
+            .With("InvocationInfo_PSScriptRoot", ScriptRoot)
+            .With("InvocationInfo_PSCommandPath", ScriptName.Length > 0 ? ScriptName : null)
             .With("InvocationInfo_PositionMessage", PositionMessage)
             .With("InvocationInfo_ScriptLineNumber", ScriptLineNumber)
-            .With("InvocationInfo_ScriptName", string.Empty)
+            .With("InvocationInfo_ScriptName", ScriptName)
             .With("InvocationInfo_UnboundArguments", serialized?["UnboundArguments"] ?? UnboundArguments())
             .With("SerializeExtent", false);
         if (CommandName is null) return;

@@ -12,12 +12,24 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <param name="Name">The function's name; <c>&lt;ScriptBlock&gt;</c> for a script block or a script file.</param>
 /// <param name="Definition">The frame's text (the function's body, the block's, the file's), to find its statements by.</param>
 /// <param name="CallerStatement">The statement of the parent frame that called it, as the interpreter ran it.</param>
-/// <param name="File">The script file the frame runs (its lines are the file's); null: <c>&lt;No file&gt;</c>.</param>
+/// <param name="File">
+/// The script file whose text holds the frame: the file it runs (<paramref name="Definition"/> is then the file's code),
+/// or the one that defined the function; null: the client's script or unknown, <c>&lt;No file&gt;</c>.
+/// </param>
 /// <remarks>Immutable, so that a snapshot of the stack where an error was raised is a reference.</remarks>
-internal sealed record CallStackFrame(string Name, string Definition, string? CallerStatement, CallStackFrame? Parent, string? File = null)
+internal sealed record CallStackFrame(string Name, string Definition, string? CallerStatement, CallStackFrame? Parent, ScriptFileText? File = null)
 {
     public const string ScriptBlockName = "<ScriptBlock>";
+
+    /// <summary>Whether the frame runs its script file whole (not a function the file defined).</summary>
+    public bool RunsFile => File is not null && ReferenceEquals(Definition, File.Code);
 }
+
+/// <summary>
+/// A script file as its frames read it: its path, its code with every character where it was written (comments blanked,
+/// line breaks kept: statements are found in it) and its text as written (the lines an error's position shows).
+/// </summary>
+internal sealed record ScriptFileText(string Path, string Code, string Text);
 
 /// <summary>
 /// Where an error record was made: the frame of the call stack (null: the script's top level) and the statement running

@@ -74,10 +74,8 @@ internal sealed partial class RunContext
         variables.SetLocal("PSScriptRoot", PsPrimitive.String(VirtualFileSystem.ParentOf(path) ?? path));
         variables.SetLocal("PSCommandPath", PsPrimitive.String(path));
         var files = Seldom;
-        var outerFile = files.ScriptFilePath;
-        var outerLines = files.ScriptFileLines;
-        files.ScriptFilePath = path;
-        files.ScriptFileLines = Statements.CodeKeepingLines(decoded);
+        var outerFile = files.ScriptFile;
+        var file = files.ScriptFile = new ScriptFileText(path, Statements.CodeKeepingLines(decoded), decoded);
         var outerInvocation = variables.Get("MyInvocation");
         files.ScriptFileDepth++;
         try
@@ -87,7 +85,7 @@ internal sealed partial class RunContext
             if (dotSourced && arguments.Trim().Length == 0 && !ScriptParameters.HasParamBlock(text))
             {
                 variables.SetLocal("MyInvocation", ScriptInvocation(path, ".", "." + arguments));
-                var frame = variables.PushFrame(CallStackFrame.ScriptBlockName, files.ScriptFileLines, path);
+                var frame = variables.PushFrame(CallStackFrame.ScriptBlockName, file.Code, file);
                 var completed = false;
                 try
                 {
@@ -117,8 +115,7 @@ internal sealed partial class RunContext
         finally
         {
             files.ScriptFileDepth--;
-            files.ScriptFilePath = outerFile;
-            files.ScriptFileLines = outerLines;
+            files.ScriptFile = outerFile;
             if (dotSourced && outerInvocation is not null) variables.SetLocal("MyInvocation", outerInvocation);
             variables.SetLocal("PSScriptRoot", outerRoot ?? PsPrimitive.String(string.Empty));
             variables.SetLocal("PSCommandPath", outerPath ?? PsPrimitive.String(string.Empty));

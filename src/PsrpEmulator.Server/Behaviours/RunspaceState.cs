@@ -48,8 +48,8 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The .NET static properties the session's scripts set (<c>[Net.ServicePointManager]::SecurityProtocol</c>): its process's.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, PsValue> StaticProperties { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The script file each function a script file defined came from (by its body): its $PSScriptRoot inside.</summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<string, string> FunctionFiles { get; } = new(StringComparer.Ordinal);
+    /// <summary>The script file each function a script file defined came from (by its body): its $PSScriptRoot inside, its frame's lines.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, ScriptFileText> FunctionFiles { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Set-StrictMode's version: 0 off, 1, 2, or 3 (3.0 and later, and Latest, check what 3.0 checks). Kept for the

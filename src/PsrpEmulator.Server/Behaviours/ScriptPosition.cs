@@ -20,8 +20,11 @@ internal static class ScriptPosition
     public static string Message(string script, int offset, int length, string message) =>
         Text(script, offset, length) + "\r\n" + message;
 
-    /// <summary>"At line:L char:C", then the line and the tildes under the token at <paramref name="offset"/>.</summary>
-    public static string Text(string script, int offset, int length)
+    /// <summary>
+    /// "At line:L char:C" (in a script file <paramref name="file"/>, "At C:\t\tool.ps1:L char:C"), then the line and the
+    /// tildes under the token at <paramref name="offset"/>.
+    /// </summary>
+    public static string Text(string script, int offset, int length, string? file = null)
     {
         offset = Math.Clamp(offset, 0, script.Length);
         var lineStart = script.LastIndexOf('\n', Math.Max(offset - 1, 0)) is var newline && newline >= 0 && newline < offset ? newline + 1 : 0;
@@ -29,7 +32,7 @@ internal static class ScriptPosition
         var column = offset - lineStart + 1;
         var lineEnd = script.IndexOf('\n', offset);
         var line = script[lineStart..(lineEnd < 0 ? script.Length : lineEnd)].TrimEnd();
-        var header = string.Create(CultureInfo.InvariantCulture, $"At line:{lineNumber} char:{column}");
+        var header = string.Create(CultureInfo.InvariantCulture, $"At {(string.IsNullOrEmpty(file) ? "line" : file)}:{lineNumber} char:{column}");
         if (line.Length == 0) return header + "\r\n+ ";
 
         var before = Math.Min(column - 1, line.Length);

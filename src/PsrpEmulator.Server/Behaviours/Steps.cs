@@ -32,14 +32,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // Script files running now: an exit inside one ends the file, and is not the host's SetShouldExit.
         public int ScriptFileDepth;
 
-        // The script file running now (its functions remember it; its call's $MyInvocation names it).
-        public string? ScriptFilePath;
+        // The script file running now (its functions remember it; its call's $MyInvocation names it; its frame reads its
+        // lines).
+        public ScriptFileText? ScriptFile;
 
         // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
         public string? ScriptFileBody;
-
-        // The running script file's text as its lines stand (comments blanked, nothing trimmed): its frame's lines.
-        public string? ScriptFileLines;
     }
 
     private SeldomState? _seldom;
@@ -1282,7 +1280,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     // A function a script file defines has that file's $PSScriptRoot / $PSCommandPath when it runs.
-                    if (_seldom?.ScriptFilePath is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
+                    if (_seldom?.ScriptFile is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
                     // The function's [Alias('n')] attribute (before its param block) names it too, as PowerShell defines
                     // the aliases with the function.
                     foreach (var alias in FunctionAliases(definition.Body))
@@ -1824,8 +1822,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     internal CallStackFrame PushFrame(PsValue? invocation, string body) => ScriptCaller.FromInvocation(invocation) switch
     {
-        { CommandType: CommandTypes.Function, Name: var name } => scope.Variables.PushFrame(name, body),
-        { CommandType: CommandTypes.ExternalScript } => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, Seldom.ScriptFileLines ?? body, Seldom.ScriptFilePath),
+        { CommandType: CommandTypes.Function, Name: var name } =>
+            scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionFiles.GetValueOrDefault(body)),
+        { CommandType: CommandTypes.ExternalScript } when Seldom.ScriptFile is { } file => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, file.Code, file),
         _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body),
     };
 
@@ -1939,7 +1938,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // $MyInvocation: the call as the function sees it (MyCommand's Name, InvocationName, BoundParameters, Line).
         var invoked = words.Count > 0 ? words[0] : string.Empty;
-        if (invoked == "&" && _seldom?.ScriptFilePath is { } scriptPath && body == _seldom.ScriptFileBody)
+        if (invoked == "&" && _seldom?.ScriptFile?.Path is { } scriptPath && body == _seldom.ScriptFileBody)
         {
             // A script file's call: its ExternalScriptInfo, and the BoundParameters as bound.
             _seldom.ScriptFileBody = null;
@@ -1949,8 +1948,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
         }
 
-        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedFile))
+        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedIn))
         {
+            var definedFile = definedIn.Path;
             // A function a script file defined: that file's $PSScriptRoot and $PSCommandPath inside it.
             locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase)
             {

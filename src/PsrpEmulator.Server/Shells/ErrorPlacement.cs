@@ -24,13 +24,14 @@ namespace PsrpEmulator.Server.Shells;
 /// <item>An error no command wrote (throw, an unknown command, an expression's): no MyCommand, placed at the statement
 /// (an unknown command at its own name).</item>
 /// <item>An error raised inside a function, a script block or a script file (<see cref="ErrorOrigin"/>): placed at its
-/// statement there when the script defines it, with a frame of the ScriptStackTrace for each call, innermost first.</item>
+/// statement there when the script or a script file it ran defines it (in a file: "At C:\t\tool.ps1:5 char:1", the
+/// InvocationInfo's ScriptName the file), with a frame of the ScriptStackTrace for each call, innermost first.</item>
 /// <item>A cmdlet or unknown command the statement does not name otherwise (it ran in a job, a rule's steps, a function
 /// an earlier script defined): no position, rather than the statement's.</item>
 /// <item>ScriptStackTrace: "at &lt;ScriptBlock&gt;, &lt;No file&gt;: line N" for a script; none for a command sent as a command.</item>
 /// </list>
-/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; a record inside a script
-/// file is placed at the top-level statement; HistoryId is the session's next history id.
+/// Not emulated (documented): a cmdlet's Definition is its syntax on Windows and its name here; HistoryId is the
+/// session's next history id.
 /// </remarks>
 internal static class ErrorPlacement
 {
@@ -79,11 +80,13 @@ internal static class ErrorPlacement
         var (start, length) = statementStart >= 0 && statementLength >= 0 && statementStart <= script.Length - statementLength
             ? (statementStart, statementLength)
             : TrimmedWhole(script);
+
         var named = activity ?? UnknownCommandName(record);
-        // Raised inside a function or script block: at its statement there, when the script defines it.
+        var statement = new Region(script, start, length);
+        // Raised inside a function, a script block or a script file: at its statement there, when its text is known.
         var origin = ErrorOrigin.Of(record);
-        var (placeStart, placeLength) = origin is not null && Locate(script, origin.Frame, origin.Statement, start, length) is { } inner ? inner : (start, length);
-        var (elementStart, elementLength, invocationName) = CommandElement(script, placeStart, placeLength, named);
+        var region = origin is not null && Locate(script, origin.Frame, origin.Statement, start, length) is { } inner ? inner : statement;
+        var (elementStart, elementLength, invocationName) = CommandElement(region.Code, region.Start, region.Length, named);
         // A command the statement does not name ran elsewhere (a function's body, a job, a rule's own steps): its place
         // is not the statement's, so it is given none rather than a wrong one.
         var placed = named is null || invocationName is not null;
@@ -98,12 +101,12 @@ internal static class ErrorPlacement
             // Write-Error in a function or script file (and $PSCmdlet.ThrowTerminatingError): that command's call, placed
             // where the statement calls it, or the statement of the frame that called it (not found there: no place).
             // A program's stderr record names the program (its ApplicationInfo), placed at it in the statement that ran it.
-            var (siteStart, siteLength) = caller.CommandType == CommandTypes.Application ? (placeStart, placeLength)
+            var site = caller.CommandType == CommandTypes.Application ? region
                 : origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
-                    Locate(script, parent, frame.CallerStatement, start, length) is { } site ? site : (start, length);
-            var (callStart, callLength, calledBy) = CommandElement(script, siteStart, siteLength, caller.InvocationName);
+                    Locate(script, parent, frame.CallerStatement, start, length) is { } called ? called : statement;
+            var (callStart, callLength, calledBy) = CommandElement(site.Code, site.Start, site.Length, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
-                script, calledBy is not null ? callStart : -1, callLength);
+                site, calledBy is not null ? callStart : -1, callLength);
             // Its frames come with its origin (every run that calls functions stamps its records); without one, the script's.
             if (origin is null) stackTrace = string.Create(CultureInfo.InvariantCulture, $"at <ScriptBlock>, <No file>: line {LineNumber(script, calledBy is not null ? callStart : start)}");
         }
@@ -111,17 +114,17 @@ internal static class ErrorPlacement
         {
             // Write-Error's record takes its caller's InvocationInfo: the script, placed only when it ends the script.
             invocation = Positioned(new InvocationInfo { CommandName = string.Empty, CommandType = CommandTypes.Script, Definition = script },
-                script, terminating ? elementStart : -1, elementLength);
+                region, terminating ? elementStart : -1, elementLength);
         }
         else if (activity is not null)
         {
             invocation = Positioned(new InvocationInfo { CommandName = activity, CommandType = CommandTypes.Cmdlet, Definition = activity, InvocationName = invocationName ?? activity },
-                script, placed ? elementStart : -1, elementLength);
+                region, placed ? elementStart : -1, elementLength);
         }
         else
         {
             // An unknown command's record names it as it was called (the console shows "doit : The term 'doit' ...").
-            invocation = Positioned(new InvocationInfo { InvocationName = named is not null ? invocationName ?? string.Empty : string.Empty }, script, placed ? elementStart : -1, elementLength);
+            invocation = Positioned(new InvocationInfo { InvocationName = named is not null ? invocationName ?? string.Empty : string.Empty }, region, placed ? elementStart : -1, elementLength);
         }
 
         var withInvocation = ErrorRecords.WithInvocation(record, invocation with { HistoryId = historyId }, stackTrace, serializeExtendedInfo, Iterations(commandCount), errorStream);
@@ -181,7 +184,8 @@ internal static class ErrorPlacement
         var statement = origin.Statement;
         for (var frame = origin.Frame; frame is not null; frame = frame.Parent)
         {
-            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {frame.File ?? "<No file>"}: line {FrameLine(script, frame, statement)}\r\n");
+            var home = HomeOf(script, frame);
+            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {home?.File?.Path ?? "<No file>"}: line {FrameLine(frame, home, statement)}\r\n");
             statement = frame.CallerStatement;
         }
 
@@ -198,83 +202,129 @@ internal static class ErrorPlacement
 
     /// <summary>
     /// Where <paramref name="statement"/> of <paramref name="frame"/> (null: the top-level statement at
-    /// <paramref name="start"/>) is in the script, with the parameters it was written with; null when the script does
-    /// not define the frame or the statement is not found in it.
+    /// <paramref name="start"/>) is, in the script or in the script file that holds the frame, with the parameters it was
+    /// written with; null when the frame's text is not known or the statement is not found in it.
     /// </summary>
-    private static (int Start, int Length)? Locate(string script, CallStackFrame? frame, string? statement, int start, int length)
+    private static Region? Locate(string script, CallStackFrame? frame, string? statement, int start, int length)
     {
         if (statement is not { Length: > 0 }) return null;
-        int at;
+        Region within;
         if (frame is null)
         {
             if (start < 0 || start > script.Length - length) return null;
-            at = FindStatement(script, start, length, statement);
+            within = new Region(script, start, length);
+        }
+        else if (HomeOf(script, frame) is { } home)
+        {
+            within = home;
         }
         else
         {
-            if (Definition(script, frame) is not { } definition) return null;
-            at = FindStatement(script, definition, frame.Definition.Length, statement);
+            return null;
         }
 
-        return at < 0 ? null : InnerStatement(script, at, statement.Length, statement);
+        var at = FindStatement(within.Code, within.Start, within.Length, statement);
+        if (at < 0) return null;
+        var (innerStart, innerLength) = InnerStatement(within.Code, at, statement.Length, statement);
+        return within with { Start = innerStart, Length = innerLength };
     }
 
-    // The line of a frame's statement: in the script when the script defines the frame; else within the frame's own
-    // text (a script file's lines are the file's; a function an earlier script defined is counted from its body).
-    private static int FrameLine(string script, CallStackFrame frame, string? statement)
+    /// <summary>
+    /// Where a frame's text stands: a script file's text for the file it runs and for a function it defined; else a
+    /// script file running below it that holds it (a script block the file runs); else the client's script when the
+    /// script holds it. Null: none of them (a function an earlier script defined).
+    /// </summary>
+    private static Region? HomeOf(string script, CallStackFrame frame)
     {
-        if (Definition(script, frame) is { } definition)
+        if (frame.Definition.Length == 0) return null;
+        if (frame.File is { } file)
         {
-            var at = statement is { Length: > 0 } ? FindStatement(script, definition, frame.Definition.Length, statement) : -1;
-            return LineNumber(script, at >= 0 ? at : definition);
+            if (frame.RunsFile) return new Region(file.Code, 0, file.Code.Length, file);
+            if (DefinitionIn(file.Code, frame) is { } defined) return new Region(file.Code, defined, frame.Definition.Length, file);
+        }
+
+        for (var outer = frame.Parent; outer is not null; outer = outer.Parent)
+        {
+            if (outer.File is { } running && DefinitionIn(running.Code, frame) is { } inFile) return new Region(running.Code, inFile, frame.Definition.Length, running);
+        }
+
+        return DefinitionIn(script, frame) is { } inScript ? new Region(script, inScript, frame.Definition.Length) : null;
+    }
+
+    // The line of a frame's statement: in the text that holds the frame when it is known; else within the frame's own
+    // text (a function an earlier script defined is counted from its body).
+    private static int FrameLine(CallStackFrame frame, Region? home, string? statement)
+    {
+        if (home is { } region)
+        {
+            var at = statement is { Length: > 0 } ? FindStatement(region.Code, region.Start, region.Length, statement) : -1;
+            return LineNumber(region.Text, at >= 0 ? at : region.Start);
         }
 
         var within = statement is { Length: > 0 } ? FindStatement(frame.Definition, 0, frame.Definition.Length, statement) : -1;
         return LineNumber(frame.Definition, Math.Max(within, 0));
     }
 
-    private static int? Definition(string script, CallStackFrame frame)
+    // Where a frame's text starts in a text: a function's body after its definition's keyword (the same text may stand
+    // elsewhere too), else the first place it stands.
+    private static int? DefinitionIn(string text, CallStackFrame frame)
     {
-        if (frame.File is not null || frame.Definition.Length == 0) return null;
-        // A function's body after its definition's keyword (the same text may stand elsewhere in the script too).
-        var declared = frame.Name == CallStackFrame.ScriptBlockName ? -1 : script.IndexOf("function " + frame.Name, StringComparison.OrdinalIgnoreCase);
-        var at = declared >= 0 ? script.IndexOf(frame.Definition, declared, StringComparison.Ordinal) : -1;
-        if (at < 0) at = script.IndexOf(frame.Definition, StringComparison.Ordinal);
+        var declared = frame.Name == CallStackFrame.ScriptBlockName ? -1 : text.IndexOf("function " + frame.Name, StringComparison.OrdinalIgnoreCase);
+        var at = declared >= 0 ? text.IndexOf(frame.Definition, declared, StringComparison.Ordinal) : -1;
+        if (at < 0) at = text.IndexOf(frame.Definition, StringComparison.Ordinal);
         return at >= 0 ? at : null;
     }
 
-    // A statement's text within a region: where it stands as a statement (not inside a longer word), else anywhere.
+    // A statement's text within a region: where it starts a statement (not after a word: `f` of `function f {` is no
+    // call), else where it stands as a word of its own, else anywhere.
     private static int FindStatement(string text, int start, int length, string statement)
     {
         var end = start + length;
         var first = -1;
+        var word = -1;
         for (var at = text.IndexOf(statement, start, length, StringComparison.Ordinal); at >= 0; at = NextFrom(at + 1))
         {
             if (first < 0) first = at;
             var after = at + statement.Length;
-            if ((at == start || IsStatementBoundary(text[at - 1])) && (after >= end || IsStatementBoundary(text[after]) || !char.IsLetterOrDigit(statement[^1]))) return at;
+            if ((at != start && !IsStatementBoundary(text[at - 1])) || (after < end && !IsStatementBoundary(text[after]) && char.IsLetterOrDigit(statement[^1]))) continue;
+            var before = at - 1;
+            while (before >= start && text[before] is ' ' or '\t') before--;
+            if (before < start || !char.IsLetterOrDigit(text[before])) return at;
+            if (word < 0) word = at;
         }
 
-        return first;
+        return word >= 0 ? word : first;
 
         int NextFrom(int from) => from >= end ? -1 : text.IndexOf(statement, from, end - from, StringComparison.Ordinal);
     }
 
     private static bool IsStatementBoundary(char c) => char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '(' or ')' or '|' or '=';
 
-    private static InvocationInfo Positioned(InvocationInfo invocation, string script, int start, int length)
+    // Placed at start in the region's text: its line as written, and the script file it stands in.
+    private static InvocationInfo Positioned(InvocationInfo invocation, Region region, int start, int length)
     {
-        if (start < 0 || start > script.Length) return invocation;
-        var lineStart = start == 0 ? 0 : script.LastIndexOf('\n', start - 1) + 1;
-        var lineEnd = script.IndexOf('\n', start);
-        var line = script[lineStart..(lineEnd < 0 ? script.Length : lineEnd)].TrimEnd('\r');
+        var text = region.Text;
+        if (start < 0 || start > text.Length) return invocation;
+        var lineStart = start == 0 ? 0 : text.LastIndexOf('\n', start - 1) + 1;
+        var lineEnd = text.IndexOf('\n', start);
+        var line = text[lineStart..(lineEnd < 0 ? text.Length : lineEnd)].TrimEnd('\r');
         return invocation with
         {
-            ScriptLineNumber = LineNumber(script, start),
+            ScriptLineNumber = LineNumber(text, start),
             OffsetInLine = start - lineStart + 1,
             Line = line,
-            PositionMessage = ScriptPosition.Text(script, start, Math.Min(length, Math.Max(line.Length - (start - lineStart), 0))),
+            PositionMessage = ScriptPosition.Text(text, start, Math.Min(length, Math.Max(line.Length - (start - lineStart), 0)), region.File?.Path),
+            ScriptName = region.File?.Path ?? string.Empty,
         };
+    }
+
+    /// <summary>
+    /// A stretch of the client's script, or of a script file it ran (<paramref name="File"/>): statements are found in its
+    /// code, and a record placed in it shows the line as written (the same offsets, comments and all).
+    /// </summary>
+    private readonly record struct Region(string Code, int Start, int Length, ScriptFileText? File = null)
+    {
+        public string Text => File?.Text ?? Code;
     }
 
     private static int LineNumber(string script, int offset) => 1 + script.AsSpan(0, Math.Clamp(offset, 0, script.Length)).Count('\n');

@@ -264,6 +264,41 @@ public class ErrorPlacementTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_record_raised_in_a_script_file_is_placed_at_its_line_in_the_file_as_written()
+    {
+        const string script = "Set-Content C:\\Windows\\Temp\\tool.ps1 -Value \"'a'`nGet-Item C:\\nope # look`nfunction f {`n  Get-Item C:\\gone`n}`nf\"\n& C:\\Windows\\Temp\\tool.ps1";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var errors = events.OfType<ErrorEvent>().Select(e => (PsObject)e.Record).ToList();
+        Assert.That(errors, Has.Count.EqualTo(2));
+        var inFile = (PsObject)errors[0]["InvocationInfo"]!;
+        Assert.That(inFile["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At C:\\Windows\\Temp\\tool.ps1:2 char:1\r\n+ Get-Item C:\\nope # look\r\n+ ~~~~~~~~~~~~~~~~"));
+        Assert.That(new[] { "ScriptName", "PSScriptRoot", "ScriptLineNumber", "Line" }.Select(n => inFile[n]!.ToDisplayString()),
+            Is.EqualTo(new[] { "C:\\Windows\\Temp\\tool.ps1", "C:\\Windows\\Temp", "2", "Get-Item C:\\nope # look" }));
+        Assert.That(errors[0]["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, C:\\Windows\\Temp\\tool.ps1: line 2\r\nat <ScriptBlock>, <No file>: line 2"));
+        // The function's frame names the file, and the file's frame the line of the call (not `function f {`).
+        Assert.That(((PsObject)errors[1]["InvocationInfo"]!)["PositionMessage"]!.ToDisplayString(), Does.StartWith("At C:\\Windows\\Temp\\tool.ps1:4 char:3\r\n+   Get-Item C:\\gone\r\n"));
+        Assert.That(errors[1]["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(),
+            Is.EqualTo("at f, C:\\Windows\\Temp\\tool.ps1: line 4\r\nat <ScriptBlock>, C:\\Windows\\Temp\\tool.ps1: line 6\r\nat <ScriptBlock>, <No file>: line 2"));
+    }
+
+    [Test]
+    public async Task A_function_a_dot_sourced_file_defined_is_placed_in_that_file_when_the_script_calls_it()
+    {
+        const string script = "Set-Content C:\\Windows\\Temp\\lib.ps1 -Value \"# tools`nfunction Get-Thing {`n  throw 'no thing'`n}\"\n. C:\\Windows\\Temp\\lib.ps1\ntry { Get-Thing } catch { $_.InvocationInfo.PositionMessage; $_.ScriptStackTrace; $_.InvocationInfo.ScriptName }";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "At C:\\Windows\\Temp\\lib.ps1:3 char:3\r\n+   throw 'no thing'\r\n+   ~~~~~~~~~~~~~~~~",
+            "at Get-Thing, C:\\Windows\\Temp\\lib.ps1: line 3\r\nat <ScriptBlock>, <No file>: line 3",
+            "C:\\Windows\\Temp\\lib.ps1",
+        }));
+    }
+
+    [Test]
     public async Task A_caught_Write_Error_of_a_function_is_the_functions_own_record_placed_at_the_call()
     {
         const string script = "function f { Write-Error 'x' -ErrorAction Stop }\ntry { f } catch { $_.InvocationInfo.MyCommand.Name; $_.InvocationInfo.MyCommand.CommandType.ToString(); $_.FullyQualifiedErrorId; $_.InvocationInfo.OffsetInLine }";

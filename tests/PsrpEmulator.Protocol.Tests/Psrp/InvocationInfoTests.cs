@@ -53,4 +53,26 @@ public class InvocationInfoTests
         Assert.That(placed.ExtendedProperties.Select(p => p.Name), Has.None.StartsWith("CommandInfo_"));
         Assert.That(placed["ErrorDetails_ScriptStackTrace"], Is.Null);
     }
+
+    [TestCase("C:\\t\\tool.ps1", "C:\\t")]
+    [TestCase("C:\\tool.ps1", "C:\\")]
+    public void In_a_script_file_ScriptName_PSCommandPath_and_PSScriptRoot_name_it_in_the_property_and_the_notes(string file, string root)
+    {
+        var placed = ErrorRecords.WithInvocation(ErrorRecords.Create("bad", "Id"), Cmdlet with { ScriptName = file }, null, serializeExtendedInfo: true, [0, 0], errorStream: true);
+
+        var invocation = (PsObject)placed["InvocationInfo"]!;
+        Assert.That(new[] { invocation["ScriptName"], invocation["PSCommandPath"], invocation["PSScriptRoot"] }.Select(v => v!.ToDisplayString()), Is.EqualTo(new[] { file, file, root }));
+        Assert.That(new[] { placed["InvocationInfo_ScriptName"], placed["InvocationInfo_PSCommandPath"], placed["InvocationInfo_PSScriptRoot"] }.Select(v => v!.ToDisplayString()), Is.EqualTo(new[] { file, file, root }));
+    }
+
+    [Test]
+    public void Outside_a_script_file_ScriptName_is_empty_and_PSCommandPath_is_Nil()
+    {
+        var placed = ErrorRecords.WithInvocation(ErrorRecords.Create("bad", "Id"), Cmdlet, null, serializeExtendedInfo: true, [0, 0], errorStream: true);
+
+        var invocation = (PsObject)placed["InvocationInfo"]!;
+        Assert.That(invocation["ScriptName"]!.ToDisplayString(), Is.Empty);
+        Assert.That(invocation["PSCommandPath"], Is.InstanceOf<PsNil>());
+        Assert.That(placed["InvocationInfo_PSCommandPath"], Is.InstanceOf<PsNil>());
+    }
 }

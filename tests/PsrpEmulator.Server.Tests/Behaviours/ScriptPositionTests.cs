@@ -12,6 +12,10 @@ public class ScriptPositionTests
         Assert.That(ScriptPosition.Text(script, offset, length), Is.EqualTo(expected));
 
     [Test]
+    public void In_a_script_file_the_position_names_the_file_instead_of_line() =>
+        Assert.That(ScriptPosition.Text("'a'\r\nGet-Item x\r\n", 5, 10, "C:\\t\\tool.ps1"), Is.EqualTo("At C:\\t\\tool.ps1:2 char:1\r\n+ Get-Item x\r\n+ ~~~~~~~~~~"));
+
+    [Test]
     public void A_token_at_the_start_of_a_long_line_shows_the_line_cut_after_it()
     {
         var line = "&&" + new string('x', 100);
