@@ -286,11 +286,15 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         ErrorCategory.NotSpecified, "System.Management.Automation.MethodException");
 
     /// <summary>A .NET method that threw, as PowerShell reports it.</summary>
-    public static ScriptedError MethodInvocation(string method, int count, string reason, Type exception) => new(
-        $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exception.Name,
+    public static ScriptedError MethodInvocation(string method, int count, string reason, Type exception) =>
+        MethodInvocation(method, count, reason, exception.FullName!);
+
+    /// <summary>A method that threw an exception of PowerShell's own (<paramref name="exceptionType"/>, its full name), as PowerShell reports it.</summary>
+    public static ScriptedError MethodInvocation(string method, int count, string reason, string exceptionType) => new(
+        $"Exception calling \"{method}\" with \"{count}\" argument(s): \"{reason}\"", exceptionType[(exceptionType.LastIndexOf('.') + 1)..],
         ErrorCategory.NotSpecified, "System.Management.Automation.MethodInvocationException")
     {
-        InnerExceptionType = exception.FullName,
+        InnerExceptionType = exceptionType,
     };
 
     /// <summary>Division (or remainder) by zero.</summary>

@@ -1944,7 +1944,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             _seldom.ScriptFileBody = null;
             var scriptInvocation = ScriptInvocation(scriptPath, "&", text)
                 .With("BoundParameters", locals.TryGetValue("PSBoundParameters", out var scriptBound) ? scriptBound : PsNil.Instance);
-            if (locals.TryGetValue("PSCmdlet", out var scriptCmdletValue) && scriptCmdletValue is PsObject scriptFileCmdlet && scriptFileCmdlet["MyInvocation"] is null) scriptFileCmdlet.With("MyInvocation", scriptInvocation);
+            if (locals.TryGetValue("PSCmdlet", out var scriptCmdletValue) && scriptCmdletValue is PsObject scriptFileCmdlet && scriptFileCmdlet["MyInvocation"] is null)
+            {
+                scriptFileCmdlet.With("MyInvocation", scriptInvocation);
+                WithSessionState(scriptFileCmdlet);
+            }
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
         }
 
@@ -1978,8 +1982,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             .With("CommandOrigin", "Internal");
         var withInvocation = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = invocation };
         // An advanced function's $PSCmdlet.MyInvocation is its $MyInvocation.
-        if (locals.TryGetValue("PSCmdlet", out var cmdlet) && cmdlet is PsObject scriptCmdlet && scriptCmdlet["MyInvocation"] is null) scriptCmdlet.With("MyInvocation", invocation);
+        if (locals.TryGetValue("PSCmdlet", out var cmdlet) && cmdlet is PsObject scriptCmdlet && scriptCmdlet["MyInvocation"] is null)
+        {
+            scriptCmdlet.With("MyInvocation", invocation);
+            WithSessionState(scriptCmdlet);
+        }
         return (withInvocation, statements);
+    }
+
+    // $PSCmdlet.SessionState: the session state $ExecutionContext gives (its Path and PSVariable answer for the scope
+    // running), as a script cmdlet's is its scope's session state.
+    private void WithSessionState(PsObject cmdlet)
+    {
+        if (scope.Variables.Get("ExecutionContext") is PsObject { } engine && engine["SessionState"] is { } sessionState) cmdlet.With("SessionState", sessionState);
     }
 
     /// <summary>
@@ -3514,6 +3529,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // $ExecutionContext.SessionState.PSVariable (and $PSCmdlet.SessionState's): PSVariableIntrinsics' methods.
+                if (value is PsObject { TypeNames: [PSVariableIntrinsicsTypeName, ..] } && PSVariableMethod(step.Text, arguments) is { } variableAnswer)
+                {
+                    value = variableAnswer;
+                    continue;
+                }
+
                 // $sb.Invoke(args) / $sb.InvokeReturnAsIs(args): the block run with the arguments (in $args or its param
                 // block), in a child scope; Invoke collects what it writes, InvokeReturnAsIs gives it as a pipeline would.
                 if (value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string scriptBlock } &&
@@ -4197,6 +4219,72 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 internal sealed partial class RunContext
 {
     internal const string CommandInvocationIntrinsicsTypeName = "System.Management.Automation.CommandInvocationIntrinsics";
+
+    internal const string PSVariableIntrinsicsTypeName = "System.Management.Automation.PSVariableIntrinsics";
+
+    /// <summary>
+    /// PSVariableIntrinsics' Get(name) (the PSVariable, $null when there is none), GetValue(name[, default]), Set(name,
+    /// value) / Set(variable) and Remove(name) / Remove(variable), on the variables the running scope sees, as the
+    /// session state's do: a name may carry a scope or the env: drive (<c>global:x</c>, <c>env:PATH</c>), Set sets the
+    /// current scope's, Remove of a variable that is not there does nothing. Null for another method.
+    /// </summary>
+    private PsValue? PSVariableMethod(string method, IReadOnlyList<PsValue> arguments)
+    {
+        var kind = method.ToUpperInvariant();
+        if (kind is not ("GET" or "GETVALUE" or "SET" or "REMOVE")) return null;
+        var canonical = kind switch { "GET" => "Get", "GETVALUE" => "GetValue", "SET" => "Set", _ => "Remove" };
+        if (arguments.Count == 0 || arguments.Count > 2 || (arguments.Count == 2 && kind is "GET" or "REMOVE"))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodCount(canonical, arguments.Count));
+        }
+
+        // Set(PSVariable) and Remove(PSVariable) take the variable's Name (and Value).
+        var variable = arguments[0] is PsObject { TypeNames: ["System.Management.Automation.PSVariable", ..] } given ? given : null;
+        if (arguments[0] is PsNil || (variable is null && arguments.Count == 1 && kind == "SET"))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(canonical, arguments.Count,
+                $"Value cannot be null.\r\nParameter name: {(variable is null && kind != "SET" ? "name" : "variable")}", typeof(ArgumentNullException)));
+        }
+
+        var name = PipelineVariables.Display(variable?["Name"] ?? arguments[0]);
+        var variables = scope.Variables;
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        var environment = colon > 0 && name[..colon].Equals("env", StringComparison.OrdinalIgnoreCase);
+        var bare = QualifiedVariableName(name).Name;
+        switch (kind)
+        {
+            case "GET":
+                if (name.Length == 0) return PsNil.Instance;
+                return Read() is { } found ? PSVariableObject(environment ? name[(colon + 1)..] : bare, found) : PsNil.Instance;
+            case "GETVALUE":
+                return Read() is { } current and not PsNil ? current : arguments.Count == 2 ? arguments[1] : PsNil.Instance;
+            case "SET":
+                try
+                {
+                    variables.SetScoped(name, variable is not null ? variable["Value"] ?? PsNil.Instance : arguments[1]);
+                }
+                catch (ScriptExpressionException e) when (e.Error.FullyQualifiedErrorId == "VariableNotWritable")
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("Set", arguments.Count, e.Error.Message, "System.Management.Automation.SessionStateUnauthorizedAccessException"));
+                }
+
+                return PsNil.AutomationNull;
+            default:
+                if (variables.Options(bare) is { } options && options.Contains("Constant", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("Remove", 1,
+                        $"Cannot remove variable {bare} because it is constant or read-only. If the variable is read-only, try the operation again specifying the Force option.",
+                        "System.Management.Automation.SessionStateUnauthorizedAccessException"));
+                }
+
+                variables.Unset(bare);
+                return PsNil.AutomationNull;
+        }
+
+        PsValue? Read() => environment
+            ? variables.EnvironmentVariable(name[(colon + 1)..]) is { } text ? PsPrimitive.String(text) : null
+            : variables.Get(bare);
+    }
 
     // The argument counts of .NET Framework 4.8's overloads of the File and Directory methods scripts use most.
     private static readonly Dictionary<string, int[]> FrameworkOverloads = new(StringComparer.OrdinalIgnoreCase)

@@ -261,9 +261,14 @@ internal sealed class ShellServices(EmulatorOptions options, BehaviourCatalog be
             // EngineIntrinsics as scripts read it: the host, and the session state's language mode (a full language
             // endpoint: scripts check it before they use the language).
             // Its Path (PathIntrinsics): GetUnresolvedProviderPathFromPSPath, answered with the session's location by the run.
+            // Its PSVariable (PSVariableIntrinsics): Get, GetValue, Set and Remove, answered with the scope's variables by the run.
             var sessionState = new Protocol.Clixml.PsObject(["System.Management.Automation.SessionState", "System.Object"]) { ToStringValue = "System.Management.Automation.SessionState" }
                 .With("LanguageMode", Protocol.Clixml.PsObjects.Enum(["System.Management.Automation.PSLanguageMode", "System.Enum", "System.ValueType", "System.Object"], "FullLanguage", 0))
-                .With("Path", new Protocol.Clixml.PsObject(["System.Management.Automation.PathIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.PathIntrinsics" });
+                .With("Path", new Protocol.Clixml.PsObject(["System.Management.Automation.PathIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.PathIntrinsics" })
+                .With("PSVariable", new Protocol.Clixml.PsObject([PsrpEmulator.Server.Behaviours.RunContext.PSVariableIntrinsicsTypeName, "System.Object"])
+                {
+                    ToStringValue = PsrpEmulator.Server.Behaviours.RunContext.PSVariableIntrinsicsTypeName,
+                });
             return new Protocol.Clixml.PsObject(["System.Management.Automation.EngineIntrinsics", "System.Object"]) { ToStringValue = "System.Management.Automation.EngineIntrinsics" }
                 .With("Host", AutomaticVariable("Host", processId, consoleHost)!)
                 .With("SessionState", sessionState)

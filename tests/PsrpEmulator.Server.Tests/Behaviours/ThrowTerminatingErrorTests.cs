@@ -155,6 +155,45 @@ public class ThrowTerminatingErrorTests
     }
 
     /// <summary>
+    /// <c>$ExecutionContext.SessionState.PSVariable</c> is PSVariableIntrinsics: Get gives the PSVariable ($null when
+    /// there is none), GetValue the value or the default, Set sets the scope's variable (a read-only one is the session
+    /// state's error, inside the method's), Remove takes it away (one not there is no error).
+    /// </summary>
+    [Test]
+    public async Task SessionState_PSVariable_gets_sets_and_removes_the_scopes_variables()
+    {
+        var (host, outcome) = await RunAsync(
+            "$x = 5; $v = $ExecutionContext.SessionState.PSVariable.Get('x'); $v.Name; $v.Value; $null -eq $ExecutionContext.SessionState.PSVariable.Get('nope'); " +
+            "$ExecutionContext.SessionState.PSVariable.GetValue('nope', 'dflt'); $ExecutionContext.SessionState.PSVariable.GetValue('global:x'); " +
+            "$ExecutionContext.SessionState.PSVariable.Set('y', 7); $y; $ExecutionContext.SessionState.PSVariable.Remove('y'); $null -eq $y; " +
+            "$ExecutionContext.SessionState.PSVariable.Remove('never'); " +
+            "Set-Variable c 1 -Option ReadOnly; $ExecutionContext.SessionState.PSVariable.Set('c', 2); $c; $ExecutionContext.SessionState.PSVariable.Get()");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "x", "5", "True", "dflt", "5", "7", "True", "1" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            ("SessionStateUnauthorizedAccessException", "Exception calling \"Set\" with \"2\" argument(s): \"Cannot overwrite variable c because it is read-only or constant.\""),
+            ("MethodCountCouldNotFindBest", "Cannot find an overload for \"Get\" and the argument count: \"0\"."),
+        }));
+    }
+
+    /// <summary>
+    /// An advanced function's <c>$PSCmdlet.SessionState</c> is its scope's session state: PSVariable reads and sets the
+    /// function's own variables, Path resolves a path from the session's location.
+    /// </summary>
+    [Test]
+    public async Task PSCmdlet_SessionState_reads_and_sets_the_functions_own_variables_and_resolves_paths()
+    {
+        var (host, outcome) = await RunAsync(
+            "function f { [CmdletBinding()] param($Path) $PSCmdlet.SessionState.PSVariable.GetValue('Path'); $PSCmdlet.SessionState.PSVariable.Set('z', 3); $z; " +
+            "$PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath('C:\\t\\a.txt') }; f 'p'; $null -eq $z");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "p", "3", "C:\\t\\a.txt", "True" }));
+    }
+
+    /// <summary>
     /// PSCmdlet's other write methods: WriteObject writes its argument whole (enumerated when asked), WriteWarning,
     /// WriteVerbose and WriteDebug as Write-Warning, Write-Verbose and Write-Debug, under the function's preferences.
     /// </summary>
