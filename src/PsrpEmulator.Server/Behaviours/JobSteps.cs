@@ -145,7 +145,7 @@ internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? n
         var stop = CancellationTokenSource.CreateLinkedTokenSource(runspace.Closed, job.Stop.Token);
         var jobVariables = new PipelineVariables(new RunspaceState(time), job);
         var jobContext = new RunContext(job, time, jobVariables.Stamping(context.ErrorRecords), new RunScope(new Dictionary<string, string>(), jobVariables),
-            stop.Token, context.Catalog, context.Depth + 1);
+            stop.Token, context.Catalog, context.Depth + 1) { JobScript = true };
         if (argumentValues is not null) jobContext.Scope.Variables.SetLocal(JobArgumentsVariable, argumentValues);
         // $using:name in the block: the caller's variable's value as Start-Job sends it (a copy, taken now).
         foreach (var used in UsingReference().Matches(text).Select(m => m.Groups["name"].Value).Distinct(StringComparer.OrdinalIgnoreCase))

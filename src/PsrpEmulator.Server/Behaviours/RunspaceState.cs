@@ -396,8 +396,36 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
 
     private TaskCompletionSource _taken = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Where the job's running top-level statement is in its command (-1: not found as written), to place its records:
+    // the job's process runs the block's text as its script, so its records are placed in that text ("At line:1 char:7").
+    private int _statementStart = -1;
+    private int _statementLength;
+
+    public void StatementStarting(string statement)
+    {
+        if (statement.Length == 0) return;
+        var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, command.Length);
+        var at = command.IndexOf(statement, from, StringComparison.Ordinal);
+        (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+    }
+
+    public PsObject PlaceCaught(PsObject record, string? statement)
+    {
+        if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
+        var (start, length) = Shells.ErrorPlacement.InnerStatement(command, _statementStart, _statementLength, statement);
+        return Shells.ErrorPlacement.Place(record, command, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
+    }
+
+    public PsObject PlaceUnsent(PsObject record) => Placed(record, errorStream: true);
+
+    public PsObject PlaceMerged(PsObject record) => Placed(record, errorStream: true);
+
+    private PsObject Placed(PsObject record, bool errorStream) =>
+        Shells.ErrorPlacement.Place(record, command, isScript: true, commandCount: 1, _statementStart, _statementLength, serializeExtendedInfo: false, errorStream);
+
     public async ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
+        if (record is ErrorRecordMessage { Record: var error }) record = new ErrorRecordMessage(Placed(error, errorStream: true));
         while (true)
         {
             Task taken;
@@ -426,7 +454,7 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
         lock (_lock)
         {
             // A job that failed reports its reason as an error record to Receive-Job.
-            if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _results.Add(new ErrorRecordMessage(reason));
+            if (outcome is { State: PSInvocationState.Failed, ErrorRecord: { } reason }) _results.Add(new ErrorRecordMessage(Placed(reason, errorStream: false)));
             State = outcome.State switch
             {
                 PSInvocationState.Failed => JobState.Failed,

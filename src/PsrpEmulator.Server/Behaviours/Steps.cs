@@ -1813,8 +1813,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     internal void TopLevelStatementStarting(string statement)
     {
-        if (depth == 0 && scope.Variables.Frame is null) host.StatementStarting(statement);
+        if ((depth == 0 || JobScript) && scope.Variables.Frame is null) host.StatementStarting(statement);
     }
+
+    /// <summary>A background job's own run: its script's statements are its top level (its job places its records by them).</summary>
+    public bool JobScript { get; init; }
 
     /// <summary>
     /// The frame of a function, a script block with parameters or a script file, by the <c>$MyInvocation</c> its call

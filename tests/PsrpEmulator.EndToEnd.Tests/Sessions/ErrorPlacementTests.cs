@@ -298,6 +298,29 @@ public class ErrorPlacementTests : EmulatorTestBase
         }));
     }
 
+    /// <summary>
+    /// A background job's process runs the block's text as its script: its records are placed there (the block's
+    /// leading space counts), not at the caller's statement that received them.
+    /// </summary>
+    [Test]
+    public async Task A_jobs_error_records_are_placed_in_the_jobs_own_script_block()
+    {
+        const string script = "$j = Start-Job { 'a'; Get-Item C:\\nope }\n$null = Wait-Job $j\nReceive-Job $j\n" +
+            "$k = Start-Job {\n  'b'\n  throw 'bad'\n}\n$null = Wait-Job $k\ntry { Receive-Job $k -ErrorAction Stop } catch { $_.InvocationInfo.PositionMessage; $_.ScriptStackTrace }";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var received = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)received["InvocationInfo"]!;
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:1 char:7\r\n+  'a'; Get-Item C:\\nope\r\n+       ~~~~~~~~~~~~~~~~"));
+        Assert.That(invocation["MyCommand"]!.ToDisplayString(), Is.EqualTo("Get-Item"));
+        Assert.That(received["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 1"));
+        Assert.That(events.OfType<OutputEvent>().Select(o => o.Value.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "a", "b", "At line:3 char:3\r\n+   throw 'bad'\r\n+   ~~~~~~~~~~~", "at <ScriptBlock>, <No file>: line 3",
+        }));
+    }
+
     [Test]
     public async Task A_caught_Write_Error_of_a_function_is_the_functions_own_record_placed_at_the_call()
     {
