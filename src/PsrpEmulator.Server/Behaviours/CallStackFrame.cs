@@ -13,8 +13,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <param name="Definition">The frame's text (the function's body, the block's, the file's), to find its statements by.</param>
 /// <param name="CallerStatement">The statement of the parent frame that called it, as the interpreter ran it.</param>
 /// <param name="File">
-/// The script file whose text holds the frame: the file it runs (<paramref name="Definition"/> is then the file's code),
-/// or the one that defined the function; null: the client's script or unknown, <c>&lt;No file&gt;</c>.
+/// The script whose text holds the frame: the script file it runs (<paramref name="Definition"/> is then the file's
+/// code), or the script file or client's script (no path: <c>&lt;No file&gt;</c>) that defined the function; null: the
+/// running script or unknown.
 /// </param>
 /// <remarks>Immutable, so that a snapshot of the stack where an error was raised is a reference.</remarks>
 internal sealed record CallStackFrame(string Name, string Definition, string? CallerStatement, CallStackFrame? Parent, ScriptFileText? File = null)
@@ -26,10 +27,11 @@ internal sealed record CallStackFrame(string Name, string Definition, string? Ca
 }
 
 /// <summary>
-/// A script file as its frames read it: its path, its code with every character where it was written (comments blanked,
-/// line breaks kept: statements are found in it) and its text as written (the lines an error's position shows).
+/// A script as its frames read it: a script file's path (null: a script a client sent), its code with every character
+/// where it was written (comments blanked, line breaks kept: statements are found in it) and its text as written (the
+/// lines an error's position shows).
 /// </summary>
-internal sealed record ScriptFileText(string Path, string Code, string Text);
+internal sealed record ScriptFileText(string? Path, string Code, string Text);
 
 /// <summary>
 /// Where an error record was made: the frame of the call stack (null: the script's top level) and the statement running

@@ -166,6 +166,13 @@ public interface IPipelineHost
     }
 
     /// <summary>
+    /// The script this host runs, as the client wrote it (a pipeline's script, a job's block): a function it defines
+    /// keeps the text, so that its errors are placed in it when a later pipeline calls it. Null when there is none (a
+    /// command sent as a command).
+    /// </summary>
+    string? ScriptText => null;
+
+    /// <summary>
     /// An error record a catch or trap takes, placed as the host places the records it sends (its InvocationInfo and
     /// ScriptStackTrace: <c>$_.InvocationInfo.ScriptLineNumber</c>), at <paramref name="statement"/>, the innermost
     /// statement that was running, when the script holds it; the record as it is on a host that places nothing.
@@ -228,6 +235,8 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public RunspaceState? Runspace => inner.Runspace;
 
     public RunspaceState? ExistingRunspace => inner.ExistingRunspace;
+
+    public string? ScriptText => inner.ScriptText;
 
     public VirtualFileSystem? FileSystem => inner.FileSystem;
 

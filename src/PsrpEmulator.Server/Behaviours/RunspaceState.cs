@@ -48,8 +48,38 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The .NET static properties the session's scripts set (<c>[Net.ServicePointManager]::SecurityProtocol</c>): its process's.</summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, PsValue> StaticProperties { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The script file each function a script file defined came from (by its body): its $PSScriptRoot inside, its frame's lines.</summary>
+    /// <summary>
+    /// The script each function came from (by its body): a script file (its $PSScriptRoot inside, its frame's lines), or
+    /// the client's script that defined it (a later pipeline's call places its errors there).
+    /// </summary>
     internal System.Collections.Concurrent.ConcurrentDictionary<string, ScriptFileText> FunctionFiles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keeps <paramref name="source"/> as the text of the function whose body is <paramref name="body"/>, within bounds:
+    /// at most 10,000 functions and <see cref="MaxFunctionSourceChars"/> characters of the clients' scripts kept for
+    /// them (a script past the budget leaves its functions without a place, as before).
+    /// </summary>
+    internal void RememberFunctionSource(string body, ScriptFileText source)
+    {
+        lock (Gate)
+        {
+            if (FunctionFiles.Count >= 10_000 && !FunctionFiles.ContainsKey(body)) return;
+            if (source.Path is null && !ReferenceEquals(source.Text, _lastFunctionSource))
+            {
+                if (_functionSourceChars + source.Text.Length > MaxFunctionSourceChars) return;
+                _functionSourceChars += source.Text.Length;
+                _lastFunctionSource = source.Text;
+            }
+
+            FunctionFiles[body] = source;
+        }
+    }
+
+    /// <summary>How many characters of the clients' scripts a session keeps for the places of its functions' errors.</summary>
+    internal const int MaxFunctionSourceChars = 4 * 1024 * 1024;
+
+    private long _functionSourceChars;
+    private string? _lastFunctionSource;
 
     /// <summary>
     /// Set-StrictMode's version: 0 off, 1, 2, or 3 (3.0 and later, and Latest, check what 3.0 checks). Kept for the
@@ -400,6 +430,8 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     // the job's process runs the block's text as its script, so its records are placed in that text ("At line:1 char:7").
     private int _statementStart = -1;
     private int _statementLength;
+
+    public string? ScriptText => command;
 
     public void StatementStarting(string statement)
     {

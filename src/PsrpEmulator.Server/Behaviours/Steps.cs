@@ -36,6 +36,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // lines).
         public ScriptFileText? ScriptFile;
 
+        // The client's script as the functions it defines keep it (ClientScriptSource).
+        public ScriptFileText? ClientScript;
+
         // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
         public string? ScriptFileBody;
     }
@@ -1279,8 +1282,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     // a function or a & { } block is that scope's own, as PowerShell's (unless global: or script:).
                     if (definition.Global) scope.Variables.SetGlobal("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
                     else scope.Variables.Set("function:" + definition.Name, PsPrimitive.ScriptBlock(definition.Body));
-                    // A function a script file defines has that file's $PSScriptRoot / $PSCommandPath when it runs.
-                    if (_seldom?.ScriptFile is { } definedIn && scope.Variables.Runspace.FunctionFiles.Count < 10_000) scope.Variables.Runspace.FunctionFiles[definition.Body] = definedIn;
+                    // A function a script file defines has that file's $PSScriptRoot / $PSCommandPath when it runs; one the
+                    // client's script defines keeps that script, where a later pipeline's call places its errors.
+                    if ((_seldom?.ScriptFile ?? (host.ScriptText is { } clientScript ? ClientScriptSource(clientScript) : null)) is { } definedIn)
+                    {
+                        scope.Variables.Runspace.RememberFunctionSource(definition.Body, definedIn);
+                    }
                     // The function's [Alias('n')] attribute (before its param block) names it too, as PowerShell defines
                     // the aliases with the function.
                     foreach (var alias in FunctionAliases(definition.Body))
@@ -1955,9 +1962,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
         }
 
-        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedIn))
+        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedIn) && definedIn.Path is { } definedFile)
         {
-            var definedFile = definedIn.Path;
             // A function a script file defined: that file's $PSScriptRoot and $PSCommandPath inside it.
             locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase)
             {
@@ -1992,6 +1998,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
         return (withInvocation, statements);
     }
+
+    // The client's script as a function it defines keeps it: one instance per script, shared by its functions.
+    private ScriptFileText ClientScriptSource(string script) =>
+        Seldom.ClientScript is { } known && ReferenceEquals(known.Text, script) ? known : Seldom.ClientScript = new ScriptFileText(null, script, script);
 
     // $PSCmdlet.SessionState: the session state $ExecutionContext gives (its Path and PSVariable answer for the scope
     // running), as a script cmdlet's is its scope's session state.

@@ -183,6 +183,8 @@ internal sealed class Pipeline : IPipelineHost
     // The RawUI values of the pipeline's host: its own, or the pool's.
     private HostRawUI? RawUI => (_placement & OwnHostFlag) != 0 ? _hostCalls?.RawUI : _shell.ExistingRunspace?.PoolRawUI;
 
+    public string? ScriptText => (_placement & IsScriptFlag) != 0 ? _script : null;
+
     /// <summary>A top-level statement starts: found in the script from where the last one was, its place is where records are placed.</summary>
     public void StatementStarting(string statement)
     {

@@ -299,6 +299,25 @@ public class ErrorPlacementTests : EmulatorTestBase
     }
 
     /// <summary>
+    /// A function an earlier pipeline of the session defined keeps that script's text, as its script block keeps its
+    /// extent: a later call's error is placed there (line and line text of the earlier script, <c>&lt;No file&gt;</c>).
+    /// </summary>
+    [Test]
+    public async Task A_function_an_earlier_pipeline_defined_is_placed_in_that_pipelines_script()
+    {
+        var runs = await RunAsync([
+            Script("# helpers\nfunction Get-Thing {\n  param($Path)\n  Get-Item $Path\n}", streamOptions: 0),
+            Script("'x'\nGet-Thing C:\\nope", streamOptions: 0),
+        ]);
+
+        var record = (PsObject)runs[1].OfType<ErrorEvent>().Single().Record;
+        var invocation = (PsObject)record["InvocationInfo"]!;
+        Assert.That(invocation["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:4 char:3\r\n+   Get-Item $Path\r\n+   ~~~~~~~~~~~~~~"));
+        Assert.That(invocation["ScriptName"]!.ToDisplayString(), Is.Empty);
+        Assert.That(record["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at Get-Thing, <No file>: line 4\r\nat <ScriptBlock>, <No file>: line 2"));
+    }
+
+    /// <summary>
     /// A background job's process runs the block's text as its script: its records are placed there (the block's
     /// leading space counts), not at the caller's statement that received them.
     /// </summary>
@@ -394,14 +413,23 @@ public class ErrorPlacementTests : EmulatorTestBase
     private static CreatePipeline Script(string script, int streamOptions) =>
         new([new PipelineCommand(script, IsScript: true, [])], HostInfo: PsrpObjects.DefaultHostInfo()) { RemoteStreamOptions = streamOptions };
 
-    private async Task<List<PipelineEvent>> RunAsync(CreatePipeline create)
+    private async Task<List<PipelineEvent>> RunAsync(CreatePipeline create) => (await RunAsync([create]))[^1];
+
+    // The pipelines one after the other in one RunspacePool (a session): each one's events.
+    private async Task<List<List<PipelineEvent>>> RunAsync(IReadOnlyList<CreatePipeline> creates)
     {
         using var transport = NewTransport();
         await using var pool = await RunspacePoolClient.OpenAsync(transport);
-        var pipeline = await pool.StartAsync(create);
-        var events = new List<PipelineEvent>();
-        await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
-        return events;
+        var all = new List<List<PipelineEvent>>();
+        foreach (var create in creates)
+        {
+            var pipeline = await pool.StartAsync(create);
+            var events = new List<PipelineEvent>();
+            await foreach (var e in pipeline.ReadAllAsync()) events.Add(e);
+            all.Add(events);
+        }
+
+        return all;
     }
 
     // One serializer for both sides: the recorded XML read and written again, and the emulator's record written.

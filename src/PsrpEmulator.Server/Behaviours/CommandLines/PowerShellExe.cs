@@ -419,6 +419,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
             return Shells.ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
         }
 
+        public string? ScriptText => script;
+
         public void StatementStarting(string statement)
         {
             LastStatementFailed = false;
