@@ -297,6 +297,15 @@ internal sealed partial class RunContext
     private static readonly HashSet<string> InputObjectCmdlets = new(StringComparer.Ordinal)
     {
         "ForEach-Object", "Where-Object", "Select-Object", "Sort-Object", "Measure-Object", "Group-Object",
+        "Format-Table", "Format-List", "Format-Wide", "Out-String", "Out-Host", "Out-Default", "ConvertTo-Csv", "ConvertTo-Html", "ConvertFrom-Csv", "Tee-Object",
+    };
+
+    // Those that take a collection given as -InputObject element by element: the formatting cmdlets (OutCommandInner and
+    // the format shapers enumerate what they are given, so Out-String -InputObject (1, 2) is two lines) and ConvertFrom-Csv
+    // (its InputObject is an array, each element text of lines).
+    private static readonly HashSet<string> EnumeratingInputObjectCmdlets = new(StringComparer.Ordinal)
+    {
+        "Format-Table", "Format-List", "Format-Wide", "Out-String", "Out-Host", "Out-Default", "ConvertFrom-Csv",
     };
 
     private static string? ObjectCmdletWithInputObject(List<string> words) =>
@@ -309,7 +318,9 @@ internal sealed partial class RunContext
     /// <summary>
     /// An object cmdlet run with <c>-InputObject</c> and nothing piped in: the value is one object, not enumerated, as
     /// the cmdlet's ProcessRecord gets it (<c>Measure-Object -InputObject (1..10)</c> counts 1, <c>Sort-Object
-    /// -InputObject (3, 1, 2)</c> writes the array as it is, <c>ForEach-Object -InputObject (1..3) { $_.Count }</c> is 3).
+    /// -InputObject (3, 1, 2)</c> writes the array as it is, <c>ForEach-Object -InputObject (1..3) { $_.Count }</c> is 3,
+    /// <c>ConvertTo-Csv -InputObject $array</c> writes the array's own properties); the formatting cmdlets and
+    /// ConvertFrom-Csv take its elements (<see cref="EnumeratingInputObjectCmdlets"/>).
     /// </summary>
     private async ValueTask RunObjectCmdletOnInputObjectAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -320,7 +331,11 @@ internal sealed partial class RunContext
         await stage.BeginAsync();
         try
         {
-            await stage.ProcessAsync(input);
+            if (!EnumeratingInputObjectCmdlets.Contains(command)) await stage.ProcessAsync(input);
+            else
+            {
+                foreach (var element in ScriptExpressions.Enumerate(input)) await stage.ProcessAsync(element);
+            }
         }
         catch (StopUpstreamException stop) when (ReferenceEquals(stop.Stage, stage))
         {

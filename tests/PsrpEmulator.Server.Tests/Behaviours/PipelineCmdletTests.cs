@@ -693,6 +693,18 @@ public class PipelineCmdletTests
     public async Task An_object_cmdlet_given_InputObject_takes_the_value_as_one_object(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // The formatting cmdlets and ConvertFrom-Csv take an -InputObject collection's elements; ConvertTo-Html, ConvertTo-Csv
+    // and Tee-Object take the value as one object, as a first command as in a pipeline's first stage.
+    [TestCase("Out-String -InputObject (1, 2)", "1\r\n2\r\n")]
+    [TestCase("(Format-Table -InputObject ([pscustomobject]@{ a = 1 }) | Out-String).Trim()", "a\r\n-\r\n1")]
+    [TestCase("(Format-List -InputObject ([pscustomobject]@{ a = 1 }, [pscustomobject]@{ a = 2 }) | Out-String).Trim()", "a : 1\r\n\r\na : 2")]
+    [TestCase("ConvertTo-Csv -InputObject ([pscustomobject]@{ a = 1 }) -NoTypeInformation", "\"a\"|\"1\"")]
+    [TestCase("ConvertTo-Html -InputObject ([pscustomobject]@{ a = 1 }) -Fragment", "<table>|<colgroup><col/></colgroup>|<tr><th>a</th></tr>|<tr><td>1</td></tr>|</table>")]
+    [TestCase("ConvertFrom-Csv -InputObject 'a', '1', '2' | ForEach-Object a", "1|2")]
+    [TestCase("Tee-Object -InputObject (1, 2) -Variable t | ForEach-Object Count; $t.Count", "2|2")]
+    public async Task A_formatting_or_conversion_cmdlet_given_InputObject_runs_as_the_first_command(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [Test]
     public async Task Measure_Object_sums_an_InputObject_array_as_one_non_numeric_object()
     {
