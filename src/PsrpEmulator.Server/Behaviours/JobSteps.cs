@@ -113,16 +113,16 @@ internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? n
     public override async ValueTask RunAsync(RunContext context)
     {
         var runspace = context.Scope.Variables.Runspace;
-        var text = command.Evaluate(context.Scope);
-        // -ArgumentList: evaluated here, in the caller's variables, as Start-Job binds them; the job runs
-        // "& { command } @arguments", so they bind to the block's param block or $args.
+        var block = command.Evaluate(context.Scope);
+        var text = block;
+        // -ArgumentList: evaluated here, in the caller's variables, as Start-Job binds them (command mode: a bare word is
+        // a string); the job runs "& {command} @arguments", so they bind to the block's param block or $args. The job
+        // is still the block's (its Command, the script its records are placed in).
         PsValue? argumentValues = null;
         if (arguments?.Evaluate(context.Scope) is { Length: > 0 } argumentText)
         {
-            var capture = new CapturingHost(context.Host);
-            await context.RunStatementAsync(argumentText, capture);
-            argumentValues = capture.Value;
-            text = $"& {{ {text} }} @{JobArgumentsVariable}";
+            argumentValues = await context.ArgumentValueAsync(argumentText, context.Host);
+            text = $"& {{{block}}} @{JobArgumentsVariable}";
         }
 
         var time = runspace.Time ?? context.Time;
@@ -136,7 +136,7 @@ internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? n
         var jobName = name?.Evaluate(context.Scope);
         if (jobName is not null && await JobNames.ExpandedAsync(context, jobName) is { } expanded) jobName = expanded;
 
-        var job = runspace.AddJob(text, jobName, time, environment, automatic);
+        var job = runspace.AddJob(block, jobName, time, environment, automatic);
         job.FileSystem = host.FileSystem;
         await context.WriteAsync(new PipelineOutput(job.ToPsObject(JobState.Running)));
         if (context.Depth >= RunContext.MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {RunContext.MaxDepth} levels starting the job '{text}'");

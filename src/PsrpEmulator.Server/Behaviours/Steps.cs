@@ -107,6 +107,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     public async ValueTask RunStatementAsync(string text, IPipelineHost? to = null) => await RunStatementAsync(text, to, blockNesting: 0);
 
+    /// <summary>A command argument's value as command mode reads it (<c>-ArgumentList C:\x, $y</c>: a bare word a string, commas an array).</summary>
+    public ValueTask<PsValue> ArgumentValueAsync(string text, IPipelineHost? to = null) => ArgumentAsync(text.Trim(), to, blockNesting: 0);
+
     /// <summary>
     /// PowerShell parses a whole script before it runs any of it: a statement its parser refuses fails the script with
     /// nothing run, even in a branch that would never run. The same parse, ahead of the run (throwing the

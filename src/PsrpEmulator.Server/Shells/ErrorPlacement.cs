@@ -185,8 +185,17 @@ internal static class ErrorPlacement
         for (var frame = origin.Frame; frame is not null; frame = frame.Parent)
         {
             var home = HomeOf(script, frame);
-            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {home?.File?.Path ?? "<No file>"}: line {FrameLine(frame, home, statement)}\r\n");
+            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {home?.File?.Path ?? "<No file>"}: line {FrameLine(frame, home, statement)}");
             statement = frame.CallerStatement;
+            // A script block whose text is the whole script is the script's own frame (a job's block, run with its
+            // arguments): PowerShell runs the block as the script, one frame.
+            if (frame.Parent is null && frame.Name == CallStackFrame.ScriptBlockName && home is { File: null } region &&
+                TrimmedWhole(script) is var (wholeStart, wholeLength) && region.Start <= wholeStart && region.Start + region.Length >= wholeStart + wholeLength)
+            {
+                return trace.ToString();
+            }
+
+            trace.Append("\r\n");
         }
 
         // The script's frame: the call within the top-level statement, else the statement's first line.

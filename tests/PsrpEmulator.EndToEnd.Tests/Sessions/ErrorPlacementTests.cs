@@ -340,6 +340,20 @@ public class ErrorPlacementTests : EmulatorTestBase
         }));
     }
 
+    /// <summary>A job given -ArgumentList runs its block with them as its script: placed in the block's text, one frame.</summary>
+    [Test]
+    public async Task A_jobs_error_with_arguments_is_placed_in_its_block_with_one_frame()
+    {
+        const string script = "$j = Start-Job { param($x) Get-Item $x } -ArgumentList C:\\nope\n$null = Wait-Job $j\nReceive-Job $j";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var received = (PsObject)events.OfType<ErrorEvent>().Single().Record;
+        Assert.That(((PsObject)received["InvocationInfo"]!)["PositionMessage"]!.ToDisplayString(), Is.EqualTo("At line:1 char:12\r\n+  param($x) Get-Item $x\r\n+            ~~~~~~~~~~~"));
+        Assert.That(received["ErrorDetails_ScriptStackTrace"]!.ToDisplayString(), Is.EqualTo("at <ScriptBlock>, <No file>: line 1"));
+        Assert.That(received["ErrorCategory_TargetName"]!.ToDisplayString(), Is.EqualTo("C:\\nope"));
+    }
+
     [Test]
     public async Task A_caught_Write_Error_of_a_function_is_the_functions_own_record_placed_at_the_call()
     {

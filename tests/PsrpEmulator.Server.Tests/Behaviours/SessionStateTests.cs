@@ -135,6 +135,23 @@ public class SessionStateTests
         Assert.That(variable.OutputTexts, Is.EqualTo(new[] { "5", "Adder" }));
     }
 
+    /// <summary>
+    /// -ArgumentList is read in command mode (a bare word is a string, commas make an array), and the job is still its
+    /// block's: its Command is the block's text, not the call the emulator runs it by.
+    /// </summary>
+    [Test]
+    public async Task Start_Job_ArgumentList_reads_bare_words_as_strings_and_the_job_keeps_its_blocks_text()
+    {
+        var time = new FakeTimeProvider();
+        var runspace = new RunspaceState(time);
+
+        var host = await RunAsync(runspace, "$j = Start-Job { param($p) \"path=$p\" } -ArgumentList C:\\Windows\\Temp; Receive-Job $j -Wait; $j.Command; " +
+            "Start-Job { $args.Count; $args[0].GetType().Name } -ArgumentList a, 2 | Receive-Job -Wait", time);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "path=C:\\Windows\\Temp", " param($p) \"path=$p\" ", "2", "String" }));
+    }
+
     [Test]
     public async Task Variables_are_not_shared_between_runspaces()
     {
