@@ -1831,6 +1831,10 @@ public class LanguageStatementTests
     [TestCase("Invoke-Command { param($a, $b) $a + $b } -ArgumentList 2, 3", "5")]
     [TestCase("$n = 5; icm { $args[0] * 2 } -Args $n; $PsrpEmulatorInvokeArguments -eq $null", "10|True")]
     [TestCase("Invoke-Command -ScriptBlock { 'x'; 'y' } | ForEach-Object { $_ + '!' }", "x!|y!")]
+    // Each block is its own braces: two calls in one script are two statements, not one block spanning them.
+    [TestCase("Invoke-Command { param($p) \"p=$p\" } -ArgumentList 5; Invoke-Command { \"a=$($args[0])\" } -ArgumentList C:\\x", "p=5|a=C:\\x")]
+    [TestCase("Invoke-Command { if ($true) { '{' } }; Invoke-Command { \"{0}\" -f 1 }", "{|1")]
+    [TestCase("Start-Job { 1 } -Name one; Start-Job { 2 } -Name two", "System.Management.Automation.PSRemotingJob|System.Management.Automation.PSRemotingJob")]
     public async Task Invoke_Command_of_a_script_block_without_a_computer_runs_it_in_the_session(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
