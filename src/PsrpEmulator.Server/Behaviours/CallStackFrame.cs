@@ -24,6 +24,44 @@ internal sealed record CallStackFrame(string Name, string Definition, string? Ca
 
     /// <summary>Whether the frame runs its script file whole (not a function the file defined).</summary>
     public bool RunsFile => File is not null && ReferenceEquals(Definition, File.Code);
+
+    /// <summary>Where in <see cref="Definition"/> the caller's statement stands (its statement calling this frame); -1: not known.</summary>
+    public int CallerOffset { get; init; } = -1;
+
+    // The statements of this call running now, outermost first (where each stands, -1 when its text was not found, its
+    // extent and its statement depth), and where the last one that ended ends: the next statement is looked for in the
+    // innermost running one (a loop's body runs again inside the loop), after the last that ended there. So a statement
+    // written twice is found at the one that runs. The frame is one call's, so these are its own.
+    private List<(int At, int Start, int Length, int Depth)>? _running;
+    private int _lastEndedEnd = -1;
+
+    /// <summary>
+    /// A statement of this frame starts at statement depth <paramref name="depth"/>: where in <see cref="Definition"/>
+    /// it stands (in the statement running around it, the first place after the end of the last statement that ended
+    /// there preferred, else the last before it); -1 when its text is not there as written.
+    /// </summary>
+    public int Advance(string statement, int depth)
+    {
+        var running = _running ??= [];
+        while (running.Count > 0 && running[^1].Depth >= depth) running.RemoveAt(running.Count - 1);
+        var (start, length) = running.Count > 0 ? (running[^1].Start, running[^1].Length) : (0, Definition.Length);
+        var from = _lastEndedEnd > start && _lastEndedEnd <= start + length ? _lastEndedEnd : start;
+        var at = StatementPlaces.Find(Definition, start, length, statement, from);
+        if (at < 0 && running.Count > 0) at = StatementPlaces.Find(Definition, 0, Definition.Length, statement, from);
+        running.Add(at >= 0 ? (at, at, statement.Length, depth) : (-1, start, length, depth));
+        return at;
+    }
+
+    /// <summary>The statement at statement depth <paramref name="depth"/> ended.</summary>
+    public void Ended(int depth)
+    {
+        var running = _running;
+        while (running is { Count: > 0 } && running[^1].Depth >= depth)
+        {
+            if (running[^1].At >= 0) _lastEndedEnd = running[^1].At + running[^1].Length;
+            running.RemoveAt(running.Count - 1);
+        }
+    }
 }
 
 /// <summary>
@@ -38,7 +76,8 @@ internal sealed record ScriptFileText(string? Path, string Code, string Text);
 /// in it. The shell places the record by it (its InvocationInfo's position, its ScriptStackTrace's frames). The record
 /// travels as PowerShell's serialized object, which has no room for it, so a side table lets it go with the record.
 /// </summary>
-internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement)
+/// <param name="Offset">Where <paramref name="Statement"/> stands in the frame's Definition (-1: not known, it is looked for).</param>
+internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement, int Offset = -1)
 {
     private static readonly ConditionalWeakTable<PsObject, ErrorOrigin> s_records = new();
 

@@ -957,6 +957,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
     private async ValueTask RunStatementBodyAsync(string text, IPipelineHost? to, int blockNesting)
     {
+        var variables = scope.Variables;
+        if (!variables.BeginStatement())
+        {
+            await RunStatementCoreAsync(text, to, blockNesting);
+            return;
+        }
+
+        try
+        {
+            await RunStatementCoreAsync(text, to, blockNesting);
+        }
+        finally
+        {
+            variables.EndStatement();
+        }
+    }
+
+    private async ValueTask RunStatementCoreAsync(string text, IPipelineHost? to, int blockNesting)
+    {
         text = Statements.BracedVariables(text.Trim());
         // A statement's own trailing ';' ("Write-Host "x";", the last of a block's) separates it from nothing.
         if (text.EndsWith(';') && Statements.Split(text) is [var single]) text = single;

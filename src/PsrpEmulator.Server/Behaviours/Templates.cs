@@ -361,6 +361,10 @@ internal sealed class PipelineVariables
         public string? InnermostStatement;
         public CallStackFrame? Frame;
         public CallStackFrame? InnermostFrame;
+        // Where InnermostStatement stands in its frame's Definition (-1: not known, or the top level).
+        public int InnermostOffset = -1;
+        // Statements running now, one inside another (a block's, a rule's steps running a statement's text).
+        public int StatementDepth;
     }
 
     private ScriptState? script;
@@ -397,6 +401,27 @@ internal sealed class PipelineVariables
         var state = Script;
         state.InnermostStatement = text;
         state.InnermostFrame = state.Frame;
+        state.InnermostOffset = state.Frame?.Advance(text, state.StatementDepth) ?? -1;
+    }
+
+    /// <summary>
+    /// A statement's run starts (at any depth, before <see cref="EnterStatement"/>): counted while it runs, so that the
+    /// run entering it again is not taken for the next statement written the same way. False: not counted (no
+    /// script state yet: nothing to tell apart), and <see cref="EndStatement"/> is not called.
+    /// </summary>
+    public bool BeginStatement()
+    {
+        if (script is not { } state) return false;
+        state.StatementDepth++;
+        return true;
+    }
+
+    /// <summary>The statement <see cref="BeginStatement"/> counted ended.</summary>
+    public void EndStatement()
+    {
+        var state = Script;
+        state.Frame?.Ended(state.StatementDepth);
+        state.StatementDepth--;
     }
 
     // A literal, a parenthesized expression or a variable: never a statement of its own in a script's text that raises.
@@ -416,7 +441,10 @@ internal sealed class PipelineVariables
     public CallStackFrame PushFrame(string name, string definition, ScriptFileText? file = null)
     {
         var state = Script;
-        var frame = new CallStackFrame(name, definition, state.InnermostStatement, state.Frame, file);
+        var frame = new CallStackFrame(name, definition, state.InnermostStatement, state.Frame, file)
+        {
+            CallerOffset = ReferenceEquals(state.InnermostFrame, state.Frame) ? state.InnermostOffset : -1,
+        };
         state.Frame = frame;
         return frame;
     }
@@ -432,6 +460,7 @@ internal sealed class PipelineVariables
         if (!completed) return;
         state.InnermostFrame = frame.Parent;
         state.InnermostStatement = frame.CallerStatement;
+        state.InnermostOffset = frame.CallerOffset;
     }
 
     /// <summary>
@@ -442,7 +471,7 @@ internal sealed class PipelineVariables
     {
         var record = records(error);
         // This run's own place, also over one an outer run's factory gave (a job's records are not its caller's).
-        if (script is { InnermostStatement: { } statement } state) ErrorOrigin.Remember(record, new ErrorOrigin(state.InnermostFrame, statement));
+        if (script is { InnermostStatement: { } statement } state) ErrorOrigin.Remember(record, new ErrorOrigin(state.InnermostFrame, statement, state.InnermostOffset));
         else ErrorOrigin.Forget(record);
         return record;
     };

@@ -85,7 +85,7 @@ internal static class ErrorPlacement
         var statement = new Region(script, start, length);
         // Raised inside a function, a script block or a script file: at its statement there, when its text is known.
         var origin = ErrorOrigin.Of(record);
-        var region = origin is not null && Locate(script, origin.Frame, origin.Statement, start, length) is { } inner ? inner : statement;
+        var region = origin is not null && Locate(script, origin.Frame, origin.Statement, origin.Offset, start, length) is { } inner ? inner : statement;
         var (elementStart, elementLength, invocationName) = CommandElement(region.Code, region.Start, region.Length, named);
         // A command the statement does not name ran elsewhere (a function's body, a job, a rule's own steps): its place
         // is not the statement's, so it is given none rather than a wrong one.
@@ -103,7 +103,7 @@ internal static class ErrorPlacement
             // A program's stderr record names the program (its ApplicationInfo), placed at it in the statement that ran it.
             var site = caller.CommandType == CommandTypes.Application ? region
                 : origin?.Frame is { Parent: { } parent } frame && frame.Name.Equals(caller.Name, StringComparison.OrdinalIgnoreCase) &&
-                    Locate(script, parent, frame.CallerStatement, start, length) is { } called ? called : statement;
+                    Locate(script, parent, frame.CallerStatement, frame.CallerOffset, start, length) is { } called ? called : statement;
             var (callStart, callLength, calledBy) = CommandElement(site.Code, site.Start, site.Length, caller.InvocationName);
             invocation = Positioned(new InvocationInfo { CommandName = caller.Name, CommandType = caller.CommandType, Definition = caller.Definition, InvocationName = calledBy ?? caller.InvocationName },
                 site, calledBy is not null ? callStart : -1, callLength);
@@ -182,11 +182,13 @@ internal static class ErrorPlacement
     {
         var trace = new System.Text.StringBuilder();
         var statement = origin.Statement;
+        var offset = origin.Offset;
         for (var frame = origin.Frame; frame is not null; frame = frame.Parent)
         {
             var home = HomeOf(script, frame);
-            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {home?.File?.Path ?? "<No file>"}: line {FrameLine(frame, home, statement)}");
+            trace.Append(CultureInfo.InvariantCulture, $"at {frame.Name}, {home?.File?.Path ?? "<No file>"}: line {FrameLine(frame, home, statement, offset)}");
             statement = frame.CallerStatement;
+            offset = frame.CallerOffset;
             // A script block whose text is the whole script is the script's own frame (a job's block, run with its
             // arguments): PowerShell runs the block as the script, one frame.
             if (frame.Parent is null && frame.Name == CallStackFrame.ScriptBlockName && home is { File: null } region &&
@@ -214,7 +216,8 @@ internal static class ErrorPlacement
     /// <paramref name="start"/>) is, in the script or in the script file that holds the frame, with the parameters it was
     /// written with; null when the frame's text is not known or the statement is not found in it.
     /// </summary>
-    private static Region? Locate(string script, CallStackFrame? frame, string? statement, int start, int length)
+    /// <param name="offset">Where the run saw the statement in the frame's Definition (-1: not known, it is looked for).</param>
+    private static Region? Locate(string script, CallStackFrame? frame, string? statement, int offset, int start, int length)
     {
         if (statement is not { Length: > 0 }) return null;
         Region within;
@@ -232,7 +235,7 @@ internal static class ErrorPlacement
             return null;
         }
 
-        var at = FindStatement(within.Code, within.Start, within.Length, statement);
+        var at = frame is not null && At(within, frame, statement, offset) is { } seen ? seen : FindStatement(within.Code, within.Start, within.Length, statement);
         if (at < 0) return null;
         var (innerStart, innerLength) = InnerStatement(within.Code, at, statement.Length, statement);
         return within with { Start = innerStart, Length = innerLength };
@@ -262,17 +265,27 @@ internal static class ErrorPlacement
 
     // The line of a frame's statement: in the text that holds the frame when it is known; else within the frame's own
     // text (a function an earlier script defined is counted from its body).
-    private static int FrameLine(CallStackFrame frame, Region? home, string? statement)
+    private static int FrameLine(CallStackFrame frame, Region? home, string? statement, int offset)
     {
         if (home is { } region)
         {
-            var at = statement is { Length: > 0 } ? FindStatement(region.Code, region.Start, region.Length, statement) : -1;
+            var at = statement is not { Length: > 0 } ? -1 : At(region, frame, statement, offset) ?? FindStatement(region.Code, region.Start, region.Length, statement);
             return LineNumber(region.Text, at >= 0 ? at : region.Start);
         }
 
-        var within = statement is { Length: > 0 } ? FindStatement(frame.Definition, 0, frame.Definition.Length, statement) : -1;
+        var within = statement is not { Length: > 0 } ? -1
+            : offset >= 0 && string.CompareOrdinal(frame.Definition, offset, statement, 0, statement.Length) == 0 ? offset
+            : FindStatement(frame.Definition, 0, frame.Definition.Length, statement);
         return LineNumber(frame.Definition, Math.Max(within, 0));
     }
+
+    // Where the run saw the statement: its offset in the frame's Definition, which stands at the home region's start;
+    // null when not known or not the statement's text there.
+    private static int? At(Region home, CallStackFrame frame, string statement, int offset) =>
+        offset >= 0 && offset <= frame.Definition.Length - statement.Length && home.Start + offset <= home.Code.Length - statement.Length &&
+        string.CompareOrdinal(home.Code, home.Start + offset, statement, 0, statement.Length) == 0
+            ? home.Start + offset
+            : null;
 
     // Where a frame's text starts in a text: a function's body after its definition's keyword (the same text may stand
     // elsewhere too), else the first place it stands.
@@ -284,30 +297,7 @@ internal static class ErrorPlacement
         return at >= 0 ? at : null;
     }
 
-    // A statement's text within a region: where it starts a statement (not after a word: `f` of `function f {` is no
-    // call), else where it stands as a word of its own, else anywhere.
-    private static int FindStatement(string text, int start, int length, string statement)
-    {
-        var end = start + length;
-        var first = -1;
-        var word = -1;
-        for (var at = text.IndexOf(statement, start, length, StringComparison.Ordinal); at >= 0; at = NextFrom(at + 1))
-        {
-            if (first < 0) first = at;
-            var after = at + statement.Length;
-            if ((at != start && !IsStatementBoundary(text[at - 1])) || (after < end && !IsStatementBoundary(text[after]) && char.IsLetterOrDigit(statement[^1]))) continue;
-            var before = at - 1;
-            while (before >= start && text[before] is ' ' or '\t') before--;
-            if (before < start || !char.IsLetterOrDigit(text[before])) return at;
-            if (word < 0) word = at;
-        }
-
-        return word >= 0 ? word : first;
-
-        int NextFrom(int from) => from >= end ? -1 : text.IndexOf(statement, from, end - from, StringComparison.Ordinal);
-    }
-
-    private static bool IsStatementBoundary(char c) => char.IsWhiteSpace(c) || c is ';' or '{' or '}' or '(' or ')' or '|' or '=';
+    private static int FindStatement(string text, int start, int length, string statement) => StatementPlaces.Find(text, start, length, statement);
 
     // Placed at start in the region's text: its line as written, and the script file it stands in.
     private static InvocationInfo Positioned(InvocationInfo invocation, Region region, int start, int length)

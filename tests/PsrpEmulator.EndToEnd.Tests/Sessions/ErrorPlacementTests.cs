@@ -299,6 +299,24 @@ public class ErrorPlacementTests : EmulatorTestBase
     }
 
     /// <summary>
+    /// A statement written twice the same way in a function is placed at the one that ran: the run looks for each
+    /// statement after the last that ended, inside the statement running around it (a loop's body runs again there).
+    /// </summary>
+    [Test]
+    public async Task A_statement_written_twice_in_a_function_is_placed_at_the_one_that_ran()
+    {
+        const string script = "function f {\n  Get-Item C:\\a\n  'mid'\n  Get-Item C:\\a\n}\nf\n" +
+            "function g {\n  foreach ($i in 1..2) {\n    Get-Item C:\\b\n  }\n  Get-Item C:\\b\n}\ng";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var lines = events.OfType<ErrorEvent>().Select(e => ((PsObject)((PsObject)e.Record)["InvocationInfo"]!)["ScriptLineNumber"]!.ToDisplayString());
+        Assert.That(lines, Is.EqualTo(new[] { "2", "4", "9", "9", "11" }));
+        var traces = events.OfType<ErrorEvent>().Select(e => ((PsObject)e.Record)["ErrorDetails_ScriptStackTrace"]!.ToDisplayString().Split("\r\n")[0]);
+        Assert.That(traces, Is.EqualTo(new[] { "at f, <No file>: line 2", "at f, <No file>: line 4", "at g, <No file>: line 9", "at g, <No file>: line 9", "at g, <No file>: line 11" }));
+    }
+
+    /// <summary>
     /// A function an earlier pipeline of the session defined keeps that script's text, as its script block keeps its
     /// extent: a later call's error is placed there (line and line text of the earlier script, <c>&lt;No file&gt;</c>).
     /// </summary>
