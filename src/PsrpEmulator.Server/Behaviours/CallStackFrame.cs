@@ -28,40 +28,17 @@ internal sealed record CallStackFrame(string Name, string Definition, string? Ca
     /// <summary>Where in <see cref="Definition"/> the caller's statement stands (its statement calling this frame); -1: not known.</summary>
     public int CallerOffset { get; init; } = -1;
 
-    // The statements of this call running now, outermost first (where each stands, -1 when its text was not found, its
-    // extent and its statement depth), and where the last one that ended ends: the next statement is looked for in the
-    // innermost running one (a loop's body runs again inside the loop), after the last that ended there. So a statement
-    // written twice is found at the one that runs. The frame is one call's, so these are its own.
-    private List<(int At, int Start, int Length, int Depth)>? _running;
-    private int _lastEndedEnd = -1;
+    // Where this call's statements stand (made at its first statement). The frame is one call's, so it is its own.
+    private StatementCursor? _cursor;
 
     /// <summary>
     /// A statement of this frame starts at statement depth <paramref name="depth"/>: where in <see cref="Definition"/>
-    /// it stands (in the statement running around it, the first place after the end of the last statement that ended
-    /// there preferred, else the last before it); -1 when its text is not there as written.
+    /// it stands (<see cref="StatementCursor.Advance"/>); -1 when its text is not there as written.
     /// </summary>
-    public int Advance(string statement, int depth)
-    {
-        var running = _running ??= [];
-        while (running.Count > 0 && running[^1].Depth >= depth) running.RemoveAt(running.Count - 1);
-        var (start, length) = running.Count > 0 ? (running[^1].Start, running[^1].Length) : (0, Definition.Length);
-        var from = _lastEndedEnd > start && _lastEndedEnd <= start + length ? _lastEndedEnd : start;
-        var at = StatementPlaces.Find(Definition, start, length, statement, from);
-        if (at < 0 && running.Count > 0) at = StatementPlaces.Find(Definition, 0, Definition.Length, statement, from);
-        running.Add(at >= 0 ? (at, at, statement.Length, depth) : (-1, start, length, depth));
-        return at;
-    }
+    public int Advance(string statement, int depth) => (_cursor ??= new StatementCursor(Definition)).Advance(statement, depth);
 
     /// <summary>The statement at statement depth <paramref name="depth"/> ended.</summary>
-    public void Ended(int depth)
-    {
-        var running = _running;
-        while (running is { Count: > 0 } && running[^1].Depth >= depth)
-        {
-            if (running[^1].At >= 0) _lastEndedEnd = running[^1].At + running[^1].Length;
-            running.RemoveAt(running.Count - 1);
-        }
-    }
+    public void Ended(int depth) => _cursor?.Ended(depth);
 }
 
 /// <summary>
@@ -89,4 +66,42 @@ internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement, int
 
     /// <summary>Where <paramref name="record"/> was made, when inside a frame of the call stack.</summary>
     public static ErrorOrigin? Of(PsObject record) => s_records.TryGetValue(record, out var origin) ? origin : null;
+}
+
+/// <summary>
+/// Where the statements running in one call's text (a frame's Definition) stand, as they start
+/// and end: each is looked for inside the statement running around it (a loop's body runs again inside the loop), the
+/// first place after the end of the last statement that ended there preferred, else the last before it. So a statement
+/// written twice is found at the one that runs.
+/// </summary>
+internal sealed class StatementCursor(string text)
+{
+    // The statements running now, outermost first: where each stands (-1: its text was not found), its extent (the one
+    // around it when not found) and its statement depth.
+    private readonly List<(int At, int Start, int Length, int Depth)> _running = [];
+    private int _lastEndedEnd = -1;
+
+    /// <summary>A statement starts at statement depth <paramref name="depth"/>: where in the text it stands; -1 when it is not there as written.</summary>
+    public int Advance(string statement, int depth)
+    {
+        var running = _running;
+        while (running.Count > 0 && running[^1].Depth >= depth) running.RemoveAt(running.Count - 1);
+        var (start, length) = running.Count > 0 ? (running[^1].Start, running[^1].Length) : (0, text.Length);
+        var from = _lastEndedEnd > start && _lastEndedEnd <= start + length ? _lastEndedEnd : start;
+        var at = StatementPlaces.Find(text, start, length, statement, from);
+        if (at < 0 && running.Count > 0) at = StatementPlaces.Find(text, 0, text.Length, statement, from);
+        running.Add(at >= 0 ? (at, at, statement.Length, depth) : (-1, start, length, depth));
+        return at;
+    }
+
+    /// <summary>The statement at statement depth <paramref name="depth"/> ended (and any inside it).</summary>
+    public void Ended(int depth)
+    {
+        var running = _running;
+        while (running.Count > 0 && running[^1].Depth >= depth)
+        {
+            if (running[^1].At >= 0) _lastEndedEnd = running[^1].At + running[^1].Length;
+            running.RemoveAt(running.Count - 1);
+        }
+    }
 }

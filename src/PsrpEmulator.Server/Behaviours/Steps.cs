@@ -958,7 +958,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private async ValueTask RunStatementBodyAsync(string text, IPipelineHost? to, int blockNesting)
     {
         var variables = scope.Variables;
-        if (!variables.BeginStatement())
+        if (!variables.BeginStatement(blockNesting > 0))
         {
             await RunStatementCoreAsync(text, to, blockNesting);
             return;

@@ -406,13 +406,14 @@ internal sealed class PipelineVariables
 
     /// <summary>
     /// A statement's run starts (at any depth, before <see cref="EnterStatement"/>): counted while it runs, so that the
-    /// run entering it again is not taken for the next statement written the same way. False: not counted (no
-    /// script state yet: nothing to tell apart), and <see cref="EndStatement"/> is not called.
+    /// run entering it again is not taken for the next statement written the same way. False: not counted (a plain
+    /// script's own statement, as <see cref="EnterStatement"/> leaves it), and <see cref="EndStatement"/> is not called.
     /// </summary>
-    public bool BeginStatement()
+    /// <param name="nested">In a block: counted, as <see cref="EnterStatement"/> keeps it.</param>
+    public bool BeginStatement(bool nested)
     {
-        if (script is not { } state) return false;
-        state.StatementDepth++;
+        if (script is null && !nested) return false;
+        Script.StatementDepth++;
         return true;
     }
 

@@ -235,7 +235,7 @@ internal static class ErrorPlacement
             return null;
         }
 
-        var at = frame is not null && At(within, frame, statement, offset) is { } seen ? seen : FindStatement(within.Code, within.Start, within.Length, statement);
+        var at = frame is not null && At(within, frame.Definition.Length, statement, offset) is { } seen ? seen : FindStatement(within.Code, within.Start, within.Length, statement);
         if (at < 0) return null;
         var (innerStart, innerLength) = InnerStatement(within.Code, at, statement.Length, statement);
         return within with { Start = innerStart, Length = innerLength };
@@ -269,7 +269,7 @@ internal static class ErrorPlacement
     {
         if (home is { } region)
         {
-            var at = statement is not { Length: > 0 } ? -1 : At(region, frame, statement, offset) ?? FindStatement(region.Code, region.Start, region.Length, statement);
+            var at = statement is not { Length: > 0 } ? -1 : At(region, frame.Definition.Length, statement, offset) ?? FindStatement(region.Code, region.Start, region.Length, statement);
             return LineNumber(region.Text, at >= 0 ? at : region.Start);
         }
 
@@ -279,10 +279,10 @@ internal static class ErrorPlacement
         return LineNumber(frame.Definition, Math.Max(within, 0));
     }
 
-    // Where the run saw the statement: its offset in the frame's Definition, which stands at the home region's start;
-    // null when not known or not the statement's text there.
-    private static int? At(Region home, CallStackFrame frame, string statement, int offset) =>
-        offset >= 0 && offset <= frame.Definition.Length - statement.Length && home.Start + offset <= home.Code.Length - statement.Length &&
+    // Where the run saw the statement: its offset in the frame's Definition (of length textLength), which stands at the
+    // region's start; null when not known or not the statement's text there.
+    private static int? At(Region home, int textLength, string statement, int offset) =>
+        offset >= 0 && offset <= textLength - statement.Length && home.Start + offset <= home.Code.Length - statement.Length &&
         string.CompareOrdinal(home.Code, home.Start + offset, statement, 0, statement.Length) == 0
             ? home.Start + offset
             : null;

@@ -415,6 +415,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
 
         public PsObject PlaceCaught(PsObject record, string? statement)
         {
+            // A record that knows where it was raised is placed by its origin, from the top-level statement.
+            if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
             var (start, length) = Shells.ErrorPlacement.InnerStatement(script, _statementStart, _statementLength, statement);
             return Shells.ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
         }
