@@ -17,7 +17,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// code), or the script file or client's script (no path: <c>&lt;No file&gt;</c>) that defined the function; null: the
 /// running script or unknown.
 /// </param>
-/// <remarks>Immutable, so that a snapshot of the stack where an error was raised is a reference.</remarks>
+/// <remarks>
+/// Immutable but for where the call's statements stand (its own cursor, moving as they run), so that a snapshot of the
+/// stack where an error was raised is a reference; the raising statement's place goes with the record (ErrorOrigin).
+/// </remarks>
 internal sealed record CallStackFrame(string Name, string Definition, string? CallerStatement, CallStackFrame? Parent, ScriptFileText? File = null)
 {
     public const string ScriptBlockName = "<ScriptBlock>";
@@ -69,10 +72,10 @@ internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement, int
 }
 
 /// <summary>
-/// Where the statements running in one call's text (a frame's Definition) stand, as they start
-/// and end: each is looked for inside the statement running around it (a loop's body runs again inside the loop), the
-/// first place after the end of the last statement that ended there preferred, else the last before it. So a statement
-/// written twice is found at the one that runs.
+/// Where the statements running in one call's text (a frame's Definition) stand, as they start and end: each is looked
+/// for inside the statement running around it (a loop's body runs again inside the loop), the first place after the end
+/// of the last statement that ended there preferred, else the last before it. So a statement written twice is found at
+/// the one that runs.
 /// </summary>
 internal sealed class StatementCursor(string text)
 {

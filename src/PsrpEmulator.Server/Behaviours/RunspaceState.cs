@@ -436,17 +436,11 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     public void StatementStarting(string statement)
     {
         if (statement.Length == 0) return;
-        var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, command.Length);
-        var at = command.IndexOf(statement, from, StringComparison.Ordinal);
-        (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+        (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(command, _statementStart, _statementLength, statement);
     }
 
-    public PsObject PlaceCaught(PsObject record, string? statement)
-    {
-        if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
-        var (start, length) = Shells.ErrorPlacement.InnerStatement(command, _statementStart, _statementLength, statement);
-        return Shells.ErrorPlacement.Place(record, command, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
-    }
+    public PsObject PlaceCaught(PsObject record, string? statement) =>
+        Shells.ErrorPlacement.PlaceCaught(record, command, isScript: true, commandCount: 1, _statementStart, _statementLength, statement);
 
     public PsObject PlaceUnsent(PsObject record) => Placed(record, errorStream: true);
 

@@ -134,6 +134,30 @@ internal static class ErrorPlacement
     }
 
     /// <summary>
+    /// A top-level statement starts: where it is, found in the script from where the last one (at
+    /// <paramref name="lastStart"/>, -1: none) ended; (-1, 0) when the interpreter's text is not there as written (a
+    /// here-string, a joined line), and records are placed by the whole script.
+    /// </summary>
+    public static (int Start, int Length) NextStatement(string script, int lastStart, int lastLength, string statement)
+    {
+        var from = lastStart < 0 ? 0 : Math.Min(lastStart + lastLength, script.Length);
+        var at = script.IndexOf(statement, from, StringComparison.Ordinal);
+        return at >= 0 ? (at, statement.Length) : (-1, 0);
+    }
+
+    /// <summary>
+    /// A caught record (a catch's or trap's <c>$_</c>), placed as a terminating error at the inner statement that raised
+    /// it; a function's record, or one raised in a frame of the call stack, by its call or its frame (<see cref="Place"/>)
+    /// from the top-level statement.
+    /// </summary>
+    public static PsObject PlaceCaught(PsObject record, string script, bool isScript, int commandCount, int statementStart, int statementLength, string? statement, long historyId = 1)
+    {
+        if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
+        var (start, length) = isScript ? InnerStatement(script, statementStart, statementLength, statement) : (-1, 0);
+        return Place(record, script, isScript, commandCount, start, length, serializeExtendedInfo: false, errorStream: false, historyId);
+    }
+
+    /// <summary>
     /// Where an inner statement is: its text within the top-level statement, else anywhere in the script (a function's
     /// body defined earlier); not found (or none), the top-level statement's place.
     /// </summary>

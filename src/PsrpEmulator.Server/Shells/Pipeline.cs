@@ -190,10 +190,7 @@ internal sealed class Pipeline : IPipelineHost
     {
         if ((_placement & IsScriptFlag) == 0 || _script is not { } script || statement.Length == 0) return;
         var extras = Extras();
-        var from = extras.StatementStart < 0 ? 0 : Math.Min(extras.StatementStart + extras.StatementLength, script.Length);
-        var at = script.IndexOf(statement, from, StringComparison.Ordinal);
-        // Not found as written (the interpreter's text differs: a here-string, a joined line): the script is placed whole.
-        (extras.StatementStart, extras.StatementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+        (extras.StatementStart, extras.StatementLength) = ErrorPlacement.NextStatement(script, extras.StatementStart, extras.StatementLength, statement);
     }
 
     // The pipeline's extras, made (under the gate, as host calls make them) the first time one is needed.
@@ -207,14 +204,8 @@ internal sealed class Pipeline : IPipelineHost
     public PsObject PlaceCaught(PsObject record, string? statement)
     {
         if (_script is not { } script) return record;
-        // A function's record is placed at the function's call, which is in the top-level statement, not in the body's;
-        // a record raised in a frame of the call stack is placed by its frame (ErrorPlacement), from the top-level statement.
-        if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
-        var (start, length) = (_placement & IsScriptFlag) != 0
-            ? ErrorPlacement.InnerStatement(script, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0, statement)
-            : (-1, 0);
-        return ErrorPlacement.Place(record, script, (_placement & IsScriptFlag) != 0, _commandCount, start, length, serializeExtendedInfo: false, errorStream: false,
-            _shell.ExistingRunspace?.NextHistoryId ?? 1);
+        return ErrorPlacement.PlaceCaught(record, script, (_placement & IsScriptFlag) != 0, _commandCount, _hostCalls?.StatementStart ?? -1, _hostCalls?.StatementLength ?? 0,
+            statement, _shell.ExistingRunspace?.NextHistoryId ?? 1);
     }
 
     /// <summary>An error record hidden or redirected before it reached the pipeline's stream, placed as if written, for $Error.</summary>

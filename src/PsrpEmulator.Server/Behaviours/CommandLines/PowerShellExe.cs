@@ -413,13 +413,8 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         private int _statementStart = -1;
         private int _statementLength;
 
-        public PsObject PlaceCaught(PsObject record, string? statement)
-        {
-            // A record that knows where it was raised is placed by its origin, from the top-level statement.
-            if (ScriptCaller.Of(record) is not null || ErrorOrigin.Of(record) is not null) statement = null;
-            var (start, length) = Shells.ErrorPlacement.InnerStatement(script, _statementStart, _statementLength, statement);
-            return Shells.ErrorPlacement.Place(record, script, isScript: true, commandCount: 1, start, length, serializeExtendedInfo: false, errorStream: false);
-        }
+        public PsObject PlaceCaught(PsObject record, string? statement) =>
+            Shells.ErrorPlacement.PlaceCaught(record, script, isScript: true, commandCount: 1, _statementStart, _statementLength, statement);
 
         public string? ScriptText => script;
 
@@ -427,9 +422,7 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         {
             LastStatementFailed = false;
             if (statement.Length == 0) return;
-            var from = _statementStart < 0 ? 0 : Math.Min(_statementStart + _statementLength, script.Length);
-            var at = script.IndexOf(statement, from, StringComparison.Ordinal);
-            (_statementStart, _statementLength) = at >= 0 ? (at, statement.Length) : (-1, 0);
+            (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(script, _statementStart, _statementLength, statement);
         }
 
         // powershell.exe's console: a program it runs writes its stderr there itself (no record, no CLIXML).
