@@ -72,10 +72,10 @@ internal sealed record ErrorOrigin(CallStackFrame? Frame, string? Statement, int
 }
 
 /// <summary>
-/// Where the statements running in one call's text (a frame's Definition) stand, as they start and end: each is looked
-/// for inside the statement running around it (a loop's body runs again inside the loop), the first place after the end
-/// of the last statement that ended there preferred, else the last before it. So a statement written twice is found at
-/// the one that runs.
+/// Where the statements running in one text (a call's Definition, a script a host places records in) stand, as they
+/// start and end: each is looked for inside the statement running around it (a loop's body runs again inside the
+/// loop), the first place after the end of the last statement that ended there preferred, else the first there (the
+/// loop's body from its top again). So a statement written twice is found at the one that runs.
 /// </summary>
 internal sealed class StatementCursor(string text)
 {
@@ -87,8 +87,9 @@ internal sealed class StatementCursor(string text)
     /// <summary>A statement starts at statement depth <paramref name="depth"/>: where in the text it stands; -1 when it is not there as written.</summary>
     public int Advance(string statement, int depth)
     {
+        // Those at its depth or deeper ended (a host told only of starts learns it so).
+        Ended(depth);
         var running = _running;
-        while (running.Count > 0 && running[^1].Depth >= depth) running.RemoveAt(running.Count - 1);
         var (start, length) = running.Count > 0 ? (running[^1].Start, running[^1].Length) : (0, text.Length);
         var from = _lastEndedEnd > start && _lastEndedEnd <= start + length ? _lastEndedEnd : start;
         var at = StatementPlaces.Find(text, start, length, statement, from);

@@ -158,10 +158,12 @@ public interface IPipelineHost
     ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => new(Shells.LongDelays.Delay(delay, time, cancellationToken));
 
     /// <summary>
-    /// A top-level statement of the script starts (powershell.exe's exit code follows the last statement's <c>$?</c>; an
-    /// error's InvocationInfo and ScriptStackTrace place it in the script): <paramref name="statement"/> is its text.
+    /// A statement of the script's own starts (powershell.exe's exit code follows the last statement's <c>$?</c>; an
+    /// error's InvocationInfo and ScriptStackTrace place it in the script): <paramref name="statement"/> is its text,
+    /// <paramref name="nesting"/> the blocks of the script's own statements it is in (0: a top-level statement; 1: a
+    /// statement of a loop's or an if's block...).
     /// </summary>
-    void StatementStarting(string statement)
+    void StatementStarting(string statement, int nesting)
     {
     }
 
@@ -299,7 +301,7 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ValueTask SleepAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) => inner.SleepAsync(delay, time, cancellationToken);
 
     /// <summary>Passed on, except by a wrapper whose statements are not the script's top-level ones.</summary>
-    public virtual void StatementStarting(string statement) => inner.StatementStarting(statement);
+    public virtual void StatementStarting(string statement, int nesting) => inner.StatementStarting(statement, nesting);
 
     public PsrpEmulator.Protocol.Clixml.PsObject PlaceCaught(PsrpEmulator.Protocol.Clixml.PsObject record, string? statement) => inner.PlaceCaught(record, statement);
 

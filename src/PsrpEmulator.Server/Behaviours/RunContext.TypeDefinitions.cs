@@ -449,7 +449,7 @@ internal sealed class ClassMethodHost(IPipelineHost inner) : ForwardingHost(inne
         _ => PsObjects.List(_returned, ListValueTemplate.ArrayTypeNames),
     };
 
-    public override void StatementStarting(string statement)
+    public override void StatementStarting(string statement, int nesting)
     {
     }
 }

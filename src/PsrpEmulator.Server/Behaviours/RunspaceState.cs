@@ -430,13 +430,14 @@ internal sealed class BackgroundJob(int id, string name, string command, DateTim
     // the job's process runs the block's text as its script, so its records are placed in that text ("At line:1 char:7").
     private int _statementStart = -1;
     private int _statementLength;
+    private StatementCursor? _statements;
 
     public string? ScriptText => command;
 
-    public void StatementStarting(string statement)
+    public void StatementStarting(string statement, int nesting)
     {
         if (statement.Length == 0) return;
-        (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(command, _statementStart, _statementLength, statement);
+        (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(ref _statements, command, statement, nesting);
     }
 
     public PsObject PlaceCaught(PsObject record, string? statement) =>

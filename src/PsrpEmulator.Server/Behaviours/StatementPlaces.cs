@@ -12,8 +12,8 @@ internal static class StatementPlaces
 
     /// <summary>
     /// The statement's best place in <c>text[start..start+length)</c>, the first at or after <paramref name="from"/>
-    /// preferred (the statement after the one that ran before it), else the last before it (a loop's body running again
-    /// from its top); -1 when it is not there.
+    /// preferred (the statement after the one that ran before it), else the first from the start (a loop's body running
+    /// again from its top); -1 when it is not there.
     /// </summary>
     public static int Find(string text, int start, int length, string statement, int from)
     {
@@ -34,13 +34,13 @@ internal static class StatementPlaces
             }
         }
 
-        // Before from: the last of the best kind.
+        // Before from: the first of the best kind.
         var before = -1;
         var beforeKind = -1;
         for (var at = IndexOf(start); at >= 0 && at < from; at = IndexOf(at + 1))
         {
             var kind = Kind(text, start, end, at, statement);
-            if (kind >= beforeKind) (before, beforeKind) = (at, kind);
+            if (kind > beforeKind) (before, beforeKind) = (at, kind);
         }
 
         return beforeKind > afterKind ? before : after >= 0 ? after : before;

@@ -1265,7 +1265,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     if (traps.Count > 0 && Statements.ParseTrap(statement) is not null) continue;
                     // The script's own statements (not a function's or a script block's, which stand elsewhere in the
                     // text, or again and again): where the shell places records.
-                    if (to is null) TopLevelStatementStarting(statement);
+                    if (to is null) TopLevelStatementStarting(statement, blockNesting);
                     scope.Variables.StatementStarting();
                     if (traps.Count > 0) await RunTrappedAsync(statement, traps, to, blockNesting);
                     else await RunStatementAsync(statement, to, blockNesting);
@@ -1840,9 +1840,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A statement of the script's own starts (not a function's or a script block's, which stand elsewhere in the text,
     /// or again and again): the shell places records at it.
     /// </summary>
-    internal void TopLevelStatementStarting(string statement)
+    /// <param name="nesting">The blocks of the script's own statements it is in (0: a top-level statement).</param>
+    internal void TopLevelStatementStarting(string statement, int nesting = 0)
     {
-        if ((depth == 0 || JobScript) && scope.Variables.Frame is null) host.StatementStarting(statement);
+        if ((depth == 0 || JobScript) && scope.Variables.Frame is null) host.StatementStarting(statement, nesting);
     }
 
     /// <summary>A background job's own run: its script's statements are its top level (its job places its records by them).</summary>
@@ -4505,7 +4506,7 @@ internal sealed class ActionPreferenceHost(IPipelineHost inner, string? errorAct
 
 
     // Its statements are one command's, not the script's top-level ones.
-    public override void StatementStarting(string statement)
+    public override void StatementStarting(string statement, int nesting)
     {
     }
 }
@@ -4553,7 +4554,7 @@ internal sealed class CapturingHost(IPipelineHost inner) : ForwardingHost(inner)
     };
 
     // Its statements are an expression's, not the script's top-level ones.
-    public override void StatementStarting(string statement)
+    public override void StatementStarting(string statement, int nesting)
     {
     }
 }

@@ -134,14 +134,14 @@ internal static class ErrorPlacement
     }
 
     /// <summary>
-    /// A top-level statement starts: where it is, found in the script from where the last one (at
-    /// <paramref name="lastStart"/>, -1: none) ended; (-1, 0) when the interpreter's text is not there as written (a
+    /// A statement of the script's own starts at <paramref name="nesting"/>: where it is, looked for by the script's
+    /// <paramref name="cursor"/> (made at the first) after the last one that ended, inside the statement around it (a
+    /// loop's block runs again inside the loop); (-1, 0) when the interpreter's text is not there as written (a
     /// here-string, a joined line), and records are placed by the whole script.
     /// </summary>
-    public static (int Start, int Length) NextStatement(string script, int lastStart, int lastLength, string statement)
+    public static (int Start, int Length) NextStatement(ref StatementCursor? cursor, string script, string statement, int nesting)
     {
-        var from = lastStart < 0 ? 0 : Math.Min(lastStart + lastLength, script.Length);
-        var at = script.IndexOf(statement, from, StringComparison.Ordinal);
+        var at = (cursor ??= new StatementCursor(script)).Advance(statement, nesting);
         return at >= 0 ? (at, statement.Length) : (-1, 0);
     }
 

@@ -186,11 +186,11 @@ internal sealed class Pipeline : IPipelineHost
     public string? ScriptText => (_placement & IsScriptFlag) != 0 ? _script : null;
 
     /// <summary>A top-level statement starts: found in the script from where the last one was, its place is where records are placed.</summary>
-    public void StatementStarting(string statement)
+    public void StatementStarting(string statement, int nesting)
     {
         if ((_placement & IsScriptFlag) == 0 || _script is not { } script || statement.Length == 0) return;
         var extras = Extras();
-        (extras.StatementStart, extras.StatementLength) = ErrorPlacement.NextStatement(script, extras.StatementStart, extras.StatementLength, statement);
+        (extras.StatementStart, extras.StatementLength) = ErrorPlacement.NextStatement(ref extras.Statements, script, statement, nesting);
     }
 
     // The pipeline's extras, made (under the gate, as host calls make them) the first time one is needed.
@@ -841,6 +841,9 @@ internal sealed class PipelineExtras
 
     /// <summary>Where the running top-level statement starts in the client's script; -1: the script is one statement.</summary>
     public int StatementStart = -1;
+
+    // Where the script's statements stand as they run (ErrorPlacement.NextStatement).
+    public StatementCursor? Statements;
 
     public int StatementLength;
 

@@ -317,6 +317,21 @@ public class ErrorPlacementTests : EmulatorTestBase
     }
 
     /// <summary>
+    /// The script's own loop with a statement written twice in its block: each pass places each at its own line, and a
+    /// statement written before the loop too is not taken for the loop's.
+    /// </summary>
+    [Test]
+    public async Task A_statement_written_twice_in_a_loop_of_the_script_is_placed_at_the_one_that_ran_on_each_pass()
+    {
+        const string script = "Get-Item C:\\a\nforeach ($i in 1..2) {\n  Get-Item C:\\a\n  'x'\n  Get-Item C:\\a\n}";
+
+        var events = await RunAsync(Script(script, streamOptions: 0));
+
+        var lines = events.OfType<ErrorEvent>().Select(e => ((PsObject)((PsObject)e.Record)["InvocationInfo"]!)["ScriptLineNumber"]!.ToDisplayString());
+        Assert.That(lines, Is.EqualTo(new[] { "1", "3", "5", "3", "5" }));
+    }
+
+    /// <summary>
     /// A function an earlier pipeline of the session defined keeps that script's text, as its script block keeps its
     /// extent: a later call's error is placed there (line and line text of the earlier script, <c>&lt;No file&gt;</c>).
     /// </summary>

@@ -6,8 +6,8 @@ public class StatementPlacesTests
 {
     [TestCase("Get-Item a; 'x'; Get-Item a", 0, 0)]
     [TestCase("Get-Item a; 'x'; Get-Item a", 1, 17)]
-    [TestCase("Get-Item a; 'x'; Get-Item a", 27, 17)]
-    public void The_first_place_from_a_point_is_preferred_else_the_last_before_it(string text, int from, int expected) =>
+    [TestCase("Get-Item a; 'x'; Get-Item a", 27, 0)]
+    public void The_first_place_from_a_point_is_preferred_else_the_first_from_the_start(string text, int from, int expected) =>
         Assert.That(StatementPlaces.Find(text, 0, text.Length, "Get-Item a", from), Is.EqualTo(expected));
 
     [Test]

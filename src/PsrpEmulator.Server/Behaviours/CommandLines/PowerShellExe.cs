@@ -412,17 +412,18 @@ internal sealed partial class PowerShellExeScript(BehaviourCatalog catalog, stri
         // Where the running top-level statement is in the script (-1: not found as written), to place its errors.
         private int _statementStart = -1;
         private int _statementLength;
+        private StatementCursor? _statements;
 
         public PsObject PlaceCaught(PsObject record, string? statement) =>
             Shells.ErrorPlacement.PlaceCaught(record, script, isScript: true, commandCount: 1, _statementStart, _statementLength, statement);
 
         public string? ScriptText => script;
 
-        public void StatementStarting(string statement)
+        public void StatementStarting(string statement, int nesting)
         {
             LastStatementFailed = false;
             if (statement.Length == 0) return;
-            (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(script, _statementStart, _statementLength, statement);
+            (_statementStart, _statementLength) = Shells.ErrorPlacement.NextStatement(ref _statements, script, statement, nesting);
         }
 
         // powershell.exe's console: a program it runs writes its stderr there itself (no record, no CLIXML).
