@@ -52,7 +52,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// The script each function came from (by its body): a script file (its $PSScriptRoot inside, its frame's lines), or
     /// the client's script that defined it (a later pipeline's call places its errors there).
     /// </summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<string, ScriptFileText> FunctionFiles { get; } = new(StringComparer.Ordinal);
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, ScriptFileText> FunctionSources { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Keeps <paramref name="source"/> as the text of the function whose body is <paramref name="body"/>, within bounds:
@@ -63,7 +63,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
     {
         lock (Gate)
         {
-            if (FunctionFiles.Count >= 10_000 && !FunctionFiles.ContainsKey(body)) return;
+            if (FunctionSources.Count >= 10_000 && !FunctionSources.ContainsKey(body)) return;
             if (source.Path is null && !ReferenceEquals(source.Text, _lastFunctionSource))
             {
                 if (_functionSourceChars + source.Text.Length > MaxFunctionSourceChars) return;
@@ -71,7 +71,7 @@ public sealed class RunspaceState(TimeProvider? time = null)
                 _lastFunctionSource = source.Text;
             }
 
-            FunctionFiles[body] = source;
+            FunctionSources[body] = source;
         }
     }
 

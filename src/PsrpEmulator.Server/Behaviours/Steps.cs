@@ -1856,7 +1856,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     internal CallStackFrame PushFrame(PsValue? invocation, string body) => ScriptCaller.FromInvocation(invocation) switch
     {
         { CommandType: CommandTypes.Function, Name: var name } =>
-            scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionFiles.GetValueOrDefault(body)),
+            scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionSources.GetValueOrDefault(body)),
         { CommandType: CommandTypes.ExternalScript } when Seldom.ScriptFile is { } file => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, file.Code, file),
         _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body),
     };
@@ -1985,7 +1985,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return (new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase) { ["MyInvocation"] = scriptInvocation }, statements);
         }
 
-        if (scope.Variables.Runspace.FunctionFiles.TryGetValue(body, out var definedIn) && definedIn.Path is { } definedFile)
+        if (scope.Variables.Runspace.FunctionSources.TryGetValue(body, out var definedIn) && definedIn.Path is { } definedFile)
         {
             // A function a script file defined: that file's $PSScriptRoot and $PSCommandPath inside it.
             locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase)

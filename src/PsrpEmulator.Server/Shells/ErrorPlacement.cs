@@ -291,16 +291,9 @@ internal static class ErrorPlacement
     // text (a function an earlier script defined is counted from its body).
     private static int FrameLine(CallStackFrame frame, Region? home, string? statement, int offset)
     {
-        if (home is { } region)
-        {
-            var at = statement is not { Length: > 0 } ? -1 : At(region, frame.Definition.Length, statement, offset) ?? FindStatement(region.Code, region.Start, region.Length, statement);
-            return LineNumber(region.Text, at >= 0 ? at : region.Start);
-        }
-
-        var within = statement is not { Length: > 0 } ? -1
-            : offset >= 0 && string.CompareOrdinal(frame.Definition, offset, statement, 0, statement.Length) == 0 ? offset
-            : FindStatement(frame.Definition, 0, frame.Definition.Length, statement);
-        return LineNumber(frame.Definition, Math.Max(within, 0));
+        var region = home ?? new Region(frame.Definition, 0, frame.Definition.Length);
+        var at = statement is not { Length: > 0 } ? -1 : At(region, frame.Definition.Length, statement, offset) ?? FindStatement(region.Code, region.Start, region.Length, statement);
+        return LineNumber(region.Text, at >= 0 ? at : region.Start);
     }
 
     // Where the run saw the statement: its offset in the frame's Definition (of length textLength), which stands at the

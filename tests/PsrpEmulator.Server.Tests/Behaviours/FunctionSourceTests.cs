@@ -20,7 +20,7 @@ public class FunctionSourceTests
         var second = new ScriptFileText(null, "function g { 1 }" + new string(' ', 20), "function g { 1 }" + new string(' ', 20));
         runspace.RememberFunctionSource("body 3", second);
 
-        Assert.That(runspace.FunctionFiles.Keys.Order(), Is.EqualTo(new[] { "body 1", "body 2" }));
+        Assert.That(runspace.FunctionSources.Keys.Order(), Is.EqualTo(new[] { "body 1", "body 2" }));
     }
 
     [Test]
@@ -32,6 +32,6 @@ public class FunctionSourceTests
 
         runspace.RememberFunctionSource("body 2", new ScriptFileText("C:\\t\\lib.ps1", "function f { }", "function f { }"));
 
-        Assert.That(runspace.FunctionFiles["body 2"].Path, Is.EqualTo("C:\\t\\lib.ps1"));
+        Assert.That(runspace.FunctionSources["body 2"].Path, Is.EqualTo("C:\\t\\lib.ps1"));
     }
 }
