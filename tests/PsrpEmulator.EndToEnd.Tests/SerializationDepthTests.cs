@@ -88,5 +88,21 @@ public class SerializationDepthTests : EmulatorTestBase
         var when = (PsObject)((PsObject)outputs[2])["When"]!;
         Assert.That(((PsObject)when["DisplayHint"]!).ToStringValue, Is.EqualTo("DateTime"));
     }
-}
 
+    [Test]
+    public async Task Get_Content_s_lines_go_as_strings_with_their_file_s_notes_and_the_drive_whole()
+    {
+        var outputs = await OutputsAsync("Get-Content C:\\Windows\\win.ini -TotalCount 2");
+
+        Assert.That(outputs, Has.Count.EqualTo(2));
+        var line = (PsObject)outputs[1];
+        Assert.That(line.BaseValue, Is.EqualTo(PsPrimitive.String("[fonts]")));
+        Assert.That(line.TypeNames, Is.Null, "a primitive's type goes in its element");
+        Assert.That(line.ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "PSPath", "PSParentPath", "PSChildName", "PSDrive", "PSProvider", "ReadCount" }));
+        Assert.That(line["PSPath"], Is.EqualTo(PsPrimitive.String(@"C:\Windows\win.ini")));
+        Assert.That(line["ReadCount"], Is.EqualTo(PsPrimitive.Int64(2)));
+        var drive = (PsObject)line["PSDrive"]!;
+        Assert.That(drive.TypeNames![0], Is.EqualTo("System.Management.Automation.PSDriveInfo"), "an instance note is written at its object's depth (WriteMemberInfoCollection), so the drive goes whole");
+        Assert.That(drive["Root"], Is.EqualTo(PsPrimitive.String(@"C:\")));
+    }
+}

@@ -835,17 +835,19 @@ internal sealed partial class RunContext
                 continue;
             }
 
+            var notes = new ContentNotes(this, path);
+            long read = 0;
             if (encoding is null)
             {
                 // -Encoding Byte: the bytes one by one (-Raw: one byte[]).
                 if (arguments.Has("Raw"))
                 {
-                    await output.WriteAsync(new PipelineOutput(bytes.Length <= ScriptExpressions.MaxByteArrayItems ? ScriptExpressions.ByteArray(bytes) : PsPrimitive.ByteArray(bytes)), cancellationToken);
+                    await output.WriteAsync(new PipelineOutput(notes.Attach(bytes.Length <= ScriptExpressions.MaxByteArrayItems ? ScriptExpressions.ByteArray(bytes) : PsPrimitive.ByteArray(bytes), 1)), cancellationToken);
                     continue;
                 }
 
                 IEnumerable<byte> selected = total >= 0 ? bytes.Take(total) : tail >= 0 ? bytes.TakeLast(tail) : bytes;
-                foreach (var b in selected) await output.WriteAsync(new PipelineOutput(PsPrimitive.Byte(b)), cancellationToken);
+                foreach (var b in selected) await output.WriteAsync(new PipelineOutput(notes.Attach(PsPrimitive.Byte(b), ++read)), cancellationToken);
                 continue;
             }
 
@@ -853,7 +855,7 @@ internal sealed partial class RunContext
             if (arguments.Has("Raw"))
             {
                 // An empty file gives nothing, as 5.1's -Raw does.
-                if (text.Length > 0) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(text)), cancellationToken);
+                if (text.Length > 0) await output.WriteAsync(new PipelineOutput(notes.Attach(PsPrimitive.String(text), 1)), cancellationToken);
                 continue;
             }
 
@@ -870,13 +872,41 @@ internal sealed partial class RunContext
                 var all = lines.Select(l => (PsValue)PsPrimitive.String(l)).ToList();
                 foreach (var block in readCount <= 0 ? [all] : all.Chunk(readCount).Select(c => c.ToList()))
                 {
-                    if (block.Count > 0) await output.WriteAsync(new PipelineOutput(PsObjects.List(block, ListValueTemplate.ArrayTypeNames)), cancellationToken);
+                    if (block.Count == 0) continue;
+                    read += block.Count;
+                    await output.WriteAsync(new PipelineOutput(notes.Attach(PsObjects.List(block, ListValueTemplate.ArrayTypeNames), read)), cancellationToken);
                 }
 
                 continue;
             }
 
-            foreach (var line in lines) await output.WriteAsync(new PipelineOutput(PsPrimitive.String(line)), cancellationToken);
+            foreach (var line in lines) await output.WriteAsync(new PipelineOutput(notes.Attach(PsPrimitive.String(line), ++read)), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The notes Get-Content attaches to everything it writes (ContentCommandBase.WriteContentObject): the file's PSPath
+    /// (its path on the drive, as the PathInfo's Path is), PSParentPath, PSChildName, the PSDrive and PSProvider objects,
+    /// shared by all of a file's items as PowerShell caches them, and ReadCount: how many items had been read when it
+    /// was written (a line's number; an array's last line's). So <c>(Get-Content f)[2].ReadCount</c> is 3, remoting
+    /// carries the notes with every line, and 5.1's ConvertTo-Csv and ConvertTo-Json of lines show them.
+    /// </summary>
+    private sealed class ContentNotes(RunContext context, string path)
+    {
+        private readonly PsObject _drive = context.FileSystemDriveObject();
+        private PsObject? _provider;
+
+        public PsObject Attach(PsValue content, long readCount)
+        {
+            var item = content as PsObject ?? new PsObject { BaseValue = (PsPrimitive)content };
+            _provider ??= context.FileSystemProviderObject(_drive);
+            item.With("PSPath", path)
+                .With("PSParentPath", VirtualFileSystem.ParentOf(path) ?? string.Empty)
+                .With("PSChildName", VirtualFileSystem.NameOf(path))
+                .With("PSDrive", _drive)
+                .With("PSProvider", _provider)
+                .With("ReadCount", PsPrimitive.Int64(readCount));
+            return item;
         }
     }
 

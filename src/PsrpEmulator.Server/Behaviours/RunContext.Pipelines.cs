@@ -2600,7 +2600,6 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>ConvertTo-Csv: the #TYPE line and the header at the first object, then a line per object.</summary>
     /// <summary>Tee-Object -FilePath: each object goes on; at the end they are written to the file as Out-File writes them.</summary>
     private sealed class TeeFileStage(RunContext context, string path, bool append, IPipelineHost? to) : Stage
     {
@@ -2723,20 +2722,26 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// ConvertTo-Csv: the #TYPE line and the header at the first object, then a line per object. 5.1's cmdlet writes no
+    /// empty line: an object without properties (an integer) gives the #TYPE line alone, and a row whose only value is
+    /// $null none (Export-Csv writes both).
+    /// </summary>
     private sealed class ConvertToCsvStage(char delimiter, bool noTypeInformation) : Stage
     {
         private List<string>? _header;
 
         public override async ValueTask ProcessAsync(PsValue item)
         {
+            if (item is PsNil) return;
             if (_header is null)
             {
                 _header = Formatting.Csv.Header(item);
                 if (!noTypeInformation) await Emit(PsPrimitive.String(Formatting.Csv.TypeLine(item)));
-                await Emit(PsPrimitive.String(Formatting.Csv.HeaderLine(_header, delimiter)));
+                if (Formatting.Csv.HeaderLine(_header, delimiter) is { Length: > 0 } header) await Emit(PsPrimitive.String(header));
             }
 
-            await Emit(PsPrimitive.String(Formatting.Csv.Line(item, _header, delimiter)));
+            if (Formatting.Csv.Line(item, _header, delimiter) is { Length: > 0 } line) await Emit(PsPrimitive.String(line));
         }
     }
 

@@ -42,6 +42,9 @@ internal static class ValueProperties
     // System.Collections.Hashtable's .NET properties, in .NET Framework's order (a key is no property).
     private static readonly string[] HashtableProperties = ["IsReadOnly", "IsFixedSize", "IsSynchronized", "Keys", "Values", "SyncRoot", "Count"];
 
+    // System.Array's: types.ps1xml's Count alias (extended), then the .NET properties in .NET Framework's order.
+    private static readonly string[] ArrayProperties = ["Count", "Length", "LongLength", "Rank", "SyncRoot", "IsReadOnly", "IsFixedSize", "IsSynchronized"];
+
     /// <summary>
     /// The value's properties as its PSObject lists them, or null for a type whose properties the emulator does not
     /// model (Uri, byte[], ScriptBlock, XmlDocument, SecureString, SemanticVersion).
@@ -75,11 +78,16 @@ internal static class ValueProperties
     public static bool IsHashtable(PsObject value) =>
         value is { CollectionKind: PsCollectionKind.Dictionary, TypeNames: [PsObjects.HashtableTypeName, ..] };
 
+    /// <summary>Whether the object is an array (System.Array among its type names), not an ArrayList or a List.</summary>
+    public static bool IsArray(PsObject value) =>
+        value is { CollectionKind: PsCollectionKind.List, TypeNames: { } names } && names.Contains("System.Array");
+
     /// <summary>
-    /// An enum's one property, the public field every enum has (value__, its number); a Hashtable's .NET properties;
-    /// null for other objects.
+    /// An enum's one property, the public field every enum has (value__, its number); a Hashtable's .NET properties; an
+    /// array's (<c>,(1, 2) | Select-Object *</c>, <c>ConvertTo-Csv -InputObject (1, 2)</c>); null for other objects.
     /// </summary>
-    public static IReadOnlyList<string>? Of(PsObject value) => IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : null;
+    public static IReadOnlyList<string>? Of(PsObject value) =>
+        IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : IsArray(value) ? ArrayProperties : null;
 
     /// <summary>How PowerShell's member collection calls a primitive's property: a note, a script property or a .NET one.</summary>
     public static (string Name, int Value, string InfoType) MemberType(PsPrimitive value, string property) => property switch

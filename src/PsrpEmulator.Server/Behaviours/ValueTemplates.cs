@@ -293,9 +293,12 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             TypeNamesOf(typed, names),
         // Count and Length of a collection are its size; every other value is one (PowerShell's intrinsic Count).
         // An array's own properties (System.Array's): fixed in size, writable, one rank; an ArrayList grows.
-        PsObject { CollectionKind: PsCollectionKind.List, TypeNames: { } arrayNames } array when array[property] is null && property.ToUpperInvariant() is "ISFIXEDSIZE" or "ISREADONLY" or "ISSYNCHRONIZED" or "RANK" or "LONGLENGTH" =>
+        // An array's SyncRoot is the array itself (Array.SyncRoot returns this); an ArrayList's a plain object.
+        PsObject { CollectionKind: PsCollectionKind.List, TypeNames: { } arrayNames } array when array[property] is null && property.ToUpperInvariant() is "ISFIXEDSIZE" or "ISREADONLY" or "ISSYNCHRONIZED" or "RANK" or "LONGLENGTH" or "SYNCROOT" =>
             property.ToUpperInvariant() switch
             {
+                "SYNCROOT" when arrayNames.Contains("System.Array") => array,
+                "SYNCROOT" => new PsObject(["System.Object"]) { ToStringValue = "System.Object" },
                 "ISFIXEDSIZE" => PsPrimitive.Boolean(arrayNames.Contains("System.Array")),
                 "RANK" when arrayNames.Contains("System.Array") => PsPrimitive.Int32(1),
                 "LONGLENGTH" when arrayNames.Contains("System.Array") => PsPrimitive.Int64(array.Items.Count),

@@ -178,6 +178,16 @@ public class FileSystemTests
     public async Task The_FileSystem_cmdlets_work_on_the_computers_disk(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // ContentCommandBase.WriteContentObject: every item carries the file's notes and how many items had been read.
+    [TestCase("mkdir C:\\d | Out-Null; Set-Content C:\\d\\n.txt 'a', 'b', 'c'; $l = Get-Content C:\\d\\n.txt; $l[0].PSPath; $l[0].PSParentPath; $l[0].PSChildName; \"$($l[0].PSDrive)\"; \"$($l[0].PSProvider)\"; $l.ReadCount -join ','",
+        "C:\\d\\n.txt|C:\\d|n.txt|C|Microsoft.PowerShell.Core\\FileSystem|1,2,3")]
+    [TestCase("Set-Content C:\\n.txt 'a', 'b', 'c'; (Get-Content C:\\n.txt -ReadCount 2 | ForEach-Object { \"$($_.Count):$($_.ReadCount)\" }) -join ','; (Get-Content C:\\n.txt -Tail 2).ReadCount -join ','; (Get-Content C:\\n.txt -Raw).ReadCount; (Get-Content C:\\n.txt)[0].PSParentPath",
+        "2:2,1:3|1,2|1|C:\\")]
+    [TestCase("Set-Content C:\\n.txt 'a'; $l = Get-Content C:\\n.txt; $l -eq 'a'; $l.GetType().FullName; $l.Length; \"[$l]\"; ($l -split '').Count; $l | ConvertTo-Json -Compress -Depth 0",
+        "True|System.String|1|[a]|3|{\"value\":\"a\",\"PSPath\":\"C:\\\\n.txt\",\"PSParentPath\":\"C:\\\\\",\"PSChildName\":\"n.txt\",\"PSDrive\":\"C\",\"PSProvider\":\"Microsoft.PowerShell.Core\\\\FileSystem\",\"ReadCount\":1}")]
+    public async Task Get_Content_notes_each_item_with_its_file_and_its_read_count(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [TestCase("Get-Content C:\\nope", "PathNotFound,Microsoft.PowerShell.Commands.GetContentCommand", "Cannot find path 'C:\\nope' because it does not exist.")]
     [TestCase("Remove-Item C:\\nope\\x.txt", "PathNotFound,Microsoft.PowerShell.Commands.RemoveItemCommand", "Cannot find path 'C:\\nope\\x.txt' because it does not exist.")]
     [TestCase("Get-ChildItem D:\\", "DriveNotFound,Microsoft.PowerShell.Commands.GetChildItemCommand", "Cannot find drive. A drive with the name 'D' does not exist.")]

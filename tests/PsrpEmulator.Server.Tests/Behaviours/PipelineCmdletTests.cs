@@ -470,10 +470,22 @@ public class PipelineCmdletTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
     }
 
-    // Windows PowerShell 5.1's CSV: a #TYPE line unless -NoTypeInformation, every field quoted, values as their ToString.
+    // Windows PowerShell 5.1's CSV: a #TYPE line unless -NoTypeInformation, every field quoted but a $null one (which
+    // EscapeAndAppendString leaves empty), values as their ToString, no empty line from ConvertTo-Csv.
     [TestCase("Get-Service EventLog, Spooler, WinRM | Select-Object Name, Status | ConvertTo-Csv -NoTypeInformation", "\"Name\",\"Status\"|\"EventLog\",\"Running\"|\"Spooler\",\"Stopped\"|\"WinRM\",\"Running\"")]
     [TestCase("Get-Service WinRM | Select-Object Name | ConvertTo-Csv", "#TYPE Selected.System.ServiceProcess.ServiceController|\"Name\"|\"WinRM\"")]
-    [TestCase("[pscustomobject]@{ a = 'x\"y'; b = $null; c = 1, 2 } | ConvertTo-Csv -NoTypeInformation -Delimiter ';'", "\"a\";\"b\";\"c\"|\"x\"\"y\";\"\";\"System.Object[]\"")]
+    [TestCase("[pscustomobject]@{ a = 'x\"y'; b = $null; c = 1, 2 } | ConvertTo-Csv -NoTypeInformation -Delimiter ';'", "\"a\";\"b\";\"c\"|\"x\"\"y\";;\"System.Object[]\"")]
+    [TestCase("[pscustomobject]@{ a = $null }, [pscustomobject]@{ a = '' } | ConvertTo-Csv -NoTypeInformation", "\"a\"|\"\"")]
+    [TestCase("5, 6 | ConvertTo-Csv", "#TYPE System.Int32")]
+    [TestCase("[version]'1.2.3' | ConvertTo-Csv", "#TYPE System.Version|\"Major\",\"Minor\",\"Build\",\"Revision\",\"MajorRevision\",\"MinorRevision\"|\"1\",\"2\",\"3\",\"-1\",\"-1\",\"-1\"")]
+    [TestCase("[timespan]'01:00:00' | ConvertTo-Csv", "#TYPE System.TimeSpan|\"Ticks\",\"Days\",\"Hours\",\"Milliseconds\",\"Minutes\",\"Seconds\",\"TotalDays\",\"TotalHours\",\"TotalMilliseconds\",\"TotalMinutes\",\"TotalSeconds\"|\"36000000000\",\"0\",\"1\",\"0\",\"0\",\"0\",\"0.0416666666666667\",\"1\",\"3600000\",\"60\",\"3600\"")]
+    [TestCase("@{ a = 1 } | ConvertTo-Csv -NoTypeInformation", "\"IsReadOnly\",\"IsFixedSize\",\"IsSynchronized\",\"Keys\",\"Values\",\"SyncRoot\",\"Count\"|\"False\",\"False\",\"False\",\"System.Collections.Hashtable+KeyCollection\",\"System.Collections.Hashtable+ValueCollection\",\"System.Object\",\"1\"")]
+    [TestCase("ConvertTo-Csv -InputObject (1, 2)", "#TYPE System.Object[]|\"Count\",\"Length\",\"LongLength\",\"Rank\",\"SyncRoot\",\"IsReadOnly\",\"IsFixedSize\",\"IsSynchronized\"|\"2\",\"2\",\"2\",\"1\",\"System.Object[]\",\"False\",\"True\",\"False\"")]
+    [TestCase("(Get-Service WinRM).Status | ConvertTo-Csv", "#TYPE System.ServiceProcess.ServiceControllerStatus|\"value__\"|\"4\"")]
+    [TestCase("Get-Date -Date '2024-01-02' | ConvertTo-Csv -NoTypeInformation | Select-Object -First 1", "\"DisplayHint\",\"DateTime\",\"Date\",\"Day\",\"DayOfWeek\",\"DayOfYear\",\"Hour\",\"Kind\",\"Millisecond\",\"Minute\",\"Month\",\"Second\",\"Ticks\",\"TimeOfDay\",\"Year\"")]
+    [TestCase("Set-Content C:\\Windows\\Temp\\c.txt 'one'; Get-Content C:\\Windows\\Temp\\c.txt | ConvertTo-Csv -NoTypeInformation",
+        "\"PSPath\",\"PSParentPath\",\"PSChildName\",\"PSDrive\",\"PSProvider\",\"ReadCount\",\"Length\"|\"C:\\Windows\\Temp\\c.txt\",\"C:\\Windows\\Temp\",\"c.txt\",\"C\",\"Microsoft.PowerShell.Core\\FileSystem\",\"1\",\"3\"")]
+    [TestCase("5 | Export-Csv C:\\Windows\\Temp\\n.csv; (Get-Content C:\\Windows\\Temp\\n.csv) -join '/'", "#TYPE System.Int32//")]
     [TestCase("'\"a\",\"b\"', '\"1\",\"x,y\"' | ConvertFrom-Csv | ForEach-Object { \"$($_.a) $($_.b)\" }", "1 x,y")]
     [TestCase("Get-Process | Select-Object Name, Id | ConvertTo-Csv | ConvertFrom-Csv | Where-Object Id -eq 4 | ForEach-Object Name", "System")]
     [TestCase("'1,2', '3' | ConvertFrom-Csv -Header x, y | ForEach-Object { $_.x + $_.y; $null -eq $_.y }", "12|False|3|True")]

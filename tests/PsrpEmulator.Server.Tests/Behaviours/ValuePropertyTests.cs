@@ -138,8 +138,11 @@ public class ValuePropertyTests
     }
 
     [TestCase("@(1, 2) | Select-Object * | ForEach-Object { $_.PSObject.TypeNames[0] }", "Selected.System.Int32|Selected.System.Int32")]
-    [TestCase(",@(1, 2) | Select-Object * | ForEach-Object { $_.GetType().Name }", "Object[]")]
-    public async Task Each_item_of_a_pipeline_is_projected_and_a_nested_collection_is_written_as_it_is(string script, string expected)
+    [TestCase(",@(1, 2) | Select-Object * | ForEach-Object { $_.GetType().Name; $_.PSObject.TypeNames[0] }", "PSCustomObject|Selected.System.Object[]")]
+    [TestCase(",@(1, 2) | Select-Object * | ForEach-Object { ($_.PSObject.Properties.Name -join ','); $_.Count; $_.LongLength; $_.Rank; $_.SyncRoot -join '+'; $_.IsFixedSize }",
+        "Count,Length,LongLength,Rank,SyncRoot,IsReadOnly,IsFixedSize,IsSynchronized|2|2|1|1+2|True")]
+    [TestCase(",[System.Collections.ArrayList]@(1, 2) | Select-Object * | ForEach-Object { $_.GetType().Name }", "ArrayList")]
+    public async Task Each_item_of_a_pipeline_is_projected_and_a_nested_array_to_its_own_properties(string script, string expected)
     {
         var host = await RunAsync(script);
 

@@ -10,43 +10,42 @@ namespace PsrpEmulator.Server.Behaviours.Formatting;
 /// </summary>
 internal static class Csv
 {
-    /// <summary>The property names of the header: the first object's, in order (a string's is Length).</summary>
+    /// <summary>
+    /// The property names of the header: the first object's properties as its PSObject lists them, extended, then adapted
+    /// (ExportCsvHelper.BuildPropertyNames): a string's Length, a date's DisplayHint, DateTime, Date, ..., a Hashtable's
+    /// IsReadOnly, ..., Count, an array's Count, Length, LongLength, Rank, SyncRoot, IsReadOnly, IsFixedSize,
+    /// IsSynchronized, a wrapped string's notes (Get-Content's PSPath, ..., ReadCount) before its Length. An integer has none.
+    /// </summary>
     public static List<string> Header(PsValue first) => first switch
     {
-        PsPrimitive { Value: string } => ["Length"],
+        PsPrimitive p => ValueProperties.Of(p) is { } own ? [.. own] : [],
+        PsObject o when ValueProperties.Of(o) is { } own => [.. own],
         PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => FormatViews.DisplayProperties(o, expandPropertySets: false),
+        PsObject { BaseValue: PsPrimitive inner, CollectionKind: PsCollectionKind.None } wrapper =>
+            [.. wrapper.ExtendedProperties.Select(p => p.Name).Concat(ValueProperties.Of(inner) ?? []).Distinct(StringComparer.OrdinalIgnoreCase)],
         _ => [],
     };
 
-    /// <summary>The <c>#TYPE</c> line of the first object: its most derived type name.</summary>
-    public static string TypeLine(PsValue first) => "#TYPE " + first switch
-    {
-        PsObject { TypeNames: [var name, ..] } => name,
-        PsPrimitive p => "System." + p.Type,
-        _ => "System.Object",
-    };
+    /// <summary>The <c>#TYPE</c> line of the first object: its most derived type name (a primitive's .NET type).</summary>
+    public static string TypeLine(PsValue first) => "#TYPE " + ScriptExpressions.TypeName(first);
 
     public static string HeaderLine(IReadOnlyList<string> header, char delimiter) =>
-        string.Join(delimiter, header.Select(Quote));
+        string.Join(delimiter, header.Select(Field));
 
-    /// <summary>One object's line: its values of the header's properties (empty where it has none).</summary>
+    /// <summary>
+    /// One object's line: its values of the header's properties, each its ToString in quotes; a value that is $null or
+    /// a property the object lacks is an empty field without quotes (<c>,"1"</c>), as EscapeAndAppendString skips null.
+    /// </summary>
     public static string Line(PsValue value, IReadOnlyList<string> header, char delimiter) =>
-        string.Join(delimiter, header.Select(name => Quote(Text(Value(value, name)))));
+        string.Join(delimiter, header.Select(name => Field(Text(VariableValueTemplate.Member(value, name)))));
 
-    /// <summary>A property's value as text (its ToString, as Export-Csv and ConvertTo-Html write it; empty where it has none).</summary>
-    public static string ValueText(PsValue value, string name) => Text(Value(value, name));
+    /// <summary>A property's value as text (its ToString, as ConvertTo-Html writes it; empty where it has none).</summary>
+    public static string ValueText(PsValue value, string name) => Text(VariableValueTemplate.Member(value, name)) ?? string.Empty;
 
-    private static PsValue? Value(PsValue value, string name) => value switch
+    // A property's ToString, as Export-Csv writes it; null for $null.
+    private static string? Text(PsValue? value) => value switch
     {
-        PsPrimitive { Value: string s } when name.Equals("Length", StringComparison.OrdinalIgnoreCase) => PsPrimitive.Int32(s.Length),
-        PsObject o => o[name],
-        _ => null,
-    };
-
-    // A property's ToString, as Export-Csv writes it.
-    private static string Text(PsValue? value) => value switch
-    {
-        null or PsNil => string.Empty,
+        null or PsNil => null,
         PsPrimitive p => FormatViews.PrimitiveText(p),
         PsObject { ToStringValue: { } text } => text,
         PsObject { BaseValue: { } b } => FormatViews.PrimitiveText(b),
@@ -67,7 +66,7 @@ internal static class Csv
         return name[..open] + "[" + string.Join(",", arguments) + "]";
     }
 
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Field(string? text) => text is null ? string.Empty : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// One CSV line's fields: separated by <paramref name="delimiter"/>, a field in double quotes may hold the delimiter

@@ -71,9 +71,19 @@ internal static class Json
                 ]);
             case PsPrimitive p:
                 return Primitive(p, level, depth);
-            case PsObject { BaseValue: { } b, TypeNames: var names }:
-                // An enum is its number; another wrapped value (a string with notes) its value.
-                return names is not null && names.Contains("System.Enum") && b.Value is int n ? new JsonLiteral(n.ToString(Invariant)) : Primitive(b, level, depth);
+            case PsObject { BaseValue: { } b, TypeNames: var names } wrapper:
+                // An enum is its number. Another wrapped value (a string with notes, Get-Content's lines) is 5.1's
+                // AddPsProperties: its value and its notes ({"value":"line","PSPath":"C:\\f.txt",...,"ReadCount":1});
+                // PowerShell 6 and later write a string's value alone.
+                if (names is not null && names.Contains("System.Enum") && b.Value is int n) return new JsonLiteral(n.ToString(Invariant));
+                if (wrapper.ExtendedProperties.Count == 0 || level > depth) return Primitive(b, level, depth);
+                var noted = new List<(string, JsonNode)>(wrapper.ExtendedProperties.Count + 1) { ("value", Primitive(b, level, depth)) };
+                foreach (var note in wrapper.ExtendedProperties)
+                {
+                    if (!noted.Exists(m => m.Item1.Equals(note.Name, StringComparison.OrdinalIgnoreCase))) noted.Add((note.Name, Node(note.Value, level + 1, depth, budget)));
+                }
+
+                return new JsonObject(noted);
         }
 
         var o = (PsObject)value;
