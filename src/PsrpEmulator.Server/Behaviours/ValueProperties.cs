@@ -87,7 +87,14 @@ internal static class ValueProperties
     /// array's (<c>,(1, 2) | Select-Object *</c>, <c>ConvertTo-Csv -InputObject (1, 2)</c>); null for other objects.
     /// </summary>
     public static IReadOnlyList<string>? Of(PsObject value) =>
-        IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : IsArray(value) ? ArrayProperties : null;
+        IsEnum(value) ? EnumProperties : IsHashtable(value) ? HashtableProperties : IsArray(value) ? ArrayProperties : OfNoted(value);
+
+    // A primitive with notes (Get-Content's lines, Add-Member on a string): its notes, instance members first, then the
+    // primitive's own (PSPath … ReadCount, Length); null when the primitive's are not modelled.
+    private static string[]? OfNoted(PsObject value) =>
+        value is { CollectionKind: PsCollectionKind.None, BaseValue: { } inner, ExtendedProperties.Count: > 0 } && Of(inner) is { } own
+            ? [.. value.ExtendedProperties.Select(p => p.Name).Concat(own).Distinct(StringComparer.OrdinalIgnoreCase)]
+            : null;
 
     /// <summary>How PowerShell's member collection calls a primitive's property: a note, a script property or a .NET one.</summary>
     public static (string Name, int Value, string InfoType) MemberType(PsPrimitive value, string property) => property switch

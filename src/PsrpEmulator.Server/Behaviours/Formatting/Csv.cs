@@ -21,8 +21,6 @@ internal static class Csv
         PsPrimitive p => ValueProperties.Of(p) is { } own ? [.. own] : [],
         PsObject o when ValueProperties.Of(o) is { } own => [.. own],
         PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o => FormatViews.DisplayProperties(o, expandPropertySets: false),
-        PsObject { BaseValue: PsPrimitive inner, CollectionKind: PsCollectionKind.None } wrapper =>
-            [.. wrapper.ExtendedProperties.Select(p => p.Name).Concat(ValueProperties.Of(inner) ?? []).Distinct(StringComparer.OrdinalIgnoreCase)],
         _ => [],
     };
 

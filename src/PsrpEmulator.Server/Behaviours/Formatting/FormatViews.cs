@@ -1289,6 +1289,8 @@ internal static class FormatViews
         if (value is not PsObject o) return string.Empty;
         if (ValueProperties.IsEnum(o) && name.Equals("value__", StringComparison.OrdinalIgnoreCase)) return CellText(o.BaseValue);
         var v = o[name] ?? (alias is null ? null : o[alias]);
+        // A primitive with notes (a Get-Content line): its notes, then the primitive's own (Length).
+        if (v is null && o is { CollectionKind: PsCollectionKind.None, BaseValue: PsPrimitive inner }) return Property(inner, name);
         return CellText(v);
     }
 
