@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace PsrpEmulator.Scenarios;
 
-/// <summary>One command of a documentation example and the output the page displays after it.</summary>
 /// <summary>One command of a documentation example and the output the page displays after it (null: the page shows none, as in prompt-less examples without an output block).</summary>
 public sealed record DocBlock(int Number, string Command, string? Output);
 

@@ -157,7 +157,6 @@ public sealed record RunStep : Step
     }
 }
 
-/// <summary>The named host is replaced by a fresh one (a client restart, "the next day").</summary>
 /// <summary>
 /// A recording's requests replayed against the world (as <c>psrp-emulator replay</c> does): the step passes when every
 /// response is as recorded.
@@ -176,6 +175,7 @@ public sealed record ReplayStep : Step
     public override string Describe() => $"replay {Path.GetFileName(File)}";
 }
 
+/// <summary>The named host is replaced by a fresh one (a client restart, "the next day").</summary>
 public sealed record RestartStep : Step
 {
     public required string Host { get; init; }
@@ -183,7 +183,6 @@ public sealed record RestartStep : Step
     public override string Describe() => $"restart {Host}";
 }
 
-/// <summary>Virtual time moves on.</summary>
 /// <summary>Faults added to the emulator now (as the admin API's POST /faults does).</summary>
 public sealed record InjectStep : Step
 {
@@ -192,6 +191,7 @@ public sealed record InjectStep : Step
     public override string Describe() => "inject " + string.Join(", ", Faults.Select(f => $"{f.Kind}{(f.Computer is null ? "" : " on " + f.Computer)}{(f.Action is null ? "" : " at " + f.Action)}"));
 }
 
+/// <summary>Virtual time moves on.</summary>
 public sealed record AdvanceStep : Step
 {
     public required TimeSpan By { get; init; }

@@ -174,7 +174,6 @@ public sealed class PSRemotingJob
         _loop = Task.Run(() => ReceiveLoopAsync(pipeline));
     }
 
-    /// <summary>The end of the current receive loop (after a disconnect: once it has noticed).</summary>
     /// <summary>A command that was running when its session auto-disconnected: Disconnected, to be reconnected later.</summary>
     internal void AttachDisconnected(PowerShellPipeline pipeline)
     {
@@ -182,6 +181,7 @@ public sealed class PSRemotingJob
         SetState(JobState.Disconnected);
     }
 
+    /// <summary>The end of the current receive loop (after a disconnect: once it has noticed).</summary>
     internal Task ReceiveLoopCompletion => _loop;
 
     /// <summary>The job's command, when the job has one.</summary>

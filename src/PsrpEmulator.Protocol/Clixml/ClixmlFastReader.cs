@@ -287,10 +287,6 @@ internal ref struct ClixmlFastReader
     private bool _textHadEntity;
 
     /// <summary>
-    /// Inside the content of <paramref name="parent"/>: skips whitespace and reads the next child's start tag (true),
-    /// or the parent's end tag (false). Depth is checked by the caller.
-    /// </summary>
-    /// <summary>
     /// Items are gathered in a pooled array and added at once: the list is allocated at exactly its size instead of
     /// doubling its way there (a 10,000-item list would otherwise allocate about 26 bytes more per item).
     /// </summary>
@@ -325,6 +321,10 @@ internal ref struct ClixmlFastReader
         }
     }
 
+    /// <summary>
+    /// Inside the content of <paramref name="parent"/>: skips whitespace and reads the next child's start tag (true),
+    /// or the parent's end tag (false). Depth is checked by the caller.
+    /// </summary>
     private bool NextChild(int depth, Tag parent, out Tag child)
     {
         _ = depth;

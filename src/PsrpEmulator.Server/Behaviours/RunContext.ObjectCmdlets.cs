@@ -132,17 +132,17 @@ internal sealed partial class RunContext
     };
 
     /// <summary>
-    /// Adds the members to <paramref name="item"/> in place (an object, as PowerShell's PSObject is shared by every
-    /// variable that holds it); a primitive gets a wrapper with them, which only -PassThru hands on. A member the object
-    /// has already is PowerShell's MemberAlreadyExists unless -Force (then it is replaced).
-    /// </summary>
-    /// <summary>
     /// A primitive in a PSObject wrapper, which can carry note properties (Add-Member, Compare-Object -PassThru,
     /// Select-Object -ExpandProperty with -Property). Its type names and text are the primitive's, so it has none of
     /// its own: the serializer writes such a PSObject as <c>&lt;Obj&gt;&lt;S&gt;…&lt;/S&gt;&lt;MS&gt;…</c>, without TN or ToString.
     /// </summary>
     private static PsObject Wrapped(PsPrimitive primitive) => new() { BaseValue = primitive };
 
+    /// <summary>
+    /// Adds the members to <paramref name="item"/> in place (an object, as PowerShell's PSObject is shared by every
+    /// variable that holds it); a primitive gets a wrapper with them, which only -PassThru hands on. A member the object
+    /// has already is PowerShell's MemberAlreadyExists unless -Force (then it is replaced).
+    /// </summary>
     private static PsValue AddMembers(PsValue item, AddMemberSpec spec)
     {
         var target = item switch

@@ -2185,11 +2185,6 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>
-    /// ConvertFrom-Json as Windows PowerShell 5.1's: the input's texts are read at the end, each as its own JSON when
-    /// the first is JSON alone, else all joined by line breaks as one; an array is written as one object (5.1 does not
-    /// enumerate it); text that is not JSON ends the statement with ArgumentException.
-    /// </summary>
     /// <summary>ConvertFrom-StringData: each text piped in as one hashtable of its name=value lines.</summary>
     private sealed class ConvertFromStringDataStage : Stage
     {
@@ -2232,6 +2227,11 @@ internal sealed partial class RunContext
         return table;
     }
 
+    /// <summary>
+    /// ConvertFrom-Json as Windows PowerShell 5.1's: the input's texts are read at the end, each as its own JSON when
+    /// the first is JSON alone, else all joined by line breaks as one; an array is written as one object (5.1 does not
+    /// enumerate it); text that is not JSON ends the statement with ArgumentException.
+    /// </summary>
     private sealed class ConvertFromJsonStage(RunContext context, IPipelineHost? to) : Stage
     {
         private readonly List<string> _texts = [];

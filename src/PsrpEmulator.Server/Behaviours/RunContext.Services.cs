@@ -232,13 +232,10 @@ internal sealed partial class RunContext
         await output.WriteAsync(new PipelineOutput(ServicesValueTemplate.ServiceController(states.FindInstalled(name)!, Services)), cancellationToken);
     }
 
-    // Set-Service -StartupType's values (ServiceStartMode's, and 5.1's Automatic/Manual/Disabled).
-    /// <summary>
-    /// The services a service cmdlet names, as MultipleServiceCommandBase chooses them: by -Name (wildcards; a plain name
-    /// no service has is NoServiceFoundForGivenName), -DisplayName (NoServiceFoundForGivenDisplayName), -InputObject or
-    /// piped ServiceControllers and names, each once, then -Include and -Exclude (wildcards, on the display name when
-    /// chosen by it); none of them chooses every service. Sorted by name, as the cmdlets sort what they found.
-    /// </summary>
+    /// <summary>A service command's NoServiceFoundForGivenName for a name no service has.</summary>
+    private static ScriptedError NoServiceFound(string command, string name) => new($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
+        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command, ExceptionProperties = ServiceNameOf(name) };
+
     /// <summary>
     /// Get-Service -ComputerName of other computers only, from inside a session: their Service Control Managers are
     /// out of reach (one that does not resolve is no RPC server; another of the emulator's computers refuses the
@@ -247,10 +244,6 @@ internal sealed partial class RunContext
     /// services (no name, a wildcard, -DisplayName) lets ServiceController's InvalidOperationException out: "Cannot open
     /// Service Control Manager on computer 'X'. This operation might require other privileges.", the statement's error.
     /// </summary>
-    /// <summary>A service command's NoServiceFoundForGivenName for a name no service has.</summary>
-    private static ScriptedError NoServiceFound(string command, string name) => new($"Cannot find any service with service name '{name}'.", $"NoServiceFoundForGivenName,{CmdletClass(command)}",
-        ErrorCategory.ObjectNotFound, "Microsoft.PowerShell.Commands.ServiceCommandException", name) { Activity = command, ExceptionProperties = ServiceNameOf(name) };
-
     private async ValueTask ServicesOfOtherComputersAsync(StageArguments arguments, List<string> computers, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         ScriptedError CannotOpen() => new($"Cannot open Service Control Manager on computer '{computers[0]}'. This operation might require other privileges.",
@@ -264,6 +257,12 @@ internal sealed partial class RunContext
         }
     }
 
+    /// <summary>
+    /// The services a service cmdlet names, as MultipleServiceCommandBase chooses them: by -Name (wildcards; a plain name
+    /// no service has is NoServiceFoundForGivenName), -DisplayName (NoServiceFoundForGivenDisplayName), -InputObject or
+    /// piped ServiceControllers and names, each once, then -Include and -Exclude (wildcards, on the display name when
+    /// chosen by it); none of them chooses every service. Sorted by name, as the cmdlets sort what they found.
+    /// </summary>
     private async ValueTask<List<PsObject>> SelectServicesAsync(string command, StageArguments arguments, IReadOnlyList<PsValue> piped, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var services = ScriptExpressions.Enumerate(await CaptureAsync("Get-Service", null, blockNesting + 1)).OfType<PsObject>().Where(s => s["Name"] is not null).ToList();

@@ -80,10 +80,6 @@ internal static partial class ScriptExpressions
         _ => null,
     };
 
-    /// <summary>
-    /// The OEM code page 437's Encoding, as a remote session's <c>[Console]::OutputEncoding</c> is (UNVERIFIED: its .NET
-    /// Framework type name); it is no UTF-8, so <c>-eq [Text.Encoding]::UTF8</c> is false.
-    /// </summary>
     /// <summary>The concrete encodings scripts construct (<c>New-Object System.Text.UTF8Encoding $false</c>, <c>[Text.UTF8Encoding]::new()</c>).</summary>
     internal static readonly string[] ConstructedEncodingTypeNames = ["System.Text.UTF8Encoding", "System.Text.UnicodeEncoding", "System.Text.ASCIIEncoding", "System.Text.UTF32Encoding"];
 
@@ -121,6 +117,10 @@ internal static partial class ScriptExpressions
     /// <summary>Whether an encoding object writes its byte order mark (the static ones do; a constructed one as it was made).</summary>
     internal static bool WritesPreamble(PsValue encoding) => encoding is not PsObject o || !WithoutPreamble.TryGetValue(o, out _);
 
+    /// <summary>
+    /// The OEM code page 437's Encoding, as a remote session's <c>[Console]::OutputEncoding</c> is (UNVERIFIED: its .NET
+    /// Framework type name); it is no UTF-8, so <c>-eq [Text.Encoding]::UTF8</c> is false.
+    /// </summary>
     internal static PsValue OemEncodingObject() => EncodingObject("System.Text.SBCSCodePageEncoding", 437, "IBM437", "OEM United States");
 
     private static PsObject EncodingObject(string typeName, int codePage, string webName, string encodingName) =>

@@ -998,10 +998,6 @@ internal static partial class ScriptExpressions
         value is PsObject { CollectionKind: PsCollectionKind.None, BaseValue: PsPrimitive inner } wrapper && !ValueProperties.IsEnum(wrapper) ? inner : value;
 
     /// <summary>
-    /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several
-    /// items), a hashtable's entry by its key, a character of a string; $null past the end, as PowerShell.
-    /// </summary>
-    /// <summary>
     /// <c>first..last</c>: the integers from one to the other, up or down, both converted to Int32 as PowerShell converts
     /// them. A range made as a value holds at most <see cref="MaxCollectionItems"/> items here; indexing with one
     /// (<see cref="IndexRange"/>) takes any length.
@@ -1041,6 +1037,10 @@ internal static partial class ScriptExpressions
         return PsObjects.List(items, ListValueTemplate.ArrayTypeNames);
     }
 
+    /// <summary>
+    /// <c>value[index]</c>: an item of a collection (a negative index counts from the end; several indexes give several
+    /// items), a hashtable's entry by its key, a character of a string; $null past the end, as PowerShell.
+    /// </summary>
     public static PsValue Index(PsValue? value, PsValue? index)
     {
         if (IsCollection(index)) return PsObjects.List(Enumerate(index).Select(i => Index(value, i)).Where(v => v is not PsNil).ToList(), ListValueTemplate.ArrayTypeNames);

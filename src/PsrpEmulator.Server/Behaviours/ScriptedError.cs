@@ -227,7 +227,6 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     public static ScriptedError ParseError(string message, string id) => new(
         message, id, ErrorCategory.ParserError, "System.Management.Automation.ParseException");
 
-    /// <summary><c>-match</c> (or <c>-like</c>) with a pattern .NET cannot use: the statement's terminating error.</summary>
     /// <summary>
     /// PowerShell's WildcardPatternException for a pattern with a '[' set that is not closed or is empty (<c>'a' -like
     /// 'a[b'</c>); escaping from an operator it is a RuntimeException, OperationStopped (UNVERIFIED category).
@@ -235,6 +234,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     public static ScriptedError InvalidWildcardPattern(string pattern) => new(
         $"The specified wildcard character pattern is not valid: {pattern}", "RuntimeException", ErrorCategory.OperationStopped, "System.Management.Automation.WildcardPatternException", null);
 
+    /// <summary><c>-match</c> (or <c>-like</c>) with a pattern .NET cannot use: the statement's terminating error.</summary>
     public static ScriptedError InvalidRegularExpression(string pattern) => new(
         $"The regular expression pattern {pattern} is not valid.", "InvalidRegularExpression", ErrorCategory.InvalidOperation, RuntimeExceptionType, pattern)
     {
@@ -266,7 +266,6 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         $"The script failed due to call depth overflow.  The call depth reached {limit + 1} and the maximum is {limit}.", "CallDepthOverflow",
         ErrorCategory.InvalidOperation, "System.Management.Automation.ScriptCallDepthException");
 
-    /// <summary>A method the value has not (for the emulator: one it does not emulate), as PowerShell words it.</summary>
     /// <summary>
     /// PowerShell's parse error for a statement that starts with a literal and has another token after it ('a' 'b', 3 4);
     /// null for any other statement.
@@ -276,6 +275,7 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             ? ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")
             : null;
 
+    /// <summary>A method the value has not (for the emulator: one it does not emulate), as PowerShell words it.</summary>
     public static ScriptedError MethodNotFound(string method, string typeName) => new(
         $"Method invocation failed because [{typeName}] does not contain a method named '{method}'.", "MethodNotFound",
         ErrorCategory.InvalidOperation, RuntimeExceptionType);

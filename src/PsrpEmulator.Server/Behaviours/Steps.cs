@@ -1607,11 +1607,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// The error <c>throw value</c> raises, as PowerShell's ConvertToException makes it: nothing (or an empty string) is
-    /// ScriptHalted; an error record is thrown again as it is (<c>throw $_</c>); an exception is the record's exception,
-    /// its message the id, OperationStopped; anything else is a RuntimeException of its text, the value its target.
-    /// </summary>
-    /// <summary>
     /// The error record a RuntimeException belongs to, when the session has it (<c>$_</c>, <c>$Error</c>): PowerShell
     /// throws such an exception again with its own record (<c>throw $_.Exception</c> keeps the id and the target).
     /// </summary>
@@ -1686,6 +1681,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         });
     }
 
+    /// <summary>
+    /// The error <c>throw value</c> raises, as PowerShell's ConvertToException makes it: nothing (or an empty string) is
+    /// ScriptHalted; an error record is thrown again as it is (<c>throw $_</c>); an exception is the record's exception,
+    /// its message the id, OperationStopped; anything else is a RuntimeException of its text, the value its target.
+    /// </summary>
     internal static ScriptedError ThrownError(PsValue value)
     {
         if (value is PsNil || value is PsPrimitive { Value: "" }) return new("ScriptHalted", "ScriptHalted", ErrorCategory.OperationStopped, ScriptedError.RuntimeExceptionType);
@@ -2165,11 +2165,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// Write-Verbose / Write-Debug: the record is written only when the command's <c>-Verbose</c> / <c>-Debug</c>
-    /// switch, or else <c>$VerbosePreference</c> / <c>$DebugPreference</c>, is Continue or Inquire (both
-    /// SilentlyContinue in a remote session); Stop ends the script with PowerShell's ActionPreferenceStop error.
-    /// </summary>
-    /// <summary>
     /// Write-Information [-MessageData] data [[-Tags] tags] [-InformationAction a] [-InformationVariable v]: the
     /// information record (its MessageData the object itself), as -InformationAction (else $InformationPreference,
     /// SilentlyContinue by default) says: Ignore writes nothing; Continue also writes the data's text to the host
@@ -2269,6 +2264,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
     }
 
+    /// <summary>
+    /// Write-Verbose / Write-Debug: the record is written only when the command's <c>-Verbose</c> / <c>-Debug</c>
+    /// switch, or else <c>$VerbosePreference</c> / <c>$DebugPreference</c>, is Continue or Inquire (both
+    /// SilentlyContinue in a remote session); Stop ends the script with PowerShell's ActionPreferenceStop error.
+    /// </summary>
     private async ValueTask WriteVerboseOrDebugAsync(string text, string stream, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var command = "Write-" + stream;

@@ -37,7 +37,6 @@ public static class YamlText
 
     private static volatile Loaded? s_last;
 
-    /// <summary>A complaint about a scenario section's node, naming the file, line and column (the seed parsers').</summary>
     /// <summary>
     /// A seed's mapping of single values by key (an event log entry's, a certificate's): an unknown key or a value that
     /// is not one scalar is a complaint naming its place, with the keys <paramref name="keys"/> the <paramref name="what"/> takes.
@@ -55,6 +54,7 @@ public static class YamlText
         return fields;
     }
 
+    /// <summary>A complaint about a scenario section's node, naming the file, line and column (the seed parsers').</summary>
     internal static BehaviourLoadException LoadError(string source, YamlNode node, string message) =>
         new($"{source}, line {node.Start.Line}, column {node.Start.Column}: {message}")
         {
