@@ -164,7 +164,7 @@ public sealed partial class BehaviourCatalog
 
         if (pipeline.Commands[0].IsScript &&
             (Statements.Split(text) is { Count: > 1 } || Statements.IsExit(text, out _) || Statements.IsReturn(text, out _) || Statements.IsThrow(text, out _) || Statements.ScriptBlockCall(text) is not null || Statements.LoopLabel(text) is not null || RunContext.JobPipeline(text) is not null || RunContext.JobPipelineWithMore(text) is not null || Statements.IsLanguage(text) ||
-             Statements.IsWriteOutput(text) || Statements.WriteStreamCommand(text) is not null || Statements.IsWriteInformation(text) || Statements.JsonCommand(text) is not null || RunContext.ValueCommand(text) is not null || text == "$?" || Statements.IsStartSleep(text) || Statements.ActionPreferences(text) is not null || RunContext.IsCmdletPipeline(text) ||
+             Statements.IsWriteOutput(text) || Statements.WriteStreamCommand(text) is not null || Statements.IsWriteInformation(text) || Statements.JsonCommand(text) is not null || RunContext.ValueCommand(text) is not null || text == "$?" || RunContext.IsSessionStatement(text) || Statements.IsStartSleep(text) || Statements.ActionPreferences(text) is not null || RunContext.IsCmdletPipeline(text) ||
              // An expression with its streams redirected ('a' 2>$null, "x" > file): the expression's statement.
              Statements.SplitRedirections(text) is var (bare, _) && bare.TrimStart() is ['\'' or '"' or '$', ..] or [>= '0' and <= '9', ..]))
         {

@@ -231,6 +231,10 @@ internal sealed partial class RunContext
         "ADD-CONTENT" or "AC" => "Add-Content",
         "OUT-FILE" => "Out-File",
         "REMOVE-ITEM" or "RM" or "DEL" or "ERASE" or "RI" or "RD" or "RMDIR" => "Remove-Item",
+        "REMOVE-PSSESSION" or "RSN" => "Remove-PSSession",
+        "DISCONNECT-PSSESSION" or "DNSN" => "Disconnect-PSSession",
+        "CONNECT-PSSESSION" or "CNSN" => "Connect-PSSession",
+        "RECEIVE-PSSESSION" or "RCSN" => "Receive-PSSession",
         "COPY-ITEM" or "CP" or "COPY" or "CPI" => "Copy-Item",
         "MOVE-ITEM" or "MV" or "MOVE" or "MI" => "Move-Item",
         "GET-PROCESS" or "GPS" or "PS" => "Get-Process",
@@ -2096,9 +2100,17 @@ internal sealed partial class RunContext
     /// in it does nothing, as those cmdlets bind their disk from the pipeline (`Get-Disk | where PartitionStyle -eq RAW |
     /// Initialize-Disk ...` finds no RAW disk here); an object reaching it is a scenario error.
     /// </summary>
+    /// <summary>
+    /// A cmdlet whose piped objects the emulator does not take (a disk's, a partition's; a PSSession's, which no session
+    /// has inside one): nothing piped, nothing done (<c>Get-PSSession | Remove-PSSession</c>); an object, a scenario error.
+    /// </summary>
     private sealed class UnemulatedInputStage(string command) : Stage
     {
-        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "Initialize-Disk", "New-Partition", "Format-Volume", "Resize-Partition", "Set-Disk", "Clear-Disk" };
+        public static readonly HashSet<string> Commands = new(StringComparer.Ordinal)
+        {
+            "Initialize-Disk", "New-Partition", "Format-Volume", "Resize-Partition", "Set-Disk", "Clear-Disk",
+            "Remove-PSSession", "Disconnect-PSSession", "Connect-PSSession", "Receive-PSSession",
+        };
 
         public override ValueTask ProcessAsync(PsValue item) =>
             throw new ScriptExpressionException(ScriptedError.ScenarioFault($"{command} of a piped object is not emulated: give the command a rule"));

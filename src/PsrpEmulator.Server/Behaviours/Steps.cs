@@ -876,6 +876,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return false;
     }
 
+    /// <summary>
+    /// Whether a statement is one <see cref="NoSessionsAsync"/> may answer (Get-PSSession or Exit-PSSession alone, a
+    /// PSSession cmdlet with one -Id, -Name, -InstanceId or -Session), so a script of it alone runs as statements.
+    /// </summary>
+    internal static bool IsSessionStatement(string text)
+    {
+        var words = Statements.SplitArguments(text.Trim());
+        if (words.Count == 0) return false;
+        var command = WindowsCommands.AliasTarget(words[0]) ?? words[0];
+        return words.Count == 1 ? command.Equals("Get-PSSession", StringComparison.OrdinalIgnoreCase) || command.Equals("Exit-PSSession", StringComparison.OrdinalIgnoreCase)
+            : words.Count is 2 or 3 && LocalSessionCommands.Contains(command, StringComparer.OrdinalIgnoreCase) && words[1].StartsWith('-');
+    }
+
     // [ValidateNotNullOrEmpty]'s refusal of a -Session given $null or nothing (Invoke-, Connect-, Disconnect-, Receive-PSSession).
     private static ScriptedError SessionNullOrEmpty(string command) => ParameterError(command,
         "Cannot validate argument on parameter 'Session'. The argument is null or empty. Provide an argument that is not null or empty, and then try the command again.",

@@ -415,6 +415,33 @@ public class ErrorRecordMemberTests
         Assert.That(refusal["ErrorCategory_Message"].AsString(), Is.EqualTo("InvalidData: (:) [Invoke-Command], ParameterBindingValidationException"));
     }
 
+    // A script of one such statement, as a client sends `Get-PSSession` alone, and the cleanup idiom's pipeline: nothing
+    // to list, nothing piped to remove.
+    [TestCase("Get-PSSession")]
+    [TestCase("gsn")]
+    [TestCase("Exit-PSSession")]
+    [TestCase("Get-PSSession | Remove-PSSession")]
+    [TestCase("Get-PSSession | Where-Object State -eq Broken | rsn")]
+    [TestCase("Get-PSSession -Name Dep*")]
+    public async Task A_script_of_a_PSSession_cmdlet_alone_finds_no_session_and_writes_nothing(string script)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), outcome.ErrorRecord?.ToStringValue);
+        Assert.That(host.Records.OfType<ErrorRecordMessage>(), Is.Empty);
+        Assert.That(host.Outputs, Is.Empty);
+    }
+
+    [TestCase("Remove-PSSession -Id 3", "RemoteRunspaceNotAvailableForSpecifiedSessionId,Microsoft.PowerShell.Commands.RemovePSSessionCommand")]
+    [TestCase("'x' | Remove-PSSession", "PsrpEmulator.ScenarioError")]
+    public async Task A_script_of_a_PSSession_cmdlet_given_something_to_find_says_why(string script, string errorId)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        var records = host.Records.OfType<ErrorRecordMessage>().Select(r => r.Record).Append(outcome.ErrorRecord).OfType<PsObject>();
+        Assert.That(records.Select(r => r["FullyQualifiedErrorId"].AsString()), Is.EqualTo(new[] { errorId }));
+    }
+
     [Test]
     public async Task Get_and_Remove_PSSession_by_id_name_or_instance_id_find_no_session_in_a_session()
     {
