@@ -309,6 +309,35 @@ internal sealed partial class RunContext
     /// <summary>The type of <c>$Host.UI.RawUI</c>: its ReadKey and FlushInputBuffer run on the client's host.</summary>
     internal const string HostRawUserInterfaceTypeName = "System.Management.Automation.Internal.Host.InternalHostRawUserInterface";
 
+    private static readonly string[] RectangleFields = ["Left", "Top", "Right", "Bottom"];
+
+    // A Rectangle as RemoteHostEncoder encodes a struct: an object of its fields (left, top, right, bottom).
+    private static PsObject RectangleArgument(int[] fields) =>
+        new PsObject().With("left", fields[0]).With("top", fields[1]).With("right", fields[2]).With("bottom", fields[3]);
+
+    /// <summary>
+    /// A BufferCell (a hashtable of Character, ForegroundColor, BackgroundColor, BufferCellType, or an object with them)
+    /// as RemoteHostEncoder encodes it: its fields, the character a Char and the enums their numbers. A value that is
+    /// none is the method's argument conversion error.
+    /// </summary>
+    private static PsObject BufferCellArgument(string method, PsValue value)
+    {
+        PsValue? Field(string name) => value switch
+        {
+            PsObject { CollectionKind: PsCollectionKind.Dictionary } table => TableKeys.Find(table, PsPrimitive.String(name)) is var at and >= 0 ? table.Entries[at].Value : null,
+            PsObject o => o[name],
+            _ => null,
+        };
+
+        int Color(string name) => Field(name) is { } color && HostInformationMessage.ParseColor(PipelineVariables.Display(color)) is { } parsed ? (int)parsed : 0;
+        var character = Field("Character") is { } c && PipelineVariables.Display(c) is { Length: 1 } one ? one[0] : value is PsObject ? ' '
+            : throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"fill\", with value: \"{PipelineVariables.Display(value)}\", for \"{method}\" to type \"System.Management.Automation.Host.BufferCell\".",
+                "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+        var type = Field("BufferCellType") is { } t ? PipelineVariables.Display(t).ToUpperInvariant() switch { "LEADING" or "1" => 1, "TRAILING" or "2" => 2, _ => 0 } : 0;
+        return new PsObject().With("character", PsPrimitive.Char(character)).With("foregroundColor", Color("ForegroundColor"))
+            .With("backgroundColor", Color("BackgroundColor")).With("bufferCellType", type);
+    }
+
     // ReadKeyOptions: AllowCtrlC 1, NoEcho 2, IncludeKeyDown 4, IncludeKeyUp 8 (ReadKey() is IncludeKeyDown).
     private static readonly string[] ReadKeyOptionNames = ["AllowCtrlC", "NoEcho", "IncludeKeyDown", "IncludeKeyUp"];
 
@@ -358,6 +387,13 @@ internal sealed partial class RunContext
             if (name.Equals("FlushInputBuffer", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0)
             {
                 await Host.SendHostCallAsync(RemoteHostMethodId.FlushInputBuffer, [], cancellationToken);
+                return PsNil.Instance;
+            }
+
+            // SetBufferContents(Rectangle, BufferCell) fills a region (-1s: the whole buffer, Clear-Host's), a void call.
+            if (name.Equals("SetBufferContents", StringComparison.OrdinalIgnoreCase) && arguments.Count == 2 && RawUIFields(arguments[0], RectangleFields) is { } rectangle)
+            {
+                await Host.SendHostCallAsync(RemoteHostMethodId.SetBufferContents2, [RectangleArgument(rectangle), BufferCellArgument(name, arguments[1])], cancellationToken);
                 return PsNil.Instance;
             }
 

@@ -17,6 +17,11 @@ internal sealed partial class RunContext
     [GeneratedRegex(@"^['""]?(?<drive>function|variable|alias):", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SessionStateDrive();
 
+    // InitialSessionState's Clear-Host on Windows: the client's console is cleared through the RawUI's host calls.
+    private const string ClearHostText = "\r\n$RawUI = $Host.UI.RawUI\r\n$RawUI.CursorPosition = @{X=0;Y=0}\r\n$RawUI.SetBufferContents(\r\n" +
+        "    @{Top = -1; Bottom = -1; Right = -1; Left = -1},\r\n    @{Character = ' '; ForegroundColor = $rawui.ForegroundColor; BackgroundColor = $rawui.BackgroundColor})\r\n" +
+        "# .Link\r\n# https://go.microsoft.com/fwlink/?LinkID=225747\r\n# .ExternalHelp System.Management.Automation.dll-help.xml\r\n";
+
     /// <summary>
     /// Windows PowerShell 5.1's own functions in every session (InitialSessionState's built-in functions: the drive
     /// letters, <c>cd..</c>, <c>cd\</c> and the rest), with the definitions known here (the others' texts are not
@@ -25,7 +30,7 @@ internal sealed partial class RunContext
     private static readonly (string Name, string Definition)[] BuiltInFunctions =
     [
         .. Enumerable.Range('A', 26).Select(letter => ($"{(char)letter}:", "Set-Location $MyInvocation.MyCommand.Name")),
-        ("cd..", "Set-Location .."), ("cd\\", "Set-Location \\"), ("Clear-Host", string.Empty), ("Get-Verb", string.Empty), ("help", string.Empty),
+        ("cd..", "Set-Location .."), ("cd\\", "Set-Location \\"), ("Clear-Host", ClearHostText), ("Get-Verb", string.Empty), ("help", string.Empty),
         ("ImportSystemModules", string.Empty), ("mkdir", string.Empty), ("more", string.Empty), ("oss", string.Empty),
         ("Pause", "$null = Read-Host 'Press Enter to continue...'"), ("prompt", string.Empty), ("TabExpansion2", string.Empty),
     ];
@@ -231,6 +236,10 @@ internal sealed partial class RunContext
         .With("PSIsContainer", PsPrimitive.Boolean(false));
 
     private static bool IsBuiltInFunction(string name) => BuiltInFunctions.Any(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The text of a built-in function the emulator knows and runs; null for another name or one whose text is not recorded.</summary>
+    internal static string? BuiltInFunctionText(string name) =>
+        Array.Find(BuiltInFunctions, f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Definition is { Length: > 0 } text ? text : null;
 
     /// <summary>A drive's items as the current scope sees them (FUNCTION, VARIABLE, ALIAS): names and values.</summary>
     private IEnumerable<(string Name, PsValue Value)> SessionStateItems(string drive)

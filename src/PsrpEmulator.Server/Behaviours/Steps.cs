@@ -4007,15 +4007,42 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     // A Size or Coordinates: an object with the two properties (one the RawUI gave, or made with them).
+    // A hashtable converts as PowerShell converts one to a struct: a field per key, a missing one 0 (@{X=0;Y=0}, Clear-Host's).
     private static (int, int) RawUIPair(string property, PsValue value, string first, string second, string typeName)
     {
-        if (value is PsObject pair && ScriptExpressions.AsNumberOrNull(pair[first] ?? PsNil.Instance) is { } a && ScriptExpressions.AsNumberOrNull(pair[second] ?? PsNil.Instance) is { } b &&
-            a == Math.Floor(a) && b == Math.Floor(b) && a is >= int.MinValue and <= int.MaxValue && b is >= int.MinValue and <= int.MaxValue)
+        if (RawUIFields(value, [first, second]) is [var a, var b]) return (a, b);
+        throw RawUISetError(property, value, typeName);
+    }
+
+    /// <summary>
+    /// The integer fields of a RawUI struct (Size, Coordinates, Rectangle) from an object that has them or a hashtable
+    /// whose keys are among them (a missing one 0, as PowerShell's conversion leaves it); null when the value is neither.
+    /// </summary>
+    internal static int[]? RawUIFields(PsValue value, string[] names)
+    {
+        if (value is not PsObject o) return null;
+        var fields = new int[names.Length];
+        if (o.CollectionKind == PsCollectionKind.Dictionary)
         {
-            return ((int)a, (int)b);
+            foreach (var entry in o.Entries)
+            {
+                var at = Array.FindIndex(names, n => n.Equals(PipelineVariables.Display(entry.Key), StringComparison.OrdinalIgnoreCase));
+                if (at < 0 || WholeInt(entry.Value) is not { } number) return null;
+                fields[at] = number;
+            }
+
+            return fields;
         }
 
-        throw RawUISetError(property, value, typeName);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (WholeInt(o[names[i]] ?? PsNil.Instance) is not { } number) return null;
+            fields[i] = number;
+        }
+
+        return fields;
+
+        static int? WholeInt(PsValue v) => ScriptExpressions.AsNumberOrNull(v) is { } n && n == Math.Floor(n) && n is >= int.MinValue and <= int.MaxValue ? (int)n : null;
     }
 
     private static ScriptExpressionException RawUISetError(string property, PsValue value, string typeName) => new(new ScriptedError(

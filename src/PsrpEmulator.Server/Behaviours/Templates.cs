@@ -540,7 +540,9 @@ internal sealed class PipelineVariables
         if (name.Length == 0 || !char.IsLetter(name[0])) return null;
         // A function defined in a function (or a & { } block) running now first, the innermost scope's, then the session's.
         var body = Scoped("function:" + name) ?? (Existing is { } r && r.TryGetVariable("function:" + name, out var session) ? session : null);
-        return body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
+        // Windows PowerShell's own functions (C:, cd.., Clear-Host...) whose text is known run as any other, by a default
+        // alias too (cls, clear), unless the session removed one (held as $null) or defined its own.
+        return body is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : body is null && Existing is not null ? RunContext.BuiltInFunctionText(name) ?? (WindowsCommands.AliasTarget(name) is { } target ? RunContext.BuiltInFunctionText(target) : null) : null;
     }
 
     /// <summary>
@@ -759,6 +761,12 @@ internal sealed class PipelineVariables
         }
 
         if (Existing is { } r && r.TryGetVariable(name, out var value)) return value;
+        // ${function:cd..}: a built-in function's script block, until the session removes or redefines it.
+        if (name.StartsWith("function:", StringComparison.OrdinalIgnoreCase) && Existing is not null && RunContext.BuiltInFunctionText(name[9..]) is { } builtIn)
+        {
+            return PsrpEmulator.Protocol.Clixml.PsPrimitive.ScriptBlock(builtIn);
+        }
+
         if (name.Equals("PSDefaultParameterValues", StringComparison.OrdinalIgnoreCase))
         {
             // The session's own, empty until a script adds to it ($PSDefaultParameterValues['*:Encoding'] = 'utf8'): kept,

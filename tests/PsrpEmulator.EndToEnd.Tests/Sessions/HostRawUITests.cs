@@ -55,6 +55,35 @@ public class HostRawUITests : EmulatorTestBase
         Assert.That(later.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("new title"), "the pool's host keeps it for later pipelines");
     }
 
+    /// <summary>
+    /// Clear-Host (cls, clear) is 5.1's built-in function: the cursor to 0,0 (a hashtable converted to Coordinates) and
+    /// SetBufferContents of the whole buffer (-1s) with blanks in the host's colours, two void calls the client's console
+    /// carries out.
+    /// </summary>
+    [TestCase("Clear-Host")]
+    [TestCase("cls")]
+    [TestCase("clear")]
+    public async Task Clear_Host_moves_the_client_s_cursor_home_and_fills_its_buffer_with_blanks(string command)
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport, new RunspacePoolOptions { HostInfo = HostInfoData.ForHost(Raw) });
+
+        var events = await pool.InvokeAsync($"{command}; 'after'");
+
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty);
+        Assert.That(events.OfType<OutputEvent>().Single().Value.ToDisplayString(), Is.EqualTo("after"));
+        var calls = events.OfType<HostCallEvent>().Select(c => c.Call).ToList();
+        Assert.That(calls.Select(c => c.MethodId), Is.EqualTo(new[] { RemoteHostMethodId.SetCursorPosition, RemoteHostMethodId.SetBufferContents2 }));
+        var home = (PsObject)calls[0].Parameters.Single();
+        Assert.That(home.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("x", "0"), ("y", "0") }));
+        var (rectangle, fill) = ((PsObject)calls[1].Parameters[0], (PsObject)calls[1].Parameters[1]);
+        Assert.That(rectangle.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())), Is.EqualTo(new[] { ("left", "-1"), ("top", "-1"), ("right", "-1"), ("bottom", "-1") }));
+        Assert.That(fill.ExtendedProperties.Select(p => (p.Name, p.Value)), Is.EqualTo(new (string, PsValue)[]
+        {
+            ("character", PsPrimitive.Char(' ')), ("foregroundColor", PsPrimitive.Int32(7)), ("backgroundColor", PsPrimitive.Int32(0)), ("bufferCellType", PsPrimitive.Int32(0)),
+        }));
+    }
+
     /// <summary>A value the client's host did not send is not made up: the getter's RemoteHostMethodNotImplemented, as Windows throws it.</summary>
     [Test]
     public async Task A_RawUI_property_the_host_did_not_send_is_the_getters_not_implemented_error_not_a_guess()

@@ -242,6 +242,16 @@ public class HostCallBehaviourTests
     }
 
     [Test]
+    public async Task Windows_PowerShell_s_drive_and_cd_functions_run_in_a_session()
+    {
+        var (host, outcome) = await RunAsync(@"Set-Location C:\Windows\System32; cd..; (Get-Location).Path; cd\; (Get-Location).Path; C:; (Get-Location).Path; ${function:cd..}", Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Windows", @"C:\", @"C:\", "Set-Location .." }));
+    }
+
+    [Test]
     public async Task A_value_a_RawUI_property_cannot_take_is_the_assignments_error_and_the_script_goes_on()
     {
         var (host, outcome) = await RunAsync("$Host.UI.RawUI.ForegroundColor = 'Purple'; $Host.UI.RawUI.WindowSize = 'big'; 'after'", Typing());
