@@ -35,15 +35,24 @@ internal sealed partial class RunContext
             var wildcard = VirtualFileSystem.HasWildcard(name);
             var pattern = VirtualFileSystem.Wildcard(name);
             var found = new List<PsObject>();
+            var sessionFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (variable, body) in scope.Variables.VisibleFunctions())
             {
                 var functionName = variable["function:".Length..];
-                if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName))
+                sessionFunctions.Add(functionName);
+                if ((types & FunctionCommandType) != 0 && modules is null && pattern.IsMatch(functionName) && body is not PsNil)
                 {
                     // A function's parameters and script block, as a script's (the session's functions are scripts' text).
-                    found.Add(CommandInfoObject(functionName, FunctionCommandType, null, null, body.ToDisplayString())
-                        .With("ScriptBlock", PsPrimitive.ScriptBlock(body.ToDisplayString()))
-                        .With("Parameters", CommandMetadataScript.ParametersOf(body.ToDisplayString())));
+                    found.Add(FunctionInfoObject(functionName, body.ToDisplayString()));
+                }
+            }
+
+            // 5.1's built-in functions whose text is known (C:, cd.., Clear-Host...), unless the session removed or redefined them.
+            foreach (var (builtIn, definition) in BuiltInFunctions)
+            {
+                if ((types & FunctionCommandType) != 0 && modules is null && definition.Length > 0 && !sessionFunctions.Contains(builtIn) && pattern.IsMatch(builtIn))
+                {
+                    found.Add(FunctionInfoObject(builtIn, definition));
                 }
             }
 
@@ -286,4 +295,10 @@ internal sealed partial class RunContext
 
         return null;
     }
+
+    // A function's CommandInfo: its definition, script block and parameters, as a script's.
+    private static PsObject FunctionInfoObject(string name, string definition) =>
+        CommandInfoObject(name, FunctionCommandType, null, null, definition)
+            .With("ScriptBlock", PsPrimitive.ScriptBlock(definition))
+            .With("Parameters", CommandMetadataScript.ParametersOf(definition));
 }

@@ -244,11 +244,11 @@ public class HostCallBehaviourTests
     [Test]
     public async Task Windows_PowerShell_s_drive_and_cd_functions_run_in_a_session()
     {
-        var (host, outcome) = await RunAsync(@"Set-Location C:\Windows\System32; cd..; (Get-Location).Path; cd\; (Get-Location).Path; C:; (Get-Location).Path; ${function:cd..}", Typing());
+        var (host, outcome) = await RunAsync(@"Set-Location C:\Windows\System32; cd..; (Get-Location).Path; cd\; (Get-Location).Path; C:; (Get-Location).Path; ${function:cd..}; (Get-Command cd.., C:).CommandType -join ','; Remove-Item function:cd..; @(Get-Command cd.. -ErrorAction Ignore).Count", Typing());
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Windows", @"C:\", @"C:\", "Set-Location .." }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { @"C:\Windows", @"C:\", @"C:\", "Set-Location ..", "Function,Function", "0" }));
     }
 
     [Test]
