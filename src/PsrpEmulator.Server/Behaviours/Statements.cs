@@ -298,7 +298,7 @@ internal static partial class Statements
             m.Groups["scope"].Value is { Length: > 0 } named && !named.Equals("local", StringComparison.OrdinalIgnoreCase));
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:function|filter)\s+(?:(?<scope>global|script|local):)?(?<name>[A-Za-z_][\w-]*)\s*",
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A(?:function|filter)\s+(?:(?<scope>global|script|local):)?(?<name>[A-Za-z_][\w.-]*)\s*",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FunctionHeader();
 

@@ -56,6 +56,11 @@ public class LanguageStatementTests
         }));
     }
 
+    // A function's name is a generic token: dots are part of it, and one of the session's hides a built-in function.
+    [Test]
+    public async Task A_function_name_may_hold_dots() =>
+        Assert.That(await OutputOfAsync("function Invoke-Step.Build { 'built' }; Invoke-Step.Build; function cd.. { 'mine' }; cd.."), Is.EqualTo(new[] { "built", "mine" }));
+
     [Test]
     public async Task A_function_s_Alias_attribute_names_it_too() =>
         Assert.That(await OutputOfAsync(
