@@ -53,6 +53,56 @@ internal sealed partial class RunContext
     ];
 
     /// <summary>
+    /// A 5.1 session's providers in the order Get-PSProvider lists them (Core's as InitialSessionState adds them, then the
+    /// Security and WSMan modules'; those two's order is UNVERIFIED): name, qualified name, implementing type, help file,
+    /// module and capabilities.
+    /// </summary>
+    private static readonly (string Name, string Qualified, string ImplementingType, string HelpFile, string Module, string Capabilities)[] SessionProviders =
+    [
+        ("Registry", RegistryProvider, "Microsoft.PowerShell.Commands.RegistryProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "ShouldProcess, Transactions"),
+        ("Alias", @"Microsoft.PowerShell.Core\Alias", "Microsoft.PowerShell.Commands.AliasProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "ShouldProcess"),
+        ("Environment", EnvironmentProvider, "Microsoft.PowerShell.Commands.EnvironmentProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "ShouldProcess"),
+        ("FileSystem", @"Microsoft.PowerShell.Core\FileSystem", "Microsoft.PowerShell.Commands.FileSystemProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "Filter, ShouldProcess, Credentials"),
+        ("Function", @"Microsoft.PowerShell.Core\Function", "Microsoft.PowerShell.Commands.FunctionProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "ShouldProcess"),
+        ("Variable", @"Microsoft.PowerShell.Core\Variable", "Microsoft.PowerShell.Commands.VariableProvider", "System.Management.Automation.dll-Help.xml", "Microsoft.PowerShell.Core", "ShouldProcess"),
+        ("Certificate", CertificateProvider, "Microsoft.PowerShell.Commands.CertificateProvider", "Microsoft.PowerShell.Security.dll-Help.xml", "Microsoft.PowerShell.Security", "ShouldProcess"),
+        ("WSMan", WsManProvider, "Microsoft.WSMan.Management.WSManConfigProvider", "Microsoft.WSMan.Management.dll-Help.xml", "Microsoft.WSMan.Management", "Credentials"),
+    ];
+
+    /// <summary>
+    /// Get-PSProvider [[-PSProvider] names] (wildcards): ProviderInfo objects in 5.1's table (Name, Capabilities, Drives),
+    /// each with its drives (Registry's HKLM and HKCU). A name no provider has is ProviderNotFound, written and gone on from.
+    /// </summary>
+    private async ValueTask GetPSProviderAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var names = arguments["PSProvider"] is { } nameWord ? await ArgumentTextsAsync(nameWord, to, blockNesting) : ["*"];
+        foreach (var name in names)
+        {
+            var pattern = VirtualFileSystem.Wildcard(name);
+            var found = SessionProviders.Where(p => pattern.IsMatch(p.Name) || pattern.IsMatch(p.Qualified)).ToList();
+            if (found.Count == 0 && !VirtualFileSystem.HasWildcard(name))
+            {
+                await WriteErrorAsync(new ScriptedError($"Cannot find a provider with the name '{name}'.", "ProviderNotFound,Microsoft.PowerShell.Commands.GetPSProviderCommand",
+                    ErrorCategory.ObjectNotFound, "System.Management.Automation.ProviderNotFoundException", name) { Activity = "Get-PSProvider" }, output);
+                continue;
+            }
+
+            foreach (var provider in found)
+            {
+                var core = provider.Module == "Microsoft.PowerShell.Core";
+                var drives = SessionDrives.Where(d => d.Provider == provider.Qualified)
+                    .Select(d => (PsValue)DriveInfoObject(d.Name, d.Provider, d.Root, d.Description, string.Empty, null)).ToList();
+                if (provider.Name == "Registry") drives.Reverse();
+                var info = ProviderInfoObject(provider.Qualified, provider.ImplementingType, provider.HelpFile, provider.Name, core ? PsPrimitive.String(provider.Module) : PsNil.Instance,
+                    provider.Module, core ? PsNil.Instance : PsPrimitive.String(provider.Module), provider.Capabilities,
+                    provider.Name == "FileSystem" ? host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default" : string.Empty, PsNil.Instance);
+                info.AdaptedProperties[^1] = new("Drives", PsObjects.List(drives, ProviderDrivesTypeNames));
+                await output.WriteAsync(new PipelineOutput(info), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
     /// Get-PSDrive (<c>gdr</c>): PSDriveInfo objects of the session's drives (<c>-Name</c>, wildcards; <c>-PSProvider</c>,
     /// a provider's name or qualified name). The C: drive's Used and Free are the computer's disk's (what <c>dir</c> reports
     /// free), its CurrentLocation the session's location under it; the other drives have neither. A name no drive has is

@@ -170,6 +170,7 @@ internal sealed partial class RunContext
         ["Get-Command"] = ["Name", "CommandType", "Module", "ListImported", "All", "TotalCount", "Syntax", "Noun", "Verb", "ArgumentList", "ParameterName", "ParameterType", "ShowCommandInfo", "FullyQualifiedModule"],
         ["Out-Null"] = ["InputObject"],
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralName", "UseTransaction"],
+        ["Get-PSProvider"] = ["PSProvider"],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -464,6 +465,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-PSDrive":
                     await GetPSDriveAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-PSProvider":
+                    await GetPSProviderAsync(arguments, to, output, blockNesting);
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);
@@ -956,6 +960,7 @@ internal sealed partial class RunContext
             "Add-Type" => ["TypeDefinition"],
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
+            "Get-PSProvider" => ["PSProvider"],
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
             "Get-LocalGroupMember" or "Add-LocalGroupMember" or "Remove-LocalGroupMember" => ["Name", "Member"],
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],

@@ -31,6 +31,24 @@ public class SessionStateDriveTests
         return string.Join("|", host.OutputTexts);
     }
 
+    [Test]
+    public async Task Get_PSProvider_lists_the_session_s_providers_in_5_1_s_table_with_their_drives()
+    {
+        var table = await OutputOfAsync("Get-PSProvider | Out-String");
+
+        var lines = table.Split("\r\n").Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        Assert.That(lines[0], Is.EqualTo("Name                 Capabilities                                      Drives"));
+        Assert.That(lines.Skip(2).Select(l => l.Split(' ')[0]), Is.EqualTo(new[] { "Registry", "Alias", "Environment", "FileSystem", "Function", "Variable", "Certificate", "WSMan" }));
+        Assert.That(lines[2], Is.EqualTo("Registry             ShouldProcess, Transactions                       {HKLM, HKCU}"));
+        Assert.That(lines[5], Is.EqualTo("FileSystem           Filter, ShouldProcess, Credentials                {C}"));
+        Assert.That(await OutputOfAsync("$p = Get-PSProvider -PSProvider *Sys*; $p.Name; $p.ImplementingType; $p.Home; (Get-PSProvider Registry).Drives.Root -join ','"),
+            Is.EqualTo("FileSystem|Microsoft.PowerShell.Commands.FileSystemProvider|C:\\Users\\Default|HKEY_LOCAL_MACHINE,HKEY_CURRENT_USER"));
+
+        var (host, _) = await RunAsync("Get-PSProvider Nope; 'after'");
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { ("ProviderNotFound,Microsoft.PowerShell.Commands.GetPSProviderCommand", "Cannot find a provider with the name 'Nope'.") }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
     [TestCase(". { param($x) $y = $x + 1 } 5; \"x=$x y=$y\"", "x=5 y=6")]
     [TestCase(". { \"in: $args\" } 7; \"[$args]\"", "in: 7|[]")]
     [TestCase("function f { . { param($p) } 3; $p }; f; \"[$p]\"", "3|[]")]

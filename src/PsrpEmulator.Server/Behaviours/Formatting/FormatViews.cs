@@ -866,6 +866,14 @@ internal static class FormatViews
         new("CurrentLocation", 0, ColumnAlignment.Right, o => Property(o, "CurrentLocation")),
     ]);
 
+    // Get-PSProvider's ProviderInfos (the "provider" view): Name 20 wide, Capabilities and Drives sharing the rest.
+    private static readonly FormatView Provider = new("System.Management.Automation.ProviderInfo", FormatShape.Table,
+    [
+        new("Name", 20, ColumnAlignment.Left, o => Property(o, "Name")),
+        new("Capabilities", 0, ColumnAlignment.Left, o => Property(o, "Capabilities")),
+        new("Drives", 0, ColumnAlignment.Left, o => Property(o, "Drives")),
+    ]);
+
     // Get-Variable's PSVariables: 5.1's table of Name (30) and Value.
     private static readonly FormatView Variable = new("System.Management.Automation.PSVariable", FormatShape.Table,
     [
@@ -945,6 +953,7 @@ internal static class FormatViews
         [ModuleInfoGrouping.Key] = ModuleInfoGrouping,
         [Culture.Key] = Culture,
         [Drive.Key] = Drive,
+        [Provider.Key] = Provider,
         [Variable.Key] = Variable,
         [FileSecurityTable.Key] = FileSecurityTable,
         [MemberDefinition.Key] = MemberDefinition,
