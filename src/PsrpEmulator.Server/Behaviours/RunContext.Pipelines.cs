@@ -200,6 +200,7 @@ internal sealed partial class RunContext
         "WHERE-OBJECT" or "WHERE" or "?" => "Where-Object",
         "SELECT-OBJECT" or "SELECT" => "Select-Object",
         "SORT-OBJECT" or "SORT" => "Sort-Object",
+        "GET-UNIQUE" or "GU" => "Get-Unique",
         "MEASURE-OBJECT" or "MEASURE" => "Measure-Object",
         "GROUP-OBJECT" or "GROUP" => "Group-Object",
         "OUT-NULL" => "Out-Null",
@@ -315,6 +316,7 @@ internal sealed partial class RunContext
             "CIn", "CNotIn", "Is", "IsNot", "InputObject"],
         ["Select-Object"] = ["Property", "ExpandProperty", "First", "Last", "Skip", "SkipLast", "Unique", "InputObject", "Index", "ExcludeProperty", "Wait"],
         ["Sort-Object"] = ["Property", "Descending", "Unique", "CaseSensitive", "InputObject"],
+        ["Get-Unique"] = ["InputObject", "AsString", "OnType"],
         ["Measure-Object"] = ["Property", "Sum", "Average", "Maximum", "Minimum", "Line", "Word", "Character", "IgnoreWhiteSpace", "InputObject"],
         ["Group-Object"] = ["Property", "NoElement", "AsHashTable", "AsString", "CaseSensitive", "Culture", "InputObject"],
         ["Out-Null"] = ["InputObject"],
@@ -342,7 +344,7 @@ internal sealed partial class RunContext
 
     private static readonly HashSet<string> SwitchParameters = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Unique", "Descending", "CaseSensitive", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
+        "Unique", "Descending", "CaseSensitive", "OnType", "Sum", "Average", "Maximum", "Minimum", "Not", "NoElement", "AsHashTable", "AsString",
         "AutoSize", "HideTableHeaders", "Stream", "Compress", "SimpleMatch", "NotMatch", "AllMatches", "Quiet", "NoTypeInformation", "Fragment", "Wrap",
         "Force", "PassThru", "IncludeEqual", "ExcludeDifferent", "Append", "Line", "Word", "Character", "IgnoreWhiteSpace", "Wait", "Static",
         "NoNewline", "NoEnumerate", "Paging", "Transcript", "List",
@@ -958,6 +960,8 @@ internal sealed partial class RunContext
                 return new GroupStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
                     arguments.Has("NoElement"), arguments.Has("AsHashTable"), arguments.Has("AsString"), arguments.Has("CaseSensitive"), to, blockNesting);
 
+            case "Get-Unique":
+                return new GetUniqueStage(arguments.Has("AsString"), arguments.Has("OnType"));
             case "Sort-Object":
                 return new SortStage(this, await SortKeysAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null)),
                     arguments.Has("Descending"), arguments.Has("Unique"), arguments.Has("CaseSensitive"), to, blockNesting);
@@ -1731,6 +1735,31 @@ internal sealed partial class RunContext
             }
 
             await EndNext();
+        }
+    }
+
+    /// <summary>
+    /// Get-Unique as GetUniqueCommand: an object goes on unless it equals the last one that went on, compared as objects
+    /// (ObjectCommandComparer, case-sensitive: 'a', 'A' are two), as text with -AsString, or by type name with -OnType;
+    /// so only adjacent repeats go (sort first for distinct values).
+    /// </summary>
+    private sealed class GetUniqueStage(bool asString, bool onType) : Stage
+    {
+        private PsValue? _last;
+
+        public override async ValueTask ProcessAsync(PsValue item)
+        {
+            if (item is PsNil) return;
+            if (_last is { } last)
+            {
+                var same = onType ? ScriptExpressions.TypeName(item) == ScriptExpressions.TypeName(last)
+                    : asString ? string.Equals(PipelineVariables.Display(item), PipelineVariables.Display(last), StringComparison.Ordinal)
+                    : ScriptExpressions.Order(item, last, caseSensitive: true) == 0;
+                if (same) return;
+            }
+
+            _last = item;
+            await Emit(item);
         }
     }
 

@@ -297,7 +297,7 @@ internal sealed partial class RunContext
     // they run on that one object. "-Inp" is the shortest prefix none of their other parameters shares.
     private static readonly HashSet<string> InputObjectCmdlets = new(StringComparer.Ordinal)
     {
-        "ForEach-Object", "Where-Object", "Select-Object", "Sort-Object", "Measure-Object", "Group-Object",
+        "ForEach-Object", "Where-Object", "Select-Object", "Sort-Object", "Measure-Object", "Group-Object", "Get-Unique",
         "Format-Table", "Format-List", "Format-Wide", "Out-String", "Out-Host", "Out-Default", "ConvertTo-Csv", "ConvertTo-Html", "ConvertFrom-Csv", "Tee-Object",
     };
 

@@ -492,6 +492,16 @@ public class PipelineCmdletTests
     public async Task Csv_is_written_and_read_as_windows_powershell_does(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // GetUniqueCommand: only adjacent repeats go, compared case-sensitively as objects, as text (-AsString) or by type (-OnType).
+    [TestCase("1, 1, 2, 1 | Get-Unique", "1|2|1")]
+    [TestCase("'a', 'A', 'a', 'a' | Get-Unique", "a|A|a")]
+    [TestCase("1, '1', 1 | Get-Unique -AsString", "1")]
+    [TestCase("1, '1', 2.0, 3, 4 | gu -OnType", "1|1|2|3")]
+    [TestCase("3, 1, 3, 2, 1 | Sort-Object | Get-Unique", "1|2|3")]
+    [TestCase("(Get-Unique -InputObject (1, 1)).Count", "2")]
+    public async Task Get_Unique_drops_an_object_equal_to_the_one_before_it(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
     [Test]
     public async Task Group_Object_output_prints_in_the_group_info_view()
     {
