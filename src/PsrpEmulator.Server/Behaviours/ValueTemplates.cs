@@ -400,6 +400,12 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? ValueProperties.NoteProperty : ValueProperties.DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
+        // A primitive with notes (a Get-Content line): the primitive's own properties after its notes ("int Length {get;}").
+        if (value is { BaseValue: { } wrapped } && !ValueProperties.IsEnum(value) && ValueProperties.Of(wrapped) is { } own)
+        {
+            properties = properties.Concat(own.Where(name => value[name] is null).Select(name => WrappedProperty(wrapped, name)));
+        }
+
         // An enum's value__ field, a .NET property to PowerShell's adapter ("int value__ {get;set;}").
         if (ValueProperties.IsEnum(value))
         {
@@ -407,6 +413,13 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         }
 
         return PSObjectView(value, value.ToWindowsText(), properties, value.TypeNames ?? (value.BaseValue is { } inner ? PrimitiveTypeNames(inner) : []));
+    }
+
+    // A wrapped primitive's own property as its PSObject lists it: a .NET one, read-only.
+    private static PsValue WrappedProperty(PsPrimitive wrapped, string name)
+    {
+        var member = Member(wrapped, name);
+        return PropertyInfo(name, member, ValueProperties.MemberType(wrapped, name), settable: false, $"{ShortTypeName(ScriptExpressions.DotNetTypeName(member))} {name} {{get;}}");
     }
 
     /// <summary>
