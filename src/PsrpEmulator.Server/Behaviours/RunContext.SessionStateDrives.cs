@@ -53,6 +53,47 @@ internal sealed partial class RunContext
     ];
 
     /// <summary>
+    /// Windows PowerShell 5.1's approved verbs as its Get-Verb function lists them: the Verbs* classes in the assembly's
+    /// order (Common, Data, Lifecycle, Diagnostic, Communications, Security, Other), each one's verbs by name, as
+    /// Get-Member sorts their static properties; 98 in all (PowerShell 6 added Build and Deploy).
+    /// </summary>
+    private static readonly (string Group, string[] Verbs)[] ApprovedVerbs =
+    [
+        ("Common", ["Add", "Clear", "Close", "Copy", "Enter", "Exit", "Find", "Format", "Get", "Hide", "Join", "Lock", "Move", "New", "Open", "Optimize", "Pop", "Push",
+            "Redo", "Remove", "Rename", "Reset", "Resize", "Search", "Select", "Set", "Show", "Skip", "Split", "Step", "Switch", "Undo", "Unlock", "Watch"]),
+        ("Data", ["Backup", "Checkpoint", "Compare", "Compress", "Convert", "ConvertFrom", "ConvertTo", "Dismount", "Edit", "Expand", "Export", "Group", "Import",
+            "Initialize", "Limit", "Merge", "Mount", "Out", "Publish", "Restore", "Save", "Sync", "Unpublish", "Update"]),
+        ("Lifecycle", ["Approve", "Assert", "Complete", "Confirm", "Deny", "Disable", "Enable", "Install", "Invoke", "Register", "Request", "Restart", "Resume", "Start",
+            "Stop", "Submit", "Suspend", "Uninstall", "Unregister", "Wait"]),
+        ("Diagnostic", ["Debug", "Measure", "Ping", "Repair", "Resolve", "Test", "Trace"]),
+        ("Communications", ["Connect", "Disconnect", "Read", "Receive", "Send", "Write"]),
+        ("Security", ["Block", "Grant", "Protect", "Revoke", "Unblock", "Unprotect"]),
+        ("Other", ["Use"]),
+    ];
+
+    private static readonly string[] VerbTypeNames = ["Selected.Microsoft.PowerShell.Commands.MemberDefinition", PsObjects.PSCustomObjectTypeName, "System.Object"];
+
+    /// <summary>
+    /// Get-Verb [[-Verb] patterns] (5.1's built-in function): an object per approved verb the patterns match (Verb,
+    /// Group), each pattern's matches in the list's order; a pattern matching none writes nothing.
+    /// </summary>
+    private async ValueTask GetVerbAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        var patterns = arguments["Verb"] is { } verbWord ? await ArgumentTextsAsync(verbWord, to, blockNesting) : ["*"];
+        foreach (var pattern in patterns)
+        {
+            var like = VirtualFileSystem.Wildcard(pattern);
+            foreach (var (group, verbs) in ApprovedVerbs)
+            {
+                foreach (var verb in verbs.Where(v => like.IsMatch(v)))
+                {
+                    await output.WriteAsync(new PipelineOutput(new PsObject(VerbTypeNames).With("Verb", verb).With("Group", group)), cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// A 5.1 session's providers in the order Get-PSProvider lists them (Core's as InitialSessionState adds them, then the
     /// Security and WSMan modules'; those two's order is UNVERIFIED): name, qualified name, implementing type, help file,
     /// module and capabilities.

@@ -171,6 +171,7 @@ internal sealed partial class RunContext
         ["Out-Null"] = ["InputObject"],
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralName", "UseTransaction"],
         ["Get-PSProvider"] = ["PSProvider"],
+        ["Get-Verb"] = ["Verb"],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -468,6 +469,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-PSProvider":
                     await GetPSProviderAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-Verb":
+                    await GetVerbAsync(arguments, to, output, blockNesting);
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);
@@ -961,6 +965,7 @@ internal sealed partial class RunContext
             "Get-Command" => ["Name", "ArgumentList"],
             "Get-PSDrive" => ["Name"],
             "Get-PSProvider" => ["PSProvider"],
+            "Get-Verb" => ["Verb"],
             "Import-Module" or "Get-Module" or "Remove-Module" or "Get-PSSessionConfiguration" => ["Name"],
             "Get-LocalGroupMember" or "Add-LocalGroupMember" or "Remove-LocalGroupMember" => ["Name", "Member"],
             _ when LocalAccountCommandNames.Contains(command) => ["Name"],

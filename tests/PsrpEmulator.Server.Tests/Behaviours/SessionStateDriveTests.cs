@@ -32,6 +32,15 @@ public class SessionStateDriveTests
     }
 
     [Test]
+    public async Task Get_Verb_lists_5_1_s_98_approved_verbs_by_group_and_name()
+    {
+        Assert.That(await OutputOfAsync("$v = Get-Verb; $v.Count; $v[0].Verb + ' ' + $v[0].Group; $v[-1].Verb + ' ' + $v[-1].Group; ($v | Group-Object Group | % { \"$($_.Name)=$($_.Count)\" }) -join ','"),
+            Is.EqualTo("98|Add Common|Use Other|Common=34,Data=24,Lifecycle=20,Diagnostic=7,Communications=6,Security=6,Other=1"));
+        Assert.That(await OutputOfAsync("(Get-Verb Un*, Use).Verb -join ','; $null -eq (Get-Verb Build); (Get-Verb Get).PSObject.TypeNames[0]"),
+            Is.EqualTo("Undo,Unlock,Unpublish,Uninstall,Unregister,Unblock,Unprotect,Use|True|Selected.Microsoft.PowerShell.Commands.MemberDefinition"));
+    }
+
+    [Test]
     public async Task Get_PSProvider_lists_the_session_s_providers_in_5_1_s_table_with_their_drives()
     {
         var table = await OutputOfAsync("Get-PSProvider | Out-String");
