@@ -262,8 +262,8 @@ internal sealed partial class RunContext
     private static readonly string[] ProviderDrivesTypeNames =
         ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSDriveInfo, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"];
 
-    /// <summary>A ProviderInfo as an item's PSProvider note.</summary>
-    private static PsObject ProviderInfoObject(string provider, string implementingType, string helpFile, string name, PsValue snapIn, string moduleName, PsValue module, string capabilities, string home, PsValue drive)
+    /// <summary>A ProviderInfo as an item's PSProvider note (its drives: the item's own), or as Get-PSProvider writes it.</summary>
+    private static PsObject ProviderInfoObject(string provider, string implementingType, string helpFile, string name, PsValue snapIn, string moduleName, PsValue module, string capabilities, string home, params PsValue[] drives)
     {
         var info = new PsObject(["System.Management.Automation.ProviderInfo", "System.Object"]) { ToStringValue = provider };
         info.AdaptedProperties.AddRange(
@@ -271,7 +271,7 @@ internal sealed partial class RunContext
             new("ImplementingType", PsPrimitive.String(implementingType)), new("HelpFile", PsPrimitive.String(helpFile)), new("Name", PsPrimitive.String(name)),
             new("PSSnapIn", snapIn), new("ModuleName", PsPrimitive.String(moduleName)), new("Module", module), new("Description", PsPrimitive.String(string.Empty)),
             new("Capabilities", PsPrimitive.String(capabilities)), new("Home", PsPrimitive.String(home)),
-            new("Drives", PsObjects.List([drive], ProviderDrivesTypeNames)),
+            new("Drives", PsObjects.List(drives, ProviderDrivesTypeNames)),
         ]);
         return info;
     }

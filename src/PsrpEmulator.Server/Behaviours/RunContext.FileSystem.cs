@@ -899,12 +899,11 @@ internal sealed partial class RunContext
         public PsObject Attach(PsValue content, long readCount)
         {
             var item = content as PsObject ?? new PsObject { BaseValue = (PsPrimitive)content };
-            _provider ??= context.FileSystemProviderObject(_drive);
             item.With("PSPath", path)
                 .With("PSParentPath", VirtualFileSystem.ParentOf(path) ?? string.Empty)
                 .With("PSChildName", VirtualFileSystem.NameOf(path))
                 .With("PSDrive", _drive)
-                .With("PSProvider", _provider)
+                .With("PSProvider", _provider ??= context.FileSystemProviderObject(_drive))
                 .With("ReadCount", PsPrimitive.Int64(readCount));
             return item;
         }

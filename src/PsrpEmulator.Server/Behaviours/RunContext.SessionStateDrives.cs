@@ -136,8 +136,7 @@ internal sealed partial class RunContext
                 if (provider.Name == "Registry") drives.Reverse();
                 var info = ProviderInfoObject(provider.Qualified, provider.ImplementingType, provider.HelpFile, provider.Name, core ? PsPrimitive.String(provider.Module) : PsNil.Instance,
                     provider.Module, core ? PsNil.Instance : PsPrimitive.String(provider.Module), provider.Capabilities,
-                    provider.Name == "FileSystem" ? host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default" : string.Empty, PsNil.Instance);
-                info.AdaptedProperties[^1] = new("Drives", PsObjects.List(drives, ProviderDrivesTypeNames));
+                    provider.Name == "FileSystem" ? host.EnvironmentVariable("USERPROFILE") ?? @"C:\Users\Default" : string.Empty, [.. drives]);
                 await output.WriteAsync(new PipelineOutput(info), cancellationToken);
             }
         }
