@@ -172,6 +172,7 @@ internal sealed partial class RunContext
         ["Get-PSDrive"] = ["Name", "PSProvider", "Scope", "LiteralName", "UseTransaction"],
         ["Get-PSProvider"] = ["PSProvider"],
         ["Get-Verb"] = ["Verb"],
+        ["Get-PSCallStack"] = [],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
@@ -257,6 +258,7 @@ internal sealed partial class RunContext
         "IWMI" => "Invoke-WmiMethod",
         "NAL" => "New-Alias",
         "GDR" => "Get-PSDrive",
+        "GCS" => "Get-PSCallStack",
         "GV" => "Get-Variable",
         "H" or "HISTORY" or "GHY" => "Get-History",
         "CLHY" => "Clear-History",
@@ -472,6 +474,9 @@ internal sealed partial class RunContext
                     return;
                 case "Get-Verb":
                     await GetVerbAsync(arguments, to, output, blockNesting);
+                    return;
+                case "Get-PSCallStack":
+                    await GetPSCallStackAsync(output);
                     return;
                 case "Import-Module":
                     await ImportModuleAsync(arguments, to, output, blockNesting);

@@ -874,6 +874,14 @@ internal static class FormatViews
         new("Drives", 0, ColumnAlignment.Left, o => Property(o, "Drives")),
     ]);
 
+    // Get-PSCallStack's CallStackFrames: Command, Arguments and Location sharing the width.
+    private static readonly FormatView CallStack = new("System.Management.Automation.CallStackFrame", FormatShape.Table,
+    [
+        new("Command", 0, ColumnAlignment.Left, o => Property(o, "Command")),
+        new("Arguments", 0, ColumnAlignment.Left, o => Property(o, "Arguments")),
+        new("Location", 0, ColumnAlignment.Left, o => Property(o, "Location")),
+    ]);
+
     // Get-Variable's PSVariables: 5.1's table of Name (30) and Value.
     private static readonly FormatView Variable = new("System.Management.Automation.PSVariable", FormatShape.Table,
     [
@@ -954,6 +962,7 @@ internal static class FormatViews
         [Culture.Key] = Culture,
         [Drive.Key] = Drive,
         [Provider.Key] = Provider,
+        [CallStack.Key] = CallStack,
         [Variable.Key] = Variable,
         [FileSecurityTable.Key] = FileSecurityTable,
         [MemberDefinition.Key] = MemberDefinition,

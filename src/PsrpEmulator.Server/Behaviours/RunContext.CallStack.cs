@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// Get-PSCallStack (<c>gcs</c>): the frames the statement runs in, innermost first, as CallStackFrame objects in 5.1's
+/// table (Command, Arguments, Location). The frames and their lines are those an error raised here would list in its
+/// ScriptStackTrace (the host places the statement as it places records), so a function's frame is at its statement
+/// calling Get-PSCallStack, the script's at its statement calling the function.
+/// </summary>
+internal sealed partial class RunContext
+{
+    private const string CallStackFrameTypeName = "System.Management.Automation.CallStackFrame";
+
+    // One line of a ScriptStackTrace: "at Get-Thing, <No file>: line 4", "at <ScriptBlock>, C:\t\tool.ps1: line 5".
+    [GeneratedRegex(@"^at (?<name>.+?), (?<file>.+?): line (?<line>\d+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex StackTraceLine();
+
+    private async ValueTask GetPSCallStackAsync(IPipelineHost output)
+    {
+        // A record the statement would raise, placed as the host places one but never written: its stack is this one.
+        var probe = Host.PlaceUnsent(errorRecords(new ScriptedError("Get-PSCallStack", "GetPSCallStack", ErrorCategory.NotSpecified, ScriptedError.RuntimeExceptionType) { Activity = "Get-PSCallStack" }));
+        var trace = probe["ErrorDetails_ScriptStackTrace"] is PsPrimitive { Value: string text } && text.Length > 0 ? text : "at <ScriptBlock>, <No file>: line 1";
+        foreach (var line in trace.Split("\r\n"))
+        {
+            if (StackTraceLine().Match(line) is not { Success: true } m) continue;
+            var file = m.Groups["file"].Value == "<No file>" ? null : m.Groups["file"].Value;
+            var lineNumber = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
+            await output.WriteAsync(new PipelineOutput(CallStackFrameObject(m.Groups["name"].Value, file, lineNumber, line)), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A CallStackFrame as 5.1 lists one: its .NET properties (ScriptName, ScriptLineNumber, InvocationInfo, Position,
+    /// FunctionName; the invocation and the extent are not emulated: null) and types.ps1xml's Command (the function's
+    /// name), Location (GetScriptLocation: "&lt;No file&gt;", else "tool.ps1: line 5") and Arguments ("{}": the call's
+    /// arguments are not emulated); its text is the stack trace's line.
+    /// </summary>
+    private static PsObject CallStackFrameObject(string function, string? file, int line, string text)
+    {
+        var frame = new PsObject([CallStackFrameTypeName, "System.Object"]) { ToStringValue = text };
+        frame.AdaptedProperties.AddRange(
+        [
+            new("ScriptName", file is null ? PsNil.Instance : PsPrimitive.String(file)), new("ScriptLineNumber", PsPrimitive.Int32(line)),
+            new("InvocationInfo", PsNil.Instance), new("Position", PsNil.Instance), new("FunctionName", PsPrimitive.String(function)),
+        ]);
+        return frame.With("Command", function)
+            .With("Location", file is null ? "<No file>" : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file.Replace('\\', '/'))}: line {line}"))
+            .With("Arguments", "{}");
+    }
+}
