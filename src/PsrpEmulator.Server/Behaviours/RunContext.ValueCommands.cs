@@ -181,6 +181,7 @@ internal sealed partial class RunContext
         ["Remove-Variable"] = ["Name", "Scope", "Force"],
         ["Clear-Variable"] = ["Name", "Scope", "Force"],
         ["Set-StrictMode"] = ["Version", "Off"],
+        ["Set-PSDebug"] = ["Trace", "Step", "Strict", "Off"],
         // Name and CimInstance are Invoke-CimMethod's aliases of MethodName and InputObject.
         ["Invoke-CimMethod"] = ["ClassName", "Arguments", "MethodName", "Name", "InputObject", "CimInstance", "Query", "Namespace", "ComputerName", "CimSession", "ResourceUri",
             "CimClass", "OperationTimeoutSec", "QueryDialect", "WhatIf", "Confirm"],
@@ -554,6 +555,9 @@ internal sealed partial class RunContext
                 case "Set-StrictMode":
                     await SetStrictModeAsync(arguments, to, blockNesting);
                     return;
+                case "Set-PSDebug":
+                    await SetPSDebugAsync(arguments, to, blockNesting);
+                    return;
                 case "Get-History":
                     foreach (var entry in await GetHistoryAsync(arguments, to, blockNesting)) await output.WriteAsync(new PipelineOutput(HistoryInfo(entry)), cancellationToken);
                     return;
@@ -679,6 +683,47 @@ internal sealed partial class RunContext
         {
             await output.WriteAsync(new PipelineOutput(item), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Set-PSDebug as SetPSDebugCommand: <c>-Strict</c> is strict mode version 1, <c>-Off</c> ends strict mode and
+    /// tracing, <c>-Trace 0</c> no tracing (a value outside 0 to 2 is ValidateRange's refusal), nothing else does nothing
+    /// (the "on" set is the default); tracing (<c>-Trace 1</c>, <c>2</c>) and <c>-Step</c>, whose DEBUG lines go to the
+    /// host, are not emulated: a scenario error. <c>-Off</c> with another parameter is the binder's AmbiguousParameterSet.
+    /// Not emulated: <c>-Strict:$false</c> (version 0) leaves strict mode as it is, as the binder drops a false switch.
+    /// </summary>
+    private async ValueTask SetPSDebugAsync(StageArguments arguments, IPipelineHost? to, int blockNesting)
+    {
+        const string command = "Set-PSDebug";
+        var off = arguments.Has("Off");
+        if (off && (arguments.Has("Trace") || arguments.Has("Step") || arguments.Has("Strict")))
+        {
+            throw new StatementTerminatedException(ParameterError(command, "Parameter set cannot be resolved using the specified named parameters.", "AmbiguousParameterSet"));
+        }
+
+        var runspace = scope.Variables.Runspace;
+        if (off)
+        {
+            runspace.StrictModeVersion = 0;
+            return;
+        }
+
+        if (arguments["Trace"] is { } traceWord)
+        {
+            var trace = await IntegerArgumentAsync(traceWord, to, blockNesting);
+            if (trace is < 0 or > 2)
+            {
+                throw new StatementTerminatedException(ParameterError(command,
+                    $"Cannot validate argument on parameter 'Trace'. The {trace} argument is {(trace < 0 ? "less than the minimum allowed range of 0" : "greater than the maximum allowed range of 2")}. Supply an argument that is {(trace < 0 ? "greater than or equal to 0" : "less than or equal to 2")} and then try the command again.",
+                    "ParameterArgumentValidationError"));
+            }
+
+            if (trace > 0) throw new ScriptExpressionException(ScriptedError.ScenarioFault($"Set-PSDebug -Trace {trace} is not emulated: script tracing writes no DEBUG lines here"));
+        }
+
+        if (arguments.Has("Step")) throw new ScriptExpressionException(ScriptedError.ScenarioFault("Set-PSDebug -Step is not emulated"));
+        // A switch the binder took (-Strict:$false is the switch not given, so it leaves strict mode as it is).
+        if (arguments.Has("Strict")) runspace.StrictModeVersion = 1;
     }
 
     /// <summary>
@@ -1023,7 +1068,7 @@ internal sealed partial class RunContext
             "Get-History" or "Clear-History" => ["Id", "Count"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
             "Write-Error" => ["Message"],
-            "Set-StrictMode" => [],
+            "Set-StrictMode" or "Set-PSDebug" => [],
             "Compare-Object" => ["ReferenceObject", "DifferenceObject"],
             "Get-Date" => ["Date"],
             "Write-Host" => ["Object"],

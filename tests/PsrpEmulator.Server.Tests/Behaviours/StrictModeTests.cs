@@ -24,6 +24,8 @@ public class StrictModeTests
     [TestCase("Set-StrictMode -Version Latest; $notset.Length; 'after'")]
     [TestCase("Set-StrictMode -Version 1; $notset += 1; 'after'")]
     [TestCase("Set-StrictMode -Version Latest; $notset++; 'after'")]
+    [TestCase("Set-PSDebug -Strict; $notset; 'after'")]
+    [TestCase("Set-PSDebug -Trace 0 -Strict; $notset; 'after'")]
     public async Task Reading_a_variable_never_set_under_strict_mode_is_the_statement_s_VariableIsUndefined_error(string script)
     {
         var host = await RunAsync(script);
@@ -40,6 +42,7 @@ public class StrictModeTests
     [TestCase("Set-StrictMode -Version Latest; $x = $null; $x; $x -eq $null; Set-StrictMode -Off; $notset; 'off'", "|True||off")]
     [TestCase("Set-StrictMode -Version Latest; function f($a, [switch]$s) { if ($a) { 'yes' } else { 'no' }; $s.IsPresent; $args.Count }; f; f 1 -s 2", "no|False|0|yes|True|1")]
     [TestCase("Set-StrictMode -Version Latest; foreach ($i in 1..2) { $i }; 1..2 | ForEach-Object { $_ * 10 }; try { $missing } catch { $_.FullyQualifiedErrorId }", "1|2|10|20|VariableIsUndefined")]
+    [TestCase("Set-PSDebug -Strict; Set-PSDebug -Off; $notset; Set-PSDebug; 'off'", "|off")]
     [TestCase("Set-StrictMode -Version Latest; Test-Path variable:notset; $env:NOT_SET_EITHER; \"$env:COMPUTERNAME\".Length -gt 0", "False||True")]
     public async Task Defined_variables_and_strict_mode_off_read_as_before(string script, string expected)
     {
@@ -47,6 +50,16 @@ public class StrictModeTests
 
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("Set-PSDebug -Trace 3", "ParameterArgumentValidationError,Microsoft.PowerShell.Commands.SetPSDebugCommand")]
+    [TestCase("Set-PSDebug -Off -Strict", "AmbiguousParameterSet,Microsoft.PowerShell.Commands.SetPSDebugCommand")]
+    [TestCase("Set-PSDebug -Trace 1", "PsrpEmulator.ScenarioError")]
+    public async Task Set_PSDebug_refuses_what_PowerShell_refuses_and_tracing_is_a_scenario_error(string script, string errorId)
+    {
+        var host = await RunAsync(script + "; 'after'");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId).First(), Is.EqualTo(errorId));
     }
 
     [Test]
