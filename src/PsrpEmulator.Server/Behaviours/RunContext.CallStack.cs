@@ -24,22 +24,28 @@ internal sealed partial class RunContext
         // A record the statement would raise, placed as the host places one but never written: its stack is this one.
         var probe = Host.PlaceUnsent(errorRecords(new ScriptedError("Get-PSCallStack", "GetPSCallStack", ErrorCategory.NotSpecified, ScriptedError.RuntimeExceptionType) { Activity = "Get-PSCallStack" }));
         var trace = probe["ErrorDetails_ScriptStackTrace"] is PsPrimitive { Value: string text } && text.Length > 0 ? text : "at <ScriptBlock>, <No file>: line 1";
-        foreach (var line in trace.Split("\r\n"))
+        var lines = trace.Split("\r\n");
+        // The calls' own frames, innermost first, each a line of the trace before the script's: their arguments.
+        var frames = new List<CallStackFrame>();
+        for (var frame = scope.Variables.Frame; frame is not null; frame = frame.Parent) frames.Add(frame);
+        var matched = lines.Length == frames.Count + 1;
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (StackTraceLine().Match(line) is not { Success: true } m) continue;
+            if (StackTraceLine().Match(lines[i]) is not { Success: true } m) continue;
             var file = m.Groups["file"].Value == "<No file>" ? null : m.Groups["file"].Value;
             var lineNumber = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
-            await output.WriteAsync(new PipelineOutput(CallStackFrameObject(m.Groups["name"].Value, file, lineNumber, line)), cancellationToken);
+            var arguments = matched && i < frames.Count ? frames[i].Arguments : "{}";
+            await output.WriteAsync(new PipelineOutput(CallStackFrameObject(m.Groups["name"].Value, file, lineNumber, lines[i], arguments)), cancellationToken);
         }
     }
 
     /// <summary>
     /// A CallStackFrame as 5.1 lists one: its .NET properties (ScriptName, ScriptLineNumber, InvocationInfo, Position,
     /// FunctionName; the invocation and the extent are not emulated: null) and types.ps1xml's Command (the function's
-    /// name), Location (GetScriptLocation: "&lt;No file&gt;", else "tool.ps1: line 5") and Arguments ("{}": the call's
-    /// arguments are not emulated); its text is the stack trace's line.
+    /// name), Location (GetScriptLocation: "&lt;No file&gt;", else "tool.ps1: line 5") and Arguments (the call's bound
+    /// parameters and unbound arguments, "{x=5, extra}"); its text is the stack trace's line.
     /// </summary>
-    private static PsObject CallStackFrameObject(string function, string? file, int line, string text)
+    private static PsObject CallStackFrameObject(string function, string? file, int line, string text, string arguments)
     {
         var frame = new PsObject([CallStackFrameTypeName, "System.Object"]) { ToStringValue = text };
         frame.AdaptedProperties.AddRange(
@@ -49,6 +55,6 @@ internal sealed partial class RunContext
         ]);
         return frame.With("Command", function)
             .With("Location", file is null ? "<No file>" : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file.Replace('\\', '/'))}: line {line}"))
-            .With("Arguments", "{}");
+            .With("Arguments", arguments);
     }
 }

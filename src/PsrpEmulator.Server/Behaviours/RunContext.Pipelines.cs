@@ -2095,7 +2095,7 @@ internal sealed partial class RunContext
             foreach (var (name, value) in _bound) variables.SetLocal(name, value);
 
             var status = variables.BeginScriptCommand();
-            var frame = context.PushFrame(_locals.GetValueOrDefault("MyInvocation"), body);
+            var frame = context.PushFrame(_locals.GetValueOrDefault("MyInvocation"), body, FrameArguments(_locals));
             var completed = false;
             variables.CallDepth++;
             variables.PushFunctionScope(_scope);

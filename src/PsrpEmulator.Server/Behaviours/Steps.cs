@@ -1805,7 +1805,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         var status = variables.BeginScriptCommand();
         ScriptedError? terminated = null;
-        var frame = PushFrame(locals.GetValueOrDefault("MyInvocation"), body);
+        var frame = PushFrame(locals.GetValueOrDefault("MyInvocation"), body, FrameArguments(locals));
         var completed = false;
         variables.CallDepth++;
         if (!dotSourced) variables.PushFunctionScope();
@@ -1866,13 +1866,36 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// The frame of a function, a script block with parameters or a script file, by the <c>$MyInvocation</c> its call
     /// made: a function by its name, a script file (its lines the file's) and a script block as <c>&lt;ScriptBlock&gt;</c>.
     /// </summary>
-    internal CallStackFrame PushFrame(PsValue? invocation, string body) => ScriptCaller.FromInvocation(invocation) switch
+    internal CallStackFrame PushFrame(PsValue? invocation, string body, string arguments = "{}") => ScriptCaller.FromInvocation(invocation) switch
     {
         { CommandType: CommandTypes.Function, Name: var name } =>
-            scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionSources.GetValueOrDefault(body)),
-        { CommandType: CommandTypes.ExternalScript } when Seldom.ScriptFile is { } file => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, file.Code, file),
-        _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body),
+            scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionSources.GetValueOrDefault(body), arguments),
+        { CommandType: CommandTypes.ExternalScript } when Seldom.ScriptFile is { } file => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, file.Code, file, arguments),
+        _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body, arguments: arguments),
     };
+
+    /// <summary>
+    /// A call's arguments as its frame shows them (<see cref="CallStackFrame.Arguments"/>): its $PSBoundParameters in
+    /// binding order, then its $args.
+    /// </summary>
+    internal static string FrameArguments(IReadOnlyDictionary<string, PsValue> locals)
+    {
+        var parts = new List<string>();
+        if (locals.GetValueOrDefault("PSBoundParameters") is PsObject { CollectionKind: PsCollectionKind.Dictionary } bound)
+        {
+            foreach (var entry in bound.Entries)
+            {
+                parts.Add(PipelineVariables.Display(entry.Key) + "=" + (ScriptExpressions.IsTrue(entry.Value) ? PipelineVariables.Display(entry.Value) : string.Empty));
+            }
+        }
+
+        if (locals.GetValueOrDefault("args") is PsObject { CollectionKind: PsCollectionKind.List } unbound)
+        {
+            parts.AddRange(unbound.Items.Select(a => ScriptExpressions.IsTrue(a) ? PipelineVariables.Display(a) : "$null"));
+        }
+
+        return "{" + string.Join(", ", parts) + "}";
+    }
 
     /// <summary>
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements

@@ -439,12 +439,13 @@ internal sealed class PipelineVariables
     /// A function, script block or script file starts: its frame, called from the innermost statement, goes on top of
     /// the call stack until <see cref="PopFrame"/>.
     /// </summary>
-    public CallStackFrame PushFrame(string name, string definition, ScriptFileText? file = null)
+    public CallStackFrame PushFrame(string name, string definition, ScriptFileText? file = null, string arguments = "{}")
     {
         var state = Script;
         var frame = new CallStackFrame(name, definition, state.InnermostStatement, state.Frame, file)
         {
             CallerOffset = ReferenceEquals(state.InnermostFrame, state.Frame) ? state.InnermostOffset : -1,
+            Arguments = arguments,
         };
         state.Frame = frame;
         return frame;

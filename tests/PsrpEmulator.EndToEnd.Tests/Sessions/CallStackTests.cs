@@ -40,6 +40,14 @@ public class CallStackTests : EmulatorTestBase
     }
 
     [Test]
+    public async Task A_frame_s_arguments_are_its_bound_parameters_then_its_unbound_ones()
+    {
+        var outputs = await OutputsAsync("function inner($a, [switch]$s) { Get-PSCallStack }\nfunction outer { inner 5 -s x $null }\nouter 1 2");
+
+        Assert.That(outputs.Cast<PsObject>().Select(f => f["Arguments"]!.ToDisplayString()), Is.EqualTo(new[] { "{a=5, s=True, x, $null}", "{1, 2}", "{}" }));
+    }
+
+    [Test]
     public async Task A_logging_helper_names_its_caller_and_the_line_that_called_it()
     {
         var outputs = await OutputsAsync(
