@@ -31,12 +31,8 @@ internal sealed record CallStackFrame(string Name, string Definition, string? Ca
     /// <summary>Where in <see cref="Definition"/> the caller's statement stands (its statement calling this frame); -1: not known.</summary>
     public int CallerOffset { get; init; } = -1;
 
-    /// <summary>
-    /// The call's arguments as types.ps1xml's CallStackFrame.Arguments writes them: "{" the bound parameters
-    /// (<c>Name=value</c>, the value's text when it is true) and then the unbound arguments (<c>$null</c> for a false one),
-    /// comma-separated, "}".
-    /// </summary>
-    public string Arguments { get; init; } = "{}";
+    /// <summary>The call's $PSBoundParameters and $args (null: none), which Get-PSCallStack writes as its Arguments.</summary>
+    public (PsValue? Bound, PsValue? Unbound) Arguments { get; init; }
 
     // Where this call's statements stand (made at its first statement). The frame is one call's, so it is its own.
     private StatementCursor? _cursor;

@@ -34,9 +34,33 @@ internal sealed partial class RunContext
             if (StackTraceLine().Match(lines[i]) is not { Success: true } m) continue;
             var file = m.Groups["file"].Value == "<No file>" ? null : m.Groups["file"].Value;
             var lineNumber = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
-            var arguments = matched && i < frames.Count ? frames[i].Arguments : "{}";
+            var arguments = matched && i < frames.Count ? ArgumentsText(frames[i].Arguments) : "{}";
             await output.WriteAsync(new PipelineOutput(CallStackFrameObject(m.Groups["name"].Value, file, lineNumber, lines[i], arguments)), cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A call's arguments as types.ps1xml's CallStackFrame.Arguments writes them: "{" the bound parameters
+    /// (<c>Name=value</c>, the value's text when it is true) and then the unbound arguments (<c>$null</c> for a false one),
+    /// comma-separated, "}".
+    /// </summary>
+    private static string ArgumentsText((PsValue? Bound, PsValue? Unbound) arguments)
+    {
+        var parts = new List<string>();
+        if (arguments.Bound is PsObject { CollectionKind: PsCollectionKind.Dictionary } bound)
+        {
+            foreach (var entry in bound.Entries)
+            {
+                parts.Add(PipelineVariables.Display(entry.Key) + "=" + (ScriptExpressions.IsTrue(entry.Value) ? PipelineVariables.Display(entry.Value) : string.Empty));
+            }
+        }
+
+        if (arguments.Unbound is PsObject { CollectionKind: PsCollectionKind.List } unbound)
+        {
+            parts.AddRange(unbound.Items.Select(a => ScriptExpressions.IsTrue(a) ? PipelineVariables.Display(a) : "$null"));
+        }
+
+        return "{" + string.Join(", ", parts) + "}";
     }
 
     /// <summary>

@@ -1866,7 +1866,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// The frame of a function, a script block with parameters or a script file, by the <c>$MyInvocation</c> its call
     /// made: a function by its name, a script file (its lines the file's) and a script block as <c>&lt;ScriptBlock&gt;</c>.
     /// </summary>
-    internal CallStackFrame PushFrame(PsValue? invocation, string body, string arguments = "{}") => ScriptCaller.FromInvocation(invocation) switch
+    internal CallStackFrame PushFrame(PsValue? invocation, string body, (PsValue?, PsValue?) arguments = default) => ScriptCaller.FromInvocation(invocation) switch
     {
         { CommandType: CommandTypes.Function, Name: var name } =>
             scope.Variables.PushFrame(name, body, scope.Variables.Runspace.FunctionSources.GetValueOrDefault(body), arguments),
@@ -1874,28 +1874,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         _ => scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body, arguments: arguments),
     };
 
-    /// <summary>
-    /// A call's arguments as its frame shows them (<see cref="CallStackFrame.Arguments"/>): its $PSBoundParameters in
-    /// binding order, then its $args.
-    /// </summary>
-    internal static string FrameArguments(IReadOnlyDictionary<string, PsValue> locals)
-    {
-        var parts = new List<string>();
-        if (locals.GetValueOrDefault("PSBoundParameters") is PsObject { CollectionKind: PsCollectionKind.Dictionary } bound)
-        {
-            foreach (var entry in bound.Entries)
-            {
-                parts.Add(PipelineVariables.Display(entry.Key) + "=" + (ScriptExpressions.IsTrue(entry.Value) ? PipelineVariables.Display(entry.Value) : string.Empty));
-            }
-        }
-
-        if (locals.GetValueOrDefault("args") is PsObject { CollectionKind: PsCollectionKind.List } unbound)
-        {
-            parts.AddRange(unbound.Items.Select(a => ScriptExpressions.IsTrue(a) ? PipelineVariables.Display(a) : "$null"));
-        }
-
-        return "{" + string.Join(", ", parts) + "}";
-    }
+    // A call's $PSBoundParameters and $args, kept by its frame for Get-PSCallStack (written only when asked for).
+    internal static (PsValue?, PsValue?) FrameArguments(IReadOnlyDictionary<string, PsValue> locals) =>
+        (locals.GetValueOrDefault("PSBoundParameters"), locals.GetValueOrDefault("args"));
 
     /// <summary>
     /// A function call's words bound to the function's param block and <c>$args</c>: the locals and the statements

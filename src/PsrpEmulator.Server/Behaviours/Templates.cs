@@ -439,7 +439,7 @@ internal sealed class PipelineVariables
     /// A function, script block or script file starts: its frame, called from the innermost statement, goes on top of
     /// the call stack until <see cref="PopFrame"/>.
     /// </summary>
-    public CallStackFrame PushFrame(string name, string definition, ScriptFileText? file = null, string arguments = "{}")
+    public CallStackFrame PushFrame(string name, string definition, ScriptFileText? file = null, (PsrpEmulator.Protocol.Clixml.PsValue?, PsrpEmulator.Protocol.Clixml.PsValue?) arguments = default)
     {
         var state = Script;
         var frame = new CallStackFrame(name, definition, state.InnermostStatement, state.Frame, file)
