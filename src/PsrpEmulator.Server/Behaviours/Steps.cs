@@ -3798,10 +3798,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
-            // A ScriptProperty Add-Member added: its getter's output.
+            // A ScriptProperty Add-Member added: its getter's output. An error ending the getter (a throw) ends the
+            // statement reading it, as PSScriptProperty's GetValueInvocationException does ("Exception getting ...").
             if (!step.IsIndex && ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
             {
-                value = await InvokeBlockAsync(scriptProperty.Body, [], (PsObject)value, to, blockNesting);
+                try
+                {
+                    value = await InvokeBlockAsync(scriptProperty.Body, [], (PsObject)value, to, blockNesting);
+                }
+                catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException)
+                {
+                    throw new ScriptExpressionException(new ScriptedError($"Exception getting \"{scriptProperty.Name}\": \"{e.Message}\"", "ScriptGetValueRuntimeException",
+                        ErrorCategory.NotSpecified, "System.Management.Automation.GetValueInvocationException"));
+                }
+
                 continue;
             }
 

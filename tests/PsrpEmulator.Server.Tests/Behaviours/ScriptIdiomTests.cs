@@ -385,6 +385,25 @@ public class ScriptIdiomTests
         Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "SetWithoutSetterFromScriptProperty", "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand" }));
     }
 
+    /// <summary>
+    /// A ScriptProperty whose getter throws ends the statement reading it with PSScriptProperty's
+    /// GetValueInvocationException, not the script: the assignment is not made and the next statement runs.
+    /// </summary>
+    [Test]
+    public async Task A_script_property_whose_getter_throws_ends_the_reading_statement_with_Exception_getting()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{}
+            $o | Add-Member ScriptProperty Bad { throw 'bad' }
+            $v = $o.Bad, 2
+            "v=$v"
+            try { $o.Bad } catch { "caught $($_.FullyQualifiedErrorId): $_" }
+            """);
+
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo("v=|caught ScriptGetValueRuntimeException: Exception getting \"Bad\": \"bad\""), string.Join("; ", host.Errors.Select(e => e.Message)));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("Exception getting \"Bad\": \"bad\"", "ScriptGetValueRuntimeException") }));
+    }
+
     [Test]
     public async Task Adding_a_key_a_Dictionary_has_is_NET_s_error()
     {
