@@ -297,8 +297,9 @@ internal sealed partial class RunContext
             ObjectCmdletWithInputObject(words);
     }
 
-    // The object cmdlets a statement starts with given -InputObject (Measure-Object -InputObject $files -Property Length):
-    // they run on that one object. "-Inp" is the shortest prefix none of their other parameters shares.
+    // The object cmdlets a statement starts with, given -InputObject (Measure-Object -InputObject $files -Property Length)
+    // or nothing to take: they run on that one object, or on none. "-Inp" is the shortest prefix none of their other
+    // parameters shares.
     private static readonly HashSet<string> InputObjectCmdlets = new(StringComparer.Ordinal)
     {
         "ForEach-Object", "Where-Object", "Select-Object", "Sort-Object", "Measure-Object", "Group-Object", "Get-Unique",
@@ -315,10 +316,12 @@ internal sealed partial class RunContext
 
     private static string? ObjectCmdletWithInputObject(List<string> words) =>
         CanonicalCmdlet(words[0]) is { } cmdlet && InputObjectCmdlets.Contains(cmdlet) &&
-        !words[0].Equals("foreach", StringComparison.OrdinalIgnoreCase) &&
-        words.Skip(1).Any(w => w.Length >= 4 && "-InputObject".StartsWith(w.TrimEnd(':'), StringComparison.OrdinalIgnoreCase))
+        !words[0].Equals("foreach", StringComparison.OrdinalIgnoreCase)
             ? cmdlet
             : null;
+
+    // The object cmdlets whose -InputObject is mandatory: alone, with nothing piped in, they ask for it.
+    private static readonly HashSet<string> MandatoryInputObjectCmdlets = new(StringComparer.Ordinal) { "ConvertTo-Csv", "ConvertFrom-Csv" };
 
     /// <summary>
     /// An object cmdlet run with <c>-InputObject</c> and nothing piped in: the value is one object, not enumerated, as
@@ -327,16 +330,31 @@ internal sealed partial class RunContext
     /// <c>ConvertTo-Csv -InputObject $array</c> writes the array's own properties); the formatting cmdlets and
     /// ConvertFrom-Csv take its elements (<see cref="EnumeratingInputObjectCmdlets"/>).
     /// </summary>
+    /// <remarks>
+    /// Without -InputObject the cmdlet is a pipeline's first command with nothing to take: its ProcessRecord runs once
+    /// with AutomationNull, which all of them but ForEach-Object skip (<c>Sort-Object</c> alone writes nothing,
+    /// <c>Measure-Object</c> a count of 0), and ForEach-Object runs its blocks once with <c>$_</c> null
+    /// (<c>ForEach-Object { 'once' }</c>). ConvertTo-Csv and ConvertFrom-Csv, whose -InputObject is mandatory, ask for it.
+    /// </remarks>
     private async ValueTask RunObjectCmdletOnInputObjectAsync(string command, List<string> words, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
         var arguments = BindStage(command, words);
-        var input = await ArgumentAsync(arguments["InputObject"]!, to, blockNesting);
+        if (arguments["InputObject"] is null && MandatoryInputObjectCmdlets.Contains(command))
+        {
+            throw new StatementTerminatedException(ParameterError(command, "Cannot process command because of one or more missing mandatory parameters: InputObject.", "MissingMandatoryParameter"));
+        }
+
+        var input = arguments["InputObject"] is { } given ? await ArgumentAsync(given, to, blockNesting) : null;
         var stage = await BuildStageAsync(command, arguments, to, blockNesting);
         stage.Emit = value => output.WriteAsync(new PipelineOutput(value), cancellationToken);
         await stage.BeginAsync();
         try
         {
-            if (!EnumeratingInputObjectCmdlets.Contains(command)) await stage.ProcessAsync(input);
+            if (input is null)
+            {
+                if (command == "ForEach-Object") await stage.ProcessAsync(PsNil.AutomationNull);
+            }
+            else if (!EnumeratingInputObjectCmdlets.Contains(command)) await stage.ProcessAsync(input);
             else
             {
                 foreach (var element in ScriptExpressions.Enumerate(input)) await stage.ProcessAsync(element);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Clixml;
 using PsrpEmulator.Protocol.Psrp;
 using PsrpEmulator.Server.Behaviours;
 using Formatting = PsrpEmulator.Server.Behaviours.Formatting;
@@ -726,6 +727,29 @@ public class PipelineCmdletTests
     [TestCase("Tee-Object -InputObject (1, 2) -Variable t | ForEach-Object Count; $t.Count", "2|2")]
     public async Task A_formatting_or_conversion_cmdlet_given_InputObject_runs_as_the_first_command(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    // A pipeline's first command with nothing to take: ProcessRecord runs once with AutomationNull, which ForEach-Object
+    // runs its blocks with ($_ null, a member name writes null) and the others skip.
+    [TestCase("Get-Unique; gu; Sort-Object; sort -Descending; Select-Object -First 1; Where-Object { $true }; Group-Object; Format-Table; 'end'", "end")]
+    [TestCase("$m = Measure-Object; $m.Count; $null -eq $m.Sum", "0|True")]
+    [TestCase("ForEach-Object { \"once:$($null -eq $_)\" }", "once:True")]
+    [TestCase("% -Begin { 'b' } -Process { 'p' } -End { 'e' }", "b|p|e")]
+    [TestCase("@(ForEach-Object Name).Count; $r = ForEach-Object Name; $null -eq $r", "1|True")]
+    [TestCase("Tee-Object -Variable t; $t.Count; 'end'", "0|end")]
+    public async Task An_object_cmdlet_alone_runs_on_no_object(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [TestCase("ConvertTo-Csv", "Microsoft.PowerShell.Commands.ConvertToCsvCommand")]
+    [TestCase("ConvertFrom-Csv", "Microsoft.PowerShell.Commands.ConvertFromCsvCommand")]
+    public async Task A_csv_cmdlet_alone_misses_its_mandatory_InputObject(string script, string command)
+    {
+        var (host, outcome) = await RunAsync(script + "; 'next'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        var error = host.Records.OfType<ErrorRecordMessage>().Single().Record;
+        Assert.That(error["FullyQualifiedErrorId"].AsString(), Is.EqualTo("MissingMandatoryParameter," + command));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next" }));
+    }
 
     [Test]
     public async Task Measure_Object_sums_an_InputObject_array_as_one_non_numeric_object()
