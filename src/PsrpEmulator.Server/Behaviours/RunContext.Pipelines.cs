@@ -1585,8 +1585,10 @@ internal sealed partial class RunContext
         if (expression is null)
         {
             // A property name is looked up among the object's properties (PSPropertyExpression): the language's intrinsic
-            // Count and Length of a single object are no properties (Select-Object Name, Length of a folder: empty).
-            if (item is PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single && single[name] is null &&
+            // Count and Length of a single object are no properties (Select-Object Name, Length of a folder: empty; a
+            // number's too: 5 | Select-Object Length).
+            if ((item is PsObject { CollectionKind: PsCollectionKind.None, BaseValue: null } single && single[name] is null ||
+                 item is PsPrimitive { Type: not (PsPrimitiveType.String or PsPrimitiveType.ByteArray or PsPrimitiveType.SecureString) }) &&
                 (name.Equals("Count", StringComparison.OrdinalIgnoreCase) || name.Equals("Length", StringComparison.OrdinalIgnoreCase)) &&
                 VariableValueTemplate.Member(item, name) is PsPrimitive { Value: 1 })
             {
@@ -1845,6 +1847,13 @@ internal sealed partial class RunContext
                     .Where(m => m.MemberType.EndsWith("Property", StringComparison.Ordinal) && m.MemberType != "ParameterizedProperty");
                 if (!members.Any()) members = [new DotNetMembers.Member("Property", "Count", ""), new DotNetMembers.Member("Property", "Length", "")];
                 return members.FirstOrDefault(m => m.Name.Equals(property, StringComparison.OrdinalIgnoreCase))?.Name;
+            }
+
+            // Nor are a number's (1..3 | Measure-Object -Property Length finds no property).
+            if (item is PsPrimitive { Type: not (PsPrimitiveType.String or PsPrimitiveType.ByteArray or PsPrimitiveType.SecureString) } &&
+                (property.Equals("Count", StringComparison.OrdinalIgnoreCase) || property.Equals("Length", StringComparison.OrdinalIgnoreCase)))
+            {
+                return null;
             }
 
             return VariableValueTemplate.Member(item, property) is PsNil ? null : property;

@@ -549,6 +549,18 @@ public class PipelineCmdletTests
             "$s = [pscustomobject]@{ a = 1 } | Select-Object a, Length, Count; $null -eq $s.Length; $null -eq $s.Count; ([pscustomobject]@{ a = 1 }).Count; ('abc' | Select-Object Length).Length"),
             Is.EqualTo("True|True|1|3"));
 
+    // PSPropertyExpression looks among a number's properties: Int32 has neither, whatever (5).Count says.
+    [Test]
+    public async Task Select_Object_of_a_numbers_Count_or_Length_is_empty_and_Measure_Object_finds_no_such_property()
+    {
+        var (host, _) = await RunAsync(
+            "$s = 5 | Select-Object Length, Count; $null -eq $s.Length; $null -eq $s.Count; (5).Count; 1, 22 | Sort-Object Length -Descending | Select-Object -First 1; 1..3 | Measure-Object -Property Length | % Count");
+
+        // The property no object has is reported instead of its count.
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "True", "1", "1" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { "The property \"Length\" cannot be found in the input for any objects." }));
+    }
+
     [Test]
     public async Task ConvertTo_Html_writes_the_page_a_line_at_a_time_with_the_objects_as_a_table_or_a_list()
     {
