@@ -101,14 +101,19 @@ internal static partial class Statements
         if (close < 0 || (close + 1 < text.Length && (char.IsLetterOrDigit(text[close + 1]) || text[close + 1] is '_' or ':'))) return null;
         var name = text.AsSpan(start + 2, close - start - 2);
         var colon = name.IndexOf(':');
-        if (colon >= 0 && !IsVariableScopeOrDrive(name[..colon])) return null;
+        // A drive of another provider (${HKLM:\SOFTWARE}, ${nosuch:x}) is read through it, as PipelineVariables.ProviderVariableError
+        // says; a drive letter's FileSystem path (${C:\x.txt}) is BracedVariables' own.
+        if (colon >= 0 && !IsVariableScopeOrDrive(name[..colon]) && (colon < 2 || name[..colon].ContainsAnyExcept(DriveNameCharacters))) return null;
         var bare = name[(colon + 1)..];
         if (bare.Length == 0 || char.IsDigit(bare[0]) && colon >= 0) return null;
-        if (!BracedVariableNames.NeedsEncoding(bare)) return (name.ToString(), close + 1);
+        if (!BracedVariableNames.NeedsEncoding(bare) && (colon < 0 || IsVariableScopeOrDrive(name[..colon]))) return (name.ToString(), close + 1);
         // A backtick escapes in a braced name; an environment variable's own name is read by BracedVariables.
         if (bare.IndexOfAny("`{'\"") >= 0 || colon >= 0 && name[..colon].Equals("env", StringComparison.OrdinalIgnoreCase)) return null;
         return (BracedVariableNames.Encode(name.ToString()), close + 1);
     }
+
+    private static readonly System.Buffers.SearchValues<char> DriveNameCharacters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
 
     /// <summary>Whether a prefix of a variable's name is a scope or a drive whose items are variables (<c>global</c>, <c>env</c>...).</summary>
     public static bool IsVariableScopeOrDrive(ReadOnlySpan<char> prefix) =>

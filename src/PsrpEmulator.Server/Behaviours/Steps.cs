@@ -4656,10 +4656,12 @@ internal sealed class OutputStep(ValueTemplate value) : Step
 
     private async ValueTask WriteAllAsync(RunContext context)
     {
-        IEnumerable<PsValue> items;
+        // The values are built as they are written (an expanded string's variable read when its turn comes): a failure
+        // of any is the statement's error, after what went before it.
+        IEnumerator<PsValue> items;
         try
         {
-            items = value.BuildForPipeline(context.Scope);
+            items = value.BuildForPipeline(context.Scope).GetEnumerator();
         }
         catch (ScriptExpressionException e)
         {
@@ -4667,9 +4669,22 @@ internal sealed class OutputStep(ValueTemplate value) : Step
             return;
         }
 
-        foreach (var item in items)
+        using (items)
         {
-            await context.WriteAsync(new PipelineOutput(item));
+            while (true)
+            {
+                try
+                {
+                    if (!items.MoveNext()) return;
+                }
+                catch (ScriptExpressionException e)
+                {
+                    await context.WriteStatementErrorAsync(e.Error);
+                    return;
+                }
+
+                await context.WriteAsync(new PipelineOutput(items.Current));
+            }
         }
     }
 }

@@ -596,6 +596,31 @@ internal sealed class PipelineVariables
     /// <summary>The computer's disk; null when the host has none.</summary>
     public VirtualFileSystem? FileSystem => host?.FileSystem;
 
+    /// <summary>
+    /// The error of reading a drive-qualified variable whose provider keeps no content (<c>${HKLM:\SOFTWARE}</c>):
+    /// GetVariableValueFromProvider's ProviderCannotBeUsedAsVariable, the provider's NotSupportedException inside. Null
+    /// for any other name, and for a registry key that is not there (ItemNotFound reads $null, as an unknown drive does).
+    /// </summary>
+    /// <remarks>The Certificate and WSMan drives' paths are not looked up: any is the error.</remarks>
+    public ScriptedError? ProviderVariableError(string name)
+    {
+        var decoded = BracedVariableNames.Decode(name);
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 2) return null;
+        var path = decoded[(colon + 1)..].Trim('\\', '/').Replace('/', '\\');
+        var provider = decoded[..colon].ToUpperInvariant() switch
+        {
+            "HKLM" when host?.Registry is { } registry && registry.Get(VirtualRegistry.LocalMachine, null, path) is not null => "Registry",
+            "HKCU" when host?.Registry is { } registry && registry.Get(VirtualRegistry.CurrentUser, EnvironmentVariable("USERPROFILE"), path) is not null => "Registry",
+            "CERT" => "Certificate",
+            "WSMAN" => "WSMan",
+            _ => null,
+        };
+        return provider is null ? null : new ScriptedError(
+            $"The provider '{provider}' cannot be used to get or set data using the variable syntax. Cannot use interface. The IContentCmdletProvider interface is not implemented by this provider.",
+            "ProviderCannotBeUsedAsVariable", PsrpEmulator.Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.ProviderInvocationException");
+    }
+
     /// <summary>The computer's network; null when the host keeps none.</summary>
     public NetworkSettings? Network => host?.NetworkSettings;
 
@@ -1183,6 +1208,9 @@ internal sealed class PipelineVariables
                         i = end;
                         continue;
                     }
+
+                    // "${HKLM:\SOFTWARE}": the provider keeps no content, as outside a string.
+                    if (text[i + 1] == '{' && ProviderVariableError(name) is { } providerError) throw new ScriptExpressionException(providerError);
 
                     if (colon > 0 && IsEnvironment(name[..colon]))
                     {

@@ -206,6 +206,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // $using:list.Count: Invoke-Command sent the whole expression's value.
         if (variable.Contains('.', StringComparison.Ordinal) && scope.Variables.UsingExpression(variable) is { } sent) return sent;
         var path = variable.Split('.', StringSplitOptions.TrimEntries);
+        if (scope.Variables.ProviderVariableError(path[0]) is { } providerError) throw new ScriptExpressionException(providerError);
         var found = scope.Variables.Get(path[0]);
         // Under Set-StrictMode, reading a variable never set ($x, $x.Name) is an error, not $null.
         if (found is null && scope.Variables.Runspace.StrictModeVersion > 0 && scope.Variables.StrictModeUnset(path[0]))

@@ -557,4 +557,27 @@ public class RegistryCommandTests
         Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "3", "255", "System.Byte[]", "3", "1,2,255" }));
     }
+
+    /// <summary>
+    /// A registry path in the variable syntax is read through the provider's content, which the Registry provider has
+    /// not: a key that is there is GetVariableValueFromProvider's ProviderCannotBeUsedAsVariable (the statement's error,
+    /// in a string too), a key that is not, like a drive no one has, $null.
+    /// </summary>
+    [Test]
+    public async Task A_registry_key_read_as_a_braced_variable_is_the_providers_variable_syntax_error()
+    {
+        var host = await RunAsync("""
+            ${HKLM:\SOFTWARE}; 'next'
+            try { $v = ${HKCU:\Software} } catch { $_.FullyQualifiedErrorId }
+            "in a string: ${HKLM:\SOFTWARE}"; 'after'
+            $null -eq ${HKLM:\SOFTWARE\NoSuchKey}; $null -eq ${nosuch:x}
+            """, NewRegistry());
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "next", "ProviderCannotBeUsedAsVariable", "after", "True", "True" }));
+        const string Message = "The provider 'Registry' cannot be used to get or set data using the variable syntax. Cannot use interface. The IContentCmdletProvider interface is not implemented by this provider.";
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId, e.Category)), Is.EqualTo(new[]
+        {
+            (Message, "ProviderCannotBeUsedAsVariable", ErrorCategory.NotSpecified), (Message, "ProviderCannotBeUsedAsVariable", ErrorCategory.NotSpecified),
+        }));
+    }
 }
