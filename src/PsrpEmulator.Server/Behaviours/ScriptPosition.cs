@@ -26,16 +26,20 @@ internal static class ScriptPosition
     /// </summary>
     public static string Text(string script, int offset, int length, string? file = null)
     {
-        offset = Math.Clamp(offset, 0, script.Length);
-        var lineStart = script.LastIndexOf('\n', Math.Max(offset - 1, 0)) is var newline && newline >= 0 && newline < offset ? newline + 1 : 0;
+        // One past the end is the end-of-input token's place (the tokenizer's NewScriptExtent(_tokenStart + 1)), where
+        // a missing ')' of a subexpression is reported.
+        offset = Math.Clamp(offset, 0, script.Length + 1);
+        var lineStart = script.Length > 0 && script.LastIndexOf('\n', Math.Min(Math.Max(offset - 1, 0), script.Length - 1)) is var newline && newline >= 0 && newline < offset ? newline + 1 : 0;
         var lineNumber = 1 + script.AsSpan(0, lineStart).Count('\n');
         var column = offset - lineStart + 1;
-        var lineEnd = script.IndexOf('\n', offset);
+        var lineEnd = script.IndexOf('\n', Math.Min(offset, script.Length));
         var line = script[lineStart..(lineEnd < 0 ? script.Length : lineEnd)].TrimEnd();
         var header = string.Create(CultureInfo.InvariantCulture, $"At {(string.IsNullOrEmpty(file) ? "line" : file)}:{lineNumber} char:{column}");
         if (line.Length == 0) return header + "\r\n+ ";
 
         var before = Math.Min(column - 1, line.Length);
+        // Past the line's end (after its last token, or the end of input): the tilde goes there, after blanks.
+        var beyond = column - 1 - before;
         var width = Math.Clamp(length, 0, line.Length - before);
         if (line.Contains('\t', StringComparison.Ordinal))
         {
@@ -86,7 +90,7 @@ internal static class ScriptPosition
         if (cutBefore) text.Append("... ");
         text.Append(line);
         if (cutAfter) text.Append(" ...");
-        text.Append("\r\n+ ").Append(' ', before + (cutBefore ? 4 : 0)).Append('~', Math.Max(width, 1));
+        text.Append("\r\n+ ").Append(' ', before + beyond + (cutBefore ? 4 : 0)).Append('~', Math.Max(width, 1));
         return text.ToString();
     }
 }

@@ -9,9 +9,22 @@ namespace PsrpEmulator.Server.Behaviours;
 /// the forms whose error is certain are reported; anything else open (a method call's parenthesis, a keyword's, an
 /// index) is left to the statements' own checks.
 /// </summary>
+/// <remarks>
+/// Each error names its place as 5.1's ParseError does (see <see cref="ScriptPosition"/>), at the extent its parser or
+/// tokenizer reports: a string or a comment from its opening quote to the end, a statement block at its '{', a hash
+/// literal, a parenthesized expression or a method call after its last token, a subexpression at the end-of-input
+/// token. Everything left open is reported, innermost first, as the parser unwinds (ParseException's message: each
+/// error's text, a blank line between), unless something open is of a kind not certain here.
+/// </remarks>
 internal static partial class Statements
 {
     private enum Opener { Subexpression, Expression, MethodCall, Block, Hash, Other }
+
+    // One error found: where it is (its extent's start and length in the script) and what it is.
+    private readonly record struct FoundParseError(int Offset, int Length, string Message, string Id);
+
+    // ParseException.Message reports at most this many of its errors.
+    private const int MaxReportedParseErrors = 10;
 
     // PowerShell's tokenizer takes the typographic quotes as quotes too.
     private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
@@ -25,19 +38,40 @@ internal static partial class Statements
     public static ScriptedError? UnclosedToken(string script)
     {
         var i = 0;
-        var end = ScanCode(script, ref i, closeOnParen: false, depth: 0);
-        if (!ReferenceEquals(end, ScanEnd.Closed)) return end.Error;
-        // Closed, with nothing after a last pipe or a last assignment: the parser's incomplete input.
+        var lastTokenEnd = 0;
+        var end = ScanCode(script, ref i, ref lastTokenEnd, closeOnParen: false, depth: 0);
+        if (!ReferenceEquals(end, ScanEnd.Closed)) return end.Errors is { } errors ? ParseErrors(script, errors) : null;
+        // Closed, with nothing after a last pipe or a last assignment: the parser's incomplete input, reported just
+        // after the pipe or the operator.
         var tail = script.TrimEnd();
         var lastLine = tail[(tail.LastIndexOfAny(['\n', ';']) + 1)..];
         // A last line with a '#' may end in a comment, whose '|' is no pipe.
         if (tail.EndsWith('|') && !tail.EndsWith("||", StringComparison.Ordinal) && !lastLine.Contains('#', StringComparison.Ordinal))
         {
-            return ScriptedError.ParseError("An empty pipe element is not allowed.", "EmptyPipeElement");
+            return ParseErrors(script, [new(tail.Length, 0, "An empty pipe element is not allowed.", "EmptyPipeElement")]);
         }
 
-        return EmptyAssignment(lastLine);
+        return TrailingAssignment().Match(lastLine) is { Success: true } assignment
+            ? ParseErrors(script, [new(tail.Length, 0, EmptyAssignmentMessage(assignment), "ExpectedValueExpression")])
+            : null;
     }
+
+    // The errors as one ParseException's: its id the first's, its message each one's place and text, a blank line between.
+    private static ScriptedError ParseErrors(string script, List<FoundParseError> errors)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var error in errors.Take(MaxReportedParseErrors))
+        {
+            if (text.Length > 0) text.Append("\r\n\r\n");
+            text.Append(ScriptPosition.Message(script, error.Offset, error.Length, error.Message));
+        }
+
+        if (errors.Count > MaxReportedParseErrors) text.Append("\r\n\r\nNot all parse errors were reported.  Correct the reported errors and try again.");
+        return ScriptedError.ParseError(text.ToString(), errors[0].Id);
+    }
+
+    private static string EmptyAssignmentMessage(System.Text.RegularExpressions.Match assignment) =>
+        $"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.";
 
     /// <summary>
     /// The parse error of a statement that is an assignment with nothing after its operator (<c>$x =</c> before a
@@ -45,57 +79,72 @@ internal static partial class Statements
     /// </summary>
     public static ScriptedError? EmptyAssignment(string statement) =>
         TrailingAssignment().Match(statement) is { Success: true } assignment
-            ? ScriptedError.ParseError($"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.", "ExpectedValueExpression")
+            ? ScriptedError.ParseError(EmptyAssignmentMessage(assignment), "ExpectedValueExpression")
             : null;
 
     // A statement that is a variable (typed, indexed or a property of one) and an assignment operator, and nothing more.
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(\[[\w.\[\]]+\]\s*)?\$[\w:]+(\.\w+|\[[^\]]*\])*\s*(?<op>[-+*/%]?=)$")]
     private static partial System.Text.RegularExpressions.Regex TrailingAssignment();
 
-    // How a scan ended: at its closer (or the end with nothing open), with an error, or in a state not certain here.
-    private sealed class ScanEnd(ScriptedError? error)
+    // How a scan ended: at its closer (or the end with nothing open), with errors, or in a state not certain here.
+    private sealed class ScanEnd(List<FoundParseError>? errors)
     {
         public static readonly ScanEnd Closed = new(null);
         public static readonly ScanEnd Unknown = new(null);
 
-        public ScriptedError? Error => error;
+        public List<FoundParseError>? Errors => errors;
     }
 
-    private static ScriptedError Terminator(string quote) =>
-        ScriptedError.ParseError($"The string is missing the terminator: {quote}.", "TerminatorExpectedAtEndOfString");
+    // The tokenizer's: from the opening quote to the end of the script.
+    private static FoundParseError Terminator(string text, int start, string quote) =>
+        new(start, text.Length - start, $"The string is missing the terminator: {quote}.", "TerminatorExpectedAtEndOfString");
 
-    // Code up to the end of the text, or (inside a string's $( )) up to the ')' that closes it.
-    private static ScanEnd ScanCode(string text, ref int i, bool closeOnParen, int depth)
+    // Code up to the end of the text, or (inside a string's $( )) up to the ')' that closes it. lastTokenEnd: where the
+    // last token read so far ends (comments and blanks are no tokens), after which the parser reports what is missing.
+    private static ScanEnd ScanCode(string text, ref int i, ref int lastTokenEnd, bool closeOnParen, int depth)
     {
         if (depth > MaxUnclosedScanDepth) return ScanEnd.Unknown;
-        // Each open bracket, with what its lack of a closer would be.
-        var open = new Stack<(char Bracket, Opener Kind)>();
+        // Each open bracket, with what its lack of a closer would be and where it is.
+        var open = new Stack<(char Bracket, Opener Kind, int At)>();
         while (i < text.Length)
         {
             var c = text[i];
             if (c == '`')
             {
+                // A backtick before a line's end continues the line; before anything else it escapes it in a token.
+                if (i + 1 < text.Length && text[i + 1] is not ('\n' or '\r')) lastTokenEnd = i + 2;
                 i += 2;
                 continue;
             }
 
             if (IsSingleQuote(c))
             {
-                if (!SkipSingleQuoted(text, ref i)) return new ScanEnd(Terminator("'"));
+                var start = i;
+                if (!SkipSingleQuoted(text, ref i)) return Unterminated(text, Terminator(text, start, "'"), open, lastTokenEnd, closeOnParen);
+                lastTokenEnd = i;
                 continue;
             }
 
             if (c == '@' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '\'') && OpensHereString(text, i))
             {
                 if (HereStringAt(text, i) is not var (_, _, end)) return ScanEnd.Unknown; // HereStringsToQuoted reports it
-                i = end;
+                i = lastTokenEnd = end;
                 continue;
             }
 
             if (IsDoubleQuote(c))
             {
-                var inner = SkipDoubleQuoted(text, ref i, depth + 1);
-                if (inner is not null) return inner;
+                var start = i;
+                var inner = SkipDoubleQuoted(text, ref i, ref lastTokenEnd, depth + 1);
+                if (inner is not null)
+                {
+                    // The string itself not closed: its error, then what is open around it; an error inside its $( ) alone.
+                    return inner.Errors is [{ Id: "TerminatorExpectedAtEndOfString" } own] && own.Offset == start
+                        ? Unterminated(text, own, open, lastTokenEnd, closeOnParen)
+                        : inner;
+                }
+
+                lastTokenEnd = i;
                 continue;
             }
 
@@ -104,7 +153,8 @@ internal static partial class Statements
                 var close = text.IndexOf("#>", i + 2, StringComparison.Ordinal);
                 if (close < 0)
                 {
-                    return new ScanEnd(ScriptedError.ParseError("The terminator '#>' is missing from the multiline comment.", "MissingTerminatorMultiLineComment"));
+                    return Unterminated(text, new(i, text.Length - i, "The terminator '#>' is missing from the multiline comment.", "MissingTerminatorMultiLineComment"),
+                        open, lastTokenEnd, closeOnParen);
                 }
 
                 i = close + 2;
@@ -123,6 +173,7 @@ internal static partial class Statements
             if (c == '-' && string.CompareOrdinal(text, i, "--%", 0, 3) == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1])))
             {
                 SkipToLineEnd(text, ref i);
+                lastTokenEnd = i;
                 continue;
             }
 
@@ -130,20 +181,22 @@ internal static partial class Statements
             {
                 i = BracedVariableEnd(text, i);
                 if (i < 0) return ScanEnd.Unknown;
+                lastTokenEnd = i;
                 continue;
             }
 
+            if (!char.IsWhiteSpace(c)) lastTokenEnd = i + 1;
             switch (c)
             {
                 case '(':
                     open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression
-                        : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other));
+                        : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other, i));
                     break;
                 case '{':
-                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash : Opener.Block));
+                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash : Opener.Block, i));
                     break;
                 case '[':
-                    open.Push(('[', Opener.Other));
+                    open.Push(('[', Opener.Other, i));
                     break;
                 case ')' when open.Count == 0 && closeOnParen:
                     i++;
@@ -154,7 +207,7 @@ internal static partial class Statements
                 // A ')' or '}' with nothing open is a token no statement takes ('a'), Get-Date }); one that closes
                 // something else is left to the statements.
                 case ')' or '}' when open.Count == 0:
-                    return new ScanEnd(ScriptedError.ParseError($"Unexpected token '{c}' in expression or statement.", "UnexpectedToken"));
+                    return new ScanEnd([new(i, 1, $"Unexpected token '{c}' in expression or statement.", "UnexpectedToken")]);
             }
 
             i++;
@@ -163,18 +216,45 @@ internal static partial class Statements
         // The end inside a string's $( ): the string's and the subexpression's errors both, in an order not certain here.
         if (closeOnParen) return ScanEnd.Unknown;
         if (open.Count == 0) return ScanEnd.Closed;
-        return open.Peek().Kind switch
+        var errors = new List<FoundParseError>();
+        if (!AddOpenErrors(errors, text, open, lastTokenEnd, innermost: true)) return ScanEnd.Unknown;
+        return new ScanEnd(errors);
+    }
+
+    // A string or comment that does not close (the tokenizer's error, first), then what is open around it at the end of
+    // the script, as the parser then reports it; inside a string's $( ) or with something open not certain here, the
+    // string's error alone.
+    private static ScanEnd Unterminated(string text, FoundParseError error, Stack<(char Bracket, Opener Kind, int At)> open, int lastTokenEnd, bool closeOnParen)
+    {
+        List<FoundParseError> errors = [error];
+        if (!closeOnParen && !AddOpenErrors(errors, text, open, lastTokenEnd, innermost: false)) errors = [error];
+        return new ScanEnd(errors);
+    }
+
+    // The errors of what is open at the end, innermost first (the parser's rules return outwards); false when one is of
+    // a kind not certain here. An error of the same id at the same place is reported once, as the parser saves it.
+    private static bool AddOpenErrors(List<FoundParseError> errors, string text, Stack<(char Bracket, Opener Kind, int At)> open, int lastTokenEnd, bool innermost)
+    {
+        foreach (var (_, kind, at) in open)
         {
-            Opener.Subexpression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression")),
-            Opener.Expression => new ScanEnd(ScriptedError.ParseError("Missing closing ')' in expression.", "MissingEndParenthesisInExpression")),
-            Opener.Block => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")),
-            Opener.Hash => new ScanEnd(ScriptedError.ParseError("Missing closing '}' in hash literal.", "IncompleteHashLiteral")),
-            // MemberInvokeRule: an argument missing after a comma is reported instead of the parenthesis.
-            Opener.MethodCall => text.TrimEnd().EndsWith(',')
-                ? new ScanEnd(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"))
-                : new ScanEnd(ScriptedError.ParseError("Missing ')' in method call.", "MissingEndParenthesisInMethodCall")),
-            _ => ScanEnd.Unknown,
-        };
+            FoundParseError error = kind switch
+            {
+                // SubExpressionRule reports the token found instead of ')': the end-of-input token, one past the end.
+                Opener.Subexpression => new(text.Length + 1, 0, "Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression"),
+                Opener.Expression => new(lastTokenEnd, 0, "Missing closing ')' in expression.", "MissingEndParenthesisInExpression"),
+                Opener.Block => new(at, 1, "Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
+                Opener.Hash => new(lastTokenEnd, 0, "Missing closing '}' in hash literal.", "IncompleteHashLiteral"),
+                // MemberInvokeRule: an argument missing after a comma is reported instead of the parenthesis.
+                Opener.MethodCall when innermost && text.TrimEnd().EndsWith(',') => new(lastTokenEnd, 0, "Missing expression after ','.", "MissingExpressionAfterToken"),
+                Opener.MethodCall => new(lastTokenEnd, 0, "Missing ')' in method call.", "MissingEndParenthesisInMethodCall"),
+                _ => default,
+            };
+            if (error.Id is null) return false;
+            if (!errors.Any(e => e.Id == error.Id && e.Offset == error.Offset && e.Length == error.Length)) errors.Add(error);
+            innermost = false;
+        }
+
+        return true;
     }
 
     // Whether '(' at i begins an expression by itself: at a statement's or an operand's start (not a method call's,
@@ -235,7 +315,7 @@ internal static partial class Statements
 
     // A "..." string: escapes, doubled quotes, ${name} and $( ) subexpressions (code, strings and all); null when it
     // closes, else how the scan ended.
-    private static ScanEnd? SkipDoubleQuoted(string text, ref int i, int depth)
+    private static ScanEnd? SkipDoubleQuoted(string text, ref int i, ref int lastTokenEnd, int depth)
     {
         if (depth > MaxUnclosedScanDepth) return ScanEnd.Unknown;
         var j = i + 1;
@@ -263,7 +343,7 @@ internal static partial class Statements
             if (c == '$' && j + 1 < text.Length && text[j + 1] == '(')
             {
                 j += 2;
-                var end = ScanCode(text, ref j, closeOnParen: true, depth + 1);
+                var end = ScanCode(text, ref j, ref lastTokenEnd, closeOnParen: true, depth + 1);
                 if (!ReferenceEquals(end, ScanEnd.Closed)) return end;
                 continue;
             }
@@ -278,6 +358,6 @@ internal static partial class Statements
             j++;
         }
 
-        return new ScanEnd(Terminator("\""));
+        return new ScanEnd([Terminator(text, i, "\"")]);
     }
 }

@@ -1444,30 +1444,58 @@ public class LanguageStatementTests
     /// <summary>
     /// A script left open at its end is PowerShell's parse error before anything runs: the tokenizer's for a string or a
     /// &lt;# comment (ReportIncompleteInput), the parser's for a subexpression, a parenthesized expression or a block.
-    /// What is open inside strings, comments, here-strings, braced variable names and after --% does not count.
+    /// What is open inside strings, comments, here-strings, braced variable names and after --% does not count. The
+    /// message starts with the error's place, at the extent 5.1's tokenizer or parser reports: a string or a comment from
+    /// its opening to the end of its line, a block at its '{', what misses its ')' or its value just after its last token,
+    /// a subexpression at the end-of-input token one past the end, a stray token on itself.
     /// </summary>
-    [TestCase("'first'; 'unterminated", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: '.")]
-    [TestCase("'first'; \"unterminated $x", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
-    [TestCase("'first'; Write-Host \u201Ccurly", "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
-    [TestCase("'first'; <# never closed", "MissingTerminatorMultiLineComment", "The terminator '#>' is missing from the multiline comment.")]
-    [TestCase("'first'; $a = @(1, 2", "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
-    [TestCase("'first'; $b = $(Get-Date", "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
-    [TestCase("'first'; $c = (1 + 2", "MissingEndParenthesisInExpression", "Missing closing ')' in expression.")]
-    [TestCase("'first'; 1..3 | ForEach-Object { $_", "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
-    [TestCase("'first'; $h = @{ a = 1", "IncompleteHashLiteral", "Missing closing '}' in hash literal.")]
-    [TestCase("'first'; 'a')", "UnexpectedToken", "Unexpected token ')' in expression or statement.")]
-    [TestCase("'first'; 'abc'.Substring(1", "MissingEndParenthesisInMethodCall", "Missing ')' in method call.")]
-    [TestCase("'first'; [math]::Round(1.5,", "MissingExpressionAfterToken", "Missing expression after ','.")]
-    [TestCase("'first'; Get-Date |", "EmptyPipeElement", "An empty pipe element is not allowed.")]
-    [TestCase("'first'; $x =", "ExpectedValueExpression", "You must provide a value expression following the '=' operator.")]
-    [TestCase("'first'\n[int]$total +=  ", "ExpectedValueExpression", "You must provide a value expression following the '+=' operator.")]
-    [TestCase("'first'; Get-Date }", "UnexpectedToken", "Unexpected token '}' in expression or statement.")]
-    public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, string id, string message)
+    [TestCase("'first'; 'unterminated", 1, 10, 13, "TerminatorExpectedAtEndOfString", "The string is missing the terminator: '.")]
+    [TestCase("'first'; \"unterminated $x", 1, 10, 16, "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
+    [TestCase("'first'; Write-Host \u201Ccurly", 1, 21, 6, "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
+    [TestCase("'first'; <# never closed", 1, 10, 15, "MissingTerminatorMultiLineComment", "The terminator '#>' is missing from the multiline comment.")]
+    [TestCase("'first'; $a = @(1, 2", 1, 22, 1, "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
+    [TestCase("'first'; $b = $(Get-Date", 1, 26, 1, "MissingEndParenthesisInSubexpression", "Missing closing ')' in subexpression.")]
+    [TestCase("'first'; $c = (1 + 2", 1, 21, 1, "MissingEndParenthesisInExpression", "Missing closing ')' in expression.")]
+    [TestCase("'first'; 1..3 | ForEach-Object { $_", 1, 32, 1, "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
+    [TestCase("'first'; $h = @{ a = 1", 1, 23, 1, "IncompleteHashLiteral", "Missing closing '}' in hash literal.")]
+    [TestCase("'first'; 'a')", 1, 13, 1, "UnexpectedToken", "Unexpected token ')' in expression or statement.")]
+    [TestCase("'first'; 'abc'.Substring(1", 1, 27, 1, "MissingEndParenthesisInMethodCall", "Missing ')' in method call.")]
+    [TestCase("'first'; [math]::Round(1.5,", 1, 28, 1, "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("'first'; Get-Date |", 1, 20, 1, "EmptyPipeElement", "An empty pipe element is not allowed.")]
+    [TestCase("'first'; $x =", 1, 14, 1, "ExpectedValueExpression", "You must provide a value expression following the '=' operator.")]
+    [TestCase("'first'\n[int]$total +=  ", 2, 15, 1, "ExpectedValueExpression", "You must provide a value expression following the '+=' operator.")]
+    [TestCase("'first'; Get-Date }", 1, 19, 1, "UnexpectedToken", "Unexpected token '}' in expression or statement.")]
+    [TestCase("'first'\n$s = \"two\nlines", 2, 6, 4, "TerminatorExpectedAtEndOfString", "The string is missing the terminator: \".")]
+    [TestCase("$x = 1 # note\n1..3 | % { $_ # (", 2, 10, 1, "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
+    public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, int line, int column, int width, string id, string message)
     {
         var (host, outcome) = await RunAsync(script);
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        var source = script.Split('\n')[line - 1].TrimEnd();
+        Assert.That((error.FullyQualifiedErrorId, error.Message),
+            Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\n{message}")));
+    }
+
+    // Everything left open is reported, innermost first as the parser's rules return, a blank line between (ParseException's
+    // message); its id is the first error's. A string's own error comes before the blocks around it.
+    [TestCase("function f { if ($x) { 'a'", "MissingEndCurlyBrace",
+        "At line:1 char:22\r\n+ function f { if ($x) { 'a'\r\n+                      ~\r\nMissing closing '}' in statement block or type definition.\r\n\r\n" +
+        "At line:1 char:12\r\n+ function f { if ($x) { 'a'\r\n+            ~\r\nMissing closing '}' in statement block or type definition.")]
+    [TestCase("{ \"abc", "TerminatorExpectedAtEndOfString",
+        "At line:1 char:3\r\n+ { \"abc\r\n+   ~~~~\r\nThe string is missing the terminator: \".\r\n\r\n" +
+        "At line:1 char:1\r\n+ { \"abc\r\n+ ~\r\nMissing closing '}' in statement block or type definition.")]
+    [TestCase("$r = @(1; (2", "MissingEndParenthesisInExpression",
+        "At line:1 char:13\r\n+ $r = @(1; (2\r\n+             ~\r\nMissing closing ')' in expression.\r\n\r\n" +
+        "At line:1 char:14\r\n+ $r = @(1; (2\r\n+              ~\r\nMissing closing ')' in subexpression.")]
+    [TestCase("$v = ((1", "MissingEndParenthesisInExpression", "At line:1 char:9\r\n+ $v = ((1\r\n+         ~\r\nMissing closing ')' in expression.")]
+    public async Task Every_thing_left_open_is_its_own_parse_error_innermost_first(string script, string id, string message)
+    {
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
         Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, message)));
     }
