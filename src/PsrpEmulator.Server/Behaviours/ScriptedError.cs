@@ -21,6 +21,12 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     public string? InnerExceptionType { get; init; }
 
     /// <summary>
+    /// A parse error found in one statement's text: where in the whole script it is (its extent's start and length),
+    /// when the script shows it certainly; null for none. Its message then starts with that place. Not serialized.
+    /// </summary>
+    public Func<string, (int Offset, int Length)?>? ParsePlace { get; init; }
+
+    /// <summary>
     /// The exception PowerShell throws around the record's own (a thrown .NET exception travels in a RuntimeException),
     /// which a catch is matched against after it. Not serialized.
     /// </summary>
@@ -224,8 +230,8 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         "System.Management.Automation.PipelineStoppedException");
 
     /// <summary>A script PowerShell's parser refuses (the reason of the failed pipeline).</summary>
-    public static ScriptedError ParseError(string message, string id) => new(
-        message, id, ErrorCategory.ParserError, "System.Management.Automation.ParseException");
+    public static ScriptedError ParseError(string message, string id, Func<string, (int Offset, int Length)?>? place = null) => new(
+        message, id, ErrorCategory.ParserError, "System.Management.Automation.ParseException") { ParsePlace = place };
 
     /// <summary>
     /// PowerShell's WildcardPatternException for a pattern with a '[' set that is not closed or is empty (<c>'a' -like

@@ -79,7 +79,8 @@ internal static partial class Statements
     /// </summary>
     public static ScriptedError? EmptyAssignment(string statement) =>
         TrailingAssignment().Match(statement) is { Success: true } assignment
-            ? ScriptedError.ParseError(EmptyAssignmentMessage(assignment), "ExpectedValueExpression")
+            ? ScriptedError.ParseError(EmptyAssignmentMessage(assignment), "ExpectedValueExpression",
+                script => PlaceAfterOperatorWithoutOperand(script, assignment.Groups["op"].Value))
             : null;
 
     // A statement that is a variable (typed, indexed or a property of one) and an assignment operator, and nothing more.
@@ -256,6 +257,107 @@ internal static partial class Statements
 
         return true;
     }
+
+    /// <summary>
+    /// The script with its strings, here-strings and comments blanked (new lines kept), so a search for a token finds
+    /// only code, at the script's own offsets.
+    /// </summary>
+    public static string CodeOnly(string script)
+    {
+        var code = script.ToCharArray();
+        void Blank(int from, int to)
+        {
+            for (var k = from; k < Math.Min(to, code.Length); k++)
+            {
+                if (code[k] is not ('\n' or '\r')) code[k] = ' ';
+            }
+        }
+
+        var i = 0;
+        var unused = 0;
+        while (i < script.Length)
+        {
+            var c = script[i];
+            var start = i;
+            if (c == '`') i += 2;
+            else if (IsSingleQuote(c))
+            {
+                if (!SkipSingleQuoted(script, ref i)) i = script.Length;
+                Blank(start, i);
+            }
+            else if (c == '@' && i + 1 < script.Length && (script[i + 1] == '"' || script[i + 1] == '\'') && OpensHereString(script, i))
+            {
+                i = HereStringAt(script, i) is var (_, _, end) ? end : script.Length;
+                Blank(start, i);
+            }
+            else if (IsDoubleQuote(c))
+            {
+                if (SkipDoubleQuoted(script, ref i, ref unused, 1) is not null) i = script.Length;
+                Blank(start, i);
+            }
+            else if (c == '<' && i + 1 < script.Length && script[i + 1] == '#')
+            {
+                var close = script.IndexOf("#>", i + 2, StringComparison.Ordinal);
+                i = close < 0 ? script.Length : close + 2;
+                Blank(start, i);
+            }
+            else if (c == '#' && (i == 0 || char.IsWhiteSpace(script[i - 1]) || script[i - 1] is ';' or '{' or '}' or '(' or ')' or '|'))
+            {
+                SkipToLineEnd(script, ref i);
+                Blank(start, i);
+            }
+            else i++;
+        }
+
+        return new string(code);
+    }
+
+    /// <summary>
+    /// Where the parser reports a binary or assignment operator with nothing after it (After(operator)): just after the
+    /// one occurrence of <paramref name="op"/> in the script's code that is followed by nothing but blanks before a line's
+    /// end, a closer, a ';' or a '|'; null when there is none or more than one.
+    /// </summary>
+    public static (int Offset, int Length)? PlaceAfterOperatorWithoutOperand(string script, string op)
+    {
+        var code = CodeOnly(script);
+        var word = op.Length > 1 && op[0] == '-' && char.IsLetter(op[1]);
+        (int, int)? found = null;
+        for (var at = code.IndexOf(op, StringComparison.OrdinalIgnoreCase); at >= 0; at = code.IndexOf(op, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + op.Length;
+            var before = at > 0 ? code[at - 1] : ' ';
+            var after = end < code.Length ? code[end] : ' ';
+            if (word ? char.IsLetterOrDigit(before) || before is '_' or '-' || char.IsLetterOrDigit(after) || after == '_'
+                : IsOperatorCharacter(before) || IsOperatorCharacter(after))
+            {
+                continue;
+            }
+
+            var next = end;
+            while (next < code.Length && code[next] is ' ' or '\t') next++;
+            if (next < code.Length && code[next] is not ('\r' or '\n' or ')' or '}' or ']' or ';' or '|')) continue;
+            if (found is not null) return null;
+            found = (end, 0);
+        }
+
+        return found;
+    }
+
+    private static bool IsOperatorCharacter(char c) => c is '+' or '-' or '*' or '/' or '%' or '=' or '!' or '<' or '>' or '&' or '.';
+
+    /// <summary>
+    /// Where 5.1 reports a foreach whose variable has no <c>in</c> after it (After(variable): <c>foreach ($u in$users)</c>
+    /// at char 12): the one such foreach in the script's code; null when there is none or more than one.
+    /// </summary>
+    public static (int Offset, int Length)? PlaceAfterForeachVariable(string script)
+    {
+        var matches = ForeachVariableWithoutIn().Matches(CodeOnly(script));
+        return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])foreach\s*\(\s*\$[\w:]+(?!\s+in\s)(?![\w:])",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ForeachVariableWithoutIn();
 
     // Whether '(' at i begins an expression by itself: at a statement's or an operand's start (not a method call's,
     // a keyword's or a function's parameter list, whose errors are their own).

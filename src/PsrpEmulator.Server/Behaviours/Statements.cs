@@ -553,7 +553,7 @@ internal static partial class Statements
         var header = System.Text.RegularExpressions.Regex.Match(text[(i + 1)..close],
             @"^\s*\$(?:(?:global|script|local|private):)?(?<name>\w+)\s+in\s+(?<collection>.+?)\s*$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach"));
+        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach", PlaceAfterForeachVariable));
         var open = SkipBlank(text, close + 1);
         var end = BlockEnd(text, open);
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement body in foreach loop.", "MissingForeachStatement"));

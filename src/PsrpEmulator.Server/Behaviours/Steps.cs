@@ -123,7 +123,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         if (Statements.UnclosedToken(script ?? text) is { } unclosed) throw new ScriptParseException(unclosed);
         if (Statements.NewerSyntax(script ?? text) is { } newer) throw new ScriptParseException(newer);
-        CheckStatement(text, catalog, 0);
+        try
+        {
+            CheckStatement(text, catalog, 0);
+        }
+        catch (ScriptParseException e) when (e.Error.ParsePlace is { } place)
+        {
+            // A statement's error, placed in the whole script when its place there is certain.
+            var whole = script ?? text;
+            var error = e.Error with { ParsePlace = null };
+            if (place(whole) is var (offset, length)) error = error with { Message = ScriptPosition.Message(whole, offset, length, error.Message) };
+            throw new ScriptParseException(error);
+        }
     }
 
     private static void CheckStatement(string text, BehaviourCatalog catalog, int nesting)
@@ -4295,8 +4306,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             throw after is null ? Unexpected(token) : MissingOperand(after);
         }
 
-        static ScriptParseException MissingOperand(string? op) => new(ScriptedError.ParseError(
-            op is null ? "An expression was expected." : $"You must provide a value expression following the '{OperatorText(op)}' operator.", "ExpectedValueExpression"));
+        static ScriptParseException MissingOperand(string? op) => new(op is null
+            ? ScriptedError.ParseError("An expression was expected.", "ExpectedValueExpression")
+            : ScriptedError.ParseError($"You must provide a value expression following the '{OperatorText(op)}' operator.", "ExpectedValueExpression",
+                script => Statements.PlaceAfterOperatorWithoutOperand(script, OperatorText(op))));
 
         static ScriptParseException Unexpected(ScriptExpressions.Token token) => new(ScriptedError.ParseError(
             $"Unexpected token '{OperatorText(token.Text)}' in expression or statement.", "UnexpectedToken"));

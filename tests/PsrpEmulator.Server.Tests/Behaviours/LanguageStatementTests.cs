@@ -1292,7 +1292,9 @@ public class LanguageStatementTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         var reason = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        Assert.That((reason.FullyQualifiedErrorId, reason.Message, reason.Category, reason.ExceptionType),
+        // The message alone, after its place when the emulator names it (see the tests of places).
+        var text = reason.Message.StartsWith("At line:1 char:", StringComparison.Ordinal) ? reason.Message[(reason.Message.LastIndexOf("\r\n", StringComparison.Ordinal) + 2)..] : reason.Message;
+        Assert.That((reason.FullyQualifiedErrorId, text, reason.Category, reason.ExceptionType),
             Is.EqualTo((id, message, ErrorCategory.ParserError, "System.Management.Automation.ParseException")));
         Assert.That(host.OutputTexts, Does.Not.Contain("never"));
     }
@@ -1477,6 +1479,34 @@ public class LanguageStatementTests
         var source = script.Split('\n')[line - 1].TrimEnd();
         Assert.That((error.FullyQualifiedErrorId, error.Message),
             Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\n{message}")));
+    }
+
+    // A statement's own parse error is placed where 5.1's parser reports it when the script shows that place certainly:
+    // just after an operator with no operand, just after a foreach's variable with no 'in' (in$users is one token).
+    [TestCase("Write-Output hi; if ($x -eq ) { 1 }", 1, 28, "ExpectedValueExpression", "You must provide a value expression following the '-eq' operator.")]
+    [TestCase("'x -eq'; $b = $a -eq 1 -and $c -eq", 1, 35, "ExpectedValueExpression", "You must provide a value expression following the '-eq' operator.")]
+    [TestCase("$x = 1 +\n; 'after'", 1, 9, "ExpectedValueExpression", "You must provide a value expression following the '+' operator.")]
+    [TestCase("$n = 1\n$x = ; 'after'", 2, 5, "ExpectedValueExpression", "You must provide a value expression following the '=' operator.")]
+    [TestCase("$users = 'a'\nforeach ($User in$Users) { $User }", 2, 15, "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
+    public async Task A_statements_parse_error_names_its_place_when_the_script_shows_it(string script, int line, int column, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        var source = script.Split('\n')[line - 1].TrimEnd();
+        Assert.That((error.FullyQualifiedErrorId, error.Message),
+            Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}~\r\n{message}")));
+    }
+
+    [Test]
+    public async Task A_statements_parse_error_whose_place_the_script_does_not_show_certainly_is_its_message_alone()
+    {
+        var (_, outcome) = await RunAsync("if ($a -eq) { 'x' } elseif ($b -eq) { 'y' }");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo("You must provide a value expression following the '-eq' operator."));
     }
 
     // Everything left open is reported, innermost first as the parser's rules return, a blank line between (ParseException's
