@@ -1595,7 +1595,16 @@ internal sealed partial class RunContext
                 return PsNil.Instance;
             }
 
-            return VariableValueTemplate.Member(item, name);
+            try
+            {
+                return VariableValueTemplate.Member(item, name);
+            }
+            catch (ScriptExpressionException)
+            {
+                // A getter that throws (RawUI's KeyAvailable): PSPropertyExpression.GetValues keeps the exception in its
+                // result, whose value is null, and Select-Object, Sort-Object and Group-Object take that null.
+                return PsNil.Instance;
+            }
         }
 
         var capture = new CapturingHost(to ?? host);

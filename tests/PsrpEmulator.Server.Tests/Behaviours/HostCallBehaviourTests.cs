@@ -202,6 +202,20 @@ public class HostCallBehaviourTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "after" }));
     }
 
+    /// <summary>
+    /// Select-Object, Sort-Object and Group-Object read a property through PSPropertyExpression, which keeps a getter's
+    /// exception in its result: the value is null and no error is written.
+    /// </summary>
+    [Test]
+    public async Task Select_Object_of_a_RawUI_property_the_host_did_not_send_is_empty_without_an_error()
+    {
+        var (host, outcome) = await RunAsync("$s = $Host.UI.RawUI | Select-Object WindowTitle; $null -eq $s.WindowTitle; @($Host.UI.RawUI | Sort-Object KeyAvailable).Count; 'after'", Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "1", "after" }));
+    }
+
     /// <summary>As ServerRemoteHostRawUserInterface's setter: the void SetWindowTitle call, dropped without a host UI.</summary>
     [Test]
     public async Task Setting_the_RawUI_WindowTitle_sends_the_hosts_void_SetWindowTitle()
