@@ -191,6 +191,44 @@ internal static partial class Statements
     /// </summary>
     internal sealed record LoopStatement(string Keyword, string Body, string? Condition, bool ConditionFirst, bool Until, string? Initializer = null, string? Iterator = null);
 
+    /// <summary>
+    /// A statement that starts with the keyword for, do, try or trap without what must follow it, which the keyword
+    /// parses above leave to the commands (they take <c>for</c>, <c>do</c> and <c>try</c> only with their '(' or '{'):
+    /// 5.1's parse error, placed just after the keyword when the script has it once. Nothing for any other statement.
+    /// </summary>
+    public static void CheckKeywordWithoutItsParts(string statement)
+    {
+        var text = statement.Trim();
+        if (KeywordAlone(text, "trap"))
+        {
+            ParseTrap(text);
+            return;
+        }
+
+        var (keyword, message, id) = KeywordAlone(text, "for") && (SkipBlank(text, 3) is var paren && (paren >= text.Length || text[paren] != '('))
+                ? ("for", "Missing opening '(' after keyword 'for'.", "MissingOpenParenthesisAfterKeyword")
+            : KeywordAlone(text, "do") && (SkipBlank(text, 2) is var body && (body >= text.Length || text[body] != '{'))
+                ? ("do", "Missing statement body in do loop.", "MissingLoopStatement")
+            : KeywordAlone(text, "try") && (SkipBlank(text, 3) is var block && (block >= text.Length || text[block] != '{'))
+                ? ("try", MissingTryStatementBlockMessage, "MissingTryStatementBlock")
+            : default;
+        if (keyword is not null) throw new ScriptParseException(ScriptedError.ParseError(message, id, script => PlaceAfterKeyword(script, keyword)));
+    }
+
+    // The keyword as a token of its own: what follows it ends a token (for.exe and do-it are commands' names).
+    private static bool KeywordAlone(string text, string keyword) =>
+        StartsWithKeyword(text, keyword) && (text.Length == keyword.Length || char.IsWhiteSpace(text[keyword.Length]) || text[keyword.Length] is '(' or '{' or ';' or '}' or '|');
+
+    private const string MissingTryStatementBlockMessage = "The Try statement is missing its statement block.";
+
+    // Just after the keyword, when the script's code has it once as a word (After(keyword), as the parser reports it).
+    private static (int Offset, int Length)? PlaceAfterKeyword(string script, string keyword)
+    {
+        var matches = System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), $@"(?<![\w$.-]){keyword}(?![\w.-])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
+    }
+
     /// <summary>The while, do or for loop; null when the statement does not start with one of those keywords.</summary>
     public static LoopStatement? ParseLoop(string statement)
     {
@@ -517,7 +555,7 @@ internal static partial class Statements
         if (BracketedType(text, ref i) is { } type) types.Add(type);
 
         var end = i < text.Length ? BlockEnd(text, i) : -1;
-        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in trap statement.", "MissingTrapStatement"));
+        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("The 'trap' statement was incomplete. A trap statement requires a body.", "MissingTrapStatement"));
         if (SkipBlank(text, end + 1) < text.Length)
         {
             throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
@@ -537,6 +575,14 @@ internal static partial class Statements
         return name;
     }
 
+    // 5.1's texts: PowerShell 6 added a second line to the foreach errors ("The correct form is: foreach ($a in $b) {...}",
+    // PowerShell/PowerShell#4950, whose diff shows the one-line values before it).
+    private const string MissingVariableNameAfterForeachMessage = "Missing variable name after foreach.";
+    private const string MissingForeachExpressionMessage = "Missing expression in foreach loop.";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\$(?:(?:global|script|local|private):)?\w", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ForeachVariable();
+
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
     internal sealed record ForeachStatement(string Variable, string Collection, string Body);
 
@@ -549,11 +595,15 @@ internal static partial class Statements
         // Without the parenthesis it is ForEach-Object's alias at the start of a pipeline ("foreach { }" reads input).
         if (i >= text.Length || text[i] != '(') return null;
         var close = MatchingClose(text, i, ')');
-        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'foreach' statement.", "MissingEndParenthesisAfterForeach"));
-        var header = System.Text.RegularExpressions.Regex.Match(text[(i + 1)..close],
-            @"^\s*\$(?:(?:global|script|local|private):)?(?<name>\w+)\s+in\s+(?<collection>.+?)\s*$",
+        // The parser reads the header's parts in turn, each missing one its own error, before it looks for the ')'.
+        var inside = close < 0 ? text[(i + 1)..] : text[(i + 1)..close];
+        if (!ForeachVariable().IsMatch(inside)) throw new ScriptParseException(ScriptedError.ParseError(MissingVariableNameAfterForeachMessage, "MissingVariableNameAfterForeach"));
+        var header = System.Text.RegularExpressions.Regex.Match(inside,
+            @"^\s*\$(?:(?:global|script|local|private):)?(?<name>\w+)\s+in(?:\s+(?<collection>.+?))?\s*$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach", PlaceAfterForeachVariable));
+        if (!header.Groups["collection"].Success) throw new ScriptParseException(ScriptedError.ParseError(MissingForeachExpressionMessage, "MissingForeachExpression"));
+        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression part of foreach loop.", "MissingEndParenthesisAfterForeach"));
         var open = SkipBlank(text, close + 1);
         var end = BlockEnd(text, open);
         if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement body in foreach loop.", "MissingForeachStatement"));

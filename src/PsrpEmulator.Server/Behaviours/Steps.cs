@@ -188,6 +188,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var keyword = Statements.ParseKeyword(text);
+        if (keyword is null) Statements.CheckKeywordWithoutItsParts(text);
         switch (keyword)
         {
             case Statements.FunctionDefinition definition:

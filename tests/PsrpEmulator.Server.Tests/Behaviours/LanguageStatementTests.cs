@@ -1500,6 +1500,38 @@ public class LanguageStatementTests
             Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}~\r\n{message}")));
     }
 
+    // PowerShell's own parser tests (test/powershell/Language/Parser/Parsing.Tests.ps1: ShouldBeParseError script id
+    // offset): a keyword without its parts, and a foreach header read part by part, with 5.1's one-line texts and the
+    // place just after what is there.
+    [TestCase("for", "MissingOpenParenthesisAfterKeyword", 3, "Missing opening '(' after keyword 'for'.")]
+    [TestCase("do", "MissingLoopStatement", 2, "Missing statement body in do loop.")]
+    [TestCase("try", "MissingTryStatementBlock", 3, "The Try statement is missing its statement block.")]
+    [TestCase("trap", "MissingTrapStatement", null, "The 'trap' statement was incomplete. A trap statement requires a body.")]
+    [TestCase("foreach ($a", "MissingInInForeach", 11, "Missing 'in' after variable in foreach loop.")]
+    [TestCase("foreach ($a into", "MissingInInForeach", 11, "Missing 'in' after variable in foreach loop.")]
+    [TestCase("foreach (", "MissingVariableNameAfterForeach", null, "Missing variable name after foreach.")]
+    [TestCase("foreach ($a in", "MissingForeachExpression", null, "Missing expression in foreach loop.")]
+    [TestCase("foreach ($a in $x", "MissingEndParenthesisAfterForeach", null, "Missing closing ')' after expression part of foreach loop.")]
+    [TestCase("foreach ($a in $x)", "MissingForeachStatement", null, "Missing statement body in foreach loop.")]
+    public async Task A_keyword_statement_missing_a_part_is_the_parse_error_PowerShells_parser_tests_expect(string script, string id, int? offset, string message)
+    {
+        var (_, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        var expected = offset is { } at ? $"At line:1 char:{at + 1}\r\n+ {script}\r\n+ {new string(' ', at)}~\r\n{message}" : message;
+        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, expected)));
+    }
+
+    [TestCase("for.exe /?")]
+    [TestCase("do-it")]
+    public async Task A_command_named_like_a_keyword_is_no_keyword(string script)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Has.None.Contains("Missing"));
+    }
+
     [Test]
     public async Task A_statements_parse_error_whose_place_the_script_does_not_show_certainly_is_its_message_alone()
     {
