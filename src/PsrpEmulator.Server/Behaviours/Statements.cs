@@ -229,6 +229,34 @@ internal static partial class Statements
         return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
     }
 
+    /// <summary>
+    /// A pipeline with an expression after a pipe (<c>Get-Process | $_.Name</c>, <c>1 | 'x'</c>): 5.1's
+    /// ExpressionsMustBeFirstInPipeline, on the expression, as PipelineRule reports it. Nothing for any other statement.
+    /// </summary>
+    public static void CheckPipelineElements(string statement)
+    {
+        if (!ScriptExpressions.HasPipeline(statement)) return;
+        var elements = SplitTopLevel(statement, c => c == '|');
+        foreach (var element in elements.Skip(1).Select(e => e.Trim()))
+        {
+            if (element.Length == 0 || !StartsAsExpression(element)) continue;
+            throw new ScriptParseException(ScriptedError.ParseError("Expressions are only allowed as the first element of a pipeline.", "ExpressionsMustBeFirstInPipeline",
+                script => System.Text.RegularExpressions.Regex.Matches(script, @"\|[ \t]*" + System.Text.RegularExpressions.Regex.Escape(element)) is { Count: 1 } found
+                    ? (found[0].Index + found[0].Length - element.Length, element.Length)
+                    : null));
+        }
+    }
+
+    // Whether a pipeline element begins with an expression rather than a command's name: a string, a variable, a
+    // parenthesis, a subexpression or array, a hash literal, a type, or a number that is a whole token (7z is a command).
+    private static bool StartsAsExpression(string element) =>
+        IsSingleQuote(element[0]) || IsDoubleQuote(element[0]) || element[0] is '$' or '(' or '[' ||
+        element.Length > 1 && element[0] == '@' && element[1] is '(' or '{' or '\'' or '"' ||
+        NumberToken().IsMatch(element);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]+(?:\.[0-9]+)?(?:[kmgtp]b)?(?=$|[\s;)}])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex NumberToken();
+
     /// <summary>The while, do or for loop; null when the statement does not start with one of those keywords.</summary>
     public static LoopStatement? ParseLoop(string statement)
     {
@@ -274,9 +302,10 @@ internal static partial class Statements
             i = SkipBlank(text, i);
             if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '(' after keyword '{keyword}'.", "MissingOpenParenthesisAfterKeyword"));
             var close = MatchingClose(text, i, ')');
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement"));
-            var condition = text[(i + 1)..close].Trim();
+            // The condition is read before the ')' is looked for: none at all is its error first (while (, while ()).
+            var condition = (close < 0 ? text[(i + 1)..] : text[(i + 1)..close]).Trim();
             if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword"));
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement"));
             return (condition, close + 1);
         }
 
@@ -416,6 +445,12 @@ internal static partial class Statements
         {
             if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
             var close = MatchingClose(text, i, ')');
+            // The condition is read before the ')' is looked for: none at all is its error first (switch (, switch ()).
+            if ((close < 0 ? text[(i + 1)..] : text[(i + 1)..close]).Trim().Length == 0)
+            {
+                throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
+            }
+
             if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
             value = text[(i + 1)..close].Trim();
             i = SkipBlank(text, close + 1);

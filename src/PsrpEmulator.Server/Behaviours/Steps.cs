@@ -181,6 +181,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         if (catalog.Find(text) is not null) return;
+        Statements.CheckPipelineElements(text);
         if (Statements.ScriptBlockBody(text) is { } block)
         {
             CheckStatement(block, catalog, nesting + 1);

@@ -1513,6 +1513,12 @@ public class LanguageStatementTests
     [TestCase("foreach ($a in", "MissingForeachExpression", null, "Missing expression in foreach loop.")]
     [TestCase("foreach ($a in $x", "MissingEndParenthesisAfterForeach", null, "Missing closing ')' after expression part of foreach loop.")]
     [TestCase("foreach ($a in $x)", "MissingForeachStatement", null, "Missing statement body in foreach loop.")]
+    [TestCase("do {} while (", "MissingExpressionAfterKeyword", null, "Missing expression after 'while' in loop.")]
+    [TestCase("do {} until (", "MissingExpressionAfterKeyword", null, "Missing expression after 'until' in loop.")]
+    [TestCase("do {} while (1", "MissingEndParenthesisAfterStatement", null, "Missing closing ')' after expression in 'while' statement.")]
+    [TestCase("switch (", "PipelineValueRequired", null, "Missing condition in switch statement clause.")]
+    [TestCase("switch ()", "PipelineValueRequired", null, "Missing condition in switch statement clause.")]
+    [TestCase("1|1", "ExpressionsMustBeFirstInPipeline", 2, "Expressions are only allowed as the first element of a pipeline.")]
     public async Task A_keyword_statement_missing_a_part_is_the_parse_error_PowerShells_parser_tests_expect(string script, string id, int? offset, string message)
     {
         var (_, outcome) = await RunAsync(script);
@@ -1522,6 +1528,27 @@ public class LanguageStatementTests
         var expected = offset is { } at ? $"At line:1 char:{at + 1}\r\n+ {script}\r\n+ {new string(' ', at)}~\r\n{message}" : message;
         Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, expected)));
     }
+
+    // PipelineRule: after a pipe only a command may come, so an expression there is the whole script's parse error, on it.
+    [TestCase("Get-Process | $_.Name", 15, 7)]
+    [TestCase("'a', 'b' | 'x'; 'never'", 12, 3)]
+    [TestCase("$n = 1 | (Get-Date)", 10, 10)]
+    public async Task An_expression_after_a_pipe_is_ExpressionsMustBeFirstInPipeline(string script, int column, int width)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.Empty);
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo(("ExpressionsMustBeFirstInPipeline",
+            $"At line:1 char:{column}\r\n+ {script}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\nExpressions are only allowed as the first element of a pipeline.")));
+    }
+
+    [TestCase("1..3 | & { process { $_ } }", "1|2|3")]
+    [TestCase("'a' | . { $input }", "a")]
+    [TestCase("1..2 | %{ $_ * 2 } | Sort-Object -Property @{ e = { $_ } } -Descending", "4|2")]
+    public async Task A_script_block_invoked_after_a_pipe_is_a_command_not_an_expression(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
     [TestCase("for.exe /?")]
     [TestCase("do-it")]
