@@ -14,7 +14,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// tokenizer reports: a string or a comment from its opening quote to the end, a statement block at its '{', a hash
 /// literal, a parenthesized expression or a method call after its last token, a subexpression at the end-of-input
 /// token. Everything left open is reported, innermost first, as the parser unwinds (ParseException's message: each
-/// error's text, a blank line between), unless something open is of a kind not certain here.
+/// error's text, one after the other), unless something open is of a kind not certain here.
 /// </remarks>
 internal static partial class Statements
 {
@@ -56,17 +56,18 @@ internal static partial class Statements
             : null;
     }
 
-    // The errors as one ParseException's: its id the first's, its message each one's place and text, a blank line between.
+    // The errors as one ParseException's: its id the first's, its message each one's place and text, one after the other
+    // (a 5.1 console shows them so, "Not all parse errors were reported." after the tenth; PowerShell 7 puts a blank line between).
     private static ScriptedError ParseErrors(string script, List<FoundParseError> errors)
     {
         var text = new System.Text.StringBuilder();
         foreach (var error in errors.Take(MaxReportedParseErrors))
         {
-            if (text.Length > 0) text.Append("\r\n\r\n");
+            if (text.Length > 0) text.Append("\r\n");
             text.Append(ScriptPosition.Message(script, error.Offset, error.Length, error.Message));
         }
 
-        if (errors.Count > MaxReportedParseErrors) text.Append("\r\n\r\nNot all parse errors were reported.  Correct the reported errors and try again.");
+        if (errors.Count > MaxReportedParseErrors) text.Append("\r\nNot all parse errors were reported.  Correct the reported errors and try again.");
         return ScriptedError.ParseError(text.ToString(), errors[0].Id);
     }
 

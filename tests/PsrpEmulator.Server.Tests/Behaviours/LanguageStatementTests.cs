@@ -1568,16 +1568,16 @@ public class LanguageStatementTests
         Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo("You must provide a value expression following the '-eq' operator."));
     }
 
-    // Everything left open is reported, innermost first as the parser's rules return, a blank line between (ParseException's
-    // message); its id is the first error's. A string's own error comes before the blocks around it.
+    // Everything left open is reported, innermost first as the parser's rules return, one after the other as a 5.1 console
+    // shows ParseException's message; its id is the first error's. A string's own error comes before the blocks around it.
     [TestCase("function f { if ($x) { 'a'", "MissingEndCurlyBrace",
-        "At line:1 char:22\r\n+ function f { if ($x) { 'a'\r\n+                      ~\r\nMissing closing '}' in statement block or type definition.\r\n\r\n" +
+        "At line:1 char:22\r\n+ function f { if ($x) { 'a'\r\n+                      ~\r\nMissing closing '}' in statement block or type definition.\r\n" +
         "At line:1 char:12\r\n+ function f { if ($x) { 'a'\r\n+            ~\r\nMissing closing '}' in statement block or type definition.")]
     [TestCase("{ \"abc", "TerminatorExpectedAtEndOfString",
-        "At line:1 char:3\r\n+ { \"abc\r\n+   ~~~~\r\nThe string is missing the terminator: \".\r\n\r\n" +
+        "At line:1 char:3\r\n+ { \"abc\r\n+   ~~~~\r\nThe string is missing the terminator: \".\r\n" +
         "At line:1 char:1\r\n+ { \"abc\r\n+ ~\r\nMissing closing '}' in statement block or type definition.")]
     [TestCase("$r = @(1; (2", "MissingEndParenthesisInExpression",
-        "At line:1 char:13\r\n+ $r = @(1; (2\r\n+             ~\r\nMissing closing ')' in expression.\r\n\r\n" +
+        "At line:1 char:13\r\n+ $r = @(1; (2\r\n+             ~\r\nMissing closing ')' in expression.\r\n" +
         "At line:1 char:14\r\n+ $r = @(1; (2\r\n+              ~\r\nMissing closing ')' in subexpression.")]
     [TestCase("$v = ((1", "MissingEndParenthesisInExpression", "At line:1 char:9\r\n+ $v = ((1\r\n+         ~\r\nMissing closing ')' in expression.")]
     public async Task Every_thing_left_open_is_its_own_parse_error_innermost_first(string script, string id, string message)
