@@ -263,14 +263,16 @@ internal static partial class Statements
     /// The script with its strings, here-strings and comments blanked (new lines kept), so a search for a token finds
     /// only code, at the script's own offsets.
     /// </summary>
-    public static string CodeOnly(string script)
+    /// <param name="script">The script.</param>
+    /// <param name="stringFill">What a string's characters become: blanks, or a letter where a token must still show.</param>
+    public static string CodeOnly(string script, char stringFill = ' ')
     {
         var code = script.ToCharArray();
-        void Blank(int from, int to)
+        void Blank(int from, int to, char fill = ' ')
         {
             for (var k = from; k < Math.Min(to, code.Length); k++)
             {
-                if (code[k] is not ('\n' or '\r')) code[k] = ' ';
+                if (code[k] is not ('\n' or '\r')) code[k] = fill;
             }
         }
 
@@ -284,17 +286,17 @@ internal static partial class Statements
             else if (IsSingleQuote(c))
             {
                 if (!SkipSingleQuoted(script, ref i)) i = script.Length;
-                Blank(start, i);
+                Blank(start, i, stringFill);
             }
             else if (c == '@' && i + 1 < script.Length && (script[i + 1] == '"' || script[i + 1] == '\'') && OpensHereString(script, i))
             {
                 i = HereStringAt(script, i) is var (_, _, end) ? end : script.Length;
-                Blank(start, i);
+                Blank(start, i, stringFill);
             }
             else if (IsDoubleQuote(c))
             {
                 if (SkipDoubleQuoted(script, ref i, ref unused, 1) is not null) i = script.Length;
-                Blank(start, i);
+                Blank(start, i, stringFill);
             }
             else if (c == '<' && i + 1 < script.Length && script[i + 1] == '#')
             {
@@ -312,6 +314,46 @@ internal static partial class Statements
 
         return new string(code);
     }
+
+    /// <summary>
+    /// The redirections 5.1's parser refuses: a redirection operator with no file after it (MissingFileSpecification,
+    /// just after the operator; <c>2&gt;&amp;1</c> merges streams and needs none), and any <c>&lt;</c>, input redirection
+    /// being "reserved for future use" (RedirectionNotSupported, on it). The missing files come first, then the
+    /// '&lt;'s, as a 5.1 console reports <c>node &lt;&lt; 'EOF'</c>. Null when there is none.
+    /// </summary>
+    public static ScriptedError? Redirections(string script)
+    {
+        if (script.AsSpan().IndexOfAny('<', '>') < 0) return null;
+        var code = CodeOnly(script, stringFill: 'x');
+        var missing = new List<FoundParseError>();
+        var reserved = new List<FoundParseError>();
+        for (var i = 0; i < code.Length; i++)
+        {
+            if (code[i] == '<')
+            {
+                reserved.Add(new(i, 1, "The '<' operator is reserved for future use.", "RedirectionNotSupported"));
+                if (!FileFollows(code, i + 1)) missing.Add(new(i + 1, 0, MissingFileSpecificationMessage, "MissingFileSpecification"));
+            }
+            else if (code[i] == '>')
+            {
+                var end = i + 1 < code.Length && code[i + 1] == '>' ? i + 2 : i + 1;
+                if (end < code.Length && code[end] == '&') continue;
+                if (!FileFollows(code, end)) missing.Add(new(end, 0, MissingFileSpecificationMessage, "MissingFileSpecification"));
+                i = end - 1;
+            }
+        }
+
+        return missing.Count + reserved.Count == 0 ? null : ParseErrors(script, [.. missing, .. reserved]);
+
+        // A file name after the operator, on its line: anything but its end, a statement's, a pipe, a closer or another redirection.
+        static bool FileFollows(string code, int i)
+        {
+            while (i < code.Length && code[i] is ' ' or '\t') i++;
+            return i < code.Length && code[i] is not ('\r' or '\n' or ';' or '|' or ')' or '}' or '<' or '>' or '&');
+        }
+    }
+
+    private const string MissingFileSpecificationMessage = "Missing file specification after redirection operator.";
 
     /// <summary>
     /// Where the parser reports a binary or assignment operator with nothing after it (After(operator)): just after the

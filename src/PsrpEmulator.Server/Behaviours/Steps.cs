@@ -123,6 +123,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     {
         if (Statements.UnclosedToken(script ?? text) is { } unclosed) throw new ScriptParseException(unclosed);
         if (Statements.NewerSyntax(script ?? text) is { } newer) throw new ScriptParseException(newer);
+        if (Statements.Redirections(script ?? text) is { } redirection) throw new ScriptParseException(redirection);
         try
         {
             CheckStatement(text, catalog, 0);

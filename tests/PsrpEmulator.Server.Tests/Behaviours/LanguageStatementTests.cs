@@ -1544,6 +1544,33 @@ public class LanguageStatementTests
             $"At line:1 char:{column}\r\n+ {script}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\nExpressions are only allowed as the first element of a pipeline.")));
     }
 
+    // A 5.1 console's transcript of `node << 'EOF'`: the missing file just after the first '<', then each '<' reserved.
+    [TestCase("node << 'EOF'", "MissingFileSpecification",
+        "At line:1 char:7\r\n+ node << 'EOF'\r\n+       ~\r\nMissing file specification after redirection operator.\r\n" +
+        "At line:1 char:6\r\n+ node << 'EOF'\r\n+      ~\r\nThe '<' operator is reserved for future use.\r\n" +
+        "At line:1 char:7\r\n+ node << 'EOF'\r\n+       ~\r\nThe '<' operator is reserved for future use.")]
+    [TestCase("Get-Content < C:\\x.txt", "RedirectionNotSupported", "At line:1 char:13\r\n+ Get-Content < C:\\x.txt\r\n+             ~\r\nThe '<' operator is reserved for future use.")]
+    [TestCase("if (1 < 2) { 'y' }", "RedirectionNotSupported", "At line:1 char:7\r\n+ if (1 < 2) { 'y' }\r\n+       ~\r\nThe '<' operator is reserved for future use.")]
+    [TestCase("'x'; Get-Date >", "MissingFileSpecification", "At line:1 char:16\r\n+ 'x'; Get-Date >\r\n+                ~\r\nMissing file specification after redirection operator.")]
+    [TestCase("'x' 2>> ; 'y'", "MissingFileSpecification", "At line:1 char:8\r\n+ 'x' 2>> ; 'y'\r\n+        ~\r\nMissing file specification after redirection operator.")]
+    public async Task Input_redirection_and_a_redirection_without_its_file_are_parse_errors(string script, string id, string message)
+    {
+        var (host, outcome) = await RunAsync(script);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(host.OutputTexts, Is.Empty);
+        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
+        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, message)));
+    }
+
+    [TestCase("'a' > C:\\out.txt; Get-Content C:\\out.txt", "a")]
+    [TestCase("Get-Item C:\\nope 2>&1 | Out-Null; 'ok'", "ok")]
+    [TestCase("'<b>' -replace '<[^>]+>', 'x'", "x")]
+    [TestCase("<# a < b #> 'c' # d < e", "c")]
+    [TestCase("@'\n<xml/>\n'@", "<xml/>")]
+    public async Task A_redirection_to_a_file_or_a_less_than_sign_in_text_is_no_parse_error(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("1..3 | & { process { $_ } }", "1|2|3")]
     [TestCase("'a' | . { $input }", "a")]
     [TestCase("1..2 | %{ $_ * 2 } | Sort-Object -Property @{ e = { $_ } } -Descending", "4|2")]
