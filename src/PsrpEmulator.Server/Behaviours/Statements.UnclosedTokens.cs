@@ -163,9 +163,7 @@ internal static partial class Statements
                 continue;
             }
 
-            // '#' after a token's end begins a comment; inside a bare word (a#b) it is part of the word.
-            if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '{' or '}' or '(' or ')' or '|' or '=' or ',' or '&' or '+' or '>'
-                || IsSingleQuote(text[i - 1]) || IsDoubleQuote(text[i - 1])))
+            if (c == '#' && StartsComment(text, i))
             {
                 SkipToLineEnd(text, ref i);
                 continue;
@@ -259,6 +257,11 @@ internal static partial class Statements
         return true;
     }
 
+    // '#' after a token's end begins a comment; inside a bare word (a#b) it is part of the word.
+    private static bool StartsComment(string text, int i) =>
+        i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is ';' or '{' or '}' or '(' or ')' or '|' or '=' or ',' or '&' or '+' or '>'
+        || IsSingleQuote(text[i - 1]) || IsDoubleQuote(text[i - 1]);
+
     /// <summary>
     /// The script with its strings, here-strings and comments blanked (new lines kept), so a search for a token finds
     /// only code, at the script's own offsets.
@@ -304,7 +307,7 @@ internal static partial class Statements
                 i = close < 0 ? script.Length : close + 2;
                 Blank(start, i);
             }
-            else if (c == '#' && (i == 0 || char.IsWhiteSpace(script[i - 1]) || script[i - 1] is ';' or '{' or '}' or '(' or ')' or '|'))
+            else if (c == '#' && StartsComment(script, i))
             {
                 SkipToLineEnd(script, ref i);
                 Blank(start, i);
