@@ -221,6 +221,14 @@ internal static partial class Statements
 
     private const string MissingTryStatementBlockMessage = "The Try statement is missing its statement block.";
 
+    // Just after the one match of the pattern in the script's code; null when there is none or more than one.
+    private static (int Offset, int Length)? PlaceAfterMatch(string script, string pattern)
+    {
+        var matches = System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), pattern,
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
+    }
+
     // Just after the keyword, when the script's code has it once as a word (After(keyword), as the parser reports it).
     private static (int Offset, int Length)? PlaceAfterKeyword(string script, string keyword)
     {
@@ -590,7 +598,13 @@ internal static partial class Statements
         if (BracketedType(text, ref i) is { } type) types.Add(type);
 
         var end = i < text.Length ? BlockEnd(text, i) : -1;
-        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("The 'trap' statement was incomplete. A trap statement requires a body.", "MissingTrapStatement"));
+        if (end < 0)
+        {
+            // Reported after the trap's type, else after the keyword itself (placed only so).
+            throw new ScriptParseException(ScriptedError.ParseError("The 'trap' statement was incomplete. A trap statement requires a body.", "MissingTrapStatement",
+                types.Count == 0 ? script => PlaceAfterKeyword(script, "trap") : null));
+        }
+
         if (SkipBlank(text, end + 1) < text.Length)
         {
             throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
@@ -632,12 +646,22 @@ internal static partial class Statements
         var close = MatchingClose(text, i, ')');
         // The parser reads the header's parts in turn, each missing one its own error, before it looks for the ')'.
         var inside = close < 0 ? text[(i + 1)..] : text[(i + 1)..close];
-        if (!ForeachVariable().IsMatch(inside)) throw new ScriptParseException(ScriptedError.ParseError(MissingVariableNameAfterForeachMessage, "MissingVariableNameAfterForeach"));
+        if (!ForeachVariable().IsMatch(inside))
+        {
+            throw new ScriptParseException(ScriptedError.ParseError(MissingVariableNameAfterForeachMessage, "MissingVariableNameAfterForeach",
+                script => PlaceAfterMatch(script, @"(?<![\w$.-])foreach\s*\((?=\s*(?:\)|$))")));
+        }
+
         var header = System.Text.RegularExpressions.Regex.Match(inside,
             @"^\s*\$(?:(?:global|script|local|private):)?(?<name>\w+)\s+in(?:\s+(?<collection>.+?))?\s*$",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing 'in' after variable in foreach loop.", "MissingInInForeach", PlaceAfterForeachVariable));
-        if (!header.Groups["collection"].Success) throw new ScriptParseException(ScriptedError.ParseError(MissingForeachExpressionMessage, "MissingForeachExpression"));
+        if (!header.Groups["collection"].Success)
+        {
+            throw new ScriptParseException(ScriptedError.ParseError(MissingForeachExpressionMessage, "MissingForeachExpression",
+                script => PlaceAfterMatch(script, @"(?<![\w$.-])foreach\s*\(\s*\$[\w:]+\s+in(?=\s*(?:\)|$))")));
+        }
+
         if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression part of foreach loop.", "MissingEndParenthesisAfterForeach"));
         var open = SkipBlank(text, close + 1);
         var end = BlockEnd(text, open);
