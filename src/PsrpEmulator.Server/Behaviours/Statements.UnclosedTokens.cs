@@ -18,7 +18,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </remarks>
 internal static partial class Statements
 {
-    private enum Opener { Subexpression, Expression, MethodCall, Block, Hash, Other }
+    private enum Opener { Subexpression, Expression, MethodCall, Block, Hash, SwitchBody, Other }
 
     // One error found: where it is (its extent's start and length in the script) and what it is.
     private readonly record struct FoundParseError(int Offset, int Length, string Message, string Id);
@@ -108,6 +108,8 @@ internal static partial class Statements
         if (depth > MaxUnclosedScanDepth) return ScanEnd.Unknown;
         // Each open bracket, with what its lack of a closer would be and where it is.
         var open = new Stack<(char Bracket, Opener Kind, int At)>();
+        // The last '(' closed, and where its ')' is: a '{' right after a switch's condition opens its body.
+        var (lastParenOpen, lastParenClose) = (-1, -1);
         while (i < text.Length)
         {
             var c = text[i];
@@ -193,7 +195,9 @@ internal static partial class Statements
                         : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other, i));
                     break;
                 case '{':
-                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash : Opener.Block, i));
+                    open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash
+                        : lastParenClose >= 0 && text.AsSpan(lastParenClose + 1, i - lastParenClose - 1).IsWhiteSpace() && SwitchBefore().IsMatch(text.AsSpan(0, lastParenOpen)) ? Opener.SwitchBody
+                        : Opener.Block, i));
                     break;
                 case '[':
                     open.Push(('[', Opener.Other, i));
@@ -202,7 +206,8 @@ internal static partial class Statements
                     i++;
                     return ScanEnd.Closed;
                 case ')' or '}' or ']' when open.Count > 0 && open.Peek().Bracket == (c == ')' ? '(' : c == '}' ? '{' : '['):
-                    open.Pop();
+                    var closed = open.Pop();
+                    if (c == ')') (lastParenOpen, lastParenClose) = (closed.At, i);
                     break;
                 // A ')' or '}' with nothing open is a token no statement takes ('a'), Get-Date }); one that closes
                 // something else is left to the statements.
@@ -244,6 +249,12 @@ internal static partial class Statements
                 Opener.Expression => new(lastTokenEnd, 0, "Missing closing ')' in expression.", "MissingEndParenthesisInExpression"),
                 Opener.Block => new(at, 1, "Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
                 Opener.Hash => new(lastTokenEnd, 0, "Missing closing '}' in hash literal.", "IncompleteHashLiteral"),
+                // SwitchStatementRule reads a clause's condition, then its block, before it looks for the '}'.
+                Opener.SwitchBody when innermost && text.AsSpan(at + 1).Trim().Trim(";\r\n").IsEmpty =>
+                    new(lastTokenEnd, 0, "Missing condition in switch statement clause.", "MissingSwitchConditionExpression"),
+                Opener.SwitchBody when innermost && text.AsSpan(0, lastTokenEnd)[^1] != '}' =>
+                    new(lastTokenEnd, 0, "Missing statement block in switch statement clause.", "MissingSwitchStatementClause"),
+                Opener.SwitchBody => new(at, 1, "Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
                 // MemberInvokeRule: an argument missing after a comma is reported instead of the parenthesis.
                 Opener.MethodCall when innermost && text.TrimEnd().EndsWith(',') => new(lastTokenEnd, 0, "Missing expression after ','.", "MissingExpressionAfterToken"),
                 Opener.MethodCall => new(lastTokenEnd, 0, "Missing ')' in method call.", "MissingEndParenthesisInMethodCall"),
@@ -404,6 +415,10 @@ internal static partial class Statements
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])foreach\s*\(\s*\$[\w:]+(?!\s+in\s)(?![\w:])",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ForeachVariableWithoutIn();
+
+    // A switch keyword and its options before a condition's '(' (switch, switch -Regex -CaseSensitive).
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(|=])switch(?:\s+-\w+)*\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SwitchBefore();
 
     // Whether '(' at i begins an expression by itself: at a statement's or an operand's start (not a method call's,
     // a keyword's or a function's parameter list, whose errors are their own).

@@ -433,7 +433,7 @@ internal static partial class Statements
                     var start = SkipBlank(text, end);
                     end = start < text.Length && text[start] is '\'' or '"' ? SkipQuotedOrEscaped(text, start) + 1 : start;
                     while (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] != '{') end++;
-                    if (end == start) throw new ScriptParseException(ScriptedError.ParseError("Missing file specification after '-file' in switch statement.", "MissingFilenameOption"));
+                    if (end == start) throw new ScriptParseException(ScriptedError.ParseError("Cannot process the 'switch' statement because of a missing file name argument to the -file option.", "MissingFilenameOption"));
                     file = text[start..end];
                     break;
                 }
@@ -451,15 +451,15 @@ internal static partial class Statements
         }
         else
         {
-            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
+            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
             var close = MatchingClose(text, i, ')');
             // The condition is read before the ')' is looked for: none at all is its error first (switch (, switch ()).
             if ((close < 0 ? text[(i + 1)..] : text[(i + 1)..close]).Trim().Length == 0)
             {
-                throw new ScriptParseException(ScriptedError.ParseError("Missing condition in switch statement clause.", "PipelineValueRequired"));
+                throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
             }
 
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'switch' statement.", "MissingEndParenthesisInSwitchStatement"));
+            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing ')' after expression in switch statement.", "MissingEndParenthesisInSwitchStatement"));
             value = text[(i + 1)..close].Trim();
             i = SkipBlank(text, close + 1);
         }
@@ -631,6 +631,8 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\$(?:(?:global|script|local|private):)?\w", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ForeachVariable();
+
+    private const string PipelineValueRequiredMessage = "A switch statement must have one of the following:  '-file file_name' or '( expression )'.";
 
     /// <summary>A <c>foreach ($name in collection) { body }</c> statement.</summary>
     internal sealed record ForeachStatement(string Variable, string Collection, string Body);

@@ -1516,8 +1516,14 @@ public class LanguageStatementTests
     [TestCase("do {} while (", "MissingExpressionAfterKeyword", null, "Missing expression after 'while' in loop.")]
     [TestCase("do {} until (", "MissingExpressionAfterKeyword", null, "Missing expression after 'until' in loop.")]
     [TestCase("do {} while (1", "MissingEndParenthesisAfterStatement", null, "Missing closing ')' after expression in 'while' statement.")]
-    [TestCase("switch (", "PipelineValueRequired", null, "Missing condition in switch statement clause.")]
-    [TestCase("switch ()", "PipelineValueRequired", null, "Missing condition in switch statement clause.")]
+    [TestCase("switch (", "PipelineValueRequired", null, "A switch statement must have one of the following:  '-file file_name' or '( expression )'.")]
+    [TestCase("switch", "PipelineValueRequired", null, "A switch statement must have one of the following:  '-file file_name' or '( expression )'.")]
+    [TestCase("switch -file", "MissingFilenameOption", null, "Cannot process the 'switch' statement because of a missing file name argument to the -file option.")]
+    [TestCase("switch (1", "MissingEndParenthesisInSwitchStatement", null, "Missing ')' after expression in switch statement.")]
+    [TestCase("switch ()", "PipelineValueRequired", null, "A switch statement must have one of the following:  '-file file_name' or '( expression )'.")]
+    [TestCase("switch (\"abc\")  {", "MissingSwitchConditionExpression", 17, "Missing condition in switch statement clause.")]
+    [TestCase("switch (\"abc\")  { 1", "MissingSwitchStatementClause", 19, "Missing statement block in switch statement clause.")]
+    [TestCase("switch (1) { 1 { 'a' }", "MissingEndCurlyBrace", 11, "Missing closing '}' in statement block or type definition.")]
     [TestCase("1|1", "ExpressionsMustBeFirstInPipeline", 2, "Expressions are only allowed as the first element of a pipeline.")]
     public async Task A_keyword_statement_missing_a_part_is_the_parse_error_PowerShells_parser_tests_expect(string script, string id, int? offset, string message)
     {
