@@ -189,7 +189,7 @@ internal static partial class Statements
         {
             if (properties.Count + methods.Count + constructors.Count >= ScriptTypes.MaxMembers) throw new ScenarioRuntimeException($"a class has at most {ScriptTypes.MaxMembers} members in the emulator");
             var m = ClassMemberSyntax().Match(member);
-            if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in class definition.", "UnexpectedToken"));
+            if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in expression or statement.", "UnexpectedToken"));
             // A property's validation attributes are checked on assignment; any other attribute is not emulated.
             string[] validations = [.. m.Groups["attribute"].Captures.Select(c => c.Value)];
             foreach (var attribute in validations)
@@ -216,7 +216,7 @@ internal static partial class Statements
             var methodName = m.Groups["method"].Value;
             if (MethodParts(member, m.Groups["rest"].Index) is not var (parameterText, baseText, bodyText))
             {
-                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in class definition.", "UnexpectedToken"));
+                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(member, 0)}' in expression or statement.", "UnexpectedToken"));
             }
 
             var parameters = new List<(string, string?)>();
@@ -224,7 +224,7 @@ internal static partial class Statements
             {
                 if (parameter.Trim().Length == 0) continue;
                 var p = MethodParameterSyntax().Match(parameter.Trim());
-                if (!p.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(parameter.Trim(), 0)}' in method parameter list.", "UnexpectedToken"));
+                if (!p.Success) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(parameter.Trim(), 0)}' in expression or statement.", "UnexpectedToken"));
                 parameters.Add((p.Groups["name"].Value, p.Groups["type"].Success ? p.Groups["type"].Value.Trim() : null));
             }
 
@@ -232,7 +232,7 @@ internal static partial class Statements
             IReadOnlyList<string>? baseArguments = null;
             if (baseText is not null)
             {
-                if (!isConstructor) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ':' in class definition.", "UnexpectedToken"));
+                if (!isConstructor) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ':' in expression or statement.", "UnexpectedToken"));
                 baseArguments = [.. SplitTopLevel(baseText, c => c == ',').Select(a => a.Trim()).Where(a => a.Length > 0)];
             }
 
@@ -240,7 +240,7 @@ internal static partial class Statements
             if (isConstructor && isStatic)
             {
                 // A static constructor takes no parameters and there is one at most, as PowerShell's parser requires.
-                if (parameters.Count > 0 || staticConstructor is not null) throw new ScriptParseException(ScriptedError.ParseError("A static constructor cannot have parameters.", "StaticConstructorCantHaveParameters"));
+                if (parameters.Count > 0 || staticConstructor is not null) throw new ScriptParseException(ScriptedError.ParseError("A static constructor cannot have any parameters.", "StaticConstructorCantHaveParameters"));
                 staticConstructor = method;
                 continue;
             }

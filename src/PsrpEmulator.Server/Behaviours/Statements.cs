@@ -147,11 +147,11 @@ internal static partial class Statements
             if (keyword != "else")
             {
                 i = SkipBlank(text, i);
-                if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing '(' after '{keyword}' in {keyword} statement.", "MissingOpenParenthesisInIfStatement"));
+                if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing '(' after '{keyword}' in if statement.", "MissingOpenParenthesisInIfStatement"));
                 var close = MatchingClose(text, i, ')');
                 if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement"));
                 condition = text[(i + 1)..close].Trim();
-                if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing condition in {keyword} statement after '{keyword} ('.", "IfStatementMissingCondition"));
+                if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing condition in if statement after '{keyword} ('.", "IfStatementMissingCondition"));
                 i = close + 1;
             }
 
@@ -337,7 +337,7 @@ internal static partial class Statements
     {
         var parts = SplitTopLevel(header, c => c is ';' or '\n').Select(p => p.Trim()).ToList();
         while (parts.Count < 3) parts.Add(string.Empty);
-        if (parts.Count > 3) throw new ScriptParseException(ScriptedError.ParseError("Unexpected token ';' in the for loop's header.", "UnexpectedToken"));
+        if (parts.Count > 3) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'for' statement.", "MissingEndParenthesisAfterStatement"));
         return [.. parts];
     }
 
@@ -562,7 +562,7 @@ internal static partial class Statements
             }
 
             var blockEnd = BlockEnd(text, i);
-            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in catch block.", "MissingCatchHandlerBlock"));
+            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("The Catch block is missing its statement block.", "MissingCatchHandlerBlock"));
             catches.Add(new CatchClause(types, text[(i + 1)..blockEnd].Trim()));
             i = SkipBlank(text, blockEnd + 1);
         }
@@ -571,7 +571,7 @@ internal static partial class Statements
         {
             i = SkipBlank(text, i + 7);
             var blockEnd = BlockEnd(text, i);
-            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement block in finally block.", "MissingFinallyStatementBlock"));
+            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("The Finally block is missing its statement block.", "MissingFinallyStatementBlock"));
             @finally = text[(i + 1)..blockEnd].Trim();
             i = SkipBlank(text, blockEnd + 1);
         }

@@ -4310,7 +4310,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         static ScriptParseException MissingOperand(string? op) => new(op is null
-            ? ScriptedError.ParseError("An expression was expected.", "ExpectedValueExpression")
+            ? ScriptedError.ParseError("An expression was expected after '('.", "ExpectedExpression")
             : ScriptedError.ParseError($"You must provide a value expression following the '{OperatorText(op)}' operator.", "ExpectedValueExpression",
                 script => Statements.PlaceAfterOperatorWithoutOperand(script, OperatorText(op))));
 

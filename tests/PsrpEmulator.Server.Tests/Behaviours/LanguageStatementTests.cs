@@ -923,8 +923,8 @@ public class LanguageStatementTests
     }
 
     [TestCase("try { 1 }", "MissingCatchOrFinally", "The Try statement is missing its Catch or Finally block.")]
-    [TestCase("try { 1 } catch", "MissingCatchHandlerBlock", "Missing statement block in catch block.")]
-    [TestCase("try { 1 } finally", "MissingFinallyStatementBlock", "Missing statement block in finally block.")]
+    [TestCase("try { 1 } catch", "MissingCatchHandlerBlock", "The Catch block is missing its statement block.")]
+    [TestCase("try { 1 } finally", "MissingFinallyStatementBlock", "The Finally block is missing its statement block.")]
     public async Task A_malformed_try_fails_the_pipeline_with_PowerShell_s_parse_error(string script, string id, string message)
     {
         var (_, outcome) = await RunAsync(script);
@@ -1268,6 +1268,11 @@ public class LanguageStatementTests
     [TestCase("if () { 1 }", "IfStatementMissingCondition", "Missing condition in if statement after 'if ('.")]
     [TestCase("if ($true) { 1 } else", "MissingStatementBlockAfterElse", "Missing statement block after 'else' keyword.")]
     [TestCase("if ($x -eq) { 1 }", "ExpectedValueExpression", "You must provide a value expression following the '-eq' operator.")]
+    // ParserStrings' texts name the if statement whatever its keyword (MissingOpenParenthesisInIfStatement, IfStatementMissingCondition).
+    [TestCase("if ($a) { 1 } elseif { 2 }", "MissingOpenParenthesisInIfStatement", "Missing '(' after 'elseif' in if statement.")]
+    [TestCase("if ($a) { 1 } elseif () { 2 }", "IfStatementMissingCondition", "Missing condition in if statement after 'elseif ('.")]
+    [TestCase("for (1; 2; 3; 4) { }", "MissingEndParenthesisAfterStatement", "Missing closing ')' after expression in 'for' statement.")]
+    [TestCase("class C { static C($x) { } }", "StaticConstructorCantHaveParameters", "A static constructor cannot have any parameters.")]
     [TestCase("$x = 1 +", "ExpectedValueExpression", "You must provide a value expression following the '+' operator.")]
     [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
