@@ -406,15 +406,17 @@ internal static partial class Statements
     /// Where 5.1 reports a foreach whose variable has no <c>in</c> after it (After(variable): <c>foreach ($u in$users)</c>
     /// at char 12): the one such foreach in the script's code; null when there is none or more than one.
     /// </summary>
-    public static (int Offset, int Length)? PlaceAfterForeachVariable(string script)
+    public static (int Offset, int Length)? PlaceAfterForeachVariable(string script) =>
+        PlaceAfterMatch(script, @"(?<![\w-])foreach\s*\(\s*\$[\w:]+(?!\s+in\s)(?![\w:])");
+
+    // Just after the one match of the pattern in the script's code (its strings and comments blanked); null when there
+    // is none or more than one. Only a parse error's place is looked for so, once.
+    private static (int Offset, int Length)? PlaceAfterMatch(string script, string pattern)
     {
-        var matches = ForeachVariableWithoutIn().Matches(CodeOnly(script));
+        var matches = System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), pattern,
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w-])foreach\s*\(\s*\$[\w:]+(?!\s+in\s)(?![\w:])",
-        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex ForeachVariableWithoutIn();
 
     // A switch keyword and its options before a condition's '(' (switch, switch -Regex -CaseSensitive).
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(|=])switch(?:\s+-\w+)*\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

@@ -221,21 +221,9 @@ internal static partial class Statements
 
     private const string MissingTryStatementBlockMessage = "The Try statement is missing its statement block.";
 
-    // Just after the one match of the pattern in the script's code; null when there is none or more than one.
-    private static (int Offset, int Length)? PlaceAfterMatch(string script, string pattern)
-    {
-        var matches = System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), pattern,
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-        return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
-    }
-
     // Just after the keyword, when the script's code has it once as a word (After(keyword), as the parser reports it).
-    private static (int Offset, int Length)? PlaceAfterKeyword(string script, string keyword)
-    {
-        var matches = System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), $@"(?<![\w$.-]){keyword}(?![\w.-])",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
-        return matches.Count == 1 ? (matches[0].Index + matches[0].Length, 0) : null;
-    }
+    private static (int Offset, int Length)? PlaceAfterKeyword(string script, string keyword) =>
+        PlaceAfterMatch(script, $@"(?<![\w$.-]){keyword}(?![\w.-])");
 
     /// <summary>
     /// A pipeline with an expression after a pipe (<c>Get-Process | $_.Name</c>, <c>1 | 'x'</c>): 5.1's

@@ -1476,15 +1476,25 @@ public class LanguageStatementTests
     [TestCase("$x = 1 # note\n1..3 | % { $_ # (", 2, 10, 1, "MissingEndCurlyBrace", "Missing closing '}' in statement block or type definition.")]
     public async Task A_script_left_open_at_its_end_is_a_parse_error_before_anything_runs(string script, int line, int column, int width, string id, string message)
     {
+        var (host, reason) = await ParseFailureOfAsync(script);
+
+        Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
+        Assert.That(reason, Is.EqualTo((id, Placed(script, line, column, width, message))));
+    }
+
+    // The failed pipeline of a script PowerShell's parser refuses, and its reason's id and message.
+    private static async Task<(RecordingHost Host, (string Id, string Message) Reason)> ParseFailureOfAsync(string script)
+    {
         var (host, outcome) = await RunAsync(script);
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
         var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        var source = script.Split('\n')[line - 1].TrimEnd();
-        Assert.That((error.FullyQualifiedErrorId, error.Message),
-            Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\n{message}")));
+        return (host, (error.FullyQualifiedErrorId, error.Message));
     }
+
+    // One ParseError's text as 5.1 writes it: its place (the line, tildes under width characters from column), then its message.
+    private static string Placed(string script, int line, int column, int width, string message) =>
+        $"At line:{line} char:{column}\r\n+ {script.Split('\n')[line - 1].TrimEnd()}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\n{message}";
 
     // A statement's own parse error is placed where 5.1's parser reports it when the script shows that place certainly:
     // just after an operator with no operand, just after a foreach's variable with no 'in' (in$users is one token).
@@ -1495,14 +1505,10 @@ public class LanguageStatementTests
     [TestCase("$users = 'a'\nforeach ($User in$Users) { $User }", 2, 15, "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     public async Task A_statements_parse_error_names_its_place_when_the_script_shows_it(string script, int line, int column, string id, string message)
     {
-        var (host, outcome) = await RunAsync(script);
+        var (host, reason) = await ParseFailureOfAsync(script);
 
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(host.OutputTexts, Is.Empty, "nothing runs");
-        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        var source = script.Split('\n')[line - 1].TrimEnd();
-        Assert.That((error.FullyQualifiedErrorId, error.Message),
-            Is.EqualTo((id, $"At line:{line} char:{column}\r\n+ {source}\r\n+ {new string(' ', column - 1)}~\r\n{message}")));
+        Assert.That(reason, Is.EqualTo((id, Placed(script, line, column, 1, message))));
     }
 
     // PowerShell's own parser tests (test/powershell/Language/Parser/Parsing.Tests.ps1: ShouldBeParseError script id
@@ -1532,12 +1538,9 @@ public class LanguageStatementTests
     [TestCase("1|1", "ExpressionsMustBeFirstInPipeline", 2, "Expressions are only allowed as the first element of a pipeline.")]
     public async Task A_keyword_statement_missing_a_part_is_the_parse_error_PowerShells_parser_tests_expect(string script, string id, int? offset, string message)
     {
-        var (_, outcome) = await RunAsync(script);
+        var (_, reason) = await ParseFailureOfAsync(script);
 
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        var expected = offset is { } at ? $"At line:1 char:{at + 1}\r\n+ {script}\r\n+ {new string(' ', at)}~\r\n{message}" : message;
-        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, expected)));
+        Assert.That(reason, Is.EqualTo((id, offset is { } at ? Placed(script, 1, at + 1, 1, message) : message)));
     }
 
     // PipelineRule: after a pipe only a command may come, so an expression there is the whole script's parse error, on it.
@@ -1546,13 +1549,10 @@ public class LanguageStatementTests
     [TestCase("$n = 1 | (Get-Date)", 10, 10)]
     public async Task An_expression_after_a_pipe_is_ExpressionsMustBeFirstInPipeline(string script, int column, int width)
     {
-        var (host, outcome) = await RunAsync(script);
+        var (host, reason) = await ParseFailureOfAsync(script);
 
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(host.OutputTexts, Is.Empty);
-        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo(("ExpressionsMustBeFirstInPipeline",
-            $"At line:1 char:{column}\r\n+ {script}\r\n+ {new string(' ', column - 1)}{new string('~', width)}\r\nExpressions are only allowed as the first element of a pipeline.")));
+        Assert.That(reason, Is.EqualTo(("ExpressionsMustBeFirstInPipeline", Placed(script, 1, column, width, "Expressions are only allowed as the first element of a pipeline."))));
     }
 
     // A 5.1 console's transcript of `node << 'EOF'`: the missing file just after the first '<', then each '<' reserved.
@@ -1566,12 +1566,10 @@ public class LanguageStatementTests
     [TestCase("'x' 2>> ; 'y'", "MissingFileSpecification", "At line:1 char:8\r\n+ 'x' 2>> ; 'y'\r\n+        ~\r\nMissing file specification after redirection operator.")]
     public async Task Input_redirection_and_a_redirection_without_its_file_are_parse_errors(string script, string id, string message)
     {
-        var (host, outcome) = await RunAsync(script);
+        var (host, reason) = await ParseFailureOfAsync(script);
 
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
         Assert.That(host.OutputTexts, Is.Empty);
-        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, message)));
+        Assert.That(reason, Is.EqualTo((id, message)));
     }
 
     [TestCase("'a' > C:\\out.txt; Get-Content C:\\out.txt", "a")]
@@ -1618,14 +1616,8 @@ public class LanguageStatementTests
         "At line:1 char:13\r\n+ $r = @(1; (2\r\n+             ~\r\nMissing closing ')' in expression.\r\n" +
         "At line:1 char:14\r\n+ $r = @(1; (2\r\n+              ~\r\nMissing closing ')' in subexpression.")]
     [TestCase("$v = ((1", "MissingEndParenthesisInExpression", "At line:1 char:9\r\n+ $v = ((1\r\n+         ~\r\nMissing closing ')' in expression.")]
-    public async Task Every_thing_left_open_is_its_own_parse_error_innermost_first(string script, string id, string message)
-    {
-        var (_, outcome) = await RunAsync(script);
-
-        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        var error = TestErrors.Read((PsObject)outcome.ErrorRecord!);
-        Assert.That((error.FullyQualifiedErrorId, error.Message), Is.EqualTo((id, message)));
-    }
+    public async Task Every_thing_left_open_is_its_own_parse_error_innermost_first(string script, string id, string message) =>
+        Assert.That((await ParseFailureOfAsync(script)).Reason, Is.EqualTo((id, message)));
 
     [TestCase("'it''s'; \"say \"\"hi\"\"\"; 'a' + \"$('(' + \"}\")\"", "it's|say \"hi\"|a(}")]
     [TestCase("'x' # an open ( in a comment\n<# and { in a block #>'y'", "x|y")]
