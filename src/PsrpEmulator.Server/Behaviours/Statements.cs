@@ -192,8 +192,8 @@ internal static partial class Statements
     internal sealed record LoopStatement(string Keyword, string Body, string? Condition, bool ConditionFirst, bool Until, string? Initializer = null, string? Iterator = null);
 
     /// <summary>
-    /// A statement that starts with the keyword for, do, try or trap without what must follow it, which the keyword
-    /// parses above leave to the commands (they take <c>for</c>, <c>do</c> and <c>try</c> only with their '(' or '{'):
+    /// A statement that starts with the keyword for, foreach, do, try or trap without what must follow it, which the
+    /// keyword parses above leave to the commands (they take those keywords only with their '(' or '{'):
     /// 5.1's parse error, placed just after the keyword when the script has it once. Nothing for any other statement.
     /// </summary>
     public static void CheckKeywordWithoutItsParts(string statement)
@@ -207,6 +207,9 @@ internal static partial class Statements
 
         var (keyword, message, id) = KeywordAlone(text, "for") && (SkipBlank(text, 3) is var paren && (paren >= text.Length || text[paren] != '('))
                 ? ("for", "Missing opening '(' after keyword 'for'.", "MissingOpenParenthesisAfterKeyword")
+            // At a statement's start foreach is the keyword (ForEach-Object's alias only after a pipe: 1..3 | foreach { }).
+            : KeywordAlone(text, "foreach") && (SkipBlank(text, 7) is var header && (header >= text.Length || text[header] != '('))
+                ? ("foreach", "Missing opening '(' after keyword 'foreach'.", "MissingOpenParenthesisAfterKeyword")
             : KeywordAlone(text, "do") && (SkipBlank(text, 2) is var body && (body >= text.Length || text[body] != '{'))
                 ? ("do", "Missing statement body in do loop.", "MissingLoopStatement")
             : KeywordAlone(text, "try") && (SkipBlank(text, 3) is var block && (block >= text.Length || text[block] != '{'))
@@ -631,7 +634,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (!StartsWithKeyword(text, "foreach")) return null;
         var i = SkipBlank(text, 7);
-        // Without the parenthesis it is ForEach-Object's alias at the start of a pipeline ("foreach { }" reads input).
+        // Without the parenthesis it is no foreach loop: CheckKeywordWithoutItsParts reports it (after a pipe it is ForEach-Object).
         if (i >= text.Length || text[i] != '(') return null;
         var close = MatchingClose(text, i, ')');
         // The parser reads the header's parts in turn, each missing one its own error, before it looks for the ')'.

@@ -1516,6 +1516,8 @@ public class LanguageStatementTests
     // place just after what is there.
     [TestCase("for", "MissingOpenParenthesisAfterKeyword", 3, "Missing opening '(' after keyword 'for'.")]
     [TestCase("do", "MissingLoopStatement", 2, "Missing statement body in do loop.")]
+    [TestCase("foreach", "MissingOpenParenthesisAfterKeyword", 7, "Missing opening '(' after keyword 'foreach'.")]
+    [TestCase("foreach { $_ }", "MissingOpenParenthesisAfterKeyword", 7, "Missing opening '(' after keyword 'foreach'.")]
     [TestCase("try", "MissingTryStatementBlock", 3, "The Try statement is missing its statement block.")]
     [TestCase("trap", "MissingTrapStatement", 4, "The 'trap' statement was incomplete. A trap statement requires a body.")]
     [TestCase("foreach ($a", "MissingInInForeach", 11, "Missing 'in' after variable in foreach loop.")]
