@@ -218,6 +218,10 @@ internal static partial class Statements
         if (keyword is not null) throw new ScriptParseException(ScriptedError.ParseError(message, id, script => PlaceAfterKeyword(script, keyword)));
     }
 
+    // What a header's '(' at open holds: up to its ')' at close, or to the end when it has none (the parser reads the
+    // header's parts before it looks for the ')').
+    private static string HeaderText(string text, int open, int close) => close < 0 ? text[(open + 1)..] : text[(open + 1)..close];
+
     // The keyword as a token of its own: what follows it ends a token (for.exe and do-it are commands' names).
     private static bool KeywordAlone(string text, string keyword) =>
         StartsWithKeyword(text, keyword) && (text.Length == keyword.Length || char.IsWhiteSpace(text[keyword.Length]) || text[keyword.Length] is '(' or '{' or ';' or '}' or '|');
@@ -302,7 +306,7 @@ internal static partial class Statements
             if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '(' after keyword '{keyword}'.", "MissingOpenParenthesisAfterKeyword"));
             var close = MatchingClose(text, i, ')');
             // The condition is read before the ')' is looked for: none at all is its error first (while (, while ()).
-            var condition = (close < 0 ? text[(i + 1)..] : text[(i + 1)..close]).Trim();
+            var condition = HeaderText(text, i, close).Trim();
             if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword"));
             if (close < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement"));
             return (condition, close + 1);
@@ -445,7 +449,7 @@ internal static partial class Statements
             if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
             var close = MatchingClose(text, i, ')');
             // The condition is read before the ')' is looked for: none at all is its error first (switch (, switch ()).
-            if ((close < 0 ? text[(i + 1)..] : text[(i + 1)..close]).Trim().Length == 0)
+            if (HeaderText(text, i, close).Trim().Length == 0)
             {
                 throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
             }
@@ -638,7 +642,7 @@ internal static partial class Statements
         if (i >= text.Length || text[i] != '(') return null;
         var close = MatchingClose(text, i, ')');
         // The parser reads the header's parts in turn, each missing one its own error, before it looks for the ')'.
-        var inside = close < 0 ? text[(i + 1)..] : text[(i + 1)..close];
+        var inside = HeaderText(text, i, close);
         if (!ForeachVariable().IsMatch(inside))
         {
             throw new ScriptParseException(ScriptedError.ParseError(MissingVariableNameAfterForeachMessage, "MissingVariableNameAfterForeach",
