@@ -160,6 +160,13 @@ invoke.SetAction(async (parse, cancellationToken) =>
                 // (WriteWarningLine, WriteLine3, ...), which ConsoleHostCalls shows, as PowerShell shows them once.
                 case StateEvent { State: PSInvocationState.Failed or PSInvocationState.Stopped } state:
                     Console.Error.WriteLine(state.Reason?.Message ?? $"The pipeline {state.State}.");
+                    // A console shows the reason as any error record (a parse error's ParserError and its id).
+                    if (state.Reason is { } reason)
+                    {
+                        Console.Error.WriteLine($"    + CategoryInfo          : {reason.Category}");
+                        Console.Error.WriteLine($"    + FullyQualifiedErrorId : {reason.FullyQualifiedErrorId}");
+                    }
+
                     exit = 1;
                     break;
             }

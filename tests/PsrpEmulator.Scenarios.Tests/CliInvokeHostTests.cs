@@ -47,6 +47,20 @@ public sealed class CliInvokeHostTests
         Assert.That(exitCode, Is.EqualTo(1));
     }
 
+    /// <summary>A script the parser refuses fails as a whole: its reason printed as a console prints an error record, with its category and id.</summary>
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Invoke_prints_a_failed_script_s_reason_with_its_category_and_id(CancellationToken cancellationToken)
+    {
+        var (stdout, stderr, exitCode) = await InvokeAsync(["--command", "'never'; 1 +"], string.Empty, cancellationToken);
+
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Is.EqualTo(
+            "At line:1 char:13\n+ 'never'; 1 +\n+             ~\nYou must provide a value expression following the '+' operator.\n" +
+            "    + CategoryInfo          : ParserError\n    + FullyQualifiedErrorId : ExpectedValueExpression\n"));
+        Assert.That(exitCode, Is.EqualTo(1));
+    }
+
     // Runs `invoke` with these arguments against an emulator of its own (the default scenario) and this stdin.
     private static async Task<(string Stdout, string Stderr, int ExitCode)> InvokeAsync(string[] arguments, string stdin, CancellationToken cancellationToken)
     {
