@@ -114,10 +114,31 @@ internal static partial class ScriptExpressions
     /// The elements of an array written with commas (<c>1, 'a', $x</c>), split at top-level commas; null when the text
     /// has none. The comma binds closer than the comparison operators, so it splits an operand, not an expression.
     /// </summary>
+    /// <remarks>
+    /// A comma where an element would start is the unary comma of the next one (<c>1,,2</c> is <c>1, (,2)</c>, an array
+    /// of one item second), so an empty element before another is joined to it as <c>,2</c>; a leading one (<c>,$x</c>)
+    /// stays the empty first element, and a trailing one the empty last (the missing expression after it).
+    /// </remarks>
     public static List<string>? ArrayElements(string text)
     {
-        var elements = Statements.SplitTopLevel(text, c => c == ',');
-        return elements.Count < 2 ? null : [.. elements.Select(e => e.Trim())];
+        var pieces = Statements.SplitTopLevel(text, c => c == ',');
+        if (pieces.Count < 2) return null;
+        var elements = new List<string>(pieces.Count);
+        var commas = 0;
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            var piece = pieces[i].Trim();
+            if (piece.Length == 0 && i > 0 && i < pieces.Count - 1)
+            {
+                commas++;
+                continue;
+            }
+
+            elements.Add(commas == 0 ? piece : new string(',', commas) + piece);
+            commas = 0;
+        }
+
+        return elements;
     }
 
     /// <summary>One step after a value: <c>.Name</c> (a member) or <c>[expression]</c> (an index).</summary>

@@ -150,6 +150,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // An assignment with nothing after it ends where a ';' or the line ends ($x = ; 'after').
         if (Statements.EmptyAssignment(text) is { } empty) throw new ScriptParseException(empty);
+        if (catalog.Find(text) is null)
+        {
+            Statements.CheckSplatting(text);
+            Statements.CheckUnaryOperatorAlone(text);
+            Statements.CheckAssignmentTarget(text);
+        }
 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
         if (text[0] is '[' or 'e' or 'E' && catalog.Find(text) is null && Checked(Statements.ParseEnum, text) is { } enumStatement)
@@ -299,6 +305,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             CheckExpression(inner, catalog, nesting + 1);
             return;
         }
+
+        Statements.CheckSplatting(text);
+        Statements.CheckUnaryOperatorAlone(text);
 
         if (ScriptExpressions.IsCommandMode(text) || ScriptExpressions.HasPipeline(text))
         {
@@ -4285,9 +4294,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return left;
         }
 
-        ExpressionNode Unary(string? after)
+        // after: the operator before this operand; unaryBefore: whether it is a unary one (-not), whose missing operand
+        // is MissingExpressionAfterOperator rather than a binary operator's ExpectedValueExpression.
+        ExpressionNode Unary(string? after, bool unaryBefore = false)
         {
-            if (position >= tokens.Count) throw MissingOperand(after);
+            if (position >= tokens.Count) throw unaryBefore && after is not null ? new ScriptParseException(Statements.MissingExpressionAfterUnaryOperator(OperatorText(after))) : MissingOperand(after);
             var token = tokens[position++];
             if (!token.IsOperator) return new OperandNode(token.Text);
             if (token.Text == "not")
@@ -4300,11 +4311,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     odd = !odd;
                 }
 
-                var operand = Unary("not");
+                var operand = Unary("not", unaryBefore: true);
                 return odd ? new UnaryNode("not", operand) : new UnaryNode("not", new UnaryNode("not", operand));
             }
 
-            if (token.Text is "split" or "join" or "bnot") return new UnaryNode(token.Text, Unary(token.Text));
+            if (token.Text is "split" or "join" or "bnot") return new UnaryNode(token.Text, Unary(token.Text, unaryBefore: true));
             position--;
             throw after is null ? Unexpected(token) : MissingOperand(after);
         }

@@ -322,6 +322,8 @@ public class LanguageStatementTests
     [TestCase(",(1,2) | % { $_.Count }", "2")]
     [TestCase("function f { return ,@(1,2,3) }; $r = f; $r.Count; $r.GetType().FullName", "3|System.Object[]")]
     [TestCase("@(,@(1,2)).Count; $a = ,(1,2), 3; $a.Count; $a[0].Count", "1|2|1")]
+    // A comma where an element would start is the next element's unary comma (pwsh 7.6: 1,,2 is two items, the second an array).
+    [TestCase("$a = 1,,2; $a.Count; $a[1].GetType().Name; $a[1].Count; (,,1)[0][0][0]", "2|Object[]|1|1")]
     public async Task The_unary_comma_makes_an_array_of_one_item(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
@@ -1276,7 +1278,17 @@ public class LanguageStatementTests
     [TestCase("$x = 1 +", "ExpectedValueExpression", "You must provide a value expression following the '+' operator.")]
     [TestCase("foreach ($i 1..3) { $i }", "MissingInInForeach", "Missing 'in' after variable in foreach loop.")]
     [TestCase("foreach ($i in 1..3)", "MissingForeachStatement", "Missing statement body in foreach loop.")]
-    [TestCase("1, , 2", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("1, 2,", "MissingExpressionAfterToken", "Missing expression after ','.")]
+    [TestCase("$a, 1 = 2", "InvalidLeftHandSide", "The assignment expression is not valid. The input to an assignment operator must be an object that is able to accept assignments, such as a variable or a property.")]
+    [TestCase("$a,$b += 1", "InvalidLeftHandSide", "The assignment expression is not valid. The input to an assignment operator must be an object that is able to accept assignments, such as a variable or a property.")]
+    [TestCase("$x = 'a' = 1", "InvalidLeftHandSide", "The assignment expression is not valid. The input to an assignment operator must be an object that is able to accept assignments, such as a variable or a property.")]
+    [TestCase("$n++ = 1", "InvalidLeftHandSide", "The assignment expression is not valid. The input to an assignment operator must be an object that is able to accept assignments, such as a variable or a property.")]
+    [TestCase("$x = @args", "SplattingNotPermitted", "The splatting operator '@' cannot be used to reference variables in an expression. '@args' can be used only as an argument to a command. To reference variables in an expression use '$args'.")]
+    [TestCase("$x = 1 + @a", "SplattingNotPermitted", "The splatting operator '@' cannot be used to reference variables in an expression. '@a' can be used only as an argument to a command. To reference variables in an expression use '$a'.")]
+    [TestCase("!", "MissingExpressionAfterOperator", "Missing expression after unary operator '!'.")]
+    [TestCase("$x = ,", "MissingExpressionAfterOperator", "Missing expression after unary operator ','.")]
+    [TestCase("$x = ++", "MissingExpressionAfterOperator", "Missing expression after unary operator '++'.")]
+    [TestCase("if ($a -and -not) { }", "MissingExpressionAfterOperator", "Missing expression after unary operator '-not'.")]
     [TestCase("function F", "MissingFunctionBody", "Missing function body in function declaration.")]
     [TestCase("switch (1)", "MissingCurlyBraceInSwitchStatement", "Missing '{' in switch statement.")]
     [TestCase("@{ a }", "MissingEqualsInHashLiteral", "Missing '=' operator after key in hash literal.")]
@@ -1312,7 +1324,8 @@ public class LanguageStatementTests
     [TestCase("$z = @{ a }", "MissingEqualsInHashLiteral")]
     [TestCase("$n += (1 -eq)", "ExpectedValueExpression")]
     [TestCase("switch (1) { { $_ -gt } { 'big' } }", "ExpectedValueExpression")]
-    [TestCase("'tail', , 'more'", "MissingExpressionAfterToken")]
+    [TestCase("'tail', 'more',", "MissingExpressionAfterToken")]
+    [TestCase("'tail' = 'more'", "InvalidLeftHandSide")]
     [TestCase("$y = ", "ExpectedValueExpression")]
     [TestCase("if ($false) { $y = }", "ExpectedValueExpression")]
     [TestCase("$y *= ; 'next'", "ExpectedValueExpression")]

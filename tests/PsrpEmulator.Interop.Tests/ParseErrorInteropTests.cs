@@ -1,0 +1,171 @@
+using System.Management.Automation.Language;
+using PsrpEmulator.Client.Psrp;
+using PsrpEmulator.Client.Transport;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Testing;
+
+namespace PsrpEmulator.Interop.Tests;
+
+/// <summary>
+/// The emulator refuses a script as PowerShell's own parser does (7.6's, from the SDK, read side by side): the same
+/// first error id, at the same line and column, with its text. The emulator's texts are Windows PowerShell 5.1's,
+/// which are 7's first line (6.0 added "The correct form is" lines to a few). Scripts run end to end, client to
+/// emulator over HTTP, and nothing of a refused script runs.
+/// </summary>
+public sealed class ParseErrorInteropTests
+{
+    private EmulatorInstance _emulator = null!;
+    private WsManTransport _transport = null!;
+    private RunspacePoolClient _pool = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Environment.SetEnvironmentVariable("POWERSHELL_TELEMETRY_OPTOUT", "1");
+        _emulator = await EmulatorInstance.StartAsync();
+        _transport = new WsManTransport(new WsManClientOptions { ConnectionUri = _emulator.WsManUri, UserName = "psrp", Password = "psrp" });
+        _pool = await RunspacePoolClient.OpenAsync(_transport);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _pool.DisposeAsync();
+        _transport.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    // Scripts PowerShell's parser refuses, each placed by the emulator where PowerShell places its first error.
+    private static readonly string[] Refused =
+    [
+        // InvalidLeftHandSide (SemanticChecks): what is assigned to must be a variable, a property or an element.
+        "$a,$b += 1",
+        "\"x\" = 1",
+        "1 = 2",
+        "$a + 1 = 2",
+        "$a, 1 = 2",
+        "$a -f 1 = 2",
+        "-$a = 1",
+        "'first'\n$a = 1 = 2",
+        "$x = \"a\" = 1",
+        "[int]1 = 2",
+        "@($a) = 1",
+        "$(1) = 1",
+        "\"a$b\" = 1",
+        "$a,$b -= 1",
+        "($a,$b) += 1",
+        "$using:a = 1",
+        "1 -eq 1 = 1",
+        "$a..$b = 1",
+        "$a++ += 1",
+        "++$a = 1",
+        "$a++ = 1",
+        // SplattingNotPermitted: only a command's argument is splatted.
+        "@a",
+        "$x = @a",
+        "Write-Output 1; @a",
+        "$a = 1 + @a",
+        // MissingExpressionAfterOperator: a unary operator with nothing after it.
+        "-not",
+        "!",
+        "$x = !",
+        "-",
+        "$x = -",
+        "+",
+        ",",
+        "$x = ,",
+        "$x = 1,,",
+        "++",
+        "$a = ++",
+        "-bnot",
+        "-split",
+        "-join",
+        "$x = -not",
+        "(-not)",
+        "if (-not) {}",
+        "-not -not",
+        "$a; -not",
+        // ExpectedValueExpression: a binary operator with nothing after it.
+        "-not $x -and",
+        "1 +",
+        "\"abc\" -f",
+        "1..",
+        "$x -eq",
+        "(1 +)",
+        "$a.b = ",
+        "[int]$a = ",
+    ];
+
+    // Scripts PowerShell's parser takes, which the emulator must not refuse.
+    private static readonly string[] Accepted =
+    [
+        "($a) = 1; $a",
+        "$a = $b = 1; $a + $b",
+        "[int][string]$a = 1; $a",
+        "$a = 1,,2; $a.Count",
+        "1, ,2",
+        ",,1",
+        "$h = @{}; $h.a = 1; $h['b'] = 2; $h.Count",
+        "$true = 1",
+        "if ($a = 1) { $a }",
+        "$a = ,1",
+        "Write-Output = 1",
+        "$x = 'a=b'; $x",
+        "$x = 1 # a = b",
+        "1..3 | ForEach-Object { $s = $_ }",
+        "[ValidateNotNull()]$v = 1; $v",
+        "$env:PSRPEMU_TEST = 'x'",
+        "$script:n = 0; $script:n += 2; $script:n",
+        "$list = [System.Collections.ArrayList]::new(); [void]$list.Add(1); $list.Count",
+    ];
+
+    [TestCaseSource(nameof(Refused))]
+    public async Task A_script_PowerShell_s_parser_refuses_fails_with_its_first_error_at_its_place(string script)
+    {
+        Parser.ParseInput(script, out _, out var errors);
+        Assert.That(errors, Is.Not.Empty, "PowerShell's parser refuses the script");
+        var first = errors[0];
+
+        var (outputs, reason) = await RunAsync(script);
+
+        Assert.That(reason, Is.Not.Null, "the pipeline failed");
+        Assert.That(outputs, Is.Empty, "nothing of the script ran");
+        Assert.That(reason!.FullyQualifiedErrorId, Is.EqualTo(first.ErrorId));
+        Assert.That(reason.Category, Is.EqualTo(ErrorCategory.ParserError));
+        var lines = reason.Message.Split("\r\n");
+        Assert.That(lines[0], Is.EqualTo($"At line:{first.Extent.StartLineNumber} char:{first.Extent.StartColumnNumber}"));
+        Assert.That(lines[1], Is.EqualTo("+ " + script.Split('\n')[first.Extent.StartLineNumber - 1].TrimEnd()));
+        if (first.Extent.StartLineNumber == first.Extent.EndLineNumber)
+        {
+            var width = Math.Max(1, first.Extent.EndColumnNumber - first.Extent.StartColumnNumber);
+            Assert.That(lines[2], Is.EqualTo("+ " + new string(' ', first.Extent.StartColumnNumber - 1) + new string('~', width)));
+        }
+
+        Assert.That(lines[3], Is.EqualTo(first.Message.Split('\n')[0].TrimEnd()));
+    }
+
+    [TestCaseSource(nameof(Accepted))]
+    public async Task A_script_PowerShell_s_parser_takes_is_no_parse_error(string script)
+    {
+        Parser.ParseInput(script, out _, out var errors);
+        Assert.That(errors, Is.Empty, "PowerShell's parser takes the script");
+
+        var (_, reason) = await RunAsync(script);
+
+        Assert.That(reason?.Category, Is.Not.EqualTo(ErrorCategory.ParserError), reason?.Message);
+    }
+
+    // The script's outputs, and the reason the pipeline failed (null when it did not).
+    private async Task<(List<string> Outputs, ErrorRecordInfo? Reason)> RunAsync(string script)
+    {
+        var outputs = new List<string>();
+        ErrorRecordInfo? reason = null;
+        foreach (var e in await _pool.InvokeAsync(script))
+        {
+            if (e is OutputEvent output) outputs.Add(output.Value.ToString() ?? string.Empty);
+            if (e is StateEvent { State: PSInvocationState.Failed } failed) reason = failed.Reason;
+        }
+
+        return (outputs, reason);
+    }
+}
