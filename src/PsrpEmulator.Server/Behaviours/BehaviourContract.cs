@@ -98,9 +98,11 @@ public sealed partial class BehaviourCatalog
             }
             catch (ScriptParseException e)
             {
-                return new ParseFailedScript(e.Error);
+                // Placed in the script as written, as the tokenizer reports it.
+                return new ParseFailedScript(Statements.UnclosedToken(written) ?? e.Error);
             }
         }
+
         var found = Find(text);
         // ${env:ProgramFiles(x86)} and the like, where no rule answers the text as written.
         if (found is null && pipeline.Commands is [{ IsScript: true }, ..] && Statements.BracedVariables(text) is var braced && braced != text)

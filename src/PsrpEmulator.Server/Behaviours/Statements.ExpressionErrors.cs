@@ -91,41 +91,196 @@ internal static partial class Statements
         if (i > start) return i >= end ? whole : InvalidAssignmentTarget(text, i, end, simple);
         if (text[i] == '(' && MatchingClose(text, i, ')') == end - 1) return InvalidAssignmentTarget(text, i + 1, end - 1, simple);
 
-        var variable = false;
+        var after = PrimaryEnd(text, i, end, out var variable);
+        if (after < 0) return whole;
+        var (accessors, last) = AccessorsFrom(text, after, end);
+        return last == end && (variable || accessors > 0) ? null : whole;
+    }
+
+    // Where the value starting at i ends (before its members and indexes): a variable ($x, $script:x, ${a b}), a
+    // $( ), @( ) or @{ }, a parenthesized expression, a string or a number; -1 for anything else, or when it does not
+    // end before end. variable: whether it is a variable that can be assigned ($using: ones cannot).
+    private static int PrimaryEnd(string text, int i, int end, out bool variable)
+    {
+        variable = false;
         int after;
         switch (text[i])
         {
             case '$' when i + 1 < end && text[i + 1] == '{':
                 after = text.IndexOf('}', i + 2);
-                if (after < 0 || after >= end) return whole;
-                after++;
+                if (after < 0 || after >= end) return -1;
                 variable = true;
-                break;
+                return after + 1;
             case '$' when i + 1 < end && text[i + 1] == '(':
             case '@' when i + 1 < end && text[i + 1] is '(' or '{':
                 after = MatchingClose(text, i + 1, text[i + 1] == '(' ? ')' : '}') + 1;
-                if (after <= 0 || after > end) return whole;
-                break;
+                return after <= 0 || after > end ? -1 : after;
             case '$':
                 after = i + 1;
-                while (after < end && (char.IsLetterOrDigit(text[after]) || text[after] is '_' or ':' or '?' or '^' or '$')) after++;
-                if (after == i + 1) return whole;
+                // A scope or drive is a name's part ($script:x, $env:Path); a ':' before another ':' or nothing is not.
+                while (after < end && (char.IsLetterOrDigit(text[after]) || text[after] is '_' or '?' or '^' or '$' ||
+                    text[after] == ':' && after + 1 < end && (char.IsLetterOrDigit(text[after + 1]) || text[after + 1] == '_')))
+                {
+                    after++;
+                }
+
+                if (after == i + 1) return -1;
                 variable = !text[(i + 1)..after].StartsWith("using:", StringComparison.OrdinalIgnoreCase);
-                break;
+                return after;
             case '(':
                 after = MatchingClose(text, i, ')') + 1;
-                if (after <= 0 || after > end) return whole;
-                break;
+                return after <= 0 || after > end ? -1 : after;
             case var quote when IsSingleQuote(quote) || IsDoubleQuote(quote):
                 after = SkipQuotedOrEscaped(text, i) + 1;
-                if (after > end) return whole;
-                break;
+                return after > end ? -1 : after;
+            case var digit when char.IsAsciiDigit(digit):
+                after = i + 1;
+                while (after < end && (char.IsAsciiLetterOrDigit(text[after]) || text[after] == '.' && after + 1 < end && char.IsAsciiDigit(text[after + 1]))) after++;
+                return after;
             default:
-                return whole;
+                return -1;
+        }
+    }
+
+    // Where an expression statement's leading value ends with its members and indexes ([int]$x, $a.b[0], (1),
+    // [Console]::Title, 'a'), and whether it was read whole; -1 when the statement starts otherwise.
+    private static int LeadingValueEnd(string text)
+    {
+        var i = 0;
+        while (i < text.Length && text[i] == '[')
+        {
+            var close = MatchingClose(text, i, ']');
+            if (close < 0) return -1;
+            i = close + 1;
+            if (i + 1 < text.Length && text[i] == ':' && text[i + 1] == ':') return AccessorsFrom(text, i, text.Length).End;
+            if (i >= text.Length || text[i] is not ('$' or '[' or '(')) return -1;
         }
 
-        var (accessors, last) = AccessorsFrom(text, after, end);
-        return last == end && (variable || accessors > 0) ? null : whole;
+        var head = PrimaryEnd(text, i, text.Length, out _);
+        return head < 0 ? -1 : AccessorsFrom(text, head, text.Length).End;
+    }
+
+    /// <summary>
+    /// An expression statement's leading value followed by another value (<c>$b $c</c>, <c>$a.b 1</c>, <c>(1) 2</c>,
+    /// <c>$x = $y $z</c>'s value): the parser's UnexpectedToken, on that token. Nothing for anything else (an operator,
+    /// a redirection, a pipe after the value).
+    /// </summary>
+    public static void CheckTokenAfterValue(string statement)
+    {
+        var text = statement.Trim();
+        if (text.Length < 3 || !StartsAsExpression(text) || LeadingValueEnd(text) is var end && (end < 0 || end >= text.Length || !char.IsWhiteSpace(text[end]))) return;
+        var next = end;
+        while (next < text.Length && text[next] is ' ' or '\t') next++;
+        if (next >= text.Length) return;
+        var c = text[next];
+        // A redirection (2>$null, 2>&1) follows an expression too.
+        if (char.IsAsciiDigit(c) && next + 1 < text.Length && text[next + 1] == '>') return;
+        if (!(IsSingleQuote(c) || IsDoubleQuote(c) || c == '$' || char.IsLetterOrDigit(c))) return;
+        var tokenEnd = IsSingleQuote(c) || IsDoubleQuote(c) ? Math.Min(SkipQuotedOrEscaped(text, next) + 1, text.Length) : next;
+        if (!(IsSingleQuote(c) || IsDoubleQuote(c))) while (tokenEnd < text.Length && !char.IsWhiteSpace(text[tokenEnd]) && text[tokenEnd] is not (';' or '|' or ')')) tokenEnd++;
+        throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{text[next..tokenEnd]}' in expression or statement.", "UnexpectedToken",
+            script => PlaceInStatement(script, text, next, tokenEnd - next)));
+    }
+
+    /// <summary>
+    /// An expression that ends in a member access or an index left incomplete (<c>$a.</c>, <c>[int]::</c>, <c>$a[</c>,
+    /// <c>$a[]</c>, <c>$a[1</c>): the parser's MissingPropertyName, MissingArrayIndexExpression or MissingEndSquareBracket,
+    /// just after the operator or the last token. Nothing for anything else.
+    /// </summary>
+    public static void CheckIncompleteAccessor(string expression)
+    {
+        var text = expression.Trim();
+        if (text.Length < 2 || !StartsAsExpression(text) || LeadingValueEnd(text) is var stop && (stop < 0 || stop >= text.Length)) return;
+        var rest = text[stop..];
+        ScriptedError? error = null;
+        if (rest is "." or "::")
+        {
+            error = ScriptedError.ParseError("Missing property name after reference operator.", "MissingPropertyName",
+                script => PlaceInStatement(script, text, text.Length, 0));
+        }
+        else if (rest[0] == '[')
+        {
+            var close = MatchingClose(text, stop, ']');
+            var inner = close < 0 ? rest[1..] : text[(stop + 1)..close];
+            if (inner.Trim().Length == 0 && (close < 0 || close == text.Length - 1))
+            {
+                error = ScriptedError.ParseError("Array index expression is missing or not valid.", "MissingArrayIndexExpression",
+                    script => PlaceInStatement(script, text, stop + 1, 0));
+            }
+            // An index read to the end with nothing else open in it, after a last token that ends a value.
+            else if (close < 0 && inner.IndexOfAny(['(', '{', '[', '\'', '"', '#']) < 0 && inner.TrimEnd() is { Length: > 0 } index &&
+                (char.IsLetterOrDigit(index[^1]) || index[^1] is ')' or '_'))
+            {
+                error = ScriptedError.ParseError("Missing ']' after array index expression.", "MissingEndSquareBracket",
+                    script => PlaceInStatement(script, text, text.Length, 0));
+            }
+        }
+
+        if (error is not null) throw new ScriptParseException(error);
+    }
+
+    /// <summary>
+    /// A type literal left incomplete at an expression's start (<c>[</c>, <c>[]</c>, <c>[int</c>, <c>[x y]</c>): the
+    /// parser's MissingTypename just after the '[', or EndSquareBracketExpectedAtEndOfAttribute just after the type's
+    /// name. Nothing for anything else.
+    /// </summary>
+    public static void CheckTypeLiteral(string expression)
+    {
+        var text = expression.Trim();
+        if (text.Length == 0 || text[0] != '[') return;
+        var nameEnd = TypeNameEnd(text, 1);
+        var close = MatchingClose(text, 0, ']');
+        ScriptedError? error = null;
+        if (nameEnd == 1 && (text.Length == 1 || text[1] == ']'))
+        {
+            error = ScriptedError.ParseError("Missing type name after '['.", "MissingTypename", script => PlaceInStatement(script, text, 1, 0));
+        }
+        else if (nameEnd > 1 && (close < 0 && text.AsSpan(nameEnd).IsWhiteSpace() ||
+            close > nameEnd && char.IsWhiteSpace(text[nameEnd]) && SkipBlank(text, nameEnd) is var next && next < close && (char.IsLetter(text[next]) || text[next] == '_')))
+        {
+            error = ScriptedError.ParseError("Missing ] at end of attribute or type literal.", "EndSquareBracketExpectedAtEndOfAttribute",
+                script => PlaceInStatement(script, text, nameEnd, 0));
+        }
+
+        if (error is not null) throw new ScriptParseException(error);
+    }
+
+    // Where a type's name starting at i ends: its letters, digits, dots, '+' and '`', and its generic arguments and
+    // array ranks in brackets.
+    private static int TypeNameEnd(string text, int i)
+    {
+        while (i < text.Length)
+        {
+            var c = text[i];
+            if (char.IsLetterOrDigit(c) || c is '_' or '.' or '+' or '`')
+            {
+                i++;
+            }
+            else if (c == '[' && MatchingClose(text, i, ']') is var close and > 0)
+            {
+                i = close + 1;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// A call operator (<c>&amp;</c>) or dot-source operator (<c>.</c>) with nothing after it, as a statement or after a
+    /// pipe: the parser's MissingExpression, on the operator. Nothing for anything else.
+    /// </summary>
+    public static void CheckCallOperatorAlone(string element)
+    {
+        var text = element.Trim();
+        if (text is not ("&" or ".")) return;
+        throw new ScriptParseException(ScriptedError.ParseError($"Missing expression after '{text}' in pipeline element.", "MissingExpression",
+            script => System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), @"(?<![^\s;|=({}])[&.](?=[ \t]*(?:$|[\r\n;|)}]))") is { Count: 1 } found
+                ? (found[0].Index, 1)
+                : null));
     }
 
     // The member accesses, method calls and indexes from i on ($x.Name, .Trim(), [0], ::Now, .$name, ."quoted",
@@ -138,7 +293,7 @@ internal static partial class Statements
             if (text[i] == '[')
             {
                 var close = MatchingClose(text, i, ']');
-                if (close < 0 || close >= end) break;
+                if (close < 0 || close >= end || text.AsSpan(i + 1, close - i - 1).IsWhiteSpace()) break;
                 i = close + 1;
             }
             else if (text[i] == '.' || text[i] == ':' && i + 1 < end && text[i + 1] == ':')

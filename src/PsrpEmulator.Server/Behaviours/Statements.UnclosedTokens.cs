@@ -129,9 +129,19 @@ internal static partial class Statements
                 continue;
             }
 
-            if (c == '@' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '\'') && OpensHereString(text, i))
+            // A here-string's header at a token's start: only blanks may follow it on its line, and a line starting
+            // with its closer must come (the tokenizer's errors, at the first character after it and from the '@').
+            if (c == '@' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '\'') &&
+                (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is '(' or '=' or ',' or ';' or '{' or '}' or '|' or '+' or '['))
             {
-                if (HereStringAt(text, i) is not var (_, _, end)) return ScanEnd.Unknown; // HereStringsToQuoted reports it
+                var after = i + 2;
+                while (after < text.Length && text[after] is ' ' or '\t') after++;
+                if (after < text.Length && text[after] is not ('\r' or '\n'))
+                {
+                    return new ScanEnd([new(after, 1, "No characters are allowed after a here-string header but before the end of the line.", "UnexpectedCharactersAfterHereStringHeader")]);
+                }
+
+                if (HereStringAt(text, i) is not var (_, _, end)) return Unterminated(text, Terminator(text, i, text[i + 1] + "@"), open, lastTokenEnd, closeOnParen);
                 i = lastTokenEnd = end;
                 continue;
             }

@@ -242,6 +242,7 @@ internal static partial class Statements
         var elements = SplitTopLevel(statement, c => c == '|');
         foreach (var element in elements.Skip(1).Select(e => e.Trim()))
         {
+            CheckCallOperatorAlone(element);
             if (element.Length == 0 || !StartsAsExpression(element)) continue;
             throw new ScriptParseException(ScriptedError.ParseError("Expressions are only allowed as the first element of a pipeline.", "ExpressionsMustBeFirstInPipeline",
                 script => System.Text.RegularExpressions.Regex.Matches(script, @"\|[ \t]*" + System.Text.RegularExpressions.Regex.Escape(element)) is { Count: 1 } found

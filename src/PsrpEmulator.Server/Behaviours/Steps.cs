@@ -154,7 +154,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             Statements.CheckSplatting(text);
             Statements.CheckUnaryOperatorAlone(text);
+            Statements.CheckCallOperatorAlone(text);
+            Statements.CheckTypeLiteral(text);
+            Statements.CheckIncompleteAccessor(text);
             Statements.CheckAssignmentTarget(text);
+            Statements.CheckTokenAfterValue(text);
         }
 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
@@ -308,6 +312,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         Statements.CheckSplatting(text);
         Statements.CheckUnaryOperatorAlone(text);
+        Statements.CheckTypeLiteral(text);
+        Statements.CheckIncompleteAccessor(text);
 
         if (ScriptExpressions.IsCommandMode(text) || ScriptExpressions.HasPipeline(text))
         {

@@ -419,7 +419,8 @@ public class LanguageStatementTests
         var (host, outcome) = await RunAsync("'first'; $h = @\"\nnever closed\n'alive'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
-        Assert.That((outcome.OutcomeError().FullyQualifiedErrorId, outcome.OutcomeError().Message), Is.EqualTo(("TerminatorExpectedAtEndOfString", "The string is missing the terminator: \"@.")));
+        Assert.That((outcome.OutcomeError().FullyQualifiedErrorId, outcome.OutcomeError().Message), Is.EqualTo(("TerminatorExpectedAtEndOfString",
+            "At line:1 char:15\r\n+ 'first'; $h = @\"\r\n+               ~~\r\nThe string is missing the terminator: \"@.")));
         Assert.That(host.OutputTexts, Is.Empty);
     }
 
