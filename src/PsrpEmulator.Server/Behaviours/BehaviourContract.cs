@@ -125,15 +125,16 @@ public sealed partial class BehaviourCatalog
         // PowerShell parses a script whole before running any of it. Checked when the statements run here (no rule
         // answers the whole text, or the default assignment rule runs its value): a script a rule answers whole is the
         // scenario's, and the rules' hot path stays as it was.
-        // PowerShell 7's operators (&&, ??, ? :) are 5.1's parse errors also in a script the default rules answer
-        // whole (Invoke-Command { }, Start-Job { }, pipelines into ForEach-Object): they are the language's, not a
+        // The errors found by scanning the whole script (PowerShell 7's operators, invalid variable references,
+        // parameter lists, ...) are 5.1's parse errors also in a script the default rules answer whole
+        // (Invoke-Command { }, Start-Job { }, a string, pipelines into ForEach-Object): they are the language's, not a
         // scenario's.
         if (pipeline.Commands is [{ IsScript: true }, ..])
         {
             try
             {
                 if (found is null || Statements.AssignedValue(text) is not null) RunContext.CheckSyntax(text, this, written);
-                else if (IsDefaultRule(found.Value.Rule) && Statements.NewerSyntax(written) is { } newer) throw new ScriptParseException(newer);
+                else if (IsDefaultRule(found.Value.Rule)) RunContext.CheckScriptWide(written);
             }
             catch (ScriptParseException e)
             {

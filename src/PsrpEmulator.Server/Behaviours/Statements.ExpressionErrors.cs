@@ -382,6 +382,202 @@ internal static partial class Statements
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex UnaryOperatorsAlone();
 
+    /// <summary>
+    /// The tokenizer's errors of a variable's name, in code and in expandable strings alike: <c>${}</c>
+    /// (EmptyVariableReference, on its '}'), and a scope or drive with no name after its ':' (<c>$env:</c>,
+    /// <c>"Hello $name: how"</c>: InvalidVariableReferenceWithDrive; <c>$script:</c>, a scope's:
+    /// InvalidVariableReference), on the reference. The first in the script; null when there is none.
+    /// </summary>
+    public static ScriptedError? InvalidVariableReference(string script)
+    {
+        if (!script.Contains('$', StringComparison.Ordinal)) return null;
+        var found = InvalidVariableReferenceSyntax().Match(CodeOnly(script, keepExpandable: true));
+        if (!found.Success) return null;
+        if (found.Groups["empty"].Success)
+        {
+            return ParseErrors(script, [new(found.Index + 2, 1, "An empty ${} variable reference was found. A name is required inside the braces.", "EmptyVariableReference")]);
+        }
+
+        var scope = found.Groups["scope"].Value.ToLowerInvariant() is "global" or "local" or "private" or "script" or "variable";
+        return ParseErrors(script, [scope
+            ? new(found.Index, found.Length, "Variable reference is not valid. '$' was not followed by a valid variable name character. Consider using ${} to delimit the name.", "InvalidVariableReference")
+            : new(found.Index, found.Length, "Variable reference is not valid. ':' was not followed by a valid variable name character. Consider using ${} to delimit the name.", "InvalidVariableReferenceWithDrive")]);
+    }
+
+    // $name: with no name character after the ':' (nor another ':', a static member's), not escaped; or ${}.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<!`)\$(?:(?<empty>\{\})|(?<scope>[A-Za-z_][A-Za-z0-9_]*):(?![A-Za-z0-9_:?{]))", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex InvalidVariableReferenceSyntax();
+
+    /// <summary>
+    /// The first error of a parameter list in the script (a param block, a function's parenthesized parameters), as
+    /// the parser reads it: a declaration missing after a ',' or a default after an '=' (MissingExpressionAfterToken,
+    /// just after the ',' or the '='), a name declared twice (DuplicateFormalParameter, on the second), a list without
+    /// its ')' (MissingEndParenthesisInFunctionParameterList, where the ')' should be), a param block in a function
+    /// that has parenthesized parameters (OnlyOneParameterListAllowed). Null when there is none.
+    /// </summary>
+    public static ScriptedError? ParameterListError(string script)
+    {
+        if (!script.Contains("param", StringComparison.OrdinalIgnoreCase) && !script.Contains("function", StringComparison.OrdinalIgnoreCase) &&
+            !script.Contains("filter", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var code = CodeOnly(script, stringFill: 'x');
+        foreach (System.Text.RegularExpressions.Match list in ParameterListStart().Matches(code))
+        {
+            var open = list.Index + list.Length - 1;
+            if (ParameterListError(script, code, open) is { } error) return ParseErrors(script, [error]);
+            if (!list.Groups["param"].Success && MatchingClose(code, open, ')') is var close and > 0 &&
+                SkipBlank(code, close + 1) is var body && body < code.Length && code[body] == '{' &&
+                ParamBlockAtStart().Match(code, body + 1) is { Success: true } inner && MatchingClose(code, inner.Index + inner.Length - 1, ')') is var innerClose and > 0)
+            {
+                var param = inner.Groups["keyword"].Index;
+                return ParseErrors(script, [new(param, innerClose + 1 - param, "The param statement cannot be used if arguments were specified in the function declaration.", "OnlyOneParameterListAllowed")]);
+            }
+        }
+
+        return null;
+    }
+
+    // The list opening at open: its declarations in order, then its ')'.
+    private static FoundParseError? ParameterListError(string script, string code, int open)
+    {
+        // The list runs to its ')' or, when it has none, to a closer of something around it, or the end.
+        var depth = 0;
+        var end = open + 1;
+        for (; end < code.Length; end++)
+        {
+            var c = code[end];
+            if (c is '(' or '[' or '{') depth++;
+            else if (c is ')' or ']' or '}' && depth-- == 0) break;
+        }
+
+        var closed = end < code.Length && code[end] == ')';
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var start = open + 1;
+        var commas = TopLevelPositions(code[(open + 1)..end], c => c == ',').Select(c => open + 1 + c).Append(end).ToList();
+        foreach (var stop in commas)
+        {
+            var declaration = code[start..stop];
+            if (declaration.Trim().Length == 0)
+            {
+                // param() has no declarations; a ',' without one after it is the parser's error, just after it.
+                if (commas.Count > 1) return new(start, 0, "Missing expression after ','.", "MissingExpressionAfterToken");
+                break;
+            }
+
+            if (TopLevelPositions(declaration, c => c == '=').FirstOrDefault(-1) is var equals and >= 0 && declaration[(equals + 1)..].Trim().Length == 0)
+            {
+                return new(start + equals + 1, 0, "Missing expression after '='.", "MissingExpressionAfterToken");
+            }
+
+            if (ParameterName().Match(declaration) is { Success: true } name && !names.Add(name.Groups["name"].Value))
+            {
+                var variable = name.Groups["name"].Length + 1;
+                return new(start + name.Index, variable, $"Duplicate parameter {script.Substring(start + name.Index, variable)} in parameter list.", "DuplicateFormalParameter");
+            }
+
+            start = stop + 1;
+        }
+
+        return closed ? null : new(end < code.Length ? end : code.TrimEnd().Length, 0, "Missing ')' in function parameter list.", "MissingEndParenthesisInFunctionParameterList");
+    }
+
+    // A param block's or a function's (filter's) parameter list: its keyword or name and its '('.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:(?<=^|[\s;{\]])(?<param>param)|(?<![\w$.-])(?:function|filter)\s+[\w:.-]+)\s*\(",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ParameterListStart();
+
+    // A param block at a body's start (attributes before it allowed).
+    [System.Text.RegularExpressions.GeneratedRegex(@"\G\s*(?:\[[^\]]*\]\s*)*(?<keyword>param)\s*\(",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ParamBlockAtStart();
+
+    // A declaration's variable: after its attributes and type, before its default.
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$(?<name>[A-Za-z_][\w]*)\s*(?==|$)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ParameterName();
+
+    /// <summary>
+    /// A <c>return</c>, or a <c>break</c> or <c>continue</c> outside a loop or switch of its own, in a try statement's
+    /// finally block (its if branches, loops and nested try bodies too; not a function's or a script block's): the
+    /// parser's ControlLeavingFinally, on that statement. Nothing for any other statement.
+    /// </summary>
+    public static void CheckFinallyFlow(string tryStatement, TryStatement parsed)
+    {
+        if (parsed.Finally is not { Length: > 0 } block) return;
+        if (LeavingStatement(block, inLoop: false, depth: 0) is not { } leaving) return;
+        var text = tryStatement.Trim();
+        var blockAt = text.LastIndexOf(block, StringComparison.Ordinal);
+        var at = blockAt < 0 ? -1 : text.IndexOf(leaving, blockAt, StringComparison.Ordinal);
+        throw new ScriptParseException(ScriptedError.ParseError("Flow of control cannot leave a Finally block.", "ControlLeavingFinally",
+            script => at < 0 ? null : PlaceInStatement(script, text, at, leaving.Length)));
+    }
+
+    // The first statement of the block that leaves it: a return, or a break or continue outside a loop.
+    private static string? LeavingStatement(string block, bool inLoop, int depth)
+    {
+        if (depth > 32) return null;
+        foreach (var statement in Split(block))
+        {
+            var text = statement.Trim();
+            if (LeavingKeyword().IsMatch(text) && (StartsWithKeyword(text, "return") || !inLoop)) return text;
+            object? keyword;
+            try
+            {
+                keyword = text.Length > 2 && char.IsLetter(text[0]) ? ParseKeyword(text) : null;
+            }
+            catch (ScriptParseException)
+            {
+                continue; // the statement's own error, reported when it is checked
+            }
+
+            var found = keyword switch
+            {
+                List<IfClause> clauses => clauses.Select(c => LeavingStatement(c.Body, inLoop, depth + 1)).FirstOrDefault(l => l is not null),
+                LoopStatement loop => LeavingStatement(loop.Body, inLoop: true, depth + 1),
+                ForeachStatement loop => LeavingStatement(loop.Body, inLoop: true, depth + 1),
+                SwitchStatement switchStatement => switchStatement.Clauses.Select(c => LeavingStatement(c.Body, inLoop: true, depth + 1)).FirstOrDefault(l => l is not null),
+                TryStatement inner => new[] { inner.Body }.Concat(inner.Catches.Select(c => c.Body)).Select(b => LeavingStatement(b, inLoop, depth + 1)).FirstOrDefault(l => l is not null),
+                _ => null,
+            };
+            if (found is not null) return found;
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:return|break|continue)(?![\w-])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LeavingKeyword();
+
+    /// <summary>
+    /// The first of two errors of a pipeline's form in the script: a pipe with no command before it, at a statement's
+    /// or a line's start (EmptyPipeElement, on the pipe: 5.1 has no PowerShell 7 continuation of a pipeline on a line
+    /// starting with '|'), and a parameter written with its ':' and no argument after it (<c>Get-Process -Name:</c>:
+    /// ParameterRequiresArgument, just after it). Null when there is none.
+    /// </summary>
+    public static ScriptedError? PipelineFormError(string script)
+    {
+        if (!script.Contains('|', StringComparison.Ordinal) && !script.Contains(':', StringComparison.Ordinal)) return null;
+        var code = CodeOnly(script, stringFill: 'x');
+        var pipe = LeadingPipe().Match(code);
+        var parameter = ParameterWithoutArgument().Match(code);
+        if (pipe.Success && (!parameter.Success || pipe.Index < parameter.Index))
+        {
+            return ParseErrors(script, [new(pipe.Groups["pipe"].Index, 1, "An empty pipe element is not allowed.", "EmptyPipeElement")]);
+        }
+
+        return parameter.Success
+            ? ParseErrors(script, [new(parameter.Index + parameter.Length, 0, $"Parameter {parameter.Value} requires an argument.", "ParameterRequiresArgument")])
+            : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[;{(=])[ \t]*(?<pipe>\|)(?!\|)", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex LeadingPipe();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[ \t])-[A-Za-z_][\w]*:(?=[ \t]*(?:$|[\r\n;|)}]))", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ParameterWithoutArgument();
+
     // offset..offset+length of a statement, in the script: when the statement's text is there once.
     private static (int Offset, int Length)? PlaceInStatement(string script, string statement, int offset, int length)
     {

@@ -271,6 +271,12 @@ internal static partial class Statements
                 _ => default,
             };
             if (error.Id is null) return false;
+            // ParenthesizedExpressionRule with nothing in the parentheses: no expression first, then no ')'.
+            if (kind == Opener.Expression && innermost && text.AsSpan(at + 1).IsWhiteSpace())
+            {
+                errors.Add(new(lastTokenEnd, 0, "An expression was expected after '('.", "ExpectedExpression"));
+            }
+
             if (!errors.Any(e => e.Id == error.Id && e.Offset == error.Offset && e.Length == error.Length)) errors.Add(error);
             innermost = false;
         }
@@ -289,7 +295,8 @@ internal static partial class Statements
     /// </summary>
     /// <param name="script">The script.</param>
     /// <param name="stringFill">What a string's characters become: blanks, or a letter where a token must still show.</param>
-    public static string CodeOnly(string script, char stringFill = ' ')
+    /// <param name="keepExpandable">Keep the expandable strings (double-quoted, <c>@" "@</c>) as written: their variables are tokens too.</param>
+    public static string CodeOnly(string script, char stringFill = ' ', bool keepExpandable = false)
     {
         var code = script.ToCharArray();
         void Blank(int from, int to, char fill = ' ')
@@ -315,12 +322,12 @@ internal static partial class Statements
             else if (c == '@' && i + 1 < script.Length && (script[i + 1] == '"' || script[i + 1] == '\'') && OpensHereString(script, i))
             {
                 i = HereStringAt(script, i) is var (_, _, end) ? end : script.Length;
-                Blank(start, i, stringFill);
+                if (!keepExpandable || script[start + 1] == '\'') Blank(start, i, stringFill);
             }
             else if (IsDoubleQuote(c))
             {
                 if (SkipDoubleQuoted(script, ref i, ref unused, 1) is not null) i = script.Length;
-                Blank(start, i, stringFill);
+                if (!keepExpandable) Blank(start, i, stringFill);
             }
             else if (c == '<' && i + 1 < script.Length && script[i + 1] == '#')
             {
@@ -438,8 +445,13 @@ internal static partial class Statements
     {
         var j = i - 1;
         while (j >= 0 && text[j] is ' ' or '\t') j--;
-        return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r';
+        return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r' ||
+            // The value of a throw, return or exit statement.
+            j < i - 1 && FlowKeywordBefore().IsMatch(text.AsSpan(0, j + 1));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(])(?:throw|return|exit)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FlowKeywordBefore();
 
     // Whether '(' at i opens a method call's arguments: right after a member name read with '.' or '::' ($x.Trim(,
     // [math]::Round().

@@ -416,7 +416,9 @@ internal static partial class Statements
         {
             var end = i + 1;
             while (end < text.Length && char.IsLetter(text[end])) end++;
-            var option = text[(i + 1)..end].ToLowerInvariant();
+            // The parser takes a flag's prefix (-r, -c, -w), as a parameter's.
+            var written = text[(i + 1)..end];
+            var option = written.Length == 0 ? written : Array.Find(SwitchFlags, f => f.StartsWith(written, StringComparison.OrdinalIgnoreCase)) ?? written;
             switch (option)
             {
                 case "regex": regex = true; break;
@@ -434,7 +436,10 @@ internal static partial class Statements
                     break;
                 }
 
-                default: throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '-{option}' in expression or statement.", "UnexpectedToken"));
+                default:
+                    var flag = (At: i, Length: end - i);
+                    throw new ScriptParseException(ScriptedError.ParseError($"The parameter {written} is not valid for the switch statement.", "InvalidSwitchFlag",
+                        script => PlaceInStatement(script, text, flag.At, flag.Length)));
             }
 
             i = SkipBlank(text, end);
@@ -627,6 +632,8 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\$(?:(?:global|script|local|private):)?\w", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ForeachVariable();
+
+    private static readonly string[] SwitchFlags = ["regex", "wildcard", "exact", "casesensitive", "file"];
 
     private const string PipelineValueRequiredMessage = "A switch statement must have one of the following:  '-file file_name' or '( expression )'.";
 

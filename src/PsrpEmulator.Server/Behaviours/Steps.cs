@@ -119,11 +119,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// (they are parsed when they run), nor what lies past the run's own limits, which answer when reached.
     /// </summary>
     /// <param name="script">The script as the client wrote it (comments, param block and all), whose places a parse error names; the text when null.</param>
+    /// <summary>
+    /// The parse errors found by scanning the whole script rather than its statements: PowerShell 7's operators, the
+    /// redirections 5.1 refuses, invalid variable references, parameter lists' errors and pipes with no command. Also
+    /// checked for a script a default rule answers whole: they are the language's, not a scenario's.
+    /// </summary>
+    public static void CheckScriptWide(string script)
+    {
+        if (Statements.NewerSyntax(script) is { } newer) throw new ScriptParseException(newer);
+        if (Statements.Redirections(script) is { } redirection) throw new ScriptParseException(redirection);
+        if (Statements.InvalidVariableReference(script) is { } variable) throw new ScriptParseException(variable);
+        if (Statements.ParameterListError(script) is { } parameters) throw new ScriptParseException(parameters);
+        if (Statements.PipelineFormError(script) is { } pipelineForm) throw new ScriptParseException(pipelineForm);
+    }
+
     public static void CheckSyntax(string text, BehaviourCatalog catalog, string? script = null)
     {
         if (Statements.UnclosedToken(script ?? text) is { } unclosed) throw new ScriptParseException(unclosed);
-        if (Statements.NewerSyntax(script ?? text) is { } newer) throw new ScriptParseException(newer);
-        if (Statements.Redirections(script ?? text) is { } redirection) throw new ScriptParseException(redirection);
+        CheckScriptWide(script ?? text);
         try
         {
             CheckStatement(text, catalog, 0);
@@ -229,6 +242,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 CheckStatement(tryStatement.Body, catalog, nesting + 1);
                 foreach (var handler in tryStatement.Catches) CheckStatement(handler.Body, catalog, nesting + 1);
                 if (tryStatement.Finally is not null) CheckStatement(tryStatement.Finally, catalog, nesting + 1);
+                // SemanticChecks', after the blocks parse.
+                Statements.CheckFinallyFlow(text, tryStatement);
                 return;
             case Statements.SwitchStatement switchStatement:
                 CheckExpression(switchStatement.Value, catalog, nesting + 1);
