@@ -141,17 +141,25 @@ internal static partial class Statements
         var clauses = new List<IfClause>();
         var i = 2;
         var keyword = "if";
+        var conditionClose = -1;
         while (true)
         {
             string? condition = null;
             if (keyword != "else")
             {
                 i = SkipBlank(text, i);
-                if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing '(' after '{keyword}' in if statement.", "MissingOpenParenthesisInIfStatement"));
+                if (i >= text.Length || text[i] != '(') throw IncompleteAt(text, i, $"Missing '(' after '{keyword}' in if statement.", "MissingOpenParenthesisInIfStatement");
                 var close = MatchingClose(text, i, ')');
-                if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement"));
+                // IfStatementRule reports the token found instead of ')': the end-of-input token, one past the end.
+                if (close < 0)
+                {
+                    throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement",
+                        script => script.EndsWith(text, StringComparison.Ordinal) ? (script.Length + 1, 0) : null));
+                }
+
                 condition = text[(i + 1)..close].Trim();
-                if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing condition in if statement after '{keyword} ('.", "IfStatementMissingCondition"));
+                conditionClose = close;
+                if (condition.Length == 0) throw IncompleteAt(text, i + 1, $"Missing condition in if statement after '{keyword} ('.", "IfStatementMissingCondition");
                 i = close + 1;
             }
 
@@ -159,15 +167,17 @@ internal static partial class Statements
             var end = BlockEnd(text, i);
             if (end < 0)
             {
-                throw new ScriptParseException(keyword == "else"
-                    ? ScriptedError.ParseError("Missing statement block after 'else' keyword.", "MissingStatementBlockAfterElse")
-                    : ScriptedError.ParseError($"Missing statement block after {keyword} ( condition ).", "MissingStatementBlock"));
+                throw keyword == "else"
+                    ? IncompleteAt(text, i, "Missing statement block after 'else' keyword.", "MissingStatementBlockAfterElse")
+                    // On the condition's ')'.
+                    : new ScriptParseException(ScriptedError.ParseError($"Missing statement block after {keyword} ( condition ).", "MissingStatementBlock",
+                        script => PlaceInStatement(script, text, conditionClose, 1)));
             }
 
             clauses.Add(new IfClause(condition, text[(i + 1)..end].Trim()));
             i = SkipBlank(text, end + 1);
             if (i >= text.Length) return clauses;
-            if (keyword == "else") throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+            if (keyword == "else") throw UnexpectedTokenAt(text, i);
             if (StartsWithKeyword(text.AsSpan(i), "elseif"))
             {
                 keyword = "elseif";
@@ -180,7 +190,7 @@ internal static partial class Statements
             }
             else
             {
-                throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+                throw UnexpectedTokenAt(text, i);
             }
         }
     }
@@ -280,7 +290,7 @@ internal static partial class Statements
             var until = StartsWithKeyword(text.AsSpan(i), "until");
             if (!until && !StartsWithKeyword(text.AsSpan(i), "while"))
             {
-                throw new ScriptParseException(ScriptedError.ParseError("Missing while or until keyword in do loop.", "MissingWhileOrUntilInDoWhile"));
+                throw IncompleteAt(text, i, "Missing while or until keyword in do loop.", "MissingWhileOrUntilInDoWhile");
             }
 
             var keyword = until ? "until" : "while";
@@ -292,7 +302,7 @@ internal static partial class Statements
         if (StartsWithKeyword(text, "for") && SkipBlank(text, 3) is var paren && paren < text.Length && text[paren] == '(')
         {
             var close = MatchingClose(text, paren, ')');
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'for' statement.", "MissingEndParenthesisAfterStatement"));
+            if (close < 0) throw IncompleteAt(text, text.Length, "Missing closing ')' after expression in 'for' statement.", "MissingEndParenthesisAfterStatement");
             var parts = SplitForHeader(text[(paren + 1)..close]);
             var (body, end) = Block(text, close + 1, "for");
             ExpectEnd(text, end);
@@ -304,12 +314,12 @@ internal static partial class Statements
         static (string Condition, int After) Parenthesized(string text, int i, string keyword)
         {
             i = SkipBlank(text, i);
-            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError($"Missing opening '(' after keyword '{keyword}'.", "MissingOpenParenthesisAfterKeyword"));
+            if (i >= text.Length || text[i] != '(') throw IncompleteAt(text, i, $"Missing opening '(' after keyword '{keyword}'.", "MissingOpenParenthesisAfterKeyword");
             var close = MatchingClose(text, i, ')');
             // The condition is read before the ')' is looked for: none at all is its error first (while (, while ()).
             var condition = HeaderText(text, i, close).Trim();
-            if (condition.Length == 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword"));
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement"));
+            if (condition.Length == 0) throw IncompleteAt(text, i + 1, $"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword");
+            if (close < 0) throw IncompleteAt(text, text.Length, $"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement");
             return (condition, close + 1);
         }
 
@@ -317,14 +327,14 @@ internal static partial class Statements
         {
             i = SkipBlank(text, i);
             var end = BlockEnd(text, i);
-            if (end < 0) throw new ScriptParseException(ScriptedError.ParseError($"Missing statement body in {keyword} loop.", "MissingLoopStatement"));
+            if (end < 0) throw IncompleteAt(text, i, $"Missing statement body in {keyword} loop.", "MissingLoopStatement");
             return (text[(i + 1)..end].Trim(), end + 1);
         }
 
         static void ExpectEnd(string text, int i)
         {
             i = SkipBlank(text, i);
-            if (i < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+            if (i < text.Length) throw UnexpectedTokenAt(text, i);
         }
     }
 
@@ -349,7 +359,7 @@ internal static partial class Statements
         var filter = StartsWithKeyword(text, "filter");
         if (!filter && !StartsWithKeyword(text, "function")) return null;
         var m = FunctionHeader().Match(text);
-        if (!m.Success) throw new ScriptParseException(ScriptedError.ParseError($"Missing name after {(filter ? "filter" : "function")} keyword.", "MissingNameAfterKeyword"));
+        if (!m.Success) throw IncompleteAt(text, filter ? 6 : 8, $"Missing name after {(filter ? "filter" : "function")} keyword.", "MissingNameAfterKeyword");
         var i = m.Length;
         var parameters = string.Empty;
         if (i < text.Length && text[i] == '(')
@@ -361,8 +371,8 @@ internal static partial class Statements
         }
 
         var end = BlockEnd(text, i);
-        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing function body in function declaration.", "MissingFunctionBody"));
-        if (SkipBlank(text, end + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
+        if (end < 0) throw IncompleteAt(text, i, "Missing function body in function declaration.", "MissingFunctionBody");
+        if (SkipBlank(text, end + 1) < text.Length) throw UnexpectedTokenAt(text, SkipBlank(text, end + 1));
         // A filter is a function whose body is its process block: it runs once per pipeline object.
         var body = text[(i + 1)..end].Trim();
         return new FunctionDefinition(m.Groups["name"].Value, parameters + (filter ? "process {\n" + body + "\n}" : body),
@@ -452,22 +462,22 @@ internal static partial class Statements
         }
         else
         {
-            if (i >= text.Length || text[i] != '(') throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
+            if (i >= text.Length || text[i] != '(') throw IncompleteAt(text, i, PipelineValueRequiredMessage, "PipelineValueRequired");
             var close = MatchingClose(text, i, ')');
             // The condition is read before the ')' is looked for: none at all is its error first (switch (, switch ()).
             if (HeaderText(text, i, close).Trim().Length == 0)
             {
-                throw new ScriptParseException(ScriptedError.ParseError(PipelineValueRequiredMessage, "PipelineValueRequired"));
+                throw IncompleteAt(text, i + 1, PipelineValueRequiredMessage, "PipelineValueRequired");
             }
 
-            if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing ')' after expression in switch statement.", "MissingEndParenthesisInSwitchStatement"));
+            if (close < 0) throw IncompleteAt(text, text.Length, "Missing ')' after expression in switch statement.", "MissingEndParenthesisInSwitchStatement");
             value = text[(i + 1)..close].Trim();
             i = SkipBlank(text, close + 1);
         }
 
         var bodyEnd = BlockEnd(text, i);
-        if (bodyEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '{' in switch statement.", "MissingCurlyBraceInSwitchStatement"));
-        if (SkipBlank(text, bodyEnd + 1) < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, bodyEnd + 1))}' in expression or statement.", "UnexpectedToken"));
+        if (bodyEnd < 0) throw IncompleteAt(text, i, "Missing '{' in switch statement.", "MissingCurlyBraceInSwitchStatement");
+        if (SkipBlank(text, bodyEnd + 1) < text.Length) throw UnexpectedTokenAt(text, SkipBlank(text, bodyEnd + 1));
 
         var clauses = new List<SwitchClause>();
         var j = i + 1;
@@ -510,7 +520,8 @@ internal static partial class Statements
 
             j = SkipBlank(text, j);
             var blockEnd = j < bodyEnd && text[j] == '{' ? MatchingClose(text, j, '}') : -1;
-            if (blockEnd < 0 || blockEnd >= bodyEnd) throw MissingClauseBlock();
+            // After the clause's test, the last token read.
+            if (blockEnd < 0 || blockEnd >= bodyEnd) throw IncompleteAt(text, j, MissingClauseBlockMessage, "MissingSwitchStatementClause");
             var isDefault = !isCondition && test.Equals("default", StringComparison.OrdinalIgnoreCase);
             clauses.Add(new SwitchClause(test, isCondition, isDefault, text[(j + 1)..blockEnd].Trim()));
             j = blockEnd + 1;
@@ -518,8 +529,10 @@ internal static partial class Statements
 
         return new SwitchStatement(value, regex, wildcard, caseSensitive, clauses) { File = file };
 
-        static ScriptParseException MissingClauseBlock() => new(ScriptedError.ParseError("Missing statement block in switch statement clause.", "MissingSwitchStatementClause"));
+        static ScriptParseException MissingClauseBlock() => new(ScriptedError.ParseError(MissingClauseBlockMessage, "MissingSwitchStatementClause"));
     }
+
+    private const string MissingClauseBlockMessage = "Missing statement block in switch statement clause.";
 
     private static int SkipBlankAndSeparators(string text, int i, int end)
     {
@@ -563,7 +576,7 @@ internal static partial class Statements
             }
 
             var blockEnd = BlockEnd(text, i);
-            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("The Catch block is missing its statement block.", "MissingCatchHandlerBlock"));
+            if (blockEnd < 0) throw IncompleteAt(text, i, "The Catch block is missing its statement block.", "MissingCatchHandlerBlock");
             catches.Add(new CatchClause(types, text[(i + 1)..blockEnd].Trim()));
             i = SkipBlank(text, blockEnd + 1);
         }
@@ -572,17 +585,17 @@ internal static partial class Statements
         {
             i = SkipBlank(text, i + 7);
             var blockEnd = BlockEnd(text, i);
-            if (blockEnd < 0) throw new ScriptParseException(ScriptedError.ParseError("The Finally block is missing its statement block.", "MissingFinallyStatementBlock"));
+            if (blockEnd < 0) throw IncompleteAt(text, i, "The Finally block is missing its statement block.", "MissingFinallyStatementBlock");
             @finally = text[(i + 1)..blockEnd].Trim();
             i = SkipBlank(text, blockEnd + 1);
         }
 
         if (catches.Count == 0 && @finally is null)
         {
-            throw new ScriptParseException(ScriptedError.ParseError("The Try statement is missing its Catch or Finally block.", "MissingCatchOrFinally"));
+            throw IncompleteAt(text, i, "The Try statement is missing its Catch or Finally block.", "MissingCatchOrFinally");
         }
 
-        if (i < text.Length) throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, i)}' in expression or statement.", "UnexpectedToken"));
+        if (i < text.Length) throw UnexpectedTokenAt(text, i);
         return new TryStatement(body, catches, @finally);
     }
 
@@ -602,13 +615,12 @@ internal static partial class Statements
         if (end < 0)
         {
             // Reported after the trap's type, else after the keyword itself (placed only so).
-            throw new ScriptParseException(ScriptedError.ParseError("The 'trap' statement was incomplete. A trap statement requires a body.", "MissingTrapStatement",
-                types.Count == 0 ? script => PlaceAfterKeyword(script, "trap") : null));
+            throw IncompleteAt(text, i, "The 'trap' statement was incomplete. A trap statement requires a body.", "MissingTrapStatement");
         }
 
         if (SkipBlank(text, end + 1) < text.Length)
         {
-            throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
+            throw UnexpectedTokenAt(text, SkipBlank(text, end + 1));
         }
 
         return new CatchClause(types, text[(i + 1)..end].Trim());
@@ -667,14 +679,11 @@ internal static partial class Statements
                 script => PlaceAfterMatch(script, @"(?<![\w$.-])foreach\s*\(\s*\$[\w:]+\s+in(?=\s*(?:\)|$))")));
         }
 
-        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression part of foreach loop.", "MissingEndParenthesisAfterForeach"));
+        if (close < 0) throw IncompleteAt(text, text.Length, "Missing closing ')' after expression part of foreach loop.", "MissingEndParenthesisAfterForeach");
         var open = SkipBlank(text, close + 1);
         var end = BlockEnd(text, open);
-        if (end < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement body in foreach loop.", "MissingForeachStatement"));
-        if (SkipBlank(text, end + 1) < text.Length)
-        {
-            throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{Word(text, SkipBlank(text, end + 1))}' in expression or statement.", "UnexpectedToken"));
-        }
+        if (end < 0) throw IncompleteAt(text, open, "Missing statement body in foreach loop.", "MissingForeachStatement");
+        if (SkipBlank(text, end + 1) < text.Length) throw UnexpectedTokenAt(text, SkipBlank(text, end + 1));
 
         return new ForeachStatement(header.Groups["name"].Value, header.Groups["collection"].Value, text[(open + 1)..end].Trim());
     }
@@ -1204,6 +1213,22 @@ internal static partial class Statements
 
     private static ScriptParseException MissingEndCurlyBrace() =>
         new(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"));
+
+    // A keyword statement's parse error just after its last token before at (the parser's After(token)), placed where
+    // the statement's text is in the script once.
+    private static ScriptParseException IncompleteAt(string text, int at, string message, string id)
+    {
+        var end = Math.Min(at, text.Length);
+        while (end > 0 && char.IsWhiteSpace(text[end - 1])) end--;
+        return new(ScriptedError.ParseError(message, id, script => PlaceInStatement(script, text, end, 0)));
+    }
+
+    // The token at i that the statement cannot take, on it.
+    private static ScriptParseException UnexpectedTokenAt(string text, int i)
+    {
+        var word = Word(text, i);
+        return new(ScriptedError.ParseError($"Unexpected token '{word}' in expression or statement.", "UnexpectedToken", script => PlaceInStatement(script, text, i, word.Length)));
+    }
 
     private static int SkipBlank(string text, int i)
     {
