@@ -1250,7 +1250,8 @@ internal static partial class ScriptExpressions
 
     /// <summary>
     /// A PowerShell number literal: decimal or 0x hexadecimal integers (Int32, else Int64, else Double), reals with a
-    /// point or an exponent (Double), each with an optional kb/mb/gb/tb/pb multiplier; null for anything else.
+    /// point or an exponent (Double), a d suffix a Decimal (1.5d), an l suffix on an integer an Int64 (1l), each with an
+    /// optional kb/mb/gb/tb/pb multiplier; null for anything else.
     /// </summary>
     public static PsPrimitive? NumberLiteral(string text)
     {
@@ -1277,9 +1278,20 @@ internal static partial class ScriptExpressions
             return Whole(negative ? -hex : hex, multiplier);
         }
 
-        if (m.Groups["int"].Success && long.TryParse(m.Groups["int"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole))
+        if (m.Groups["int"].Success && m.Groups["suffix"].Value is not ("d" or "D") && long.TryParse(m.Groups["int"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var whole))
         {
-            return Whole(negative ? -whole : whole, multiplier);
+            var value = negative ? -whole : whole;
+            // The l suffix: an Int64 whatever its size (1l).
+            return m.Groups["suffix"].Success && value <= long.MaxValue / multiplier && value >= long.MinValue / multiplier
+                ? PsPrimitive.Int64(value * multiplier)
+                : Whole(value, multiplier);
+        }
+
+        // The d suffix: a decimal literal (1.5d), exact.
+        if (m.Groups["suffix"].Value is "d" or "D")
+        {
+            if (!decimal.TryParse(m.Groups["number"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact)) return null;
+            return PsPrimitive.Decimal((negative ? -exact : exact) * multiplier);
         }
 
         if (!double.TryParse(m.Groups["number"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)) return null;
@@ -1299,7 +1311,7 @@ internal static partial class ScriptExpressions
         }
     }
 
-    [GeneratedRegex(@"^(?<sign>[-+]?)(?:0x(?<hex>[0-9a-f]{1,16})|(?<number>(?<int>\d+)|\d+\.\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+))(?<unit>kb|mb|gb|tb|pb)?$",
+    [GeneratedRegex(@"^(?<sign>[-+]?)(?:0x(?<hex>[0-9a-f]{1,16})|(?<number>(?<int>\d+)|\d+\.\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)(?<suffix>d|(?<=(?:^|[-+])\d+)l)?)(?<unit>kb|mb|gb|tb|pb)?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NumberSyntax();
 
@@ -1466,6 +1478,12 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.MethodNotFound(op switch { "-" => "op_Subtraction", "/" => "op_Division", _ => "op_Modulus" }, TypeName(left!)));
         }
 
+        // A decimal on either side: the arithmetic is decimal's (the other side converted), as PowerShell's binder does it.
+        if (left is PsPrimitive { Value: decimal } || right is PsPrimitive { Value: decimal })
+        {
+            return DecimalArithmetic(DecimalOf(left), op, DecimalOf(right));
+        }
+
         var (l, lIntegral, lWide) = Numeric(left);
         var (r, rIntegral, rWide) = Numeric(right);
         if (lIntegral && rIntegral)
@@ -1549,6 +1567,44 @@ internal static partial class ScriptExpressions
     }
 
     private static ScriptExpressionException DivideByZero() => new(ScriptedError.DivideByZero);
+
+    private static PsValue DecimalArithmetic(decimal a, string op, decimal b)
+    {
+        if (op is "/" or "%" && b == 0) throw DivideByZero();
+        try
+        {
+            return PsPrimitive.Decimal(op switch
+            {
+                "+" => a + b,
+                "-" => a - b,
+                "*" => a * b,
+                "%" => a % b,
+                _ => a / b,
+            });
+        }
+        catch (OverflowException e)
+        {
+            // .NET's "Value was either too large or too small for a Decimal.", as PowerShell lets it out.
+            throw new ScriptExpressionException(new ScriptedError(e.Message, "System.OverflowException", Protocol.Psrp.ErrorCategory.OperationStopped, "System.OverflowException"));
+        }
+    }
+
+    // A side of a decimal operation as a decimal: its own value, or its number converted (.NET's overflow error for a
+    // double past decimal's range).
+    private static decimal DecimalOf(PsValue? value)
+    {
+        if (value is PsPrimitive { Value: decimal d }) return d;
+        var (number, integral, _) = Numeric(value);
+        if (integral) return (decimal)(long)number;
+        try
+        {
+            return (decimal)number;
+        }
+        catch (OverflowException e)
+        {
+            throw new ScriptExpressionException(new ScriptedError(e.Message, "System.OverflowException", Protocol.Psrp.ErrorCategory.OperationStopped, "System.OverflowException"));
+        }
+    }
 
     private static ScriptExpressionException TooLarge() => new(ScriptedError.ScenarioFault(
         $"an arithmetic result is limited to {MaxArithmeticLength} characters or items in the emulator"));

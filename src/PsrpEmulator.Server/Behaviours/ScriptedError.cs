@@ -260,9 +260,12 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
         InnerExceptionType = "System.Management.Automation.PSInvalidCastException",
     };
 
-    /// <summary><c>-f</c> with a format its arguments do not fit (<c>'{1}' -f 'a'</c>).</summary>
+    /// <summary>
+    /// <c>-f</c> with a format its arguments do not fit (<c>'{1}' -f 'a'</c>): PowerShell's "Error formatting a string: {0}."
+    /// around .NET's message, which has its own period (pwsh 7.6: "...argument list..").
+    /// </summary>
     public static ScriptedError FormatError(string reason) => new(
-        $"Error formatting a string: {reason}", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType)
+        $"Error formatting a string: {reason}.", "FormatError", ErrorCategory.InvalidOperation, RuntimeExceptionType)
     {
         InnerExceptionType = "System.FormatException",
     };

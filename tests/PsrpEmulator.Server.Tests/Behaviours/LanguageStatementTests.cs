@@ -327,6 +327,20 @@ public class LanguageStatementTests
     public async Task The_unary_comma_makes_an_array_of_one_item(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // pwsh 7.6 side by side: a decimal on either side makes the operation decimal's, exact (no double in between).
+    [TestCase("[decimal]1 / 3", "0.3333333333333333333333333333")]
+    [TestCase("([decimal]1 + 1).GetType().Name; ([decimal]2.5 * 2.0).GetType().Name; ([decimal]1 + '2').GetType().Name", "Decimal|Decimal|Decimal")]
+    [TestCase("[decimal]0.1 + [decimal]0.2; [decimal]1 - 0.1; $x = 7d; $x % 2", "0.3|0.9|1")]
+    [TestCase("1.5d * 2; (2d).GetType().Name; 1d / 3; 1.5dkb", "3.0|Decimal|0.3333333333333333333333333333|1536.0")]
+    [TestCase("(1l).GetType().Name; 1lkb; (0x1d).GetType().Name; 0x1d", "Int64|1024|Int32|29")]
+    public async Task Decimal_operands_and_number_suffixes_are_PowerShell_s(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    // The operators' own rules for $_ in ForEach-Object's block: a string repeats and concatenates (pwsh 7.6: aa, a1).
+    [TestCase("'a','b' | % { $_ * 2 }; 'a' | % { $_ + 1 }; 1,2 | % { $_ - 1 }; 3 | % { $_ * 2 }", "aa|bb|a1|0|1|6")]
+    public async Task An_operator_on_the_current_object_is_the_operator_s_for_its_type(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("$l = @([pscustomobject]@{ a = 1, 2 }, [pscustomobject]@{ a = 3 }, [pscustomobject]@{ b = 4 }); $l.a -join ','; $l.a.Count", "1,2,3|3")]
     [TestCase("$l = @([pscustomobject]@{ a = 1 }, [pscustomobject]@{ b = 2 }); $l.a.GetType().Name; $l.a", "Int32|1")]
     [TestCase("$null -eq @().x; $null -eq @(1, 2).Foo; $x = @([pscustomobject]@{ b = 1 }).a; $null -eq $x", "True|True|True")]
@@ -740,7 +754,7 @@ public class LanguageStatementTests
     [TestCase("1 / 0", "RuntimeException", "Attempted to divide by zero.")]
     [TestCase("$n = 'abc'; $n.Frobnicate()", "MethodNotFound", "Method invocation failed because [System.String] does not contain a method named 'Frobnicate'.")]
     [TestCase("$n = 'abc'; $n.Substring(5)", "ArgumentOutOfRangeException", "Exception calling \"Substring\" with \"1\" argument(s): \"startIndex cannot be larger than length of string.\r\nParameter name: startIndex\"")]
-    [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list.")]
+    [TestCase("'{1}' -f 'a'", "FormatError", "Error formatting a string: Index (zero based) must be greater than or equal to zero and less than the size of the argument list..")]
     [TestCase("'a' -replace '('", "InvalidRegularExpression", "The regular expression pattern ( is not valid.")]
     [TestCase("5 % 0", "RuntimeException", "Attempted to divide by zero.")]
     [TestCase("'x'.PadLeft(3, 'ab')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"paddingChar\", with value: \"ab\", for \"PadLeft\" to type \"System.Char\": \"Cannot convert value \"ab\" to type \"System.Char\". Error: \"String must be exactly one character long.\"\"")]
