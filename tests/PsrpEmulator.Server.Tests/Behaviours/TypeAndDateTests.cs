@@ -397,4 +397,18 @@ public class TypeAndDateTests
         Assert.That(host.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("PsrpEmulator.ScenarioError"));
         Assert.That(host.Errors.Single().Message, Does.Contain("[System.Environment]::WorkingSet"));
     }
+
+    /// <summary>
+    /// A TimeSpan's totals are Doubles as the .NET Framework writes them: 15 digits in its list view (pwsh 7.6 shows the
+    /// same, 0.791666666666667), "R" (G17 when G15 does not read back) in 5.1's JSON.
+    /// </summary>
+    [Test]
+    public async Task A_time_span_s_totals_are_written_as_the_NET_Framework_writes_doubles()
+    {
+        var list = await OutputOfAsync("(Get-Date '2020-01-01') - (Get-Date '2019-12-31 05:00') | Out-String");
+        var json = await OutputOfAsync("[timespan]'19:00:00' | ConvertTo-Json -Compress");
+
+        Assert.That(list, Does.Contain("TotalDays         : 0.791666666666667\r\n"));
+        Assert.That(json, Does.Contain("\"TotalDays\":0.79166666666666663,"));
+    }
 }

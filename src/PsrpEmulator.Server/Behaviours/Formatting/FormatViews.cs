@@ -1344,6 +1344,7 @@ internal static class FormatViews
         return Property(value, index switch { 0 => "Major", 1 => "Minor", 2 => "Build", _ => "Revision" });
     }
 
+    // The totals are Doubles, as the .NET Framework writes them (15 digits: 0.791666666666667).
     private static string TimeSpanPart(TimeSpan span, string name) => name switch
     {
         "Days" => span.Days.ToString(EnglishUnitedStates),
@@ -1352,11 +1353,11 @@ internal static class FormatViews
         "Seconds" => span.Seconds.ToString(EnglishUnitedStates),
         "Milliseconds" => span.Milliseconds.ToString(EnglishUnitedStates),
         "Ticks" => span.Ticks.ToString(EnglishUnitedStates),
-        "TotalDays" => span.TotalDays.ToString(EnglishUnitedStates),
-        "TotalHours" => span.TotalHours.ToString(EnglishUnitedStates),
-        "TotalMinutes" => span.TotalMinutes.ToString(EnglishUnitedStates),
-        "TotalSeconds" => span.TotalSeconds.ToString(EnglishUnitedStates),
-        "TotalMilliseconds" => span.TotalMilliseconds.ToString(EnglishUnitedStates),
+        "TotalDays" => WindowsText.Double(span.TotalDays),
+        "TotalHours" => WindowsText.Double(span.TotalHours),
+        "TotalMinutes" => WindowsText.Double(span.TotalMinutes),
+        "TotalSeconds" => WindowsText.Double(span.TotalSeconds),
+        "TotalMilliseconds" => WindowsText.Double(span.TotalMilliseconds),
         _ => string.Empty,
     };
 
