@@ -59,11 +59,15 @@ public sealed partial class BehaviourCatalog
 
     private IBehaviourScript ResolveCommands(CreatePipeline pipeline)
     {
+        var sent = pipeline;
         pipeline = AsPowerShellRunsIt(pipeline);
         var text = GetCommandText(pipeline);
         // The script as written (Invoke-Command sends a script block's text with its spaces and line breaks): a parse
         // error's position is a place in it.
-        var written = pipeline.Commands is [{ IsScript: true } only] && pipeline.ExtraStatements.Count == 0 ? only.Command : text;
+        // A script that more commands follow (Ruby's WinRM gem's script | Out-String -Stream) is placed in its own text.
+        var written = sent.Commands is [{ IsScript: true } leading, ..] && sent.ExtraStatements.Count == 0 ? leading.Command
+            : pipeline.Commands is [{ IsScript: true } only] && pipeline.ExtraStatements.Count == 0 ? only.Command
+            : text;
         // Comments are no code, and a backtick at a line's end joins the lines: rules, the param block and the
         // statements read the code alone.
         if (pipeline.Commands is [{ IsScript: true }, ..]) text = Statements.Code(text).Trim();
@@ -224,9 +228,10 @@ public sealed partial class BehaviourCatalog
     /// <summary>
     /// The pipeline as PowerShell's engine sees its elements: Invoke-Expression sent as a command with its script text
     /// (pypsrp's execute_ps: <c>Invoke-Expression -Command $script | Out-String -Stream</c>) is that script, run in the
-    /// session's scope; and a script of several statements piped into later commands pipes all of its output (PowerShell's
-    /// AddScript followed by AddCommand), so it is a dot-sourced block in the joined text, not its first statements
-    /// followed by a pipeline of its last.
+    /// session's scope; and a script of several statements, a keyword statement or an assignment piped into later
+    /// commands pipes all of its output (PowerShell's AddScript followed by AddCommand: Ruby's WinRM gem's script |
+    /// Out-String -Stream), so it is a dot-sourced block in the joined text, not its first statements followed by a
+    /// pipeline of its last (nor <c>if (...) { } | Out-String</c>, a parse error).
     /// </summary>
     private static CreatePipeline AsPowerShellRunsIt(CreatePipeline pipeline)
     {
@@ -244,7 +249,7 @@ public sealed partial class BehaviourCatalog
             {
                 var command = commands[i];
                 if (InvokeExpressionScript(command) is { } script) command = command with { Command = script, IsScript = true, Arguments = [] };
-                if (command.IsScript && commands.Count > 1 && Statements.Split(Statements.Code(command.Command)) is { Count: > 1 }) command = command with { Command = ". { " + command.Command.Trim() + " }" };
+                if (command.IsScript && commands.Count > 1 && !Statements.IsSinglePipeline(Statements.Code(command.Command))) command = command with { Command = ". { " + command.Command.Trim() + " }" };
                 if (ReferenceEquals(command, commands[i])) continue;
                 changed ??= [.. commands];
                 changed[i] = command;

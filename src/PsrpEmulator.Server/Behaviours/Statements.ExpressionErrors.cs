@@ -578,6 +578,32 @@ internal static partial class Statements
     [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[ \t])-[A-Za-z_][\w]*:(?=[ \t]*(?:$|[\r\n;|)}]))", System.Text.RegularExpressions.RegexOptions.Multiline | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ParameterWithoutArgument();
 
+    private static readonly string[] StatementKeywords =
+        ["if", "foreach", "for", "while", "do", "switch", "try", "trap", "function", "filter", "workflow", "class", "enum", "param", "begin", "process",
+         "end", "dynamicparam", "data", "return", "throw", "exit", "break", "continue", "using", "configuration"];
+
+    /// <summary>
+    /// Whether a script is one pipeline that more commands may follow as text (<c>Get-Process</c>, <c>1..3</c>): not
+    /// several statements, a keyword statement or an assignment, which <c>script | next</c> would read otherwise.
+    /// </summary>
+    public static bool IsSinglePipeline(string script)
+    {
+        var text = script.Trim();
+        if (text.Length == 0 || Split(text).Count > 1) return false;
+        if (char.IsLetter(text[0]) && Array.Exists(StatementKeywords, k => KeywordAlone(text, k))) return false;
+        var code = CodeOnly(text, stringFill: 'x');
+        foreach (var at in TopLevelPositions(code, c => c is '=' or '|'))
+        {
+            if (code[at] == '|') return true;
+            var before = at > 0 ? code[at - 1] : ' ';
+            // An assignment's '=' (or +=): not one of a comparison written with it, nor a command's argument's (x=1).
+            if (before is '=' or '!' or '<' or '>' || at + 1 < code.Length && code[at + 1] == '=') continue;
+            return !StartsExpressionStatement(text);
+        }
+
+        return true;
+    }
+
     // offset..offset+length of a statement, in the script: when the statement's text is there once.
     private static (int Offset, int Length)? PlaceInStatement(string script, string statement, int offset, int length)
     {

@@ -19,9 +19,9 @@ public class PipelineShapeTests
     private static PipelineCommand Command(string name, params (string? Name, PsValue Value)[] arguments) =>
         new(name, IsScript: false, [.. arguments.Select(a => new PipelineArgument(a.Name, a.Value))]);
 
-    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(CreatePipeline pipeline)
+    private static async Task<(RecordingHost Host, PipelineOutcome Outcome)> RunAsync(CreatePipeline pipeline, RunspaceState? runspace = null)
     {
-        var host = new RecordingHost();
+        var host = new RecordingHost { Runspace = runspace ?? new RunspaceState() };
         var outcome = await Default.Resolve(pipeline).RunTestAsync(host, new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 30, 0, TimeSpan.Zero)));
         return (host, outcome);
     }
@@ -33,6 +33,44 @@ public class PipelineShapeTests
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "hello\r\n1\r\n" }));
+    }
+
+    /// <summary>
+    /// Ruby's WinRM gem: the script, then <c>Out-String -Stream</c>. A keyword statement or an assignment runs as the
+    /// script it is, its output piped on (<c>if (...) { } | Out-String</c> as text would be a parse error), and its
+    /// assignments stay the session's (AddScript runs dot-sourced); a parse error is placed in the script's own text.
+    /// </summary>
+    [TestCase("foreach ($i in 1..2) { $i }", "1|2")]
+    [TestCase("switch (3) { 1 { 'one' } { $_ -gt 2 } { 'big' } }", "big")]
+    [TestCase("try { throw 'boom' } catch { 'caught' } finally { 'done' }", "caught|done")]
+    [TestCase("if ($true) { 'yes' }", "yes")]
+    public async Task A_keyword_statement_piped_into_Out_String_runs_as_the_script_it_is(string script, string expected)
+    {
+        var (host, outcome) = await RunAsync(new CreatePipeline([Script(script), Command("Out-String", ("Stream", PsPrimitive.Boolean(true)))]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected), () => string.Join("; ", host.Errors.Select(e => e.Message)));
+    }
+
+    [Test]
+    public async Task An_assignment_piped_into_Out_String_sets_the_session_s_variable_and_writes_nothing()
+    {
+        var runspace = new RunspaceState();
+        var (host, outcome) = await RunAsync(new CreatePipeline([Script("$answer = 42"), Command("Out-String", ("Stream", PsPrimitive.Boolean(true)))]), runspace);
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.Empty);
+        Assert.That(runspace.TryGetVariable("answer", out var answer) ? answer.ToDisplayString() : null, Is.EqualTo("42"));
+    }
+
+    [Test]
+    public async Task A_parse_error_of_a_script_piped_into_Out_String_is_placed_in_the_script()
+    {
+        var (_, outcome) = await RunAsync(new CreatePipeline([Script("foreach ($i in 1..2) { $i } }"), Command("Out-String", ("Stream", PsPrimitive.Boolean(true)))]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
+        Assert.That(TestErrors.Read((PsObject)outcome.ErrorRecord!).Message, Is.EqualTo(
+            "At line:1 char:29\r\n+ foreach ($i in 1..2) { $i } }\r\n+                             ~\r\nUnexpected token '}' in expression or statement."));
     }
 
     /// <summary>pypsrp's Client.execute_ps: <c>Invoke-Expression -Command $script | Out-String -Stream</c>, each line a string.</summary>
