@@ -25,23 +25,30 @@ internal static partial class Statements
     {
         var text = statement.Trim();
         if (text.Length < 3 || !text.Contains('=', StringComparison.Ordinal) || !StartsExpressionStatement(text)) return;
+        if (AssignmentOperator(text) is not { } at) return;
+        var compound = at > 0 && text[at - 1] is '+' or '-' or '*' or '/' or '%';
+        if (InvalidAssignmentTarget(text, 0, compound ? at - 1 : at, simple: !compound) is var (offset, length))
+        {
+            throw new ScriptParseException(ScriptedError.ParseError(InvalidLeftHandSideMessage, "InvalidLeftHandSide",
+                script => PlaceInStatement(script, text, offset, length)));
+        }
+    }
+
+    // Where a statement's first assignment operator has its '=' (of =, +=, -=, ...): outside strings, comments and
+    // brackets, before any pipe (past one an '=' is a command's argument's), not of == or a comparison; null for none.
+    private static int? AssignmentOperator(string text)
+    {
         // Strings and comments blanked (strings filled, so a side that is a string is still something).
         var code = CodeOnly(text, stringFill: 'x');
         foreach (var at in TopLevelPositions(code, c => c is '=' or '|'))
         {
-            // Past a pipe the '=' is a command's argument's.
-            if (code[at] == '|') return;
+            if (code[at] == '|') return null;
             var before = at > 0 ? code[at - 1] : ' ';
             if (before is '=' or '!' or '<' or '>' || at + 1 < code.Length && code[at + 1] == '=') continue;
-            var compound = before is '+' or '-' or '*' or '/' or '%';
-            if (InvalidAssignmentTarget(text, 0, compound ? at - 1 : at, simple: !compound) is var (offset, length))
-            {
-                throw new ScriptParseException(ScriptedError.ParseError(InvalidLeftHandSideMessage, "InvalidLeftHandSide",
-                    script => PlaceInStatement(script, text, offset, length)));
-            }
-
-            return;
+            return at;
         }
+
+        return null;
     }
 
     // A statement that the parser reads as an expression, not a command: it starts with a value or a unary operator.
@@ -168,18 +175,27 @@ internal static partial class Statements
     public static void CheckTokenAfterValue(string statement)
     {
         var text = statement.Trim();
-        if (text.Length < 3 || !StartsAsExpression(text) || LeadingValueEnd(text) is var end && (end < 0 || end >= text.Length || !char.IsWhiteSpace(text[end]))) return;
+        if (TokenAfterValue(text) is not var (start, end)) return;
+        throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{text[start..end]}' in expression or statement.", "UnexpectedToken",
+            script => PlaceInStatement(script, text, start, end - start)));
+    }
+
+    // Where the value after the leading value of a trimmed expression statement is (see CheckTokenAfterValue); null when
+    // an operator, a redirection, a pipe or nothing follows it, or the statement does not start with a value.
+    private static (int Start, int End)? TokenAfterValue(string text)
+    {
+        if (text.Length < 3 || !StartsAsExpression(text) || LeadingValueEnd(text) is var end && (end < 0 || end >= text.Length || !char.IsWhiteSpace(text[end]))) return null;
         var next = end;
         while (next < text.Length && text[next] is ' ' or '\t') next++;
-        if (next >= text.Length) return;
+        if (next >= text.Length) return null;
         var c = text[next];
         // A redirection (2>$null, 2>&1) follows an expression too.
-        if (char.IsAsciiDigit(c) && next + 1 < text.Length && text[next + 1] == '>') return;
-        if (!(IsSingleQuote(c) || IsDoubleQuote(c) || c == '$' || char.IsLetterOrDigit(c))) return;
-        var tokenEnd = IsSingleQuote(c) || IsDoubleQuote(c) ? Math.Min(SkipQuotedOrEscaped(text, next) + 1, text.Length) : next;
-        if (!(IsSingleQuote(c) || IsDoubleQuote(c))) while (tokenEnd < text.Length && !char.IsWhiteSpace(text[tokenEnd]) && text[tokenEnd] is not (';' or '|' or ')')) tokenEnd++;
-        throw new ScriptParseException(ScriptedError.ParseError($"Unexpected token '{text[next..tokenEnd]}' in expression or statement.", "UnexpectedToken",
-            script => PlaceInStatement(script, text, next, tokenEnd - next)));
+        if (char.IsAsciiDigit(c) && next + 1 < text.Length && text[next + 1] == '>') return null;
+        var quoted = IsSingleQuote(c) || IsDoubleQuote(c);
+        if (!(quoted || c == '$' || char.IsLetterOrDigit(c))) return null;
+        var tokenEnd = quoted ? Math.Min(SkipQuotedOrEscaped(text, next) + 1, text.Length) : next;
+        if (!quoted) while (tokenEnd < text.Length && !char.IsWhiteSpace(text[tokenEnd]) && text[tokenEnd] is not (';' or '|' or ')')) tokenEnd++;
+        return (next, tokenEnd);
     }
 
     /// <summary>
@@ -591,17 +607,8 @@ internal static partial class Statements
         var text = script.Trim();
         if (text.Length == 0 || Split(text).Count > 1) return false;
         if (char.IsLetter(text[0]) && Array.Exists(StatementKeywords, k => KeywordAlone(text, k))) return false;
-        var code = CodeOnly(text, stringFill: 'x');
-        foreach (var at in TopLevelPositions(code, c => c is '=' or '|'))
-        {
-            if (code[at] == '|') return true;
-            var before = at > 0 ? code[at - 1] : ' ';
-            // An assignment's '=' (or +=): not one of a comparison written with it, nor a command's argument's (x=1).
-            if (before is '=' or '!' or '<' or '>' || at + 1 < code.Length && code[at + 1] == '=') continue;
-            return !StartsExpressionStatement(text);
-        }
-
-        return true;
+        // An '=' in a command's arguments (x=1) is text, not an assignment.
+        return AssignmentOperator(text) is null || !StartsExpressionStatement(text);
     }
 
     // offset..offset+length of a statement, in the script: when the statement's text is there once.

@@ -1488,42 +1488,14 @@ internal static partial class Statements
     }
 
     /// <summary>
-    /// The token after a statement's leading string or number literal when it is no operator, redirection or separator
-    /// (<c>'a' 'b'</c>, <c>3 4</c>, <c>"x" y</c>): PowerShell's parser refuses the statement with "Unexpected token";
-    /// null for any other statement.
+    /// The token after a statement's leading value (a string or number literal, a variable, a parenthesized value, with
+    /// its members) when it is no operator, redirection or separator (<c>'a' 'b'</c>, <c>3 4</c>, <c>"x" y</c>,
+    /// <c>$b $c</c>): PowerShell's parser refuses the statement with "Unexpected token"; null for any other statement.
     /// </summary>
     public static string? TokenAfterLiteral(string statement)
     {
         var text = statement.Trim();
-        if (text.Length < 3) return null;
-        int end;
-        if (text[0] is '\'' or '"')
-        {
-            end = SkipQuotedOrEscaped(text, 0);
-            if (end >= text.Length) return null;
-            end++;
-        }
-        else if (char.IsAsciiDigit(text[0]))
-        {
-            end = 1;
-            while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] == '.')) end++;
-        }
-        else
-        {
-            return null;
-        }
-
-        if (end >= text.Length || !char.IsWhiteSpace(text[end])) return null;
-        var next = end;
-        while (next < text.Length && char.IsWhiteSpace(text[next])) next++;
-        if (next >= text.Length) return null;
-        var c = text[next];
-        // A redirection (2>$null, 2>&1) follows an expression too.
-        if (char.IsAsciiDigit(c) && next + 1 < text.Length && text[next + 1] == '>') return null;
-        if (!(c is '\'' or '"' or '$' || char.IsLetterOrDigit(c))) return null;
-        var tokenEnd = c is '\'' or '"' ? Math.Min(SkipQuotedOrEscaped(text, next) + 1, text.Length) : next;
-        if (c is not ('\'' or '"')) while (tokenEnd < text.Length && !char.IsWhiteSpace(text[tokenEnd]) && text[tokenEnd] is not (';' or '|' or ')')) tokenEnd++;
-        return text[next..tokenEnd];
+        return TokenAfterValue(text) is var (start, end) ? text[start..end] : null;
     }
 
     internal static int SkipQuotedOrEscaped(string text, int i)
