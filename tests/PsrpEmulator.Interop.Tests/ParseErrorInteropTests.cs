@@ -107,6 +107,8 @@ public sealed class ParseErrorInteropTests
         "[int]$x 2",
         "'a' 'b'",
         "3 4",
+        "$x = 1 b = 2",
+        "@{ a = 1 b = 2 }",
         // A member access or an index left incomplete.
         "$a[",
         "$a[1",

@@ -170,8 +170,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             Statements.CheckCallOperatorAlone(text);
             Statements.CheckTypeLiteral(text);
             Statements.CheckIncompleteAccessor(text);
-            Statements.CheckAssignmentTarget(text);
+            // A parse error before SemanticChecks' (1 b = 2 is UnexpectedToken 'b').
             Statements.CheckTokenAfterValue(text);
+            Statements.CheckAssignmentTarget(text);
         }
 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
