@@ -892,17 +892,22 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex StaticPropertyAssignmentSyntax();
 
     /// <summary>
-    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed): the variables' names as written and the
+    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed, each with a type constraint or not:
+    /// <c>[int]$a, [int]$b = 1, 2</c>): the variables' names as written, their types' names (null for none) and the
     /// value's text; null for anything else.
     /// </summary>
-    public static (List<string> Variables, string Value)? MultipleAssignment(string statement)
+    public static (List<string> Variables, List<string?> Types, string Value)? MultipleAssignment(string statement)
     {
         var m = MultipleAssignmentSyntax().Match(statement.Trim());
-        return m.Success ? ([.. m.Groups["var"].Captures.Select(c => c.Value)], m.Groups["value"].Value) : null;
+        return m.Success
+            ? ([.. m.Groups["var"].Captures.Select(c => c.Value)],
+               [.. m.Groups["type"].Captures.Select(c => c.Value.Length == 0 ? null : c.Value.Trim()[1..^1])],
+               m.Groups["value"].Value)
+            : null;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\$(?<var>(?:(?:global|script|local|private):)?\w+)(?:\s*,\s*\$(?<var>(?:(?:global|script|local|private):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+)(?:\s*,\s*(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex MultipleAssignmentSyntax();
 

@@ -336,6 +336,13 @@ public class LanguageStatementTests
     public async Task Decimal_operands_and_number_suffixes_are_PowerShell_s(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // Each variable of a multiple assignment may have its type constraint (pwsh 7.6: 3, Int32; String twice; 2,3).
+    [TestCase("[int]$a, [int]$b = '1', '2'; $a + $b; $a.GetType().Name", "3|Int32")]
+    [TestCase("$a, [string]$b = 1, 2; $b.GetType().Name; $b = 5; $b.GetType().Name", "String|String")]
+    [TestCase("[int]$a, $b = 1, 2, 3; $b -join ','", "2,3")]
+    public async Task A_multiple_assignment_s_variables_take_their_type_constraints(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     // The operators' own rules for $_ in ForEach-Object's block: a string repeats and concatenates (pwsh 7.6: aa, a1).
     [TestCase("'a','b' | % { $_ * 2 }; 'a' | % { $_ + 1 }; 1,2 | % { $_ - 1 }; 3 | % { $_ * 2 }", "aa|bb|a1|0|1|6")]
     public async Task An_operator_on_the_current_object_is_the_operator_s_for_its_type(string script, string expected) =>
