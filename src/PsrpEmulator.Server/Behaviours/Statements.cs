@@ -696,6 +696,8 @@ internal static partial class Statements
     {
         var text = statement.Trim();
         if (StartsWithKeyword(text, "if") || LoopControl(text) is not null || CompoundAssignment(text) is not null || StaticPropertyAssignment(text) is not null) return true;
+        // An element's or a property's assignment or step ($a[0]++, $o.Count += 1), alone in a script too.
+        if (text.Length > 3 && text[0] is '$' or '+' or '-' && (SteppedMember(text) is not null || ElementAssignmentOf(text) is not null)) return true;
         if (StartsWithKeyword(text, "foreach") && SkipBlank(text, 7) is var open && open < text.Length && text[open] == '(') return true;
         if (StartsWithKeyword(text, "function") || StartsWithKeyword(text, "filter") || StartsWithKeyword(text, "switch")) return true;
         if (IsEnumDefinition(text) || IsClassDefinition(text) || UsingNamespace(text) is not null) return true;

@@ -336,6 +336,18 @@ public class LanguageStatementTests
     public async Task Decimal_operands_and_number_suffixes_are_PowerShell_s(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // Alone in a script, an element's or a property's step or assignment on $null is its runtime error (pwsh 7.6's
+    // texts), not a command named $a[0]++.
+    [TestCase("$a[0]++", "NullArray", "Cannot index into a null array.")]
+    [TestCase("$a.b += 1", "PropertyNotFound", "The property 'b' cannot be found on this object. Verify that the property exists and can be set.")]
+    [TestCase("++$a.b", "PropertyNotFound", "The property 'b' cannot be found on this object. Verify that the property exists and can be set.")]
+    public async Task An_element_or_property_step_alone_in_a_script_is_its_runtime_error(string script, string id, string message)
+    {
+        var (host, _) = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[] { (id, message) }));
+    }
+
     // Each variable of a multiple assignment may have its type constraint (pwsh 7.6: 3, Int32; String twice; 2,3).
     [TestCase("[int]$a, [int]$b = '1', '2'; $a + $b; $a.GetType().Name", "3|Int32")]
     [TestCase("$a, [string]$b = 1, 2; $b.GetType().Name; $b = 5; $b.GetType().Name", "String|String")]
