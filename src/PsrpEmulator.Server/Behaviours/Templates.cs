@@ -992,11 +992,12 @@ internal sealed class PipelineVariables
     }
 
     // The value as the variable holds it: converted to a type given now ([int]$x = '5'), else to the type the variable
-    // kept from such an assignment, as PowerShell's ArgumentTypeConverterAttribute on the variable converts it.
+    // kept from such an assignment, as PowerShell's ArgumentTypeConverterAttribute on the variable converts it (its
+    // failure either way ArgumentTransformationMetadataException, MetadataError: pwsh 7.6 for [int]$x = 'abc').
     private static PsrpEmulator.Protocol.Clixml.PsValue Constrained(PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type, PsrpEmulator.Protocol.Clixml.PsValue? kept)
     {
-        if (type is not null) return ScriptExpressions.Cast(value, type);
-        if (kept is not PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string typeName } || ScriptExpressions.ResolveType(typeName) is not { } constraint) return value;
+        var constraint = type;
+        if (constraint is null && (kept is not PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string typeName } || (constraint = ScriptExpressions.ResolveType(typeName)) is null)) return value;
         try
         {
             return ScriptExpressions.Cast(value, constraint);

@@ -1752,7 +1752,9 @@ public class LanguageStatementTests
     [TestCase("[int]'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("[int]3e10", "InvalidCastIConvertible", "Cannot convert value \"30000000000\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"")]
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
-    [TestCase("[int]$n = 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    // A type constraint's conversion fails as ArgumentTypeConverterAttribute's: RuntimeException (pwsh 7.6: MetadataError, ArgumentTransformationMetadataException).
+    [TestCase("[int]$n = 'abc'", "RuntimeException", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    [TestCase("[int]$a, $b = 'x', 2", "RuntimeException", "Cannot convert value \"x\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     public async Task A_value_that_does_not_convert_is_the_statement_s_error_and_the_script_goes_on(string statement, string id, string message)
     {
         await AssertOneErrorThenNextAsync(statement, id, message);
