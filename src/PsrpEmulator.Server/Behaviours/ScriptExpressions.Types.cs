@@ -1258,6 +1258,13 @@ internal static partial class ScriptExpressions
         }
 
         if (!IsNull(value) && EnumCast(type.FullName, value) is { } enumValue) return enumValue;
+        // A date, a TimeSpan, a Version or a Guid is no number, though some hold a number's text ([int][version]'1.0').
+        if (type.FullName is "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64" or "System.Double"
+            or "System.Single" or "System.Decimal" && IsNumberless(value))
+        {
+            throw NotNumeric(value, type);
+        }
+
         switch (type.FullName)
         {
             case "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.UInt32" or "System.UInt64":
@@ -1288,11 +1295,31 @@ internal static partial class ScriptExpressions
                     return PsPrimitive.DateTime(parsedDate, DateKinds.ParsedKind(date, CultureInfo.InvariantCulture));
                 }
 
+                // An integer is ticks ([datetime]1 is the first tick of year 1), of no kind.
+                if (value is PsPrimitive { Value: int or long } dateTicks && Convert.ToInt64(dateTicks.Value, CultureInfo.InvariantCulture) is var tickCount && tickCount >= 0 && tickCount <= DateTime.MaxValue.Ticks)
+                {
+                    return PsPrimitive.DateTime(new DateTimeOffset(tickCount, TimeSpan.Zero), DateTimeKind.Unspecified);
+                }
+
+                if (value is PsPrimitive { Type: PsPrimitiveType.Boolean or PsPrimitiveType.Char } convertible)
+                {
+                    throw CannotConvert(value, type, $"Invalid cast from '{convertible.Type}' to 'DateTime'.", "InvalidCastIConvertible");
+                }
+
+                if (IsNumberless(value)) throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
                 throw CannotConvert(value, type, "String was not recognized as a valid DateTime.", "InvalidCastParseTargetInvocationWithFormatProvider");
             case "System.TimeSpan":
                 if (value is PsPrimitive { Value: TimeSpan }) return value;
                 if (value is PsPrimitive { Value: string span } && TimeSpan.TryParse(span, CultureInfo.InvariantCulture, out var parsedSpan)) return PsPrimitive.Duration(parsedSpan);
                 if (value is PsPrimitive { Value: int or long } ticks) return PsPrimitive.Duration(TimeSpan.FromTicks(Convert.ToInt64(ticks.Value, CultureInfo.InvariantCulture)));
+                // A double converts through its text ([timespan]2.0 is two days); a date, a bool or a char is .NET's
+                // IConvertible refusal.
+                if (value is PsPrimitive { Value: double or float } && TimeSpan.TryParse(Text(value), CultureInfo.InvariantCulture, out var fromText)) return PsPrimitive.Duration(fromText);
+                if (value is PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Boolean or PsPrimitiveType.Char })
+                {
+                    throw CannotConvert(value, type, $"Invalid cast from '{TypeName(value)}' to 'System.TimeSpan'.", "InvalidCastIConvertible");
+                }
+
                 throw CannotConvert(value, type, "String was not recognized as a valid TimeSpan.", "InvalidCastParseTargetInvocationWithFormatProvider");
             case "System.Guid":
                 if (value is PsPrimitive { Value: Guid }) return value;
@@ -1450,10 +1477,20 @@ internal static partial class ScriptExpressions
     // A value no number converts from: an IConvertible (a date, a boolean) fails in its Convert call (InvalidCastIConvertible);
     // an object that is none (a PSCustomObject, a deserialized object) finds no conversion at all, and PowerShell names
     // its first type name (ConvertNoConversion: "Cannot convert the "@{a=1}" value of type "...PSCustomObject"").
-    private static ScriptExpressionException NotNumeric(PsValue? value, KnownType type) =>
-        value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None, TypeNames: [_, ..] }
-            ? CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false)
-            : CannotConvert(value, type, null, "InvalidCastIConvertible");
+    private static ScriptExpressionException NotNumeric(PsValue? value, KnownType type) => value switch
+    {
+        // A date is IConvertible, and refuses in .NET's own words (short type names); the other primitives without a
+        // number have no conversion at all.
+        PsPrimitive { Type: PsPrimitiveType.DateTime } => CannotConvert(value, type, $"Invalid cast from 'DateTime' to '{type.FullName["System.".Length..]}'.", "InvalidCastIConvertible"),
+        _ when IsNumberless(value) => CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false),
+        PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None, TypeNames: [_, ..] } => CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false),
+        _ => CannotConvert(value, type, null, "InvalidCastIConvertible"),
+    };
+
+    // A primitive of a type that is neither a number nor a string, a bool or a char.
+    private static bool IsNumberless(PsValue? value) => value is PsPrimitive { Type: PsPrimitiveType.DateTime or PsPrimitiveType.Duration or PsPrimitiveType.Guid
+        or PsPrimitiveType.Uri or PsPrimitiveType.Version or PsPrimitiveType.SemanticVersion or PsPrimitiveType.ScriptBlock or PsPrimitiveType.XmlDocument
+        or PsPrimitiveType.SecureString };
 
     // PowerShell's InvalidCast error, a RuntimeException around PSInvalidCastException.
     private static ScriptExpressionException CannotConvert(PsValue? value, KnownType type, string? reason, string id, bool withError = true)

@@ -1445,14 +1445,21 @@ internal static partial class ScriptExpressions
             case "+" or "-" when left is PsPrimitive { Value: TimeSpan first } && right is PsPrimitive { Value: TimeSpan second }:
                 return DateOrTimeArithmetic(() => PsPrimitive.Duration(op == "+" ? first + second : first - second));
 
-            case "+" when left is PsPrimitive { Value: string s }:
+            // A string, or a char (the binder makes it a one-character string), concatenates the other side's text. A
+            // Version, a Uri or a script block holds its text too, but is no string: it goes to its op_ method below.
+            case "+" when left is PsPrimitive { Type: PsPrimitiveType.String or PsPrimitiveType.Char } text:
             {
+                var s = text.Value is char c ? c.ToString() : (string)text.Value;
                 var other = Text(right);
                 if ((long)s.Length + other.Length > MaxArithmeticLength) throw TooLarge();
                 return PsPrimitive.String(s + other);
             }
 
-            case "*" when left is PsPrimitive { Value: string s }:
+            // $null times anything is $null (the binder's answer before it looks at the other side).
+            case "*" when IsNull(left):
+                return PsNil.Instance;
+
+            case "*" when left is PsPrimitive { Type: PsPrimitiveType.String, Value: string s }:
             {
                 var times = Count(right);
                 if (s.Length == 0 || times == 0) return PsPrimitive.String(string.Empty);
@@ -1478,6 +1485,9 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.MethodNotFound(op switch { "-" => "op_Subtraction", "/" => "op_Division", _ => "op_Modulus" }, TypeName(left!)));
         }
 
+        // What the binder does not take as a number goes to the op_ method of a .NET type (ParserOps.ImplicitOp).
+        if (!BinderTakesAsNumber(left, op, target: true) || !BinderTakesAsNumber(right, op, target: false)) return ImplicitOp(left, op, right);
+
         // A decimal on either side: the arithmetic is decimal's (the other side converted), as PowerShell's binder does it.
         if (left is PsPrimitive { Value: decimal } || right is PsPrimitive { Value: decimal })
         {
@@ -1488,8 +1498,9 @@ internal static partial class ScriptExpressions
         var (r, rIntegral, rWide) = Numeric(right);
         if (lIntegral && rIntegral)
         {
-            var a = (long)l;
-            var b = (long)r;
+            // The integers themselves, not their doubles: an Int64 past 2^53 would lose its last digits.
+            var a = ExactInteger(left) is { } exactLeft && exactLeft is >= long.MinValue and <= long.MaxValue ? (long)exactLeft : (long)l;
+            var b = ExactInteger(right) is { } exactRight && exactRight is >= long.MinValue and <= long.MaxValue ? (long)exactRight : (long)r;
             if (op is "/" or "%" && b == 0) throw DivideByZero();
             long result;
             try
@@ -1513,8 +1524,115 @@ internal static partial class ScriptExpressions
             return PsPrimitive.Int64(result);
         }
 
-        if (op is "/" or "%" && r == 0) throw DivideByZero();
+        // Double arithmetic has no divide-by-zero error: 3 / 0.0 is Infinity, 5 % 0.0 NaN (only integers' division throws).
         return PsPrimitive.Double(Floating(l, op, r));
+    }
+
+    /// <summary>
+    /// Whether PowerShell's binder takes the operand of an arithmetic operator as a number: $null (0), a number, a
+    /// string (parsed), an enum, and a bool or a char except on the left of <c>*</c> (only IsNumeric types multiply).
+    /// </summary>
+    private static bool BinderTakesAsNumber(PsValue? value, string op, bool target) => value switch
+    {
+        null or PsNil => true,
+        PsPrimitive { Type: PsPrimitiveType.Boolean or PsPrimitiveType.Char } => !(target && op == "*"),
+        PsPrimitive { Type: PsPrimitiveType.String or PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16
+            or PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64 or PsPrimitiveType.UInt64 or PsPrimitiveType.Single
+            or PsPrimitiveType.Double or PsPrimitiveType.Decimal } => true,
+        PsObject when EnumNumber(value) is not null => true,
+        _ => false,
+    };
+
+    // The op_ methods of the .NET Framework types the emulator's values have (TimeSpan has no op_Multiply or op_Division
+    // there: .NET Core 2.0 added them, so PowerShell 7 multiplies a TimeSpan where 5.1 cannot).
+    private static readonly Dictionary<(string Type, string Method), (string First, string Second)[]> Operators = new()
+    {
+        [("System.DateTime", "op_Addition")] = [("System.DateTime", "System.TimeSpan")],
+        [("System.DateTime", "op_Subtraction")] = [("System.DateTime", "System.DateTime"), ("System.DateTime", "System.TimeSpan")],
+        [("System.TimeSpan", "op_Addition")] = [("System.TimeSpan", "System.TimeSpan")],
+        [("System.TimeSpan", "op_Subtraction")] = [("System.TimeSpan", "System.TimeSpan")],
+        [("System.Decimal", "op_Addition")] = [("System.Decimal", "System.Decimal")],
+        [("System.Decimal", "op_Subtraction")] = [("System.Decimal", "System.Decimal")],
+        [("System.Decimal", "op_Multiply")] = [("System.Decimal", "System.Decimal")],
+        [("System.Decimal", "op_Division")] = [("System.Decimal", "System.Decimal")],
+        [("System.Decimal", "op_Modulus")] = [("System.Decimal", "System.Decimal")],
+    };
+
+    /// <summary>
+    /// ParserOps.ImplicitOp: the operator as a call of the op_ method of the left operand's type, or of the right's when
+    /// the left is $null or a .NET primitive; two primitives have no such method (NotADefinedOperationForType). The
+    /// arguments convert as a method's do (MethodArgumentConversionInvalidCastArgument, numbered from 0), and of
+    /// several overloads the one the right operand's type matches is taken.
+    /// </summary>
+    private static PsValue ImplicitOp(PsValue? left, string op, PsValue? right)
+    {
+        var method = op switch { "+" => "op_Addition", "-" => "op_Subtraction", "*" => "op_Multiply", "/" => "op_Division", _ => "op_Modulus" };
+        // A string on the left of - / % is its number first (the binder's numeric string operation, then the rest).
+        if (op is "-" or "/" or "%" && left is PsPrimitive { Type: PsPrimitiveType.String }) left = NumberOf(left);
+        var owner = !IsNull(left) && !IsDotNetPrimitive(left) ? left : !IsNull(right) && !IsDotNetPrimitive(right) ? right : null;
+        if (owner is null)
+        {
+            throw new ScriptExpressionException(new ScriptedError($"The operation '[{OperandTypeName(left)}] {op} [{OperandTypeName(right)}]' is not defined.",
+                "NotADefinedOperationForType", Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+        }
+
+        var typeName = OperandTypeName(owner);
+        if (!Operators.TryGetValue((typeName, method), out var overloads)) throw new ScriptExpressionException(ScriptedError.MethodNotFound(method, typeName));
+        var chosen = overloads[0];
+        if (overloads.Length > 1)
+        {
+            var exact = overloads.Where(o => !IsNull(right) && o.Second == OperandTypeName(right)).ToList();
+            if (exact.Count == 1) chosen = exact[0];
+            else if (IsNull(right)) throw new ScriptExpressionException(ScriptedError.MethodCount(method, 2));
+            else
+            {
+                throw new ScriptExpressionException(new ScriptedError($"Multiple ambiguous overloads found for \"{method}\" and the argument count: \"2\".",
+                    "MethodCountCouldNotFindBest", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+            }
+        }
+
+        return Arithmetic(OperatorArgument(left, 0, chosen.First, method), op, OperatorArgument(right, 1, chosen.Second, method));
+    }
+
+    // An op_ method's argument, converted to its parameter's type as a method call converts it ($null to no value type).
+    private static PsValue OperatorArgument(PsValue? value, int index, string typeName, string method)
+    {
+        if (!IsNull(value) && OperandTypeName(value) == typeName) return value!;
+        string reason;
+        if (IsNull(value)) reason = $"Cannot convert null to type \"{typeName}\".";
+        else
+        {
+            try
+            {
+                return ConvertTo(value, ResolveType(typeName)!);
+            }
+            catch (ScriptExpressionException e)
+            {
+                reason = e.Error.Message;
+            }
+        }
+
+        throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{index}\", with value: \"{Text(value)}\", for \"{method}\" to type \"{typeName}\": \"{reason}\"",
+            "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+    }
+
+    // The type PowerShell names for an operand: PSObject.Base of a PSCustomObject is the PSObject itself.
+    private static string OperandTypeName(PsValue? value) => IsNull(value) ? "$null" : TypeName(value) switch
+    {
+        "System.Management.Automation.PSCustomObject" => "System.Management.Automation.PSObject",
+        var name => name,
+    };
+
+    // A .NET primitive type (Type.IsPrimitive): the numbers but decimal, bool and char.
+    private static bool IsDotNetPrimitive(PsValue? value) => value is PsPrimitive { Type: PsPrimitiveType.Boolean or PsPrimitiveType.Char or PsPrimitiveType.Byte
+        or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16 or PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64
+        or PsPrimitiveType.UInt64 or PsPrimitiveType.Single or PsPrimitiveType.Double };
+
+    // A numeric string as the number the binder makes of it.
+    private static PsValue NumberOf(PsValue value)
+    {
+        var (n, integral, wide) = Numeric(value);
+        return !integral ? PsPrimitive.Double(n) : wide ? PsPrimitive.Int64((long)n) : PsPrimitive.Int32((int)n);
     }
 
     private static double Floating(double l, string op, double r) => op switch

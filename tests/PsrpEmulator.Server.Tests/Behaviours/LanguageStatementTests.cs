@@ -102,7 +102,7 @@ public class LanguageStatementTests
     {
         var (host, _) = await RunAsync(
             "function f { $args.Count; $args }; f -ErrorAction Stop; function g { param($a) \"a=$a\"; $args }; g 1 -ea SilentlyContinue; " +
-            "function h { Write-Error 'shown' }; h -ErrorAction SilentlyContinue; try { h -ErrorAction Stop; 'not caught' } catch { 'caught' }; " +
+            "function hh { Write-Error 'shown' }; hh -ErrorAction SilentlyContinue; try { hh -ErrorAction Stop; 'not caught' } catch { 'caught' }; " +
             "function adv { [CmdletBinding()] param() Write-Error 'hidden' }; adv -ErrorAction SilentlyContinue; 'end'");
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "-ErrorAction", "Stop", "a=1", "-ea", "SilentlyContinue", "not caught", "end" }));
@@ -291,7 +291,7 @@ public class LanguageStatementTests
     [TestCase("$p = @{ Path = 'C:\\a'; ChildPath = 'b c' }; Join-Path @p", "C:\\a\\b c")]
     [TestCase("function f { param($a, $b, [switch]$s) \"a=$a b=$b s=$s\" }; $h = @{ a = 1; b = 'x y'; s = $true }; f @h; $h.s = $false; f @h", "a=1 b=x y s=True|a=1 b=x y s=False")]
     [TestCase("function g { \"$($args.Count): $args\" }; $l = 1, 'two'; g @l; g @unset", "2: 1 two|0: ")]
-    [TestCase("$o = @{ Value = [pscustomobject]@{ N = 5 } }; function h { param($Value) $Value.N }; h @o", "5")]
+    [TestCase("$o = @{ Value = [pscustomobject]@{ N = 5 } }; function hh { param($Value) $Value.N }; hh @o", "5")]
     [TestCase("$p = @{ Name = 'WinRM' }; 'mail a@b.com'; \"x @p\"; Get-Service @p | ForEach-Object Name", "mail a@b.com|x @p|WinRM")]
     public async Task Splatting_writes_a_hashtable_as_named_arguments_and_an_array_as_positional_ones(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
@@ -588,7 +588,7 @@ public class LanguageStatementTests
     /// </summary>
     [TestCase("function f { param([string]$P = \"$env:COMPUTERNAME\\x\") $P }; f; f -P y", "TESTHOST01\\x|y")]
     [TestCase("function g { param([string[]]$S = @('a', 'b'), [int]$N = 5 * 2, $H = @{ a = 1 }) \"$($S.Count) $($S.GetType().Name) $N $($N.GetType().Name) $($H.a)\" }; g", "2 String[] 10 Int32 1")]
-    [TestCase("function h { param($A = 2, $B = $A * 3, $Y = (Get-Date -Year 2031).Year) \"$B $Y\" }; h; h -A 5", "6 2031|15 2031")]
+    [TestCase("function hh { param($A = 2, $B = $A * 3, $Y = (Get-Date -Year 2031).Year) \"$B $Y\" }; hh; hh -A 5", "6 2031|15 2031")]
     [TestCase("function k { param([Parameter(ValueFromPipeline)] $In, $Tag = \"<$env:COMPUTERNAME>\") begin { \"begin $Tag\" } process { \"$Tag $In\" } }; 1, 2 | k", "begin <TESTHOST01>|<TESTHOST01> 1|<TESTHOST01> 2")]
     [TestCase("function j { param($Path = (Join-Path 'C:\\Temp' 'app.log')) $Path }; j", "C:\\Temp\\app.log")]
     [TestCase("function m { param([Parameter(ValueFromPipeline)] $In, $Dir = 'C:\\x') begin { $Dir = $Dir + '\\y'; $n = 0 } process { $n++; \"$Dir $In\" } end { \"$n items\" } }; 'a', 'b' | m",
@@ -701,7 +701,8 @@ public class LanguageStatementTests
     [TestCase("'a--b'.Split('--').Count; 'a b  c'.Split().Count; 'a,b,c'.Split(',', 2)[1]", "3|4|b,c")]
     [TestCase("'a--b'.Split([string[]]'--', 'None').Count; 'a,,b'.Split(',', [StringSplitOptions]::RemoveEmptyEntries) -join '+'", "2|a+b")]
     [TestCase("'x'.PadLeft(3, '-'); 'x'.PadRight(3, '.')", "--x|x..")]
-    [TestCase("[char]'a' + 1; 1 + [char]'b'; 'x' + [char]'c'", "98|99|xc")]
+    // A char on the left of + is a one-character string (the binder's String(char, 1)); on the right, or with -, a number.
+    [TestCase("[char]'a' + 1; 1 + [char]'b'; 'x' + [char]'c'; [char]'a' + [char]'b'; [char]'b' - [char]'a'", "a1|99|xc|ab|1")]
     [TestCase("'Hello'.StartsWith('he', 'OrdinalIgnoreCase'); 'Hello'.EndsWith('LO', [StringComparison]::CurrentCultureIgnoreCase); 'Hello'.Equals('HELLO', 'OrdinalIgnoreCase')", "True|True|True")]
     [TestCase("'Hello'.IndexOf('L', [StringComparison]::OrdinalIgnoreCase); 'Hello'.IndexOf('l', 3); 'Hello'.LastIndexOf('L', 'OrdinalIgnoreCase'); 'Hello'.LastIndexOf('l', 2)", "2|3|3|2")]
     [TestCase("(3.14159).ToString('F2'); $a = 1, 2; $a.Contains(2); (7).ToString()", "3.14|True|7")]
@@ -767,6 +768,14 @@ public class LanguageStatementTests
     [TestCase("$t = 0.5; $t += 1.25; $t *= 2; $t -= 0.5; $t /= 2; $t", "1.5")]
     [TestCase("$m = 7; $m %= 4; $m", "3")]
     [TestCase("$undefined++; $undefined", "1")]
+    // $null times anything is $null; a double divided by zero is Infinity or NaN (only integer division throws).
+    [TestCase("$null * 2; 'next'; 3 / 0.0; -3 / 0.0; 5 % 0.0", "next|Infinity|-Infinity|NaN")]
+    // The op_ methods of DateTime and TimeSpan: an integer is ticks, a string parsed; a date minus a date is a TimeSpan.
+    [TestCase("((Get-Date '2024-01-01') + 1).Ticks - (Get-Date '2024-01-01').Ticks; ([timespan]'01:00' - 1).Ticks; ([timespan]'01:00' + '00:30').TotalMinutes", "1|35999999999|90")]
+    [TestCase("((Get-Date '2024-01-02') - (Get-Date '2024-01-01')).Days; ((Get-Date '2024-01-01') + '1.00:00').Day; $x = [timespan]'01:00'; $x += 5; $x.Ticks", "1|2|36000000005")]
+    [TestCase("(1 - (Get-Date '2024-01-01')).Days; ([datetime]1).Ticks; ([timespan]2.0).Days", "-738884|1|2")]
+    // Int64 arithmetic is exact past 2^53 (a double would lose the last digits).
+    [TestCase("638396640000000001 - 638396640000000000; [long]::MaxValue - 1; 9007199254740993 + 0", "1|9223372036854775806|9007199254740993")]
     public async Task Arithmetic_follows_PowerShell_s_types_and_precedence(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
@@ -781,6 +790,35 @@ public class LanguageStatementTests
     [TestCase("$a = 1, 2; $a - 1", "MethodNotFound", "Method invocation failed because [System.Object[]] does not contain a method named 'op_Subtraction'.")]
     [TestCase("1 + 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
+    // ParserOps.ImplicitOp: what the binder does not take as numbers goes to the op_ method of the left operand's type
+    // (the right's when the left is a primitive); two primitives have none.
+    [TestCase("[char]'a' * 2", "NotADefinedOperationForType", "The operation '[System.Char] * [System.Int32]' is not defined.")]
+    [TestCase("$true * 2", "NotADefinedOperationForType", "The operation '[System.Boolean] * [System.Int32]' is not defined.")]
+    [TestCase("(Get-Date) * 2", "MethodNotFound", "Method invocation failed because [System.DateTime] does not contain a method named 'op_Multiply'.")]
+    [TestCase("[version]'1.0' + 1", "MethodNotFound", "Method invocation failed because [System.Version] does not contain a method named 'op_Addition'.")]
+    [TestCase("1 - [version]'1.0'", "MethodNotFound", "Method invocation failed because [System.Version] does not contain a method named 'op_Subtraction'.")]
+    [TestCase("1 + @(2)", "MethodNotFound", "Method invocation failed because [System.Object[]] does not contain a method named 'op_Addition'.")]
+    [TestCase("1 + @{}", "MethodNotFound", "Method invocation failed because [System.Collections.Hashtable] does not contain a method named 'op_Addition'.")]
+    [TestCase("[pscustomobject]@{a=1} + 1", "MethodNotFound", "Method invocation failed because [System.Management.Automation.PSObject] does not contain a method named 'op_Addition'.")]
+    [TestCase("[guid]::Empty + 1", "MethodNotFound", "Method invocation failed because [System.Guid] does not contain a method named 'op_Addition'.")]
+    // .NET Framework's TimeSpan has no op_Multiply or op_Division (PowerShell 7's .NET has them).
+    [TestCase("[timespan]'01:00' * 2", "MethodNotFound", "Method invocation failed because [System.TimeSpan] does not contain a method named 'op_Multiply'.")]
+    [TestCase("[timespan]'01:00' / 2", "MethodNotFound", "Method invocation failed because [System.TimeSpan] does not contain a method named 'op_Division'.")]
+    [TestCase("(Get-Date '2024-01-01') + 'abc'", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"1\", with value: \"abc\", for \"op_Addition\" to type \"System.TimeSpan\": \"Cannot convert value \"abc\" to type \"System.TimeSpan\". Error: \"String was not recognized as a valid TimeSpan.\"\"")]
+    [TestCase("1 + (Get-Date '2024-01-01')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"1\", with value: \"01/01/2024 00:00:00\", for \"op_Addition\" to type \"System.TimeSpan\": \"Cannot convert value \"01/01/2024 00:00:00\" to type \"System.TimeSpan\". Error: \"Invalid cast from 'System.DateTime' to 'System.TimeSpan'.\"\"")]
+    [TestCase("[timespan]'01:00' + $null", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"1\", with value: \"\", for \"op_Addition\" to type \"System.TimeSpan\": \"Cannot convert null to type \"System.TimeSpan\".\"")]
+    [TestCase("[decimal]1 + (Get-Date '2024-01-01')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"1\", with value: \"01/01/2024 00:00:00\", for \"op_Addition\" to type \"System.Decimal\": \"Cannot convert value \"01/01/2024 00:00:00\" to type \"System.Decimal\". Error: \"Invalid cast from 'DateTime' to 'Decimal'.\"\"")]
+    // DateTime's op_Subtraction has two overloads: a number or a string converts to both, $null to neither.
+    [TestCase("(Get-Date '2024-01-01') - 1", "MethodCountCouldNotFindBest", "Multiple ambiguous overloads found for \"op_Subtraction\" and the argument count: \"2\".")]
+    [TestCase("(Get-Date '2024-01-02') - '2024-01-01'", "MethodCountCouldNotFindBest", "Multiple ambiguous overloads found for \"op_Subtraction\" and the argument count: \"2\".")]
+    [TestCase("(Get-Date '2024-01-01') - $null", "MethodCountCouldNotFindBest", "Cannot find an overload for \"op_Subtraction\" and the argument count: \"2\".")]
+    // Conversions of values that are no numbers: a date is IConvertible's refusal, a TimeSpan, a Version or a Guid none.
+    [TestCase("[int](Get-Date '2024-01-01')", "InvalidCastIConvertible", "Cannot convert value \"01/01/2024 00:00:00\" to type \"System.Int32\". Error: \"Invalid cast from 'DateTime' to 'Int32'.\"")]
+    [TestCase("[int][version]'1.0'", "ConvertToFinalInvalidCastException", "Cannot convert the \"1.0\" value of type \"System.Version\" to type \"System.Int32\".")]
+    [TestCase("[int][timespan]'01:00'", "ConvertToFinalInvalidCastException", "Cannot convert the \"01:00:00\" value of type \"System.TimeSpan\" to type \"System.Int32\".")]
+    [TestCase("[timespan](Get-Date '2024-01-01')", "InvalidCastIConvertible", "Cannot convert value \"01/01/2024 00:00:00\" to type \"System.TimeSpan\". Error: \"Invalid cast from 'System.DateTime' to 'System.TimeSpan'.\"")]
+    [TestCase("[datetime]$true", "InvalidCastIConvertible", "Cannot convert value \"True\" to type \"System.DateTime\". Error: \"Invalid cast from 'Boolean' to 'DateTime'.\"")]
+    [TestCase("[datetime][timespan]'01:00'", "ConvertToFinalInvalidCastException", "Cannot convert the \"01:00:00\" value of type \"System.TimeSpan\" to type \"System.DateTime\".")]
     public async Task Arithmetic_that_fails_writes_PowerShell_s_error_and_the_script_goes_on(string script, string id, string message)
     {
         await AssertOneErrorThenNextAsync(script, id, message);
@@ -2025,7 +2063,7 @@ public class LanguageStatementTests
 
     [TestCase("function outer { function inner { 'in' }; (Get-Command inner).CommandType; (Get-Command inn*).Name }; outer; @(Get-Command inner -ErrorAction SilentlyContinue).Count",
         "Function|inner|0")]
-    [TestCase("& { function global:h { 'h' } }; h", "h")]
+    [TestCase("& { function global:hh { 'h' } }; hh", "h")]
     [TestCase("function f { 'f' }; & { f }", "f")]
     [TestCase("function fact($n) { if ($n -le 1) { 1 } else { $n * (fact ($n - 1)) } }; fact 5", "120")]
     public async Task A_function_of_an_outer_scope_or_defined_global_is_seen_from_inner_ones(string script, string expected) =>
