@@ -482,6 +482,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
+    /// The command an alias stands for where the alias must be replaced: one the session defined, or a default alias a
+    /// function of the same name would otherwise hide (PowerShell looks up aliases before functions: after
+    /// <c>function h { }</c>, <c>h</c> is still Get-History).
+    /// </summary>
+    private string? AliasedCommand(string word) =>
+        scope.Variables.SessionAlias(word) ?? (WindowsCommands.AliasTarget(word) is { } target && scope.Variables.Function(word) is not null ? target : null);
+
+    /// <summary>
     /// The statement with the aliases the session defined replaced by their commands, at the start of the statement and
     /// of each of its pipeline's stages; null when there is none (or the text is more than one statement).
     /// </summary>
@@ -493,7 +501,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // One command (the common case): its first word only, without splitting.
             if (!char.IsLetter(text[0])) return null;
             var first = UnknownCommandScript.FirstWordOf(text);
-            return scope.Variables.SessionAlias(first) is { } only && Statements.Split(text).Count <= 1 ? only + text[first.Length..] : null;
+            return AliasedCommand(first) is { } only && Statements.Split(text).Count <= 1 ? only + text[first.Length..] : null;
         }
 
         var cuts = Statements.TopLevelPositions(text, c => c == '|').ToList();
@@ -505,7 +513,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var stage = text[start..end];
             var lead = stage.Length - stage.TrimStart().Length;
             var word = UnknownCommandScript.FirstWordOf(stage.TrimStart());
-            if (word.Length > 0 && scope.Variables.SessionAlias(word) is { } command)
+            if (word.Length > 0 && AliasedCommand(word) is { } command)
             {
                 result.Append(stage, 0, lead).Append(command).Append(stage, lead + word.Length, stage.Length - lead - word.Length);
                 changed = true;

@@ -48,6 +48,15 @@ public class FileTransferIdiomTests
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
     }
 
+    // PowerShell looks up aliases before functions: a function named as a default alias does not replace it (pwsh 7.6:
+    // after function h { }, Get-Command h is the alias and h runs Get-History); a function named as a cmdlet does.
+    [TestCase("function gci { 'mine' }; (gci C:\\Windows\\win.ini).Name; function sort { 'mine' }; 3, 1 | sort", "win.ini|1|3")]
+    [TestCase("function Get-Date { 'mine' }; Get-Date; function ls { 'mine' }; ls C:\\Windows\\win.ini | ForEach-Object Name", "mine|win.ini")]
+    public async Task A_function_named_as_a_default_alias_does_not_hide_the_alias(string script, string expected)
+    {
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+    }
+
     [TestCase("Set-Alias rpp Resolve-Path; (Get-Alias rpp, gci | ForEach-Object { \"$($_.Name)=$($_.Definition)\" }) -join ','", "rpp=Resolve-Path,gci=Get-ChildItem")]
     [TestCase("(Get-Alias -Definition Get-ChildItem | ForEach-Object Name) -join ','", "dir,gci,ls")]
     // The targets as a real Server 2019's session spells them (its compatibility profile): Add-PSSnapIn, Invoke-WMIMethod...

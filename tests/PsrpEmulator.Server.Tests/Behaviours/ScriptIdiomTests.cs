@@ -75,7 +75,7 @@ public class ScriptIdiomTests
     [TestCase(@"[datetime]::MinValue.Year; [datetime]::MaxValue.Year; $d = [datetime]::MinValue; [datetime]::TryParse('2020-01-02', [ref]$d) | Out-Null; $d.Year", "1|9999|2020")]
     [TestCase(@"function f { param([Parameter(ValueFromRemainingArguments = $true)]$Rest) ""count=$($Rest.Count)""; $Rest }; f a b c", "count=3|a|b|c")]
     [TestCase(@"function g { param([Parameter(ValueFromRemainingArguments)][string[]]$Rest, [string]$First) ""first=$First rest=$($Rest -join ',')"" }; g -First x a b c; g -First y", "first=x rest=a,b,c|first=y rest=")]
-    [TestCase(@"function h { [CmdletBinding()] param($A, [Parameter(ValueFromRemainingArguments)]$R) ""$A|$R|$($R.GetType().Name)"" }; h 1 2 3", "1|2 3|List`1")]
+    [TestCase(@"function hh { [CmdletBinding()] param($A, [Parameter(ValueFromRemainingArguments)]$R) ""$A|$R|$($R.GetType().Name)"" }; hh 1 2 3", "1|2 3|List`1")]
     // The .NET Framework rounds a double's 15 significant digits half away from zero in N, F, P and C.
     [TestCase(@"'{0:N1}' -f 2.25; '{0:N2}' -f 2.675; (2.25).ToString('N1'); '{0:N0}' -f -1234.5; '{0:F0}' -f 0.5; '{0:F0}' -f 2.5; '{0:N2}' -f 0.125; '{0:P1}' -f 0.1234; '{0:F2}' -f [math]::PI",
         "2.3|2.68|2.3|-1,235|1|3|0.13|12.3 %|3.14")]
@@ -114,10 +114,10 @@ public class ScriptIdiomTests
     [Test]
     public async Task Pipeline_input_that_does_not_convert_to_the_parameter_s_type_is_not_bound()
     {
-        var host = await RunAsync("function h { [CmdletBinding()] param([Parameter(Mandatory, ValueFromPipeline)][int]$N) process { $N } }; '7', 'x', 8 | h");
+        var host = await RunAsync("function hh { [CmdletBinding()] param([Parameter(Mandatory, ValueFromPipeline)][int]$N) process { $N } }; '7', 'x', 8 | hh");
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "7", "8" }));
-        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InputObjectNotBound,h" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "InputObjectNotBound,hh" }));
     }
 
     [Test]
@@ -209,7 +209,7 @@ public class ScriptIdiomTests
 
     [TestCase("function f { param([string]$s) $s.Length; $null -eq $s }; f", "0|False")]
     [TestCase("function g { param([int]$i, [bool]$b, [double]$d) \"$i $b $d\"; $null -eq $i }; g", "0 False 0|False")]
-    [TestCase("function h { param([string]$s) $s.GetType().Name }; h $null", "String")]
+    [TestCase("function hh { param([string]$s) $s.GetType().Name }; hh $null", "String")]
     [TestCase("function b { param([bool]$b) $b }; b $true; b 0; b 1", "True|False|True")]
     // A simple function's named arguments no parameter takes are $args' (the name a parameter token that @args splats as one).
     [TestCase("function f { $args.Count; $args -join ',' }; f -a 1 -b 2; function g { param($p) \"$p|$($args -join ',')\" }; g -p 1 -q 2 z", "4|-a,1,-b,2|1|-q,2,z")]

@@ -204,7 +204,7 @@ public class ThrowTerminatingErrorTests
             "function g { [CmdletBinding()] param() $PSCmdlet.WriteObject('o1'); $PSCmdlet.WriteObject(@(1, 2)); $PSCmdlet.WriteObject(@(3, 4), $true); " +
             "$PSCmdlet.WriteWarning('w1'); $PSCmdlet.WriteVerbose('v1'); $PSCmdlet.WriteDebug('d1') }; " +
             "$r = g -Verbose; $r.Count; $r[1].Count; g -WarningAction SilentlyContinue | Out-Null; " +
-            "function h { [CmdletBinding()] param() $PSCmdlet.WriteVerbose() }; h");
+            "function hh { [CmdletBinding()] param() $PSCmdlet.WriteVerbose() }; hh");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "4", "2" }));
