@@ -1253,6 +1253,12 @@ internal sealed partial class RunContext
     }
 
     /// <summary>Runs a script block's statements with $_ and $PSItem the item; return ends the block.</summary>
+    /// <summary>
+    /// A block with a param block run as ForEach-Object runs its block (dot-sourced, without arguments): its parameters
+    /// take their defaults in this scope, then its statements run.
+    /// </summary>
+    internal ValueTask RunParamBlockAsync(string body) => RunFunctionAsync("&", body, null, 0, dotSourced: true);
+
     private async ValueTask RunWithItemAsync(string body, PsValue? item, IPipelineHost to, int blockNesting)
     {
         var variables = scope.Variables;
@@ -1268,7 +1274,10 @@ internal sealed partial class RunContext
         var completed = false;
         try
         {
-            await RunStatementAsync(body, to, blockNesting + 1);
+            // A block with a param block (ForEach-Object $sb, where $sb = { param($a) ... }) is called without arguments:
+            // its parameters take their defaults, in this scope, as the block runs dot-sourced.
+            if (ScriptParameters.HasParamBlock(body)) await RunFunctionAsync("&", body, to, blockNesting, dotSourced: true);
+            else await RunStatementAsync(body, to, blockNesting + 1);
             completed = true;
         }
         catch (ScriptReturnException)

@@ -5061,7 +5061,10 @@ internal sealed class RunStep(TextTemplate command) : Step
     {
         try
         {
-            await context.RunStatementAsync(command.Evaluate(context.Scope));
+            var text = command.Evaluate(context.Scope);
+            // A ForEach-Object body with a param block: called without arguments, its parameters take their defaults.
+            if (ScriptParameters.HasParamBlock(text)) await context.RunParamBlockAsync(text);
+            else await context.RunStatementAsync(text);
         }
         catch (ScriptReturnException)
         {

@@ -574,6 +574,15 @@ public class LanguageStatementTests
     public async Task ForEach_Object_of_a_member_name_reads_a_property_or_calls_a_method_with_its_arguments_and_writes_null_for_neither(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // ForEach-Object and Where-Object call their blocks without arguments: a param block's parameters take their
+    // defaults ($null without one), and $_ is the object (pwsh 7.6 side by side). It was CommandNotFound for 'param'.
+    [TestCase("1..2 | ForEach-Object { param($a) \"a=$a;_=$_\" }", "a=;_=1|a=;_=2")]
+    [TestCase("$sb = { param($a = 3) \"a=$a;_=$_\" }; 'x', 'y' | ForEach-Object -Process $sb", "a=3;_=x|a=3;_=y")]
+    [TestCase("1..3 | Where-Object { param($q) $_ -gt 1 }", "2|3")]
+    [TestCase("1, 2 | ForEach-Object -Begin { param($z = 4) \"begin $z\" } -Process { \"p$_\" }", "begin 4|p1|p2")]
+    public async Task A_pipeline_block_with_a_param_block_runs_with_its_parameters_defaulted(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [Test]
     public async Task A_do_loop_s_while_may_start_the_line_after_its_block()
     {
