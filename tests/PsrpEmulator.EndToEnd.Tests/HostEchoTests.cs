@@ -25,6 +25,8 @@ public sealed class HostEchoTests : EmulatorTestBase
 
     private static string Describe(PipelineEvent e) => e switch
     {
+        // A record merged into the output (3>&1) comes as that record, its text the message.
+        OutputEvent { Value: PsObject { TypeNames: [var type, ..], ToStringValue: var text } } => $"output {type} {text}",
         OutputEvent output => "output " + output.Value.AsString(),
         InformationalEvent record => record.Stream + " " + record.Message,
         InformationEvent information => "information " + string.Join(",", information.Record.Tags),
@@ -72,7 +74,8 @@ public sealed class HostEchoTests : EmulatorTestBase
         // A redirection takes the record and with it what the host would have shown (6>$null, 6>&1).
         Assert.That(events.Select(Describe), Is.EqualTo(new[]
         {
-            "information ", "information t", "call -100 WriteLine2 asked", "information ", "call -100 WriteLine2 shown", "output merged", "state Completed",
+            "information ", "information t", "call -100 WriteLine2 asked", "information ", "call -100 WriteLine2 shown",
+            "output System.Management.Automation.InformationRecord merged", "state Completed",
         }));
     }
 
@@ -107,7 +110,7 @@ public sealed class HostEchoTests : EmulatorTestBase
             "$ProgressPreference = 'SilentlyContinue'; Write-Progress -Activity 'quiet'");
         Assert.That(redirected.Select(Describe), Is.EqualTo(new[]
         {
-            "output w2",
+            "output System.Management.Automation.WarningRecord w2",
             "information PSHOST", "call -100 WriteLine2 h2",
             "state Completed",
         }));

@@ -1138,11 +1138,8 @@ internal sealed partial class RunContext
                 PipelineOutput o => o.Value,
                 // Placed, as the record merged into the output or written to the file is the one the command wrote.
                 ErrorRecordMessage e => sink.Path is null && !sink.Merge ? e.Record : Inner.PlaceMerged(e.Record),
-                WarningRecordMessage w => PsPrimitive.String(w.Message),
-                VerboseRecordMessage v => PsPrimitive.String(v.Message),
-                DebugRecordMessage d => PsPrimitive.String(d.Message),
-                InformationRecordMessage i => i.MessageData,
-                _ => PsNil.Instance,
+                // The other streams' records as the objects PowerShell puts in the output or the file (their text the message).
+                _ => InformationalRecords.Of(record) ?? (PsValue)PsNil.Instance,
             };
             if (sink.Merge)
             {

@@ -355,6 +355,26 @@ public class FileSystemTests
     public async Task Redirections_send_a_statements_streams_to_files_or_nowhere(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // The other streams' records merged into the output are the records themselves (pwsh 7.6 side by side), their text
+    // the message, as Out-String and a file write them; they were strings, so -is [WarningRecord] was False.
+    [TestCase("$r = Write-Warning 'w' 3>&1; $r.GetType().FullName; $r.Message; \"[$r]\"; $r -is [System.Management.Automation.InformationalRecord]",
+        "System.Management.Automation.WarningRecord|w|[w]|True")]
+    [TestCase("$v = Write-Verbose 'v' -Verbose 4>&1; $v.GetType().Name; $i = Write-Information 'i' 6>&1; $i.GetType().Name; $i.MessageData; $i.Source",
+        "VerboseRecord|InformationRecord|i|Write-Information")]
+    [TestCase("Write-Warning 'w3' 3> C:\\w.txt; Get-Content C:\\w.txt; (Write-Warning 'w2' 3>&1 | Out-String).Trim()", "w3|w2")]
+    public async Task Redirected_warning_verbose_and_information_records_stay_records(string script, string expected) =>
+        Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Out_of_band_records_keep_their_place_among_the_rows_of_a_table_held_for_its_widths()
+    {
+        // PowerShell's formatting cache holds the table's first rows to size its columns, and the records between them
+        // with them, in order (pwsh 7.6: a, -, 1, mid, 22222, err, 3). They came before the table, or as its rows.
+        var lines = await OutputOfAsync(". { [pscustomobject]@{a=1}; Write-Warning 'mid' 3>&1; [pscustomobject]@{a=22222}; Write-Verbose 'v' -Verbose 4>&1; [pscustomobject]@{a=3} } | Out-String -Stream");
+
+        Assert.That(lines.Split('|').Select(l => l.Trim()).Where(l => l.Length > 0), Is.EqualTo(new[] { "a", "-", "1", "mid", "22222", "v", "3" }));
+    }
+
     [Test]
     public void Redirections_are_found_outside_quotes_and_brackets_only()
     {

@@ -269,6 +269,15 @@ internal static class FormatViews
     private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
+    // A warning, verbose, debug or information record merged into the output (3>&1...): its message alone, as Out-String
+    // and Out-File write it (the console's "WARNING: " prefix is Out-Default's, not the view's).
+    private static readonly FormatView[] StreamRecordViews =
+    [
+        .. new[] { InformationalRecords.WarningTypeName, InformationalRecords.VerboseTypeName, InformationalRecords.DebugTypeName }
+            .Select(key => new FormatView(key, FormatShape.OutOfBand, [new("Message", 0, null, o => Property(o, "Message"))])),
+        new FormatView(InformationalRecords.InformationTypeName, FormatShape.OutOfBand, [new("MessageData", 0, null, o => Property(o, "MessageData"))]),
+    ];
+
     // The tables of classes Get-CimClass (CimClass) and Get-WmiObject -List (ManagementClass) write: the class's name
     // 35 wide, its methods 20, its properties the rest, grouped by namespace under "   NameSpace: x".
     private static FormatView ClassTable(string key, string name, string methods, string properties, Func<PsValue, string> ns) => new(key, FormatShape.Table,
@@ -903,6 +912,10 @@ internal static class FormatViews
         [DateTime.Key] = DateTime,
         [TimeSpanView.Key] = TimeSpanView,
         [ErrorRecord.Key] = ErrorRecord,
+        [StreamRecordViews[0].Key] = StreamRecordViews[0],
+        [StreamRecordViews[1].Key] = StreamRecordViews[1],
+        [StreamRecordViews[2].Key] = StreamRecordViews[2],
+        [StreamRecordViews[3].Key] = StreamRecordViews[3],
         [MatchInfo.Key] = MatchInfo,
         [GroupInfo.Key] = GroupInfo,
         [GroupInfoNoElement.Key] = GroupInfoNoElement,
@@ -1036,7 +1049,7 @@ internal static class FormatViews
     public static bool IsPlainObject(PsValue value) =>
         value is PsObject { BaseValue: null, CollectionKind: PsCollectionKind.None } o &&
         o.AdaptedProperties.Count + o.ExtendedProperties.Count > 0 &&
-        !(o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) == ErrorRecord.Key);
+        !(o.TypeNames is { Count: > 0 } names && StripDeserialized(names[0]) is var first && (first == ErrorRecord.Key || StreamRecordViews.Any(v => v.Key == first)));
 
     /// <summary>A hashtable's entry as Out-Default enumerates it: a DictionaryEntry (Name is its Key).</summary>
     public static PsObject DictionaryEntryOf(PsValue key, PsValue value) =>

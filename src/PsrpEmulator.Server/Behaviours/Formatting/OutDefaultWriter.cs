@@ -51,6 +51,10 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     private string? _group;
     private bool _viewAppliesToAll;
     private List<PsValue>? _held;
+
+    // Out-of-band text (an error or a stream's record) that came while table rows were held: written after the rows
+    // before it when the table is released, in the order PowerShell's formatting cache keeps.
+    private List<(int AfterRows, string Text)>? _heldOutOfBand;
     private DateTimeOffset _groupStart;
     private int[]? _widths;
     private ColumnAlignment[]? _alignments;
@@ -163,7 +167,11 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         if (view.Shape == FormatShape.OutOfBand)
         {
             // An ErrorRecord: the console's error lines, wrapped at this writer's columns.
-            text.Append(value is PsObject record ? ConsoleErrorView.Text(record, width + 1) : view.Columns[0].Text(value));
+            // An ErrorRecord: the console's error lines; a stream's record merged into the output: its message's line.
+            var band = view.Key != "System.Management.Automation.ErrorRecord" ? view.Columns[0].Text(value) + "\r\n"
+                : value is PsObject record ? ConsoleErrorView.Text(record, width + 1) : view.Columns[0].Text(value);
+            if (_held is not null && _view is { Shape: FormatShape.Table }) (_heldOutOfBand ??= []).Add((_held.Count, band));
+            else text.Append(band);
             return;
         }
 
@@ -228,6 +236,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         _groupStart = time?.GetUtcNow() ?? default;
         _widths = null;
         _held = null;
+        _heldOutOfBand = null;
         text.Append("\r\n");
         switch (view.Shape)
         {
@@ -288,14 +297,20 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         FitToScreen(_widths);
         if (!HideTableHeaders) text.Append(Header(columns));
-        foreach (var value in held)
+        var bands = _heldOutOfBand ?? [];
+        var nextBand = 0;
+        for (var row = 0; row < held.Count; row++)
         {
+            var value = held[row];
             // Objects held for the table's widths may start groups of their own (Format-Table -GroupBy).
             if (view.GroupHeader is { } header && _group is not null && header(value) is var group && group != _group) StartNextGroup(text, group);
             WriteRow(text, view, value);
+            for (; nextBand < bands.Count && bands[nextBand].AfterRows <= row + 1; nextBand++) text.Append(bands[nextBand].Text);
         }
 
+        for (; nextBand < bands.Count; nextBand++) text.Append(bands[nextBand].Text);
         _held = null;
+        _heldOutOfBand = null;
     }
 
     // A property of the table's first object, whose type aligns the column (a primitive's own: a date's Day).
