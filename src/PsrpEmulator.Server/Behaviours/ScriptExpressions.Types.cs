@@ -1718,7 +1718,7 @@ internal static partial class ScriptExpressions
             }
 
             case null or PsNil when isIndex:
-                throw new ScriptExpressionException(new ScriptedError("Cannot index into a null array.", "NullArray", Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+                throw new ScriptExpressionException(ScriptedError.NullArray);
             case PsObject or PsPrimitive when isIndex:
                 throw new ScriptExpressionException(new ScriptedError($"Unable to index into an object of type {TypeName(container)}.", "CannotIndex",
                     Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));

@@ -284,6 +284,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             ? ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")
             : null;
 
+    /// <summary>An index into $null (RuntimeException, NullArray).</summary>
+    public static ScriptedError NullArray => new("Cannot index into a null array.", "NullArray", ErrorCategory.InvalidOperation, RuntimeExceptionType);
+
     /// <summary>A method the value has not (for the emulator: one it does not emulate), as PowerShell words it.</summary>
     public static ScriptedError MethodNotFound(string method, string typeName) => new(
         $"Method invocation failed because [{typeName}] does not contain a method named '{method}'.", "MethodNotFound",

@@ -3845,6 +3845,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // $null has no indexer: "Cannot index into a null array." whatever the index, strict mode or not.
+            if (step.IsIndex && ScriptExpressions.IsNull(value)) throw new ScriptExpressionException(ScriptedError.NullArray);
+
             if (step.IsIndex && ScriptExpressions.Tokenize(step.Text) is [{ IsOperator: false } from, { IsOperator: true, Text: ".." }, { IsOperator: false } upTo])
             {
                 // $buffer[0..($read - 1)]: a slice, taken without making the range (a 512 KB buffer's is half a million).

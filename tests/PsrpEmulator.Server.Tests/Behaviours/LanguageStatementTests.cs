@@ -801,6 +801,9 @@ public class LanguageStatementTests
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     // ParserOps.ImplicitOp: what the binder does not take as numbers goes to the op_ method of the left operand's type
     // (the right's when the left is a primitive); two primitives have none.
+    // $null has no indexer, strict mode or not (pwsh 7.6 side by side); it read as $null.
+    [TestCase("$x = $null; $x[0]", "NullArray", "Cannot index into a null array.")]
+    [TestCase("$h = @{}; $y = $h.missing[1..2]", "NullArray", "Cannot index into a null array.")]
     [TestCase("[char]'a' * 2", "NotADefinedOperationForType", "The operation '[System.Char] * [System.Int32]' is not defined.")]
     [TestCase("$true * 2", "NotADefinedOperationForType", "The operation '[System.Boolean] * [System.Int32]' is not defined.")]
     [TestCase("(Get-Date) * 2", "MethodNotFound", "Method invocation failed because [System.DateTime] does not contain a method named 'op_Multiply'.")]
