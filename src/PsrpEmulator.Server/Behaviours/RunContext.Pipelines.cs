@@ -173,7 +173,7 @@ internal sealed partial class RunContext
     /// </summary>
     internal static string UnknownCommandOf(string text, Func<string, bool> answered)
     {
-        if (!ScriptExpressions.HasPipeline(text)) return UnknownCommandScript.FirstWordOf(text.Trim());
+        if (!ScriptExpressions.HasPipeline(text)) return CommandNameOf(text.Trim());
         // A cmdlet the emulator runs as a statement but not fed by a pipeline ('C:\x' | New-Item, Get-Item x | Set-Item):
         // the one to name when every command is known (not the pipeline's first, which is fine alone).
         string? unfed = null;
@@ -191,7 +191,19 @@ internal sealed partial class RunContext
                 !(Statements.ActionPreferences(stage) is { } bare && answered(bare.Bare))) return name;
         }
 
-        return unfed ?? UnknownCommandScript.FirstWordOf(text.Trim());
+        return unfed ?? CommandNameOf(text.Trim());
+    }
+
+    // The command a statement names: its first word, or after the dot-source operator the path or name it runs
+    // (`. C:\x.ps1` is "The term 'C:\x.ps1' is not recognized", not '.'), unquoted.
+    private static string CommandNameOf(string statement)
+    {
+        if (statement is ['.', ' ' or '\t', ..] && Statements.SplitArguments(statement[1..].TrimStart()) is [var named, ..] && named.Length > 0 && named[0] is not ('{' or '$' or '('))
+        {
+            return named is ['\'' or '"', .., '\'' or '"'] && named.Length >= 2 ? named[1..^1] : named;
+        }
+
+        return UnknownCommandScript.FirstWordOf(statement);
     }
 
     private static string? CanonicalCmdlet(string name) => name.ToUpperInvariant() switch

@@ -784,6 +784,26 @@ internal static partial class ScriptExpressions
     public static PsValue StaticMember(KnownType type, string member, IReadOnlyList<PsValue>? arguments, DateTimeOffset now)
     {
         double Arg(int i) => i < arguments!.Count ? arguments[i] is PsNil ? 0 : AsNumber(arguments[i]) ?? throw new ScriptExpressionException(ScriptedError.CannotConvertToNumber(Text(arguments[i]))) : 0;
+        // An argument of a Math method with one overload of doubles: a value that is no number is the method's
+        // argument conversion error, with the parameter's name (Sqrt(double d), Pow(double x, double y)).
+        double DoubleArg(int i, string method, string parameter)
+        {
+            if (arguments![i] is PsNil) return 0;
+            if (AsNumber(arguments[i]) is { } number) return number;
+            string reason;
+            try
+            {
+                return AsNumber(ConvertTo(arguments[i], ResolveType("System.Double")!)) ?? 0;
+            }
+            catch (ScriptExpressionException e)
+            {
+                reason = e.Error.Message;
+            }
+
+            throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{parameter}\", with value: \"{Text(arguments[i])}\", for \"{method}\" to type \"System.Double\": \"{reason}\"",
+                "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+        }
+
         var name = member.ToUpperInvariant();
         var count = arguments?.Count ?? -1;
         PsValue? result = (type.FullName, name, count) switch
@@ -799,16 +819,16 @@ internal static partial class ScriptExpressions
             ("System.Math", "FLOOR", 1) => PsPrimitive.Double(Math.Floor(Arg(0))),
             ("System.Math", "CEILING", 1) => PsPrimitive.Double(Math.Ceiling(Arg(0))),
             ("System.Math", "TRUNCATE", 1) => PsPrimitive.Double(Math.Truncate(Arg(0))),
-            ("System.Math", "SQRT", 1) => PsPrimitive.Double(Math.Sqrt(Arg(0))),
-            ("System.Math", "POW", 2) => PsPrimitive.Double(Math.Pow(Arg(0), Arg(1))),
+            ("System.Math", "SQRT", 1) => PsPrimitive.Double(Math.Sqrt(DoubleArg(0, "Sqrt", "d"))),
+            ("System.Math", "POW", 2) => PsPrimitive.Double(Math.Pow(DoubleArg(0, "Pow", "x"), DoubleArg(1, "Pow", "y"))),
             ("System.Math", "ABS", 1) => SameKind(arguments![0], Math.Abs(Arg(0))),
             ("System.Math", "MAX", 2) => SameKind(arguments![0], Math.Max(Arg(0), Arg(1)), arguments[1]),
             ("System.Math", "MIN", 2) => SameKind(arguments![0], Math.Min(Arg(0), Arg(1)), arguments[1]),
             ("System.Math", "SIGN", 1) => PsPrimitive.Int32(Math.Sign(Arg(0))),
-            ("System.Math", "LOG10", 1) => PsPrimitive.Double(Math.Log10(Arg(0))),
-            ("System.Math", "LOG", 1) => PsPrimitive.Double(Math.Log(Arg(0))),
-            ("System.Math", "LOG", 2) => PsPrimitive.Double(Math.Log(Arg(0), Arg(1))),
-            ("System.Math", "EXP", 1) => PsPrimitive.Double(Math.Exp(Arg(0))),
+            ("System.Math", "LOG10", 1) => PsPrimitive.Double(Math.Log10(DoubleArg(0, "Log10", "d"))),
+            ("System.Math", "LOG", 1) => PsPrimitive.Double(Math.Log(DoubleArg(0, "Log", "d"))),
+            ("System.Math", "LOG", 2) => PsPrimitive.Double(Math.Log(DoubleArg(0, "Log", "a"), DoubleArg(1, "Log", "newBase"))),
+            ("System.Math", "EXP", 1) => PsPrimitive.Double(Math.Exp(DoubleArg(0, "Exp", "d"))),
             // [string]::new('=', 40): a character repeated (a rule line under a heading).
             ("System.String", "NEW", 2) when Text(arguments![0]) is [var repeated] && AsNumber(arguments[1]) is { } times and >= 0 and <= MaxArithmeticLength =>
                 PsPrimitive.String(new string(repeated, (int)times)),

@@ -801,6 +801,12 @@ public class LanguageStatementTests
     [TestCase("$x = 1; $x += 'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     // ParserOps.ImplicitOp: what the binder does not take as numbers goes to the op_ method of the left operand's type
     // (the right's when the left is a primitive); two primitives have none.
+    // A Math method of one overload converts its arguments as a method does: the parameter's name in the error.
+    [TestCase("[math]::Sqrt('x')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"d\", with value: \"x\", for \"Sqrt\" to type \"System.Double\": \"Cannot convert value \"x\" to type \"System.Double\". Error: \"Input string was not in a correct format.\"\"")]
+    [TestCase("[math]::Pow(2, 'y')", "MethodArgumentConversionInvalidCastArgument", "Cannot convert argument \"y\", with value: \"y\", for \"Pow\" to type \"System.Double\": \"Cannot convert value \"y\" to type \"System.Double\". Error: \"Input string was not in a correct format.\"\"")]
+    // Dot-sourcing what is not there names it, not the operator (pwsh 7.6 side by side).
+    [TestCase(". 'C:\\nosuch.ps1'", "CommandNotFoundException", "The term 'C:\\nosuch.ps1' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
+    [TestCase(". nosuchfn", "CommandNotFoundException", "The term 'nosuchfn' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.")]
     // $null has no indexer, strict mode or not (pwsh 7.6 side by side); it read as $null.
     [TestCase("$x = $null; $x[0]", "NullArray", "Cannot index into a null array.")]
     [TestCase("$h = @{}; $y = $h.missing[1..2]", "NullArray", "Cannot index into a null array.")]
