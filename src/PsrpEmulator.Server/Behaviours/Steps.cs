@@ -1144,7 +1144,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if ((actions is not null || errorPreference is not null || warningPreference is not null) && Statements.Split(text).Count <= 1)
             {
                 var own = actions is { Bare: var bare } && (Catalog.Find(bare) is not null || scope.Variables.Function(UnknownCommandScript.FirstWordOf(bare)) is not null ||
-                    ValueCommand(bare) is not null ||
+                    ValueCommand(bare) is not null || Statements.IsWriteOutput(bare) ||
                     (bare.Contains('$', StringComparison.Ordinal) && await BoundArgumentsAsync(bare, to, blockNesting) is { } bound && Catalog.Find(bound) is not null));
                 var errorAction = (own ? actions!.ErrorAction : null) ?? errorPreference;
                 var warningAction = (own ? actions!.WarningAction : null) ?? warningPreference;
@@ -2417,6 +2417,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             var words = given.Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
+            // -OutBuffer n (-ob), a common parameter that changes nothing written: not an object to write.
+            for (var i = words.Count - 1; i >= 0; i--)
+            {
+                var common = words[i].Split(':', 2);
+                if (!common[0].Equals("-OutBuffer", StringComparison.OrdinalIgnoreCase) && !common[0].Equals("-ob", StringComparison.OrdinalIgnoreCase)) continue;
+                words.RemoveRange(i, common.Length == 1 && i + 1 < words.Count ? 2 : 1);
+            }
+
             // -NoEnumerate (a unique prefix, -NoE): the argument is written as one object, a collection whole.
             noEnumerate = words.RemoveAll(w => w.Length >= 4 && w[0] == '-' && "NoEnumerate".StartsWith(w[1..], StringComparison.OrdinalIgnoreCase)) > 0;
             values = new PsValue[words.Count];

@@ -574,6 +574,12 @@ public class LanguageStatementTests
     public async Task ForEach_Object_of_a_member_name_reads_a_property_or_calls_a_method_with_its_arguments_and_writes_null_for_neither(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // Write-Output's common parameters bind (pwsh 7.6 side by side); they were objects it wrote. An unknown -name is one.
+    [TestCase("Write-Output 1 -OutVariable ov; \"ov=$ov\"; Write-Output 2 -ov ov2 | Out-Null; \"ov2=$ov2\"; echo 3, 4 -ov +ov; \"$ov\"; $ov.GetType().Name", "1|ov=1|ov2=2|3|4|1 3 4|ArrayList")]
+    [TestCase("Write-Output d -OutBuffer 5; echo e -ob:2; echo c -foo", "d|e|c|-foo")]
+    public async Task Write_Output_binds_its_common_parameters_and_writes_the_rest(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     // ForEach-Object and Where-Object call their blocks without arguments: a param block's parameters take their
     // defaults ($null without one), and $_ is the object (pwsh 7.6 side by side). It was CommandNotFound for 'param'.
     [TestCase("1..2 | ForEach-Object { param($a) \"a=$a;_=$_\" }", "a=;_=1|a=;_=2")]
