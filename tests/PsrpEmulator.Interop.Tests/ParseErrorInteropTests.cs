@@ -245,6 +245,11 @@ public sealed class ParseErrorInteropTests
         "do {} while (1",
         "'first'\nif ($x) {\n  'y'\n} else",
         "'first'\nwhile ($true)\n'body'",
+        // A ';' stands only after a class's property: after a method's block or at the body's start it ends the body.
+        "class P { P() { }; [int]$b }",
+        "class P { [int] F() { return 1 }; [int]$b }",
+        "class P {\n  [int] F() { return 1 }\n  ;\n}",
+        "class P { ; [int]$b }",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.
@@ -306,6 +311,10 @@ public sealed class ParseErrorInteropTests
         "foreach ($a in $b) { } 'x'",
         "try { } finally { } 'x'",
         "if ($x) { exit 0 } 'after'",
+        "class P { [int]$a;; [int]$b = 3 }; [P]::new().b",
+        "class P { [hashtable]$h = @{ a = 1 }; [int]$b = 2 }; [P]::new().b",
+        "class P { [int] F() { return 1 } [int]$b }",
+        "class P {\n  [int]$a\n\n  ;\n}",
     ];
 
     [TestCaseSource(nameof(Refused))]

@@ -185,7 +185,7 @@ internal static partial class Statements
         var constructors = new List<ClassMethod>();
         ClassMethod? staticConstructor = null;
         var propertyNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var member in ClassMembers(text[(i + 1)..close]))
+        foreach (var member in ClassMembers(text[(i + 1)..close], text, i))
         {
             if (properties.Count + methods.Count + constructors.Count >= ScriptTypes.MaxMembers) throw new ScenarioRuntimeException($"a class has at most {ScriptTypes.MaxMembers} members in the emulator");
             var m = ClassMemberSyntax().Match(member);
@@ -283,10 +283,10 @@ internal static partial class Statements
 
     // A class body's members: split at its top-level line ends and ';', a member's attributes or modifiers on lines
     // of their own joined to it, and a method's block opening on the line after its signature joined to it.
-    private static IEnumerable<string> ClassMembers(string body)
+    private static IEnumerable<string> ClassMembers(string body, string statement, int brace)
     {
         var pending = string.Empty;
-        foreach (var part in MemberParts(body))
+        foreach (var part in MemberParts(body, statement, brace))
         {
             var member = part.Trim();
             if (member.Length == 0) continue;
@@ -305,11 +305,14 @@ internal static partial class Statements
 
     // The class body's parts: at top-level ';' and line ends, and after a block that closes at the top level (a method's
     // body: "[int] F() { return 1 } [int] G() { return 2 }" is two members on one line, as PowerShell's parser reads it).
-    private static List<string> MemberParts(string body)
+    // A ';' stands only after a property (5.1's parser skips the property's terminators): one at the body's start or after
+    // a method's block ends the class body there ("class P { [int] F() { return 1 }; }": MissingEndCurlyBrace).
+    private static List<string> MemberParts(string body, string statement, int brace)
     {
         var parts = new List<string>();
         var depth = 0;
         var start = 0;
+        var afterProperty = false;
         for (var i = 0; i < body.Length; i++)
         {
             switch (body[i])
@@ -328,12 +331,23 @@ internal static partial class Statements
                     if (depth == 0)
                     {
                         parts.Add(body[start..(i + 1)]);
+                        // A property's value may end with a block ([hashtable]$h = @{ a = 1 }); a method's body does.
+                        afterProperty = PropertyAssignmentStart().IsMatch(body[start..(i + 1)]);
                         start = i + 1;
                     }
 
                     break;
                 case ';' or '\n' when depth == 0:
-                    parts.Add(body[start..i]);
+                    var part = body[start..i];
+                    if (part.Trim().Length > 0) afterProperty = true;
+                    else if (body[i] == ';' && !afterProperty)
+                    {
+                        // Just after the class's '{', where the parser reports the body it could not close.
+                        throw new ScriptParseException(ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace",
+                            script => PlaceInStatement(script, statement, brace + 1, 0)));
+                    }
+
+                    parts.Add(part);
                     start = i + 1;
                     break;
             }
@@ -342,6 +356,9 @@ internal static partial class Statements
         if (start < body.Length) parts.Add(body[start..]);
         return parts;
     }
+
+    [GeneratedRegex(@"\A\s*(?:\[[^\]]*\]\s*|(?:static|hidden)\s+)*\$\w+\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PropertyAssignmentStart();
 
     [GeneratedRegex(@"\Aclass\s+(?<name>[A-Za-z_]\w*)\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ClassHeader();
