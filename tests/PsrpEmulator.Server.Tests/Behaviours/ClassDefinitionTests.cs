@@ -211,8 +211,8 @@ public class ClassDefinitionTests
     [Test]
     public async Task An_override_calls_its_base_s_method_through_a_cast_of_this() =>
         Assert.That(await OutputOfAsync(
-                "class A { [string]$Tag = 'a'; [string] Hi() { return 'A:' + $this.Tag }; [string] Twice([string]$s) { return $s + $s } }\n" +
-                "class B : A { [string] Hi() { return 'B+' + ([A]$this).Hi() }; [string] Twice([string]$s) { return ([A]$this).Twice($s).ToUpper() } }\n" +
+                "class A { [string]$Tag = 'a'; [string] Hi() { return 'A:' + $this.Tag } [string] Twice([string]$s) { return $s + $s } }\n" +
+                "class B : A { [string] Hi() { return 'B+' + ([A]$this).Hi() } [string] Twice([string]$s) { return ([A]$this).Twice($s).ToUpper() } }\n" +
                 "$b = [B]::new(); $b.Tag = 'b'; $b.Hi(); $b.Twice('x')"),
             Is.EqualTo("B+A:b|XX"));
 
@@ -224,7 +224,7 @@ public class ClassDefinitionTests
     public async Task A_throw_in_a_method_or_constructor_is_the_throw_itself_and_ends_the_script()
     {
         var (host, outcome) = await RunAsync(
-            "class T { T() { }; T([int]$a) { if ($a -lt 0) { throw 'negative' } }; [int] M() { throw 'boom' } }\n" +
+            "class T { T() { } T([int]$a) { if ($a -lt 0) { throw 'negative' } } [int] M() { throw 'boom' } }\n" +
             "try { [T]::new().M() } catch { \"$_|$($_.FullyQualifiedErrorId)\" }\ntry { [T]::new(-1) } catch { \"$_\" }\n[T]::new().M(); 'after'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Failed));
@@ -240,7 +240,7 @@ public class ClassDefinitionTests
     public async Task A_statement_error_ends_the_method_and_is_the_calling_statement_s_error()
     {
         var (host, outcome) = await RunAsync(
-            "class C { [int] M() { $v = [int]'zz'; return 5 }; [int] N() { $x = 0; return $this.M() + 1 } }\n" +
+            "class C { [int] M() { $v = [int]'zz'; return 5 } [int] N() { $x = 0; return $this.M() + 1 } }\n" +
             "$r = [C]::new().M(); \"r=$r\"; try { [C]::new().N() } catch { $_.FullyQualifiedErrorId }; 'after'");
 
         Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
