@@ -245,6 +245,9 @@ public sealed class ParseErrorInteropTests
         "do {} while (1",
         "'first'\nif ($x) {\n  'y'\n} else",
         "'first'\nwhile ($true)\n'body'",
+        // A catch of every error must be the last catch.
+        "try { 1 } catch { 2 } catch { 3 }",
+        "try { 1 }\ncatch { 2 }\ncatch [IO.IOException] { 3 }",
         // A ';' stands only after a class's property: after a method's block or at the body's start it ends the body.
         "class P { P() { }; [int]$b }",
         "class P { [int] F() { return 1 }; [int]$b }",
@@ -311,6 +314,7 @@ public sealed class ParseErrorInteropTests
         "foreach ($a in $b) { } 'x'",
         "try { } finally { } 'x'",
         "if ($x) { exit 0 } 'after'",
+        "try { 1 } catch [Exception] { 2 } catch { 3 }",
         "class P { [int]$a;; [int]$b = 3 }; [P]::new().b",
         "class P { [hashtable]$h = @{ a = 1 }; [int]$b = 2 }; [P]::new().b",
         "class P { [int] F() { return 1 } [int]$b }",

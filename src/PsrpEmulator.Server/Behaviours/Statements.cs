@@ -579,6 +579,11 @@ internal static partial class Statements
             if (blockEnd < 0) throw IncompleteAt(text, i, "The Catch block is missing its statement block.", "MissingCatchHandlerBlock");
             catches.Add(new CatchClause(types, text[(i + 1)..blockEnd].Trim()));
             i = SkipBlank(text, blockEnd + 1);
+            // A catch of every error must be the last: another after it is the parser's error, just after its block.
+            if (types.Count == 0 && i < text.Length && StartsWithKeyword(text.AsSpan(i), "catch"))
+            {
+                throw IncompleteAt(text, blockEnd + 1, "Catch block must be the last catch block.", "EmptyCatchNotLast");
+            }
         }
 
         if (i < text.Length && StartsWithKeyword(text.AsSpan(i), "finally"))
