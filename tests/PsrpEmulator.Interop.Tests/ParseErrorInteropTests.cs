@@ -245,6 +245,11 @@ public sealed class ParseErrorInteropTests
         "do {} while (1",
         "'first'\nif ($x) {\n  'y'\n} else",
         "'first'\nwhile ($true)\n'body'",
+        // A hash literal's entry without its '=' or its value: just after the key, or after the '='.
+        "$h = @{ a = 1; b = }",
+        "$h = @{ a }",
+        "@{ 'x y' }",
+        "$o = [pscustomobject]@{ n = }",
         // A catch of every error must be the last catch.
         "try { 1 } catch { 2 } catch { 3 }",
         "try { 1 }\ncatch { 2 }\ncatch [IO.IOException] { 3 }",

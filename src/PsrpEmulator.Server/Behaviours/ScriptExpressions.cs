@@ -1164,17 +1164,36 @@ internal static partial class ScriptExpressions
 
         if (t.Length < 3 || t[0] != '@' || t[1] != '{' || Statements.MatchingClose(t, 1, '}') != t.Length - 1) return null;
         var entries = new List<(string, string, bool)>();
+        // Where each entry is in the literal, to place its parse error as the parser does (where the literal's text is
+        // in the script once).
+        var searchFrom = 2;
         foreach (var entry in Statements.Split(t[2..^1]))
         {
+            var entryAt = t.IndexOf(entry, searchFrom, StringComparison.Ordinal);
+            if (entryAt >= 0) searchFrom = entryAt + entry.Length;
             var equals = IndexOfTopLevelEquals(entry);
-            if (equals <= 0) throw new ScriptParseException(ScriptedError.ParseError("Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral"));
+            if (equals <= 0)
+            {
+                // Just after the key, where the parser looked for its '='.
+                var keyEnd = entry.Length > 0 && entry[0] is '\'' or '"' && entry.IndexOf(entry[0], 1) is var closeQuote and > 0 ? closeQuote + 1
+                    : entry.AsSpan().IndexOfAny(" \t=") is var blank and >= 0 ? blank : entry.Length;
+                throw new ScriptParseException(ScriptedError.ParseError("Missing '=' operator after key in hash literal.", "MissingEqualsInHashLiteral",
+                    entryAt < 0 ? null : script => Statements.PlaceInStatement(script, t, entryAt + keyEnd, 0)));
+            }
+
             var key = entry[..equals].Trim();
             var quoted = key.Length >= 2 && key[0] is '\'' or '"' && key[^1] == key[0];
             // A double-quoted key with variables ("pre$k") stays an expression, as does $k or ($k + 'x'): the caller evaluates it.
             if (quoted && key[0] == '"' && key.AsSpan(1, key.Length - 2).IndexOfAny('$', '`') >= 0) quoted = false;
             else if (quoted) key = key[1..^1];
             var value = entry[(equals + 1)..].Trim();
-            if (value.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral"));
+            if (value.Length == 0)
+            {
+                // Just after the '='.
+                throw new ScriptParseException(ScriptedError.ParseError("Missing statement after '=' in hash literal.", "MissingStatementInHashLiteral",
+                    entryAt < 0 ? null : script => Statements.PlaceInStatement(script, t, entryAt + equals + 1, 0)));
+            }
+
             entries.Add((key, value, quoted));
         }
 

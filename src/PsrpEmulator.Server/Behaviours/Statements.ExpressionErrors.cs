@@ -612,7 +612,7 @@ internal static partial class Statements
     }
 
     // offset..offset+length of a statement, in the script: when the statement's text is there once.
-    private static (int Offset, int Length)? PlaceInStatement(string script, string statement, int offset, int length)
+    internal static (int Offset, int Length)? PlaceInStatement(string script, string statement, int offset, int length)
     {
         var at = script.IndexOf(statement, StringComparison.Ordinal);
         return at < 0 || script.IndexOf(statement, at + 1, StringComparison.Ordinal) >= 0 ? null : (at + offset, length);
