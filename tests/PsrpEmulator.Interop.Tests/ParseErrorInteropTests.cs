@@ -245,6 +245,11 @@ public sealed class ParseErrorInteropTests
         "do {} while (1",
         "'first'\nif ($x) {\n  'y'\n} else",
         "'first'\nwhile ($true)\n'body'",
+        // A command's argument in parentheses, $( ) or @( ) is read as statements too.
+        "Write-Output (1 2)",
+        "Write-Output $(1 2)",
+        "Write-Output @(1 2)",
+        "Get-Item -Path ($a $b)",
         // A hash literal's entry without its '=' or its value: just after the key, or after the '='.
         "$h = @{ a = 1; b = }",
         "$h = @{ a }",
@@ -320,6 +325,8 @@ public sealed class ParseErrorInteropTests
         "try { } finally { } 'x'",
         "if ($x) { exit 0 } 'after'",
         "try { 1 } catch [Exception] { 2 } catch { 3 }",
+        "Write-Output (1 + 2) $(Get-Date; 'x') @(1, 2) ('a b')",
+        "Get-Item -Path (Join-Path C:\\ 'x') -ErrorAction SilentlyContinue",
         "class P { [int]$a;; [int]$b = 3 }; [P]::new().b",
         "class P { [hashtable]$h = @{ a = 1 }; [int]$b = 2 }; [P]::new().b",
         "class P { [int] F() { return 1 } [int]$b }",

@@ -280,8 +280,9 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
     /// null for any other statement.
     /// </summary>
     public static ScriptedError? UnexpectedTokenAfterLiteral(string statement) =>
-        Statements.TokenAfterLiteral(statement) is { } unexpected && Statements.Split(statement).Count <= 1 && !ScriptExpressions.HasPipeline(statement)
-            ? ParseError($"Unexpected token '{unexpected}' in expression or statement.", "UnexpectedToken")
+        Statements.TokenAfterLiteralAt(statement) is var (text, start, end) && Statements.Split(statement).Count <= 1 && !ScriptExpressions.HasPipeline(statement)
+            // On the token, where the statement's text is in the script once (a subexpression's or an argument's too).
+            ? ParseError($"Unexpected token '{text[start..end]}' in expression or statement.", "UnexpectedToken", script => Statements.PlaceInStatement(script, text, start, end - start))
             : null;
 
     /// <summary>An index into $null (RuntimeException, NullArray).</summary>

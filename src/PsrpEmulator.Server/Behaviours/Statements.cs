@@ -1504,10 +1504,13 @@ internal static partial class Statements
     /// its members) when it is no operator, redirection or separator (<c>'a' 'b'</c>, <c>3 4</c>, <c>"x" y</c>,
     /// <c>$b $c</c>): PowerShell's parser refuses the statement with "Unexpected token"; null for any other statement.
     /// </summary>
-    public static string? TokenAfterLiteral(string statement)
+    public static string? TokenAfterLiteral(string statement) => TokenAfterLiteralAt(statement) is var (text, start, end) ? text[start..end] : null;
+
+    /// <summary><see cref="TokenAfterLiteral"/>'s token as the trimmed statement and the token's extent in it.</summary>
+    public static (string Text, int Start, int End)? TokenAfterLiteralAt(string statement)
     {
         var text = statement.Trim();
-        return TokenAfterValue(text) is var (start, end) ? text[start..end] : null;
+        return TokenAfterValue(text) is var (start, end) ? (text, start, end) : null;
     }
 
     internal static int SkipQuotedOrEscaped(string text, int i)

@@ -312,7 +312,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        if (ScriptExpressions.IsExpression(text)) CheckExpression(text, catalog, nesting + 1);
+        if (ScriptExpressions.IsExpression(text))
+        {
+            CheckExpression(text, catalog, nesting + 1);
+            return;
+        }
+
+        // A command's arguments in parentheses, $( ) or @( ) hold statements the parser reads with the script's
+        // (Write-Output (1 2) is its parse error, placed on the 2).
+        if (ScriptExpressions.IsCommandMode(text))
+        {
+            foreach (var word in Statements.SplitArguments(text).Skip(1))
+            {
+                var open = word.StartsWith('(') ? 0 : word.StartsWith("$(", StringComparison.Ordinal) || word.StartsWith("@(", StringComparison.Ordinal) ? 1 : -1;
+                if (open >= 0 && Statements.MatchingClose(word, open, ')') == word.Length - 1) CheckStatement(word[(open + 1)..^1], catalog, nesting + 1);
+            }
+        }
     }
 
     // The parse side of EvaluateAsync: the same steps, nothing evaluated.
