@@ -250,6 +250,10 @@ public sealed class ParseErrorInteropTests
         "Write-Output $(1 2)",
         "Write-Output @(1 2)",
         "Get-Item -Path ($a $b)",
+        // So is a double-quoted string's $( ).
+        "\"a $(1 2) b\"",
+        "Write-Host \"x $(1 2)\"",
+        "$s = \"v: $(3 4)\"",
         // A hash literal's entry without its '=' or its value: just after the key, or after the '='.
         "$h = @{ a = 1; b = }",
         "$h = @{ a }",
@@ -326,6 +330,7 @@ public sealed class ParseErrorInteropTests
         "if ($x) { exit 0 } 'after'",
         "try { 1 } catch [Exception] { 2 } catch { 3 }",
         "Write-Output (1 + 2) $(Get-Date; 'x') @(1, 2) ('a b')",
+        "\"ok $(1 + 2) `$(1 2) $(\"in $(3)\")\"",
         "Get-Item -Path (Join-Path C:\\ 'x') -ErrorAction SilentlyContinue",
         "class P { [int]$a;; [int]$b = 3 }; [P]::new().b",
         "class P { [hashtable]$h = @{ a = 1 }; [int]$b = 2 }; [P]::new().b",

@@ -205,6 +205,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        // A string a rule answers ("text $(...)") is read by the parser all the same.
+        CheckStringSubexpressions(text, catalog, nesting);
         if (catalog.Find(text) is not null) return;
         Statements.CheckPipelineElements(text);
         if (Statements.ScriptBlockBody(text) is { } block)
@@ -326,7 +328,28 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 var open = word.StartsWith('(') ? 0 : word.StartsWith("$(", StringComparison.Ordinal) || word.StartsWith("@(", StringComparison.Ordinal) ? 1 : -1;
                 if (open >= 0 && Statements.MatchingClose(word, open, ')') == word.Length - 1) CheckStatement(word[(open + 1)..^1], catalog, nesting + 1);
+                else CheckStringSubexpressions(word, catalog, nesting);
             }
+        }
+    }
+
+    // A double-quoted string's $( ) subexpressions hold statements the parser reads with the script's ("a $(1 2) b").
+    private static void CheckStringSubexpressions(string text, BehaviourCatalog catalog, int nesting)
+    {
+        if (text.Length < 2 || text[0] != '"' || text[^1] != '"') return;
+        for (var i = 1; i < text.Length - 2; i++)
+        {
+            if (text[i] == '`')
+            {
+                i++;
+                continue;
+            }
+
+            if (text[i] != '$' || text[i + 1] != '(') continue;
+            var close = Statements.MatchingClose(text, i + 1, ')');
+            if (close < 0 || close >= text.Length - 1) return;
+            CheckStatement(text[(i + 2)..close], catalog, nesting + 1);
+            i = close;
         }
     }
 
@@ -345,6 +368,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         Statements.CheckUnaryOperatorAlone(text);
         Statements.CheckTypeLiteral(text);
         Statements.CheckIncompleteAccessor(text);
+        CheckStringSubexpressions(text, catalog, nesting);
 
         if (ScriptExpressions.IsCommandMode(text) || ScriptExpressions.HasPipeline(text))
         {
