@@ -800,8 +800,7 @@ internal static partial class ScriptExpressions
                 reason = e.Error.Message;
             }
 
-            throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{parameter}\", with value: \"{Text(arguments[i])}\", for \"{method}\" to type \"System.Double\": \"{reason}\"",
-                "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+            throw new ScriptExpressionException(ScriptedError.MethodArgumentConversion(parameter, Text(arguments[i]), method, "System.Double", reason));
         }
 
         var name = member.ToUpperInvariant();

@@ -531,8 +531,8 @@ internal static partial class ScriptExpressions
 
         // PowerShell converts a one-character string to a char; another text is its conversion error.
         char OneChar(int i) => Arg(i) is [var c] ? c
-            : throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"paddingChar\", with value: \"{Arg(i)}\", for \"{name}\" to type \"System.Char\": \"Cannot convert value \"{Arg(i)}\" to type \"System.Char\". Error: \"String must be exactly one character long.\"\"",
-                "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+            : throw new ScriptExpressionException(ScriptedError.MethodArgumentConversion("paddingChar", Arg(i), name, "System.Char",
+                $"Cannot convert value \"{Arg(i)}\" to type \"System.Char\". Error: \"String must be exactly one character long.\""));
 
         StringComparison Comparison(int i) =>
             AsNumber(arguments[i]) is { } n && n is >= 0 and <= 5 ? (StringComparison)(int)n
@@ -1631,8 +1631,7 @@ internal static partial class ScriptExpressions
             }
         }
 
-        throw new ScriptExpressionException(new ScriptedError($"Cannot convert argument \"{index}\", with value: \"{Text(value)}\", for \"{method}\" to type \"{typeName}\": \"{reason}\"",
-            "MethodArgumentConversionInvalidCastArgument", Protocol.Psrp.ErrorCategory.NotSpecified, "System.Management.Automation.MethodException"));
+        throw new ScriptExpressionException(ScriptedError.MethodArgumentConversion(index.ToString(CultureInfo.InvariantCulture), Text(value), method, typeName, reason));
     }
 
     // The type PowerShell names for an operand: PSObject.Base of a PSCustomObject is the PSObject itself.

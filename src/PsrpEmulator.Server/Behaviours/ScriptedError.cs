@@ -285,6 +285,14 @@ internal sealed partial record ScriptedError(string Message, string FullyQualifi
             ? ParseError($"Unexpected token '{text[start..end]}' in expression or statement.", "UnexpectedToken", script => Statements.PlaceInStatement(script, text, start, end - start))
             : null;
 
+    /// <summary>
+    /// A .NET method's argument its parameter's type does not take (PowerShell's MethodException), named by the
+    /// parameter or, for an operator's op_ method, its position; <paramref name="reason"/> is the conversion's own error.
+    /// </summary>
+    public static ScriptedError MethodArgumentConversion(string parameter, string value, string method, string typeName, string reason) => new(
+        $"Cannot convert argument \"{parameter}\", with value: \"{value}\", for \"{method}\" to type \"{typeName}\": \"{reason}\"",
+        "MethodArgumentConversionInvalidCastArgument", ErrorCategory.NotSpecified, "System.Management.Automation.MethodException");
+
     /// <summary>An index into $null (RuntimeException, NullArray).</summary>
     public static ScriptedError NullArray => new("Cannot index into a null array.", "NullArray", ErrorCategory.InvalidOperation, RuntimeExceptionType);
 
