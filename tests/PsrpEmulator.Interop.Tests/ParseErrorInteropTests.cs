@@ -245,6 +245,12 @@ public sealed class ParseErrorInteropTests
         "do {} while (1",
         "'first'\nif ($x) {\n  'y'\n} else",
         "'first'\nwhile ($true)\n'body'",
+        // A parenthesis left open after an operator or a ',': the missing operand first, just after it.
+        "$x = (1,",
+        "$x = (1 +",
+        "$x = @(1,",
+        "$x = (2 -and",
+        "$y = $(1 * ",
         // A command's argument in parentheses, $( ) or @( ) is read as statements too.
         "Write-Output (1 2)",
         "Write-Output $(1 2)",

@@ -40,10 +40,26 @@ internal static partial class Statements
         var i = 0;
         var lastTokenEnd = 0;
         var end = ScanCode(script, ref i, ref lastTokenEnd, closeOnParen: false, depth: 0);
-        if (!ReferenceEquals(end, ScanEnd.Closed)) return end.Errors is { } errors ? ParseErrors(script, errors) : null;
+        var tail = script.TrimEnd();
+        if (!ReferenceEquals(end, ScanEnd.Closed))
+        {
+            if (end.Errors is not { Count: > 0 } errors) return null;
+            // A parenthesis left open after an operator or a ',' ("$x = (1 +", "@(1,"): the operand the parser looked for
+            // first, just after it, then what is left open.
+            if (errors[0].Id is "MissingEndParenthesisInExpression" or "MissingEndParenthesisInSubexpression" or "MissingEndParenthesisAfterStatement" &&
+                OperatorWithoutOperand().Match(tail) is { Success: true } trailing)
+            {
+                var op = trailing.Groups["op"].Value;
+                errors.Insert(0, op == ","
+                    ? new(tail.Length, 0, "Missing expression after ','.", "MissingExpressionAfterToken")
+                    : new(tail.Length, 0, $"You must provide a value expression following the '{op}' operator.", "ExpectedValueExpression"));
+            }
+
+            return ParseErrors(script, errors);
+        }
+
         // Closed, with nothing after a last pipe or a last assignment: the parser's incomplete input, reported just
         // after the pipe or the operator.
-        var tail = script.TrimEnd();
         var lastLine = tail[(tail.LastIndexOfAny(['\n', ';']) + 1)..];
         // A last line with a '#' may end in a comment, whose '|' is no pipe.
         if (tail.EndsWith('|') && !tail.EndsWith("||", StringComparison.Ordinal) && !lastLine.Contains('#', StringComparison.Ordinal))
@@ -83,6 +99,11 @@ internal static partial class Statements
             ? ScriptedError.ParseError(EmptyAssignmentMessage(assignment), "ExpectedValueExpression",
                 script => PlaceAfterOperatorWithoutOperand(script, assignment.Groups["op"].Value))
             : null;
+
+    // A binary operator or a ',' ending the text after a value (a word, a closing bracket or quote), not a unary one.
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\w)\]'""}]\s*(?<op>,|(?<![+\-])[+*/%]|(?<![-+])-(?!-)|-(?:[ci]?(?:eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin|replace|split)|join|is|isnot|as|and|or|xor|band|bor|bxor|shl|shr|f))$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex OperatorWithoutOperand();
 
     // A statement that is a variable (typed, indexed or a property of one) and an assignment operator, and nothing more.
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*(\[[\w.\[\]]+\]\s*)?\$[\w:]+(\.\w+|\[[^\]]*\])*\s*(?<op>[-+*/%]?=)$")]
