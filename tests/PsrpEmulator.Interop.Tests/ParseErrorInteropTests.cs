@@ -251,6 +251,9 @@ public sealed class ParseErrorInteropTests
         "$x = @(1,",
         "$x = (2 -and",
         "$y = $(1 * ",
+        "if ($a -eq",
+        "while ($i -lt",
+        "if ($x) { 1 } elseif ($y +",
         // A command's argument in parentheses, $( ) or @( ) is read as statements too.
         "Write-Output (1 2)",
         "Write-Output $(1 2)",

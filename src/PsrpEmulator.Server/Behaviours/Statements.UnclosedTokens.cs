@@ -49,10 +49,8 @@ internal static partial class Statements
             if (errors[0].Id is "MissingEndParenthesisInExpression" or "MissingEndParenthesisInSubexpression" or "MissingEndParenthesisAfterStatement" &&
                 OperatorWithoutOperand().Match(tail) is { Success: true } trailing)
             {
-                var op = trailing.Groups["op"].Value;
-                errors.Insert(0, op == ","
-                    ? new(tail.Length, 0, "Missing expression after ','.", "MissingExpressionAfterToken")
-                    : new(tail.Length, 0, $"You must provide a value expression following the '{op}' operator.", "ExpectedValueExpression"));
+                var (message, id) = MissingOperand(trailing.Groups["op"].Value);
+                errors.Insert(0, new(tail.Length, 0, message, id));
             }
 
             return ParseErrors(script, errors);
@@ -99,6 +97,21 @@ internal static partial class Statements
             ? ScriptedError.ParseError(EmptyAssignmentMessage(assignment), "ExpectedValueExpression",
                 script => PlaceAfterOperatorWithoutOperand(script, assignment.Groups["op"].Value))
             : null;
+
+    // The parser's error for an operator (or a ',') with nothing after it.
+    private static (string Message, string Id) MissingOperand(string op) => op == ","
+        ? ("Missing expression after ','.", "MissingExpressionAfterToken")
+        : ($"You must provide a value expression following the '{op}' operator.", "ExpectedValueExpression");
+
+    // A keyword statement's condition left open at the end after an operator (if ($a -eq): the operand the parser looked
+    // for first, just after the operator; null when the text does not end so.
+    private static ScriptParseException? OperandMissingAtEnd(string text)
+    {
+        var tail = text.TrimEnd();
+        if (OperatorWithoutOperand().Match(tail) is not { Success: true } trailing) return null;
+        var (message, id) = MissingOperand(trailing.Groups["op"].Value);
+        return new(ScriptedError.ParseError(message, id, script => script.TrimEnd() is var whole && whole.EndsWith(tail, StringComparison.Ordinal) ? (whole.Length, 0) : null));
+    }
 
     // A binary operator or a ',' ending the text after a value (a word, a closing bracket or quote), not a unary one.
     [System.Text.RegularExpressions.GeneratedRegex(@"[\w)\]'""}]\s*(?<op>,|(?<![+\-])[+*/%]|(?<![-+])-(?!-)|-(?:[ci]?(?:eq|ne|gt|ge|lt|le|like|notlike|match|notmatch|contains|notcontains|in|notin|replace|split)|join|is|isnot|as|and|or|xor|band|bor|bxor|shl|shr|f))$",

@@ -153,7 +153,7 @@ internal static partial class Statements
                 // IfStatementRule reports the token found instead of ')': the end-of-input token, one past the end.
                 if (close < 0)
                 {
-                    throw new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement",
+                    throw OperandMissingAtEnd(text) ?? new ScriptParseException(ScriptedError.ParseError("Missing closing ')' after expression in 'if' statement.", "MissingEndParenthesisAfterStatement",
                         script => script.EndsWith(text, StringComparison.Ordinal) ? (script.Length + 1, 0) : null));
                 }
 
@@ -319,7 +319,7 @@ internal static partial class Statements
             // The condition is read before the ')' is looked for: none at all is its error first (while (, while ()).
             var condition = HeaderText(text, i, close).Trim();
             if (condition.Length == 0) throw IncompleteAt(text, i + 1, $"Missing expression after '{keyword}' in loop.", "MissingExpressionAfterKeyword");
-            if (close < 0) throw IncompleteAt(text, text.Length, $"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement");
+            if (close < 0) throw OperandMissingAtEnd(text) ?? IncompleteAt(text, text.Length, $"Missing closing ')' after expression in '{keyword}' statement.", "MissingEndParenthesisAfterStatement");
             return (condition, close + 1);
         }
 
