@@ -85,8 +85,7 @@ internal static partial class Statements
         return ScriptedError.ParseError(text.ToString(), errors[0].Id);
     }
 
-    private static string EmptyAssignmentMessage(System.Text.RegularExpressions.Match assignment) =>
-        $"You must provide a value expression following the '{assignment.Groups["op"].Value}' operator.";
+    private static string EmptyAssignmentMessage(System.Text.RegularExpressions.Match assignment) => MissingOperand(assignment.Groups["op"].Value).Message;
 
     /// <summary>
     /// The parse error of a statement that is an assignment with nothing after its operator (<c>$x =</c> before a

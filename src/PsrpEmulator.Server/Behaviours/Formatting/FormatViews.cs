@@ -266,7 +266,9 @@ internal static class FormatViews
         [.. TimeSpanProperties.Select(name => new FormatColumn(name, 0, null, o => Property(o, name)))]);
 
     // An ErrorRecord in the output: 5.1's ErrorInstance view (out of band), the lines the console shows for an error.
-    private static readonly FormatView ErrorRecord = new("System.Management.Automation.ErrorRecord", FormatShape.OutOfBand,
+    public const string ErrorRecordTypeName = "System.Management.Automation.ErrorRecord";
+
+    private static readonly FormatView ErrorRecord = new(ErrorRecordTypeName, FormatShape.OutOfBand,
         [new("ErrorRecord", 0, null, ErrorText)]);
 
     // A warning, verbose, debug or information record merged into the output (3>&1...): its message alone, as Out-String

@@ -168,7 +168,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         {
             // An ErrorRecord: the console's error lines, wrapped at this writer's columns.
             // An ErrorRecord: the console's error lines; a stream's record merged into the output: its message's line.
-            var band = view.Key != "System.Management.Automation.ErrorRecord" ? view.Columns[0].Text(value) + "\r\n"
+            var band = view.Key != FormatViews.ErrorRecordTypeName ? view.Columns[0].Text(value) + "\r\n"
                 : value is PsObject record ? ConsoleErrorView.Text(record, width + 1) : view.Columns[0].Text(value);
             if (_held is not null && _view is { Shape: FormatShape.Table }) (_heldOutOfBand ??= []).Add((_held.Count, band));
             else text.Append(band);
