@@ -334,7 +334,7 @@ internal sealed partial class RunContext
             case "Get-Variable":
                 if (current is null) throw NotFound();
                 if (arguments.Has("ValueOnly")) return current;
-                return PSVariableObject(name, current);
+                return PSVariableObject(name, current, variables.AttributeTypeNames(name));
             case "New-Variable" when current is not null && !arguments.Has("Force"):
                 throw new CmdletErrorException(new ScriptedError($"A variable with name '{name}' already exists.", "VariableAlreadyExists," + cmdletName,
                     ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name));
@@ -399,7 +399,7 @@ internal sealed partial class RunContext
                 var pattern = VirtualFileSystem.Wildcard(name);
                 foreach (var (listedName, listedValue) in scope.Variables.VisibleVariables(SessionVariables).Where(v => pattern.IsMatch(v.Name)).OrderBy(v => v.Name, StringComparer.CurrentCultureIgnoreCase))
                 {
-                    await output.WriteAsync(new PipelineOutput(arguments.Has("ValueOnly") ? listedValue : PSVariableObject(listedName, listedValue)), cancellationToken);
+                    await output.WriteAsync(new PipelineOutput(arguments.Has("ValueOnly") ? listedValue : PSVariableObject(listedName, listedValue, scope.Variables.AttributeTypeNames(listedName))), cancellationToken);
                 }
 
                 continue;
@@ -417,14 +417,24 @@ internal sealed partial class RunContext
         }
     }
 
-    /// <summary>A PSVariable as Get-Variable and the Variable: drive write it.</summary>
-    private static PsObject PSVariableObject(string name, PsValue value) =>
+    /// <summary>A PSVariable as Get-Variable and the Variable: drive write it, with the .NET types of the attributes it keeps.</summary>
+    private static PsObject PSVariableObject(string name, PsValue value, IReadOnlyList<string>? attributes = null) =>
         new PsObject(["System.Management.Automation.PSVariable", "System.Object"]) { ToStringValue = "System.Management.Automation.PSVariable" }
             .With("Name", name).With("Description", string.Empty).With("Value", value)
             .With("Visibility", PsObjects.Enum(["System.Management.Automation.SessionStateEntryVisibility", "System.Enum", "System.ValueType", "System.Object"], "Public", 0))
             .With("Module", (string?)null).With("ModuleName", string.Empty)
             .With("Options", PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"], "None", 0))
-            .With("Attributes", PsObjects.List([], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+            .With("Attributes", PsObjects.List([.. (attributes ?? []).Select(AttributeObject)], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+
+    // An attribute a variable keeps, as its type and what it derives from (its ToString is its type's name).
+    private static PsValue AttributeObject(string typeName) =>
+        new PsObject([typeName, typeName switch
+            {
+                "System.Management.Automation.ParameterAttribute" => "System.Management.Automation.Internal.ParsingBaseAttribute",
+                "System.Management.Automation.ArgumentTypeConverterAttribute" => "System.Management.Automation.ArgumentTransformationAttribute",
+                _ => "System.Management.Automation.ValidateArgumentsAttribute",
+            },
+            "System.Management.Automation.Internal.CmdletMetadataAttribute", "System.Attribute", "System.Object"]) { ToStringValue = typeName };
 
     /// <summary>A variable's name without the <c>Variable:</c> drive and the scope before it (<c>variable:global:x</c>, <c>global:x</c>, <c>variable:\x</c>), and that scope.</summary>
     internal static (string Name, string? Scope) QualifiedVariableName(string written)

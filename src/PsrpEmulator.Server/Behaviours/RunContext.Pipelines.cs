@@ -2025,7 +2025,7 @@ internal sealed partial class RunContext
     /// </summary>
     private sealed class FunctionStage(RunContext context, string call, string body, IPipelineHost? to, int blockNesting) : Stage
     {
-        private readonly Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
+        private Dictionary<string, PsValue> _scope = new(StringComparer.OrdinalIgnoreCase);
         private Dictionary<string, PsValue> _locals = new(StringComparer.OrdinalIgnoreCase);
         private IReadOnlyList<ScriptParameters.PipelineParameter> _fromPipeline = [];
         private readonly Dictionary<string, PsValue> _bound = new(StringComparer.OrdinalIgnoreCase);
@@ -2038,6 +2038,7 @@ internal sealed partial class RunContext
         {
             var (locals, statements) = await context.BindFunctionAsync(call, body, to, blockNesting, pipelineInput: true);
             _locals = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
+            _scope = context.Scope.Variables.FunctionScopeOf(_locals);
             // An advanced function's -ErrorAction / -WarningAction are its own preference variables, as when it runs first.
             if (_locals.ContainsKey("PSCmdlet") && Statements.ActionPreferences(call) is { } own)
             {
@@ -2124,7 +2125,8 @@ internal sealed partial class RunContext
             var variables = context.Scope.Variables;
             if (variables.CallDepth >= MaxCallDepth) throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
             var outer = _locals.Keys.Append("_").Append("PSItem").Concat(_fromPipeline.Select(p => p.Name)).Select(name => (name, variables.Get(name))).ToList();
-            foreach (var (name, value) in _locals) variables.SetLocal(name, value);
+            // A parameter an earlier block assigned is that value still (the scope's), not the one bound.
+            foreach (var (name, value) in _locals) variables.SetLocal(name, _scope.GetValueOrDefault(name) ?? value);
             if (item is not null)
             {
                 variables.SetLocal("_", item);

@@ -110,7 +110,10 @@ public sealed class RunspaceState(TimeProvider? time = null)
     /// <summary>The session's defined types, made at the first definition.</summary>
     internal ScriptTypes EnsureTypes() => LazyInitializer.EnsureInitialized(ref _types);
 
-    /// <summary>Whether a variable of the session has ever been given a type (<c>[int]$x = ...</c>): until then no assignment looks for one.</summary>
+    /// <summary>
+    /// Whether a variable of the session has ever been given a type or a validation attribute (<c>[int]$x = ...</c>,
+    /// <c>[ValidateRange(1,5)]$x = ...</c>): until then no assignment looks for one.
+    /// </summary>
     internal bool HasTypeConstraints { get; set; }
 
     /// <summary>Whether a variable was given options (New-Variable -Option ReadOnly): assignments check them then.</summary>
@@ -208,7 +211,8 @@ public sealed class RunspaceState(TimeProvider? time = null)
         lock (Gate)
         {
             if (_variables is not { } variables) return false;
-            variables.Remove("type:" + name);
+            variables.Remove(PipelineVariables.ConstraintKey(name));
+            variables.Remove(PipelineVariables.ValidationKey(name));
             return variables.Remove(name);
         }
     }

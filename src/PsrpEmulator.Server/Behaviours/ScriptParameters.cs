@@ -74,7 +74,7 @@ internal static partial class ScriptParameters
     /// binding failed already.
     /// </summary>
     public static IReadOnlyDictionary<string, PsValue> Bind(string text, IReadOnlyList<PipelineArgument> arguments, out string body, out BindingError? error,
-        out IReadOnlyList<ScriptValidation> scriptValidations, bool pipelineInput = false)
+        out IReadOnlyList<ScriptValidation> scriptValidations, bool pipelineInput = false, bool keepAttributes = false)
     {
         error = null;
         scriptValidations = [];
@@ -337,6 +337,18 @@ internal static partial class ScriptParameters
             locals["PSBoundParameters"] = table;
         }
 
+        if (keepAttributes)
+        {
+            // A function's parameters stay its variables' attributes: an assignment in the body converts to the type and
+            // is validated ($n = 'abc' for [int]$n is the conversion's error; 9 for [ValidateRange(1,5)] refused).
+            foreach (var (name, _, isSwitch, attributes) in parameters)
+            {
+                if (!locals.ContainsKey(name)) continue;
+                locals[PipelineVariables.ConstraintKey(name)] = PipelineVariables.ParameterConstraint(isSwitch ? null : attributes.Type);
+                if (attributes.VariableValidations is { } kept) locals[PipelineVariables.ValidationKey(name)] = PsPrimitive.String(string.Join('\n', kept));
+            }
+        }
+
         return locals;
     }
 
@@ -477,7 +489,8 @@ internal static partial class ScriptParameters
     /// <param name="CustomSet">It names a Position or a ParameterSetName other than all sets: positions are then only those given.</param>
     private sealed record Attributes(ScriptExpressions.KnownType? Type, bool Mandatory, IReadOnlyList<string>? ValidateSet, bool FromPipeline, string? HelpMessage = null,
         int? Position = null, bool CustomSet = false, IReadOnlyList<Validation>? Validations = null, IReadOnlyList<string>? Aliases = null,
-        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null, bool RemainingArguments = false, bool AllowNull = false, bool AllowEmptyString = false)
+        IReadOnlyList<(string? Set, bool Mandatory)>? Sets = null, bool RemainingArguments = false, bool AllowNull = false, bool AllowEmptyString = false,
+        IReadOnlyList<string>? VariableValidations = null)
     {
         /// <summary>Whether the parameter is in the parameter set (one without a named set is in every set).</summary>
         public bool InSet(string set) => Sets is not { Count: > 0 } sets || sets.Any(s => s.Set is null || s.Set.Equals(set, StringComparison.OrdinalIgnoreCase));
@@ -692,10 +705,12 @@ internal static partial class ScriptParameters
         List<string>? aliases = null;
         List<(string? Set, bool Mandatory)>? sets = null;
         bool allowNull = false, allowEmptyString = false;
+        List<string>? variableValidations = null;
         foreach (var attribute in LeadingAttributes(declaration).Attributes)
         {
             var open = attribute.IndexOf('(', StringComparison.Ordinal);
             var attributeName = open < 0 ? attribute : attribute[..open].Trim();
+            if (IsPropertyValidation(attribute)) (variableValidations ??= []).Add(attribute);
             allowNull |= attributeName.Equals("AllowNull", StringComparison.OrdinalIgnoreCase);
             allowEmptyString |= attributeName.Equals("AllowEmptyString", StringComparison.OrdinalIgnoreCase);
             if (attributeName.Equals("Parameter", StringComparison.OrdinalIgnoreCase))
@@ -751,7 +766,7 @@ internal static partial class ScriptParameters
             }
         }
 
-        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining, allowNull, allowEmptyString);
+        return new Attributes(type, mandatory, validateSet, fromPipeline, helpMessage, position, customSet, validations, aliases, sets, remaining, allowNull, allowEmptyString, variableValidations);
     }
 
     /// <summary>Whether the attribute (<c>[ValidateRange(1, 10)]</c>) is a validation one a class's property can be checked by (not ValidateScript).</summary>

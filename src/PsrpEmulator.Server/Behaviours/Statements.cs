@@ -793,6 +793,7 @@ internal static partial class Statements
     public static string? AssignedVariable(string statement) =>
         AssignmentSyntax().Match(statement.Trim()) is { Success: true } plain ? "$" + plain.Groups["var"].Value
         : TypedAssignment(statement) is var (_, typed, _) ? "$" + typed
+        : AttributedAssignment(statement) is var (_, _, attributed, _) ? "$" + attributed
         : CompoundAssignment(statement) is { Value: not null } compound ? "$" + compound.Variable
         : null;
 
@@ -940,6 +941,41 @@ internal static partial class Statements
         @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
+
+    /// <summary>
+    /// <c>[ValidateRange(1, 5)][int]$x = value</c>: an assignment that gives its variable validation attributes (Validate…
+    /// and Allow…), with or without a type; the attributes as written (in order), the type's name if any, the variable
+    /// (as written, a scope prefix included) and the value's text (a compound one's as <see cref="TypedAssignment"/>'s); null
+    /// for anything else, an assignment with a type only included.
+    /// </summary>
+    public static (IReadOnlyList<string> Validations, string? Type, string Variable, string Value)? AttributedAssignment(string statement)
+    {
+        if (statement.Length == 0 || statement.TrimStart() is not ['[', ..]) return null;
+        var m = AttributedAssignmentSyntax().Match(statement.Trim());
+        if (!m.Success) return null;
+        List<string> validations = [];
+        string? type = null;
+        foreach (System.Text.RegularExpressions.Capture attribute in m.Groups["attribute"].Captures)
+        {
+            var text = attribute.Value.Trim();
+            if (text.Contains('(', StringComparison.Ordinal)) validations.Add(text);
+            else if (type is null) type = text[1..^1].Trim();
+            else return null; // two types: not this emulator's to take
+        }
+
+        if (validations.Count == 0) return null;
+        var variable = m.Groups["var"].Value;
+        var value = m.Groups["op"].Success
+            ? $"({(type is null ? string.Empty : $"[{type}]")}${variable}) {m.Groups["op"].Value} ({m.Groups["value"].Value})"
+            : m.Groups["value"].Value;
+        return (validations, type, variable, value);
+    }
+
+    // Each attribute a validation one with its arguments (quoted strings and script blocks may hold parentheses) or a type.
+    [System.Text.RegularExpressions.GeneratedRegex(
+        @"^(?:(?<attribute>\[\s*(?:(?:Validate\w+|Allow(?:Null|EmptyString|EmptyCollection))\s*\((?>'(?:[^']|'')*'|""(?:[^""`]|`.)*""|[^()'""]+|\((?<d>)|\)(?<-d>))*(?(d)(?!))\)|[A-Za-z_][\w.]*(?:\[\])?)\s*\])\s*)+\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
+        System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AttributedAssignmentSyntax();
 
     /// <summary>
     /// A function body made of named blocks only (<c>begin { } process { } end { }</c>, each at most once, in any

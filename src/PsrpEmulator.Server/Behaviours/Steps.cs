@@ -283,6 +283,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
+        if (Statements.AttributedAssignment(text) is var (_, _, _, attributedValue))
+        {
+            CheckStatement(attributedValue, catalog, nesting + 1);
+            return;
+        }
+
         if (Statements.MultipleAssignment(text) is var (_, _, multipleValue))
         {
             CheckStatement(multipleValue, catalog, nesting + 1);
@@ -1530,6 +1536,27 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // [ValidateRange(1,5)][int]$x = value: the value converted and validated, then assigned; the variable keeps the
+            // attributes (and the type) for later assignments, in place of any it had.
+            if (Statements.AttributedAssignment(text) is var (validations, attributedType, attributedVariable, attributedText))
+            {
+                try
+                {
+                    var knownType = attributedType is null ? null : ScriptExpressions.ResolveType(attributedType) ?? throw new ScriptExpressionException(ScriptedError.NotAnswered($"[{attributedType}]"));
+                    if (await AssignedValueAsync(attributedText, to, blockNesting) is { } attributedValue)
+                    {
+                        await ValidateVariableScriptsAsync(attributedVariable, attributedValue, knownType, validations, blockNesting);
+                        scope.Variables.SetScoped(attributedVariable, attributedValue, knownType, validations);
+                    }
+                }
+                catch (ScriptExpressionException e)
+                {
+                    await WriteStatementErrorAsync(e.Error, output);
+                }
+
+                return;
+            }
+
             // [int]$x = value: the value converted, then assigned; the variable keeps the type for later assignments.
             if (Statements.TypedAssignment(text) is var (typeName, variable, valueText) && ScriptExpressions.ResolveType(typeName) is { } assignedType)
             {
@@ -1890,6 +1917,17 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         var variables = scope.Variables;
+        // The parameters are the function's own scope's, with their types and validation attributes (a dot-sourced
+        // call's are plain variables of the caller's).
+        Dictionary<string, PsValue>? ownScope = null;
+        if (locals.Count > 0)
+        {
+            var parameters = new Dictionary<string, PsValue>(locals, StringComparer.OrdinalIgnoreCase);
+            if (!dotSourced) ownScope = variables.FunctionScopeOf(parameters);
+            else PipelineVariables.RemoveAttributeKeys(parameters);
+            locals = parameters;
+        }
+
         var outer = locals.Keys.Where(name => !dotSourced || DottedAutomaticVariables.Contains(name)).Select(name => (name, variables.Get(name))).ToList();
         foreach (var (name, value) in locals)
         {
@@ -1902,7 +1940,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var frame = PushFrame(locals.GetValueOrDefault("MyInvocation"), body, FrameArguments(locals));
         var completed = false;
         variables.CallDepth++;
-        if (!dotSourced) variables.PushFunctionScope();
+        if (!dotSourced) variables.PushFunctionScope(ownScope);
         try
         {
             if (Statements.NamedBlocks(statements) is var (begin, process, end))
@@ -2043,7 +2081,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
-        var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, out var scriptValidations, pipelineInput);
+        var locals = ScriptParameters.Bind(body, arguments, out var statements, out var bindingError, out var scriptValidations, pipelineInput, keepAttributes: true);
         if (_seldom?.CallActions is var (callText, callError, callWarning) && callText.Trim() == text.Trim() && locals.ContainsKey("PSCmdlet"))
         {
             // An advanced function's -ErrorAction / -WarningAction set its own $ErrorActionPreference / $WarningPreference
@@ -2060,7 +2098,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             // What the user typed binds as -Name:value, then the call binds again (PowerShell's binder does the same).
             arguments.AddRange(supplied);
-            locals = ScriptParameters.Bind(body, arguments, out statements, out bindingError, out scriptValidations, pipelineInput);
+            locals = ScriptParameters.Bind(body, arguments, out statements, out bindingError, out scriptValidations, pipelineInput, keepAttributes: true);
         }
 
         foreach (var validation in scriptValidations)
@@ -2148,6 +2186,38 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// A ValidateScript attribute's check of a bound argument, element by element with <c>$_</c> the element (in the
     /// caller's scope): the binder's validation error when the block returns something not true, or throws (its message).
     /// </summary>
+    /// <summary>
+    /// The ValidateScript attributes an assignment gives a variable, run on the value (converted to the type given): their
+    /// failure is the variable's validation error. (Later assignments are checked by the other attributes only: the
+    /// variable's setter has no script to run.)
+    /// </summary>
+    private async ValueTask ValidateVariableScriptsAsync(string written, PsValue value, ScriptExpressions.KnownType? type, IReadOnlyList<string> validations, int blockNesting)
+    {
+        foreach (var attribute in validations)
+        {
+            if (!attribute.TrimStart('[', ' ', '\t').StartsWith("ValidateScript", StringComparison.OrdinalIgnoreCase)) continue;
+            var open = attribute.IndexOf('{', StringComparison.Ordinal);
+            var close = attribute.LastIndexOf('}');
+            if (open < 0 || close <= open) continue;
+            PsValue converted;
+            try
+            {
+                converted = type is null ? value : ScriptExpressions.Cast(value, type);
+            }
+            catch (ScriptExpressionException)
+            {
+                return; // the assignment's own conversion reports it
+            }
+
+            var name = VariableValueTemplate.VariableName(written);
+            var bare = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            if (await ValidateScriptAsync(new ScriptParameters.ScriptValidation(bare, converted, attribute[(open + 1)..close]), blockNesting) is not null)
+            {
+                throw new ScriptExpressionException(PipelineVariables.VariableValidationFailure(bare, converted, adding: scope.Variables.Get(name) is null));
+            }
+        }
+    }
+
     private async ValueTask<ScriptParameters.BindingError?> ValidateScriptAsync(ScriptParameters.ScriptValidation validation, int blockNesting)
     {
         var elements = validation.Value is PsNil ? [] : ScriptParameters.ValidatedElements(validation.Value);

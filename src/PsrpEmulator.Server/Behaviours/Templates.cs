@@ -886,6 +886,13 @@ internal sealed class PipelineVariables
         if (locals is not null && locals.Remove(name))
         {
             if (locals.Count == 0) locals = null;
+            // A function's parameter is its scope's too, with any type and attributes it kept.
+            if (functionScopes is [.., var own] && own.Remove(name))
+            {
+                own.Remove(ConstraintKey(name));
+                own.Remove(ValidationKey(name));
+            }
+
             return true;
         }
 
@@ -896,6 +903,7 @@ internal sealed class PipelineVariables
                 if (functionScopes[i].Remove(name))
                 {
                     functionScopes[i].Remove(ConstraintKey(name));
+                    functionScopes[i].Remove(ValidationKey(name));
                     return true;
                 }
             }
@@ -905,7 +913,85 @@ internal sealed class PipelineVariables
     }
 
     // A variable's type constraint ([int]$x = ...) is kept beside it, under a name no script variable can have.
-    private static string ConstraintKey(string name) => "type:" + name;
+    internal static string ConstraintKey(string name) => "type:" + name;
+
+    // Its validation attributes ([ValidateRange(1,5)]$x = ...) the same way: their texts, a line each.
+    internal static string ValidationKey(string name) => "validate:" + name;
+
+    // A function's parameter's type is kept with this mark: its conversion's failure is the cast's own error, as for the
+    // function's typed local it is in PowerShell, not the variable's ArgumentTransformationMetadataException.
+    private const string ParameterTypeMark = "parameter ";
+
+    /// <summary>What a function's scope keeps for its parameter of <paramref name="type"/> (under <see cref="ConstraintKey"/>; the mark alone for an untyped one).</summary>
+    internal static PsrpEmulator.Protocol.Clixml.PsValue ParameterConstraint(ScriptExpressions.KnownType? type) => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(ParameterTypeMark + type?.FullName);
+
+    /// <summary>
+    /// The .NET types of the attributes the variable the current scope sees keeps (PSVariable.Attributes): a function's
+    /// parameter's ParameterAttribute, its type's ArgumentTypeConverterAttribute, then its validation attributes in order
+    /// (<c>ValidateRangeAttribute</c>).
+    /// </summary>
+    public IReadOnlyList<string> AttributeTypeNames(string name)
+    {
+        name = BracedVariableNames.Decode(name);
+        if (!Runspace.HasTypeConstraints) return [];
+        PsrpEmulator.Protocol.Clixml.PsValue? type = null, validations = null;
+        for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0 && type is null && validations is null; i--)
+        {
+            if (!functionScopes![i].ContainsKey(name)) continue;
+            type = functionScopes[i].GetValueOrDefault(ConstraintKey(name));
+            validations = functionScopes[i].GetValueOrDefault(ValidationKey(name));
+            if (type is null && validations is null) return [];
+        }
+
+        if (type is null && validations is null && Existing is { } session)
+        {
+            session.TryGetVariable(ConstraintKey(name), out type);
+            session.TryGetVariable(ValidationKey(name), out validations);
+        }
+
+        if (VariableAttributes.Kept(type, validations) is not { } kept) return [];
+        List<string> names = [];
+        if (kept.ParameterType) names.Add("System.Management.Automation.ParameterAttribute");
+        if (kept.Type is not null) names.Add("System.Management.Automation.ArgumentTypeConverterAttribute");
+        foreach (var attribute in kept.Validations ?? [])
+        {
+            var text = attribute.Trim().TrimStart('[').TrimStart();
+            var end = text.IndexOfAny(['(', ']']);
+            names.Add("System.Management.Automation." + (end < 0 ? text : text[..end]).Trim() + "Attribute");
+        }
+
+        return names;
+    }
+
+    /// <summary>Whether the name is one a variable's kept type or validation attributes are under, not a variable's.</summary>
+    internal static bool IsAttributeKey(string name) => name.StartsWith("type:", StringComparison.Ordinal) || name.StartsWith("validate:", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A function call's own scope, made from its bound parameters (and automatic variables): they are its scope's
+    /// variables, with the types and validation attributes they kept (its assignments find them there, a function it
+    /// calls does not, and an assignment by that function leaves them as they were). The attributes are taken out of
+    /// <paramref name="locals"/>, which the call still reads first.
+    /// </summary>
+    internal Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> FunctionScopeOf(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals)
+    {
+        var scope = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(locals, StringComparer.OrdinalIgnoreCase);
+        if (RemoveAttributeKeys(locals)) Runspace.HasTypeConstraints = true;
+        return scope;
+    }
+
+    /// <summary>The kept types and validation attributes taken out of a call's locals (a dot-sourced call's are the caller's plain variables); true when there were any.</summary>
+    internal static bool RemoveAttributeKeys(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals)
+    {
+        List<string>? keys = null;
+        foreach (var name in locals.Keys)
+        {
+            if (IsAttributeKey(name)) (keys ??= []).Add(name);
+        }
+
+        if (keys is null) return false;
+        foreach (var name in keys) locals.Remove(name);
+        return true;
+    }
 
     // A variable's options (ReadOnly, Constant) are kept beside it the same way.
     private static string OptionKey(string name) => "option:" + name;
@@ -944,30 +1030,40 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>An assignment: in a function, to the function's own scope; else to the session's.</summary>
-    /// <exception cref="ScriptExpressionException">The variable has a type (<c>[int]$x</c>) the value does not convert to.</exception>
+    /// <exception cref="ScriptExpressionException">The variable has a type (<c>[int]$x</c>) the value does not convert to, or a validation attribute it fails.</exception>
+    /// <param name="type">The type the assignment gives the variable (<c>[int]$x = ...</c>).</param>
     /// <param name="force">Set-Variable -Force: a ReadOnly variable changes too (a Constant one never).</param>
-    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
+    /// <param name="validations">The validation attributes the assignment gives the variable (<c>[ValidateRange(1,5)]$x = ...</c>), as written.</param>
+    public void Set(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false, IReadOnlyList<string>? validations = null)
     {
         name = BracedVariableNames.Decode(name);
         if (Runspace.HasVariableOptions && !(force && Options(name)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: false);
         if (name == "_") ClearDollarUnder();
-        Remove(name);
         if (functionScopes is not null)
         {
             var own = functionScopes[^1];
-            var typed = Runspace.HasTypeConstraints;
-            own[name] = Constrained(value, type, typed && own.TryGetValue(ConstraintKey(name), out var kept) ? kept : null);
-            if (type is null) return;
-            own[ConstraintKey(name)] = PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName);
+            var attributes = new VariableAttributes(type, validations);
+            if (attributes.Given || Runspace.HasTypeConstraints)
+            {
+                // Converted and validated first: refused, the variable (a parameter's too) keeps its value.
+                var kept = attributes.Given ? null : VariableAttributes.Kept(own.GetValueOrDefault(ConstraintKey(name)), own.GetValueOrDefault(ValidationKey(name)));
+                value = Constrained(name, value, attributes, kept, existed: own.ContainsKey(name) || locals?.ContainsKey(name) == true);
+            }
+
+            Remove(name);
+            own[name] = value;
+            if (!attributes.Given) return;
+            attributes.Keep(own, name);
             Runspace.HasTypeConstraints = true;
             return;
         }
 
-        SetSession(name, value, type);
+        SetSession(name, value, type, validations);
+        Remove(name);
     }
 
     /// <summary><c>$global:x = ...</c> / <c>$script:x = ...</c>: the session's variable, from inside a function too.</summary>
-    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false)
+    public void SetGlobal(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, bool force = false, IReadOnlyList<string>? validations = null)
     {
         name = BracedVariableNames.Decode(name);
         if (Runspace.HasVariableOptions && !(force && Options(name, session: true)?.Contains("Constant", StringComparison.OrdinalIgnoreCase) != true)) CheckWritable(name, session: true);
@@ -978,40 +1074,116 @@ internal sealed class PipelineVariables
             foreach (var scope in functionScopes) scope.Remove(name);
         }
 
-        SetSession(name, value, type);
+        SetSession(name, value, type, validations);
     }
 
-    private void SetSession(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type)
+    private void SetSession(string name, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type, IReadOnlyList<string>? validations)
     {
         var runspace = Runspace;
-        var kept = runspace.HasTypeConstraints && runspace.TryGetVariable(ConstraintKey(name), out var constraint) ? constraint : null;
-        runspace.SetVariable(name, Constrained(value, type, kept));
-        if (type is null) return;
-        runspace.SetVariable(ConstraintKey(name), PsrpEmulator.Protocol.Clixml.PsPrimitive.String(type.FullName));
+        var attributes = new VariableAttributes(type, validations);
+        if (!attributes.Given && !runspace.HasTypeConstraints)
+        {
+            runspace.SetVariable(name, value);
+            return;
+        }
+
+        var kept = attributes.Given ? null : VariableAttributes.Kept(
+            runspace.TryGetVariable(ConstraintKey(name), out var constraint) ? constraint : null,
+            runspace.TryGetVariable(ValidationKey(name), out var validation) ? validation : null);
+        runspace.SetVariable(name, Constrained(name, value, attributes, kept, existed: attributes.Given && runspace.TryGetVariable(name, out _)));
+        if (!attributes.Given) return;
+        runspace.SetVariable(ConstraintKey(name), attributes.TypeText);
+        runspace.SetVariable(ValidationKey(name), attributes.ValidationText);
         runspace.HasTypeConstraints = true;
+    }
+
+    /// <summary>
+    /// The attributes an assignment gives a variable (<c>[ValidateRange(1,5)][int]$x = ...</c>), which replace any it had,
+    /// or those it kept from such an assignment.
+    /// </summary>
+    private readonly record struct VariableAttributes(ScriptExpressions.KnownType? Type, IReadOnlyList<string>? Validations, bool ParameterType = false)
+    {
+        /// <summary>Whether the assignment gave any (then they replace the variable's, none given included).</summary>
+        public bool Given => Type is not null || Validations is not null;
+
+        public PsrpEmulator.Protocol.Clixml.PsValue TypeText => Type is null ? PsrpEmulator.Protocol.Clixml.PsNil.Instance : PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Type.FullName);
+
+        public PsrpEmulator.Protocol.Clixml.PsValue ValidationText => Validations is not { Count: > 0 } ? PsrpEmulator.Protocol.Clixml.PsNil.Instance : PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Join('\n', Validations));
+
+        /// <summary>The variable's own, from the texts kept beside it.</summary>
+        public static VariableAttributes? Kept(PsrpEmulator.Protocol.Clixml.PsValue? type, PsrpEmulator.Protocol.Clixml.PsValue? validations)
+        {
+            var typeName = type is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string text } ? text : null;
+            var parameter = typeName is not null && typeName.StartsWith(ParameterTypeMark, StringComparison.Ordinal);
+            var keptTypeName = parameter ? typeName![ParameterTypeMark.Length..] : typeName;
+            var keptType = string.IsNullOrEmpty(keptTypeName) ? null : ScriptExpressions.ResolveType(keptTypeName);
+            string[]? keptValidations = validations is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string lines } ? lines.Split('\n') : null;
+            return keptType is null && keptValidations is null && !parameter ? null : new VariableAttributes(keptType, keptValidations, parameter);
+        }
+
+        /// <summary>Kept beside the variable in a function's scope (none removes what it had).</summary>
+        public void Keep(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> scope, string name)
+        {
+            if (Type is null) scope.Remove(ConstraintKey(name));
+            else scope[ConstraintKey(name)] = TypeText;
+            if (Validations is not { Count: > 0 }) scope.Remove(ValidationKey(name));
+            else scope[ValidationKey(name)] = ValidationText;
+        }
     }
 
     // The value as the variable holds it: converted to a type given now ([int]$x = '5'), else to the type the variable
     // kept from such an assignment, as PowerShell's ArgumentTypeConverterAttribute on the variable converts it (its
-    // failure either way ArgumentTransformationMetadataException, MetadataError: pwsh 7.6 for [int]$x = 'abc').
-    private static PsrpEmulator.Protocol.Clixml.PsValue Constrained(PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type, PsrpEmulator.Protocol.Clixml.PsValue? kept)
+    // failure either way ArgumentTransformationMetadataException, MetadataError: pwsh 7.6 for [int]$x = 'abc'); then
+    // checked by the validation attributes given now or kept (PSVariable.IsValidValue): a variable made by this
+    // assignment refuses the attribute (PSVariableAttributeCollection's InvalidMetadataForCurrentValue, and it is not
+    // made), any other the value (Metadata.InvalidValueFailure, the value kept), both ValidateSetFailure, MetadataError.
+    private static PsrpEmulator.Protocol.Clixml.PsValue Constrained(string name, PsrpEmulator.Protocol.Clixml.PsValue value, VariableAttributes given, VariableAttributes? kept, bool existed)
     {
-        var constraint = type;
-        if (constraint is null && (kept is not PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string typeName } || (constraint = ScriptExpressions.ResolveType(typeName)) is null)) return value;
-        try
+        var attributes = given.Given ? given : kept ?? default;
+        var converted = value;
+        if (attributes.Type is { } constraint)
         {
-            return ScriptExpressions.Cast(value, constraint);
-        }
-        catch (ScriptExpressionException e)
-        {
-            throw new ScriptExpressionException(e.Error with
+            try
             {
-                FullyQualifiedErrorId = "RuntimeException",
-                Category = PsrpEmulator.Protocol.Psrp.ErrorCategory.MetadataError,
-                ExceptionType = "System.Management.Automation.ArgumentTransformationMetadataException",
-                TargetName = null,
-            });
+                converted = ScriptExpressions.Cast(value, constraint);
+            }
+            catch (ScriptExpressionException e) when (attributes.ParameterType)
+            {
+                throw new ScriptExpressionException(e.Error with { TargetName = null });
+            }
+            catch (ScriptExpressionException e)
+            {
+                throw new ScriptExpressionException(e.Error with
+                {
+                    FullyQualifiedErrorId = "RuntimeException",
+                    Category = PsrpEmulator.Protocol.Psrp.ErrorCategory.MetadataError,
+                    ExceptionType = "System.Management.Automation.ArgumentTransformationMetadataException",
+                    TargetName = null,
+                });
+            }
         }
+
+        foreach (var attribute in attributes.Validations ?? [])
+        {
+            if (ScriptParameters.PropertyValidationFailure(attribute, converted) is not null) throw new ScriptExpressionException(VariableValidationFailure(name, converted, adding: given.Given && !existed));
+        }
+
+        return converted;
+    }
+
+    /// <summary>
+    /// A value a variable's validation attribute refuses: <paramref name="adding"/>, the assignment that gives a new
+    /// variable its attributes (PSVariableAttributeCollection's InvalidMetadataForCurrentValue), else Metadata's
+    /// InvalidValueFailure; both ValidateSetFailure, MetadataError, with the value's ToString().
+    /// </summary>
+    internal static ScriptedError VariableValidationFailure(string name, PsrpEmulator.Protocol.Clixml.PsValue value, bool adding)
+    {
+        var shown = value is PsrpEmulator.Protocol.Clixml.PsNil ? null : Display(ScriptExpressions.Method(value, "ToString", []));
+        return new ScriptedError(
+            adding
+                ? $"The attribute cannot be added because variable {name} with value {shown} would no longer be valid."
+                : $"The variable cannot be validated because the value {shown ?? "$null"} is not a valid value for the {name} variable.",
+            "ValidateSetFailure", PsrpEmulator.Protocol.Psrp.ErrorCategory.MetadataError, "System.Management.Automation.ValidationMetadataException");
     }
 
     /// <summary>
@@ -1019,17 +1191,17 @@ internal sealed class PipelineVariables
     /// <c>script:x</c>, <c>local:x</c>, <c>private:x</c>: the current scope's, which its children do not see in
     /// PowerShell; here they do).
     /// </summary>
-    public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null)
+    public void SetScoped(string written, PsrpEmulator.Protocol.Clixml.PsValue value, ScriptExpressions.KnownType? type = null, IReadOnlyList<string>? validations = null)
     {
         written = BracedVariableNames.Decode(written);
         var bare = written.Trim().TrimStart('$');
         var colon = bare.IndexOf(':', StringComparison.Ordinal);
         var prefix = colon > 0 ? bare[..colon] : string.Empty;
         var name = bare[(colon + 1)..];
-        if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value, type);
+        if (prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase)) SetGlobal(name, value, type, validations: validations);
         else if (prefix.Equals("function", StringComparison.OrdinalIgnoreCase)) SetFunctionItem(name, value);
         else if (prefix.Equals("alias", StringComparison.OrdinalIgnoreCase)) Set("alias:" + name, PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Display(value)));
-        else Set(name, value, type);
+        else Set(name, value, type, validations: validations);
     }
 
     // $function:name = value, as FunctionProvider.SetSessionStateItem takes it: a script block is the function's body, a
