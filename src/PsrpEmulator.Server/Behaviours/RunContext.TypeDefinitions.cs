@@ -225,11 +225,15 @@ internal sealed partial class RunContext
         CheckNesting(blockNesting, "constructor calls");
         var instance = new PsObject(scriptClass.TypeNames) { ToStringValue = scriptClass.Name };
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        List<string>? hidden = null;
         foreach (var property in scriptClass.Chain.SelectMany(c => c.Definition.Properties).Where(p => !p.IsStatic))
         {
             if (!taken.Add(property.Name)) continue;
             instance.AdaptedProperties.Add(new PsProperty(property.Name, await PropertyInitialValueAsync(property, to, blockNesting)));
+            if (property.IsHidden) (hidden ??= []).Add(property.Name);
         }
+
+        if (hidden is not null) HiddenProperties.Hide(instance, [.. hidden]);
 
         await ConstructAsync(scriptClass, instance, arguments, to, blockNesting);
         await RefreshClassTextAsync(instance, scriptClass, to, blockNesting);

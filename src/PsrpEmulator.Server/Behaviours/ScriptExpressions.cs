@@ -1118,7 +1118,8 @@ internal static partial class ScriptExpressions
         value.TypeNames is [var first, ..] && first.StartsWith("System.Management.Automation.PSMemberInfoIntegratingCollection", StringComparison.Ordinal);
 
     private static PsValue MemberNamed(PsObject members, string name) =>
-        members.Items.FirstOrDefault(i => i is PsObject member && string.Equals(member["Name"]?.ToDisplayString(), name, StringComparison.OrdinalIgnoreCase)) ?? PsNil.Instance;
+        members.Items.FirstOrDefault(i => i is PsObject member && string.Equals(member["Name"]?.ToDisplayString(), name, StringComparison.OrdinalIgnoreCase))
+        ?? VariableValueTemplate.HiddenMemberNamed(members, name) ?? PsNil.Instance;
 
     // The member collection's methods: Item(name) as its indexer, Match(pattern) the members whose names match,
     // Remove(name) an instance member of the object.

@@ -398,9 +398,11 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     private static PsObject PSObjectView(PsObject value)
     {
         var isCustom = value.TypeNames is [PsObjects.PSCustomObjectTypeName, ..];
+        var hides = HiddenProperties.Any(value);
         var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(p => PropertyInfo(p.Name, p.Value, isCustom ? ValueProperties.NoteProperty : ValueProperties.DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}"));
+            .Where(p => !hides || !HiddenProperties.IsHidden(value, p.Name))
+            .Select(p => OwnPropertyInfo(p, isCustom));
         // A primitive with notes (a Get-Content line): the primitive's own properties after its notes ("int Length {get;}").
         if (value is { BaseValue: { } wrapped } && !ValueProperties.IsEnum(value) && ValueProperties.Of(wrapped) is { } own)
         {
@@ -485,6 +487,20 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         if (value is PsObject owner && owner.TypeNames is not null) ScriptExpressions.TypeNameOwners.AddOrUpdate(list, owner);
         return list;
     }
+
+    // An object's own property as its PSObject lists it: a PSCustomObject's a note, another's a .NET property.
+    private static PsValue OwnPropertyInfo(PsProperty p, bool isCustom) =>
+        PropertyInfo(p.Name, p.Value, isCustom ? ValueProperties.NoteProperty : ValueProperties.DotNetProperty, settable: true, ShortTypeName(ScriptExpressions.DotNetTypeName(p.Value)) + $" {p.Name}={PipelineVariables.Display(p.Value)}");
+
+    /// <summary>
+    /// <c>.PSObject.Properties['h']</c> of a class's hidden property, which the collection does not list but its indexer
+    /// finds (PSMemberInfoIntegratingCollection's lookup by name sees hidden members); null for any other name.
+    /// </summary>
+    internal static PsValue? HiddenMemberNamed(PsObject collection, string name) =>
+        PropertyOwners.TryGetValue(collection, out var owner) && HiddenProperties.IsHidden(owner, name) &&
+        owner.AdaptedProperties.Find(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } hidden
+            ? OwnPropertyInfo(hidden, isCustom: false)
+            : null;
 
     // The object whose .PSObject.Properties a collection is, so that its Remove changes that object.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<PsObject, PsObject> PropertyOwners = [];

@@ -151,6 +151,20 @@ public class ClassDefinitionTests
                 "Age=Property=int Age {get;set;}",
                 "Name=Property=string Name {get;set;}")));
 
+    // pwsh 7.6.9 printed the same for this script (5.1 hides them the same way: the member's IsHidden).
+    [Test]
+    public async Task Hidden_properties_are_left_out_of_PSObject_Properties_Select_Object_star_formatting_and_CSV_but_reached_by_name() =>
+        Assert.That(await OutputOfAsync(
+                "class C { [int]$a = 1; hidden [int]$h = 2 }\nclass D : C { [string]$b = 'x'; hidden $k = 3 }\n$d = [D]::new()\n" +
+                "($d.PSObject.Properties | ForEach-Object Name) -join ','; @($d.PSObject.Properties).Count; " +
+                "($d | Select-Object -Property *).PSObject.Properties.Name -join ','; " +
+                "$d | ConvertTo-Csv -NoTypeInformation; ($d | Format-List | Out-String).Trim(); " +
+                "$d.h = 5; $d.h; $d.PSObject.Properties['k'].Value; ($d | Select-Object h).h; $d | ConvertTo-Json -Compress"),
+            Is.EqualTo(string.Join("|",
+                "b,a", "2", "b,a", "\"b\",\"a\"", "\"x\",\"1\"", "b : x\r\na : 1", "5", "3", "5",
+                // ConvertTo-Json reads the .NET properties, hidden ones too (pwsh 7.6.9).
+                "{\"b\":\"x\",\"k\":3,\"a\":1,\"h\":5}")));
+
     [Test]
     public async Task Using_namespace_lets_the_session_name_its_types_without_the_namespace()
     {

@@ -1289,9 +1289,10 @@ internal static class FormatViews
     private static List<string> Distinct(IEnumerable<PsProperty> properties, PsObject o)
     {
         var names = new List<string>(o.AdaptedProperties.Count + o.ExtendedProperties.Count);
+        var hides = HiddenProperties.Any(o);
         foreach (var p in properties)
         {
-            if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase)) names.Add(p.Name);
+            if (!names.Contains(p.Name, StringComparer.OrdinalIgnoreCase) && !(hides && HiddenProperties.IsHidden(o, p.Name))) names.Add(p.Name);
         }
 
         return names;
