@@ -661,11 +661,27 @@ internal sealed partial class RunContext
     {
         var output = to ?? host;
         var stages = new List<Stage>(pipeline.Stages.Count);
+        // -PipelineVariable (-pv) of any command but a simple function's (whose $args it is): each object the command
+        // writes is the variable while the commands after it take it; it is gone once the pipeline is done.
+        var pipelineVariables = new string?[pipeline.Stages.Count + 1];
+        if (Statements.PipelineVariable(pipeline.First) is var (firstBare, firstVariable) &&
+            !(scope.Variables.Function(UnknownCommandScript.FirstWordOf(firstBare)) is { } firstFunction && !ScriptParameters.IsAdvanced(firstFunction)))
+        {
+            pipeline = pipeline with { First = firstBare };
+            pipelineVariables[0] = firstVariable;
+        }
+
         try
         {
             for (var index = 0; index < pipeline.Stages.Count; index++)
             {
                 var (command, words, function) = pipeline.Stages[index];
+                if ((function is null || ScriptParameters.IsAdvanced(function)) && TakePipelineVariable(words) is var (stageWords, stageVariable))
+                {
+                    words = stageWords;
+                    pipelineVariables[index + 1] = stageVariable;
+                }
+
                 _downstreamWidth = command is "Format-Table" or "Format-List" or "Format-Wide" && function is null && index + 1 < pipeline.Stages.Count &&
                     pipeline.Stages[index + 1] is { Command: "Out-String" or "Out-File", FunctionBody: null } next
                     ? await DownstreamWidthAsync(next.Command, next.Arguments, to, blockNesting) ?? 0
@@ -733,20 +749,53 @@ internal sealed partial class RunContext
                 stages[i].Emit = next.ProcessAsync;
                 stages[i].EndNext = next.EndAsync;
             }
+
+            if (pipelineVariables[i + 1] is { } name)
+            {
+                var emit = stages[i].Emit;
+                stages[i].Emit = value =>
+                {
+                    scope.Variables.SetLocal(name, value);
+                    return emit(value);
+                };
+            }
         }
 
         try
         {
-            await RunStagesAsync(pipeline, stages, output, blockNesting);
+            await RunStagesAsync(pipeline, stages, output, blockNesting, pipelineVariables[0]);
         }
         catch (FunctionTerminatedException e) when (e.CallDepth == scope.Variables.CallDepth + 1)
         {
             // $PSCmdlet.ThrowTerminatingError in a function this pipeline runs as a stage: the pipeline's statement ends with it.
             await WriteStatementErrorAsync(e.Error, output, passesOwnAction: true);
         }
+        finally
+        {
+            foreach (var name in pipelineVariables)
+            {
+                if (name is not null) scope.Variables.SetLocal(name, null);
+            }
+        }
     }
 
-    private async ValueTask RunStagesAsync(ParsedPipeline pipeline, List<Stage> stages, IPipelineHost output, int blockNesting)
+    // A later command's -PipelineVariable name (-pv name, -PipelineVariable:name): its words without it, and the name.
+    private static (List<string> Words, string Name)? TakePipelineVariable(List<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var parts = words[i].Split(':', 2);
+            if (!parts[0].Equals("-PipelineVariable", StringComparison.OrdinalIgnoreCase) && !parts[0].Equals("-pv", StringComparison.OrdinalIgnoreCase)) continue;
+            if (parts.Length == 1 && i + 1 >= words.Count) return null; // the binder's MissingArgument, as without this
+            var rest = new List<string>(words);
+            rest.RemoveRange(i, parts.Length == 2 ? 1 : 2);
+            return (rest, (parts.Length == 2 ? parts[1] : words[i + 1]).Trim('\'', '"'));
+        }
+
+        return null;
+    }
+
+    private async ValueTask RunStagesAsync(ParsedPipeline pipeline, List<Stage> stages, IPipelineHost output, int blockNesting, string? firstVariable = null)
     {
         foreach (var stage in stages) await stage.BeginAsync();
         // Select-Object -First stops what is before it, then ends itself and what is after it; a later one can stop
@@ -763,7 +812,12 @@ internal sealed partial class RunContext
                     // A statement-terminating error of the first command (its binding, an expression's exception) ends
                     // the pipeline: what it wrote before stays passed on, but no later command ends (Get-ChildItem -Foo
                     // | Measure-Object writes no count).
-                    if (!await RunPipelineHeadAsync(pipeline.First, new EmittingHost(output, value => ReferenceEquals(value, PsNil.AutomationNull) ? ValueTask.CompletedTask : DownstreamAsync(stages[0], value)),
+                    if (!await RunPipelineHeadAsync(pipeline.First, new EmittingHost(output, value =>
+                            {
+                                if (ReferenceEquals(value, PsNil.AutomationNull)) return ValueTask.CompletedTask;
+                                if (firstVariable is not null) scope.Variables.SetLocal(firstVariable, value);
+                                return DownstreamAsync(stages[0], value);
+                            }),
                         blockNesting + 1))
                     {
                         break;

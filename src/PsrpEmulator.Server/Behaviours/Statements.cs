@@ -1159,6 +1159,33 @@ internal static partial class Statements
         }
     }
 
+    /// <summary>
+    /// A command's <c>-PipelineVariable name</c> / <c>-pv name</c> (<c>-PipelineVariable:name</c>): the command's text
+    /// without it, and the name; null when it has none, or is not a command.
+    /// </summary>
+    public static (string Bare, string Name)? PipelineVariable(string statement)
+    {
+        var text = statement.Trim();
+        if ((text.IndexOf("-p", StringComparison.OrdinalIgnoreCase) < 0) || !ScriptExpressions.IsCommandMode(text)) return null;
+        foreach (System.Text.RegularExpressions.Match match in PipelineVariableSyntax().Matches(text))
+        {
+            var topLevel = false;
+            foreach (var position in TopLevelPositions(text, c => c == '|' || char.IsWhiteSpace(c)))
+            {
+                if (position == match.Index) topLevel = true;
+                if (position >= match.Index || text[position] == '|') break;
+            }
+
+            if (topLevel) return (text.Remove(match.Index, match.Length).Trim(), match.Groups["variable"].Value.Trim('\'', '"'));
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s+-(?:PipelineVariable|pv)(?::|\s+)(?<variable>'?""?\w+'?""?)(?=\s|$|;|\|)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PipelineVariableSyntax();
+
     [System.Text.RegularExpressions.GeneratedRegex(
         @"\s+(?:-(?<name>ErrorAction|EA|WarningAction|WA)(?::|\s+)(?<value>'?""?(?:SilentlyContinue|Stop|Continue|Ignore|Inquire|Suspend|[0-5])'?""?)" +
         @"|-(?<stream>ErrorVariable|EV|WarningVariable|WV|OutVariable|OV)(?::|\s+)(?<variable>'?""?\+?\w+'?""?)" +

@@ -2526,11 +2526,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             var words = given.Skip(1).Where(w => !w.Equals("-InputObject", StringComparison.OrdinalIgnoreCase)).ToList();
-            // -OutBuffer n (-ob), a common parameter that changes nothing written: not an object to write.
+            // -OutBuffer n (-ob), a common parameter that changes nothing written: not an object to write; nor is
             for (var i = words.Count - 1; i >= 0; i--)
             {
                 var common = words[i].Split(':', 2);
-                if (!common[0].Equals("-OutBuffer", StringComparison.OrdinalIgnoreCase) && !common[0].Equals("-ob", StringComparison.OrdinalIgnoreCase)) continue;
+                // -PipelineVariable name (-pv) alone: no command after it reads the variable (a pipeline's is taken off
+                // by the pipeline, which sets it).
+                if (!common[0].Equals("-OutBuffer", StringComparison.OrdinalIgnoreCase) && !common[0].Equals("-ob", StringComparison.OrdinalIgnoreCase) &&
+                    !common[0].Equals("-PipelineVariable", StringComparison.OrdinalIgnoreCase) && !common[0].Equals("-pv", StringComparison.OrdinalIgnoreCase)) continue;
                 words.RemoveRange(i, common.Length == 1 && i + 1 < words.Count ? 2 : 1);
             }
 

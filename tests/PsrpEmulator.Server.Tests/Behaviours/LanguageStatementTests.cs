@@ -916,6 +916,17 @@ public class LanguageStatementTests
     public async Task ErrorVariable_WarningVariable_and_OutVariable_keep_what_the_command_wrote(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // pwsh 7.6.9 printed the same for each (Get-Service aside, which it has not on Linux).
+    [TestCase("Write-Output 1,2 -PipelineVariable pv | ForEach-Object { \"$pv-$_\" }; \"after: $pv\"", "1-1|2-2|after: ")]
+    [TestCase("1..2 | Write-Output -PipelineVariable q | % { \"q=$q\" }; 1..2 | Select-Object -pv sel | % { \"sel=$sel\" }", "q=1|q=2|sel=1|sel=2")]
+    [TestCase("1..3 | % { $_ * 10 } -pv t | % { \"$t/$_\" }", "10/10|20/20|30/30")]
+    [TestCase("Write-Output 4,5 -pv w | Where-Object { $w -gt 4 } | % { \"w=$w\" }; Write-Output 3 -PipelineVariable:p2; \"p2=$p2\"", "w=5|3|p2=")]
+    [TestCase("Get-Service -Name WinRM -pv s | Select-Object -ExpandProperty Status | % { \"$($s.Name) $_\" }", "WinRM Running")]
+    // An advanced function has the common parameter; a simple one takes -pv x as two more of its $args.
+    [TestCase("function adv { [CmdletBinding()] param() 'a' }; adv -pv y | % { \"y=$y\" }; function simple { \"s:$args\" }; simple -pv x | % { \"x=$x $_\" }", "y=a|x= s:-pv x")]
+    public async Task PipelineVariable_is_each_object_a_command_writes_while_the_commands_after_it_take_it(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     /// <summary>
     /// -ErrorAction governs only the errors a command writes: its terminating errors (a parameter binding error, a
     /// cmdlet's ThrowTerminatingError) are shown under SilentlyContinue and Ignore too, and -ErrorVariable keeps them.
