@@ -276,6 +276,17 @@ public sealed class ParseErrorInteropTests
         "class P { [int] F() { return 1 }; [int]$b }",
         "class P {\n  [int] F() { return 1 }\n  ;\n}",
         "class P { ; [int]$b }",
+        // A command's argument, or a cast's operand, in a parenthesis left open: the same.
+        "f(1,",
+        "f (1,",
+        "Get-Item (1,",
+        "Write-Output -x (1 +",
+        "$x = [int](1 -",
+        "$x = [string[]](1,",
+        "$a -eq (1 +",
+        "Get-Item -Path (Join-Path 'a'",
+        // A '$' that starts no name, where a value is to come.
+        "[int]$ = 5",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.
@@ -345,6 +356,9 @@ public sealed class ParseErrorInteropTests
         "class P { [hashtable]$h = @{ a = 1 }; [int]$b = 2 }; [P]::new().b",
         "class P { [int] F() { return 1 } [int]$b }",
         "class P {\n  [int]$a\n\n  ;\n}",
+        // A '$' at a statement's start that starts no name is a command's name ('$'), its arguments '=' and 5.
+        "$ = 5",
+        "$ += 1",
     ];
 
     [TestCaseSource(nameof(Refused))]

@@ -25,10 +25,19 @@ internal static partial class Statements
     {
         var text = statement.Trim();
         if (text.Length < 3 || !text.Contains('=', StringComparison.Ordinal) || !StartsExpressionStatement(text)) return;
+        // A '$' that starts no variable name ("$ = 5") is a generic token: a command named '$', its arguments '=' and 5.
+        if (text[0] == '$' && !(char.IsLetterOrDigit(text[1]) || text[1] is '_' or '{' or '(' or '?' or '^' or '$' or ':')) return;
         if (AssignmentOperator(text) is not { } at) return;
         var compound = at > 0 && text[at - 1] is '+' or '-' or '*' or '/' or '%';
         if (InvalidAssignmentTarget(text, 0, compound ? at - 1 : at, simple: !compound) is var (offset, length))
         {
+            // A typed '$' ("[int]$ = 5"): the parser finds the '$' token where a value was to come.
+            if (length == 1 && text[offset] == '$' && offset > 0 && text[..offset].TrimEnd().EndsWith(']'))
+            {
+                throw new ScriptParseException(ScriptedError.ParseError("Unexpected token '$' in expression or statement.", "UnexpectedToken",
+                    script => PlaceInStatement(script, text, offset, length)));
+            }
+
             throw new ScriptParseException(ScriptedError.ParseError(InvalidLeftHandSideMessage, "InvalidLeftHandSide",
                 script => PlaceInStatement(script, text, offset, length)));
         }

@@ -480,8 +480,32 @@ internal static partial class Statements
         while (j >= 0 && text[j] is ' ' or '\t') j--;
         return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r' ||
             // The value of a throw, return or exit statement.
-            j < i - 1 && FlowKeywordBefore().IsMatch(text.AsSpan(0, j + 1));
+            j < i - 1 && FlowKeywordBefore().IsMatch(text.AsSpan(0, j + 1)) ||
+            // A cast's operand ([int](1 + 2)).
+            text[j] == ']' && TypeLiteralBefore().IsMatch(text.AsSpan(0, j + 1)) ||
+            // A command's argument (f(1, 2), Get-Item (1, 2), -Path (...)) or an operator's operand (-eq (...)): after a
+            // bare word, not a keyword's condition (if (...), which the statements check), nor a member's (.Name (...)).
+            BareWordBefore().Match(text, 0, j + 1) is { Success: true } word && !ParenKeywords.Contains(word.Groups["word"].Value) &&
+            !FunctionKeywordBefore().IsMatch(text.AsSpan(0, word.Groups["word"].Index)); // a function's parameter list (function f()
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(])(?:function|filter|workflow|configuration)\s+$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex FunctionKeywordBefore();
+
+    // The keywords whose '(' is their own (a condition, a parameter list): the statements report what they leave open.
+    private static readonly HashSet<string> ParenKeywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "if", "elseif", "while", "for", "foreach", "switch", "function", "filter", "workflow", "param", "catch", "until", "trap", "using", "class", "enum", "data",
+        "dynamicparam", "begin", "process", "end", "clean", "do", "try", "finally", "else", "configuration", "parallel", "sequence", "inlinescript",
+    };
+
+    // A type literal ending the text ([int], [System.IO.Path], [string[]]) at a value's start, not an index ($a[0]).
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s=(,;{|+*/%!])\[\s*[A-Za-z_][\w.]*(?:\[\])?\s*\]$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex TypeLiteralBefore();
+
+    // A bare word ending the text (a command's name or argument, a parameter, an operator) after a token's start.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{(|])(?<word>-?[A-Za-z][\w\-]*)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BareWordBefore();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(])(?:throw|return|exit)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FlowKeywordBefore();
