@@ -603,6 +603,7 @@ internal static partial class ScriptExpressions
             ("System.TimeZoneInfo", "LOCAL" or "UTC") or (CultureInfoTypeName, "INVARIANTCULTURE" or "CURRENTCULTURE" or "CURRENTUICULTURE" or "INSTALLEDUICULTURE" or "GETCULTUREINFO" or "NEW" or "CREATESPECIFICCULTURE") or (IPAddressTypeName, "PARSE" or "ANY" or "LOOPBACK" or "IPV6LOOPBACK" or "BROADCAST" or "NONE") or ("System.Boolean", "PARSE") or ("System.TimeSpan", "FROMDAYS" or "FROMHOURS" or "FROMMINUTES" or "FROMSECONDS" or "FROMMILLISECONDS" or "FROMTICKS" or "ZERO" or "NEW") or ("System.Net.Dns", "GETHOSTNAME" or "GETHOSTADDRESSES" or "GETHOSTENTRY" or "GETHOSTBYNAME") or (WindowsIdentityTypeName, "GETCURRENT") or (WindowsPrincipalTypeName, "NEW") or ("System.Management.Automation.ScriptBlock", "CREATE") or
             ("Microsoft.Win32.Registry", "GETVALUE" or "SETVALUE" or "LOCALMACHINE" or "CURRENTUSER") or ("Microsoft.Win32.RegistryKey", "OPENBASEKEY") or
             ("System.Int32" or "System.Int64" or "System.Double", "PARSE") or
+            ("System.Decimal", "ROUND" or "FLOOR" or "CEILING" or "TRUNCATE" or "NEGATE" or "ADD" or "SUBTRACT" or "MULTIPLY" or "DIVIDE" or "REMAINDER" or "PARSE" or "MAXVALUE" or "MINVALUE" or "ONE" or "ZERO" or "MINUSONE") or
             ("System.Double", "NAN" or "POSITIVEINFINITY" or "NEGATIVEINFINITY" or "EPSILON" or "ISNAN" or "ISINFINITY") or
             ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR" or "TOUPPER" or "TOLOWER") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
@@ -805,6 +806,7 @@ internal static partial class ScriptExpressions
 
         var name = member.ToUpperInvariant();
         var count = arguments?.Count ?? -1;
+        if (DecimalMember(type.FullName, name, member, arguments) is { } decimalResult) return decimalResult;
         PsValue? result = (type.FullName, name, count) switch
         {
             ("System.Math", "PI", -1) => PsPrimitive.Double(Math.PI),
@@ -1111,6 +1113,67 @@ internal static partial class ScriptExpressions
         }
 
         return reader.Read(bytes, start);
+    }
+
+    /// <summary>
+    /// <c>[decimal]::Round(2.345, 2)</c> and Decimal's other static members, and Math's methods given a Decimal first
+    /// (<c>[math]::Round([decimal]2.345, 2)</c>: the binder picks the Decimal overload): the result a Decimal, exact, as
+    /// PowerShell's; null for any other member.
+    /// </summary>
+    private static PsValue? DecimalMember(string typeName, string name, string member, IReadOnlyList<PsValue>? arguments)
+    {
+        var count = arguments?.Count ?? -1;
+        if (typeName == "System.Decimal")
+        {
+            if (count < 0)
+            {
+                return name switch
+                {
+                    "MAXVALUE" => PsPrimitive.Decimal(decimal.MaxValue),
+                    "MINVALUE" => PsPrimitive.Decimal(decimal.MinValue),
+                    "ONE" => PsPrimitive.Decimal(decimal.One),
+                    "ZERO" => PsPrimitive.Decimal(decimal.Zero),
+                    "MINUSONE" => PsPrimitive.Decimal(decimal.MinusOne),
+                    _ => null,
+                };
+            }
+        }
+        else if (typeName != "System.Math" || arguments is not [PsPrimitive { Value: decimal }, ..] || name is not ("ROUND" or "FLOOR" or "CEILING" or "TRUNCATE" or "ABS" or "SIGN"))
+        {
+            return null;
+        }
+
+        decimal Arg(int i) => arguments![i] is PsNil ? 0m : Cast(arguments[i], ResolveType("System.Decimal")!) is PsPrimitive { Value: decimal d } ? d : 0m;
+        int Digits(int i) => AsNumber(arguments![i]) is { } n and >= 0 and <= 28 ? (int)n
+            : throw MethodError(member, count, new ArgumentOutOfRangeException("decimals", "Decimal can only round to between 0 and 28 digits of precision."));
+        try
+        {
+            return (name, count) switch
+            {
+                ("ROUND", 1) => PsPrimitive.Decimal(Math.Round(Arg(0))),
+                ("ROUND", 2) when RoundingMode(arguments![1]) is { } mode => PsPrimitive.Decimal(Math.Round(Arg(0), mode)),
+                ("ROUND", 2) => PsPrimitive.Decimal(Math.Round(Arg(0), Digits(1))),
+                ("ROUND", 3) when RoundingMode(arguments![2]) is { } mode3 => PsPrimitive.Decimal(Math.Round(Arg(0), Digits(1), mode3)),
+                ("FLOOR", 1) => PsPrimitive.Decimal(Math.Floor(Arg(0))),
+                ("CEILING", 1) => PsPrimitive.Decimal(Math.Ceiling(Arg(0))),
+                ("TRUNCATE", 1) => PsPrimitive.Decimal(Math.Truncate(Arg(0))),
+                ("ABS", 1) => PsPrimitive.Decimal(Math.Abs(Arg(0))),
+                ("SIGN", 1) => PsPrimitive.Int32(Math.Sign(Arg(0))),
+                ("NEGATE", 1) => PsPrimitive.Decimal(-Arg(0)),
+                ("ADD", 2) => PsPrimitive.Decimal(Arg(0) + Arg(1)),
+                ("SUBTRACT", 2) => PsPrimitive.Decimal(Arg(0) - Arg(1)),
+                ("MULTIPLY", 2) => PsPrimitive.Decimal(Arg(0) * Arg(1)),
+                ("DIVIDE", 2) => PsPrimitive.Decimal(Arg(0) / Arg(1)),
+                ("REMAINDER", 2) => PsPrimitive.Decimal(Arg(0) % Arg(1)),
+                ("PARSE", 1) when arguments![0] is PsPrimitive { Value: string text } =>
+                    PsPrimitive.Decimal(decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture)),
+                _ => null,
+            };
+        }
+        catch (Exception e) when (e is OverflowException or DivideByZeroException or FormatException)
+        {
+            throw MethodError(member, count, e);
+        }
     }
 
     private static ScriptExpressionException MethodError(string method, int count, Exception e) =>

@@ -1822,6 +1822,14 @@ public class LanguageStatementTests
     public async Task Types_casts_static_members_and_bitwise_operators_work_as_in_PowerShell(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // pwsh 7.6.9 printed the same (Decimal's overloads: exact, a Decimal result).
+    [TestCase("[decimal]::Round(2.345, 2); [decimal]::Round(2.5); [decimal]::Round(2.345, 2, [MidpointRounding]::AwayFromZero); [decimal]::Round(2.345, 2).GetType().Name", "2.34|2|2.35|Decimal")]
+    [TestCase("[math]::Round([decimal]2.345, 2).GetType().Name; [math]::Round([decimal]2.5); [math]::Floor([decimal]2.7).GetType().Name; [math]::Abs([decimal]-2.5); [math]::Round(2.345, 2).GetType().Name", "Decimal|2|Decimal|2.5|Double")]
+    [TestCase("[decimal]::Floor(2.7); [decimal]::Ceiling(2.1); [decimal]::Truncate(-2.7); [decimal]::MaxValue; [decimal]::Parse('1.5') + 1; [decimal]::Divide(1, 3)", "2|3|-2|79228162514264337593543950335|2.5|0.3333333333333333333333333333")]
+    [TestCase("try { [decimal]::Divide(1, 0) } catch { \"$_\" }", "Exception calling \"Divide\" with \"2\" argument(s): \"Attempted to divide by zero.\"")]
+    public async Task Decimal_s_static_methods_and_Math_s_given_a_decimal_answer_exactly_in_Decimal(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
     [TestCase("[int]'abc'", "InvalidCastFromStringToInteger", "Cannot convert value \"abc\" to type \"System.Int32\". Error: \"Input string was not in a correct format.\"")]
     [TestCase("[int]3e10", "InvalidCastIConvertible", "Cannot convert value \"30000000000\" to type \"System.Int32\". Error: \"Value was either too large or too small for an Int32.\"")]
     [TestCase("[Math]::Frobnicate(1)", "MethodNotFound", "Method invocation failed because [System.Math] does not contain a method named 'Frobnicate'.")]
