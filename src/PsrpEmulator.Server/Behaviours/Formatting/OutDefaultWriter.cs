@@ -160,7 +160,11 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
             : ForcedView?.Invoke(value) ?? FormatViews.For(value);
         if (view.Shape == FormatShape.Scalar)
         {
-            text.Append(FormatViews.CellText(value)).Append("\r\n");
+            // Between the rows of a table held for its widths it keeps its place, as PowerShell's cache of formatted
+            // objects keeps their order (a Format-List's lines after a table came before it).
+            var line = FormatViews.CellText(value) + "\r\n";
+            if (_held is not null && _view is { Shape: FormatShape.Table }) (_heldOutOfBand ??= []).Add((_held.Count, line));
+            else text.Append(line);
             return;
         }
 
