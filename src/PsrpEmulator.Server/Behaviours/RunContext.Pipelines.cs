@@ -2178,7 +2178,7 @@ internal sealed partial class RunContext
         {
             var variables = context.Scope.Variables;
             if (variables.CallDepth >= MaxCallDepth) throw new PipelineTerminatedException(PSInvocationState.Failed, ScriptedError.CallDepthOverflow(MaxCallDepth));
-            var outer = _locals.Keys.Append("_").Append("PSItem").Concat(_fromPipeline.Select(p => p.Name)).Select(name => (name, variables.Get(name))).ToList();
+            var outer = _locals.Keys.Append("_").Append("PSItem").Concat(_fromPipeline.Select(p => p.Name)).Select(name => (name, variables.SavedLocal(name))).ToList();
             // A parameter an earlier block assigned is that value still (the scope's), not the one bound.
             foreach (var (name, value) in _locals) variables.SetLocal(name, _scope.GetValueOrDefault(name) ?? value);
             if (item is not null)

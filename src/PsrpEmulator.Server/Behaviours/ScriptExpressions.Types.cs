@@ -297,6 +297,7 @@ internal static partial class ScriptExpressions
         Add("System.Guid", "guid");
         Add("System.Version", "version");
         Add("System.Object", "object");
+        Add(VariableReferences.TypeName, "ref");
         Add("System.ValueType");
         Add("System.Array", "array");
         Add("System.Collections.Hashtable", "hashtable");
@@ -1252,6 +1253,8 @@ internal static partial class ScriptExpressions
 
     private static PsValue ConvertTo(PsValue? value, KnownType type)
     {
+        // [ref]5: a reference holding the value ([ref]$name, a variable's, is the evaluator's: it knows the scopes).
+        if (type.FullName == VariableReferences.TypeName) return VariableReferences.OfValue(value ?? PsNil.Instance);
         // A primitive in a wrapper converts as its base value ([datetime] of a client's Get-Date with its DisplayHint,
         // [int] of a string given notes); [object] and [psobject] keep the wrapper.
         if (type.FullName is not ("System.Object" or "System.Management.Automation.PSObject" or "System.Management.Automation.PSCustomObject")) value = BaseOfWrapper(value);

@@ -356,6 +356,8 @@ internal static partial class ScriptParameters
     private static PsValue? ToParameterType(PsValue value, ScriptExpressions.KnownType? type)
     {
         if (type is null) return value;
+        // A [ref] parameter takes only a reference ([ref]$c); a value is the binder's error.
+        if (type.FullName == VariableReferences.TypeName) return value is PsNil || VariableReferences.IsReference(value) ? value : null;
         // A typed parameter left unbound, or bound to $null, holds $null converted to its type, as PowerShell's
         // type-constrained variable does: [string] '', the numbers 0, [bool] False (others, references, stay $null).
         if (value is PsNil) return NullAs(type.FullName) ?? value;
@@ -1044,6 +1046,7 @@ internal static partial class ScriptParameters
     // number parser's.
     private static string ConversionFailure(PsValue given, ScriptExpressions.KnownType type)
     {
+        if (type.FullName == VariableReferences.TypeName) return "Reference type is expected in argument.";
         if (ScriptExpressions.IsEnumType(type.FullName))
         {
             try

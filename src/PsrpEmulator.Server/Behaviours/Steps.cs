@@ -1928,7 +1928,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             locals = parameters;
         }
 
-        var outer = locals.Keys.Where(name => !dotSourced || DottedAutomaticVariables.Contains(name)).Select(name => (name, variables.Get(name))).ToList();
+        var outer = locals.Keys.Where(name => !dotSourced || DottedAutomaticVariables.Contains(name)).Select(name => (name, variables.SavedLocal(name))).ToList();
         foreach (var (name, value) in locals)
         {
             if (dotSourced && !DottedAutomaticVariables.Contains(name)) variables.Set(name, value);
@@ -3191,6 +3191,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (after.Length == 0) return ScriptExpressions.TypeObject(type.FullName);
             if (ScriptExpressions.StaticMemberSyntax(after) is not var (member, argumentText))
             {
+                // [ref]$c: a reference to the variable itself (PowerShell's error when there is none).
+                if (type.FullName == VariableReferences.TypeName && RefArgument().Match("[ref]" + after) is { Success: true } referenced)
+                {
+                    return scope.Variables.ReferenceTo(referenced.Groups["var"].Value) ?? throw new ScriptExpressionException(NonExistingVariableReference);
+                }
+
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
                 // [string] of an array joins its items with $OFS.
                 var operand = await EvaluateAsync(after, to, blockNesting + 1);
@@ -3222,6 +3228,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 RefArgument().Match(referenceText) is { Success: true } reference)
             {
                 var parsed = await EvaluateAsync(parsedText, to, blockNesting + 1);
+                var target = OutReference(reference.Groups["var"].Value);
                 PsValue result;
                 var success = true;
                 try
@@ -3243,7 +3250,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     };
                 }
 
-                scope.Variables.SetScoped(reference.Groups["var"].Value, result);
+                VariableReferences.TryWrite(target, "Value", result);
                 return PsPrimitive.Boolean(success);
             }
 
@@ -3253,6 +3260,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 ScriptExpressions.ArrayElements(argumentText) is [var exactText, var formatText, var providerText, _, var exactReference] &&
                 RefArgument().Match(exactReference) is { Success: true } exactVariable)
             {
+                var exactTarget = OutReference(exactVariable.Groups["var"].Value);
                 PsValue parsedExact;
                 var parsedOk = true;
                 try
@@ -3266,7 +3274,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     parsedExact = PsPrimitive.DateTime(new DateTimeOffset(DateTime.MinValue, TimeSpan.Zero));
                 }
 
-                scope.Variables.SetScoped(exactVariable.Groups["var"].Value, parsedExact);
+                VariableReferences.TryWrite(exactTarget, "Value", parsedExact);
                 return PsPrimitive.Boolean(parsedOk);
             }
 
@@ -3682,9 +3690,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 var types = ScriptExpressions.GenericDictionaryTypes(table);
                 var key = await EvaluateAsync(keyText, to, blockNesting + 1);
+                var foundTarget = OutReference(reference.Groups["var"].Value);
                 var at = ScriptExpressions.FindEntry(table, types is var (keyType, _) ? ScriptExpressions.Cast(key, keyType) : key);
                 PsValue found = at >= 0 ? table.Entries[at].Value : types is var (_, valueType) ? ScriptExpressions.DefaultValue(valueType) : PsNil.Instance;
-                scope.Variables.SetScoped(reference.Groups["var"].Value, found);
+                VariableReferences.TryWrite(foundTarget, "Value", found);
                 value = PsPrimitive.Boolean(at >= 0);
                 continue;
             }
@@ -4109,6 +4118,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 await InvokeBlockAsync(setter, [value], (PsObject)container, to, blockNesting);
                 return;
             }
+
+            // A [ref]'s Value: its variable set.
+            if (!last.IsIndex && VariableReferences.TryWrite(container, last.Text, value)) return;
 
             if (!last.IsIndex && container is PsObject { TypeNames: [RunContext.HostRawUserInterfaceTypeName, ..] } rawUI)
             {
@@ -4576,6 +4588,14 @@ internal sealed partial class RunContext
 
     private static string LastPipelineElement(string text) =>
         ScriptExpressions.HasPipeline(text) ? Statements.SplitTopLevel(text, c => c == '|')[^1] : text;
+
+    // [ref] of a variable that is not there (VariableOps.GetVariableAsRef).
+    private static readonly ScriptedError NonExistingVariableReference = new("[ref] cannot be applied to a variable that does not exist.", "NonExistingVariableReference",
+        ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType);
+
+    // An out parameter's [ref]$name set, as the .NET method through PowerShell's reference sets the variable where it
+    // lives; one not there is PowerShell's error, and the method is not called.
+    private PsObject OutReference(string variable) => scope.Variables.ReferenceTo(variable) ?? throw new ScriptExpressionException(NonExistingVariableReference);
 
     // [ref]$name, the variable a .NET method's out parameter writes (TryParse).
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\[ref\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]

@@ -859,6 +859,14 @@ internal sealed class PipelineVariables
         else Remove(name);
     }
 
+    /// <summary>
+    /// What a call's locals hold for the name now, to put back when the call ends: the local value ($_ and $PSItem: the
+    /// value read, a counting loop's number too); null when there is none, a variable of a scope or the session's
+    /// staying where it is (put back as a local, it hid what the call assigned there: <c>$global:c = 5</c>).
+    /// </summary>
+    public PsrpEmulator.Protocol.Clixml.PsValue? SavedLocal(string name) =>
+        name is "_" || name.Equals("PSItem", StringComparison.OrdinalIgnoreCase) ? Get(name) : locals?.GetValueOrDefault(BracedVariableNames.Decode(name));
+
     /// <summary>$_ is the integer <paramref name="value"/> (a counting loop's), until the next <see cref="SetLocal"/> or <see cref="Set"/> of $_.</summary>
     public void SetDollarUnder(long value)
     {
@@ -961,6 +969,57 @@ internal sealed class PipelineVariables
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// <c>[ref]$name</c>: a reference to the variable where the current scope finds it (a function's parameter in that
+    /// function's scope); null when there is none (PowerShell's NonExistingVariableReference).
+    /// </summary>
+    public PsrpEmulator.Protocol.Clixml.PsObject? ReferenceTo(string written)
+    {
+        var name = BracedVariableNames.Decode(written.Trim().TrimStart('$'));
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        var prefix = colon > 0 ? name[..colon] : string.Empty;
+        var session = prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase);
+        if (colon > 0 && (session || prefix.Equals("local", StringComparison.OrdinalIgnoreCase) || prefix.Equals("private", StringComparison.OrdinalIgnoreCase))) name = name[(colon + 1)..];
+        else if (colon > 0) return null;
+        if (name.Equals("null", StringComparison.OrdinalIgnoreCase)) return VariableReferences.OfVariable(name, PsrpEmulator.Protocol.Clixml.PsNil.Instance, this, new(StringComparer.OrdinalIgnoreCase), null);
+        if (!session)
+        {
+            // A function's parameter is in its scope too (the call's locals are read first); a variable there, or in a caller's.
+            for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0; i--)
+            {
+                if (functionScopes![i].TryGetValue(name, out var scoped))
+                {
+                    return VariableReferences.OfVariable(name, locals?.GetValueOrDefault(name) ?? scoped, this, functionScopes[i], null);
+                }
+            }
+        }
+
+        var runspace = Runspace;
+        return runspace.TryGetVariable(name, out var value) ? VariableReferences.OfVariable(name, value, this, null, runspace) : null;
+    }
+
+    /// <summary>
+    /// A reference's variable set: in its function's scope (and the call's locals, when that scope is the innermost one
+    /// with the name: they are the same parameter) or the session's.
+    /// </summary>
+    internal void SetReferenced(string name, PsrpEmulator.Protocol.Clixml.PsValue value, Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? scope)
+    {
+        if (scope is null)
+        {
+            Runspace.SetVariable(name, value);
+            return;
+        }
+
+        scope[name] = value;
+        if (locals is null || !locals.ContainsKey(name)) return;
+        for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0; i--)
+        {
+            if (!functionScopes![i].ContainsKey(name)) continue;
+            if (ReferenceEquals(functionScopes[i], scope)) locals[name] = value;
+            return;
+        }
     }
 
     /// <summary>Whether the name is one a variable's kept type or validation attributes are under, not a variable's.</summary>

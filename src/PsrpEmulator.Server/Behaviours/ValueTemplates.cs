@@ -280,6 +280,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // An AliasProperty Add-Member added: the member it names.
         PsObject aliased when ScriptMembers.Find(aliased, property, ScriptMembers.Kind.Alias) is { } alias => Member(aliased, alias.Body),
         PsObject stopwatch when RunContext.StopwatchProperty(stopwatch, property) is { } now => now,
+        // A [ref]'s Value: its variable's value now.
+        PsObject reference when VariableReferences.Read(reference, property) is { } referenced => referenced,
         // A file's VersionInfo: 5.1's script property ([Diagnostics.FileVersionInfo]::GetVersionInfo of its path), read
         // when asked for rather than carried by every item, by member access, ForEach-Object and Select-Object alike.
         PsObject { TypeNames: [RunContext.FileInfoTypeName, ..] } file when file[property] is null && property.Equals("VersionInfo", StringComparison.OrdinalIgnoreCase) &&

@@ -530,7 +530,9 @@ public class LanguageStatementTests
 
     [TestCase("$n = 0; [int]::TryParse('5', [ref]$n); $n; $n.GetType().Name", "True|5|Int32")]
     [TestCase("$n = 7; [int]::TryParse('x5', [ref]$n); $n", "False|0")]
-    [TestCase("if ([int]::TryParse('42', [ref]$v)) { \"ok $v\" } else { 'bad' }", "ok 42")]
+    [TestCase("$v = $null; if ([int]::TryParse('42', [ref]$v)) { \"ok $v\" } else { 'bad' }", "ok 42")]
+    // The variable where it lives: a caller's, set from the function.
+    [TestCase("function f { [int]::TryParse('8', [ref]$outer) | Out-Null }; $outer = 0; f; $outer", "8")]
     [TestCase("$d = $null; [datetime]::TryParse('2026-01-02', [ref]$d); $d.Year; [datetime]::TryParse('no', [ref]$d); $d.Year", "True|2026|False|1")]
     [TestCase("$x = 0.0; [double]::TryParse('2.5', [ref]$x); $x * 2; [long]::TryParse('9', [ref]$x); $x.GetType().Name", "True|5|True|Int64")]
     // An address check's idiom: [ipaddress]::TryParse (a failed one leaves $null), [version] and [bool] likewise.
