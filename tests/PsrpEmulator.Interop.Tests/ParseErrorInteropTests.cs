@@ -287,6 +287,15 @@ public sealed class ParseErrorInteropTests
         "Get-Item -Path (Join-Path 'a'",
         // A '$' that starts no name, where a value is to come.
         "[int]$ = 5",
+        // A value followed by a parenthesis after a blank: no method call (the '(' is the unexpected token).
+        "$x.Foo (1)",
+        "$s.Replace ('a', 'b')",
+        "$r = $x.Trim ()",
+        "$y = $list[0] (1)",
+        "$y = $list[0] (",
+        "$x.Foo (1,",
+        "(1) (2)",
+        "if ($x (1)) { }",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.

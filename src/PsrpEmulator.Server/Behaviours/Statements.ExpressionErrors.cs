@@ -200,6 +200,8 @@ internal static partial class Statements
         var c = text[next];
         // A redirection (2>$null, 2>&1) follows an expression too.
         if (char.IsAsciiDigit(c) && next + 1 < text.Length && text[next + 1] == '>') return null;
+        // A parenthesis after a blank is no call's ($x.Method (1), $a[0] (1)): the '(' alone is the token.
+        if (c == '(') return (next, next + 1);
         var quoted = IsSingleQuote(c) || IsDoubleQuote(c);
         if (!(quoted || c == '$' || char.IsLetterOrDigit(c))) return null;
         var tokenEnd = quoted ? Math.Min(SkipQuotedOrEscaped(text, next) + 1, text.Length) : next;
