@@ -296,6 +296,13 @@ public sealed class ParseErrorInteropTests
         "$x.Foo (1,",
         "(1) (2)",
         "if ($x (1)) { }",
+        // A catch's or trap's type literal: no name, or no ']'.
+        "try { } catch [Exception { }",
+        "try { } catch [ { }",
+        "try { } catch [] { }",
+        "try { } catch [Exception",
+        "trap [Exception { }",
+        "try { } catch [System.IO.IOException], [Exception { }",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.
@@ -358,6 +365,8 @@ public sealed class ParseErrorInteropTests
         "try { } finally { } 'x'",
         "if ($x) { exit 0 } 'after'",
         "try { 1 } catch [Exception] { 2 } catch { 3 }",
+        "try { 1 } catch [System.IO.IOException], [ System.UnauthorizedAccessException ] { 2 }",
+        "try { 1 } catch [System.Collections.Generic.KeyNotFoundException] { 2 }",
         "Write-Output (1 + 2) $(Get-Date; 'x') @(1, 2) ('a b')",
         "\"ok $(1 + 2) `$(1 2) $(\"in $(3)\")\"",
         "Get-Item -Path (Join-Path C:\\ 'x') -ErrorAction SilentlyContinue",

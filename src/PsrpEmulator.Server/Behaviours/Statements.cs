@@ -632,14 +632,18 @@ internal static partial class Statements
     }
 
     // A [Type] of a catch or trap at i: its name, with i moved past it and the blanks after; null when none opens there.
+    // No name is MissingTypename just after the '[', a name not closed by ']' EndSquareBracketExpectedAtEndOfAttribute
+    // just after it, as the parser reads the type literal.
     private static string? BracketedType(string text, ref int i)
     {
         if (i >= text.Length || text[i] != '[') return null;
-        var close = text.IndexOf(']', i);
-        if (close < 0) throw new ScriptParseException(ScriptedError.ParseError("Missing type name after '['.", "MissingTypename"));
-        var name = text[(i + 1)..close].Trim();
+        var start = SkipBlank(text, i + 1);
+        var nameEnd = TypeNameEnd(text, start);
+        if (nameEnd == start) throw IncompleteAt(text, i + 1, "Missing type name after '['.", "MissingTypename");
+        var close = SkipBlank(text, nameEnd);
+        if (close >= text.Length || text[close] != ']') throw IncompleteAt(text, nameEnd, "Missing ] at end of attribute or type literal.", "EndSquareBracketExpectedAtEndOfAttribute");
         i = SkipBlank(text, close + 1);
-        return name;
+        return text[start..nameEnd];
     }
 
     // 5.1's texts: PowerShell 6 added a second line to the foreach errors ("The correct form is: foreach ($a in $b) {...}",
