@@ -330,7 +330,8 @@ internal sealed class WholeMatch(string text) : IReadOnlyDictionary<string, stri
 /// <summary>
 /// A pipeline whose commands merge streams into the output (PowerShell's Command.MergeMyResults, pypsrp's merge_error:
 /// MergeMyResult/MergeToResult, or MergeError ... MergeInformation set to Output): the records of those streams are
-/// written as output objects, as <c>2&gt;&amp;1</c> writes them (an ErrorRecord, the other records' messages). The
+/// written as output objects, as <c>2&gt;&amp;1</c> writes them (an ErrorRecord, a WarningRecord, VerboseRecord, DebugRecord
+/// or InformationRecord, each as the serializer writes it; they were the messages' strings). The
 /// merge applies to what the whole pipeline writes, not to one command of it.
 /// </summary>
 internal sealed class MergedStreamsScript(IBehaviourScript inner, IReadOnlySet<PipelineResultTypes> merged) : BehaviourScript
@@ -374,10 +375,10 @@ internal sealed class MergedStreamsScript(IBehaviourScript inner, IReadOnlySet<P
             PsValue? value = record switch
             {
                 ErrorRecordMessage e when merged.Contains(PipelineResultTypes.Error) => e.Record,
-                WarningRecordMessage w when merged.Contains(PipelineResultTypes.Warning) => PsPrimitive.String(w.Message),
-                VerboseRecordMessage v when merged.Contains(PipelineResultTypes.Verbose) => PsPrimitive.String(v.Message),
-                DebugRecordMessage d when merged.Contains(PipelineResultTypes.Debug) => PsPrimitive.String(d.Message),
-                InformationRecordMessage i when merged.Contains(PipelineResultTypes.Information) => i.MessageData,
+                WarningRecordMessage when merged.Contains(PipelineResultTypes.Warning) => InformationalRecords.Of(record),
+                VerboseRecordMessage when merged.Contains(PipelineResultTypes.Verbose) => InformationalRecords.Of(record),
+                DebugRecordMessage when merged.Contains(PipelineResultTypes.Debug) => InformationalRecords.Of(record),
+                InformationRecordMessage when merged.Contains(PipelineResultTypes.Information) => InformationalRecords.Of(record),
                 _ => null,
             };
             return Inner.WriteAsync(value is null ? record : new PipelineOutput(value), cancellationToken);

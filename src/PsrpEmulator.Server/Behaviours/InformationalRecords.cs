@@ -28,16 +28,35 @@ internal static class InformationalRecords
         _ => null,
     };
 
+    /// <summary>
+    /// A warning, verbose or debug record as PowerShell's serializer writes one in the output (InformationalRecord's
+    /// ToPSObjectForRemoting: its message as the InformationalRecord_Message note, no InvocationInfo), which a client reads
+    /// back as a Deserialized.WarningRecord whose text is the message; null for any other value.
+    /// </summary>
+    public static PsObject? ForWire(PsValue value) =>
+        value is PsObject { TypeNames: [_, InformationalTypeName, ..] } record && record["Message"] is { } message
+            ? new PsObject(record.TypeNames) { ToStringValue = record.ToStringValue }
+                .With("InformationalRecord_Message", message)
+                .With("InformationalRecord_SerializeInvocationInfo", false)
+            : null;
+
     private static PsObject Informational(string typeName, string message) =>
         new PsObject([typeName, InformationalTypeName, "System.Object"]) { ToStringValue = message }.With("Message", PsPrimitive.String(message));
 
-    private static PsObject Information(InformationRecordMessage i) =>
-        new PsObject([InformationTypeName, "System.Object"]) { ToStringValue = PipelineVariables.Display(i.MessageData) }
-            .With("MessageData", i.MessageData)
-            .With("Source", PsPrimitive.String(i.Source))
-            .With("TimeGenerated", PsPrimitive.DateTime(i.TimeGenerated))
-            .With("Tags", PsObjects.List([.. i.Tags.Select(t => (PsValue)PsPrimitive.String(t))], ["System.Collections.Generic.List`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]))
-            .With("User", PsPrimitive.String(i.User))
-            .With("Computer", PsPrimitive.String(i.Computer))
-            .With("ProcessId", PsPrimitive.UInt32(i.ProcessId));
+    // Its properties are .NET ones (the serializer's Props, as PowerShell's writes an InformationRecord in the output).
+    private static PsObject Information(InformationRecordMessage i)
+    {
+        var record = new PsObject([InformationTypeName, "System.Object"]) { ToStringValue = PipelineVariables.Display(i.MessageData) };
+        record.AdaptedProperties.AddRange(
+        [
+            new("MessageData", i.MessageData),
+            new("Source", PsPrimitive.String(i.Source)),
+            new("TimeGenerated", PsPrimitive.DateTime(i.TimeGenerated)),
+            new("Tags", PsObjects.List([.. i.Tags.Select(t => (PsValue)PsPrimitive.String(t))], ["System.Collections.Generic.List`1[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])),
+            new("User", PsPrimitive.String(i.User)),
+            new("Computer", PsPrimitive.String(i.Computer)),
+            new("ProcessId", PsPrimitive.UInt32(i.ProcessId)),
+        ]);
+        return record;
+    }
 }

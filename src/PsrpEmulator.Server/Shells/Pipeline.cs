@@ -503,6 +503,8 @@ internal sealed class Pipeline : IPipelineHost
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
             if (Behaviours.XmlNodes.ForWire(output.Value) is { } xml) record = output = new PipelineOutput(xml);
+            // A warning, verbose or debug record merged into the output goes as the serializer writes one.
+            else if (Behaviours.InformationalRecords.ForWire(output.Value) is { } informational) record = output = new PipelineOutput(informational);
             // Windows serializes output to depth 1: what lies deeper in a .NET object's properties goes as its text. A
             // CimInstance's own CimClass, CimInstanceProperties and CimSystemProperties are not sent at all.
             var serialized = RemotingDepth.Apply(Behaviours.CimInstanceMembers.Without(output.Value), WireText, wrapped: WireMembers, typeMembers: Behaviours.ExtendedTypeMembers.PropertyNames);

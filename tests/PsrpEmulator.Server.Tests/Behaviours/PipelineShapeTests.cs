@@ -122,6 +122,44 @@ public class PipelineShapeTests
         Assert.That(host.Records.OfType<WarningRecordMessage>().Select(w => w.Message), Is.EqualTo(new[] { "w1" }), "the warnings are not merged");
     }
 
+    /// <summary>
+    /// Command.MergeWarning / MergeVerbose / MergeInformation set to Output: the records come in the output as the records
+    /// themselves (their text the message), as the server's pipeline puts them in its output pipe; they were strings.
+    /// </summary>
+    [Test]
+    public async Task A_command_merging_its_warnings_verbose_and_information_writes_their_records_in_the_output()
+    {
+        var script = Script("Write-Warning w1; 'o1'; Write-Verbose v1 -Verbose; Write-Information i1") with
+        {
+            MergeWarning = PipelineResultTypes.Output, MergeVerbose = PipelineResultTypes.Output, MergeInformation = PipelineResultTypes.Output,
+        };
+
+        var (host, outcome) = await RunAsync(new CreatePipeline([script]));
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Outputs.Select(o => o is PsObject { TypeNames: [var type, ..] } ? $"{type}:{o.ToDisplayString()}" : o.ToDisplayString()), Is.EqualTo(new[]
+        {
+            "System.Management.Automation.WarningRecord:w1", "o1", "System.Management.Automation.VerboseRecord:v1", "System.Management.Automation.InformationRecord:i1",
+        }));
+        Assert.That(host.Records.OfType<WarningRecordMessage>(), Is.Empty);
+    }
+
+    [Test]
+    public void A_warning_record_in_the_output_goes_on_the_wire_as_PowerShell_s_serializer_writes_it()
+    {
+        var record = InformationalRecords.Of(new WarningRecordMessage("careful"))!;
+
+        var wire = InformationalRecords.ForWire(record)!;
+
+        // pwsh 7.6.9's PSSerializer.Serialize of Write-Warning careful 3>&1: the type names, the text, and two notes.
+        Assert.That(wire.TypeNames, Is.EqualTo(new[] { "System.Management.Automation.WarningRecord", "System.Management.Automation.InformationalRecord", "System.Object" }));
+        Assert.That(wire.ToStringValue, Is.EqualTo("careful"));
+        Assert.That(wire.AdaptedProperties, Is.Empty);
+        Assert.That(wire.ExtendedProperties.Select(p => (p.Name, p.Value.ToDisplayString())),
+            Is.EqualTo(new[] { ("InformationalRecord_Message", "careful"), ("InformationalRecord_SerializeInvocationInfo", "False") }));
+        Assert.That(InformationalRecords.ForWire(PsPrimitive.String("careful")), Is.Null);
+    }
+
     [Test]
     public async Task Invoke_Expression_alone_with_a_positional_script_is_that_script()
     {
