@@ -921,10 +921,13 @@ internal sealed class PipelineVariables
     }
 
     // A variable's type constraint ([int]$x = ...) is kept beside it, under a name no script variable can have.
-    internal static string ConstraintKey(string name) => "type:" + name;
+    internal static string ConstraintKey(string name) => ConstraintPrefix + name;
+
+    private const string ConstraintPrefix = "type:";
+    private const string ValidationPrefix = "validate:";
 
     // Its validation attributes ([ValidateRange(1,5)]$x = ...) the same way: their texts, a line each.
-    internal static string ValidationKey(string name) => "validate:" + name;
+    internal static string ValidationKey(string name) => ValidationPrefix + name;
 
     // A function's parameter's type is kept with this mark: its conversion's failure is the cast's own error, as for the
     // function's typed local it is in PowerShell, not the variable's ArgumentTransformationMetadataException.
@@ -941,7 +944,7 @@ internal sealed class PipelineVariables
     public IReadOnlyList<string> AttributeTypeNames(string name)
     {
         name = BracedVariableNames.Decode(name);
-        if (!Runspace.HasTypeConstraints) return [];
+        if (!Runspace.HasTypeConstraints && functionScopes is null) return [];
         PsrpEmulator.Protocol.Clixml.PsValue? type = null, validations = null;
         for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0 && type is null && validations is null; i--)
         {
@@ -1023,7 +1026,7 @@ internal sealed class PipelineVariables
     }
 
     /// <summary>Whether the name is one a variable's kept type or validation attributes are under, not a variable's.</summary>
-    internal static bool IsAttributeKey(string name) => name.StartsWith("type:", StringComparison.Ordinal) || name.StartsWith("validate:", StringComparison.Ordinal);
+    internal static bool IsAttributeKey(string name) => name.StartsWith(ConstraintPrefix, StringComparison.Ordinal) || name.StartsWith(ValidationPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// A function call's own scope, made from its bound parameters (and automatic variables): they are its scope's
@@ -1034,7 +1037,19 @@ internal sealed class PipelineVariables
     internal Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> FunctionScopeOf(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> locals)
     {
         var scope = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(locals, StringComparer.OrdinalIgnoreCase);
-        if (RemoveAttributeKeys(locals)) Runspace.HasTypeConstraints = true;
+        if (!RemoveAttributeKeys(locals) || Runspace.HasTypeConstraints) return scope;
+        // Assignments look for kept attributes from now on only when a parameter has a type or a validation (an untyped
+        // one's mark is for its PSVariable's ParameterAttribute alone).
+        foreach (var (name, value) in scope)
+        {
+            if (name.StartsWith(ValidationPrefix, StringComparison.Ordinal) ||
+                name.StartsWith(ConstraintPrefix, StringComparison.Ordinal) && value is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string kept } && kept != ParameterTypeMark)
+            {
+                Runspace.HasTypeConstraints = true;
+                break;
+            }
+        }
+
         return scope;
     }
 
