@@ -938,8 +938,8 @@ internal sealed class PipelineVariables
 
     /// <summary>
     /// The .NET types of the attributes the variable the current scope sees keeps (PSVariable.Attributes): a function's
-    /// parameter's ParameterAttribute, its type's ArgumentTypeConverterAttribute, then its validation attributes in order
-    /// (<c>ValidateRangeAttribute</c>).
+    /// parameter's ParameterAttribute (one with a validation attribute), its type's ArgumentTypeConverterAttribute, then
+    /// its validation attributes in order (<c>ValidateRangeAttribute</c>).
     /// </summary>
     public IReadOnlyList<string> AttributeTypeNames(string name)
     {
@@ -960,7 +960,8 @@ internal sealed class PipelineVariables
             session.TryGetVariable(ValidationKey(name), out validations);
         }
 
-        if (VariableAttributes.Kept(type, validations) is not { } kept) return [];
+        // A parameter with no attribute but its type has none at all (pwsh 7.6.9: the compiler's typed local, no PSVariable's).
+        if (VariableAttributes.Kept(type, validations) is not { } kept || kept.ParameterType && kept.Validations is not { Count: > 0 }) return [];
         List<string> names = [];
         if (kept.ParameterType) names.Add("System.Management.Automation.ParameterAttribute");
         if (kept.Type is not null) names.Add("System.Management.Automation.ArgumentTypeConverterAttribute");
