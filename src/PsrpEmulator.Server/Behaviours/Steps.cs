@@ -1518,7 +1518,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                             throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(variableName));
                         }
 
-                        scope.Variables.SetScoped(assignment.Variable, Arithmetic(current, assignment.Operator, operand));
+                        var result = Arithmetic(current, assignment.Operator, operand);
+                        await ValidateKeptScriptsAsync(assignment.Variable, result, blockNesting);
+                        scope.Variables.SetScoped(assignment.Variable, result);
                     }
                 }
                 catch (ScriptExpressionException e)
@@ -2187,11 +2189,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// caller's scope): the binder's validation error when the block returns something not true, or throws (its message).
     /// </summary>
     /// <summary>
-    /// The ValidateScript attributes an assignment gives a variable, run on the value (converted to the type given): their
-    /// failure is the variable's validation error. (Later assignments are checked by the other attributes only: the
-    /// variable's setter has no script to run.)
+    /// A plain or compound assignment's value checked by the ValidateScript attributes its variable keeps (the others the
+    /// variable's setter checks): their failure is the variable's validation error, and the variable keeps its value.
     /// </summary>
-    private async ValueTask ValidateVariableScriptsAsync(string written, PsValue value, ScriptExpressions.KnownType? type, IReadOnlyList<string> validations, int blockNesting)
+    internal async ValueTask ValidateKeptScriptsAsync(string written, PsValue value, int blockNesting = 0)
+    {
+        if (scope.Variables.KeptScriptValidations(written) is not { Scripts.Count: > 0 } kept) return;
+        await ValidateVariableScriptsAsync(written, value, kept.Type, kept.Scripts, blockNesting, adding: false);
+    }
+
+    /// <summary>
+    /// The ValidateScript attributes an assignment gives a variable (or it keeps), run on the value (converted to the
+    /// type): their failure is the variable's validation error.
+    /// </summary>
+    private async ValueTask ValidateVariableScriptsAsync(string written, PsValue value, ScriptExpressions.KnownType? type, IReadOnlyList<string> validations, int blockNesting, bool? adding = null)
     {
         foreach (var attribute in validations)
         {
@@ -2213,7 +2224,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var bare = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
             if (await ValidateScriptAsync(new ScriptParameters.ScriptValidation(bare, converted, attribute[(open + 1)..close]), blockNesting) is not null)
             {
-                throw new ScriptExpressionException(PipelineVariables.VariableValidationFailure(bare, converted, adding: scope.Variables.Get(name) is null));
+                throw new ScriptExpressionException(PipelineVariables.VariableValidationFailure(bare, converted, adding: adding ?? scope.Variables.Get(name) is null));
             }
         }
     }
@@ -5263,6 +5274,7 @@ internal sealed class SetStep(TextTemplate name, ValueTemplate? value, TextTempl
         // variable's type ([int]$x) refuses is the statement's error; the variable keeps what it had.
         try
         {
+            await context.ValidateKeptScriptsAsync(written, result);
             context.Scope.Variables.SetScoped(written, result);
         }
         catch (ScriptExpressionException e)

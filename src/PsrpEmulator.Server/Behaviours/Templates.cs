@@ -1026,6 +1026,42 @@ internal sealed class PipelineVariables
         }
     }
 
+    /// <summary>
+    /// The ValidateScript attributes (as written) and the type the variable an assignment to <paramref name="written"/>
+    /// would set keeps (a function's own, or the session's): an assignment runs them on its value before it sets it (this
+    /// class runs no script); none for almost every variable.
+    /// </summary>
+    public (IReadOnlyList<string> Scripts, ScriptExpressions.KnownType? Type) KeptScriptValidations(string written)
+    {
+        if (!Runspace.HasTypeConstraints) return ([], null);
+        var bare = BracedVariableNames.Decode(written).Trim().TrimStart('$');
+        var colon = bare.IndexOf(':', StringComparison.Ordinal);
+        var prefix = colon > 0 ? bare[..colon] : string.Empty;
+        var name = bare[(colon + 1)..];
+        var session = prefix.Equals("global", StringComparison.OrdinalIgnoreCase) || prefix.Equals("script", StringComparison.OrdinalIgnoreCase);
+        if (colon > 0 && !session && !prefix.Equals("local", StringComparison.OrdinalIgnoreCase) && !prefix.Equals("private", StringComparison.OrdinalIgnoreCase)) return ([], null);
+        PsrpEmulator.Protocol.Clixml.PsValue? type = null, validations = null;
+        if (!session && functionScopes is [.., var own])
+        {
+            type = own.GetValueOrDefault(ConstraintKey(name));
+            validations = own.GetValueOrDefault(ValidationKey(name));
+        }
+        else
+        {
+            Runspace.TryGetVariable(ConstraintKey(name), out type);
+            Runspace.TryGetVariable(ValidationKey(name), out validations);
+        }
+
+        if (VariableAttributes.Kept(type, validations) is not { Validations: { } kept } attributes) return ([], null);
+        List<string>? scripts = null;
+        foreach (var attribute in kept)
+        {
+            if (attribute.TrimStart('[', ' ', '\t').StartsWith("ValidateScript", StringComparison.OrdinalIgnoreCase)) (scripts ??= []).Add(attribute);
+        }
+
+        return scripts is null ? ([], null) : (scripts, attributes.Type);
+    }
+
     /// <summary>Whether the name is one a variable's kept type or validation attributes are under, not a variable's.</summary>
     internal static bool IsAttributeKey(string name) => name.StartsWith(ConstraintPrefix, StringComparison.Ordinal) || name.StartsWith(ValidationPrefix, StringComparison.Ordinal);
 

@@ -79,6 +79,17 @@ public class VariableAttributeTests
     }
 
     [Test]
+    public async Task A_ValidateScript_the_variable_keeps_checks_each_later_assignment()
+    {
+        var (host, _) = await RunAsync(
+            "[ValidateScript({$_ -gt 2})]$q = 3; $q = 1; \"q=$q\"; $q = 5; \"q=$q\"; $q -= 4; \"q=$q\"; $q++; \"q=$q\"; " +
+            "function f { [ValidateScript({ $_ -like 'a*' })][string]$s = 'ab'; $s = 'b'; \"s=$s\"; $s = 'ac'; \"s=$s\" }; f; $global:q = 0; \"q=$q\"");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "q=3", "q=5", "q=5", "q=6", "s=ab", "s=ac", "q=6" }));
+        Assert.That(host.Errors.Select(e => e.Message), Is.EqualTo(new[] { Refused("1", "q"), Refused("1", "q"), Refused("b", "s"), Refused("0", "q") }));
+    }
+
+    [Test]
     public async Task A_function_s_parameter_keeps_its_validation_attributes_in_the_body()
     {
         var (host, _) = await RunAsync(
