@@ -798,7 +798,11 @@ internal static partial class ScriptParameters
         return Validate(new Validation(kind, arguments), value);
     }
 
-    private static string AttributeName(string attribute)
+    /// <summary>Whether the attribute is a ValidateScript, which a script runs (the others <see cref="PropertyValidationFailure"/> checks).</summary>
+    internal static bool IsScriptValidation(string attribute) => ValidationKindOf(AttributeName(attribute)) == ValidationKind.Script;
+
+    /// <summary>An attribute's name as written (<c>ValidateRange</c> of <c>[ValidateRange(1, 10)]</c>).</summary>
+    internal static string AttributeName(string attribute)
     {
         var text = attribute.Trim().TrimStart('[').Trim();
         var end = text.IndexOfAny(['(', ']']);

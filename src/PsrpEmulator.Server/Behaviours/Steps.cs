@@ -2204,24 +2204,24 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     private async ValueTask ValidateVariableScriptsAsync(string written, PsValue value, ScriptExpressions.KnownType? type, IReadOnlyList<string> validations, int blockNesting, bool? adding = null)
     {
+        if (!validations.Any(ScriptParameters.IsScriptValidation)) return;
+        PsValue converted;
+        try
+        {
+            converted = type is null ? value : ScriptExpressions.Cast(value, type);
+        }
+        catch (ScriptExpressionException)
+        {
+            return; // the assignment's own conversion reports it
+        }
+
+        var name = VariableValueTemplate.VariableName(written);
+        var bare = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
         foreach (var attribute in validations)
         {
-            if (!attribute.TrimStart('[', ' ', '\t').StartsWith("ValidateScript", StringComparison.OrdinalIgnoreCase)) continue;
             var open = attribute.IndexOf('{', StringComparison.Ordinal);
             var close = attribute.LastIndexOf('}');
-            if (open < 0 || close <= open) continue;
-            PsValue converted;
-            try
-            {
-                converted = type is null ? value : ScriptExpressions.Cast(value, type);
-            }
-            catch (ScriptExpressionException)
-            {
-                return; // the assignment's own conversion reports it
-            }
-
-            var name = VariableValueTemplate.VariableName(written);
-            var bare = name[(name.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            if (!ScriptParameters.IsScriptValidation(attribute) || open < 0 || close <= open) continue;
             if (await ValidateScriptAsync(new ScriptParameters.ScriptValidation(bare, converted, attribute[(open + 1)..close]), blockNesting) is not null)
             {
                 throw new ScriptExpressionException(PipelineVariables.VariableValidationFailure(bare, converted, adding: adding ?? scope.Variables.Get(name) is null));
@@ -3205,7 +3205,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 // [ref]$c: a reference to the variable itself (PowerShell's error when there is none).
                 if (type.FullName == VariableReferences.TypeName && RefArgument().Match("[ref]" + after) is { Success: true } referenced)
                 {
-                    return scope.Variables.ReferenceTo(referenced.Groups["var"].Value) ?? throw new ScriptExpressionException(NonExistingVariableReference);
+                    return OutReference(referenced.Groups["var"].Value);
                 }
 
                 // [int]$x, [string]42, [void]$list.Add(1): the operand converted (the cast binds after its members);
@@ -4604,8 +4604,8 @@ internal sealed partial class RunContext
     private static readonly ScriptedError NonExistingVariableReference = new("[ref] cannot be applied to a variable that does not exist.", "NonExistingVariableReference",
         ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType);
 
-    // An out parameter's [ref]$name set, as the .NET method through PowerShell's reference sets the variable where it
-    // lives; one not there is PowerShell's error, and the method is not called.
+    // [ref]$name: the variable where it lives (a cast's, or an out parameter's, which the .NET method sets through it);
+    // one not there is PowerShell's error, and the method is not called.
     private PsObject OutReference(string variable) => scope.Variables.ReferenceTo(variable) ?? throw new ScriptExpressionException(NonExistingVariableReference);
 
     // [ref]$name, the variable a .NET method's out parameter writes (TryParse).

@@ -965,12 +965,7 @@ internal sealed class PipelineVariables
         List<string> names = [];
         if (kept.ParameterType) names.Add("System.Management.Automation.ParameterAttribute");
         if (kept.Type is not null) names.Add("System.Management.Automation.ArgumentTypeConverterAttribute");
-        foreach (var attribute in kept.Validations ?? [])
-        {
-            var text = attribute.Trim().TrimStart('[').TrimStart();
-            var end = text.IndexOfAny(['(', ']']);
-            names.Add("System.Management.Automation." + (end < 0 ? text : text[..end]).Trim() + "Attribute");
-        }
+        foreach (var attribute in kept.Validations ?? []) names.Add("System.Management.Automation." + ScriptParameters.AttributeName(attribute) + "Attribute");
 
         return names;
     }
@@ -1056,7 +1051,7 @@ internal sealed class PipelineVariables
         List<string>? scripts = null;
         foreach (var attribute in kept)
         {
-            if (attribute.TrimStart('[', ' ', '\t').StartsWith("ValidateScript", StringComparison.OrdinalIgnoreCase)) (scripts ??= []).Add(attribute);
+            if (ScriptParameters.IsScriptValidation(attribute)) (scripts ??= []).Add(attribute);
         }
 
         return scripts is null ? ([], null) : (scripts, attributes.Type);
