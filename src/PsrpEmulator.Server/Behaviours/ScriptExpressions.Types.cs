@@ -92,6 +92,11 @@ internal static partial class ScriptExpressions
     {
         public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary && FullName is not (GenericQueueTypeName or GenericStackTypeName) || FullName == "System.Object[]";
 
+        /// <summary>The name <see cref="ResolveType"/> reads back as this type: a generic one's with its arguments in brackets (<c>System.Collections.Generic.List[System.String]</c>), where its full name has the arity only.</summary>
+        public string ScriptName => (IsGenericList || IsGenericDictionary || FullName is GenericQueueTypeName or GenericStackTypeName) && FullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
+            ? $"{FullName[..tick]}[{(IsGenericDictionary ? KeyType + "," : string.Empty)}{ElementType}]"
+            : FullName;
+
         /// <summary>System.Collections.Generic.Dictionary[K,V]: <see cref="KeyType"/> is K, <see cref="ElementType"/> V.</summary>
         public bool IsGenericDictionary { get; init; }
 
@@ -1277,6 +1282,8 @@ internal static partial class ScriptExpressions
             return NewRegexOrError([PsPrimitive.String(Text(value))]);
         }
 
+        // A value already of the generic type is itself (a typed variable assigned it refers to the same list).
+        if ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None) && value is PsObject { TypeNames: [var own, ..] } && own == type.ObjectTypeNames[0]) return value;
         if (type.IsGenericList)
         {
             var element = ResolveType(type.ElementType!)!;

@@ -942,7 +942,7 @@ internal static partial class Statements
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[\])?)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
+        @"^\[\s*(?<type>[A-Za-z_][\w.]*(?:\[(?>[^\[\]]+|\[(?<g>)|\](?<-g>))*(?(g)(?!))\])*)\s*\]\s*\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex TypedAssignmentSyntax();
 
@@ -977,7 +977,7 @@ internal static partial class Statements
 
     // Each attribute a validation one with its arguments (quoted strings and script blocks may hold parentheses) or a type.
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?:(?<attribute>\[\s*(?:(?:Validate\w+|Allow(?:Null|EmptyString|EmptyCollection))\s*\((?>'(?:[^']|'')*'|""(?:[^""`]|`.)*""|[^()'""]+|\((?<d>)|\)(?<-d>))*(?(d)(?!))\)|[A-Za-z_][\w.]*(?:\[\])?)\s*\])\s*)+\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
+        @"^(?:(?<attribute>\[\s*(?:(?:Validate\w+|Allow(?:Null|EmptyString|EmptyCollection))\s*\((?>'(?:[^']|'')*'|""(?:[^""`]|`.)*""|[^()'""]+|\((?<d>)|\)(?<-d>))*(?(d)(?!))\)|[A-Za-z_][\w.]*(?:\[(?>[^\[\]]+|\[(?<g>)|\](?<-g>))*(?(g)(?!))\])*)\s*\])\s*)+\$(?<var>(?:(?:global|script|local|private):)?\w+)\s*(?<op>[-+*/%])?=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AttributedAssignmentSyntax();
 

@@ -934,7 +934,7 @@ internal sealed class PipelineVariables
     private const string ParameterTypeMark = "parameter ";
 
     /// <summary>What a function's scope keeps for its parameter of <paramref name="type"/> (under <see cref="ConstraintKey"/>; the mark alone for an untyped one).</summary>
-    internal static PsrpEmulator.Protocol.Clixml.PsValue ParameterConstraint(ScriptExpressions.KnownType? type) => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(ParameterTypeMark + type?.FullName);
+    internal static PsrpEmulator.Protocol.Clixml.PsValue ParameterConstraint(ScriptExpressions.KnownType? type) => PsrpEmulator.Protocol.Clixml.PsPrimitive.String(ParameterTypeMark + type?.ScriptName);
 
     /// <summary>
     /// The .NET types of the attributes the variable the current scope sees keeps (PSVariable.Attributes): a function's
@@ -1212,7 +1212,7 @@ internal sealed class PipelineVariables
         /// <summary>Whether the assignment gave any (then they replace the variable's, none given included).</summary>
         public bool Given => Type is not null || Validations is not null;
 
-        public PsrpEmulator.Protocol.Clixml.PsValue TypeText => Type is null ? PsrpEmulator.Protocol.Clixml.PsNil.Instance : PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Type.FullName);
+        public PsrpEmulator.Protocol.Clixml.PsValue TypeText => Type is null ? PsrpEmulator.Protocol.Clixml.PsNil.Instance : PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Type.ScriptName);
 
         public PsrpEmulator.Protocol.Clixml.PsValue ValidationText => Validations is not { Count: > 0 } ? PsrpEmulator.Protocol.Clixml.PsNil.Instance : PsrpEmulator.Protocol.Clixml.PsPrimitive.String(string.Join('\n', Validations));
 

@@ -392,6 +392,11 @@ public class LanguageStatementTests
     [TestCase("function f { [int]$n = 1; $n = '2'; $n.GetType().Name }; f; $n = 'x'; $n", "Int32|x")]
     [TestCase("[int]$i = 0; foreach ($i in '1', '2') { $i.GetType().Name }", "Int32|Int32")]
     [TestCase("[int]$x = 5; [string]$x = 6; $x = 7; $x.GetType().Name", "String")]
+    [TestCase("[System.Collections.Generic.List[int]]$l = 1,2,3; $l.Count; $l[1]; $l.Add('7'); $l[-1].GetType().Name", "3|2|Int32")]
+    [TestCase("[Collections.Generic.List[string]]$q = 'x'; $q.Count; $q = 5, 6; $q[0].GetType().Name", "1|String")]
+    [TestCase("function f([Collections.Generic.List[string]]$l) { $l = 5, 6; $l[0].GetType().Name }; f 'a'", "String")]
+    [TestCase("$a = [Collections.Generic.List[int]]::new(); [Collections.Generic.List[int]]$b = $a; $b.Add('4'); $a.Count; $a[0].GetType().Name", "1|Int32")]
+    [TestCase("[Collections.Generic.Dictionary[string,int]]$d = [Collections.Generic.Dictionary[string,int]]::new(); $d.Add('a', '5'); $d['a'].GetType().Name", "Int32")]
     public async Task A_typed_variable_converts_every_later_assignment_to_its_type(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
