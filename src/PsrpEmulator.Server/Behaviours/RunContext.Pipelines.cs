@@ -1751,6 +1751,8 @@ internal sealed partial class RunContext
                     table.Entries.Add(new(tableKey, items.Count == 1 ? items[0] : PsObjects.List(items, ListValueTemplate.ArrayTypeNames)));
                 }
 
+                HashtableOrder.Arrange(table, 0);
+
                 await Emit(table);
             }
             else

@@ -640,6 +640,8 @@ internal static partial class ScriptExpressions
             case ("CLONE", 0):
                 // A shallow copy: the same keys and values in a table of its own (what a loop that changes the table goes over).
                 var copy = PsObjects.Dictionary([], table.TypeNames);
+                // Hashtable.Clone makes a table for the count and adds the entries in their order.
+                HashtableOrder.Reserve(copy, entries.Count);
                 foreach (var entry in entries) TableKeys.Add(copy, entry.Key, entry.Value);
                 return copy;
             case ("GETENUMERATOR", 0):
@@ -1869,6 +1871,9 @@ internal static partial class ScriptExpressions
             PsValue key = int.TryParse(group.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? PsPrimitive.Int32(number) : PsPrimitive.String(group.Name);
             table.Entries.Add(new(key, PsPrimitive.String(group.Value)));
         }
+
+        // A Hashtable: its numbered groups enumerate last to first, group 0 at the end.
+        HashtableOrder.Arrange(table, 0);
 
         return table;
     }

@@ -3166,6 +3166,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 : cast == "ordered" ? PsObjects.Dictionary([], ["System.Collections.Specialized.OrderedDictionary", "System.Object"])
                 : PsObjects.Dictionary([]);
             HashSet<string>? literalKeys = null;
+            // A literal is a Hashtable made for its number of pairs, whose size places a number key (HashtableOrder).
+            if (!customObject && cast != "ordered" && entries.Exists(e => !e.Quoted && (ScriptExpressions.NumberLiteral(e.Key) is not null || !ScriptExpressions.IsBareHashtableKey(e.Key))))
+            {
+                HashtableOrder.Reserve(table, entries.Count);
+            }
+
             foreach (var (written, valueText, quoted) in entries)
             {
                 // A key written as an expression ($k, "pre$k", ($a + 'x')) is its value: a string key of its text, or the value itself.

@@ -39,9 +39,11 @@ internal static class TableKeys
         var entries = table.Entries;
         key ??= PsNil.Instance;
         var comparer = ComparerOf(table);
-        if (entries.Count <= IndexFrom)
+        // A Hashtable's integer keys are found through its buckets; the others among the entries before them.
+        if (HashtableOrder.Lookup(table, key, comparer, out var searched) is { } known) return known;
+        if (searched <= IndexFrom)
         {
-            for (var i = 0; i < entries.Count; i++)
+            for (var i = 0; i < searched; i++)
             {
                 if (comparer.Equals(entries[i].Key, key)) return i;
             }
@@ -49,18 +51,32 @@ internal static class TableKeys
             return -1;
         }
 
-        return IndexOf(entries, comparer).Positions.TryGetValue(key, out var at) ? at : -1;
+        return IndexOf(entries, comparer, searched).Positions.TryGetValue(key, out var at) ? at : -1;
     }
 
-    /// <summary>Adds an entry whose key is not in the table yet.</summary>
+    /// <summary>Adds an entry whose key is not in the table yet (at the end, or where a Hashtable enumerates it: <see cref="HashtableOrder"/>).</summary>
     public static void Add(PsObject table, PsValue key, PsValue value)
     {
         var entries = table.Entries;
-        entries.Add(new(key, value));
-        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count - 1)
+        var indexed = Indexes.TryGetValue(entries, out var index) ? index.Count : -1;
+        int at;
+        if (HashtableOrder.Add(table, key, value))
         {
-            index.Positions.TryAdd(key, entries.Count - 1);
-            index.Count = entries.Count;
+            // A key added in order goes just before the ones placed by bucket: the index of those before stays good.
+            if (HashtableOrder.KnownHash(key) is not null) return;
+            at = indexed;
+            if (index is null || at >= entries.Count || !ReferenceEquals(entries[at].Key, key)) return;
+        }
+        else
+        {
+            entries.Add(new(key, value));
+            at = entries.Count - 1;
+        }
+
+        if (index is not null && indexed == at)
+        {
+            index.Positions.TryAdd(key, at);
+            index.Count = at + 1;
         }
     }
 
@@ -74,23 +90,29 @@ internal static class TableKeys
     /// <summary>Removes the entry at <paramref name="at"/> (the later entries move up: the index is rebuilt when next needed).</summary>
     public static void RemoveAt(PsObject table, int at)
     {
+        HashtableOrder.Removing(table, at);
         table.Entries.RemoveAt(at);
         Indexes.Remove(table.Entries);
     }
 
     public static void Clear(PsObject table)
     {
+        HashtableOrder.Clearing(table);
         table.Entries.Clear();
         Indexes.Remove(table.Entries);
     }
 
-    private static Index IndexOf(List<KeyValuePair<PsValue, PsValue>> entries, IEqualityComparer<PsValue> comparer)
+    /// <summary>Drops the table's index (its entries were reordered).</summary>
+    public static void ForgetIndex(PsObject table) => Indexes.Remove(table.Entries);
+
+    // The index of the first `length` entries (all of them, or a Hashtable's keys added in order).
+    private static Index IndexOf(List<KeyValuePair<PsValue, PsValue>> entries, IEqualityComparer<PsValue> comparer, int length)
     {
-        if (Indexes.TryGetValue(entries, out var index) && index.Count == entries.Count && ReferenceEquals(index.Positions.Comparer, comparer)) return index;
-        var positions = new Dictionary<PsValue, int>(entries.Count, comparer);
+        if (Indexes.TryGetValue(entries, out var index) && index.Count == length && ReferenceEquals(index.Positions.Comparer, comparer)) return index;
+        var positions = new Dictionary<PsValue, int>(length, comparer);
         // The first of equal keys wins, as a linear search finds it.
-        for (var i = 0; i < entries.Count; i++) positions.TryAdd(entries[i].Key, i);
-        index = new Index(positions, entries.Count);
+        for (var i = 0; i < length; i++) positions.TryAdd(entries[i].Key, i);
+        index = new Index(positions, length);
         Indexes.AddOrUpdate(entries, index);
         return index;
     }

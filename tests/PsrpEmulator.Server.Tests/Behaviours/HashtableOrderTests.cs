@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Time.Testing;
+using PsrpEmulator.Protocol.Psrp;
+using PsrpEmulator.Server.Behaviours;
+
+namespace PsrpEmulator.Server.Tests.Behaviours;
+
+/// <summary>
+/// A Hashtable enumerates its keys in its buckets' order, last to first: integer, char, Boolean and double keys in
+/// the order .NET's Hashtable gives them, strings (whose culture hash the emulator cannot know) first in the order
+/// they were added. Expected outputs are what pwsh 7.6.9 printed for the same scripts (its Hashtable is .NET
+/// Framework's algorithm, and these keys' hashes are the same on both).
+/// </summary>
+public class HashtableOrderTests
+{
+    private static readonly BehaviourCatalog Default = BehaviourCatalog.LoadDefault();
+
+    private static async Task<RecordingHost> RunAsync(string text)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var create = new CreatePipeline([new PipelineCommand(text, IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => $"'{text}' ended {outcome.State}: {outcome.ErrorRecord?.ToDisplayString()}");
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        return host;
+    }
+
+    [TestCase("@{1='a';2='b';3='c'}.Keys -join ','", "3,2,1")]
+    [TestCase("@{5='a';1='b';3='c';10='d';2='e';7='f'}.Keys -join ','", "10,7,5,3,2,1")]
+    [TestCase("@{-1='m';0='z'}.Keys -join ','", "-1,0")]
+    [TestCase("@{100=1; 103=2}.Keys -join ','; @{103=2; 100=1}.Keys -join ','", "100,103|100,103")]
+    [TestCase("@{[long]5='a';[long]3='b'}.Keys -join ','", "5,3")]
+    [TestCase("@{[char]'a'=1;[char]'b'=2;$true=3;$false=4;1.5=5;2.5=6}.Keys -join ','", "1.5,2.5,True,a,b,False")]
+    public async Task A_literal_enumerates_its_number_keys_in_the_order_of_its_buckets(string script, string expected) =>
+        Assert.That(string.Join("|", (await RunAsync(script)).OutputTexts), Is.EqualTo(expected));
+
+    [TestCase("$h = @{}; 10..1 | % { $h[$_] = $_ }; $h.Keys -join ','", "10,9,8,7,6,5,4,3,2,1")]
+    [TestCase("$h = @{}; 1..30 | % { $h[$_ * 7] = $_ }; $h.Keys -join ','",
+        "175,84,168,77,161,70,154,63,147,56,140,49,133,42,126,35,210,119,28,203,112,21,196,105,14,189,98,7,182,91")]
+    [TestCase("$h = @{}; 1..20 | % { $h[$_] = $_ }; 3..9 | % { $h.Remove($_) }; 50..55 | % { $h[$_] = 1 }; $h.Keys -join ','",
+        "54,55,50,51,20,19,18,17,16,15,14,13,12,11,10,52,53,2,1")]
+    [TestCase("$h = @{1='a';2='b';3='c'}; $c = $h.Clone(); $c.Keys -join ','; $h.Remove(2); $h[2] = 'x'; $h.Keys -join ','", "3,2,1|3,2,1")]
+    [TestCase("$h = @{5=1;6=2}; $h.Clear(); 1..3 | % { $h[$_] = 1 }; $h.Keys -join ','", "3,2,1")]
+    [TestCase("$h = @{}; 1..5 | % { $h[[long]$_ * 4294967296] = $_ }; $h.Keys -join ','", "21474836480,17179869184,12884901888,8589934592,4294967296")]
+    [TestCase("$h = @{}; foreach ($i in 1..2000) { $h[$i * 13 % 1777] = $i }; ($h.Keys | Select-Object -First 12) -join ','; $h.Count; $h[13]; $h[1776]",
+        "1776,1775,1774,1773,1772,1771,1770,1769,1768,1767,1766,1765|1777|1778|410")]
+    public async Task Keys_added_removed_and_cleared_keep_the_order_the_grown_table_gives_them(string script, string expected) =>
+        Assert.That(string.Join("|", (await RunAsync(script)).OutputTexts), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Matches_lists_named_groups_first_then_numbered_ones_from_the_last_to_group_0()
+    {
+        var host = await RunAsync(
+            "'abcdefg' -match '(a)(b)(c)(d)(e)(f)(g)' | Out-Null; $Matches.Keys -join ','; " +
+            "'was CONTOSO\\jsmith' -match 'was (?<domain>.+)\\\\(?<user>.+)' | Out-Null; $Matches.Keys -join ','; $Matches.user");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "7,6,5,4,3,2,1,0", "domain,user,0", "jsmith" }));
+    }
+
+    [TestCase("(1..10 | Group-Object { $_ % 4 } -AsHashTable).Keys -join ','", "3,2,1,0")]
+    [TestCase("$h = @{a=1}; $h[2] = 'x'; $h['b'] = 3; $h[1] = 'y'; $h.Keys -join ','; $h['A']; $h[2]", "a,b,2,1|1|x")]
+    [TestCase("$o = [ordered]@{3='c';1='a';2='b'}; $o.Keys -join ','", "3,1,2")]
+    public async Task Other_tables_keep_their_order_and_strings_come_first_as_added(string script, string expected) =>
+        Assert.That(string.Join("|", (await RunAsync(script)).OutputTexts), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_large_table_of_strings_and_numbers_finds_every_key()
+    {
+        var host = await RunAsync(
+            "$h = @{}; foreach ($i in 1..300) { $h[\"k$i\"] = $i; $h[$i] = -$i }; $h.Count; $h['K150']; $h[150]; " +
+            "$h.Remove('k7'); $h.Remove(7); $h.Count; $h.ContainsKey('k7'); $h.ContainsKey(7); $h['k8']; $h[8]; ($h.Keys | Select-Object -First 2) -join ','");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "600", "150", "-150", "598", "False", "False", "8", "-8", "k1,k2" }));
+    }
+}
