@@ -336,9 +336,9 @@ internal sealed partial class RunContext
         ["Write-Output"] = ["InputObject", "NoEnumerate"],
         ["Out-Host"] = ["Paging", "InputObject"],
         ["Out-Default"] = ["Transcript", "InputObject"],
-        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "InputObject"],
-        ["Format-List"] = ["Property", "GroupBy", "InputObject"],
-        ["Format-Wide"] = ["Property", "AutoSize", "Column", "InputObject"],
+        ["Format-Table"] = ["Property", "AutoSize", "HideTableHeaders", "Wrap", "GroupBy", "Force", "InputObject"],
+        ["Format-List"] = ["Property", "GroupBy", "Force", "InputObject"],
+        ["Format-Wide"] = ["Property", "AutoSize", "Column", "Force", "InputObject"],
         ["Out-String"] = ["Stream", "Width", "InputObject"],
         ["ConvertTo-Json"] = ["InputObject", "Depth", "Compress"],
         ["ConvertFrom-StringData"] = ["StringData"],
@@ -1050,6 +1050,7 @@ internal sealed partial class RunContext
                 return new FormatStage(this, command == "Format-Table", properties, arguments.Has("AutoSize"), arguments.Has("HideTableHeaders"), arguments.Has("Wrap"), FormatWidth(to), to, blockNesting)
                 {
                     GroupBy = groupBy,
+                    Force = arguments.Has("Force"),
                 };
             }
 
@@ -1072,7 +1073,10 @@ internal sealed partial class RunContext
 
                 var properties = await SelectPropertiesAsync(arguments["Property"] ?? (arguments.Positional.Count > 0 ? string.Join(" ", arguments.Positional) : null));
                 var width = FormatWidth(to);
-                return new WideStage(this, properties, new Formatting.WideWriter(width, columns, arguments.Has("AutoSize"), Formatting.FormatViews.WideGroupHeader), to, blockNesting);
+                return new WideStage(this, properties, new Formatting.WideWriter(width, columns, arguments.Has("AutoSize"), Formatting.FormatViews.WideGroupHeader), to, blockNesting)
+                {
+                    Force = arguments.Has("Force"),
+                };
             }
 
             case "Write-Output":
@@ -2966,6 +2970,9 @@ internal sealed partial class RunContext
         /// <summary>-GroupBy: the property whose value starts a new group ("   Status: Running") when it changes.</summary>
         public string? GroupBy { get; init; }
 
+        /// <summary>-Force: a string, number or property-less object is formatted too, instead of written as its text (forceFormattingAlsoOnOutOfBand).</summary>
+        public bool Force { get; init; }
+
         public FormatStage(RunContext context, bool table, List<SelectProperty> properties, bool autoSize, bool hideHeaders, bool wrap, int width, IPipelineHost? to, int blockNesting)
         {
             _context = context;
@@ -2987,7 +2994,10 @@ internal sealed partial class RunContext
                 EnumerationLimit = context.FormatEnumerationLimit(),
                 ForcedView = value =>
                 {
-                    // Format-List * of a primitive lists its properties ("abc": Length); without names it is its text.
+                    // A string, number, enum or property-less object is its text, out of band, whatever the names
+                    // (OutOfBandFormatViewManager's DefaultScalarTypes), unless -Force.
+                    if (!Force && Formatting.FormatViews.IsOutOfBandScalar(value)) return null;
+                    // Format-List * -Force of a primitive lists its properties ("abc": Length).
                     var shownNames = wildcards ? ScriptExpressions.ExpandPropertyNames(value, names!)
                         : star && value is PsPrimitive primitive && ValueProperties.Of(primitive) is { Count: > 0 } own ? own
                         : star && value is PsObject enumValue && ValueProperties.Of(enumValue) is { } enumNames ? enumNames
@@ -3005,8 +3015,9 @@ internal sealed partial class RunContext
 
         public override async ValueTask ProcessAsync(PsValue item)
         {
-            // Calculated properties are worked out per object; the table then shows the object they make.
-            if (_calculated) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
+            // Calculated properties are worked out per object; the table then shows the object they make (a scalar
+            // written as its text has none).
+            if (_calculated && (Force || !Formatting.FormatViews.IsOutOfBandScalar(item))) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
             await EmitLinesAsync(_writer.Add(item));
         }
 
@@ -3021,10 +3032,27 @@ internal sealed partial class RunContext
     /// <summary>Format-Wide: one property of each object, side by side (<see cref="Formatting.WideWriter"/>).</summary>
     private sealed class WideStage(RunContext context, List<SelectProperty> properties, Formatting.WideWriter writer, IPipelineHost? to, int blockNesting) : Stage
     {
+        /// <summary>-Force: a scalar is an item too, instead of written as its text.</summary>
+        public bool Force { get; init; }
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
             string text;
-            if (properties.Count == 0)
+            if (!Force && Formatting.FormatViews.IsOutOfBandScalar(item))
+            {
+                // A string, number or other scalar is written out of band, on its own line, as Format-Table writes it
+                // (with -Property too: 'x' | Format-Wide Length is x).
+                await EmitLinesAsync(Formatting.FormatViews.CellText(item) + "\r\n");
+                return;
+            }
+
+            if (properties.Count == 0 && item is PsPrimitive value && (!Force || Formatting.FormatViews.For(item).Shape != Formatting.FormatShape.Scalar))
+            {
+                // A date, a time span, a GUID: no name-like property, so AssociationManager.ExpandAll's first, the
+                // adapted ones before the extended ones (a date's Date, a time span's Ticks, a GUID's Guid).
+                text = ValueProperties.ForList(value) is [var first, ..] ? Formatting.FormatViews.PropertyItem(item, first) : Formatting.FormatViews.CellText(item);
+            }
+            else if (properties.Count == 0)
             {
                 text = Formatting.FormatViews.WideItem(item) ?? throw new ScriptExpressionException(ScriptedError.ScenarioFault(
                     $"Format-Wide of a {ScriptExpressions.TypeName(item)} without -Property is not emulated: name the property (Format-Wide -Property), or give the command a rule (match: its whole text)"));

@@ -185,7 +185,7 @@ public class FileSystemTests
         "2:2,1:3|1,2|1|C:\\")]
     [TestCase("Set-Content C:\\n.txt 'a'; $l = Get-Content C:\\n.txt; $l -eq 'a'; $l.GetType().FullName; $l.Length; \"[$l]\"; ($l -split '').Count; $l | ConvertTo-Json -Compress -Depth 0",
         "True|System.String|1|[a]|3|{\"value\":\"a\",\"PSPath\":\"C:\\\\n.txt\",\"PSParentPath\":\"C:\\\\\",\"PSChildName\":\"n.txt\",\"PSDrive\":\"C\",\"PSProvider\":\"Microsoft.PowerShell.Core\\\\FileSystem\",\"ReadCount\":1}")]
-    [TestCase("Set-Content C:\\n.txt 'abc'; $l = Get-Content C:\\n.txt; ($l | Select-Object *).PSObject.Properties.Name -join ','; ($l | Select-Object PS*Name).PSChildName; ($l | Format-List * | Out-String).Trim().Split(\"`n\")[-1].Trim(); $l.PSObject.Properties.Name -join ','",
+    [TestCase("Set-Content C:\\n.txt 'abc'; $l = Get-Content C:\\n.txt; ($l | Select-Object *).PSObject.Properties.Name -join ','; ($l | Select-Object PS*Name).PSChildName; ($l | Format-List * -Force | Out-String).Trim().Split(\"`n\")[-1].Trim(); $l.PSObject.Properties.Name -join ','",
         "PSPath,PSParentPath,PSChildName,PSDrive,PSProvider,ReadCount,Length|n.txt|Length       : 3|PSPath,PSParentPath,PSChildName,PSDrive,PSProvider,ReadCount,Length")]
     public async Task Get_Content_notes_each_item_with_its_file_and_its_read_count(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));

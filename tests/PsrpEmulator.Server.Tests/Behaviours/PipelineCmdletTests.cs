@@ -306,7 +306,7 @@ public class PipelineCmdletTests
     [TestCase("Get-Service EventLog, Spooler, WinRM | Format-Wide -Property DisplayName -AutoSize", new[] { "Windows Event Log", "Print Spooler", "Windows Remote Management (WS-Management)", "" }, 2)]
     [TestCase("Get-Service EventLog, Spooler, WinRM | Format-Wide Disp* -Column 5", new[] { "Windows Event Log", "Print Spooler", "Windows Remote Manag...", "", "" }, 5)]
     [TestCase("Get-Service EventLog, Spooler, WinRM | Format-Wide { $_.Name.ToUpper() } -Column 3", new[] { "EVENTLOG", "SPOOLER", "WINRM" }, 3)]
-    [TestCase("'abc', 'de' | Format-Wide Length", new[] { "3", "2" }, 2)]
+    [TestCase("'abc', 'de' | Format-Wide Length -Force", new[] { "3", "2" }, 2)]
     [TestCase("[pscustomobject]@{ Size = 1; ServerId = 'a1' }, [pscustomobject]@{ Size = 2; ServerId = 'b2' } | Format-Wide", new[] { "a1", "b2" }, 2)]
     public async Task Format_Wide_writes_one_property_of_each_object_side_by_side_in_equal_columns(string script, string[] items, int columns)
     {
@@ -341,7 +341,6 @@ public class PipelineCmdletTests
         }));
     }
 
-    [TestCase("'a', 'b' | Format-Wide", "Format-Wide of a System.String without -Property is not emulated")]
     [TestCase("Get-Service EventLog, Spooler, WinRM | Format-Wide -AutoSize -Column 2", "FormatCannotSpecifyAutosizeAndColumns")]
     public async Task Format_Wide_says_what_it_does_not_emulate(string script, string reason)
     {
@@ -352,6 +351,21 @@ public class PipelineCmdletTests
         if (outcome.ErrorRecord is PsrpEmulator.Protocol.Clixml.PsObject failure) errors.Add(TestErrors.Read(failure).Message);
         Assert.That(errors.Single(), Does.Contain(reason));
     }
+
+    // A string, number, Boolean or enum is written as its text, a line each, whatever the properties named, unless
+    // -Force (OutOfBandFormatViewManager's DefaultScalarTypes; pwsh 7.6.9 checked); a date, time span or GUID is an item.
+    [TestCase("'abc', 'de' | Format-Wide", "abc|de")]
+    [TestCase("'abc', 'de' | Format-Wide Length", "abc|de")]
+    [TestCase("1..3 | fw -Column 3", "1|2|3")]
+    [TestCase("'abc', 'de' | Format-Table Length", "abc|de")]
+    [TestCase("'abc' | Format-List *", "abc")]
+    [TestCase("5 | Format-Table @{ n = 'x'; e = { $_ * 2 } }", "5")]
+    [TestCase("[DayOfWeek]::Monday, $true | Format-List", "Monday|True")]
+    [TestCase("[pscustomobject]@{ a = 1 }, 'x' | Format-Table a", "|a|-|1|x||")]
+    [TestCase("[datetime]'2020-01-01 13:14:15' | Format-Wide", "||1/1/2020 12:00:00 AM||")]
+    [TestCase("[timespan]'1:00' | Format-Wide", "||36000000000||")]
+    public async Task A_Format_cmdlet_writes_a_scalar_as_its_text(string script, string expected) =>
+        Assert.That(string.Join("|", (await OutputOfAsync(script)).Split('|').Select(line => line.TrimEnd())), Is.EqualTo(expected));
 
     [TestCase("Get-Service EventLog, Spooler, WinRM | Select-Object { $_.Name.ToUpper() } | ForEach-Object { $_.' $_.Name.ToUpper() ' }", "EVENTLOG|SPOOLER|WINRM")]
     [TestCase("Get-Service WinRM | Select-Object Name, {$_.Status} | ForEach-Object { ($_.PSObject.Properties.Name -join ',') + ' ' + $_.'$_.Status' }", "Name,$_.Status Running")]

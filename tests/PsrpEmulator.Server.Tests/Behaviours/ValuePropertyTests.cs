@@ -66,12 +66,15 @@ public class ValuePropertyTests
     }
 
     [Test]
-    public async Task Format_List_star_lists_a_string_s_Length_while_Format_List_alone_shows_the_text()
+    public async Task Format_List_star_lists_a_string_s_Length_only_with_Force_and_otherwise_shows_the_text()
     {
+        // OutOfBandFormatViewManager writes a DefaultScalarTypes value as its text unless -Force (pwsh 7.6.9 checked).
+        var forced = await RunAsync("'abc' | Format-List * -Force | Out-String");
         var star = await RunAsync("'abc' | Format-List * | Out-String");
         var alone = await RunAsync("'abc' | Format-List | Out-String");
 
-        Assert.That(star.OutputTexts.Single().Trim(), Is.EqualTo("Length : 3"));
+        Assert.That(forced.OutputTexts.Single().Trim(), Is.EqualTo("Length : 3"));
+        Assert.That(star.OutputTexts.Single().Trim(), Is.EqualTo("abc"));
         Assert.That(alone.OutputTexts.Single().Trim(), Is.EqualTo("abc"));
     }
 
@@ -154,11 +157,11 @@ public class ValuePropertyTests
     {
         var host = await RunAsync(
             "$s = (Get-Service WinRM).Status; $s.value__; ($s | Select-Object *).value__; ($s | Select-Object *).PSObject.TypeNames[0]; " +
-            "$s.PSObject.Properties | ForEach-Object { \"$($_.Name) $($_.MemberType) $_\" }; ($s | Format-List * | Out-String).Trim(); ($s | Format-List | Out-String).Trim()");
+            "$s.PSObject.Properties | ForEach-Object { \"$($_.Name) $($_.MemberType) $_\" }; ($s | Format-List * -Force | Out-String).Trim(); ($s | Format-List * | Out-String).Trim(); ($s | Format-List | Out-String).Trim()");
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[]
         {
-            "4", "4", "Selected.System.ServiceProcess.ServiceControllerStatus", "value__ Property int value__ {get;set;}", "value__ : 4", "Running",
+            "4", "4", "Selected.System.ServiceProcess.ServiceControllerStatus", "value__ Property int value__ {get;set;}", "value__ : 4", "Running", "Running",
         }));
     }
 

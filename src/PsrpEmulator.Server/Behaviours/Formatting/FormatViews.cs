@@ -993,6 +993,15 @@ internal static class FormatViews
         foreach (var view in CimTables) ByTypeName[view.Key] = view;
     }
 
+    /// <summary>
+    /// Whether a Format cmdlet writes <paramref name="value"/> as its text, out of band, instead of formatting it
+    /// (OutOfBandFormatViewManager.GenerateOutOfBandData): one of DefaultScalarTypes (a string, number, char, Boolean,
+    /// decimal, an enum) or an object without properties; not a date, GUID, version or time span, which have properties.
+    /// </summary>
+    public static bool IsOutOfBandScalar(PsValue value) =>
+        value is not PsNil and not PsPrimitive { Type: PsPrimitiveType.ScriptBlock or PsPrimitiveType.Uri or PsPrimitiveType.XmlDocument or PsPrimitiveType.ByteArray } &&
+        For(value).Shape == FormatShape.Scalar;
+
     /// <summary>The view Out-Default uses for <paramref name="value"/>: its type's (most derived type name first), else by its property count.</summary>
     public static FormatView For(PsValue value)
     {
