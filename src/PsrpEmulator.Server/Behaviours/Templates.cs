@@ -993,6 +993,12 @@ internal sealed class PipelineVariables
                     return VariableReferences.OfVariable(name, locals?.GetValueOrDefault(name) ?? scoped, this, functionScopes[i], null);
                 }
             }
+
+            // A top-level script's own parameter (Invoke-Command's param block) is one of its locals, outside any function.
+            if ((functionScopes?.Count ?? 0) == 0 && locals is not null && locals.TryGetValue(name, out var local))
+            {
+                return VariableReferences.OfVariable(name, local, this, locals, null);
+            }
         }
 
         var runspace = Runspace;

@@ -21,6 +21,18 @@ public class VariableReferenceTests
         return host;
     }
 
+    [TestCase("param($x, $y) [int]::TryParse('8', [ref]$x) | Out-Null; $r = [ref]$y; $r.Value = 'set'; \"$x $y\"; function inc([ref]$v) { $v.Value++ }; inc ([ref]$x); $x", "8 set|9")]
+    public async Task A_reference_to_a_script_s_own_parameter_reads_and_sets_it(string script, string expected)
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var create = new CreatePipeline([new PipelineCommand(script, IsScript: true, [new PipelineArgument(null, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(1)), new PipelineArgument(null, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(2))])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed), () => outcome.ErrorRecord?.ToDisplayString() ?? string.Empty);
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
     [TestCase("function inc([ref]$x) { $x.Value++ }; $c = 1; inc ([ref]$c); $c", "2")]
     [TestCase("function add([ref]$c) { $c.Value += 10 }; $c = 2; add ([ref]$c); $c", "12")]
     [TestCase("function inc([ref]$x) { $x.Value++ }; function g { $loc = 1; inc ([ref]$loc); \"loc=$loc\" }; g", "loc=2")]
