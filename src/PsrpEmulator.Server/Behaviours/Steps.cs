@@ -4366,12 +4366,86 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             await EvaluateAsync(arithmetic.Left, to, blockNesting + 1), arithmetic.Operator, await EvaluateAsync(arithmetic.Right, to, blockNesting + 1)),
         BinaryNode { Operator: "match" or "imatch" or "cmatch" } match => await MatchAsync(match, to, blockNesting),
         BinaryNode { Operator: "is" or "isnot" or "as" } typeTest => await TypeTestAsync(typeTest, to, blockNesting),
+        BinaryNode { Operator: "split" or "isplit" or "csplit" } split => await SplitAsync(split, to, blockNesting),
         BinaryNode bitwise when ScriptExpressions.IsBitwise(bitwise.Operator) => ScriptExpressions.Bitwise(
             await EvaluateAsync(bitwise.Left, to, blockNesting + 1), bitwise.Operator, await EvaluateAsync(bitwise.Right, to, blockNesting + 1)),
         BinaryNode comparison => ScriptExpressions.Compare(
             await EvaluateAsync(comparison.Left, to, blockNesting + 1), comparison.Operator, await EvaluateAsync(comparison.Right, to, blockNesting + 1)),
         _ => throw new InvalidOperationException("unknown expression node"),
     };
+
+    // text -split pattern, or -split { predicate }[, count]: a script block splits at each character it is true for.
+    private async ValueTask<PsValue> SplitAsync(BinaryNode split, IPipelineHost? to, int blockNesting)
+    {
+        var left = await EvaluateAsync(split.Left, to, blockNesting + 1);
+        var right = await EvaluateAsync(split.Right, to, blockNesting + 1);
+        var arguments = ScriptExpressions.Enumerate(right);
+        if (arguments is not [PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string predicate }, ..]) return ScriptExpressions.Compare(left, split.Operator, right);
+        if (arguments.Count > 2 && arguments[2] is not PsNil && (arguments[2] is not PsPrimitive { Value: string options } || options.Length > 0))
+        {
+            throw new ScriptExpressionException(new ScriptedError("Options are not allowed on the -split operator with a predicate.", "InvalidSplitOptionWithPredicate",
+                ErrorCategory.ParserError, "System.Management.Automation.ParseException"));
+        }
+
+        var limit = arguments.Count > 1 && ScriptExpressions.AsNumber(arguments[1]) is { } n ? (int)Math.Clamp(n, int.MinValue, int.MaxValue) : 0;
+        var pieces = new List<PsValue>();
+        foreach (var item in ScriptExpressions.Enumerate(left))
+        {
+            var text = PipelineVariables.Display(item);
+            // ParserOps.SplitWithPredicate: $_ each character (a string), $args the text and the index.
+            if (limit == 1)
+            {
+                pieces.Add(PsPrimitive.String(text));
+                continue;
+            }
+
+            var found = new List<string>();
+            var piece = new System.Text.StringBuilder();
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (ScriptExpressions.IsTrue(await InvokeBlockWithItemAsync(predicate, PsPrimitive.String(text[i].ToString()), [PsPrimitive.String(text), PsPrimitive.Int32(i)], to, blockNesting)))
+                {
+                    found.Add(piece.ToString());
+                    piece.Clear();
+                    if (limit > 0 && found.Count >= limit - 1)
+                    {
+                        found.Add(text[(i + 1)..]);
+                        break;
+                    }
+
+                    if (i == text.Length - 1) found.Add(string.Empty);
+                }
+                else
+                {
+                    piece.Append(text[i]);
+                }
+            }
+
+            if (piece.Length > 0 && (limit <= 0 || found.Count < limit)) found.Add(piece.ToString());
+            pieces.AddRange(found.Select(p => (PsValue)PsPrimitive.String(p)));
+        }
+
+        return PsObjects.List(pieces, ListValueTemplate.ArrayTypeNames);
+    }
+
+    // A script block run with $_ (and $PSItem) the item and its arguments as $args: -split's predicate.
+    private async ValueTask<PsValue> InvokeBlockWithItemAsync(string block, PsValue item, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        var variables = scope.Variables;
+        var outerItem = variables.Get("_");
+        var outerPsItem = variables.Get("PSItem");
+        variables.SetLocal("_", item);
+        variables.SetLocal("PSItem", item);
+        try
+        {
+            return await InvokeBlockAsync(block, arguments, null, to, blockNesting);
+        }
+        finally
+        {
+            variables.SetLocal("_", outerItem);
+            variables.SetLocal("PSItem", outerPsItem);
+        }
+    }
 
     // value -is [Type], -isnot, -as: the right operand is a type written in brackets, or text naming one.
     private async ValueTask<PsValue> TypeTestAsync(BinaryNode test, IPipelineHost? to, int blockNesting)

@@ -387,6 +387,26 @@ public class LanguageStatementTests
     public async Task Here_strings_and_doubled_quotes_are_the_strings_they_write(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync("$x = 'X'; " + script)), Is.EqualTo(expected));
 
+    // ParserOps.SplitWithPredicate: $_ each character, $args the text and the index; a count keeps the rest whole.
+    [TestCase("'1,2;3' -split { $_ -eq ',' -or $_ -eq ';' }", "1|2|3")]
+    [TestCase("'a,b,c' -split { $_ -eq ',' }, 2", "a|b,c")]
+    [TestCase("'a,b,' -split { $PSItem -eq ',' }", "a|b|")]
+    [TestCase("'abc' -split { param($s, $i) $i -eq 1 }", "a|c")]
+    [TestCase("'a1b', 'c2d' -split { $_ -match '\\d' } | % { \"[$_]\" }", "[a]|[b]|[c]|[d]")]
+    [TestCase("'abc' -split { $true }, 1", "abc")]
+    public async Task Split_with_a_script_block_splits_where_it_is_true(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task Split_with_a_script_block_and_options_is_PowerShell_s_error_for_the_statement()
+    {
+        var (host, outcome) = await RunAsync("'a,b' -split { $_ -eq ',' }, 0, 'SimpleMatch'; 'after'");
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("Options are not allowed on the -split operator with a predicate.", "InvalidSplitOptionWithPredicate") }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after" }));
+    }
+
     [TestCase("[int]$x = 5; $x = '7'; $x.GetType().Name; $x += 1.6; $x", "Int32|9")]
     [TestCase("[string]$s = 5; $s = 6; $s.GetType().Name; [int]$y = $null; $y", "String|0")]
     [TestCase("function f { [int]$n = 1; $n = '2'; $n.GetType().Name }; f; $n = 'x'; $n", "Int32|x")]
