@@ -682,6 +682,13 @@ internal static partial class ScriptExpressions
         }
     }
 
+    /// <summary>
+    /// An entry of a table as enumerating it gives it (what Out-Default's expansion formats): a generic Dictionary's a
+    /// KeyValuePair (Key, Value), a Hashtable's or ordered dictionary's a DictionaryEntry (Name, Key, Value).
+    /// </summary>
+    internal static PsObject EnumeratedEntry(PsObject table, PsValue key, PsValue value) =>
+        GenericDictionaryTypes(table) is var (keyType, valueType) ? KeyValuePairOf(key, value, keyType, valueType) : Formatting.FormatViews.DictionaryEntryOf(key, value);
+
     // A Dictionary[K,V]'s entry as its enumerator gives it: a KeyValuePair[K,V] with Key and Value.
     private static PsObject KeyValuePairOf(PsValue key, PsValue value, KnownType keyType, KnownType valueType)
     {

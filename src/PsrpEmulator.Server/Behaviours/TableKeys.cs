@@ -11,6 +11,8 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </summary>
 internal static class TableKeys
 {
+    private const string SortedDictionaryTypeName = "System.Collections.Generic.SortedDictionary`2";
+
     /// <summary>Up to this many entries a table is searched one by one (no index to build or keep).</summary>
     private const int IndexFrom = 16;
 
@@ -58,6 +60,14 @@ internal static class TableKeys
     public static void Add(PsObject table, PsValue key, PsValue value)
     {
         var entries = table.Entries;
+        if (table.TypeNames is [var first, ..] && first.StartsWith(SortedDictionaryTypeName, StringComparison.Ordinal))
+        {
+            // A SortedDictionary keeps its keys in order (the key type's default comparer: text in Windows' order).
+            var place = entries.FindIndex(e => ScriptExpressions.DefaultComparer.Compare(e.Key, key) > 0);
+            Insert(table, place < 0 ? entries.Count : place, key, value);
+            return;
+        }
+
         var indexed = Indexes.TryGetValue(entries, out var index) ? index.Count : -1;
         int at;
         if (HashtableOrder.Add(table, key, value))

@@ -59,6 +59,8 @@ public class HashtableOrderTests
     [TestCase("(1..10 | Group-Object { $_ % 4 } -AsHashTable).Keys -join ','", "3,2,1,0")]
     [TestCase("$h = @{a=1}; $h[2] = 'x'; $h['b'] = 3; $h[1] = 'y'; $h.Keys -join ','; $h['A']; $h[2]", "a,b,2,1|1|x")]
     [TestCase("$o = [ordered]@{3='c';1='a';2='b'}; $o.Keys -join ','", "3,1,2")]
+    [TestCase("$s = [System.Collections.Generic.SortedDictionary[string,int]]::new(); 'b', 'B', 'a', 'A', 'c' | % { $s[$_] = 1 }; $s.Keys -join ','; $s.Remove('a') | Out-Null; $s['A']; $s.Keys -join ','", "a,A,b,B,c|1|A,b,B,c")]
+    [TestCase("$n = [System.Collections.Generic.SortedDictionary[int,string]]::new(); 10, 2, 33 | % { $n.Add($_, 'x') }; $n.Keys -join ','", "2,10,33")]
     public async Task Other_tables_keep_their_order_and_strings_come_first_as_added(string script, string expected) =>
         Assert.That(string.Join("|", (await RunAsync(script)).OutputTexts), Is.EqualTo(expected));
 
@@ -70,5 +72,14 @@ public class HashtableOrderTests
             "$h.Remove('k7'); $h.Remove(7); $h.Count; $h.ContainsKey('k7'); $h.ContainsKey(7); $h['k8']; $h[8]; ($h.Keys | Select-Object -First 2) -join ','");
 
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "600", "150", "-150", "598", "False", "False", "8", "-8", "k1,k2" }));
+    }
+
+    [Test]
+    public async Task A_generic_dictionary_shows_its_KeyValuePairs_as_a_Key_and_Value_table()
+    {
+        var host = await RunAsync("$d = [System.Collections.Generic.Dictionary[string,int]]::new(); $d['a'] = 1; $d['bbbb'] = 22; $d | Out-String; @{ a = 1 } | Out-String");
+
+        Assert.That(host.OutputTexts[0].Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()), Is.EqualTo(new[] { "Key  Value", "---  -----", "a        1", "bbbb    22" }));
+        Assert.That(host.OutputTexts[1], Does.Contain("Name                           Value"));
     }
 }

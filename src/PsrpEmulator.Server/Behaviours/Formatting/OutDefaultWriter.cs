@@ -149,7 +149,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
 
         if (expand && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table)
         {
-            foreach (var entry in table.Entries) AddTo(text, FormatViews.DictionaryEntryOf(entry.Key, entry.Value), depth + 1);
+            foreach (var entry in table.Entries) AddTo(text, ScriptExpressions.EnumeratedEntry(table, entry.Key, entry.Value), depth + 1);
             return;
         }
 
