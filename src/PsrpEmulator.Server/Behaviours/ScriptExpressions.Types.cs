@@ -1282,6 +1282,14 @@ internal static partial class ScriptExpressions
             return NewRegexOrError([PsPrimitive.String(Text(value))]);
         }
 
+        // [System.Text.StringBuilder]'abc': PowerShell's conversion by the constructor that takes a string (an int, the
+        // capacity); a builder stays itself.
+        if (type.FullName == StringBuilderTypeName)
+        {
+            if (IsNull(value) || IsStringBuilder(value)) return value ?? PsNil.Instance;
+            if (value is PsPrimitive { Value: string or int } && NewStringBuilder([value]) is { } built) return built;
+        }
+
         // A value already of the generic type is itself (a typed variable assigned it refers to the same list).
         if ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None) && value is PsObject { TypeNames: [var own, ..] } && own == type.ObjectTypeNames[0]) return value;
         if (type.IsGenericList)

@@ -29,6 +29,7 @@ public class StringBuilderTests
     [TestCase("$sb = [System.Text.StringBuilder]::new(); [void]$sb.AppendFormat('{0}-{1:D3}', 'a', 7); $sb.ToString(); $sb.Clear().Length", "a-007|0")]
     [TestCase("$sb = [System.Text.StringBuilder]::new(); foreach ($n in 'a', 'b') { [void]$sb.Append(\"$n, \") }; $sb.Length -= 2; $sb.ToString(); $sb.ToString(0, 1)", "a, b|a")]
     [TestCase("$sb = New-Object System.Text.StringBuilder 100; $sb.Capacity; $sb.MaxCapacity; $sb.GetType().FullName", "100|2147483647|System.Text.StringBuilder")]
+    [TestCase("$sb = [System.Text.StringBuilder]'q'; [void]$sb.Append('r'); \"$sb\"; ([Text.StringBuilder]16).Capacity; $b = [Text.StringBuilder]::new(); [Text.StringBuilder]$c = $b; [void]$c.Append('z'); \"$b\"", "qr|16|z")]
     public async Task A_string_builder_builds_text_as_dotnets_does(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
