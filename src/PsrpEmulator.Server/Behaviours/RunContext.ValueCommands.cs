@@ -1800,7 +1800,7 @@ internal sealed partial class RunContext
             var format = PipelineVariables.Display(await ArgumentAsync(formatWord, to, blockNesting));
             try
             {
-                return PsPrimitive.String(NowValueTemplate.Format(result, format));
+                return PsPrimitive.String(NowValueTemplate.Format(result, format, kind));
             }
             catch (FormatException e)
             {

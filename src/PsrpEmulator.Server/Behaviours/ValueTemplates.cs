@@ -820,7 +820,7 @@ internal sealed class NowValueTemplate(TextTemplate? format, bool unixFormat = f
     /// forms.
     /// </summary>
     /// <exception cref="FormatException">A format .NET refuses.</exception>
-    internal static string Format(DateTimeOffset date, string format)
+    internal static string Format(DateTimeOffset date, string format, DateTimeKind kind = DateTimeKind.Local)
     {
         var local = date.ToOffset(TimeSpan.Zero);
         return format.ToUpperInvariant() switch
@@ -829,7 +829,8 @@ internal sealed class NowValueTemplate(TextTemplate? format, bool unixFormat = f
             "FILEDATEUNIVERSAL" => local.ToString("yyyyMMdd", EnglishUnitedStates) + "Z",
             "FILEDATETIME" => local.ToString("yyyyMMdd'T'HHmmssffff", EnglishUnitedStates),
             "FILEDATETIMEUNIVERSAL" => local.ToString("yyyyMMdd'T'HHmmssffff", EnglishUnitedStates) + "Z",
-            _ => local.ToString(format, EnglishUnitedStates),
+            // The date's Kind decides what "o", "K" and "zzz" write: -Date '2021-03-04' (Unspecified) no zone, a Utc date Z.
+            _ => DateKinds.Format(PsPrimitive.DateTime(local, kind), format, EnglishUnitedStates),
         };
     }
 

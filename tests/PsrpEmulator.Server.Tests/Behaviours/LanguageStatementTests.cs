@@ -1277,6 +1277,8 @@ public class LanguageStatementTests
 
     [TestCase("(Get-Date '2026-01-02').DayOfWeek; (Get-Date -Date '2026-01-02 10:00').Hour", "Friday|10")]
     [TestCase("Get-Date -Date '01/02/2026' -Format 'yyyyMMdd'", "20260102")]
+    // The date's Kind decides the zone -Format writes: a parsed text without one none, a Utc date Z (pwsh 7.6.9 checked).
+    [TestCase("Get-Date -Date '2021-03-04 05:06:07' -Format 'o'; Get-Date -Date ([datetime]'2021-03-04').ToUniversalTime() -Format 'yyyy K'; Get-Date -Format 'HH K'", "2021-03-04T05:06:07.0000000|2021 Z|07 +00:00")]
     [TestCase("(Get-Date -Hour 0 -Minute 0 -Second 0 -Millisecond 0).ToString('o')", "2026-11-29T00:00:00.0000000+00:00")]
     [TestCase("Get-Date -Format FileDate; Get-Date -Format FileDateTime; Get-Date -Format FileDateTimeUniversal", "20261129|20261129T0705092500|20261129T0705092500Z")]
     [TestCase("Get-Date -Date '2026-02-10' -Day 31 -Format d", "3/3/2026")]
