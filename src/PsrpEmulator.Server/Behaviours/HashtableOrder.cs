@@ -117,10 +117,17 @@ internal static class HashtableOrder
             }
         }
 
+        if (buckets.Known > entries.Count)
+        {
+            // Entries removed behind the buckets' back: simulate again from what the table holds.
+            Arrange(table, 0);
+            if (!States.TryGetValue(entries, out buckets)) return false;
+        }
+
         var front = entries.Count - buckets.Known;
         var (bucket, moved) = buckets.Insert(key, hash);
-        if (bucket < 0) entries.Insert(front, new(key, value));
-        else entries.Insert(front + buckets.OccupiedAbove(bucket), new(key, value));
+        var at = bucket < 0 ? front : front + buckets.OccupiedAbove(bucket);
+        entries.Insert(Math.Clamp(at, 0, entries.Count), new(key, value));
         if (moved) Rewrite(entries, buckets);
         return true;
     }
@@ -143,11 +150,10 @@ internal static class HashtableOrder
         var front = entries.Count - buckets.Known;
         var values = new Dictionary<PsValue, PsValue>(buckets.Known, TableKeys.Comparer);
         for (var i = front; i < entries.Count; i++) values.TryAdd(entries[i].Key, entries[i].Value);
-        var at = front;
-        foreach (var key in buckets.KeysFromLast())
-        {
-            entries[at++] = new(key, values[key]);
-        }
+        List<KeyValuePair<PsValue, PsValue>> ordered = [.. buckets.KeysFromLast().Where(values.ContainsKey).Select(key => new KeyValuePair<PsValue, PsValue>(key, values[key]))];
+        // Entries changed behind the buckets' back keep their order (a lookup then searches them all).
+        if (ordered.Count != entries.Count - front) return;
+        for (var i = 0; i < ordered.Count; i++) entries[front + i] = ordered[i];
     }
 
     /// <summary>A .NET Framework Hashtable's bucket array, for the keys of known hash (the others only count toward its growth).</summary>
