@@ -82,4 +82,19 @@ public class HashtableOrderTests
         Assert.That(host.OutputTexts[0].Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()), Is.EqualTo(new[] { "Key  Value", "---  -----", "a        1", "bbbb    22" }));
         Assert.That(host.OutputTexts[1], Does.Contain("Name                           Value"));
     }
+
+    [Test]
+    public void Entries_removed_behind_the_buckets_back_are_simulated_again_not_misplaced()
+    {
+        var table = PsrpEmulator.Protocol.Clixml.PsObjects.Dictionary([]);
+        foreach (var n in new[] { 1, 2, 3 }) TableKeys.Add(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(n), PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(n));
+        table.Entries.RemoveAt(0);
+        table.Entries.RemoveAt(0);
+
+        TableKeys.Add(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(5), PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(5));
+
+        Assert.That(table.Entries.Select(e => ((PsrpEmulator.Protocol.Clixml.PsPrimitive)e.Key).Value), Is.EqualTo(new object[] { 5, 1 }));
+        Assert.That(TableKeys.Find(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(1)), Is.EqualTo(1));
+        Assert.That(TableKeys.Find(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(3)), Is.EqualTo(-1));
+    }
 }
