@@ -904,22 +904,26 @@ internal static partial class Statements
     private static partial System.Text.RegularExpressions.Regex StaticPropertyAssignmentSyntax();
 
     /// <summary>
-    /// <c>$a, $b = value</c> (two or more variables, scope prefixes allowed, each with a type constraint or not:
-    /// <c>[int]$a, [int]$b = 1, 2</c>): the variables' names as written, their types' names (null for none) and the
-    /// value's text; null for anything else.
+    /// <c>$a, $b = value</c> (two or more targets, in parentheses or not: variables with scope prefixes allowed, each
+    /// with a type constraint or not, <c>[int]$a, [int]$b = 1, 2</c>, or a variable's property or element,
+    /// <c>$arr[0], $arr[2] = $arr[2], $arr[0]</c>): the variables' names as written, their types' names (null for none),
+    /// each target's member and index accessors after its variable (empty for a plain variable) and the value's text;
+    /// null for anything else.
     /// </summary>
-    public static (List<string> Variables, List<string?> Types, string Value)? MultipleAssignment(string statement)
+    public static (List<string> Variables, List<string?> Types, List<string> Accessors, string Value)? MultipleAssignment(string statement)
     {
         var m = MultipleAssignmentSyntax().Match(statement.Trim());
         return m.Success
             ? ([.. m.Groups["var"].Captures.Select(c => c.Value)],
                [.. m.Groups["type"].Captures.Select(c => c.Value.Length == 0 ? null : c.Value.Trim()[1..^1])],
+               [.. m.Groups["tail"].Captures.Select(c => c.Value)],
                m.Groups["value"].Value)
             : null;
     }
 
+    // A target: [type]$name, then .member and [index] accessors (an index's brackets balanced, commas allowed in them).
     [System.Text.RegularExpressions.GeneratedRegex(
-        @"^(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+)(?:\s*,\s*(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+))+\s*=(?!=)\s*(?<value>\S.*)$",
+        @"^(?<open>\(\s*)?(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+)(?<tail>(?:\.\w+|\[(?>[^\[\]]+|\[(?<b>)|\](?<-b>))*(?(b)(?!))\])*)(?:\s*,\s*(?<type>\[[\w.]+(?:\[\])?\]\s*|)\$(?<var>(?:(?:global|script|local|private):)?\w+)(?<tail>(?:\.\w+|\[(?>[^\[\]]+|\[(?<b>)|\](?<-b>))*(?(b)(?!))\])*))+(?(open)\s*\))\s*=(?!=)\s*(?<value>\S.*)$",
         System.Text.RegularExpressions.RegexOptions.Singleline | System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex MultipleAssignmentSyntax();
 

@@ -289,7 +289,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             return;
         }
 
-        if (Statements.MultipleAssignment(text) is var (_, _, multipleValue))
+        if (Statements.MultipleAssignment(text) is var (_, _, _, multipleValue))
         {
             CheckStatement(multipleValue, catalog, nesting + 1);
             return;
@@ -579,22 +579,41 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <c>$a, $b = value</c>: the value's items to the variables in turn, the last one taking the rest (an array when
     /// more than one is left, $null when none), as PowerShell's multiple assignment does.
     /// </summary>
-    private async ValueTask RunMultipleAssignmentAsync(List<string> variables, List<string?> types, string valueText, IPipelineHost? to, int blockNesting)
+    private async ValueTask RunMultipleAssignmentAsync(List<string> variables, List<string?> types, List<string> accessors, string valueText, IPipelineHost? to, int blockNesting)
     {
         try
         {
             // A type constraint converts the variable's value and stays with it, as a typed assignment's.
             var known = types.Select(t => t is null ? null : ScriptExpressions.ResolveType(t) ?? throw new ScriptExpressionException(ScriptedError.NotAnswered("[" + t + "]"))).ToList();
+            // The whole right side is worked out first: $arr[0], $arr[2] = $arr[2], $arr[0] swaps.
             if (await AssignedValueAsync(valueText, to, blockNesting) is not { } value) return;
             var items = ScriptExpressions.Enumerate(value);
-            for (var i = 0; i < variables.Count - 1; i++) scope.Variables.SetScoped(variables[i], i < items.Count ? items[i] : PsNil.Instance, known[i]);
             var left = items.Skip(variables.Count - 1).ToList();
-            scope.Variables.SetScoped(variables[^1], left.Count switch
+            for (var i = 0; i < variables.Count; i++)
             {
-                0 => PsNil.Instance,
-                1 => left[0],
-                _ => PsObjects.List(left, ListValueTemplate.ArrayTypeNames),
-            }, known[^1]);
+                var item = i < variables.Count - 1 ? (i < items.Count ? items[i] : PsNil.Instance)
+                    : left.Count switch { 0 => PsNil.Instance, 1 => left[0], _ => PsObjects.List(left, ListValueTemplate.ArrayTypeNames) };
+                if (accessors[i].Length == 0)
+                {
+                    scope.Variables.SetScoped(variables[i], item, known[i]);
+                    continue;
+                }
+
+                // A property or element target is assigned as its own assignment would be, the value held meanwhile.
+                if (known[i] is { } type) item = ScriptExpressions.Cast(item, type);
+                const string Held = "PsrpEmulatorMultipleAssignmentValue";
+                var saved = scope.Variables.Get(Held);
+                scope.Variables.SetLocal(Held, item);
+                try
+                {
+                    // Its failure ends the whole assignment (the later targets keep their values), as PowerShell's exception does.
+                    await CaptureExpressionAsync($"${variables[i]}{accessors[i]} = ${Held}", to, blockNesting + 1);
+                }
+                finally
+                {
+                    scope.Variables.SetLocal(Held, saved);
+                }
+            }
         }
         catch (ScriptExpressionException e)
         {
@@ -1258,9 +1277,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         // $a, $b = value (a rule for the whole text still wins): the whole right-hand side, a pipeline too, is the value.
-        if (Statements.MultipleAssignment(text) is var (variables, types, multipleText) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null)
+        if (Statements.MultipleAssignment(text) is var (variables, types, accessors, multipleText) && Statements.Split(text).Count == 1 && Catalog.Find(text) is null)
         {
-            await RunMultipleAssignmentAsync(variables, types, multipleText, to, blockNesting);
+            await RunMultipleAssignmentAsync(variables, types, accessors, multipleText, to, blockNesting);
             return;
         }
 

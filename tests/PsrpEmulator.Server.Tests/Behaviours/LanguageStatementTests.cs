@@ -355,6 +355,24 @@ public class LanguageStatementTests
     public async Task A_multiple_assignment_s_variables_take_their_type_constraints(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
+    // Properties and elements are targets too, the right side worked out first (pwsh 7.6.9: the swap idiom).
+    [TestCase("$arr = 1,2,3; $arr[0], $arr[2] = $arr[2], $arr[0]; $arr -join ','", "3,2,1")]
+    [TestCase("$o = [pscustomobject]@{b=0}; $o.b, $c = 1, 2; \"$($o.b) $c\"", "1 2")]
+    [TestCase("$h = @{}; $h['k'], $x = 1, 2; \"$($h['k']) $x\"", "1 2")]
+    [TestCase("($a, $b) = 1, 2; \"$a $b\"", "1 2")]
+    [TestCase("$h = @{}; $h.k, $h.m = 5; $h.Count; $null -eq $h.m", "2|True")]
+    public async Task A_multiple_assignment_assigns_properties_and_elements(string script, string expected) =>
+        Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
+
+    [Test]
+    public async Task A_multiple_assignment_whose_target_fails_stops_there()
+    {
+        var (host, _) = await RunAsync("$c = 0; $a.b, $c = 1, 2; \"c=$c\"");
+
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "PropertyNotFound" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "c=0" }));
+    }
+
     // The operators' own rules for $_ in ForEach-Object's block: a string repeats and concatenates (pwsh 7.6: aa, a1).
     [TestCase("'a','b' | % { $_ * 2 }; 'a' | % { $_ + 1 }; 1,2 | % { $_ - 1 }; 3 | % { $_ * 2 }", "aa|bb|a1|0|1|6")]
     public async Task An_operator_on_the_current_object_is_the_operator_s_for_its_type(string script, string expected) =>
