@@ -38,6 +38,14 @@ public sealed class ParseErrorInteropTests
     // Scripts PowerShell's parser refuses, each placed by the emulator where PowerShell places its first error.
     private static readonly string[] Refused =
     [
+        // MissingExpressionAfterToken: an array's element missing after its ',', placed at the comma's end.
+        "$a, = 1, 2",
+        "$a, $ = 1, 2",
+        "$x = 1,",
+        "$x = 1, ; 'a'",
+        "$x = 'a,b', ; 'a'",
+        "if ($true) { $z = 2, }",
+        "$x = ,1,",
         // InvalidLeftHandSide (SemanticChecks): what is assigned to must be a variable, a property or an element.
         "$a,$b += 1",
         "\"x\" = 1",
@@ -377,6 +385,10 @@ public sealed class ParseErrorInteropTests
         // A '$' at a statement's start that starts no name is a command's name ('$'), its arguments '=' and 5.
         "$ = 5",
         "$ += 1",
+        // Properties, elements and parentheses are a multiple assignment's targets too.
+        "$arr[0], $arr[2] = $arr[2], $arr[0]",
+        "($a, $b) = 1, 2",
+        "$a,,$b = 1",
     ];
 
     [TestCaseSource(nameof(Refused))]

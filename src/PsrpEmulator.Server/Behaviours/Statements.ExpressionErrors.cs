@@ -29,6 +29,15 @@ internal static partial class Statements
         if (text[0] == '$' && !(char.IsLetterOrDigit(text[1]) || text[1] is '_' or '{' or '(' or '?' or '^' or '$' or ':')) return;
         if (AssignmentOperator(text) is not { } at) return;
         var compound = at > 0 && text[at - 1] is '+' or '-' or '*' or '/' or '%';
+        // An array's last element missing before '=' ("$a, = 1", or a lone '$' that starts no name: "$a, $ = 1"): the
+        // parser wants an expression just after the ',' (MissingExpressionAfterToken, placed at the comma's end).
+        if (!compound && CodeOnly(text[..at], stringFill: 'x') is var side && TopLevelPositions(side, c => c == ',').DefaultIfEmpty(-1).Last() is var comma and >= 0 &&
+            side[(comma + 1)..].Trim() is "" or "$")
+        {
+            throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken",
+                script => PlaceInStatement(script, text, comma + 1, 0)));
+        }
+
         if (InvalidAssignmentTarget(text, 0, compound ? at - 1 : at, simple: !compound) is var (offset, length))
         {
             // A typed '$' ("[int]$ = 5"): the parser finds the '$' token where a value was to come.
@@ -623,6 +632,19 @@ internal static partial class Statements
     }
 
     // offset..offset+length of a statement, in the script: when the statement's text is there once.
+    /// <summary>
+    /// An array literal's element missing after its comma (<c>$x = 1,</c>): MissingExpressionAfterToken at the end of
+    /// the comma before element <paramref name="element"/> of <paramref name="text"/>, placed when the text is found once
+    /// in the script.
+    /// </summary>
+    public static ScriptedError MissingArrayElement(string text, int element)
+    {
+        var commas = TopLevelPositions(CodeOnly(text, stringFill: 'x'), c => c == ',').ToList();
+        int? offset = element >= 1 && element - 1 < commas.Count ? commas[element - 1] + 1 : null;
+        return ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken",
+            offset is { } after ? script => PlaceInStatement(script, text, after, 0) : null);
+    }
+
     internal static (int Offset, int Length)? PlaceInStatement(string script, string statement, int offset, int length)
     {
         var at = script.IndexOf(statement, StringComparison.Ordinal);

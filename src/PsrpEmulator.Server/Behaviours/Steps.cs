@@ -449,10 +449,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (ScriptExpressions.ArrayElements(text) is { } elements)
         {
             // A leading comma is the unary comma operator (,$x), not a missing expression.
-            foreach (var element in elements[0].Length == 0 ? elements.Skip(1) : elements)
+            for (var i = elements[0].Length == 0 ? 1 : 0; i < elements.Count; i++)
             {
-                if (element.Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
-                CheckExpression(element, catalog, nesting + 1);
+                if (elements[i].Length == 0) throw new ScriptParseException(Statements.MissingArrayElement(text, i));
+                CheckExpression(elements[i], catalog, nesting + 1);
             }
 
             return;
@@ -3523,7 +3523,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (elements[i].Length == 0) throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ','.", "MissingExpressionAfterToken"));
+                if (elements[i].Length == 0) throw new ScriptParseException(Statements.MissingArrayElement(text, i));
                 items.Add(await EvaluateAsync(elements[i], to, blockNesting + 1));
             }
 
