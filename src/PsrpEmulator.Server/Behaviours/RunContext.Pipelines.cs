@@ -1479,15 +1479,24 @@ internal sealed partial class RunContext
         public string? FormatString { get; init; }
     }
 
+    /// <summary>
+    /// Select-Object as Windows PowerShell 5.1's SelectObjectCommand runs it: its SelectObjectQueue takes each object and
+    /// streams the first ones (-First, after -Skip), keeps the last ones (-Last, with -Skip counting from the end when
+    /// there is no -First), and the rest comes at the end; the properties are worked out for the objects written only,
+    /// and -Unique's objects are written at the end.
+    /// </summary>
     private sealed class SelectStage(RunContext context, List<SelectProperty> properties, string? expand, int? first, int? last, int skip, bool unique,
         IPipelineHost? to, int blockNesting) : Stage
     {
-        private readonly Queue<PsValue> _kept = new();
-        // What -Unique has seen: each object's type and text (case-sensitive, as Select-Object compares), hashed so that
-        // a long input costs time in proportion to its length.
+        private readonly Queue<PsValue> _queue = new();
+        // What -Unique has seen (each object's type and text: case-sensitive, as Select-Object compares), and the objects
+        // it writes at the end, in the order they came.
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly List<PsValue> _uniques = [];
+        private int _skip = skip;
+        private int _streamed;
         private int _index;
-        private int _emitted;
+        private bool _finished;
 
         /// <summary>-Index: the places of the objects to write (a negative one selects nothing: UNVERIFIED for 5.1); null without it.</summary>
         public SortedSet<int>? Indexes { get; init; }
@@ -1503,22 +1512,96 @@ internal sealed partial class RunContext
 
         private bool _done;
 
+        private bool FirstOrLast => first is not null || last is not null;
+
+        private int First => first ?? 0;
+
+        private int Last => last ?? 0;
+
         public override async ValueTask ProcessAsync(PsValue item)
         {
-            if (_done) return;
+            // SelectObjectCommand takes no $null from the pipeline.
+            if (_done || item is PsNil) return;
             if (Indexes is { } indexes)
             {
                 var at = _index++;
-                if (indexes.Count == 0 || at > indexes.Max) Stop();
+                if (indexes.Count == 0 || at > indexes.Max) await StopAsync();
                 else if (indexes.Contains(at))
                 {
-                    await EmitAll(await SelectAsync(item));
-                    if (at == indexes.Max) Stop();
+                    await WriteSelectedAsync(item);
+                    if (at == indexes.Max) await StopAsync();
                 }
 
                 return;
             }
 
+            // SelectObjectQueue.Enqueue: -Last keeps the last objects (and -Skip more when there is no -First).
+            if (Last > 0 && _queue.Count >= Last + _skip && First == 0) _queue.Dequeue();
+            else if (Last > 0 && _queue.Count >= Last && First != 0) _queue.Dequeue();
+            _queue.Enqueue(item);
+            if (_queue.Count > MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object keeps at most {MaxStageObjects} objects in the emulator");
+
+            // SelectObjectQueue.StreamingDequeue: what can be written now.
+            PsValue? streamed = null;
+            if (_skip == 0)
+            {
+                if (SkipLast > 0)
+                {
+                    if (_queue.Count > SkipLast) streamed = _queue.Dequeue();
+                }
+                else if (_streamed < First || !FirstOrLast)
+                {
+                    _streamed++;
+                    streamed = _queue.Dequeue();
+                }
+                else if (Last == 0)
+                {
+                    _queue.Dequeue();
+                }
+            }
+            else if (Last == 0 || First != 0)
+            {
+                _queue.Dequeue();
+                _skip--;
+            }
+
+            if (streamed is not null) await WriteSelectedAsync(streamed);
+            if (FirstOrLast && Last == 0 && First != 0 && _streamed >= First) await StopAsync();
+        }
+
+        // Stops the commands before (as SelectObjectCommand's StopUpstreamCommandsException, after its EndProcessing), or
+        // with -Wait lets them run on while this stage drops what comes.
+        private async ValueTask StopAsync()
+        {
+            _done = true;
+            if (Wait) return;
+            await FinishAsync();
+            throw new StopUpstreamException(this);
+        }
+
+        // SelectObjectCommand.EndProcessing: the objects the queue kept (with -Last and no -First, but the -Skip last
+        // ones), then -Unique's.
+        private async ValueTask FinishAsync()
+        {
+            if (_finished) return;
+            _finished = true;
+            if (Indexes is null && SkipLast == 0)
+            {
+                while (_queue.Count > (First != 0 ? 0 : _skip)) await WriteSelectedAsync(_queue.Dequeue());
+            }
+
+            foreach (var kept in _uniques) await Emit(kept);
+        }
+
+        public override async ValueTask EndAsync()
+        {
+            await FinishAsync();
+            await EndNext();
+        }
+
+        // ProcessObject and FilteredWriteObject: the object's selection written, or kept for -Unique's end when it is new.
+        private async ValueTask WriteSelectedAsync(PsValue item)
+        {
             if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
             {
                 // Each object without the property is an error of its own; the others go on.
@@ -1529,57 +1612,18 @@ internal sealed partial class RunContext
             }
 
             var selected = await SelectAsync(item);
-            if (unique)
+            if (!unique)
             {
-                var key = (selected is PsPrimitive p ? p.Type.ToString() : "object") + "\0" + PipelineVariables.Display(selected);
+                await EmitAll(selected);
+                return;
+            }
+
+            foreach (var each in expand is null ? [selected] : ScriptExpressions.Enumerate(selected))
+            {
+                var key = (each is PsPrimitive p ? p.Type.ToString() : "object") + "\0" + PipelineVariables.Display(each);
                 if (_seen.Count >= MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -Unique keeps at most {MaxStageObjects} objects in the emulator");
-                if (!_seen.Add(key)) return;
+                if (_seen.Add(key)) _uniques.Add(each);
             }
-
-            if (_index++ < skip) return;
-            if (SkipLast > 0)
-            {
-                _kept.Enqueue(selected);
-                if (_kept.Count > MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -SkipLast keeps at most {MaxStageObjects} objects in the emulator");
-                if (_kept.Count > SkipLast) await EmitAll(_kept.Dequeue());
-                return;
-            }
-
-            if (last is not null)
-            {
-                _kept.Enqueue(selected);
-                if (_kept.Count > last.Value) _kept.Dequeue();
-                if (_kept.Count > MaxStageObjects) throw new ScenarioRuntimeException($"Select-Object -Last keeps at most {MaxStageObjects} objects in the emulator");
-                return;
-            }
-
-            if (first is { } limit && _emitted >= limit)
-            {
-                Stop();
-                return;
-            }
-
-            _emitted++;
-            await EmitAll(selected);
-            if (first is { } stop && _emitted >= stop) Stop();
-        }
-
-        // Stops the commands before (as SelectObjectCommand's StopUpstreamCommandsException), or with -Wait lets them
-        // run on while this stage drops what comes.
-        private void Stop()
-        {
-            _done = true;
-            if (!Wait) throw new StopUpstreamException(this);
-        }
-
-        public override async ValueTask EndAsync()
-        {
-            if (SkipLast == 0)
-            {
-                foreach (var item in _kept) await EmitAll(item);
-            }
-
-            await EndNext();
         }
 
         // -ExpandProperty writes a collection's items one by one.

@@ -53,6 +53,16 @@ public class PipelineCmdletTests
     [TestCase("Get-Service EventLog, Spooler, WinRM | Where-Object Status -eq 'running' | ForEach-Object Name; Get-Service EventLog, Spooler, WinRM | Where-Object { $_.Status -eq 1 } | ForEach-Object Name", "EventLog|WinRM|Spooler")]
     [TestCase("1..10 | Select-Object -Skip 2 -First 3", "3|4|5")]
     [TestCase("1..10 | Select-Object -Last 2", "9|10")]
+    // SelectObjectQueue: -Skip counts from the end with -Last alone; -First and -Last both write; -Unique after the
+    // selection, at the end; $null is not taken (pwsh 7.6.9 and 5.1's SelectObjectCommand).
+    [TestCase("1..10 | Select-Object -Skip 2 -Last 3", "6|7|8")]
+    [TestCase("1..10 | Select-Object -Last 3 -Skip 9", "1")]
+    [TestCase("1..10 | Select-Object -First 3 -Last 2", "1|2|3|9|10")]
+    [TestCase("1..10 | Select-Object -First 2 -Skip 1 -Last 2", "2|3|9|10")]
+    [TestCase("1, 1, 2 | Select-Object -Unique -First 2", "1")]
+    [TestCase("1, 1, 2, 2, 3 | Select-Object -Unique -Last 2", "2|3")]
+    [TestCase("$null, 1, $null | Select-Object; 'a' | Select-Object -First 0", "1")]
+    [TestCase("$n = 0; 1..5 | Select-Object @{ n = 'x'; e = { $script:n++; $_ } } -Last 1 | % x; $n", "5|1")]
     [TestCase("5..1 | Select-Object -First 3 | Sort-Object | Select-Object -First 1; 'next'", "3|next")]
     [TestCase("1..3 | ForEach-Object { 10..15 | Select-Object -First 2 } | Select-Object -First 3; 'next'", "10|11|10|next")]
     [TestCase("Get-Service EventLog, Spooler, WinRM | Select-Object Name, Status | ForEach-Object { \"$($_.Name)=$($_.Status)\" }", "EventLog=Running|Spooler=Stopped|WinRM=Running")]
