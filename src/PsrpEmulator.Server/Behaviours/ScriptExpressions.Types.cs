@@ -422,7 +422,7 @@ internal static partial class ScriptExpressions
         Add(ChoiceDescriptionTypeName);
         types[ChoiceDescriptionTypeName + "[]"] = types[ChoiceDescriptionTypeName[7..] + "[]"] = new KnownType(ChoiceDescriptionTypeName + "[]", ChoiceDescriptionTypeName);
         types["object[]"] = types["System.Object[]"] = new KnownType("System.Object[]");
-        foreach (var element in new[] { "System.String", "System.Int32", "System.Int64", "System.Double", "System.Char", "System.Byte" })
+        foreach (var element in new[] { "System.String", "System.Int32", "System.Int64", "System.Double", "System.Char", "System.Byte", "System.Boolean", "System.Decimal" })
         {
             var array = new KnownType(element + "[]", element);
             types[element + "[]"] = array;
@@ -435,6 +435,8 @@ internal static partial class ScriptExpressions
         types["double[]"] = types["System.Double[]"];
         types["char[]"] = types["System.Char[]"];
         types["byte[]"] = types["System.Byte[]"];
+        types["bool[]"] = types["System.Boolean[]"];
+        types["decimal[]"] = types["System.Decimal[]"];
         return types;
     }
 
@@ -616,7 +618,8 @@ internal static partial class ScriptExpressions
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
-        ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName)) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
+        ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
+            type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*\[?\s*[A-Za-z_][\w.]*\s*\]?(?:\s*,\s*\[?\s*[A-Za-z_][\w.]*\s*\]?)?\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
     private static partial Regex TypeNameSyntax();
@@ -813,6 +816,14 @@ internal static partial class ScriptExpressions
         var name = member.ToUpperInvariant();
         var count = arguments?.Count ?? -1;
         if (DecimalMember(type.FullName, name, member, arguments) is { } decimalResult) return decimalResult;
+        // [int[]]::new(3): an array of that length holding the element type's default, as New-Object int[] 3.
+        if (type.IsArray && type.ElementType is not null && name == "NEW")
+        {
+            if (count != 1) throw new ScriptExpressionException(ScriptedError.MethodCount("new", Math.Max(count, 0)));
+            return NewArray(type, AsNumber(arguments![0]) ?? throw new ScriptExpressionException(
+                ScriptedError.MethodArgumentConversion("length", Text(arguments[0]), "new", "System.Int32", "Input string was not in a correct format.")));
+        }
+
         PsValue? result = (type.FullName, name, count) switch
         {
             ("System.Math", "PI", -1) => PsPrimitive.Double(Math.PI),
@@ -1221,6 +1232,7 @@ internal static partial class ScriptExpressions
     private static PsValue DefaultOf(string? typeName) => typeName switch
     {
         "System.Byte" => PsPrimitive.Byte(0),
+        "System.Decimal" => new PsPrimitive(PsPrimitiveType.Decimal, 0m),
         "System.Int32" => PsPrimitive.Int32(0),
         "System.Int64" => PsPrimitive.Int64(0),
         "System.Double" => PsPrimitive.Double(0),

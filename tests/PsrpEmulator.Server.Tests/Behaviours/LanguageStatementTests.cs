@@ -435,6 +435,8 @@ public class LanguageStatementTests
     [TestCase("function f([Collections.Generic.List[string]]$l) { $l = 5, 6; $l[0].GetType().Name }; f 'a'", "String")]
     [TestCase("$a = [Collections.Generic.List[int]]::new(); [Collections.Generic.List[int]]$b = $a; $b.Add('4'); $a.Count; $a[0].GetType().Name", "1|Int32")]
     [TestCase("[Collections.Generic.Dictionary[string,int]]$d = [Collections.Generic.Dictionary[string,int]]::new(); $d.Add('a', '5'); $d['a'].GetType().Name", "Int32")]
+    [TestCase("[bool[]]$b = 1, 0, 'x'; $b -join ','; $b.GetType().FullName; [decimal[]]$d = '1.5', 2; $d[0].GetType().Name", "True,False,True|System.Boolean[]|Decimal")]
+    [TestCase("[int[]]::new(2) -join ','; ([string[]]::new(2)).Count; $null -eq ([string[]]::new(1))[0]; [byte[]]::new(3) -join ''; [bool[]]::new(1); ([decimal[]]::new(1))[0].GetType().Name", "0,0|2|True|000|False|Decimal")]
     public async Task A_typed_variable_converts_every_later_assignment_to_its_type(string script, string expected) =>
         Assert.That(string.Join("|", await OutputOfAsync(script)), Is.EqualTo(expected));
 
