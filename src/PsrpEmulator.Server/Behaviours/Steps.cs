@@ -579,6 +579,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <c>$a, $b = value</c>: the value's items to the variables in turn, the last one taking the rest (an array when
     /// more than one is left, $null when none), as PowerShell's multiple assignment does.
     /// </summary>
+    // Runs work that names a variable of the statement's holding a value (what the variable had is put back after).
+    private async ValueTask<PsValue> HoldingAsync(string name, PsValue value, Func<ValueTask<PsValue>> work)
+    {
+        var saved = scope.Variables.Get(name);
+        scope.Variables.SetLocal(name, value);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            scope.Variables.SetLocal(name, saved);
+        }
+    }
+
     private async ValueTask RunMultipleAssignmentAsync(List<string> variables, List<string?> types, List<string> accessors, string valueText, IPipelineHost? to, int blockNesting)
     {
         try
@@ -599,20 +614,12 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                // A property or element target is assigned as its own assignment would be, the value held meanwhile.
+                // A property or element target is assigned as its own assignment would be, the value held meanwhile; its
+                // failure ends the whole assignment (the later targets keep their values), as PowerShell's exception does.
                 if (known[i] is { } type) item = ScriptExpressions.Cast(item, type);
                 const string Held = "PsrpEmulatorMultipleAssignmentValue";
-                var saved = scope.Variables.Get(Held);
-                scope.Variables.SetLocal(Held, item);
-                try
-                {
-                    // Its failure ends the whole assignment (the later targets keep their values), as PowerShell's exception does.
-                    await CaptureExpressionAsync($"${variables[i]}{accessors[i]} = ${Held}", to, blockNesting + 1);
-                }
-                finally
-                {
-                    scope.Variables.SetLocal(Held, saved);
-                }
+                var target = $"${variables[i]}{accessors[i]} = ${Held}";
+                await HoldingAsync(Held, item, () => CaptureExpressionAsync(target, to, blockNesting + 1));
             }
         }
         catch (ScriptExpressionException e)
@@ -1691,17 +1698,11 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var jobs = await CaptureAsync(first, to, blockNesting);
                 // No jobs (Get-Job of none): the job cmdlets get no input and do nothing.
                 if (jobs is PsNil) return;
-                var outerJobs = scope.Variables.Get(PipedJobsVariable);
-                scope.Variables.SetLocal(PipedJobsVariable, jobs);
-                try
+                await HoldingAsync(PipedJobsVariable, jobs, async () =>
                 {
                     await RunStatementAsync($"${PipedJobsVariable} | {rest}", to, blockNesting + 1);
-                }
-                finally
-                {
-                    scope.Variables.SetLocal(PipedJobsVariable, outerJobs);
-                }
-
+                    return PsNil.Instance;
+                });
                 return;
             }
 
@@ -3815,17 +3816,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     step.Text.ToUpperInvariant() is "INVOKE" or "INVOKERETURNASIS")
                 {
                     const string Splatted = "PsrpEmulatorScriptBlockArguments";
-                    var previous = scope.Variables.Get(Splatted);
-                    scope.Variables.SetLocal(Splatted, PsObjects.List(arguments));
-                    PsValue written;
-                    try
-                    {
-                        written = await CaptureAsync("& {" + scriptBlock + "} @" + Splatted, to, blockNesting);
-                    }
-                    finally
-                    {
-                        scope.Variables.SetLocal(Splatted, previous);
-                    }
+                    var written = await HoldingAsync(Splatted, PsObjects.List(arguments), () => CaptureAsync("& {" + scriptBlock + "} @" + Splatted, to, blockNesting));
 
                     value = step.Text.Equals("Invoke", StringComparison.OrdinalIgnoreCase)
                         ? PsObjects.List([.. ScriptExpressions.Enumerate(written)], ["System.Collections.ObjectModel.Collection`1[[System.Management.Automation.PSObject, System.Management.Automation]]", "System.Object"])
