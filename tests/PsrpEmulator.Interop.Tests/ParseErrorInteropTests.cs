@@ -46,6 +46,12 @@ public sealed class ParseErrorInteropTests
         "$x = 'a,b', ; 'a'",
         "if ($true) { $z = 2, }",
         "$x = ,1,",
+        // MissingExpression: a command's arguments ending in a ',' in their pipeline element.
+        "Write-Output 1,",
+        "Write-Output 1, ; 'a'",
+        "Write-Output 'a,b',",
+        "Get-Item a, | Out-Null",
+        "if ($true) { Write-Output 1, }",
         // InvalidLeftHandSide (SemanticChecks): what is assigned to must be a variable, a property or an element.
         "$a,$b += 1",
         "\"x\" = 1",
@@ -389,6 +395,8 @@ public sealed class ParseErrorInteropTests
         "$arr[0], $arr[2] = $arr[2], $arr[0]",
         "($a, $b) = 1, 2",
         "$a,,$b = 1",
+        "Write-Output 1,\n2",
+        "'a,', 'b' | Write-Output; Write-Output \"x,\"",
     ];
 
     [TestCaseSource(nameof(Refused))]

@@ -633,6 +633,29 @@ internal static partial class Statements
 
     // offset..offset+length of a statement, in the script: when the statement's text is there once.
     /// <summary>
+    /// A command's arguments ending in a ',' with nothing after it in their pipeline element (<c>Write-Output 1,</c>,
+    /// <c>Get-Item a, | Out-Null</c>): the parser's MissingExpression, placed at the comma's end.
+    /// </summary>
+    public static void CheckTrailingArgumentComma(string statement)
+    {
+        if (!statement.Contains(',', StringComparison.Ordinal)) return;
+        var code = CodeOnly(statement, stringFill: 'x');
+        var from = 0;
+        foreach (var pipe in TopLevelPositions(code, c => c == '|').Append(code.Length))
+        {
+            var element = code[from..pipe].TrimEnd();
+            if (element.Length > 0 && element.EndsWith(',') && ScriptExpressions.IsCommandMode(statement[from..pipe].Trim()))
+            {
+                var after = element.Length;
+                throw new ScriptParseException(ScriptedError.ParseError("Missing expression after ',' in pipeline element.", "MissingExpression",
+                    script => PlaceInStatement(script, statement, from + after, 0)));
+            }
+
+            from = pipe + 1;
+        }
+    }
+
+    /// <summary>
     /// An array literal's element missing after its comma (<c>$x = 1,</c>): MissingExpressionAfterToken at the end of
     /// the comma before element <paramref name="element"/> of <paramref name="text"/>, placed when the text is found once
     /// in the script.

@@ -173,6 +173,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // A parse error before SemanticChecks' (1 b = 2 is UnexpectedToken 'b').
             Statements.CheckTokenAfterValue(text);
             Statements.CheckAssignmentTarget(text);
+            Statements.CheckTrailingArgumentComma(text);
         }
 
         // An enum definition: PowerShell's parser checks its members and that each value is a constant.
