@@ -1100,7 +1100,7 @@ internal sealed partial class RunContext
             }
 
             case "ConvertTo-Json":
-                return new ConvertToJsonStage(await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
+                return new ConvertToJsonStage(this, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"), to);
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
             case "ConvertFrom-StringData":
@@ -2349,7 +2349,7 @@ internal sealed partial class RunContext
     }
 
     /// <summary>ConvertTo-Json: one JSON text of all its input at the end (one object as itself, more as an array; none, nothing).</summary>
-    private sealed class ConvertToJsonStage(int depth, bool compress) : Stage
+    private sealed class ConvertToJsonStage(RunContext context, int depth, bool compress, IPipelineHost? to) : Stage
     {
         private readonly List<PsValue> _items = [];
 
@@ -2364,7 +2364,19 @@ internal sealed partial class RunContext
             if (_items.Count > 0)
             {
                 var value = _items.Count == 1 ? _items[0] : PsObjects.List(_items, ["System.Object[]", "System.Array", "System.Object"]);
-                await Emit(PsPrimitive.String(Formatting.Json.ConvertTo(value, depth, compress)));
+                string json;
+                try
+                {
+                    json = Formatting.Json.ConvertTo(value, depth, compress);
+                }
+                catch (StatementTerminatedException e)
+                {
+                    // The cmdlet's terminating error (a dictionary's key that is no string) ends this statement only.
+                    await context.WriteStatementErrorAsync(e.Error, to ?? context.Host);
+                    return;
+                }
+
+                await Emit(PsPrimitive.String(json));
             }
 
             await EndNext();

@@ -97,4 +97,20 @@ public class HashtableOrderTests
         Assert.That(TableKeys.Find(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(1)), Is.EqualTo(1));
         Assert.That(TableKeys.Find(table, PsrpEmulator.Protocol.Clixml.PsPrimitive.Int32(3)), Is.EqualTo(-1));
     }
+
+    [Test]
+    public async Task ConvertTo_Json_of_a_table_whose_key_is_no_string_is_the_cmdlet_s_error_for_the_statement()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState() };
+        var create = new CreatePipeline([new PipelineCommand("@{ 1 = 'a' } | ConvertTo-Json; 'after'; ConvertTo-Json @{ a = [ordered]@{ 2 = 1 } }; @{ a = 1 } | ConvertTo-Json -Compress", IsScript: true, [])], NoInput: true);
+        var outcome = await Default.Resolve(create).RunTestAsync(host, new FakeTimeProvider());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("The type 'System.Collections.Hashtable' is not supported for serialization or deserialization of a dictionary. Keys must be strings.", "NonStringKeyInDictionary,Microsoft.PowerShell.Commands.ConvertToJsonCommand"),
+            ("The type 'System.Collections.Specialized.OrderedDictionary' is not supported for serialization or deserialization of a dictionary. Keys must be strings.", "NonStringKeyInDictionary,Microsoft.PowerShell.Commands.ConvertToJsonCommand"),
+        }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "after", "{\"a\":1}" }));
+    }
 }

@@ -91,6 +91,15 @@ internal static class Json
         switch (o.CollectionKind)
         {
             case PsCollectionKind.Dictionary:
+                // ConvertToJsonCommand takes string keys only (NonStringKeyInDictionary, JavaScriptSerializer's words).
+                if (o.Entries.Exists(e => e.Key is not PsPrimitive { Value: string } and not PsObject { BaseValue: PsPrimitive { Value: string } }))
+                {
+                    throw new StatementTerminatedException(new ScriptedError(
+                        $"The type '{(o.TypeNames is [var typeName, ..] ? typeName : "System.Collections.Hashtable")}' is not supported for serialization or deserialization of a dictionary. Keys must be strings.",
+                        "NonStringKeyInDictionary,Microsoft.PowerShell.Commands.ConvertToJsonCommand", PsrpEmulator.Protocol.Psrp.ErrorCategory.InvalidOperation,
+                        "System.InvalidOperationException") { Activity = "ConvertTo-Json" });
+                }
+
                 return new JsonObject([.. o.Entries.Select(e => (FormatViews.CellText(e.Key), Node(e.Value, level + 1, depth, budget)))]);
             case PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue:
                 return new JsonArray([.. o.Items.Select(i => Node(i, level + 1, depth, budget))]);
