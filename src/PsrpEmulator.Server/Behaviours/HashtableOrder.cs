@@ -100,14 +100,14 @@ internal static class HashtableOrder
         return at < entries.Count && comparer.Equals(entries[at].Key, key) ? at : null;
     }
 
-    /// <summary>Adds an entry whose key is not in the table yet where the Hashtable enumerates it; false when the table keeps no order (the caller appends).</summary>
-    public static bool Add(PsObject table, PsValue key, PsValue value)
+    /// <summary>Adds an entry whose key is not in the table yet where the Hashtable enumerates it: its place; -1 when the table keeps no order (the caller appends).</summary>
+    public static int Add(PsObject table, PsValue key, PsValue value)
     {
         var entries = table.Entries;
         var hash = KnownHash(key);
         if (!States.TryGetValue(entries, out var buckets))
         {
-            if (hash is null || !Applies(table)) return false;
+            if (hash is null || !Applies(table)) return -1;
             Arrange(table, 0);
             if (!States.TryGetValue(entries, out buckets))
             {
@@ -121,15 +121,15 @@ internal static class HashtableOrder
         {
             // Entries removed behind the buckets' back: simulate again from what the table holds.
             Arrange(table, 0);
-            if (!States.TryGetValue(entries, out buckets)) return false;
+            if (!States.TryGetValue(entries, out buckets)) return -1;
         }
 
         var front = entries.Count - buckets.Known;
         var (bucket, moved) = buckets.Insert(key, hash);
-        var at = bucket < 0 ? front : front + buckets.OccupiedAbove(bucket);
-        entries.Insert(Math.Clamp(at, 0, entries.Count), new(key, value));
+        var at = Math.Clamp(bucket < 0 ? front : front + buckets.OccupiedAbove(bucket), 0, entries.Count);
+        entries.Insert(at, new(key, value));
         if (moved) Rewrite(entries, buckets);
-        return true;
+        return at;
     }
 
     /// <summary>Removes the entry at <paramref name="at"/> from the simulated buckets too (the caller removes it from the entries).</summary>

@@ -4440,23 +4440,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     // A script block run with $_ (and $PSItem) the item and its arguments as $args: -split's predicate.
-    private async ValueTask<PsValue> InvokeBlockWithItemAsync(string block, PsValue item, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
-    {
-        var variables = scope.Variables;
-        var outerItem = variables.Get("_");
-        var outerPsItem = variables.Get("PSItem");
-        variables.SetLocal("_", item);
-        variables.SetLocal("PSItem", item);
-        try
-        {
-            return await InvokeBlockAsync(block, arguments, null, to, blockNesting);
-        }
-        finally
-        {
-            variables.SetLocal("_", outerItem);
-            variables.SetLocal("PSItem", outerPsItem);
-        }
-    }
+    private ValueTask<PsValue> InvokeBlockWithItemAsync(string block, PsValue item, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting) =>
+        HoldingAsync("_", item, () => HoldingAsync("PSItem", item, () => InvokeBlockAsync(block, arguments, null, to, blockNesting)));
 
     // value -is [Type], -isnot, -as: the right operand is a type written in brackets, or text naming one.
     private async ValueTask<PsValue> TypeTestAsync(BinaryNode test, IPipelineHost? to, int blockNesting)

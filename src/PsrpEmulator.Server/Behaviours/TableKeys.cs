@@ -68,22 +68,20 @@ internal static class TableKeys
             return;
         }
 
-        var indexed = Indexes.TryGetValue(entries, out var index) ? index.Count : -1;
-        int at;
-        if (HashtableOrder.Add(table, key, value))
-        {
-            // A key added in order goes just before the ones placed by bucket: the index of those before stays good.
-            if (HashtableOrder.KnownHash(key) is not null) return;
-            at = indexed;
-            if (index is null || at >= entries.Count || !ReferenceEquals(entries[at].Key, key)) return;
-        }
-        else
+        var at = HashtableOrder.Add(table, key, value);
+        if (at < 0)
         {
             entries.Add(new(key, value));
             at = entries.Count - 1;
         }
+        else if (HashtableOrder.KnownHash(key) is not null)
+        {
+            // Placed by its bucket, after the keys the index covers: found through the buckets.
+            return;
+        }
 
-        if (index is not null && indexed == at)
+        // A key added in order goes just after the ones the index covers (the end, or before a Hashtable's placed keys).
+        if (Indexes.TryGetValue(entries, out var index) && index.Count == at)
         {
             index.Positions.TryAdd(key, at);
             index.Count = at + 1;
