@@ -334,7 +334,7 @@ internal sealed partial class RunContext
             case "Get-Variable":
                 if (current is null) throw NotFound();
                 if (arguments.Has("ValueOnly")) return current;
-                return PSVariableObject(name, current, variables.AttributeTypeNames(name));
+                return PSVariableObject(name, current, variables.AttributeTypeNames(name), variables.Options(name, session));
             case "New-Variable" when current is not null && !arguments.Has("Force"):
                 throw new CmdletErrorException(new ScriptedError($"A variable with name '{name}' already exists.", "VariableAlreadyExists," + cmdletName,
                     ErrorCategory.ResourceExists, "System.Management.Automation.SessionStateException", name));
@@ -399,7 +399,7 @@ internal sealed partial class RunContext
                 var pattern = VirtualFileSystem.Wildcard(name);
                 foreach (var (listedName, listedValue) in scope.Variables.VisibleVariables(SessionVariables).Where(v => pattern.IsMatch(v.Name)).OrderBy(v => v.Name, StringComparer.CurrentCultureIgnoreCase))
                 {
-                    await output.WriteAsync(new PipelineOutput(arguments.Has("ValueOnly") ? listedValue : PSVariableObject(listedName, listedValue, scope.Variables.AttributeTypeNames(listedName))), cancellationToken);
+                    await output.WriteAsync(new PipelineOutput(arguments.Has("ValueOnly") ? listedValue : PSVariableObject(listedName, listedValue, scope.Variables.AttributeTypeNames(listedName), scope.Variables.Options(listedName))), cancellationToken);
                 }
 
                 continue;
@@ -418,13 +418,22 @@ internal sealed partial class RunContext
     }
 
     /// <summary>A PSVariable as Get-Variable and the Variable: drive write it, with the .NET types of the attributes it keeps.</summary>
-    private static PsObject PSVariableObject(string name, PsValue value, IReadOnlyList<string>? attributes = null) =>
+    private static PsObject PSVariableObject(string name, PsValue value, IReadOnlyList<string>? attributes = null, string? options = null) =>
         new PsObject(["System.Management.Automation.PSVariable", "System.Object"]) { ToStringValue = "System.Management.Automation.PSVariable" }
             .With("Name", name).With("Description", string.Empty).With("Value", value)
             .With("Visibility", PsObjects.Enum(["System.Management.Automation.SessionStateEntryVisibility", "System.Enum", "System.ValueType", "System.Object"], "Public", 0))
             .With("Module", (string?)null).With("ModuleName", string.Empty)
-            .With("Options", PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"], "None", 0))
+            .With("Options", ScopedItemOptions(options))
             .With("Attributes", PsObjects.List([.. (attributes ?? []).Select(AttributeObject)], ["System.Management.Automation.PSVariableAttributeCollection", "System.Object"]));
+
+    // A variable's options (New-Variable -Option, $private:) as the ScopedItemOptions flags, named in their order ("ReadOnly, Private").
+    private static PsObject ScopedItemOptions(string? options)
+    {
+        (string Name, int Value)[] flags = [("ReadOnly", 1), ("Constant", 2), ("Private", 4), ("AllScope", 8), ("Unspecified", 16)];
+        var set = flags.Where(f => options is not null && System.Text.RegularExpressions.Regex.IsMatch(options, $@"\b{f.Name}\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)).ToArray();
+        return PsObjects.Enum(["System.Management.Automation.ScopedItemOptions", "System.Enum", "System.ValueType", "System.Object"],
+            set.Length == 0 ? "None" : string.Join(", ", set.Select(f => f.Name)), set.Sum(f => f.Value));
+    }
 
     // An attribute a variable keeps, as its type and what it derives from (its ToString is its type's name).
     private static PsValue AttributeObject(string typeName) =>

@@ -668,15 +668,26 @@ internal sealed class PipelineVariables
         (functionScopes ??= []).Add(scope ?? new(StringComparer.OrdinalIgnoreCase));
 
     // The value of the innermost running function scope that has the name; null outside functions or when none has it.
+    // A Private variable of a caller's scope ($private:x, -Option Private) is not seen from here: the lookup goes on outward.
     private PsrpEmulator.Protocol.Clixml.PsValue? Scoped(string name)
     {
-        for (var i = (functionScopes?.Count ?? 0) - 1; i >= 0; i--)
+        var scopes = functionScopes;
+        for (var i = (scopes?.Count ?? 0) - 1; i >= 0; i--)
         {
-            if (functionScopes![i].TryGetValue(name, out var scoped)) return scoped;
+            if (scopes![i].TryGetValue(name, out var scoped) && (i == scopes.Count - 1 || !IsPrivateIn(scopes[i], name))) return scoped;
         }
 
         return null;
     }
+
+    private bool IsPrivateIn(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> scope, string name) =>
+        Runspace.HasVariableOptions && scope.TryGetValue(OptionKey(name), out var options) && IsPrivate(PipelineVariables.Display(options));
+
+    private static bool IsPrivate(string options) => options.Contains("Private", StringComparison.OrdinalIgnoreCase);
+
+    // The session's variable is Private and the lookup comes from a function's or script block's scope.
+    private bool HiddenSessionVariable(string name) =>
+        functionScopes is not null && Runspace.HasVariableOptions && Runspace.TryGetVariable(OptionKey(name), out var options) && IsPrivate(Display(options));
 
     public void PopFunctionScope()
     {
@@ -703,13 +714,13 @@ internal sealed class PipelineVariables
         {
             foreach (var (name, value) in functionScopes![i])
             {
-                if (IsVariable(name) && seen.Add(name)) yield return (name, value);
+                if (IsVariable(name) && (i == functionScopes.Count - 1 || !IsPrivateIn(functionScopes[i], name)) && seen.Add(name)) yield return (name, value);
             }
         }
 
         foreach (var (name, value) in Runspace.VariablesStartingWith(string.Empty))
         {
-            if (IsVariable(name) && seen.Add(name)) yield return (name, value);
+            if (IsVariable(name) && !HiddenSessionVariable(name) && seen.Add(name)) yield return (name, value);
         }
 
         foreach (var name in automatic)
@@ -786,7 +797,7 @@ internal sealed class PipelineVariables
             return PsrpEmulator.Protocol.Clixml.PsPrimitive.String(target);
         }
 
-        if (Existing is { } r && r.TryGetVariable(name, out var value)) return value;
+        if (Existing is { } r && r.TryGetVariable(name, out var value) && !HiddenSessionVariable(name)) return value;
         // ${function:cd..}: a built-in function's script block, until the session removes or redefines it.
         if (name.StartsWith("function:", StringComparison.OrdinalIgnoreCase) && Existing is not null && RunContext.BuiltInFunctionText(name[9..]) is { } builtIn)
         {
@@ -1314,6 +1325,11 @@ internal sealed class PipelineVariables
         else if (prefix.Equals("function", StringComparison.OrdinalIgnoreCase)) SetFunctionItem(name, value);
         else if (prefix.Equals("alias", StringComparison.OrdinalIgnoreCase)) Set("alias:" + name, PsrpEmulator.Protocol.Clixml.PsPrimitive.String(Display(value)));
         else Set(name, value, type, validations: validations);
+        // $private:x = ...: the scope's own variable, which the scopes it calls do not see (a later $x = ... keeps it so).
+        if (prefix.Equals("private", StringComparison.OrdinalIgnoreCase) && !IsPrivate(Options(name) ?? string.Empty))
+        {
+            SetOptions(name, Options(name) is { } options && !options.Equals("None", StringComparison.OrdinalIgnoreCase) ? options + ", Private" : "Private", session: false);
+        }
     }
 
     // $function:name = value, as FunctionProvider.SetSessionStateItem takes it: a script block is the function's body, a

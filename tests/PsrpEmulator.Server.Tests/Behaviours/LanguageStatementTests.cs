@@ -56,6 +56,17 @@ public class LanguageStatementTests
         }));
     }
 
+    // Outputs as pwsh 7.6.9 gives them: a Private variable is its scope's own; & and functions do not see it, a dot-sourced
+    // block, ForEach-Object and Where-Object run in the scope and do; a later plain assignment keeps the option.
+    [Test]
+    public async Task A_private_variable_is_not_seen_from_the_scopes_its_scope_calls() =>
+        Assert.That(await OutputOfAsync(
+            "$private:y = 2; function g { \"g[$y]\" }; g; $y = 3; g; function k { $private:z = 5; & { \"ch[$z]\" }; . { \"dot[$z]\" }; \"self[$z]\" }; k; " +
+            "Set-Variable -Name q -Value 9 -Option Private; function n { \"n[$q]\"; [bool](Get-Variable q -ErrorAction SilentlyContinue) }; n; " +
+            "1..2 | ForEach-Object { \"fe[$y]\" } | Where-Object { $y -eq 3 }; function o { $y = 7; & { \"o[$y]\" } }; o; " +
+            "(Get-Variable y).Options; New-Variable a -Option ReadOnly, Private -Value 1; (Get-Variable a).Options; [int](Get-Variable a).Options"),
+            Is.EqualTo(new[] { "g[]", "g[]", "ch[]", "dot[5]", "self[5]", "n[]", "False", "fe[3]", "fe[3]", "o[7]", "Private", "ReadOnly, Private", "5" }));
+
     // A function's name is a generic token: dots are part of it, and one of the session's hides a built-in function.
     [Test]
     public async Task A_function_name_may_hold_dots() =>
