@@ -42,9 +42,11 @@ internal sealed partial class RunContext
             // A variable holding a script block (ForEach-Object $sb, Where-Object -FilterScript $sb): the block itself.
             for (var w = 1; w < words.Count && session is not null; w++)
             {
-                if (words[w] is ['$', _, ..] variable && session.Get(variable[1..]) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block })
+                if (words[w] is ['$', _, ..] variable && session.Get(variable[1..]) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } held)
                 {
                     words[w] = "{" + block + "}";
+                    // A closure's block runs in the scope it captured (RunWithItemAsync takes it for each object).
+                    if (ScriptBlockClosures.ScopeOf(held) is { } captured) session.ClosureInvoked(block, captured);
                 }
             }
 
@@ -1342,6 +1344,8 @@ internal sealed partial class RunContext
         var status = variables.BeginScriptCommand();
         var frame = variables.PushFrame(CallStackFrame.ScriptBlockName, body);
         var completed = false;
+        var closure = variables.TakeClosure(body);
+        var callers = closure is null ? null : variables.EnterClosure(closure);
         try
         {
             // A block with a param block (ForEach-Object $sb, where $sb = { param($a) ... }) is called without arguments:
@@ -1358,6 +1362,13 @@ internal sealed partial class RunContext
         finally
         {
             variables.PopFrame(frame, completed);
+            if (closure is not null)
+            {
+                variables.LeaveClosure(callers);
+                // The next object runs it in its scope again.
+                variables.ClosureInvoked(body, closure);
+            }
+
             variables.SetLocal("_", outerItem);
             variables.SetLocal("PSItem", outerPsItem);
             variables.EndScriptCommand(status);

@@ -715,7 +715,7 @@ internal static partial class ScriptExpressions
     // Methods .NET Framework's types have that the emulator does not emulate, by the type's name.
     private static readonly Dictionary<string, HashSet<string>> UnemulatedMethods = new(StringComparer.Ordinal)
     {
-        ["System.Management.Automation.ScriptBlock"] = new(StringComparer.OrdinalIgnoreCase) { "GetNewClosure", "InvokeWithContext", "GetSteppablePipeline", "CheckRestrictedLanguage", "GetPowerShell" },
+        ["System.Management.Automation.ScriptBlock"] = new(StringComparer.OrdinalIgnoreCase) { "InvokeWithContext", "GetSteppablePipeline", "CheckRestrictedLanguage", "GetPowerShell" },
         ["System.Object[]"] = new(StringComparer.OrdinalIgnoreCase) { "GetEnumerator", "GetValue", "SetValue", "CopyTo", "Clone", "GetLength", "GetLongLength", "GetUpperBound", "GetLowerBound", "Initialize" },
         ["System.DateTime"] = new(StringComparer.OrdinalIgnoreCase) { "ToOADate", "ToBinary", "GetDateTimeFormats", "GetTypeCode" },
     };

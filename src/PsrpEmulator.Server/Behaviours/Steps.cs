@@ -719,6 +719,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return "$null";
             // A script block is no string (its Value is its text): written as a block.
             case PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block }:
+                // A closure given to a command (Invoke-Command -ScriptBlock $c) runs in the scope it captured.
+                if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(block, captured);
                 return "{" + block + "}";
             case PsPrimitive { Value: string s }:
                 return "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -773,10 +775,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // A value written as PowerShell would read it back: strings quoted, numbers and Booleans as literals, an array
         // of them comma-separated; null for anything else.
-        static string? LiteralText(PsValue value) => value switch
+        string? LiteralText(PsValue value) => value switch
         {
             PsNil => "$null",
-            PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } => "{" + block + "}",
+            PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } => Closed(value, block),
             PsPrimitive { Value: string s } => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
             PsPrimitive { Value: bool b } => b ? "$true" : "$false",
             PsPrimitive { Value: int or long or double or decimal or short or byte } number => Convert.ToString(number.Value, System.Globalization.CultureInfo.InvariantCulture),
@@ -785,6 +787,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 string.Join(",", list.Items.Select(LiteralText)),
             _ => null,
         };
+
+        // A closure given to a command (Invoke-Command -ScriptBlock $c) runs in the scope it captured.
+        string Closed(PsValue value, string block)
+        {
+            if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(block, captured);
+            return "{" + block + "}";
+        }
     }
 
     /// <summary>
@@ -887,7 +896,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (text.Length < 3 || (text[0] == '.' && !char.IsWhiteSpace(text[1]))) return null;
         var rest = text[1..].TrimStart();
         if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..]) return null;
-        return HeldVariable(token) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
+        if (HeldVariable(token) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } block) return null;
+        if (ScriptBlockClosures.ScopeOf(block) is { } captured) scope.Variables.ClosureInvoked(body, captured);
+        return text[0] + " {" + body + "}" + rest[token.Length..];
     }
 
     // "& $blocks.deploy args" / "& $steps['x']": the script block a member or element holds, invoked as if written there;
@@ -900,7 +911,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             (ScriptExpressions.MemberAccess(token) ?? ScriptExpressions.MemberAccessForAssignment(token)) is null) return null;
         try
         {
-            return await EvaluateAsync(token, to, blockNesting + 1) is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } ? text[0] + " {" + body + "}" + rest[token.Length..] : null;
+            if (await EvaluateAsync(token, to, blockNesting + 1) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } block) return null;
+            if (ScriptBlockClosures.ScopeOf(block) is { } captured) scope.Variables.ClosureInvoked(body, captured);
+            return text[0] + " {" + body + "}" + rest[token.Length..];
         }
         catch (ScriptExpressionException)
         {
@@ -1365,6 +1378,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 var status = scope.Variables.BeginScriptCommand();
                 var frame = scope.Variables.PushFrame(CallStackFrame.ScriptBlockName, body);
                 var completed = false;
+                // A closure runs in (a child of, with &) the scope it captured, not the caller's.
+                var closure = scope.Variables.TakeClosure(body);
+                var callers = closure is null ? null : scope.Variables.EnterClosure(closure);
                 if (childScope) scope.Variables.PushFunctionScope();
                 try
                 {
@@ -1380,6 +1396,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 {
                     scope.Variables.PopFrame(frame, completed);
                     if (childScope) scope.Variables.PopFunctionScope();
+                    if (closure is not null) scope.Variables.LeaveClosure(callers);
                     scope.Variables.EndScriptCommand(status);
                 }
 
@@ -1963,6 +1980,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var frame = PushFrame(locals.GetValueOrDefault("MyInvocation"), body, FrameArguments(locals));
         var completed = false;
         variables.CallDepth++;
+        var closure = variables.TakeClosure(body);
+        var callers = closure is null ? null : variables.EnterClosure(closure);
         if (!dotSourced) variables.PushFunctionScope(ownScope);
         try
         {
@@ -1996,6 +2015,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             variables.PopFrame(frame, completed);
             if (!dotSourced) variables.PopFunctionScope();
+            if (closure is not null) variables.LeaveClosure(callers);
             variables.CallDepth--;
             foreach (var (name, value) in outer) variables.SetLocal(name, value);
             variables.EndScriptCommand(status);
@@ -3811,12 +3831,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
+                // $sb.GetNewClosure(): the block bound to a copy of this scope's variables (ScriptBlockClosures).
+                if (value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string closed } && arguments.Count == 0 &&
+                    step.Text.Equals("GetNewClosure", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = ScriptBlockClosures.Make(closed, scope.Variables.CaptureLocals());
+                    continue;
+                }
+
                 // $sb.Invoke(args) / $sb.InvokeReturnAsIs(args): the block run with the arguments (in $args or its param
                 // block), in a child scope; Invoke collects what it writes, InvokeReturnAsIs gives it as a pipeline would.
                 if (value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string scriptBlock } &&
                     step.Text.ToUpperInvariant() is "INVOKE" or "INVOKERETURNASIS")
                 {
                     const string Splatted = "PsrpEmulatorScriptBlockArguments";
+                    if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(scriptBlock, captured);
                     var written = await HoldingAsync(Splatted, PsObjects.List(arguments), () => CaptureAsync("& {" + scriptBlock + "} @" + Splatted, to, blockNesting));
 
                     value = step.Text.Equals("Invoke", StringComparison.OrdinalIgnoreCase)

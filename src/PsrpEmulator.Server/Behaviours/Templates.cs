@@ -361,6 +361,7 @@ internal sealed class PipelineVariables
         public string? InnermostStatement;
         public CallStackFrame? Frame;
         public CallStackFrame? InnermostFrame;
+        public (string Body, Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> Scope)? PendingClosure;
         // Where InnermostStatement stands in its frame's Definition (-1: not known, or the top level).
         public int InnermostOffset = -1;
         // Statements running now, one inside another (a block's, a rule's steps running a statement's text).
@@ -688,6 +689,49 @@ internal sealed class PipelineVariables
     // The session's variable is Private and the lookup comes from a function's or script block's scope.
     private bool HiddenSessionVariable(string name) =>
         functionScopes is not null && Runspace.HasVariableOptions && Runspace.TryGetVariable(OptionKey(name), out var options) && IsPrivate(Display(options));
+
+    /// <summary>
+    /// A closure (<see cref="ScriptBlockClosures"/>) is about to run: the invocation of its body that comes next runs in
+    /// <paramref name="captured"/> (<see cref="TakeClosure"/>).
+    /// </summary>
+    public void ClosureInvoked(string body, Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> captured) => Script.PendingClosure = (body, captured);
+
+    /// <summary>The captured scope of the closure whose body <paramref name="body"/> is being invoked now; null for any other block.</summary>
+    public Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? TakeClosure(string body)
+    {
+        if (script?.PendingClosure is not { } pending || !pending.Body.AsSpan().Trim().SequenceEqual(body.AsSpan().Trim())) return null;
+        script.PendingClosure = null;
+        return pending.Scope;
+    }
+
+    /// <summary>
+    /// A closure's run starts: its captured scope stands for the scopes of the calls running now (which it does not see,
+    /// as its module's scope has the session's for its parent) until <see cref="LeaveClosure"/> puts them back.
+    /// </summary>
+    public List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? EnterClosure(Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> captured)
+    {
+        var callers = functionScopes;
+        functionScopes = [captured];
+        return callers;
+    }
+
+    public void LeaveClosure(List<Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>>? callers) => functionScopes = callers;
+
+    /// <summary>
+    /// GetNewClosure's copy of the current scope's variables (PSModuleInfo.CaptureLocals): a function's or block's own,
+    /// at the top level the session's (its global scope).
+    /// </summary>
+    public Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> CaptureLocals()
+    {
+        if (functionScopes is [.., var own]) return new(own, StringComparer.OrdinalIgnoreCase);
+        var captured = new Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in Runspace.VariablesStartingWith(string.Empty))
+        {
+            if (!name.Contains(':', StringComparison.Ordinal)) captured[name] = value;
+        }
+
+        return captured;
+    }
 
     public void PopFunctionScope()
     {

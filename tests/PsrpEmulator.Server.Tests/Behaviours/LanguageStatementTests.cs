@@ -56,6 +56,19 @@ public class LanguageStatementTests
         }));
     }
 
+    // Outputs as pwsh 7.6.9 gives them. GetNewClosure copies the variables of the scope that calls it (the session's at
+    // the top level, a function's own inside it: not its callers'); the closure reads those, then the session's as they
+    // are now, however it is invoked, and its assignments with & are its own run's.
+    [Test]
+    public async Task A_closure_reads_the_variables_its_scope_had_when_it_was_made() =>
+        Assert.That(await OutputOfAsync(
+            "$x = 1; $sb = { \"x=$x\" }.GetNewClosure(); $x = 2; & $sb; . $sb; $sb.Invoke(); Invoke-Command -ScriptBlock $sb; 1, 2 | ForEach-Object $sb; " +
+            "function Run([scriptblock]$b) { $x = 99; & $b }; Run $sb; $g = { \"g=$late\" }.GetNewClosure(); $late = 5; & $g; " +
+            "function Mk($n) { $loc = 'L'; { param($m) \"n=$n loc=$loc m=$m x=$x\" }.GetNewClosure() }; $c = Mk 7; & $c 9; " +
+            "function Outer { $o = 'O'; & { $i = 'I'; { \"o=$o i=$i\" }.GetNewClosure() } }; $c2 = Outer; & $c2; " +
+            "$cnt = 0; $inc = { $cnt++; \"cnt=$cnt\" }.GetNewClosure(); & $inc; & $inc; $sb.ToString()"),
+            Is.EqualTo(new[] { "x=1", "x=1", "x=1", "x=1", "x=1", "x=1", "x=1", "g=5", "n=7 loc=L m=9 x=2", "o= i=I", "cnt=1", "cnt=1", " \"x=$x\" " }));
+
     // Outputs as pwsh 7.6.9 gives them: a Private variable is its scope's own; & and functions do not see it, a dot-sourced
     // block, ForEach-Object and Where-Object run in the scope and do; a later plain assignment keeps the option.
     [Test]
@@ -211,7 +224,7 @@ public class LanguageStatementTests
     }
 
     // A method .NET has that the emulator does not emulate is a scenario error, not a MethodNotFound a catch would trust.
-    [TestCase("{ 1 }.GetNewClosure()", "[System.Management.Automation.ScriptBlock].GetNewClosure() is not emulated: give the command a rule (match: its whole text)")]
+    [TestCase("{ 1 }.GetSteppablePipeline()", "[System.Management.Automation.ScriptBlock].GetSteppablePipeline() is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("'x'.Normalize()", "String.Normalize() with 0 argument(s) is not emulated: give the command a rule (match: its whole text)")]
     [TestCase("'x'.Substring(1, 2, 3)", "Cannot find an overload for \"Substring\" and the argument count: \"3\".")]
     [TestCase("[convert]::ToBoolean('yes')", "Exception calling \"ToBoolean\" with \"1\" argument(s): \"String was not recognized as a valid Boolean.\"")]
