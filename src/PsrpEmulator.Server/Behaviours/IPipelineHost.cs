@@ -205,6 +205,14 @@ public interface IPipelineHost
     void ProgramExited(int exitCode)
     {
     }
+
+    /// <summary>
+    /// Invoke-History ran <paramref name="commandLine"/>: the pipeline's history entry (when it adds one) is that
+    /// command line, not its own text (InvokeHistoryCommand.ReplaceHistoryString).
+    /// </summary>
+    void ReplaceHistoryLine(string commandLine)
+    {
+    }
 }
 
 /// <summary>The end of a pipeline as a behaviour decided it.</summary>
@@ -312,4 +320,6 @@ internal abstract class ForwardingHost(IPipelineHost inner) : IPipelineHost
     public ValueTask WriteProgramStderrAsync(string line, CancellationToken cancellationToken) => inner.WriteProgramStderrAsync(line, cancellationToken);
 
     public void ProgramExited(int exitCode) => inner.ProgramExited(exitCode);
+
+    public void ReplaceHistoryLine(string commandLine) => inner.ReplaceHistoryLine(commandLine);
 }

@@ -4,7 +4,7 @@ using PsrpEmulator.Protocol.Psrp;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>
-/// Get-History (h, history, ghy) and Clear-History (clhy) over the session's history: the pipelines the client asked to
+/// Get-History (h, history, ghy), Invoke-History (r, ihy) and Clear-History (clhy) over the session's history: the pipelines the client asked to
 /// add to it (CREATE_PIPELINE's AddToHistory: PowerShell's Invoke-Command does, pypsrp's invoke(add_to_history=True)),
 /// each added when it ends.
 /// </summary>
@@ -49,11 +49,72 @@ internal sealed partial class RunContext
             }
 
             if (history.Find(e => e.Id == id) is { } entry) found.Add(entry);
-            else await WriteErrorAsync(new ScriptedError($"Cannot locate history for Id {id}.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand",
+            else await WriteErrorAsync(new ScriptedError($"Cannot locate the history for Id {id}.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand",
                 ErrorCategory.ObjectNotFound, "System.ArgumentException", id.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Activity = "Get-History" }, to ?? host);
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Invoke-History as 5.1's InvokeHistoryCommand: the entry -Id names (a number, its id; other text, the newest entry
+    /// whose command line starts with it, case-sensitively), the newest without one. Its command line goes to the host
+    /// (WriteLine), becomes this pipeline's own history line, and runs in the session (its output, errors and other
+    /// records written as the cmdlet's). An entry found, or running already (an entry that invokes itself), is the
+    /// statement's terminating error.
+    /// </summary>
+    private async ValueTask InvokeHistoryAsync(StageArguments arguments, IPipelineHost? to, IPipelineHost output, int blockNesting)
+    {
+        const string Command = "Invoke-History";
+        const string Cmdlet = "Microsoft.PowerShell.Commands.InvokeHistoryCommand";
+        static StatementTerminatedException Failure(string message, string id, ErrorCategory category, string exception, string? target = null) =>
+            new(new ScriptedError(message, id + "," + Cmdlet, category, exception, target) { Activity = Command });
+
+        var history = scope.Variables.Runspace.History();
+        HistoryEntry? entry;
+        if (arguments["Id"] is not { } idWord)
+        {
+            entry = history.Count > 0 ? history[^1] : throw Failure("Cannot locate most recent history.", "InvokeHistoryNoLastHistoryEntryFound", ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+        }
+        else
+        {
+            // -Id is a string: a number (LanguagePrimitives' conversion to Int64) is an id, anything else a command line's start.
+            var given = PipelineVariables.Display(await ArgumentAsync(idWord, to, blockNesting));
+            if (ScriptExpressions.AsNumberOrNull(PsPrimitive.String(given)) is { } number && number == Math.Floor(number) && number is >= long.MinValue and <= long.MaxValue)
+            {
+                var id = (long)number;
+                var shown = id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (id <= 0)
+                {
+                    throw Failure($"The identifier {shown} is not a valid value for a History identifier. Specify a positive number, and then try again.\r\nParameter name: Id",
+                        "InvokeHistoryInvalidIdGetHistory", ErrorCategory.InvalidArgument, "System.ArgumentOutOfRangeException", shown);
+                }
+
+                entry = history.Find(e => e.Id == id) ?? throw Failure($"Cannot locate the history for Id {shown}.", "InvokeHistoryNoHistoryForId", ErrorCategory.ObjectNotFound, "System.ArgumentException", shown);
+            }
+            else
+            {
+                entry = history.FindLast(e => e.CommandLine.StartsWith(given, StringComparison.Ordinal))
+                    ?? throw Failure($"Cannot locate the history for command line {given}.", "InvokeHistoryNoHistoryForCommandline", ErrorCategory.ObjectNotFound, "System.ArgumentException", given);
+            }
+        }
+
+        var running = Seldom.InvokedHistory ??= [];
+        if (!running.Add(entry.Id))
+        {
+            throw Failure("The Invoke-History cmdlet is called repeatedly, in a loop.", "InvokeHistoryLoopDetected", ErrorCategory.InvalidOperation, "System.InvalidOperationException");
+        }
+
+        try
+        {
+            host.ReplaceHistoryLine(entry.CommandLine);
+            await Host.SendHostCallAsync(RemoteHostMethodId.WriteLine2, [PsPrimitive.String(entry.CommandLine)], cancellationToken);
+            await RunStatementAsync(entry.CommandLine, output, blockNesting + 1);
+        }
+        finally
+        {
+            running.Remove(entry.Id);
+        }
     }
 
     /// <summary>Clear-History: every entry; -Id those; -Count the oldest so many (-Newest: the newest).</summary>

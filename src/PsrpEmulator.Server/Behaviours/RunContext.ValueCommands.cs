@@ -175,6 +175,7 @@ internal sealed partial class RunContext
         ["Get-PSCallStack"] = [],
         ["Get-History"] = ["Id", "Count"],
         ["Clear-History"] = ["Id", "Count", "Newest", "CommandLine"],
+        ["Invoke-History"] = ["Id", "WhatIf", "Confirm"],
         ["Get-Variable"] = ["Name", "ValueOnly", "Scope"],
         ["Set-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
         ["New-Variable"] = ["Name", "Value", "Scope", "PassThru", "Option", "Force"],
@@ -263,6 +264,7 @@ internal sealed partial class RunContext
         "GV" => "Get-Variable",
         "H" or "HISTORY" or "GHY" => "Get-History",
         "CLHY" => "Clear-History",
+        "R" or "IHY" => "Invoke-History",
         "SV" or "SET" => "Set-Variable",
         "NV" => "New-Variable",
         "RV" => "Remove-Variable",
@@ -581,6 +583,9 @@ internal sealed partial class RunContext
                     return;
                 case "Clear-History":
                     await ClearHistoryAsync(arguments, to, blockNesting);
+                    return;
+                case "Invoke-History":
+                    await InvokeHistoryAsync(arguments, to, output, blockNesting);
                     return;
                 case "Write-Error":
                     await WriteErrorAsync(await WriteErrorRecordAsync(arguments, to, blockNesting), output);
@@ -1084,6 +1089,7 @@ internal sealed partial class RunContext
             "Out-Null" => [],
             "Get-Variable" or "Remove-Variable" or "Clear-Variable" => ["Name"],
             "Get-History" or "Clear-History" => ["Id", "Count"],
+            "Invoke-History" => ["Id"],
             "Set-Variable" or "New-Variable" => ["Name", "Value"],
             "Write-Error" => ["Message"],
             "Set-StrictMode" or "Set-PSDebug" => [],

@@ -41,6 +41,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // The script file's text about to be called (BindFunctionAsync gives that call the file's $MyInvocation).
         public string? ScriptFileBody;
+
+        // The history entries Invoke-History is running now (one that invokes itself again is its loop error).
+        public HashSet<long>? InvokedHistory;
     }
 
     private SeldomState? _seldom;

@@ -201,6 +201,11 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     /// <summary>A caught record, placed at the inner statement that raised it (a terminating error's place).</summary>
+    public void ReplaceHistoryLine(string commandLine)
+    {
+        if (_historyStart != 0) Extras().HistoryLine = commandLine;
+    }
+
     public PsObject PlaceCaught(PsObject record, string? statement)
     {
         if (_script is not { } script) return record;

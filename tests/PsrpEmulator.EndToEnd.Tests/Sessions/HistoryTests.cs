@@ -72,7 +72,53 @@ public class HistoryTests : EmulatorTestBase
 
         Assert.That(outputs, Is.EqualTo(new[] { "'h1'", "1" }), "one entry's Count is a scalar's, 1");
         Assert.That(errors.Select(e => (e.Message, e.FullyQualifiedErrorId)),
-            Is.EqualTo(new[] { ("Cannot locate history for Id 7.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand") }));
+            Is.EqualTo(new[] { ("Cannot locate the history for Id 7.", "GetHistoryNoHistoryForId,Microsoft.PowerShell.Commands.GetHistoryCommand") }));
+    }
+
+    /// <summary>
+    /// Invoke-History (r, ihy) as 5.1's InvokeHistoryCommand: the entry by id, by the start of its command line (the
+    /// newest that starts so) or the newest; its command line echoed to the host and taking the place of the
+    /// invoking pipeline's own in the history.
+    /// </summary>
+    [Test]
+    public async Task Invoke_History_runs_an_entry_echoes_it_and_is_in_the_history_as_that_entry()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        var (none, noHistory) = await RunAsync(pool, Script("Invoke-History; 'after'", addToHistory: false));
+        await RunAsync(pool, Script("'one'", addToHistory: true));
+        await RunAsync(pool, Script("$n = 2; \"n=$n\"", addToHistory: true));
+
+        var echoed = new List<string>();
+        // With a host UI (the echo is Host.UI.WriteLine; without one it is dropped, as the cmdlet drops HostException).
+        var byId = await pool.StartAsync(Script("r 1", addToHistory: true) with { HostInfo = HostInfoData.ForHost(new HostRawUI()) });
+        var byIdOutputs = new List<string>();
+        await foreach (var e in byId.ReadAllAsync())
+        {
+            if (e is OutputEvent output) byIdOutputs.Add(output.Value.ToDisplayString());
+            if (e is HostCallEvent { Call: { MethodId: RemoteHostMethodId.WriteLine2 } call }) echoed.Add(call.Parameters[0].ToDisplayString());
+        }
+
+        var (newest, _) = await RunAsync(pool, Script("Invoke-History", addToHistory: true));
+        var (byText, _) = await RunAsync(pool, Script("ihy '$n'", addToHistory: true));
+        var (lines, _) = await RunAsync(pool, Script("(Get-History).CommandLine", addToHistory: false));
+        var (after, errors) = await RunAsync(pool, Script("r 99; r 0; r 'Get-Nothing'; 'after'", addToHistory: false));
+
+        Assert.That(none, Is.EqualTo(new[] { "after" }));
+        Assert.That(noHistory.Select(e => (e.Message, e.FullyQualifiedErrorId)),
+            Is.EqualTo(new[] { ("Cannot locate most recent history.", "InvokeHistoryNoLastHistoryEntryFound,Microsoft.PowerShell.Commands.InvokeHistoryCommand") }));
+        Assert.That(byIdOutputs, Is.EqualTo(new[] { "one" }));
+        Assert.That(echoed, Is.EqualTo(new[] { "'one'" }));
+        Assert.That(newest, Is.EqualTo(new[] { "one" }), "r 1 is in the history as 'one'");
+        Assert.That(byText, Is.EqualTo(new[] { "n=2" }));
+        Assert.That(lines, Is.EqualTo(new[] { "'one'", "$n = 2; \"n=$n\"", "'one'", "'one'", "$n = 2; \"n=$n\"" }));
+        Assert.That(after, Is.EqualTo(new[] { "after" }));
+        Assert.That(errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ("Cannot locate the history for Id 99.", "InvokeHistoryNoHistoryForId,Microsoft.PowerShell.Commands.InvokeHistoryCommand"),
+            ("The identifier 0 is not a valid value for a History identifier. Specify a positive number, and then try again.\r\nParameter name: Id", "InvokeHistoryInvalidIdGetHistory,Microsoft.PowerShell.Commands.InvokeHistoryCommand"),
+            ("Cannot locate the history for command line Get-Nothing.", "InvokeHistoryNoHistoryForCommandline,Microsoft.PowerShell.Commands.InvokeHistoryCommand"),
+        }));
     }
 
     [Test]
