@@ -40,6 +40,8 @@ public sealed class ParseErrorInteropTests
     [
         // MissingExpressionAfterToken: an array's element missing after its ',', placed at the comma's end.
         "$a, = 1, 2",
+        "1, = 2",
+        "1,2, = 3",
         "$a, $ = 1, 2",
         "$x = 1,",
         "$x = 1, ; 'a'",

@@ -268,7 +268,7 @@ internal static partial class Statements
         element.Length > 1 && element[0] == '@' && element[1] is '(' or '{' or '\'' or '"' ||
         NumberToken().IsMatch(element);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]+(?:\.[0-9]+)?[dl]?(?:[kmgtp]b)?(?=$|[\s;)}])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9]+(?:\.[0-9]+)?[dl]?(?:[kmgtp]b)?(?=$|[\s;),}])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex NumberToken();
 
     /// <summary>The while, do or for loop; null when the statement does not start with one of those keywords.</summary>
