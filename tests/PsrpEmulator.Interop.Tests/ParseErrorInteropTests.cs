@@ -110,7 +110,12 @@ public sealed class ParseErrorInteropTests
         "(1 +)",
         "$a.b = ",
         "[int]$a = ",
-        // UnexpectedToken: a value, then another where an operator must come.
+        // UnexpectedToken: a value, then another where an operator must come (right after it too).
+        "'a'b",
+        "\"a\"b",
+        "(1)b",
+        "$x'a'",
+        "\"b \"q\"\"",
         "$a = $b $c",
         "$a = $b 1",
         "$b $c",

@@ -86,11 +86,13 @@ internal static partial class ScriptExpressions
                     tokens.Add(new Token(c.ToString(), true));
                     start = i + 1;
                     continue;
-                case '-' when depth == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is '(' or ')'):
+                case '-' when depth == 0 && (i == 0 || char.IsWhiteSpace(text[i - 1]) || text[i - 1] is '(' or ')' || EndsOperand(text, start, i)):
+                    // The tokenizer reads an operator's name as the letters after the dash, blanks or not around it
+                    // ($i-eq3, 'a'-replace'a','b', $x -gt2).
                     var end = i + 1;
                     while (end < text.Length && char.IsLetter(text[end])) end++;
                     var name = text[(i + 1)..end];
-                    if (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not ('(' or '$' or '\'' or '"' or '!' or '[')) continue;
+                    if (end < text.Length && !char.IsWhiteSpace(text[end]) && text[end] is not ('(' or '$' or '\'' or '"' or '!' or '[' or '@' or '-') && !char.IsAsciiDigit(text[end])) continue;
                     var bare = name.Length > 2 && name[0] is 'c' or 'i' or 'C' or 'I' && Comparisons.Contains(name[1..]) ? name[1..] : name;
                     if (!Comparisons.Contains(bare) && !Logical.Contains(name) && !name.Equals("not", StringComparison.OrdinalIgnoreCase) &&
                         !name.Equals("bnot", StringComparison.OrdinalIgnoreCase)) continue;
@@ -1346,6 +1348,17 @@ internal static partial class ScriptExpressions
 
     // An arithmetic operator at i: something stands before it since the last operator, and it is not "+=" and the
     // like (assignments), "++"/"--", a "-eq" style operator, or the sign of an exponent (1e-5).
+    // Whether text[start..i] is an operand that ends at i without a blank: a string, a bracket's or brace's close, or a
+    // variable or number (so a command's name, Get-Thing-Join, is never split at its dash).
+    private static bool EndsOperand(string text, int start, int i)
+    {
+        var before = text[i - 1];
+        if (before is ']' or '}' || Statements.IsQuote(before)) return true;
+        if (!char.IsLetterOrDigit(before) && before != '_') return false;
+        var operand = text.AsSpan(start, i - start).TrimStart();
+        return operand.Length > 0 && (operand[0] == '$' || char.IsAsciiDigit(operand[0]));
+    }
+
     private static bool IsArithmetic(string text, int start, int i)
     {
         if (text.AsSpan(start, i - start).Trim().Length == 0) return false;

@@ -202,7 +202,9 @@ internal static partial class Statements
     // an operator, a redirection, a pipe or nothing follows it, or the statement does not start with a value.
     private static (int Start, int End)? TokenAfterValue(string text)
     {
-        if (text.Length < 3 || !StartsAsExpression(text) || LeadingValueEnd(text) is var end && (end < 0 || end >= text.Length || !char.IsWhiteSpace(text[end]))) return null;
+        if (text.Length < 3 || !StartsAsExpression(text) || LeadingValueEnd(text) is var end && (end < 0 || end >= text.Length)) return null;
+        // A token right after the value, without a blank ('a'b, (1)b, $x'a', "b "q""), is as unexpected as after one.
+        if (!char.IsWhiteSpace(text[end]) && !(char.IsLetterOrDigit(text[end]) || text[end] == '$' || IsSingleQuote(text[end]) || IsDoubleQuote(text[end]))) return null;
         var next = end;
         while (next < text.Length && text[next] is ' ' or '\t') next++;
         if (next >= text.Length) return null;

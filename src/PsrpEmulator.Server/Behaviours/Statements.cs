@@ -1486,7 +1486,9 @@ internal static partial class Statements
 
         return result?.Append(text, copied, text.Length - copied).ToString();
 
-        // An expandable here-string's text in "...": its quotes escaped, except inside $( ) (code, not text).
+        // An expandable here-string's text in "...": its quotes escaped with a backtick. Inside $( ) that keeps its code as
+        // written: a "..." string's subexpression is read with each `" and "" taken for one quote (SubexpressionCode),
+        // which a here-string's is not.
         static void AppendExpandable(System.Text.StringBuilder into, string content)
         {
             var depth = 0;
@@ -1495,15 +1497,39 @@ internal static partial class Statements
                 var ch = content[k];
                 if (ch == '`' && k + 1 < content.Length)
                 {
-                    into.Append(ch).Append(content[++k]);
+                    var escaped = content[++k];
+                    into.Append(ch);
+                    if (depth > 0 && IsDoubleQuote(escaped)) into.Append('`');
+                    into.Append(escaped);
                     continue;
                 }
 
                 if (ch == '$' && k + 1 < content.Length && content[k + 1] == '(') depth++;
                 else if (ch == ')' && depth > 0) depth--;
-                into.Append(ch == '"' && depth == 0 ? "`\"" : ch.ToString());
+                if (IsDoubleQuote(ch)) into.Append('`');
+                into.Append(ch);
             }
         }
+    }
+
+    /// <summary>
+    /// The code of a double-quoted string's (or a bare word's) <c>$( )</c> as PowerShell's tokenizer hands it to the
+    /// parser (Tokenizer.ScanSubExpression): a backtick or a quote followed by a double quote is that quote alone, so
+    /// <c>"$($x -replace `"a`", `"b`")"</c> and <c>"$(""in"")"</c> hold ordinary strings, and <c>"$("a `"q`"")"</c> is
+    /// the parser's error it is in PowerShell.
+    /// </summary>
+    public static string SubexpressionCode(string raw)
+    {
+        if (raw.AsSpan().IndexOfAny("\"\u201C\u201D\u201E") < 0) return raw;
+        var code = new System.Text.StringBuilder(raw.Length);
+        for (var k = 0; k < raw.Length; k++)
+        {
+            var ch = raw[k];
+            if ((ch == '`' || IsDoubleQuote(ch)) && k + 1 < raw.Length && IsDoubleQuote(raw[k + 1])) ch = raw[++k];
+            code.Append(ch);
+        }
+
+        return code.ToString();
     }
 
     // Whether @" or @' at i opens a here-string (only blanks, then a line break, after it).

@@ -358,7 +358,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             if (text[i] != '$' || text[i + 1] != '(') continue;
             var close = Statements.MatchingClose(text, i + 1, ')');
             if (close < 0 || close >= text.Length - 1) return;
-            CheckStatement(text[(i + 2)..close], catalog, nesting + 1);
+            CheckStatement(Statements.SubexpressionCode(text[(i + 2)..close]), catalog, nesting + 1);
             i = close;
         }
     }
@@ -2646,7 +2646,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             var close = Statements.MatchingClose(text, i + 1, ')');
             if (close < 0) break; // unclosed: the rest is text, as Expand leaves it
             result.Append(scope.Variables.Expand(text[segment..i]));
-            var value = await CaptureAsync(text[(i + 2)..close], to, blockNesting);
+            var value = await CaptureAsync(Statements.SubexpressionCode(text[(i + 2)..close]), to, blockNesting);
             result.Append(scope.Variables.DisplayInString(value));
             if (result.Length > ScriptExpressions.MaxArithmeticLength) throw new ScenarioRuntimeException("an expanded string is limited to 10000000 characters in the emulator");
             segment = close + 1;

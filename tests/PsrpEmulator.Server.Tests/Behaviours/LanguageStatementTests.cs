@@ -56,6 +56,27 @@ public class LanguageStatementTests
         }));
     }
 
+    // Outputs as pwsh 7.6.9 gives them: the tokenizer reads an operator after a dash whatever blanks are around it.
+    // A command's name is no operand: Get-Date-eq is the name of a command that does not exist.
+    [Test]
+    public async Task An_operator_needs_no_blanks_around_it()
+    {
+        var (host, _) = await RunAsync(
+            "$i = 3; $i-eq3; $i -gt2; \"x\"-eq\"x\"; $true-and$false; 'a'-replace'a','b'; $a = 1, 2; $a-contains 2; 'a,b'-split','; $i-1; Get-Date-eq 1");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "True", "True", "False", "b", "True", "a", "b", "2" }));
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.TargetName)), Is.EqualTo(new[] { ("CommandNotFoundException", "Get-Date-eq") }));
+    }
+
+    // A "..." string's $( ) is read as PowerShell's tokenizer hands it on: `" and "" are a quote each there (a here-string's
+    // code is kept as written). pwsh 7.6.9 writes the same.
+    [Test]
+    public async Task A_double_quoted_string_s_subexpression_takes_escaped_quotes_for_quotes() =>
+        Assert.That(await OutputOfAsync(
+            "$x = 'aXb'; \"r: $($x -replace `\"X`\", `\"-`\")\"; $h = @{ k = 1 }; \"n: $($h[`\"k`\"])\"; \"q: $(\"\"inner\"\")\"; \"w: $(`\"x`\" + \"\"y\"\")\"; " +
+            "$t = @\"\n$(\"b `\"q`\"\") \"z\" $(\"\"+\"e\")\n\"@; $t"),
+            Is.EqualTo(new[] { "r: a-b", "n: 1", "q: inner", "w: xy", "b \"q\" \"z\" e" }));
+
     // Outputs as pwsh 7.6.9 gives them. GetNewClosure copies the variables of the scope that calls it (the session's at
     // the top level, a function's own inside it: not its callers'); the closure reads those, then the session's as they
     // are now, however it is invoked, and its assignments with & are its own run's.
