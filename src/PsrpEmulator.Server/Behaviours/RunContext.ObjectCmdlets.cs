@@ -301,7 +301,13 @@ internal sealed partial class RunContext
         }
         catch (ScriptParseException e)
         {
-            throw new ScriptExpressionException(e.Error);
+            // The ParseException leaves the cmdlet: its id qualified by the cmdlet's type, as 5.1 reports it
+            // (UnexpectedToken,Microsoft.PowerShell.Commands.InvokeExpressionCommand; [Invoke-Expression], ParseException).
+            throw new ScriptExpressionException(e.Error with
+            {
+                FullyQualifiedErrorId = e.Error.FullyQualifiedErrorId + ",Microsoft.PowerShell.Commands.InvokeExpressionCommand",
+                Activity = "Invoke-Expression",
+            });
         }
 
         await RunStatementAsync(text, to, blockNesting + 1);

@@ -273,6 +273,20 @@ public class ValueCommandTests
     public async Task Invoke_Expression_runs_the_text_as_the_scripts_own_statements(string script, string expected) =>
         Assert.That(await OutputOfAsync(script), Is.EqualTo(expected));
 
+    // The text's parse error leaves the cmdlet as its ParseException: the id qualified by the cmdlet's type, as Windows
+    // PowerShell 5.1 reports it ("ParserError: (:) [Invoke-Expression], ParseException"); the script goes on.
+    [Test]
+    public async Task Invoke_Expression_of_text_that_does_not_parse_is_the_cmdlets_ParseException()
+    {
+        var (host, _) = await RunAsync("iex '1 +'; try { Invoke-Expression 'x (' } catch { $_.FullyQualifiedErrorId }; 'next'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "ExpectedExpression,Microsoft.PowerShell.Commands.InvokeExpressionCommand", "next",
+        }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "ExpectedValueExpression,Microsoft.PowerShell.Commands.InvokeExpressionCommand" }));
+    }
+
     [TestCase("Set-Variable -Name v -Value 5; $v; Get-Variable v -ValueOnly; (Get-Variable v).Name; sv w 6; $w", "5|5|v|6")]
     [TestCase("$v = 1; Remove-Variable v; $null -eq $v; $c = 3; Clear-Variable c; $null -eq $c", "True|True")]
     [TestCase("function f { Set-Variable -Name g -Value 7 -Scope Global; Set-Variable -Name l -Value 8 }; f; $g; $null -eq $l", "7|True")]
