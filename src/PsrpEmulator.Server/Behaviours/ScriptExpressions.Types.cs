@@ -249,10 +249,21 @@ internal static partial class ScriptExpressions
     internal static PsObject? EnumCast(string typeName, PsValue? value)
     {
         if (!TryGetEnumType(typeName, out var type)) return null;
-        var converted = EnumValue(type, value) ?? throw new ScriptExpressionException(new ScriptedError(
+        var converted = EnumValue(type, value) ?? throw new ScriptExpressionException((UndefinedEnumValue(type, typeName, value) ?? new ScriptedError(
             $"Cannot convert value \"{Text(value)}\" to type \"{typeName}\". Error: \"Unable to match the identifier name {Text(value)} to a valid enumerator name. Specify one of the following enumerator names and try again:\r\n{string.Join(", ", Enum.GetNames(type))}\"",
-            "InvalidCastFromStringToEnum", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType));
+            "InvalidCastFromStringToEnum", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType)) with { InnerExceptionType = "System.Management.Automation.PSInvalidCastException" });
         return PsObjects.Enum(typeName, converted.ToString()!, Convert.ToInt32(converted, CultureInfo.InvariantCulture));
+    }
+
+    // A number no member of a (non-flags) enum has: LanguagePrimitives' UndefinedIntegerToEnum for an integer,
+    // EnumParseUndefined for a number in text or a double; null for a value that is no number (a name).
+    private static ScriptedError? UndefinedEnumValue(Type type, string typeName, PsValue? value)
+    {
+        var integer = (value is PsObject { BaseValue: { } b } ? b : value) is PsPrimitive { Value: int or long or short or byte or sbyte or ushort or uint or ulong };
+        if (!integer && AsNumber(value) is null) return null;
+        return new ScriptedError(
+            $"Cannot convert value \"{Text(value)}\" to type \"{typeName}\" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. The possible enumeration values are \"{string.Join(",", Enum.GetNames(type))}\".",
+            integer ? "UndefinedIntegerToEnum" : "EnumParseUndefined", Protocol.Psrp.ErrorCategory.InvalidArgument, ScriptedError.RuntimeExceptionType);
     }
 
     /// <summary>A member of an enum the emulator knows (<see cref="EnumTypes"/>), as PowerShell shows one; null for another name.</summary>
@@ -898,8 +909,8 @@ internal static partial class ScriptExpressions
             ("System.String", "CONCAT", >= 1) => PsPrimitive.String(string.Concat((count == 1 ? Enumerate(arguments![0]) : arguments!).Select(Text))),
             // Format(IFormatProvider, format, args...): the culture's formats (en-US's or the invariant culture's, the same numbers and dates here).
             ("System.String", "FORMAT", >= 2) when arguments![0] is PsObject { TypeNames: [CultureInfoTypeName, ..] } =>
-                Format(arguments[1], PsObjects.List(count == 3 && IsCollection(arguments[2]) ? Enumerate(arguments[2]) : arguments.Skip(2))),
-            ("System.String", "FORMAT", >= 1) => Format(arguments![0], PsObjects.List(count == 2 && IsCollection(arguments[1]) ? Enumerate(arguments[1]) : arguments.Skip(1))),
+                Format(arguments[1], PsObjects.List(count == 3 && IsCollection(arguments[2]) ? Enumerate(arguments[2]) : arguments.Skip(2), ListValueTemplate.ArrayTypeNames)),
+            ("System.String", "FORMAT", >= 1) => Format(arguments![0], PsObjects.List(count == 2 && IsCollection(arguments[1]) ? Enumerate(arguments[1]) : arguments.Skip(1), ListValueTemplate.ArrayTypeNames)),
             ("System.DateTime", "NOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Local),
             ("System.DateTime", "UTCNOW", -1) => PsPrimitive.DateTime(now, DateTimeKind.Utc),
             ("System.DateTime", "SPECIFYKIND", 2) when arguments![0] is PsPrimitive { Value: DateTimeOffset date } =>

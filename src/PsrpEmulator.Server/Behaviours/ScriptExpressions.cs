@@ -378,7 +378,7 @@ internal static partial class ScriptExpressions
                 if (value is PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Stack or PsCollectionKind.Queue } collection &&
                     !XmlNodes.TryGet(collection, out _))
                 {
-                    return PsPrimitive.String(collection.ToStringValue ?? TypeOf(collection).ToStringValue ?? Text(value));
+                    return PsPrimitive.String(collection.ToStringValue ?? (TypeOf(collection).ToStringValue is { } typeName ? TypeToString(typeName) : Text(value)));
                 }
 
                 return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
@@ -1910,9 +1910,18 @@ internal static partial class ScriptExpressions
     /// </summary>
     public static PsValue Format(PsValue? format, PsValue? arguments)
     {
-        // $null on the right is one argument, null ('{0}' -f $null is ""), as PowerShell wraps a value that is no array.
+        // $null on the right is one argument, null ('{0}' -f $null is ""), as PowerShell wraps a value that is no array;
+        // only an object[] (or another array of a reference type, string[]) is the arguments themselves, as the
+        // operator takes `right as object[]`: an ArrayList, a List or an int[] is one argument, shown as its type's name.
         var values = arguments is null or PsNil ? new object?[] { null }
-            : Enumerate(arguments).Select(BaseOfWrapper).Select(v => v is PsPrimitive { Value: DateTimeOffset } date ? DateKinds.Formattable(date) : v is PsPrimitive p ? WindowsText.ForComposite(p.Value) : (object?)Text(v)).ToArray();
+            : (IsReferenceArray(arguments) ? Enumerate(arguments) : [arguments]).Select(BaseOfWrapper).Select(v => v switch
+            {
+                PsPrimitive { Value: DateTimeOffset } date => DateKinds.Formattable(date),
+                PsPrimitive p => WindowsText.ForComposite(p.Value),
+                // A collection argument is its ToString: its type's name (System.Object[], System.Collections.ArrayList).
+                PsObject { CollectionKind: PsCollectionKind.List } collection => collection.ToStringValue ?? (collection.TypeNames is [var typeName, ..] ? TypeToString(typeName) : "System.Object[]"),
+                _ => (object?)Text(v),
+            }).ToArray();
         try
         {
             // -f formats in the current culture (en-US on a Windows server): "{0:C}" is $5.00, "{0:P0}" 26%.
@@ -1925,6 +1934,29 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.FormatError(e.Message));
         }
     }
+
+    /// <summary>
+    /// Type.ToString() of a type by its full name: a generic type's arguments without their assemblies
+    /// (<c>System.Collections.Generic.List`1[System.Int32]</c>, where FullName has <c>[[System.Int32, mscorlib, ...]]</c>).
+    /// </summary>
+    internal static string TypeToString(string fullName) =>
+        !fullName.Contains("[[", StringComparison.Ordinal) ? fullName
+        : AssemblyQualification().Replace(fullName, string.Empty).Replace("[[", "[", StringComparison.Ordinal).Replace("],[", ",", StringComparison.Ordinal).Replace("]]", "]", StringComparison.Ordinal);
+
+    [GeneratedRegex(@", [^\[\],]+(?:, [^\[\],]+)*(?=\])", RegexOptions.CultureInvariant)]
+    private static partial Regex AssemblyQualification();
+
+    // Whether .NET would take the value for an object[] (array covariance: an array whose elements are of a reference type).
+    // A list the emulator made without type names (a pipeline's collected output) is an object[].
+    private static bool IsReferenceArray(PsValue value) =>
+        value is PsObject { CollectionKind: PsCollectionKind.List, TypeNames: var types } &&
+        (types is not [var type, ..] || type.EndsWith("[]", StringComparison.Ordinal) && !ValueTypeArrays.Contains(type));
+
+    private static readonly HashSet<string> ValueTypeArrays = new(StringComparer.Ordinal)
+    {
+        "System.Int32[]", "System.Int64[]", "System.Int16[]", "System.Byte[]", "System.SByte[]", "System.UInt16[]", "System.UInt32[]", "System.UInt64[]",
+        "System.Double[]", "System.Single[]", "System.Decimal[]", "System.Boolean[]", "System.Char[]", "System.DateTime[]", "System.TimeSpan[]", "System.Guid[]",
+    };
 
     private static string Replace(string input, string pattern, string replacement, bool caseSensitive)
     {

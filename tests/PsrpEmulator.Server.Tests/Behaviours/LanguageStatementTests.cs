@@ -821,6 +821,11 @@ public class LanguageStatementTests
     [TestCase("$n = 2; Write-Output $n ($n * 2) 'x'", "2|4|x")]
     [TestCase("$n = 5; 'n={0:D3}' -f $n", "n=005")]
     [TestCase("'{0}' -f 2 * 3", "222")]
+    // Only an object[] (or a string[]) is -f's arguments; another collection is one argument, its type's name (pwsh 7.6.9 alike).
+    [TestCase("'{0}-{1}' -f [string[]]('a', 'b'); '{0}' -f [int[]](1, 2); '{0}|{1}' -f ,(1, 2), 'x'; '{0}' -f [System.Collections.ArrayList]@(1)",
+        "a-b|System.Int32[]|System.Object[]|x|System.Collections.ArrayList")]
+    [TestCase("$l = [System.Collections.Generic.List[int]]::new(); $l.Add(1); '{0}' -f $l; $l.ToString()",
+        "System.Collections.Generic.List`1[System.Int32]|System.Collections.Generic.List`1[System.Int32]")]
     [TestCase("'Server01' -replace '\\d+', 'XX'", "ServerXX")]
     [TestCase("'abc' -replace 'B', 'x'; 'abc' -creplace 'B', 'x'", "axc|abc")]
     [TestCase("'a-b' -replace '(\\w)-(\\w)', '$2-$1'", "b-a")]

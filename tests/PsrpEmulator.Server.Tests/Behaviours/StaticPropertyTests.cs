@@ -49,6 +49,21 @@ public class StaticPropertyTests
         Assert.That(await OutputOfAsync("[Net.ServicePointManager]::SecurityProtocol"), Is.EqualTo("Ssl3, Tls"), "another session's process");
     }
 
+    // LanguagePrimitives' errors for a number no member has, as pwsh 7.6.9 gives them: UndefinedIntegerToEnum for an
+    // integer, EnumParseUndefined for one in text.
+    [TestCase("[System.DayOfWeek]9", "UndefinedIntegerToEnum")]
+    [TestCase("[System.DayOfWeek]'9'", "EnumParseUndefined")]
+    public async Task A_number_no_member_of_the_enum_has_is_the_undefined_value_conversion_error(string cast, string id)
+    {
+        var (host, _) = await RunAsync(cast);
+
+        Assert.That(host.Errors.Select(e => (e.FullyQualifiedErrorId, e.Message)), Is.EqualTo(new[]
+        {
+            (id, "Cannot convert value \"9\" to type \"System.DayOfWeek\" due to enumeration values that are not valid. Specify one of the following enumeration values and try again. " +
+                "The possible enumeration values are \"Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday\"."),
+        }));
+    }
+
     [Test]
     public async Task A_name_the_enum_has_not_is_PowerShells_conversion_error_and_the_value_stays()
     {
