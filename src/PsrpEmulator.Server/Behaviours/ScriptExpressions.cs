@@ -1919,7 +1919,7 @@ internal static partial class ScriptExpressions
                 PsPrimitive { Value: DateTimeOffset } date => DateKinds.Formattable(date),
                 PsPrimitive p => WindowsText.ForComposite(p.Value),
                 // A collection argument is its ToString: its type's name (System.Object[], System.Collections.ArrayList).
-                PsObject { CollectionKind: PsCollectionKind.List } collection => collection.ToStringValue ?? (collection.TypeNames is [var typeName, ..] ? TypeToString(typeName) : "System.Object[]"),
+                PsObject { CollectionKind: PsCollectionKind.List } collection => CollectionToString(collection),
                 _ => (object?)Text(v),
             }).ToArray();
         try
@@ -1934,6 +1934,10 @@ internal static partial class ScriptExpressions
             throw new ScriptExpressionException(ScriptedError.FormatError(e.Message));
         }
     }
+
+    /// <summary>A collection's Object.ToString(): its own text, else its type's name (<c>System.Object[]</c>, <c>System.Collections.ArrayList</c>).</summary>
+    internal static string CollectionToString(PsObject collection) =>
+        collection.ToStringValue ?? (collection.TypeNames is [var typeName, ..] ? TypeToString(typeName) : "System.Object[]");
 
     /// <summary>
     /// Type.ToString() of a type by its full name: a generic type's arguments without their assemblies

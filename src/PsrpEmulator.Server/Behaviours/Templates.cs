@@ -1464,7 +1464,7 @@ internal sealed class PipelineVariables
         return text.ToString();
 
         static string ItemText(PsrpEmulator.Protocol.Clixml.PsValue item) => item is PsrpEmulator.Protocol.Clixml.PsObject { CollectionKind: not PsrpEmulator.Protocol.Clixml.PsCollectionKind.None } nested
-            ? nested.ToStringValue ?? (nested.TypeNames is [var typeName, ..] ? typeName : "System.Object[]")
+            ? ScriptExpressions.CollectionToString(nested)
             : item.ToWindowsText();
     }
 
