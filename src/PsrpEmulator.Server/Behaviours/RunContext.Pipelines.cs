@@ -46,7 +46,7 @@ internal sealed partial class RunContext
                 {
                     words[w] = "{" + block + "}";
                     // A closure's block runs in the scope it captured (RunWithItemAsync takes it for each object).
-                    if (ScriptBlockClosures.ScopeOf(held) is { } captured) session.ClosureInvoked(block, captured);
+                    session.ScriptBlockInvoked(held);
                 }
             }
 

@@ -723,7 +723,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             // A script block is no string (its Value is its text): written as a block.
             case PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block }:
                 // A closure given to a command (Invoke-Command -ScriptBlock $c) runs in the scope it captured.
-                if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(block, captured);
+                scope.Variables.ScriptBlockInvoked(value);
                 return "{" + block + "}";
             case PsPrimitive { Value: string s }:
                 return "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
@@ -794,7 +794,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // A closure given to a command (Invoke-Command -ScriptBlock $c) runs in the scope it captured.
         string Closed(PsValue value, string block)
         {
-            if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(block, captured);
+            scope.Variables.ScriptBlockInvoked(value);
             return "{" + block + "}";
         }
     }
@@ -900,7 +900,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         var rest = text[1..].TrimStart();
         if (rest is not ['$', ..] || Statements.SplitArguments(rest) is not [var token, ..]) return null;
         if (HeldVariable(token) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } block) return null;
-        if (ScriptBlockClosures.ScopeOf(block) is { } captured) scope.Variables.ClosureInvoked(body, captured);
+        scope.Variables.ScriptBlockInvoked(block);
         return text[0] + " {" + body + "}" + rest[token.Length..];
     }
 
@@ -915,7 +915,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         try
         {
             if (await EvaluateAsync(token, to, blockNesting + 1) is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string body } block) return null;
-            if (ScriptBlockClosures.ScopeOf(block) is { } captured) scope.Variables.ClosureInvoked(body, captured);
+            scope.Variables.ScriptBlockInvoked(block);
             return text[0] + " {" + body + "}" + rest[token.Length..];
         }
         catch (ScriptExpressionException)
@@ -3848,7 +3848,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     step.Text.ToUpperInvariant() is "INVOKE" or "INVOKERETURNASIS")
                 {
                     const string Splatted = "PsrpEmulatorScriptBlockArguments";
-                    if (ScriptBlockClosures.ScopeOf(value) is { } captured) scope.Variables.ClosureInvoked(scriptBlock, captured);
+                    scope.Variables.ScriptBlockInvoked(value);
                     var written = await HoldingAsync(Splatted, PsObjects.List(arguments), () => CaptureAsync("& {" + scriptBlock + "} @" + Splatted, to, blockNesting));
 
                     value = step.Text.Equals("Invoke", StringComparison.OrdinalIgnoreCase)

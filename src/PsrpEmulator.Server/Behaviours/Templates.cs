@@ -696,6 +696,12 @@ internal sealed class PipelineVariables
     /// </summary>
     public void ClosureInvoked(string body, Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue> captured) => Script.PendingClosure = (body, captured);
 
+    /// <summary>A script block value is about to be invoked as its text: when it is a closure, <see cref="ClosureInvoked(string, Dictionary{string, PsrpEmulator.Protocol.Clixml.PsValue})"/>.</summary>
+    public void ScriptBlockInvoked(PsrpEmulator.Protocol.Clixml.PsValue block)
+    {
+        if (ScriptBlockClosures.ScopeOf(block) is { } captured && block is PsrpEmulator.Protocol.Clixml.PsPrimitive { Value: string body }) ClosureInvoked(body, captured);
+    }
+
     /// <summary>The captured scope of the closure whose body <paramref name="body"/> is being invoked now; null for any other block.</summary>
     public Dictionary<string, PsrpEmulator.Protocol.Clixml.PsValue>? TakeClosure(string body)
     {
