@@ -324,11 +324,41 @@ public sealed class ParseErrorInteropTests
         "try { } catch [Exception",
         "trap [Exception { }",
         "try { } catch [System.IO.IOException], [Exception { }",
+        // ExpectedExpression: parentheses with nothing but blanks or comments in them, as an operand or an argument.
+        "$x = ()",
+        "$x = ( )",
+        "(())",
+        "if (()) { }",
+        "Write-Output ()",
+        "Write-Output()",
+        "Write-Output (1) ()",
+        "foreach ($x in ()) { }",
+        "'a' -join ()",
+        "& ()",
+        "Write-Output ( <# c #> )",
+        "$a = @{ k = () }",
+        "return ()",
+        "1 + ()",
+        "$x = [int]()",
+        "$x = -not ()",
+        "\"a$(())b\"",
+        "$x = (1), ()",
+        "$x = (  # c",
+        // A number whose dot a letter follows is one word, a command's name: its '()' is an empty argument.
+        "1.GetType()",
+        "$x = 1.GetType()",
+        "2147483648.GetType().Name",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.
     private static readonly string[] Accepted =
     [
+        "1e3.GetType().Name",
+        "0x10.ToString()",
+        "1kb.ToString(); 1.5.ToString(); 10L.GetType().Name; 1d.GetType().Name",
+        "function f() { 1 }; f",
+        "[CmdletBinding()] param()",
+        "@(); $(); Write-Output @()",
         "($a) = 1; $a",
         "$a = $b = 1; $a + $b",
         "[int][string]$a = 1; $a",

@@ -197,6 +197,13 @@ internal static partial class ScriptExpressions
             headEnd = Statements.SkipQuotedOrEscaped(t, 0);
             if (headEnd >= t.Length) return null;
         }
+        else if (!forAssignment && NumberHead().Match(t) is { Success: true } number)
+        {
+            // A number's members: 1.5.ToString(), 0x10.ToString(), 1kb.ToString(), 10L.GetType(). As PowerShell's tokenizer
+            // scans it, a dot ends a number only when it has a point, an exponent, a hex prefix, a suffix or a multiplier
+            // already: 1.GetType is one word (a command's name).
+            headEnd = number.Length - 1;
+        }
         else if (t.Length > 1 && t[0] == '$' && (char.IsLetter(t[1]) || t[1] == '_'))
         {
             headEnd = 1;
@@ -411,6 +418,8 @@ internal static partial class ScriptExpressions
                 return PsPrimitive.String(version.ToString((int)fields));
             }
 
+            if ((value as PsPrimitive ?? WrappedPrimitive(value)) is { } primitive && PrimitiveObjectMethod(primitive, name, arguments) is { } primitiveResult) return primitiveResult;
+
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
             {
                 return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
@@ -472,7 +481,12 @@ internal static partial class ScriptExpressions
                     ("REMOVE", 2) => PsPrimitive.String(s.Remove(Int(0), Int(1))),
                     ("TOCHARARRAY", 0) => PsObjects.List(s.Select(c => (PsValue)PsPrimitive.Char(c)).ToList(), ["System.Char[]", "System.Array", "System.Object"]),
                     ("EQUALS", 1) => PsPrimitive.Boolean(s.Equals(Arg(0), ordinal)),
+                    // CompareTo(Object) for anything but a string: null sorts first, another type is .NET's error.
+                    ("COMPARETO", 1) when IsNull(arguments[0]) => PsPrimitive.Int32(1),
+                    ("COMPARETO", 1) when (arguments[0] as PsPrimitive ?? WrappedPrimitive(arguments[0])) is not { Value: string } =>
+                        throw new ScriptExpressionException(ScriptedError.MethodInvocation("CompareTo", 1, "Object must be of type String.", typeof(ArgumentException))),
                     ("COMPARETO", 1) => PsPrimitive.Int32(WindowsCollation.Compare(s, Arg(0), ignoreCase: false)),
+                    ("GETHASHCODE", 0) => PsPrimitive.Int32(FrameworkStringHash(s)),
                     ("SUBSTRING", 1) => PsPrimitive.String(s.Substring(Int(0))),
                     ("SUBSTRING", 2) => PsPrimitive.String(s.Substring(Int(0), Int(1))),
                     // The .NET Framework's overloads: Split(params char[]) takes a string's characters each as a
@@ -1120,6 +1134,56 @@ internal static partial class ScriptExpressions
     /// The primitive of a wrapper with no type names or text of its own (notes added to a string: Add-Member,
     /// Select-Object -Property with -ExpandProperty), which is of the primitive's type and has its methods; else null.
     /// </summary>
+    /// <summary>
+    /// A number's, a Boolean's or a character's Equals, CompareTo and GetHashCode, as PowerShell picks their overloads:
+    /// an argument of another type goes to the Object one, so it is never equal (<c>(5).Equals(5.0)</c> is False) and
+    /// CompareTo throws "Object must be of type Int32."; null for another method or value.
+    /// </summary>
+    private static PsValue? PrimitiveObjectMethod(PsPrimitive primitive, string name, IReadOnlyList<PsValue> arguments)
+    {
+        if (arguments.Count > 1 || primitive.Type is not (PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16 or
+            PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64 or PsPrimitiveType.UInt64 or PsPrimitiveType.Single or PsPrimitiveType.Double or
+            PsPrimitiveType.Decimal or PsPrimitiveType.Boolean or PsPrimitiveType.Char)) return null;
+        var other = arguments.Count == 1 ? arguments[0] as PsPrimitive ?? WrappedPrimitive(arguments[0]) : null;
+        var sameType = other is not null && other.Type == primitive.Type;
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("EQUALS", 1):
+                return PsPrimitive.Boolean(sameType && primitive.Value.Equals(other!.Value));
+            case ("COMPARETO", 1):
+                if (IsNull(arguments[0])) return PsPrimitive.Int32(1);
+                if (!sameType)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("CompareTo", 1, $"Object must be of type {primitive.Value.GetType().Name}.", typeof(ArgumentException)));
+                }
+
+                return PsPrimitive.Int32(((IComparable)primitive.Value).CompareTo(other!.Value));
+            case ("GETHASHCODE", 0) when primitive.Type is not PsPrimitiveType.Decimal:
+                // .NET Framework's and .NET's hashes of these agree (a decimal's do not).
+                return PsPrimitive.Int32(primitive.Value.GetHashCode());
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// String.GetHashCode as 64-bit .NET Framework 4.x computes it without randomized hashing (its default, so Windows
+    /// PowerShell 5.1's): two djb2-style halves over alternate characters, up to the first NUL. ("".GetHashCode() is 371857150.)
+    /// </summary>
+    internal static int FrameworkStringHash(string s)
+    {
+        var hash1 = 5381;
+        var hash2 = hash1;
+        for (var i = 0; i < s.Length && s[i] != '\0'; i += 2)
+        {
+            hash1 = unchecked(((hash1 << 5) + hash1) ^ s[i]);
+            if (i + 1 >= s.Length || s[i + 1] == '\0') break;
+            hash2 = unchecked(((hash2 << 5) + hash2) ^ s[i + 1]);
+        }
+
+        return unchecked(hash1 + hash2 * 1566083941);
+    }
+
     internal static PsPrimitive? WrappedPrimitive(PsValue? value) =>
         value is PsObject { BaseValue: { } inner, CollectionKind: PsCollectionKind.None, TypeNames: var names } &&
         (names is null or [] || names[0].StartsWith(DeserializedPrefix, StringComparison.Ordinal)) ? inner : null;
@@ -1341,6 +1405,10 @@ internal static partial class ScriptExpressions
             }
         }
     }
+
+    [GeneratedRegex(@"^[-+]?(?:0x[0-9a-f]{1,16}|(?:\d+\.\d+(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)d?|\d+[dl]|\d+(?=[kmgtp]b))(?:[kmgtp]b)?(?=\.[\p{L}_])",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NumberHead();
 
     [GeneratedRegex(@"^(?<sign>[-+]?)(?:0x(?<hex>[0-9a-f]{1,16})|(?<number>(?<int>\d+)|\d+\.\d*(?:e[-+]?\d+)?|\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+)(?<suffix>d|(?<=(?:^|[-+])\d+)l)?)(?<unit>kb|mb|gb|tb|pb)?$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -18,7 +18,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </remarks>
 internal static partial class Statements
 {
-    private enum Opener { Subexpression, Expression, MethodCall, Block, Hash, SwitchBody, Other }
+    private enum Opener { Subexpression, Expression, MethodCall, Block, ClassBody, Hash, SwitchBody, Other }
 
     // One error found: where it is (its extent's start and length in the script) and what it is.
     private readonly record struct FoundParseError(int Offset, int Length, string Message, string Id);
@@ -237,12 +237,16 @@ internal static partial class Statements
             switch (c)
             {
                 case '(':
-                    open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression : ExpressionContext(text, i) ? Opener.Expression
+                    // In a class's body a '(' is a method's or a constructor's parameter list (Config() { }, [int] Count()).
+                    open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression
+                        : open.TryPeek(out var around) && around.Kind == Opener.ClassBody ? Opener.Other
+                        : ExpressionContext(text, i) || DigitsWordBefore().IsMatch(text.AsSpan(0, i)) ? Opener.Expression
                         : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other, i));
                     break;
                 case '{':
                     open.Push(('{', i > 0 && text[i - 1] == '@' ? Opener.Hash
                         : lastParenClose >= 0 && text.AsSpan(lastParenClose + 1, i - lastParenClose - 1).IsWhiteSpace() && SwitchBefore().IsMatch(text.AsSpan(0, lastParenOpen)) ? Opener.SwitchBody
+                        : ClassHeaderBefore().IsMatch(text.AsSpan(0, i)) ? Opener.ClassBody
                         : Opener.Block, i));
                     break;
                 case '[':
@@ -254,6 +258,12 @@ internal static partial class Statements
                 case ')' or '}' or ']' when open.Count > 0 && open.Peek().Bracket == (c == ')' ? '(' : c == '}' ? '{' : '['):
                     var closed = open.Pop();
                     if (c == ')') (lastParenOpen, lastParenClose) = (closed.At, i);
+                    // ParenthesizedExpressionRule with nothing but blanks and comments inside: no expression after '('.
+                    if (c == ')' && closed.Kind == Opener.Expression && IsBlankCode(text.AsSpan(closed.At + 1, i - closed.At - 1)))
+                    {
+                        return new ScanEnd([new(closed.At + 1, 0, "An expression was expected after '('.", "ExpectedExpression")]);
+                    }
+
                     break;
                 // A ')' or '}' with nothing open is a token no statement takes ('a'), Get-Date }); one that closes
                 // something else is left to the statements.
@@ -293,7 +303,7 @@ internal static partial class Statements
                 // SubExpressionRule reports the token found instead of ')': the end-of-input token, one past the end.
                 Opener.Subexpression => new(text.Length + 1, 0, "Missing closing ')' in subexpression.", "MissingEndParenthesisInSubexpression"),
                 Opener.Expression => new(lastTokenEnd, 0, "Missing closing ')' in expression.", "MissingEndParenthesisInExpression"),
-                Opener.Block => new(at, 1, "Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
+                Opener.Block or Opener.ClassBody => new(at, 1, "Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace"),
                 Opener.Hash => new(lastTokenEnd, 0, "Missing closing '}' in hash literal.", "IncompleteHashLiteral"),
                 // SwitchStatementRule reads a clause's condition, then its block, before it looks for the '}'.
                 Opener.SwitchBody when innermost && text.AsSpan(at + 1).Trim().Trim(";\r\n").IsEmpty =>
@@ -308,7 +318,7 @@ internal static partial class Statements
             };
             if (error.Id is null) return false;
             // ParenthesizedExpressionRule with nothing in the parentheses: no expression first, then no ')'.
-            if (kind == Opener.Expression && innermost && text.AsSpan(at + 1).IsWhiteSpace())
+            if (kind == Opener.Expression && innermost && IsBlankCode(text.AsSpan(at + 1)))
             {
                 errors.Add(new(lastTokenEnd, 0, "An expression was expected after '('.", "ExpectedExpression"));
             }
@@ -481,7 +491,9 @@ internal static partial class Statements
     {
         var j = i - 1;
         while (j >= 0 && text[j] is ' ' or '\t') j--;
-        return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '\n' or '\r' ||
+        return j < 0 || text[j] is '=' or '(' or ',' or ';' or '{' or '|' or '+' or '*' or '/' or '%' or '!' or '&' or '\n' or '\r' ||
+            // A command's next argument after a parenthesized one (Write-Output (1) (2)).
+            text[j] == ')' && j < i - 1 ||
             // The value of a throw, return or exit statement.
             j < i - 1 && FlowKeywordBefore().IsMatch(text.AsSpan(0, j + 1)) ||
             // A cast's operand ([int](1 + 2)).
@@ -512,6 +524,30 @@ internal static partial class Statements
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(])(?:throw|return|exit)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FlowKeywordBefore();
+
+    // A word of digits, a dot and letters ending the text (1.GetType): one generic token, as the tokenizer reads a number
+    // whose dot a letter follows, so a '(' after it is a command's argument, not a method call's.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{(|=,])\d+\.[A-Za-z_]\w*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex DigitsWordBefore();
+
+    // A class's header ending the text (class Config, class B : A, IComparable): the '{' after it opens the body.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}])class\s+\w+(?:\s*:\s*[\w.]+(?:\s*,\s*[\w.]+)*)?\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ClassHeaderBefore();
+
+    // Whether the code between brackets is only blanks and comments.
+    private static bool IsBlankCode(ReadOnlySpan<char> code)
+    {
+        var i = 0;
+        while (i < code.Length)
+        {
+            if (char.IsWhiteSpace(code[i])) i++;
+            else if (code[i..] is ['<', '#', ..] && code[(i + 2)..].IndexOf("#>", StringComparison.Ordinal) is var close and >= 0) i += close + 4;
+            else if (code[i] == '#' && code[i..].IndexOfAny('\r', '\n') is var lineEnd) i = lineEnd < 0 ? code.Length : i + lineEnd;
+            else return false;
+        }
+
+        return true;
+    }
 
     // Whether '(' at i opens a method call's arguments: right after a member name read with '.' or '::' ($x.Trim(,
     // [math]::Round().

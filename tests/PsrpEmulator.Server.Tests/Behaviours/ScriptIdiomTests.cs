@@ -102,6 +102,9 @@ public class ScriptIdiomTests
     // Hex literals of up to 8 digits are Int32 with the high bit their sign (HRESULTs compare as 5.1 compares them).
     [TestCase(@"0xFFFFFFFF; 0x80070005; (0xFFFFFFFF).GetType().Name; -2147024891 -eq 0x80070005; 0x100000000; 0x10", "-1|-2147024891|Int32|True|4294967296|16")]
     [TestCase(@"[uint32]::MaxValue; [int16]::MinValue; [byte]::MinValue; (1..5 | Select-Object -SkipLast 3) -join ','", "4294967295|-32768|0|1,2")]
+    // A number's own members, where the tokenizer ends the number at the dot (it has a point, an exponent, a hex
+    // prefix, a suffix or a multiplier already); 1.Equals stays one word, a command's name.
+    [TestCase(@"1e3.GetType().Name; 0x10.ToString(); 1kb.ToString(); 1.5.ToString(); 10L.GetType().Name; 1d.GetType().Name; 2.5e1.CompareTo(25.0); 1.5.ToString() + 'x'", "Double|16|1024|1.5|Int64|Decimal|0|1.5x")]
     public async Task Dynamic_members_interfaces_casts_of_negative_numbers_and_typed_pipeline_parameters_read_as_in_5_1(string script, string expected)
     {
         var host = await RunAsync(script);
@@ -138,6 +141,44 @@ public class ScriptIdiomTests
             (@"The term 'C:\Users\psrp\AppData\Local\Temp\missing.ps1' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
                 "CommandNotFoundException"),
         }));
+    }
+
+    // PowerShell picks the Object overload for an argument of another type: never equal, and CompareTo's .NET error.
+    [TestCase("(5).CompareTo(3); (5).Equals(5); (5).Equals(5.0); (1.5).Equals(1.5); (5).Equals('5'); (5).Equals($null); $true.CompareTo($false); (5).CompareTo($null)",
+        "1|True|False|True|False|False|1|1")]
+    // Hashes as 64-bit .NET Framework computes them (no randomized string hashing in 5.1).
+    [TestCase("(10).GetHashCode(); (-1L).GetHashCode(); $true.GetHashCode(); ''.GetHashCode(); 'a'.GetHashCode(); 'abc'.CompareTo($null)",
+        "10|0|1|371857150|372029373|1")]
+    public async Task Equals_CompareTo_and_GetHashCode_of_numbers_and_strings_are_NET_s(string script, string expected)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(string.Join("|", host.OutputTexts), Is.EqualTo(expected));
+    }
+
+    [TestCase("(2.5).CompareTo(3)", "Object must be of type Double.")]
+    [TestCase("(5L).CompareTo(7)", "Object must be of type Int64.")]
+    [TestCase("(5).CompareTo('3')", "Object must be of type Int32.")]
+    [TestCase("'a'.CompareTo([char]'b')", "Object must be of type String.")]
+    public async Task CompareTo_with_an_argument_of_another_type_is_NET_s_ArgumentException(string script, string reason)
+    {
+        var host = await RunAsync(script);
+
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[]
+        {
+            ($"Exception calling \"CompareTo\" with \"1\" argument(s): \"{reason}\"", "ArgumentException"),
+        }));
+    }
+
+    [Test]
+    public async Task A_number_whose_dot_a_letter_follows_is_one_word_a_commands_name()
+    {
+        var host = await RunAsync("1.Equals(1); 'went on'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "went on" }));
+        Assert.That(host.Errors.Select(e => e.FullyQualifiedErrorId), Is.EqualTo(new[] { "CommandNotFoundException" }));
+        Assert.That(host.Errors[0].Message, Does.StartWith("The term '1.Equals' is not recognized"));
     }
 
     [Test]
