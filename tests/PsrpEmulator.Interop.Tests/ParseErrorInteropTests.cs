@@ -354,6 +354,7 @@ public sealed class ParseErrorInteropTests
     private static readonly string[] Accepted =
     [
         "1e3.GetType().Name",
+        "[System.Collections.Generic.List[System.Collections.Generic.List[int]]]::new().Count; [Collections.Generic.Dictionary[string,string[]]]::new()",
         "0x10.ToString()",
         "1kb.ToString(); 1.5.ToString(); 10L.GetType().Name; 1d.GetType().Name",
         "function f() { 1 }; f",

@@ -118,7 +118,7 @@ internal static partial class ScriptExpressions
         public PsObject NewDictionary()
         {
             var dictionary = PsObjects.Dictionary([], ObjectTypeNames);
-            dictionary.ToStringValue = $"{FullName}[{KeyType},{ElementType}]";
+            dictionary.ToStringValue = TypeToString(ObjectTypeNames[0]);
             return dictionary;
         }
 
@@ -130,13 +130,16 @@ internal static partial class ScriptExpressions
 
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
         public IReadOnlyList<string> ObjectTypeNames => IsGenericList || (ElementType is not null && FullName is GenericQueueTypeName or GenericStackTypeName)
-            ? [$"{FullName}[[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
+            ? [$"{FullName}[{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
             : IsGenericDictionary
-            ? [$"{FullName}[[{KeyType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[{ElementType}, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"]
+            ? [$"{FullName}[{QualifiedTypeArgument(KeyType!)},{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
             : [FullName, "System.Object"];
 
         /// <summary>System.Collections.Generic.HashSet[T]: a generic list (<see cref="IsGenericList"/>) whose items are distinct.</summary>
         public bool IsHashSet => IsGenericList && FullName == HashSetTypeName;
+
+        /// <summary>The type's runtime name, as its objects' GetType().FullName gives it: a generic one's with its arguments and their assemblies.</summary>
+        public string RuntimeName => IsGenericList || IsGenericDictionary || (ElementType is not null && QueueOrStack != PsCollectionKind.None) ? ObjectTypeNames[0] : FullName;
     }
 
 
@@ -522,14 +525,83 @@ internal static partial class ScriptExpressions
     internal const string GenericStackTypeName = "System.Collections.Generic.Stack`1";
 
     /// <summary>A Dictionary[K,V] (or SortedDictionary) the script made: K and V; null for another table.</summary>
-    internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table)
+    internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table) =>
+        table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) && first.Contains("`2[[", StringComparison.Ordinal) &&
+        GenericTypeArguments(first) is [var keyName, var valueName] && ResolveType(keyName) is { } key && ResolveType(valueName) is { } value
+            ? (key, value)
+            : null;
+
+    /// <summary>
+    /// A type argument as a generic type's runtime name writes it: the type's runtime name and its assembly in brackets
+    /// (<c>[System.String, mscorlib, ...]</c>; a generic argument's own arguments likewise, nested).
+    /// </summary>
+    internal static string QualifiedTypeArgument(string scriptName)
     {
-        if (table.TypeNames is not [var first, ..] || !first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || first.IndexOf("`2[[", StringComparison.Ordinal) is not (var open and > 0)) return null;
-        var keyEnd = first.IndexOf(',', open);
-        var valueStart = first.IndexOf("],[", open, StringComparison.Ordinal);
-        if (keyEnd < 0 || valueStart < 0) return null;
-        var valueEnd = first.IndexOf(',', valueStart + 3);
-        return valueEnd > 0 && ResolveType(first[(open + 4)..keyEnd]) is { } key && ResolveType(first[(valueStart + 3)..valueEnd]) is { } value ? (key, value) : null;
+        var runtimeName = ResolveType(scriptName)?.RuntimeName ?? scriptName;
+        // [pscustomobject] as a type is PSObject, as PowerShell's accelerator is.
+        if (runtimeName == "System.Management.Automation.PSCustomObject") runtimeName = "System.Management.Automation.PSObject";
+        return $"[{runtimeName}, {AssemblyOf(runtimeName)}]";
+    }
+
+    // The .NET Framework assembly a type is in, as its assembly-qualified name writes it: mscorlib's core types, System's
+    // and System.Core's collections and the like, PowerShell's own, a script class's dynamic assembly (UNVERIFIED: 5.1's
+    // name of it for a script that is no file).
+    private static string AssemblyOf(string runtimeName)
+    {
+        var name = runtimeName.IndexOf('[', StringComparison.Ordinal) is var bracket and > 0 ? runtimeName[..bracket] : runtimeName;
+        const string Framework = ", Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089";
+        if (name.StartsWith("System.Management.Automation.", StringComparison.Ordinal)) return "System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35";
+        if (name.StartsWith("Microsoft.Management.Infrastructure.", StringComparison.Ordinal)) return "Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35";
+        if (name == HashSetTypeName) return "System.Core" + Framework;
+        if (name.StartsWith("System.Xml.", StringComparison.Ordinal)) return "System.Xml" + Framework;
+        if (name is GenericQueueTypeName or GenericStackTypeName or "System.Collections.Generic.SortedDictionary`2" or "System.Collections.Generic.LinkedList`1" or "System.Collections.Generic.SortedSet`1" or
+                UriTypeName or "System.Diagnostics.Process" or "System.Diagnostics.Stopwatch" ||
+            name.StartsWith("System.Text.RegularExpressions.", StringComparison.Ordinal) || name.StartsWith("System.Net.", StringComparison.Ordinal) ||
+            name.StartsWith("System.Collections.Specialized.", StringComparison.Ordinal)) return "System" + Framework;
+        if (ScriptTypes.Current?.Known(name) is not null && !name.Contains('.', StringComparison.Ordinal)) return "powershell, Version=0.0.0.0, Culture=neutral, PublicKeyToken=null";
+        return "mscorlib" + Framework;
+    }
+
+    /// <summary>
+    /// A generic type's arguments from its runtime name (<c>Dictionary`2[[System.String, mscorlib, ...],[System.Collections.Generic.List`1[[System.Int32, ...]], ...]]</c>),
+    /// each as a script writes it (<c>System.Collections.Generic.List[System.Int32]</c>); empty for a name with none.
+    /// </summary>
+    internal static List<string> GenericTypeArguments(string runtimeName) => [.. RuntimeTypeArguments(runtimeName).Select(ScriptNameOfRuntime)];
+
+    // A runtime type name as a script writes it: a generic's arguments in plain brackets, each likewise.
+    private static string ScriptNameOfRuntime(string runtimeName) =>
+        runtimeName.Contains("[[", StringComparison.Ordinal) && runtimeName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
+            ? $"{runtimeName[..tick]}[{string.Join(',', RuntimeTypeArguments(runtimeName).Select(ScriptNameOfRuntime))}]"
+            : runtimeName;
+
+    // A generic type's arguments from its runtime name, each its own runtime name (without its assembly).
+    private static List<string> RuntimeTypeArguments(string runtimeName)
+    {
+        var arguments = new List<string>();
+        var open = runtimeName.IndexOf("[[", StringComparison.Ordinal);
+        if (open < 0 || !runtimeName.EndsWith("]]", StringComparison.Ordinal)) return arguments;
+        var i = open + 1;
+        while (i < runtimeName.Length && runtimeName[i] == '[')
+        {
+            // One argument: [Name, Assembly], its name up to the first comma outside brackets.
+            var depth = 0;
+            var nameEnd = -1;
+            var j = i + 1;
+            for (; j < runtimeName.Length; j++)
+            {
+                var c = runtimeName[j];
+                if (c == '[') depth++;
+                else if (c == ']' && depth-- == 0) break;
+                else if (c == ',' && depth == 0 && nameEnd < 0) nameEnd = j;
+            }
+
+            if (j >= runtimeName.Length) return [];
+            arguments.Add(runtimeName[(i + 1)..(nameEnd < 0 ? j : nameEnd)].Trim());
+            i = j + 1;
+            if (i < runtimeName.Length && runtimeName[i] == ',') i++;
+        }
+
+        return arguments;
     }
 
     // List[T] and HashSet[T] (also Collections.Generic.X[T], System.Collections.Generic.X[T]) of a type the emulator knows.
@@ -542,16 +614,17 @@ internal static partial class ScriptExpressions
         if (generic.ToUpperInvariant() is "DICTIONARY" or "SORTEDDICTIONARY")
         {
             // Dictionary[string,int], Dictionary[[string],[int]]: K and V, types the emulator knows.
+            // V may be an array or a generic type itself (Dictionary[string,string[]], Dictionary[string,List[int]]).
             var parts = Statements.SplitTopLevel(name[(open + 1)..^1], c => c == ',').Select(p => p.Trim()).Select(p => p is ['[', .., ']'] ? p[1..^1].Trim() : p).ToList();
-            if (parts.Count != 2 || Types.GetValueOrDefault(parts[0]) is not { IsArray: false } key || Types.GetValueOrDefault(parts[1]) is not { } value) return null;
+            if (parts.Count != 2 || ElementTypeOf(parts[0]) is not { IsArray: false } key || ElementTypeOf(parts[1]) is not { } value) return null;
             var dictionary = generic.Equals("Dictionary", StringComparison.OrdinalIgnoreCase) ? GenericDictionaryTypeName : "System.Collections.Generic.SortedDictionary`2";
-            return new KnownType(dictionary, value.FullName) { IsGenericDictionary = true, KeyType = key.FullName };
+            return new KnownType(dictionary, value.ScriptName) { IsGenericDictionary = true, KeyType = key.ScriptName };
         }
 
         if (generic.ToUpperInvariant() is "QUEUE" or "STACK")
         {
-            return Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) is { IsArray: false } item
-                ? new KnownType(generic.Equals("Queue", StringComparison.OrdinalIgnoreCase) ? GenericQueueTypeName : GenericStackTypeName, item.FullName)
+            return ElementTypeOf(name[(open + 1)..^1]) is { } item
+                ? new KnownType(generic.Equals("Queue", StringComparison.OrdinalIgnoreCase) ? GenericQueueTypeName : GenericStackTypeName, item.ScriptName)
                 : null;
         }
 
@@ -562,10 +635,20 @@ internal static partial class ScriptExpressions
             _ => null,
         };
         if (fullName is null) return null;
-        // The element may be a type the session's script defined (List[Person]).
-        return (Types.GetValueOrDefault(name[(open + 1)..^1].Trim()) ?? ScriptTypes.Current?.Known(name[(open + 1)..^1].Trim())) is { IsArray: false } element
-            ? new KnownType(fullName, element.FullName) { IsGenericList = true }
+        // The element may be a type the session's script defined (List[Person]), an array (List[string[]]) or a generic
+        // type itself (List[List[int]]).
+        return ElementTypeOf(name[(open + 1)..^1]) is { } element
+            ? new KnownType(fullName, element.ScriptName) { IsGenericList = true }
             : null;
+
+        // A type argument, bracketed or not ([[string]], [string]).
+        static KnownType? ElementTypeOf(string argument)
+        {
+            var a = argument.Trim();
+            if (a is ['[', .., ']'] && Statements.MatchingClose(a, 0, ']') == a.Length - 1) a = a[1..^1].Trim();
+            // [pscustomobject] as a type is PSObject (the accelerator's type): a hashtable added stays a hashtable.
+            return a.Length == 0 ? null : ResolveType(a) is { FullName: "System.Management.Automation.PSCustomObject" } ? ResolveType("psobject") : ResolveType(a);
+        }
     }
 
     /// <summary>
@@ -580,7 +663,7 @@ internal static partial class ScriptExpressions
         var close = Statements.MatchingClose(t, 0, ']');
         if (close < 2) return null;
         var name = t[1..close].Trim();
-        if (!TypeNameSyntax().IsMatch(name)) return null;
+        if (!IsTypeNameSyntax(name)) return null;
         var rest = t[(close + 1)..].Trim();
         if (rest.StartsWith("@{", StringComparison.Ordinal) && (name.Equals("ordered", StringComparison.OrdinalIgnoreCase) || name.EndsWith("PSCustomObject", StringComparison.OrdinalIgnoreCase))) return null;
         return (name, rest);
@@ -632,8 +715,69 @@ internal static partial class ScriptExpressions
         ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
             type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
-    [GeneratedRegex(@"^[A-Za-z_][\w.]*(?:\+[A-Za-z_]\w*)?(?:\[\s*\[?\s*[A-Za-z_][\w.]*\s*\]?(?:\s*,\s*\[?\s*[A-Za-z_][\w.]*\s*\]?)?\s*\])?(?:\[\])?$", RegexOptions.CultureInvariant)]
-    private static partial Regex TypeNameSyntax();
+    // A type name as a type literal writes it: a dotted name (a nested type after '+'), generic arguments in brackets,
+    // each a type name itself, bare or bracketed (List[Dictionary[string,int[]]], Dictionary[[string],[int]]), then
+    // array brackets.
+    private static bool IsTypeNameSyntax(string name)
+    {
+        var i = 0;
+        return TypeNameAt(name, ref i, depth: 0) && SkipBlanks(name, i) == name.Length;
+
+        static bool TypeNameAt(string text, ref int i, int depth)
+        {
+            if (depth > 8) return false;
+            i = SkipBlanks(text, i);
+            if (i >= text.Length || !(char.IsAsciiLetter(text[i]) || text[i] == '_')) return false;
+            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '.')) i++;
+            if (i < text.Length && text[i] == '+')
+            {
+                i++;
+                if (i >= text.Length || !(char.IsAsciiLetter(text[i]) || text[i] == '_')) return false;
+                while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
+            }
+
+            var at = SkipBlanks(text, i);
+            if (at < text.Length && text[at] == '[' && SkipBlanks(text, at + 1) is var first && first < text.Length && text[first] != ']')
+            {
+                // Generic arguments.
+                i = at + 1;
+                while (true)
+                {
+                    i = SkipBlanks(text, i);
+                    var bracketed = i < text.Length && text[i] == '[';
+                    if (bracketed) i++;
+                    if (!TypeNameAt(text, ref i, depth + 1)) return false;
+                    i = SkipBlanks(text, i);
+                    if (bracketed)
+                    {
+                        if (i >= text.Length || text[i] != ']') return false;
+                        i = SkipBlanks(text, i + 1);
+                    }
+
+                    if (i < text.Length && text[i] == ',') { i++; continue; }
+                    if (i < text.Length && text[i] == ']') { i++; break; }
+                    return false;
+                }
+            }
+
+            // Array brackets: [], [,].
+            while (SkipBlanks(text, i) is var open && open < text.Length && text[open] == '[')
+            {
+                var close = open + 1;
+                while (close < text.Length && text[close] is ',' or ' ') close++;
+                if (close >= text.Length || text[close] != ']') break;
+                i = close + 1;
+            }
+
+            return true;
+        }
+
+        static int SkipBlanks(string text, int i)
+        {
+            while (i < text.Length && text[i] == ' ') i++;
+            return i;
+        }
+    }
 
     internal const string ChoiceDescriptionTypeName = "System.Management.Automation.Host.ChoiceDescription";
     internal const string PSCredentialTypeName = "System.Management.Automation.PSCredential";
@@ -739,9 +883,18 @@ internal static partial class ScriptExpressions
     };
 
     /// <summary>A type object's text in a string or a comparison: PowerShell's name for it (<c>"$([int])"</c> is <c>int</c>).</summary>
-    public static string? TypeObjectText(PsObject value)
+    public static string? TypeObjectText(PsObject value) =>
+        value.TypeNames is [RuntimeTypeName, ..] && value.ToStringValue is { } fullName ? PowerShellTypeText(fullName) : null;
+
+    // PowerShell's text of a type: an accelerator's name where there is one, a generic's arguments likewise in brackets
+    // (System.Collections.Generic.List[int]).
+    private static string PowerShellTypeText(string fullName)
     {
-        if (value.TypeNames is not [RuntimeTypeName, ..] || value.ToStringValue is not { } fullName) return null;
+        if (fullName.Contains("[[", StringComparison.Ordinal) && fullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0)
+        {
+            return $"{fullName[..tick]}[{string.Join(',', RuntimeTypeArguments(fullName).Select(PowerShellTypeText))}]";
+        }
+
         var array = fullName.EndsWith("[]", StringComparison.Ordinal);
         var element = array ? fullName[..^2] : fullName;
         var alias = Aliases.GetValueOrDefault(element) ?? element;

@@ -388,7 +388,7 @@ internal static partial class ScriptExpressions
                     return PsPrimitive.String(collection.ToStringValue ?? (TypeOf(collection).ToStringValue is { } typeName ? TypeToString(typeName) : Text(value)));
                 }
 
-                return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? fullName : Text(value));
+                return PsPrimitive.String(value is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } fullName } ? TypeToString(fullName) : Text(value));
             }
 
             if (name.Equals("GetType", StringComparison.OrdinalIgnoreCase) && arguments.Count == 0) return TypeOf(value!);
@@ -708,8 +708,7 @@ internal static partial class ScriptExpressions
     // A Dictionary[K,V]'s entry as its enumerator gives it: a KeyValuePair[K,V] with Key and Value.
     private static PsObject KeyValuePairOf(PsValue key, PsValue value, KnownType keyType, KnownType valueType)
     {
-        const string Assembly = ", mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089";
-        var pair = new PsObject([$"System.Collections.Generic.KeyValuePair`2[[{keyType.FullName}{Assembly}],[{valueType.FullName}{Assembly}]]", "System.ValueType", "System.Object"])
+        var pair = new PsObject([$"System.Collections.Generic.KeyValuePair`2[{QualifiedTypeArgument(keyType.ScriptName)},{QualifiedTypeArgument(valueType.ScriptName)}]", "System.ValueType", "System.Object"])
         {
             ToStringValue = $"[{Text(key)}, {Text(value)}]",
         };
@@ -767,9 +766,7 @@ internal static partial class ScriptExpressions
         if (list.TypeNames is not [var first, ..]) return null;
         var prefix = first.StartsWith("System.Collections.Generic.List`1[[", StringComparison.Ordinal) ? "System.Collections.Generic.List`1[["
             : first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) ? HashSetTypeName + "[[" : null;
-        if (prefix is null) return null;
-        var comma = first.IndexOf(',', prefix.Length);
-        return comma > 0 ? ResolveType(first[prefix.Length..comma]) : null;
+        return prefix is not null && GenericTypeArguments(first) is [var element] ? ResolveType(element) : null;
     }
 
     // A HashSet's own methods (Add and Remove tell whether the set changed; the set operations change it in place); null for another.
@@ -832,8 +829,8 @@ internal static partial class ScriptExpressions
     {
         var items = collection.Items;
         var queue = collection.CollectionKind == PsCollectionKind.Queue;
-        var element = collection.TypeNames is [var first, ..] && first.IndexOf("`1[[", StringComparison.Ordinal) is var open and > 0 && first.IndexOf(',', open) is var comma and > 0
-            ? ResolveType(first[(open + 4)..comma]) : null;
+        var element = collection.TypeNames is [var first, ..] && first.Contains("`1[[", StringComparison.Ordinal) && GenericTypeArguments(first) is [var argument]
+            ? ResolveType(argument) : null;
         PsValue First() => items.Count > 0 ? items[0] : throw new InvalidOperationException(queue ? "Queue empty." : "Stack empty.");
         switch (name.ToUpperInvariant(), arguments.Count)
         {

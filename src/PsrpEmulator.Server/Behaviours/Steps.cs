@@ -3249,7 +3249,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         if (ScriptExpressions.TypeOperation(text) is var (type, after) && ScriptExpressions.ArrayElements(text) is null)
         {
             // [int] alone: the type itself, a System.RuntimeType.
-            if (after.Length == 0) return ScriptExpressions.TypeObject(type.FullName);
+            if (after.Length == 0) return ScriptExpressions.TypeObject(type.RuntimeName);
             if (ScriptExpressions.StaticMemberSyntax(after) is not var (member, argumentText))
             {
                 // [ref]$c: a reference to the variable itself (PowerShell's error when there is none).

@@ -85,6 +85,22 @@ public class ScriptIdiomTests
     [TestCase(@"$d = [System.Collections.Generic.Dictionary[string,object]]::new(); $d['x'] = 'y'; $d.x; $v = $null; $d.TryGetValue('x', [ref]$v); $v; $d.TryGetValue('z', [ref]$v); $null -eq $v; foreach ($kv in $d.GetEnumerator()) { ""$($kv.Key)=$($kv.Value)"" }",
         "y|True|y|False|True|x=y")]
     [TestCase(@"$d = [Collections.Generic.Dictionary[[string],[int]]]::new(); $n = 5; $d.TryGetValue('none', [ref]$n); $n; $d -is [System.Collections.IDictionary]", "False|0|True")]
+    // Generic types of arrays and of generic types: nested arguments, each converted to, and named as .NET Framework names them.
+    [TestCase(@"$d = [System.Collections.Generic.Dictionary[string,System.Collections.Generic.List[string]]]::new(); $d['a'] = [System.Collections.Generic.List[string]]::new(); $d['a'].Add('x'); $d['a'].Add(2); $d['a'] -join ','; $d['a'][1].GetType().Name; ""$d""",
+        "x,2|String|System.Collections.Generic.Dictionary`2[System.String,System.Collections.Generic.List`1[System.String]]")]
+    [TestCase(@"$l = [System.Collections.Generic.List[string[]]]::new(); $l.Add(('a', 'b')); $l.Add(3); $l[1].GetType().Name; $l[1][0].GetType().Name; $l.Count; $l[0][1]; $d = [System.Collections.Generic.Dictionary[string,int[]]]::new(); $d['k'] = '1', 2; $d['k'][0].GetType().Name",
+        "String[]|String|2|b|Int32")]
+    [TestCase(@"$l = New-Object 'System.Collections.Generic.List[System.Collections.Generic.List[int]]'; $l.Add([System.Collections.Generic.List[int]]::new()); $l[0].Add('5'); $l[0][0] + 1; $l.GetType().Name; $q = [System.Collections.Generic.Queue[string[]]]::new(); $q.Enqueue(@('a', 'b')); $q.Peek().Count",
+        "6|List`1|2")]
+    [TestCase(@"[System.Collections.Generic.List[System.Collections.Generic.List[int]]]::new().GetType().FullName; [System.Collections.Generic.List[pscustomobject]]::new().GetType().FullName; [System.Collections.Generic.Dictionary[string,string[]]].FullName",
+        "System.Collections.Generic.List`1[[System.Collections.Generic.List`1[[System.Int32, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]], mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]|" +
+        "System.Collections.Generic.List`1[[System.Management.Automation.PSObject, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]|" +
+        "System.Collections.Generic.Dictionary`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.String[], mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]")]
+    // A generic type's text: Type.ToString() without assemblies, PowerShell's own with accelerators' names.
+    [TestCase(@"[System.Collections.Generic.List[int]].ToString(); ""$([System.Collections.Generic.Dictionary[string,System.Collections.Generic.List[int[]]]])""; [System.Collections.Generic.List[int]].Name",
+        "System.Collections.Generic.List`1[System.Int32]|System.Collections.Generic.Dictionary[string,System.Collections.Generic.List[int[]]]|List`1")]
+    // [pscustomobject] as a type argument is PSObject: a hashtable added stays a hashtable.
+    [TestCase(@"$l = [System.Collections.Generic.List[pscustomobject]]::new(); $l.Add(@{ b = 2 }); $l[0].GetType().Name", "Hashtable")]
     [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
     // Queue and Stack, non-generic and generic: FIFO and LIFO, Count, enumeration in their order, T conversions.
     [TestCase(@"$q = New-Object System.Collections.Queue; $q.Enqueue(1); $q.Enqueue(2); $q.Peek(); $q.Dequeue(); $q.Count; $s = New-Object System.Collections.Stack; $s.Push(1); $s.Push(2); $s.Pop(); $s.Peek(); $s.Count",

@@ -58,10 +58,7 @@ internal static class Csv
     internal static string CollectionTypeText(IReadOnlyList<string>? typeNames)
     {
         if (typeNames is not [var name, ..]) return "System.Object[]";
-        var open = name.IndexOf("[[", StringComparison.Ordinal);
-        if (open < 0 || !name.EndsWith("]]", StringComparison.Ordinal)) return name;
-        var arguments = name[(open + 2)..^2].Split("],[").Select(a => a.Split(',')[0].Trim());
-        return name[..open] + "[" + string.Join(",", arguments) + "]";
+        return ScriptExpressions.TypeToString(name);
     }
 
     private static string Field(string? text) => text is null ? string.Empty : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
