@@ -2195,6 +2195,19 @@ internal sealed partial class RunContext
                 }
             }
 
+            // $PSBoundParameters has them too, after the command line's, each the object it was bound last.
+            if (bound && _locals.GetValueOrDefault("PSBoundParameters") is PsObject { CollectionKind: PsCollectionKind.Dictionary } boundParameters)
+            {
+                foreach (var parameter in _fromPipeline)
+                {
+                    if (!_bound.TryGetValue(parameter.Name, out var value)) continue;
+                    var key = PsPrimitive.String(parameter.Name);
+                    var at = TableKeys.Find(boundParameters, key);
+                    if (at >= 0) boundParameters.Entries[at] = new(boundParameters.Entries[at].Key, value);
+                    else TableKeys.Add(boundParameters, key, value);
+                }
+            }
+
             if (!bound && _fromPipeline.Count > 0)
             {
                 var name = UnknownCommandScript.FirstWordOf(call);

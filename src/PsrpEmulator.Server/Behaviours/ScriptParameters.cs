@@ -115,8 +115,13 @@ internal static partial class ScriptParameters
         // Each named argument's parameter: the exact name, else the one it is a unique prefix of.
         var byParameter = new Dictionary<string, PipelineArgument>(StringComparer.OrdinalIgnoreCase);
         var commonBound = new List<(string Name, PsValue Value)>();
+        // Where each named parameter's argument stands: the binder binds named arguments in the command line's order
+        // (common parameters among them), then positional ones, and $PSBoundParameters keeps that order.
+        var namedAt = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var argumentIndex = -1;
         foreach (var argument in arguments)
         {
+            argumentIndex++;
             if (argument.Name is not { Length: > 0 } typed || typed == UsingParameterName) continue;
             typed = typed.TrimStart('-');
             // A parameter's [Alias()] names bind it too, exactly or by a prefix, as its own name does.
@@ -135,11 +140,13 @@ internal static partial class ScriptParameters
                 }
 
                 byParameter.TryAdd(target, argument);
+                namedAt.TryAdd(target, argumentIndex);
             }
             else if (advanced && CommonParameter(typed) is { } common)
             {
                 // Bound too: $PSBoundParameters has them after the script's own (a switch as true or what -Name:value says).
                 commonBound.Add((common, common is "Verbose" or "Debug" or "WhatIf" or "Confirm" ? PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value)) : argument.Value));
+                namedAt.TryAdd(common, argumentIndex);
                 // -Verbose and -WhatIf set the script's preferences (-Verbose:$false clears one).
                 if (common == "Verbose") locals["VerbosePreference"] = PsObjects.Enum(ActionPreferenceTypeNames, ScriptExpressions.IsTrue(argument.Value) ? "Continue" : "SilentlyContinue", ScriptExpressions.IsTrue(argument.Value) ? 2 : 0);
                 else if (common == "WhatIf") locals["WhatIfPreference"] = PsPrimitive.Boolean(ScriptExpressions.IsTrue(argument.Value));
@@ -326,14 +333,17 @@ internal static partial class ScriptParameters
             locals["PSCmdlet"] = cmdlet;
         }
 
-        // $PSBoundParameters: the parameters the call gave, in the block's order; a body without a param block has its
-        // own, empty (not its caller's: g's splatted @PSBoundParameters are f's $args).
+        // $PSBoundParameters: the parameters the call gave, in the order the binder bound them (named ones as the command
+        // line has them, then positional ones by position); a body without a param block has its own, empty (not its
+        // caller's: g's splatted @PSBoundParameters are f's $args).
         {
+            var positionAt = byPosition.Keys.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.OrdinalIgnoreCase);
+            int BindingOrder(string name) => namedAt.TryGetValue(name, out var at) ? at : arguments.Count + positionAt.GetValueOrDefault(name);
             var table = new PsObject(["System.Management.Automation.PSBoundParametersDictionary", "System.Collections.Generic.Dictionary`2[[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.Object, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object"])
             {
                 CollectionKind = PsCollectionKind.Dictionary,
             };
-            foreach (var (name, value) in bound.Concat(commonBound)) TableKeys.Add(table, PsPrimitive.String(name), value);
+            foreach (var (name, value) in bound.Concat(commonBound).OrderBy(b => BindingOrder(b.Name))) TableKeys.Add(table, PsPrimitive.String(name), value);
             locals["PSBoundParameters"] = table;
         }
 

@@ -1159,6 +1159,10 @@ public class LanguageStatementTests
     [TestCase("function f { param($a, $b) $PSBoundParameters.ContainsKey('a'); $PSBoundParameters.ContainsKey('b'); $PSBoundParameters.Count }; f -a 1", "True|False|1")]
     [TestCase("function f { param([switch]$Force, $x) ($PSBoundParameters.Keys | Sort-Object) -join ',' }; f -Force -x 2; f", "Force,x|")]
     [TestCase("function g { [CmdletBinding()] param($a) $PSBoundParameters.Keys -join ','; $PSBoundParameters['Verbose'] }; g -a 1 -Verbose -OutBuffer 5", "a,Verbose,OutBuffer|True")]
+    // In the order the binder binds them: named arguments as the command line has them (common ones among them), then
+    // positional ones, then pipeline input, each the object bound last.
+    [TestCase("function f { [CmdletBinding()] param($a, $b, [switch]$s) $PSBoundParameters.Keys -join ',' }; f -Verbose -a 1; f 1 -s -Verbose; f -b 2 1; f -s 5 6", "Verbose,a|s,Verbose,a|b,a|s,a,b")]
+    [TestCase("function Take { param([Parameter(ValueFromPipeline)]$x, $y) process { ($PSBoundParameters.Keys -join ',') + '=' + $PSBoundParameters.x } }; 1, 2 | Take -y 2", "y,x=1|y,x=2")]
     [TestCase("function f { param([int]$n) $n.GetType().Name; $n + 1 }; f -n '5'; f 7", "Int32|6|Int32|8")]
     [TestCase("function f { param([Parameter(Mandatory=$true)][string]$Name, [int]$Count = 2) \"$Name $Count $($Count.GetType().Name)\" }; f -Name a", "a 2 Int32")]
     [TestCase("function f { param([string[]]$Names) $Names.Count }; f -Names a, b", "2")]
