@@ -1247,7 +1247,8 @@ internal sealed partial class RunContext
                             ErrorCategory.InvalidArgument, "System.Management.Automation.NotSupportedException"));
                     }
 
-                    properties.Add(new SelectProperty(name ?? copied ?? expression!.Trim(), expression, copied) { Width = width, Alignment = alignment, FormatString = formatString });
+                    // Without a name, a script block's text is it, blanks and all (@{ e = { $_.a } } is " $_.a ").
+                    properties.Add(new SelectProperty(name ?? copied ?? expression!, expression, copied) { Width = width, Alignment = alignment, FormatString = formatString });
                     continue;
                 }
 

@@ -617,6 +617,22 @@ public class PipelineCmdletTests
             "")));
     }
 
+    // Without an Alignment a column takes its first object's (a number's right), and a script block without a name is
+    // its label as written, blanks and all (pwsh 7.6.9 side by side).
+    [Test]
+    public async Task Format_Table_columns_of_a_width_align_as_their_first_value_and_an_unnamed_block_is_its_label()
+    {
+        var output = await OutputOfAsync("[pscustomobject]@{ a = 1; s = 'x' } | Format-Table @{ e = 'a'; Width = 6 }, @{ e = { $_.a }; Width = 8 }, @{ e = 's'; Width = 3 } | Out-String");
+
+        Assert.That(output, Is.EqualTo(Lines(
+            "",
+            "     a    $_.a  s  ",
+            "     -   ------ -  ",
+            "     1        1 x  ",
+            "",
+            "")));
+    }
+
     [TestCase("Get-Process | Format-Table @{ e = 'Name'; Width = 0 }", "DictionaryKeyIllegalValue,Microsoft.PowerShell.Commands.FormatTableCommand")]
     [TestCase("Get-Process | Format-Table @{ e = 'Name'; Align = 'Up' }", "DictionaryKeyIllegalValue,Microsoft.PowerShell.Commands.FormatTableCommand")]
     [TestCase("Get-Process | Select-Object @{ e = 'Name'; Width = 5 }", "DictionaryKeyUnknownType,Microsoft.PowerShell.Commands.SelectObjectCommand")]

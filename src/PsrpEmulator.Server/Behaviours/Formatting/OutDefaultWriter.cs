@@ -247,7 +247,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
             case FormatShape.Table:
                 if (view.GroupHeader is { } header) StartGroup(text, header(first));
                 if (AutoSize || view.Columns.Count == 0 || view.Columns[0].Width == 0) _held = [];
-                else ReleaseTable(text);
+                else ReleaseTable(text, first);
                 break;
             case FormatShape.List:
                 if (view.GroupHeader is null) text.Append("\r\n");
@@ -271,10 +271,13 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
     }
 
     // The window closed (or the output ended): size the columns, write the header and the held rows.
-    private void ReleaseTable(StringBuilder text)
+    // A column's alignment, when neither its view nor its property says, is its first object's value's (numbers right):
+    // the held objects' first, or the first object of a table written as it comes.
+    private void ReleaseTable(StringBuilder text, PsValue? first = null)
     {
         var view = _view!;
         var held = _held ?? [];
+        var alignedBy = held.Count > 0 ? held[0] : first;
         var columns = view.Columns;
         _widths = new int[columns.Count];
         _alignments = new ColumnAlignment[columns.Count];
@@ -282,7 +285,7 @@ internal sealed class OutDefaultWriter(int width, TimeProvider? time = null)
         for (var c = 0; c < columns.Count; c++)
         {
             var column = columns[c];
-            _alignments[c] = column.Alignment ?? (held.Count > 0 && column.Property is { } p && FirstValue(held[0], p) is { } firstValue && FormatViews.AlignsRight(firstValue)
+            _alignments[c] = column.Alignment ?? (alignedBy is not null && column.Property is { } p && FirstValue(alignedBy, p) is { } firstValue && FormatViews.AlignsRight(firstValue)
                 ? ColumnAlignment.Right
                 : ColumnAlignment.Left);
             // A column's own width (a view's, a calculated property's Width) stands unless -AutoSize sizes them all.
