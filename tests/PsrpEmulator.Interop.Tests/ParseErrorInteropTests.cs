@@ -354,12 +354,17 @@ public sealed class ParseErrorInteropTests
         "1.GetType()",
         "$x = 1.GetType()",
         "2147483648.GetType().Name",
+        // ... and after a binary operator no value: the operator's ExpectedValueExpression.
+        "1..3.Count",
+        "$x = 1 + 2.Foo",
+        "'first'; $y = 2 * 3.Length",
     ];
 
     // Scripts PowerShell's parser takes, which the emulator must not refuse.
     private static readonly string[] Accepted =
     [
         "1e3.GetType().Name",
+        "$x = 1 + 1.e3; 2 * 3.kb; 1 + 1.5; $x = 1.GetType",
         "\"$( \"(\" + \")\" )\"; \"x $(1+(2)) y\"; \"$(Get-Date -f \"yyyy(MM)\")\"; \"a `$( b\"; '$(' + \"(\"",
         "[System.Collections.Generic.List[System.Collections.Generic.List[int]]]::new().Count; [Collections.Generic.Dictionary[string,string[]]]::new()",
         "0x10.ToString()",

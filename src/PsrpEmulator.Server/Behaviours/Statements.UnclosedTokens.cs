@@ -437,6 +437,13 @@ internal static partial class Statements
     /// one occurrence of <paramref name="op"/> in the script's code that is followed by nothing but blanks before a line's
     /// end, a closer, a ';' or a '|'; null when there is none or more than one.
     /// </summary>
+    /// <summary>Just after an operator the script has once before the given word (<c>1..3.Count</c>: after the <c>..</c>); null when not once.</summary>
+    public static (int Offset, int Length)? PlaceAfterOperatorBefore(string script, string op, string word) =>
+        System.Text.RegularExpressions.Regex.Matches(CodeOnly(script), System.Text.RegularExpressions.Regex.Escape(op) + @"[ \t]*" + System.Text.RegularExpressions.Regex.Escape(word),
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) is { Count: 1 } found
+            ? (found[0].Index + op.Length, 0)
+            : null;
+
     public static (int Offset, int Length)? PlaceAfterOperatorWithoutOperand(string script, string op)
     {
         var code = CodeOnly(script);
@@ -533,6 +540,22 @@ internal static partial class Statements
     // A class's header ending the text (class Config, class B : A, IComparable): the '{' after it opens the body.
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}])class\s+\w+(?:\s*:\s*[\w.]+(?:\s*,\s*[\w.]+)*)?\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex ClassHeaderBefore();
+
+    /// <summary>
+    /// Whether the text starts with digits, a dot and a letter that make no number (3.Count, 1.GetType): one generic
+    /// token to PowerShell's tokenizer, which ends a number at a dot only after a point, exponent, suffix or multiplier.
+    /// </summary>
+    public static bool IsNumberWord(string text)
+    {
+        var t = text.AsSpan().Trim();
+        var i = 0;
+        while (i < t.Length && char.IsAsciiDigit(t[i])) i++;
+        if (i == 0 || i + 1 >= t.Length || t[i] != '.' || !(char.IsAsciiLetter(t[i + 1]) || t[i + 1] == '_')) return false;
+        var end = i + 1;
+        while (end < t.Length && (char.IsAsciiLetterOrDigit(t[end]) || t[end] == '_')) end++;
+        // 1.e3, 1.d, 1.kb are numbers.
+        return ScriptExpressions.NumberLiteral(t[..end].ToString()) is null;
+    }
 
     // Whether the code between brackets is only blanks and comments.
     private static bool IsBlankCode(ReadOnlySpan<char> code)

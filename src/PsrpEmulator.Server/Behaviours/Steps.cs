@@ -4586,7 +4586,18 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         {
             if (position >= tokens.Count) throw unaryBefore && after is not null ? new ScriptParseException(Statements.MissingExpressionAfterUnaryOperator(OperatorText(after))) : MissingOperand(after);
             var token = tokens[position++];
-            if (!token.IsOperator) return new OperandNode(token.Text);
+            if (!token.IsOperator)
+            {
+                // 3.Count after a binary operator is one generic word to the tokenizer, no value: the operator's missing operand.
+                if (after is not null && !unaryBefore && Statements.IsNumberWord(token.Text))
+                {
+                    throw new ScriptParseException(ScriptedError.ParseError($"You must provide a value expression following the '{OperatorText(after)}' operator.", "ExpectedValueExpression",
+                        script => Statements.PlaceAfterOperatorBefore(script, OperatorText(after), token.Text.Trim())));
+                }
+
+                return new OperandNode(token.Text);
+            }
+
             if (token.Text == "not")
             {
                 // -not -not ... x: what counts is whether there is an odd number of them.
