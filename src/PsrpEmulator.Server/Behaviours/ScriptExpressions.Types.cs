@@ -378,6 +378,7 @@ internal static partial class ScriptExpressions
         Add(RunContext.StreamWriterTypeName);
         types["IO.StreamWriter"] = types[RunContext.StreamWriterTypeName];
         Add(StopwatchTypeName);
+        Add("System.Threading.Thread");
         Add(RunContext.EventLogTypeName);
         Add("System.TimeZoneInfo");
         Add(CultureInfoTypeName, "cultureinfo");
@@ -710,7 +711,7 @@ internal static partial class ScriptExpressions
             ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR" or "TOUPPER" or "TOLOWER") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
-            (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or
+            (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
         ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
             type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));

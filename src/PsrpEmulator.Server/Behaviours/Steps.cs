@@ -2315,6 +2315,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         return null;
     }
 
+    private const string ThreadTypeName = "System.Threading.Thread";
+
     /// <summary>
     /// Start-Sleep with <c>-Seconds</c> / <c>-s</c> (also positional) or <c>-Milliseconds</c> / <c>-m</c>, from any
     /// argument (a variable, an expression): sleeps on the session's clock; a value outside the parameter's range is
@@ -3448,6 +3450,25 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             if (type.FullName == ScriptExpressions.ZipFileTypeName && arguments is { Count: 2 } && await ZipFileStaticMemberAsync(member, arguments) is { } zipped) return zipped;
+            // [System.Threading.Thread]::Sleep(milliseconds | TimeSpan): Start-Sleep's wait on the session's clock (-1,
+            // Timeout.Infinite, waits until the pipeline is stopped).
+            if (type.FullName == ThreadTypeName && member.Equals("Sleep", StringComparison.OrdinalIgnoreCase) && arguments is [var delay])
+            {
+                var span = delay is PsPrimitive { Value: TimeSpan given }
+                    ? given
+                    : TimeSpan.FromMilliseconds((int)((PsPrimitive)ScriptExpressions.Cast(delay, ScriptExpressions.ResolveType("int")!)).Value);
+                if (span == TimeSpan.FromMilliseconds(-1)) span = TimeSpan.FromMilliseconds(int.MaxValue);
+                if (span < TimeSpan.Zero || span.TotalMilliseconds > int.MaxValue)
+                {
+                    throw new ScriptExpressionException(ScriptedError.MethodInvocation("Sleep", 1,
+                        delay is PsPrimitive { Value: TimeSpan } ? "Number must be either non-negative and less than or equal to Int32.MaxValue or -1.\r\nParameter name: timeout"
+                            : "Number must be either non-negative and less than or equal to Int32.MaxValue or -1.\r\nParameter name: millisecondsTimeout", typeof(ArgumentOutOfRangeException)));
+                }
+
+                if (span > TimeSpan.Zero) await (to ?? host).SleepAsync(span, time, cancellationToken);
+                return PsNil.Instance;
+            }
+
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
             if (type.FullName == EventLogTypeName && EventLogStaticMember(member, arguments) is { } logged) return logged;
             if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)

@@ -2090,6 +2090,9 @@ public class LanguageStatementTests
     [TestCase("Start-Sleep -Milliseconds 1500; 'woke'", 1500)]
     [TestCase("$wait = 2; Start-Sleep -Seconds $wait; 'woke'", 2000)]
     [TestCase("Start-Sleep -m (250 * 2); 'woke'", 500)]
+    // [Threading.Thread]::Sleep sleeps so too (milliseconds, or a TimeSpan).
+    [TestCase("[System.Threading.Thread]::Sleep(1500); 'woke'", 1500)]
+    [TestCase("[Threading.Thread]::Sleep([timespan]::FromSeconds(2)); 'woke'", 2000)]
     public async Task Start_Sleep_in_any_form_sleeps_on_the_session_s_clock(string script, int milliseconds)
     {
         var time = new FakeTimeProvider();
@@ -2107,6 +2110,7 @@ public class LanguageStatementTests
 
     [TestCase("Start-Sleep -Milliseconds -1", "Cannot validate argument on parameter 'Milliseconds'. The -1 argument is less than the minimum allowed range of 0. Supply an argument that is greater than or equal to 0 and then try the command again.")]
     [TestCase("Start-Sleep -Frob 1", "A parameter cannot be found that matches parameter name 'Frob'.")]
+    [TestCase("[System.Threading.Thread]::Sleep(-2)", "Exception calling \"Sleep\" with \"1\" argument(s): \"Number must be either non-negative and less than or equal to Int32.MaxValue or -1.\r\nParameter name: millisecondsTimeout\"")]
     public async Task Start_Sleep_refuses_what_PowerShell_refuses_and_sleeps_not(string statement, string message)
     {
         var (host, outcome) = await RunAsync(statement + "; 'next'");
