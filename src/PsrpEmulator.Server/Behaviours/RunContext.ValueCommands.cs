@@ -1609,7 +1609,12 @@ internal sealed partial class RunContext
         {
             // A full name (System.Web, Version=4.0.0.0, ...) by its simple name.
             var simple = name.Split(',')[0].Trim();
-            if (FrameworkAssemblies.Contains(simple)) continue;
+            if (FrameworkAssemblies.Contains(simple))
+            {
+                SessionTypes().Load(simple);
+                continue;
+            }
+
             throw new CmdletErrorException(new ScriptedError($"Cannot add type. The assembly '{name}' could not be found.",
                 "ASSEMBLY_NOT_FOUND,Microsoft.PowerShell.Commands.AddTypeCommand", ErrorCategory.ObjectNotFound, "System.Exception", name));
         }

@@ -331,6 +331,8 @@ internal static partial class ScriptExpressions
         types["Management.Automation.ErrorRecord"] = types[ErrorRecordTypeName];
         Add(WebUtilityTypeName);
         types["Net.WebUtility"] = types[WebUtilityTypeName];
+        Add(HttpUtilityTypeName);
+        types["Web.HttpUtility"] = types[HttpUtilityTypeName];
         Add("System.Management.Automation.PSCustomObject", "pscustomobject");
         Add("System.Management.Automation.PSObject", "psobject");
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
@@ -463,6 +465,8 @@ internal static partial class ScriptExpressions
     public static bool IsDotNetTypeName(string name)
     {
         var t = name.Trim();
+        // A type the emulator has of an assembly the session has not loaded: not found, as in PowerShell.
+        if (AssemblyToLoad(t) is not null) return false;
         if (t.StartsWith("System.", StringComparison.OrdinalIgnoreCase) || t.StartsWith("Microsoft.", StringComparison.OrdinalIgnoreCase)) return true;
         if (UnemulatedAccelerators.Contains(t)) return true;
         // A name in one of System's namespaces without its "System." ([Security.Principal.NTAccount], [Net.WebClient]),
@@ -507,9 +511,17 @@ internal static partial class ScriptExpressions
 
     /// <summary>A type name the emulator knows (an accelerator such as <c>int</c>, the name with or without <c>System.</c>).</summary>
     public static KnownType? ResolveType(string name) =>
-        ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumOrClassArrayType(name.Trim()) ??
+        Loaded(ScriptTypes.Current?.Known(name.Trim()) ?? Types.GetValueOrDefault(name.Trim()) ?? GenericListType(name.Trim()) ?? EnumOrClassArrayType(name.Trim()) ??
         // using namespace System.Text: [StringBuilder] is System.Text.StringBuilder.
-        ScriptTypes.Current?.InNamespaces(name.Trim(), n => Types.GetValueOrDefault(n) ?? GenericListType(n));
+        ScriptTypes.Current?.InNamespaces(name.Trim(), n => Types.GetValueOrDefault(n) ?? GenericListType(n)));
+
+    // A type of an assembly Windows PowerShell 5.1 does not load by itself is found once the session's Add-Type
+    // -AssemblyName loaded it (System.Web's HttpUtility); before, PowerShell's TypeNotFound.
+    private static KnownType? Loaded(KnownType? type) =>
+        type is not null && AssemblyToLoad(type.FullName) is { } assembly && ScriptTypes.Current?.HasLoaded(assembly) != true ? null : type;
+
+    /// <summary>The assembly a session must load before it finds the type (System.Web for HttpUtility); null for one it always finds.</summary>
+    internal static string? AssemblyToLoad(string fullName) => fullName.Equals(HttpUtilityTypeName, StringComparison.OrdinalIgnoreCase) || fullName.Equals("Web.HttpUtility", StringComparison.OrdinalIgnoreCase) ? "System.Web" : null;
 
     // [DayOfWeek[]], [Color[]], [Person[]]: an array of an enum the emulator or the session knows, or of the session's class.
     private static KnownType? EnumOrClassArrayType(string name) =>
@@ -696,7 +708,7 @@ internal static partial class ScriptExpressions
         (type.FullName, member.ToUpperInvariant()) is (StopwatchTypeName, "STARTNEW" or "NEW" or "GETTIMESTAMP" or "FREQUENCY" or "ISHIGHRESOLUTION") or (StringBuilderTypeName, "NEW") or
             (DateTimeOffsetTypeName, "NOW" or "UTCNOW" or "MINVALUE" or "MAXVALUE" or "FROMUNIXTIMESECONDS" or "FROMUNIXTIMEMILLISECONDS" or "PARSE" or "NEW") or
             (XmlNodes.DocumentTypeName, "NEW") or (RunContext.WebClientTypeName, "NEW") or (RunContext.WebRequestTypeName, "CREATE" or "CREATEHTTP" or "GETSYSTEMWEBPROXY" or "DEFAULTWEBPROXY") or
-            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (WebUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName or ErrorRecordTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
+            (RunContext.CredentialCacheTypeName, "DEFAULTCREDENTIALS" or "DEFAULTNETWORKCREDENTIALS") or (WebUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE") or (HttpUtilityTypeName, "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE" or "HTMLATTRIBUTEENCODE") or (UriTypeName, "ESCAPEDATASTRING" or "UNESCAPEDATASTRING" or "ESCAPEURISTRING" or "ISWELLFORMEDURISTRING" or "CHECKHOSTNAME" or "NEW") or (FileVersionInfoTypeName, "GETVERSIONINFO") or (RunContext.FileInfoTypeName or RunContext.DirectoryInfoTypeName or ErrorRecordTypeName, "NEW") or (RunContext.DirectoryEntryTypeName, "EXISTS") or
             (RunContext.EventLogTypeName, "EXISTS" or "SOURCEEXISTS" or "LOGNAMEFROMSOURCENAME" or "CREATEEVENTSOURCE" or "DELETEEVENTSOURCE" or "DELETE" or "GETEVENTLOGS" or "WRITEENTRY") ||
         (type.FullName == ServicePointManagerTypeName && RunContext.ServicePointManagerDefaults.ContainsKey(member)) ||
         (type.FullName == RunContext.ConsoleTypeName && RunContext.ConsoleDefaults.ContainsKey(member)) ||
@@ -1146,6 +1158,7 @@ internal static partial class ScriptExpressions
             (DateTimeOffsetTypeName, _, _) when DateTimeOffsetStaticMember(name, arguments, now) is { } offset => offset,
             (UriTypeName, _, _) when UriStaticMember(name, arguments) is { } uri => uri,
             (WebUtilityTypeName, _, _) when WebUtilityStaticMember(name, arguments) is { } web => web,
+            (HttpUtilityTypeName, _, _) when HttpUtilityStaticMember(name, arguments) is { } http => http,
             (XmlNodes.DocumentTypeName, "NEW", 0) => XmlNodes.NewDocument(),
             (RegexTypeName, _, _) when RegexStaticMember(name, arguments) is { } regexResult => regexResult,
             (ConvertTypeName, _, _) when ConvertStaticMember(name, arguments) is { } converted => converted,

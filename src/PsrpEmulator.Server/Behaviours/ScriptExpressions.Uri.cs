@@ -12,6 +12,7 @@ internal static partial class ScriptExpressions
 {
     internal const string UriTypeName = "System.Uri";
     internal const string WebUtilityTypeName = "System.Net.WebUtility";
+    internal const string HttpUtilityTypeName = "System.Web.HttpUtility";
 
     // A class of Object's: a PSObject lists base classes, not interfaces.
     private static readonly string[] UriTypeNames = [UriTypeName, "System.Object"];
@@ -113,5 +114,44 @@ internal static partial class ScriptExpressions
         };
         if (method is null) return null;
         return method(text) is { } result ? PsPrimitive.String(result) : PsNil.Instance;
+    }
+
+    /// <summary>
+    /// System.Web's HttpUtility (after Add-Type -AssemblyName System.Web, as 5.1 needs): UrlEncode as .NET Framework's
+    /// writes it (a blank as '+', UTF-8 bytes in lower-case %xx; letters, digits and -_.!*() as they are), UrlDecode,
+    /// HtmlEncode, HtmlDecode and HtmlAttributeEncode; null for another member.
+    /// </summary>
+    private static PsValue? HttpUtilityStaticMember(string member, IReadOnlyList<PsValue>? arguments)
+    {
+        if (arguments is not [var argument]) return null;
+        if (IsNull(argument)) return member.ToUpperInvariant() is "URLENCODE" or "URLDECODE" or "HTMLENCODE" or "HTMLDECODE" or "HTMLATTRIBUTEENCODE" ? PsNil.Instance : null;
+        var text = Text(argument);
+        return member.ToUpperInvariant() switch
+        {
+            "URLENCODE" => PsPrimitive.String(FrameworkUrlEncode(text)),
+            "URLDECODE" => PsPrimitive.String(System.Net.WebUtility.UrlDecode(text)),
+            "HTMLENCODE" => PsPrimitive.String(System.Net.WebUtility.HtmlEncode(text)),
+            "HTMLDECODE" => PsPrimitive.String(System.Net.WebUtility.HtmlDecode(text)),
+            // HtmlAttributeEncode: only '"', '&', '<' and '\'' (as &#39;).
+            "HTMLATTRIBUTEENCODE" => PsPrimitive.String(text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal)
+                .Replace("'", "&#39;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)),
+            _ => null,
+        };
+    }
+
+    // HttpUtility.UrlEncode(string) of .NET Framework: UTF-8, lower-case hex, '+' for a blank.
+    private static string FrameworkUrlEncode(string text)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var encoded = new System.Text.StringBuilder(bytes.Length * 3);
+        foreach (var b in bytes)
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '!' or '*' or '(' or ')') encoded.Append(c);
+            else if (c == ' ') encoded.Append('+');
+            else encoded.Append('%').Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return encoded.ToString();
     }
 }

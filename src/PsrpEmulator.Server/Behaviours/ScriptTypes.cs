@@ -53,6 +53,22 @@ internal sealed class ScriptTypes
     // Replaced whole under the gate, read without it.
     private volatile string[] _namespaces = [];
 
+    // The assemblies Add-Type -AssemblyName loaded, replaced whole under the gate, read without it.
+    private volatile string[] _assemblies = [];
+
+    /// <summary>Add-Type -AssemblyName: the session finds the assembly's types from now on.</summary>
+    internal void Load(string assembly)
+    {
+        lock (_namespacesGate)
+        {
+            if (_assemblies.Contains(assembly, StringComparer.OrdinalIgnoreCase) || _assemblies.Length >= MaxTypes) return;
+            _assemblies = [.. _assemblies, assembly];
+        }
+    }
+
+    /// <summary>Whether Add-Type -AssemblyName loaded the assembly in the session.</summary>
+    internal bool HasLoaded(string assembly) => _assemblies.Contains(assembly, StringComparer.OrdinalIgnoreCase);
+
     /// <summary><c>using namespace Name</c>: the session's types resolve in it from now on.</summary>
     internal void Use(string name)
     {

@@ -99,6 +99,9 @@ public class ScriptIdiomTests
     // A generic type's text: Type.ToString() without assemblies, PowerShell's own with accelerators' names.
     [TestCase(@"[System.Collections.Generic.List[int]].ToString(); ""$([System.Collections.Generic.Dictionary[string,System.Collections.Generic.List[int[]]]])""; [System.Collections.Generic.List[int]].Name",
         "System.Collections.Generic.List`1[System.Int32]|System.Collections.Generic.Dictionary[string,System.Collections.Generic.List[int[]]]|List`1")]
+    // System.Web's HttpUtility once Add-Type loaded the assembly (5.1 does not load it by itself): .NET Framework's encodings.
+    [TestCase("Add-Type -AssemblyName System.Web; [System.Web.HttpUtility]::UrlEncode('a b&c/ü(x)'); [Web.HttpUtility]::UrlDecode('a+b%26c'); [System.Web.HttpUtility]::HtmlEncode('<a>&\"'); $null -eq [System.Web.HttpUtility]::UrlEncode($null)",
+        "a+b%26c%2f%c3%bc(x)|a b&c|&lt;a&gt;&amp;&quot;|True")]
     // [pscustomobject] as a type argument is PSObject: a hashtable added stays a hashtable.
     [TestCase(@"$l = [System.Collections.Generic.List[pscustomobject]]::new(); $l.Add(@{ b = 2 }); $l[0].GetType().Name", "Hashtable")]
     [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
@@ -185,6 +188,15 @@ public class ScriptIdiomTests
         {
             ($"Exception calling \"CompareTo\" with \"1\" argument(s): \"{reason}\"", "ArgumentException"),
         }));
+    }
+
+    [Test]
+    public async Task HttpUtility_before_Add_Type_loads_System_Web_is_TypeNotFound()
+    {
+        var host = await RunAsync("[System.Web.HttpUtility]::UrlEncode('a b'); 'went on'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "went on" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { ("Unable to find type [System.Web.HttpUtility].", "TypeNotFound") }));
     }
 
     [Test]
