@@ -1289,6 +1289,13 @@ internal sealed partial class RunContext
             case "System.Collections.Hashtable" when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([]);
                 break;
+            case "System.Collections.Hashtable" when ScriptExpressions.NewHashtable(constructorArguments) is { } sized:
+                value = created = sized;
+                break;
+            // A capacity, a collection of T or a comparer: .NET's overloads, as ::new takes them.
+            case not null when constructorArguments.Count is 1 or 2 && (type!.IsGenericList || type.IsGenericDictionary || (type.ElementType is not null && type.QueueOrStack != PsCollectionKind.None)):
+                value = created = (PsObject)NewObjectConstructed(() => ScriptExpressions.NewGenericCollection(type, constructorArguments, type.FullName[(type.FullName.LastIndexOf('.') + 1)..]));
+                break;
             case ScriptExpressions.OrderedDictionaryTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([], [ScriptExpressions.OrderedDictionaryTypeName, "System.Object"]);
                 break;

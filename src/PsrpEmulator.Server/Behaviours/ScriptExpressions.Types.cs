@@ -381,6 +381,7 @@ internal static partial class ScriptExpressions
         types["IO.StreamWriter"] = types[RunContext.StreamWriterTypeName];
         Add(StopwatchTypeName);
         Add("System.Threading.Thread");
+        Add(StringComparerTypeName);
         Add(RunContext.EventLogTypeName);
         Add("System.TimeZoneInfo");
         Add(CultureInfoTypeName, "cultureinfo");
@@ -724,7 +725,8 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") ||
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
+            (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||
         ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
             type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
@@ -1187,6 +1189,9 @@ internal static partial class ScriptExpressions
             ("System.BitConverter", "GETBYTES", 1) when BitConverterBytes(arguments![0]) is { } converted => ByteArray(converted),
             ("System.BitConverter", var reader, 2) when BitConverterReaders.TryGetValue(reader, out var read) => BitConverterRead(BytesOf(arguments![0]), arguments[1], read),
             (_, "CREATE" or "NEW", 0) when RunContext.NewHashAlgorithm(type.FullName) is { } algorithm => algorithm,
+            (_, "NEW", 1 or 2) when type.IsGenericList || type.IsGenericDictionary || (type.ElementType is not null && type.QueueOrStack != PsCollectionKind.None) => NewGenericCollection(type, arguments!),
+            ("System.Collections.Hashtable", "NEW", 1) when NewHashtable(arguments!) is { } sized => sized,
+            (StringComparerTypeName, _, -1) when StringComparerStaticMember(name) is { } stringComparer => stringComparer,
             (_, "NEW", 0) when type.IsGenericList => PsObjects.List([], type.ObjectTypeNames),
             (_, "NEW", 0) when type.IsGenericDictionary => type.NewDictionary(),
             (_, "NEW", 0) when type.QueueOrStack != PsCollectionKind.None => type.NewQueueOrStack(),

@@ -420,12 +420,13 @@ internal static partial class ScriptExpressions
 
             if ((value as PsPrimitive ?? WrappedPrimitive(value)) is { } primitive && PrimitiveObjectMethod(primitive, name, arguments) is { } primitiveResult) return primitiveResult;
 
-            if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1)
+            if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && !(value is PsObject set && IsHashSet(set)))
             {
                 return PsPrimitive.Boolean(Enumerate(value).Any(item => ScalarEquals(item, arguments[0], caseSensitive: true)));
             }
 
             if (value is PsObject { TypeNames: [StringBuilderTypeName, ..] } builder && StringBuilderMethod(builder, name, arguments) is { } built) return built;
+            if (value is PsObject { TypeNames: [_, StringComparerTypeName, ..] } stringComparer && StringComparerMethod(stringComparer, name, arguments) is { } compared) return compared;
             if (value is PsObject { TypeNames: [RegexTypeName, ..] } regex && RegexInstanceMethod(regex, name, arguments) is { } regexResult) return regexResult;
             if (value is PsObject { TypeNames: [DateTimeOffsetTypeName, ..] } offset && DateTimeOffsetMethod(offset, name, arguments) is { } offsetResult) return offsetResult;
             if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } table && TableMethod(table, name, arguments) is { } tableResult) return tableResult;
@@ -775,7 +776,9 @@ internal static partial class ScriptExpressions
         var items = set.Items;
         var element = GenericListElement(set);
         PsValue Typed(PsValue value) => element is null ? value : Cast(value, element);
-        int Find(PsValue value) => items.FindIndex(item => ScalarEquals(item, value, caseSensitive: true));
+        // The set's comparer: the default one's (text with case), or the one its constructor was given.
+        var equality = TableKeys.ComparerOf(set);
+        int Find(PsValue value) => items.FindIndex(item => equality.Equals(item, value));
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("ADD", 1):

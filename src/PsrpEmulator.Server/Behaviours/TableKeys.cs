@@ -33,7 +33,14 @@ internal static class TableKeys
 
     /// <summary>The comparer of the table's keys: a generic dictionary's (Dictionary[string,T] the script made) with case, a hashtable's without.</summary>
     public static IEqualityComparer<PsValue> ComparerOf(PsObject table) =>
-        table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) ? CaseSensitiveComparer : Comparer;
+        Comparers.TryGetValue(table, out var given) ? given
+        : table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) ? CaseSensitiveComparer : Comparer;
+
+    // The comparers tables and sets were made with ([StringComparer]::OrdinalIgnoreCase given to a constructor).
+    private static readonly ConditionalWeakTable<PsObject, IEqualityComparer<PsValue>> Comparers = [];
+
+    /// <summary>The table's (or a HashSet's) keys compare with this comparer from now on: the one its constructor was given.</summary>
+    public static void UseComparer(PsObject table, IEqualityComparer<PsValue> comparer) => Comparers.AddOrUpdate(table, comparer);
 
     /// <summary>Where <paramref name="key"/> is among the table's entries; -1 when absent.</summary>
     public static int Find(PsObject table, PsValue? key)

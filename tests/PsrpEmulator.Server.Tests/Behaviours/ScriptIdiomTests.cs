@@ -102,6 +102,17 @@ public class ScriptIdiomTests
     // System.Web's HttpUtility once Add-Type loaded the assembly (5.1 does not load it by itself): .NET Framework's encodings.
     [TestCase("Add-Type -AssemblyName System.Web; [System.Web.HttpUtility]::UrlEncode('a b&c/ü(x)'); [Web.HttpUtility]::UrlDecode('a+b%26c'); [System.Web.HttpUtility]::HtmlEncode('<a>&\"'); $null -eq [System.Web.HttpUtility]::UrlEncode($null)",
         "a+b%26c%2f%c3%bc(x)|a b&c|&lt;a&gt;&amp;&quot;|True")]
+    // Constructors with arguments, as .NET's overloads take them: a capacity (text that is a number too), a collection
+    // of the element type, a comparer for a HashSet's or Dictionary's strings (pwsh 7.6.9 side by side).
+    [TestCase("$l = [System.Collections.Generic.List[string]]::new('10'); $l.Count; $l = [System.Collections.Generic.List[int]]::new([int[]](3, 1)); $l -join ','; $l2 = [System.Collections.Generic.List[int]]::new($l); $l2.Add(4); $l.Count; $l2.Count; [System.Collections.Generic.List[object]]::new(@(1, 'a')).Count",
+        "0|3,1|2|3|2")]
+    [TestCase("$h = [System.Collections.Generic.HashSet[string]]::new([string[]]('a', 'A', 'b'), [StringComparer]::OrdinalIgnoreCase); $h.Count; $h.Contains('B'); $h.Add('B'); $s = New-Object 'System.Collections.Generic.HashSet[string]' ([StringComparer]::OrdinalIgnoreCase); $s.Add('a'); $s.Contains('A'); [System.Collections.Generic.HashSet[int]]::new([int[]](1, 2, 2)).Count",
+        "2|True|False|True|True|2")]
+    [TestCase("$d = [System.Collections.Generic.Dictionary[string,int]]::new([StringComparer]::InvariantCultureIgnoreCase); $d['x'] = 1; $d['X']; $d.ContainsKey('X'); $d.Count; $t = [hashtable]::new([StringComparer]::Ordinal); $t['a'] = 1; $t['A'] = 2; $t.Count; [System.Collections.Generic.Dictionary[string,int]]::new(10).Count",
+        "1|True|1|2|0")]
+    [TestCase("$q = [System.Collections.Generic.Queue[int]]::new([int[]](1, 2)); $q.Dequeue(); $s = [System.Collections.Generic.Stack[int]]::new([int[]](1, 2, 3)); $s.Peek(); $s -join ','", "1|3|3,2,1")]
+    [TestCase("[StringComparer]::OrdinalIgnoreCase.Equals('a', 'A'); [StringComparer]::Ordinal.Equals('a', 'A'); [StringComparer]::Ordinal.Compare('a', 'b'); \"$([StringComparer]::Ordinal)\"; [StringComparer]::InvariantCulture.GetType().FullName",
+        "True|False|-1|System.OrdinalComparer|System.CultureAwareComparer")]
     // [pscustomobject] as a type argument is PSObject: a hashtable added stays a hashtable.
     [TestCase(@"$l = [System.Collections.Generic.List[pscustomobject]]::new(); $l.Add(@{ b = 2 }); $l[0].GetType().Name", "Hashtable")]
     [TestCase(@"{ 'hi' }.Invoke(); { param($a) $a * 2 }.Invoke(21)", "hi|42")]
@@ -188,6 +199,19 @@ public class ScriptIdiomTests
         {
             ($"Exception calling \"CompareTo\" with \"1\" argument(s): \"{reason}\"", "ArgumentException"),
         }));
+    }
+
+    [TestCase("[System.Collections.Generic.List[int]]::new(@(1, '2'))", "Cannot find an overload for \"new\" and the argument count: \"1\".", "MethodCountCouldNotFindBest")]
+    [TestCase("[System.Collections.Generic.List[int]]::new(1, 2)", "Cannot find an overload for \"new\" and the argument count: \"2\".", "MethodCountCouldNotFindBest")]
+    [TestCase("[System.Collections.Generic.List[string]]::new([StringComparer]::Ordinal)", "Cannot find an overload for \"new\" and the argument count: \"1\".", "MethodCountCouldNotFindBest")]
+    [TestCase("[System.Collections.Generic.List[int]]::new(-1)", "Exception calling \".ctor\" with \"1\" argument(s): \"Non-negative number required.\r\nParameter name: capacity\"", "ArgumentOutOfRangeException")]
+    [TestCase("New-Object 'System.Collections.Generic.List[int]' -ArgumentList 1, 2", "Cannot find an overload for \"List`1\" and the argument count: \"2\".", "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand")]
+    public async Task A_generic_collections_constructor_no_overload_takes_is_PowerShells_error(string script, string message, string id)
+    {
+        var host = await RunAsync(script + "; 'went on'");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "went on" }));
+        Assert.That(host.Errors.Select(e => (e.Message, e.FullyQualifiedErrorId)), Is.EqualTo(new[] { (message, id) }));
     }
 
     [Test]
