@@ -344,6 +344,13 @@ public sealed class ParseErrorInteropTests
         "\"a$(())b\"",
         "$x = (1), ()",
         "$x = (  # c",
+        // A pipe after a keyword statement: a pipeline with nothing before it.
+        "foreach ($i in 1..3) { $i } | Out-Null",
+        "if ($true) { 1 } | Out-Null",
+        "while ($false) { }|Out-Null",
+        "try { 1 } catch { } | Out-Null",
+        "switch (1) { 1 { 2 } } | Out-Null",
+        "function f { } | Out-Null",
         // A string's $( ) ends at the ')' that balances its parentheses, whatever quotes they are in.
         "$a = 'x(y'; \"$($a.Replace('(', '['))\"",
         "\"$('(')\"",

@@ -1309,6 +1309,12 @@ internal static partial class Statements
     // The token at i that the statement cannot take, on it.
     private static ScriptParseException UnexpectedTokenAt(string text, int i)
     {
+        // A pipe after a keyword statement (foreach (...) { } | Out-Null) starts a pipeline with nothing before it.
+        if (text[i] == '|' && !(i + 1 < text.Length && text[i + 1] == '|'))
+        {
+            return new(ScriptedError.ParseError("An empty pipe element is not allowed.", "EmptyPipeElement", script => PlaceInStatement(script, text, i, 1)));
+        }
+
         var word = Word(text, i);
         return new(ScriptedError.ParseError($"Unexpected token '{word}' in expression or statement.", "UnexpectedToken", script => PlaceInStatement(script, text, i, word.Length)));
     }
