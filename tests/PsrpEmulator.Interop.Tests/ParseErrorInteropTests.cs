@@ -344,6 +344,12 @@ public sealed class ParseErrorInteropTests
         "\"a$(())b\"",
         "$x = (1), ()",
         "$x = (  # c",
+        // A type definition without its name, or an enum member's value missing after its '='.
+        "class { }",
+        "enum { A }",
+        "class 1x { }",
+        "'a'; class",
+        "enum E { A = }",
         // A pipe after a keyword statement: a pipeline with nothing before it.
         "foreach ($i in 1..3) { $i } | Out-Null",
         "if ($true) { 1 } | Out-Null",

@@ -46,7 +46,7 @@ internal static partial class Statements
         while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i++;
         if (i == nameStart || char.IsAsciiDigit(text[nameStart]))
         {
-            throw new ScriptParseException(ScriptedError.ParseError("Missing name after enum keyword.", "MissingNameAfterKeyword"));
+            throw new ScriptParseException(ScriptedError.ParseError("Missing name after enum keyword.", "MissingNameAfterKeyword", script => PlaceAfterKeyword(script, "enum")));
         }
 
         var enumName = text[nameStart..i];
@@ -75,7 +75,7 @@ internal static partial class Statements
                 throw new ScriptParseException(EnumMemberName().Match(member) is not { Success: true } named
                     ? ScriptedError.ParseError("Missing closing '}' in statement block or type definition.", "MissingEndCurlyBrace")
                     : member[named.Length..].TrimStart() is "="
-                        ? ScriptedError.ParseError("You must provide a value expression following the '=' operator.", "ExpectedValueExpression")
+                        ? ScriptedError.ParseError("You must provide a value expression following the '=' operator.", "ExpectedValueExpression", script => PlaceAfterOperatorWithoutOperand(script, "="))
                         : ScriptedError.ParseError("Missing ';' or end-of-line in property definition.", "MissingPropertyTerminator"));
             }
 
@@ -157,7 +157,7 @@ internal static partial class Statements
         var text = statement.Trim();
         if (!StartsWithKeyword(text, "class")) return null;
         var header = ClassHeader().Match(text);
-        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing name after class keyword.", "MissingNameAfterKeyword"));
+        if (!header.Success) throw new ScriptParseException(ScriptedError.ParseError("Missing name after class keyword.", "MissingNameAfterKeyword", script => PlaceAfterKeyword(script, "class")));
         var name = header.Groups["name"].Value;
         var i = header.Length;
         string? baseName = null;
