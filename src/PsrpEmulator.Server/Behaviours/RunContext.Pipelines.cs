@@ -429,7 +429,9 @@ internal sealed partial class RunContext
 
     /// <summary>
     /// PowerShell's parameter binding for a stage's words: a name may be shortened to any unique prefix; switches take
-    /// no value (<c>-Descending:$false</c> is not read); other names take the next word.
+    /// no value, unless joined with a colon (<c>-Unique:$false</c>, <c>-SimpleMatch:0</c> leave it off; another value
+    /// than $false, 0 or $null, a variable too, sets it); other names take the next word, or the one after the colon
+    /// (<c>-First:1</c>).
     /// </summary>
     private static StageArguments BindStage(string command, List<string> words)
     {
@@ -441,10 +443,20 @@ internal sealed partial class RunContext
             var word = words[i];
             if (IsParameterToken(word))
             {
-                var name = ParameterName(command, parameters, word[1..].TrimEnd(':'));
+                // -Name:value, one word.
+                var colon = word.IndexOf(':', 1);
+                var joined = colon > 1 && colon < word.Length - 1 ? word[(colon + 1)..] : null;
+                var name = ParameterName(command, parameters, joined is null ? word[1..].TrimEnd(':') : word[1..colon]);
                 if (SwitchParameters.Contains(name) || IsSwitchOf(command, name) || (command == "Where-Object" && name is not ("FilterScript" or "Property" or "Value" or "InputObject")))
                 {
-                    named[name] = null;
+                    if (joined is null || joined.Trim() is not ("$false" or "0" or "$null")) named[name] = null;
+                    else named.Remove(name);
+                    continue;
+                }
+
+                if (joined is not null)
+                {
+                    named[name] = joined;
                     continue;
                 }
 

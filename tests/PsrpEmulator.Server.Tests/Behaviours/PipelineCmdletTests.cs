@@ -46,6 +46,9 @@ public class PipelineCmdletTests
     [TestCase("1..5 | Where-Object { $_ % 2 } | ForEach-Object { $_ * 10 }", "10|30|50")]
     [TestCase("'b', 'a', 'c', 'a' | Sort-Object -Unique", "a|b|c")]
     [TestCase("3, 1, 2 | Sort-Object -Descending", "3|2|1")]
+    // -Name:value in one word: a switch given $false (or 0) is off, another value on; another parameter takes the value.
+    [TestCase("3, 1, 2 | Sort-Object -Descending:$false; 1, 2, 2 | Sort-Object -Unique:$true", "1|2|3|1|2")]
+    [TestCase("'one', 'two' | Select-String -Pattern 'o$' -SimpleMatch:$false | ForEach-Object LineNumber; 1..5 | Select-Object -Last:2 -Skip:0", "2|4|5")]
     [TestCase("'ccc', 'a', 'bb' | Sort-Object { $_.Length } -Descending", "ccc|bb|a")]
     // Status is an enum, sorted by its number: Running (4) before Stopped (1) when descending.
     [TestCase("Get-Service EventLog, Spooler, WinRM | Sort-Object @{ Expression = 'Status'; Descending = $true }, Name | ForEach-Object Name", "EventLog|WinRM|Spooler")]
