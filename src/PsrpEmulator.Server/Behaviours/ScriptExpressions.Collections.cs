@@ -129,7 +129,7 @@ internal static partial class ScriptExpressions
 
         // A capacity: a number, or text that converts to one (PowerShell tries the Int32 overload first).
         static int? CapacityOf(PsValue value) =>
-            (value as PsPrimitive ?? WrappedPrimitive(value)) is { } primitive && (IsNumeric(primitive) || primitive.Value is string text && int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
+            PrimitiveOf(value) is { } primitive && (IsNumeric(primitive) || primitive.Value is string text && int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out _))
                 ? (int)AsNumber(primitive)!.Value
                 : null;
     }
@@ -145,7 +145,7 @@ internal static partial class ScriptExpressions
             return table;
         }
 
-        return (only as PsPrimitive ?? WrappedPrimitive(only)) is { } capacity && IsNumeric(capacity) ? table : null;
+        return PrimitiveOf(only) is { } capacity && IsNumeric(capacity) ? table : null;
     }
 
     // Whether the value is an IEnumerable of the element type to .NET: an array or generic collection of exactly that
@@ -161,6 +161,7 @@ internal static partial class ScriptExpressions
                ResolveType(argument)?.RuntimeName == element.RuntimeName;
     }
 
-    private static bool IsNumeric(PsPrimitive primitive) => primitive.Type is PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16 or
-        PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64 or PsPrimitiveType.UInt64 or PsPrimitiveType.Single or PsPrimitiveType.Double or PsPrimitiveType.Decimal;
+    // A number of any of .NET's types.
+    private static bool IsNumeric(PsPrimitive primitive) =>
+        primitive.Type == PsPrimitiveType.Decimal || IsDotNetPrimitive(primitive) && primitive.Type is not (PsPrimitiveType.Boolean or PsPrimitiveType.Char);
 }

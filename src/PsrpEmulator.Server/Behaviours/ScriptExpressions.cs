@@ -418,7 +418,7 @@ internal static partial class ScriptExpressions
                 return PsPrimitive.String(version.ToString((int)fields));
             }
 
-            if ((value as PsPrimitive ?? WrappedPrimitive(value)) is { } primitive && PrimitiveObjectMethod(primitive, name, arguments) is { } primitiveResult) return primitiveResult;
+            if (PrimitiveOf(value) is { } primitive && PrimitiveObjectMethod(primitive, name, arguments) is { } primitiveResult) return primitiveResult;
 
             if (IsCollection(value) && name.Equals("Contains", StringComparison.OrdinalIgnoreCase) && arguments.Count == 1 && !(value is PsObject set && IsHashSet(set)))
             {
@@ -484,7 +484,7 @@ internal static partial class ScriptExpressions
                     ("EQUALS", 1) => PsPrimitive.Boolean(s.Equals(Arg(0), ordinal)),
                     // CompareTo(Object) for anything but a string: null sorts first, another type is .NET's error.
                     ("COMPARETO", 1) when IsNull(arguments[0]) => PsPrimitive.Int32(1),
-                    ("COMPARETO", 1) when (arguments[0] as PsPrimitive ?? WrappedPrimitive(arguments[0])) is not { Value: string } =>
+                    ("COMPARETO", 1) when PrimitiveOf(arguments[0]) is not { Value: string } =>
                         throw new ScriptExpressionException(ScriptedError.MethodInvocation("CompareTo", 1, "Object must be of type String.", typeof(ArgumentException))),
                     ("COMPARETO", 1) => PsPrimitive.Int32(WindowsCollation.Compare(s, Arg(0), ignoreCase: false)),
                     ("GETHASHCODE", 0) => PsPrimitive.Int32(FrameworkStringHash(s)),
@@ -1141,10 +1141,8 @@ internal static partial class ScriptExpressions
     /// </summary>
     private static PsValue? PrimitiveObjectMethod(PsPrimitive primitive, string name, IReadOnlyList<PsValue> arguments)
     {
-        if (arguments.Count > 1 || primitive.Type is not (PsPrimitiveType.Byte or PsPrimitiveType.SByte or PsPrimitiveType.Int16 or PsPrimitiveType.UInt16 or
-            PsPrimitiveType.Int32 or PsPrimitiveType.UInt32 or PsPrimitiveType.Int64 or PsPrimitiveType.UInt64 or PsPrimitiveType.Single or PsPrimitiveType.Double or
-            PsPrimitiveType.Decimal or PsPrimitiveType.Boolean or PsPrimitiveType.Char)) return null;
-        var other = arguments.Count == 1 ? arguments[0] as PsPrimitive ?? WrappedPrimitive(arguments[0]) : null;
+        if (arguments.Count > 1 || !(IsDotNetPrimitive(primitive) || primitive.Type == PsPrimitiveType.Decimal)) return null;
+        var other = arguments.Count == 1 ? PrimitiveOf(arguments[0]) : null;
         var sameType = other is not null && other.Type == primitive.Type;
         switch (name.ToUpperInvariant(), arguments.Count)
         {
@@ -1183,6 +1181,9 @@ internal static partial class ScriptExpressions
 
         return unchecked(hash1 + hash2 * 1566083941);
     }
+
+    /// <summary>The primitive a value is, or the one a wrapper without type names of its own holds; else null.</summary>
+    internal static PsPrimitive? PrimitiveOf(PsValue? value) => value as PsPrimitive ?? WrappedPrimitive(value);
 
     internal static PsPrimitive? WrappedPrimitive(PsValue? value) =>
         value is PsObject { BaseValue: { } inner, CollectionKind: PsCollectionKind.None, TypeNames: var names } &&

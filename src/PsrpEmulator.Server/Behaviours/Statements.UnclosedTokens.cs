@@ -240,7 +240,7 @@ internal static partial class Statements
                     // In a class's body a '(' is a method's or a constructor's parameter list (Config() { }, [int] Count()).
                     open.Push(('(', i > 0 && text[i - 1] is '$' or '@' ? Opener.Subexpression
                         : open.TryPeek(out var around) && around.Kind == Opener.ClassBody ? Opener.Other
-                        : ExpressionContext(text, i) || DigitsWordBefore().IsMatch(text.AsSpan(0, i)) ? Opener.Expression
+                        : ExpressionContext(text, i) || NumberWordBefore(text, i) ? Opener.Expression
                         : MethodCallContext(text, i) ? Opener.MethodCall : Opener.Other, i));
                     break;
                 case '{':
@@ -532,10 +532,14 @@ internal static partial class Statements
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}(])(?:throw|return|exit)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex FlowKeywordBefore();
 
-    // A word of digits, a dot and letters ending the text (1.GetType): one generic token, as the tokenizer reads a number
-    // whose dot a letter follows, so a '(' after it is a command's argument, not a method call's.
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{(|=,])\d+\.[A-Za-z_]\w*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-    private static partial System.Text.RegularExpressions.Regex DigitsWordBefore();
+    // Whether a word of digits, a dot and letters (1.GetType) ends just before i: one generic token, as the tokenizer
+    // reads such a number, so a '(' after it is a command's argument, not a method call's.
+    private static bool NumberWordBefore(string text, int i)
+    {
+        var start = i;
+        while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '_' or '.')) start--;
+        return start < i && (start == 0 || char.IsWhiteSpace(text[start - 1]) || text[start - 1] is ';' or '{' or '(' or '|' or '=' or ',') && IsNumberWord(text[start..i]);
+    }
 
     // A class's header ending the text (class Config, class B : A, IComparable): the '{' after it opens the body.
     [System.Text.RegularExpressions.GeneratedRegex(@"(?:^|[\s;{}])class\s+\w+(?:\s*:\s*[\w.]+(?:\s*,\s*[\w.]+)*)?\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
