@@ -1626,6 +1626,8 @@ internal sealed partial class RunContext
         // ProcessObject and FilteredWriteObject: the object's selection written, or kept for -Unique's end when it is new.
         private async ValueTask WriteSelectedAsync(PsValue item)
         {
+            // Script and alias properties (Add-Member) are properties to Select-Object too.
+            item = await context.WithScriptPropertyValuesAsync(item, to, blockNesting);
             if (expand is not null && VariableValueTemplate.Member(item, expand) is PsNil)
             {
                 // Each object without the property is an error of its own; the others go on.

@@ -61,6 +61,16 @@ internal static class ScriptMembers
         }
     }
 
+    /// <summary>The object's script and alias properties, in the order they were added.</summary>
+    public static IReadOnlyList<Member> Properties(PsObject target)
+    {
+        if (!_any || !Members.TryGetValue(target, out var list)) return [];
+        lock (list)
+        {
+            return [.. list.Where(m => m.Kind is Kind.Property or Kind.Alias)];
+        }
+    }
+
     /// <summary>Whether the object has any such member.</summary>
     public static bool HasAny(PsValue? value) => _any && value is PsObject target && Members.TryGetValue(target, out var list) && list.Count > 0;
 }

@@ -4119,6 +4119,34 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
     /// set, its output the value (none $null, one itself, more an array).
     /// </summary>
+    /// <summary>
+    /// An object with script or alias properties as Select-Object reads it: a copy whose those properties are note
+    /// properties holding their values now (a getter that fails gives $null, as PowerShell's property reading there
+    /// keeps the failure to itself); the object itself when it has none.
+    /// </summary>
+    private async ValueTask<PsValue> WithScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting)
+    {
+        if (!ScriptMembers.HasAny(item) || ScriptMembers.Properties((PsObject)item) is not { Count: > 0 } members) return item;
+        var scripted = (PsObject)item;
+        var copy = scripted.ShallowCopy();
+        foreach (var member in members)
+        {
+            PsValue value;
+            try
+            {
+                value = member.Kind == ScriptMembers.Kind.Alias ? VariableValueTemplate.Member(scripted, member.Body) : await InvokeBlockAsync(member.Body, [], scripted, to, blockNesting);
+            }
+            catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException or ScriptExpressionException)
+            {
+                value = PsNil.Instance;
+            }
+
+            copy.With(member.Name, value);
+        }
+
+        return copy;
+    }
+
     private async ValueTask<PsValue> InvokeBlockAsync(string block, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting, ClassMethodHost? method = null)
     {
         const string ArgumentVariable = "PsrpEmulatorBlockArgument";

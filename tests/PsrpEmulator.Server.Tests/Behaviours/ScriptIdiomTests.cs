@@ -454,6 +454,25 @@ public class ScriptIdiomTests
         }));
     }
 
+    /// <summary>Select-Object reads script and alias properties as properties, each getter run when the object comes (pwsh 7.6.9 side by side).</summary>
+    [Test]
+    public async Task Select_Object_reads_script_and_alias_properties()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{ a = 1 } | Add-Member -MemberType ScriptProperty -Name Double -Value { $this.a * 2 } -PassThru | Add-Member -MemberType AliasProperty -Name Alpha -Value a -PassThru
+            $o | Select-Object -ExpandProperty Double
+            $o | Select-Object a, Double, Alpha | ConvertTo-Json -Compress
+            ($o | Select-Object *).Double
+            $o.a = 5
+            $o | Select-Object -ExpandProperty Double
+            $o | Add-Member -MemberType ScriptProperty -Name Bad -Value { throw 'no' }
+            ($o | Select-Object Bad).Bad -eq $null
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "{\"a\":1,\"Double\":2,\"Alpha\":1}", "2", "10", "True" }));
+    }
+
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
     [Test]
     public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
