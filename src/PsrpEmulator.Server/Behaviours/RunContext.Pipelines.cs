@@ -3112,6 +3112,8 @@ internal sealed partial class RunContext
         {
             // Calculated properties are worked out per object; the table then shows the object they make (a scalar
             // written as its text has none).
+            // Script and alias properties (Add-Member) show as properties.
+            item = await _context.WithScriptPropertyValuesAsync(item, _to, _blockNesting);
             if (_calculated && (Force || !Formatting.FormatViews.IsOutOfBandScalar(item))) item = await _context.ProjectAsync(item, _properties, _to, _blockNesting);
             await EmitLinesAsync(_writer.Add(item));
         }

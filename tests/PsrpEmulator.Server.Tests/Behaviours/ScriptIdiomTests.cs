@@ -454,9 +454,9 @@ public class ScriptIdiomTests
         }));
     }
 
-    /// <summary>Select-Object reads script and alias properties as properties, each getter run when the object comes (pwsh 7.6.9 side by side).</summary>
+    /// <summary>Select-Object and the Format cmdlets read script and alias properties as properties, each getter run when the object comes (pwsh 7.6.9 side by side).</summary>
     [Test]
-    public async Task Select_Object_reads_script_and_alias_properties()
+    public async Task Select_Object_and_the_Format_cmdlets_read_script_and_alias_properties()
     {
         var host = await RunAsync("""
             $o = [pscustomobject]@{ a = 1 } | Add-Member -MemberType ScriptProperty -Name Double -Value { $this.a * 2 } -PassThru | Add-Member -MemberType AliasProperty -Name Alpha -Value a -PassThru
@@ -465,12 +465,13 @@ public class ScriptIdiomTests
             ($o | Select-Object *).Double
             $o.a = 5
             $o | Select-Object -ExpandProperty Double
+            $o | Format-List | Out-String -Stream | Where-Object { $_ }
             $o | Add-Member -MemberType ScriptProperty -Name Bad -Value { throw 'no' }
             ($o | Select-Object Bad).Bad -eq $null
             """);
 
         Assert.That(host.Errors, Is.Empty);
-        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "{\"a\":1,\"Double\":2,\"Alpha\":1}", "2", "10", "True" }));
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "{\"a\":1,\"Double\":2,\"Alpha\":1}", "2", "10", "a      : 5", "Double : 10", "Alpha  : 5", "True" }));
     }
 
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
