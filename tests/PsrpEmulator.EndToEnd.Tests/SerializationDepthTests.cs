@@ -22,6 +22,37 @@ public class SerializationDepthTests : EmulatorTestBase
         return events;
     }
 
+    /// <summary>
+    /// The serializer writes Add-Member's script and alias properties as the values their getters give when the object
+    /// goes, in their place among the extended members; one whose getter fails is left out (pwsh 7.6.9's PSSerializer side
+    /// by side). A variable holding the object keeps the members themselves.
+    /// </summary>
+    [Test]
+    public async Task Script_and_alias_properties_reach_the_client_as_their_values_and_a_failing_getter_s_not_at_all()
+    {
+        var events = await EventsAsync("""
+            $o = [pscustomobject]@{ a = 1 }
+            $o | Add-Member ScriptProperty b { $this.a + 1 }
+            $o | Add-Member NoteProperty c 3
+            $o | Add-Member AliasProperty d a
+            $o | Add-Member ScriptProperty e { throw 'bad' }
+            $o | Add-Member ScriptMethod m { 5 }
+            $o
+            $o.a = 10
+            $o
+            $o.b
+            """);
+
+        Assert.That(events.OfType<ErrorEvent>(), Is.Empty, "the serializer keeps a getter's failure to itself");
+        var outputs = events.OfType<OutputEvent>().Select(o => o.Value).ToList();
+        Assert.That(outputs, Has.Count.EqualTo(3));
+        var first = (PsObject)outputs[0];
+        Assert.That(first.ExtendedProperties.Select(p => $"{p.Name}={p.Value.ToDisplayString()}"), Is.EqualTo(new[] { "a=1", "b=2", "c=3", "d=1" }));
+        Assert.That(first["b"], Is.EqualTo(PsPrimitive.Int32(2)));
+        Assert.That(((PsObject)outputs[1])["b"], Is.EqualTo(PsPrimitive.Int32(11)), "the getter runs each time the object goes");
+        Assert.That(outputs[2], Is.EqualTo(PsPrimitive.Int32(11)));
+    }
+
     [Test]
     public async Task An_information_record_s_object_is_cut_as_the_record_s_note()
     {

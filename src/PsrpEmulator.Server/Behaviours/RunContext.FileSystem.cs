@@ -1344,8 +1344,10 @@ internal sealed partial class RunContext
 
         var text = new StringBuilder();
         List<string>? header = null;
-        foreach (var value in values)
+        foreach (var given in values)
         {
+            // Script and alias properties are columns too (PSObject.Properties holds them).
+            var value = await WithScriptPropertyValuesAsync(given, to, blockNesting);
             if (header is null)
             {
                 header = Formatting.Csv.Header(value);
@@ -1750,7 +1752,8 @@ internal sealed partial class RunContext
         }
 
         var text = new StringBuilder(ClixmlDocumentStart);
-        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(value));
+        // The serializer writes script and alias properties' values (one whose getter fails, not at all).
+        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(await WithScriptPropertyValuesAsync(value, to, blockNesting, omitFailing: true)));
         text.Append("</Objs>");
         var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], FileWriteMode.Create);
         if (written != FileSystemFailure.None)

@@ -1114,7 +1114,7 @@ internal sealed partial class RunContext
             }
 
             case "ConvertTo-Json":
-                return new ConvertToJsonStage(this, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"), to);
+                return ReadingScriptProperties(new ConvertToJsonStage(this, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"), to), to, blockNesting);
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
             case "ConvertFrom-StringData":
@@ -1138,7 +1138,7 @@ internal sealed partial class RunContext
             }
 
             case "ConvertTo-Csv":
-                return new ConvertToCsvStage(await DelimiterAsync(), arguments.Has("NoTypeInformation"));
+                return ReadingScriptProperties(new ConvertToCsvStage(await DelimiterAsync(), arguments.Has("NoTypeInformation")), to, blockNesting);
             case "ConvertTo-Html":
             {
                 var shape = arguments["As"] is { } asWord ? PipelineVariables.Display(await ArgumentAsync(asWord, to, blockNesting)) : "Table";
@@ -1158,7 +1158,7 @@ internal sealed partial class RunContext
                 // -Property picks and computes the columns as Select-Object does (names, wildcards, @{ Label; Expression }).
                 return arguments["Property"] is { } propertyWord
                     ? new ChainedStage(await BuildStageAsync("Select-Object", BindStage("Select-Object", ["-Property", propertyWord]), to, blockNesting), html)
-                    : html;
+                    : ReadingScriptProperties(html, to, blockNesting);
             }
 
             case "ConvertFrom-Csv":
@@ -2546,6 +2546,7 @@ internal sealed partial class RunContext
             var value = await ArgumentAsync(word, to, blockNesting);
             if (command == "ConvertTo-Json")
             {
+                value = await WithScriptPropertyValuesAsync(value, to, blockNesting);
                 json = Formatting.Json.ConvertTo(value, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"));
             }
             else
@@ -2857,6 +2858,21 @@ internal sealed partial class RunContext
     }
 
     /// <summary>Two stages as one: what the first emits goes to the second, whose output is this one's.</summary>
+    /// <summary>A stage that reads its objects' properties by name, given each object's script and alias properties as values.</summary>
+    private Stage ReadingScriptProperties(Stage stage, IPipelineHost? to, int blockNesting) => new ChainedStage(new ScriptPropertyValuesStage(this, to, blockNesting), stage);
+
+    /// <summary>
+    /// Each object on as a reader of its properties sees it: Add-Member's script and alias properties as note properties
+    /// holding their values now (ConvertTo-Json, ConvertTo-Csv and ConvertTo-Html enumerate PSObject.Properties, which
+    /// holds them; a getter that fails gives $null).
+    /// </summary>
+    private sealed class ScriptPropertyValuesStage(RunContext context, IPipelineHost? to, int blockNesting) : Stage
+    {
+        public override ValueTask ProcessAsync(PsValue item) => ScriptMembers.HasAny(item) ? WithValuesAsync(item) : Emit(item);
+
+        private async ValueTask WithValuesAsync(PsValue item) => await Emit(await context.WithScriptPropertyValuesAsync(item, to, blockNesting));
+    }
+
     private sealed class ChainedStage(Stage first, Stage second) : Stage
     {
         private bool _wired;

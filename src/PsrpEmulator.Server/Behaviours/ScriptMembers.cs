@@ -7,8 +7,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// The members Add-Member adds that are not values: a ScriptMethod (<c>$o.Double()</c> runs its block with
 /// <c>$this</c> the object and the call's arguments), a ScriptProperty (reading it runs its getter block, assigning it its
 /// setter block with the value as the argument) and an AliasProperty (another member's value under a second name). They
-/// belong to the object itself, as PowerShell's instance members do, and never travel on the wire (the serializer
-/// writes a ScriptProperty's value in PowerShell; here a deserialized copy has none of them).
+/// belong to the object itself, as PowerShell's instance members do. On the wire, and to ConvertTo-Json and
+/// Export-Csv, a script or alias property is its value now (RunContext.WithScriptPropertyValuesAsync); a deserialized
+/// copy has none of the members themselves.
 /// </summary>
 internal static class ScriptMembers
 {
@@ -19,8 +20,15 @@ internal static class ScriptMembers
         Alias,
     }
 
-    /// <summary>One such member: its name, kind, block (getter), setter block, or the member an alias names.</summary>
-    internal sealed record Member(string Name, Kind Kind, string Body, string? Setter = null);
+    /// <summary>
+    /// One such member: its name, kind, block (getter), setter block, or the member an alias names. Position: where it
+    /// stands among the object's extended properties (the note properties and the script and alias properties added
+    /// before it), as PowerShell's member collection lists it to the serializer, ConvertTo-Json and Export-Csv.
+    /// </summary>
+    internal sealed record Member(string Name, Kind Kind, string Body, string? Setter = null)
+    {
+        public int Position { get; init; }
+    }
 
     private static readonly ConditionalWeakTable<PsObject, List<Member>> Members = [];
 
@@ -35,7 +43,7 @@ internal static class ScriptMembers
         lock (list)
         {
             list.RemoveAll(m => m.Name.Equals(member.Name, StringComparison.OrdinalIgnoreCase));
-            list.Add(member);
+            list.Add(member with { Position = target.ExtendedProperties.Count + list.Count(m => m.Kind is Kind.Property or Kind.Alias) });
         }
 
         _any = true;

@@ -4115,20 +4115,19 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
-    /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
-    /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
-    /// set, its output the value (none $null, one itself, more an array).
+    /// An object with script or alias properties as a reader of its properties sees it (Select-Object, the Format
+    /// cmdlets, ConvertTo-Json, Export-Csv, the serializer): a copy whose those properties are note properties holding
+    /// their values now, each where it stands among the object's properties; the object itself when it has none. A getter
+    /// that fails gives $null (those cmdlets keep the failure to themselves, but for $Error), or, with
+    /// <paramref name="omitFailing"/>, no property at all (the serializer's GetPropertyValueInThreadSafeManner skips one
+    /// whose value it cannot get).
     /// </summary>
-    /// <summary>
-    /// An object with script or alias properties as Select-Object reads it: a copy whose those properties are note
-    /// properties holding their values now (a getter that fails gives $null, as PowerShell's property reading there
-    /// keeps the failure to itself); the object itself when it has none.
-    /// </summary>
-    private async ValueTask<PsValue> WithScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting)
+    internal async ValueTask<PsValue> WithScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting, bool omitFailing = false)
     {
         if (!ScriptMembers.HasAny(item) || ScriptMembers.Properties((PsObject)item) is not { Count: > 0 } members) return item;
         var scripted = (PsObject)item;
         var copy = scripted.ShallowCopy();
+        var properties = copy.ExtendedProperties;
         foreach (var member in members)
         {
             PsValue value;
@@ -4138,15 +4137,29 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
             catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException or ScriptExpressionException)
             {
+                // The getter's own error is in $Error all the same, as the engine records the throw before the reader sees it.
+                scope.Variables.Runspace.RecordError(e switch
+                {
+                    ErrorActionStopException stopped => stopped.Record,
+                    PipelineTerminatedException terminated => errorRecords(terminated.Reason),
+                    _ => errorRecords(((ScriptExpressionException)e).Error),
+                });
+                if (omitFailing) continue;
                 value = PsNil.Instance;
             }
 
-            copy.With(member.Name, value);
+            if (copy[member.Name] is null) properties.Insert(Math.Min(member.Position, properties.Count), new PsProperty(member.Name, value));
+            else copy.With(member.Name, value);
         }
 
         return copy;
     }
 
+    /// <summary>
+    /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
+    /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
+    /// set, its output the value (none $null, one itself, more an array).
+    /// </summary>
     private async ValueTask<PsValue> InvokeBlockAsync(string block, IReadOnlyList<PsValue> arguments, PsObject? self, IPipelineHost? to, int blockNesting, ClassMethodHost? method = null)
     {
         const string ArgumentVariable = "PsrpEmulatorBlockArgument";

@@ -500,6 +500,8 @@ internal sealed class Pipeline : IPipelineHost
     // The classes this pipeline's output stream has sent the schema of (PowerShell's serialization context, one per command).
     private Behaviours.CimClassMetadata? _cimClasses;
 
+    public bool SendsOutputToClient => true;
+
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         // An empty pipeline's result ($x = & {}; $x) is no object on the wire.

@@ -474,6 +474,51 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "2", "{\"a\":1,\"Double\":2,\"Alpha\":1}", "2", "10", "a      : 5", "Double : 10", "Alpha  : 5", "True" }));
     }
 
+    /// <summary>
+    /// ConvertTo-Json, ConvertTo-Csv, ConvertTo-Html, Export-Csv and Export-Clixml see script and alias properties where
+    /// Add-Member put them among the object's properties; a failing getter is $null to the converters and left out by the
+    /// serializer, its error in $Error each time (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task Converters_and_Export_cmdlets_write_script_and_alias_properties_in_their_place()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{ a = 1 }
+            $o | Add-Member ScriptProperty b { $this.a + 1 }
+            $o | Add-Member NoteProperty c 3
+            $o | Add-Member AliasProperty d a
+            $o | Add-Member ScriptProperty e { throw 'bad' }
+            ($o | Select-Object *).psobject.Properties.Name -join ','
+            $o | ConvertTo-Json -Compress
+            ConvertTo-Json -InputObject $o -Compress
+            $o | ConvertTo-Csv -NoTypeInformation
+            $o | ConvertTo-Html -Fragment
+            $o | Export-Clixml C:\x.xml; $i = Import-Clixml C:\x.xml; $i.psobject.Properties.Name -join ','; $i.b
+            $o | Export-Csv C:\x.csv -NoTypeInformation; Get-Content C:\x.csv
+            "$($Error.Count) $($Error[0])"
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "a,b,c,d,e",
+            "{\"a\":1,\"b\":2,\"c\":3,\"d\":1,\"e\":null}",
+            "{\"a\":1,\"b\":2,\"c\":3,\"d\":1,\"e\":null}",
+            "\"a\",\"b\",\"c\",\"d\",\"e\"",
+            "\"1\",\"2\",\"3\",\"1\",",
+            "<table>",
+            "<colgroup><col/><col/><col/><col/><col/></colgroup>",
+            "<tr><th>a</th><th>b</th><th>c</th><th>d</th><th>e</th></tr>",
+            "<tr><td>1</td><td>2</td><td>3</td><td>1</td><td></td></tr>",
+            "</table>",
+            "a,b,c,d",
+            "2",
+            "\"a\",\"b\",\"c\",\"d\",\"e\"",
+            "\"1\",\"2\",\"3\",\"1\",",
+            "7 bad",
+        }));
+    }
+
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
     [Test]
     public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
