@@ -36,7 +36,7 @@ public sealed partial class ScenarioParser
         }
         catch (YamlException e)
         {
-            throw new ScenarioFormatException($"{path}:{e.Start.Line}:{e.Start.Column}: {YamlPosition().Replace(e.InnerException?.Message ?? e.Message, string.Empty)}", e);
+            throw new ScenarioFormatException($"{path}:{e.Start.Line}:{e.Start.Column}: {Server.Behaviours.YamlText.MessageOf(e)}", e);
         }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
@@ -57,9 +57,6 @@ public sealed partial class ScenarioParser
 
         return parser.Read(root, yaml);
     }
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex YamlPosition();
 
     private Scenario Read(YamlMappingNode root, string yaml)
     {

@@ -21,11 +21,14 @@ public sealed class ScenarioFormatErrorTests
     [TestCase("      - output: [ \"Bug Report - Domain 01\", \"----------------------\",\nnormalise:")]
     // YamlDotNet's node loader: ArgumentException ("The current event is of an unsupported type").
     [TestCase(" :    journal:")]
+    // An unclosed flow sequence: the scanner's InvalidOperationException again.
+    [TestCase("name: x\nworld:\n  computers: [Server01\nsteps: []\n")]
     public void Yaml_the_reader_fails_on_is_a_scenario_format_error_with_its_place(string yaml)
     {
         var e = Assert.Throws<ScenarioFormatException>(() => ScenarioParser.Parse(yaml, "broken.yaml"));
 
-        Assert.That(e!.Message, Does.Match(@"^broken\.yaml:\d+:\d+: "));
+        Assert.That(e!.Message, Does.Match(@"^broken\.yaml:\d+:\d+: The YAML could not be read here"));
+        Assert.That(e.Message, Does.Not.Contain("Operation is not valid"), "the words of the exception YamlDotNet should not have thrown tell the author nothing");
         Assert.That(() => BehaviourCatalog.Parse(yaml, "broken.yaml"), Throws.InstanceOf<BehaviourLoadException>().With.Message.Contains("broken.yaml"));
     }
 

@@ -44,7 +44,7 @@ internal sealed partial class ScenarioParser
         }
         catch (YamlException e)
         {
-            throw parser.Error(e.Start, YamlMessage().Replace(e.InnerException?.Message ?? e.Message, string.Empty), e);
+            throw parser.Error(e.Start, YamlText.MessageOf(e), e);
         }
 
         if (stream.Documents.Count == 0) return [];
@@ -52,8 +52,6 @@ internal sealed partial class ScenarioParser
         return parser.ReadRoot(stream.Documents[0].RootNode);
     }
 
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant)]
-    private static partial Regex YamlMessage();
 
     private List<BehaviourRule> ReadRoot(YamlNode root)
     {

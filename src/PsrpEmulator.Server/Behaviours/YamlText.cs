@@ -4,8 +4,19 @@ using YamlDotNet.RepresentationModel;
 namespace PsrpEmulator.Server.Behaviours;
 
 /// <summary>Reads scenario YAML; every syntax error is a <see cref="YamlException"/> with a position.</summary>
-public static class YamlText
+public static partial class YamlText
 {
+    /// <summary>
+    /// What a <see cref="YamlException"/> from <see cref="Load"/> says, without YamlDotNet's position prefix: the inner
+    /// YamlException's words when it wraps one (YamlDotNet's own, more precise), else its own (never the words of an
+    /// InvalidOperationException or ArgumentException it stands for, which tell a scenario's author nothing).
+    /// </summary>
+    public static string MessageOf(YamlException e) =>
+        YamlPosition().Replace(e.InnerException is YamlException inner ? inner.Message : e.Message, string.Empty);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex YamlPosition();
+
     /// <summary>
     /// The documents of <paramref name="yaml"/>. On some malformed input YamlDotNet throws InvalidOperationException
     /// (its scanner, on a plain scalar cut short by a stray character) or ArgumentException (its node loader, on an
