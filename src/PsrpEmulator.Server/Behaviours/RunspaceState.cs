@@ -268,6 +268,29 @@ public sealed class RunspaceState(TimeProvider? time = null)
         }
     }
 
+    // The first and last token of the last script parsed for the history, as the engine's parser keeps them
+    // (_previousFirstTokenText, _previousLastTokenText): $^ and $$ of the next one.
+    private (string? First, string? Last) _previousTokens;
+
+    /// <summary>
+    /// A script the client asked to add to the history is about to run (ParseScriptBlock with addToHistory: a script
+    /// command, not a command by name): <c>$^</c> and <c>$$</c> become the first and last token of the one before, and
+    /// this one's are kept for the next, as the parser's SetPreviousFirstLastToken does. A script without tokens changes
+    /// nothing; a token that is <c>$^</c> or <c>$$</c> itself leaves the kept one as it was.
+    /// </summary>
+    internal void ParsedForHistory(string script)
+    {
+        if (HistoryTokens.Of(script) is not var (first, last)) return;
+        lock (Gate)
+        {
+            var variables = _variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
+            var (previousFirst, previousLast) = _previousTokens;
+            variables["^"] = previousFirst is null ? PsNil.Instance : PsPrimitive.String(previousFirst);
+            variables["$"] = previousLast is null ? PsNil.Instance : PsPrimitive.String(previousLast);
+            _previousTokens = (first.IsDollarHatOrDollarDollar ? previousFirst : first.Text, last.IsDollarHatOrDollarDollar ? previousLast : last.Text);
+        }
+    }
+
     /// <summary>The id the next history entry gets (an InvocationInfo's HistoryId, as InvocationInfo takes GetNextHistoryId).</summary>
     internal long NextHistoryId
     {

@@ -1365,6 +1365,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // $^ or $$ alone: the token it holds, nothing while it holds none.
+            if (text is "$^" or "$$")
+            {
+                if (await EvaluateAsync(text, to, blockNesting + 1) is not PsNil and var token) await output.WriteAsync(new PipelineOutput(token), cancellationToken);
+                return;
+            }
+
             // A script block invoked whole (& { ... }, . { ... }): its statements, as the statement's own; & runs them
             // in a child scope (its assignments are its own, as a function's), . dot-sources them into this one.
             if (blockNesting < Statements.MaxScriptBlockNesting && Statements.ScriptBlockBody(text) is { } body)
@@ -3176,6 +3183,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             throw new ScriptExpressionException(PipelineVariables.VariableIsUndefined(unset));
         }
         if (text == "$?") return PsPrimitive.Boolean(scope.Variables.LastSucceeded);
+        // $^ and $$ before the first script for the history: not set yet, $null.
+        if (text is "$^" or "$$") return PsNil.Instance;
         // $type::Member / $type::Method(...): a static member through a variable holding a type ($t = [IO.Path];
         // Add-Type -PassThru's), as [Type]::Member; through $null a method call is InvokeMethodOnNull, a property $null.
         if (text.Length > 3 && text[0] == '$' && ScriptExpressions.StaticMemberOfVariable().Match(text) is { Success: true } viaVariable &&
@@ -3584,6 +3593,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     private static string? VariableHead(string head)
     {
         if (head.Length < 2 || head[0] != '$' || head.StartsWith("$env:", StringComparison.OrdinalIgnoreCase) || head.StartsWith("${env:", StringComparison.OrdinalIgnoreCase)) return null;
+        // $^ and $$: the first and last token of the script before (RunspaceState.ParsedForHistory).
+        if (head is "$^" or "$$") return head[1..];
         var name = VariableValueTemplate.VariableName(head);
         var colon = name.IndexOf(':', StringComparison.Ordinal);
         var plain = colon > 0 && name[..colon] is "using" or "function" or "alias" ? name[(colon + 1)..] : name;

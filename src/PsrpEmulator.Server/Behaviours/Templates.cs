@@ -1525,7 +1525,13 @@ internal sealed class PipelineVariables
 
                 string? name = null;
                 var end = i;
-                if (text[i + 1] == '{')
+                if (text[i + 1] is '^' or '$')
+                {
+                    // "$^", "$$": the first and last token of the script before (set per history script).
+                    name = text[(i + 1)..(i + 2)];
+                    end = i + 1;
+                }
+                else if (text[i + 1] == '{')
                 {
                     var close = text.IndexOf('}', i + 2);
                     if (close > i + 2)

@@ -163,7 +163,8 @@ internal sealed class Pipeline : IPipelineHost
     private uint _historyStart;
     private byte _commandCount;
     private const int AllStreamOptions = 0x0F, AddInvocationInfoToErrorRecord = 0x01, AddInvocationInfoToWarningRecord = 0x02,
-        AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20;
+        AddInvocationInfoToDebugRecord = 0x04, AddInvocationInfoToVerboseRecord = 0x08, IsScriptFlag = 0x10, OwnHostFlag = 0x20,
+        HistoryScriptFlag = 0x40;
 
     public void UpdateRawUI(Func<HostRawUI, HostRawUI> update)
     {
@@ -307,6 +308,8 @@ internal sealed class Pipeline : IPipelineHost
             // Invoke-Expression sent as a command is placed in its script, but its history line is the command's text
             // (GetCommandStringForHistory: the first command's).
             if (!first.IsScript && script is not null && create.AddToHistory) Extras().HistoryLine = first.Command;
+            // A script for the history is parsed so that it sets $^ and $$ when it runs.
+            if (first.IsScript && create.AddToHistory) _placement |= HistoryScriptFlag;
         }
 
         // The history takes the pipeline when it ends, with the time it started (as LocalPipeline's AddToHistory).
@@ -377,6 +380,7 @@ internal sealed class Pipeline : IPipelineHost
         Task<PipelineOutcome> run;
         try
         {
+            if ((_placement & HistoryScriptFlag) != 0) _shell.Runspace.ParsedForHistory(_script!);
             run = own is not null ? own.RunUnguardedAsync(this, time, _stop.Token) : script.RunAsync(this, time, _stop.Token);
         }
         catch (Exception e)

@@ -32,6 +32,64 @@ public class HistoryTests : EmulatorTestBase
         Assert.That(after, Is.EqualTo(new[] { "0" }));
     }
 
+    /// <summary>
+    /// $^ and $$: the first and last token of the script added to the history before this one, as the parser's
+    /// SetPreviousFirstLastToken sets them. A string token is its value, and a "..." string's variables come before it.
+    /// A script of blanks and comments, a script not added to the history, and a token that is $^ or $$ itself leave
+    /// them as they were. Expected values are from pwsh 7.6.9 run side by side through a runspace with AddToHistory.
+    /// </summary>
+    [Test]
+    public async Task Dollar_hat_and_dollar_dollar_are_the_first_and_last_token_of_the_history_script_before()
+    {
+        using var transport = NewTransport();
+        await using var pool = await RunspacePoolClient.OpenAsync(transport);
+        const string Check = "\"first=[$^] last=[$$]\"";
+        var seen = new List<string>();
+        foreach (var script in new[]
+        {
+            "Get-Service WinRM -ErrorAction SilentlyContinue | Out-Null",
+            "# comment\n\"hello $x\" ; 42 # trailing",
+            "'single' + 'it''s'\n\n",
+            "@{ a = 1 }",
+            "$a = 1, 2",
+            "-join (1..3)",
+            "Write-Output -InputObject x;",
+            "   ",
+            "{ script } ",
+            "@'\nhere\n'@",
+            "1.5e3 + 0x10",
+            "$x.Length",
+            "[int]::MaxValue",
+        })
+        {
+            await RunAsync(pool, Script(script, addToHistory: true));
+            var (outputs, errors) = await RunAsync(pool, Script(Check, addToHistory: true));
+            Assert.That(errors, Is.Empty);
+            seen.Add(outputs.Single());
+        }
+
+        await RunAsync(pool, Script("'not added'", addToHistory: false));
+        var (notAdded, _) = await RunAsync(pool, Script(Check, addToHistory: true));
+
+        Assert.That(seen, Is.EqualTo(new[]
+        {
+            "first=[Get-Service] last=[Out-Null]",
+            "first=[$x] last=[42]",
+            "first=[single] last=[it's]",
+            "first=[@{] last=[}]",
+            "first=[$a] last=[2]",
+            "first=[-join] last=[)]",
+            "first=[Write-Output] last=[;]",
+            "first=[Write-Output] last=[first=[$^] last=[$$]]",
+            "first=[{] last=[}]",
+            "first=[here] last=[here]",
+            "first=[1.5e3] last=[0x10]",
+            "first=[$x] last=[Length]",
+            "first=[[] last=[MaxValue]",
+        }));
+        Assert.That(notAdded, Is.EqualTo(new[] { "first=[[] last=[first=[$^] last=[$$]]" }));
+    }
+
     /// <summary>Invoke-Expression sent as a command (pypsrp's execute_ps) is in the history as the command's text, as GetCommandStringForHistory takes it.</summary>
     [Test]
     public async Task Invoke_Expression_sent_as_a_command_is_in_the_history_as_the_commands_text()
