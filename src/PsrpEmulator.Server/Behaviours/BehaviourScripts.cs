@@ -87,10 +87,7 @@ internal sealed class ScriptedBehaviour(BehaviourRule rule, IReadOnlyDictionary<
         var variables = new PipelineVariables(host);
         foreach (var (name, value) in Locals) variables.SetLocal(name, value);
         // Records made inside a function or script block know where (their ScriptStackTrace's frames).
-        var wire = ScriptPropertyOutputHost.For(host);
-        var context = new RunContext(wire ?? host, time, variables.Stamping(errorRecords), new RunScope(captures, variables), cancellationToken, catalog, activity: activity);
-        wire?.Context = context;
-        return RunRuleAsync(rule, context);
+        return RunRuleAsync(rule, new RunContext(host, time, variables.Stamping(errorRecords), new RunScope(captures, variables), cancellationToken, catalog, activity: activity));
     }
 
     // Static with the context alone: the state machine a waiting pipeline keeps holds two references, not every argument.
@@ -145,9 +142,7 @@ internal sealed class StatementsScript(string text, BehaviourCatalog catalog, IR
         foreach (var (name, value) in locals) variables.SetLocal(name, value);
         // Records made inside a function or script block know where (their ScriptStackTrace's frames).
         var stamped = variables.Stamping(errorRecords);
-        var wire = ScriptPropertyOutputHost.For(host);
-        var context = new RunContext(wire ?? host, time, stamped, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog) { UnansweredFails = UnansweredFails };
-        wire?.Context = context;
+        var context = new RunContext(host, time, stamped, new RunScope(new Dictionary<string, string>(), variables), cancellationToken, catalog) { UnansweredFails = UnansweredFails };
         try
         {
             await context.RunStatementAsync(text);
@@ -373,11 +368,8 @@ internal sealed class MergedStreamsScript(IBehaviourScript inner, IReadOnlySet<P
             ? own.RunUnguardedAsync(new MergingHost(host, merged), time, cancellationToken)
             : inner.RunAsync(new MergingHost(host, merged), time, cancellationToken);
 
-    // IPipelineHost again: ForwardingHost keeps the interface's own SendsOutputToClient, and a merge still goes to the client.
-    private sealed class MergingHost(IPipelineHost inner, IReadOnlySet<PipelineResultTypes> merged) : ForwardingHost(inner), IPipelineHost
+    private sealed class MergingHost(IPipelineHost inner, IReadOnlySet<PipelineResultTypes> merged) : ForwardingHost(inner)
     {
-        public bool SendsOutputToClient => Inner.SendsOutputToClient;
-
         public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
         {
             PsValue? value = record switch
@@ -392,30 +384,4 @@ internal sealed class MergedStreamsScript(IBehaviourScript inner, IReadOnlySet<P
             return Inner.WriteAsync(value is null ? record : new PipelineOutput(value), cancellationToken);
         }
     }
-}
-
-/// <summary>
-/// The host a script's own context writes to when its output goes to a client: an object with Add-Member's script or
-/// alias properties goes as a copy with their values now, as PowerShell's serializer writes them into the object's
-/// extended members (a getter that fails leaves its property out). Anything else passes as it is.
-/// </summary>
-internal sealed class ScriptPropertyOutputHost(IPipelineHost inner) : ForwardingHost(inner)
-{
-    /// <summary>The context whose scope runs the getters (set once the context exists).</summary>
-    public RunContext? Context { get; set; }
-
-    /// <summary>The wrapper for a host that sends its output to a client; null for any other.</summary>
-    public static ScriptPropertyOutputHost? For(IPipelineHost host) => host.SendsOutputToClient ? new ScriptPropertyOutputHost(host) : null;
-
-    public override ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken) =>
-        record is PipelineOutput { Value: var value } && ScriptMembers.HasAny(value) && Context is { } context
-            ? WriteValuesAsync(context, value, cancellationToken)
-            : Inner.WriteAsync(record, cancellationToken);
-
-    // Text has no members: it goes straight on, without being made into a string here.
-    public override ValueTask WriteStringOutputAsync(ReadOnlySpan<string?> pieces, ulong verbatimPieces, CancellationToken cancellationToken) =>
-        Inner.WriteStringOutputAsync(pieces, verbatimPieces, cancellationToken);
-
-    private async ValueTask WriteValuesAsync(RunContext context, PsValue value, CancellationToken cancellationToken) =>
-        await Inner.WriteAsync(new PipelineOutput(await context.WithScriptPropertyValuesAsync(value, this, 0, omitFailing: true)), cancellationToken);
 }

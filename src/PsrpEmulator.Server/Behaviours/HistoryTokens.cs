@@ -33,6 +33,39 @@ internal static class HistoryTokens
         return first is { } f && last is { } l ? (f, l) : null;
     }
 
+    /// <summary>Whether the script has a token: anything but blanks, new lines, comments and line continuations.</summary>
+    public static bool Any(string script)
+    {
+        for (var i = 0; i < script.Length; i++)
+        {
+            var c = script[i];
+            if (char.IsWhiteSpace(c)) continue;
+            if (c == '`' && i + 1 < script.Length && script[i + 1] is '\r' or '\n')
+            {
+                i++;
+                continue;
+            }
+
+            if (c == '#')
+            {
+                while (i + 1 < script.Length && script[i + 1] is not ('\r' or '\n')) i++;
+                continue;
+            }
+
+            if (c == '<' && i + 1 < script.Length && script[i + 1] == '#')
+            {
+                var close = script.IndexOf("#>", i + 2, StringComparison.Ordinal);
+                if (close < 0) return false;
+                i = close + 1;
+                continue;
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
     private static void Scan(string text, int start, int end, Action<Token> save)
     {
         var afterMember = false;

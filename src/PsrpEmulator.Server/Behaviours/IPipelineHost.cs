@@ -94,13 +94,6 @@ public interface IPipelineHost
     PsrpEmulator.Protocol.Clixml.PsValue? AutomaticVariable(string name) => null;
 
     /// <summary>
-    /// Whether what is written here goes to a client serialized (the server's pipeline; a merge of streams on its way
-    /// there): the script's own context then gives a script or alias property as its value, as the serializer reads one.
-    /// A wrapper of another host does not say so for it (what a capture or a redirection takes stays the object itself).
-    /// </summary>
-    bool SendsOutputToClient => false;
-
-    /// <summary>
     /// The console colours the session's host reports (<c>$Host.UI.RawUI</c>: what Write-Host writes without a colour
     /// parameter), from the default data of the client's HostInfo; null each when the host has none to give.
     /// </summary>

@@ -268,26 +268,40 @@ public sealed class RunspaceState(TimeProvider? time = null)
         }
     }
 
-    // The first and last token of the last script parsed for the history, as the engine's parser keeps them
-    // (_previousFirstTokenText, _previousLastTokenText): $^ and $$ of the next one.
-    private (string? First, string? Last) _previousTokens;
+    // $^ and $$'s state (the parser's _previousFirstTokenText and _previousLastTokenText) is the shell's (Shell.ParsedForHistory):
+    // the first script parsed for the history, as its text, and from the second on a KeptTokens.
+    internal sealed class KeptTokens(string pending)
+    {
+        /// <summary>The last script with tokens parsed for the history, whose tokens the next one's $^ and $$ take.</summary>
+        public string Pending { get; set; } = pending;
+
+        public string? First { get; set; }
+
+        public string? Last { get; set; }
+    }
 
     /// <summary>
-    /// A script the client asked to add to the history is about to run (ParseScriptBlock with addToHistory: a script
-    /// command, not a command by name): <c>$^</c> and <c>$$</c> become the first and last token of the one before, and
-    /// this one's are kept for the next, as the parser's SetPreviousFirstLastToken does. A script without tokens changes
-    /// nothing; a token that is <c>$^</c> or <c>$$</c> itself leaves the kept one as it was.
+    /// A script with tokens that the client asked to add to the history is about to run, after another such script
+    /// (<paramref name="state"/>: its text, or the KeptTokens of those before): <c>$^</c> and <c>$$</c> become the first
+    /// and last token of the one before, and this one is kept for the next, as the parser's SetPreviousFirstLastToken
+    /// does. A token that is <c>$^</c> or <c>$$</c> itself leaves the kept one as it was.
     /// </summary>
-    internal void ParsedForHistory(string script)
+    internal void ParsedForHistory(ref object? state, string script)
     {
-        if (HistoryTokens.Of(script) is not var (first, last)) return;
         lock (Gate)
         {
+            if (state is string previous) state = new KeptTokens(previous);
+            var kept = (KeptTokens)state!;
+            if (HistoryTokens.Of(kept.Pending) is var (first, last))
+            {
+                if (!first.IsDollarHatOrDollarDollar) kept.First = first.Text;
+                if (!last.IsDollarHatOrDollarDollar) kept.Last = last.Text;
+            }
+
+            kept.Pending = script;
             var variables = _variables ??= new Dictionary<string, PsValue>(StringComparer.OrdinalIgnoreCase);
-            var (previousFirst, previousLast) = _previousTokens;
-            variables["^"] = previousFirst is null ? PsNil.Instance : PsPrimitive.String(previousFirst);
-            variables["$"] = previousLast is null ? PsNil.Instance : PsPrimitive.String(previousLast);
-            _previousTokens = (first.IsDollarHatOrDollarDollar ? previousFirst : first.Text, last.IsDollarHatOrDollarDollar ? previousLast : last.Text);
+            variables["^"] = kept.First is null ? PsNil.Instance : PsPrimitive.String(kept.First);
+            variables["$"] = kept.Last is null ? PsNil.Instance : PsPrimitive.String(kept.Last);
         }
     }
 

@@ -4167,6 +4167,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     }
 
     /// <summary>
+    /// An object with script or alias properties as the serializer writes it to a client (<see cref="WithScriptPropertyValuesAsync"/>,
+    /// a failing getter's property left out). The getters run in the session's global scope with the pipeline as their
+    /// host: a context made for them only when such an object goes, so that no pipeline keeps one for the purpose.
+    /// </summary>
+    internal static ValueTask<PsValue> ScriptPropertyValuesForClientAsync(PsObject scripted, IPipelineHost host, TimeProvider time, BehaviourCatalog catalog, CancellationToken cancellationToken) =>
+        new RunContext(host, time, ScriptedError.ToErrorRecord, new RunScope(new Dictionary<string, string>(), new PipelineVariables(host)), cancellationToken, catalog)
+            .WithScriptPropertyValuesAsync(scripted, null, 0, omitFailing: true);
+
+    /// <summary>
     /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
     /// <paramref name="self"/>, a Predicate, a MatchEvaluator): the arguments its $args (or its param block's), $_ not
     /// set, its output the value (none $null, one itself, more an array).

@@ -801,6 +801,9 @@ internal sealed class PipelineVariables
         // Defined in every 5.1 session, whose values the emulator does not make ($PSSessionOption's options object;
         // $PSEmailServer and $StackTrace hold nothing until set).
         "PSSessionOption", "PSEmailServer", "StackTrace",
+        // $^ and $$: set (to null at first) by every script parsed for the history, as PowerShell's own client sends
+        // each (UNVERIFIED for a client that never adds to the history: there they are not set yet).
+        "^", "$",
     };
 
     /// <summary>A <c>$using:</c> variable read where no value was sent for it: the engine's RuntimeException, as 5.1 words it.</summary>

@@ -380,7 +380,7 @@ internal sealed class Pipeline : IPipelineHost
         Task<PipelineOutcome> run;
         try
         {
-            if ((_placement & HistoryScriptFlag) != 0) _shell.Runspace.ParsedForHistory(_script!);
+            if ((_placement & HistoryScriptFlag) != 0) _shell.ParsedForHistory(_script!);
             run = own is not null ? own.RunUnguardedAsync(this, time, _stop.Token) : script.RunAsync(this, time, _stop.Token);
         }
         catch (Exception e)
@@ -504,12 +504,12 @@ internal sealed class Pipeline : IPipelineHost
     // The classes this pipeline's output stream has sent the schema of (PowerShell's serialization context, one per command).
     private Behaviours.CimClassMetadata? _cimClasses;
 
-    public bool SendsOutputToClient => true;
-
     public ValueTask WriteAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
     {
         // An empty pipeline's result ($x = & {}; $x) is no object on the wire.
         if (record is PipelineOutput { Value: var nothing } && ReferenceEquals(nothing, PsNil.AutomationNull)) return ValueTask.CompletedTask;
+        // Add-Member's script and alias properties go as their values now, as the serializer reads them.
+        if (record is PipelineOutput { Value: PsObject scripted } && ScriptMembers.HasAny(scripted)) return WriteScriptPropertyValuesAsync(scripted, cancellationToken);
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
@@ -553,6 +553,9 @@ internal sealed class Pipeline : IPipelineHost
             : WriteNowAsync(record, cancellationToken);
         return HasHostUI && HostEcho(record) is { } echo ? ThenAsync(written, echo, cancellationToken) : written;
     }
+
+    private async ValueTask WriteScriptPropertyValuesAsync(PsObject scripted, CancellationToken cancellationToken) =>
+        await WriteAsync(new PipelineOutput(await RunContext.ScriptPropertyValuesForClientAsync(scripted, this, _shell.Services.Time, _shell.Services.Behaviours, cancellationToken)), cancellationToken);
 
     private static readonly Func<PsObject, string> WireText = value => PipelineVariables.Display(value);
 

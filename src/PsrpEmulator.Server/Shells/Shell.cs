@@ -55,6 +55,22 @@ internal sealed class Shell
 
     private Behaviours.RunspaceState? _runspace;
 
+    // $^ and $$'s state (RunspaceState.ParsedForHistory): the shell's, so that a shell whose pipelines need no runspace
+    // makes none for them.
+    private object? _historyTokens;
+
+    /// <summary>
+    /// A script the client asked to add to the history is about to run (ParseScriptBlock with addToHistory: a script
+    /// command, not a command by name). A script without tokens changes nothing; the first one is only kept (thousands
+    /// of idle shells ran one each: $^ and $$ are null, as they read while no variable holds them); a later one sets them.
+    /// </summary>
+    internal void ParsedForHistory(string script)
+    {
+        if (!Behaviours.HistoryTokens.Any(script)) return;
+        if (Interlocked.CompareExchange(ref _historyTokens, script, null) is null) return;
+        Runspace.ParsedForHistory(ref _historyTokens, script);
+    }
+
     private Behaviours.RunspaceState CreateRunspace()
     {
         var fresh = new Behaviours.RunspaceState(_services.Time);

@@ -36,6 +36,7 @@ public class HistoryTokenTests
         var tokens = HistoryTokens.Of(script);
 
         Assert.That(tokens, Is.Not.Null);
+        Assert.That(HistoryTokens.Any(script), Is.True);
         Assert.That((tokens!.Value.First.Text, tokens.Value.Last.Text), Is.EqualTo((first, last)));
     }
 
@@ -44,8 +45,12 @@ public class HistoryTokenTests
     [TestCase("# only a comment")]
     [TestCase("<# a block\ncomment #>\n")]
     [TestCase("`\n")]
-    public void A_script_of_blanks_and_comments_has_no_tokens(string script) =>
+    public void A_script_of_blanks_and_comments_has_no_tokens(string script)
+    {
         Assert.That(HistoryTokens.Of(script), Is.Null);
+        Assert.That(HistoryTokens.Any(script), Is.False);
+        Assert.That(HistoryTokens.Any(script + "\nx"), Is.True);
+    }
 
     [Test]
     public void Dollar_hat_and_dollar_dollar_are_marked_as_tokens_that_leave_the_kept_ones()
