@@ -1299,6 +1299,12 @@ internal sealed partial class RunContext
             case ScriptExpressions.OrderedDictionaryTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.Dictionary([], [ScriptExpressions.OrderedDictionaryTypeName, "System.Object"]);
                 break;
+            case ScriptExpressions.SortedListTypeName when constructorArguments.Count == 0:
+                value = created = ScriptExpressions.NewSortedList([]);
+                break;
+            case ScriptExpressions.SortedListTypeName when constructorArguments is [PsObject { CollectionKind: PsCollectionKind.Dictionary } source]:
+                value = created = (PsObject)NewObjectConstructed(() => ScriptExpressions.NewSortedList(source.Entries));
+                break;
             case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;

@@ -148,6 +148,60 @@ internal static partial class ScriptExpressions
         return PrimitiveOf(only) is { } capacity && IsNumeric(capacity) ? table : null;
     }
 
+    /// <summary>A SortedList of <paramref name="entries"/>, each added in turn (in its keys' order).</summary>
+    internal static PsObject NewSortedList(IEnumerable<KeyValuePair<PsValue, PsValue>> entries)
+    {
+        var list = PsObjects.Dictionary([], [SortedListTypeName, "System.Object"]);
+        list.ToStringValue = SortedListTypeName;
+        foreach (var (key, value) in entries)
+        {
+            if (list.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+            try
+            {
+                if (TableKeys.Find(list, key) is var existing and >= 0) throw KeyAlreadyAdded(list.Entries[existing].Key, key);
+                TableKeys.Add(list, key, value);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                throw new ScriptExpressionException(ScriptedError.MethodInvocation(".ctor", 1, e.Message, e.GetType()));
+            }
+        }
+
+        return list;
+    }
+
+    // SortedList's own methods, by position (GetByIndex, GetKey, IndexOfKey, IndexOfValue, SetByIndex, RemoveAt); null for another.
+    private static PsValue? SortedListMethod(PsObject list, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var entries = list.Entries;
+        int Index()
+        {
+            var at = AsNumber(arguments[0]) is { } n ? (int)n : -1;
+            return at >= 0 && at < entries.Count ? at : throw new ArgumentOutOfRangeException("index", "Index was out of range. Must be non-negative and less than the size of the collection.");
+        }
+
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("GETBYINDEX", 1):
+                return entries[Index()].Value;
+            case ("GETKEY", 1):
+                return entries[Index()].Key;
+            case ("INDEXOFKEY", 1):
+                return PsPrimitive.Int32(TableKeys.Find(list, arguments[0]));
+            case ("INDEXOFVALUE", 1):
+                return PsPrimitive.Int32(entries.FindIndex(e => ScalarEquals(e.Value, arguments[0], caseSensitive: true)));
+            case ("SETBYINDEX", 2):
+                var set = Index();
+                entries[set] = new(entries[set].Key, arguments[1]);
+                return PsNil.Instance;
+            case ("REMOVEAT", 1):
+                TableKeys.RemoveAt(list, Index());
+                return PsNil.Instance;
+            default:
+                return null;
+        }
+    }
+
     // Whether the value is an IEnumerable of the element type to .NET: an array or generic collection of exactly that
     // type (object[] only for object).
     private static bool IsEnumerableOf(PsValue value, string elementScriptName)

@@ -324,6 +324,7 @@ internal static partial class ScriptExpressions
         Add("System.Collections.ArrayList");
         Add(QueueTypeName);
         Add(StackTypeName);
+        Add(SortedListTypeName);
         Add(StringBuilderTypeName);
         Add(DateTimeOffsetTypeName, "datetimeoffset");
         Add(UriTypeName, "uri");
@@ -725,7 +726,7 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
-            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
+            ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or SortedListTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
             (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||
         ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
             type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
@@ -825,6 +826,9 @@ internal static partial class ScriptExpressions
 
     // [ordered]@{}'s type, which New-Object and ::new() make empty too.
     internal const string OrderedDictionaryTypeName = "System.Collections.Specialized.OrderedDictionary";
+
+    /// <summary>System.Collections.SortedList: a table whose keys stay in order (Comparer.Default's), with case.</summary>
+    internal const string SortedListTypeName = "System.Collections.SortedList";
 
     private static readonly string[] RuntimeTypeNames = [RuntimeTypeName, "System.Reflection.TypeInfo", "System.Type", "System.Reflection.MemberInfo", "System.Object"];
 
@@ -1200,6 +1204,9 @@ internal static partial class ScriptExpressions
             (ChoiceDescriptionTypeName, "NEW", 1 or 2) => ChoiceDescription(Text(arguments![0]), arguments.Count > 1 ? Text(arguments[1]) : string.Empty),
             ("System.Collections.Hashtable", "NEW", 0) => PsObjects.Dictionary([]),
             (OrderedDictionaryTypeName, "NEW", 0) => PsObjects.Dictionary([], [OrderedDictionaryTypeName, "System.Object"]),
+            (SortedListTypeName, "NEW", 0) => NewSortedList([]),
+            // A SortedList of another dictionary's entries (its IDictionary constructor).
+            (SortedListTypeName, "NEW", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.Dictionary } source => NewSortedList(source.Entries),
             (_, _, -1) when EnumMember(type.FullName, member) is { } enumMember => enumMember,
             // Not a member of the enum: PowerShell reads a static property that is not there as $null.
             (_, _, -1) when IsEnumType(type.FullName) => PsNil.Instance,
@@ -1672,6 +1679,10 @@ internal static partial class ScriptExpressions
             case "System.Collections.Hashtable":
                 if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary }) return value;
                 throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
+            case SortedListTypeName:
+                // [System.Collections.SortedList]@{ ... }: a SortedList of the table's entries (its IDictionary constructor).
+                if (value is PsObject { CollectionKind: PsCollectionKind.Dictionary } dictionary) return dictionary.TypeNames is [SortedListTypeName, ..] ? dictionary : NewSortedList(dictionary.Entries);
+                throw CannotConvert(value, type, null, "ConvertToFinalInvalidCastException", withError: false);
             default:
                 // The rest (ValueType, Array, ScriptBlock, SecureString, PSCredential...): a value is taken as it is when
                 // it is one; these are classes, so $null converts to $null ([securestring]$null).
@@ -1955,7 +1966,16 @@ internal static partial class ScriptExpressions
                 }
 
                 if (entries.Count >= MaxTableEntries) throw TableTooLarge();
-                TableKeys.Add(table, key, value);
+                try
+                {
+                    TableKeys.Add(table, key, value);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // A SortedList's key that does not compare with its keys: the indexer's own exception, as the statement's error.
+                    throw new ScriptExpressionException(new ScriptedError(e.Message, "System.InvalidOperationException", Protocol.Psrp.ErrorCategory.OperationStopped, "System.InvalidOperationException"));
+                }
+
                 return;
             }
 

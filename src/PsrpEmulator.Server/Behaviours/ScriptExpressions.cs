@@ -635,6 +635,7 @@ internal static partial class ScriptExpressions
         }
 
         if (table.TypeNames is [OrderedDictionaryTypeName, ..] && OrderedDictionaryMethod(table, name, arguments) is { } orderedResult) return orderedResult;
+        if (table.TypeNames is [SortedListTypeName, ..] && SortedListMethod(table, name, arguments) is { } sortedResult) return sortedResult;
 
         switch (name.ToUpperInvariant(), arguments.Count)
         {

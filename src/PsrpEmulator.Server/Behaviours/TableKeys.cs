@@ -31,10 +31,13 @@ internal static class TableKeys
     /// <summary>A generic Dictionary's default comparer: strings with case (ordinal), other keys as <see cref="Comparer"/>.</summary>
     public static readonly IEqualityComparer<PsValue> CaseSensitiveComparer = new KeyComparer(StringComparer.Ordinal);
 
-    /// <summary>The comparer of the table's keys: a generic dictionary's (Dictionary[string,T] the script made) with case, a hashtable's without.</summary>
+    /// <summary>The comparer of the table's keys: a generic dictionary's (Dictionary[string,T] the script made) and a SortedList's with case, a hashtable's without.</summary>
     public static IEqualityComparer<PsValue> ComparerOf(PsObject table) =>
         Comparers.TryGetValue(table, out var given) ? given
-        : table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) ? CaseSensitiveComparer : Comparer;
+        : table.TypeNames is [var first, ..] && (first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || first == ScriptExpressions.SortedListTypeName) ? CaseSensitiveComparer : Comparer;
+
+    // What kind of value a key is, for whether two keys compare: a primitive's type, or an object.
+    private static int KeyKind(PsValue key) => key is PsPrimitive primitive ? (int)primitive.Type : -1;
 
     // The comparers tables and sets were made with ([StringComparer]::OrdinalIgnoreCase given to a constructor).
     private static readonly ConditionalWeakTable<PsObject, IEqualityComparer<PsValue>> Comparers = [];
@@ -67,9 +70,11 @@ internal static class TableKeys
     public static void Add(PsObject table, PsValue key, PsValue value)
     {
         var entries = table.Entries;
-        if (table.TypeNames is [var first, ..] && first.StartsWith(SortedDictionaryTypeName, StringComparison.Ordinal))
+        if (table.TypeNames is [var first, ..] && (first.StartsWith(SortedDictionaryTypeName, StringComparison.Ordinal) || first == ScriptExpressions.SortedListTypeName))
         {
-            // A SortedDictionary keeps its keys in order (the key type's default comparer: text in Windows' order).
+            // A SortedDictionary or SortedList keeps its keys in order (the key type's default comparer: text in Windows'
+            // order). A SortedList's keys of two types do not compare: Array.BinarySearch's InvalidOperationException.
+            if (entries.Count > 0 && KeyKind(entries[0].Key) != KeyKind(key)) throw new InvalidOperationException("Failed to compare two elements in the array.");
             var place = entries.FindIndex(e => ScriptExpressions.DefaultComparer.Compare(e.Key, key) > 0);
             Insert(table, place < 0 ? entries.Count : place, key, value);
             return;

@@ -83,6 +83,40 @@ public class HashtableOrderTests
         Assert.That(host.OutputTexts[1], Does.Contain("Name                           Value"));
     }
 
+    /// <summary>
+    /// System.Collections.SortedList: its keys in Comparer.Default's order and with case, its positional methods, its
+    /// IDictionary constructor and cast, and .NET Framework's errors (a key added twice, keys that do not compare, an
+    /// index out of range) as PowerShell reports them (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task A_SortedList_keeps_its_keys_in_order_with_case()
+    {
+        var host = await RunAsync("""
+            $sl = [System.Collections.SortedList]::new(); $sl['b'] = 2; $sl['a'] = 1; $sl['B'] = 3; $sl.Add('c', 4)
+            $sl.Keys -join ','
+            $sl.Values -join ','
+            $sl.GetByIndex(0); $sl.GetKey(1); $sl.IndexOfKey('b'); $sl.ContainsKey('A'); $sl.ContainsValue(3)
+            "$sl"
+            try { $sl.Add('a', 9) } catch { "$_" }
+            $sl.Remove('a'); $sl.Keys -join ','
+            $s2 = New-Object System.Collections.SortedList; $s2[3] = 'x'; $s2[1] = 'y'; $s2.Keys -join ','
+            try { $s2['z'] = 1 } catch { "$($_.FullyQualifiedErrorId): $_" }
+            try { $s2.GetByIndex(5) } catch { "$_" }
+            ([System.Collections.SortedList]@{ z = 1; y = 2 }).Keys -join ','
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "a,b,B,c", "1,2,3,4", "1", "b", "1", "False", "True", "System.Collections.SortedList",
+            "Exception calling \"Add\" with \"2\" argument(s): \"Item has already been added. Key in dictionary: 'a'  Key being added: 'a'\"",
+            "b,B,c", "1,3",
+            "System.InvalidOperationException: Failed to compare two elements in the array.",
+            "Exception calling \"GetByIndex\" with \"1\" argument(s): \"Index was out of range. Must be non-negative and less than the size of the collection.\r\nParameter name: index\"",
+            "y,z",
+        }));
+    }
+
     [Test]
     public void Entries_removed_behind_the_buckets_back_are_simulated_again_not_misplaced()
     {
