@@ -1305,7 +1305,7 @@ internal sealed partial class RunContext
             case ScriptExpressions.SortedListTypeName when constructorArguments is [PsObject { CollectionKind: PsCollectionKind.Dictionary } source]:
                 value = created = (PsObject)NewObjectConstructed(() => ScriptExpressions.NewSortedList(source.Entries));
                 break;
-            case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName when constructorArguments.Count == 0:
+            case "System.Collections.Generic.List`1" or ScriptExpressions.HashSetTypeName or ScriptExpressions.SortedSetTypeName when constructorArguments.Count == 0:
                 value = created = PsObjects.List([], type!.ObjectTypeNames);
                 break;
             case not null when type!.QueueOrStack != PsCollectionKind.None && constructorArguments.Count == 0:

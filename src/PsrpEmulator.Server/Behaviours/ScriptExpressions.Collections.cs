@@ -117,6 +117,8 @@ internal static partial class ScriptExpressions
                 if (!distinct.Exists(kept => equality.Equals(kept, item))) distinct.Add(item);
             }
 
+            // A SortedSet's in the default comparer's order.
+            if (type.FullName == SortedSetTypeName) distinct = [.. distinct.Order(DefaultComparer)];
             made = PsObjects.List(distinct, type.ObjectTypeNames);
         }
         else

@@ -136,7 +136,7 @@ internal static partial class ScriptExpressions
             : [FullName, "System.Object"];
 
         /// <summary>System.Collections.Generic.HashSet[T]: a generic list (<see cref="IsGenericList"/>) whose items are distinct.</summary>
-        public bool IsHashSet => IsGenericList && FullName == HashSetTypeName;
+        public bool IsHashSet => IsGenericList && FullName is HashSetTypeName or SortedSetTypeName;
 
         /// <summary>The type's runtime name, as its objects' GetType().FullName gives it: a generic one's with its arguments and their assemblies.</summary>
         public string RuntimeName => IsGenericList || IsGenericDictionary || (ElementType is not null && QueueOrStack != PsCollectionKind.None) ? ObjectTypeNames[0] : FullName;
@@ -533,6 +533,7 @@ internal static partial class ScriptExpressions
             : null;
 
     internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
+    internal const string SortedSetTypeName = "System.Collections.Generic.SortedSet`1";
     internal const string GenericDictionaryTypeName = "System.Collections.Generic.Dictionary`2";
     internal const string QueueTypeName = "System.Collections.Queue";
     internal const string StackTypeName = "System.Collections.Stack";
@@ -569,7 +570,7 @@ internal static partial class ScriptExpressions
         if (name.StartsWith("Microsoft.Management.Infrastructure.", StringComparison.Ordinal)) return "Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35";
         if (name == HashSetTypeName) return "System.Core" + Framework;
         if (name.StartsWith("System.Xml.", StringComparison.Ordinal)) return "System.Xml" + Framework;
-        if (name is GenericQueueTypeName or GenericStackTypeName or "System.Collections.Generic.SortedDictionary`2" or "System.Collections.Generic.LinkedList`1" or "System.Collections.Generic.SortedSet`1" or
+        if (name is GenericQueueTypeName or GenericStackTypeName or "System.Collections.Generic.SortedDictionary`2" or "System.Collections.Generic.LinkedList`1" or SortedSetTypeName or
                 UriTypeName or "System.Diagnostics.Process" or "System.Diagnostics.Stopwatch" ||
             name.StartsWith("System.Text.RegularExpressions.", StringComparison.Ordinal) || name.StartsWith("System.Net.", StringComparison.Ordinal) ||
             name.StartsWith("System.Collections.Specialized.", StringComparison.Ordinal)) return "System" + Framework;
@@ -647,6 +648,7 @@ internal static partial class ScriptExpressions
         {
             "LIST" => "System.Collections.Generic.List`1",
             "HASHSET" => HashSetTypeName,
+            "SORTEDSET" => SortedSetTypeName,
             _ => null,
         };
         if (fullName is null) return null;
@@ -1870,7 +1872,7 @@ internal static partial class ScriptExpressions
         {
             "SYSTEM.COLLECTIONS.IENUMERABLE" or "IENUMERABLE" => isString || isTable || isList || kind == PsCollectionKind.Enumerable,
             "SYSTEM.COLLECTIONS.ICOLLECTION" or "ICOLLECTION" => isTable || isList,
-            "SYSTEM.COLLECTIONS.ILIST" or "ILIST" => kind == PsCollectionKind.List && !(value is PsObject { TypeNames: [var set, ..] } && set.StartsWith(HashSetTypeName, StringComparison.Ordinal)),
+            "SYSTEM.COLLECTIONS.ILIST" or "ILIST" => kind == PsCollectionKind.List && !(value is PsObject { TypeNames: [var set, ..] } && (set.StartsWith(HashSetTypeName, StringComparison.Ordinal) || set.StartsWith(SortedSetTypeName, StringComparison.Ordinal))),
             "SYSTEM.COLLECTIONS.IDICTIONARY" or "IDICTIONARY" or "SYSTEM.COLLECTIONS.SPECIALIZED.IORDEREDDICTIONARY" => isTable,
             "ICOMPARABLE" => isString || number || isEnum || primitive?.Value is char or bool or DateTimeOffset or TimeSpan or Guid || primitive?.Type == PsPrimitiveType.Version,
             "IFORMATTABLE" => number || isEnum || primitive?.Value is DateTimeOffset or TimeSpan or Guid,

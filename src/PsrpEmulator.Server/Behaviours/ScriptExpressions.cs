@@ -752,22 +752,40 @@ internal static partial class ScriptExpressions
     internal static bool IsListNoArray(PsObject list) =>
         list is { CollectionKind: PsCollectionKind.List, TypeNames: [var first, ..] } &&
         (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) ||
-         first.StartsWith("System.Collections.Generic.HashSet`1", StringComparison.Ordinal) || DeserializedRuntimeType(list) is not null);
+         first.StartsWith("System.Collections.Generic.HashSet`1", StringComparison.Ordinal) || first.StartsWith(SortedSetTypeName, StringComparison.Ordinal) ||
+         DeserializedRuntimeType(list) is not null);
 
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>
         list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) || IsHashSet(list) ||
                                               DeserializedRuntimeType(list) == ArrayListTypeNames[0]);
 
-    // A HashSet[T] the script made: distinct items, Add and Remove telling whether they changed it.
-    private static bool IsHashSet(PsObject list) => list.TypeNames is [var first, ..] && first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal);
+    // A HashSet[T] or SortedSet[T] the script made: distinct items, Add and Remove telling whether they changed it.
+    private static bool IsHashSet(PsObject list) => list.TypeNames is [var first, ..] && (first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) || IsSortedSet(list));
+
+    /// <summary>default(T) of a generic collection's element type: 0 of a number, False of a Boolean, $null of a reference type.</summary>
+    internal static PsValue ElementDefault(PsObject collection) =>
+        GenericListElement(collection) switch
+        {
+            { } element when IsNumericTypeName(element.FullName) => Cast(PsPrimitive.Int32(0), element),
+            { FullName: "System.Boolean" } => PsPrimitive.Boolean(false),
+            _ => PsNil.Instance,
+        };
+
+    private static bool IsNumericTypeName(string fullName) =>
+        fullName is "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.SByte" or "System.UInt16" or "System.UInt32" or "System.UInt64" or
+            "System.Double" or "System.Single" or "System.Decimal";
+
+    // A SortedSet[T]: a set whose items stay in the default comparer's order.
+    private static bool IsSortedSet(PsObject list) => list.TypeNames is [var first, ..] && first.StartsWith(SortedSetTypeName + "[[", StringComparison.Ordinal);
 
     // The element type of a List[T] or HashSet[T] the script made (its type name carries T), null for any other list.
     private static KnownType? GenericListElement(PsObject list)
     {
         if (list.TypeNames is not [var first, ..]) return null;
         var prefix = first.StartsWith("System.Collections.Generic.List`1[[", StringComparison.Ordinal) ? "System.Collections.Generic.List`1[["
-            : first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) ? HashSetTypeName + "[[" : null;
+            : first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) ? HashSetTypeName + "[["
+            : first.StartsWith(SortedSetTypeName + "[[", StringComparison.Ordinal) ? SortedSetTypeName + "[[" : null;
         return prefix is not null && GenericTypeArguments(first) is [var element] ? ResolveType(element) : null;
     }
 
@@ -780,13 +798,22 @@ internal static partial class ScriptExpressions
         // The set's comparer: the default one's (text with case), or the one its constructor was given.
         var equality = TableKeys.ComparerOf(set);
         int Find(PsValue value) => items.FindIndex(item => equality.Equals(item, value));
+        // A SortedSet's item goes where the default comparer puts it; a HashSet's at the end.
+        var sorted = IsSortedSet(set);
+        void Insert(PsValue item)
+        {
+            var place = sorted ? items.FindIndex(kept => DefaultComparer.Compare(kept, item) > 0) : -1;
+            if (place < 0) items.Add(item);
+            else items.Insert(place, item);
+        }
+
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("ADD", 1):
                 var added = Typed(arguments[0]);
                 if (Find(added) >= 0) return PsPrimitive.Boolean(false);
                 if (items.Count >= MaxCollectionItems) throw CollectionTooLarge();
-                items.Add(added);
+                Insert(added);
                 return PsPrimitive.Boolean(true);
             case ("REMOVE", 1):
                 var at = Find(Typed(arguments[0]));
@@ -799,7 +826,7 @@ internal static partial class ScriptExpressions
                 {
                     if (Find(item) >= 0) continue;
                     if (items.Count >= MaxCollectionItems) throw CollectionTooLarge();
-                    items.Add(item);
+                    Insert(item);
                 }
 
                 return PsNil.Instance;

@@ -308,6 +308,10 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
                 "RANK" or "LONGLENGTH" => PsNil.Instance,
                 _ => PsPrimitive.Boolean(false),
             },
+        // A SortedSet's Min and Max: its first and last item (the element type's default when it is empty: 0 of a number).
+        PsObject { CollectionKind: PsCollectionKind.List, TypeNames: [var sortedSet, ..] } set when set[property] is null && property.ToUpperInvariant() is "MIN" or "MAX" &&
+            sortedSet.StartsWith(ScriptExpressions.SortedSetTypeName + "[[", StringComparison.Ordinal) =>
+            set.Items.Count == 0 ? ScriptExpressions.ElementDefault(set) : property.Equals("Min", StringComparison.OrdinalIgnoreCase) ? set.Items[0] : set.Items[^1],
         // Length is an array's own: an ArrayList (a deserialized array too) or a List has Count only, so its Length
         // enumerates the items' (("x", "yz") as an ArrayList gives 1 and 2).
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&

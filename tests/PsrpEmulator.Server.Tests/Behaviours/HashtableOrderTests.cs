@@ -117,6 +117,27 @@ public class HashtableOrderTests
         }));
     }
 
+    /// <summary>
+    /// SortedSet[T]: a HashSet whose items stay in the default comparer's order (text in Windows' order, with case), with
+    /// Min and Max (default(T) when empty), from a collection of T too (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task A_SortedSet_keeps_distinct_items_in_order()
+    {
+        var host = await RunAsync("""
+            $s = [System.Collections.Generic.SortedSet[int]]::new(); $s.Add(3); $s.Add(1); $s.Add(3); $s -join ','
+            $s.Min; $s.Max; $s.Count; $s.Contains(1)
+            $t = [System.Collections.Generic.SortedSet[string]]::new([string[]]('b','B','a')); $t -join ','
+            $t.Remove('B'); $t -join ','
+            $t.UnionWith([string[]]('0','c')); $t -join ','
+            $s -is [System.Collections.IList]
+            $u = New-Object 'System.Collections.Generic.SortedSet[int]'; $u.Min; $u.Add(2) | Out-Null; $u.Count
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "True", "True", "False", "1,3", "1", "3", "2", "True", "a,b,B", "True", "a,b", "0,a,b,c", "False", "0", "1" }));
+    }
+
     [Test]
     public void Entries_removed_behind_the_buckets_back_are_simulated_again_not_misplaced()
     {
