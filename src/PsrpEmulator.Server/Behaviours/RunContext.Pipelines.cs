@@ -966,7 +966,7 @@ internal sealed partial class RunContext
                     var memberArguments = new List<PsValue>();
                     if (arguments["ArgumentList"] is { } listed) memberArguments.AddRange(ScriptExpressions.Enumerate(await ArgumentAsync(listed, to, blockNesting)));
                     foreach (var word in words.Skip(1)) memberArguments.Add(await ArgumentAsync(word, to, blockNesting));
-                    return new MemberStage(words[0].Trim('\'', '"'), memberArguments);
+                    return new MemberStage(this, words[0].Trim('\'', '"'), memberArguments, to, blockNesting);
                 }
 
                 if (blocks.Any(b => b is null)) throw new StatementTerminatedException(ParameterError(command, "Cannot bind parameter 'Process'. Cannot convert the value to type \"System.Management.Automation.ScriptBlock\".", "CannotConvertArgumentNoMessage"));
@@ -1426,7 +1426,7 @@ internal sealed partial class RunContext
     }
 
     /// <summary>ForEach-Object Name: each object's property (a collection's items', one level down).</summary>
-    private sealed class MemberStage(string member, IReadOnlyList<PsValue> arguments) : Stage
+    private sealed class MemberStage(RunContext context, string member, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting) : Stage
     {
         public override async ValueTask ProcessAsync(PsValue item)
         {
@@ -1440,7 +1440,7 @@ internal sealed partial class RunContext
                 return;
             }
 
-            var value = VariableValueTemplate.Member(item, member);
+            var value = await context.PropertyValueAsync(item, member, to, blockNesting);
             if (value is PsNil && item is not PsNil && (item is not PsObject { CollectionKind: PsCollectionKind.None } plain || plain[member] is null))
             {
                 try
@@ -1478,7 +1478,7 @@ internal sealed partial class RunContext
             }
             else
             {
-                var left = VariableValueTemplate.Member(item, property!);
+                var left = await context.PropertyValueAsync(item, property!, to, blockNesting);
                 keep = op switch
                 {
                     null => ScriptExpressions.IsTrue(left),
@@ -1746,7 +1746,7 @@ internal sealed partial class RunContext
 
             try
             {
-                return VariableValueTemplate.Member(item, name);
+                return await PropertyValueAsync(item, name, to, blockNesting);
             }
             catch (ScriptExpressionException)
             {
@@ -1970,6 +1970,8 @@ internal sealed partial class RunContext
                 return;
             }
 
+            // Script and alias properties are properties to measure too.
+            item = await context.WithScriptPropertyValuesAsync(item, to, 0);
             var counted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var property in properties)
             {

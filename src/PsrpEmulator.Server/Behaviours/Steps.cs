@@ -4142,28 +4142,46 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         foreach (var member in members)
         {
             PsValue value;
-            try
-            {
-                value = member.Kind == ScriptMembers.Kind.Alias ? VariableValueTemplate.Member(scripted, member.Body) : await InvokeBlockAsync(member.Body, [], scripted, to, blockNesting);
-            }
-            catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException or ScriptExpressionException)
-            {
-                // The getter's own error is in $Error all the same, as the engine records the throw before the reader sees it.
-                scope.Variables.Runspace.RecordError(e switch
-                {
-                    ErrorActionStopException stopped => stopped.Record,
-                    PipelineTerminatedException terminated => errorRecords(terminated.Reason),
-                    _ => errorRecords(((ScriptExpressionException)e).Error),
-                });
-                if (omitFailing) continue;
-                value = PsNil.Instance;
-            }
+            if (member.Kind == ScriptMembers.Kind.Alias) value = VariableValueTemplate.Member(scripted, member.Body);
+            else if (await ScriptPropertyGetAsync(scripted, member, to, blockNesting) is { } got) value = got;
+            else if (omitFailing) continue;
+            else value = PsNil.Instance;
 
             if (copy[member.Name] is null) properties.Insert(Math.Min(member.Position, properties.Count), new PsProperty(member.Name, value));
             else copy.With(member.Name, value);
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// A property of the object by name as a cmdlet reads it (PSPropertyExpression: Sort-Object's and Group-Object's
+    /// keys, Where-Object's property, ForEach-Object's member): a script property's getter run (one that fails gives
+    /// $null), else the member's value.
+    /// </summary>
+    internal async ValueTask<PsValue> PropertyValueAsync(PsValue item, string name, IPipelineHost? to, int blockNesting) =>
+        ScriptMembers.Find(item, name, ScriptMembers.Kind.Property) is { } member
+            ? await ScriptPropertyGetAsync((PsObject)item, member, to, blockNesting) ?? PsNil.Instance
+            : VariableValueTemplate.Member(item, name);
+
+    // A script property's getter's value; null when the getter fails, its error in $Error all the same (the engine
+    // records the throw before the reader sees it).
+    private async ValueTask<PsValue?> ScriptPropertyGetAsync(PsObject item, ScriptMembers.Member member, IPipelineHost? to, int blockNesting)
+    {
+        try
+        {
+            return await InvokeBlockAsync(member.Body, [], item, to, blockNesting);
+        }
+        catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException or ScriptExpressionException)
+        {
+            scope.Variables.Runspace.RecordError(e switch
+            {
+                ErrorActionStopException stopped => stopped.Record,
+                PipelineTerminatedException terminated => errorRecords(terminated.Reason),
+                _ => errorRecords(((ScriptExpressionException)e).Error),
+            });
+            return null;
+        }
     }
 
     /// <summary>

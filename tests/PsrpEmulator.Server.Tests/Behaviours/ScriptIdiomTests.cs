@@ -519,6 +519,29 @@ public class ScriptIdiomTests
         }));
     }
 
+    /// <summary>
+    /// Sort-Object's and Group-Object's keys, Where-Object's property, ForEach-Object's member and Measure-Object's
+    /// property read a script property by running its getter; the objects that go on are the objects themselves (pwsh
+    /// 7.6.9 side by side, but for Group-Object's order, Windows PowerShell's: the keys as they first came; pwsh sorts them).
+    /// </summary>
+    [Test]
+    public async Task Sort_Where_Group_ForEach_and_Measure_read_script_properties()
+    {
+        var host = await RunAsync("""
+            $a = [pscustomobject]@{ n = 3 }, [pscustomobject]@{ n = 1 }, [pscustomobject]@{ n = 2 }
+            $a | Add-Member ScriptProperty Twice { $this.n * 2 }
+            ($a | Sort-Object Twice | ForEach-Object n) -join ','
+            ($a | Where-Object Twice -gt 2 | ForEach-Object Twice) -join ','
+            ($a | Group-Object { $_.Twice -gt 2 } | ForEach-Object Name) -join ','
+            ($a | Group-Object Twice | ForEach-Object Name) -join ','
+            ($a | Measure-Object Twice -Sum).Sum
+            ($a | Sort-Object Twice)[0].Twice
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1,2,3", "6,4", "True,False", "6,2,4", "12", "2" }));
+    }
+
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
     [Test]
     public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
