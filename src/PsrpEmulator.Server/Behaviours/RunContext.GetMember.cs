@@ -289,9 +289,20 @@ internal sealed partial class RunContext
             if (!_shown.Add(typeName)) return [];
             var members = CustomObjectMethods.Select(m => (m.Name, Type: "Method", Flag: MethodFlag, m.Definition))
                 .Concat(custom.ExtendedProperties.Select(p => (p.Name, Type: "NoteProperty", Flag: NotePropertyFlag, Definition: NoteDefinition(p.Name, p.Value))))
+                .Concat(ScriptMembers.All(custom).Select(ScriptMemberOf))
                 .ToList();
             return Listed(typeName, members);
         }
+
+        // Add-Member's script and alias members as their PSMemberInfo.ToString writes them: an alias "c = a", a script
+        // method "System.Object m();", a script property "System.Object b {get= $this.a ;set=...;}" (its blocks' text).
+        private static (string Name, string Type, int Flag, string Definition) ScriptMemberOf(ScriptMembers.Member member) => member.Kind switch
+        {
+            ScriptMembers.Kind.Alias => (member.Name, "AliasProperty", FlagOf("AliasProperty"), $"{member.Name} = {member.Body}"),
+            ScriptMembers.Kind.Method => (member.Name, "ScriptMethod", FlagOf("ScriptMethod"), $"System.Object {member.Name}();"),
+            _ => (member.Name, "ScriptProperty", FlagOf("ScriptProperty"),
+                $"System.Object {member.Name} {{get={member.Body};{(member.Setter is null ? string.Empty : "set=" + member.Setter + ";")}}}"),
+        };
 
         // A deserialized property bag's members as InternalDeserializer makes them: GetType bound to the PSObject, the
         // PSObject's ToString when the object carried its text, the notes it carried (MS), and its adapted properties

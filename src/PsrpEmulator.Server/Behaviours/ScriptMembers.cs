@@ -79,6 +79,16 @@ internal static class ScriptMembers
         }
     }
 
+    /// <summary>All the object's such members, in the order they were added.</summary>
+    public static IReadOnlyList<Member> All(PsObject target)
+    {
+        if (!_any || !Members.TryGetValue(target, out var list)) return [];
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
+
     /// <summary>Whether the object has any such member.</summary>
     public static bool HasAny(PsValue? value) => _any && value is PsObject target && Members.TryGetValue(target, out var list) && list.Count > 0;
 }

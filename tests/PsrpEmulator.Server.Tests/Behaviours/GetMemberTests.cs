@@ -181,6 +181,29 @@ public class GetMemberTests
     private static IEnumerable<string> Rows(RecordingHost host) => host.OutputTexts;
 
     /// <summary>
+    /// Add-Member's alias, script method and script property are members of the object, listed by member type then
+    /// name and written as their PSMemberInfo.ToString writes them (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task Add_Member_s_script_and_alias_members_are_listed_as_PowerShell_writes_them()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{a=1}; $o | Add-Member ScriptProperty b { $this.a + 1 }; $o | Add-Member AliasProperty c a; $o | Add-Member ScriptMethod m { 2 }
+            $o | Get-Member | ForEach-Object { "$($_.Name)|$($_.MemberType)|$($_.Definition)" }
+            $o | Add-Member ScriptProperty C2 { $this.A } { $this.A = $args[0] }
+            ($o | Get-Member -MemberType ScriptProperty -Name C2).Definition
+            """);
+
+        Assert.That(host.Errors.Select(e => e.Message), Is.Empty);
+        Assert.That(Rows(host), Is.EqualTo(new[]
+        {
+            "c|AliasProperty|c = a", "Equals|Method|bool Equals(System.Object obj)", "GetHashCode|Method|int GetHashCode()", "GetType|Method|type GetType()",
+            "ToString|Method|string ToString()", "a|NoteProperty|int a=1", "m|ScriptMethod|System.Object m();", "b|ScriptProperty|System.Object b {get= $this.a + 1 ;}",
+            "System.Object C2 {get= $this.A ;set= $this.A = $args[0] ;}",
+        }));
+    }
+
+    /// <summary>
     /// A CimInstance lists its type data's members (Win32_Process's aliases and Path), CimInstance's nine methods and
     /// CimInstanceAdapter's properties in the adapter's type names (a date CimInstance#DateTime, an array uint16[]),
     /// PSComputerName among them; CimClass, CimInstanceProperties and CimSystemProperties, the base object's, are not.
