@@ -1420,12 +1420,22 @@ internal sealed class PipelineVariables
     {
         var text = new StringBuilder("@{");
         var first = true;
-        foreach (var name in Formatting.FormatViews.DisplayProperties(o))
+        // Add-Member's script and alias properties where they stand among the notes: a script property as its
+        // PSScriptProperty's type name, as PSObject's ToString does not run a getter; an alias as its member's value.
+        var names = Formatting.FormatViews.DisplayProperties(o).Select(name => (Name: name, Script: (ScriptMembers.Member?)null)).ToList();
+        foreach (var member in ScriptMembers.Properties(o)) names.Insert(Math.Min(member.Position, names.Count), (member.Name, member));
+        foreach (var (name, script) in names)
         {
             if (!first) text.Append("; ");
             first = false;
             text.Append(name).Append('=');
-            var property = o[name];
+            if (script is { Kind: ScriptMembers.Kind.Property })
+            {
+                text.Append("System.Management.Automation.PSScriptProperty");
+                continue;
+            }
+
+            var property = script is null ? o[name] : VariableValueTemplate.Member(o, script.Body);
             text.Append(property switch
             {
                 null or PsrpEmulator.Protocol.Clixml.PsNil => string.Empty,

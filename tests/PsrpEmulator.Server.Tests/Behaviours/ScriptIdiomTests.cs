@@ -542,6 +542,24 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "1,2,3", "6,4", "True,False", "6,2,4", "12", "2" }));
     }
 
+    /// <summary>
+    /// An object's text lists its script and alias properties where they stand: a script property as its type's name,
+    /// as PSObject's ToString does not run a getter, an alias as its member's value (pwsh 7.6.9 side by side; 5.1's
+    /// ToStringEmptyBaseObject is the same).
+    /// </summary>
+    [Test]
+    public async Task An_object_s_text_names_a_script_property_s_type_and_gives_an_alias_s_value()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{a=1}; $o | Add-Member ScriptProperty b { throw 'not run' }; $o | Add-Member NoteProperty c 3; $o | Add-Member AliasProperty d a; $o | Add-Member ScriptMethod m { 1 }
+            "$o"
+            $Error.Count
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "@{a=1; b=System.Management.Automation.PSScriptProperty; c=3; d=1}", "0" }));
+    }
+
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
     [Test]
     public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
