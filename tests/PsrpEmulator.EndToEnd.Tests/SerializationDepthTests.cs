@@ -41,16 +41,19 @@ public class SerializationDepthTests : EmulatorTestBase
             $o.a = 10
             $o
             $o.b
+            $onlyMethod = [pscustomobject]@{ x = 1 } | Add-Member ScriptMethod f { 1 } -PassThru
+            $onlyMethod
             """);
 
         Assert.That(events.OfType<ErrorEvent>(), Is.Empty, "the serializer keeps a getter's failure to itself");
         var outputs = events.OfType<OutputEvent>().Select(o => o.Value).ToList();
-        Assert.That(outputs, Has.Count.EqualTo(3));
+        Assert.That(outputs, Has.Count.EqualTo(4));
         var first = (PsObject)outputs[0];
         Assert.That(first.ExtendedProperties.Select(p => $"{p.Name}={p.Value.ToDisplayString()}"), Is.EqualTo(new[] { "a=1", "b=2", "c=3", "d=1" }));
         Assert.That(first["b"], Is.EqualTo(PsPrimitive.Int32(2)));
         Assert.That(((PsObject)outputs[1])["b"], Is.EqualTo(PsPrimitive.Int32(11)), "the getter runs each time the object goes");
         Assert.That(outputs[2], Is.EqualTo(PsPrimitive.Int32(11)));
+        Assert.That(((PsObject)outputs[3]).ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "x" }), "a script method alone is no value to write");
     }
 
     [Test]

@@ -89,6 +89,16 @@ internal static class ScriptMembers
         }
     }
 
+    /// <summary>Whether the object has a script or alias property (a value to read; a script method is none).</summary>
+    public static bool HasProperties(PsValue? value)
+    {
+        if (!_any || value is not PsObject target || !Members.TryGetValue(target, out var list)) return false;
+        lock (list)
+        {
+            return list.Exists(m => m.Kind is Kind.Property or Kind.Alias);
+        }
+    }
+
     /// <summary>Whether the object has any such member.</summary>
     public static bool HasAny(PsValue? value) => _any && value is PsObject target && Members.TryGetValue(target, out var list) && list.Count > 0;
 }

@@ -509,7 +509,8 @@ internal sealed class Pipeline : IPipelineHost
         // An empty pipeline's result ($x = & {}; $x) is no object on the wire.
         if (record is PipelineOutput { Value: var nothing } && ReferenceEquals(nothing, PsNil.AutomationNull)) return ValueTask.CompletedTask;
         // Add-Member's script and alias properties go as their values now, as the serializer reads them.
-        if (record is PipelineOutput { Value: PsObject scripted } && ScriptMembers.HasAny(scripted)) return WriteScriptPropertyValuesAsync(scripted, cancellationToken);
+        // (A copy has none of the members: it goes on from here as any object.)
+        if (record is PipelineOutput { Value: PsObject scripted } && ScriptMembers.HasProperties(scripted)) return WriteScriptPropertyValuesAsync(scripted, cancellationToken);
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
