@@ -52,6 +52,22 @@ public class HistoryTokenTests
         Assert.That(HistoryTokens.Any(script + "\nx"), Is.True);
     }
 
+    /// <summary>Any text a client sends is scanned to its end: no exception, and a token whenever Any says there is one.</summary>
+    [Test]
+    public void Random_scripts_are_scanned_without_failing()
+    {
+        const string Alphabet = "ab1 \t\r\n$^?{}()[]@'\"`#<>.:;,|&=+-*/%!\u2018\u201C";
+        var random = new Random(98);
+        for (var n = 0; n < 5000; n++)
+        {
+            var script = new string([.. Enumerable.Range(0, random.Next(0, 24)).Select(_ => Alphabet[random.Next(Alphabet.Length)])]);
+
+            var tokens = HistoryTokens.Of(script);
+
+            Assert.That(tokens is not null, Is.EqualTo(HistoryTokens.Any(script)), script);
+        }
+    }
+
     [Test]
     public void Dollar_hat_and_dollar_dollar_are_marked_as_tokens_that_leave_the_kept_ones()
     {
