@@ -14,7 +14,7 @@ namespace PsrpEmulator.Server.Behaviours;
 internal static class ValueProperties
 {
     /// <summary>The kinds of member a PSObject's property collection holds: the MemberType's name and number, and its PSPropertyInfo type.</summary>
-    public static readonly (string Name, int Value, string InfoType) NoteProperty = ("NoteProperty", 2, "System.Management.Automation.PSNoteProperty");
+    public static readonly (string Name, int Value, string InfoType) NoteProperty = ("NoteProperty", 8, "System.Management.Automation.PSNoteProperty");
 
     /// <inheritdoc cref="NoteProperty"/>
     public static readonly (string Name, int Value, string InfoType) DotNetProperty = ("Property", 4, "System.Management.Automation.PSProperty");

@@ -50,6 +50,15 @@ public class ValuePropertyTests
         Assert.That(Names(selected), Is.EqualTo(names));
     }
 
+    /// <summary>A note's MemberType is PSMemberTypes.NoteProperty, 8 (it was 2, CodeProperty's number), as pwsh 7.6.9 writes it.</summary>
+    [Test]
+    public async Task A_note_s_MemberType_is_the_NoteProperty_flag()
+    {
+        var host = await RunAsync("$o = [pscustomobject]@{ a = 1 }; [int]$o.PSObject.Properties['a'].MemberType; ($o.PSObject.Properties | Where-Object { $_.MemberType -band 8 }).Name");
+
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "8", "a" }));
+    }
+
     [Test]
     public async Task The_copied_properties_hold_the_values_the_primitive_has()
     {
