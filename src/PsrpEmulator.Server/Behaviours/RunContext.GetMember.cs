@@ -294,15 +294,12 @@ internal sealed partial class RunContext
             return Listed(typeName, members);
         }
 
-        // Add-Member's script and alias members as their PSMemberInfo.ToString writes them: an alias "c = a", a script
-        // method "System.Object m();", a script property "System.Object b {get= $this.a ;set=...;}" (its blocks' text).
-        private static (string Name, string Type, int Flag, string Definition) ScriptMemberOf(ScriptMembers.Member member) => member.Kind switch
+        // Add-Member's script and alias members, each with its PSMemberInfo.ToString as its definition.
+        private static (string Name, string Type, int Flag, string Definition) ScriptMemberOf(ScriptMembers.Member member)
         {
-            ScriptMembers.Kind.Alias => (member.Name, "AliasProperty", FlagOf("AliasProperty"), $"{member.Name} = {member.Body}"),
-            ScriptMembers.Kind.Method => (member.Name, "ScriptMethod", FlagOf("ScriptMethod"), $"System.Object {member.Name}();"),
-            _ => (member.Name, "ScriptProperty", FlagOf("ScriptProperty"),
-                $"System.Object {member.Name} {{get={member.Body};{(member.Setter is null ? string.Empty : "set=" + member.Setter + ";")}}}"),
-        };
+            var type = member.Kind switch { ScriptMembers.Kind.Alias => "AliasProperty", ScriptMembers.Kind.Method => "ScriptMethod", _ => "ScriptProperty" };
+            return (member.Name, type, FlagOf(type), ScriptMembers.Definition(member));
+        }
 
         // A deserialized property bag's members as InternalDeserializer makes them: GetType bound to the PSObject, the
         // PSObject's ToString when the object carried its text, the notes it carried (MS), and its adapted properties

@@ -89,6 +89,29 @@ internal static class ScriptMembers
         }
     }
 
+    /// <summary>
+    /// The member as its PSMemberInfo.ToString writes it (Get-Member's Definition, a PSPropertyInfo's text): an alias
+    /// "c = a", a script method "System.Object m();", a script property "System.Object b {get= $this.a ;set=...;}" (its
+    /// blocks' text).
+    /// </summary>
+    public static string Definition(Member member) => member.Kind switch
+    {
+        Kind.Alias => $"{member.Name} = {member.Body}",
+        Kind.Method => $"System.Object {member.Name}();",
+        _ => $"System.Object {member.Name} {{get={member.Body};{(member.Setter is null ? string.Empty : "set=" + member.Setter + ";")}}}",
+    };
+
+    // The PSScriptProperty objects $o.PSObject.Properties lists, each with the object and member it stands for: its
+    // Value is read through the getter when a script reads it.
+    private static readonly ConditionalWeakTable<PsObject, Tuple<PsObject, Member>> PropertyInfos = [];
+
+    /// <summary>Notes that <paramref name="info"/> is the PSScriptProperty of <paramref name="owner"/>'s <paramref name="member"/>.</summary>
+    public static void AddPropertyInfo(PsObject info, PsObject owner, Member member) => PropertyInfos.AddOrUpdate(info, Tuple.Create(owner, member));
+
+    /// <summary>The object and script property a PSScriptProperty from <c>$o.PSObject.Properties</c> stands for; null for any other value.</summary>
+    public static (PsObject Owner, Member Member)? PropertyInfoOf(PsValue? value) =>
+        _any && value is PsObject info && PropertyInfos.TryGetValue(info, out var link) ? (link.Item1, link.Item2) : null;
+
     /// <summary>Whether the object has a script or alias property (a value to read; a script method is none).</summary>
     public static bool HasProperties(PsValue? value)
     {
@@ -98,6 +121,9 @@ internal static class ScriptMembers
             return list.Exists(m => m.Kind is Kind.Property or Kind.Alias);
         }
     }
+
+    /// <summary>Whether reading the value's members may run a script: it has such members, or it is a listed PSScriptProperty.</summary>
+    public static bool ReadsThroughScript(PsValue? value) => HasAny(value) || PropertyInfoOf(value) is not null;
 
     /// <summary>Whether the object has any such member.</summary>
     public static bool HasAny(PsValue? value) => _any && value is PsObject target && Members.TryGetValue(target, out var list) && list.Count > 0;

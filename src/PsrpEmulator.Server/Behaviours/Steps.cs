@@ -1271,7 +1271,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         // $o.Name as a statement where $o has a ScriptProperty (Add-Member): its getter's value (the rules' $x.Prop reads values only).
-        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, _) && HeldVariable(memberHead) is { } scripted && ScriptMembers.HasAny(scripted))
+        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, _) && HeldVariable(memberHead) is { } scripted && ScriptMembers.ReadsThroughScript(scripted))
         {
             try
             {
@@ -3523,7 +3523,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
 
         // $o.Name where $o has a ScriptProperty (Add-Member): its getter runs (the rules' $x.Prop reads values only).
         if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, memberSteps) && HeldVariable(memberHead) is { } scripted &&
-            ScriptMembers.HasAny(scripted))
+            ScriptMembers.ReadsThroughScript(scripted))
         {
             return await ApplyAccessorsAsync(scripted, memberSteps, to, blockNesting);
         }
@@ -4077,13 +4077,15 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
-            // A ScriptProperty Add-Member added: its getter's output. An error ending the getter (a throw) ends the
-            // statement reading it, as PSScriptProperty's GetValueInvocationException does ("Exception getting ...").
-            if (!step.IsIndex && ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property) is { } scriptProperty)
+            // A ScriptProperty Add-Member added: its getter's output (also the Value of its PSScriptProperty from
+            // $o.PSObject.Properties). An error ending the getter (a throw) ends the statement reading it, as
+            // PSScriptProperty's GetValueInvocationException does ("Exception getting ...").
+            var listedProperty = !step.IsIndex && step.Text.Equals("Value", StringComparison.OrdinalIgnoreCase) ? ScriptMembers.PropertyInfoOf(value) : null;
+            if (!step.IsIndex && (listedProperty?.Member ?? ScriptMembers.Find(value, step.Text, ScriptMembers.Kind.Property)) is { } scriptProperty)
             {
                 try
                 {
-                    value = await InvokeBlockAsync(scriptProperty.Body, [], (PsObject)value, to, blockNesting);
+                    value = await InvokeBlockAsync(scriptProperty.Body, [], listedProperty?.Owner ?? (PsObject)value, to, blockNesting);
                 }
                 catch (Exception e) when (e is PipelineTerminatedException { State: PSInvocationState.Failed } or ErrorActionStopException)
                 {

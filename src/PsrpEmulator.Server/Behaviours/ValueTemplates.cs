@@ -405,10 +405,34 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     {
         var isCustom = value.TypeNames is [PsObjects.PSCustomObjectTypeName, ..];
         var hides = HiddenProperties.Any(value);
-        var properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
+        IEnumerable<PsValue> properties = value.ExtendedProperties.Concat(value.AdaptedProperties)
             .DistinctBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .Where(p => !hides || !HiddenProperties.IsHidden(value, p.Name))
             .Select(p => OwnPropertyInfo(p, isCustom));
+        if (ScriptMembers.HasProperties(value))
+        {
+            // Add-Member's script and alias properties where they stand: an alias with its member's value, a script
+            // property whose Value runs its getter when a script reads it.
+            var listed = properties.ToList();
+            foreach (var member in ScriptMembers.Properties(value))
+            {
+                PsValue info;
+                if (member.Kind == ScriptMembers.Kind.Alias)
+                {
+                    info = PropertyInfo(member.Name, Member(value, member.Body), AliasProperty, settable: true, ScriptMembers.Definition(member));
+                }
+                else
+                {
+                    info = PropertyInfo(member.Name, PsNil.Instance, ValueProperties.ScriptProperty, settable: member.Setter is not null, ScriptMembers.Definition(member));
+                    ScriptMembers.AddPropertyInfo((PsObject)info, value, member);
+                }
+
+                listed.Insert(Math.Min(member.Position, listed.Count), info);
+            }
+
+            properties = listed;
+        }
+
         // A primitive with notes (a Get-Content line): the primitive's own properties after its notes ("int Length {get;}").
         if (value is { BaseValue: { } wrapped } && !ValueProperties.IsEnum(value) && ValueProperties.Of(wrapped) is { } own)
         {
@@ -464,6 +488,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
     private const string DateTimeGetter = "if ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq  \"Date\") { \"{0}\" -f $this.ToLongDateString() } " +
         "elseif ((& { Set-StrictMode -Version 1; $this.DisplayHint }) -ieq \"Time\") { \"{0}\" -f  $this.ToLongTimeString() } " +
         "else { \"{0} {1}\" -f $this.ToLongDateString(), $this.ToLongTimeString() }";
+
+    private static readonly (string Name, int Value, string InfoType) AliasProperty = ("AliasProperty", 1, "System.Management.Automation.PSAliasProperty");
 
     // A PSPropertyInfo as scripts read it: Name, Value, MemberType, TypeNameOfValue, IsSettable, IsGettable, IsInstance.
     private static PsValue PropertyInfo(string name, PsValue value, (string Name, int Value, string InfoType) kind, bool settable, string text, bool instance = true) =>

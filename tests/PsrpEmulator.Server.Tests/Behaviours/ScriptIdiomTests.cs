@@ -560,6 +560,28 @@ public class ScriptIdiomTests
         Assert.That(host.OutputTexts, Is.EqualTo(new[] { "@{a=1; b=System.Management.Automation.PSScriptProperty; c=3; d=1}", "0" }));
     }
 
+    /// <summary>
+    /// $o.PSObject.Properties lists script and alias properties where they stand, each as its PSPropertyInfo (Name,
+    /// MemberType, IsSettable, its text), a script property's Value read through its getter (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task PSObject_Properties_lists_script_and_alias_properties_in_their_place()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{a=1}; $o | Add-Member ScriptProperty b { $this.a + 1 }; $o | Add-Member NoteProperty c 3; $o | Add-Member AliasProperty d a
+            $o.psobject.Properties | ForEach-Object { "$($_.Name)|$($_.MemberType)|$($_.Value)|$($_.IsSettable)|$_" }
+            $o | Add-Member ScriptProperty e { $this.a } { $this.a = $args[0] }
+            $p = $o.psobject.Properties['e']; $p.IsSettable; $p.Value
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "a|NoteProperty|1|True|int a=1", "b|ScriptProperty|2|False|System.Object b {get= $this.a + 1 ;}", "c|NoteProperty|3|True|int c=3", "d|AliasProperty|1|True|d = a",
+            "True", "1",
+        }));
+    }
+
     /// <summary>Add-Member's ScriptMethod, ScriptProperty (getter and setter) and AliasProperty, with $this the object.</summary>
     [Test]
     public async Task Script_methods_script_properties_and_alias_properties_run_with_this_the_object()
