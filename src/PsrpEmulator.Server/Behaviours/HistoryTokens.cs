@@ -106,13 +106,13 @@ internal static class HistoryTokens
                 continue;
             }
 
-            if (c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B')
+            if (Statements.IsSingleQuote(c))
             {
                 i = SingleQuoted(text, i, end, save);
                 continue;
             }
 
-            if (c is '"' or '\u201C' or '\u201D' or '\u201E')
+            if (Statements.IsDoubleQuote(c))
             {
                 i = DoubleQuoted(text, i, end, save);
                 continue;
@@ -257,9 +257,9 @@ internal static class HistoryTokens
         var i = start + 1;
         for (; i < end; i++)
         {
-            if (IsSingleQuote(text[i]))
+            if (Statements.IsSingleQuote(text[i]))
             {
-                if (i + 1 < end && IsSingleQuote(text[i + 1]))
+                if (i + 1 < end && Statements.IsSingleQuote(text[i + 1]))
                 {
                     value.Append(text[i]);
                     i++;
@@ -274,8 +274,6 @@ internal static class HistoryTokens
 
         save(new Token(value.ToString(), false));
         return Math.Min(i + 1, end);
-
-        static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
     }
 
     private static int DoubleQuoted(string text, int start, int end, Action<Token> save)
@@ -303,9 +301,9 @@ internal static class HistoryTokens
                 continue;
             }
 
-            if (c is '"' or '\u201C' or '\u201D' or '\u201E')
+            if (Statements.IsDoubleQuote(c))
             {
-                if (i + 1 < end && text[i + 1] is '"' or '\u201C' or '\u201D' or '\u201E')
+                if (i + 1 < end && Statements.IsDoubleQuote(text[i + 1]))
                 {
                     i++;
                     continue;
@@ -356,7 +354,7 @@ internal static class HistoryTokens
                 continue;
             }
 
-            if (!hereString && c is '"' or '\u201C' or '\u201D' or '\u201E' && i + 1 < end && text[i + 1] is '"' or '\u201C' or '\u201D' or '\u201E')
+            if (!hereString && Statements.IsDoubleQuote(c) && i + 1 < end && Statements.IsDoubleQuote(text[i + 1]))
             {
                 value.Append(c);
                 i++;

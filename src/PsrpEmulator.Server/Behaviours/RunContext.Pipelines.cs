@@ -2870,7 +2870,7 @@ internal sealed partial class RunContext
     /// </summary>
     private sealed class ScriptPropertyValuesStage(RunContext context, IPipelineHost? to, int blockNesting) : Stage
     {
-        public override ValueTask ProcessAsync(PsValue item) => ScriptMembers.HasAny(item) ? WithValuesAsync(item) : Emit(item);
+        public override ValueTask ProcessAsync(PsValue item) => ScriptMembers.HasProperties(item) ? WithValuesAsync(item) : Emit(item);
 
         private async ValueTask WithValuesAsync(PsValue item) => await Emit(await context.WithScriptPropertyValuesAsync(item, to, blockNesting));
     }

@@ -763,18 +763,9 @@ internal static partial class ScriptExpressions
     // A HashSet[T] or SortedSet[T] the script made: distinct items, Add and Remove telling whether they changed it.
     private static bool IsHashSet(PsObject list) => list.TypeNames is [var first, ..] && (first.StartsWith(HashSetTypeName + "[[", StringComparison.Ordinal) || IsSortedSet(list));
 
-    /// <summary>default(T) of a generic collection's element type: 0 of a number, False of a Boolean, $null of a reference type.</summary>
+    /// <summary>default(T) of a generic collection's element type: a primitive's ([int]$null, 0; [bool]$null, False), else $null.</summary>
     internal static PsValue ElementDefault(PsObject collection) =>
-        GenericListElement(collection) switch
-        {
-            { } element when IsNumericTypeName(element.FullName) => Cast(PsPrimitive.Int32(0), element),
-            { FullName: "System.Boolean" } => PsPrimitive.Boolean(false),
-            _ => PsNil.Instance,
-        };
-
-    private static bool IsNumericTypeName(string fullName) =>
-        fullName is "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" or "System.SByte" or "System.UInt16" or "System.UInt32" or "System.UInt64" or
-            "System.Double" or "System.Single" or "System.Decimal";
+        GenericListElement(collection) is { } element && TypeFacts(element.FullName, null).Primitive ? Cast(PsNil.Instance, element) : PsNil.Instance;
 
     // A SortedSet[T]: a set whose items stay in the default comparer's order.
     private static bool IsSortedSet(PsObject list) => list.TypeNames is [var first, ..] && first.StartsWith(SortedSetTypeName + "[[", StringComparison.Ordinal);

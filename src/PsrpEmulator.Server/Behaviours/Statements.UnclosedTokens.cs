@@ -27,12 +27,12 @@ internal static partial class Statements
     private const int MaxReportedParseErrors = 10;
 
     // PowerShell's tokenizer takes the typographic quotes as quotes too.
-    private static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
+    internal static bool IsSingleQuote(char c) => c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B';
 
     /// <summary>A single or double quote, as the tokenizer takes them (the typographic ones too).</summary>
     internal static bool IsQuote(char c) => IsSingleQuote(c) || IsDoubleQuote(c);
 
-    private static bool IsDoubleQuote(char c) => c is '"' or '\u201C' or '\u201D' or '\u201E';
+    internal static bool IsDoubleQuote(char c) => c is '"' or '\u201C' or '\u201D' or '\u201E';
 
     // Deeper nesting than this (strings in subexpressions in strings) is left unchecked.
     private const int MaxUnclosedScanDepth = 100;
