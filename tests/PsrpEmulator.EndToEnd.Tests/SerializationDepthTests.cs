@@ -56,6 +56,35 @@ public class SerializationDepthTests : EmulatorTestBase
         Assert.That(((PsObject)outputs[3]).ExtendedProperties.Select(p => p.Name), Is.EqualTo(new[] { "x" }), "a script method alone is no value to write");
     }
 
+    /// <summary>
+    /// A nested object's script properties go as their values too, at any depth a PSCustomObject's notes go, and an
+    /// object met twice goes once with a Ref to it, as PSSerializer writes it (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task A_nested_object_s_script_properties_reach_the_client_as_their_values()
+    {
+        var outputs = await OutputsAsync("""
+            $o = [pscustomobject]@{ a = 1 }
+            $o | Add-Member ScriptProperty b { $this.a + 1 }
+            $o | Add-Member ScriptProperty e { throw 'bad' }
+            [pscustomobject]@{ inner = $o; list = @($o, 5); deeper = [pscustomobject]@{ x = [pscustomobject]@{ y = $o } } }
+            @{ k = $o }
+            $self = @{ o = $o }; $self.me = $self; $self
+            """);
+
+        var top = (PsObject)outputs[0];
+        var inner = (PsObject)top["inner"]!;
+        Assert.That(inner.ExtendedProperties.Select(p => $"{p.Name}={p.Value.ToDisplayString()}"), Is.EqualTo(new[] { "a=1", "b=2" }));
+        var list = ((PsObject)top["list"]!).Items;
+        Assert.That(list[0], Is.SameAs(inner), "the second meeting is a Ref to the first");
+        var y = (PsObject)((PsObject)((PsObject)top["deeper"]!)["x"]!)["y"]!;
+        Assert.That(y["b"], Is.EqualTo(PsPrimitive.Int32(2)));
+        var table = (PsObject)outputs[1];
+        Assert.That(((PsObject)table.Entries.Single().Value)["b"], Is.EqualTo(PsPrimitive.Int32(2)));
+        var self = (PsObject)outputs[2];
+        Assert.That(self.Entries.Select(e => e.Value).OfType<PsObject>().Where(v => v.CollectionKind == PsCollectionKind.None).Single()["b"], Is.EqualTo(PsPrimitive.Int32(2)), "a table that holds itself ends");
+    }
+
     [Test]
     public async Task An_information_record_s_object_is_cut_as_the_record_s_note()
     {

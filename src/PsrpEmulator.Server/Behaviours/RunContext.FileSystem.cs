@@ -1753,7 +1753,7 @@ internal sealed partial class RunContext
 
         var text = new StringBuilder(ClixmlDocumentStart);
         // The serializer writes script and alias properties' values (one whose getter fails, not at all).
-        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(await WithScriptPropertyValuesAsync(value, to, blockNesting, omitFailing: true)));
+        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(await WithScriptPropertyValuesAsync(value, to, blockNesting, omitFailing: true, nestedDepth: RemotingDepth.MaxDepthBelowTopLevel)));
         text.Append("</Objs>");
         var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], FileWriteMode.Create);
         if (written != FileSystemFailure.None)

@@ -1114,7 +1114,12 @@ internal sealed partial class RunContext
             }
 
             case "ConvertTo-Json":
-                return ReadingScriptProperties(new ConvertToJsonStage(this, await JsonDepthAsync(arguments["Depth"], to, blockNesting), arguments.Has("Compress"), to), to, blockNesting);
+            {
+                // JsonObject reads a nested object's properties through PSObject.Properties too, down to -Depth.
+                var depth = await JsonDepthAsync(arguments["Depth"], to, blockNesting);
+                return ReadingScriptProperties(new ConvertToJsonStage(this, depth, arguments.Has("Compress"), to), to, blockNesting, nestedDepth: depth);
+            }
+
             case "ConvertFrom-Json":
                 return new ConvertFromJsonStage(this, to);
             case "ConvertFrom-StringData":
@@ -2861,18 +2866,18 @@ internal sealed partial class RunContext
 
     /// <summary>Two stages as one: what the first emits goes to the second, whose output is this one's.</summary>
     /// <summary>A stage that reads its objects' properties by name, given each object's script and alias properties as values.</summary>
-    private Stage ReadingScriptProperties(Stage stage, IPipelineHost? to, int blockNesting) => new ChainedStage(new ScriptPropertyValuesStage(this, to, blockNesting), stage);
+    private Stage ReadingScriptProperties(Stage stage, IPipelineHost? to, int blockNesting, int nestedDepth = 0) => new ChainedStage(new ScriptPropertyValuesStage(this, to, blockNesting, nestedDepth), stage);
 
     /// <summary>
     /// Each object on as a reader of its properties sees it: Add-Member's script and alias properties as note properties
     /// holding their values now (ConvertTo-Json, ConvertTo-Csv and ConvertTo-Html enumerate PSObject.Properties, which
     /// holds them; a getter that fails gives $null).
     /// </summary>
-    private sealed class ScriptPropertyValuesStage(RunContext context, IPipelineHost? to, int blockNesting) : Stage
+    private sealed class ScriptPropertyValuesStage(RunContext context, IPipelineHost? to, int blockNesting, int nestedDepth) : Stage
     {
-        public override ValueTask ProcessAsync(PsValue item) => ScriptMembers.HasProperties(item) ? WithValuesAsync(item) : Emit(item);
+        public override ValueTask ProcessAsync(PsValue item) => ScriptMembers.HasPropertiesWithin(item, nestedDepth) ? WithValuesAsync(item) : Emit(item);
 
-        private async ValueTask WithValuesAsync(PsValue item) => await Emit(await context.WithScriptPropertyValuesAsync(item, to, blockNesting));
+        private async ValueTask WithValuesAsync(PsValue item) => await Emit(await context.WithScriptPropertyValuesAsync(item, to, blockNesting, nestedDepth: nestedDepth));
     }
 
     private sealed class ChainedStage(Stage first, Stage second) : Stage

@@ -122,6 +122,43 @@ internal static class ScriptMembers
         }
     }
 
+    /// <summary>
+    /// Whether the value or an object it holds (a property's value, an item, an entry's key or value), down to
+    /// <paramref name="depth"/> levels below it, has a script or alias property: the serializer and ConvertTo-Json read
+    /// a nested object's members as they read the top one's. Each object is looked at once (a graph that refers to
+    /// itself ends).
+    /// </summary>
+    public static bool HasPropertiesWithin(PsValue? value, int depth)
+    {
+        if (!_any || value is not PsObject target) return false;
+        if (HasProperties(target)) return true;
+        if (depth <= 0 || !HasChildObjects(target)) return false;
+        var seen = new HashSet<PsObject>(ReferenceEqualityComparer.Instance) { target };
+        return ChildrenHaveProperties(target, depth - 1, seen);
+
+        static bool Within(PsValue value, int depth, HashSet<PsObject> seen) =>
+            value is PsObject o && seen.Add(o) && (HasProperties(o) || (depth > 0 && ChildrenHaveProperties(o, depth - 1, seen)));
+
+        static bool ChildrenHaveProperties(PsObject o, int depth, HashSet<PsObject> seen)
+        {
+            foreach (var p in o.ExtendedProperties) if (Within(p.Value, depth, seen)) return true;
+            foreach (var p in o.AdaptedProperties) if (Within(p.Value, depth, seen)) return true;
+            foreach (var item in o.Items) if (Within(item, depth, seen)) return true;
+            foreach (var (key, entry) in o.Entries) if (Within(key, depth, seen) || Within(entry, depth, seen)) return true;
+            return false;
+        }
+    }
+
+    // Whether the object holds another object at all (most written objects hold only primitives: no set is made for them).
+    private static bool HasChildObjects(PsObject o)
+    {
+        foreach (var p in o.ExtendedProperties) if (p.Value is PsObject) return true;
+        foreach (var p in o.AdaptedProperties) if (p.Value is PsObject) return true;
+        foreach (var item in o.Items) if (item is PsObject) return true;
+        foreach (var (key, entry) in o.Entries) if (key is PsObject || entry is PsObject) return true;
+        return false;
+    }
+
     /// <summary>Whether reading the value's members may run a script: it has such members, or it is a listed PSScriptProperty.</summary>
     public static bool ReadsThroughScript(PsValue? value) => HasAny(value) || PropertyInfoOf(value) is not null;
 

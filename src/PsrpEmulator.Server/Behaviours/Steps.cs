@@ -1270,8 +1270,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
         }
 
-        // $o.Name as a statement where $o has a ScriptProperty (Add-Member): its getter's value (the rules' $x.Prop reads values only).
-        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, _) && HeldVariable(memberHead) is { } scripted && ScriptMembers.ReadsThroughScript(scripted))
+        // $o.Name as a statement where $o, or an object its members lead to, has a ScriptProperty (Add-Member): its
+        // getter's value (the rules' $x.Prop reads values only).
+        if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, memberSteps) && HeldVariable(memberHead) is { } scripted &&
+            ChainReadsThroughScript(scripted, memberSteps))
         {
             try
             {
@@ -3521,9 +3523,10 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         // $using:list[1], $using:a.Length: Invoke-Command sent the whole expression's value.
         if (text.StartsWith("$using:", StringComparison.OrdinalIgnoreCase) && scope.Variables.UsingExpression(text[1..]) is { } sent) return sent;
 
-        // $o.Name where $o has a ScriptProperty (Add-Member): its getter runs (the rules' $x.Prop reads values only).
+        // $o.Name where $o has a ScriptProperty (Add-Member), or an object its members lead to does ($w.inner.Name): its
+        // getter runs (the rules' $x.Prop reads values only).
         if (ScriptMembers.Any && ScriptExpressions.MemberAccessForAssignment(text) is var (memberHead, memberSteps) && HeldVariable(memberHead) is { } scripted &&
-            ScriptMembers.ReadsThroughScript(scripted))
+            ChainReadsThroughScript(scripted, memberSteps))
         {
             return await ApplyAccessorsAsync(scripted, memberSteps, to, blockNesting);
         }
@@ -4104,6 +4107,20 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // Member enumeration ($list.Name) over items with that script property: each one's getter runs.
+            if (value is PsObject { CollectionKind: PsCollectionKind.List } listed && listed.Items.Exists(i => ScriptMembers.Find(i, step.Text, ScriptMembers.Kind.Property) is not null))
+            {
+                var values = listed.ShallowCopy();
+                for (var i = 0; i < values.Items.Count; i++)
+                {
+                    if (ScriptMembers.Find(values.Items[i], step.Text, ScriptMembers.Kind.Property) is { } itemProperty)
+                        values.Items[i] = ((PsObject)values.Items[i]).ShallowCopy().With(itemProperty.Name, await InvokeBlockAsync(itemProperty.Body, [], (PsObject)values.Items[i], to, blockNesting));
+                }
+
+                value = VariableValueTemplate.Member(values, step.Text);
+                continue;
+            }
+
             var read = VariableValueTemplate.Member(value, step.Text);
             // A method named without its call: the PSMethod, which shows its overloads.
             if (read is PsNil && StrictMembers.MethodReference(value, step.Text) is { } method)
@@ -4135,7 +4152,65 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// <paramref name="omitFailing"/>, no property at all (the serializer's GetPropertyValueInThreadSafeManner skips one
     /// whose value it cannot get).
     /// </summary>
-    internal async ValueTask<PsValue> WithScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting, bool omitFailing = false)
+    internal async ValueTask<PsValue> WithScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting, bool omitFailing = false, int nestedDepth = 0) =>
+        nestedDepth > 0 && ScriptMembers.HasPropertiesWithin(item, nestedDepth)
+            ? await NestedScriptPropertyValuesAsync(item, to, blockNesting, omitFailing, nestedDepth, new Dictionary<PsObject, PsValue?>(ReferenceEqualityComparer.Instance))
+            : await OwnScriptPropertyValuesAsync(item, to, blockNesting, omitFailing);
+
+    // The object as WithScriptPropertyValuesAsync gives it, and each object it holds likewise down to depth levels below
+    // it: a container copied only when something in it changed. An object met twice is one copy (the serializer writes
+    // the second as a Ref to the first, its getters run once); one still being read further up (a graph that refers to
+    // itself: null in made) is left as it is there.
+    private async ValueTask<PsValue> NestedScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting, bool omitFailing, int depth, Dictionary<PsObject, PsValue?> made)
+    {
+        if (item is not PsObject original) return item;
+        if (made.TryGetValue(original, out var already)) return already ?? item;
+        made[original] = null;
+        var done = await ReadNestedAsync();
+        made[original] = done;
+        return done;
+
+        async ValueTask<PsValue> ReadNestedAsync()
+        {
+            var result = await OwnScriptPropertyValuesAsync(item, to, blockNesting, omitFailing);
+            if (depth <= 0) return result;
+            var source = (PsObject)result;
+            var copy = ReferenceEquals(result, item) ? null : source;
+            for (var i = 0; i < source.ExtendedProperties.Count; i++)
+            {
+                var property = source.ExtendedProperties[i];
+                if (await NestedScriptPropertyValuesAsync(property.Value, to, blockNesting, omitFailing, depth - 1, made) is var value && !ReferenceEquals(value, property.Value))
+                    (copy ??= source.ShallowCopy()).ExtendedProperties[i] = property with { Value = value };
+            }
+
+            for (var i = 0; i < source.AdaptedProperties.Count; i++)
+            {
+                var property = source.AdaptedProperties[i];
+                if (await NestedScriptPropertyValuesAsync(property.Value, to, blockNesting, omitFailing, depth - 1, made) is var value && !ReferenceEquals(value, property.Value))
+                    (copy ??= source.ShallowCopy()).AdaptedProperties[i] = property with { Value = value };
+            }
+
+            for (var i = 0; i < source.Items.Count; i++)
+            {
+                var element = source.Items[i];
+                if (await NestedScriptPropertyValuesAsync(element, to, blockNesting, omitFailing, depth - 1, made) is var value && !ReferenceEquals(value, element))
+                    (copy ??= source.ShallowCopy()).Items[i] = value;
+            }
+
+            for (var i = 0; i < source.Entries.Count; i++)
+            {
+                var (key, entry) = source.Entries[i];
+                var newKey = await NestedScriptPropertyValuesAsync(key, to, blockNesting, omitFailing, depth - 1, made);
+                var newEntry = await NestedScriptPropertyValuesAsync(entry, to, blockNesting, omitFailing, depth - 1, made);
+                if (!ReferenceEquals(newKey, key) || !ReferenceEquals(newEntry, entry)) (copy ??= source.ShallowCopy()).Entries[i] = new(newKey, newEntry);
+            }
+
+            return copy ?? result;
+        }
+    }
+
+    // The object's own script and alias properties as values (a copy), or the object itself when it has none.
+    private async ValueTask<PsValue> OwnScriptPropertyValuesAsync(PsValue item, IPipelineHost? to, int blockNesting, bool omitFailing)
     {
         if (!ScriptMembers.HasAny(item) || ScriptMembers.Properties((PsObject)item) is not { Count: > 0 } members) return item;
         var scripted = (PsObject)item;
@@ -4193,7 +4268,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     /// </summary>
     internal static ValueTask<PsValue> ScriptPropertyValuesForClientAsync(PsObject scripted, IPipelineHost host, TimeProvider time, BehaviourCatalog catalog, CancellationToken cancellationToken) =>
         new RunContext(host, time, ScriptedError.ToErrorRecord, new RunScope(new Dictionary<string, string>(), new PipelineVariables(host)), cancellationToken, catalog)
-            .WithScriptPropertyValuesAsync(scripted, null, 0, omitFailing: true);
+            .WithScriptPropertyValuesAsync(scripted, null, 0, omitFailing: true, nestedDepth: RemotingDepth.MaxDepthBelowTopLevel);
 
     /// <summary>
     /// Runs a script block called as a delegate (a ScriptMethod or ScriptProperty with <c>$this</c> the object
@@ -4237,6 +4312,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return PsPrimitive.String(result.Append(input, last, input.Length - last).ToString());
+    }
+
+    // Whether reading the steps from the value may run a script: the value, or an object its plain member steps lead to
+    // before the last, has script members (or holds an item that has).
+    private static bool ChainReadsThroughScript(PsValue value, List<ScriptExpressions.Accessor> steps)
+    {
+        foreach (var step in steps)
+        {
+            // A list's items are read by an index or by member enumeration ($w.list.Name).
+            if (ScriptMembers.ReadsThroughScript(value) || (value is PsObject { CollectionKind: PsCollectionKind.List } list && list.Items.Exists(ScriptMembers.ReadsThroughScript))) return true;
+            if (step.IsIndex || step.IsMethod || step.IsDynamic) return false;
+            value = VariableValueTemplate.Member(value, step.Text);
+        }
+
+        return false;
     }
 
     /// <summary>A dynamic member step ($o.$name, $o.($expr)) as the member its expression's value names; another step as it is.</summary>

@@ -508,9 +508,16 @@ internal sealed class Pipeline : IPipelineHost
     {
         // An empty pipeline's result ($x = & {}; $x) is no object on the wire.
         if (record is PipelineOutput { Value: var nothing } && ReferenceEquals(nothing, PsNil.AutomationNull)) return ValueTask.CompletedTask;
-        // Add-Member's script and alias properties go as their values now, as the serializer reads them.
-        // (A copy has none of the members: it goes on from here as any object.)
-        if (record is PipelineOutput { Value: PsObject scripted } && ScriptMembers.HasProperties(scripted)) return WriteScriptPropertyValuesAsync(scripted, cancellationToken);
+        // Add-Member's script and alias properties go as their values now, as the serializer reads them, the nested
+        // objects' too. (The copy goes on from here as any object.)
+        return record is PipelineOutput { Value: PsObject scripted } && ScriptMembers.HasPropertiesWithin(scripted, RemotingDepth.MaxDepthBelowTopLevel)
+            ? WriteScriptPropertyValuesAsync(scripted, cancellationToken)
+            : WriteReadyAsync(record, cancellationToken);
+    }
+
+    // A record written as it goes on the wire (script properties already read).
+    private ValueTask WriteReadyAsync(IPsrpMessageBody record, CancellationToken cancellationToken)
+    {
         // An [xml] node goes as it is now (a document as XD, PowerShell's serializer's own type for one).
         if (record is PipelineOutput { Value: PsObject or PsPrimitive { Type: PsPrimitiveType.DateTime } } output)
         {
@@ -556,7 +563,7 @@ internal sealed class Pipeline : IPipelineHost
     }
 
     private async ValueTask WriteScriptPropertyValuesAsync(PsObject scripted, CancellationToken cancellationToken) =>
-        await WriteAsync(new PipelineOutput(await RunContext.ScriptPropertyValuesForClientAsync(scripted, this, _shell.Services.Time, _shell.Services.Behaviours, cancellationToken)), cancellationToken);
+        await WriteReadyAsync(new PipelineOutput(await RunContext.ScriptPropertyValuesForClientAsync(scripted, this, _shell.Services.Time, _shell.Services.Behaviours, cancellationToken)), cancellationToken);
 
     private static readonly Func<PsObject, string> WireText = value => PipelineVariables.Display(value);
 

@@ -520,6 +520,38 @@ public class ScriptIdiomTests
     }
 
     /// <summary>
+    /// An object held in another's note or in a list keeps its script properties: a member chain and member enumeration
+    /// run the getter, ConvertTo-Json reads them down to -Depth (past it the object's text names the PSScriptProperty),
+    /// Export-Clixml writes them and the object met twice as one (pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task A_nested_object_s_script_properties_are_read_through_members_ConvertTo_Json_and_Export_Clixml()
+    {
+        var host = await RunAsync("""
+            $o = [pscustomobject]@{ a = 1 }
+            $o | Add-Member ScriptProperty b { $this.a + 1 }
+            $w = [pscustomobject]@{ inner = $o; list = @($o, $o) }
+            $w.inner.b
+            $w.list.b -join ','
+            $w.list[1].b
+            $w | ConvertTo-Json -Compress -Depth 3
+            [pscustomobject]@{ x = $w } | ConvertTo-Json -Compress -Depth 1
+            @{ k = $o } | Export-Clixml C:\n.xml; (Import-Clixml C:\n.xml).k.b
+            $w | Export-Clixml C:\n2.xml; $i = Import-Clixml C:\n2.xml; $i.list[1].b
+            (Get-Content C:\n2.xml) -match '<Ref RefId="\d+" />' -as [bool]
+            """);
+
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[]
+        {
+            "2", "2,2", "2",
+            "{\"inner\":{\"a\":1,\"b\":2},\"list\":[{\"a\":1,\"b\":2},{\"a\":1,\"b\":2}]}",
+            "{\"x\":{\"inner\":\"@{a=1; b=System.Management.Automation.PSScriptProperty}\",\"list\":\" \"}}",
+            "2", "2", "True",
+        }));
+    }
+
+    /// <summary>
     /// Sort-Object's and Group-Object's keys, Where-Object's property, ForEach-Object's member and Measure-Object's
     /// property read a script property by running its getter; the objects that go on are the objects themselves (pwsh
     /// 7.6.9 side by side, but for Group-Object's order, Windows PowerShell's: the keys as they first came; pwsh sorts them).

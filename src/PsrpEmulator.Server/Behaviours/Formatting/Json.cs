@@ -145,6 +145,8 @@ internal static class Json
     {
         PsCollectionKind.Dictionary => o.ToStringValue ?? "System.Collections.Hashtable",
         PsCollectionKind.List or PsCollectionKind.Enumerable when o.ToStringValue is null => PipelineVariables.Display(o),
+        // PSObject's ToString lists Add-Member's script and alias properties too.
+        _ when ScriptMembers.HasAny(o) => PipelineVariables.Display(o),
         _ => FormatViews.CellText(o),
     };
 
