@@ -4318,15 +4318,22 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
     // before the last, has script members (or holds an item that has).
     private static bool ChainReadsThroughScript(PsValue value, List<ScriptExpressions.Accessor> steps)
     {
-        foreach (var step in steps)
+        for (var i = 0; ; i++)
         {
             // A list's items are read by an index or by member enumeration ($w.list.Name).
             if (ScriptMembers.ReadsThroughScript(value) || (value is PsObject { CollectionKind: PsCollectionKind.List } list && list.Items.Exists(ScriptMembers.ReadsThroughScript))) return true;
-            if (step.IsIndex || step.IsMethod || step.IsDynamic) return false;
-            value = VariableValueTemplate.Member(value, step.Text);
+            if (i >= steps.Count - 1 || steps[i] is { IsIndex: true } or { IsMethod: true } or { IsDynamic: true }) return false;
+            try
+            {
+                value = VariableValueTemplate.Member(value, steps[i].Text);
+            }
+            catch (ScriptExpressionException)
+            {
+                // A member whose reading is an error ($Host.UI.RawUI.BufferSize, when the client's host did not send it):
+                // the statement reads it as any other, and reports it.
+                return false;
+            }
         }
-
-        return false;
     }
 
     /// <summary>A dynamic member step ($o.$name, $o.($expr)) as the member its expression's value names; another step as it is.</summary>

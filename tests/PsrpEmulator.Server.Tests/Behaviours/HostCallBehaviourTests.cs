@@ -523,4 +523,20 @@ public class HostCallBehaviourTests
         var (headless, _) = await RunAsync("Start-Sleep", ui: null);
         Assert.That(headless.Errors.Single().FullyQualifiedErrorId, Is.EqualTo("MissingMandatoryParameter,Microsoft.PowerShell.Commands.StartSleepCommand"));
     }
+
+    /// <summary>
+    /// Once a session has script members, a member chain is looked at for objects with them before it is read; RawUI
+    /// properties the host did not send are still the getters' errors, each reported once, and the script goes on.
+    /// </summary>
+    [Test]
+    public async Task RawUI_properties_read_the_same_after_the_session_added_script_members()
+    {
+        const string Reads = "$Host.UI.RawUI.WindowTitle; $Host.UI.RawUI.BufferSize.Width; $Host.UI.RawUI.ForegroundColor.value__; 'after'";
+        var (plain, _) = await RunAsync(Reads, Typing());
+        var (host, outcome) = await RunAsync("$o = [pscustomobject]@{a=1}; $o | Add-Member ScriptProperty b { 1 }; " + Reads, Typing());
+
+        Assert.That(outcome.State, Is.EqualTo(PSInvocationState.Completed));
+        Assert.That(host.OutputTexts, Is.EqualTo(plain.OutputTexts).And.Contains("after"));
+        Assert.That(host.Errors.Select(e => e.Message).ToList(), Is.EqualTo(plain.Errors.Select(e => e.Message).ToList()).And.Count.EqualTo(3));
+    }
 }

@@ -35,6 +35,10 @@ public class ScriptIdiomTests
         "5|True|8,12|True|2|True|2|8,12|False")]
     [TestCase(@"[bool]('10.0.0.5' -as [ipaddress]); $null -eq ('999.1.1.1' -as [ipaddress]); ([ipaddress]'1').IPAddressToString; [ipaddress]::Parse('::1').AddressFamily; [ipaddress]::Loopback.ToString()", "True|True|0.0.0.1|InterNetworkV6|127.0.0.1")]
     [TestCase(@"[string]::new('=', 5); [string]::Equals('a', 'A', 'OrdinalIgnoreCase'); [datetime]::DaysInMonth(2024, 2); [datetime]::IsLeapYear(2023); [math]::Sign(-3); [math]::Log10(1000)", "=====|True|29|False|-1|3")]
+    // .NET Framework 4.8's Math: the trigonometric functions, IEEERemainder, BigMul's Int64 (pwsh 7.6.9 side by side).
+    [TestCase(@"""$([Math]::Sin(1)) $([Math]::Cos(0)) $([Math]::Asin(0.5)) $([Math]::Atan2(1, 2)) $([Math]::Tanh(1)) $([Math]::IEEERemainder(7, 2))""; [Math]::BigMul(2147483647, 2); [Math]::BigMul(3, 4).GetType().Name",
+        "0.841470984807897 1 0.523598775598299 0.463647609000806 0.761594155955765 -1|4294967294|Int64")]
+    [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
     [TestCase(@"[datetime]::ParseExact('20240102', 'yyyyMMdd', [Globalization.CultureInfo]::InvariantCulture).Day; $c = [cultureinfo]::InvariantCulture; ""[$($c.Name)] $($c.LCID)""; [cultureinfo]::CurrentCulture.Name; (Get-Date '2024-03-05').ToString('yyyy-MM-dd', $c); (1234.5).ToString('N2', $c); [double]::Parse('1.5', $c)",
