@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 
 namespace PsrpEmulator.Protocol.Clixml;
@@ -163,6 +164,31 @@ public static class ClixmlSerializer
 
     public static string SerializeToString(PsValue value)
         => System.Text.Encoding.UTF8.GetString(Serialize(value));
+
+    /// <summary>
+    /// An <c>&lt;Objs&gt;</c> document of the values as Export-Clixml writes it: one serializer for them all (RefIds go
+    /// on from one value to the next, an object met again is a Ref to it), and PowerShell's XmlWriterSettings (Indent,
+    /// OmitXmlDeclaration): two spaces a level, <paramref name="newLine"/> between lines ("\r\n" on Windows), an element
+    /// holding text on its line, no line break after the last.
+    /// </summary>
+    public static string SerializeDocument(IEnumerable<PsValue> values, string newLine)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var compact = new ArrayBufferWriter<byte>();
+        compact.Write("<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">"u8);
+        ClixmlWriterCore.WriteAll(compact, values);
+        compact.Write("</Objs>"u8);
+
+        using var stream = new MemoryStream(compact.WrittenMemory.ToArray(), writable: false);
+        using var reader = System.Xml.XmlReader.Create(stream, new System.Xml.XmlReaderSettings { DtdProcessing = System.Xml.DtdProcessing.Prohibit, XmlResolver = null });
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var writer = System.Xml.XmlWriter.Create(text, new System.Xml.XmlWriterSettings { Indent = true, IndentChars = "  ", NewLineChars = newLine, OmitXmlDeclaration = true }))
+        {
+            writer.WriteNode(reader, defattr: true);
+        }
+
+        return text.ToString();
+    }
 }
 
 /// <summary>

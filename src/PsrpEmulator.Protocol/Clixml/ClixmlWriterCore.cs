@@ -33,6 +33,15 @@ internal sealed class ClixmlWriterCore
         }
     }
 
+    /// <summary>The values one after the other through one writer: RefIds and type name RefIds go on from one to the next, an object met again is a Ref.</summary>
+    public static void WriteAll(IBufferWriter<byte> output, IEnumerable<PsValue> values)
+    {
+        var core = new ClixmlWriterCore();
+        core._writer.Start(output);
+        foreach (var value in values) core.WriteValue(value, name: null);
+        core._writer.End();
+    }
+
     /// <summary>
     /// <c>&lt;S&gt;</c> with the text of <paramref name="pieces"/> one after the other: the bytes of the string they
     /// make (no piece needs <see cref="ClixmlString.Encode"/>; XML escaping is per character).

@@ -1731,12 +1731,10 @@ internal sealed partial class RunContext
 
     // ---- CLIXML ----
 
-    private const string ClixmlDocumentStart = "<Objs Version=\"1.1.0.1\" xmlns=\"http://schemas.microsoft.com/powershell/2004/04\">";
-
     /// <summary>
     /// Export-Clixml: the objects as PowerShell's serializer writes them, in one <c>&lt;Objs&gt;</c> document, UTF-16
-    /// with a byte order mark unless -Encoding says otherwise (written without 5.1's indentation; a SecureString keeps the
-    /// session's encryption, not DPAPI's).
+    /// with a byte order mark unless -Encoding says otherwise, indented as 5.1's XmlWriter writes it, its objects through
+    /// one serializer (a SecureString keeps the session's encryption, not DPAPI's).
     /// </summary>
     private async ValueTask ExportClixmlAsync(VirtualFileSystem disk, StageArguments arguments, IReadOnlyList<PsValue> values, IPipelineHost? to, IPipelineHost output, int blockNesting)
     {
@@ -1751,11 +1749,11 @@ internal sealed partial class RunContext
             return;
         }
 
-        var text = new StringBuilder(ClixmlDocumentStart);
         // The serializer writes script and alias properties' values (one whose getter fails, not at all).
-        foreach (var value in values) text.Append(ClixmlSerializer.SerializeToString(await WithScriptPropertyValuesAsync(value, to, blockNesting, omitFailing: true, nestedDepth: RemotingDepth.MaxDepthBelowTopLevel)));
-        text.Append("</Objs>");
-        var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text.ToString())], FileWriteMode.Create);
+        var serialized = new List<PsValue>(values.Count);
+        foreach (var value in values) serialized.Add(await WithScriptPropertyValuesAsync(value, to, blockNesting, omitFailing: true, nestedDepth: RemotingDepth.MaxDepthBelowTopLevel));
+        var text = ClixmlSerializer.SerializeDocument(serialized, "\r\n");
+        var written = disk.Write(target, [.. encoding.GetPreamble(), .. encoding.GetBytes(text)], FileWriteMode.Create);
         if (written != FileSystemFailure.None)
         {
             await WriteStatementErrorAsync(FileOpenFailure(command, written, target), output);

@@ -32,6 +32,59 @@ public class ClixmlDocumentTests
     public void A_document_that_cannot_be_read_whole_is_a_clixml_exception(string document) =>
         Assert.Throws<ClixmlException>(() => ClixmlDeserializer.DeserializeAll(System.Text.Encoding.UTF8.GetBytes(document)));
 
+    /// <summary>
+    /// Export-Clixml's document: one serializer for all the objects (RefIds go on, the same object again is a Ref, a type
+    /// name list again a TNRef), indented two spaces a level, an empty string's element closed in full. The expected text is
+    /// pwsh 7.6.9's Export-Clixml of the same objects (with "\n"; Windows writes "\r\n").
+    /// </summary>
+    [Test]
+    public void A_document_of_several_objects_is_written_as_Export_Clixml_writes_it()
+    {
+        var first = PsObjects.CustomObject().With("a", 1).With("s", "x  y").With("e", string.Empty).With("n", (string?)null)
+            .With("l", PsObjects.List([PsPrimitive.Int32(1), PsPrimitive.String("two")], ["System.Object[]", "System.Array", "System.Object"]));
+        var second = PsObjects.CustomObject().With("b", 2);
+
+        var document = ClixmlSerializer.SerializeDocument([first, first, PsPrimitive.String("a\nb"), PsPrimitive.Int32(5), second], "\n");
+
+        Assert.That(document, Is.EqualTo("""
+            <Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
+              <Obj RefId="0">
+                <TN RefId="0">
+                  <T>System.Management.Automation.PSCustomObject</T>
+                  <T>System.Object</T>
+                </TN>
+                <MS>
+                  <I32 N="a">1</I32>
+                  <S N="s">x  y</S>
+                  <S N="e"></S>
+                  <Nil N="n" />
+                  <Obj N="l" RefId="1">
+                    <TN RefId="1">
+                      <T>System.Object[]</T>
+                      <T>System.Array</T>
+                      <T>System.Object</T>
+                    </TN>
+                    <LST>
+                      <I32>1</I32>
+                      <S>two</S>
+                    </LST>
+                  </Obj>
+                </MS>
+              </Obj>
+              <Ref RefId="0" />
+              <S>a_x000A_b</S>
+              <I32>5</I32>
+              <Obj RefId="2">
+                <TNRef RefId="0" />
+                <MS>
+                  <I32 N="b">2</I32>
+                </MS>
+              </Obj>
+            </Objs>
+            """.ReplaceLineEndings("\n")));
+        Assert.That(ClixmlDeserializer.DeserializeAll(System.Text.Encoding.UTF8.GetBytes(document))[1], Is.InstanceOf<PsObject>().And.Property(nameof(PsObject.ExtendedProperties)).Count.EqualTo(5));
+    }
+
     [Test]
     public void A_bare_element_is_a_document_of_one_object() =>
         Assert.That(ClixmlDeserializer.DeserializeAll("<I32>5</I32>"u8), Is.EqualTo(new PsValue[] { PsPrimitive.Int32(5) }));

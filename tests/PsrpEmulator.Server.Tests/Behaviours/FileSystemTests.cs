@@ -161,6 +161,9 @@ public class FileSystemTests
     [TestCase("[pscustomobject]@{n='a'; note=\"line 1`r`nline 2\"}, [pscustomobject]@{n='b'; note='one'} | Export-Csv C:\\m.csv -NoTypeInformation; $rows = Import-Csv C:\\m.csv; $rows.Count; $rows[0].note.Replace(\"`r`n\", '/'); $rows[1].n; ('x,y', \"1,`\"p`nq`\"\" | ConvertFrom-Csv).y.Length", "2|line 1/line 2|b|3")]
     [TestCase("1..3 | Tee-Object -FilePath C:\\tee.txt | % { $_ * 2 }; Get-Content C:\\tee.txt; 4 | Tee-Object C:\\tee.txt -Append | Out-Null; (Get-Content C:\\tee.txt).Count; (Get-Item C:\\tee.txt).Length", "2|4|6|1|2|3|4|26")]
     [TestCase("[pscustomobject]@{a=1;b='x'}, [pscustomobject]@{a=2;b='y'} | Export-Clixml C:\\o.xml; $i = Import-Clixml C:\\o.xml; $i.Count; $i[1].b; $i[0].PSObject.TypeNames[0]; (Get-Content C:\\o.xml -Raw).Substring(0, 23); (Get-Content C:\\o.xml -Encoding Byte -TotalCount 2) -join ','", "2|y|Deserialized.System.Management.Automation.PSCustomObject|<Objs Version=\"1.1.0.1\"|255,254")]
+    // 5.1's layout: indented with CRLF, the objects through one serializer (the second PSCustomObject's type names a TNRef).
+    [TestCase("[pscustomobject]@{a=1}, [pscustomobject]@{a=2} | Export-Clixml C:\\o.xml; $lines = (Get-Content C:\\o.xml -Raw) -split \"`r`n\"; $lines.Count; $lines[1]; $lines[9]; $lines[10]; $lines[11]; $lines[-1]",
+        "17|  <Obj RefId=\"0\">|  </Obj>|  <Obj RefId=\"1\">|    <TNRef RefId=\"0\" />|</Objs>")]
     [TestCase("@{k='v'} | Export-Clixml C:\\h.xml; (Import-Clixml C:\\h.xml).k; Export-Clixml -Path C:\\s.xml -InputObject 'str'; Import-Clixml C:\\s.xml", "v|str")]
     [TestCase("$c = [pscredential]::new('u', (ConvertTo-SecureString 'pw' -AsPlainText -Force)); $c | Export-Clixml C:\\c.xml; (Import-Clixml C:\\c.xml).GetNetworkCredential().Password", "pw")]
     // Import-Clixml's InternalDeserializer: names decorated at every depth, an enum over its number, a PSCredential rehydrated.
