@@ -85,6 +85,17 @@ public class SerializationDepthTests : EmulatorTestBase
         Assert.That(self.Entries.Select(e => e.Value).OfType<PsObject>().Where(v => v.CollectionKind == PsCollectionKind.None).Single()["b"], Is.EqualTo(PsPrimitive.Int32(2)), "a table that holds itself ends");
     }
 
+    /// <summary>A Tuple goes as PSSerializer writes one: its generic type's name, its text, Item1... as adapted properties.</summary>
+    [Test]
+    public async Task A_tuple_reaches_the_client_with_its_items_as_properties_and_its_text()
+    {
+        var tuple = (PsObject)(await OutputsAsync("[Tuple]::Create(1, 'x')")).Single();
+
+        Assert.That(tuple.TypeNames, Is.EqualTo(new[] { "System.Tuple`2[[System.Int32, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089],[System.String, mscorlib, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089]]", "System.Object" }));
+        Assert.That(tuple.ToStringValue, Is.EqualTo("(1, x)"));
+        Assert.That(tuple.AdaptedProperties.Select(p => $"{p.Name}={p.Value.ToDisplayString()}"), Is.EqualTo(new[] { "Item1=1", "Item2=x" }));
+    }
+
     [Test]
     public async Task An_information_record_s_object_is_cut_as_the_record_s_note()
     {

@@ -93,7 +93,9 @@ internal static partial class ScriptExpressions
         public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary && FullName is not (GenericQueueTypeName or GenericStackTypeName) || FullName == "System.Object[]";
 
         /// <summary>The name <see cref="ResolveType"/> reads back as this type: a generic one's with its arguments in brackets (<c>System.Collections.Generic.List[System.String]</c>), where its full name has the arity only.</summary>
-        public string ScriptName => (IsGenericList || IsGenericDictionary || FullName is GenericQueueTypeName or GenericStackTypeName) && FullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
+        public string ScriptName => TypeArguments is { } typeArguments && FullName.IndexOf('`', StringComparison.Ordinal) is var arity and > 0
+            ? $"{FullName[..arity]}[{string.Join(',', typeArguments)}]"
+            : (IsGenericList || IsGenericDictionary || FullName is GenericQueueTypeName or GenericStackTypeName) && FullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
             ? $"{FullName[..tick]}[{(IsGenericDictionary ? KeyType + "," : string.Empty)}{ElementType}]"
             : FullName;
 
@@ -102,6 +104,9 @@ internal static partial class ScriptExpressions
 
         /// <summary>A generic dictionary's key type.</summary>
         public string? KeyType { get; init; }
+
+        /// <summary>System.Tuple[T1,...]: its type arguments, each as a script names it; null for another type.</summary>
+        public IReadOnlyList<string>? TypeArguments { get; init; }
 
         /// <summary>Queue or Stack for System.Collections.Queue/Stack and their generic forms (items in enumeration order: a queue's front, a stack's top first); None for another type.</summary>
         public PsCollectionKind QueueOrStack => FullName switch
@@ -129,7 +134,9 @@ internal static partial class ScriptExpressions
         public bool IsGenericList { get; init; }
 
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
-        public IReadOnlyList<string> ObjectTypeNames => IsGenericList || (ElementType is not null && FullName is GenericQueueTypeName or GenericStackTypeName)
+        public IReadOnlyList<string> ObjectTypeNames => TypeArguments is { } typeArguments
+            ? [$"{FullName}[{string.Join(',', typeArguments.Select(QualifiedTypeArgument))}]", "System.Object"]
+            : IsGenericList || (ElementType is not null && FullName is GenericQueueTypeName or GenericStackTypeName)
             ? [$"{FullName}[{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
             : IsGenericDictionary
             ? [$"{FullName}[{QualifiedTypeArgument(KeyType!)},{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
@@ -339,6 +346,7 @@ internal static partial class ScriptExpressions
         Add("System.Management.Automation.ScriptBlock", "scriptblock");
         Add("System.Void", "void");
         Add("System.Math");
+        Add(TupleTypeName);
         Add("System.Environment");
         Add("System.IntPtr");
         Add(RunContext.ConsoleTypeName);
@@ -637,6 +645,15 @@ internal static partial class ScriptExpressions
             return new KnownType(dictionary, value.ScriptName) { IsGenericDictionary = true, KeyType = key.ScriptName };
         }
 
+        if (generic.Equals("Tuple", StringComparison.OrdinalIgnoreCase))
+        {
+            // Tuple[int,string]: one to seven items of types the emulator knows (an eighth, TRest, is not emulated).
+            var items = Statements.SplitTopLevel(name[(open + 1)..^1], c => c == ',').Select(p => ElementTypeOf(p)).ToList();
+            return items.Count is >= 1 and <= MaxTupleItems && items.TrueForAll(t => t is not null)
+                ? new KnownType($"{TupleTypeName}`{items.Count}") { TypeArguments = [.. items.Select(t => t!.ScriptName)] }
+                : null;
+        }
+
         if (generic.ToUpperInvariant() is "QUEUE" or "STACK")
         {
             return ElementTypeOf(name[(open + 1)..^1]) is { } item
@@ -726,11 +743,11 @@ internal static partial class ScriptExpressions
             ("System.Double", "NAN" or "POSITIVEINFINITY" or "NEGATIVEINFINITY" or "EPSILON" or "ISNAN" or "ISINFINITY") or
             ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR" or "TOUPPER" or "TOLOWER") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
-            ("System.Array", "SORT" or "REVERSE" or "INDEXOF" or "CREATEINSTANCE") or
+            ("System.Array", "SORT" or "REVERSE" or "INDEXOF" or "CREATEINSTANCE") or (TupleTypeName, "CREATE") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or SortedListTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
             (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||
-        ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) ||
+        ((type.IsGenericList || type.IsGenericDictionary || type.QueueOrStack != PsCollectionKind.None || type.IsException || ConstructedEncodingTypeNames.Contains(type.FullName) || type.TypeArguments is not null ||
             type.IsArray && type.ElementType is not null) && member.Equals("new", StringComparison.OrdinalIgnoreCase));
 
     // A type name as a type literal writes it: a dotted name (a nested type after '+'), generic arguments in brackets,
@@ -1056,6 +1073,11 @@ internal static partial class ScriptExpressions
             ("System.Math", "IEEEREMAINDER", 2) => PsPrimitive.Double(Math.IEEERemainder(DoubleArg(0, "IEEERemainder", "x"), DoubleArg(1, "IEEERemainder", "y"))),
             // BigMul(int a, int b): the whole product as an Int64.
             ("System.Math", "BIGMUL", 2) => PsPrimitive.Int64(Math.BigMul(Int32Arg(0, "BigMul", "a"), Int32Arg(1, "BigMul", "b"))),
+            // [Tuple]::Create(1, 'x'): a Tuple of the items' own types (generic inference from each argument's type).
+            (TupleTypeName, "CREATE", >= 1 and <= MaxTupleItems) => NewTuple(arguments!.Select(a => TupleItemType(a, count)).ToList(), arguments!),
+            (_, "NEW", >= 1) when type.TypeArguments is { } tupleItems => tupleItems.Count == count
+                ? NewTuple(tupleItems, [.. arguments!.Select((a, i) => ConvertTo(a, ResolveType(tupleItems[i])!))])
+                : throw new ScriptExpressionException(ScriptedError.MethodCount("new", count)),
             // [array]::CreateInstance([int], 3): an array of the type's default, as [int[]]::new(3).
             ("System.Array", "CREATEINSTANCE", 2) when arguments![0] is PsObject { TypeNames: [RuntimeTypeName, ..], ToStringValue: { } elementName } && ResolveType(elementName + "[]") is { IsArray: true } arrayType =>
                 NewArray(arrayType, AsNumber(arguments[1]) ?? throw new ScriptExpressionException(
@@ -1459,6 +1481,34 @@ internal static partial class ScriptExpressions
         "System.Boolean" => PsPrimitive.Boolean(false),
         "System.Char" => PsPrimitive.Char('\0'),
         _ => PsNil.Instance,
+    };
+
+    internal const string TupleTypeName = "System.Tuple";
+
+    // Tuple`1 to Tuple`7 (Tuple`8's eighth item is a Tuple of the rest: not emulated).
+    private const int MaxTupleItems = 7;
+
+    /// <summary>
+    /// A System.Tuple of those item types holding the items: Item1, Item2... read-only properties, its text "(1, x)" of
+    /// the items' own texts (a collection's its type's name, $null nothing), as Tuple.ToString writes it.
+    /// </summary>
+    internal static PsObject NewTuple(IReadOnlyList<string> itemTypes, IReadOnlyList<PsValue> items)
+    {
+        var type = new KnownType($"{TupleTypeName}`{items.Count}") { TypeArguments = itemTypes };
+        var tuple = new PsObject(type.ObjectTypeNames) { ToStringValue = $"({string.Join(", ", items.Select(ItemText))})" };
+        for (var i = 0; i < items.Count; i++) tuple.AdaptedProperties.Add(new PsProperty("Item" + (i + 1).ToString(CultureInfo.InvariantCulture), items[i]));
+        return tuple;
+
+        static string ItemText(PsValue item) => item is PsObject { CollectionKind: not PsCollectionKind.None } collection ? CollectionToString(collection) : PipelineVariables.Display(item);
+    }
+
+    // A Create argument's type as generic inference takes it: the value's own type, a PSCustomObject PSObject; $null has
+    // none, so no overload fits (PowerShell's MethodCountCouldNotFindBest).
+    private static string TupleItemType(PsValue argument, int count) => argument switch
+    {
+        PsNil => throw new ScriptExpressionException(ScriptedError.MethodCount("Create", count)),
+        PsObject o when PipelineVariables.IsCustomObject(o) => "System.Management.Automation.PSObject",
+        _ => ScriptNameOfRuntime(TypeName(argument)),
     };
 
     public static PsObject NewArray(KnownType type, double length)

@@ -4387,6 +4387,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
+            // A Tuple's items are get-only properties.
+            if (!last.IsIndex && container is PsObject { TypeNames: [var tupleType, ..] } tuple && tupleType.StartsWith(ScriptExpressions.TupleTypeName + "`", StringComparison.Ordinal) &&
+                tuple.AdaptedProperties.Find(p => p.Name.Equals(last.Text, StringComparison.OrdinalIgnoreCase)) is { } item)
+            {
+                throw new ScriptExpressionException(new ScriptedError($"'{item.Name}' is a ReadOnly property.", "PropertyAssignmentException", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            }
+
             if (!last.IsIndex && container is PsObject { TypeNames: ["System.IO.FileInfo" or "System.IO.DirectoryInfo", ..] } fileItem && SetItemProperty(fileItem, last.Text, value))
             {
                 return;

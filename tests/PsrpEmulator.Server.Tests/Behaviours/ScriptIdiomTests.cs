@@ -38,6 +38,12 @@ public class ScriptIdiomTests
     // .NET Framework 4.8's Math: the trigonometric functions, IEEERemainder, BigMul's Int64 (pwsh 7.6.9 side by side).
     [TestCase(@"""$([Math]::Sin(1)) $([Math]::Cos(0)) $([Math]::Asin(0.5)) $([Math]::Atan2(1, 2)) $([Math]::Tanh(1)) $([Math]::IEEERemainder(7, 2))""; [Math]::BigMul(2147483647, 2); [Math]::BigMul(3, 4).GetType().Name",
         "0.841470984807897 1 0.523598775598299 0.463647609000806 0.761594155955765 -1|4294967294|Int64")]
+    // System.Tuple: [Tuple]::Create infers the items' types, ::new and New-Object convert to the type's; Item1... are
+    // get-only; its text is "(1, x)" (pwsh 7.6.9 side by side; 5.1 has no ITuple Length property to show).
+    [TestCase(@"$t = [Tuple]::Create(1, 'x'); $t.Item1; $t.Item2; ""$t""; $t.GetType().Name; $t.Item1.GetType().Name; $u = [System.Tuple[int,string]]::new('7', 8); $u.Item1.GetType().Name; $u.Item2.GetType().Name; (New-Object 'Tuple[int,int,int]' 1, 2, 3).Item3; [Tuple]::Create([pscustomobject]@{a=1}, 2.5, 's', @(1,2)).ToString()",
+        "1|x|(1, x)|Tuple`2|Int32|Int32|String|3|(@{a=1}, 2.5, s, System.Object[])")]
+    [TestCase(@"$t = [Tuple]::Create(1, 'x'); try { $t.Item1 = 5 } catch { ""$_""; $_.FullyQualifiedErrorId }; $t.Item1; try { [Tuple]::Create($null, 1) } catch { ""$_"" }; try { [Tuple[int,string]]::new(1) } catch { ""$_"" }",
+        "'Item1' is a ReadOnly property.|PropertyAssignmentException|1|Cannot find an overload for \"Create\" and the argument count: \"2\".|Cannot find an overload for \"new\" and the argument count: \"1\".")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
