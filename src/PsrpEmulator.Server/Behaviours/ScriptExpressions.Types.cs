@@ -645,6 +645,13 @@ internal static partial class ScriptExpressions
             return new KnownType(dictionary, value.ScriptName) { IsGenericDictionary = true, KeyType = key.ScriptName };
         }
 
+        if (generic.Equals("KeyValuePair", StringComparison.OrdinalIgnoreCase))
+        {
+            // KeyValuePair[string,int]: what a Dictionary[K,V] enumerates, made by its constructor.
+            var pair = Statements.SplitTopLevel(name[(open + 1)..^1], c => c == ',').Select(p => ElementTypeOf(p)).ToList();
+            return pair is [{ } key, { } value] ? new KnownType(KeyValuePairTypeName) { TypeArguments = [key.ScriptName, value.ScriptName] } : null;
+        }
+
         if (generic.Equals("Tuple", StringComparison.OrdinalIgnoreCase))
         {
             // Tuple[int,string]: one to seven items of types the emulator knows (an eighth, TRest, is not emulated).
@@ -1075,6 +1082,9 @@ internal static partial class ScriptExpressions
             ("System.Math", "BIGMUL", 2) => PsPrimitive.Int64(Math.BigMul(Int32Arg(0, "BigMul", "a"), Int32Arg(1, "BigMul", "b"))),
             // [Tuple]::Create(1, 'x'): a Tuple of the items' own types (generic inference from each argument's type).
             (TupleTypeName, "CREATE", >= 1 and <= MaxTupleItems) => NewTuple(arguments!.Select(a => TupleItemType(a, count)).ToList(), arguments!),
+            (KeyValuePairTypeName, "NEW", 2) when type.TypeArguments is [var keyName, var valueName] && ResolveType(keyName) is { } keyType && ResolveType(valueName) is { } valueType =>
+                KeyValuePairOf(ConvertTo(arguments![0], keyType), ConvertTo(arguments[1], valueType), keyType, valueType),
+            (KeyValuePairTypeName, "NEW", _) => throw new ScriptExpressionException(ScriptedError.MethodCount("new", Math.Max(count, 0))),
             (_, "NEW", >= 1) when type.TypeArguments is { } tupleItems => tupleItems.Count == count
                 ? NewTuple(tupleItems, [.. arguments!.Select((a, i) => ConvertTo(a, ResolveType(tupleItems[i])!))])
                 : throw new ScriptExpressionException(ScriptedError.MethodCount("new", count)),
@@ -1484,6 +1494,7 @@ internal static partial class ScriptExpressions
     };
 
     internal const string TupleTypeName = "System.Tuple";
+    internal const string KeyValuePairTypeName = "System.Collections.Generic.KeyValuePair`2";
 
     // Tuple`1 to Tuple`7 (Tuple`8's eighth item is a Tuple of the rest: not emulated).
     private const int MaxTupleItems = 7;

@@ -710,7 +710,7 @@ internal static partial class ScriptExpressions
     // A Dictionary[K,V]'s entry as its enumerator gives it: a KeyValuePair[K,V] with Key and Value.
     private static PsObject KeyValuePairOf(PsValue key, PsValue value, KnownType keyType, KnownType valueType)
     {
-        var pair = new PsObject([$"System.Collections.Generic.KeyValuePair`2[{QualifiedTypeArgument(keyType.ScriptName)},{QualifiedTypeArgument(valueType.ScriptName)}]", "System.ValueType", "System.Object"])
+        var pair = new PsObject([$"{KeyValuePairTypeName}[{QualifiedTypeArgument(keyType.ScriptName)},{QualifiedTypeArgument(valueType.ScriptName)}]", "System.ValueType", "System.Object"])
         {
             ToStringValue = $"[{Text(key)}, {Text(value)}]",
         };

@@ -4387,8 +4387,9 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 return;
             }
 
-            // A Tuple's items are get-only properties.
-            if (!last.IsIndex && container is PsObject { TypeNames: [var tupleType, ..] } tuple && tupleType.StartsWith(ScriptExpressions.TupleTypeName + "`", StringComparison.Ordinal) &&
+            // A Tuple's items and a KeyValuePair's Key and Value are get-only properties.
+            if (!last.IsIndex && container is PsObject { TypeNames: [var tupleType, ..] } tuple &&
+                (tupleType.StartsWith(ScriptExpressions.TupleTypeName + "`", StringComparison.Ordinal) || tupleType.StartsWith(ScriptExpressions.KeyValuePairTypeName + "[", StringComparison.Ordinal)) &&
                 tuple.AdaptedProperties.Find(p => p.Name.Equals(last.Text, StringComparison.OrdinalIgnoreCase)) is { } item)
             {
                 throw new ScriptExpressionException(new ScriptedError($"'{item.Name}' is a ReadOnly property.", "PropertyAssignmentException", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));

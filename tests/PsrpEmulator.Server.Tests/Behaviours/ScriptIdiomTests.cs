@@ -44,6 +44,9 @@ public class ScriptIdiomTests
         "1|x|(1, x)|Tuple`2|Int32|Int32|String|3|(@{a=1}, 2.5, s, System.Object[])")]
     [TestCase(@"$t = [Tuple]::Create(1, 'x'); try { $t.Item1 = 5 } catch { ""$_""; $_.FullyQualifiedErrorId }; $t.Item1; try { [Tuple]::Create($null, 1) } catch { ""$_"" }; try { [Tuple[int,string]]::new(1) } catch { ""$_"" }",
         "'Item1' is a ReadOnly property.|PropertyAssignmentException|1|Cannot find an overload for \"Create\" and the argument count: \"2\".|Cannot find an overload for \"new\" and the argument count: \"1\".")]
+    // KeyValuePair[K,V]'s constructor: the pair a Dictionary[K,V] enumerates, its items converted, Key and Value get-only (pwsh 7.6.9 side by side).
+    [TestCase(@"$k = [System.Collections.Generic.KeyValuePair[string,int]]::new('a', '1'); $k.Key; $k.Value.GetType().Name; ""$k""; $k.GetType().Name; $n = New-Object 'System.Collections.Generic.KeyValuePair[string,string]' 'x', 'y'; $n.ToString(); try { $n.Key = 'z' } catch { ""$_"" }; $d = [System.Collections.Generic.Dictionary[string,int]]::new(); $d['q'] = 1; ($d.GetEnumerator() | Select-Object -First 1).GetType().FullName -eq $k.GetType().FullName",
+        "a|Int32|[a, 1]|KeyValuePair`2|[x, y]|'Key' is a ReadOnly property.|True")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
