@@ -29,7 +29,7 @@ internal static class HashtableOrder
 
     /// <summary>A Hashtable whose entries this order applies to (not an OrderedDictionary, a generic Dictionary or a custom object).</summary>
     public static bool Applies(PsObject table) =>
-        table.CollectionKind == PsCollectionKind.Dictionary && table.TypeNames is [HashtableTypeName, ..];
+        table.CollectionKind == PsCollectionKind.Dictionary && table.TypeNames is [HashtableTypeName, ..] or [ScriptExpressions.SyncHashtableTypeName, HashtableTypeName, ..];
 
     /// <summary>The hash .NET Framework gives <paramref name="key"/> (an Int32 its value, an Int64 its halves xor'ed, ...); null where it is not known here (strings: the culture's sort key hash).</summary>
     public static int? KnownHash(PsValue key) => (key is PsObject { BaseValue: { } b } ? b : key) switch

@@ -751,6 +751,7 @@ internal static partial class ScriptExpressions
             ("System.Char", "ISDIGIT" or "ISLETTER" or "ISLETTERORDIGIT" or "ISWHITESPACE" or "ISUPPER" or "ISLOWER" or "ISPUNCTUATION" or "ISNUMBER" or "ISCONTROL" or "ISSYMBOL" or "ISSEPARATOR" or "TOUPPER" or "TOLOWER") or ("System.Version", "PARSE" or "NEW") or
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF" or "CREATEINSTANCE") or (TupleTypeName, "CREATE") or
+            ("System.Collections.Hashtable" or "System.Collections.ArrayList" or QueueTypeName or StackTypeName, "SYNCHRONIZED") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or SortedListTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
             (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||
@@ -870,6 +871,8 @@ internal static partial class ScriptExpressions
         var generic = fullName.IndexOf("[[", StringComparison.Ordinal);
         var core = generic > 0 ? fullName[..generic] : fullName;
         var name = core[(core.LastIndexOf('.', core.EndsWith("[]", StringComparison.Ordinal) ? core.Length - 3 : core.Length - 1) + 1)..];
+        // A nested type's Name is its own, after the '+' (Hashtable+SyncHashtable is SyncHashtable).
+        if (name.LastIndexOf('+') is var plus and >= 0) name = name[(plus + 1)..];
         var dot = core.LastIndexOf('.');
         var type = new PsObject(RuntimeTypeNames) { ToStringValue = fullName };
         void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));
@@ -1243,6 +1246,8 @@ internal static partial class ScriptExpressions
             ("System.Boolean", "PARSE", 1) => Text(arguments![0]).Trim() is var flag && bool.TryParse(flag, out var parsedFlag) ? PsPrimitive.Boolean(parsedFlag)
                 : throw MethodError("Parse", 1, new FormatException("String was not recognized as a valid Boolean.")),
             ("System.Collections.ArrayList", "NEW", 0) => PsObjects.List([], ArrayListTypeNames),
+            // [hashtable]::Synchronized($h) and its kin: a thread-safe wrapper over the same collection.
+            ("System.Collections.Hashtable" or "System.Collections.ArrayList" or QueueTypeName or StackTypeName, "SYNCHRONIZED", 1) => Synchronized(type.FullName, arguments![0]),
             (StringBuilderTypeName, "NEW", >= 0) => NewStringBuilder(arguments!) ?? throw new ScriptExpressionException(ScriptedError.MethodCount("new", arguments!.Count)),
             // [Array]::Sort($a), [Array]::Reverse($a): the array itself, in place; IndexOf the first equal item's index.
             ("System.Array", "SORT", 1) when arguments![0] is PsObject { CollectionKind: PsCollectionKind.List } array => SortInPlace(array.Items),
@@ -1492,6 +1497,56 @@ internal static partial class ScriptExpressions
         "System.Char" => PsPrimitive.Char('\0'),
         _ => PsNil.Instance,
     };
+
+    internal const string SyncHashtableTypeName = "System.Collections.Hashtable+SyncHashtable";
+
+    // The wrapper each Synchronized method returns (.NET Framework's nested classes), by the collection's type.
+    private static readonly Dictionary<string, string> SynchronizedWrappers = new(StringComparer.Ordinal)
+    {
+        ["System.Collections.Hashtable"] = SyncHashtableTypeName,
+        ["System.Collections.ArrayList"] = "System.Collections.ArrayList+SyncArrayList",
+        [QueueTypeName] = "System.Collections.Queue+SynchronizedQueue",
+        [StackTypeName] = "System.Collections.Stack+SyncStack",
+    };
+
+    /// <summary>Whether the collection is a Synchronized method's wrapper (its IsSynchronized is true).</summary>
+    internal static bool IsSynchronizedWrapper(PsObject collection) =>
+        collection.TypeNames is [var first, var second, ..] && SynchronizedWrappers.TryGetValue(second, out var wrapper) && wrapper == first;
+
+    /// <summary>
+    /// <c>[hashtable]::Synchronized($h)</c> (ArrayList's, Queue's, Stack's): the wrapper .NET makes, which reads and writes
+    /// the collection it wraps. The emulator's wrapper is that collection itself under the wrapper's type name (so a
+    /// script that keeps using the original sees every change, as through .NET's wrapper; UNVERIFIED difference: the
+    /// original then reports the wrapper's type and IsSynchronized too). $null is the method's ArgumentNullException;
+    /// another collection, the argument's conversion error.
+    /// </summary>
+    private static PsValue Synchronized(string collectionType, PsValue argument)
+    {
+        const string method = "Synchronized";
+        var parameter = collectionType switch { "System.Collections.Hashtable" => "table", "System.Collections.ArrayList" => "list", QueueTypeName => "queue", _ => "stack" };
+        if (IsNull(argument))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation(method, 1, $"Value cannot be null.\r\nParameter name: {parameter}", typeof(ArgumentNullException)));
+        }
+
+        var wrapper = SynchronizedWrappers[collectionType];
+        if (argument is PsObject { TypeNames: [var first, ..] } collection && (first == collectionType || (first == wrapper && IsSynchronizedWrapper(collection))))
+        {
+            if (first == collectionType) collection.TypeNames = [wrapper, .. collection.TypeNames];
+            return collection;
+        }
+
+        // ArrayList's has a second overload, of an IList (an array's wrapper, SyncIList: not emulated); no other value fits either.
+        if (collectionType == "System.Collections.ArrayList")
+        {
+            throw new ScriptExpressionException(argument is PsObject { CollectionKind: PsCollectionKind.List }
+                ? ScriptedError.ScenarioFault("[System.Collections.ArrayList]::Synchronized() of an IList that is no ArrayList is not emulated: give the statement a rule")
+                : ScriptedError.MethodCount(method, 1));
+        }
+
+        throw new ScriptExpressionException(ScriptedError.MethodArgumentConversion(parameter, Text(argument), method, collectionType,
+            $"Cannot convert the \"{Text(argument)}\" value of type \"{TypeName(argument)}\" to type \"{collectionType}\"."));
+    }
 
     internal const string TupleTypeName = "System.Tuple";
     internal const string KeyValuePairTypeName = "System.Collections.Generic.KeyValuePair`2";

@@ -757,7 +757,8 @@ internal static partial class ScriptExpressions
 
     /// <summary>Whether a list grows and shrinks in place (an ArrayList, a List of T), unlike an array.</summary>
     internal static bool IsGrowable(PsObject list) =>
-        list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) || IsHashSet(list) ||
+        list.TypeNames is [var first, ..] && (first == ArrayListTypeNames[0] || (IsSynchronizedWrapper(list) && list.TypeNames[1] == ArrayListTypeNames[0]) ||
+                                              first.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) || IsHashSet(list) ||
                                               DeserializedRuntimeType(list) == ArrayListTypeNames[0]);
 
     // A HashSet[T] or SortedSet[T] the script made: distinct items, Add and Remove telling whether they changed it.

@@ -76,7 +76,7 @@ internal static class ValueProperties
 
     /// <summary>Whether the object is a Hashtable (not an [ordered] one, whose properties are not modelled).</summary>
     public static bool IsHashtable(PsObject value) =>
-        value is { CollectionKind: PsCollectionKind.Dictionary, TypeNames: [PsObjects.HashtableTypeName, ..] };
+        value is { CollectionKind: PsCollectionKind.Dictionary, TypeNames: [PsObjects.HashtableTypeName, ..] or [ScriptExpressions.SyncHashtableTypeName, PsObjects.HashtableTypeName, ..] };
 
     /// <summary>Whether the object is an array (System.Array among its type names), not an ArrayList or a List.</summary>
     public static bool IsArray(PsObject value) =>

@@ -306,6 +306,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
                 "RANK" when arrayNames.Contains("System.Array") => PsPrimitive.Int32(1),
                 "LONGLENGTH" when arrayNames.Contains("System.Array") => PsPrimitive.Int64(array.Items.Count),
                 "RANK" or "LONGLENGTH" => PsNil.Instance,
+                "ISSYNCHRONIZED" => PsPrimitive.Boolean(ScriptExpressions.IsSynchronizedWrapper(array)),
                 _ => PsPrimitive.Boolean(false),
             },
         // A SortedSet's Min and Max: its first and last item (the element type's default when it is empty: 0 of a number).
@@ -314,6 +315,9 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             set.Items.Count == 0 ? ScriptExpressions.ElementDefault(set) : property.Equals("Min", StringComparison.OrdinalIgnoreCase) ? set.Items[0] : set.Items[^1],
         // Length is an array's own: an ArrayList (a deserialized array too) or a List has Count only, so its Length
         // enumerates the items' (("x", "yz") as an ArrayList gives 1 and 2).
+        // A queue's or stack's IsSynchronized: whether it is a Synchronized method's wrapper.
+        PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } queue when queue[property] is null && property.Equals("IsSynchronized", StringComparison.OrdinalIgnoreCase) =>
+            PsPrimitive.Boolean(ScriptExpressions.IsSynchronizedWrapper(queue)),
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) ||
              (property.Equals("Length", StringComparison.OrdinalIgnoreCase) && !ScriptExpressions.IsListNoArray(sized))) => Integer(sized.Items.Count),
@@ -330,7 +334,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (TableKeys.Find(table, PsPrimitive.String(property)) is var at and >= 0 ? table.Entries[at].Value : null) ??
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
-             : ValueProperties.IsHashtable(table) ? HashtableProperty(property)
+             : ValueProperties.IsHashtable(table) ? HashtableProperty(property, ScriptExpressions.IsSynchronizedWrapper(table))
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),
@@ -374,11 +378,12 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         _ => PsNil.Instance,
     };
 
-    // A Hashtable's other .NET properties: a hashtable a script makes is writable, growable and not synchronized; its
-    // SyncRoot is a plain System.Object.
-    private static PsValue HashtableProperty(string property) => property.ToUpperInvariant() switch
+    // A Hashtable's other .NET properties: a hashtable a script makes is writable, growable and not synchronized (but
+    // for [hashtable]::Synchronized's); its SyncRoot is a plain System.Object.
+    private static PsValue HashtableProperty(string property, bool synchronized) => property.ToUpperInvariant() switch
     {
-        "ISREADONLY" or "ISFIXEDSIZE" or "ISSYNCHRONIZED" => PsPrimitive.Boolean(false),
+        "ISSYNCHRONIZED" => PsPrimitive.Boolean(synchronized),
+        "ISREADONLY" or "ISFIXEDSIZE" => PsPrimitive.Boolean(false),
         "SYNCROOT" => new PsObject(["System.Object"]) { ToStringValue = "System.Object" },
         _ => PsNil.Instance,
     };

@@ -47,6 +47,14 @@ public class ScriptIdiomTests
     // KeyValuePair[K,V]'s constructor: the pair a Dictionary[K,V] enumerates, its items converted, Key and Value get-only (pwsh 7.6.9 side by side).
     [TestCase(@"$k = [System.Collections.Generic.KeyValuePair[string,int]]::new('a', '1'); $k.Key; $k.Value.GetType().Name; ""$k""; $k.GetType().Name; $n = New-Object 'System.Collections.Generic.KeyValuePair[string,string]' 'x', 'y'; $n.ToString(); try { $n.Key = 'z' } catch { ""$_"" }; $d = [System.Collections.Generic.Dictionary[string,int]]::new(); $d['q'] = 1; ($d.GetEnumerator() | Select-Object -First 1).GetType().FullName -eq $k.GetType().FullName",
         "a|Int32|[a, 1]|KeyValuePair`2|[x, y]|'Key' is a ReadOnly property.|True")]
+    // [hashtable]::Synchronized (the runspace scripts' shared table) and ArrayList's, Queue's, Stack's: the wrapper reads and
+    // writes the collection it wraps, its type .NET's nested wrapper, IsSynchronized true; a Hashtable's order kept (pwsh 7.6.9 side by side).
+    [TestCase(@"$o = @{}; $s = [hashtable]::Synchronized($o); $s.x = 1; $o.x; $s.GetType().Name; $s.GetType().FullName; $s.IsSynchronized; @{}.IsSynchronized; $s.ContainsKey('X'); $t = [hashtable]::Synchronized(@{}); 1..3 | ForEach-Object { $t[$_] = $_ }; $t.Keys -join ','",
+        "1|SyncHashtable|System.Collections.Hashtable+SyncHashtable|True|False|True|3,2,1")]
+    [TestCase(@"$l = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new()); [void]$l.Add(1); $l.AddRange(@(2, 3)); $l.Count; $l.IsSynchronized; $l.GetType().Name; $q = [System.Collections.Queue]::Synchronized([System.Collections.Queue]::new()); $q.Enqueue(5); $q.IsSynchronized; $q.Dequeue(); $k = [System.Collections.Stack]::Synchronized([System.Collections.Stack]::new()); $k.Push(1); $k.Push(2); $k.Pop(); $k.GetType().FullName",
+        "3|True|SyncArrayList|True|5|2|System.Collections.Stack+SyncStack")]
+    [TestCase(@"try { [hashtable]::Synchronized($null) } catch { ""$_"" }; try { [hashtable]::Synchronized('x') } catch { $_.FullyQualifiedErrorId }; try { [System.Collections.ArrayList]::Synchronized('x') } catch { $_.FullyQualifiedErrorId }",
+        "Exception calling \"Synchronized\" with \"1\" argument(s): \"Value cannot be null.\r\nParameter name: table\"|MethodArgumentConversionInvalidCastArgument|MethodCountCouldNotFindBest")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
