@@ -543,6 +543,7 @@ internal static partial class ScriptExpressions
     internal const string HashSetTypeName = "System.Collections.Generic.HashSet`1";
     internal const string SortedSetTypeName = "System.Collections.Generic.SortedSet`1";
     internal const string GenericDictionaryTypeName = "System.Collections.Generic.Dictionary`2";
+    internal const string ConcurrentDictionaryTypeName = "System.Collections.Concurrent.ConcurrentDictionary`2";
     internal const string QueueTypeName = "System.Collections.Queue";
     internal const string StackTypeName = "System.Collections.Stack";
     internal const string GenericQueueTypeName = "System.Collections.Generic.Queue`1";
@@ -550,10 +551,14 @@ internal static partial class ScriptExpressions
 
     /// <summary>A Dictionary[K,V] (or SortedDictionary) the script made: K and V; null for another table.</summary>
     internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table) =>
-        table.TypeNames is [var first, ..] && first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) && first.Contains("`2[[", StringComparison.Ordinal) &&
+        table.TypeNames is [var first, ..] && (first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || IsConcurrentDictionary(table)) && first.Contains("`2[[", StringComparison.Ordinal) &&
         GenericTypeArguments(first) is [var keyName, var valueName] && ResolveType(keyName) is { } key && ResolveType(valueName) is { } value
             ? (key, value)
             : null;
+
+    /// <summary>Whether the table is a ConcurrentDictionary[K,V] the script made.</summary>
+    internal static bool IsConcurrentDictionary(PsObject table) =>
+        table.TypeNames is [var first, ..] && first.StartsWith(ConcurrentDictionaryTypeName + "[[", StringComparison.Ordinal);
 
     /// <summary>
     /// A type argument as a generic type's runtime name writes it: the type's runtime name and its assembly in brackets
@@ -635,13 +640,21 @@ internal static partial class ScriptExpressions
         var generic = name[..open].Trim();
         if (generic.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) generic = generic["System.".Length..];
         if (generic.StartsWith("Collections.Generic.", StringComparison.OrdinalIgnoreCase)) generic = generic["Collections.Generic.".Length..];
-        if (generic.ToUpperInvariant() is "DICTIONARY" or "SORTEDDICTIONARY")
+        // ConcurrentDictionary[K,V] by its full name (System.Collections.Concurrent is not among PowerShell's default namespaces).
+        if (generic.Equals("Collections.Concurrent.ConcurrentDictionary", StringComparison.OrdinalIgnoreCase)) generic = "ConcurrentDictionary";
+        else if (generic.Equals("ConcurrentDictionary", StringComparison.OrdinalIgnoreCase)) return null;
+        if (generic.ToUpperInvariant() is "DICTIONARY" or "SORTEDDICTIONARY" or "CONCURRENTDICTIONARY")
         {
             // Dictionary[string,int], Dictionary[[string],[int]]: K and V, types the emulator knows.
             // V may be an array or a generic type itself (Dictionary[string,string[]], Dictionary[string,List[int]]).
             var parts = Statements.SplitTopLevel(name[(open + 1)..^1], c => c == ',').Select(p => p.Trim()).Select(p => p is ['[', .., ']'] ? p[1..^1].Trim() : p).ToList();
             if (parts.Count != 2 || ElementTypeOf(parts[0]) is not { IsArray: false } key || ElementTypeOf(parts[1]) is not { } value) return null;
-            var dictionary = generic.Equals("Dictionary", StringComparison.OrdinalIgnoreCase) ? GenericDictionaryTypeName : "System.Collections.Generic.SortedDictionary`2";
+            var dictionary = generic.ToUpperInvariant() switch
+            {
+                "DICTIONARY" => GenericDictionaryTypeName,
+                "CONCURRENTDICTIONARY" => ConcurrentDictionaryTypeName,
+                _ => "System.Collections.Generic.SortedDictionary`2",
+            };
             return new KnownType(dictionary, value.ScriptName) { IsGenericDictionary = true, KeyType = key.ScriptName };
         }
 
@@ -873,6 +886,8 @@ internal static partial class ScriptExpressions
         var name = core[(core.LastIndexOf('.', core.EndsWith("[]", StringComparison.Ordinal) ? core.Length - 3 : core.Length - 1) + 1)..];
         // A nested type's Name is its own, after the '+' (Hashtable+SyncHashtable is SyncHashtable).
         if (name.LastIndexOf('+') is var plus and >= 0) name = name[(plus + 1)..];
+        // An array of a generic type: KeyValuePair`2[] (its brackets come after the arguments).
+        if (generic > 0 && fullName.EndsWith("][]", StringComparison.Ordinal)) name += "[]";
         var dot = core.LastIndexOf('.');
         var type = new PsObject(RuntimeTypeNames) { ToStringValue = fullName };
         void Add(string property, PsValue value) => type.AdaptedProperties.Add(new PsProperty(property, value));

@@ -602,6 +602,60 @@ internal static partial class ScriptExpressions
         };
     }
 
+    /// <summary>
+    /// A ConcurrentDictionary[K,V]'s own methods: TryAdd and TryUpdate tell whether they changed it, GetOrAdd gives the
+    /// value there or the one it added, ToArray its pairs; Add and Remove are IDictionary's explicit members, which
+    /// Windows PowerShell 5.1 does not call (MethodNotFound). Null for the methods it shares with Dictionary[K,V].
+    /// (TryGetValue and TryRemove with [ref], and AddOrUpdate and GetOrAdd with a script block, are the script's steps'.)
+    /// </summary>
+    private static PsValue? ConcurrentDictionaryMethod(PsObject table, string name, IReadOnlyList<PsValue> arguments, KnownType keyType, KnownType valueType)
+    {
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("ADD" or "REMOVE", _):
+                throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, table.TypeNames![0]));
+            case ("TRYADD", 2):
+            {
+                var key = ConcurrentKey(arguments[0], keyType);
+                if (TableKeys.Find(table, key) >= 0) return PsPrimitive.Boolean(false);
+                if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+                TableKeys.Add(table, key, Cast(arguments[1], valueType));
+                return PsPrimitive.Boolean(true);
+            }
+
+            case ("TRYUPDATE", 3):
+            {
+                var at = TableKeys.Find(table, ConcurrentKey(arguments[0], keyType));
+                if (at < 0 || !ScalarEquals(table.Entries[at].Value, Cast(arguments[2], valueType), caseSensitive: true)) return PsPrimitive.Boolean(false);
+                table.Entries[at] = new(table.Entries[at].Key, Cast(arguments[1], valueType));
+                return PsPrimitive.Boolean(true);
+            }
+
+            case ("GETORADD", 2) when arguments[1] is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock }:
+            {
+                var key = ConcurrentKey(arguments[0], keyType);
+                if (TableKeys.Find(table, key) is var at and >= 0) return table.Entries[at].Value;
+                if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+                var added = Cast(arguments[1], valueType);
+                TableKeys.Add(table, key, added);
+                return added;
+            }
+
+            case ("TOARRAY", 0):
+                return PsObjects.List([.. table.Entries.Select(e => (PsValue)KeyValuePairOf(e.Key, e.Value, keyType, valueType))],
+                    [$"{KeyValuePairTypeName}[{QualifiedTypeArgument(keyType.ScriptName)},{QualifiedTypeArgument(valueType.ScriptName)}][]", "System.Array", "System.Object"]);
+            default:
+                return null;
+        }
+    }
+
+    // A ConcurrentDictionary's key: K's value ($null as PowerShell passes it: "" to a string, 0 to a number); a key that
+    // is still null is .NET's ArgumentNullException.
+    internal static PsValue ConcurrentKey(PsValue key, KnownType keyType) =>
+        (IsNull(key) && keyType.FullName == "System.String" ? PsPrimitive.String(string.Empty) : Cast(key, keyType)) is var converted && IsNull(converted)
+            ? throw new ArgumentNullException("key")
+            : converted;
+
     /// <summary>Where a hashtable's key is among its entries (as PowerShell's Hashtable compares keys, <see cref="TableKeys"/>); -1 when absent.</summary>
     internal static int FindEntry(PsObject table, PsValue? key) => TableKeys.Find(table, key);
 
@@ -613,6 +667,7 @@ internal static partial class ScriptExpressions
         if (GenericDictionaryTypes(table) is var (keyType, valueType))
         {
             // Dictionary[K,V]: keys and values converted to K and V; Remove tells whether it removed; .NET's messages.
+            if (IsConcurrentDictionary(table) && ConcurrentDictionaryMethod(table, name, arguments, keyType, valueType) is { } concurrentResult) return concurrentResult;
             switch (name.ToUpperInvariant(), arguments.Count)
             {
                 case ("ADD", 2):

@@ -3794,6 +3794,14 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // A ConcurrentDictionary's TryRemove(key, [ref]$v) and the methods that call a script block as their factory.
+            if (step.IsMethod && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } concurrent && ScriptExpressions.IsConcurrentDictionary(concurrent) &&
+                await ConcurrentDictionaryStepAsync(concurrent, step, to, blockNesting) is { } concurrentResult)
+            {
+                value = concurrentResult;
+                continue;
+            }
+
             if (step.IsMethod)
             {
                 var arguments = await CallArgumentsAsync(step.Arguments!, to, blockNesting);
@@ -4312,6 +4320,77 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
         }
 
         return PsPrimitive.String(result.Append(input, last, input.Length - last).ToString());
+    }
+
+    /// <summary>
+    /// ConcurrentDictionary[K,V]'s methods that need the script: <c>TryRemove(key, [ref]$v)</c> (the value removed, or V's
+    /// default, into the variable; whether it was there), <c>GetOrAdd(key, { param($k) ... })</c> and
+    /// <c>AddOrUpdate(key, addValue or { param($k) ... }, { param($k, $old) ... })</c> (a script block as the .NET
+    /// delegate: its output the value, converted to V). Null for another method, or arguments of another form.
+    /// </summary>
+    private async ValueTask<PsValue?> ConcurrentDictionaryStepAsync(PsObject table, ScriptExpressions.Accessor step, IPipelineHost? to, int blockNesting)
+    {
+        if (ScriptExpressions.GenericDictionaryTypes(table) is not var (keyType, valueType)) return null;
+        var method = step.Text.ToUpperInvariant();
+        if (method == "TRYREMOVE" && ScriptExpressions.ArrayElements(step.Arguments!) is [var keyText, var referenceText] && RefArgument().Match(referenceText) is { Success: true } reference)
+        {
+            var target = OutReference(reference.Groups["var"].Value);
+            var at = ScriptExpressions.FindEntry(table, ConcurrentKeyOf(await EvaluateAsync(keyText, to, blockNesting + 1)));
+            VariableReferences.TryWrite(target, "Value", at >= 0 ? table.Entries[at].Value : ScriptExpressions.DefaultValue(valueType));
+            if (at >= 0) TableKeys.RemoveAt(table, at);
+            return PsPrimitive.Boolean(at >= 0);
+        }
+
+        if (method is not ("GETORADD" or "ADDORUPDATE")) return null;
+        var arguments = await CallArgumentsAsync(step.Arguments!, to, blockNesting);
+        static string? Block(PsValue value) => value is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } ? block : null;
+        switch (method, arguments.Count)
+        {
+            case ("GETORADD", 2) when Block(arguments[1]) is { } factory:
+            {
+                var key = ConcurrentKeyOf(arguments[0]);
+                if (ScriptExpressions.FindEntry(table, key) is var at and >= 0) return table.Entries[at].Value;
+                var added = ScriptExpressions.Cast(await InvokeBlockAsync(factory, [key], null, to, blockNesting), valueType);
+                TableKeys.Add(table, key, added);
+                return added;
+            }
+
+            case ("ADDORUPDATE", 3) when Block(arguments[2]) is { } update:
+            {
+                var key = ConcurrentKeyOf(arguments[0]);
+                var at = ScriptExpressions.FindEntry(table, key);
+                PsValue result;
+                if (at >= 0)
+                {
+                    result = ScriptExpressions.Cast(await InvokeBlockAsync(update, [key, table.Entries[at].Value], null, to, blockNesting), valueType);
+                    table.Entries[at] = new(table.Entries[at].Key, result);
+                }
+                else
+                {
+                    result = ScriptExpressions.Cast(Block(arguments[1]) is { } add ? await InvokeBlockAsync(add, [key], null, to, blockNesting) : arguments[1], valueType);
+                    TableKeys.Add(table, key, result);
+                }
+
+                return result;
+            }
+
+            default:
+                // The arguments are evaluated once: the method of the values themselves.
+                return ScriptExpressions.Method(table, step.Text, arguments);
+        }
+
+        PsValue ConcurrentKeyOf(PsValue key)
+        {
+            try
+            {
+                return ScriptExpressions.ConcurrentKey(key, keyType);
+            }
+            catch (ArgumentNullException)
+            {
+                throw new ScriptExpressionException(ScriptedError.MethodInvocation(step.Text, ScriptExpressions.ArrayElements(step.Arguments!)?.Count ?? 1,
+                    "Value cannot be null.\r\nParameter name: key", typeof(ArgumentNullException)));
+            }
+        }
     }
 
     // Whether reading the steps from the value may run a script: the value, or an object its plain member steps lead to

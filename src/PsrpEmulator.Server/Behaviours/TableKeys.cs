@@ -34,7 +34,7 @@ internal static class TableKeys
     /// <summary>The comparer of the table's keys: a generic dictionary's (Dictionary[string,T] the script made) and a SortedList's with case, a hashtable's without.</summary>
     public static IEqualityComparer<PsValue> ComparerOf(PsObject table) =>
         Comparers.TryGetValue(table, out var given) ? given
-        : table.TypeNames is [var first, ..] && (first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || first == ScriptExpressions.SortedListTypeName) ? CaseSensitiveComparer : Comparer;
+        : table.TypeNames is [var first, ..] && (first.StartsWith("System.Collections.Generic.", StringComparison.Ordinal) || first == ScriptExpressions.SortedListTypeName || ScriptExpressions.IsConcurrentDictionary(table)) ? CaseSensitiveComparer : Comparer;
 
     // What kind of value a key is, for whether two keys compare: a primitive's type, or an object.
     private static int KeyKind(PsValue key) => key is PsPrimitive primitive ? (int)primitive.Type : -1;

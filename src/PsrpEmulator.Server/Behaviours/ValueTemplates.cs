@@ -335,6 +335,7 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             (property.Equals("Keys", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Key), ["System.Collections.Hashtable+KeyCollection", "System.Object"])
              : property.Equals("Values", StringComparison.OrdinalIgnoreCase) ? PsObjects.List(table.Entries.Select(e => e.Value), ["System.Collections.Hashtable+ValueCollection", "System.Object"])
              : ValueProperties.IsHashtable(table) ? HashtableProperty(property, ScriptExpressions.IsSynchronizedWrapper(table))
+             : property.Equals("IsEmpty", StringComparison.OrdinalIgnoreCase) && ScriptExpressions.IsConcurrentDictionary(table) ? PsPrimitive.Boolean(table.Entries.Count == 0)
              : PsNil.Instance),
         PsObject { CollectionKind: PsCollectionKind.None } plain when plain[property] is null && property.Equals("PSObject", StringComparison.OrdinalIgnoreCase) => PSObjectView(plain),
         PsObject record when record[property] is null && property.Equals("CategoryInfo", StringComparison.OrdinalIgnoreCase) && ScriptedError.IsErrorRecord(record) => CategoryInfo(record),

@@ -55,6 +55,13 @@ public class ScriptIdiomTests
         "3|True|SyncArrayList|True|5|2|System.Collections.Stack+SyncStack")]
     [TestCase(@"try { [hashtable]::Synchronized($null) } catch { ""$_"" }; try { [hashtable]::Synchronized('x') } catch { $_.FullyQualifiedErrorId }; try { [System.Collections.ArrayList]::Synchronized('x') } catch { $_.FullyQualifiedErrorId }",
         "Exception calling \"Synchronized\" with \"1\" argument(s): \"Value cannot be null.\r\nParameter name: table\"|MethodArgumentConversionInvalidCastArgument|MethodCountCouldNotFindBest")]
+    // ConcurrentDictionary[K,V] (runspace scripts' other shared table): TryAdd, TryGetValue and TryRemove with [ref],
+    // GetOrAdd, AddOrUpdate with a script block as the factory, TryUpdate, IsEmpty, ToArray; keys with case; Add is
+    // IDictionary's explicit member, which 5.1 does not call (pwsh 7.6.9 side by side, but for Add).
+    [TestCase(@"$d = [System.Collections.Concurrent.ConcurrentDictionary[string,int]]::new(); $d.IsEmpty; $d.TryAdd('a', 1); $d.TryAdd('a', 2); $d['a']; $d.IsEmpty; $v = 0; $d.TryGetValue('a', [ref]$v); $v; $d.TryRemove('a', [ref]$v); $v; $d.Count; $d.TryRemove('a', [ref]$v); $v",
+        "True|True|False|1|False|True|1|True|1|0|False|0")]
+    [TestCase(@"$d = [System.Collections.Concurrent.ConcurrentDictionary[string,int]]::new(); $d.GetOrAdd('k', 3); $d.GetOrAdd('k', 4); $d.AddOrUpdate('k', 1, { param($k, $old) $old + 10 }); $d.AddOrUpdate('n', 1, { param($k, $old) $old + 10 }); $d.GetOrAdd('zz', { param($k) $k.Length * 7 }); $d.TryUpdate('k', 20, 13); $d['k']; $d.ContainsKey('K'); $d.TryAdd($null, 9); $d[''];  $d.ToArray().GetType().Name; $d.GetType().Name; try { $d.Add('b', 2) } catch { $_.FullyQualifiedErrorId }",
+        "3|3|13|1|14|True|20|False|True|9|KeyValuePair`2[]|ConcurrentDictionary`2|MethodNotFound")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
