@@ -90,12 +90,12 @@ internal static partial class ScriptExpressions
     /// <summary>A type the emulator converts to and tests for: its full .NET name.</summary>
     internal sealed record KnownType(string FullName, string? ElementType = null)
     {
-        public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary && FullName is not (GenericQueueTypeName or GenericStackTypeName) || FullName == "System.Object[]";
+        public bool IsArray => ElementType is not null && !IsGenericList && !IsGenericDictionary && !IsGenericQueueOrStack(FullName) || FullName == "System.Object[]";
 
         /// <summary>The name <see cref="ResolveType"/> reads back as this type: a generic one's with its arguments in brackets (<c>System.Collections.Generic.List[System.String]</c>), where its full name has the arity only.</summary>
         public string ScriptName => TypeArguments is { } typeArguments && FullName.IndexOf('`', StringComparison.Ordinal) is var arity and > 0
             ? $"{FullName[..arity]}[{string.Join(',', typeArguments)}]"
-            : (IsGenericList || IsGenericDictionary || FullName is GenericQueueTypeName or GenericStackTypeName) && FullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
+            : (IsGenericList || IsGenericDictionary || IsGenericQueueOrStack(FullName)) && FullName.IndexOf('`', StringComparison.Ordinal) is var tick and > 0
             ? $"{FullName[..tick]}[{(IsGenericDictionary ? KeyType + "," : string.Empty)}{ElementType}]"
             : FullName;
 
@@ -111,8 +111,8 @@ internal static partial class ScriptExpressions
         /// <summary>Queue or Stack for System.Collections.Queue/Stack and their generic forms (items in enumeration order: a queue's front, a stack's top first); None for another type.</summary>
         public PsCollectionKind QueueOrStack => FullName switch
         {
-            QueueTypeName or GenericQueueTypeName => PsCollectionKind.Queue,
-            StackTypeName or GenericStackTypeName => PsCollectionKind.Stack,
+            QueueTypeName or GenericQueueTypeName or ConcurrentQueueTypeName => PsCollectionKind.Queue,
+            StackTypeName or GenericStackTypeName or ConcurrentStackTypeName or ConcurrentBagTypeName => PsCollectionKind.Stack,
             _ => PsCollectionKind.None,
         };
 
@@ -136,7 +136,7 @@ internal static partial class ScriptExpressions
         /// <summary>The type names an object of this type carries (a generic list's as Windows PowerShell 5.1 writes them).</summary>
         public IReadOnlyList<string> ObjectTypeNames => TypeArguments is { } typeArguments
             ? [$"{FullName}[{string.Join(',', typeArguments.Select(QualifiedTypeArgument))}]", "System.Object"]
-            : IsGenericList || (ElementType is not null && FullName is GenericQueueTypeName or GenericStackTypeName)
+            : IsGenericList || (ElementType is not null && IsGenericQueueOrStack(FullName))
             ? [$"{FullName}[{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
             : IsGenericDictionary
             ? [$"{FullName}[{QualifiedTypeArgument(KeyType!)},{QualifiedTypeArgument(ElementType!)}]", "System.Object"]
@@ -548,6 +548,18 @@ internal static partial class ScriptExpressions
     internal const string StackTypeName = "System.Collections.Stack";
     internal const string GenericQueueTypeName = "System.Collections.Generic.Queue`1";
     internal const string GenericStackTypeName = "System.Collections.Generic.Stack`1";
+    internal const string ConcurrentQueueTypeName = "System.Collections.Concurrent.ConcurrentQueue`1";
+    internal const string ConcurrentStackTypeName = "System.Collections.Concurrent.ConcurrentStack`1";
+    internal const string ConcurrentBagTypeName = "System.Collections.Concurrent.ConcurrentBag`1";
+
+    /// <summary>Queue[T], Stack[T] and the concurrent ones (a ConcurrentBag is a stack to one thread: last in, first out).</summary>
+    internal static bool IsGenericQueueOrStack(string fullName) =>
+        fullName is GenericQueueTypeName or GenericStackTypeName or ConcurrentQueueTypeName or ConcurrentStackTypeName or ConcurrentBagTypeName;
+
+    /// <summary>Whether the collection is a ConcurrentQueue[T], ConcurrentStack[T] or ConcurrentBag[T] the script made.</summary>
+    internal static bool IsConcurrentQueueOrStack(PsObject collection) =>
+        collection.TypeNames is [var first, ..] && (first.StartsWith(ConcurrentQueueTypeName + "[[", StringComparison.Ordinal) ||
+                                                    first.StartsWith(ConcurrentStackTypeName + "[[", StringComparison.Ordinal) || first.StartsWith(ConcurrentBagTypeName + "[[", StringComparison.Ordinal));
 
     /// <summary>A Dictionary[K,V] (or SortedDictionary) the script made: K and V; null for another table.</summary>
     internal static (KnownType Key, KnownType Value)? GenericDictionaryTypes(PsObject table) =>
@@ -583,7 +595,7 @@ internal static partial class ScriptExpressions
         if (name.StartsWith("Microsoft.Management.Infrastructure.", StringComparison.Ordinal)) return "Microsoft.Management.Infrastructure, Version=1.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35";
         if (name == HashSetTypeName) return "System.Core" + Framework;
         if (name.StartsWith("System.Xml.", StringComparison.Ordinal)) return "System.Xml" + Framework;
-        if (name is GenericQueueTypeName or GenericStackTypeName or "System.Collections.Generic.SortedDictionary`2" or "System.Collections.Generic.LinkedList`1" or SortedSetTypeName or
+        if (name is GenericQueueTypeName or GenericStackTypeName or ConcurrentBagTypeName or "System.Collections.Generic.SortedDictionary`2" or "System.Collections.Generic.LinkedList`1" or SortedSetTypeName or
                 UriTypeName or "System.Diagnostics.Process" or "System.Diagnostics.Stopwatch" ||
             name.StartsWith("System.Text.RegularExpressions.", StringComparison.Ordinal) || name.StartsWith("System.Net.", StringComparison.Ordinal) ||
             name.StartsWith("System.Collections.Specialized.", StringComparison.Ordinal)) return "System" + Framework;
@@ -640,9 +652,16 @@ internal static partial class ScriptExpressions
         var generic = name[..open].Trim();
         if (generic.StartsWith("System.", StringComparison.OrdinalIgnoreCase)) generic = generic["System.".Length..];
         if (generic.StartsWith("Collections.Generic.", StringComparison.OrdinalIgnoreCase)) generic = generic["Collections.Generic.".Length..];
-        // ConcurrentDictionary[K,V] by its full name (System.Collections.Concurrent is not among PowerShell's default namespaces).
-        if (generic.Equals("Collections.Concurrent.ConcurrentDictionary", StringComparison.OrdinalIgnoreCase)) generic = "ConcurrentDictionary";
-        else if (generic.Equals("ConcurrentDictionary", StringComparison.OrdinalIgnoreCase)) return null;
+        // The concurrent collections by their full names (System.Collections.Concurrent is not among PowerShell's default namespaces).
+        if (generic.StartsWith("Collections.Concurrent.Concurrent", StringComparison.OrdinalIgnoreCase)) generic = generic["Collections.Concurrent.".Length..];
+        else if (generic.StartsWith("Concurrent", StringComparison.OrdinalIgnoreCase)) return null;
+        if (generic.ToUpperInvariant() is "CONCURRENTQUEUE" or "CONCURRENTSTACK" or "CONCURRENTBAG")
+        {
+            return ElementTypeOf(name[(open + 1)..^1]) is { } concurrentItem
+                ? new KnownType(generic.ToUpperInvariant() switch { "CONCURRENTQUEUE" => ConcurrentQueueTypeName, "CONCURRENTSTACK" => ConcurrentStackTypeName, _ => ConcurrentBagTypeName }, concurrentItem.ScriptName)
+                : null;
+        }
+
         if (generic.ToUpperInvariant() is "DICTIONARY" or "SORTEDDICTIONARY" or "CONCURRENTDICTIONARY")
         {
             // Dictionary[string,int], Dictionary[[string],[int]]: K and V, types the emulator knows.

@@ -903,8 +903,9 @@ internal static partial class ScriptExpressions
     // A list's methods: an ArrayList's change it in place (Add gives the new item's index); an array is of a fixed size.
     // A Queue's (Enqueue, Dequeue, Peek) or Stack's (Push, Pop, Peek) methods and both's Contains, Clear, ToArray, Clone;
     // an empty one's Dequeue, Pop or Peek is .NET's InvalidOperationException. Items are in enumeration order (front or top first).
-    private static PsValue? QueueStackMethod(PsObject collection, string name, IReadOnlyList<PsValue> arguments)
+    private static PsValue? QueueStackMethod(PsObject collection, string name, IReadOnlyList<PsValue> arguments, bool concurrentChecked = false)
     {
+        if (!concurrentChecked && IsConcurrentQueueOrStack(collection) && ConcurrentQueueOrStackMethod(collection, name, arguments) is { } concurrent) return concurrent;
         var items = collection.Items;
         var queue = collection.CollectionKind == PsCollectionKind.Queue;
         var element = collection.TypeNames is [var first, ..] && first.Contains("`1[[", StringComparison.Ordinal) && GenericTypeArguments(first) is [var argument]
@@ -937,6 +938,37 @@ internal static partial class ScriptExpressions
                 var copy = new PsObject(collection.TypeNames) { CollectionKind = collection.CollectionKind };
                 copy.Items.AddRange(items);
                 return copy;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// ConcurrentQueue[T]'s, ConcurrentStack[T]'s and ConcurrentBag[T]'s own methods in .NET Framework 4.8: a bag's Add and a
+    /// stack's PushRange put items on top, ToArray is T[]; Dequeue, Pop and Peek are not theirs (their Try methods, with
+    /// [ref], are the script's steps'), nor is a queue's or a bag's Clear (.NET Core's), so those are MethodNotFound. Null
+    /// for the methods they share with Queue[T] and Stack[T] (Enqueue, Push, Count...).
+    /// </summary>
+    private static PsValue? ConcurrentQueueOrStackMethod(PsObject collection, string name, IReadOnlyList<PsValue> arguments)
+    {
+        var typeName = collection.TypeNames![0];
+        var bag = typeName.StartsWith(ConcurrentBagTypeName, StringComparison.Ordinal);
+        var queue = collection.CollectionKind == PsCollectionKind.Queue;
+        var element = GenericTypeArguments(typeName) is [var argument] ? ResolveType(argument) : null;
+        switch (name.ToUpperInvariant(), arguments.Count)
+        {
+            case ("DEQUEUE" or "POP" or "PEEK", _):
+            case ("CLEAR", _) when queue || bag:
+            case ("PUSH", _) when bag:
+            case ("ADD", _) when !bag:
+                throw new ScriptExpressionException(ScriptedError.MethodNotFound(name, typeName));
+            case ("ADD", 1):
+                return QueueStackMethod(collection, "Push", arguments, concurrentChecked: true);
+            case ("PUSHRANGE", 1) when !queue && !bag:
+                foreach (var item in Enumerate(arguments[0])) QueueStackMethod(collection, "Push", [item], concurrentChecked: true);
+                return PsNil.Instance;
+            case ("TOARRAY", 0):
+                return PsObjects.List([.. collection.Items], element is null ? ListValueTemplate.ArrayTypeNames : [element.FullName + "[]", "System.Array", "System.Object"]);
             default:
                 return null;
         }

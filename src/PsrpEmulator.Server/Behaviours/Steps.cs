@@ -3794,6 +3794,21 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 continue;
             }
 
+            // A concurrent queue's, stack's or bag's TryDequeue, TryPop, TryTake and TryPeek([ref]$v): the item into the
+            // variable (T's default when empty) and whether there was one.
+            if (step.IsMethod && value is PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } queued && ScriptExpressions.IsConcurrentQueueOrStack(queued) &&
+                step.Text.ToUpperInvariant() is var tryMethod && ConcurrentTakes(queued, tryMethod) is { } removes &&
+                RefArgument().Match(step.Arguments!.Trim()) is { Success: true } taken)
+            {
+                var target = OutReference(taken.Groups["var"].Value);
+                var element = ScriptExpressions.GenericTypeArguments(queued.TypeNames![0]) is [var elementName] ? ScriptExpressions.ResolveType(elementName) : null;
+                var any = queued.Items.Count > 0;
+                VariableReferences.TryWrite(target, "Value", any ? queued.Items[0] : element is null ? PsNil.Instance : ScriptExpressions.DefaultValue(element));
+                if (any && removes) queued.Items.RemoveAt(0);
+                value = PsPrimitive.Boolean(any);
+                continue;
+            }
+
             // A ConcurrentDictionary's TryRemove(key, [ref]$v) and the methods that call a script block as their factory.
             if (step.IsMethod && value is PsObject { CollectionKind: PsCollectionKind.Dictionary } concurrent && ScriptExpressions.IsConcurrentDictionary(concurrent) &&
                 await ConcurrentDictionaryStepAsync(concurrent, step, to, blockNesting) is { } concurrentResult)
@@ -4391,6 +4406,16 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     "Value cannot be null.\r\nParameter name: key", typeof(ArgumentNullException)));
             }
         }
+    }
+
+    // A concurrent queue's, stack's or bag's Try method: whether it takes the item (TryDequeue, TryPop, TryTake) or only
+    // reads it (TryPeek); null for another name, or one the collection has not (a queue's TryPop).
+    private static bool? ConcurrentTakes(PsObject collection, string method)
+    {
+        var typeName = collection.TypeNames![0];
+        var kind = typeName.StartsWith(ScriptExpressions.ConcurrentQueueTypeName, StringComparison.Ordinal) ? "TRYDEQUEUE"
+            : typeName.StartsWith(ScriptExpressions.ConcurrentStackTypeName, StringComparison.Ordinal) ? "TRYPOP" : "TRYTAKE";
+        return method == kind ? true : method == "TRYPEEK" ? false : null;
     }
 
     // Whether reading the steps from the value may run a script: the value, or an object its plain member steps lead to

@@ -315,9 +315,11 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
             set.Items.Count == 0 ? ScriptExpressions.ElementDefault(set) : property.Equals("Min", StringComparison.OrdinalIgnoreCase) ? set.Items[0] : set.Items[^1],
         // Length is an array's own: an ArrayList (a deserialized array too) or a List has Count only, so its Length
         // enumerates the items' (("x", "yz") as an ArrayList gives 1 and 2).
-        // A queue's or stack's IsSynchronized: whether it is a Synchronized method's wrapper.
+        // A queue's or stack's IsSynchronized: whether it is a Synchronized method's wrapper; a concurrent one's IsEmpty.
         PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } queue when queue[property] is null && property.Equals("IsSynchronized", StringComparison.OrdinalIgnoreCase) =>
             PsPrimitive.Boolean(ScriptExpressions.IsSynchronizedWrapper(queue)),
+        PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } concurrent when concurrent[property] is null && property.Equals("IsEmpty", StringComparison.OrdinalIgnoreCase) &&
+            ScriptExpressions.IsConcurrentQueueOrStack(concurrent) => PsPrimitive.Boolean(concurrent.Items.Count == 0),
         PsObject { CollectionKind: PsCollectionKind.List or PsCollectionKind.Enumerable or PsCollectionKind.Queue or PsCollectionKind.Stack } sized when sized[property] is null &&
             (property.Equals("Count", StringComparison.OrdinalIgnoreCase) ||
              (property.Equals("Length", StringComparison.OrdinalIgnoreCase) && !ScriptExpressions.IsListNoArray(sized))) => Integer(sized.Items.Count),

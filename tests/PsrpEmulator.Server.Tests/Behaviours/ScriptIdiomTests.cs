@@ -62,6 +62,12 @@ public class ScriptIdiomTests
         "True|True|False|1|False|True|1|True|1|0|False|0")]
     [TestCase(@"$d = [System.Collections.Concurrent.ConcurrentDictionary[string,int]]::new(); $d.GetOrAdd('k', 3); $d.GetOrAdd('k', 4); $d.AddOrUpdate('k', 1, { param($k, $old) $old + 10 }); $d.AddOrUpdate('n', 1, { param($k, $old) $old + 10 }); $d.GetOrAdd('zz', { param($k) $k.Length * 7 }); $d.TryUpdate('k', 20, 13); $d['k']; $d.ContainsKey('K'); $d.TryAdd($null, 9); $d[''];  $d.ToArray().GetType().Name; $d.GetType().Name; try { $d.Add('b', 2) } catch { $_.FullyQualifiedErrorId }",
         "3|3|13|1|14|True|20|False|True|9|KeyValuePair`2[]|ConcurrentDictionary`2|MethodNotFound")]
+    // ConcurrentQueue[T], ConcurrentStack[T], ConcurrentBag[T]: Enqueue, Push, PushRange, Add, the Try methods with [ref]
+    // (T's default when empty), IsEmpty, ToArray's T[]; Dequeue and a queue's Clear are not .NET Framework 4.8's (pwsh 7.6.9 side by side, but for Clear).
+    [TestCase(@"$q = [System.Collections.Concurrent.ConcurrentQueue[string]]::new(); $q.Enqueue('x'); $q.Enqueue('y'); $q.IsEmpty; $o = $null; $q.TryPeek([ref]$o); $o; $q.TryDequeue([ref]$o); $o; $q.TryDequeue([ref]$o); $o; $q.TryDequeue([ref]$o); $null -eq $o; $q.IsEmpty; try { $q.Dequeue() } catch { $_.FullyQualifiedErrorId }; try { $q.Clear() } catch { $_.FullyQualifiedErrorId }",
+        "False|True|x|True|x|True|y|False|True|True|MethodNotFound|MethodNotFound")]
+    [TestCase(@"$s = New-Object 'System.Collections.Concurrent.ConcurrentStack[int]'; $s.Push(1); $s.PushRange([int[]](2, 3)); $s.ToArray() -join ','; $v = 0; $s.TryPop([ref]$v); $v; $s.Count; $s.GetType().Name; $b = [System.Collections.Concurrent.ConcurrentBag[int]]::new(); $b.Add(1); $b.Add(2); $t = 0; $b.TryTake([ref]$t); $t; $b.ToArray().GetType().Name; $b.TryTake([ref]$t); $b.TryTake([ref]$t); $t",
+        "3,2,1|True|3|2|ConcurrentStack`1|True|2|Int32[]|True|False|0")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
