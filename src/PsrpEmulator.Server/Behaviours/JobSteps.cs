@@ -155,7 +155,7 @@ internal sealed partial class StartJobStep(TextTemplate command, TextTemplate? n
         _ = RunJobAsync(job, jobContext, text, time, stop);
     }
 
-    private static async Task RunJobAsync(BackgroundJob job, RunContext context, string text, TimeProvider time, CancellationTokenSource stop)
+    internal static async Task RunJobAsync(BackgroundJob job, RunContext context, string text, TimeProvider time, CancellationTokenSource stop)
     {
         PipelineOutcome outcome;
         try

@@ -347,6 +347,8 @@ internal static partial class ScriptExpressions
         Add("System.Void", "void");
         Add("System.Math");
         Add(TupleTypeName);
+        Add(RunContext.PowerShellTypeName, "powershell");
+        Add(RunContext.RunspaceFactoryTypeName, "runspacefactory");
         Add("System.Environment");
         Add("System.IntPtr");
         Add(RunContext.ConsoleTypeName);
@@ -784,6 +786,7 @@ internal static partial class ScriptExpressions
             ("System.Int32" or "System.Int64" or "System.Double" or "System.DateTime" or IPAddressTypeName or "System.Version" or "System.Boolean", "TRYPARSE") or
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF" or "CREATEINSTANCE") or (TupleTypeName, "CREATE") or
             ("System.Collections.Hashtable" or "System.Collections.ArrayList" or QueueTypeName or StackTypeName, "SYNCHRONIZED") or
+            (RunContext.PowerShellTypeName, "CREATE") or (RunContext.RunspaceFactoryTypeName, "CREATERUNSPACEPOOL" or "CREATERUNSPACE") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or SortedListTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
             (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||

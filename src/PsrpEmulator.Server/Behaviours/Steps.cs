@@ -3481,6 +3481,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
+            if (type.FullName is PowerShellTypeName or RunspaceFactoryTypeName && PowerShellApiStaticMember(type.FullName, member, arguments) is { } created) return created;
             if (type.FullName == EventLogTypeName && EventLogStaticMember(member, arguments) is { } logged) return logged;
             if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)
             {
@@ -4043,6 +4044,13 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 if (value is PsObject watched && StopwatchMethod(watched, step.Text, arguments) is { } timed)
                 {
                     value = timed;
+                    continue;
+                }
+
+                if (value is PsObject { TypeNames: [PowerShellTypeName or PSCommandTypeName or RunspacePoolTypeName or LocalRunspaceTypeName or SessionStateProxyTypeName, ..] } api &&
+                    await PowerShellApiMethodAsync(api, step.Text, arguments, to, blockNesting) is { } apiResult)
+                {
+                    value = apiResult;
                     continue;
                 }
 

@@ -1,0 +1,351 @@
+using System.Runtime.CompilerServices;
+using PsrpEmulator.Protocol.Clixml;
+using PsrpEmulator.Protocol.Psrp;
+
+namespace PsrpEmulator.Server.Behaviours;
+
+/// <summary>
+/// The in-process PowerShell API, as Windows PowerShell 5.1 scripts run work side by side with it
+/// (<c>$ps = [powershell]::Create(); [void]$ps.AddScript({ param($n) ... }).AddArgument(5); $h = $ps.BeginInvoke(); $ps.EndInvoke($h)</c>,
+/// a <c>[runspacefactory]::CreateRunspacePool(1, 4)</c>, a <c>[hashtable]::Synchronized(@{})</c> passed to each):
+/// <list type="bullet">
+/// <item>AddScript (dot-sourced into the runspace's global scope, or its own scope with useLocalScope), AddCommand,
+/// AddArgument, AddParameter, AddParameters; the commands make one pipeline.</item>
+/// <item>Invoke runs it and gives its output; BeginInvoke runs it to its end at once (the emulator runs it then, on the
+/// session's clock, so the handle is IsCompleted when a script first looks) and EndInvoke gives the output.</item>
+/// <item>It runs in a runspace of its own: fresh variables (a Runspace's kept from one invocation to the next, with what
+/// its SessionStateProxy.SetVariable set), the arguments passed as the objects themselves, so a synchronized table or an
+/// object passed in is the caller's.</item>
+/// <item>Its errors go to Streams.Error (HadErrors), its warnings, verbose, debug and information records to their
+/// streams, not to the caller's; a terminating error is InvocationStateInfo's Reason, State Failed, and Invoke's
+/// MethodInvocationException.</item>
+/// </list>
+/// Not emulated: runs side by side in time (each BeginInvoke completes before the next statement), InitialSessionState,
+/// Stop of a running pipeline, AddStatement, Commands but for its Clear().
+/// </summary>
+internal sealed partial class RunContext
+{
+    internal const string PowerShellTypeName = "System.Management.Automation.PowerShell";
+    internal const string RunspaceFactoryTypeName = "System.Management.Automation.Runspaces.RunspaceFactory";
+    private const string RunspacePoolTypeName = "System.Management.Automation.Runspaces.RunspacePool";
+    private const string LocalRunspaceTypeName = "System.Management.Automation.Runspaces.LocalRunspace";
+    private const string AsyncResultTypeName = "System.Management.Automation.PowerShellAsyncResult";
+    private const string SessionStateProxyTypeName = "System.Management.Automation.Runspaces.SessionStateProxy";
+    private const string OutputCollectionTypeName = "System.Management.Automation.PSDataCollection`1[[System.Management.Automation.PSObject, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]";
+    private const string ArgumentVariablePrefix = "PsrpEmulatorPowerShellArgument";
+    private const string PSCommandTypeName = "System.Management.Automation.PSCommand";
+
+    // A command of the pipeline: a script (run dot-sourced unless in a local scope) or a command's name, with its arguments
+    // (a name for a parameter, null for a positional argument).
+    private sealed record PowerShellCommand(string Text, bool IsScript, bool LocalScope, List<(string? Name, PsValue Value)> Arguments);
+
+    private static readonly ConditionalWeakTable<PsObject, List<PowerShellCommand>> PowerShellCommands = [];
+
+    // A Runspace's (and its SessionStateProxy's) session state, kept from one invocation to the next.
+    private static readonly ConditionalWeakTable<PsObject, PipelineVariables> RunspaceVariables = [];
+
+    // What an invocation begun with BeginInvoke wrote: its handle's output, and the error that ended it.
+    private sealed record BegunInvocation(PsObject Output, PsObject? Failure);
+
+    private static readonly ConditionalWeakTable<PsObject, BegunInvocation> BegunOutputs = [];
+
+    /// <summary>[powershell]::Create() and [runspacefactory]'s CreateRunspacePool and CreateRunspace; null for another member.</summary>
+    private PsValue? PowerShellApiStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments) => (typeName, member.ToUpperInvariant(), arguments?.Count ?? -1) switch
+    {
+        (PowerShellTypeName, "CREATE", 0) => NewPowerShell(),
+        (RunspaceFactoryTypeName, "CREATERUNSPACEPOOL", >= 0 and <= 4) => NewRunspacePool(arguments!),
+        (RunspaceFactoryTypeName, "CREATERUNSPACE", >= 0 and <= 2) => NewRunspace(),
+        _ => null,
+    };
+
+    private static PsObject NewPowerShell()
+    {
+        var commands = new List<PowerShellCommand>();
+        var commandsObject = new PsObject([PSCommandTypeName, "System.Object"]) { ToStringValue = PSCommandTypeName };
+        var shell = new PsObject([PowerShellTypeName, "System.Object"]) { ToStringValue = PowerShellTypeName }
+            .With("Commands", commandsObject)
+            .With("Streams", NewStreams())
+            .With("InstanceId", PsPrimitive.Guid(Guid.NewGuid()))
+            .With("InvocationStateInfo", InvocationStateInfo("NotStarted", null))
+            .With("IsNested", false)
+            .With("HadErrors", false)
+            .With("Runspace", PsNil.Instance)
+            .With("RunspacePool", PsNil.Instance)
+            .With("IsRunspaceOwner", false)
+            .With("HistoryString", PsNil.Instance);
+        PowerShellCommands.Add(shell, commands);
+        PowerShellCommands.Add(commandsObject, commands);
+        return shell;
+    }
+
+    private static PsObject NewStreams()
+    {
+        var streams = new PsObject(["System.Management.Automation.PSDataStreams", "System.Object"]) { ToStringValue = "System.Management.Automation.PSDataStreams" };
+        foreach (var (name, record) in new[] { ("Error", "ErrorRecord"), ("Progress", "ProgressRecord"), ("Verbose", "VerboseRecord"), ("Debug", "DebugRecord"), ("Warning", "WarningRecord"), ("Information", "InformationRecord") })
+        {
+            streams.With(name, PsObjects.List([], [$"System.Management.Automation.PSDataCollection`1[[System.Management.Automation.{record}, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]));
+        }
+
+        return streams;
+    }
+
+    private static PsObject InvocationStateInfo(string state, PsValue? reason) =>
+        new PsObject(["System.Management.Automation.PSInvocationStateInfo", "System.Object"]) { ToStringValue = "System.Management.Automation.PSInvocationStateInfo" }
+            .With("State", state).With("Reason", reason ?? PsNil.Instance);
+
+    // A pool of (min, max) runspaces; the emulator runs each invocation in a runspace of its own whatever the pool.
+    private static PsObject NewRunspacePool(IReadOnlyList<PsValue> arguments)
+    {
+        var max = arguments.Count >= 2 && ScriptExpressions.AsNumberOrNull(arguments[1]) is { } given ? (int)given : 1;
+        var min = arguments.Count >= 1 && ScriptExpressions.AsNumberOrNull(arguments[0]) is { } least ? (int)least : 1;
+        if (arguments.Count >= 2 && (min < 1 || max < min))
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation("CreateRunspacePool", arguments.Count,
+                max < min ? "The maximum pool size cannot be less than 1 or the minimum pool size." : "The minimum pool size cannot be less than 1.\r\nParameter name: minRunspaces", typeof(ArgumentException)));
+        }
+
+        return new PsObject([RunspacePoolTypeName, "System.Object"]) { ToStringValue = RunspacePoolTypeName }
+            .With("InstanceId", PsPrimitive.Guid(Guid.NewGuid()))
+            .With("IsDisposed", false)
+            .With("RunspacePoolStateInfo", StateInfo("System.Management.Automation.Runspaces.RunspacePoolStateInfo", "BeforeOpen"))
+            .With("ApartmentState", "Unknown")
+            .With("ThreadOptions", "Default")
+            .With("CleanupInterval", PsPrimitive.Duration(TimeSpan.FromMinutes(15)))
+            .With("MinRunspaces", min)
+            .With("MaxRunspaces", max);
+    }
+
+    private PsObject NewRunspace()
+    {
+        var runspace = new PsObject([LocalRunspaceTypeName, "System.Management.Automation.Runspaces.RunspaceBase", "System.Management.Automation.Runspaces.Runspace", "System.Object"])
+            { ToStringValue = "System.Management.Automation.Runspaces.LocalRunspace" };
+        var proxy = new PsObject([SessionStateProxyTypeName, "System.Object"]) { ToStringValue = SessionStateProxyTypeName };
+        var variables = new PipelineVariables(new RunspaceState(time), host);
+        RunspaceVariables.Add(runspace, variables);
+        RunspaceVariables.Add(proxy, variables);
+        return runspace
+            .With("InstanceId", PsPrimitive.Guid(Guid.NewGuid()))
+            .With("RunspaceStateInfo", StateInfo("System.Management.Automation.Runspaces.RunspaceStateInfo", "BeforeOpen"))
+            .With("RunspaceAvailability", "None")
+            .With("ApartmentState", "Unknown")
+            .With("ThreadOptions", "Default")
+            .With("SessionStateProxy", proxy);
+    }
+
+    private static PsObject StateInfo(string typeName, string state) =>
+        new PsObject([typeName, "System.Object"]) { ToStringValue = state }.With("State", state).With("Reason", PsNil.Instance);
+
+    /// <summary>
+    /// A method of a PowerShell instance, runspace pool, runspace or SessionStateProxy this class made; null for another
+    /// object or method.
+    /// </summary>
+    private async ValueTask<PsValue?> PowerShellApiMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        var method = name.ToUpperInvariant();
+        switch (target.TypeNames)
+        {
+            case [PowerShellTypeName, ..] when PowerShellCommands.TryGetValue(target, out var commands):
+                return await PowerShellMethodAsync(target, commands, name, method, arguments, to, blockNesting);
+            case [PSCommandTypeName, ..] when PowerShellCommands.TryGetValue(target, out var listed) && method == "CLEAR" && arguments.Count == 0:
+                // $ps.Commands.Clear(): the instance is ready for other commands (in the same runspace).
+                listed.Clear();
+                return PsNil.Instance;
+            case [RunspacePoolTypeName, ..]:
+                return (method, arguments.Count) switch
+                {
+                    ("OPEN", 0) => Opened(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Opened"),
+                    ("CLOSE" or "DISPOSE", 0) => Opened(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Closed"),
+                    ("GETMAXRUNSPACES", 0) => target["MaxRunspaces"],
+                    ("GETMINRUNSPACES", 0) => target["MinRunspaces"],
+                    ("GETAVAILABLERUNSPACES", 0) => target["MaxRunspaces"],
+                    ("SETMAXRUNSPACES", 1) => SetPoolSize(target, "MaxRunspaces", arguments[0], least: ((PsPrimitive)target["MinRunspaces"]!).Value is int min ? min : 1),
+                    ("SETMINRUNSPACES", 1) => SetPoolSize(target, "MinRunspaces", arguments[0], least: 1),
+                    _ => null,
+                };
+            case [LocalRunspaceTypeName, ..]:
+                return (method, arguments.Count) switch
+                {
+                    ("OPEN", 0) => Opened(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Opened"),
+                    ("CLOSE" or "DISPOSE", 0) => Opened(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Closed"),
+                    _ => null,
+                };
+            case [SessionStateProxyTypeName, ..] when RunspaceVariables.TryGetValue(target, out var variables):
+                switch (method, arguments.Count)
+                {
+                    case ("SETVARIABLE", 2):
+                        variables.SetLocal(PipelineVariables.Display(arguments[0]), arguments[1]);
+                        return PsNil.Instance;
+                    case ("GETVARIABLE", 1):
+                        return variables.Get(PipelineVariables.Display(arguments[0])) ?? PsNil.Instance;
+                    default:
+                        return null;
+                }
+
+            default:
+                return null;
+        }
+
+        static PsValue Opened(PsObject target, string property, string typeName, string state)
+        {
+            target.With(property, StateInfo(typeName, state));
+            if (state == "Closed" && target["IsDisposed"] is not null) target.With("IsDisposed", true);
+            return PsNil.Instance;
+        }
+
+        static PsValue SetPoolSize(PsObject pool, string property, PsValue size, int least)
+        {
+            var value = ScriptExpressions.AsNumberOrNull(size) is { } number ? (int)number : 0;
+            if (value < least) return PsPrimitive.Boolean(false);
+            pool.With(property, value);
+            return PsPrimitive.Boolean(true);
+        }
+    }
+
+    private async ValueTask<PsValue?> PowerShellMethodAsync(PsObject shell, List<PowerShellCommand> commands, string name, string method, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    {
+        switch (method, arguments.Count)
+        {
+            case ("ADDSCRIPT", 1 or 2):
+                var script = arguments[0] is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } ? block : PipelineVariables.Display(arguments[0]);
+                var local = arguments.Count == 2 && ScriptExpressions.IsTrue(arguments[1]);
+                commands.Add(new PowerShellCommand(script, IsScript: true, local, []));
+                return shell;
+            case ("ADDCOMMAND", 1 or 2):
+                commands.Add(new PowerShellCommand(PipelineVariables.Display(arguments[0]), IsScript: false, LocalScope: true, []));
+                return shell;
+            case ("ADDARGUMENT", 1):
+                LastCommand(name).Arguments.Add((null, arguments[0]));
+                return shell;
+            case ("ADDPARAMETER", 1 or 2):
+                LastCommand(name).Arguments.Add((PipelineVariables.Display(arguments[0]), arguments.Count == 2 ? arguments[1] : PsPrimitive.Boolean(true)));
+                return shell;
+            case ("ADDPARAMETERS", 1):
+                var last = LastCommand(name);
+                if (arguments[0] is PsObject { CollectionKind: PsCollectionKind.Dictionary } table) last.Arguments.AddRange(table.Entries.Select(e => ((string?)PipelineVariables.Display(e.Key), e.Value)));
+                else last.Arguments.AddRange(ScriptExpressions.Enumerate(arguments[0]).Select(v => ((string?)null, v)));
+                return shell;
+            case ("INVOKE", 0):
+                var (output, failure) = await InvokePowerShellAsync(shell, commands);
+                return failure is null ? output : throw Ended("Invoke", 0, failure);
+            case ("BEGININVOKE", 0):
+                var (begun, begunFailure) = await InvokePowerShellAsync(shell, commands);
+                var handle = new PsObject([AsyncResultTypeName, "System.Object"]) { ToStringValue = AsyncResultTypeName }
+                    .With("IsCompleted", true).With("CompletedSynchronously", false).With("AsyncState", PsNil.Instance)
+                    .With("AsyncWaitHandle", new PsObject(["System.Threading.ManualResetEvent", "System.Threading.EventWaitHandle", "System.Threading.WaitHandle", "System.Object"]) { ToStringValue = "System.Threading.ManualResetEvent" });
+                BegunOutputs.Add(handle, new BegunInvocation(begun, begunFailure));
+                return handle;
+            case ("ENDINVOKE", 1):
+                if (arguments[0] is PsObject begunHandle && BegunOutputs.TryGetValue(begunHandle, out var results)) return results.Failure is null ? results.Output : throw Ended("EndInvoke", 1, results.Failure);
+                throw new ScriptExpressionException(ScriptedError.MethodInvocation("EndInvoke", 1,
+                    IsNullValue(arguments[0]) ? "Value cannot be null.\r\nParameter name: asyncResult" : "Argument passed to this method is not a valid IAsyncResult from BeginInvoke.\r\nParameter name: asyncResult",
+                    typeof(ArgumentException)));
+            case ("STOP" or "DISPOSE", 0):
+                return PsNil.Instance;
+            default:
+                return null;
+        }
+
+        PowerShellCommand LastCommand(string call) => commands.Count > 0 ? commands[^1]
+            : throw new ScriptExpressionException(ScriptedError.MethodInvocation(call, arguments.Count,
+                "A command is required to add a parameter. A command must be added to the PowerShell instance before adding a parameter.", "System.InvalidOperationException"));
+
+        static bool IsNullValue(PsValue value) => value is PsNil;
+
+        // The error that ended the pipeline, as the method's MethodInvocationException.
+        static ScriptExpressionException Ended(string call, int count, PsObject failure) =>
+            new(ScriptedError.MethodInvocation(call, count, PsrpEmulator.Protocol.Psrp.ErrorRecords.Read(failure).Message, "System.Management.Automation.RuntimeException"));
+    }
+
+    /// <summary>
+    /// Runs the instance's commands as one pipeline in a runspace of its own (its Runspace's when one is set) and gives
+    /// its output, and the error that ended it when one did; its other streams go to the instance's Streams.
+    /// </summary>
+    private async ValueTask<(PsObject Output, PsObject? Failure)> InvokePowerShellAsync(PsObject shell, List<PowerShellCommand> commands)
+    {
+        if (commands.Count == 0)
+        {
+            throw new ScriptExpressionException(ScriptedError.MethodInvocation("Invoke", 0, "No commands are specified.", "System.Management.Automation.PSInvalidOperationException"));
+        }
+
+        if (Depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running a PowerShell instance");
+        var variables = shell["Runspace"] is PsObject runspace && RunspaceVariables.TryGetValue(runspace, out var kept) ? kept : new PipelineVariables(new RunspaceState(time), host);
+        var text = new System.Text.StringBuilder();
+        var argumentIndex = 0;
+        foreach (var command in commands)
+        {
+            if (text.Length > 0) text.Append(" | ");
+            text.Append(command.IsScript ? (command.LocalScope ? "& {" : ". {") + command.Text + "}" : command.Text);
+            foreach (var (parameter, value) in command.Arguments)
+            {
+                var variable = ArgumentVariablePrefix + argumentIndex++.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                variables.SetLocal(variable, value);
+                text.Append(parameter is null ? $" ${variable}" : $" -{parameter.TrimStart('-')}:${variable}");
+            }
+        }
+
+        // The output is captured as a job's is (its writes wait when it holds many; they are taken as they come).
+        var capture = new BackgroundJob(0, "PowerShell", text.ToString(), time.GetUtcNow())
+        {
+            SessionEnvironment = host.EnvironmentVariable,
+            SessionAutomaticVariables = variable => variable.Equals("PSSenderInfo", StringComparison.OrdinalIgnoreCase) ? null : host.AutomaticVariable(variable),
+        };
+        capture.FileSystem = host.FileSystem;
+        shell.With("InvocationStateInfo", InvocationStateInfo("Running", null));
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, capture.Stop.Token);
+        var context = new RunContext(capture, time, variables.Stamping(ErrorRecords), new RunScope(new Dictionary<string, string>(), variables), stop.Token, Catalog, Depth + 1);
+        var run = StartJobStep.RunJobAsync(capture, context, text.ToString(), time, stop);
+
+        var output = PsObjects.List([], [OutputCollectionTypeName, "System.Object"]);
+        var streams = (PsObject)shell["Streams"]!;
+        var errors = 0;
+        PsObject? failure = null;
+        var cursor = 0;
+        try
+        {
+            while (true)
+            {
+                var finished = capture.IsFinished;
+                var taken = capture.Take(keep: false, ref cursor, out var version);
+                foreach (var record in taken)
+                {
+                    switch (record)
+                    {
+                        case PipelineOutput { Value: var value }:
+                            output.Items.Add(value);
+                            break;
+                        case ErrorRecordMessage { Record: var error }:
+                            ((PsObject)streams["Error"]!).Items.Add(error);
+                            errors++;
+                            failure = error;
+                            break;
+                        case var other when InformationalRecords.Of(other) is { } informational:
+                            var stream = other switch { WarningRecordMessage => "Warning", VerboseRecordMessage => "Verbose", DebugRecordMessage => "Debug", _ => "Information" };
+                            ((PsObject)streams[stream]!).Items.Add(informational);
+                            break;
+                    }
+
+                    if (output.Items.Count > ScriptExpressions.MaxCollectionItems) throw new ScenarioRuntimeException($"a PowerShell instance's output is limited to {ScriptExpressions.MaxCollectionItems} objects in the emulator");
+                }
+
+                if (finished) break;
+                await capture.WaitForChangeAsync(version, cancellationToken);
+            }
+        }
+        catch
+        {
+            // The caller stopped, or the output outgrew the emulator's limit: the pipeline must not wait on writes nobody takes.
+            await capture.Stop.CancelAsync();
+            throw;
+        }
+
+        await run;
+        var failed = capture.State == JobState.Failed;
+        // The error that ended it is the invocation's Reason, not one of its stream's.
+        if (failed && failure is not null && streams["Error"] is PsObject { Items: [.., var reason] } errorStream && ReferenceEquals(reason, failure)) errorStream.Items.RemoveAt(errorStream.Items.Count - 1);
+        // A pipeline that failed reported its reason last (Finish), which is the error that ended it.
+        // Its Reason is the exception that ended it (the error record's).
+        shell.With("InvocationStateInfo", InvocationStateInfo(failed ? "Failed" : capture.State == JobState.Stopped ? "Stopped" : "Completed", failed ? failure?["Exception"] ?? failure : null));
+        shell.With("HadErrors", errors > 0);
+        return (output, failed ? failure : null);
+    }
+}
