@@ -20,8 +20,10 @@ namespace PsrpEmulator.Server.Behaviours;
 /// streams, not to the caller's; a terminating error is InvocationStateInfo's Reason, State Failed, and Invoke's
 /// MethodInvocationException.</item>
 /// </list>
-/// Not emulated: runs side by side in time (each BeginInvoke completes before the next statement), InitialSessionState,
-/// Stop of a running pipeline, AddStatement, Commands but for its Clear().
+/// <item>An InitialSessionState's variable and function entries (SessionStateVariableEntry, SessionStateFunctionEntry)
+/// start each runspace a pool or CreateRunspace made from it.</item>
+/// Not emulated: runs side by side in time (each BeginInvoke completes before the next statement), the state's other
+/// entries, Stop of a running pipeline, AddStatement, Commands but for its Clear().
 /// </summary>
 internal sealed partial class RunContext
 {
@@ -34,6 +36,23 @@ internal sealed partial class RunContext
     private const string OutputCollectionTypeName = "System.Management.Automation.PSDataCollection`1[[System.Management.Automation.PSObject, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]";
     private const string ArgumentVariablePrefix = "PsrpEmulatorPowerShellArgument";
     private const string PSCommandTypeName = "System.Management.Automation.PSCommand";
+    internal const string InitialSessionStateTypeName = "System.Management.Automation.Runspaces.InitialSessionState";
+    internal const string SessionStateVariableEntryTypeName = "System.Management.Automation.Runspaces.SessionStateVariableEntry";
+    internal const string SessionStateFunctionEntryTypeName = "System.Management.Automation.Runspaces.SessionStateFunctionEntry";
+    private const string EntryCollectionTypeName = "System.Management.Automation.Runspaces.InitialSessionStateEntryCollection`1";
+
+    // An InitialSessionState's entries (variables and functions each runspace made from it starts with), by the state
+    // and by its Variables and Commands collections.
+    private sealed class InitialEntries
+    {
+        public List<(string Name, PsValue Value)> Variables { get; } = [];
+        public List<(string Name, string Definition)> Functions { get; } = [];
+    }
+
+    private static readonly ConditionalWeakTable<PsObject, InitialEntries> InitialStates = [];
+
+    // The runspaces whose session state has its InitialSessionState's entries already (a runspace keeps its state).
+    private static readonly ConditionalWeakTable<PsObject, PsObject> AppliedInitialStates = [];
 
     // A command of the pipeline: a script (run dot-sourced unless in a local scope) or a command's name, with its arguments
     // (a name for a parameter, null for a positional argument).
@@ -53,10 +72,52 @@ internal sealed partial class RunContext
     private PsValue? PowerShellApiStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments) => (typeName, member.ToUpperInvariant(), arguments?.Count ?? -1) switch
     {
         (PowerShellTypeName, "CREATE", 0) => NewPowerShell(),
-        (RunspaceFactoryTypeName, "CREATERUNSPACEPOOL", >= 0 and <= 4) => NewRunspacePool(arguments!),
-        (RunspaceFactoryTypeName, "CREATERUNSPACE", >= 0 and <= 2) => NewRunspace(),
+        (RunspaceFactoryTypeName, "CREATERUNSPACEPOOL", >= 0 and <= 4) => WithInitialState(NewRunspacePool([.. arguments!.Where(a => !IsInitialState(a))]), arguments!),
+        (RunspaceFactoryTypeName, "CREATERUNSPACE", >= 0 and <= 2) => WithInitialState(NewRunspace(), arguments!),
+        (InitialSessionStateTypeName, "CREATEDEFAULT" or "CREATEDEFAULT2" or "CREATE", 0) => NewInitialSessionState(),
+        (SessionStateVariableEntryTypeName, "NEW", 2 or 3 or 4) => NewVariableEntry(arguments!),
+        (SessionStateFunctionEntryTypeName, "NEW", 2 or 3) => NewFunctionEntry(arguments!),
         _ => null,
     };
+
+    private static bool IsInitialState(PsValue value) => value is PsObject { TypeNames: [InitialSessionStateTypeName, ..] };
+
+    // A pool or runspace made from an InitialSessionState starts each invocation with its entries.
+    private static PsObject WithInitialState(PsObject made, IReadOnlyList<PsValue> arguments)
+    {
+        if (arguments.FirstOrDefault(IsInitialState) is PsObject state) made.With("InitialSessionState", state);
+        return made;
+    }
+
+    private static PsObject NewInitialSessionState()
+    {
+        var entries = new InitialEntries();
+        var variables = PsObjects.List([], [EntryCollectionTypeName + "[[" + SessionStateVariableEntryTypeName + ", System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]);
+        var commands = PsObjects.List([], [EntryCollectionTypeName + "[[System.Management.Automation.Runspaces.SessionStateCommandEntry, System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35]]", "System.Object"]);
+        var state = new PsObject([InitialSessionStateTypeName, "System.Object"]) { ToStringValue = InitialSessionStateTypeName }
+            .With("Variables", variables).With("Commands", commands)
+            .With("LanguageMode", "FullLanguage").With("ApartmentState", "Unknown").With("ThreadOptions", "Default").With("UseFullLanguageModeInDebugger", false);
+        InitialStates.Add(state, entries);
+        InitialStates.Add(variables, entries);
+        InitialStates.Add(commands, entries);
+        return state;
+    }
+
+    // SessionStateVariableEntry(name, value, description[, options[, attributes]]).
+    private static PsObject NewVariableEntry(IReadOnlyList<PsValue> arguments) =>
+        new PsObject([SessionStateVariableEntryTypeName, "System.Management.Automation.Runspaces.ConstrainedSessionStateEntry", "System.Management.Automation.Runspaces.InitialSessionStateEntry", "System.Object"])
+            { ToStringValue = SessionStateVariableEntryTypeName }
+            .With("Name", PipelineVariables.Display(arguments[0])).With("Value", arguments[1])
+            .With("Description", arguments.Count > 2 && arguments[2] is not PsNil ? PipelineVariables.Display(arguments[2]) : string.Empty)
+            .With("Options", "None").With("Visibility", "Public");
+
+    // SessionStateFunctionEntry(name, definition[, helpFile]).
+    private static PsObject NewFunctionEntry(IReadOnlyList<PsValue> arguments) =>
+        new PsObject([SessionStateFunctionEntryTypeName, "System.Management.Automation.Runspaces.SessionStateCommandEntry", "System.Management.Automation.Runspaces.ConstrainedSessionStateEntry", "System.Management.Automation.Runspaces.InitialSessionStateEntry", "System.Object"])
+            { ToStringValue = SessionStateFunctionEntryTypeName }
+            .With("Name", PipelineVariables.Display(arguments[0]))
+            .With("Definition", arguments[1] is PsPrimitive { Type: PsPrimitiveType.ScriptBlock, Value: string block } ? block : PipelineVariables.Display(arguments[1]))
+            .With("CommandType", "Function").With("Visibility", "Public");
 
     private static PsObject NewPowerShell()
     {
@@ -135,6 +196,11 @@ internal sealed partial class RunContext
     private static PsObject StateInfo(string typeName, string state) =>
         new PsObject([typeName, "System.Object"]) { ToStringValue = state }.With("State", state).With("Reason", PsNil.Instance);
 
+    /// <summary>Whether an object of this type may be one of this class's (a PowerShell instance, pool, runspace, state...).</summary>
+    private static bool IsPowerShellApiType(string typeName) =>
+        typeName is PowerShellTypeName or PSCommandTypeName or RunspacePoolTypeName or LocalRunspaceTypeName or SessionStateProxyTypeName or InitialSessionStateTypeName ||
+        typeName.StartsWith(EntryCollectionTypeName, StringComparison.Ordinal);
+
     /// <summary>
     /// A method of a PowerShell instance, runspace pool, runspace or SessionStateProxy this class made; null for another
     /// object or method.
@@ -146,6 +212,19 @@ internal sealed partial class RunContext
         {
             case [PowerShellTypeName, ..] when PowerShellCommands.TryGetValue(target, out var commands):
                 return await PowerShellMethodAsync(target, commands, name, method, arguments, to, blockNesting);
+            case [var collection, ..] when collection.StartsWith(EntryCollectionTypeName, StringComparison.Ordinal) && InitialStates.TryGetValue(target, out var entries) && method == "ADD" && arguments.Count == 1:
+                // $iss.Variables.Add($entry), $iss.Commands.Add($functionEntry).
+                foreach (var entry in ScriptExpressions.Enumerate(arguments[0]).OfType<PsObject>())
+                {
+                    target.Items.Add(entry);
+                    if (entry.TypeNames is [SessionStateVariableEntryTypeName, ..]) entries.Variables.Add((PipelineVariables.Display(entry["Name"] ?? PsNil.Instance), entry["Value"] ?? PsNil.Instance));
+                    else if (entry.TypeNames is [SessionStateFunctionEntryTypeName, ..]) entries.Functions.Add((PipelineVariables.Display(entry["Name"] ?? PsNil.Instance), PipelineVariables.Display(entry["Definition"] ?? PsNil.Instance)));
+                }
+
+                return PsNil.Instance;
+            case [InitialSessionStateTypeName, ..] when method == "IMPORTPSMODULE" && arguments.Count == 1:
+                // The in-box modules load by themselves when a command of theirs is first used.
+                return PsNil.Instance;
             case [PSCommandTypeName, ..] when PowerShellCommands.TryGetValue(target, out var listed) && method == "CLEAR" && arguments.Count == 0:
                 // $ps.Commands.Clear(): the instance is ready for other commands (in the same runspace).
                 listed.Clear();
@@ -268,12 +347,23 @@ internal sealed partial class RunContext
         }
 
         if (Depth >= MaxDepth) throw new ScenarioRuntimeException($"behaviours nest deeper than {MaxDepth} levels running a PowerShell instance");
-        var variables = shell["Runspace"] is PsObject runspace && RunspaceVariables.TryGetValue(runspace, out var kept) ? kept : new PipelineVariables(new RunspaceState(time), host);
+        var runspace = shell["Runspace"] as PsObject;
+        var variables = runspace is not null && RunspaceVariables.TryGetValue(runspace, out var kept) ? kept : new PipelineVariables(new RunspaceState(time), host);
         var text = new System.Text.StringBuilder();
+        // An InitialSessionState's variables and functions (its pool's, or its runspace's before its first invocation).
+        if ((runspace ?? shell["RunspacePool"] as PsObject) is { } made && made["InitialSessionState"] is PsObject state && InitialStates.TryGetValue(state, out var initial) &&
+            (runspace is null || !AppliedInitialStates.TryGetValue(runspace, out _)))
+        {
+            foreach (var (name, value) in initial.Variables) variables.SetLocal(name, value);
+            foreach (var (name, definition) in initial.Functions) text.Append("function ").Append(name).Append(" {").Append(definition).Append("}; ");
+            if (runspace is not null) AppliedInitialStates.AddOrUpdate(runspace, state);
+        }
+
+        var prelude = text.Length;
         var argumentIndex = 0;
         foreach (var command in commands)
         {
-            if (text.Length > 0) text.Append(" | ");
+            if (text.Length > prelude) text.Append(" | ");
             text.Append(command.IsScript ? (command.LocalScope ? "& {" : ". {") + command.Text + "}" : command.Text);
             foreach (var (parameter, value) in command.Arguments)
             {

@@ -1283,6 +1283,9 @@ internal sealed partial class RunContext
             case ScriptExpressions.RegexTypeName when constructorArguments.Count is 1 or 2:
                 value = NewObjectConstructed(() => ScriptExpressions.NewRegexOrError(constructorArguments));
                 break;
+            case SessionStateVariableEntryTypeName or SessionStateFunctionEntryTypeName when PowerShellApiStaticMember(type!.FullName, "new", constructorArguments) is { } entry:
+                value = entry;
+                break;
             case not null when type!.TypeArguments is not null:
                 // New-Object 'System.Tuple[int,string]' 5, 'q': its constructor, as ::new.
                 value = NewObjectConstructed(() => ScriptExpressions.StaticMember(type, "new", constructorArguments, time.GetUtcNow()));

@@ -349,6 +349,9 @@ internal static partial class ScriptExpressions
         Add(TupleTypeName);
         Add(RunContext.PowerShellTypeName, "powershell");
         Add(RunContext.RunspaceFactoryTypeName, "runspacefactory");
+        Add(RunContext.InitialSessionStateTypeName, "initialsessionstate");
+        Add(RunContext.SessionStateVariableEntryTypeName);
+        Add(RunContext.SessionStateFunctionEntryTypeName);
         Add("System.Environment");
         Add("System.IntPtr");
         Add(RunContext.ConsoleTypeName);
@@ -787,6 +790,7 @@ internal static partial class ScriptExpressions
             ("System.Array", "SORT" or "REVERSE" or "INDEXOF" or "CREATEINSTANCE") or (TupleTypeName, "CREATE") or
             ("System.Collections.Hashtable" or "System.Collections.ArrayList" or QueueTypeName or StackTypeName, "SYNCHRONIZED") or
             (RunContext.PowerShellTypeName, "CREATE") or (RunContext.RunspaceFactoryTypeName, "CREATERUNSPACEPOOL" or "CREATERUNSPACE") or
+            (RunContext.InitialSessionStateTypeName, "CREATEDEFAULT" or "CREATEDEFAULT2" or "CREATE") or (RunContext.SessionStateVariableEntryTypeName or RunContext.SessionStateFunctionEntryTypeName, "NEW") or
             (ZipFileTypeName, "EXTRACTTODIRECTORY" or "CREATEFROMDIRECTORY") or ("System.Threading.Thread", "SLEEP") or
             ("System.Collections.ArrayList" or "System.Collections.Hashtable" or OrderedDictionaryTypeName or SortedListTypeName or ChoiceDescriptionTypeName or PSCredentialTypeName or NetworkCredentialTypeName, "NEW") or
             (StringComparerTypeName, "ORDINAL" or "ORDINALIGNORECASE" or "INVARIANTCULTURE" or "INVARIANTCULTUREIGNORECASE" or "CURRENTCULTURE" or "CURRENTCULTUREIGNORECASE") ||

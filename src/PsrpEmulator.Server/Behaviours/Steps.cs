@@ -3481,7 +3481,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             }
 
             if (type.FullName == ScriptExpressions.StopwatchTypeName && StopwatchStaticMember(member, arguments) is { } watch) return watch;
-            if (type.FullName is PowerShellTypeName or RunspaceFactoryTypeName && PowerShellApiStaticMember(type.FullName, member, arguments) is { } created) return created;
+            if (type.FullName is PowerShellTypeName or RunspaceFactoryTypeName or InitialSessionStateTypeName or SessionStateVariableEntryTypeName or SessionStateFunctionEntryTypeName &&
+                PowerShellApiStaticMember(type.FullName, member, arguments) is { } created) return created;
             if (type.FullName == EventLogTypeName && EventLogStaticMember(member, arguments) is { } logged) return logged;
             if (type.FullName == FileSystemAccessRuleTypeName && member.Equals("new", StringComparison.OrdinalIgnoreCase) && arguments is not null)
             {
@@ -4047,7 +4048,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                     continue;
                 }
 
-                if (value is PsObject { TypeNames: [PowerShellTypeName or PSCommandTypeName or RunspacePoolTypeName or LocalRunspaceTypeName or SessionStateProxyTypeName, ..] } api &&
+                if (value is PsObject { TypeNames: [var apiType, ..] } api && IsPowerShellApiType(apiType) &&
                     await PowerShellApiMethodAsync(api, step.Text, arguments, to, blockNesting) is { } apiResult)
                 {
                     value = apiResult;

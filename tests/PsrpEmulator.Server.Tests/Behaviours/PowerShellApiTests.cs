@@ -40,6 +40,9 @@ public class PowerShellApiTests
     // A Runspace keeps its session state from one invocation to the next, with what SessionStateProxy.SetVariable set.
     [TestCase(@"$rs = [runspacefactory]::CreateRunspace(); $rs.Open(); $rs.SessionStateProxy.SetVariable('greet', 'hi'); $ps = [powershell]::Create(); $ps.Runspace = $rs; [void]$ps.AddScript('$greet; $kept = 5'); $ps.Invoke(); $ps.Commands.Clear(); [void]$ps.AddScript('$kept'); $ps.Invoke(); $rs.Close(); $rs.RunspaceStateInfo.State",
         "hi|5|Closed")]
+    // An InitialSessionState's variable and function entries start each runspace of a pool made from it.
+    [TestCase(@"$sync = [hashtable]::Synchronized(@{ n = 0 }); $iss = [initialsessionstate]::CreateDefault(); $iss.Variables.Add((New-Object System.Management.Automation.Runspaces.SessionStateVariableEntry -ArgumentList 'sync', $sync, $null)); $iss.Commands.Add([System.Management.Automation.Runspaces.SessionStateFunctionEntry]::new('Get-Twice', 'param($v) $v * 2')); $pool = [runspacefactory]::CreateRunspacePool(1, 2, $iss, $Host); $pool.Open(); $ps = [powershell]::Create(); $ps.RunspacePool = $pool; [void]$ps.AddScript({ $sync.n = Get-Twice 21; 'ok' }); $ps.Invoke(); $sync.n; $e = [System.Management.Automation.Runspaces.SessionStateVariableEntry]::new('x', 5, 'desc'); $e.Name; $e.Value; $e.Description",
+        "ok|42|x|5|desc")]
     public async Task A_PowerShell_instance_runs_its_commands_in_a_runspace_of_its_own(string script, string expected)
     {
         var host = await RunAsync(script);
