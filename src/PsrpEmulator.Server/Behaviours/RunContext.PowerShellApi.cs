@@ -205,13 +205,13 @@ internal sealed partial class RunContext
     /// A method of a PowerShell instance, runspace pool, runspace or SessionStateProxy this class made; null for another
     /// object or method.
     /// </summary>
-    private async ValueTask<PsValue?> PowerShellApiMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    private async ValueTask<PsValue?> PowerShellApiMethodAsync(PsObject target, string name, IReadOnlyList<PsValue> arguments)
     {
         var method = name.ToUpperInvariant();
         switch (target.TypeNames)
         {
             case [PowerShellTypeName, ..] when PowerShellCommands.TryGetValue(target, out var commands):
-                return await PowerShellMethodAsync(target, commands, name, method, arguments, to, blockNesting);
+                return await PowerShellMethodAsync(target, commands, name, method, arguments);
             case [var collection, ..] when collection.StartsWith(EntryCollectionTypeName, StringComparison.Ordinal) && InitialStates.TryGetValue(target, out var entries) && method == "ADD" && arguments.Count == 1:
                 // $iss.Variables.Add($entry), $iss.Commands.Add($functionEntry).
                 foreach (var entry in ScriptExpressions.Enumerate(arguments[0]).OfType<PsObject>())
@@ -232,8 +232,8 @@ internal sealed partial class RunContext
             case [RunspacePoolTypeName, ..]:
                 return (method, arguments.Count) switch
                 {
-                    ("OPEN", 0) => Opened(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Opened"),
-                    ("CLOSE" or "DISPOSE", 0) => Opened(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Closed"),
+                    ("OPEN", 0) => SetState(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Opened"),
+                    ("CLOSE" or "DISPOSE", 0) => SetState(target, "RunspacePoolStateInfo", "System.Management.Automation.Runspaces.RunspacePoolStateInfo", "Closed"),
                     ("GETMAXRUNSPACES", 0) => target["MaxRunspaces"],
                     ("GETMINRUNSPACES", 0) => target["MinRunspaces"],
                     ("GETAVAILABLERUNSPACES", 0) => target["MaxRunspaces"],
@@ -244,8 +244,8 @@ internal sealed partial class RunContext
             case [LocalRunspaceTypeName, ..]:
                 return (method, arguments.Count) switch
                 {
-                    ("OPEN", 0) => Opened(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Opened"),
-                    ("CLOSE" or "DISPOSE", 0) => Opened(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Closed"),
+                    ("OPEN", 0) => SetState(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Opened"),
+                    ("CLOSE" or "DISPOSE", 0) => SetState(target, "RunspaceStateInfo", "System.Management.Automation.Runspaces.RunspaceStateInfo", "Closed"),
                     _ => null,
                 };
             case [SessionStateProxyTypeName, ..] when RunspaceVariables.TryGetValue(target, out var variables):
@@ -264,7 +264,8 @@ internal sealed partial class RunContext
                 return null;
         }
 
-        static PsValue Opened(PsObject target, string property, string typeName, string state)
+        // Open, Close, Dispose: the pool's or runspace's state now.
+        static PsValue SetState(PsObject target, string property, string typeName, string state)
         {
             target.With(property, StateInfo(typeName, state));
             if (state == "Closed" && target["IsDisposed"] is not null) target.With("IsDisposed", true);
@@ -280,7 +281,7 @@ internal sealed partial class RunContext
         }
     }
 
-    private async ValueTask<PsValue?> PowerShellMethodAsync(PsObject shell, List<PowerShellCommand> commands, string name, string method, IReadOnlyList<PsValue> arguments, IPipelineHost? to, int blockNesting)
+    private async ValueTask<PsValue?> PowerShellMethodAsync(PsObject shell, List<PowerShellCommand> commands, string name, string method, IReadOnlyList<PsValue> arguments)
     {
         switch (method, arguments.Count)
         {
@@ -316,7 +317,7 @@ internal sealed partial class RunContext
             case ("ENDINVOKE", 1):
                 if (arguments[0] is PsObject begunHandle && BegunOutputs.TryGetValue(begunHandle, out var results)) return results.Failure is null ? results.Output : throw Ended("EndInvoke", 1, results.Failure);
                 throw new ScriptExpressionException(ScriptedError.MethodInvocation("EndInvoke", 1,
-                    IsNullValue(arguments[0]) ? "Value cannot be null.\r\nParameter name: asyncResult" : "Argument passed to this method is not a valid IAsyncResult from BeginInvoke.\r\nParameter name: asyncResult",
+                    arguments[0] is PsNil ? "Value cannot be null.\r\nParameter name: asyncResult" : "Argument passed to this method is not a valid IAsyncResult from BeginInvoke.\r\nParameter name: asyncResult",
                     typeof(ArgumentException)));
             case ("STOP" or "DISPOSE", 0):
                 return PsNil.Instance;
@@ -327,8 +328,6 @@ internal sealed partial class RunContext
         PowerShellCommand LastCommand(string call) => commands.Count > 0 ? commands[^1]
             : throw new ScriptExpressionException(ScriptedError.MethodInvocation(call, arguments.Count,
                 "A command is required to add a parameter. A command must be added to the PowerShell instance before adding a parameter.", "System.InvalidOperationException"));
-
-        static bool IsNullValue(PsValue value) => value is PsNil;
 
         // The error that ended the pipeline, as the method's MethodInvocationException.
         static ScriptExpressionException Ended(string call, int count, PsObject failure) =>

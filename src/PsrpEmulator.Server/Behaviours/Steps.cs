@@ -4049,7 +4049,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
 
                 if (value is PsObject { TypeNames: [var apiType, ..] } api && IsPowerShellApiType(apiType) &&
-                    await PowerShellApiMethodAsync(api, step.Text, arguments, to, blockNesting) is { } apiResult)
+                    await PowerShellApiMethodAsync(api, step.Text, arguments) is { } apiResult)
                 {
                     value = apiResult;
                     continue;
