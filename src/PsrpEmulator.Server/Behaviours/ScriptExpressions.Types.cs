@@ -2224,6 +2224,11 @@ internal static partial class ScriptExpressions
             case PsObject or PsPrimitive when isIndex:
                 throw new ScriptExpressionException(new ScriptedError($"Unable to index into an object of type {TypeName(container)}.", "CannotIndex",
                     Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+            // A .NET value's property that has no setter (a string's Length, a date's Year): PowerShell's assignment error.
+            case PsPrimitive when DotNetMembers.Of(TypeName(container))?.FirstOrDefault(m => m.MemberType == "Property" && m.Name.Equals(Text(key), StringComparison.OrdinalIgnoreCase)) is { } getOnly &&
+                                  !getOnly.Definition.EndsWith("set;}", StringComparison.Ordinal):
+                throw new ScriptExpressionException(new ScriptedError($"'{getOnly.Name}' is a ReadOnly property.", "PropertyAssignmentException",
+                    Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
             default:
                 throw PropertyNotFound(Text(key));
         }
