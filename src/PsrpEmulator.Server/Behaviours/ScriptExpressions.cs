@@ -933,7 +933,8 @@ internal static partial class ScriptExpressions
                 items.Clear();
                 return PsNil.Instance;
             case ("TOARRAY", 0):
-                return PsObjects.List([.. items], ListValueTemplate.ArrayTypeNames);
+                // Queue[T] and Stack[T] give a T[]; the non-generic ones an Object[].
+                return PsObjects.List([.. items], element is null ? ListValueTemplate.ArrayTypeNames : [element.FullName + "[]", "System.Array", "System.Object"]);
             case ("CLONE", 0) when element is null:
                 var copy = new PsObject(collection.TypeNames) { CollectionKind = collection.CollectionKind };
                 copy.Items.AddRange(items);
@@ -945,16 +946,15 @@ internal static partial class ScriptExpressions
 
     /// <summary>
     /// ConcurrentQueue[T]'s, ConcurrentStack[T]'s and ConcurrentBag[T]'s own methods in .NET Framework 4.8: a bag's Add and a
-    /// stack's PushRange put items on top, ToArray is T[]; Dequeue, Pop and Peek are not theirs (their Try methods, with
+    /// stack's PushRange put items on top; Dequeue, Pop and Peek are not theirs (their Try methods, with
     /// [ref], are the script's steps'), nor is a queue's or a bag's Clear (.NET Core's), so those are MethodNotFound. Null
-    /// for the methods they share with Queue[T] and Stack[T] (Enqueue, Push, Count...).
+    /// for the methods they share with Queue[T] and Stack[T] (Enqueue, Push, ToArray's T[], Count...).
     /// </summary>
     private static PsValue? ConcurrentQueueOrStackMethod(PsObject collection, string name, IReadOnlyList<PsValue> arguments)
     {
         var typeName = collection.TypeNames![0];
         var bag = typeName.StartsWith(ConcurrentBagTypeName, StringComparison.Ordinal);
         var queue = collection.CollectionKind == PsCollectionKind.Queue;
-        var element = GenericTypeArguments(typeName) is [var argument] ? ResolveType(argument) : null;
         switch (name.ToUpperInvariant(), arguments.Count)
         {
             case ("DEQUEUE" or "POP" or "PEEK", _):
@@ -967,8 +967,6 @@ internal static partial class ScriptExpressions
             case ("PUSHRANGE", 1) when !queue && !bag:
                 foreach (var item in Enumerate(arguments[0])) QueueStackMethod(collection, "Push", [item], concurrentChecked: true);
                 return PsNil.Instance;
-            case ("TOARRAY", 0):
-                return PsObjects.List([.. collection.Items], element is null ? ListValueTemplate.ArrayTypeNames : [element.FullName + "[]", "System.Array", "System.Object"]);
             default:
                 return null;
         }

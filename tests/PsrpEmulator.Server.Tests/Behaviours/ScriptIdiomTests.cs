@@ -71,6 +71,9 @@ public class ScriptIdiomTests
     // A .NET value's get-only property (.NET Framework's member table): PowerShell's ReadOnly error; one it has not, PropertyNotFound (pwsh 7.6.9 side by side).
     [TestCase(@"$s = 'abc'; try { $s.length = 1 } catch { ""$_""; $_.FullyQualifiedErrorId }; $d = Get-Date; try { $d.Year = 5 } catch { ""$_"" }; $t = [timespan]::Zero; try { $t.Days = 1 } catch { ""$_"" }; $v = [version]'1.2'; try { $v.Major = 3 } catch { ""$_"" }; $n = 5; try { $n.Foo = 1 } catch { $_.FullyQualifiedErrorId }; $s",
         "'Length' is a ReadOnly property.|PropertyAssignmentException|'Year' is a ReadOnly property.|'Days' is a ReadOnly property.|'Major' is a ReadOnly property.|PropertyNotFound|abc")]
+    // Queue[T]'s and Stack[T]'s ToArray is a T[], the non-generic ones' an Object[] (pwsh 7.6.9 side by side).
+    [TestCase(@"$q = [System.Collections.Generic.Queue[int]]::new(); $q.Enqueue(1); $q.ToArray().GetType().Name; $k = [System.Collections.Generic.Stack[string]]::new(); $k.Push('a'); $k.ToArray().GetType().Name; $s = [System.Collections.Stack]::new(); $s.Push(1); $s.ToArray().GetType().Name",
+        "Int32[]|String[]|Object[]")]
     [TestCase(@"$a = [array]::CreateInstance([string], 2); $a.Length; $a.GetType().FullName; $null -eq $a[0]; $b = [System.Array]::CreateInstance([int], 3); $b[1] = 5; $b -join ','", "2|System.String[]|True|0,5,0")]
     [TestCase(@"'xx--abc--xx'.Trim('x', '-'); '\\srv\share\'.TrimEnd('\', '/'); 'a-b_c'.IndexOfAny([char[]]'_-'); 'Hello'.Chars(1)", @"abc|\\srv\share|1|e")]
     [TestCase(@"$h = @{ a = 1; b = 2 }; foreach ($k in $h.Clone().Keys) { $h[$k] = $h[$k] * 10 }; $h.a + $h.b; $arr = 1, 2; $copy = $arr.Clone(); $copy[0] = 9; ""$arr $copy""", "30|1 2 9 2")]
