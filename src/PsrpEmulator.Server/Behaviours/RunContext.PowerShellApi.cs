@@ -11,8 +11,9 @@ namespace PsrpEmulator.Server.Behaviours;
 /// <list type="bullet">
 /// <item>AddScript (dot-sourced into the runspace's global scope, or its own scope with useLocalScope), AddCommand,
 /// AddArgument, AddParameter, AddParameters; the commands make one pipeline.</item>
-/// <item>Invoke runs it and gives its output; BeginInvoke runs it to its end at once (the emulator runs it then, on the
-/// session's clock, so the handle is IsCompleted when a script first looks) and EndInvoke gives the output.</item>
+/// <item>Invoke runs it and gives its output; BeginInvoke runs it at once until it first waits (so most have ended when a
+/// script first looks at the handle's IsCompleted), one that waits going on in the background; EndInvoke waits for its end
+/// and gives the output; Stop stops one that runs.</item>
 /// <item>It runs in a runspace of its own: fresh variables (a Runspace's kept from one invocation to the next, with what
 /// its SessionStateProxy.SetVariable set), the arguments passed as the objects themselves, so a synchronized table or an
 /// object passed in is the caller's.</item>
@@ -22,7 +23,7 @@ namespace PsrpEmulator.Server.Behaviours;
 /// </list>
 /// <item>An InitialSessionState's variable and function entries (SessionStateVariableEntry, SessionStateFunctionEntry)
 /// start each runspace a pool or CreateRunspace made from it.</item>
-/// Not emulated: runs side by side in time (each BeginInvoke completes before the next statement), the state's other
+/// Not emulated: the state's other
 /// entries, Stop of a running pipeline, AddStatement, Commands but for its Clear().
 /// </summary>
 internal sealed partial class RunContext
@@ -63,10 +64,14 @@ internal sealed partial class RunContext
     // A Runspace's (and its SessionStateProxy's) session state, kept from one invocation to the next.
     private static readonly ConditionalWeakTable<PsObject, PipelineVariables> RunspaceVariables = [];
 
-    // What an invocation begun with BeginInvoke wrote: its handle's output, and the error that ended it.
-    private sealed record BegunInvocation(PsObject Output, PsObject? Failure);
+    // An invocation begun with BeginInvoke, by its handle: its output, and the error that ended it, when it ends.
+    private static readonly ConditionalWeakTable<PsObject, Task<(PsObject Output, PsObject? Failure)>> BegunInvocations = [];
 
-    private static readonly ConditionalWeakTable<PsObject, BegunInvocation> BegunOutputs = [];
+    // The invocation an instance runs now, for its Stop().
+    private static readonly ConditionalWeakTable<PsObject, BackgroundJob> RunningInvocations = [];
+
+    /// <summary>A BeginInvoke handle's IsCompleted, read when a script reads it (the invocation may end after the handle went out); null for another object.</summary>
+    internal static bool? BegunIsCompleted(PsObject handle) => BegunInvocations.TryGetValue(handle, out var run) ? run.IsCompleted : null;
 
     /// <summary>[powershell]::Create() and [runspacefactory]'s CreateRunspacePool and CreateRunspace; null for another member.</summary>
     private PsValue? PowerShellApiStaticMember(string typeName, string member, IReadOnlyList<PsValue>? arguments) => (typeName, member.ToUpperInvariant(), arguments?.Count ?? -1) switch
@@ -308,18 +313,37 @@ internal sealed partial class RunContext
                 var (output, failure) = await InvokePowerShellAsync(shell, commands);
                 return failure is null ? output : throw Ended("Invoke", 0, failure);
             case ("BEGININVOKE", 0):
-                var (begun, begunFailure) = await InvokePowerShellAsync(shell, commands);
+            {
+                // It runs at once, on until it first waits (most run to their end there); one that waits (a loop with
+                // Start-Sleep until its caller sets a flag) goes on in the background, its handle's IsCompleted false until it ends.
+                var run = InvokePowerShellAsync(shell, commands).AsTask();
+                if (run.IsFaulted) await run;
                 var handle = new PsObject([AsyncResultTypeName, "System.Object"]) { ToStringValue = AsyncResultTypeName }
-                    .With("IsCompleted", true).With("CompletedSynchronously", false).With("AsyncState", PsNil.Instance)
+                    .With("CompletedSynchronously", false).With("AsyncState", PsNil.Instance)
                     .With("AsyncWaitHandle", new PsObject(["System.Threading.ManualResetEvent", "System.Threading.EventWaitHandle", "System.Threading.WaitHandle", "System.Object"]) { ToStringValue = "System.Threading.ManualResetEvent" });
-                BegunOutputs.Add(handle, new BegunInvocation(begun, begunFailure));
+                BegunInvocations.Add(handle, run);
                 return handle;
+            }
+
             case ("ENDINVOKE", 1):
-                if (arguments[0] is PsObject begunHandle && BegunOutputs.TryGetValue(begunHandle, out var results)) return results.Failure is null ? results.Output : throw Ended("EndInvoke", 1, results.Failure);
+                if (arguments[0] is PsObject begunHandle && BegunInvocations.TryGetValue(begunHandle, out var begun))
+                {
+                    var (begunOutput, begunFailure) = await begun;
+                    // One that Stop() stopped: PipelineStoppedException, as EndInvoke rethrows it.
+                    if (shell["InvocationStateInfo"] is PsObject stateInfo && PipelineVariables.Display(stateInfo["State"] ?? PsNil.Instance) == "Stopped")
+                    {
+                        throw new ScriptExpressionException(ScriptedError.MethodInvocation("EndInvoke", 1, "The pipeline has been stopped.", "System.Management.Automation.PipelineStoppedException"));
+                    }
+
+                    return begunFailure is null ? begunOutput : throw Ended("EndInvoke", 1, begunFailure);
+                }
+
                 throw new ScriptExpressionException(ScriptedError.MethodInvocation("EndInvoke", 1,
                     arguments[0] is PsNil ? "Value cannot be null.\r\nParameter name: asyncResult" : "Argument passed to this method is not a valid IAsyncResult from BeginInvoke.\r\nParameter name: asyncResult",
                     typeof(ArgumentException)));
             case ("STOP" or "DISPOSE", 0):
+                // Stops the invocation running in the background, if one is.
+                if (RunningInvocations.TryGetValue(shell, out var running)) await running.Stop.CancelAsync();
                 return PsNil.Instance;
             default:
                 return null;
@@ -380,8 +404,10 @@ internal sealed partial class RunContext
         };
         capture.FileSystem = host.FileSystem;
         shell.With("InvocationStateInfo", InvocationStateInfo("Running", null));
-        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, capture.Stop.Token);
+        // It ends when its caller's pipeline is stopped, its Stop() is called, or the session closes.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, capture.Stop.Token, scope.Variables.Runspace.Closed);
         var context = new RunContext(capture, time, variables.Stamping(ErrorRecords), new RunScope(new Dictionary<string, string>(), variables), stop.Token, Catalog, Depth + 1);
+        RunningInvocations.AddOrUpdate(shell, capture);
         var run = StartJobStep.RunJobAsync(capture, context, text.ToString(), time, stop);
 
         var output = PsObjects.List([], [OutputCollectionTypeName, "System.Object"]);

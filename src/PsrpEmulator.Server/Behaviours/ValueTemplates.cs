@@ -316,6 +316,8 @@ internal sealed class VariableValueTemplate(TextTemplate name) : ValueTemplate
         // Length is an array's own: an ArrayList (a deserialized array too) or a List has Count only, so its Length
         // enumerates the items' (("x", "yz") as an ArrayList gives 1 and 2).
         // A queue's or stack's IsSynchronized: whether it is a Synchronized method's wrapper; a concurrent one's IsEmpty.
+        // A BeginInvoke handle's IsCompleted, as the invocation is now.
+        PsObject handle when property.Equals("IsCompleted", StringComparison.OrdinalIgnoreCase) && RunContext.BegunIsCompleted(handle) is { } completed => PsPrimitive.Boolean(completed),
         PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } queue when queue[property] is null && property.Equals("IsSynchronized", StringComparison.OrdinalIgnoreCase) =>
             PsPrimitive.Boolean(ScriptExpressions.IsSynchronizedWrapper(queue)),
         PsObject { CollectionKind: PsCollectionKind.Queue or PsCollectionKind.Stack } concurrent when concurrent[property] is null && property.Equals("IsEmpty", StringComparison.OrdinalIgnoreCase) &&

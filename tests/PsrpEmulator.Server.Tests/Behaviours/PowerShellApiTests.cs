@@ -50,6 +50,46 @@ public class PowerShellApiTests
         Assert.That(string.Join("|", host.OutputTexts) + string.Join("|", host.Errors.Select(e => e.Message)), Is.EqualTo(expected));
     }
 
+    /// <summary>
+    /// An invocation that waits (a loop until its caller sets a flag) goes on in the background after BeginInvoke: its
+    /// handle is not IsCompleted until it ends, EndInvoke waits for its end, Stop() stops one that never would (its EndInvoke
+    /// then PipelineStoppedException; pwsh 7.6.9 side by side).
+    /// </summary>
+    [Test]
+    public async Task An_invocation_that_waits_goes_on_in_the_background_until_its_caller_lets_it_end()
+    {
+        var host = new RecordingHost { Runspace = new RunspaceState(), FileSystem = Default.NewFileSystem("Server01", TimeProvider.System, 1L << 30) };
+        var clock = new FakeTimeProvider();
+
+        var run = Default.Resolve(Behaviour.Script("""
+            $sync = [hashtable]::Synchronized(@{ stop = $false })
+            $ps = [powershell]::Create().AddScript({ param($s) while (-not $s.stop) { Start-Sleep -Milliseconds 100 }; 'stopped' }).AddArgument($sync)
+            $h = $ps.BeginInvoke()
+            $h.IsCompleted
+            Start-Sleep -Milliseconds 500
+            $sync.stop = $true
+            $ps.EndInvoke($h)
+            $h.IsCompleted
+            $forever = [powershell]::Create().AddScript({ while ($true) { Start-Sleep -Milliseconds 100 } })
+            $f = $forever.BeginInvoke()
+            Start-Sleep -Milliseconds 300
+            $forever.Stop()
+            try { $forever.EndInvoke($f) } catch { "$_" }
+            $f.IsCompleted
+            $forever.InvocationStateInfo.State
+            """)).RunTestAsync(host, clock);
+        // The clock moves as the scripts sleep on it.
+        for (var step = 0; step < 2_000 && !run.IsCompleted; step++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(1);
+        }
+
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(host.Errors, Is.Empty);
+        Assert.That(host.OutputTexts, Is.EqualTo(new[] { "False", "stopped", "True", "Exception calling \"EndInvoke\" with \"1\" argument(s): \"The pipeline has been stopped.\"", "True", "Stopped" }));
+    }
+
     /// <summary>More output than a job holds before its writes wait: taken as it comes, none lost, no wait forever.</summary>
     [Test]
     public async Task An_invocation_s_output_beyond_a_job_s_buffer_is_all_taken()
