@@ -48,6 +48,13 @@ internal static class TableKeys
     /// <summary>Where <paramref name="key"/> is among the table's entries; -1 when absent.</summary>
     public static int Find(PsObject table, PsValue? key)
     {
+        // A table two runspaces share (a PowerShell instance running in the background beside its caller) is read and
+        // changed under its entries' lock: its index is a Dictionary, which concurrent writers would corrupt.
+        lock (table.Entries) return FindLocked(table, key);
+    }
+
+    private static int FindLocked(PsObject table, PsValue? key)
+    {
         var entries = table.Entries;
         key ??= PsNil.Instance;
         var comparer = ComparerOf(table);
@@ -69,6 +76,11 @@ internal static class TableKeys
     /// <summary>Adds an entry whose key is not in the table yet (at the end, or where a Hashtable enumerates it: <see cref="HashtableOrder"/>).</summary>
     public static void Add(PsObject table, PsValue key, PsValue value)
     {
+        lock (table.Entries) AddLocked(table, key, value);
+    }
+
+    private static void AddLocked(PsObject table, PsValue key, PsValue value)
+    {
         var entries = table.Entries;
         if (table.TypeNames is [var first, ..] && (first.StartsWith(SortedDictionaryTypeName, StringComparison.Ordinal) || first == ScriptExpressions.SortedListTypeName))
         {
@@ -76,7 +88,7 @@ internal static class TableKeys
             // order). A SortedList's keys of two types do not compare: Array.BinarySearch's InvalidOperationException.
             if (entries.Count > 0 && KeyKind(entries[0].Key) != KeyKind(key)) throw new InvalidOperationException("Failed to compare two elements in the array.");
             var place = entries.FindIndex(e => ScriptExpressions.DefaultComparer.Compare(e.Key, key) > 0);
-            Insert(table, place < 0 ? entries.Count : place, key, value);
+            InsertLocked(table, place < 0 ? entries.Count : place, key, value);
             return;
         }
 
@@ -103,6 +115,11 @@ internal static class TableKeys
     /// <summary>Inserts an entry whose key is not in the table yet at <paramref name="at"/> (an ordered dictionary's Insert; the index is rebuilt when next needed).</summary>
     public static void Insert(PsObject table, int at, PsValue key, PsValue value)
     {
+        lock (table.Entries) InsertLocked(table, at, key, value);
+    }
+
+    private static void InsertLocked(PsObject table, int at, PsValue key, PsValue value)
+    {
         table.Entries.Insert(at, new(key, value));
         Indexes.Remove(table.Entries);
     }
@@ -110,16 +127,22 @@ internal static class TableKeys
     /// <summary>Removes the entry at <paramref name="at"/> (the later entries move up: the index is rebuilt when next needed).</summary>
     public static void RemoveAt(PsObject table, int at)
     {
-        HashtableOrder.Removing(table, at);
-        table.Entries.RemoveAt(at);
-        Indexes.Remove(table.Entries);
+        lock (table.Entries)
+        {
+            HashtableOrder.Removing(table, at);
+            table.Entries.RemoveAt(at);
+            Indexes.Remove(table.Entries);
+        }
     }
 
     public static void Clear(PsObject table)
     {
-        HashtableOrder.Clearing(table);
-        table.Entries.Clear();
-        Indexes.Remove(table.Entries);
+        lock (table.Entries)
+        {
+            HashtableOrder.Clearing(table);
+            table.Entries.Clear();
+            Indexes.Remove(table.Entries);
+        }
     }
 
     /// <summary>Drops the table's index (its entries were reordered).</summary>
