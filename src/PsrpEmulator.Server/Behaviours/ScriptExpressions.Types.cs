@@ -2186,6 +2186,11 @@ internal static partial class ScriptExpressions
                 return;
             case PsObject builder when !isIndex && SetStringBuilderMember(builder, Text(key), value):
                 return;
+            // A Tuple's items and a KeyValuePair's Key and Value are get-only properties.
+            case PsObject { TypeNames: [var pairType, ..] } pair when !isIndex &&
+                                                                    (pairType.StartsWith(TupleTypeName + "`", StringComparison.Ordinal) || pairType.StartsWith(KeyValuePairTypeName + "[", StringComparison.Ordinal)) &&
+                                                                    pair.AdaptedProperties.Find(p => p.Name.Equals(Text(key), StringComparison.OrdinalIgnoreCase)) is { } item:
+                throw ReadOnlyProperty(item.Name);
             case PsObject obj when !isIndex:
             {
                 var name = Text(key);
@@ -2227,11 +2232,13 @@ internal static partial class ScriptExpressions
             // A .NET value's property that has no setter (a string's Length, a date's Year): PowerShell's assignment error.
             case PsPrimitive when DotNetMembers.Of(TypeName(container))?.FirstOrDefault(m => m.MemberType == "Property" && m.Name.Equals(Text(key), StringComparison.OrdinalIgnoreCase)) is { } getOnly &&
                                   !getOnly.Definition.EndsWith("set;}", StringComparison.Ordinal):
-                throw new ScriptExpressionException(new ScriptedError($"'{getOnly.Name}' is a ReadOnly property.", "PropertyAssignmentException",
-                    Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
+                throw ReadOnlyProperty(getOnly.Name);
             default:
                 throw PropertyNotFound(Text(key));
         }
+
+        static ScriptExpressionException ReadOnlyProperty(string name) => new(new ScriptedError($"'{name}' is a ReadOnly property.", "PropertyAssignmentException",
+            Protocol.Psrp.ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
 
         static ScriptExpressionException PropertyNotFound(string name) => new(new ScriptedError(
             $"The property '{name}' cannot be found on this object. Verify that the property exists and can be set.", "PropertyNotFound",

@@ -618,8 +618,7 @@ internal static partial class ScriptExpressions
             {
                 var key = ConcurrentKey(arguments[0], keyType);
                 if (TableKeys.Find(table, key) >= 0) return PsPrimitive.Boolean(false);
-                if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
-                TableKeys.Add(table, key, Cast(arguments[1], valueType));
+                AddEntry(table, key, Cast(arguments[1], valueType));
                 return PsPrimitive.Boolean(true);
             }
 
@@ -634,11 +633,7 @@ internal static partial class ScriptExpressions
             case ("GETORADD", 2) when arguments[1] is not PsPrimitive { Type: PsPrimitiveType.ScriptBlock }:
             {
                 var key = ConcurrentKey(arguments[0], keyType);
-                if (TableKeys.Find(table, key) is var at and >= 0) return table.Entries[at].Value;
-                if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
-                var added = Cast(arguments[1], valueType);
-                TableKeys.Add(table, key, added);
-                return added;
+                return TableKeys.Find(table, key) is var at and >= 0 ? table.Entries[at].Value : AddEntry(table, key, Cast(arguments[1], valueType));
             }
 
             case ("TOARRAY", 0):
@@ -647,6 +642,14 @@ internal static partial class ScriptExpressions
             default:
                 return null;
         }
+    }
+
+    /// <summary>Adds an entry whose key the table has not (within the emulator's limit on a table's entries); the value added.</summary>
+    internal static PsValue AddEntry(PsObject table, PsValue key, PsValue value)
+    {
+        if (table.Entries.Count >= MaxTableEntries) throw TableTooLarge();
+        TableKeys.Add(table, key, value);
+        return value;
     }
 
     // A ConcurrentDictionary's key: K's value ($null as PowerShell passes it: "" to a string, 0 to a number); a key that

@@ -4374,9 +4374,7 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 var key = ConcurrentKeyOf(arguments[0]);
                 if (ScriptExpressions.FindEntry(table, key) is var at and >= 0) return table.Entries[at].Value;
-                var added = ScriptExpressions.Cast(await InvokeBlockAsync(factory, [key], null, to, blockNesting), valueType);
-                TableKeys.Add(table, key, added);
-                return added;
+                return ScriptExpressions.AddEntry(table, key, ScriptExpressions.Cast(await InvokeBlockAsync(factory, [key], null, to, blockNesting), valueType));
             }
 
             case ("ADDORUPDATE", 3) when Block(arguments[2]) is { } update:
@@ -4391,8 +4389,8 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
                 }
                 else
                 {
-                    result = ScriptExpressions.Cast(Block(arguments[1]) is { } add ? await InvokeBlockAsync(add, [key], null, to, blockNesting) : arguments[1], valueType);
-                    TableKeys.Add(table, key, result);
+                    result = ScriptExpressions.AddEntry(table, key,
+                        ScriptExpressions.Cast(Block(arguments[1]) is { } add ? await InvokeBlockAsync(add, [key], null, to, blockNesting) : arguments[1], valueType));
                 }
 
                 return result;
@@ -4498,14 +4496,6 @@ internal sealed partial class RunContext(IPipelineHost host, TimeProvider time, 
             {
                 await SetRawUIPropertyAsync(rawUI, last.Text, value);
                 return;
-            }
-
-            // A Tuple's items and a KeyValuePair's Key and Value are get-only properties.
-            if (!last.IsIndex && container is PsObject { TypeNames: [var tupleType, ..] } tuple &&
-                (tupleType.StartsWith(ScriptExpressions.TupleTypeName + "`", StringComparison.Ordinal) || tupleType.StartsWith(ScriptExpressions.KeyValuePairTypeName + "[", StringComparison.Ordinal)) &&
-                tuple.AdaptedProperties.Find(p => p.Name.Equals(last.Text, StringComparison.OrdinalIgnoreCase)) is { } item)
-            {
-                throw new ScriptExpressionException(new ScriptedError($"'{item.Name}' is a ReadOnly property.", "PropertyAssignmentException", ErrorCategory.InvalidOperation, ScriptedError.RuntimeExceptionType));
             }
 
             if (!last.IsIndex && container is PsObject { TypeNames: ["System.IO.FileInfo" or "System.IO.DirectoryInfo", ..] } fileItem && SetItemProperty(fileItem, last.Text, value))
